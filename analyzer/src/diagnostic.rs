@@ -1,0 +1,59 @@
+//! What the analysis produces and every output format consumes. This is the boundary between the
+//! analysis (frontend → model → graphs → rules) and the driver (CLI, config, suppressions, renderers).
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// One input file, as the driver loaded it. `path` is what diagnostics print (relative to the
+/// working directory or workspace root where possible).
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub text: Arc<str>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+/// A region of a source file. Lines and columns are 1-based; columns count Unicode scalar values
+/// (rustc's convention); `end_column` and `byte_end` are exclusive.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Span {
+    pub file: PathBuf,
+    pub byte_start: usize,
+    pub byte_end: usize,
+    pub line_start: u32,
+    pub column_start: u32,
+    pub line_end: u32,
+    pub column_end: u32,
+}
+
+/// A secondary span with what it shows (for D001: one per edge of the cycle, naming its thread).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diagnostic {
+    /// `D001` …
+    pub code: String,
+    /// `lock-order-inversion` …
+    pub name: String,
+    pub severity: Severity,
+    pub message: String,
+    pub primary: Span,
+    /// Label shown under the primary span.
+    pub primary_label: String,
+    pub secondary: Vec<Label>,
+    pub notes: Vec<String>,
+    pub help: Option<String>,
+    /// Stable across unrelated edits (filled by the driver; see `fingerprint`).
+    pub fingerprint: String,
+}
