@@ -57,3 +57,12 @@ pub struct Diagnostic {
     /// Stable across unrelated edits (filled by the driver; see `fingerprint`).
     pub fingerprint: String,
 }
+
+/// A file that could not be read or parsed (or only partly analyzed): reported, and the run goes on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InputError {
+    pub path: PathBuf,
+    /// Where in the file, when known (a parse error's position).
+    pub span: Option<Span>,
+    pub message: String,
+}

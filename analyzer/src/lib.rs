@@ -1,4 +1,7 @@
 //! racecheck's static analyzer. See ARCHITECTURE.md for the code map.
 
+pub mod analysis;
 pub mod diagnostic;
 pub mod rules;
+
+pub use analysis::{analyze, Analysis};

@@ -28,3 +28,15 @@ macro_rules! declare_rule {
         };
     };
 }
+
+pub mod u001_unused_allow;
+
+/// Every rule, sorted by code.
+pub fn all() -> &'static [RuleInfo] {
+    &[u001_unused_allow::UNUSED_ALLOW]
+}
+
+/// The rule with this code (case-insensitive), if any.
+pub fn by_code(code: &str) -> Option<&'static RuleInfo> {
+    all().iter().find(|r| r.code.eq_ignore_ascii_case(code))
+}
