@@ -1,13 +1,43 @@
-//! `#[racecheck::test]` and `#[racecheck::main]`. SKELETON: pass-through until the exploration work.
+//! `#[racecheck::test]` and `#[racecheck::main]`: the attributes that put a test or a binary's
+//! `main` under racecheck's schedule explorer.
+//!
+//! Both expand to thin calls into `racecheck::explore::harness`, which owns every runtime decision
+//! (environment overrides, the findings report, exit codes). The macros only validate what they are
+//! given and turn the attribute's arguments into a `racecheck::explore::Config` expression, so every
+//! mistake is a compile error pointing at the offending token rather than a runtime surprise.
+
 use proc_macro::TokenStream;
 
+mod explore_args;
+mod fn_shape;
+mod main_attr;
+mod test_attr;
+
+/// Runs the function as a `#[test]` under the schedule explorer.
+///
+/// Arguments (all optional): `schedules = N`, `strategy = "random" | "pct" | "targeted"`,
+/// `depth = N` (only with `"pct"`, default 3), `seed = N`, `max_steps = N`. The environment
+/// variables `RACECHECK_SCHEDULES`, `RACECHECK_SEED`, `RACECHECK_STRATEGY` and `RACECHECK_REPLAY`
+/// override them at run time. The test fails when any schedule yields a finding.
+///
+/// ```ignore
+/// #[racecheck::test(schedules = 500, strategy = "pct", depth = 3)]
+/// fn transfer_never_deadlocks() { /* … */ }
+/// ```
 #[proc_macro_attribute]
-pub fn test(_args: TokenStream, item: TokenStream) -> TokenStream {
-    let item = proc_macro2::TokenStream::from(item);
-    quote::quote!(#[test] #item).into()
+pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
+    test_attr::expand(args.into(), item.into()).into()
 }
 
+/// Marks a binary's `fn main()` (or `fn main() -> Result<(), E>`): it runs once normally, and is
+/// explored instead when the environment says `RACECHECK_EXPLORE=1`; any finding then makes the
+/// process exit with code 101, like a panicking `main`.
+///
+/// ```ignore
+/// #[racecheck::main]
+/// fn main() { /* … */ }
+/// ```
 #[proc_macro_attribute]
-pub fn main(_args: TokenStream, item: TokenStream) -> TokenStream {
-    item
+pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
+    main_attr::expand(args.into(), item.into()).into()
 }

@@ -1,14 +1,262 @@
-//! Runtime support for `#[racecheck::test]` and `#[racecheck::main]` (not public API).
-//! SKELETON: filled by the macro work.
-use super::Config;
+//! Runtime support for `#[racecheck::test]` and `#[racecheck::main]`: what their expansions call.
+//!
+//! Both take the settings the attribute wrote (or the defaults), let the environment override them
+//! (`Config::from_env`), explore, and then conclude the same way: every finding is printed to
+//! stderr as its rendered witness and appended as one JSON line ([`ReportLine`]) to the file
+//! `RACECHECK_REPORT` names, so `cargo racecheck confirm` can collect findings across many test
+//! binaries. A test with findings panics; an explored `main` exits with status 101, as a panicking
+//! `main` would.
 
-/// What `#[racecheck::test]` expands to call.
-#[track_caller]
-pub fn run_test<F: Fn() + Send + Sync + 'static>(_test_name: &str, _config: Config, body: F) {
-    body()
+use std::fmt::{self, Debug};
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process;
+
+use serde::{Deserialize, Serialize};
+
+use super::{explore, Config, Finding, Report};
+
+/// `RACECHECK_EXPLORE=1` makes a `#[racecheck::main]` binary explore its `main` instead of running it.
+pub const EXPLORE_VAR: &str = "RACECHECK_EXPLORE";
+/// The file to append findings to, one [`ReportLine`] of JSON per finding.
+pub const REPORT_VAR: &str = "RACECHECK_REPORT";
+/// The exit status of an explored `main` with findings: a panicking `main`'s.
+pub const FINDINGS_EXIT_CODE: i32 = 101;
+/// The exit status for a malformed `RACECHECK_*` variable: a usage error.
+pub const USAGE_EXIT_CODE: i32 = 2;
+
+/// One line of the `RACECHECK_REPORT` file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ReportLine {
+    /// The test's path (`crate::module::test_name`) or the binary's name.
+    pub target: String,
+    pub finding: Finding,
 }
 
-/// What `#[racecheck::main]` expands to call.
-pub fn run_main<F: Fn() + Send + Sync + 'static>(body: F) {
-    body()
+impl ReportLine {
+    /// Reads every line of a report file.
+    pub fn read_all(path: &Path) -> Result<Vec<ReportLine>, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read racecheck report {}: {e}", path.display()))?;
+        text.lines()
+            .enumerate()
+            .filter(|(_, line)| !line.trim().is_empty())
+            .map(|(index, line)| {
+                serde_json::from_str(line).map_err(|e| {
+                    format!(
+                        "{}:{}: not a racecheck report line: {e}",
+                        path.display(),
+                        index + 1
+                    )
+                })
+            })
+            .collect()
+    }
+}
+
+/// What `#[racecheck::test]` expands to call: explores `body`, panics if anything was found.
+#[track_caller]
+pub fn run_test<F: Fn() + Send + Sync + 'static>(test_name: &str, config: Config, body: F) {
+    let config = config
+        .from_env()
+        .unwrap_or_else(|error| panic!("racecheck: {error}"));
+    if let Err(failure) = conclude(test_name, &explore(config, body)) {
+        panic!("{failure}");
+    }
+}
+
+/// Whether `RACECHECK_EXPLORE` asks a `#[racecheck::main]` binary to explore. A malformed value
+/// ends the process with [`USAGE_EXIT_CODE`] and a message naming the variable.
+pub fn exploration_requested() -> bool {
+    parse_explore_flag(std::env::var_os(EXPLORE_VAR).as_deref()).unwrap_or_else(|error| {
+        eprintln!("racecheck: {error}");
+        process::exit(USAGE_EXIT_CODE)
+    })
+}
+
+/// What `#[racecheck::main]` expands to call when exploring: explores `body` with the default
+/// settings overridden by the environment, then exits — 0 when clean, [`FINDINGS_EXIT_CODE`] on
+/// findings, [`USAGE_EXIT_CODE`] on a malformed variable.
+pub fn run_main<F: Fn() + Send + Sync + 'static>(body: F) -> ! {
+    let code = match Config::default().from_env() {
+        Err(error) => {
+            eprintln!("racecheck: {error}");
+            USAGE_EXIT_CODE
+        }
+        Ok(config) => match conclude(&binary_name(), &explore(config, body)) {
+            Ok(()) => 0,
+            Err(failure) => {
+                eprintln!("{failure}");
+                FINDINGS_EXIT_CODE
+            }
+        },
+    };
+    process::exit(code)
+}
+
+/// What an explored function may return: `()`, or `Result<(), E>` like `main` and `#[test]`s.
+#[diagnostic::on_unimplemented(
+    message = "racecheck cannot explore a function returning `{Self}`",
+    note = "return `()` or `Result<(), E>` where `E: Debug`"
+)]
+pub trait Outcome {
+    /// Why the run failed, if it did.
+    fn failure(self) -> Option<String>;
+}
+
+impl Outcome for () {
+    fn failure(self) -> Option<String> {
+        None
+    }
+}
+
+impl<E: Debug> Outcome for Result<(), E> {
+    fn failure(self) -> Option<String> {
+        self.err()
+            .map(|error| format!("returned an error: {error:?}"))
+    }
+}
+
+/// Turns an `Err` returned by the explored body into a panic, which the explorer reports as a
+/// `Panic` finding of that schedule.
+#[track_caller]
+pub fn check_outcome<O: Outcome>(outcome: O) {
+    if let Some(failure) = outcome.failure() {
+        panic!("{failure}");
+    }
+}
+
+fn parse_explore_flag(value: Option<&std::ffi::OsStr>) -> Result<bool, String> {
+    match value.map(|v| v.to_str()) {
+        None => Ok(false),
+        Some(Some("" | "0")) => Ok(false),
+        Some(Some("1")) => Ok(true),
+        Some(other) => Err(format!(
+            "{EXPLORE_VAR} must be 1 (explore) or 0 (run once), not {:?}",
+            other.unwrap_or("<not UTF-8>")
+        )),
+    }
+}
+
+/// Prints the outcome to stderr and records findings; `Err` holds the failure summary.
+fn conclude(target: &str, report: &Report) -> Result<(), String> {
+    if report.is_clean() {
+        eprintln!("racecheck: {} schedules, no findings", report.schedules_run);
+        return Ok(());
+    }
+    for finding in report.findings() {
+        eprintln!("{finding:?}");
+    }
+    let summary = FailureSummary { target, report }.to_string();
+    match report_path().map(|path| append_findings(&path, target, report.findings())) {
+        Some(Err(error)) => Err(format!("{summary}\nracecheck: {error}")),
+        _ => Err(summary),
+    }
+}
+
+fn report_path() -> Option<PathBuf> {
+    std::env::var_os(REPORT_VAR)
+        .filter(|path| !path.is_empty())
+        .map(PathBuf::from)
+}
+
+/// Appends one JSON line per finding with a single write, so that test threads and processes
+/// sharing the report file never interleave within a line (`O_APPEND`).
+fn append_findings(path: &Path, target: &str, findings: &[Finding]) -> Result<(), String> {
+    let mut lines = String::new();
+    for finding in findings {
+        let line = ReportLine {
+            target: target.to_owned(),
+            finding: finding.clone(),
+        };
+        let json =
+            serde_json::to_string(&line).map_err(|e| format!("cannot encode a finding: {e}"))?;
+        lines.push_str(&json);
+        lines.push('\n');
+    }
+    OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .and_then(|mut file| file.write_all(lines.as_bytes()))
+        .map_err(|e| format!("cannot append to {REPORT_VAR} file {}: {e}", path.display()))
+}
+
+/// The binary's file name without extension: what a report line names an explored `main` by.
+fn binary_name() -> String {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| {
+            exe.file_stem()
+                .map(|stem| stem.to_string_lossy().into_owned())
+        })
+        .unwrap_or_else(|| "main".to_owned())
+}
+
+/// `racecheck: <target>: 1 finding in 37 schedules: Deadlock at src/main.rs:9:14 (…)`.
+struct FailureSummary<'a> {
+    target: &'a str,
+    report: &'a Report,
+}
+
+impl fmt::Display for FailureSummary<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let findings = self.report.findings();
+        let plural = if findings.len() == 1 { "" } else { "s" };
+        write!(
+            f,
+            "racecheck: {}: {} finding{plural} in {} schedules",
+            self.target,
+            findings.len(),
+            self.report.schedules_run
+        )?;
+        for finding in findings {
+            write!(f, "\n  {:?}", finding.kind)?;
+            if let Some(location) = finding.locations.first() {
+                write!(f, " at {location}")?;
+            }
+            write!(
+                f,
+                ": {} (replay: RACECHECK_REPLAY={})",
+                finding.message, finding.replay_token
+            )?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsStr;
+
+    #[test]
+    fn the_explore_flag_is_one_or_zero() {
+        assert_eq!(parse_explore_flag(None), Ok(false));
+        assert_eq!(parse_explore_flag(Some(OsStr::new(""))), Ok(false));
+        assert_eq!(parse_explore_flag(Some(OsStr::new("0"))), Ok(false));
+        assert_eq!(parse_explore_flag(Some(OsStr::new("1"))), Ok(true));
+        let error = parse_explore_flag(Some(OsStr::new("yes"))).unwrap_err();
+        assert_eq!(
+            error,
+            "RACECHECK_EXPLORE must be 1 (explore) or 0 (run once), not \"yes\""
+        );
+    }
+
+    #[test]
+    fn unit_and_ok_are_successes_and_err_is_a_failure() {
+        assert_eq!(().failure(), None);
+        assert_eq!(Ok::<(), String>(()).failure(), None);
+        assert_eq!(
+            Err::<(), _>("disk full").failure().as_deref(),
+            Some("returned an error: \"disk full\"")
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "returned an error: 7")]
+    fn an_err_outcome_panics() {
+        check_outcome(Err::<(), _>(7));
+    }
 }
