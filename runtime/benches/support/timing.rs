@@ -81,16 +81,24 @@ impl<'a> Case<'a> {
 }
 
 /// Runs every case once per round, warm-up rounds first, and returns the measured durations of
-/// each case, in the order of `cases`.
+/// each case, in the order of `cases`. Each round's times go to stderr as it ends, so a long run
+/// shows its progress and a noisy round can be spotted.
 pub fn run_round_robin(rounds: Rounds, cases: &mut [Case<'_>]) -> Vec<Vec<Duration>> {
     let mut samples = vec![Vec::with_capacity(rounds.measured); cases.len()];
     for round in 0..rounds.warmup + rounds.measured {
+        let mut progress = if round < rounds.warmup {
+            format!("  warm-up {}/{}:", round + 1, rounds.warmup)
+        } else {
+            format!("  round {}/{}:", round - rounds.warmup + 1, rounds.measured)
+        };
         for (case, taken) in cases.iter_mut().zip(&mut samples) {
             let elapsed = (case.run)();
+            progress.push_str(&format!(" {} {:.1?};", case.name, elapsed));
             if round >= rounds.warmup {
                 taken.push(elapsed);
             }
         }
+        eprintln!("{}", progress.trim_end_matches(';'));
     }
     samples
 }

@@ -1,0 +1,256 @@
+//! The analyzer's throughput on the shared bench corpus (200 crates, about 2.8M lines).
+//!
+//! Run: `cargo bench -p racecheck-analyzer --bench throughput -- CORPUS` (or set
+//! `RACECHECK_BENCH_CORPUS=CORPUS`), where CORPUS is the folder printed by
+//! `/work/shared/bench-corpus/make.sh target/bench-corpus`. Without a corpus it says how to make
+//! one and exits 0, so CI can build it without running it.
+//!
+//! Two phases over the same loaded files, on rayon's global pool (every core):
+//! parse-only (`syn::parse_file` of every file in parallel) and the whole analysis
+//! (`racecheck_analyzer::analyze`). Each sample of a phase runs in a child process of this very
+//! binary, so that its peak memory (VmHWM) is its own; the phases alternate round by round so that
+//! the machine's drift hits both alike. Prints Markdown for BENCHMARKS.md.
+
+#[path = "../../../runtime/benches/support/timing.rs"]
+mod timing;
+
+mod corpus;
+mod phase;
+
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use phase::{ChildReport, Phase};
+use timing::{run_round_robin, Case, Rounds, Summary};
+
+/// Where the corpus folder may be given, besides the first argument.
+const CORPUS_VAR: &str = "RACECHECK_BENCH_CORPUS";
+/// Set in a child process: the phase it runs (see `phase::Phase::name`).
+const PHASE_VAR: &str = "RACECHECK_BENCH_PHASE";
+
+/// Analysis time may be at most this many times the parse-only time.
+const ANALYSIS_OVER_PARSE_TARGET: f64 = 2.0;
+/// Lines per second the analysis must reach on the 2-core bench machine.
+const LINES_PER_SECOND_TARGET: f64 = 200_000.0;
+
+fn main() {
+    let Some(corpus) = corpus_folder() else {
+        println!(
+            "No corpus given: nothing to measure.\n\
+             Make one with `/work/shared/bench-corpus/make.sh target/bench-corpus` (it prints the \
+             folder), then run\n  cargo bench -p racecheck-analyzer --bench throughput -- FOLDER\n\
+             or set {CORPUS_VAR}=FOLDER. scripts/bench-corpus.sh does all of it."
+        );
+        return;
+    };
+    if !corpus.is_dir() {
+        eprintln!("error: {} is not a folder", corpus.display());
+        std::process::exit(2);
+    }
+    match std::env::var(PHASE_VAR) {
+        Ok(name) => run_child(&corpus, &name),
+        Err(_) => run_parent(&corpus),
+    }
+}
+
+/// The corpus folder: the first argument that is not a flag (cargo passes `--bench`), else the
+/// environment variable.
+fn corpus_folder() -> Option<PathBuf> {
+    std::env::args_os()
+        .skip(1)
+        .find(|arg| !arg.to_string_lossy().starts_with('-'))
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os(CORPUS_VAR).map(PathBuf::from))
+        .filter(|path| !path.as_os_str().is_empty())
+}
+
+fn run_child(corpus: &Path, phase_name: &str) {
+    let Some(phase) = Phase::from_name(phase_name) else {
+        eprintln!("error: unknown phase {phase_name:?}");
+        std::process::exit(2);
+    };
+    let report = phase::run(phase, corpus);
+    println!(
+        "{}",
+        serde_json::to_string(&report).expect("a report serializes")
+    );
+}
+
+/// Samples of one phase, as the children reported them.
+#[derive(Default)]
+struct PhaseSamples {
+    reports: Vec<ChildReport>,
+}
+
+fn run_parent(corpus: &Path) {
+    let rounds = Rounds::from_env(1, 5);
+    let parse = RefCell::new(PhaseSamples::default());
+    let analysis = RefCell::new(PhaseSamples::default());
+    let mut cases = [
+        Case::new(Phase::Parse.name(), || sample(corpus, Phase::Parse, &parse)),
+        Case::new(Phase::Analyze.name(), || {
+            sample(corpus, Phase::Analyze, &analysis)
+        }),
+    ];
+    eprintln!(
+        "measuring {} ({} warm-up + {} measured rounds)",
+        corpus.display(),
+        rounds.warmup,
+        rounds.measured
+    );
+    run_round_robin(rounds, &mut cases);
+    drop(cases);
+    let parse = measured_only(parse.into_inner(), rounds);
+    let analysis = measured_only(analysis.into_inner(), rounds);
+    print_results(corpus, rounds, &parse, &analysis);
+}
+
+/// Runs one phase in a child process and records its report; returns the phase's own time.
+fn sample(corpus: &Path, phase: Phase, into: &RefCell<PhaseSamples>) -> Duration {
+    let exe = std::env::current_exe().expect("the bench binary's own path");
+    let output = Command::new(exe)
+        .arg(corpus)
+        .env(PHASE_VAR, phase.name())
+        .output()
+        .expect("the bench binary can run itself");
+    if !output.status.success() {
+        eprintln!(
+            "error: the {} phase failed ({}):\n{}",
+            phase.name(),
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+        std::process::exit(1);
+    }
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let report: ChildReport = stdout
+        .lines()
+        .last()
+        .and_then(|line| serde_json::from_str(line).ok())
+        .unwrap_or_else(|| {
+            eprintln!(
+                "error: the {} phase printed no report:\n{stdout}",
+                phase.name()
+            );
+            std::process::exit(1);
+        });
+    let elapsed = Duration::from_secs_f64(report.phase_seconds);
+    into.borrow_mut().reports.push(report);
+    elapsed
+}
+
+/// Drops the reports of the warm-up rounds (the first `rounds.warmup` of each phase).
+fn measured_only(samples: PhaseSamples, rounds: Rounds) -> Vec<ChildReport> {
+    samples.reports.into_iter().skip(rounds.warmup).collect()
+}
+
+fn print_results(corpus: &Path, rounds: Rounds, parse: &[ChildReport], analysis: &[ChildReport]) {
+    let facts = &analysis[0];
+    let lines = facts.lines as f64;
+    let load = Summary::of(
+        &parse
+            .iter()
+            .chain(analysis)
+            .map(|r| r.load_seconds)
+            .collect::<Vec<_>>(),
+    );
+    let parse_time = Summary::of(&parse.iter().map(|r| r.phase_seconds).collect::<Vec<_>>());
+    let analysis_time = Summary::of(&analysis.iter().map(|r| r.phase_seconds).collect::<Vec<_>>());
+    let peak = |reports: &[ChildReport]| reports.iter().map(|r| r.peak_kib).max().unwrap_or(0);
+    let loaded = parse
+        .iter()
+        .chain(analysis)
+        .map(|r| r.loaded_kib)
+        .max()
+        .unwrap_or(0);
+
+    println!(
+        "Corpus: `{}`: {} files, {} lines, {:.1} MiB. {} rayon threads. {} warm-up + {} measured \
+         rounds, phases alternating, each sample in its own process.\n",
+        corpus.display(),
+        facts.files,
+        facts.lines,
+        facts.bytes as f64 / (1024.0 * 1024.0),
+        facts.threads,
+        rounds.warmup,
+        rounds.measured
+    );
+    println!("| phase | wall time, median | min – max | lines/s | peak RSS (VmHWM) |");
+    println!("| --- | --- | --- | --- | --- |");
+    println!(
+        "| load: read every file (rayon) | {:.3} s | {:.3} – {:.3} | {} | {} |",
+        load.median,
+        load.min,
+        load.max,
+        thousands(lines / load.median),
+        mib(loaded)
+    );
+    for (name, time, reports) in [
+        ("parse only: `syn::parse_file` (rayon)", parse_time, parse),
+        (
+            "analysis: `racecheck_analyzer::analyze`",
+            analysis_time,
+            analysis,
+        ),
+    ] {
+        println!(
+            "| {name} | {:.3} s | {:.3} – {:.3} | {} | {} |",
+            time.median,
+            time.min,
+            time.max,
+            thousands(lines / time.median),
+            mib(peak(reports))
+        );
+    }
+    println!();
+    println!(
+        "Parse only: {}. Analysis: {}.\n",
+        parse[0].outcome, facts.outcome
+    );
+
+    let ratio = analysis_time.median / parse_time.median;
+    let speed = lines / analysis_time.median;
+    println!(
+        "- analysis ÷ parse-only wall time = {ratio:.2} (target ≤ {ANALYSIS_OVER_PARSE_TARGET:.1}): **{}**",
+        verdict(ratio <= ANALYSIS_OVER_PARSE_TARGET, ratio - ANALYSIS_OVER_PARSE_TARGET, "")
+    );
+    println!(
+        "- analysis throughput = {} lines/s (target ≥ {}): **{}**",
+        thousands(speed),
+        thousands(LINES_PER_SECOND_TARGET),
+        verdict(
+            speed >= LINES_PER_SECOND_TARGET,
+            (LINES_PER_SECOND_TARGET - speed).round(),
+            " lines/s"
+        )
+    );
+}
+
+fn verdict(met: bool, shortfall: f64, unit: &str) -> String {
+    if met {
+        "met".to_owned()
+    } else if unit.is_empty() {
+        format!("missed by {shortfall:.2}")
+    } else {
+        format!("missed by {}{unit}", thousands(shortfall))
+    }
+}
+
+fn mib(kib: u64) -> String {
+    format!("{:.0} MiB", kib as f64 / 1024.0)
+}
+
+/// A whole number with thousands separators: `2794219` → `2,794,219`.
+fn thousands(value: f64) -> String {
+    let digits = format!("{:.0}", value.max(0.0));
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    grouped
+}

@@ -1,0 +1,123 @@
+//! One phase of the throughput bench, run inside a child process that reports back as JSON.
+
+use std::path::Path;
+
+use racecheck_analyzer::diagnostic::SourceFile;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::corpus;
+use crate::timing::time;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// `syn::parse_file` of every file, in parallel: the floor any syn-based analysis stands on.
+    Parse,
+    /// `racecheck_analyzer::analyze` over all the files at once, as `cargo racecheck check FOLDER`.
+    Analyze,
+}
+
+impl Phase {
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Parse => "parse",
+            Phase::Analyze => "analyze",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Phase> {
+        [Phase::Parse, Phase::Analyze]
+            .into_iter()
+            .find(|phase| phase.name() == name)
+    }
+}
+
+/// What a child measured: the corpus it loaded, the times, and its memory.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ChildReport {
+    pub files: usize,
+    pub lines: usize,
+    pub bytes: usize,
+    /// Threads of rayon's global pool.
+    pub threads: usize,
+    pub load_seconds: f64,
+    pub phase_seconds: f64,
+    /// Peak resident memory once the corpus is loaded, before the phase (KiB).
+    pub loaded_kib: u64,
+    /// Peak resident memory of the whole process (KiB).
+    pub peak_kib: u64,
+    pub outcome: Outcome,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum Outcome {
+    Parsed {
+        failures: usize,
+    },
+    Analyzed {
+        diagnostics: usize,
+        input_errors: usize,
+    },
+}
+
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Outcome::Parsed { failures } => write!(f, "{failures} files syn cannot parse"),
+            Outcome::Analyzed {
+                diagnostics,
+                input_errors,
+            } => write!(f, "{diagnostics} diagnostics, {input_errors} input errors"),
+        }
+    }
+}
+
+/// Loads the corpus, then runs `phase` over it once.
+pub fn run(phase: Phase, folder: &Path) -> ChildReport {
+    let (corpus, load) = time(|| corpus::load(folder));
+    let loaded_kib = peak_rss_kib();
+    let (outcome, took) = time(|| match phase {
+        Phase::Parse => parse_all(&corpus.files),
+        Phase::Analyze => analyze_all(&corpus.files),
+    });
+    ChildReport {
+        files: corpus.files.len(),
+        lines: corpus.lines,
+        bytes: corpus.bytes,
+        threads: rayon::current_num_threads(),
+        load_seconds: load.as_secs_f64(),
+        phase_seconds: took.as_secs_f64(),
+        loaded_kib,
+        peak_kib: peak_rss_kib(),
+        outcome,
+    }
+}
+
+fn parse_all(files: &[SourceFile]) -> Outcome {
+    let failures = files
+        .par_iter()
+        .filter(|file| syn::parse_file(&file.text).is_err())
+        .count();
+    Outcome::Parsed { failures }
+}
+
+fn analyze_all(files: &[SourceFile]) -> Outcome {
+    let analysis = racecheck_analyzer::analyze(files);
+    Outcome::Analyzed {
+        diagnostics: analysis.diagnostics.len(),
+        input_errors: analysis.errors.len(),
+    }
+}
+
+/// The process's peak resident set (VmHWM of /proc/self/status), in KiB; 0 where there is none.
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|line| line.strip_prefix("VmHWM:"))
+                .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
