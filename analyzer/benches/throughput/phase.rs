@@ -9,6 +9,9 @@ use serde::{Deserialize, Serialize};
 use crate::corpus;
 use crate::timing::time;
 
+/// The analyzer's thread stack size (`frontend::pool::STACK_SIZE`).
+const PARSE_STACK_SIZE: usize = 256 << 20;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
     /// `syn::parse_file` of every file, in parallel: the floor any syn-based analysis stands on.
@@ -93,11 +96,19 @@ pub fn run(phase: Phase, folder: &Path) -> ChildReport {
     }
 }
 
+/// Parses on a pool set up as the analyzer's own (`frontend::pool`): one thread per core, with
+/// stacks big enough for syn's recursion on deeply nested files.
 fn parse_all(files: &[SourceFile]) -> Outcome {
-    let failures = files
-        .par_iter()
-        .filter(|file| syn::parse_file(&file.text).is_err())
-        .count();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(PARSE_STACK_SIZE)
+        .build()
+        .expect("a parsing pool");
+    let failures = pool.install(|| {
+        files
+            .par_iter()
+            .filter(|file| syn::parse_file(&file.text).is_err())
+            .count()
+    });
     Outcome::Parsed { failures }
 }
 
