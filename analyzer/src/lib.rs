@@ -2,6 +2,7 @@
 
 pub mod analysis;
 pub mod diagnostic;
+pub mod driver;
 pub mod rules;
 
 pub use analysis::{analyze, Analysis};

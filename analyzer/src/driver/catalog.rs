@@ -1,0 +1,85 @@
+//! The `rules` and `explain` commands: what the rule registry says about each rule.
+use super::cli::CatalogFormat;
+use super::error::Fatal;
+use super::selection::{known_codes, level_name};
+use crate::diagnostic::Severity;
+use crate::rules::{self, RuleInfo};
+use serde::Serialize;
+use std::io::{self, Write};
+
+/// A rule's doc as Markdown: `declare_rule!` keeps rustdoc's one leading space on every line.
+pub fn markdown(rule: &RuleInfo) -> String {
+    rule.doc
+        .lines()
+        .map(|l| l.strip_prefix(' ').unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_owned()
+}
+
+/// `rules`: a table (code, name, severity, summary), or a JSON array with the docs too.
+pub fn list(format: CatalogFormat, out: &mut dyn Write) -> io::Result<()> {
+    let catalogue = rules::all();
+    match format {
+        CatalogFormat::Json => {
+            #[derive(Serialize)]
+            struct Entry<'a> {
+                code: &'a str,
+                name: &'a str,
+                severity: Severity,
+                summary: &'a str,
+                doc: String,
+            }
+            let entries: Vec<Entry<'_>> = catalogue
+                .iter()
+                .map(|r| Entry {
+                    code: r.code,
+                    name: r.name,
+                    severity: r.default_severity,
+                    summary: r.summary,
+                    doc: markdown(r),
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut *out, &entries)?;
+            writeln!(out)
+        }
+        CatalogFormat::Text => {
+            let name_width = catalogue
+                .iter()
+                .map(|r| r.name.len())
+                .max()
+                .unwrap_or(0)
+                .max(4);
+            writeln!(
+                out,
+                "{:<5} {:<name_width$} {:<8} SUMMARY",
+                "CODE", "NAME", "SEVERITY"
+            )?;
+            for rule in catalogue {
+                let severity = level_name(rule.default_severity);
+                writeln!(
+                    out,
+                    "{:<5} {:<name_width$} {:<8} {}",
+                    rule.code, rule.name, severity, rule.summary
+                )?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The rule `explain` is asked about; an unknown code is a usage error.
+pub fn find(code: &str) -> Result<&'static RuleInfo, Fatal> {
+    rules::by_code(code).ok_or_else(|| {
+        Fatal::new(format!(
+            "unknown rule code `{code}`; known codes: {}",
+            known_codes(rules::all())
+        ))
+    })
+}
+
+/// `explain CODE`: `# name (CODE)` and the rule's doc.
+pub fn explain(rule: &RuleInfo, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "# {} ({})\n\n{}", rule.name, rule.code, markdown(rule))
+}

@@ -1,0 +1,199 @@
+//! The `check` command: find the files, analyze them, then apply, in order, suppressions, the
+//! rule selection and severities, per-file ignores, the baseline; render; decide the exit code.
+//!
+//! Fingerprints are computed before anything is removed, so that silencing one finding never
+//! changes the fingerprint of another.
+use super::baseline::Baseline;
+use super::cli::{CheckArgs, ColorChoice};
+use super::config::{self, Settings};
+use super::discover::{self, Finder};
+use super::error::Fatal;
+use super::fingerprint;
+use super::render::{self, Format, Options};
+use super::report::{plural, Report};
+use super::source_map::SourceMap;
+use super::suppress;
+use super::workspace::Workspace;
+use super::Outcome;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::rules;
+use std::fs::File;
+use std::io::{self, IsTerminal, Write};
+use std::path::Path;
+
+pub fn run(args: &CheckArgs, cwd: &Path) -> Result<Outcome, Fatal> {
+    let (format, ansi_rendered) = args.output_format();
+    let workspace = load_workspace(args, format, cwd)?;
+    let root = match (&workspace, args.paths.is_empty()) {
+        (Some(workspace), true) => workspace.root.as_path(),
+        _ => cwd,
+    };
+
+    let config = config::discover(cwd, workspace.as_ref().map(|w| w.root.as_path()))?;
+    let settings = Settings::resolve(config.as_ref(), &args.overrides(), rules::all(), cwd)?;
+    let baseline = settings
+        .baseline
+        .as_deref()
+        .map(Baseline::read)
+        .transpose()?;
+
+    let finder = Finder {
+        cwd,
+        root,
+        exclude: &settings.exclude,
+    };
+    let found = match &workspace {
+        Some(workspace) if args.paths.is_empty() => {
+            finder.workspace(&workspace.select(&args.cargo.packages, &args.cargo.exclude)?)
+        }
+        _ => finder.paths(&args.paths),
+    };
+    let (files, load_errors) = discover::load(&found.files);
+    let sources = SourceMap::new(files);
+    let analysis = crate::analyze(&sources.files().cloned().collect::<Vec<_>>());
+
+    let mut diagnostics = analysis.diagnostics;
+    fingerprint::fill(&mut diagnostics, &sources);
+    let (mut diagnostics, mut unused_allows) = suppress::apply(diagnostics, &sources, rules::all());
+    fingerprint::fill(&mut unused_allows, &sources);
+    diagnostics.extend(unused_allows);
+    apply_settings(&mut diagnostics, &settings, &sources);
+    diagnostics.sort_by(|a, b| {
+        let key = |d: &Diagnostic| {
+            (
+                d.primary.file.clone(),
+                d.primary.line_start,
+                d.primary.column_start,
+                d.code.clone(),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+
+    if let Some(path) = &args.write_baseline {
+        let path = cwd.join(path);
+        Baseline::of(&diagnostics).write(&path)?;
+        if !args.quiet {
+            note(&format!(
+                "wrote {} to `{}`",
+                plural(diagnostics.len(), "finding"),
+                path.display()
+            ));
+        }
+    }
+    let stale = baseline
+        .map(|b| b.filter(&mut diagnostics))
+        .unwrap_or_default();
+
+    let mut errors = found.errors;
+    errors.extend(load_errors);
+    errors.extend(analysis.errors);
+    errors.sort_by(|a, b| a.path.cmp(&b.path));
+
+    let fails = diagnostics.iter().any(|d| d.severity >= settings.fail_on)
+        || (settings.fail_on == Severity::Note && !stale.is_empty());
+    let outcome = if !errors.is_empty() {
+        Outcome::Error
+    } else if fails && args.write_baseline.is_none() {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    };
+
+    if format == Format::RustcJson && !stale.is_empty() && !args.quiet {
+        // Editors read stdout as JSON messages; the baseline note is for the human at the terminal.
+        note(&format!(
+            "{} no longer match any finding; rewrite the baseline to drop them",
+            plural(stale.len(), "baseline entry")
+        ));
+    }
+    let report = Report {
+        diagnostics,
+        errors,
+        stale,
+        sources: &sources,
+        workspace: workspace.as_ref(),
+        root,
+        success: outcome == Outcome::Clean,
+    };
+    write_report(args, format, ansi_rendered, &report, cwd)?;
+    Ok(outcome)
+}
+
+/// The workspace: required without paths; with paths, read only for rustc-json (which names the
+/// package of each file), and then only if there is one.
+fn load_workspace(
+    args: &CheckArgs,
+    format: Format,
+    cwd: &Path,
+) -> Result<Option<Workspace>, Fatal> {
+    if args.paths.is_empty() || args.manifest_path.is_some() {
+        return Workspace::load(args.manifest_path.as_deref(), cwd).map(Some);
+    }
+    Ok(match format {
+        Format::RustcJson => Workspace::load(None, cwd).ok(),
+        _ => None,
+    })
+}
+
+/// Drops the findings of disabled rules and per-file ignores; applies severity overrides.
+fn apply_settings(diagnostics: &mut Vec<Diagnostic>, settings: &Settings, sources: &SourceMap) {
+    diagnostics.retain(|d| {
+        let location = sources.id(&d.primary.file).map(|id| sources.location(id));
+        match location {
+            Some(location) => settings.reports(&d.code, location),
+            None => settings.selection.is_enabled(&d.code),
+        }
+    });
+    for diagnostic in diagnostics {
+        diagnostic.severity = settings
+            .selection
+            .severity_of(&diagnostic.code, diagnostic.severity);
+    }
+}
+
+fn write_report(
+    args: &CheckArgs,
+    format: Format,
+    ansi_rendered: bool,
+    report: &Report<'_>,
+    cwd: &Path,
+) -> Result<(), Fatal> {
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            args.output.is_none()
+                && io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let options = Options {
+        color,
+        quiet: args.quiet,
+        ansi_rendered,
+    };
+    match &args.output {
+        Some(path) => {
+            let path = cwd.join(path);
+            let mut file = File::create(&path).map_err(|e| Fatal::io("create", &path, &e))?;
+            render::render(format, report, options, &mut file)
+                .and_then(|()| file.flush())
+                .map_err(|e| Fatal::io("write", &path, &e))
+        }
+        None => {
+            let mut stdout = io::stdout().lock();
+            match render::render(format, report, options, &mut stdout).and_then(|()| stdout.flush())
+            {
+                // The reader went away (`| head`): nothing left to tell it.
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+                result => result.map_err(|e| Fatal::new(format!("cannot write the report: {e}"))),
+            }
+        }
+    }
+}
+
+fn note(message: &str) {
+    // Nothing sensible is left to do if stderr itself is gone.
+    let _ = writeln!(io::stderr(), "note: {message}");
+}

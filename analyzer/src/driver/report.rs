@@ -1,0 +1,65 @@
+//! What one `check` run found, ready for every renderer: the findings after configuration,
+//! suppressions and baseline, the input errors, and the stale baseline entries.
+use super::baseline;
+use super::source_map::SourceMap;
+use super::workspace::Workspace;
+use crate::diagnostic::{Diagnostic, InputError, Severity};
+use serde::Serialize;
+use std::path::Path;
+
+#[derive(Debug)]
+pub struct Report<'a> {
+    /// Sorted by file, position, code.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Sorted by file.
+    pub errors: Vec<InputError>,
+    /// Baseline entries that matched no finding.
+    pub stale: Vec<baseline::Entry>,
+    pub sources: &'a SourceMap,
+    /// The cargo workspace, when known (rustc-json names packages and targets from it).
+    pub workspace: Option<&'a Workspace>,
+    /// Paths are printed relative to this folder (the workspace root, or the working directory).
+    pub root: &'a Path,
+    /// Whether the run passes (exit code 0); rustc-json's `build-finished` and SARIF's
+    /// `executionSuccessful` say it.
+    pub success: bool,
+}
+
+/// How many findings of each severity a report holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub files: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+    pub input_errors: usize,
+    pub stale_baseline_entries: usize,
+}
+
+impl Report<'_> {
+    pub fn summary(&self) -> Summary {
+        let count = |level| {
+            self.diagnostics
+                .iter()
+                .filter(|d| d.severity == level)
+                .count()
+        };
+        Summary {
+            files: self.sources.len(),
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            notes: count(Severity::Note),
+            input_errors: self.errors.len(),
+            stale_baseline_entries: self.stale.len(),
+        }
+    }
+}
+
+/// `1 error`, `2 errors`, `2 entries`.
+pub fn plural(n: usize, singular: &str) -> String {
+    match (n, singular.strip_suffix('y')) {
+        (1, _) => format!("1 {singular}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        (_, None) => format!("{n} {singular}s"),
+    }
+}

@@ -1,0 +1,102 @@
+//! The cargo workspace being checked, from `cargo metadata --format-version 1 --no-deps` (run
+//! through `$CARGO`, else `cargo`): its root, its members and their targets.
+use super::error::Fatal;
+use cargo_metadata::{MetadataCommand, Package, Target};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug)]
+pub struct Workspace {
+    pub root: PathBuf,
+    members: Vec<Package>,
+}
+
+impl Workspace {
+    /// Reads the workspace of `manifest_path`, or of `cwd` when none is given.
+    pub fn load(manifest_path: Option<&Path>, cwd: &Path) -> Result<Self, Fatal> {
+        let mut command = MetadataCommand::new();
+        command.no_deps().current_dir(cwd);
+        if let Some(path) = manifest_path {
+            command.manifest_path(cwd.join(path));
+        }
+        let metadata = command.exec().map_err(|error| match error {
+            cargo_metadata::Error::CargoMetadata { stderr } => Fatal::new(format!(
+                "`cargo metadata` failed: {}",
+                stderr.trim().trim_start_matches("error: ")
+            )),
+            other => Fatal::new(format!("`cargo metadata` failed: {other}")),
+        })?;
+        let members = metadata.workspace_packages().into_iter().cloned().collect();
+        Ok(Workspace {
+            root: metadata.workspace_root.into_std_path_buf(),
+            members,
+        })
+    }
+
+    /// The members to check: those named by `-p` (all when none), minus those named by `--exclude`.
+    /// A name is a package name, `name@version`, or a package ID.
+    pub fn select(&self, packages: &[String], excluded: &[String]) -> Result<Vec<&Package>, Fatal> {
+        for spec in packages.iter().chain(excluded) {
+            if !self.members.iter().any(|p| names(p, spec)) {
+                return Err(Fatal::new(format!(
+                    "package `{spec}` is not a member of the workspace"
+                )));
+            }
+        }
+        Ok(self
+            .members
+            .iter()
+            .filter(|p| packages.is_empty() || packages.iter().any(|s| names(p, s)))
+            .filter(|p| !excluded.iter().any(|s| names(p, s)))
+            .collect())
+    }
+
+    /// The package and target whose sources hold the absolute path `file`: the target whose
+    /// source folder is the deepest folder of `file`, preferring the one rooted at `file`.
+    pub fn target_of(&self, file: &Path) -> Option<(&Package, &Target)> {
+        self.members
+            .iter()
+            .flat_map(|p| p.targets.iter().map(move |t| (p, t)))
+            .filter_map(|(p, t)| {
+                let src = t.src_path.as_std_path();
+                if src == file {
+                    return Some((usize::MAX, p, t));
+                }
+                let dir = src.parent()?;
+                file.starts_with(dir)
+                    .then(|| (dir.components().count(), p, t))
+            })
+            .max_by_key(|&(depth, _, _)| depth)
+            .map(|(_, p, t)| (p, t))
+    }
+}
+
+fn names(package: &Package, spec: &str) -> bool {
+    spec == package.name.as_str()
+        || spec == format!("{}@{}", package.name, package.version)
+        || spec == package.id.repr
+}
+
+/// Where a package's sources are: the folder of each target's root file, except when that folder
+/// is the package's own (a `build.rs`), where only the file itself is taken.
+pub fn source_roots(package: &Package) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let package_dir = package.manifest_path.parent().map(|p| p.as_std_path());
+    let mut folders = Vec::new();
+    let mut files = Vec::new();
+    for target in &package.targets {
+        let src = target.src_path.as_std_path();
+        match src.parent() {
+            Some(dir) if Some(dir) != package_dir => folders.push(dir.to_path_buf()),
+            _ => files.push(src.to_path_buf()),
+        }
+    }
+    folders.sort();
+    folders.dedup();
+    // A folder inside another one is walked with it.
+    let nested: Vec<PathBuf> = folders
+        .iter()
+        .filter(|f| folders.iter().any(|g| g != *f && f.starts_with(g)))
+        .cloned()
+        .collect();
+    folders.retain(|f| !nested.contains(f));
+    (folders, files)
+}
