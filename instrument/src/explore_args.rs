@@ -137,7 +137,9 @@ where
         // syn reads `-1` as one negative literal, which `base10_parse` would call an invalid digit.
         Expr::Lit(ExprLit {
             lit: Lit::Int(int), ..
-        }) if !int.base10_digits().starts_with('-') => int.base10_parse::<N>(),
+        }) if !int.base10_digits().starts_with('-') => int.base10_parse::<N>().map_err(|error| {
+            syn::Error::new(int.span(), format!("`{key}` is out of range: {error}"))
+        }),
         _ => Err(syn::Error::new(
             value.span(),
             format!("`{key}` expects a non-negative integer literal, e.g. `{key} = 100`"),
@@ -292,7 +294,7 @@ mod tests {
     fn out_of_range_integers_are_rejected() {
         assert_eq!(
             errors(quote!(seed = 99999999999999999999999)),
-            ["number too large to fit in target type"]
+            ["`seed` is out of range: number too large to fit in target type"]
         );
     }
 }

@@ -1,0 +1,2 @@
+#[racecheck::main]
+async fn main() {}

@@ -1,0 +1,4 @@
+#[racecheck::main]
+fn main() -> u32 {
+    0
+}

@@ -1,0 +1,2 @@
+#[racecheck::main]
+fn main<T>() {}

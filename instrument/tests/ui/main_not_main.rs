@@ -1,0 +1,6 @@
+#[racecheck::main]
+fn start() {}
+
+fn main() {
+    start();
+}

@@ -1,0 +1,2 @@
+#[racecheck::main(schedules = 10)]
+fn main() {}
