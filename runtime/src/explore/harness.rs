@@ -142,7 +142,10 @@ fn parse_explore_flag(value: Option<&std::ffi::OsStr>) -> Result<bool, String> {
 /// Prints the outcome to stderr and records findings; `Err` holds the failure summary.
 fn conclude(target: &str, report: &Report) -> Result<(), String> {
     if report.is_clean() {
-        eprintln!("racecheck: {} schedules, no findings", report.schedules_run);
+        eprintln!(
+            "racecheck: {}, no findings",
+            counted(report.schedules_run, "schedule")
+        );
         return Ok(());
     }
     for finding in report.findings() {
@@ -194,6 +197,12 @@ fn binary_name() -> String {
         .unwrap_or_else(|| "main".to_owned())
 }
 
+/// `3 schedules`, `1 finding`.
+fn counted(n: usize, noun: &str) -> String {
+    let plural = if n == 1 { "" } else { "s" };
+    format!("{n} {noun}{plural}")
+}
+
 /// `racecheck: <target>: 1 finding in 37 schedules: Deadlock at src/main.rs:9:14 (…)`.
 struct FailureSummary<'a> {
     target: &'a str,
@@ -203,13 +212,12 @@ struct FailureSummary<'a> {
 impl fmt::Display for FailureSummary<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let findings = self.report.findings();
-        let plural = if findings.len() == 1 { "" } else { "s" };
         write!(
             f,
-            "racecheck: {}: {} finding{plural} in {} schedules",
+            "racecheck: {}: {} in {}",
             self.target,
-            findings.len(),
-            self.report.schedules_run
+            counted(findings.len(), "finding"),
+            counted(self.report.schedules_run, "schedule")
         )?;
         for finding in findings {
             write!(f, "\n  {:?}", finding.kind)?;
@@ -230,6 +238,13 @@ impl fmt::Display for FailureSummary<'_> {
 mod tests {
     use super::*;
     use std::ffi::OsStr;
+
+    #[test]
+    fn counts_agree_with_their_noun() {
+        assert_eq!(counted(1, "schedule"), "1 schedule");
+        assert_eq!(counted(0, "finding"), "0 findings");
+        assert_eq!(counted(1000, "schedule"), "1000 schedules");
+    }
 
     #[test]
     fn the_explore_flag_is_one_or_zero() {
