@@ -3,6 +3,9 @@
 pub mod analysis;
 pub mod diagnostic;
 pub mod driver;
+mod frontend;
+mod graph;
+mod model;
 pub mod rules;
 
 pub use analysis::{analyze, Analysis};

@@ -1,0 +1,170 @@
+//! Which files form which crate: a crate root is a file no `mod` item of another file claims,
+//! and its crate is every file reachable from it through `mod` items.
+use super::outline::{ModDecl, Outline};
+use crate::diagnostic::SourceFile;
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+
+/// The files of one crate; `files[0]` is its root.
+#[derive(Debug, Clone)]
+pub(crate) struct CrateFiles {
+    pub files: Vec<usize>,
+}
+
+/// Looks files up by their (lexically normalized) path.
+#[derive(Debug)]
+pub(crate) struct FileTable {
+    by_path: HashMap<PathBuf, usize>,
+    paths: Vec<PathBuf>,
+}
+
+impl FileTable {
+    pub(crate) fn new(files: &[SourceFile]) -> Self {
+        let paths: Vec<PathBuf> = files.iter().map(|f| normalize(&f.path)).collect();
+        let mut by_path = HashMap::with_capacity(paths.len());
+        for (i, p) in paths.iter().enumerate() {
+            by_path.entry(p.clone()).or_insert(i);
+        }
+        Self { by_path, paths }
+    }
+
+    /// The file an out-of-line `mod` declaration of file `from` loads, if it is among the inputs.
+    /// `from_is_mod_rs`: `from` is a crate root or a `mod.rs`, whose child modules live beside it
+    /// rather than in a folder named after it.
+    pub(crate) fn module_file(
+        &self,
+        from: usize,
+        from_is_mod_rs: bool,
+        decl: &ModDecl,
+    ) -> Option<usize> {
+        let file = &self.paths[from];
+        let dir = file.parent().unwrap_or(Path::new(""));
+        let mut base = dir.to_path_buf();
+        if !from_is_mod_rs {
+            if let Some(stem) = file.file_stem() {
+                base.push(stem);
+            }
+        }
+        if let Some(attr) = &decl.path_attr {
+            // Outside inline modules, `#[path]` is relative to the declaring file's folder.
+            let start = if decl.inline_path.is_empty() {
+                dir.to_path_buf()
+            } else {
+                base_with(&base, &decl.inline_path)
+            };
+            return self.lookup(&start.join(attr));
+        }
+        let base = base_with(&base, &decl.inline_path);
+        self.lookup(&base.join(format!("{}.rs", decl.name)))
+            .or_else(|| self.lookup(&base.join(&decl.name).join("mod.rs")))
+    }
+
+    fn lookup(&self, path: &Path) -> Option<usize> {
+        self.by_path.get(&normalize(path)).copied()
+    }
+
+    fn is_named_mod_rs(&self, file: usize) -> bool {
+        self.paths[file].file_name().is_some_and(|n| n == "mod.rs")
+    }
+
+    /// Whether a file is a `mod.rs`-style owner of its folder, given whether it is a crate root.
+    pub(crate) fn is_mod_rs(&self, file: usize, is_root: bool) -> bool {
+        is_root || self.is_named_mod_rs(file)
+    }
+
+    /// A first guess of mod-rs-ness made before crate roots are known: the usual root names, and
+    /// files in cargo's folders of roots.
+    fn guess_mod_rs(&self, file: usize) -> bool {
+        let path = &self.paths[file];
+        let named = path
+            .file_name()
+            .is_some_and(|n| n == "mod.rs" || n == "main.rs" || n == "lib.rs");
+        let in_root_folder = path
+            .parent()
+            .and_then(Path::file_name)
+            .is_some_and(|d| d == "bin" || d == "examples" || d == "tests" || d == "benches");
+        named || in_root_folder
+    }
+}
+
+fn base_with(base: &Path, inline_path: &[String]) -> PathBuf {
+    let mut p = base.to_path_buf();
+    p.extend(inline_path);
+    p
+}
+
+/// Removes `.` and folds `..` lexically (the inputs need not exist on disk).
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Groups the parsed files into crates.
+pub(crate) fn discover_crates(table: &FileTable, outlines: &[Outline]) -> Vec<CrateFiles> {
+    let mut claimed = vec![false; outlines.len()];
+    for (file, outline) in outlines.iter().enumerate() {
+        let mod_rs = table.guess_mod_rs(file);
+        for decl in &outline.mods {
+            if let Some(child) = table.module_file(file, mod_rs, decl) {
+                if child != file {
+                    claimed[child] = true;
+                }
+            }
+        }
+    }
+    let mut reached = vec![false; outlines.len()];
+    let mut crates = Vec::new();
+    let candidates = (0..outlines.len()).filter(|&f| outlines[f].parsed);
+    // Unclaimed files first; then any file a wrong guess claimed but no root reaches.
+    let order: Vec<usize> = candidates
+        .clone()
+        .filter(|&f| !claimed[f])
+        .chain(candidates.filter(|&f| claimed[f]))
+        .collect();
+    for root in order {
+        if reached[root] {
+            continue;
+        }
+        crates.push(CrateFiles {
+            files: crate_tree(table, outlines, root, &mut reached),
+        });
+    }
+    crates
+}
+
+fn crate_tree(
+    table: &FileTable,
+    outlines: &[Outline],
+    root: usize,
+    reached: &mut [bool],
+) -> Vec<usize> {
+    let mut files = vec![root];
+    let mut in_crate = std::collections::HashSet::from([root]);
+    reached[root] = true;
+    let mut next = 0;
+    while next < files.len() {
+        let file = files[next];
+        let mod_rs = table.is_mod_rs(file, next == 0);
+        for decl in &outlines[file].mods {
+            if let Some(child) = table.module_file(file, mod_rs, decl) {
+                if outlines[child].parsed && in_crate.insert(child) {
+                    reached[child] = true;
+                    files.push(child);
+                }
+            }
+        }
+        next += 1;
+    }
+    files
+}

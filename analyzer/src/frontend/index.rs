@@ -1,0 +1,361 @@
+//! The item index of one crate: its module tree, and every function, struct, static and const
+//! in it, borrowed from the crate's syntax trees.
+use super::crates::FileTable;
+use super::outline::{path_attribute, ModDecl};
+use std::collections::HashMap;
+
+macro_rules! id_type {
+    ($($(#[$doc:meta])* $name:ident),* $(,)?) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub(crate) struct $name(pub u32);
+        impl $name {
+            pub(crate) fn index(self) -> usize {
+                self.0 as usize
+            }
+        }
+    )*};
+}
+id_type!(ModId, FnId, StructId, StaticId, ConstId);
+
+/// What a name of a module stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Def {
+    Mod(ModId),
+    Fn(FnId),
+    Struct(StructId),
+    Static(StaticId),
+    Const(ConstId),
+    /// Enums, traits, aliases, unions, macros: named, but not modelled.
+    Opaque,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Module {
+    pub parent: Option<ModId>,
+    pub defs: HashMap<String, Vec<Def>>,
+    /// `use` imports: the name they bind, and the path they name.
+    pub uses: Vec<(String, Vec<String>)>,
+    /// `use path::*` imports.
+    pub globs: Vec<Vec<String>>,
+}
+
+#[derive(Debug)]
+pub(crate) struct FnDef<'a> {
+    pub name: String,
+    pub sig: &'a syn::Signature,
+    pub body: &'a syn::Block,
+    pub attrs: &'a [syn::Attribute],
+    pub module: ModId,
+    /// The slot of the crate's file it is written in (see [`CrateIndex::files`]).
+    pub file: usize,
+    /// The `Self` of the `impl` block it is a method of.
+    pub self_ty: Option<StructId>,
+}
+
+#[derive(Debug)]
+pub(crate) struct StructDef<'a> {
+    pub name: String,
+    pub module: ModId,
+    /// Named fields by name, tuple fields by position (`"0"`, `"1"` …).
+    pub fields: Vec<(String, &'a syn::Type)>,
+}
+
+#[derive(Debug)]
+pub(crate) struct StaticDef<'a> {
+    /// The path from the crate root, for messages (`crate::locks::A` is written `locks::A`).
+    pub path: String,
+    pub ty: &'a syn::Type,
+    pub module: ModId,
+}
+
+#[derive(Debug)]
+pub(crate) struct ConstDef<'a> {
+    pub expr: &'a syn::Expr,
+    pub module: ModId,
+}
+
+/// Every item of one crate. File slots index the crate's files as given to [`build`].
+#[derive(Debug, Default)]
+pub(crate) struct CrateIndex<'a> {
+    pub modules: Vec<Module>,
+    pub fns: Vec<FnDef<'a>>,
+    pub structs: Vec<StructDef<'a>>,
+    pub statics: Vec<StaticDef<'a>>,
+    pub consts: Vec<ConstDef<'a>>,
+    /// Methods of each type, inherent and trait impls alike.
+    pub methods: HashMap<(StructId, String), Vec<FnId>>,
+}
+
+impl CrateIndex<'_> {
+    pub(crate) fn root(&self) -> ModId {
+        ModId(0)
+    }
+}
+
+/// An `impl` block waiting for every type of the crate to be known.
+struct PendingImpl<'a> {
+    item: &'a syn::ItemImpl,
+    module: ModId,
+    file: usize,
+}
+
+/// Builds the index from the crate's parsed files (`asts[slot]` is the file of `files[slot]`).
+pub(crate) fn build<'a>(
+    table: &FileTable,
+    files: &[usize],
+    asts: &'a [syn::File],
+) -> CrateIndex<'a> {
+    let mut builder = Builder {
+        table,
+        asts,
+        files,
+        index: CrateIndex::default(),
+        impls: Vec::new(),
+        loaded: vec![false; files.len()],
+    };
+    builder.index.modules.push(Module::default());
+    builder.load_file(0, ModId(0), "");
+    let Builder {
+        mut index, impls, ..
+    } = builder;
+    for pending in impls {
+        register_impl(&mut index, pending);
+    }
+    index
+}
+
+struct Builder<'t, 'a> {
+    table: &'t FileTable,
+    asts: &'a [syn::File],
+    files: &'t [usize],
+    index: CrateIndex<'a>,
+    impls: Vec<PendingImpl<'a>>,
+    loaded: Vec<bool>,
+}
+
+impl<'a> Builder<'_, 'a> {
+    fn load_file(&mut self, slot: usize, module: ModId, prefix: &str) {
+        if std::mem::replace(&mut self.loaded[slot], true) {
+            return;
+        }
+        let items = &self.asts[slot].items;
+        self.load_items(items, slot, module, prefix, &mut Vec::new());
+    }
+
+    fn load_items(
+        &mut self,
+        items: &'a [syn::Item],
+        slot: usize,
+        module: ModId,
+        prefix: &str,
+        inline: &mut Vec<String>,
+    ) {
+        for item in items {
+            match item {
+                syn::Item::Mod(m) => self.load_mod(m, slot, module, prefix, inline),
+                syn::Item::Fn(f) => {
+                    let id = FnId(self.index.fns.len() as u32);
+                    self.index.fns.push(FnDef {
+                        name: f.sig.ident.to_string(),
+                        sig: &f.sig,
+                        body: &f.block,
+                        attrs: &f.attrs,
+                        module,
+                        file: slot,
+                        self_ty: None,
+                    });
+                    self.define(module, &f.sig.ident, Def::Fn(id));
+                }
+                syn::Item::Struct(s) => {
+                    let fields = s
+                        .fields
+                        .iter()
+                        .enumerate()
+                        .map(|(i, f)| {
+                            (
+                                f.ident
+                                    .as_ref()
+                                    .map_or_else(|| i.to_string(), ToString::to_string),
+                                &f.ty,
+                            )
+                        })
+                        .collect();
+                    let id = StructId(self.index.structs.len() as u32);
+                    self.index.structs.push(StructDef {
+                        name: s.ident.to_string(),
+                        module,
+                        fields,
+                    });
+                    self.define(module, &s.ident, Def::Struct(id));
+                }
+                syn::Item::Enum(e) => {
+                    // Enums get a struct entry without fields, so their methods resolve.
+                    let id = StructId(self.index.structs.len() as u32);
+                    self.index.structs.push(StructDef {
+                        name: e.ident.to_string(),
+                        module,
+                        fields: Vec::new(),
+                    });
+                    self.define(module, &e.ident, Def::Struct(id));
+                }
+                syn::Item::Static(s) => {
+                    let id = StaticId(self.index.statics.len() as u32);
+                    self.index.statics.push(StaticDef {
+                        path: format!("{prefix}{}", s.ident),
+                        ty: &s.ty,
+                        module,
+                    });
+                    self.define(module, &s.ident, Def::Static(id));
+                }
+                syn::Item::Const(c) => {
+                    let id = ConstId(self.index.consts.len() as u32);
+                    self.index.consts.push(ConstDef {
+                        expr: &c.expr,
+                        module,
+                    });
+                    self.define(module, &c.ident, Def::Const(id));
+                }
+                syn::Item::Use(u) => {
+                    let m = &mut self.index.modules[module.index()];
+                    flatten_use(&u.tree, &mut Vec::new(), &mut m.uses, &mut m.globs);
+                }
+                syn::Item::Impl(i) => self.impls.push(PendingImpl {
+                    item: i,
+                    module,
+                    file: slot,
+                }),
+                syn::Item::Trait(t) => self.define(module, &t.ident, Def::Opaque),
+                syn::Item::Type(t) => self.define(module, &t.ident, Def::Opaque),
+                syn::Item::Union(u) => self.define(module, &u.ident, Def::Opaque),
+                _ => {}
+            }
+        }
+    }
+
+    fn load_mod(
+        &mut self,
+        m: &'a syn::ItemMod,
+        slot: usize,
+        parent: ModId,
+        prefix: &str,
+        inline: &mut Vec<String>,
+    ) {
+        let id = ModId(self.index.modules.len() as u32);
+        self.index.modules.push(Module {
+            parent: Some(parent),
+            ..Module::default()
+        });
+        self.define(parent, &m.ident, Def::Mod(id));
+        let name = m.ident.to_string();
+        let prefix = format!("{prefix}{name}::");
+        match &m.content {
+            Some((_, items)) => {
+                inline.push(name);
+                self.load_items(items, slot, id, &prefix, inline);
+                inline.pop();
+            }
+            None => {
+                let decl = ModDecl {
+                    inline_path: inline.clone(),
+                    name,
+                    path_attr: path_attribute(&m.attrs),
+                };
+                let from = self.files[slot];
+                let mod_rs = self.table.is_mod_rs(from, slot == 0);
+                let child = self.table.module_file(from, mod_rs, &decl);
+                if let Some(child_slot) =
+                    child.and_then(|c| self.files.iter().position(|&f| f == c))
+                {
+                    self.load_file(child_slot, id, &prefix);
+                }
+            }
+        }
+    }
+
+    fn define(&mut self, module: ModId, ident: &syn::Ident, def: Def) {
+        self.index.modules[module.index()]
+            .defs
+            .entry(ident.to_string())
+            .or_default()
+            .push(def);
+    }
+}
+
+fn register_impl<'a>(index: &mut CrateIndex<'a>, pending: PendingImpl<'a>) {
+    let syn::Type::Path(ty) = &*pending.item.self_ty else {
+        return;
+    };
+    let segments: Vec<String> = ty
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    let Some(super::resolve::Resolved::Def(Def::Struct(self_ty))) =
+        super::resolve::resolve_path(index, pending.module, &segments)
+    else {
+        return;
+    };
+    for item in &pending.item.items {
+        let syn::ImplItem::Fn(f) = item else {
+            continue;
+        };
+        let id = FnId(index.fns.len() as u32);
+        index.fns.push(FnDef {
+            name: f.sig.ident.to_string(),
+            sig: &f.sig,
+            body: &f.block,
+            attrs: &f.attrs,
+            module: pending.module,
+            file: pending.file,
+            self_ty: Some(self_ty),
+        });
+        index
+            .methods
+            .entry((self_ty, f.sig.ident.to_string()))
+            .or_default()
+            .push(id);
+    }
+}
+
+fn flatten_use(
+    tree: &syn::UseTree,
+    prefix: &mut Vec<String>,
+    uses: &mut Vec<(String, Vec<String>)>,
+    globs: &mut Vec<Vec<String>>,
+) {
+    match tree {
+        syn::UseTree::Path(p) => {
+            prefix.push(p.ident.to_string());
+            flatten_use(&p.tree, prefix, uses, globs);
+            prefix.pop();
+        }
+        syn::UseTree::Name(n) => {
+            let name = n.ident.to_string();
+            if name == "self" {
+                if let Some(last) = prefix.last() {
+                    uses.push((last.clone(), prefix.clone()));
+                }
+            } else {
+                let mut path = prefix.clone();
+                path.push(name.clone());
+                uses.push((name, path));
+            }
+        }
+        syn::UseTree::Rename(r) => {
+            let mut path = prefix.clone();
+            let name = r.ident.to_string();
+            if name != "self" {
+                path.push(name);
+            }
+            uses.push((r.rename.to_string(), path));
+        }
+        syn::UseTree::Glob(_) => globs.push(prefix.clone()),
+        syn::UseTree::Group(g) => {
+            for t in &g.items {
+                flatten_use(t, prefix, uses, globs);
+            }
+        }
+    }
+}

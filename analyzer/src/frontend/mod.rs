@@ -1,0 +1,9 @@
+//! Source files in, crates out: parsing (in parallel, on big-stack threads), crate discovery,
+//! item indexes and name resolution.
+pub(crate) mod crates;
+pub(crate) mod index;
+pub(crate) mod macros;
+pub(crate) mod outline;
+pub(crate) mod pool;
+pub(crate) mod resolve;
+pub(crate) mod span;

@@ -1,0 +1,160 @@
+//! Name resolution within a crate: `crate::`, `super::`, `self::`, `use` (aliases, groups,
+//! globs) and associated functions through `impl` blocks.
+use super::index::{CrateIndex, Def, ModId};
+
+/// What a path names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Resolved {
+    Def(Def),
+    /// A path outside the crate (`racecheck::Lock`, `std::sync::Arc`, `drop`), fully spelled.
+    External(Vec<String>),
+}
+
+/// How many `use` indirections a lookup follows before giving up (import cycles).
+const MAX_DEPTH: u32 = 24;
+
+/// Resolves a path written in `module`. `None`: it names nothing the analysis can see.
+pub(crate) fn resolve_path(
+    index: &CrateIndex<'_>,
+    module: ModId,
+    segments: &[String],
+) -> Option<Resolved> {
+    resolve_in(index, module, segments, 0)
+}
+
+fn resolve_in(
+    index: &CrateIndex<'_>,
+    module: ModId,
+    segments: &[String],
+    depth: u32,
+) -> Option<Resolved> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    let (first, rest) = segments.split_first()?;
+    let mut current = match first.as_str() {
+        "crate" => Resolved::Def(Def::Mod(index.root())),
+        "self" => Resolved::Def(Def::Mod(module)),
+        "super" => Resolved::Def(Def::Mod(index.modules[module.index()].parent?)),
+        name => lookup(index, module, name, depth)
+            .unwrap_or_else(|| Resolved::External(vec![name.to_owned()])),
+    };
+    for segment in rest {
+        current = match current {
+            Resolved::Def(Def::Mod(m)) if segment == "super" => {
+                Resolved::Def(Def::Mod(index.modules[m.index()].parent?))
+            }
+            Resolved::Def(Def::Mod(m)) => lookup(index, m, segment, depth)?,
+            Resolved::Def(Def::Struct(s)) => {
+                let method = index.methods.get(&(s, segment.clone()))?.first()?;
+                Resolved::Def(Def::Fn(*method))
+            }
+            Resolved::External(mut path) => {
+                path.push(segment.clone());
+                Resolved::External(path)
+            }
+            Resolved::Def(_) => return None,
+        };
+    }
+    Some(current)
+}
+
+/// A name as seen from inside `module`: its items, then its imports, then its glob imports.
+fn lookup(index: &CrateIndex<'_>, module: ModId, name: &str, depth: u32) -> Option<Resolved> {
+    let m = &index.modules[module.index()];
+    if let Some(def) = m.defs.get(name).and_then(|defs| defs.first()) {
+        return Some(Resolved::Def(*def));
+    }
+    for (alias, path) in &m.uses {
+        if alias == name {
+            if let Some(found) = resolve_in(index, module, path, depth + 1) {
+                return Some(found);
+            }
+        }
+    }
+    for glob in &m.globs {
+        match resolve_in(index, module, glob, depth + 1) {
+            Some(Resolved::Def(Def::Mod(target))) if target != module => {
+                if let Some(found) = lookup(index, target, name, depth + 1) {
+                    return Some(found);
+                }
+            }
+            Some(Resolved::External(path))
+                if is_racecheck_crate(&path) && racecheck_exports(name) =>
+            {
+                return Some(Resolved::External(vec![path[0].clone(), name.to_owned()]));
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn is_racecheck_crate(path: &[String]) -> bool {
+    path.len() == 1 && path[0] == "racecheck"
+}
+
+/// The names `racecheck` exports that the model knows.
+fn racecheck_exports(name: &str) -> bool {
+    RacecheckItem::from_name(name).is_some() || name == "current_thread" || name == "enumerate"
+}
+
+/// A racecheck primitive type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum PrimKind {
+    Lock,
+    RLock,
+    Event,
+    Condition,
+    Semaphore,
+    Barrier,
+    Queue,
+    JoinableQueue,
+    Connection,
+    Pool,
+    Shared,
+}
+
+/// A type of the racecheck crate the model gives meaning to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RacecheckItem {
+    Prim(PrimKind),
+    Thread,
+    JoinHandle,
+    Pipe,
+    AsyncResult,
+}
+
+impl RacecheckItem {
+    fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "Lock" => Self::Prim(PrimKind::Lock),
+            "RLock" => Self::Prim(PrimKind::RLock),
+            "Event" => Self::Prim(PrimKind::Event),
+            "Condition" => Self::Prim(PrimKind::Condition),
+            "Semaphore" => Self::Prim(PrimKind::Semaphore),
+            "Barrier" => Self::Prim(PrimKind::Barrier),
+            "Queue" => Self::Prim(PrimKind::Queue),
+            "JoinableQueue" => Self::Prim(PrimKind::JoinableQueue),
+            "Connection" => Self::Prim(PrimKind::Connection),
+            "Pool" => Self::Prim(PrimKind::Pool),
+            "Shared" => Self::Prim(PrimKind::Shared),
+            "Thread" => Self::Thread,
+            "JoinHandle" => Self::JoinHandle,
+            "Pipe" => Self::Pipe,
+            "AsyncResult" => Self::AsyncResult,
+            _ => return None,
+        })
+    }
+
+    /// The item an external path names, and the associated function it continues with, if any:
+    /// `racecheck::Lock::new` is `(Prim(Lock), Some("new"))`.
+    pub(crate) fn of_path(path: &[String]) -> Option<(Self, Option<&str>)> {
+        match path {
+            [krate, item, rest @ ..] if krate == "racecheck" && rest.len() <= 1 => {
+                Some((Self::from_name(item)?, rest.first().map(String::as_str)))
+            }
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! The happens-before graph: one node per event of every template, plus a start and an end node
+//! per template; edges for program order, loop back-edges, spawn → start, end → join, pool
+//! submissions, and the hand-offs that order threads (a queue put → get, a pipe send → recv, an
+//! event set → wait) when a single thread is the only one that can perform them.
+//!
+//! A template stands for all its instances and all iterations of the loops it runs in, so a loop
+//! back-edge makes everything in a loop ordered both ways: events are "in parallel" only when
+//! neither reaches the other.
+use crate::model::{Instances, Model, Op, Origin, PrimId, TemplateId};
+use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::{Dfs, Walker};
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+pub(crate) struct HappensBefore<'m> {
+    model: &'m Model,
+    graph: DiGraph<(), ()>,
+    /// Per template: the node of its start, its end, and of its first event.
+    starts: Vec<NodeIndex>,
+    ends: Vec<NodeIndex>,
+    first_event: Vec<usize>,
+    reach: RefCell<HashMap<NodeIndex, Vec<bool>>>,
+}
+
+impl<'m> HappensBefore<'m> {
+    pub(crate) fn build(model: &'m Model) -> Self {
+        let mut graph = DiGraph::new();
+        let mut starts = Vec::with_capacity(model.templates.len());
+        let mut ends = Vec::with_capacity(model.templates.len());
+        let mut first_event = Vec::with_capacity(model.templates.len());
+        for template in &model.templates {
+            let start = graph.add_node(());
+            first_event.push(graph.node_count());
+            let mut previous = start;
+            for _ in &template.events {
+                let node = graph.add_node(());
+                graph.add_edge(previous, node, ());
+                previous = node;
+            }
+            let end = graph.add_node(());
+            graph.add_edge(previous, end, ());
+            starts.push(start);
+            ends.push(end);
+        }
+        let mut hb = Self {
+            model,
+            graph,
+            starts,
+            ends,
+            first_event,
+            reach: RefCell::default(),
+        };
+        hb.add_thread_edges();
+        hb.add_handoff_edges();
+        hb
+    }
+
+    /// The node of event `event` of template `template`.
+    pub(crate) fn node(&self, template: TemplateId, event: usize) -> NodeIndex {
+        NodeIndex::new(self.first_event[template.0 as usize] + event)
+    }
+
+    /// The node right after an event (the next event, or the template's end).
+    fn after(&self, template: TemplateId, event: usize) -> NodeIndex {
+        NodeIndex::new(self.first_event[template.0 as usize] + event + 1)
+    }
+
+    fn add_thread_edges(&mut self) {
+        for t in self.model.template_ids() {
+            let template = self.model.template(t);
+            for &(first, last) in &template.loops {
+                self.graph
+                    .add_edge(self.node(t, last), self.node(t, first), ());
+            }
+            for (i, event) in template.events.iter().enumerate() {
+                match &event.op {
+                    Op::Spawn { child } => {
+                        self.graph
+                            .add_edge(self.node(t, i), self.starts[child.0 as usize], ());
+                    }
+                    Op::Submit { task, sync, .. } => {
+                        self.graph
+                            .add_edge(self.node(t, i), self.starts[task.0 as usize], ());
+                        if *sync {
+                            self.graph
+                                .add_edge(self.ends[task.0 as usize], self.after(t, i), ());
+                        }
+                    }
+                    Op::Join { threads } => {
+                        for child in threads {
+                            self.graph
+                                .add_edge(self.ends[child.0 as usize], self.node(t, i), ());
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    /// A blocking receive is satisfied by some send; when every send is made by one thread (of
+    /// one instance), its first send happens before the receive returns.
+    fn add_handoff_edges(&mut self) {
+        let mut senders: HashMap<PrimId, Vec<(TemplateId, usize)>> = HashMap::new();
+        let mut receivers: HashMap<PrimId, Vec<(TemplateId, usize)>> = HashMap::new();
+        for (t, i, event) in self.model.events() {
+            match event.op {
+                Op::Put { queue, .. } => senders.entry(queue).or_default().push((t, i)),
+                Op::Set { event } => senders.entry(event).or_default().push((t, i)),
+                Op::Send { end } => {
+                    if let Some(peer) = self.model.prim(end).peer {
+                        senders.entry(peer).or_default().push((t, i));
+                    }
+                }
+                Op::Get {
+                    queue,
+                    blocking: true,
+                } => receivers.entry(queue).or_default().push((t, i)),
+                Op::Wait {
+                    event,
+                    blocking: true,
+                } => receivers.entry(event).or_default().push((t, i)),
+                Op::Recv { end } => receivers.entry(end).or_default().push((t, i)),
+                _ => {}
+            }
+        }
+        for (prim, sends) in senders {
+            let (sender, _) = sends[0];
+            let single = sends.iter().all(|(t, _)| *t == sender)
+                && self.model.template(sender).instances == Instances::One;
+            if !single {
+                continue;
+            }
+            let first = sends.iter().map(|(_, i)| *i).min().unwrap_or(0);
+            for &(t, i) in receivers.get(&prim).into_iter().flatten() {
+                if t != sender {
+                    self.graph
+                        .add_edge(self.node(sender, first), self.node(t, i), ());
+                }
+            }
+        }
+    }
+
+    /// Whether `from` happens before (or is) `to`.
+    pub(crate) fn reaches(&self, from: NodeIndex, to: NodeIndex) -> bool {
+        let mut cache = self.reach.borrow_mut();
+        let set = cache.entry(from).or_insert_with(|| {
+            let mut set = vec![false; self.graph.node_count()];
+            for n in Dfs::new(&self.graph, from).iter(&self.graph) {
+                set[n.index()] = true;
+            }
+            set
+        });
+        set.get(to.index()).copied().unwrap_or(false)
+    }
+
+    /// Whether two instances of a template can run at the same time.
+    pub(crate) fn self_parallel(&self, t: TemplateId) -> bool {
+        let template = self.model.template(t);
+        if !template.instances.is_many() {
+            return false;
+        }
+        match template.origin {
+            // Instances spawned and joined one after another are sequential.
+            Origin::Spawned { parent, event } => {
+                !self.reaches(self.ends[t.0 as usize], self.node(parent, event))
+            }
+            Origin::Root => false,
+        }
+    }
+
+    /// Whether two events may happen at the same time in some run.
+    pub(crate) fn may_run_in_parallel(
+        &self,
+        a: (TemplateId, usize),
+        b: (TemplateId, usize),
+    ) -> bool {
+        let (ta, tb) = (self.model.template(a.0), self.model.template(b.0));
+        if ta.world != tb.world {
+            return false;
+        }
+        if a.0 == b.0 {
+            return self.self_parallel(a.0);
+        }
+        let (na, nb) = (self.node(a.0, a.1), self.node(b.0, b.1));
+        !self.reaches(na, nb) && !self.reaches(nb, na)
+    }
+
+    /// Whether event `a` happens before event `b` in every run.
+    pub(crate) fn happens_before(&self, a: (TemplateId, usize), b: (TemplateId, usize)) -> bool {
+        self.model.template(a.0).world == self.model.template(b.0).world
+            && self.reaches(self.node(a.0, a.1), self.node(b.0, b.1))
+    }
+}

@@ -1,0 +1,120 @@
+//! The lock-order graph: an edge `held → taken` for every blocking acquisition made while
+//! another lock is held, labelled with the thread template and both spans. Elements of a family
+//! whose index the model could not follow are left out: they could be any element.
+use crate::model::{Model, Op, PrimId, TemplateId};
+use petgraph::graphmap::DiGraphMap;
+use std::hash::RandomState;
+
+type Graph = DiGraphMap<PrimId, Vec<EdgeInstance>, RandomState>;
+
+/// One acquisition of `taken` while `held` is held.
+#[derive(Debug, Clone)]
+pub(crate) struct EdgeInstance {
+    pub template: TemplateId,
+    pub event: usize,
+    pub held: PrimId,
+    pub taken: PrimId,
+}
+
+pub(crate) struct LockOrderGraph {
+    graph: Graph,
+}
+
+impl LockOrderGraph {
+    pub(crate) fn build(model: &Model) -> Self {
+        let mut graph = Graph::default();
+        for (template, event, e) in model.events() {
+            let Op::Acquire {
+                lock: taken,
+                blocking: true,
+            } = e.op
+            else {
+                continue;
+            };
+            if model.prim(taken).is_unknown_element() {
+                continue;
+            }
+            for held in &e.held {
+                if held.lock == taken || model.prim(held.lock).is_unknown_element() {
+                    continue;
+                }
+                let instance = EdgeInstance {
+                    template,
+                    event,
+                    held: held.lock,
+                    taken,
+                };
+                match graph.edge_weight_mut(held.lock, taken) {
+                    Some(instances) => instances.push(instance),
+                    None => {
+                        graph.add_edge(held.lock, taken, vec![instance]);
+                    }
+                }
+            }
+        }
+        Self { graph }
+    }
+
+    /// Every acquisition edge.
+    pub(crate) fn instances(&self) -> impl Iterator<Item = &EdgeInstance> {
+        self.graph
+            .all_edges()
+            .flat_map(|(_, _, instances)| instances.iter())
+    }
+
+    pub(crate) fn edge(&self, held: PrimId, taken: PrimId) -> &[EdgeInstance] {
+        self.graph
+            .edge_weight(held, taken)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The elementary cycles of the graph (each once, starting at its smallest lock), up to
+    /// `max_len` locks long and `limit` cycles in all.
+    pub(crate) fn cycles(&self, max_len: usize, limit: usize) -> Vec<Vec<PrimId>> {
+        let mut cycles = Vec::new();
+        for scc in petgraph::algo::tarjan_scc(&self.graph) {
+            if scc.len() < 2 {
+                continue;
+            }
+            let mut nodes = scc;
+            nodes.sort();
+            for (i, &start) in nodes.iter().enumerate() {
+                // Cycles through `start` using only nodes greater than it: each cycle once.
+                let allowed = &nodes[i..];
+                let mut path = vec![start];
+                self.extend_cycles(start, allowed, max_len, limit, &mut path, &mut cycles);
+                if cycles.len() >= limit {
+                    return cycles;
+                }
+            }
+        }
+        cycles
+    }
+
+    fn extend_cycles(
+        &self,
+        start: PrimId,
+        allowed: &[PrimId],
+        max_len: usize,
+        limit: usize,
+        path: &mut Vec<PrimId>,
+        out: &mut Vec<Vec<PrimId>>,
+    ) {
+        let last = *path.last().expect("the path starts non-empty");
+        for next in self.graph.neighbors(last) {
+            if out.len() >= limit {
+                return;
+            }
+            if next == start {
+                out.push(path.clone());
+            } else if path.len() < max_len
+                && allowed.binary_search(&next).is_ok()
+                && !path.contains(&next)
+            {
+                path.push(next);
+                self.extend_cycles(start, allowed, max_len, limit, path, out);
+                path.pop();
+            }
+        }
+    }
+}

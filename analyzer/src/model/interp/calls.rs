@@ -1,0 +1,553 @@
+//! Calls: functions and closures are followed with their arguments bound to their parameters;
+//! methods go through the `impl` blocks of the receiver's type; collections, iterator adapters
+//! and the racecheck constructors have built-in meanings.
+use super::{Frame, Interp, CALL_DEPTH};
+use crate::diagnostic::Span;
+use crate::frontend::index::{Def, FnId};
+use crate::frontend::resolve::{RacecheckItem, Resolved};
+use crate::model::env::Scope;
+use crate::model::syntax;
+use crate::model::value::{Builder, Callable, Place, Taint, Value};
+use crate::model::{IndexKey, Op};
+use std::rc::Rc;
+use syn::Expr;
+
+/// Methods that hand back (a share of) their receiver.
+const PASSTHROUGH: &[&str] = &[
+    "clone",
+    "as_ref",
+    "as_mut",
+    "borrow",
+    "borrow_mut",
+    "unwrap",
+    "expect",
+    "unwrap_or_default",
+    "to_owned",
+    "into",
+    "deref",
+    "deref_mut",
+    "iter",
+    "into_iter",
+    "iter_mut",
+    "by_ref",
+    "cloned",
+    "copied",
+    "collect",
+    "rev",
+    "skip",
+    "take",
+    "drain",
+    "values",
+    "values_mut",
+    "into_values",
+    "as_slice",
+    "to_vec",
+    "lock",
+    "read",
+    "write",
+];
+
+/// Iterator adapters whose result is a collection of what their closure returns.
+const MAPPING: &[&str] = &[
+    "map",
+    "filter_map",
+    "flat_map",
+    "map_while",
+    "then",
+    "and_then",
+];
+
+/// Methods that matter to the rules reporting an absence, remembered when called on a
+/// receiver the model does not know.
+const WATCHED: &[&str] = &[
+    "task_done",
+    "set",
+    "put",
+    "notify",
+    "notify_all",
+    "close",
+    "terminate",
+    "release",
+    "send",
+    "join",
+];
+
+/// Wrappers whose constructors and `clone` share the value they wrap.
+const WRAPPERS: &[&str] = &["Arc", "Rc", "Box", "Pin", "ManuallyDrop", "Cow"];
+
+/// Collections whose constructors start empty.
+const COLLECTIONS: &[&str] = &[
+    "Vec", "VecDeque", "HashMap", "BTreeMap", "HashSet", "BTreeSet", "IndexMap", "SmallVec",
+];
+
+impl<'a> Interp<'a> {
+    pub(super) fn call_expr(&mut self, c: &'a syn::ExprCall, expr: &'a Expr) -> Value<'a> {
+        let span = self.span_of(expr);
+        enum Target<'a> {
+            Value(Value<'a>),
+            Def(Option<Resolved>),
+        }
+        let target = match &*c.func {
+            Expr::Path(p) => {
+                let local = p
+                    .path
+                    .get_ident()
+                    .and_then(|i| self.scope().lookup(&i.to_string()));
+                match local {
+                    Some(v) => Target::Value(v),
+                    None => Target::Def(self.resolve(&p.path)),
+                }
+            }
+            other => Target::Value(self.expr(other)),
+        };
+        let args: Vec<Value<'a>> = c.args.iter().map(|a| self.expr(a)).collect();
+        match target {
+            Target::Value(Value::Callable(callable)) => self.call(&callable, args, None),
+            Target::Def(Some(Resolved::Def(Def::Fn(f)))) => self.call(&Callable::Fn(f), args, None),
+            Target::Def(Some(Resolved::Def(Def::Struct(s)))) => {
+                args.iter().for_each(|a| self.mark_kept(a));
+                Value::Obj(s)
+            }
+            Target::Def(Some(Resolved::External(path))) => self.external_call(&path, args, &span),
+            _ => self.unknown_call(args, None),
+        }
+    }
+
+    pub(super) fn method_call_expr(
+        &mut self,
+        m: &'a syn::ExprMethodCall,
+        expr: &'a Expr,
+    ) -> Value<'a> {
+        let receiver = self.expr(&m.receiver);
+        let args: Vec<Value<'a>> = m.args.iter().map(|a| self.expr(a)).collect();
+        let method = m.method.to_string();
+        let span = self.span_of(expr);
+        match &receiver {
+            Value::Prim(p) => return self.prim_method(*p, &method, args, &span),
+            Value::Threads(threads) => {
+                return match method.as_str() {
+                    "join" => {
+                        self.mark_kept(&receiver);
+                        self.emit(
+                            Op::Join {
+                                threads: threads.to_vec(),
+                            },
+                            span,
+                        );
+                        Value::Unknown
+                    }
+                    "clone" => receiver.clone(),
+                    _ => Value::Unknown,
+                };
+            }
+            Value::AsyncResult(task) => {
+                if matches!(method.as_str(), "get" | "wait") {
+                    self.mark_kept(&receiver);
+                    self.emit(
+                        Op::Join {
+                            threads: vec![*task],
+                        },
+                        span,
+                    );
+                }
+                return Value::Unknown;
+            }
+            Value::Builders(builders) => {
+                return self.builder_method(builders.clone(), &method, args, &span)
+            }
+            Value::Obj(s) => {
+                if let Some(&f) = self
+                    .index
+                    .methods
+                    .get(&(*s, method.clone()))
+                    .and_then(|fs| fs.first())
+                {
+                    return self.call(&Callable::Fn(f), args, Some(receiver));
+                }
+            }
+            Value::Guard(g) => {
+                let g = *g;
+                self.call_closures(&args, &Value::Unknown);
+                return self.guard_read(g);
+            }
+            Value::Bag(b) => {
+                if let Some(v) = self.bag_method(*b, &receiver, &method, &args) {
+                    return v;
+                }
+            }
+            _ => {}
+        }
+        self.other_method(receiver, &method, args, m, &span)
+    }
+
+    /// Methods on values the model has no type for: atomics, adapters, pass-through.
+    fn other_method(
+        &mut self,
+        receiver: Value<'a>,
+        method: &str,
+        args: Vec<Value<'a>>,
+        m: &'a syn::ExprMethodCall,
+        span: &Span,
+    ) -> Value<'a> {
+        if method == "load" && m.args.len() == 1 && syntax::is_memory_ordering(&m.args[0]) {
+            if let Some(atomic) = syntax::place_text(&m.receiver) {
+                return Value::data(Taint {
+                    atomics: vec![Rc::from(atomic)],
+                    ..Taint::default()
+                });
+            }
+        }
+        if method == "store" && m.args.len() == 2 && syntax::is_memory_ordering(&m.args[1]) {
+            if let Some(atomic) = syntax::place_text(&m.receiver) {
+                if args[0].taint().atomics.iter().any(|a| **a == *atomic) {
+                    self.emit(Op::AtomicSplitStore { atomic }, span.clone());
+                }
+            }
+            return Value::Unknown;
+        }
+        if matches!(receiver, Value::Unknown) {
+            if let Some(watched) = WATCHED.iter().find(|w| **w == method) {
+                if *watched != "join" || args.is_empty() {
+                    self.note_unknown_call(watched);
+                }
+            }
+            args.iter().for_each(|a| self.mark_kept(a));
+        }
+        let has_closure = args.iter().any(|a| matches!(a, Value::Callable(_)));
+        if has_closure {
+            let element = self.element_of(&receiver);
+            let result = self.call_closures_in_loop(&args, &receiver, element);
+            if MAPPING.contains(&method) {
+                return self.new_bag(Some(result));
+            }
+            if matches!(method, "filter" | "inspect" | "take_while" | "skip_while") {
+                return receiver;
+            }
+            return Value::Unknown;
+        }
+        if PASSTHROUGH.contains(&method) {
+            return receiver;
+        }
+        match receiver {
+            Value::Int(_) | Value::Index(_) | Value::Range(..) => Value::Unknown,
+            _ => Value::data(
+                args.iter()
+                    .fold(receiver.taint(), |acc, a| acc.union(&a.taint())),
+            ),
+        }
+    }
+
+    fn bag_method(
+        &mut self,
+        bag: u32,
+        receiver: &Value<'a>,
+        method: &str,
+        args: &[Value<'a>],
+    ) -> Option<Value<'a>> {
+        Some(match method {
+            "push" | "push_back" | "push_front" | "insert" | "add" => {
+                if let Some(item) = args.last() {
+                    self.bag_add(bag, item.clone());
+                }
+                Value::Unknown
+            }
+            "extend" | "append" => {
+                if let Some(items) = args.first() {
+                    let element = self.element_of(items);
+                    self.bag_add(bag, element);
+                }
+                Value::Unknown
+            }
+            "get" | "get_mut" if args.len() == 1 => {
+                let index = args[0].clone();
+                self.index_bag(receiver.clone(), index)
+            }
+            "pop" | "pop_front" | "pop_back" | "first" | "last" | "remove" | "swap_remove"
+            | "next" | "first_mut" | "last_mut" => self.bag_content(bag),
+            "enumerate" => {
+                let element = self.bag_content(bag);
+                self.new_bag(Some(Value::Tuple(Rc::from(vec![Value::Unknown, element]))))
+            }
+            "len" | "is_empty" | "capacity" | "contains" | "contains_key" => Value::Unknown,
+            _ => return None,
+        })
+    }
+
+    fn index_bag(&mut self, bag: Value<'a>, index: Value<'a>) -> Value<'a> {
+        let key = match index {
+            Value::Int(n) => IndexKey::Const(n),
+            Value::Index(k) => k,
+            _ => IndexKey::Unknown,
+        };
+        match bag {
+            Value::Bag(b) => match self.bag_content(b) {
+                Value::Prim(family) if self.model.prim(family).element.is_none() => {
+                    Value::Prim(self.element(family, key))
+                }
+                other => other,
+            },
+            _ => Value::Unknown,
+        }
+    }
+
+    fn builder_method(
+        &mut self,
+        builders: Rc<[Builder<'a>]>,
+        method: &str,
+        args: Vec<Value<'a>>,
+        span: &Span,
+    ) -> Value<'a> {
+        match method {
+            "name" => {
+                let name = match args.first() {
+                    Some(Value::Str(s)) => Some(s.clone()),
+                    _ => None,
+                };
+                Value::Builders(
+                    builders
+                        .iter()
+                        .map(|b| Builder {
+                            target: b.target.clone(),
+                            name: name.clone().or_else(|| b.name.clone()),
+                        })
+                        .collect(),
+                )
+            }
+            "start" => {
+                let mut started = Vec::new();
+                for builder in builders.iter() {
+                    if let Some(id) =
+                        self.spawn_template(builder, Vec::new(), span, false, None, None)
+                    {
+                        self.emit(Op::Spawn { child: id }, span.clone());
+                        started.push(id);
+                    }
+                }
+                Value::Threads(started.into())
+            }
+            _ => Value::Builders(builders),
+        }
+    }
+
+    /// Calls of paths outside the crate: racecheck constructors, `drop`, wrappers, collections.
+    fn external_call(&mut self, path: &[String], args: Vec<Value<'a>>, span: &Span) -> Value<'a> {
+        if let Some((item, assoc)) = RacecheckItem::of_path(path) {
+            return self.racecheck_call(item, assoc, args, span);
+        }
+        let last = path.last().map(String::as_str).unwrap_or_default();
+        let owner = path
+            .len()
+            .checked_sub(2)
+            .map(|i| path[i].as_str())
+            .unwrap_or_default();
+        match last {
+            "drop" if path.len() == 1 || owner == "mem" => {
+                args.iter().for_each(|a| self.release_value(a));
+                Value::Unknown
+            }
+            "Some" | "Ok" | "Err" if path.len() == 1 => args.into_iter().next().unwrap_or_default(),
+            "new" | "clone" | "from" | "pin" if WRAPPERS.contains(&owner) => {
+                args.into_iter().next().unwrap_or_default()
+            }
+            "new" | "with_capacity" | "default" if COLLECTIONS.contains(&owner) => {
+                self.new_bag(None)
+            }
+            "from" | "from_iter" if COLLECTIONS.contains(&owner) => {
+                let element = args.first().map(|a| self.element_of(a));
+                self.new_bag(element)
+            }
+            "min" | "max" => Value::Unknown,
+            _ => self.unknown_call(args, None),
+        }
+    }
+
+    fn racecheck_call(
+        &mut self,
+        item: RacecheckItem,
+        assoc: Option<&str>,
+        args: Vec<Value<'a>>,
+        span: &Span,
+    ) -> Value<'a> {
+        match (item, assoc) {
+            (RacecheckItem::Prim(kind), Some("new" | "bounded" | "default")) => {
+                let capacity = match args.first() {
+                    Some(Value::Int(n)) => Some(*n),
+                    _ => None,
+                };
+                Value::Prim(self.new_prim(kind, span, 0, capacity, assoc == Some("bounded")))
+            }
+            (RacecheckItem::Pipe, Some("new")) => {
+                let a = self.new_prim(crate::model::PrimKind::Connection, span, 0, None, false);
+                let b = self.new_prim(crate::model::PrimKind::Connection, span, 1, None, false);
+                self.model.prims[a.0 as usize].peer = Some(b);
+                self.model.prims[b.0 as usize].peer = Some(a);
+                Value::Tuple(Rc::from(vec![Value::Prim(a), Value::Prim(b)]))
+            }
+            (RacecheckItem::Thread, Some("new" | "spawn")) => {
+                let Some(Value::Callable(target)) = args.into_iter().next() else {
+                    return Value::Unknown;
+                };
+                let builders: Rc<[Builder<'a>]> = Rc::from(vec![Builder { target, name: None }]);
+                if assoc == Some("spawn") {
+                    self.builder_method(builders, "start", Vec::new(), span)
+                } else {
+                    Value::Builders(builders)
+                }
+            }
+            _ => Value::Unknown,
+        }
+    }
+
+    /// A call the model cannot follow: what its arguments hold escapes, and closures given to it
+    /// are assumed to run.
+    fn unknown_call(&mut self, args: Vec<Value<'a>>, _receiver: Option<Value<'a>>) -> Value<'a> {
+        args.iter().for_each(|a| self.mark_kept(a));
+        self.call_closures(&args, &Value::Unknown);
+        Value::data(
+            args.iter()
+                .fold(Taint::default(), |acc, a| acc.union(&a.taint())),
+        )
+    }
+
+    fn call_closures(&mut self, args: &[Value<'a>], param: &Value<'a>) -> Value<'a> {
+        let mut result = Value::Unknown;
+        for arg in args {
+            if let Value::Callable(c) = arg {
+                result = self.call(c, vec![param.clone(); 2], None);
+            }
+        }
+        result
+    }
+
+    /// Runs the closures given to an iterator adapter as the body of a loop over `receiver`.
+    fn call_closures_in_loop(
+        &mut self,
+        args: &[Value<'a>],
+        receiver: &Value<'a>,
+        element: Value<'a>,
+    ) -> Value<'a> {
+        let (param, var, count) = match receiver {
+            Value::Range(start, end) => {
+                let var = self.new_var("i");
+                let count = start.zip(*end).and_then(|(s, e)| u64::try_from(e - s).ok());
+                (
+                    Value::Index(IndexKey::Rotated {
+                        var,
+                        offset: 0,
+                        wraps: false,
+                    }),
+                    Some(var),
+                    count,
+                )
+            }
+            _ => (element, None, None),
+        };
+        let mut result = Value::Unknown;
+        self.in_loop(var, count, false, |this| {
+            result = this.call_closures(args, &param)
+        });
+        result
+    }
+
+    /// Follows a call into a function or closure.
+    pub(super) fn call(
+        &mut self,
+        target: &Callable<'a>,
+        args: Vec<Value<'a>>,
+        receiver: Option<Value<'a>>,
+    ) -> Value<'a> {
+        if self.frames.len() >= CALL_DEPTH {
+            self.model.truncated = true;
+            return Value::Unknown;
+        }
+        match target {
+            Callable::Closure { expr, env, place } => {
+                self.push_frame(*place, None, Scope::child(env));
+                let mut args = args.into_iter();
+                for input in &expr.inputs {
+                    let v = args.next().unwrap_or_default();
+                    self.adopt(&v);
+                    self.bind_pattern(input, v);
+                }
+                let value = self.expr(&expr.body);
+                self.pop_frame(value)
+            }
+            Callable::Fn(f) => self.call_fn(*f, args, receiver),
+        }
+    }
+
+    fn call_fn(&mut self, f: FnId, args: Vec<Value<'a>>, receiver: Option<Value<'a>>) -> Value<'a> {
+        if self.frames.iter().any(|fr| fr.callee == Some(f)) {
+            // Recursion: one walk of the body stands for every level.
+            return Value::Unknown;
+        }
+        let def = &self.index.fns[f.index()];
+        let place = Place {
+            module: def.module,
+            file: def.file,
+            self_ty: def.self_ty,
+        };
+        self.push_frame(place, Some(f), Scope::root());
+        let mut args = args.into_iter();
+        let mut receiver = receiver;
+        for input in &def.sig.inputs {
+            match input {
+                syn::FnArg::Receiver(_) => {
+                    let v = receiver
+                        .take()
+                        .or_else(|| args.next())
+                        .unwrap_or_else(|| def.self_ty.map_or(Value::Unknown, Value::Obj));
+                    self.scope().bind("self", v);
+                }
+                syn::FnArg::Typed(pt) => {
+                    let v = match args.next().unwrap_or_default() {
+                        Value::Unknown => self.typed_value(&pt.ty),
+                        v => v,
+                    };
+                    self.adopt(&v);
+                    self.bind_pattern(&pt.pat, v);
+                }
+            }
+        }
+        let value = self.block(def.body);
+        self.pop_frame(value)
+    }
+
+    fn push_frame(&mut self, place: Place, callee: Option<FnId>, scope: Rc<Scope<'a>>) {
+        self.frames.push(Frame {
+            place,
+            callee,
+            scopes: vec![scope],
+            owned: vec![Vec::new()],
+            temps: Vec::new(),
+            flow: super::Flow::Normal,
+            returned: None,
+        });
+    }
+
+    /// Ends a call: guards left in the callee are dropped, those it returns become temporaries
+    /// of the caller's statement.
+    fn pop_frame(&mut self, value: Value<'a>) -> Value<'a> {
+        let Some(frame) = self.frames.pop() else {
+            return value;
+        };
+        let result = match frame.returned {
+            Some(returned) if frame.flow == super::Flow::Return => returned,
+            Some(returned) => returned.join(&value),
+            None => value,
+        };
+        let mut kept = Vec::new();
+        result.guards(&mut kept);
+        for g in frame.temps.into_iter().chain(frame.owned).flatten() {
+            if !kept.contains(&g) {
+                self.release(g);
+            }
+        }
+        if !self.frames.is_empty() {
+            for g in kept {
+                self.add_temp(g);
+            }
+        }
+        result
+    }
+}

@@ -1,0 +1,385 @@
+//! Expressions: values, places, data flow, and the operations nested in them.
+use super::{int_op, Flow, Interp};
+use crate::frontend::index::Def;
+use crate::frontend::resolve::{resolve_path, Resolved};
+use crate::model::syntax;
+use crate::model::value::{Callable, Taint, Value};
+use crate::model::{IndexKey, Op};
+use std::rc::Rc;
+use syn::Expr;
+
+impl<'a> Interp<'a> {
+    pub(super) fn expr(&mut self, expr: &'a Expr) -> Value<'a> {
+        if !self.step() {
+            return Value::Unknown;
+        }
+        match expr {
+            Expr::Array(a) => {
+                let items: Vec<Value<'a>> = a.elems.iter().map(|e| self.expr(e)).collect();
+                let span = self.span_of(expr);
+                self.collection_of(items, &span)
+            }
+            Expr::Assign(a) => {
+                let value = self.expr(&a.right);
+                self.assign(&a.left, value);
+                Value::Unknown
+            }
+            Expr::Async(_) | Expr::Const(_) | Expr::Infer(_) | Expr::Verbatim(_) => Value::Unknown,
+            Expr::Await(a) => self.expr(&a.base),
+            Expr::Binary(b) => self.binary(b),
+            Expr::Block(b) => self.block(&b.block),
+            Expr::Unsafe(u) => self.block(&u.block),
+            Expr::Break(b) => {
+                if let Some(v) = &b.expr {
+                    self.expr(v);
+                }
+                self.frame().flow = Flow::Break;
+                Value::Unknown
+            }
+            Expr::Continue(_) => {
+                self.frame().flow = Flow::Break;
+                Value::Unknown
+            }
+            Expr::Return(r) => {
+                let v = r.expr.as_ref().map_or(Value::Unknown, |e| self.expr(e));
+                let frame = self.frame();
+                frame.returned = Some(match frame.returned.take() {
+                    Some(prev) => prev.join(&v),
+                    None => v,
+                });
+                frame.flow = Flow::Return;
+                Value::Unknown
+            }
+            Expr::Call(c) => self.call_expr(c, expr),
+            Expr::MethodCall(m) => self.method_call_expr(m, expr),
+            Expr::Cast(c) => self.expr(&c.expr),
+            Expr::Closure(c) => Value::Callable(Callable::Closure {
+                expr: c,
+                env: self.scope(),
+                place: self.place(),
+            }),
+            Expr::Field(f) => {
+                let base = self.expr(&f.base);
+                self.field(base, &f.member)
+            }
+            Expr::ForLoop(f) => self.for_loop(f),
+            Expr::While(w) => self.while_loop(w),
+            Expr::Loop(l) => self.loop_expr(l),
+            Expr::Group(g) => self.expr(&g.expr),
+            Expr::Paren(p) => self.expr(&p.expr),
+            Expr::If(i) => self.if_expr(i),
+            Expr::Match(m) => self.match_expr(m),
+            Expr::Index(i) => {
+                let base = self.expr(&i.expr);
+                let index = self.expr(&i.index);
+                self.index_value(base, index)
+            }
+            Expr::Let(l) => {
+                let v = self.expr(&l.expr);
+                self.adopt(&v);
+                self.bind_pattern(&l.pat, v);
+                Value::Unknown
+            }
+            Expr::Lit(l) => match &l.lit {
+                syn::Lit::Str(s) => Value::Str(Rc::from(s.value())),
+                lit => syntax::int_literal(lit).map_or(Value::Unknown, Value::Int),
+            },
+            Expr::Macro(m) => self.macro_call(&m.mac),
+            Expr::Path(p) => self.path_value(p),
+            Expr::Range(r) => {
+                let start = r.start.as_ref().map(|e| self.expr(e));
+                let end = r.end.as_ref().map(|e| self.expr(e));
+                let int = |v: Option<Value<'a>>| match v {
+                    Some(Value::Int(n)) => Some(n),
+                    _ => None,
+                };
+                let inclusive = matches!(r.limits, syn::RangeLimits::Closed(_));
+                Value::Range(
+                    int(start),
+                    int(end).map(|e| if inclusive { e + 1 } else { e }),
+                )
+            }
+            Expr::RawAddr(r) => self.expr(&r.expr),
+            Expr::Reference(r) => self.expr(&r.expr),
+            Expr::Repeat(r) => {
+                let item = self.expr(&r.expr);
+                self.expr(&r.len);
+                self.new_bag(Some(item))
+            }
+            Expr::Struct(s) => self.struct_literal(s),
+            Expr::Try(t) => self.expr(&t.expr),
+            Expr::TryBlock(t) => self.block(&t.block),
+            Expr::Tuple(t) => Value::Tuple(t.elems.iter().map(|e| self.expr(e)).collect()),
+            Expr::Unary(u) => {
+                let v = self.expr(&u.expr);
+                match (&u.op, v) {
+                    (syn::UnOp::Deref(_), Value::Guard(g)) => self.guard_read(g),
+                    (syn::UnOp::Neg(_), Value::Int(n)) => Value::Int(n.wrapping_neg()),
+                    (syn::UnOp::Deref(_), v) => v,
+                    (_, v) => Value::data(v.taint()),
+                }
+            }
+            Expr::Yield(y) => {
+                if let Some(e) = &y.expr {
+                    self.expr(e);
+                }
+                Value::Unknown
+            }
+            _ => Value::Unknown,
+        }
+    }
+
+    /// Evaluates the arguments of a macro call (`vec![…]` makes a collection of them).
+    pub(super) fn macro_call(&mut self, mac: &'a syn::Macro) -> Value<'a> {
+        let args = self.macros.args(mac);
+        let items: Vec<Value<'a>> = args.iter().map(|e| self.expr(e)).collect();
+        let name = mac
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
+        match name.as_str() {
+            "vec" if mac.tokens.to_string().contains(';') => {
+                let item = items.into_iter().next().unwrap_or_default();
+                self.new_bag(Some(item))
+            }
+            "vec" => {
+                let span = self.raw_span(syntax::delimiters(mac).open());
+                if items.is_empty() {
+                    self.new_bag(None)
+                } else {
+                    self.collection_of(items, &span)
+                }
+            }
+            "format" => match args.first() {
+                Some(Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                })) => Value::Str(Rc::from(s.value())),
+                _ => Value::Unknown,
+            },
+            _ => {
+                for item in &items {
+                    self.mark_kept(item);
+                }
+                Value::Unknown
+            }
+        }
+    }
+
+    fn path_value(&mut self, p: &'a syn::ExprPath) -> Value<'a> {
+        if p.qself.is_none() {
+            if let Some(ident) = p.path.get_ident() {
+                if let Some(v) = self.scope().lookup(&ident.to_string()) {
+                    return v;
+                }
+            }
+        }
+        match self.resolve(&p.path) {
+            Some(Resolved::Def(Def::Static(s))) => self.static_value(s),
+            Some(Resolved::Def(Def::Const(c))) => self.const_value(c),
+            Some(Resolved::Def(Def::Fn(f))) => Value::Callable(Callable::Fn(f)),
+            Some(Resolved::Def(Def::Struct(s))) => Value::Obj(s),
+            _ => Value::Unknown,
+        }
+    }
+
+    /// Resolves a path written in the current code (`Self::x` through the current impl).
+    pub(super) fn resolve(&self, path: &syn::Path) -> Option<Resolved> {
+        let mut segments = syntax::segments(path);
+        let place = self.place();
+        if segments.first().is_some_and(|s| s == "Self") {
+            let self_ty = place.self_ty?;
+            if segments.len() == 1 {
+                return Some(Resolved::Def(Def::Struct(self_ty)));
+            }
+            let method = self
+                .index
+                .methods
+                .get(&(self_ty, segments[1].clone()))?
+                .first()?;
+            return (segments.len() == 2).then_some(Resolved::Def(Def::Fn(*method)));
+        }
+        if path.leading_colon.is_some() {
+            return Some(Resolved::External(std::mem::take(&mut segments)));
+        }
+        resolve_path(self.index, place.module, &segments)
+    }
+
+    fn field(&mut self, base: Value<'a>, member: &syn::Member) -> Value<'a> {
+        match (base, member) {
+            (Value::Obj(s), syn::Member::Named(n)) => self.field_value(s, &n.to_string()),
+            (Value::Obj(s), syn::Member::Unnamed(i)) => self.field_value(s, &i.index.to_string()),
+            (Value::Tuple(items), syn::Member::Unnamed(i)) => {
+                items.get(i.index as usize).cloned().unwrap_or_default()
+            }
+            (Value::Guard(g), _) => self.guard_read(g),
+            (v, _) => Value::data(v.taint()),
+        }
+    }
+
+    fn index_value(&mut self, base: Value<'a>, index: Value<'a>) -> Value<'a> {
+        let key = match index {
+            Value::Int(n) => IndexKey::Const(n),
+            Value::Index(k) => k,
+            _ => IndexKey::Unknown,
+        };
+        match base {
+            Value::Bag(b) => match self.bag_content(b) {
+                Value::Prim(family) if self.model.prim(family).element.is_none() => {
+                    Value::Prim(self.element(family, key))
+                }
+                other => other,
+            },
+            Value::Tuple(items) => match key {
+                IndexKey::Const(c) => usize::try_from(c)
+                    .ok()
+                    .and_then(|c| items.get(c).cloned())
+                    .unwrap_or_default(),
+                _ => Value::Unknown,
+            },
+            Value::Guard(g) => self.guard_read(g),
+            v => Value::data(v.taint()),
+        }
+    }
+
+    /// A read through a guard: data tainted by the guard, for the stale-read rule.
+    pub(super) fn guard_read(&mut self, guard: u32) -> Value<'a> {
+        let lock = self.guard_lock(guard);
+        Value::data(Taint {
+            guard_reads: vec![(lock, guard)],
+            ..Taint::default()
+        })
+    }
+
+    fn binary(&mut self, b: &'a syn::ExprBinary) -> Value<'a> {
+        let left = self.expr(&b.left);
+        let right = self.expr(&b.right);
+        if is_compound_assignment(&b.op) {
+            // `x += y`: x now also derives from y.
+            if let Expr::Path(p) = &*b.left {
+                if let Some(ident) = p.path.get_ident() {
+                    let merged = Value::data(left.taint().union(&right.taint()));
+                    if !matches!(merged, Value::Unknown) {
+                        self.scope().assign(&ident.to_string(), merged);
+                    }
+                }
+            }
+            return Value::Unknown;
+        }
+        match (&left, &right) {
+            (Value::Int(l), Value::Int(r)) => {
+                int_op(&b.op, *l, *r).map_or(Value::Unknown, Value::Int)
+            }
+            (Value::Index(IndexKey::Rotated { var, offset, wraps }), other) => match (&b.op, other)
+            {
+                (syn::BinOp::Add(_), Value::Int(n)) => {
+                    rotated(*var, offset.saturating_add(*n), *wraps)
+                }
+                (syn::BinOp::Sub(_), Value::Int(n)) => {
+                    rotated(*var, offset.saturating_sub(*n), *wraps)
+                }
+                (syn::BinOp::Rem(_), _) => rotated(*var, *offset, true),
+                _ => Value::Unknown,
+            },
+            (Value::Int(n), Value::Index(IndexKey::Rotated { var, offset, wraps }))
+                if matches!(b.op, syn::BinOp::Add(_)) =>
+            {
+                rotated(*var, offset.saturating_add(*n), *wraps)
+            }
+            _ => Value::data(left.taint().union(&right.taint())),
+        }
+    }
+
+    /// `place = value`: rebinding (the old guard is dropped), or a write through a guard.
+    fn assign(&mut self, target: &'a Expr, value: Value<'a>) {
+        if let Expr::Path(p) = target {
+            if let Some(ident) = p.path.get_ident() {
+                let mut new_guards = Vec::new();
+                value.guards(&mut new_guards);
+                self.adopt(&value);
+                if let Some(old) = self.scope().assign(&ident.to_string(), value) {
+                    let mut old_guards = Vec::new();
+                    old.guards(&mut old_guards);
+                    for g in old_guards.into_iter().filter(|g| !new_guards.contains(g)) {
+                        self.release(g);
+                    }
+                }
+                return;
+            }
+        }
+        let span = self.span_of(target);
+        if let Some(guard) = self.written_guard(target) {
+            let lock = self.guard_lock(guard);
+            let stale = value
+                .taint()
+                .guard_reads
+                .iter()
+                .any(|&(l, g)| l == lock && g != guard);
+            if stale {
+                self.emit(Op::StaleWriteBack { lock }, span);
+            }
+            return;
+        }
+        // A join handle stored into a field or a collection leaves the model's sight.
+        self.mark_kept(&value);
+    }
+
+    /// The guard a place expression writes through (`*g`, `g.field`, `g[i]`, `*l.acquire()`):
+    /// the root of the place is evaluated once, as the assignment does.
+    fn written_guard(&mut self, target: &'a Expr) -> Option<u32> {
+        let mut root = target;
+        loop {
+            root = match root {
+                Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => &u.expr,
+                Expr::Field(f) => &f.base,
+                Expr::Index(i) => &i.expr,
+                Expr::Paren(p) => &p.expr,
+                _ => break,
+            };
+        }
+        if std::ptr::eq(root, target) {
+            return None;
+        }
+        match self.expr(root) {
+            Value::Guard(g) => Some(g),
+            _ => None,
+        }
+    }
+
+    fn struct_literal(&mut self, s: &'a syn::ExprStruct) -> Value<'a> {
+        for field in &s.fields {
+            let v = self.expr(&field.expr);
+            self.mark_kept(&v);
+        }
+        if let Some(rest) = &s.rest {
+            self.expr(rest);
+        }
+        match self.resolve(&s.path) {
+            Some(Resolved::Def(Def::Struct(st))) => Value::Obj(st),
+            _ => Value::Unknown,
+        }
+    }
+}
+
+fn rotated<'a>(var: crate::model::VarId, offset: i64, wraps: bool) -> Value<'a> {
+    Value::Index(IndexKey::Rotated { var, offset, wraps })
+}
+
+fn is_compound_assignment(op: &syn::BinOp) -> bool {
+    use syn::BinOp::*;
+    matches!(
+        op,
+        AddAssign(_)
+            | SubAssign(_)
+            | MulAssign(_)
+            | DivAssign(_)
+            | RemAssign(_)
+            | BitXorAssign(_)
+            | BitAndAssign(_)
+            | BitOrAssign(_)
+            | ShlAssign(_)
+            | ShrAssign(_)
+    )
+}

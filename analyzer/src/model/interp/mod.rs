@@ -1,0 +1,732 @@
+//! The abstract interpreter that builds the [`Model`]: it walks function bodies in program order
+//! from each root, follows calls into their callees, and records the synchronization operations
+//! each thread template performs.
+//!
+//! Loops are walked once (what a guard scope or a handle does in one iteration it does in every
+//! one), both arms of a branch are walked, and every walk is bounded: a crate that exceeds the
+//! budget is marked truncated instead of taking unbounded time.
+use super::env::Scope;
+use super::syntax;
+use super::types::{shape_of, Shape};
+use super::value::{BagId, Builder, Callable, GuardId, Place, Value};
+use super::{
+    Event, Held, IndexKey, Instances, Model, Op, Origin, PrimId, PrimInfo, PrimKind, Template,
+    TemplateId, VarId,
+};
+use crate::diagnostic::Span;
+use crate::frontend::index::{ConstId, CrateIndex, FnId, StaticId, StructId};
+use crate::frontend::macros::MacroArgs;
+use crate::frontend::span::SpanConverter;
+use std::collections::{HashMap, VecDeque};
+use std::path::Path;
+use std::rc::Rc;
+
+mod calls;
+mod exprs;
+mod prims;
+mod stmts;
+
+/// Expressions evaluated per crate before the model gives up (and marks itself truncated).
+const STEP_BUDGET: u64 = 4_000_000;
+/// Events per template before the model gives up.
+const EVENT_BUDGET: usize = 100_000;
+/// Templates per crate.
+const TEMPLATE_BUDGET: usize = 2_000;
+/// Nested calls followed.
+const CALL_DEPTH: usize = 24;
+
+/// Builds the model of one crate.
+pub(crate) fn model_crate<'a>(
+    index: &'a CrateIndex<'a>,
+    macros: &'a MacroArgs,
+    paths: &[&'a Path],
+) -> Model {
+    let mut interp = Interp::new(index, macros, paths.to_vec());
+    interp.run_roots();
+    interp.model
+}
+
+/// How a primitive is identified across the program.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum PrimKey {
+    Static(StaticId),
+    Field(StructId, String),
+    /// Created by the constructor call starting at this byte of this file.
+    Origin {
+        file: usize,
+        byte: usize,
+        part: u8,
+    },
+    Element(PrimId, IndexKey),
+}
+
+#[derive(Debug)]
+struct GuardInfo {
+    lock: PrimId,
+    span: Span,
+    live: bool,
+}
+
+/// Whether control goes on normally after a statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flow {
+    Normal,
+    /// `break` or `continue`: to the end of the innermost loop.
+    Break,
+    Return,
+}
+
+/// One function or closure being walked.
+struct Frame<'a> {
+    place: Place,
+    callee: Option<FnId>,
+    scopes: Vec<Rc<Scope<'a>>>,
+    /// Guards owned by the bindings of each scope (parallel to `scopes`).
+    owned: Vec<Vec<GuardId>>,
+    /// Temporaries of the statements being evaluated, innermost last.
+    temps: Vec<Vec<GuardId>>,
+    flow: Flow,
+    returned: Option<Value<'a>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct LoopFrame {
+    var: Option<VarId>,
+    count: Option<u64>,
+    predicate: bool,
+}
+
+/// A template waiting to be walked: what runs, with which arguments.
+struct Pending<'a> {
+    template: TemplateId,
+    target: Callable<'a>,
+    args: Vec<Value<'a>>,
+}
+
+pub(super) struct Interp<'a> {
+    index: &'a CrateIndex<'a>,
+    macros: &'a MacroArgs,
+    paths: Vec<&'a Path>,
+    model: Model,
+    prim_keys: HashMap<PrimKey, PrimId>,
+    /// Whether a primitive's name came from a binding (and should not be renamed).
+    prim_named: Vec<bool>,
+    statics: HashMap<StaticId, Value<'a>>,
+    fields: HashMap<(StructId, String), Value<'a>>,
+    guards: Vec<GuardInfo>,
+    /// What one element of each collection is; `None` while it is empty.
+    bags: Vec<Option<Value<'a>>>,
+    var_names: Vec<String>,
+    pending: VecDeque<Pending<'a>>,
+    steps: u64,
+    // The walk of the current template.
+    template: TemplateId,
+    held: Vec<GuardId>,
+    loops: Vec<LoopFrame>,
+    frames: Vec<Frame<'a>>,
+    const_depth: u32,
+}
+
+impl<'a> Interp<'a> {
+    fn new(index: &'a CrateIndex<'a>, macros: &'a MacroArgs, paths: Vec<&'a Path>) -> Self {
+        Self {
+            index,
+            macros,
+            paths,
+            model: Model::default(),
+            prim_keys: HashMap::new(),
+            prim_named: Vec::new(),
+            statics: HashMap::new(),
+            fields: HashMap::new(),
+            guards: Vec::new(),
+            bags: Vec::new(),
+            var_names: Vec::new(),
+            pending: VecDeque::new(),
+            steps: 0,
+            template: TemplateId(0),
+            held: Vec::new(),
+            loops: Vec::new(),
+            frames: Vec::new(),
+            const_depth: 0,
+        }
+    }
+
+    /// Walks `main` and every test, and everything they start.
+    fn run_roots(&mut self) {
+        let index = self.index;
+        for (i, f) in index.fns.iter().enumerate() {
+            let is_main = f.name == "main" && f.module == index.root() && f.self_ty.is_none();
+            let is_test = f.attrs.iter().any(syntax::is_test_attribute);
+            if !(is_main || is_test) || !f.sig.inputs.is_empty() {
+                continue;
+            }
+            let world = self.model.templates.len() as u32;
+            let id = self.add_template(Template {
+                name: f.name.clone(),
+                world,
+                origin: Origin::Root,
+                instances: Instances::One,
+                instance_var: None,
+                spawn_span: None,
+                pool_task: false,
+                events: Vec::new(),
+                loops: Vec::new(),
+                handle_kept: true,
+            });
+            if let Some(id) = id {
+                self.pending.push_back(Pending {
+                    template: id,
+                    target: Callable::Fn(FnId(i as u32)),
+                    args: Vec::new(),
+                });
+            }
+            while let Some(next) = self.pending.pop_front() {
+                self.run_template(next);
+            }
+        }
+    }
+
+    fn add_template(&mut self, template: Template) -> Option<TemplateId> {
+        if self.model.templates.len() >= TEMPLATE_BUDGET {
+            self.model.truncated = true;
+            return None;
+        }
+        self.model.templates.push(template);
+        Some(TemplateId(self.model.templates.len() as u32 - 1))
+    }
+
+    fn run_template(&mut self, pending: Pending<'a>) {
+        self.template = pending.template;
+        self.held.clear();
+        self.loops.clear();
+        self.frames.clear();
+        let result = self.call(&pending.target, pending.args, None);
+        self.release_value(&result);
+    }
+
+    fn world(&self) -> u32 {
+        self.model.template(self.template).world
+    }
+
+    // ----- budget -----
+
+    /// Counts one step; false once the crate's budget is spent.
+    fn step(&mut self) -> bool {
+        self.steps += 1;
+        if self.steps > STEP_BUDGET {
+            self.model.truncated = true;
+            return false;
+        }
+        true
+    }
+
+    // ----- frames and scopes -----
+
+    fn frame(&mut self) -> &mut Frame<'a> {
+        self.frames
+            .last_mut()
+            .expect("a frame is pushed while walking code")
+    }
+
+    fn place(&self) -> Place {
+        self.frames
+            .last()
+            .expect("a frame is pushed while walking code")
+            .place
+    }
+
+    fn scope(&self) -> Rc<Scope<'a>> {
+        let frame = self
+            .frames
+            .last()
+            .expect("a frame is pushed while walking code");
+        frame.scopes.last().expect("a frame has a scope").clone()
+    }
+
+    fn push_scope(&mut self) {
+        let scope = Scope::child(&self.scope());
+        let frame = self.frame();
+        frame.scopes.push(scope);
+        frame.owned.push(Vec::new());
+    }
+
+    /// Ends a block: the guards its bindings own are released, except those moved out in the
+    /// block's value, which become temporaries of the enclosing statement.
+    fn pop_scope(&mut self, value: &Value<'a>) {
+        let frame = self.frame();
+        frame.scopes.pop();
+        let owned = frame.owned.pop().unwrap_or_default();
+        let mut kept = Vec::new();
+        value.guards(&mut kept);
+        for g in owned.into_iter().rev() {
+            if kept.contains(&g) {
+                self.add_temp(g);
+            } else {
+                self.release(g);
+            }
+        }
+    }
+
+    fn add_temp(&mut self, guard: GuardId) {
+        let frame = self.frame();
+        match frame.temps.last_mut() {
+            Some(temps) => temps.push(guard),
+            None => match frame.owned.last_mut() {
+                Some(owned) => owned.push(guard),
+                None => frame.temps.push(vec![guard]),
+            },
+        }
+    }
+
+    /// Evaluates a statement-like piece with its own temporaries, dropped at its end.
+    fn with_temps<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> T {
+        self.frame().temps.push(Vec::new());
+        let out = f(self);
+        let temps = self.frame().temps.pop().unwrap_or_default();
+        for g in temps.into_iter().rev() {
+            self.release(g);
+        }
+        out
+    }
+
+    /// Moves the guards of a value into the bindings of the current scope.
+    fn adopt(&mut self, value: &Value<'a>) {
+        let mut guards = Vec::new();
+        value.guards(&mut guards);
+        if guards.is_empty() {
+            return;
+        }
+        let frame = self.frame();
+        for list in frame.temps.iter_mut().chain(frame.owned.iter_mut()) {
+            list.retain(|g| !guards.contains(g));
+        }
+        if let Some(owned) = frame.owned.last_mut() {
+            owned.extend(guards);
+        }
+    }
+
+    // ----- guards -----
+
+    fn acquire(&mut self, lock: PrimId, blocking: bool, span: Span) -> Value<'a> {
+        self.emit(Op::Acquire { lock, blocking }, span.clone());
+        let id = self.guards.len() as GuardId;
+        self.guards.push(GuardInfo {
+            lock,
+            span,
+            live: true,
+        });
+        self.held.push(id);
+        self.add_temp(id);
+        Value::Guard(id)
+    }
+
+    fn release(&mut self, guard: GuardId) {
+        if let Some(info) = self.guards.get_mut(guard as usize) {
+            info.live = false;
+        }
+        self.held.retain(|&g| g != guard);
+    }
+
+    fn release_value(&mut self, value: &Value<'a>) {
+        let mut guards = Vec::new();
+        value.guards(&mut guards);
+        for g in guards {
+            self.release(g);
+        }
+    }
+
+    fn guard_lock(&self, guard: GuardId) -> PrimId {
+        self.guards[guard as usize].lock
+    }
+
+    // ----- events -----
+
+    fn emit(&mut self, op: Op, span: Span) -> usize {
+        let held = self
+            .held
+            .iter()
+            .map(|&g| Held {
+                lock: self.guards[g as usize].lock,
+                guard: g,
+                span: self.guards[g as usize].span.clone(),
+            })
+            .collect();
+        let in_predicate_loop = self.loops.iter().any(|l| l.predicate);
+        let template = &mut self.model.templates[self.template.0 as usize];
+        if template.events.len() >= EVENT_BUDGET {
+            self.model.truncated = true;
+        } else {
+            template.events.push(Event {
+                op,
+                span,
+                held,
+                in_predicate_loop,
+            });
+        }
+        template.events.len().saturating_sub(1)
+    }
+
+    fn event_count(&self) -> usize {
+        self.model.template(self.template).events.len()
+    }
+
+    // ----- spans -----
+
+    fn path_of(&self, place: Place) -> &'a Path {
+        self.paths[place.file]
+    }
+
+    fn span_of(&self, expr: &syn::Expr) -> Span {
+        let converter = SpanConverter::new(self.path_of(self.place()));
+        converter.between(syntax::first_token(expr), syntax::last_token(expr))
+    }
+
+    fn raw_span(&self, span: proc_macro2::Span) -> Span {
+        SpanConverter::new(self.path_of(self.place())).span(span)
+    }
+
+    // ----- primitives -----
+
+    fn intern(&mut self, key: PrimKey, make: impl FnOnce() -> PrimInfo) -> PrimId {
+        if let Some(&id) = self.prim_keys.get(&key) {
+            return id;
+        }
+        let id = PrimId(self.model.prims.len() as u32);
+        self.model.prims.push(make());
+        self.prim_named.push(false);
+        self.prim_keys.insert(key, id);
+        id
+    }
+
+    /// The primitive a constructor call at `span` creates (`part` tells apart the two ends of a
+    /// pipe).
+    fn new_prim(
+        &mut self,
+        kind: PrimKind,
+        span: &Span,
+        part: u8,
+        capacity: Option<i64>,
+        bounded: bool,
+    ) -> PrimId {
+        let key = PrimKey::Origin {
+            file: self.place().file,
+            byte: span.byte_start,
+            part,
+        };
+        let name = format!("{} at line {}", kind_name(kind), span.line_start);
+        self.intern(key, || PrimInfo {
+            kind,
+            name,
+            element: None,
+            capacity,
+            bounded,
+            peer: None,
+        })
+    }
+
+    /// Names a primitive after the binding it is first bound to.
+    fn name_prim(&mut self, value: &Value<'a>, name: &str) {
+        if let Value::Prim(p) = value {
+            let i = p.0 as usize;
+            if !self.prim_named[i] && self.model.prims[i].element.is_none() {
+                self.prim_named[i] = true;
+                self.model.prims[i].name = name.to_owned();
+            }
+        }
+    }
+
+    /// The element `index` of the family `family`.
+    fn element(&mut self, family: PrimId, index: IndexKey) -> PrimId {
+        let info = self.model.prim(family).clone();
+        let index_text = match index {
+            IndexKey::Const(c) => c.to_string(),
+            IndexKey::Rotated { var, offset, wraps } => {
+                let var = &self.var_names[var.0 as usize];
+                match (offset, wraps) {
+                    (0, false) => var.clone(),
+                    (0, true) => format!("{var} % n"),
+                    (o, false) => format!("{var} {} {}", if o < 0 { '-' } else { '+' }, o.abs()),
+                    (o, true) => {
+                        format!("({var} {} {}) % n", if o < 0 { '-' } else { '+' }, o.abs())
+                    }
+                }
+            }
+            IndexKey::Unknown => "_".to_owned(),
+        };
+        self.intern(PrimKey::Element(family, index), || PrimInfo {
+            kind: info.kind,
+            name: format!("{}[{index_text}]", info.name),
+            element: Some((family, index)),
+            capacity: info.capacity,
+            bounded: info.bounded,
+            peer: None,
+        })
+    }
+
+    fn new_var(&mut self, name: &str) -> VarId {
+        self.var_names.push(name.to_owned());
+        VarId(self.var_names.len() as u32 - 1)
+    }
+
+    fn new_bag(&mut self, content: Option<Value<'a>>) -> Value<'a> {
+        self.bags.push(content);
+        Value::Bag(self.bags.len() as BagId - 1)
+    }
+
+    fn bag_content(&self, bag: BagId) -> Value<'a> {
+        self.bags[bag as usize].clone().unwrap_or_default()
+    }
+
+    fn bag_add(&mut self, bag: BagId, value: Value<'a>) {
+        let slot = &mut self.bags[bag as usize];
+        *slot = Some(match slot.take() {
+            None => value,
+            Some(old) => old.join(&value),
+        });
+    }
+
+    /// A collection holding these values: a family when they are primitives of one kind.
+    fn collection_of(&mut self, items: Vec<Value<'a>>, span: &Span) -> Value<'a> {
+        let prims: Vec<PrimId> = items
+            .iter()
+            .filter_map(|v| match v {
+                Value::Prim(p) => Some(*p),
+                _ => None,
+            })
+            .collect();
+        if !prims.is_empty() && prims.len() == items.len() {
+            let kind = self.model.prim(prims[0]).kind;
+            if prims.iter().all(|p| self.model.prim(*p).kind == kind) {
+                let family = if prims.iter().all(|p| *p == prims[0]) {
+                    prims[0]
+                } else {
+                    self.new_prim(kind, span, 0, None, false)
+                };
+                return self.new_bag(Some(Value::Prim(family)));
+            }
+        }
+        let content = items.into_iter().reduce(|a, b| a.join(&b));
+        self.new_bag(content)
+    }
+
+    /// The value of a static, by its declared type.
+    fn static_value(&mut self, id: StaticId) -> Value<'a> {
+        if let Some(v) = self.statics.get(&id) {
+            return v.clone();
+        }
+        let def = &self.index.statics[id.index()];
+        let place = Place {
+            module: def.module,
+            file: 0,
+            self_ty: None,
+        };
+        let name = def.path.clone();
+        let value = self.shaped(
+            shape_of(self.index, place, def.ty),
+            PrimKey::Static(id),
+            name,
+        );
+        self.statics.insert(id, value.clone());
+        value
+    }
+
+    /// The value of a field of a struct, by its declared type.
+    fn field_value(&mut self, s: StructId, field: &str) -> Value<'a> {
+        let key = (s, field.to_owned());
+        if let Some(v) = self.fields.get(&key) {
+            return v.clone();
+        }
+        let def = &self.index.structs[s.index()];
+        let Some((_, ty)) = def.fields.iter().find(|(n, _)| n == field) else {
+            return Value::Unknown;
+        };
+        let place = Place {
+            module: def.module,
+            file: 0,
+            self_ty: Some(s),
+        };
+        let name = format!("{}.{field}", def.name);
+        let value = self.shaped(
+            shape_of(self.index, place, ty),
+            PrimKey::Field(s, field.to_owned()),
+            name,
+        );
+        self.fields.insert(key, value.clone());
+        value
+    }
+
+    /// A value of a declared shape with a fixed identity (statics and fields).
+    fn shaped(&mut self, shape: Shape, key: PrimKey, name: String) -> Value<'a> {
+        match shape {
+            Shape::Prim(kind) | Shape::Family(kind) => {
+                let id = self.intern(key, || PrimInfo {
+                    kind,
+                    name,
+                    element: None,
+                    capacity: None,
+                    bounded: false,
+                    peer: None,
+                });
+                self.prim_named[id.0 as usize] = true;
+                if matches!(shape, Shape::Family(_)) {
+                    self.new_bag(Some(Value::Prim(id)))
+                } else {
+                    Value::Prim(id)
+                }
+            }
+            Shape::Struct(s) => Value::Obj(s),
+            Shape::Unknown => Value::Unknown,
+        }
+    }
+
+    /// What a binding of a declared type holds when nothing better is known.
+    fn typed_value(&self, ty: &syn::Type) -> Value<'a> {
+        match shape_of(self.index, self.place(), ty) {
+            Shape::Struct(s) => Value::Obj(s),
+            _ => Value::Unknown,
+        }
+    }
+
+    /// The value of a `const` item, when it is a number.
+    fn const_value(&mut self, id: ConstId) -> Value<'a> {
+        if self.const_depth > 8 {
+            return Value::Unknown;
+        }
+        let def = &self.index.consts[id.index()];
+        self.const_depth += 1;
+        let value = self.eval_const(def.expr, def.module);
+        self.const_depth -= 1;
+        value.map_or(Value::Unknown, Value::Int)
+    }
+
+    fn eval_const(
+        &mut self,
+        expr: &syn::Expr,
+        module: crate::frontend::index::ModId,
+    ) -> Option<i64> {
+        match expr {
+            syn::Expr::Lit(l) => syntax::int_literal(&l.lit),
+            syn::Expr::Paren(p) => self.eval_const(&p.expr, module),
+            syn::Expr::Cast(c) => self.eval_const(&c.expr, module),
+            syn::Expr::Binary(b) => {
+                let (l, r) = (
+                    self.eval_const(&b.left, module)?,
+                    self.eval_const(&b.right, module)?,
+                );
+                int_op(&b.op, l, r)
+            }
+            syn::Expr::Path(p) => {
+                let segments = syntax::segments(&p.path);
+                match crate::frontend::resolve::resolve_path(self.index, module, &segments)? {
+                    crate::frontend::resolve::Resolved::Def(
+                        crate::frontend::index::Def::Const(c),
+                    ) => match self.const_value(c) {
+                        Value::Int(n) => Some(n),
+                        _ => None,
+                    },
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// The instances a template spawned here has, and the loop variable telling them apart.
+    fn spawn_instances(&self) -> (Instances, Option<VarId>) {
+        let mut instances = self.model.template(self.template).instances;
+        for l in &self.loops {
+            instances = instances.times(match l.count {
+                Some(1) => Instances::One,
+                count => Instances::Many(count),
+            });
+        }
+        let var = self.loops.iter().rev().find_map(|l| l.var);
+        let parent_var = self.model.template(self.template).instance_var;
+        (instances, var.or(parent_var))
+    }
+
+    fn mark_kept(&mut self, value: &Value<'a>) {
+        let mut threads = Vec::new();
+        value.threads(&mut threads);
+        if let Value::Bag(b) = value {
+            self.bag_content(*b).threads(&mut threads);
+        }
+        for t in threads {
+            self.model.templates[t.0 as usize].handle_kept = true;
+        }
+    }
+
+    fn note_unknown_call(&mut self, method: &'static str) {
+        if !self.model.unknown_receiver_calls.contains(&method) {
+            self.model.unknown_receiver_calls.push(method);
+        }
+    }
+
+    fn spawn_template(
+        &mut self,
+        builder: &Builder<'a>,
+        args: Vec<Value<'a>>,
+        span: &Span,
+        pool_task: bool,
+        instances: Option<Instances>,
+        var: Option<VarId>,
+    ) -> Option<TemplateId> {
+        let (loop_instances, loop_var) = self.spawn_instances();
+        let name = match (&builder.name, &builder.target) {
+            (Some(n), _) => n.to_string(),
+            (None, Callable::Fn(f)) => self.index.fns[f.index()].name.clone(),
+            (None, Callable::Closure { .. }) => {
+                format!("thread spawned at line {}", span.line_start)
+            }
+        };
+        let event = self.event_count();
+        let id = self.add_template(Template {
+            name,
+            world: self.world(),
+            origin: Origin::Spawned {
+                parent: self.template,
+                event,
+            },
+            instances: instances.map_or(loop_instances, |i| loop_instances.times(i)),
+            instance_var: var.or(loop_var),
+            spawn_span: Some(span.clone()),
+            pool_task,
+            events: Vec::new(),
+            loops: Vec::new(),
+            handle_kept: false,
+        })?;
+        self.pending.push_back(Pending {
+            template: id,
+            target: builder.target.clone(),
+            args,
+        });
+        Some(id)
+    }
+}
+
+fn kind_name(kind: PrimKind) -> &'static str {
+    match kind {
+        PrimKind::Lock => "lock",
+        PrimKind::RLock => "rlock",
+        PrimKind::Event => "event",
+        PrimKind::Condition => "condition",
+        PrimKind::Semaphore => "semaphore",
+        PrimKind::Barrier => "barrier",
+        PrimKind::Queue => "queue",
+        PrimKind::JoinableQueue => "joinable queue",
+        PrimKind::Connection => "connection",
+        PrimKind::Pool => "pool",
+        PrimKind::Shared => "shared value",
+    }
+}
+
+fn int_op(op: &syn::BinOp, l: i64, r: i64) -> Option<i64> {
+    match op {
+        syn::BinOp::Add(_) => l.checked_add(r),
+        syn::BinOp::Sub(_) => l.checked_sub(r),
+        syn::BinOp::Mul(_) => l.checked_mul(r),
+        syn::BinOp::Div(_) => l.checked_div(r),
+        syn::BinOp::Rem(_) => l.checked_rem(r),
+        _ => None,
+    }
+}

@@ -1,0 +1,227 @@
+//! What the methods of the racecheck primitives do, as operations of the model.
+use super::Interp;
+use crate::diagnostic::Span;
+use crate::model::value::{Builder, Callable, Taint, Value};
+use crate::model::{IndexKey, Instances, Op, PrimId, PrimKind};
+use std::rc::Rc;
+
+impl<'a> Interp<'a> {
+    pub(super) fn prim_method(
+        &mut self,
+        prim: PrimId,
+        method: &str,
+        args: Vec<Value<'a>>,
+        span: &Span,
+    ) -> Value<'a> {
+        let kind = self.model.prim(prim).kind;
+        let span = span.clone();
+        match (kind, method) {
+            (PrimKind::Lock | PrimKind::RLock, "acquire") => return self.acquire(prim, true, span),
+            (PrimKind::Lock | PrimKind::RLock, "try_acquire" | "acquire_timeout") => {
+                return self.acquire(prim, false, span)
+            }
+            (PrimKind::Event, "set") => self.emit_op(Op::Set { event: prim }, span),
+            (PrimKind::Event, "clear") => self.emit_op(Op::Clear { event: prim }, span),
+            (PrimKind::Event, "wait") => self.emit_op(
+                Op::Wait {
+                    event: prim,
+                    blocking: true,
+                },
+                span,
+            ),
+            (PrimKind::Event, "wait_timeout") => self.emit_op(
+                Op::Wait {
+                    event: prim,
+                    blocking: false,
+                },
+                span,
+            ),
+            (PrimKind::Condition, "wait" | "wait_while" | "wait_timeout") => {
+                let guard = args.first().cloned().unwrap_or_default();
+                let released = match guard {
+                    Value::Guard(g) => Some(self.guard_lock(g)),
+                    _ => None,
+                };
+                let op = Op::CondWait {
+                    condition: prim,
+                    released,
+                    blocking: method != "wait_timeout",
+                    looped: method == "wait_while",
+                };
+                self.emit(op, span);
+                return if method == "wait_timeout" {
+                    Value::Tuple(Rc::from(vec![guard, Value::Unknown]))
+                } else {
+                    guard
+                };
+            }
+            (PrimKind::Condition, "notify" | "notify_all") => {
+                self.emit_op(Op::Notify { condition: prim }, span)
+            }
+            (PrimKind::Semaphore, "acquire") => self.emit_op(
+                Op::SemAcquire {
+                    semaphore: prim,
+                    blocking: true,
+                },
+                span,
+            ),
+            (PrimKind::Semaphore, "try_acquire" | "acquire_timeout") => self.emit_op(
+                Op::SemAcquire {
+                    semaphore: prim,
+                    blocking: false,
+                },
+                span,
+            ),
+            (PrimKind::Semaphore, "release") => {
+                self.emit_op(Op::SemRelease { semaphore: prim }, span)
+            }
+            (PrimKind::Barrier, "wait") => self.emit_op(Op::BarrierWait { barrier: prim }, span),
+            (PrimKind::Queue | PrimKind::JoinableQueue, _) => {
+                return self.queue_method(prim, method, args, span)
+            }
+            (PrimKind::Connection, "send") => self.emit_op(Op::Send { end: prim }, span),
+            (PrimKind::Connection, "recv") => {
+                self.emit(Op::Recv { end: prim }, span);
+                return Value::Unknown;
+            }
+            (PrimKind::Pool, _) => return self.pool_method(prim, method, args, span),
+            (PrimKind::Shared, "get") => {
+                self.emit(Op::SharedGet { shared: prim }, span);
+                return Value::data(Taint {
+                    shared: vec![(prim, Rc::from(self.held.clone()))],
+                    ..Taint::default()
+                });
+            }
+            (PrimKind::Shared, "set") => {
+                let taint = args.first().map(Value::taint).unwrap_or_default();
+                let rmw = taint
+                    .shared
+                    .iter()
+                    .filter(|(s, _)| *s == prim)
+                    .map(|(_, guards)| {
+                        guards
+                            .iter()
+                            .copied()
+                            .filter(|g| self.held.contains(g))
+                            .collect::<Vec<u32>>()
+                    })
+                    .reduce(|a, b| a.into_iter().filter(|g| b.contains(g)).collect());
+                self.emit_op(Op::SharedSet { shared: prim, rmw }, span)
+            }
+            (_, "clone" | "as_ref" | "borrow") => return Value::Prim(prim),
+            _ => Value::Unknown,
+        }
+    }
+
+    fn emit_op(&mut self, op: Op, span: Span) -> Value<'a> {
+        self.emit(op, span);
+        Value::Unknown
+    }
+
+    fn queue_method(
+        &mut self,
+        queue: PrimId,
+        method: &str,
+        args: Vec<Value<'a>>,
+        span: Span,
+    ) -> Value<'a> {
+        let bounded = self.model.prim(queue).bounded;
+        let op = match method {
+            "put" => Op::Put {
+                queue,
+                blocking: bounded,
+            },
+            "try_put" | "put_timeout" => Op::Put {
+                queue,
+                blocking: false,
+            },
+            "get" => Op::Get {
+                queue,
+                blocking: true,
+            },
+            "try_get" | "get_timeout" => Op::Get {
+                queue,
+                blocking: false,
+            },
+            "task_done" => Op::TaskDone { queue },
+            "join" if self.model.prim(queue).kind == PrimKind::JoinableQueue => {
+                Op::QueueJoin { queue }
+            }
+            "clone" => return Value::Prim(queue),
+            _ => return Value::Unknown,
+        };
+        if matches!(op, Op::Put { .. }) {
+            // What goes through a queue leaves this thread: join handles sent away are kept.
+            args.iter().for_each(|a| self.mark_kept(a));
+        }
+        self.emit(op, span);
+        Value::Unknown
+    }
+
+    fn pool_method(
+        &mut self,
+        pool: PrimId,
+        method: &str,
+        args: Vec<Value<'a>>,
+        span: Span,
+    ) -> Value<'a> {
+        match method {
+            "close" | "terminate" => self.emit_op(Op::PoolClose { pool }, span),
+            "join" => self.emit_op(Op::PoolJoin { pool }, span),
+            "map" | "imap" | "imap_unordered" | "apply" | "apply_async" => {
+                let mut args = args.into_iter();
+                let Some(Value::Callable(target)) = args.next() else {
+                    return Value::Unknown;
+                };
+                let per_item = method != "apply" && method != "apply_async";
+                let (param, instances, var) = if per_item {
+                    match args.next().unwrap_or_default() {
+                        Value::Range(start, end) => {
+                            let var = self.new_var("item");
+                            let count = start.zip(end).and_then(|(s, e)| u64::try_from(e - s).ok());
+                            (
+                                Value::Index(IndexKey::Rotated {
+                                    var,
+                                    offset: 0,
+                                    wraps: false,
+                                }),
+                                Instances::Many(count),
+                                Some(var),
+                            )
+                        }
+                        items => (self.element_of(&items), Instances::Many(None), None),
+                    }
+                } else {
+                    (Value::Unknown, Instances::One, None)
+                };
+                // One worker runs the tasks one after another.
+                let instances = if self.model.prim(pool).capacity == Some(1) {
+                    Instances::One
+                } else {
+                    instances
+                };
+                let builder = Builder {
+                    target: target.clone(),
+                    name: Some(Rc::from(format!(
+                        "pool task of `{}`",
+                        self.model.prim(pool).name
+                    ))),
+                };
+                let Some(task) =
+                    self.spawn_template(&builder, vec![param], &span, true, Some(instances), var)
+                else {
+                    return Value::Unknown;
+                };
+                self.model.templates[task.0 as usize].handle_kept = true;
+                let sync = matches!(method, "map" | "apply");
+                self.emit(Op::Submit { pool, task, sync }, span);
+                match (method, &target) {
+                    ("apply_async", _) => Value::AsyncResult(task),
+                    (_, Callable::Fn(_) | Callable::Closure { .. }) => self.new_bag(None),
+                }
+            }
+            "clone" => Value::Prim(pool),
+            _ => Value::Unknown,
+        }
+    }
+}

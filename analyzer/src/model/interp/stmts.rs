@@ -1,0 +1,318 @@
+//! Blocks, statements, patterns, branches and loops: where guards are bound and dropped.
+use super::{Flow, Interp, LoopFrame};
+use crate::model::value::Value;
+use crate::model::IndexKey;
+
+impl<'a> Interp<'a> {
+    pub(super) fn block(&mut self, block: &'a syn::Block) -> Value<'a> {
+        self.push_scope();
+        let mut value = Value::Unknown;
+        let last = block.stmts.len().saturating_sub(1);
+        for (i, stmt) in block.stmts.iter().enumerate() {
+            if self.frame().flow != Flow::Normal || !self.step() {
+                break;
+            }
+            value = self.stmt(stmt, i == last);
+        }
+        self.pop_scope(&value);
+        value
+    }
+
+    fn stmt(&mut self, stmt: &'a syn::Stmt, is_tail: bool) -> Value<'a> {
+        match stmt {
+            syn::Stmt::Local(local) => {
+                self.with_temps(|this| this.local(local));
+                Value::Unknown
+            }
+            // A block's tail expression: its temporaries live as long as the enclosing statement's
+            // (edition 2021), so it gets no temporary scope of its own.
+            syn::Stmt::Expr(expr, None) if is_tail => self.expr(expr),
+            syn::Stmt::Expr(expr, _) => {
+                self.with_temps(|this| {
+                    this.expr(expr);
+                });
+                Value::Unknown
+            }
+            syn::Stmt::Macro(m) => {
+                self.with_temps(|this| {
+                    this.macro_call(&m.mac);
+                });
+                Value::Unknown
+            }
+            syn::Stmt::Item(_) => Value::Unknown,
+        }
+    }
+
+    fn local(&mut self, local: &'a syn::Local) {
+        let mut value = match &local.init {
+            Some(init) => {
+                let value = self.expr(&init.expr);
+                if let Some((_, diverge)) = &init.diverge {
+                    // The `else` of a `let … else` runs instead of what follows; walk it as a
+                    // branch of its own.
+                    self.expr(diverge);
+                    self.frame().flow = Flow::Normal;
+                }
+                value
+            }
+            None => Value::Unknown,
+        };
+        if let (Value::Unknown, syn::Pat::Type(typed)) = (&value, &local.pat) {
+            value = self.typed_value(&typed.ty);
+        }
+        if !matches!(local.pat, syn::Pat::Wild(_)) {
+            self.adopt(&value);
+        }
+        self.bind_pattern(&local.pat, value);
+    }
+
+    /// Binds the names of a pattern, giving each the part of `value` it matches.
+    pub(super) fn bind_pattern(&mut self, pat: &'a syn::Pat, value: Value<'a>) {
+        match pat {
+            syn::Pat::Ident(i) => {
+                let name = i.ident.to_string();
+                self.name_prim(&value, &name);
+                if let Some((_, sub)) = &i.subpat {
+                    self.bind_pattern(sub, value.clone());
+                }
+                self.scope().bind(&name, value);
+            }
+            syn::Pat::Tuple(t) => {
+                let items: Vec<Value<'a>> = match &value {
+                    Value::Tuple(items) if items.len() == t.elems.len() => items.to_vec(),
+                    other => vec![Value::data(other.taint()); t.elems.len()],
+                };
+                for (p, v) in t.elems.iter().zip(items) {
+                    self.bind_pattern(p, v);
+                }
+            }
+            syn::Pat::TupleStruct(ts) => {
+                let single = ts.elems.len() == 1;
+                for p in &ts.elems {
+                    let v = if single {
+                        value.clone()
+                    } else {
+                        Value::data(value.taint())
+                    };
+                    self.bind_pattern(p, v);
+                }
+            }
+            syn::Pat::Reference(r) => self.bind_pattern(&r.pat, value),
+            syn::Pat::Paren(p) => self.bind_pattern(&p.pat, value),
+            syn::Pat::Type(t) => {
+                let value = match value {
+                    Value::Unknown => self.typed_value(&t.ty),
+                    v => v,
+                };
+                self.bind_pattern(&t.pat, value);
+            }
+            syn::Pat::Struct(s) => {
+                for field in &s.fields {
+                    let v = match (&value, &field.member) {
+                        (Value::Obj(st), syn::Member::Named(n)) => {
+                            self.field_value(*st, &n.to_string())
+                        }
+                        _ => Value::data(value.taint()),
+                    };
+                    self.bind_pattern(&field.pat, v);
+                }
+            }
+            syn::Pat::Slice(s) => {
+                let element = self.element_of(&value);
+                for p in &s.elems {
+                    self.bind_pattern(p, element.clone());
+                }
+            }
+            syn::Pat::Or(o) => {
+                if let Some(first) = o.cases.first() {
+                    self.bind_pattern(first, value);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// What one element of a collection (or iterator) is.
+    pub(super) fn element_of(&mut self, value: &Value<'a>) -> Value<'a> {
+        match value {
+            Value::Bag(b) => self.bag_content(*b),
+            Value::Threads(_) | Value::Builders(_) | Value::Data(_) => value.clone(),
+            _ => Value::Unknown,
+        }
+    }
+
+    pub(super) fn if_expr(&mut self, e: &'a syn::ExprIf) -> Value<'a> {
+        self.push_scope();
+        let has_let = contains_let(&e.cond);
+        let then_value = if has_let {
+            // `if let`: the scrutinee's temporaries live through both arms (edition 2021).
+            self.frame().temps.push(Vec::new());
+            self.expr(&e.cond);
+            let v = self.block(&e.then_branch);
+            let (then_flow, else_value, else_flow) = self.else_arm(e);
+            let temps = self.frame().temps.pop().unwrap_or_default();
+            temps.into_iter().rev().for_each(|g| self.release(g));
+            self.pop_scope(&Value::Unknown);
+            return self.merge_arms(v, then_flow, else_value, else_flow);
+        } else {
+            self.with_temps(|this| this.expr(&e.cond));
+            self.block(&e.then_branch)
+        };
+        let (then_flow, else_value, else_flow) = self.else_arm(e);
+        self.pop_scope(&Value::Unknown);
+        self.merge_arms(then_value, then_flow, else_value, else_flow)
+    }
+
+    /// Walks the `else` arm of an `if` as an alternative to its `then` arm.
+    fn else_arm(&mut self, e: &'a syn::ExprIf) -> (Flow, Value<'a>, Flow) {
+        let then_flow = std::mem::replace(&mut self.frame().flow, Flow::Normal);
+        let else_value = match &e.else_branch {
+            Some((_, else_expr)) => self.expr(else_expr),
+            None => Value::Unknown,
+        };
+        let else_flow = if e.else_branch.is_some() {
+            std::mem::replace(&mut self.frame().flow, Flow::Normal)
+        } else {
+            Flow::Normal
+        };
+        (then_flow, else_value, else_flow)
+    }
+
+    /// After two alternative arms: control goes on unless both left, and the value is what
+    /// both give.
+    fn merge_arms(&mut self, a: Value<'a>, a_flow: Flow, b: Value<'a>, b_flow: Flow) -> Value<'a> {
+        self.frame().flow = match (a_flow, b_flow) {
+            (Flow::Normal, _) | (_, Flow::Normal) => Flow::Normal,
+            (Flow::Return, Flow::Return) => Flow::Return,
+            _ => Flow::Break,
+        };
+        match (a_flow, b_flow) {
+            (Flow::Normal, Flow::Normal) => a.join(&b),
+            (Flow::Normal, _) => a,
+            (_, Flow::Normal) => b,
+            _ => Value::Unknown,
+        }
+    }
+
+    pub(super) fn match_expr(&mut self, m: &'a syn::ExprMatch) -> Value<'a> {
+        // The scrutinee's temporaries live to the end of the match.
+        self.frame().temps.push(Vec::new());
+        let scrutinee = self.expr(&m.expr);
+        let mut result: Option<(Value<'a>, Flow)> = None;
+        for arm in &m.arms {
+            self.push_scope();
+            self.bind_pattern(&arm.pat, scrutinee.clone());
+            if let Some((_, guard)) = &arm.guard {
+                self.expr(guard);
+            }
+            let v = self.expr(&arm.body);
+            self.pop_scope(&v);
+            let flow = std::mem::replace(&mut self.frame().flow, Flow::Normal);
+            result = Some(match result {
+                None => (v, flow),
+                Some((prev, prev_flow)) => {
+                    let merged = self.merge_arms(prev, prev_flow, v, flow);
+                    let flow = std::mem::replace(&mut self.frame().flow, Flow::Normal);
+                    (merged, flow)
+                }
+            });
+        }
+        let temps = self.frame().temps.pop().unwrap_or_default();
+        temps.into_iter().rev().for_each(|g| self.release(g));
+        let (value, flow) = result.unwrap_or((Value::Unknown, Flow::Normal));
+        self.frame().flow = flow;
+        value
+    }
+
+    pub(super) fn for_loop(&mut self, f: &'a syn::ExprForLoop) -> Value<'a> {
+        let iterable = self.with_temps(|this| this.expr(&f.expr));
+        let (element, var, count) = match iterable {
+            Value::Range(start, end) => {
+                let name = match &*f.pat {
+                    syn::Pat::Ident(i) => i.ident.to_string(),
+                    _ => "i".to_owned(),
+                };
+                let var = self.new_var(&name);
+                let count = start.zip(end).and_then(|(s, e)| u64::try_from(e - s).ok());
+                let element = Value::Index(IndexKey::Rotated {
+                    var,
+                    offset: 0,
+                    wraps: false,
+                });
+                (element, Some(var), count)
+            }
+            other => (self.element_of(&other), None, None),
+        };
+        self.in_loop(var, count, false, |this| {
+            this.push_scope();
+            this.bind_pattern(&f.pat, element);
+            let v = this.block(&f.body);
+            this.pop_scope(&v);
+        });
+        Value::Unknown
+    }
+
+    pub(super) fn while_loop(&mut self, w: &'a syn::ExprWhile) -> Value<'a> {
+        self.in_loop(None, None, true, |this| {
+            this.push_scope();
+            let has_let = contains_let(&w.cond);
+            if has_let {
+                // `while let`: the scrutinee's temporaries live through the body.
+                this.frame().temps.push(Vec::new());
+                this.expr(&w.cond);
+                this.block(&w.body);
+                let temps = this.frame().temps.pop().unwrap_or_default();
+                temps.into_iter().rev().for_each(|g| this.release(g));
+            } else {
+                this.with_temps(|this| this.expr(&w.cond));
+                this.block(&w.body);
+            }
+            this.pop_scope(&Value::Unknown);
+        });
+        Value::Unknown
+    }
+
+    pub(super) fn loop_expr(&mut self, l: &'a syn::ExprLoop) -> Value<'a> {
+        self.in_loop(None, None, true, |this| {
+            this.block(&l.body);
+        });
+        Value::Unknown
+    }
+
+    /// Walks a loop body once, recording its event range for the loop-back edge.
+    pub(super) fn in_loop(
+        &mut self,
+        var: Option<VarId>,
+        count: Option<u64>,
+        predicate: bool,
+        body: impl FnOnce(&mut Self),
+    ) {
+        let first_event = self.event_count();
+        self.loops.push(LoopFrame {
+            var,
+            count,
+            predicate,
+        });
+        body(self);
+        self.loops.pop();
+        if self.frame().flow == Flow::Break {
+            self.frame().flow = Flow::Normal;
+        }
+        let last = self.event_count();
+        if last > first_event {
+            let template = &mut self.model.templates[self.template.0 as usize];
+            template.loops.push((first_event, last - 1));
+        }
+    }
+}
+
+use crate::model::VarId;
+
+fn contains_let(expr: &syn::Expr) -> bool {
+    match expr {
+        syn::Expr::Let(_) => true,
+        syn::Expr::Binary(b) => contains_let(&b.left) || contains_let(&b.right),
+        syn::Expr::Paren(p) => contains_let(&p.expr),
+        _ => false,
+    }
+}

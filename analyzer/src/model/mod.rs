@@ -1,0 +1,285 @@
+//! The concurrency model of a crate: its primitives, and per thread template (main, each spawn
+//! site, each pool task) the ordered synchronization operations it performs, each with its span
+//! and the locks held at that point.
+//!
+//! The model is built by abstract interpretation ([`interp`]): starting from each root (`main`,
+//! tests), function bodies are walked in program order, calls are followed into their callees
+//! with arguments bound to parameters, and every spawn or pool task becomes a template of its own.
+use crate::diagnostic::Span;
+pub(crate) use crate::frontend::resolve::PrimKind;
+
+mod env;
+pub(crate) mod interp;
+mod syntax;
+mod types;
+mod value;
+
+/// A primitive of the program: a static, a struct field, a binding's constructor, or one element
+/// of an indexed family of those.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct PrimId(pub u32);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct TemplateId(pub u32);
+
+/// A loop variable (`for i in 0..n`), the name thread instances of a loop are told apart by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct VarId(pub u32);
+
+/// An index into a family of primitives, as far as it is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum IndexKey {
+    Const(i64),
+    /// `var + offset`, taken modulo the family's length when `wraps`.
+    Rotated {
+        var: VarId,
+        offset: i64,
+        wraps: bool,
+    },
+    Unknown,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct PrimInfo {
+    pub kind: PrimKind,
+    /// How the program names it (`A`, `Bank.a`, `forks[i]`).
+    pub name: String,
+    /// For an element of a family: the family and the index.
+    pub element: Option<(PrimId, IndexKey)>,
+    /// Barrier parties, queue bound, pool workers, semaphore permits, when a literal says.
+    pub capacity: Option<i64>,
+    /// A bounded queue.
+    pub bounded: bool,
+    /// The other end of a pipe.
+    pub peer: Option<PrimId>,
+}
+
+impl PrimInfo {
+    /// An element whose index the model could not follow: it may be any element, so the lock
+    /// order and double-acquire rules leave it alone.
+    pub(crate) fn is_unknown_element(&self) -> bool {
+        matches!(self.element, Some((_, IndexKey::Unknown)))
+    }
+}
+
+/// How many threads run a template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Instances {
+    One,
+    /// Spawned in a loop (or by a template that itself runs many times): the count, when known.
+    Many(Option<u64>),
+}
+
+impl Instances {
+    pub(crate) fn times(self, other: Instances) -> Instances {
+        match (self, other) {
+            (Instances::One, x) | (x, Instances::One) => x,
+            (Instances::Many(a), Instances::Many(b)) => {
+                Instances::Many(a.zip(b).and_then(|(a, b)| a.checked_mul(b)))
+            }
+        }
+    }
+
+    pub(crate) fn count(self) -> Option<u64> {
+        match self {
+            Instances::One => Some(1),
+            Instances::Many(n) => n,
+        }
+    }
+
+    pub(crate) fn is_many(self) -> bool {
+        !matches!(self, Instances::One) && self.count() != Some(1)
+    }
+}
+
+/// Where a template comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Origin {
+    /// `main` or a test: a program of its own.
+    Root,
+    /// Started by the event `event` of template `parent`.
+    Spawned { parent: TemplateId, event: usize },
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Template {
+    pub name: String,
+    /// The root this template belongs to; templates of different roots never run together.
+    pub world: u32,
+    pub origin: Origin,
+    pub instances: Instances,
+    /// The loop variable telling its instances apart (`for i in 0..n { spawn(move || … i …) }`).
+    pub instance_var: Option<VarId>,
+    /// The spawn expression (or pool submission) that creates it.
+    pub spawn_span: Option<Span>,
+    /// A pool task rather than a thread.
+    pub pool_task: bool,
+    pub events: Vec<Event>,
+    /// Event index ranges `(first, last)` of loop bodies, for the loop-back edges of the
+    /// happens-before graph.
+    pub loops: Vec<(usize, usize)>,
+    /// Someone joins its handle, or the handle leaves the model's sight (returned, stored,
+    /// passed to code the model does not follow).
+    pub handle_kept: bool,
+}
+
+/// A lock held when an event happens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Held {
+    pub lock: PrimId,
+    /// The acquisition holding it (two holds of an `RLock` are two guards).
+    pub guard: u32,
+    /// Where it was acquired.
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Event {
+    pub op: Op,
+    pub span: Span,
+    /// Locks held, in acquisition order.
+    pub held: Vec<Held>,
+    /// Inside a `while` or `loop` of this template.
+    pub in_predicate_loop: bool,
+}
+
+/// A synchronization operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Op {
+    /// `acquire` (blocking) or `try_acquire`/`acquire_timeout` (not) of a `Lock` or `RLock`.
+    Acquire {
+        lock: PrimId,
+        blocking: bool,
+    },
+    Spawn {
+        child: TemplateId,
+    },
+    /// Waits for the end of these templates (a `JoinHandle::join`, an `AsyncResult::get`).
+    Join {
+        threads: Vec<TemplateId>,
+    },
+    /// Hands tasks to a pool; `sync` for `map`/`apply`, which return after the tasks end.
+    Submit {
+        pool: PrimId,
+        task: TemplateId,
+        sync: bool,
+    },
+    PoolClose {
+        pool: PrimId,
+    },
+    PoolJoin {
+        pool: PrimId,
+    },
+    Put {
+        queue: PrimId,
+        blocking: bool,
+    },
+    Get {
+        queue: PrimId,
+        blocking: bool,
+    },
+    TaskDone {
+        queue: PrimId,
+    },
+    QueueJoin {
+        queue: PrimId,
+    },
+    Set {
+        event: PrimId,
+    },
+    Clear {
+        event: PrimId,
+    },
+    /// `Event::wait` (blocking) or `wait_timeout` (not).
+    Wait {
+        event: PrimId,
+        blocking: bool,
+    },
+    /// `Condition::wait`; `released`: the lock of the guard it gives up while waiting;
+    /// `looped`: `wait_while`, which carries its own predicate loop.
+    CondWait {
+        condition: PrimId,
+        released: Option<PrimId>,
+        blocking: bool,
+        looped: bool,
+    },
+    Notify {
+        condition: PrimId,
+    },
+    BarrierWait {
+        barrier: PrimId,
+    },
+    SemAcquire {
+        semaphore: PrimId,
+        blocking: bool,
+    },
+    SemRelease {
+        semaphore: PrimId,
+    },
+    Send {
+        end: PrimId,
+    },
+    Recv {
+        end: PrimId,
+    },
+    SharedGet {
+        shared: PrimId,
+    },
+    /// `Shared::set`; `rmw`: the value written derives from a `get` of the same `Shared`, and
+    /// these guards were held across both.
+    SharedSet {
+        shared: PrimId,
+        rmw: Option<Vec<u32>>,
+    },
+    /// A std atomic `store` of a value derived from a `load` of the same atomic.
+    AtomicSplitStore {
+        atomic: String,
+    },
+    /// A write through a guard of `lock` of a value read under an earlier guard of it.
+    StaleWriteBack {
+        lock: PrimId,
+    },
+}
+
+/// The model of one crate.
+#[derive(Debug, Default)]
+pub(crate) struct Model {
+    pub prims: Vec<PrimInfo>,
+    pub templates: Vec<Template>,
+    /// The walk stopped early somewhere (budget, recursion): rules that report an absence
+    /// (of a `close`, a `task_done`, a `set`, a `join`) stay quiet.
+    pub truncated: bool,
+    /// Methods that matter to those rules, called on receivers the model does not know: one of
+    /// them might be the missing operation.
+    pub unknown_receiver_calls: Vec<&'static str>,
+}
+
+impl Model {
+    pub(crate) fn prim(&self, id: PrimId) -> &PrimInfo {
+        &self.prims[id.0 as usize]
+    }
+
+    pub(crate) fn template(&self, id: TemplateId) -> &Template {
+        &self.templates[id.0 as usize]
+    }
+
+    pub(crate) fn template_ids(&self) -> impl Iterator<Item = TemplateId> {
+        (0..self.templates.len() as u32).map(TemplateId)
+    }
+
+    /// Every event of the model with where it is.
+    pub(crate) fn events(&self) -> impl Iterator<Item = (TemplateId, usize, &Event)> {
+        self.templates.iter().enumerate().flat_map(|(t, tpl)| {
+            tpl.events
+                .iter()
+                .enumerate()
+                .map(move |(i, e)| (TemplateId(t as u32), i, e))
+        })
+    }
+
+    /// Whether a call of `method` on an unknown receiver might stand for the operation a rule
+    /// is looking for.
+    pub(crate) fn maybe_called_elsewhere(&self, method: &str) -> bool {
+        self.unknown_receiver_calls.contains(&method)
+    }
+}

@@ -1,0 +1,96 @@
+//! What a written type tells the model: a primitive, a family of primitives, a crate struct.
+use super::value::Place;
+use super::PrimKind;
+use crate::frontend::index::{CrateIndex, Def, StructId};
+use crate::frontend::resolve::{resolve_path, RacecheckItem, Resolved};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shape {
+    Prim(PrimKind),
+    /// A collection of primitives (`Vec<Lock>`, `[Lock; 5]`, `Arc<[Lock]>`).
+    Family(PrimKind),
+    Struct(StructId),
+    Unknown,
+}
+
+/// Wrappers that hold one value and share or box it: the model sees through them.
+const TRANSPARENT: &[&str] = &[
+    "Arc",
+    "Rc",
+    "Box",
+    "LazyLock",
+    "LazyCell",
+    "OnceLock",
+    "Pin",
+    "ManuallyDrop",
+    "Cow",
+];
+
+/// Collections: a primitive inside one is an element of a family.
+const COLLECTIONS: &[&str] = &[
+    "Vec", "VecDeque", "HashMap", "BTreeMap", "IndexMap", "SmallVec",
+];
+
+pub(crate) fn shape_of(index: &CrateIndex<'_>, place: Place, ty: &syn::Type) -> Shape {
+    shape_at_depth(index, place, ty, 0)
+}
+
+fn shape_at_depth(index: &CrateIndex<'_>, place: Place, ty: &syn::Type, depth: u32) -> Shape {
+    if depth > 16 {
+        return Shape::Unknown;
+    }
+    let inner = |t: &syn::Type| shape_at_depth(index, place, t, depth + 1);
+    match ty {
+        syn::Type::Reference(r) => inner(&r.elem),
+        syn::Type::Paren(p) => inner(&p.elem),
+        syn::Type::Group(g) => inner(&g.elem),
+        syn::Type::Array(a) => as_family(inner(&a.elem)),
+        syn::Type::Slice(s) => as_family(inner(&s.elem)),
+        syn::Type::Path(p) if p.qself.is_none() => {
+            let segments: Vec<String> = p
+                .path
+                .segments
+                .iter()
+                .map(|s| s.ident.to_string())
+                .collect();
+            let last_args = p.path.segments.last().map(|s| &s.arguments);
+            let last_type_arg = || match last_args {
+                Some(syn::PathArguments::AngleBracketed(a)) => {
+                    a.args.iter().rev().find_map(|arg| match arg {
+                        syn::GenericArgument::Type(t) => Some(t),
+                        _ => None,
+                    })
+                }
+                _ => None,
+            };
+            if segments.len() == 1 && segments[0] == "Self" {
+                return place.self_ty.map_or(Shape::Unknown, Shape::Struct);
+            }
+            match resolve_path(index, place.module, &segments) {
+                Some(Resolved::Def(Def::Struct(s))) => Shape::Struct(s),
+                Some(Resolved::External(path)) => {
+                    if let Some((RacecheckItem::Prim(kind), None)) = RacecheckItem::of_path(&path) {
+                        return Shape::Prim(kind);
+                    }
+                    let last = path.last().map(String::as_str).unwrap_or_default();
+                    if TRANSPARENT.contains(&last) {
+                        last_type_arg().map_or(Shape::Unknown, inner)
+                    } else if COLLECTIONS.contains(&last) {
+                        last_type_arg().map_or(Shape::Unknown, |t| as_family(inner(t)))
+                    } else {
+                        Shape::Unknown
+                    }
+                }
+                _ => Shape::Unknown,
+            }
+        }
+        _ => Shape::Unknown,
+    }
+}
+
+fn as_family(shape: Shape) -> Shape {
+    match shape {
+        Shape::Prim(kind) | Shape::Family(kind) => Shape::Family(kind),
+        _ => Shape::Unknown,
+    }
+}

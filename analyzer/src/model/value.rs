@@ -1,0 +1,168 @@
+//! The abstract values the model tracks through bindings, fields, arguments and returns.
+use super::{IndexKey, PrimId, TemplateId};
+use crate::frontend::index::{FnId, ModId, StructId};
+use std::rc::Rc;
+
+/// A guard: one acquisition of a lock.
+pub(crate) type GuardId = u32;
+
+/// A growable collection (`Vec`, array, map, iterator): the model keeps what one element is.
+pub(crate) type BagId = u32;
+
+/// Where data came from, for the read-modify-write rules.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Taint {
+    /// `Shared::get` of these, each with the guards held at the read.
+    pub shared: Vec<(PrimId, Rc<[GuardId]>)>,
+    /// Read through these guards (lock, guard).
+    pub guard_reads: Vec<(PrimId, GuardId)>,
+    /// `load` of these atomics (by how the receiver is written).
+    pub atomics: Vec<Rc<str>>,
+}
+
+impl Taint {
+    pub(crate) fn union(&self, other: &Taint) -> Taint {
+        let mut out = self.clone();
+        for s in &other.shared {
+            if !out.shared.contains(s) {
+                out.shared.push(s.clone());
+            }
+        }
+        for g in &other.guard_reads {
+            if !out.guard_reads.contains(g) {
+                out.guard_reads.push(*g);
+            }
+        }
+        for a in &other.atomics {
+            if !out.atomics.contains(a) {
+                out.atomics.push(a.clone());
+            }
+        }
+        out
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.shared.is_empty() && self.guard_reads.is_empty() && self.atomics.is_empty()
+    }
+}
+
+/// Where code runs: the module its paths resolve in, its file, and its `Self`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Place {
+    pub module: ModId,
+    pub file: usize,
+    pub self_ty: Option<StructId>,
+}
+
+/// Something that can be called.
+#[derive(Debug, Clone)]
+pub(crate) enum Callable<'a> {
+    Closure {
+        expr: &'a syn::ExprClosure,
+        env: Rc<super::env::Scope<'a>>,
+        place: Place,
+    },
+    Fn(FnId),
+}
+
+/// A `Thread::new(target)` not started yet.
+#[derive(Debug, Clone)]
+pub(crate) struct Builder<'a> {
+    pub target: Callable<'a>,
+    pub name: Option<Rc<str>>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) enum Value<'a> {
+    #[default]
+    Unknown,
+    Prim(PrimId),
+    Bag(BagId),
+    Obj(StructId),
+    Guard(GuardId),
+    /// Join handles (one, or a collection's worth).
+    Threads(Rc<[TemplateId]>),
+    Builders(Rc<[Builder<'a>]>),
+    AsyncResult(TemplateId),
+    Callable(Callable<'a>),
+    Int(i64),
+    Index(IndexKey),
+    /// `start..end`.
+    Range(Option<i64>, Option<i64>),
+    Str(Rc<str>),
+    Data(Rc<Taint>),
+    Tuple(Rc<[Value<'a>]>),
+}
+
+impl<'a> Value<'a> {
+    pub(crate) fn data(taint: Taint) -> Self {
+        if taint.is_empty() {
+            Value::Unknown
+        } else {
+            Value::Data(Rc::new(taint))
+        }
+    }
+
+    pub(crate) fn taint(&self) -> Taint {
+        match self {
+            Value::Data(t) => (**t).clone(),
+            Value::Tuple(items) => items
+                .iter()
+                .fold(Taint::default(), |acc, v| acc.union(&v.taint())),
+            _ => Taint::default(),
+        }
+    }
+
+    /// The guards this value owns (moving it moves them).
+    pub(crate) fn guards(&self, out: &mut Vec<GuardId>) {
+        match self {
+            Value::Guard(g) => out.push(*g),
+            Value::Tuple(items) => items.iter().for_each(|v| v.guards(out)),
+            _ => {}
+        }
+    }
+
+    /// Join handles this value holds.
+    pub(crate) fn threads(&self, out: &mut Vec<TemplateId>) {
+        match self {
+            Value::Threads(ts) => out.extend(ts.iter().copied()),
+            Value::AsyncResult(t) => out.push(*t),
+            Value::Tuple(items) => items.iter().for_each(|v| v.threads(out)),
+            _ => {}
+        }
+    }
+
+    /// What two paths of control may leave in one place: the common part, or nothing known.
+    pub(crate) fn join(&self, other: &Value<'a>) -> Value<'a> {
+        match (self, other) {
+            (Value::Unknown, x) | (x, Value::Unknown) if !matches!(x, Value::Guard(_)) => {
+                if matches!(x, Value::Data(_) | Value::Threads(_) | Value::Builders(_)) {
+                    x.clone()
+                } else {
+                    Value::Unknown
+                }
+            }
+            (Value::Prim(a), Value::Prim(b)) if a == b => self.clone(),
+            (Value::Bag(a), Value::Bag(b)) if a == b => self.clone(),
+            (Value::Obj(a), Value::Obj(b)) if a == b => self.clone(),
+            (Value::Int(a), Value::Int(b)) if a == b => self.clone(),
+            (Value::Index(a), Value::Index(b)) if a == b => self.clone(),
+            (Value::Threads(a), Value::Threads(b)) => {
+                let mut all: Vec<TemplateId> = a.to_vec();
+                all.extend(b.iter().filter(|t| !a.contains(t)));
+                Value::Threads(all.into())
+            }
+            (Value::Builders(a), Value::Builders(b)) => {
+                Value::Builders(a.iter().chain(b.iter()).cloned().collect())
+            }
+            (Value::Data(a), Value::Data(b)) => Value::data(a.union(b)),
+            (Value::Callable(Callable::Fn(a)), Value::Callable(Callable::Fn(b))) if a == b => {
+                self.clone()
+            }
+            (Value::Tuple(a), Value::Tuple(b)) if a.len() == b.len() => {
+                Value::Tuple(a.iter().zip(b.iter()).map(|(x, y)| x.join(y)).collect())
+            }
+            _ => Value::data(self.taint().union(&other.taint())),
+        }
+    }
+}

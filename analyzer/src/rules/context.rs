@@ -1,0 +1,88 @@
+//! What every rule reads (the model and its graphs) and how rules phrase what they find.
+use super::RuleInfo;
+use crate::diagnostic::{Diagnostic, Label, Span};
+use crate::graph::happens_before::HappensBefore;
+use crate::graph::lock_order::LockOrderGraph;
+use crate::model::{Event, Model, Origin, PrimId, TemplateId};
+
+pub(crate) struct RuleContext<'m> {
+    pub model: &'m Model,
+    pub hb: HappensBefore<'m>,
+    pub locks: LockOrderGraph,
+}
+
+impl<'m> RuleContext<'m> {
+    pub(crate) fn new(model: &'m Model) -> Self {
+        Self {
+            model,
+            hb: HappensBefore::build(model),
+            locks: LockOrderGraph::build(model),
+        }
+    }
+
+    pub(crate) fn event(&self, template: TemplateId, event: usize) -> &'m Event {
+        &self.model.template(template).events[event]
+    }
+
+    /// How a primitive is named in messages.
+    pub(crate) fn name(&self, prim: PrimId) -> &'m str {
+        &self.model.prim(prim).name
+    }
+
+    /// A thread template as messages name it: "thread `worker-1` (spawned at src/main.rs:12)".
+    pub(crate) fn thread(&self, template: TemplateId) -> String {
+        let t = self.model.template(template);
+        match (&t.origin, &t.spawn_span) {
+            (Origin::Root, _) | (_, None) => format!("`{}`", t.name),
+            (Origin::Spawned { .. }, Some(span)) => {
+                let what = if t.pool_task { "submitted" } else { "spawned" };
+                let kind = if t.pool_task { "" } else { "thread " };
+                format!("{kind}`{}` ({what} at {})", t.name, location(span))
+            }
+        }
+    }
+
+    /// A diagnostic of `rule` with its default severity; the driver fills the fingerprint.
+    pub(crate) fn diagnostic(
+        &self,
+        rule: &RuleInfo,
+        message: String,
+        primary: Span,
+        primary_label: String,
+    ) -> Diagnostic {
+        Diagnostic {
+            code: rule.code.to_owned(),
+            name: rule.name.to_owned(),
+            severity: rule.default_severity,
+            message,
+            primary,
+            primary_label,
+            secondary: Vec::new(),
+            notes: Vec::new(),
+            help: None,
+            fingerprint: String::new(),
+        }
+    }
+}
+
+/// `src/main.rs:12`
+pub(crate) fn location(span: &Span) -> String {
+    format!("{}:{}", span.file.display(), span.line_start)
+}
+
+pub(crate) fn label(span: &Span, message: String) -> Label {
+    Label {
+        span: span.clone(),
+        message,
+    }
+}
+
+/// Keeps one diagnostic per primary span (a helper called from several threads is one finding).
+pub(crate) fn push_unique(out: &mut Vec<Diagnostic>, diagnostic: Diagnostic) {
+    if !out
+        .iter()
+        .any(|d| d.code == diagnostic.code && d.primary == diagnostic.primary)
+    {
+        out.push(diagnostic);
+    }
+}

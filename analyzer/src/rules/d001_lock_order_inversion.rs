@@ -1,0 +1,223 @@
+//! D001: a cycle in the lock-order graph whose edges can run in parallel.
+use super::context::{label, push_unique, RuleContext};
+use crate::diagnostic::Diagnostic;
+use crate::graph::lock_order::EdgeInstance;
+use crate::model::{IndexKey, PrimId};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Finds locks acquired in opposite orders by threads that can run at the same time: a cycle
+    /// in the lock-order graph (ABBA, an n-way cycle, dining philosophers) whose acquisitions
+    /// are not ordered by spawn/join or a queue hand-off, and not all made under one common lock.
+    ///
+    /// ## Why is this bad?
+    /// Each thread can take its first lock and then wait forever for the lock the other holds:
+    /// a deadlock that only shows under some schedules, so tests rarely catch it.
+    ///
+    /// ## Example
+    /// ```rust,ignore
+    /// // thread 1                      // thread 2
+    /// let _a = A.acquire();            let _b = B.acquire();
+    /// let _b = B.acquire();            let _a = A.acquire();
+    /// ```
+    /// Use instead: acquire the locks in one global order everywhere (always `A` before `B`),
+    /// e.g. ordered by address or index.
+    pub D001, LOCK_ORDER_INVERSION, "lock-order-inversion", Error, "locks acquired in opposite orders by threads that can run in parallel"
+}
+
+/// Longest cycle searched, and most cycles examined per crate.
+const MAX_CYCLE: usize = 6;
+const MAX_CYCLES: usize = 256;
+/// Acquisitions considered per edge when looking for a parallel combination.
+const MAX_INSTANCES: usize = 16;
+
+pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    for cycle in cx.locks.cycles(MAX_CYCLE, MAX_CYCLES) {
+        let edges: Vec<&[EdgeInstance]> = (0..cycle.len())
+            .map(|k| cx.locks.edge(cycle[k], cycle[(k + 1) % cycle.len()]))
+            .collect();
+        let mut chosen = Vec::new();
+        if choose_parallel(cx, &cycle, &edges, &mut chosen) {
+            push_unique(out, cycle_diagnostic(cx, &cycle, &chosen));
+        }
+    }
+    for edge in cx.locks.instances() {
+        if is_rotating(cx, edge) {
+            push_unique(out, rotation_diagnostic(cx, edge));
+        }
+    }
+}
+
+/// Picks one acquisition per edge such that all can run at once and no common lock gates them.
+fn choose_parallel<'g>(
+    cx: &RuleContext<'_>,
+    cycle: &[PrimId],
+    edges: &[&'g [EdgeInstance]],
+    chosen: &mut Vec<&'g EdgeInstance>,
+) -> bool {
+    let Some(candidates) = edges.get(chosen.len()) else {
+        return !gated(cx, cycle, chosen);
+    };
+    for candidate in candidates.iter().take(MAX_INSTANCES) {
+        let parallel = chosen.iter().all(|c| {
+            cx.hb
+                .may_run_in_parallel((c.template, c.event), (candidate.template, candidate.event))
+        });
+        if parallel {
+            chosen.push(candidate);
+            if choose_parallel(cx, cycle, edges, chosen) {
+                return true;
+            }
+            chosen.pop();
+        }
+    }
+    false
+}
+
+/// Whether one lock outside the cycle is held at every chosen acquisition.
+fn gated(cx: &RuleContext<'_>, cycle: &[PrimId], chosen: &[&EdgeInstance]) -> bool {
+    let Some(first) = chosen.first() else {
+        return false;
+    };
+    cx.event(first.template, first.event)
+        .held
+        .iter()
+        .any(|gate| {
+            !cycle.contains(&gate.lock)
+                && chosen.iter().all(|c| {
+                    cx.event(c.template, c.event)
+                        .held
+                        .iter()
+                        .any(|h| h.lock == gate.lock)
+                })
+        })
+}
+
+fn edge_label(cx: &RuleContext<'_>, edge: &EdgeInstance) -> String {
+    format!(
+        "{} acquires `{}` while holding `{}`",
+        cx.thread(edge.template),
+        cx.name(edge.taken),
+        cx.name(edge.held)
+    )
+}
+
+fn cycle_diagnostic(
+    cx: &RuleContext<'_>,
+    cycle: &[PrimId],
+    chosen: &[&EdgeInstance],
+) -> Diagnostic {
+    let first = chosen
+        .iter()
+        .min_by_key(|c| {
+            let s = &cx.event(c.template, c.event).span;
+            (s.file.clone(), s.line_start, s.column_start)
+        })
+        .expect("a cycle has edges");
+    let message = if cycle.len() == 2 {
+        format!(
+            "lock order inversion: `{}` and `{}` are acquired in opposite orders",
+            cx.name(cycle[0]),
+            cx.name(cycle[1])
+        )
+    } else {
+        let names: Vec<String> = cycle
+            .iter()
+            .chain(cycle.first())
+            .map(|p| format!("`{}`", cx.name(*p)))
+            .collect();
+        format!("lock order cycle: {}", names.join(" → "))
+    };
+    let primary = cx.event(first.template, first.event).span.clone();
+    let mut d = cx.diagnostic(
+        &LOCK_ORDER_INVERSION,
+        message,
+        primary,
+        edge_label(cx, first),
+    );
+    for edge in chosen.iter().filter(|c| !std::ptr::eq(**c, *first)) {
+        d.secondary.push(label(
+            &cx.event(edge.template, edge.event).span,
+            edge_label(cx, edge),
+        ));
+    }
+    d.notes.push(
+        "these acquisitions can run at the same time: no spawn/join or hand-off orders them and no common lock is held across them, so each thread can hold one lock while waiting for the next".to_owned(),
+    );
+    let order: Vec<String> = cycle.iter().map(|p| format!("`{}`", cx.name(*p))).collect();
+    d.help = Some(format!(
+        "acquire {} in one order everywhere",
+        order.join(", ")
+    ));
+    d
+}
+
+/// An edge between two elements of one family, indexed `i + a` and `i + b` by the instance
+/// variable of a template many instances of which run at once: the instances form a ring
+/// (dining philosophers) when the index wraps around.
+fn is_rotating(cx: &RuleContext<'_>, edge: &EdgeInstance) -> bool {
+    let (held, taken) = (cx.model.prim(edge.held), cx.model.prim(edge.taken));
+    let (
+        Some((
+            family_a,
+            IndexKey::Rotated {
+                var: va,
+                offset: a,
+                wraps: wa,
+            },
+        )),
+        Some((
+            family_b,
+            IndexKey::Rotated {
+                var: vb,
+                offset: b,
+                wraps: wb,
+            },
+        )),
+    ) = (held.element, taken.element)
+    else {
+        return false;
+    };
+    let template = cx.model.template(edge.template);
+    family_a == family_b
+        && va == vb
+        && a != b
+        && (wa || wb)
+        && template.instance_var == Some(va)
+        && cx.hb.self_parallel(edge.template)
+}
+
+fn rotation_diagnostic(cx: &RuleContext<'_>, edge: &EdgeInstance) -> Diagnostic {
+    let event = cx.event(edge.template, edge.event);
+    let family = cx
+        .model
+        .prim(edge.held)
+        .element
+        .map_or(edge.held, |(f, _)| f);
+    let message = format!(
+        "lock order cycle: every instance of {} acquires `{}` while holding `{}`, and the indices wrap around",
+        cx.thread(edge.template),
+        cx.name(edge.taken),
+        cx.name(edge.held)
+    );
+    let mut d = cx.diagnostic(
+        &LOCK_ORDER_INVERSION,
+        message,
+        event.span.clone(),
+        edge_label(cx, edge),
+    );
+    if let Some(held) = event.held.iter().find(|h| h.lock == edge.held) {
+        d.secondary.push(label(
+            &held.span,
+            format!("`{}` acquired here", cx.name(edge.held)),
+        ));
+    }
+    d.notes.push(format!(
+        "the instances run at the same time; each holds one element of `{}` and waits for its neighbour's, so the last one closes the cycle",
+        cx.name(family)
+    ));
+    d.help = Some(
+        "acquire the lower-indexed element first (e.g. `min(i, j)` then `max(i, j)`)".to_owned(),
+    );
+    d
+}

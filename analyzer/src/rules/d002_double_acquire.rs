@@ -1,0 +1,62 @@
+//! D002: a non-reentrant lock acquired while the same path already holds it.
+use super::context::{label, push_unique, RuleContext};
+use crate::diagnostic::Diagnostic;
+use crate::model::{Op, PrimKind};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Finds a `Lock` acquired again while the same thread already holds it, directly or in a
+    /// function called while the guard is alive.
+    ///
+    /// ## Why is this bad?
+    /// `Lock` is not reentrant: the second `acquire` waits for the guard the thread itself
+    /// holds, and the thread deadlocks alone.
+    ///
+    /// ## Example
+    /// ```rust,ignore
+    /// fn deposit(&self) {
+    ///     let _g = self.lock.acquire();
+    ///     self.log(); // `log` acquires `self.lock` too
+    /// }
+    /// ```
+    /// Use instead: pass the guard (or the data) to the helper, drop the guard first, or use an
+    /// `RLock` when reentrancy is intended.
+    pub D002, DOUBLE_ACQUIRE, "double-acquire", Error, "a non-reentrant lock acquired while already held"
+}
+
+pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    for (_, _, event) in cx.model.events() {
+        let Op::Acquire {
+            lock,
+            blocking: true,
+        } = event.op
+        else {
+            continue;
+        };
+        let info = cx.model.prim(lock);
+        if info.kind != PrimKind::Lock || info.is_unknown_element() {
+            continue;
+        }
+        let Some(first) = event.held.iter().find(|h| h.lock == lock) else {
+            continue;
+        };
+        let mut d = cx.diagnostic(
+            &DOUBLE_ACQUIRE,
+            format!("`{}` is acquired while already held", cx.name(lock)),
+            event.span.clone(),
+            "acquired again here: this waits for itself".to_owned(),
+        );
+        d.secondary.push(label(
+            &first.span,
+            format!("`{}` first acquired here", cx.name(lock)),
+        ));
+        d.notes.push(
+            "`Lock` is not reentrant: the second acquisition blocks the thread forever".to_owned(),
+        );
+        d.help = Some(
+            "drop the first guard before acquiring again, pass the guard along, or use an `RLock`"
+                .to_owned(),
+        );
+        push_unique(out, d);
+    }
+}

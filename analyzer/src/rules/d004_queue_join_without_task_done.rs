@@ -1,0 +1,60 @@
+//! D004: `JoinableQueue::join()` on a queue whose consumers never call `task_done()`.
+use super::context::{push_unique, RuleContext};
+use crate::diagnostic::Diagnostic;
+use crate::model::Op;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Finds `JoinableQueue::join()` on a queue that items are put on but on which no thread
+    /// ever calls `task_done()`.
+    ///
+    /// ## Why is this bad?
+    /// `join` returns once every item put has been marked done. Without `task_done` the count
+    /// never reaches zero and `join` blocks forever.
+    ///
+    /// ## Example
+    /// ```rust,ignore
+    /// // consumer
+    /// loop { let job = q.get(); work(job); }
+    /// // producer
+    /// q.put(job);
+    /// q.join();
+    /// ```
+    /// Use instead: call `q.task_done()` after handling each item.
+    pub D004, QUEUE_JOIN_WITHOUT_TASK_DONE, "queue-join-without-task-done", Error, "`JoinableQueue::join()` where no consumer calls `task_done()`"
+}
+
+pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    if cx.model.truncated || cx.model.maybe_called_elsewhere("task_done") {
+        return;
+    }
+    for (_, _, event) in cx.model.events() {
+        let Op::QueueJoin { queue } = event.op else {
+            continue;
+        };
+        let ops = || cx.model.events().map(|(_, _, e)| &e.op);
+        let done = ops().any(|o| matches!(o, Op::TaskDone { queue: q } if *q == queue));
+        let fed = ops().any(|o| matches!(o, Op::Put { queue: q, .. } if *q == queue));
+        if done || !fed {
+            continue;
+        }
+        let mut d = cx.diagnostic(
+            &QUEUE_JOIN_WITHOUT_TASK_DONE,
+            format!(
+                "`{}` is joined but no consumer calls `task_done()`",
+                cx.name(queue)
+            ),
+            event.span.clone(),
+            "waits for every item to be marked done".to_owned(),
+        );
+        d.notes.push(
+            "items are put on this queue, and nothing ever marks one done: `join` never returns"
+                .to_owned(),
+        );
+        d.help = Some(format!(
+            "call `{}.task_done()` after handling each item",
+            cx.name(queue)
+        ));
+        push_unique(out, d);
+    }
+}

@@ -1,0 +1,134 @@
+//! D005: a wait that nothing can satisfy.
+use super::context::{push_unique, RuleContext};
+use crate::diagnostic::Diagnostic;
+use crate::model::{Op, PrimId, TemplateId};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Finds an `Event::wait`, `Condition::wait`, `Queue::get`, `recv` or `Barrier::wait` that
+    /// nothing can satisfy: no thread sets, notifies, puts or sends, or every one that does only
+    /// runs after the wait returns; or a barrier waited on by fewer threads than its parties.
+    ///
+    /// ## Why is this bad?
+    /// The waiting thread blocks forever.
+    ///
+    /// ## Example
+    /// ```rust,ignore
+    /// READY.wait();                      // nobody else sets READY…
+    /// let t = Thread::spawn(|| READY.set()); // …and the setter starts only after the wait
+    /// ```
+    /// Use instead: start the thread that signals before waiting for it, or signal on every path.
+    pub D005, WAIT_NEVER_SIGNALLED, "wait-never-signalled", Error, "a wait, get or barrier that nothing can satisfy"
+}
+
+pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    if cx.model.truncated {
+        return;
+    }
+    for (t, i, event) in cx.model.events() {
+        let unsatisfiable = match event.op {
+            Op::Wait {
+                event: e,
+                blocking: true,
+            } => {
+                !cx.model.maybe_called_elsewhere("set")
+                    && all_after(
+                        cx,
+                        (t, i),
+                        |o| matches!(o, Op::Set { event } if *event == e),
+                    )
+            }
+            Op::CondWait {
+                condition,
+                blocking: true,
+                ..
+            } => {
+                !cx.model.maybe_called_elsewhere("notify")
+                    && !cx.model.maybe_called_elsewhere("notify_all")
+                    && all_after(
+                        cx,
+                        (t, i),
+                        |o| matches!(o, Op::Notify { condition: c } if *c == condition),
+                    )
+            }
+            Op::Get {
+                queue,
+                blocking: true,
+            } => {
+                !cx.model.maybe_called_elsewhere("put")
+                    && all_after(
+                        cx,
+                        (t, i),
+                        |o| matches!(o, Op::Put { queue: q, .. } if *q == queue),
+                    )
+            }
+            Op::Recv { end } => match cx.model.prim(end).peer {
+                Some(peer) => {
+                    !cx.model.maybe_called_elsewhere("send")
+                        && all_after(
+                            cx,
+                            (t, i),
+                            |o| matches!(o, Op::Send { end: e } if *e == peer),
+                        )
+                }
+                None => false,
+            },
+            Op::BarrierWait { barrier } => too_few_parties(cx, barrier),
+            _ => false,
+        };
+        if !unsatisfiable {
+            continue;
+        }
+        let mut d = cx.diagnostic(
+            &WAIT_NEVER_SIGNALLED,
+            "this wait can never be satisfied".to_owned(),
+            event.span.clone(),
+            "blocks forever".to_owned(),
+        );
+        d.notes.push(match event.op {
+            Op::BarrierWait { barrier } => format!(
+                "`{}` needs {} parties, but fewer threads ever wait on it",
+                cx.name(barrier),
+                cx.model.prim(barrier).capacity.unwrap_or_default()
+            ),
+            _ => "nothing signals it before the wait returns: every signal is missing or only happens after this wait".to_owned(),
+        });
+        d.help =
+            Some("make sure another thread signals it, and starts before this wait".to_owned());
+        push_unique(out, d);
+    }
+}
+
+/// Every event satisfying `op` happens only after the wait (or there is none).
+fn all_after(
+    cx: &RuleContext<'_>,
+    wait: (TemplateId, usize),
+    satisfies: impl Fn(&Op) -> bool,
+) -> bool {
+    cx.model
+        .events()
+        .filter(|(_, _, e)| satisfies(&e.op))
+        .all(|(t, i, _)| cx.hb.happens_before(wait, (t, i)) && !cx.hb.happens_before((t, i), wait))
+}
+
+/// Fewer threads ever wait on the barrier than it has parties (all counts known).
+fn too_few_parties(cx: &RuleContext<'_>, barrier: PrimId) -> bool {
+    let Some(parties) = cx.model.prim(barrier).capacity else {
+        return false;
+    };
+    let mut waiters: u64 = 0;
+    for t in cx.model.template_ids() {
+        let template = cx.model.template(t);
+        if template
+            .events
+            .iter()
+            .any(|e| matches!(e.op, Op::BarrierWait { barrier: b } if b == barrier))
+        {
+            match template.instances.count() {
+                Some(n) => waiters = waiters.saturating_add(n),
+                None => return false,
+            }
+        }
+    }
+    u64::try_from(parties).is_ok_and(|p| waiters < p)
+}

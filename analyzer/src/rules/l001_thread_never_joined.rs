@@ -1,0 +1,47 @@
+//! L001: a spawned thread whose handle is dropped without a join.
+use super::context::{push_unique, RuleContext};
+use crate::diagnostic::Diagnostic;
+use crate::model::Origin;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Finds a spawned thread whose `JoinHandle` is dropped (discarded, bound to an unused name,
+    /// or let go out of scope) without ever being joined.
+    ///
+    /// ## Why is this bad?
+    /// When `main` returns the process ends, whatever the thread was doing: its work may be cut
+    /// short or never happen, and a panic in it goes unnoticed.
+    ///
+    /// ## Example
+    /// ```rust,ignore
+    /// let _t = Thread::new(flush_logs).start();
+    /// ```
+    /// Use instead: keep the handle and `join()` it before `main` ends.
+    pub L001, THREAD_NEVER_JOINED, "thread-never-joined", Warning, "a spawned thread whose handle is dropped without a join"
+}
+
+pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    if cx.model.truncated || cx.model.maybe_called_elsewhere("join") {
+        return;
+    }
+    for t in cx.model.template_ids() {
+        let template = cx.model.template(t);
+        let (Origin::Spawned { .. }, Some(span)) = (&template.origin, &template.spawn_span) else {
+            continue;
+        };
+        if template.pool_task || template.handle_kept {
+            continue;
+        }
+        let mut d = cx.diagnostic(
+            &THREAD_NEVER_JOINED,
+            format!("thread `{}` is never joined", template.name),
+            span.clone(),
+            "spawned here; its handle is dropped".to_owned(),
+        );
+        d.notes
+            .push("the program may end before this thread has done its work".to_owned());
+        d.help =
+            Some("keep the `JoinHandle` and call `join()` on it before `main` returns".to_owned());
+        push_unique(out, d);
+    }
+}

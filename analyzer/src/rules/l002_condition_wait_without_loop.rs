@@ -1,0 +1,58 @@
+//! L002: `Condition::wait` not inside a predicate loop.
+use super::context::{push_unique, RuleContext};
+use crate::diagnostic::Diagnostic;
+use crate::model::Op;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Finds `Condition::wait` called outside any `while`/`loop` that re-checks the condition.
+    ///
+    /// ## Why is this bad?
+    /// A wait can return without the condition being true (a spurious wakeup, or another thread
+    /// consumed the state first), and a notify sent before the wait starts is lost: a wait that
+    /// does not re-check acts on a false assumption or sleeps forever.
+    ///
+    /// ## Example
+    /// ```rust,ignore
+    /// let mut ready = STATE.acquire();
+    /// if !*ready {
+    ///     ready = CV.wait(ready);
+    /// }
+    /// ```
+    /// Use instead: `while !*ready { ready = CV.wait(ready); }` or `CV.wait_while(ready, |r| !*r)`.
+    pub L002, CONDITION_WAIT_WITHOUT_LOOP, "condition-wait-without-loop", Warning, "`Condition::wait` not guarded by a predicate loop"
+}
+
+pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    for (_, _, event) in cx.model.events() {
+        let Op::CondWait {
+            condition,
+            blocking: true,
+            looped: false,
+            ..
+        } = event.op
+        else {
+            continue;
+        };
+        if event.in_predicate_loop {
+            continue;
+        }
+        let mut d = cx.diagnostic(
+            &CONDITION_WAIT_WITHOUT_LOOP,
+            format!(
+                "`{}` is waited on without a predicate loop",
+                cx.name(condition)
+            ),
+            event.span.clone(),
+            "not re-checked after waking".to_owned(),
+        );
+        d.notes.push(
+            "a wait can wake spuriously, and a notify sent before the wait is lost".to_owned(),
+        );
+        d.help = Some(
+            "wait in `while !condition { guard = cv.wait(guard); }`, or use `wait_while`"
+                .to_owned(),
+        );
+        push_unique(out, d);
+    }
+}

@@ -1,0 +1,43 @@
+//! R002: an atomic `load` followed by a `store` of a value derived from it.
+use super::context::{push_unique, RuleContext};
+use crate::diagnostic::Diagnostic;
+use crate::model::Op;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Finds a std atomic read with `load` and then written with `store` of a value computed
+    /// from what was read.
+    ///
+    /// ## Why is this bad?
+    /// Each operation is atomic, the pair is not: another thread's update between the `load`
+    /// and the `store` is overwritten and lost.
+    ///
+    /// ## Example
+    /// ```rust,ignore
+    /// let n = HITS.load(Ordering::SeqCst);
+    /// HITS.store(n + 1, Ordering::SeqCst);
+    /// ```
+    /// Use instead: one atomic read-modify-write: `HITS.fetch_add(1, Ordering::SeqCst)`, or
+    /// `fetch_update` / `compare_exchange` in a loop for other updates.
+    pub R002, SPLIT_ATOMIC_UPDATE, "split-atomic-update", Warning, "an atomic `load` then `store` of a derived value"
+}
+
+pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    for (_, _, event) in cx.model.events() {
+        let Op::AtomicSplitStore { atomic } = &event.op else {
+            continue;
+        };
+        let mut d = cx.diagnostic(
+            &SPLIT_ATOMIC_UPDATE,
+            format!("split atomic update of `{atomic}`: `load`, then `store` of a value derived from it"),
+            event.span.clone(),
+            "stores a value computed from an earlier `load`".to_owned(),
+        );
+        d.notes.push(
+            "an update made by another thread between the `load` and the `store` is lost"
+                .to_owned(),
+        );
+        d.help = Some(format!("use one read-modify-write: `{atomic}.fetch_add(…)`, `fetch_update` or `compare_exchange`"));
+        push_unique(out, d);
+    }
+}

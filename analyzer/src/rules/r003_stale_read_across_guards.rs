@@ -1,0 +1,53 @@
+//! R003: a value read under one guard, written back under a later guard of the same lock.
+use super::context::{push_unique, RuleContext};
+use crate::diagnostic::Diagnostic;
+use crate::model::Op;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Finds a value read through one guard of a lock and written back through a later guard of
+    /// the same lock, while another thread can take the lock in between.
+    ///
+    /// ## Why is this bad?
+    /// The lock is released between the read and the write: another thread's update made in
+    /// between is overwritten with a stale value. Each access is locked, the update is not.
+    ///
+    /// ## Example
+    /// ```rust,ignore
+    /// let balance = *ACCOUNT.acquire();
+    /// *ACCOUNT.acquire() = balance - amount;
+    /// ```
+    /// Use instead: read and write under one guard:
+    /// `let mut balance = ACCOUNT.acquire(); *balance -= amount;`
+    pub R003, STALE_READ_ACROSS_GUARDS, "stale-read-across-guards", Warning, "a value read under one guard, written back under a later guard of the same lock"
+}
+
+pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    for (t, i, event) in cx.model.events() {
+        let Op::StaleWriteBack { lock } = event.op else {
+            continue;
+        };
+        let contended = cx.model.events().any(|(u, j, e)| {
+            matches!(e.op, Op::Acquire { lock: l, .. } if l == lock)
+                && cx.hb.may_run_in_parallel((t, i), (u, j))
+        });
+        if !contended {
+            continue;
+        }
+        let mut d = cx.diagnostic(
+            &STALE_READ_ACROSS_GUARDS,
+            format!(
+                "stale write-back: `{}` is written with a value read under an earlier guard",
+                cx.name(lock)
+            ),
+            event.span.clone(),
+            "writes back a value read before the lock was released".to_owned(),
+        );
+        d.notes.push(format!(
+            "another thread can acquire `{}` between the read and the write; its update is lost",
+            cx.name(lock)
+        ));
+        d.help = Some("do the read and the write under one guard".to_owned());
+        push_unique(out, d);
+    }
+}

@@ -1,0 +1,53 @@
+//! R004: `Event::clear()` and `set()` on one event from threads that are not ordered.
+use super::context::{label, push_unique, RuleContext};
+use crate::diagnostic::Diagnostic;
+use crate::model::Op;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Finds `Event::clear()` and `Event::set()` on the same event in threads that nothing
+    /// orders (no spawn/join or hand-off between them).
+    ///
+    /// ## Why is this bad?
+    /// If the `clear` runs after the `set`, the signal is wiped before its waiters see it: they
+    /// keep waiting (or polling) although the event was set.
+    ///
+    /// ## Example
+    /// ```rust,ignore
+    /// // worker                          // main
+    /// STOP.clear();                      STOP.set();
+    /// while !STOP.is_set() { work(); }
+    /// ```
+    /// Use instead: clear the event before starting the threads that set it, or use a queue.
+    pub R004, EVENT_CLEAR_RACE, "event-clear-race", Warning, "`Event::clear()` and `set()` from threads unordered by happens-before"
+}
+
+pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    for (t, i, event) in cx.model.events() {
+        let Op::Clear { event: e } = event.op else {
+            continue;
+        };
+        let setter = cx.model.events().find(|&(u, j, other)| {
+            matches!(other.op, Op::Set { event: s } if s == e)
+                && cx.hb.may_run_in_parallel((t, i), (u, j))
+        });
+        let Some((u, _, set)) = setter else {
+            continue;
+        };
+        let mut d = cx.diagnostic(
+            &EVENT_CLEAR_RACE,
+            format!(
+                "`{}` is cleared and set by threads that are not ordered",
+                cx.name(e)
+            ),
+            event.span.clone(),
+            "may run after the `set` and wipe the signal".to_owned(),
+        );
+        d.secondary.push(label(
+            &set.span,
+            format!("{} sets `{}` here", cx.thread(u), cx.name(e)),
+        ));
+        d.help = Some("clear the event before starting the threads that set it".to_owned());
+        push_unique(out, d);
+    }
+}
