@@ -1,0 +1,77 @@
+//! Vector clocks (Lamport 1978; Mattern 1989): the happens-before order between the operations
+//! of one schedule, one entry per logical thread.
+
+/// A vector clock; missing entries are zero, so clocks of threads spawned later stay short.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct VectorClock(Vec<u32>);
+
+impl VectorClock {
+    pub(crate) fn get(&self, thread: usize) -> u32 {
+        self.0.get(thread).copied().unwrap_or(0)
+    }
+
+    /// Advances this thread's own entry: what it does next is after everything so far.
+    pub(crate) fn tick(&mut self, thread: usize) {
+        if self.0.len() <= thread {
+            self.0.resize(thread + 1, 0);
+        }
+        self.0[thread] += 1;
+    }
+
+    /// Pointwise maximum: after this, `self` knows everything `other` knows.
+    pub(crate) fn join(&mut self, other: &VectorClock) {
+        if self.0.len() < other.0.len() {
+            self.0.resize(other.0.len(), 0);
+        }
+        for (mine, &theirs) in self.0.iter_mut().zip(&other.0) {
+            *mine = (*mine).max(theirs);
+        }
+    }
+}
+
+/// One thread's position in its own history: enough to ask "does that clock know about it?".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Epoch {
+    pub(crate) thread: usize,
+    pub(crate) time: u32,
+}
+
+impl Epoch {
+    pub(crate) fn of(thread: usize, clock: &VectorClock) -> Self {
+        Epoch {
+            thread,
+            time: clock.get(thread),
+        }
+    }
+
+    /// Whether the operation at this epoch happens before whatever owns `clock`.
+    pub(crate) fn happens_before(self, clock: &VectorClock) -> bool {
+        self.time <= clock.get(self.thread)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn join_orders_and_concurrency_does_not() {
+        let mut a = VectorClock::default();
+        let mut b = VectorClock::default();
+        a.tick(0);
+        b.tick(1);
+        let write = Epoch::of(0, &a);
+        assert!(
+            !write.happens_before(&b),
+            "unsynchronised threads are concurrent"
+        );
+        b.join(&a);
+        assert!(write.happens_before(&b));
+        a.tick(0);
+        assert!(
+            !Epoch::of(0, &a).happens_before(&b),
+            "later work is not covered by an old join"
+        );
+        assert_eq!(b.get(5), 0);
+    }
+}

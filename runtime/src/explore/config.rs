@@ -1,0 +1,224 @@
+//! How to explore: the strategy, the number of schedules, the seed and the limits, with the
+//! `RACECHECK_*` environment overrides.
+
+use crate::SourceLocation;
+
+use super::token;
+
+/// How to explore.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Strategy {
+    /// Every scheduling decision drawn uniformly among the threads that can run.
+    Random,
+    /// Probabilistic Concurrency Testing (Burckhardt et al., ASPLOS 2010).
+    Pct {
+        /// The bug depth aimed at: `depth - 1` priority changes per schedule.
+        depth: usize,
+    },
+    /// Preempt at these source locations (DeadlockFuzzer / RaceFuzzer style).
+    Targeted(Vec<SourceLocation>),
+    /// Re-run exactly the interleaving a replay token names.
+    Replay(String),
+}
+
+/// The depth `RACECHECK_STRATEGY=pct` means: bugs needing up to two preemptions.
+pub const DEFAULT_PCT_DEPTH: usize = 3;
+
+/// Exploration settings; builder style.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// How many schedules to run (a replay runs one).
+    pub schedules: usize,
+    /// How each schedule picks its interleaving.
+    pub strategy: Strategy,
+    /// With the schedule's index, fixes every choice of a schedule.
+    pub seed: u64,
+    /// Operations after which a schedule is stopped as a livelock or runaway loop.
+    pub max_steps: usize,
+    /// Worker threads exploring schedules in parallel; 0 = every core.
+    pub workers: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            schedules: 1000,
+            strategy: Strategy::Random,
+            seed: 0,
+            max_steps: 100_000,
+            workers: 0,
+        }
+    }
+}
+
+impl Config {
+    /// Sets [`Config::schedules`].
+    pub fn schedules(mut self, n: usize) -> Self {
+        self.schedules = n;
+        self
+    }
+    /// Sets [`Config::strategy`].
+    pub fn strategy(mut self, s: Strategy) -> Self {
+        self.strategy = s;
+        self
+    }
+    /// Sets [`Config::seed`].
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+    /// Sets [`Config::max_steps`].
+    pub fn max_steps(mut self, n: usize) -> Self {
+        self.max_steps = n;
+        self
+    }
+    /// Sets [`Config::workers`].
+    pub fn workers(mut self, n: usize) -> Self {
+        self.workers = n;
+        self
+    }
+
+    /// These settings, overridden by `RACECHECK_SCHEDULES`, `RACECHECK_SEED`, `RACECHECK_STRATEGY`,
+    /// `RACECHECK_REPLAY`. An unset or empty variable changes nothing; a malformed one is an `Err`
+    /// naming the variable and what it accepts.
+    pub fn from_env(self) -> Result<Self, String> {
+        self.with_overrides(|name| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned()))
+    }
+
+    /// [`Config::from_env`] over any source of variables, so the parsing is testable without
+    /// touching the process environment.
+    pub(crate) fn with_overrides(
+        mut self,
+        var: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, String> {
+        let var = |name: &str| var(name).filter(|value| !value.trim().is_empty());
+        if let Some(value) = var("RACECHECK_SCHEDULES") {
+            self.schedules = parse_number(&value)
+                .filter(|&n: &usize| n > 0)
+                .ok_or_else(|| {
+                    format!("RACECHECK_SCHEDULES must be a positive whole number, not {value:?}")
+                })?;
+        }
+        if let Some(value) = var("RACECHECK_SEED") {
+            self.seed = parse_number(&value).ok_or_else(|| {
+                format!(
+                    "RACECHECK_SEED must be a whole number from 0 to {}, not {value:?}",
+                    u64::MAX
+                )
+            })?;
+        }
+        if let Some(value) = var("RACECHECK_STRATEGY") {
+            self.strategy = parse_strategy(&value)?;
+        }
+        if let Some(value) = var("RACECHECK_REPLAY") {
+            let token = value.trim();
+            token::decode(token)
+                .map_err(|error| format!("RACECHECK_REPLAY is not a replay token: {error}"))?;
+            self.strategy = Strategy::Replay(token.to_owned());
+        }
+        Ok(self)
+    }
+}
+
+fn parse_number<N: std::str::FromStr>(value: &str) -> Option<N> {
+    value.trim().parse().ok()
+}
+
+/// `random`, `pct` or `pct:<depth>` (depth >= 1).
+fn parse_strategy(value: &str) -> Result<Strategy, String> {
+    let value = value.trim();
+    let expected = || {
+        format!("RACECHECK_STRATEGY must be `random`, `pct` or `pct:<depth>` (depth >= 1), not {value:?}")
+    };
+    match value.split_once(':') {
+        None if value.eq_ignore_ascii_case("random") => Ok(Strategy::Random),
+        None if value.eq_ignore_ascii_case("pct") => Ok(Strategy::Pct {
+            depth: DEFAULT_PCT_DEPTH,
+        }),
+        Some((name, depth)) if name.eq_ignore_ascii_case("pct") => parse_number(depth)
+            .filter(|&d: &usize| d >= 1)
+            .map(|depth| Strategy::Pct { depth })
+            .ok_or_else(expected),
+        _ => Err(expected()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn overridden(vars: &[(&str, &str)]) -> Result<Config, String> {
+        Config::default().with_overrides(|name| {
+            vars.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (*v).to_owned())
+        })
+    }
+
+    #[test]
+    fn no_variables_change_nothing() {
+        let config = overridden(&[]).unwrap();
+        assert_eq!(config.schedules, 1000);
+        assert_eq!(config.strategy, Strategy::Random);
+        assert_eq!(overridden(&[("RACECHECK_SEED", "")]).unwrap().seed, 0);
+    }
+
+    #[test]
+    fn variables_override_the_settings() {
+        let config = overridden(&[
+            ("RACECHECK_SCHEDULES", "250"),
+            ("RACECHECK_SEED", " 42 "),
+            ("RACECHECK_STRATEGY", "pct:5"),
+        ])
+        .unwrap();
+        assert_eq!((config.schedules, config.seed), (250, 42));
+        assert_eq!(config.strategy, Strategy::Pct { depth: 5 });
+        assert_eq!(
+            overridden(&[("RACECHECK_STRATEGY", "PCT")])
+                .unwrap()
+                .strategy,
+            Strategy::Pct { depth: 3 }
+        );
+        assert_eq!(
+            overridden(&[("RACECHECK_STRATEGY", "random")])
+                .unwrap()
+                .strategy,
+            Strategy::Random
+        );
+    }
+
+    #[test]
+    fn a_replay_token_selects_replay() {
+        let token = token::encode(500, &[1, 0, 2]);
+        let config =
+            overridden(&[("RACECHECK_STRATEGY", "pct"), ("RACECHECK_REPLAY", &token)]).unwrap();
+        assert_eq!(config.strategy, Strategy::Replay(token));
+    }
+
+    #[test]
+    fn malformed_values_are_errors_naming_the_variable() {
+        let cases = [
+            ("RACECHECK_SCHEDULES", "many", "RACECHECK_SCHEDULES must be a positive whole number, not \"many\""),
+            ("RACECHECK_SCHEDULES", "0", "RACECHECK_SCHEDULES must be a positive whole number, not \"0\""),
+            ("RACECHECK_SEED", "-1", "RACECHECK_SEED must be a whole number from 0 to 18446744073709551615, not \"-1\""),
+            (
+                "RACECHECK_STRATEGY",
+                "pct:0",
+                "RACECHECK_STRATEGY must be `random`, `pct` or `pct:<depth>` (depth >= 1), not \"pct:0\"",
+            ),
+            (
+                "RACECHECK_STRATEGY",
+                "dfs",
+                "RACECHECK_STRATEGY must be `random`, `pct` or `pct:<depth>` (depth >= 1), not \"dfs\"",
+            ),
+        ];
+        for (name, value, message) in cases {
+            assert_eq!(overridden(&[(name, value)]).unwrap_err(), message);
+        }
+        let error = overridden(&[("RACECHECK_REPLAY", "rc9:xyz")]).unwrap_err();
+        assert!(
+            error.starts_with("RACECHECK_REPLAY is not a replay token: "),
+            "{error}"
+        );
+    }
+}

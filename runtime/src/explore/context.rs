@@ -1,0 +1,177 @@
+//! The link between a primitive's operation and the execution running it: a thread-local pointer
+//! to the worker's current execution, and [`Cx`], the handle primitives call the models through.
+
+use std::cell::{Cell, RefCell, RefMut};
+use std::panic::{self, PanicHookInfo};
+use std::ptr::NonNull;
+use std::sync::Once;
+
+use super::state::{Loc, Resume, RunState, State, Stop, Wait, WaitFor};
+
+/// One schedule being run on this worker thread.
+pub(crate) struct Execution {
+    pub(crate) state: RefCell<State>,
+    /// Whether a logical thread (rather than the executor) is running: only its panics are the
+    /// program's, to be reported as findings instead of printed.
+    pub(crate) in_thread: Cell<bool>,
+}
+
+thread_local! {
+    static CURRENT: Cell<Option<NonNull<Execution>>> = const { Cell::new(None) };
+}
+
+/// Makes `execution` the current one of this OS thread until the guard is dropped.
+pub(crate) struct Entered(());
+
+impl Entered {
+    pub(crate) fn new(execution: &Execution) -> Self {
+        CURRENT.with(|current| current.set(Some(NonNull::from(execution))));
+        Entered(())
+    }
+}
+
+impl Drop for Entered {
+    fn drop(&mut self) {
+        CURRENT.with(|current| current.set(None));
+    }
+}
+
+/// The execution the calling logical thread runs in, if it is being explored. Primitives branch
+/// on this at the top of every operation.
+pub fn context() -> Option<Cx> {
+    CURRENT
+        .try_with(Cell::get)
+        .ok()
+        .flatten()
+        .map(|execution| Cx { execution })
+}
+
+/// The payload that unwinds a logical thread when its schedule is torn down.
+pub(crate) struct TeardownUnwind;
+
+/// The payload of a misuse of racecheck found during exploration; it ends the exploration.
+pub(crate) struct UsageError(pub(crate) String);
+
+/// A handle on the current execution, for the duration of one operation. Not `Send`: it is only
+/// valid on the worker thread running the schedule, while the schedule runs.
+#[derive(Clone, Copy)]
+pub struct Cx {
+    execution: NonNull<Execution>,
+}
+
+impl Cx {
+    pub(crate) fn state(&self) -> RefMut<'_, State> {
+        // SAFETY: the execution outlives every coroutine of the schedule (it is only freed after
+        // they are all finished or unwound), and `Cx` cannot leave the worker thread.
+        unsafe { self.execution.as_ref() }.state.borrow_mut()
+    }
+
+    /// A scheduling point: the calling thread is about to perform an operation at `location`;
+    /// any runnable thread may run first.
+    pub(crate) fn schedule(&self, location: Loc) {
+        {
+            let mut state = self.state();
+            if state.tearing_down {
+                return;
+            }
+            let me = state.current;
+            state.threads[me].next_operation = Some(location);
+        }
+        self.switch();
+    }
+
+    /// Blocks the calling thread until `on` is satisfied (`true`) or, for a timed wait, until the
+    /// timeout fires (`false`). The caller re-checks its condition: a wait is a hint, not a lock.
+    pub(crate) fn block(&self, on: WaitFor, timed: bool, location: Loc) -> bool {
+        let (me, tearing_down, yielder) = {
+            let mut state = self.state();
+            let me = state.current;
+            if state.is_satisfied(me, on) {
+                return true;
+            }
+            state.threads[me].run = RunState::Blocked(Wait {
+                on,
+                timed,
+                location,
+            });
+            (me, state.tearing_down, state.threads[me].yielder)
+        };
+        if tearing_down {
+            // A destructor blocks while its thread is unwound: nothing will ever wake it, so the
+            // executor abandons this coroutine.
+            suspend(yielder);
+        }
+        self.switch();
+        let mut state = self.state();
+        state.threads[me].run = RunState::Ready;
+        state.is_satisfied(me, on)
+    }
+
+    /// Lets the scheduler pick the next thread; suspends the caller unless it is picked.
+    fn switch(&self) {
+        let (yielder, next) = {
+            let mut state = self.state();
+            if state.tearing_down {
+                return;
+            }
+            let me = state.current;
+            let next = state.decide();
+            if next == Some(me) {
+                return;
+            }
+            state.next = next;
+            (state.threads[me].yielder, next)
+        };
+        debug_assert!(next.is_none() || !yielder.is_null());
+        suspend(yielder);
+    }
+
+    /// Ends exploration with a clear message about how racecheck was misused.
+    pub(crate) fn usage_error(&self, message: String) -> ! {
+        self.state().stop = Some(Stop::UsageError(message.clone()));
+        panic::panic_any(UsageError(message))
+    }
+}
+
+fn suspend(yielder: *const super::state::ThreadYielder) {
+    // SAFETY: the yielder lives on the coroutine's stack, which is the stack running this code.
+    match unsafe { &*yielder }.suspend(()) {
+        Resume::Run => {}
+        Resume::Teardown => panic::resume_unwind(Box::new(TeardownUnwind)),
+    }
+}
+
+/// Installs (once per process) a panic hook that keeps panics of explored schedules off stderr,
+/// noting where they happened for the finding, and hands every other panic to the previous hook.
+pub(crate) fn install_panic_hook() {
+    static INSTALLED: Once = Once::new();
+    INSTALLED.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if !note_explored_panic(info) {
+                previous(info);
+            }
+        }));
+    });
+}
+
+fn note_explored_panic(info: &PanicHookInfo<'_>) -> bool {
+    let Some(cx) = context() else { return false };
+    // SAFETY: as in `Cx::state`.
+    if !unsafe { cx.execution.as_ref() }.in_thread.get() {
+        return false;
+    }
+    // SAFETY: as in `Cx::state`; `try_borrow_mut` because the engine itself may have panicked
+    // with the state borrowed.
+    if let Ok(mut state) = unsafe { cx.execution.as_ref() }.state.try_borrow_mut() {
+        let me = state.current;
+        if let Some(location) = info.location() {
+            state.threads[me].last_panic_location = Some(crate::SourceLocation {
+                file: location.file().to_owned(),
+                line: location.line(),
+                column: location.column(),
+            });
+        }
+    }
+    true
+}

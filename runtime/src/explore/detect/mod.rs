@@ -1,0 +1,148 @@
+//! Turning the end state of a schedule into findings.
+
+pub(crate) mod deadlock;
+pub(crate) mod lock_order;
+
+use super::finding::{Finding, FindingKind};
+use super::state::{RunState, State, Stop, MAIN_THREAD};
+use super::token;
+use super::trace::source_location;
+use crate::SourceLocation;
+
+/// Everything wrong with the schedule `state` ran, most telling first.
+pub(crate) fn findings(state: &State, schedule: usize) -> Vec<Finding> {
+    let token = token::encode(state.max_steps, &state.choices);
+    let full_trace = state.trace.len();
+    let make = |kind,
+                message: String,
+                threads: Vec<String>,
+                locations: Vec<SourceLocation>,
+                trace_len| Finding {
+        kind,
+        message: if state.scheduler.diverged() {
+            format!("{message}\n(the replay diverged from its token: the program or its inputs changed)")
+        } else {
+            message
+        },
+        threads,
+        locations,
+        trace: state.render_trace(trace_len),
+        replay_token: token.clone(),
+        schedule,
+    };
+    let mut findings = Vec::new();
+    match &state.stop {
+        Some(Stop::Blocked) => {
+            let explanation = deadlock::explain(state);
+            findings.push(make(
+                explanation.kind,
+                explanation.message,
+                explanation.threads,
+                explanation.locations,
+                full_trace,
+            ));
+        }
+        Some(Stop::StepLimit) => {
+            let running: Vec<_> = state
+                .threads
+                .iter()
+                .filter(|t| !matches!(t.run, RunState::Finished))
+                .collect();
+            findings.push(make(
+                FindingKind::StepLimit,
+                format!(
+                    "the schedule ran {} steps without ending: a livelock or a runaway loop",
+                    state.max_steps
+                ),
+                running.iter().map(|t| t.name.clone()).collect(),
+                running
+                    .iter()
+                    .filter_map(|t| t.next_operation)
+                    .map(source_location)
+                    .collect(),
+                full_trace,
+            ));
+        }
+        Some(Stop::UsageError(_)) | None => {}
+    }
+    for (id, thread) in state.threads.iter().enumerate() {
+        let Some(panic) = &thread.panic else { continue };
+        let message = if id == MAIN_THREAD {
+            format!("the explored body panicked: {}", panic.message)
+        } else if !thread.panic_observed {
+            format!(
+                "{} panicked and no join observed it: {}",
+                thread.name, panic.message
+            )
+        } else {
+            continue;
+        };
+        findings.push(make(
+            FindingKind::Panic,
+            message,
+            vec![thread.name.clone()],
+            panic.location.iter().cloned().collect(),
+            full_trace,
+        ));
+    }
+    for race in &state.races {
+        let (first_thread, first_location, first_kind) = race.first;
+        let (second_thread, second_location, second_kind) = race.second;
+        let (first_name, second_name) = (
+            &state.threads[first_thread].name,
+            &state.threads[second_thread].name,
+        );
+        findings.push(make(
+            FindingKind::DataRace,
+            format!(
+                "{second_kind} of {} by {second_name} at {} is unordered with the {first_kind} by {first_name} at {}",
+                state.object_name(race.object),
+                source_location(second_location),
+                source_location(first_location),
+            ),
+            vec![first_name.clone(), second_name.clone()],
+            vec![source_location(first_location), source_location(second_location)],
+            race.trace_len,
+        ));
+    }
+    if let Some(cycle) = state.lock_order.find_cycle() {
+        let names: Vec<String> = cycle
+            .iter()
+            .map(|edge| state.object_name(edge.from))
+            .collect();
+        let mut message = format!(
+            "{} -> {} are taken in opposite orders:",
+            names.join(" -> "),
+            names[0]
+        );
+        for edge in &cycle {
+            message.push_str(&format!(
+                "\n  {} requests {} at {} while holding {} (taken at {})",
+                state.threads[edge.thread].name,
+                state.object_name(edge.to),
+                source_location(edge.to_location),
+                state.object_name(edge.from),
+                source_location(edge.from_location),
+            ));
+        }
+        findings.push(make(
+            FindingKind::LockOrderCycle,
+            message,
+            cycle
+                .iter()
+                .map(|edge| state.threads[edge.thread].name.clone())
+                .collect(),
+            cycle
+                .iter()
+                .flat_map(|edge| {
+                    [
+                        source_location(edge.to_location),
+                        source_location(edge.from_location),
+                    ]
+                })
+                .collect(),
+            full_trace,
+        ));
+    }
+    findings
+}

@@ -1,0 +1,182 @@
+//! What exploration reports: findings with their witnesses, and the report of a whole run.
+
+use std::fmt;
+
+use crate::SourceLocation;
+
+/// The kinds of problem exploration finds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum FindingKind {
+    /// Every live thread is blocked.
+    Deadlock,
+    /// Two accesses to one `Shared`, at least one a write, unordered by happens-before.
+    DataRace,
+    /// A cycle in the lock order taken by two or more threads, not guarded by a common lock.
+    LockOrderCycle,
+    /// The body, or a thread whose panic no `join` observed, panicked.
+    Panic,
+    /// The schedule ran `max_steps` operations without ending: a runaway loop or a livelock.
+    StepLimit,
+    /// The body returned while other threads stay blocked forever.
+    Hang,
+}
+
+impl fmt::Display for FindingKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            FindingKind::Deadlock => "deadlock",
+            FindingKind::DataRace => "data race",
+            FindingKind::LockOrderCycle => "lock-order cycle",
+            FindingKind::Panic => "panic",
+            FindingKind::StepLimit => "step limit",
+            FindingKind::Hang => "hang",
+        })
+    }
+}
+
+/// One step of a witness.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TraceEvent {
+    /// The scheduling step it ran at.
+    pub step: usize,
+    /// The logical thread that performed it.
+    pub thread: String,
+    /// What it did, e.g. `acquire Lock#1 (blocks)`.
+    pub operation: String,
+    /// Where in the user's source.
+    pub location: SourceLocation,
+}
+
+/// A problem found in one schedule, with everything needed to understand and re-run it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Finding {
+    /// What was found.
+    pub kind: FindingKind,
+    /// The explanation: who waits for what, which accesses race, …
+    pub message: String,
+    /// The threads involved, in the order the message names them.
+    pub threads: Vec<String>,
+    /// The source locations involved, most telling first.
+    pub locations: Vec<SourceLocation>,
+    /// Every operation of the schedule up to the point the finding was made.
+    pub trace: Vec<TraceEvent>,
+    /// `RACECHECK_REPLAY=<token>` (or [`replay`](crate::replay)) re-runs this schedule.
+    pub replay_token: String,
+    /// The index of the schedule among those explored (0 for a replay).
+    pub schedule: usize,
+}
+
+impl fmt::Display for Finding {
+    /// The finding, its trace as `step  thread  operation  file:line:col` lines, and how to replay.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{}: {}", self.kind, self.message)?;
+        if !self.threads.is_empty() {
+            writeln!(f, "  threads: {}", self.threads.join(", "))?;
+        }
+        for location in &self.locations {
+            writeln!(f, "  at {location}")?;
+        }
+        writeln!(f, "trace (schedule {}):", self.schedule)?;
+        let step_width = self
+            .trace
+            .last()
+            .map_or(1, |e| e.step.to_string().len())
+            .max("step".len());
+        let thread_width = self
+            .trace
+            .iter()
+            .map(|e| e.thread.len())
+            .max()
+            .unwrap_or(0)
+            .max("thread".len());
+        let operation_width = self
+            .trace
+            .iter()
+            .map(|e| e.operation.len())
+            .max()
+            .unwrap_or(0)
+            .max("operation".len());
+        writeln!(
+            f,
+            "  {:>step_width$}  {:thread_width$}  {:operation_width$}  location",
+            "step", "thread", "operation"
+        )?;
+        for event in &self.trace {
+            writeln!(
+                f,
+                "  {:>step_width$}  {:thread_width$}  {:operation_width$}  {}",
+                event.step, event.thread, event.operation, event.location
+            )?;
+        }
+        write!(f, "replay: RACECHECK_REPLAY={}", self.replay_token)
+    }
+}
+
+/// The outcome of [`explore`](crate::explore) or [`replay`](crate::replay).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    /// The findings of the first failing schedule (lowest index), empty when every schedule passed.
+    pub findings: Vec<Finding>,
+    /// Schedules run: all of them when clean, else up to and including the failing one.
+    pub schedules_run: usize,
+}
+
+impl Report {
+    /// The findings of the first failing schedule.
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
+    /// Whether no schedule failed.
+    pub fn is_clean(&self) -> bool {
+        self.findings.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn location(line: u32) -> SourceLocation {
+        SourceLocation {
+            file: "src/main.rs".into(),
+            line,
+            column: 5,
+        }
+    }
+
+    #[test]
+    fn a_finding_renders_as_a_witness() {
+        let finding = Finding {
+            kind: FindingKind::Deadlock,
+            message: "every thread is blocked".into(),
+            threads: vec!["MainThread".into(), "Thread-1".into()],
+            locations: vec![location(7)],
+            trace: vec![
+                TraceEvent {
+                    step: 0,
+                    thread: "MainThread".into(),
+                    operation: "spawn Thread-1".into(),
+                    location: location(3),
+                },
+                TraceEvent {
+                    step: 12,
+                    thread: "Thread-1".into(),
+                    operation: "acquire Lock#1".into(),
+                    location: location(7),
+                },
+            ],
+            replay_token: "rc1:AQI".into(),
+            schedule: 4,
+        };
+        let expected = "\
+deadlock: every thread is blocked
+  threads: MainThread, Thread-1
+  at src/main.rs:7:5
+trace (schedule 4):
+  step  thread      operation       location
+     0  MainThread  spawn Thread-1  src/main.rs:3:5
+    12  Thread-1    acquire Lock#1  src/main.rs:7:5
+replay: RACECHECK_REPLAY=rc1:AQI";
+        assert_eq!(finding.to_string(), expected);
+    }
+}

@@ -1,0 +1,94 @@
+//! `Barrier`: parties arrive; the last one releases the generation, and everything before any
+//! arrival happens before every departure.
+
+use std::collections::VecDeque;
+
+use super::{ObjectKind, ObjectState, Patience};
+use crate::explore::clock::VectorClock;
+use crate::explore::context::Cx;
+use crate::explore::object::Stamp;
+use crate::explore::state::{Loc, ObjectId, WaitFor};
+
+/// Released generations whose clocks are kept for waiters yet to wake.
+const KEPT_GENERATIONS: usize = 4;
+
+pub(crate) struct BarrierModel {
+    parties: usize,
+    pub(crate) arrived: usize,
+    generation: u64,
+    /// The clocks of the arrivals so far in this generation.
+    clock: VectorClock,
+    released: VecDeque<(u64, VectorClock)>,
+}
+
+impl BarrierModel {
+    pub(crate) fn released(&self, generation: u64) -> bool {
+        self.generation > generation
+    }
+
+    pub(crate) fn parties(&self) -> usize {
+        self.parties
+    }
+}
+
+impl Cx {
+    /// `wait`: `true` for exactly one thread per generation, the last to arrive.
+    pub(crate) fn barrier_wait(&self, stamp: &Stamp, parties: usize, location: Loc) -> bool {
+        let id: ObjectId = self.object(stamp, ObjectKind::Barrier, || {
+            ObjectState::Barrier(BarrierModel {
+                parties: parties.max(1),
+                arrived: 0,
+                generation: 0,
+                clock: VectorClock::default(),
+                released: VecDeque::new(),
+            })
+        });
+        self.schedule(location);
+        let generation = {
+            let mut state = self.state();
+            let me = state.current;
+            let clock = state.threads[me].clock.clone();
+            state.threads[me].clock.tick(me);
+            state.progressed(me);
+            let barrier = state.barrier_mut(id);
+            barrier.arrived += 1;
+            barrier.clock.join(&clock);
+            let generation = barrier.generation;
+            if barrier.arrived == barrier.parties {
+                barrier.arrived = 0;
+                barrier.generation += 1;
+                let all = std::mem::take(&mut barrier.clock);
+                barrier.released.push_back((generation, all.clone()));
+                if barrier.released.len() > KEPT_GENERATIONS {
+                    barrier.released.pop_front();
+                }
+                state.threads[me].clock.join(&all);
+                state.changed(id);
+                drop(state);
+                self.record("wait (releases the barrier)", id, location);
+                return true;
+            }
+            generation
+        };
+        self.record("wait (blocks)", id, location);
+        self.wait_for(
+            WaitFor::Barrier(id, generation),
+            Patience::Forever,
+            location,
+        );
+        let mut state = self.state();
+        let me = state.current;
+        if let Some((_, all)) = state
+            .barrier(id)
+            .released
+            .iter()
+            .find(|(g, _)| *g == generation)
+        {
+            let all = all.clone();
+            state.threads[me].clock.join(&all);
+        }
+        drop(state);
+        self.record("wait (released)", id, location);
+        false
+    }
+}

@@ -1,0 +1,98 @@
+//! `Condition`: waiters in arrival order; `notify -> wake` is happens-before. A wait gives its
+//! lock up and takes it back before returning.
+
+use std::collections::VecDeque;
+
+use super::{ObjectKind, ObjectState, Patience};
+use crate::explore::clock::VectorClock;
+use crate::explore::context::Cx;
+use crate::explore::object::Stamp;
+use crate::explore::scheduler::ThreadId;
+use crate::explore::state::{Loc, ObjectId, WaitFor};
+
+#[derive(Default)]
+pub(crate) struct ConditionModel {
+    waiters: VecDeque<ThreadId>,
+    /// What the notifies so far published.
+    clock: VectorClock,
+}
+
+impl Cx {
+    fn condition_object(&self, stamp: &Stamp) -> ObjectId {
+        self.object(stamp, ObjectKind::Condition, || {
+            ObjectState::Condition(ConditionModel::default())
+        })
+    }
+
+    /// `wait` (`Forever`) or `wait_timeout` (`Timeout`) with the lock behind `lock` held:
+    /// `true` if notified, `false` if timed out. The lock is held again on return either way.
+    pub(crate) fn condition_wait(
+        &self,
+        stamp: &Stamp,
+        lock: &Stamp,
+        patience: Patience,
+        location: Loc,
+    ) -> bool {
+        let id = self.condition_object(stamp);
+        let lock = self.lock_id(lock);
+        self.schedule(location);
+        {
+            let mut state = self.state();
+            let me = state.current;
+            state.threads[me].notified = false;
+            state.condition_mut(id).waiters.push_back(me);
+        }
+        self.record("wait (releases the lock)", id, location);
+        self.release_for_wait(lock, location);
+        let notified = self.wait_for(WaitFor::Notify(id), patience, location);
+        {
+            let mut state = self.state();
+            let me = state.current;
+            state.threads[me].notified = false;
+            state
+                .condition_mut(id)
+                .waiters
+                .retain(|&waiter| waiter != me);
+            if notified {
+                let published = state.condition(id).clock.clone();
+                state.threads[me].clock.join(&published);
+            } else {
+                state.polled(me, Some(id), false);
+            }
+        }
+        self.record(
+            if notified {
+                "wait (notified)"
+            } else {
+                "wait_timeout -> timed out"
+            },
+            id,
+            location,
+        );
+        self.reacquire_after_wait(lock, location);
+        notified
+    }
+
+    /// `notify` (`all == false`: the longest waiter) or `notify_all`.
+    pub(crate) fn condition_notify(&self, stamp: &Stamp, all: bool, location: Loc) {
+        let id = self.condition_object(stamp);
+        self.schedule(location);
+        let mut state = self.state();
+        let me = state.current;
+        let clock = state.threads[me].clock.clone();
+        state.threads[me].clock.tick(me);
+        let condition = state.condition_mut(id);
+        condition.clock.join(&clock);
+        let woken: Vec<ThreadId> = if all {
+            condition.waiters.drain(..).collect()
+        } else {
+            condition.waiters.pop_front().into_iter().collect()
+        };
+        for thread in woken {
+            state.threads[thread].notified = true;
+        }
+        state.progressed(me);
+        drop(state);
+        self.record(if all { "notify_all" } else { "notify" }, id, location);
+    }
+}

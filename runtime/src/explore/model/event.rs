@@ -1,0 +1,108 @@
+//! `Event`: a flag; `set -> wait` returning is happens-before.
+
+use super::{ObjectKind, ObjectState, Patience};
+use crate::explore::clock::VectorClock;
+use crate::explore::context::Cx;
+use crate::explore::object::Stamp;
+use crate::explore::state::{Loc, ObjectId, WaitFor};
+
+#[derive(Default)]
+pub(crate) struct EventModel {
+    set: bool,
+    /// What every `set` so far published.
+    clock: VectorClock,
+}
+
+impl EventModel {
+    pub(crate) fn is_set(&self) -> bool {
+        self.set
+    }
+}
+
+impl Cx {
+    fn event_object(&self, stamp: &Stamp) -> ObjectId {
+        self.object(stamp, ObjectKind::Event, || {
+            ObjectState::Event(EventModel::default())
+        })
+    }
+
+    pub(crate) fn event_set(&self, stamp: &Stamp, location: Loc) {
+        let id = self.event_object(stamp);
+        self.schedule(location);
+        let mut state = self.state();
+        let me = state.current;
+        let clock = state.threads[me].clock.clone();
+        state.threads[me].clock.tick(me);
+        let event = state.event_mut(id);
+        event.set = true;
+        event.clock.join(&clock);
+        state.progressed(me);
+        state.changed(id);
+        drop(state);
+        self.record("set", id, location);
+    }
+
+    pub(crate) fn event_clear(&self, stamp: &Stamp, location: Loc) {
+        let id = self.event_object(stamp);
+        self.schedule(location);
+        let mut state = self.state();
+        let me = state.current;
+        state.event_mut(id).set = false;
+        state.progressed(me);
+        state.changed(id);
+        drop(state);
+        self.record("clear", id, location);
+    }
+
+    /// `is_set()`: a poll.
+    pub(crate) fn event_is_set(&self, stamp: &Stamp, location: Loc) -> bool {
+        let id = self.event_object(stamp);
+        self.schedule(location);
+        let mut state = self.state();
+        let me = state.current;
+        let set = state.event(id).set;
+        if set {
+            let published = state.event(id).clock.clone();
+            state.threads[me].clock.join(&published);
+        }
+        state.polled(me, Some(id), set);
+        drop(state);
+        self.record(
+            if set {
+                "is_set -> true"
+            } else {
+                "is_set -> false"
+            },
+            id,
+            location,
+        );
+        set
+    }
+
+    /// `wait` (`Forever`) or `wait_timeout` (`Timeout`): whether the event was set.
+    pub(crate) fn event_wait(&self, stamp: &Stamp, patience: Patience, location: Loc) -> bool {
+        let id = self.event_object(stamp);
+        self.schedule(location);
+        let set = self.wait_for(WaitFor::Event(id), patience, location);
+        let mut state = self.state();
+        let me = state.current;
+        if set {
+            let published = state.event(id).clock.clone();
+            state.threads[me].clock.join(&published);
+            state.progressed(me);
+        } else {
+            state.polled(me, Some(id), false);
+        }
+        drop(state);
+        self.record(
+            if set {
+                "wait"
+            } else {
+                "wait_timeout -> timed out"
+            },
+            id,
+            location,
+        );
+        set
+    }
+}

@@ -1,0 +1,235 @@
+//! `Lock` and `RLock`: a holder, a reentrancy depth for `RLock`, the clock released into the lock
+//! (release -> acquire is happens-before), and for a static lock the execution's own copy of its
+//! data.
+
+use super::{ObjectKind, ObjectState, Patience};
+use crate::explore::clock::VectorClock;
+use crate::explore::context::Cx;
+use crate::explore::object::{is_static_address, ErasedBytes, Stamp};
+use crate::explore::scheduler::ThreadId;
+use crate::explore::state::{Loc, ObjectId, WaitFor};
+
+pub(crate) struct LockModel {
+    pub(crate) holder: Option<ThreadId>,
+    depth: u32,
+    reentrant: bool,
+    /// Where the current holder took it.
+    pub(crate) taken_at: Option<Loc>,
+    clock: VectorClock,
+    /// A static lock's data as this execution sees it: a bitwise copy of the static's value,
+    /// never dropped (statics never are).
+    data_copy: Option<ErasedBytes>,
+}
+
+impl LockModel {
+    fn new(reentrant: bool) -> Self {
+        LockModel {
+            holder: None,
+            depth: 0,
+            reentrant,
+            taken_at: None,
+            clock: VectorClock::default(),
+            data_copy: None,
+        }
+    }
+
+    pub(crate) fn available_to(&self, thread: ThreadId) -> bool {
+        self.holder.is_none() || (self.reentrant && self.holder == Some(thread))
+    }
+}
+
+fn kind(reentrant: bool) -> ObjectKind {
+    if reentrant {
+        ObjectKind::RLock
+    } else {
+        ObjectKind::Lock
+    }
+}
+
+impl Cx {
+    fn lock_object(&self, stamp: &Stamp, reentrant: bool) -> ObjectId {
+        self.object(stamp, kind(reentrant), || {
+            ObjectState::Lock(LockModel::new(reentrant))
+        })
+    }
+
+    /// `acquire` (`Forever`), `try_acquire` (`Never`) or `acquire_timeout` (`Timeout`): whether
+    /// the calling thread now holds the lock.
+    pub(crate) fn lock_acquire(
+        &self,
+        stamp: &Stamp,
+        reentrant: bool,
+        patience: Patience,
+        location: Loc,
+    ) -> bool {
+        let id = self.lock_object(stamp, reentrant);
+        self.schedule(location);
+        if patience == Patience::Forever {
+            let mut state = self.state();
+            let me = state.current;
+            // Re-taking a lock it holds adds no order (an RLock) or deadlocks on the spot (a Lock).
+            if state.lock(id).holder != Some(me) {
+                let held = state.threads[me].held.clone();
+                state.lock_order.add(me, &held, id, location);
+            }
+        }
+        let mut blocked = false;
+        loop {
+            if self.take_lock(id, location) {
+                let verb = match (patience, blocked) {
+                    (Patience::Never, _) => "try_acquire",
+                    (_, false) => "acquire",
+                    (_, true) => "acquire (woken)",
+                };
+                self.record(verb, id, location);
+                return true;
+            }
+            if patience == Patience::Forever && !blocked {
+                self.record("acquire (blocks)", id, location);
+            }
+            blocked = true;
+            if !self.wait_for(WaitFor::Lock(id), patience, location) {
+                let verb = if patience == Patience::Never {
+                    "try_acquire -> busy"
+                } else {
+                    "acquire_timeout -> timed out"
+                };
+                self.record(verb, id, location);
+                let mut state = self.state();
+                let me = state.current;
+                state.polled(me, Some(id), false);
+                return false;
+            }
+        }
+    }
+
+    /// Takes the lock if it is free (or already the caller's, for an `RLock`).
+    fn take_lock(&self, id: ObjectId, location: Loc) -> bool {
+        let mut state = self.state();
+        let me = state.current;
+        if !state.lock(id).available_to(me) {
+            return false;
+        }
+        let lock = state.lock_mut(id);
+        lock.holder = Some(me);
+        lock.depth += 1;
+        if lock.depth == 1 {
+            lock.taken_at = Some(location);
+            let released = lock.clock.clone();
+            let thread = &mut state.threads[me];
+            thread.clock.join(&released);
+            thread.held.push((id, location));
+        }
+        state.progressed(me);
+        state.changed(id);
+        true
+    }
+
+    pub(crate) fn lock_release(&self, stamp: &Stamp, reentrant: bool, location: Loc) {
+        let id = self.lock_object(stamp, reentrant);
+        self.schedule(location);
+        self.release_lock(id, location);
+    }
+
+    fn release_lock(&self, id: ObjectId, location: Loc) {
+        let mut state = self.state();
+        let me = state.current;
+        let lock = state.lock_mut(id);
+        if lock.holder != Some(me) || lock.depth == 0 {
+            // Only a guard releases, and only its holder has a guard; a torn-down schedule may
+            // still drop guards of a thread that is not the current one.
+            return;
+        }
+        lock.depth -= 1;
+        if lock.depth == 0 {
+            lock.holder = None;
+            lock.taken_at = None;
+            let thread = &mut state.threads[me];
+            let clock = thread.clock.clone();
+            thread.clock.tick(me);
+            thread.held.retain(|&(held, _)| held != id);
+            state.lock_mut(id).clock.join(&clock);
+            state.changed(id);
+        }
+        state.progressed(me);
+        state.record(
+            me,
+            "release",
+            crate::explore::trace::Target::Object(id),
+            location,
+        );
+    }
+
+    /// `locked()`: a poll.
+    pub(crate) fn lock_locked(&self, stamp: &Stamp, reentrant: bool, location: Loc) -> bool {
+        let id = self.lock_object(stamp, reentrant);
+        self.schedule(location);
+        let mut state = self.state();
+        let me = state.current;
+        let locked = state.lock(id).holder.is_some();
+        state.polled(me, Some(id), !locked);
+        state.record(
+            me,
+            if locked {
+                "locked -> true"
+            } else {
+                "locked -> false"
+            },
+            crate::explore::trace::Target::Object(id),
+            location,
+        );
+        locked
+    }
+
+    /// Where the data of the lock behind `stamp` lives in this execution: in the lock itself,
+    /// or, for a static lock, in the execution's own copy of it.
+    pub(crate) fn lock_data<T: ?Sized>(
+        &self,
+        stamp: &Stamp,
+        reentrant: bool,
+        data: *mut T,
+    ) -> *mut T {
+        if !is_static_address(stamp.key()) {
+            return data;
+        }
+        let id = self.lock_object(stamp, reentrant);
+        let mut state = self.state();
+        let lock = state.lock_mut(id);
+        if let Some(copy) = &lock.data_copy {
+            return copy.as_ptr_like(data);
+        }
+        if stamp.used_for_real() && std::mem::needs_drop::<T>() {
+            drop(state);
+            self.usage_error(format!(
+                "racecheck: this static {} was used outside exploration and its data ({}) may own heap \
+                 memory, so explored schedules cannot start from a copy of it; explore before using it \
+                 for real, or keep its data free of owned memory",
+                kind(reentrant),
+                std::any::type_name::<T>()
+            ));
+        }
+        // SAFETY: `data` is the static's value; under exploration only this execution's copy is
+        // written, and the static itself is only read here.
+        let copy = unsafe { ErasedBytes::copy_of(data.cast_const()) };
+        let typed = copy.as_ptr_like(data);
+        lock.data_copy = Some(copy);
+        typed
+    }
+
+    /// `Condition.wait` gives the lock up completely and takes it back afterwards.
+    pub(crate) fn release_for_wait(&self, id: ObjectId, location: Loc) {
+        self.release_lock(id, location);
+    }
+
+    /// Takes `id` back after a condition wait, blocking while another thread holds it.
+    pub(crate) fn reacquire_after_wait(&self, id: ObjectId, location: Loc) {
+        while !self.take_lock(id, location) {
+            self.wait_for(WaitFor::Lock(id), Patience::Forever, location);
+        }
+        self.record("acquire (after wait)", id, location);
+    }
+
+    pub(crate) fn lock_id(&self, stamp: &Stamp) -> ObjectId {
+        self.lock_object(stamp, false)
+    }
+}

@@ -1,0 +1,158 @@
+//! Engine-side models of the primitives, one file per family. Each model is the per-execution
+//! state of one primitive (kept in the execution's side table) plus the operations primitives
+//! call through [`Cx`](super::Cx) when they run under exploration.
+
+mod barrier;
+mod channel;
+mod condition;
+mod event;
+mod lock;
+mod queue;
+mod semaphore;
+mod shared;
+mod thread;
+
+use std::fmt;
+
+use super::context::Cx;
+use super::object::Stamp;
+use super::scheduler::ThreadId;
+use super::state::{Loc, ObjectId, State, WaitFor};
+
+pub(crate) use barrier::BarrierModel;
+pub(crate) use channel::ChannelModel;
+pub(crate) use condition::ConditionModel;
+pub(crate) use event::EventModel;
+pub(crate) use lock::LockModel;
+pub(crate) use queue::{QueueInit, QueueModel};
+pub(crate) use semaphore::SemaphoreModel;
+pub(crate) use shared::SharedModel;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum ObjectKind {
+    Lock,
+    RLock,
+    Event,
+    Condition,
+    Semaphore,
+    Barrier,
+    Queue,
+    JoinableQueue,
+    Pipe,
+    Shared,
+}
+
+impl fmt::Display for ObjectKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}
+
+pub(crate) enum ObjectState {
+    Lock(LockModel),
+    Event(EventModel),
+    Condition(ConditionModel),
+    Semaphore(SemaphoreModel),
+    Barrier(BarrierModel),
+    Queue(QueueModel),
+    Channel(ChannelModel),
+    Shared(SharedModel),
+}
+
+/// Typed access to a model; the side table never holds a model of another kind under an id
+/// the model's own operations created.
+macro_rules! model_accessors {
+    ($($variant:ident => $model:ty, $get:ident, $get_mut:ident;)*) => {
+        impl State {
+            $(
+                pub(crate) fn $get(&self, id: ObjectId) -> &$model {
+                    match &self.objects[id].state {
+                        ObjectState::$variant(model) => model,
+                        _ => unreachable!("object {id} is not a {}", stringify!($variant)),
+                    }
+                }
+                pub(crate) fn $get_mut(&mut self, id: ObjectId) -> &mut $model {
+                    match &mut self.objects[id].state {
+                        ObjectState::$variant(model) => model,
+                        _ => unreachable!("object {id} is not a {}", stringify!($variant)),
+                    }
+                }
+            )*
+        }
+    };
+}
+
+model_accessors! {
+    Lock => LockModel, lock, lock_mut;
+    Event => EventModel, event, event_mut;
+    Condition => ConditionModel, condition, condition_mut;
+    Semaphore => SemaphoreModel, semaphore, semaphore_mut;
+    Barrier => BarrierModel, barrier, barrier_mut;
+    Queue => QueueModel, queue, queue_mut;
+    Channel => ChannelModel, channel, channel_mut;
+    Shared => SharedModel, shared, shared_mut;
+}
+
+/// Whether a wait on an object is over (waits on threads and notifies are the state's own).
+pub(crate) fn wait_satisfied(state: &State, thread: ThreadId, on: WaitFor) -> bool {
+    match on {
+        WaitFor::Lock(id) => state.lock(id).available_to(thread),
+        WaitFor::Event(id) => state.event(id).is_set(),
+        WaitFor::Permit(id) => state.semaphore(id).available(),
+        WaitFor::Barrier(id, generation) => state.barrier(id).released(generation),
+        WaitFor::QueueItem(id) => state.queue(id).has_item(),
+        WaitFor::QueueRoom(id) => state.queue(id).has_room(),
+        WaitFor::QueueDone(id) => state.queue(id).all_done(),
+        WaitFor::Message(id) => state.channel(id).readable(),
+        WaitFor::Notify(_) | WaitFor::Join(_) => unreachable!("decided by the state"),
+    }
+}
+
+/// How an operation that may have to wait waits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Patience {
+    /// Blocks until it can proceed.
+    Forever,
+    /// Gives up at once.
+    Never,
+    /// Gives up after a timeout, which is a scheduling choice, not wall time.
+    Timeout,
+}
+
+impl Cx {
+    /// The id of the primitive behind `stamp`, registered at its first use in this execution.
+    pub(crate) fn object(
+        &self,
+        stamp: &Stamp,
+        kind: ObjectKind,
+        init: impl FnOnce() -> ObjectState,
+    ) -> ObjectId {
+        let found = self.state().object(stamp, kind, init);
+        found.unwrap_or_else(|message| self.usage_error(message))
+    }
+
+    /// Waits for `on` with the given patience: `true` once it holds, `false` if the caller gives
+    /// up. A timeout fires at once or once nothing else can run, as the scheduler chooses.
+    pub(crate) fn wait_for(&self, on: WaitFor, patience: Patience, location: Loc) -> bool {
+        {
+            let mut state = self.state();
+            let me = state.current;
+            if state.is_satisfied(me, on) {
+                return true;
+            }
+            if patience == Patience::Never
+                || (patience == Patience::Timeout && state.choose(2) == 0)
+            {
+                return false;
+            }
+        }
+        self.block(on, patience == Patience::Timeout, location)
+    }
+
+    /// Records an operation of the calling thread on an object.
+    pub(crate) fn record(&self, verb: &'static str, id: ObjectId, location: Loc) {
+        let mut state = self.state();
+        let me = state.current;
+        state.record(me, verb, super::trace::Target::Object(id), location);
+    }
+}

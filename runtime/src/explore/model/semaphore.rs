@@ -1,0 +1,109 @@
+//! `Semaphore` and its bounded variant: a count; `release -> acquire` is happens-before.
+
+use super::{ObjectKind, ObjectState, Patience};
+use crate::explore::clock::VectorClock;
+use crate::explore::context::Cx;
+use crate::explore::object::Stamp;
+use crate::explore::state::{Loc, ObjectId, WaitFor};
+
+pub(crate) struct SemaphoreModel {
+    count: usize,
+    initial: usize,
+    bounded: bool,
+    clock: VectorClock,
+}
+
+impl SemaphoreModel {
+    pub(crate) fn available(&self) -> bool {
+        self.count > 0
+    }
+}
+
+impl Cx {
+    fn semaphore_object(&self, stamp: &Stamp, initial: usize, bounded: bool) -> ObjectId {
+        self.object(stamp, ObjectKind::Semaphore, || {
+            ObjectState::Semaphore(SemaphoreModel {
+                count: initial,
+                initial,
+                bounded,
+                clock: VectorClock::default(),
+            })
+        })
+    }
+
+    /// `acquire`, `try_acquire` or `acquire_timeout`: whether a permit was taken.
+    pub(crate) fn semaphore_acquire(
+        &self,
+        stamp: &Stamp,
+        initial: usize,
+        bounded: bool,
+        patience: Patience,
+        location: Loc,
+    ) -> bool {
+        let id = self.semaphore_object(stamp, initial, bounded);
+        self.schedule(location);
+        loop {
+            {
+                let mut state = self.state();
+                let me = state.current;
+                if state.semaphore(id).available() {
+                    let semaphore = state.semaphore_mut(id);
+                    semaphore.count -= 1;
+                    let published = semaphore.clock.clone();
+                    state.threads[me].clock.join(&published);
+                    state.progressed(me);
+                    state.changed(id);
+                    drop(state);
+                    self.record("acquire", id, location);
+                    return true;
+                }
+            }
+            if !self.wait_for(WaitFor::Permit(id), patience, location) {
+                let mut state = self.state();
+                let me = state.current;
+                state.polled(me, Some(id), false);
+                drop(state);
+                self.record(
+                    if patience == Patience::Never {
+                        "try_acquire -> none"
+                    } else {
+                        "acquire_timeout -> timed out"
+                    },
+                    id,
+                    location,
+                );
+                return false;
+            }
+        }
+    }
+
+    /// `release`: `Err(())` when a bounded semaphore would exceed its initial count.
+    pub(crate) fn semaphore_release(
+        &self,
+        stamp: &Stamp,
+        initial: usize,
+        bounded: bool,
+        location: Loc,
+    ) -> Result<(), ()> {
+        let id = self.semaphore_object(stamp, initial, bounded);
+        self.schedule(location);
+        let mut state = self.state();
+        let me = state.current;
+        let semaphore = state.semaphore(id);
+        if semaphore.bounded && semaphore.count >= semaphore.initial {
+            drop(state);
+            self.record("release -> over-release", id, location);
+            return Err(());
+        }
+        let clock = state.threads[me].clock.clone();
+        state.threads[me].clock.tick(me);
+        let semaphore = state.semaphore_mut(id);
+        semaphore.count += 1;
+        semaphore.clock.join(&clock);
+        state.progressed(me);
+        state.changed(id);
+        drop(state);
+        self.record("release", id, location);
+        Ok(())
+    }
+}

@@ -1,0 +1,174 @@
+//! How the engine recognises a primitive: by the address of the [`Stamp`] inside it.
+//!
+//! Per schedule the engine keeps a side table `stamp address -> model state`, filled lazily at a
+//! primitive's first operation from its initial state. The stamp says which execution last touched
+//! a primitive, so that a primitive created anew at a reused address starts fresh, and one created
+//! outside the explored closure and touched by two executions is refused. Statics are recognised by
+//! address and are per-execution by construction: every execution has its own table, so parallel
+//! schedules never see each other's state.
+
+use std::alloc::{self, Layout};
+use std::ptr::NonNull;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// The engine's mark inside every primitive; its address is the primitive's identity.
+#[derive(Debug, Default)]
+pub struct Stamp(AtomicU64);
+
+/// Set once the primitive has been used outside exploration.
+const USED_FOR_REAL: u64 = 1 << 63;
+
+impl Stamp {
+    /// A stamp no execution has touched yet.
+    pub const fn new() -> Self {
+        Stamp(AtomicU64::new(0))
+    }
+
+    /// Records a use outside exploration (the engine must then not copy a static's data that may
+    /// own heap memory). Reads first, so the common path writes nothing.
+    #[inline]
+    pub fn mark_used_for_real(&self) {
+        if self.0.load(Ordering::Relaxed) & USED_FOR_REAL == 0 {
+            self.0.fetch_or(USED_FOR_REAL, Ordering::Relaxed);
+        }
+    }
+
+    pub(crate) fn used_for_real(&self) -> bool {
+        self.0.load(Ordering::Relaxed) & USED_FOR_REAL != 0
+    }
+
+    /// The execution that last touched this primitive, 0 for none.
+    pub(crate) fn execution(&self) -> u64 {
+        self.0.load(Ordering::Relaxed) & !USED_FOR_REAL
+    }
+
+    pub(crate) fn claim(&self, execution: u64) {
+        let real = self.0.load(Ordering::Relaxed) & USED_FOR_REAL;
+        self.0.store(real | execution, Ordering::Relaxed);
+    }
+
+    pub(crate) fn key(&self) -> usize {
+        self as *const Stamp as usize
+    }
+}
+
+/// Whether `address` lies in the executable's static data (`.rodata`, `.data`, `.bss`): on Linux
+/// between the linker-defined symbols `etext` and `end` (see `man 3 end`). Elsewhere nothing is
+/// treated as static, so a static primitive touched by a second execution is refused rather than
+/// silently shared.
+#[cfg(target_os = "linux")]
+pub(crate) fn is_static_address(address: usize) -> bool {
+    extern "C" {
+        static etext: u8;
+        static end: u8;
+    }
+    let (start, stop) = (&raw const etext as usize, &raw const end as usize);
+    (start..stop).contains(&address)
+}
+
+#[cfg(not(target_os = "linux"))]
+pub(crate) fn is_static_address(_address: usize) -> bool {
+    false
+}
+
+/// Owned, suitably aligned bytes holding a value the engine never drops: a `Shared`'s `Copy`
+/// value, or an execution's private bitwise copy of a static lock's data.
+pub(crate) struct ErasedBytes {
+    ptr: NonNull<u8>,
+    layout: Layout,
+}
+
+impl ErasedBytes {
+    /// A bitwise copy of `*value`.
+    ///
+    /// # Safety
+    /// `value` must point to a live, initialised `T` that nothing mutates during the copy.
+    pub(crate) unsafe fn copy_of<T: ?Sized>(value: *const T) -> Self {
+        // SAFETY: the caller guarantees `value` points to a live `T`.
+        let layout = Layout::for_value(unsafe { &*value });
+        let ptr = if layout.size() == 0 {
+            // A dangling pointer with the right alignment is a valid pointer to a zero-sized value.
+            NonNull::new(layout.align() as *mut u8).expect("alignment is nonzero")
+        } else {
+            // SAFETY: the layout has a nonzero size.
+            let ptr = unsafe { alloc::alloc(layout) };
+            let Some(ptr) = NonNull::new(ptr) else {
+                alloc::handle_alloc_error(layout)
+            };
+            // SAFETY: both regions are `layout.size()` bytes and distinct (one was just allocated).
+            unsafe {
+                std::ptr::copy_nonoverlapping(value.cast::<u8>(), ptr.as_ptr(), layout.size())
+            };
+            ptr
+        };
+        ErasedBytes { ptr, layout }
+    }
+
+    /// The copy, typed like `like`: same pointer metadata (slice length, vtable), new address.
+    pub(crate) fn as_ptr_like<T: ?Sized>(&self, like: *const T) -> *mut T {
+        debug_assert_eq!(
+            // SAFETY: `like` points to the value this copy was made of.
+            Layout::for_value(unsafe { &*like }),
+            self.layout
+        );
+        let mut typed = like.cast_mut();
+        // Keep the metadata of `like` but the address *and provenance* of our allocation: a
+        // pointer's address is its first word, for thin and wide pointers alike (stable Rust has
+        // no `ptr::from_raw_parts` yet).
+        // SAFETY: writes a valid `*mut u8` over the address word of a local pointer.
+        unsafe { *(&raw mut typed).cast::<*mut u8>() = self.ptr.as_ptr() };
+        typed
+    }
+}
+
+impl Drop for ErasedBytes {
+    fn drop(&mut self) {
+        if self.layout.size() != 0 {
+            // SAFETY: allocated in `copy_of` with this very layout.
+            unsafe { alloc::dealloc(self.ptr.as_ptr(), self.layout) }
+        }
+    }
+}
+
+// SAFETY: ErasedBytes is plain owned memory; the engine only reads or writes it from the worker
+// thread that owns the execution.
+unsafe impl Send for ErasedBytes {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static IN_DATA: Stamp = Stamp::new();
+
+    #[test]
+    fn statics_are_told_from_heap_and_stack() {
+        assert!(is_static_address(IN_DATA.key()) || !cfg!(target_os = "linux"));
+        let on_heap = Box::new(Stamp::new());
+        assert!(!is_static_address(on_heap.key()));
+        let on_stack = Stamp::new();
+        assert!(!is_static_address(on_stack.key()));
+    }
+
+    #[test]
+    fn a_stamp_remembers_the_execution_and_real_use_apart() {
+        let stamp = Stamp::new();
+        assert_eq!((stamp.execution(), stamp.used_for_real()), (0, false));
+        stamp.claim(7);
+        stamp.mark_used_for_real();
+        assert_eq!((stamp.execution(), stamp.used_for_real()), (7, true));
+        stamp.claim(9);
+        assert_eq!((stamp.execution(), stamp.used_for_real()), (9, true));
+    }
+
+    #[test]
+    fn erased_copies_are_independent() {
+        let original = [1u64, 2, 3];
+        let copy = unsafe { ErasedBytes::copy_of(&original as *const [u64]) };
+        let typed = copy.as_ptr_like(&original as *const [u64]);
+        unsafe { (*typed)[1] = 20 };
+        assert_eq!(unsafe { &*typed }, &[1, 20, 3]);
+        assert_eq!(original, [1, 2, 3]);
+        let unit = unsafe { ErasedBytes::copy_of(&() as *const ()) };
+        assert_eq!(unsafe { *unit.as_ptr_like(&() as *const ()) }, ());
+    }
+}

@@ -1,0 +1,68 @@
+//! Replays the choices a replay token recorded.
+
+use super::{Candidate, Scheduler, ThreadId};
+
+pub(crate) struct ReplayScheduler {
+    choices: std::vec::IntoIter<u64>,
+    diverged: bool,
+}
+
+impl ReplayScheduler {
+    pub(crate) fn new(choices: Vec<u64>) -> Self {
+        ReplayScheduler {
+            choices: choices.into_iter(),
+            diverged: false,
+        }
+    }
+}
+
+impl Scheduler for ReplayScheduler {
+    fn next_thread(
+        &mut self,
+        candidates: &[Candidate],
+        _current: Option<ThreadId>,
+        _step: usize,
+    ) -> ThreadId {
+        // The engine records a pick only when there was a choice to make.
+        if let [only] = candidates {
+            return only.thread;
+        }
+        match self.choices.next() {
+            Some(recorded) if candidates.iter().any(|c| c.thread as u64 == recorded) => {
+                recorded as ThreadId
+            }
+            _ => {
+                self.diverged = true;
+                candidates[0].thread
+            }
+        }
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        self.choices.next().unwrap_or_else(|| {
+            self.diverged = true;
+            0
+        })
+    }
+
+    fn diverged(&self) -> bool {
+        self.diverged
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::candidates;
+    use super::*;
+
+    #[test]
+    fn follows_the_record_and_notices_divergence() {
+        let mut scheduler = ReplayScheduler::new(vec![2, 1, 9]);
+        assert_eq!(scheduler.next_thread(&candidates(&[5]), None, 0), 5);
+        assert_eq!(scheduler.next_thread(&candidates(&[1, 2]), None, 1), 2);
+        assert_eq!(scheduler.next_u64(), 1);
+        assert!(!scheduler.diverged());
+        assert_eq!(scheduler.next_thread(&candidates(&[1, 2]), None, 2), 1);
+        assert!(scheduler.diverged(), "thread 9 was not runnable");
+    }
+}

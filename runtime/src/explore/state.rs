@@ -1,0 +1,401 @@
+//! The state of one execution: its logical threads, the models of the primitives it touched,
+//! the scheduler, the trace and the choices made. All of it is private to one worker thread.
+
+use std::collections::HashMap;
+use std::panic::Location;
+
+use corosensei::Yielder;
+
+use super::clock::VectorClock;
+use super::detect::lock_order::LockOrderGraph;
+use super::model::{ObjectKind, ObjectState};
+use super::object::{is_static_address, Stamp};
+use super::scheduler::{Candidate, Scheduler, ThreadId};
+use super::trace::{Event, Target};
+
+pub(crate) type Loc = &'static Location<'static>;
+pub(crate) type ObjectId = usize;
+
+/// How the executor resumes a coroutine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Resume {
+    Run,
+    /// The schedule is over: unwind the thread's stack, running its destructors.
+    Teardown,
+}
+
+pub(crate) type ThreadYielder = Yielder<Resume, ()>;
+
+/// The thread that runs the explored body.
+pub(crate) const MAIN_THREAD: ThreadId = 0;
+
+/// Consecutive polls without progress after which a thread counts as spinning.
+const SPIN_THRESHOLD: u32 = 2;
+
+/// What a blocked thread waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum WaitFor {
+    /// To take a lock (or re-take it, for an `RLock` it holds).
+    Lock(ObjectId),
+    Event(ObjectId),
+    /// A notify on a condition variable.
+    Notify(ObjectId),
+    Permit(ObjectId),
+    /// The given generation of a barrier to be released.
+    Barrier(ObjectId, u64),
+    QueueItem(ObjectId),
+    QueueRoom(ObjectId),
+    /// Every item of a joinable queue to be marked done.
+    QueueDone(ObjectId),
+    /// A message (or the other end closing) on one direction of a pipe.
+    Message(ObjectId),
+    Join(ThreadId),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Wait {
+    pub(crate) on: WaitFor,
+    /// Whether the wait has a timeout, which fires once nothing else can run.
+    pub(crate) timed: bool,
+    pub(crate) location: Loc,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum RunState {
+    Ready,
+    Blocked(Wait),
+    Finished,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct PanicRecord {
+    pub(crate) message: String,
+    pub(crate) location: Option<crate::SourceLocation>,
+}
+
+pub(crate) struct LogicalThread {
+    pub(crate) name: String,
+    pub(crate) run: RunState,
+    pub(crate) clock: VectorClock,
+    /// The operation it is about to perform (`None` before its first).
+    pub(crate) next_operation: Option<Loc>,
+    pub(crate) spawned_at: Option<Loc>,
+    /// Consecutive polls that saw no progress, and the object polled last.
+    pub(crate) spins: u32,
+    pub(crate) polling: Option<ObjectId>,
+    /// Set by `notify` for a thread waiting on a condition variable.
+    pub(crate) notified: bool,
+    /// Locks held, in acquisition order, with where each was taken.
+    pub(crate) held: Vec<(ObjectId, Loc)>,
+    pub(crate) panic: Option<PanicRecord>,
+    /// Where the panic hook saw the last panic of this thread.
+    pub(crate) last_panic_location: Option<crate::SourceLocation>,
+    /// A `join` returned this thread's panic to its caller.
+    pub(crate) panic_observed: bool,
+    /// The entry point, until the executor starts the thread.
+    pub(crate) entry: Option<Box<dyn FnOnce() + Send>>,
+    pub(crate) yielder: *const ThreadYielder,
+}
+
+/// Why a schedule ended before every thread finished.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Stop {
+    StepLimit,
+    /// No thread can run and some are blocked: a deadlock, or a hang once the body returned.
+    Blocked,
+    /// The program misused racecheck; exploration stops and reports it as a panic.
+    UsageError(String),
+}
+
+pub(crate) struct Object {
+    pub(crate) kind: ObjectKind,
+    /// Its number among the objects of its kind in this execution, from 1: `Lock#2`.
+    pub(crate) number: usize,
+    pub(crate) state: ObjectState,
+}
+
+/// A finding made while the schedule ran, kept until the schedule ends.
+#[derive(Debug, Clone)]
+pub(crate) struct RaceRecord {
+    pub(crate) object: ObjectId,
+    pub(crate) first: (ThreadId, Loc, &'static str),
+    pub(crate) second: (ThreadId, Loc, &'static str),
+    /// Trace length when it was found.
+    pub(crate) trace_len: usize,
+}
+
+pub(crate) struct State {
+    pub(crate) execution: u64,
+    pub(crate) threads: Vec<LogicalThread>,
+    /// The thread whose coroutine runs (or last ran).
+    pub(crate) current: ThreadId,
+    /// What the executor resumes next; `None` ends the schedule.
+    pub(crate) next: Option<ThreadId>,
+    pub(crate) objects: Vec<Object>,
+    index: HashMap<usize, ObjectId>,
+    kind_counts: HashMap<ObjectKind, usize>,
+    pub(crate) scheduler: Box<dyn Scheduler>,
+    pub(crate) choices: Vec<u64>,
+    pub(crate) trace: Vec<Event>,
+    pub(crate) steps: usize,
+    pub(crate) max_steps: usize,
+    pub(crate) stop: Option<Stop>,
+    pub(crate) tearing_down: bool,
+    pub(crate) races: Vec<RaceRecord>,
+    pub(crate) lock_order: LockOrderGraph,
+    /// The N of the next unnamed `Thread-N`.
+    next_thread_number: usize,
+    candidates: Vec<Candidate>,
+}
+
+impl State {
+    pub(crate) fn new(execution: u64, scheduler: Box<dyn Scheduler>, max_steps: usize) -> Self {
+        State {
+            execution,
+            threads: Vec::new(),
+            current: MAIN_THREAD,
+            next: None,
+            objects: Vec::new(),
+            index: HashMap::new(),
+            kind_counts: HashMap::new(),
+            scheduler,
+            choices: Vec::new(),
+            trace: Vec::new(),
+            steps: 0,
+            max_steps,
+            stop: None,
+            tearing_down: false,
+            races: Vec::new(),
+            lock_order: LockOrderGraph::default(),
+            next_thread_number: 1,
+            candidates: Vec::new(),
+        }
+    }
+
+    /// Adds a logical thread, ready to run `entry`; its clock starts after its parent's.
+    pub(crate) fn add_thread(
+        &mut self,
+        name: Option<String>,
+        entry: Box<dyn FnOnce() + Send>,
+        parent: Option<ThreadId>,
+        spawned_at: Option<Loc>,
+    ) -> ThreadId {
+        let id = self.threads.len();
+        let name = name.unwrap_or_else(|| {
+            let n = self.next_thread_number;
+            self.next_thread_number += 1;
+            format!("Thread-{n}")
+        });
+        let mut clock = parent
+            .map(|p| self.threads[p].clock.clone())
+            .unwrap_or_default();
+        clock.tick(id);
+        self.threads.push(LogicalThread {
+            name,
+            run: RunState::Ready,
+            clock,
+            next_operation: None,
+            spawned_at,
+            spins: 0,
+            polling: None,
+            notified: false,
+            held: Vec::new(),
+            panic: None,
+            last_panic_location: None,
+            panic_observed: false,
+            entry: Some(entry),
+            yielder: std::ptr::null(),
+        });
+        if let Some(parent) = parent {
+            self.threads[parent].clock.tick(parent);
+        }
+        self.scheduler.thread_created(id);
+        id
+    }
+
+    /// The model of the primitive whose stamp this is, created from `init` at its first use in
+    /// this execution. `Err` if the primitive belongs to another execution.
+    pub(crate) fn object(
+        &mut self,
+        stamp: &Stamp,
+        kind: ObjectKind,
+        init: impl FnOnce() -> ObjectState,
+    ) -> Result<ObjectId, String> {
+        let key = stamp.key();
+        if !is_static_address(key) {
+            match stamp.execution() {
+                0 => {
+                    // Never touched by an execution: new, even if a dead object had this address.
+                    stamp.claim(self.execution);
+                    self.index.remove(&key);
+                }
+                owner if owner == self.execution => {}
+                _ => {
+                    return Err(format!(
+                        "racecheck: this {kind} was used by another explored schedule: primitives shared \
+                         between schedules would leak state from one schedule into the next; create it \
+                         inside the explored closure"
+                    ))
+                }
+            }
+        }
+        if let Some(&id) = self.index.get(&key) {
+            if self.objects[id].kind == kind {
+                return Ok(id);
+            }
+        }
+        let count = self.kind_counts.entry(kind).or_insert(0);
+        *count += 1;
+        let id = self.objects.len();
+        self.objects.push(Object {
+            kind,
+            number: *count,
+            state: init(),
+        });
+        self.index.insert(key, id);
+        Ok(id)
+    }
+
+    pub(crate) fn object_name(&self, id: ObjectId) -> String {
+        let object = &self.objects[id];
+        format!("{}#{}", object.kind, object.number)
+    }
+
+    pub(crate) fn record(
+        &mut self,
+        thread: ThreadId,
+        verb: &'static str,
+        target: Target,
+        location: Loc,
+    ) {
+        if !self.tearing_down {
+            self.trace.push(Event {
+                step: self.steps,
+                thread,
+                verb,
+                target,
+                location,
+            });
+        }
+    }
+
+    /// Whether a blocked thread's wait is over.
+    pub(crate) fn is_satisfied(&self, thread: ThreadId, on: WaitFor) -> bool {
+        match on {
+            WaitFor::Join(target) => matches!(self.threads[target].run, RunState::Finished),
+            WaitFor::Notify(_) => self.threads[thread].notified,
+            other => super::model::wait_satisfied(self, thread, other),
+        }
+    }
+
+    fn can_run(&self, thread: ThreadId) -> bool {
+        match self.threads[thread].run {
+            RunState::Ready => true,
+            RunState::Blocked(wait) => self.is_satisfied(thread, wait.on),
+            RunState::Finished => false,
+        }
+    }
+
+    /// Decides who runs the next step; `None` ends the schedule (every thread finished, a
+    /// deadlock, the step limit, or an earlier stop).
+    pub(crate) fn decide(&mut self) -> Option<ThreadId> {
+        if self.stop.is_some() {
+            return None;
+        }
+        if self.steps >= self.max_steps {
+            self.stop = Some(Stop::StepLimit);
+            return None;
+        }
+        self.steps += 1;
+        let mut candidates = std::mem::take(&mut self.candidates);
+        candidates.clear();
+        candidates.extend(
+            (0..self.threads.len())
+                .filter(|&t| self.can_run(t))
+                .map(|thread| Candidate {
+                    thread,
+                    next_operation: self.threads[thread].next_operation,
+                }),
+        );
+        if candidates.is_empty() {
+            // Time passes: the timed waits may now time out.
+            candidates.extend(
+                (0..self.threads.len())
+                    .filter(|&t| self.is_timed_wait(t))
+                    .map(|thread| Candidate {
+                        thread,
+                        next_operation: self.threads[thread].next_operation,
+                    }),
+            );
+        }
+        if candidates.is_empty() {
+            if self
+                .threads
+                .iter()
+                .any(|t| !matches!(t.run, RunState::Finished))
+            {
+                self.stop = Some(Stop::Blocked);
+            }
+            self.candidates = candidates;
+            return None;
+        }
+        // Spinning threads run only when nothing else can: a poll loop cannot starve the threads
+        // that would end it, and cannot livelock PCT.
+        if candidates
+            .iter()
+            .any(|c| self.threads[c.thread].spins < SPIN_THRESHOLD)
+        {
+            candidates.retain(|c| self.threads[c.thread].spins < SPIN_THRESHOLD);
+        }
+        let current = Some(self.current).filter(|&t| candidates.iter().any(|c| c.thread == t));
+        let chosen = self.scheduler.next_thread(&candidates, current, self.steps);
+        if candidates.len() > 1 {
+            self.choices.push(chosen as u64);
+        }
+        self.candidates = candidates;
+        Some(chosen)
+    }
+
+    fn is_timed_wait(&self, thread: ThreadId) -> bool {
+        matches!(
+            self.threads[thread].run,
+            RunState::Blocked(Wait { timed: true, .. })
+        )
+    }
+
+    /// A data choice among `n` outcomes, recorded for replay.
+    pub(crate) fn choose(&mut self, n: usize) -> usize {
+        if n <= 1 {
+            return 0;
+        }
+        let value = (self.scheduler.next_u64() % n as u64) as usize;
+        self.choices.push(value as u64);
+        value
+    }
+
+    /// A poll's outcome: polls that see no progress, repeated, make a thread a spinner.
+    pub(crate) fn polled(&mut self, thread: ThreadId, object: Option<ObjectId>, progress: bool) {
+        let thread = &mut self.threads[thread];
+        thread.spins = if progress {
+            0
+        } else {
+            thread.spins.saturating_add(1)
+        };
+        thread.polling = object;
+    }
+
+    /// A thread did real work: it is not spinning.
+    pub(crate) fn progressed(&mut self, thread: ThreadId) {
+        self.threads[thread].spins = 0;
+    }
+
+    /// `object` changed: threads spinning on it have something new to see.
+    pub(crate) fn changed(&mut self, object: ObjectId) {
+        for thread in &mut self.threads {
+            if thread.polling == Some(object) {
+                thread.spins = 0;
+                thread.polling = None;
+            }
+        }
+    }
+}

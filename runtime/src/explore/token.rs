@@ -1,0 +1,157 @@
+//! Replay tokens: the choices a schedule made, as compact text.
+//!
+//! `rc1:` then base64url (no padding) of LEB128 varints: the step limit the schedule ran under,
+//! then the choices run-length coded as `(value, repeat)` pairs. Only real choices are recorded
+//! (a pick among two or more threads, a draw among two or more outcomes), and long stretches of one
+//! thread running on are one pair, so tokens stay short; nothing bounds their length, and a token
+//! of any length loads.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+
+const PREFIX: &str = "rc1:";
+
+/// What a token holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RecordedSchedule {
+    pub(crate) max_steps: usize,
+    pub(crate) choices: Vec<u64>,
+}
+
+pub(crate) fn encode(max_steps: usize, choices: &[u64]) -> String {
+    let mut bytes = Vec::with_capacity(16 + choices.len() / 4);
+    put_varint(&mut bytes, max_steps as u64);
+    let mut rest = choices;
+    while let Some(&value) = rest.first() {
+        let run = rest.iter().take_while(|&&c| c == value).count();
+        put_varint(&mut bytes, value);
+        put_varint(&mut bytes, run as u64);
+        rest = &rest[run..];
+    }
+    format!("{PREFIX}{}", URL_SAFE_NO_PAD.encode(bytes))
+}
+
+pub(crate) fn decode(token: &str) -> Result<RecordedSchedule, String> {
+    let body = token.trim().strip_prefix(PREFIX).ok_or_else(|| {
+        format!(
+            "a token starts with `{PREFIX}` (this one starts {:?})",
+            prefix_of(token)
+        )
+    })?;
+    let bytes = URL_SAFE_NO_PAD
+        .decode(body)
+        .map_err(|e| format!("not base64url: {e}"))?;
+    let mut reader = Varints { bytes: &bytes };
+    let max_steps = reader.next()?.ok_or("the token is empty")?;
+    let max_steps =
+        usize::try_from(max_steps).map_err(|_| "the step limit does not fit this platform")?;
+    let mut choices = Vec::new();
+    while let Some(value) = reader.next()? {
+        let run = reader.next()?.ok_or("the token is cut short")?;
+        if run == 0 {
+            return Err("a run of zero choices".into());
+        }
+        // No schedule makes more choices than its step limit allows: that bounds the memory a
+        // forged token can make us allocate.
+        if choices.len() as u64 + run > max_choices(max_steps) {
+            return Err("more choices than the step limit allows".into());
+        }
+        choices.extend(std::iter::repeat_n(value, run as usize));
+    }
+    Ok(RecordedSchedule { max_steps, choices })
+}
+
+/// At most one thread pick and one data draw per step.
+pub(crate) fn max_choices(max_steps: usize) -> u64 {
+    (max_steps as u64).saturating_mul(2).saturating_add(2)
+}
+
+fn prefix_of(token: &str) -> String {
+    token.chars().take(PREFIX.len()).collect()
+}
+
+fn put_varint(out: &mut Vec<u8>, mut value: u64) {
+    while value >= 0x80 {
+        out.push((value as u8) | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
+}
+
+struct Varints<'a> {
+    bytes: &'a [u8],
+}
+
+impl Varints<'_> {
+    /// The next varint, `None` at the end, `Err` on a truncated or oversized one.
+    fn next(&mut self) -> Result<Option<u64>, String> {
+        if self.bytes.is_empty() {
+            return Ok(None);
+        }
+        let mut value = 0u64;
+        for (i, &byte) in self.bytes.iter().enumerate() {
+            let shift = 7 * i as u32;
+            if shift > 63 || (shift == 63 && byte > 1) {
+                return Err("a number is too large".into());
+            }
+            value |= u64::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                self.bytes = &self.bytes[i + 1..];
+                return Ok(Some(value));
+            }
+        }
+        Err("the token is cut short".into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_round_trip() {
+        for choices in [vec![], vec![0], vec![3, 3, 3, 1, 0, 0, u64::MAX, 7]] {
+            let token = encode(1000, &choices);
+            assert!(token.starts_with("rc1:"));
+            assert_eq!(
+                decode(&token),
+                Ok(RecordedSchedule {
+                    max_steps: 1000,
+                    choices
+                })
+            );
+        }
+    }
+
+    #[test]
+    fn long_schedules_stay_short_and_load() {
+        let choices: Vec<u64> = (0..200_000).map(|i| (i / 1000) % 3).collect();
+        let token = encode(1_000_000, &choices);
+        assert!(token.len() < 2_000, "{} characters", token.len());
+        assert_eq!(decode(&token).unwrap().choices, choices);
+
+        let noisy: Vec<u64> = (0..100_000).map(|i| (i * 7919 % 13) as u64).collect();
+        assert_eq!(decode(&encode(100_000, &noisy)).unwrap().choices, noisy);
+    }
+
+    #[test]
+    fn malformed_tokens_are_errors() {
+        assert!(decode("").unwrap_err().contains("starts with `rc1:`"));
+        assert!(decode("rc2:AAAA")
+            .unwrap_err()
+            .contains("starts with `rc1:`"));
+        assert_eq!(decode("rc1:").unwrap_err(), "the token is empty");
+        assert!(decode("rc1:!!").unwrap_err().starts_with("not base64url"));
+        // max_steps = 10, then a value with no run length.
+        let cut = format!("rc1:{}", URL_SAFE_NO_PAD.encode([10, 1]));
+        assert_eq!(decode(&cut).unwrap_err(), "the token is cut short");
+        // max_steps = 1, then a run of 100 choices.
+        let forged = format!("rc1:{}", URL_SAFE_NO_PAD.encode([1, 0, 100]));
+        assert_eq!(
+            decode(&forged).unwrap_err(),
+            "more choices than the step limit allows"
+        );
+        let huge = format!("rc1:{}", URL_SAFE_NO_PAD.encode([0xff; 11]));
+        assert_eq!(decode(&huge).unwrap_err(), "a number is too large");
+    }
+}
