@@ -66,6 +66,7 @@ pub(crate) struct StaticDef<'a> {
     /// The path from the crate root, for messages (`crate::locks::A` is written `locks::A`).
     pub path: String,
     pub ty: &'a syn::Type,
+    pub init: &'a syn::Expr,
     pub module: ModId,
 }
 
@@ -204,6 +205,7 @@ impl<'a> Builder<'_, 'a> {
                     self.index.statics.push(StaticDef {
                         path: format!("{prefix}{}", s.ident),
                         ty: &s.ty,
+                        init: &s.expr,
                         module,
                     });
                     self.define(module, &s.ident, Def::Static(id));

@@ -131,6 +131,8 @@ pub(crate) struct Held {
     pub guard: u32,
     /// Where it was acquired.
     pub span: Span,
+    /// The index of the acquisition among the events of the holding template.
+    pub event: usize,
 }
 
 #[derive(Debug, Clone)]

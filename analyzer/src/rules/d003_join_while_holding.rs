@@ -23,14 +23,14 @@ crate::declare_rule! {
     pub D003, JOIN_WHILE_HOLDING, "join-while-holding", Error, "a blocking wait while holding a lock the waking thread needs"
 }
 
-/// A thread that can end a wait: it must get past some event before `limit` (or finish).
+/// A thread that can end a wait: by one of these events, or (`None`) by finishing.
 struct Waker {
     template: TemplateId,
-    limit: Option<usize>,
+    by: Option<Vec<usize>>,
 }
 
 pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-    for (t, i, event) in cx.model.events() {
+    for (t, _, event) in cx.model.events() {
         let Some((what, wakers)) = wakers(cx.model, &event.op) else {
             continue;
         };
@@ -42,7 +42,7 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             if cx.model.prim(held.lock).is_unknown_element() {
                 continue;
             }
-            let Some((waker, at)) = needing_waker(cx, &wakers, held.lock, (t, i)) else {
+            let Some((waker, at)) = needing_waker(cx, &wakers, held.lock, (t, held.event)) else {
                 continue;
             };
             let mut d = cx.diagnostic(
@@ -74,24 +74,33 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// An acquisition of `lock` by a waker, before it can end the wait, not ordered before the wait.
+/// An acquisition of `lock` by a waker, before it can end the wait, not ordered before the
+/// waiting thread's own acquisition of the lock.
 fn needing_waker(
     cx: &RuleContext<'_>,
     wakers: &[Waker],
     lock: PrimId,
-    wait: (TemplateId, usize),
+    held_since: (TemplateId, usize),
 ) -> Option<(TemplateId, usize)> {
     for waker in wakers {
-        if waker.template == wait.0 && !cx.hb.self_parallel(wait.0) {
+        let u = waker.template;
+        if u == held_since.0 && !cx.hb.self_parallel(u) {
             continue;
         }
-        let events = &cx.model.template(waker.template).events;
-        let limit = waker.limit.unwrap_or(events.len());
-        for (j, e) in events.iter().enumerate().take(limit) {
-            if matches!(e.op, Op::Acquire { lock: l, blocking: true } if l == lock)
-                && !cx.hb.happens_before((waker.template, j), wait)
+        let events = &cx.model.template(u).events;
+        for (j, e) in events.iter().enumerate() {
+            let needed = match &waker.by {
+                None => true,
+                // Before one of the waking events (in program order, loops included).
+                Some(by) => by
+                    .iter()
+                    .any(|&k| j != k && cx.hb.happens_before((u, j), (u, k))),
+            };
+            if needed
+                && matches!(e.op, Op::Acquire { lock: l, blocking: true } if l == lock)
+                && !cx.hb.happens_before((u, j), held_since)
             {
-                return Some((waker.template, j));
+                return Some((u, j));
             }
         }
     }
@@ -104,10 +113,17 @@ fn wakers(model: &Model, op: &Op) -> Option<(&'static str, Vec<Waker>)> {
         model
             .template_ids()
             .filter_map(|t| {
-                let last = model.template(t).events.iter().rposition(|e| pred(&e.op))?;
-                Some(Waker {
+                let by: Vec<usize> = model
+                    .template(t)
+                    .events
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, e)| pred(&e.op))
+                    .map(|(i, _)| i)
+                    .collect();
+                (!by.is_empty()).then_some(Waker {
                     template: t,
-                    limit: Some(last),
+                    by: Some(by),
                 })
             })
             .collect()
@@ -119,7 +135,7 @@ fn wakers(model: &Model, op: &Op) -> Option<(&'static str, Vec<Waker>)> {
                 .iter()
                 .map(|&t| Waker {
                     template: t,
-                    limit: None,
+                    by: None,
                 })
                 .collect(),
         ),
@@ -130,7 +146,7 @@ fn wakers(model: &Model, op: &Op) -> Option<(&'static str, Vec<Waker>)> {
                 .filter_map(|(_, _, e)| match e.op {
                     Op::Submit { pool: p, task, .. } if p == pool => Some(Waker {
                         template: task,
-                        limit: None,
+                        by: None,
                     }),
                     _ => None,
                 })

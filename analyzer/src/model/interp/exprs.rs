@@ -246,6 +246,7 @@ impl<'a> Interp<'a> {
 
     /// A read through a guard: data tainted by the guard, for the stale-read rule.
     pub(super) fn guard_read(&mut self, guard: u32) -> Value<'a> {
+        self.guards[guard as usize].read = true;
         let lock = self.guard_lock(guard);
         Value::data(Taint {
             guard_reads: vec![(lock, guard)],
@@ -312,11 +313,13 @@ impl<'a> Interp<'a> {
         let span = self.span_of(target);
         if let Some(guard) = self.written_guard(target) {
             let lock = self.guard_lock(guard);
-            let stale = value
-                .taint()
-                .guard_reads
-                .iter()
-                .any(|&(l, g)| l == lock && g != guard);
+            // Re-reading through the new guard first (to re-validate) makes the write current.
+            let stale = !self.guard_was_read(guard)
+                && value
+                    .taint()
+                    .guard_reads
+                    .iter()
+                    .any(|&(l, g)| l == lock && g != guard);
             if stale {
                 self.emit(Op::StaleWriteBack { lock }, span);
             }

@@ -64,7 +64,10 @@ enum PrimKey {
 struct GuardInfo {
     lock: PrimId,
     span: Span,
-    live: bool,
+    /// The acquisition event.
+    event: usize,
+    /// Read through since the acquisition (a write after a re-read is a re-validated update).
+    read: bool,
 }
 
 /// Whether control goes on normally after a statement.
@@ -308,12 +311,13 @@ impl<'a> Interp<'a> {
     // ----- guards -----
 
     fn acquire(&mut self, lock: PrimId, blocking: bool, span: Span) -> Value<'a> {
-        self.emit(Op::Acquire { lock, blocking }, span.clone());
+        let event = self.emit(Op::Acquire { lock, blocking }, span.clone());
         let id = self.guards.len() as GuardId;
         self.guards.push(GuardInfo {
             lock,
             span,
-            live: true,
+            event,
+            read: false,
         });
         self.held.push(id);
         self.add_temp(id);
@@ -321,9 +325,6 @@ impl<'a> Interp<'a> {
     }
 
     fn release(&mut self, guard: GuardId) {
-        if let Some(info) = self.guards.get_mut(guard as usize) {
-            info.live = false;
-        }
         self.held.retain(|&g| g != guard);
     }
 
@@ -339,16 +340,24 @@ impl<'a> Interp<'a> {
         self.guards[guard as usize].lock
     }
 
+    fn guard_was_read(&self, guard: GuardId) -> bool {
+        self.guards[guard as usize].read
+    }
+
     // ----- events -----
 
     fn emit(&mut self, op: Op, span: Span) -> usize {
         let held = self
             .held
             .iter()
-            .map(|&g| Held {
-                lock: self.guards[g as usize].lock,
-                guard: g,
-                span: self.guards[g as usize].span.clone(),
+            .map(|&g| {
+                let info = &self.guards[g as usize];
+                Held {
+                    lock: info.lock,
+                    guard: g,
+                    span: info.span.clone(),
+                    event: info.event,
+                }
             })
             .collect();
         let in_predicate_loop = self.loops.iter().any(|l| l.predicate);
@@ -526,6 +535,20 @@ impl<'a> Interp<'a> {
             PrimKey::Static(id),
             name,
         );
+        if let (Value::Prim(p), syn::Expr::Call(init)) = (&value, def.init) {
+            // `static B: Barrier = Barrier::new(3);`: the constructor's literal argument.
+            let constructor = match &*init.func {
+                syn::Expr::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
+                _ => None,
+            };
+            let capacity = init
+                .args
+                .first()
+                .and_then(|a| self.eval_const(a, def.module));
+            let info = &mut self.model.prims[p.0 as usize];
+            info.capacity = capacity;
+            info.bounded = constructor.as_deref() == Some("bounded");
+        }
         self.statics.insert(id, value.clone());
         value
     }
