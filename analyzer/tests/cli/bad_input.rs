@@ -1,0 +1,152 @@
+//! Inputs that cannot be analyzed are reported (rustc-style, naming the file) beside the findings
+//! of every other file, and make the exit status 2; nothing panics or hangs.
+use crate::{Project, UNKNOWN_ALLOW};
+
+/// A folder with one good file (one U001 finding) beside whatever the test adds.
+fn project(name: &str) -> Project {
+    let project = Project::empty(name);
+    project.write("good.rs", format!("fn good() {{}} {UNKNOWN_ALLOW}\n"));
+    project
+}
+
+fn assert_good_file_analyzed(run: &crate::Run) {
+    assert!(
+        run.stdout.contains("warning[U001]") && run.stdout.contains("good.rs"),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn a_missing_path_is_reported_and_the_rest_is_analyzed() {
+    let project = project("missing");
+    let run = project.run(&["good.rs", "missing.rs", "--color", "never"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stdout
+            .starts_with("error: missing.rs: No such file or directory"),
+        "{}",
+        run.stdout
+    );
+    assert_good_file_analyzed(&run);
+    assert!(
+        run.stdout
+            .ends_with("racecheck: 1 warning in 1 file; 1 input could not be analyzed\n"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_non_utf8_file_is_reported_with_its_position() {
+    let project = project("non-utf8");
+    project.write("latin1.rs", b"fn main() {}\n// caf\xe9\n");
+    let run = project.run(&[".", "--color", "never"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stdout.contains("error: file is not valid UTF-8 (invalid byte at line 2, column 7)\n --> latin1.rs:2:7\n"),
+        "{}",
+        run.stdout
+    );
+    assert_good_file_analyzed(&run);
+}
+
+#[test]
+fn an_unparsable_file_is_reported_and_the_others_analyzed() {
+    let project = project("unparsable");
+    project.write("broken.rs", "fn broken( {\n");
+    let run = project.run(&[".", "--format", "json"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    let document: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(document["errors"][0]["path"], "broken.rs");
+    assert_eq!(document["diagnostics"][0]["primary"]["file"], "good.rs");
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_are_reported_by_name() {
+    let project = project("symlink-loop");
+    std::fs::create_dir_all(project.path("nested")).unwrap();
+    std::os::unix::fs::symlink("..", project.path("nested/up")).unwrap();
+    std::os::unix::fs::symlink("self.rs", project.path("self.rs")).unwrap();
+    let run = project.run(&[".", "--format", "json"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    let document: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let errors: Vec<(&str, &str)> = document["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["path"].as_str().unwrap(), e["message"].as_str().unwrap()))
+        .collect();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(
+        errors
+            .iter()
+            .any(|(path, message)| *path == "nested/up" && message.contains("loop")),
+        "{errors:?}"
+    );
+    assert!(
+        errors.iter().any(|(path, _)| *path == "self.rs"),
+        "{errors:?}"
+    );
+    assert_eq!(document["diagnostics"][0]["primary"]["file"], "good.rs");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_fifo_is_refused_not_read() {
+    let project = project("fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(project.path("pipe.rs"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let run = project.run(&["pipe.rs", "good.rs", "--color", "never"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stdout
+            .starts_with("error: pipe.rs: not a regular file or folder"),
+        "{}",
+        run.stdout
+    );
+    // Walking a folder skips it without blocking on it either.
+    assert_eq!(project.run(&["."]).code, 1);
+}
+
+#[test]
+fn a_ten_megabyte_file_is_analyzed() {
+    let project = project("huge");
+    let function = "pub fn f() -> u64 {\n    let x = 1;\n    x + 1\n}\n";
+    let mut text = String::with_capacity(10 * 1024 * 1024 + function.len());
+    let mut n = 0;
+    while text.len() < 10 * 1024 * 1024 {
+        text += &function.replace("fn f", &format!("fn f{n}"));
+        n += 1;
+    }
+    text += &format!("fn last() {{}} {UNKNOWN_ALLOW}\n");
+    project.write("huge.rs", &text);
+    let run = project.run(&["huge.rs", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let document: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(document["summary"]["files"], 1);
+    assert_eq!(
+        document["diagnostics"][0]["primary"]["line_start"],
+        text.lines().count()
+    );
+}
+
+#[test]
+fn ten_thousand_nested_blocks_are_analyzed() {
+    let project = project("deep");
+    let depth = 10_000;
+    let text = format!(
+        "fn main() {{\n{}let x = 1;{}\n}} {UNKNOWN_ALLOW}\n",
+        "{".repeat(depth),
+        "}".repeat(depth)
+    );
+    project.write("deep.rs", text);
+    let run = project.run(&["deep.rs", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let document: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(document["errors"], serde_json::json!([]));
+    assert_eq!(document["diagnostics"][0]["primary"]["line_start"], 3);
+}

@@ -1,0 +1,139 @@
+//! `racecheck.toml` and `[workspace.metadata.racecheck]`: every key, precedence of the command
+//! line, lookup from a subfolder, and errors that name the file, the position and the key.
+use crate::{Project, UNKNOWN_ALLOW};
+
+fn project(name: &str) -> Project {
+    let project = Project::cargo(
+        name,
+        &format!("mod legacy;\nmod generated;\nfn main() {{}} {UNKNOWN_ALLOW}\n"),
+    );
+    project.write("src/legacy.rs", format!("fn old() {{}} {UNKNOWN_ALLOW}\n"));
+    project.write(
+        "src/generated/mod.rs",
+        format!("fn made() {{}} {UNKNOWN_ALLOW}\n"),
+    );
+    project
+}
+
+fn finding_files(run: &crate::Run) -> Vec<String> {
+    let document: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    document["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["primary"]["file"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn exclude_and_per_file_ignores_apply() {
+    let project = project("exclude");
+    assert_eq!(
+        finding_files(&project.run(&["--format", "json"])),
+        ["src/generated/mod.rs", "src/legacy.rs", "src/main.rs"]
+    );
+    project.write(
+        "racecheck.toml",
+        "exclude = [\"generated/\"]\nper-file-ignores = { \"src/legacy.rs\" = [\"U\"] }\n",
+    );
+    let run = project.run(&["--format", "json"]);
+    assert_eq!(finding_files(&run), ["src/main.rs"]);
+    let document: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        document["summary"]["files"], 2,
+        "the excluded file is not analyzed"
+    );
+}
+
+#[test]
+fn workspace_metadata_configures_and_the_command_line_overrides() {
+    let project = project("metadata");
+    let manifest = project.read("Cargo.toml");
+    project.write(
+        "Cargo.toml",
+        format!("{manifest}\n[workspace.metadata.racecheck]\nseverity = {{ U001 = \"note\" }}\nfail-on = \"error\"\n"),
+    );
+    let run = project.run(&["--format", "json"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("\"severity\": \"note\""));
+    assert_eq!(project.run(&["--fail-on", "note"]).code, 1);
+    assert_eq!(project.run(&["--severity", "U001=error"]).code, 1);
+}
+
+#[test]
+fn racecheck_toml_wins_and_is_found_from_a_subfolder() {
+    let project = project("lookup");
+    let manifest = project.read("Cargo.toml");
+    project.write(
+        "Cargo.toml",
+        format!("{manifest}\n[workspace.metadata.racecheck]\nfail-on = \"note\"\n"),
+    );
+    project.write("racecheck.toml", "ignore = [\"U001\"]\n");
+    let from_root = project.run(&[]);
+    assert_eq!(from_root.code, 0, "{from_root:?}");
+    let from_subfolder = project.run_command(
+        std::process::Command::new(crate::binary())
+            .current_dir(project.path("src/generated"))
+            .arg("."),
+    );
+    assert_eq!(from_subfolder.code, 0, "{from_subfolder:?}");
+}
+
+#[test]
+fn config_errors_name_the_file_position_and_key() {
+    let cases = [
+        (
+            "select = [\"U\"]\nfrobnicate = true\n",
+            "racecheck.toml:2:1: unknown field `frobnicate`",
+        ),
+        (
+            "ignore = [\"U001\", \"Q77\"]\n",
+            "racecheck.toml:1:19: `ignore`: unknown rule code or prefix `Q77`",
+        ),
+        (
+            "severity = { U001 = \"fatal\" }\n",
+            "racecheck.toml:1:21: `severity.U001`: invalid level `fatal`",
+        ),
+        (
+            "fail-on = \"always\"\n",
+            "racecheck.toml:1:11: `fail-on`: invalid level `always`",
+        ),
+        ("select = \"U\"\n", "racecheck.toml:1:10: "),
+        ("select = [\n", "racecheck.toml:1:11: unclosed array"),
+    ];
+    for (config, expected) in cases {
+        let project = Project::cargo("config-error", "fn main() {}\n");
+        project.write("racecheck.toml", config);
+        let run = project.run(&[]);
+        assert_eq!(run.code, 2, "{config}: {run:?}");
+        assert!(run.stdout.is_empty());
+        let expected = format!("error: {}", project.path(expected).display());
+        assert!(
+            run.stderr.starts_with(&expected),
+            "{config}:\n{}\nexpected: {expected}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn metadata_errors_point_into_cargo_toml() {
+    let project = Project::cargo("metadata-error", "fn main() {}\n");
+    let manifest = project.read("Cargo.toml");
+    let line = manifest.lines().count() + 3;
+    project.write(
+        "Cargo.toml",
+        format!("{manifest}\n[workspace.metadata.racecheck]\nselect = [\"QQ\"]\n"),
+    );
+    let run = project.run(&[]);
+    assert_eq!(run.code, 2);
+    let expected = format!(
+        "error: {}:{line}:11: `select`: unknown rule code or prefix `QQ`",
+        project.path("Cargo.toml").display()
+    );
+    assert!(
+        run.stderr.starts_with(&expected),
+        "{}\nexpected: {expected}",
+        run.stderr
+    );
+}
