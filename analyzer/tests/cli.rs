@@ -8,6 +8,8 @@ mod baseline;
 mod config;
 #[path = "cli/exit_codes.rs"]
 mod exit_codes;
+#[path = "cli/fixture_snapshots.rs"]
+mod fixture_snapshots;
 #[path = "cli/formats.rs"]
 mod formats;
 #[path = "cli/no_writes.rs"]
@@ -97,12 +99,17 @@ impl Project {
         if command.get_current_dir().is_none() {
             command.current_dir(&self.root);
         }
-        let output = command.output().expect("run cargo-racecheck");
-        Run {
-            code: output.status.code().expect("exits, not killed by a signal"),
-            stdout: String::from_utf8(output.stdout).expect("UTF-8 stdout"),
-            stderr: String::from_utf8(output.stderr).expect("UTF-8 stderr"),
-        }
+        run(command)
+    }
+}
+
+/// Runs `command` to completion and captures what it printed.
+pub fn run(command: &mut Command) -> Run {
+    let output = command.output().expect("run cargo-racecheck");
+    Run {
+        code: output.status.code().expect("exits, not killed by a signal"),
+        stdout: String::from_utf8(output.stdout).expect("UTF-8 stdout"),
+        stderr: String::from_utf8(output.stderr).expect("UTF-8 stderr"),
     }
 }
 
@@ -117,7 +124,15 @@ pub fn binary() -> &'static str {
     env!("CARGO_BIN_EXE_cargo-racecheck")
 }
 
+/// The racecheck workspace's root folder.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the analyzer is a workspace member")
+        .to_path_buf()
+}
+
 /// The workspace's `fixtures/src/bin` folder.
 pub fn fixtures_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/src/bin")
+    workspace_root().join("fixtures/src/bin")
 }

@@ -271,3 +271,74 @@ fn github_annotations_are_escaped() {
     );
     assert!(lines[0].starts_with(&expected), "{}\n{expected}", lines[0]);
 }
+
+#[test]
+fn sarif_code_flows_follow_a_lock_cycle() {
+    let project = Project::cargo(
+        "sarif-d001",
+        &std::fs::read_to_string(crate::fixtures_dir().join("d001_three_way.rs")).unwrap(),
+    );
+    let run = project.run(&["--format", "sarif", "--select", "D001"]);
+    let sarif: Value = serde_json::from_str(&run.stdout).unwrap();
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "D001");
+    let related = result["relatedLocations"].as_array().unwrap();
+    assert_eq!(related.len(), 2);
+    for (i, location) in related.iter().enumerate() {
+        assert_eq!(location["id"], i + 1);
+        assert!(
+            text(result, "/message/text").contains(&format!("]({})", i + 1)),
+            "linked from the message"
+        );
+    }
+    let flows = result["codeFlows"][0]["threadFlows"].as_array().unwrap();
+    assert_eq!(
+        flows.len(),
+        3,
+        "one thread flow per edge of the three-way cycle"
+    );
+    let orders: Vec<u64> = flows
+        .iter()
+        .map(|f| f["locations"][0]["executionOrder"].as_u64().unwrap())
+        .collect();
+    assert_eq!(orders, [1, 2, 3]);
+    let threads: Vec<&str> = flows.iter().map(|f| text(f, "/message/text")).collect();
+    for thread in ["receive", "transform", "persist"] {
+        assert!(
+            threads.iter().any(|t| t.contains(&format!("`{thread}`"))),
+            "{threads:?}"
+        );
+    }
+}
+
+#[test]
+fn rustc_json_names_the_target_of_each_file() {
+    let run = crate::run(
+        std::process::Command::new(crate::binary())
+            .current_dir(crate::workspace_root())
+            .args(["--message-format=json", "-p", "racecheck-fixtures"]),
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let messages: Vec<Message> = Message::parse_stream(run.stdout.as_bytes())
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut checked = 0;
+    for message in &messages {
+        if let Message::CompilerMessage(message) = message {
+            let span = message.message.spans.iter().find(|s| s.is_primary).unwrap();
+            assert!(
+                span.file_name.starts_with("fixtures/src/bin/"),
+                "relative to the workspace root: {}",
+                span.file_name
+            );
+            assert_eq!(
+                message.target.src_path,
+                crate::workspace_root().join(&span.file_name)
+            );
+            assert!(message.package_id.repr.contains("fixtures"));
+            checked += 1;
+        }
+    }
+    assert!(checked >= 30, "every buggy fixture reports: {checked}");
+    assert!(matches!(messages.last(), Some(Message::BuildFinished(f)) if !f.success));
+}

@@ -157,22 +157,23 @@ fn result(diagnostic: &Diagnostic, catalogue: &[RuleInfo]) -> Value {
     result
 }
 
-/// One thread flow per edge of the cycle: each is taken by its own thread, and the edges are
-/// listed in the order the cycle closes (`executionOrder` is unique across the whole flow).
+/// One thread flow per edge of the cycle, each taken by its own thread: the primary span's edge
+/// first, then the secondary ones, in the order the cycle closes (`executionOrder` is unique
+/// across the whole code flow).
 fn code_flow(diagnostic: &Diagnostic) -> Value {
-    let thread_flows: Vec<Value> = diagnostic
-        .secondary
-        .iter()
+    let edges = std::iter::once((&diagnostic.primary, &diagnostic.primary_label))
+        .chain(diagnostic.secondary.iter().map(|l| (&l.span, &l.message)));
+    let thread_flows: Vec<Value> = edges
         .take(MAX_LOCATIONS)
         .enumerate()
-        .map(|(i, label)| {
+        .map(|(i, (span, label))| {
             json!({
                 "id": format!("edge-{}", i + 1),
-                "message": {"text": label.message},
+                "message": {"text": label},
                 "locations": [{
                     "location": {
-                        "physicalLocation": physical_location(&label.span),
-                        "message": {"text": label.message},
+                        "physicalLocation": physical_location(span),
+                        "message": {"text": label},
                     },
                     "kinds": ["acquire"],
                     "nestingLevel": 0,
