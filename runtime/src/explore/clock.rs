@@ -29,6 +29,49 @@ impl VectorClock {
     }
 }
 
+/// Whether a synchronisation could have gone the other way in another schedule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Order {
+    /// Lock and semaphore release -> acquire: another schedule may run the two sides the other
+    /// way round.
+    Contingent,
+    /// Spawn, join, set -> wait, put -> get, send -> recv, notify -> wake, barrier: the second
+    /// side waits for the first in every schedule.
+    Necessary,
+}
+
+/// What a thread knows, and what synchronisation hands on: the full happens-before clock (for
+/// data races), and the part of it made of necessary orderings only (for lock-order cycles, which
+/// count only if no schedule-independent ordering separates their edges).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SyncClock {
+    pub(crate) all: VectorClock,
+    pub(crate) necessary: VectorClock,
+}
+
+impl SyncClock {
+    pub(crate) fn tick(&mut self, thread: usize) {
+        self.all.tick(thread);
+        self.necessary.tick(thread);
+    }
+
+    pub(crate) fn join(&mut self, other: &SyncClock) {
+        self.all.join(&other.all);
+        self.necessary.join(&other.necessary);
+    }
+
+    /// What a release of the given order hands on from a thread knowing `self`.
+    pub(crate) fn handed_on(&self, order: Order) -> SyncClock {
+        match order {
+            Order::Necessary => self.clone(),
+            Order::Contingent => SyncClock {
+                all: self.all.clone(),
+                necessary: VectorClock::default(),
+            },
+        }
+    }
+}
+
 /// One thread's position in its own history: enough to ask "does that clock know about it?".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Epoch {
@@ -73,5 +116,18 @@ mod tests {
             "later work is not covered by an old join"
         );
         assert_eq!(b.get(5), 0);
+    }
+
+    #[test]
+    fn contingent_orderings_are_not_necessary_ones() {
+        let mut lock_holder = SyncClock::default();
+        lock_holder.tick(0);
+        let mut next_holder = SyncClock::default();
+        next_holder.tick(1);
+        next_holder.join(&lock_holder.handed_on(Order::Contingent));
+        assert!(Epoch::of(0, &lock_holder.all).happens_before(&next_holder.all));
+        assert!(!Epoch::of(0, &lock_holder.necessary).happens_before(&next_holder.necessary));
+        next_holder.join(&lock_holder.handed_on(Order::Necessary));
+        assert!(Epoch::of(0, &lock_holder.necessary).happens_before(&next_holder.necessary));
     }
 }

@@ -203,6 +203,25 @@ fn opposite_lock_orders_are_a_cycle_and_can_deadlock() {
 }
 
 #[test]
+fn opposite_orders_separated_by_joins_are_no_cycle() {
+    let report = explore(config(200), || {
+        let (a, b) = (Arc::new(TestLock::default()), Arc::new(TestLock::default()));
+        let in_order = |first: &Arc<TestLock>, second: &Arc<TestLock>| {
+            let (first, second) = (Arc::clone(first), Arc::clone(second));
+            move || {
+                first.acquire();
+                second.acquire();
+                second.release();
+                first.release();
+            }
+        };
+        join(spawn(in_order(&a, &b)));
+        join(spawn(in_order(&b, &a)));
+    });
+    assert!(report.is_clean(), "{:#?}", report.findings());
+}
+
+#[test]
 fn joining_while_holding_the_lock_the_thread_needs_deadlocks() {
     let report = explore(config(100), || {
         let lock = Arc::new(TestLock::default());

@@ -6,7 +6,7 @@ use std::panic::Location;
 
 use corosensei::Yielder;
 
-use super::clock::VectorClock;
+use super::clock::{Order, SyncClock, VectorClock};
 use super::detect::lock_order::LockOrderGraph;
 use super::model::{ObjectKind, ObjectState};
 use super::object::{is_static_address, Stamp};
@@ -76,7 +76,7 @@ pub(crate) struct PanicRecord {
 pub(crate) struct LogicalThread {
     pub(crate) name: String,
     pub(crate) run: RunState,
-    pub(crate) clock: VectorClock,
+    pub(crate) clock: SyncClock,
     /// The operation it is about to perform (`None` before its first).
     pub(crate) next_operation: Option<Loc>,
     pub(crate) spawned_at: Option<Loc>,
@@ -85,8 +85,8 @@ pub(crate) struct LogicalThread {
     pub(crate) polling: Option<ObjectId>,
     /// Set by `notify` for a thread waiting on a condition variable.
     pub(crate) notified: bool,
-    /// Locks held, in acquisition order, with where each was taken.
-    pub(crate) held: Vec<(ObjectId, Loc)>,
+    /// Locks held, in acquisition order.
+    pub(crate) held: Vec<HeldLock>,
     pub(crate) panic: Option<PanicRecord>,
     /// Where the panic hook saw the last panic of this thread.
     pub(crate) last_panic_location: Option<crate::SourceLocation>,
@@ -95,6 +95,15 @@ pub(crate) struct LogicalThread {
     /// The entry point, until the executor starts the thread.
     pub(crate) entry: Option<Box<dyn FnOnce() + Send>>,
     pub(crate) yielder: *const ThreadYielder,
+}
+
+/// A lock a thread holds.
+#[derive(Debug, Clone)]
+pub(crate) struct HeldLock {
+    pub(crate) lock: ObjectId,
+    pub(crate) taken_at: Loc,
+    /// The holder's necessary-order clock when it took the lock.
+    pub(crate) since: VectorClock,
 }
 
 /// Why a schedule ended before every thread finished.
@@ -361,6 +370,20 @@ impl State {
             self.threads[thread].run,
             RunState::Blocked(Wait { timed: true, .. })
         )
+    }
+
+    /// `thread` hands on what it knows (a release, set, put, send…) and moves on: what it does
+    /// next is not covered by what it handed on.
+    pub(crate) fn publish(&mut self, thread: ThreadId, order: Order) -> SyncClock {
+        let clock = &mut self.threads[thread].clock;
+        let handed_on = clock.handed_on(order);
+        clock.tick(thread);
+        handed_on
+    }
+
+    /// `thread` learns what was handed on to it (an acquire, wait, get, recv…).
+    pub(crate) fn learn(&mut self, thread: ThreadId, handed_on: &SyncClock) {
+        self.threads[thread].clock.join(handed_on);
     }
 
     /// A data choice among `n` outcomes, recorded for replay.

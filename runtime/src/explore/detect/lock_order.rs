@@ -3,8 +3,9 @@
 //! edges were taken by two or more distinct threads and no one lock, outside the cycle, was held
 //! across all of them.
 
+use crate::explore::clock::{Epoch, VectorClock};
 use crate::explore::scheduler::ThreadId;
-use crate::explore::state::{Loc, ObjectId};
+use crate::explore::state::{HeldLock, Loc, ObjectId};
 
 /// Longest cycle searched for; longer ones are vanishingly rare and costly to enumerate.
 const MAX_CYCLE_LEN: usize = 6;
@@ -20,6 +21,19 @@ pub(crate) struct Edge {
     pub(crate) to_location: Loc,
     /// Every lock held at that moment.
     held: Vec<ObjectId>,
+    /// The thread's necessary-order time when it requested `to`.
+    request: Epoch,
+    /// The thread's necessary-order clock when it took `from`.
+    from_since: VectorClock,
+}
+
+impl Edge {
+    /// Whether this edge necessarily ends before `other` begins: its thread requested (and so
+    /// obtained, before handing anything on) `to` before `other`'s thread took `other.from`, in
+    /// every schedule. Two such edges can never wait on each other.
+    fn precedes(&self, other: &Edge) -> bool {
+        self.request.happens_before(&other.from_since)
+    }
 }
 
 #[derive(Debug, Default)]
@@ -27,33 +41,41 @@ pub(crate) struct LockOrderGraph {
     edges: Vec<Edge>,
 }
 
+/// Edges kept per (from, to, thread): the first and the latest, whose orderings may differ.
+const EDGES_PER_KEY: usize = 2;
+
 impl LockOrderGraph {
-    /// `thread`, holding `held`, requests `to` at `location`.
+    /// `thread`, holding `held`, requests `to` at `location` at necessary-order time `request`.
     pub(crate) fn add(
         &mut self,
         thread: ThreadId,
-        held: &[(ObjectId, Loc)],
+        held: &[HeldLock],
         to: ObjectId,
         location: Loc,
+        request: Epoch,
     ) {
-        let locks: Vec<ObjectId> = held.iter().map(|&(id, _)| id).collect();
-        for &(from, from_location) in held {
-            if from == to
-                || self
-                    .edges
-                    .iter()
-                    .any(|e| e.from == from && e.to == to && e.thread == thread)
-            {
-                continue;
-            }
-            self.edges.push(Edge {
-                from,
+        let locks: Vec<ObjectId> = held.iter().map(|h| h.lock).collect();
+        for from in held.iter().filter(|h| h.lock != to) {
+            let edge = Edge {
+                from: from.lock,
                 to,
                 thread,
-                from_location,
+                from_location: from.taken_at,
                 to_location: location,
                 held: locks.clone(),
-            });
+                request,
+                from_since: from.since.clone(),
+            };
+            let same_key: Vec<usize> = (0..self.edges.len())
+                .filter(|&i| {
+                    let e = &self.edges[i];
+                    e.from == edge.from && e.to == to && e.thread == thread
+                })
+                .collect();
+            match same_key.get(EDGES_PER_KEY - 1) {
+                Some(&latest) => self.edges[latest] = edge,
+                None => self.edges.push(edge),
+            }
         }
     }
 
@@ -98,7 +120,8 @@ impl LockOrderGraph {
         None
     }
 
-    /// One edge per step of the cycle `nodes`, from pairwise distinct threads, with no gate lock.
+    /// One edge per step of the cycle `nodes`, from pairwise distinct threads, pairwise unordered,
+    /// with no gate lock.
     fn choose_edges(&self, nodes: &[ObjectId]) -> Option<Vec<&Edge>> {
         let steps: Vec<Vec<&Edge>> = (0..nodes.len())
             .map(|i| {
@@ -119,7 +142,10 @@ fn assign<'a>(steps: &[Vec<&'a Edge>], chosen: &mut Vec<&'a Edge>) -> Option<Vec
         return (!has_gate(chosen)).then(|| chosen.clone());
     };
     for &edge in options {
-        if chosen.iter().any(|c| c.thread == edge.thread) {
+        if chosen
+            .iter()
+            .any(|c| c.thread == edge.thread || c.precedes(edge) || edge.precedes(c))
+        {
             continue;
         }
         chosen.push(edge);
@@ -150,41 +176,69 @@ mod tests {
         Location::caller()
     }
 
+    fn held(locks: &[ObjectId]) -> Vec<HeldLock> {
+        locks
+            .iter()
+            .map(|&lock| HeldLock {
+                lock,
+                taken_at: here(),
+                since: VectorClock::default(),
+            })
+            .collect()
+    }
+
+    fn at(thread: ThreadId, time: u32) -> Epoch {
+        Epoch { thread, time }
+    }
+
     #[test]
     fn two_threads_in_opposite_orders_make_a_cycle() {
         let mut graph = LockOrderGraph::default();
-        graph.add(0, &[(1, here())], 2, here());
+        graph.add(0, &held(&[1]), 2, here(), at(0, 1));
         assert!(graph.find_cycle().is_none());
-        graph.add(1, &[(2, here())], 1, here());
+        graph.add(1, &held(&[2]), 1, here(), at(1, 1));
         let cycle = graph.find_cycle().expect("ABBA");
-        assert_eq!(
-            cycle
-                .iter()
-                .map(|e| (e.from, e.to, e.thread))
-                .collect::<Vec<_>>(),
-            [(1, 2, 0), (2, 1, 1)]
-        );
+        let edges: Vec<_> = cycle.iter().map(|e| (e.from, e.to, e.thread)).collect();
+        assert_eq!(edges, [(1, 2, 0), (2, 1, 1)]);
     }
 
     #[test]
     fn one_thread_alone_or_a_gate_lock_is_no_cycle() {
         let mut alone = LockOrderGraph::default();
-        alone.add(0, &[(1, here())], 2, here());
-        alone.add(0, &[(2, here())], 1, here());
+        alone.add(0, &held(&[1]), 2, here(), at(0, 1));
+        alone.add(0, &held(&[2]), 1, here(), at(0, 2));
         assert!(alone.find_cycle().is_none());
 
         let mut gated = LockOrderGraph::default();
-        gated.add(0, &[(9, here()), (1, here())], 2, here());
-        gated.add(1, &[(9, here()), (2, here())], 1, here());
+        gated.add(0, &held(&[9, 1]), 2, here(), at(0, 1));
+        gated.add(1, &held(&[9, 2]), 1, here(), at(1, 1));
         assert!(gated.find_cycle().is_none());
+    }
+
+    #[test]
+    fn edges_ordered_by_a_hand_off_are_no_cycle() {
+        let mut graph = LockOrderGraph::default();
+        graph.add(0, &held(&[1]), 2, here(), at(0, 3));
+        // Thread 1 took lock 2 after learning thread 0's time 3 (a join, a queue get…).
+        let mut since = VectorClock::default();
+        for _ in 0..3 {
+            since.tick(0);
+        }
+        let after = [HeldLock {
+            lock: 2,
+            taken_at: here(),
+            since,
+        }];
+        graph.add(1, &after, 1, here(), at(1, 1));
+        assert!(graph.find_cycle().is_none());
     }
 
     #[test]
     fn three_philosophers_make_a_three_cycle() {
         let mut graph = LockOrderGraph::default();
-        graph.add(0, &[(1, here())], 2, here());
-        graph.add(1, &[(2, here())], 3, here());
-        graph.add(2, &[(3, here())], 1, here());
+        graph.add(0, &held(&[1]), 2, here(), at(0, 1));
+        graph.add(1, &held(&[2]), 3, here(), at(1, 1));
+        graph.add(2, &held(&[3]), 1, here(), at(2, 1));
         assert_eq!(graph.find_cycle().map(|c| c.len()), Some(3));
     }
 }

@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 
 use super::{ObjectKind, ObjectState, Patience};
-use crate::explore::clock::VectorClock;
+use crate::explore::clock::{Order, SyncClock};
 use crate::explore::context::Cx;
 use crate::explore::object::Stamp;
 use crate::explore::state::{Loc, ObjectId, WaitFor};
@@ -17,8 +17,8 @@ pub(crate) struct BarrierModel {
     pub(crate) arrived: usize,
     generation: u64,
     /// The clocks of the arrivals so far in this generation.
-    clock: VectorClock,
-    released: VecDeque<(u64, VectorClock)>,
+    clock: SyncClock,
+    released: VecDeque<(u64, SyncClock)>,
 }
 
 impl BarrierModel {
@@ -39,7 +39,7 @@ impl Cx {
                 parties: parties.max(1),
                 arrived: 0,
                 generation: 0,
-                clock: VectorClock::default(),
+                clock: SyncClock::default(),
                 released: VecDeque::new(),
             })
         });
@@ -47,8 +47,7 @@ impl Cx {
         let generation = {
             let mut state = self.state();
             let me = state.current;
-            let clock = state.threads[me].clock.clone();
-            state.threads[me].clock.tick(me);
+            let clock = state.publish(me, Order::Necessary);
             state.progressed(me);
             let barrier = state.barrier_mut(id);
             barrier.arrived += 1;
@@ -62,7 +61,7 @@ impl Cx {
                 if barrier.released.len() > KEPT_GENERATIONS {
                     barrier.released.pop_front();
                 }
-                state.threads[me].clock.join(&all);
+                state.learn(me, &all);
                 state.changed(id);
                 drop(state);
                 self.record("wait (releases the barrier)", id, location);
@@ -85,7 +84,7 @@ impl Cx {
             .find(|(g, _)| *g == generation)
         {
             let all = all.clone();
-            state.threads[me].clock.join(&all);
+            state.learn(me, &all);
         }
         drop(state);
         self.record("wait (released)", id, location);

@@ -5,14 +5,14 @@
 use std::collections::VecDeque;
 
 use super::{ObjectKind, ObjectState, Patience};
-use crate::explore::clock::VectorClock;
+use crate::explore::clock::{Order, SyncClock};
 use crate::explore::context::Cx;
 use crate::explore::object::Stamp;
 use crate::explore::state::{Loc, ObjectId, WaitFor};
 
 #[derive(Default)]
 pub(crate) struct ChannelModel {
-    messages: VecDeque<VectorClock>,
+    messages: VecDeque<SyncClock>,
     sender_gone: bool,
     receiver_gone: bool,
 }
@@ -36,7 +36,7 @@ impl Cx {
     fn channel_object(&self, stamp: &Stamp, pending: usize) -> ObjectId {
         self.object(stamp, ObjectKind::Pipe, || {
             ObjectState::Channel(ChannelModel {
-                messages: (0..pending).map(|_| VectorClock::default()).collect(),
+                messages: (0..pending).map(|_| SyncClock::default()).collect(),
                 ..ChannelModel::default()
             })
         })
@@ -53,8 +53,7 @@ impl Cx {
             self.record("send -> disconnected", id, location);
             return false;
         }
-        let clock = state.threads[me].clock.clone();
-        state.threads[me].clock.tick(me);
+        let clock = state.publish(me, Order::Necessary);
         state.channel_mut(id).messages.push_back(clock);
         state.progressed(me);
         state.changed(id);
@@ -78,7 +77,7 @@ impl Cx {
             self.record("recv -> disconnected", id, location);
             return false;
         };
-        state.threads[me].clock.join(&clock);
+        state.learn(me, &clock);
         state.progressed(me);
         state.changed(id);
         drop(state);

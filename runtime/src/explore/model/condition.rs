@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 
 use super::{ObjectKind, ObjectState, Patience};
-use crate::explore::clock::VectorClock;
+use crate::explore::clock::{Order, SyncClock};
 use crate::explore::context::Cx;
 use crate::explore::object::Stamp;
 use crate::explore::scheduler::ThreadId;
@@ -14,7 +14,7 @@ use crate::explore::state::{Loc, ObjectId, WaitFor};
 pub(crate) struct ConditionModel {
     waiters: VecDeque<ThreadId>,
     /// What the notifies so far published.
-    clock: VectorClock,
+    clock: SyncClock,
 }
 
 impl Cx {
@@ -55,7 +55,7 @@ impl Cx {
                 .retain(|&waiter| waiter != me);
             if notified {
                 let published = state.condition(id).clock.clone();
-                state.threads[me].clock.join(&published);
+                state.learn(me, &published);
             } else {
                 state.polled(me, Some(id), false);
             }
@@ -79,8 +79,7 @@ impl Cx {
         self.schedule(location);
         let mut state = self.state();
         let me = state.current;
-        let clock = state.threads[me].clock.clone();
-        state.threads[me].clock.tick(me);
+        let clock = state.publish(me, Order::Necessary);
         let condition = state.condition_mut(id);
         condition.clock.join(&clock);
         let woken: Vec<ThreadId> = if all {

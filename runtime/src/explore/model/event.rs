@@ -1,7 +1,7 @@
 //! `Event`: a flag; `set -> wait` returning is happens-before.
 
 use super::{ObjectKind, ObjectState, Patience};
-use crate::explore::clock::VectorClock;
+use crate::explore::clock::{Order, SyncClock};
 use crate::explore::context::Cx;
 use crate::explore::object::Stamp;
 use crate::explore::state::{Loc, ObjectId, WaitFor};
@@ -10,7 +10,7 @@ use crate::explore::state::{Loc, ObjectId, WaitFor};
 pub(crate) struct EventModel {
     set: bool,
     /// What every `set` so far published.
-    clock: VectorClock,
+    clock: SyncClock,
 }
 
 impl EventModel {
@@ -31,8 +31,7 @@ impl Cx {
         self.schedule(location);
         let mut state = self.state();
         let me = state.current;
-        let clock = state.threads[me].clock.clone();
-        state.threads[me].clock.tick(me);
+        let clock = state.publish(me, Order::Necessary);
         let event = state.event_mut(id);
         event.set = true;
         event.clock.join(&clock);
@@ -63,7 +62,7 @@ impl Cx {
         let set = state.event(id).set;
         if set {
             let published = state.event(id).clock.clone();
-            state.threads[me].clock.join(&published);
+            state.learn(me, &published);
         }
         state.polled(me, Some(id), set);
         drop(state);
@@ -88,7 +87,7 @@ impl Cx {
         let me = state.current;
         if set {
             let published = state.event(id).clock.clone();
-            state.threads[me].clock.join(&published);
+            state.learn(me, &published);
             state.progressed(me);
         } else {
             state.polled(me, Some(id), false);

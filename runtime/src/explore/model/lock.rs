@@ -3,11 +3,11 @@
 //! data.
 
 use super::{ObjectKind, ObjectState, Patience};
-use crate::explore::clock::VectorClock;
+use crate::explore::clock::{Epoch, Order, SyncClock};
 use crate::explore::context::Cx;
 use crate::explore::object::{is_static_address, ErasedBytes, Stamp};
 use crate::explore::scheduler::ThreadId;
-use crate::explore::state::{Loc, ObjectId, WaitFor};
+use crate::explore::state::{HeldLock, Loc, ObjectId, WaitFor};
 
 pub(crate) struct LockModel {
     pub(crate) holder: Option<ThreadId>,
@@ -15,7 +15,7 @@ pub(crate) struct LockModel {
     reentrant: bool,
     /// Where the current holder took it.
     pub(crate) taken_at: Option<Loc>,
-    clock: VectorClock,
+    clock: SyncClock,
     /// A static lock's data as this execution sees it: a bitwise copy of the static's value,
     /// never dropped (statics never are).
     data_copy: Option<ErasedBytes>,
@@ -28,7 +28,7 @@ impl LockModel {
             depth: 0,
             reentrant,
             taken_at: None,
-            clock: VectorClock::default(),
+            clock: SyncClock::default(),
             data_copy: None,
         }
     }
@@ -69,8 +69,9 @@ impl Cx {
             let me = state.current;
             // Re-taking a lock it holds adds no order (an RLock) or deadlocks on the spot (a Lock).
             if state.lock(id).holder != Some(me) {
-                let held = state.threads[me].held.clone();
-                state.lock_order.add(me, &held, id, location);
+                let thread = &state.threads[me];
+                let (held, request) = (thread.held.clone(), Epoch::of(me, &thread.clock.necessary));
+                state.lock_order.add(me, &held, id, location, request);
             }
         }
         let mut blocked = false;
@@ -115,10 +116,14 @@ impl Cx {
         lock.depth += 1;
         if lock.depth == 1 {
             lock.taken_at = Some(location);
-            let released = lock.clock.clone();
-            let thread = &mut state.threads[me];
-            thread.clock.join(&released);
-            thread.held.push((id, location));
+            let handed_on = lock.clock.clone();
+            state.learn(me, &handed_on);
+            let since = state.threads[me].clock.necessary.clone();
+            state.threads[me].held.push(HeldLock {
+                lock: id,
+                taken_at: location,
+                since,
+            });
         }
         state.progressed(me);
         state.changed(id);
@@ -144,11 +149,9 @@ impl Cx {
         if lock.depth == 0 {
             lock.holder = None;
             lock.taken_at = None;
-            let thread = &mut state.threads[me];
-            let clock = thread.clock.clone();
-            thread.clock.tick(me);
-            thread.held.retain(|&(held, _)| held != id);
-            state.lock_mut(id).clock.join(&clock);
+            let handed_on = state.publish(me, Order::Contingent);
+            state.threads[me].held.retain(|held| held.lock != id);
+            state.lock_mut(id).clock.join(&handed_on);
             state.changed(id);
         }
         state.progressed(me);

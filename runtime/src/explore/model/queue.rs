@@ -6,7 +6,7 @@
 use std::collections::VecDeque;
 
 use super::{ObjectKind, ObjectState, Patience};
-use crate::explore::clock::VectorClock;
+use crate::explore::clock::{Order, SyncClock};
 use crate::explore::context::Cx;
 use crate::explore::object::Stamp;
 use crate::explore::state::{Loc, ObjectId, WaitFor};
@@ -23,9 +23,9 @@ pub(crate) struct QueueInit {
 pub(crate) struct QueueModel {
     pub(crate) capacity: Option<usize>,
     /// One clock per item, in queue order.
-    items: VecDeque<VectorClock>,
+    items: VecDeque<SyncClock>,
     pub(crate) unfinished: usize,
-    done_clock: VectorClock,
+    done_clock: SyncClock,
 }
 
 impl QueueModel {
@@ -57,9 +57,9 @@ impl Cx {
         self.object(stamp, kind, || {
             ObjectState::Queue(QueueModel {
                 capacity: init.capacity,
-                items: (0..init.len).map(|_| VectorClock::default()).collect(),
+                items: (0..init.len).map(|_| SyncClock::default()).collect(),
                 unfinished: init.len,
-                done_clock: VectorClock::default(),
+                done_clock: SyncClock::default(),
             })
         })
     }
@@ -80,8 +80,7 @@ impl Cx {
                 let mut state = self.state();
                 let me = state.current;
                 if state.queue(id).has_room() {
-                    let clock = state.threads[me].clock.clone();
-                    state.threads[me].clock.tick(me);
+                    let clock = state.publish(me, Order::Necessary);
                     let queue = state.queue_mut(id);
                     queue.items.push_back(clock);
                     queue.unfinished += 1;
@@ -131,7 +130,7 @@ impl Cx {
                 let mut state = self.state();
                 let me = state.current;
                 if let Some(clock) = state.queue_mut(id).items.pop_front() {
-                    state.threads[me].clock.join(&clock);
+                    state.learn(me, &clock);
                     state.progressed(me);
                     state.changed(id);
                     drop(state);
@@ -191,8 +190,7 @@ impl Cx {
             self.record("task_done -> too many", id, location);
             return Err(());
         }
-        let clock = state.threads[me].clock.clone();
-        state.threads[me].clock.tick(me);
+        let clock = state.publish(me, Order::Necessary);
         let queue = state.queue_mut(id);
         queue.unfinished -= 1;
         queue.done_clock.join(&clock);
@@ -214,7 +212,7 @@ impl Cx {
         let mut state = self.state();
         let me = state.current;
         let done = state.queue(id).done_clock.clone();
-        state.threads[me].clock.join(&done);
+        state.learn(me, &done);
         state.progressed(me);
         drop(state);
         self.record("join", id, location);

@@ -1,7 +1,7 @@
 //! `Semaphore` and its bounded variant: a count; `release -> acquire` is happens-before.
 
 use super::{ObjectKind, ObjectState, Patience};
-use crate::explore::clock::VectorClock;
+use crate::explore::clock::{Order, SyncClock};
 use crate::explore::context::Cx;
 use crate::explore::object::Stamp;
 use crate::explore::state::{Loc, ObjectId, WaitFor};
@@ -10,7 +10,7 @@ pub(crate) struct SemaphoreModel {
     count: usize,
     initial: usize,
     bounded: bool,
-    clock: VectorClock,
+    clock: SyncClock,
 }
 
 impl SemaphoreModel {
@@ -26,7 +26,7 @@ impl Cx {
                 count: initial,
                 initial,
                 bounded,
-                clock: VectorClock::default(),
+                clock: SyncClock::default(),
             })
         })
     }
@@ -50,7 +50,7 @@ impl Cx {
                     let semaphore = state.semaphore_mut(id);
                     semaphore.count -= 1;
                     let published = semaphore.clock.clone();
-                    state.threads[me].clock.join(&published);
+                    state.learn(me, &published);
                     state.progressed(me);
                     state.changed(id);
                     drop(state);
@@ -95,8 +95,7 @@ impl Cx {
             self.record("release -> over-release", id, location);
             return Err(());
         }
-        let clock = state.threads[me].clock.clone();
-        state.threads[me].clock.tick(me);
+        let clock = state.publish(me, Order::Contingent);
         let semaphore = state.semaphore_mut(id);
         semaphore.count += 1;
         semaphore.clock.join(&clock);

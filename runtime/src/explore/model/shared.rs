@@ -82,7 +82,7 @@ impl Cx {
         let me = state.current;
         state.progressed(me);
         state.changed(id);
-        let clock = state.threads[me].clock.clone();
+        let clock = state.threads[me].clock.all.clone();
         let shared = state.shared(id);
         let unordered =
             |access: &Access| access.epoch.thread != me && !access.epoch.happens_before(&clock);

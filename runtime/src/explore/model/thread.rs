@@ -58,7 +58,7 @@ impl Cx {
             return None;
         }
         let final_clock = state.threads[thread].clock.clone();
-        state.threads[me].clock.join(&final_clock);
+        state.learn(me, &final_clock);
         state.progressed(me);
         state.record(me, "join", Target::Thread(thread), location);
         let joined = &mut state.threads[thread];
