@@ -10,12 +10,12 @@ use super::discover::{self, Finder};
 use super::error::Fatal;
 use super::fingerprint;
 use super::render::{self, Format, Options};
-use super::report::{plural, Report};
+use super::report::{plural, stale_baseline_note, Report};
 use super::source_map::SourceMap;
 use super::suppress;
 use super::workspace::Workspace;
 use super::Outcome;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, InputError, Severity};
 use crate::rules;
 use std::fs::File;
 use std::io::{self, IsTerminal, Write};
@@ -37,38 +37,10 @@ pub fn run(args: &CheckArgs, cwd: &Path) -> Result<Outcome, Fatal> {
         .map(Baseline::read)
         .transpose()?;
 
-    let finder = Finder {
-        cwd,
-        root,
-        exclude: &settings.exclude,
-    };
-    let found = match &workspace {
-        Some(workspace) if args.paths.is_empty() => {
-            finder.workspace(&workspace.select(&args.cargo.packages, &args.cargo.exclude)?)
-        }
-        _ => finder.paths(&args.paths),
-    };
-    let (files, load_errors) = discover::load(&found.files);
-    let sources = SourceMap::new(files);
-    let analysis = crate::analyze(&sources.files().cloned().collect::<Vec<_>>());
-
-    let mut diagnostics = analysis.diagnostics;
-    fingerprint::fill(&mut diagnostics, &sources);
-    let (mut diagnostics, mut unused_allows) = suppress::apply(diagnostics, &sources, rules::all());
-    fingerprint::fill(&mut unused_allows, &sources);
-    diagnostics.extend(unused_allows);
-    apply_settings(&mut diagnostics, &settings, &sources);
-    diagnostics.sort_by(|a, b| {
-        let key = |d: &Diagnostic| {
-            (
-                d.primary.file.clone(),
-                d.primary.line_start,
-                d.primary.column_start,
-                d.code.clone(),
-            )
-        };
-        key(a).cmp(&key(b))
-    });
+    let (sources, mut errors) = load_sources(args, workspace.as_ref(), cwd, root, &settings)?;
+    let (mut diagnostics, analysis_errors) = findings(&sources, &settings);
+    errors.extend(analysis_errors);
+    errors.sort_by(|a, b| a.path.cmp(&b.path));
 
     if let Some(path) = &args.write_baseline {
         let path = cwd.join(path);
@@ -85,11 +57,6 @@ pub fn run(args: &CheckArgs, cwd: &Path) -> Result<Outcome, Fatal> {
         .map(|b| b.filter(&mut diagnostics))
         .unwrap_or_default();
 
-    let mut errors = found.errors;
-    errors.extend(load_errors);
-    errors.extend(analysis.errors);
-    errors.sort_by(|a, b| a.path.cmp(&b.path));
-
     let fails = diagnostics.iter().any(|d| d.severity >= settings.fail_on)
         || (settings.fail_on == Severity::Note && !stale.is_empty());
     let outcome = if !errors.is_empty() {
@@ -102,10 +69,7 @@ pub fn run(args: &CheckArgs, cwd: &Path) -> Result<Outcome, Fatal> {
 
     if format == Format::RustcJson && !stale.is_empty() && !args.quiet {
         // Editors read stdout as JSON messages; the baseline note is for the human at the terminal.
-        note(&format!(
-            "{} no longer match any finding; rewrite the baseline to drop them",
-            plural(stale.len(), "baseline entry")
-        ));
+        note(&stale_baseline_note(stale.len()));
     }
     let report = Report {
         diagnostics,
@@ -118,6 +82,56 @@ pub fn run(args: &CheckArgs, cwd: &Path) -> Result<Outcome, Fatal> {
     };
     write_report(args, format, ansi_rendered, &report, cwd)?;
     Ok(outcome)
+}
+
+/// Finds and reads the files to analyze: the workspace's members, or the paths given.
+fn load_sources(
+    args: &CheckArgs,
+    workspace: Option<&Workspace>,
+    cwd: &Path,
+    root: &Path,
+    settings: &Settings,
+) -> Result<(SourceMap, Vec<InputError>), Fatal> {
+    let finder = Finder {
+        cwd,
+        root,
+        exclude: &settings.exclude,
+    };
+    let found = match workspace {
+        Some(workspace) if args.paths.is_empty() => {
+            finder.workspace(&workspace.select(&args.cargo.packages, &args.cargo.exclude)?)
+        }
+        _ => finder.paths(&args.paths),
+    };
+    let (files, load_errors) = discover::load(&found.files);
+    let mut errors = found.errors;
+    errors.extend(load_errors);
+    Ok((SourceMap::new(files), errors))
+}
+
+/// The findings to report, sorted, with their fingerprints; and the files the analysis could
+/// not (fully) read.
+fn findings(sources: &SourceMap, settings: &Settings) -> (Vec<Diagnostic>, Vec<InputError>) {
+    let analysis = crate::analyze(&sources.files().cloned().collect::<Vec<_>>());
+    let mut diagnostics = analysis.diagnostics;
+    fingerprint::fill(&mut diagnostics, sources);
+    let (mut diagnostics, mut unused_allows) = suppress::apply(diagnostics, sources, rules::all());
+    fingerprint::fill(&mut unused_allows, sources);
+    diagnostics.extend(unused_allows);
+    apply_settings(&mut diagnostics, settings, sources);
+    diagnostics.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
+    (diagnostics, analysis.errors)
+}
+
+/// Findings are listed by file, position, then code.
+fn sort_key(diagnostic: &Diagnostic) -> (&Path, u32, u32, &str) {
+    let span = &diagnostic.primary;
+    (
+        &span.file,
+        span.line_start,
+        span.column_start,
+        &diagnostic.code,
+    )
 }
 
 /// The workspace: required without paths; with paths, read only for rustc-json (which names the

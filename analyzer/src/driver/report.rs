@@ -63,3 +63,16 @@ pub fn plural(n: usize, singular: &str) -> String {
         (_, None) => format!("{n} {singular}s"),
     }
 }
+
+/// What a report says about stale baseline entries.
+pub fn stale_baseline_note(count: usize) -> String {
+    let (verb, pronoun) = if count == 1 {
+        ("matches", "it")
+    } else {
+        ("match", "them")
+    };
+    format!(
+        "{} no longer {verb} a finding; rewrite the baseline with `--write-baseline` to drop {pronoun}",
+        plural(count, "baseline entry")
+    )
+}

@@ -2,7 +2,7 @@
 //! snippet with the primary and secondary labels, `= note:` and `= help:` lines; then a summary.
 use super::Options;
 use crate::diagnostic::{Diagnostic, InputError, Severity, Span};
-use crate::driver::report::{plural, Report};
+use crate::driver::report::{plural, stale_baseline_note, Report};
 use crate::driver::source_map::SourceMap;
 use codespan_reporting::diagnostic::{Diagnostic as Snippet, Label, Severity as SnippetSeverity};
 use codespan_reporting::term::{self, termcolor::Buffer, Chars, Config};
@@ -20,13 +20,7 @@ pub fn render(report: &Report<'_>, options: Options, out: &mut dyn Write) -> io:
         return Ok(());
     }
     if !report.stale.is_empty() {
-        writeln!(
-            out,
-            "note: {} no longer {} a finding; rewrite the baseline with `--write-baseline` to drop {}",
-            plural(report.stale.len(), "baseline entry"),
-            if report.stale.len() == 1 { "matches" } else { "match" },
-            if report.stale.len() == 1 { "it" } else { "them" },
-        )?;
+        writeln!(out, "note: {}", stale_baseline_note(report.stale.len()))?;
         for entry in &report.stale {
             writeln!(
                 out,
