@@ -86,3 +86,118 @@ fn analyze_crate(files: &[SourceFile], table: &FileTable, krate: &CrateFiles) ->
     proc_macro2::extra::invalidate_current_thread_spans();
     diagnostics
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+    use std::sync::Arc;
+
+    fn file(path: &str, text: &str) -> SourceFile {
+        SourceFile {
+            path: PathBuf::from(path),
+            text: Arc::from(text),
+        }
+    }
+
+    /// `(file, line, code)` of every diagnostic.
+    fn found(files: &[SourceFile]) -> Vec<(String, u32, String)> {
+        let analysis = analyze(files);
+        assert!(analysis.errors.is_empty(), "{:?}", analysis.errors);
+        analysis
+            .diagnostics
+            .iter()
+            .map(|d| {
+                (
+                    d.primary.file.display().to_string(),
+                    d.primary.line_start,
+                    d.code.clone(),
+                )
+            })
+            .collect()
+    }
+
+    fn at(file: &str, line: u32, code: &str) -> (String, u32, String) {
+        (file.to_owned(), line, code.to_owned())
+    }
+
+    #[test]
+    fn deep_nesting_neither_overflows_nor_fails() {
+        let depth = 10_000;
+        let parens = format!("{}1{}", "(".repeat(depth), ")".repeat(depth));
+        let blocks = format!("{}L.acquire();{}", "{".repeat(depth), "}".repeat(depth));
+        let text = format!(
+            "use racecheck::Lock;\nstatic L: Lock = Lock::new(());\nfn main() {{\n let x = {parens};\n {blocks}\n}}\n"
+        );
+        assert!(found(&[file("src/main.rs", &text)]).is_empty());
+    }
+
+    #[test]
+    fn a_parse_error_is_reported_and_the_other_files_are_analyzed() {
+        let broken = file("src/bin/broken.rs", "fn main() {\n    let = ;\n}\n");
+        let racy = file(
+            "src/bin/racy.rs",
+            "use racecheck::Thread;\nfn main() {\n    let _t = Thread::spawn(|| ());\n}\n",
+        );
+        let analysis = analyze(&[broken, racy]);
+        assert_eq!(analysis.errors.len(), 1);
+        let error = &analysis.errors[0];
+        assert_eq!(error.path, PathBuf::from("src/bin/broken.rs"));
+        assert_eq!(error.span.as_ref().map(|s| s.line_start), Some(2));
+        let codes: Vec<_> = analysis
+            .diagnostics
+            .iter()
+            .map(|d| d.code.as_str())
+            .collect();
+        assert_eq!(codes, ["L001"]);
+    }
+
+    #[test]
+    fn one_lock_across_modules_files_aliases_and_globs() {
+        let main = file(
+            "src/main.rs",
+            "mod locks;\nmod bank;\n#[path = \"work/jobs.rs\"]\nmod jobs;\nuse racecheck::Thread;\n\
+             fn main() {\n    let t = Thread::new(jobs::forward).start();\n    bank::backward();\n    t.join().unwrap();\n}\n",
+        );
+        let locks = file(
+            "src/locks.rs",
+            "use racecheck::*;\npub static A: Lock = Lock::new(());\npub static B: Lock = Lock::new(());\n",
+        );
+        let bank = file(
+            "src/bank/mod.rs",
+            "mod teller;\npub fn backward() { teller::backward() }\n",
+        );
+        let teller = file(
+            "src/bank/teller.rs",
+            "use crate::locks::{A, B as Second};\npub fn backward() {\n    let _b = Second.acquire();\n    let _a = A.acquire();\n}\n",
+        );
+        let jobs = file(
+            "src/work/jobs.rs",
+            "use super::locks;\npub fn forward() {\n    let _a = locks::A.acquire();\n    let _b = self::super::locks::B.acquire();\n}\n",
+        );
+        assert_eq!(
+            found(&[main, locks, bank, teller, jobs]),
+            [at("src/bank/teller.rs", 4, "D001")],
+            "the inner acquisition that comes first in file order is the primary span"
+        );
+    }
+
+    #[test]
+    fn renamed_crate_and_types_are_recognized() {
+        let text =
+            "use racecheck as rc;\nuse rc::Lock as Mutex;\nstatic M: Mutex<u32> = Mutex::new(0);\n\
+                    fn main() {\n    let _g = M.acquire();\n    let _h = M.acquire();\n}\n";
+        assert_eq!(
+            found(&[file("src/main.rs", text)]),
+            [at("src/main.rs", 6, "D002")]
+        );
+    }
+
+    #[test]
+    fn crates_without_racecheck_are_not_modelled() {
+        // The same shape with std's Mutex: no racecheck primitive, so nothing to report.
+        let text = "use std::sync::Mutex;\nstatic M: Mutex<u32> = Mutex::new(0);\n\
+                    fn main() {\n    let _g = M.lock();\n    let _h = M.lock();\n}\n";
+        assert!(found(&[file("src/main.rs", text)]).is_empty());
+    }
+}

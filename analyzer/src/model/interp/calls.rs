@@ -428,17 +428,8 @@ impl<'a> Interp<'a> {
     ) -> Value<'a> {
         let (param, var, count) = match receiver {
             Value::Range(start, end) => {
-                let var = self.new_var("i");
-                let count = start.zip(*end).and_then(|(s, e)| u64::try_from(e - s).ok());
-                (
-                    Value::Index(IndexKey::Rotated {
-                        var,
-                        offset: 0,
-                        wraps: false,
-                    }),
-                    Some(var),
-                    count,
-                )
+                let (element, var, count) = self.range_element("i", *start, *end);
+                (element, Some(var), count)
             }
             _ => (element, None, None),
         };

@@ -96,7 +96,7 @@ impl<'a> Interp<'a> {
                 let inclusive = matches!(r.limits, syn::RangeLimits::Closed(_));
                 Value::Range(
                     int(start),
-                    int(end).map(|e| if inclusive { e + 1 } else { e }),
+                    int(end).and_then(|e| if inclusive { e.checked_add(1) } else { Some(e) }),
                 )
             }
             Expr::RawAddr(r) => self.expr(&r.expr),

@@ -472,6 +472,27 @@ impl<'a> Interp<'a> {
         })
     }
 
+    /// The element of a range iterated as a loop: a fresh loop variable (the index instances of
+    /// the loop are told apart by), and the iteration count when the bounds are known.
+    fn range_element(
+        &mut self,
+        name: &str,
+        start: Option<i64>,
+        end: Option<i64>,
+    ) -> (Value<'a>, VarId, Option<u64>) {
+        let var = self.new_var(name);
+        let count = start
+            .zip(end)
+            .and_then(|(s, e)| e.checked_sub(s))
+            .and_then(|n| u64::try_from(n).ok());
+        let element = Value::Index(IndexKey::Rotated {
+            var,
+            offset: 0,
+            wraps: false,
+        });
+        (element, var, count)
+    }
+
     fn new_var(&mut self, name: &str) -> VarId {
         self.var_names.push(name.to_owned());
         VarId(self.var_names.len() as u32 - 1)

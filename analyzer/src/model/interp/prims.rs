@@ -2,7 +2,7 @@
 use super::Interp;
 use crate::diagnostic::Span;
 use crate::model::value::{Builder, Callable, Taint, Value};
-use crate::model::{IndexKey, Instances, Op, PrimId, PrimKind};
+use crate::model::{Instances, Op, PrimId, PrimKind};
 use std::rc::Rc;
 
 impl<'a> Interp<'a> {
@@ -16,9 +16,9 @@ impl<'a> Interp<'a> {
         let kind = self.model.prim(prim).kind;
         let span = span.clone();
         match (kind, method) {
-            (PrimKind::Lock | PrimKind::RLock, "acquire") => return self.acquire(prim, true, span),
+            (PrimKind::Lock | PrimKind::RLock, "acquire") => self.acquire(prim, true, span),
             (PrimKind::Lock | PrimKind::RLock, "try_acquire" | "acquire_timeout") => {
-                return self.acquire(prim, false, span)
+                self.acquire(prim, false, span)
             }
             (PrimKind::Event, "set") => self.emit_op(Op::Set { event: prim }, span),
             (PrimKind::Event, "clear") => self.emit_op(Op::Clear { event: prim }, span),
@@ -49,11 +49,11 @@ impl<'a> Interp<'a> {
                     looped: method == "wait_while",
                 };
                 self.emit(op, span);
-                return if method == "wait_timeout" {
+                if method == "wait_timeout" {
                     Value::Tuple(Rc::from(vec![guard, Value::Unknown]))
                 } else {
                     guard
-                };
+                }
             }
             (PrimKind::Condition, "notify" | "notify_all") => {
                 self.emit_op(Op::Notify { condition: prim }, span)
@@ -77,20 +77,20 @@ impl<'a> Interp<'a> {
             }
             (PrimKind::Barrier, "wait") => self.emit_op(Op::BarrierWait { barrier: prim }, span),
             (PrimKind::Queue | PrimKind::JoinableQueue, _) => {
-                return self.queue_method(prim, method, args, span)
+                self.queue_method(prim, method, args, span)
             }
             (PrimKind::Connection, "send") => self.emit_op(Op::Send { end: prim }, span),
             (PrimKind::Connection, "recv") => {
                 self.emit(Op::Recv { end: prim }, span);
-                return Value::Unknown;
+                Value::Unknown
             }
-            (PrimKind::Pool, _) => return self.pool_method(prim, method, args, span),
+            (PrimKind::Pool, _) => self.pool_method(prim, method, args, span),
             (PrimKind::Shared, "get") => {
                 self.emit(Op::SharedGet { shared: prim }, span);
-                return Value::data(Taint {
+                Value::data(Taint {
                     shared: vec![(prim, Rc::from(self.held.clone()))],
                     ..Taint::default()
-                });
+                })
             }
             (PrimKind::Shared, "set") => {
                 let taint = args.first().map(Value::taint).unwrap_or_default();
@@ -108,7 +108,7 @@ impl<'a> Interp<'a> {
                     .reduce(|a, b| a.into_iter().filter(|g| b.contains(g)).collect());
                 self.emit_op(Op::SharedSet { shared: prim, rmw }, span)
             }
-            (_, "clone" | "as_ref" | "borrow") => return Value::Prim(prim),
+            (_, "clone" | "as_ref" | "borrow") => Value::Prim(prim),
             _ => Value::Unknown,
         }
     }
@@ -177,17 +177,8 @@ impl<'a> Interp<'a> {
                 let (param, instances, var) = if per_item {
                     match args.next().unwrap_or_default() {
                         Value::Range(start, end) => {
-                            let var = self.new_var("item");
-                            let count = start.zip(end).and_then(|(s, e)| u64::try_from(e - s).ok());
-                            (
-                                Value::Index(IndexKey::Rotated {
-                                    var,
-                                    offset: 0,
-                                    wraps: false,
-                                }),
-                                Instances::Many(count),
-                                Some(var),
-                            )
+                            let (element, var, count) = self.range_element("item", start, end);
+                            (element, Instances::Many(count), Some(var))
                         }
                         items => (self.element_of(&items), Instances::Many(None), None),
                     }

@@ -1,7 +1,6 @@
 //! Blocks, statements, patterns, branches and loops: where guards are bound and dropped.
 use super::{Flow, Interp, LoopFrame};
 use crate::model::value::Value;
-use crate::model::IndexKey;
 
 impl<'a> Interp<'a> {
     pub(super) fn block(&mut self, block: &'a syn::Block) -> Value<'a> {
@@ -232,13 +231,7 @@ impl<'a> Interp<'a> {
                     syn::Pat::Ident(i) => i.ident.to_string(),
                     _ => "i".to_owned(),
                 };
-                let var = self.new_var(&name);
-                let count = start.zip(end).and_then(|(s, e)| u64::try_from(e - s).ok());
-                let element = Value::Index(IndexKey::Rotated {
-                    var,
-                    offset: 0,
-                    wraps: false,
-                });
+                let (element, var, count) = self.range_element(&name, start, end);
                 (element, Some(var), count)
             }
             other => (self.element_of(&other), None, None),
