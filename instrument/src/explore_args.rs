@@ -1,15 +1,11 @@
 //! The arguments of `#[racecheck::test(...)]`, parsed into the `Config` expression they stand for.
 
 use proc_macro2::{Literal, TokenStream};
-use quote::quote;
+use quote::{quote, ToTokens};
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{Expr, ExprLit, Lit, Meta, MetaNameValue, Token};
-
-/// PCT's bug depth when `strategy = "pct"` names none: depth 3 finds the common ABBA and
-/// three-thread ordering bugs (Burckhardt et al., ASPLOS 2010, §5).
-const DEFAULT_PCT_DEPTH: usize = 3;
 
 const KEYS: &str = "`schedules`, `strategy`, `depth`, `seed`, `max_steps`";
 
@@ -92,7 +88,11 @@ impl ExploreArgs {
             let strategy = match strategy {
                 StrategyArg::Random => quote!(::racecheck::explore::Strategy::Random),
                 StrategyArg::Pct => {
-                    let depth = Literal::usize_unsuffixed(self.depth.unwrap_or(DEFAULT_PCT_DEPTH));
+                    // Without `depth`, the engine's default: one definition of "pct".
+                    let depth = self.depth.map_or_else(
+                        || quote!(::racecheck::explore::DEFAULT_PCT_DEPTH),
+                        |depth| Literal::usize_unsuffixed(depth).into_token_stream(),
+                    );
                     quote!(::racecheck::explore::Strategy::Pct { depth: #depth })
                 }
                 StrategyArg::Targeted => {
@@ -233,8 +233,9 @@ mod tests {
     }
 
     #[test]
-    fn pct_without_depth_uses_the_default_depth() {
-        assert!(config(quote!(strategy = "pct")).contains("Pct{depth:3}"));
+    fn pct_without_depth_uses_the_engine_default_depth() {
+        assert!(config(quote!(strategy = "pct"))
+            .contains("Pct{depth:::racecheck::explore::DEFAULT_PCT_DEPTH}"));
     }
 
     #[test]

@@ -149,7 +149,7 @@ fn conclude(target: &str, report: &Report) -> Result<(), String> {
         return Ok(());
     }
     for finding in report.findings() {
-        eprintln!("{finding:?}");
+        eprintln!("{finding}");
     }
     let summary = FailureSummary { target, report }.to_string();
     match report_path().map(|path| append_findings(&path, target, report.findings())) {
@@ -237,6 +237,8 @@ impl fmt::Display for FailureSummary<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::explore::{FindingKind, TraceEvent};
+    use crate::SourceLocation;
     use std::ffi::OsStr;
 
     #[test]
@@ -266,6 +268,95 @@ mod tests {
         assert_eq!(
             Err::<(), _>("disk full").failure().as_deref(),
             Some("returned an error: \"disk full\"")
+        );
+    }
+
+    fn deadlock() -> Finding {
+        let location = SourceLocation {
+            file: "src/main.rs".into(),
+            line: 9,
+            column: 14,
+        };
+        Finding {
+            kind: FindingKind::Deadlock,
+            message: "MainThread waits for Lock#1, which it holds".into(),
+            threads: vec!["MainThread".into()],
+            locations: vec![location.clone()],
+            trace: vec![TraceEvent {
+                step: 0,
+                thread: "MainThread".into(),
+                operation: "acquire Lock#1".into(),
+                location,
+            }],
+            replay_token: "rc1:AAA".into(),
+            schedule: 4,
+        }
+    }
+
+    /// A fresh path in the system's temporary directory, removed by the test.
+    fn scratch_file(name: &str) -> PathBuf {
+        let path = std::env::temp_dir().join(format!("racecheck-harness-{}-{name}", process::id()));
+        let _ = std::fs::remove_file(&path);
+        path
+    }
+
+    #[test]
+    fn findings_are_appended_as_json_lines_and_read_back() {
+        let path = scratch_file("append.jsonl");
+        append_findings(&path, "crate::first", &[deadlock()]).unwrap();
+        append_findings(&path, "second", &[deadlock(), deadlock()]).unwrap();
+        let lines = ReportLine::read_all(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+
+        let targets: Vec<&str> = lines.iter().map(|line| line.target.as_str()).collect();
+        assert_eq!(targets, ["crate::first", "second", "second"]);
+        assert!(lines.iter().all(|line| line.finding == deadlock()));
+    }
+
+    #[test]
+    fn a_malformed_report_line_is_an_error_naming_its_line() {
+        let path = scratch_file("malformed.jsonl");
+        append_findings(&path, "ok", &[deadlock()]).unwrap();
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap()
+            .write_all(b"{oops\n")
+            .unwrap();
+        let error = ReportLine::read_all(&path).unwrap_err();
+        std::fs::remove_file(&path).unwrap();
+        assert!(
+            error.contains("malformed.jsonl:2: not a racecheck report line"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn an_unwritable_report_is_an_error_naming_the_variable() {
+        let path = std::env::temp_dir()
+            .join("racecheck-no-such-dir")
+            .join("report.jsonl");
+        let error = append_findings(&path, "t", &[deadlock()]).unwrap_err();
+        assert!(
+            error.starts_with("cannot append to RACECHECK_REPORT file"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn the_failure_summary_names_each_finding_and_its_replay() {
+        let report = Report {
+            findings: vec![deadlock()],
+            schedules_run: 5,
+        };
+        assert_eq!(
+            FailureSummary {
+                target: "crate::abba",
+                report: &report
+            }
+            .to_string(),
+            "racecheck: crate::abba: 1 finding in 5 schedules\n  Deadlock at src/main.rs:9:14: \
+             MainThread waits for Lock#1, which it holds (replay: RACECHECK_REPLAY=rc1:AAA)"
         );
     }
 
