@@ -17,9 +17,9 @@ mod test_attr;
 ///
 /// Arguments (all optional): `schedules = N`, `strategy = "random" | "pct" | "targeted"`,
 /// `depth = N` (only with `"pct"`; default `racecheck::explore::DEFAULT_PCT_DEPTH`), `seed = N`,
-/// `max_steps = N`. The environment
-/// variables `RACECHECK_SCHEDULES`, `RACECHECK_SEED`, `RACECHECK_STRATEGY` and `RACECHECK_REPLAY`
-/// override them at run time. The test fails when any schedule yields a finding.
+/// `max_steps = N`. The environment variables `RACECHECK_SCHEDULES`, `RACECHECK_SEED`,
+/// `RACECHECK_STRATEGY` and `RACECHECK_REPLAY` override them at run time. The test fails when any
+/// schedule yields a finding.
 ///
 /// ```ignore
 /// #[racecheck::test(schedules = 500, strategy = "pct", depth = 3)]
