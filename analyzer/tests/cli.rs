@@ -6,6 +6,8 @@ mod bad_input;
 mod baseline;
 #[path = "cli/config.rs"]
 mod config;
+#[path = "cli/discovery.rs"]
+mod discovery;
 #[path = "cli/exit_codes.rs"]
 mod exit_codes;
 #[path = "cli/fixture_snapshots.rs"]

@@ -118,10 +118,13 @@ fn cargo_runs_it_as_a_subcommand() {
     ))
     .expect("a valid PATH");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    // An empty CARGO_HOME, so that cargo finds this build on PATH and no installed copy.
+    let cargo_home = Project::empty("cargo-home");
     let run = project.run_command(
         Command::new(cargo)
             .args(["racecheck", "--color", "never"])
-            .env("PATH", path),
+            .env("PATH", path)
+            .env("CARGO_HOME", cargo_home.root()),
     );
     assert_eq!(run.code, 1, "{run:?}");
     assert!(run.stdout.contains("warning[U001]"), "{run:?}");

@@ -1,0 +1,91 @@
+//! Which files a run reads: walked folders skip `target/`, hidden folders and `.gitignore`d
+//! paths; a workspace run reads every member's targets (build scripts included), narrowed by
+//! `-p` and `--exclude`.
+use crate::{Project, UNKNOWN_ALLOW};
+use serde_json::Value;
+
+/// The files with findings, in report order, and the number of files analyzed.
+fn analyzed(project: &Project, args: &[&str]) -> (Vec<String>, u64) {
+    let run = project.run(&[&["--format", "json"], args].concat());
+    let document: Value =
+        serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
+    let files = document["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["primary"]["file"].as_str().unwrap().to_owned())
+        .collect();
+    (files, document["summary"]["files"].as_u64().unwrap())
+}
+
+#[test]
+fn walking_skips_target_hidden_and_ignored_paths() {
+    let project = Project::empty("walk");
+    let finding = format!("fn f() {{}} {UNKNOWN_ALLOW}\n");
+    for file in [
+        "src/b.rs",
+        "src/a.rs",
+        "target/debug/gen.rs",
+        ".hidden/x.rs",
+        "ignored/x.rs",
+        "src/deep/target/x.rs",
+    ] {
+        project.write(file, &finding);
+    }
+    project.write("notes.txt", &finding);
+    project.write(".gitignore", "ignored/\n");
+    assert_eq!(
+        analyzed(&project, &["."]),
+        (vec!["src/a.rs".to_owned(), "src/b.rs".to_owned()], 2)
+    );
+    // A file named on the command line is read whatever its name or place.
+    assert_eq!(analyzed(&project, &["notes.txt", "ignored/x.rs"]).1, 2);
+}
+
+#[test]
+fn a_workspace_run_reads_every_members_targets() {
+    let project = Project::empty("members");
+    let finding = format!("fn f() {{}} {UNKNOWN_ALLOW}\n");
+    project.write(
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n",
+    );
+    for member in ["a", "b"] {
+        project.write(
+            &format!("{member}/Cargo.toml"),
+            format!("[package]\nname = \"{member}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"),
+        );
+        project.write(&format!("{member}/src/lib.rs"), &finding);
+    }
+    project.write("a/build.rs", &finding);
+    project.write("a/tests/it.rs", &finding);
+    project.write("a/notes/stray.rs", &finding);
+    let all = vec![
+        "a/build.rs".to_owned(),
+        "a/src/lib.rs".to_owned(),
+        "a/tests/it.rs".to_owned(),
+        "b/src/lib.rs".to_owned(),
+    ];
+    assert_eq!(analyzed(&project, &[]), (all, 4));
+    assert_eq!(
+        analyzed(&project, &["-p", "b"]),
+        (vec!["b/src/lib.rs".to_owned()], 1)
+    );
+    assert_eq!(
+        analyzed(&project, &["--workspace", "--exclude", "a"]).0,
+        ["b/src/lib.rs"]
+    );
+    // From a member's folder, paths are still relative to the workspace root.
+    let from_member = project.run_command(
+        std::process::Command::new(crate::binary())
+            .current_dir(project.path("b"))
+            .args(["--format", "github"]),
+    );
+    assert!(
+        from_member
+            .stdout
+            .lines()
+            .all(|l| l.contains("file=a/") || l.contains("file=b/")),
+        "{from_member:?}"
+    );
+}
