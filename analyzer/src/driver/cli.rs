@@ -209,7 +209,7 @@ pub struct CargoOptions {
     pub exclude: Vec<String>,
 }
 
-const IGNORED_FLAGS: [&str; 15] = [
+const IGNORED_FLAGS: &[&str] = &[
     "workspace",
     "all",
     "keep-going",
@@ -226,7 +226,7 @@ const IGNORED_FLAGS: [&str; 15] = [
     "frozen",
     "release",
 ];
-const IGNORED_OPTIONS: [&str; 9] = [
+const IGNORED_OPTIONS: &[&str] = &[
     "target",
     "target-dir",
     "config",

@@ -57,10 +57,6 @@ pub struct ConfigFile {
 }
 
 impl ConfigFile {
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// Relative paths in the file are relative to its folder.
     fn dir(&self) -> &Path {
         self.path.parent().unwrap_or(Path::new(""))
@@ -186,27 +182,7 @@ impl Settings {
         )?
         .unwrap_or_default();
 
-        let mut severity = Vec::new();
-        if let (Some(config), Some(table)) = (config, raw.and_then(|r| r.severity.as_ref())) {
-            for (code, level) in table {
-                let selector = Selector::parse(code.get_ref(), rules)
-                    .map_err(|e| config.error_at(code.span(), format_args!("`severity`: {e}")))?;
-                let level = parse_level(level.get_ref()).map_err(|e| {
-                    config.error_at(
-                        level.span(),
-                        format_args!("`severity.{}`: {e}", code.get_ref()),
-                    )
-                })?;
-                severity.push((selector, level));
-            }
-        }
-        for (code, level) in &cli.severity {
-            let selector =
-                Selector::parse(code, rules).map_err(|e| Fatal::new(format!("--severity: {e}")))?;
-            severity.retain(|(s, _)| *s != selector);
-            severity.push((selector, *level));
-        }
-
+        let severity = severity_overrides(config, &cli.severity, rules)?;
         let fail_on = match (cli.fail_on, raw.and_then(|r| r.fail_on.as_ref()), config) {
             (Some(level), _, _) => level,
             (None, Some(value), Some(config)) => parse_level(value.get_ref())
@@ -252,6 +228,36 @@ impl Settings {
                 files.matches(location) && codes.iter().any(|c| c.matches(code))
             })
     }
+}
+
+/// Severity overrides: the configuration's, then the command line's, which replace those of the
+/// same selector.
+fn severity_overrides(
+    config: Option<&ConfigFile>,
+    cli: &[(String, Severity)],
+    rules: &[RuleInfo],
+) -> Result<Vec<(Selector, Severity)>, Fatal> {
+    let mut severity = Vec::new();
+    if let Some((config, table)) = config.and_then(|c| Some((c, c.raw.severity.as_ref()?))) {
+        for (code, level) in table {
+            let selector = Selector::parse(code.get_ref(), rules)
+                .map_err(|e| config.error_at(code.span(), format_args!("`severity`: {e}")))?;
+            let level = parse_level(level.get_ref()).map_err(|e| {
+                config.error_at(
+                    level.span(),
+                    format_args!("`severity.{}`: {e}", code.get_ref()),
+                )
+            })?;
+            severity.push((selector, level));
+        }
+    }
+    for (code, level) in cli {
+        let selector =
+            Selector::parse(code, rules).map_err(|e| Fatal::new(format!("--severity: {e}")))?;
+        severity.retain(|(s, _)| *s != selector);
+        severity.push((selector, *level));
+    }
+    Ok(severity)
 }
 
 /// The selectors of `key`: from the command line when given there, else from the configuration.
@@ -465,7 +471,7 @@ baseline = "racecheck-baseline.json"
         )
         .unwrap();
         let config = discover(&dir.join("crate"), None).unwrap().expect("found");
-        assert_eq!(config.path(), dir.join("Cargo.toml"));
+        assert_eq!(config.path, dir.join("Cargo.toml"));
         let error =
             Settings::resolve(Some(&config), &Overrides::default(), &RULES, &dir).unwrap_err();
         assert!(error.to_string().ends_with("Cargo.toml:5:11: `fail-on`: invalid level `often` (expected `note`, `warning` or `error`)"), "{error}");

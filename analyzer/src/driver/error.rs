@@ -30,10 +30,6 @@ impl Fatal {
             None => Fatal::new(format!("{}: {message}", path.display())),
         }
     }
-
-    pub fn message(&self) -> &str {
-        &self.message
-    }
 }
 
 impl fmt::Display for Fatal {
