@@ -191,7 +191,7 @@ fn location(span: &Span) -> Value {
 
 fn physical_location(span: &Span) -> Value {
     json!({
-        "artifactLocation": {"uri": uri_path(&span.file), "uriBaseId": "%SRCROOT%"},
+        "artifactLocation": artifact_location(&span.file),
         "region": {
             "startLine": span.line_start,
             "startColumn": span.column_start,
@@ -199,6 +199,16 @@ fn physical_location(span: &Span) -> Value {
             "endColumn": span.column_end,
         },
     })
+}
+
+/// Paths under the run's root are relative to `%SRCROOT%`; others (named on the command line
+/// from outside it) are absolute `file://` URIs.
+fn artifact_location(path: &std::path::Path) -> Value {
+    if path.is_absolute() {
+        json!({"uri": format!("file://{}", uri_path(path))})
+    } else {
+        json!({"uri": uri_path(path), "uriBaseId": "%SRCROOT%"})
+    }
 }
 
 /// A path as a URI reference: `/` separators, and the characters that URIs reserve or forbid
@@ -252,6 +262,14 @@ mod tests {
         let doc =
             "## What it does\nReports a thing\nacross lines.\n\n## Why is this bad?\nBecause.";
         assert_eq!(first_paragraph(doc), "Reports a thing across lines.");
+    }
+
+    #[test]
+    fn paths_outside_the_root_are_absolute_uris() {
+        let outside = artifact_location(std::path::Path::new("/elsewhere/a.rs"));
+        assert_eq!(outside, json!({"uri": "file:///elsewhere/a.rs"}));
+        let inside = artifact_location(std::path::Path::new("src/a.rs"));
+        assert_eq!(inside, json!({"uri": "src/a.rs", "uriBaseId": "%SRCROOT%"}));
     }
 
     #[test]
