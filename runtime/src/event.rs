@@ -1,31 +1,123 @@
-//! API SKELETON
+//! A flag threads wait on (Python: `threading.Event`).
+
+use std::fmt;
 use std::time::Duration;
+
+use parking_lot::{Condvar, Mutex};
+
+/// A flag that threads can wait for (Python: `threading.Event`). It starts unset;
+/// [`set`](Event::set) wakes every waiter, [`clear`](Event::clear) makes later waits block again.
+///
+/// ```
+/// use racecheck::{Event, Thread};
+///
+/// static READY: Event = Event::new();
+///
+/// let waiter = Thread::spawn(|| {
+///     READY.wait();
+///     "released"
+/// });
+/// READY.set();
+/// assert_eq!(waiter.join(), Ok("released"));
+/// ```
 pub struct Event {
-    _state: u8,
+    flag: Mutex<bool>,
+    changed: Condvar,
 }
+
 impl Event {
+    /// An unset event.
+    ///
+    /// ```
+    /// static STOP: racecheck::Event = racecheck::Event::new();
+    /// assert!(!STOP.is_set());
+    /// ```
     pub const fn new() -> Self {
-        Event { _state: 0 }
+        Event {
+            flag: Mutex::new(false),
+            changed: Condvar::new(),
+        }
     }
+
+    /// Sets the flag and wakes every thread waiting for it.
+    ///
+    /// ```
+    /// let event = racecheck::Event::new();
+    /// event.set();
+    /// assert!(event.is_set());
+    /// ```
     #[track_caller]
     pub fn set(&self) {
-        unimplemented!()
+        *self.flag.lock() = true;
+        self.changed.notify_all();
     }
+
+    /// Unsets the flag.
+    ///
+    /// ```
+    /// let event = racecheck::Event::new();
+    /// event.set();
+    /// event.clear();
+    /// assert!(!event.is_set());
+    /// ```
     #[track_caller]
     pub fn clear(&self) {
-        unimplemented!()
+        *self.flag.lock() = false;
     }
+
+    /// `true` if the flag is set.
+    ///
+    /// ```
+    /// assert!(!racecheck::Event::new().is_set());
+    /// ```
     #[track_caller]
     pub fn is_set(&self) -> bool {
-        unimplemented!()
+        *self.flag.lock()
     }
+
+    /// Waits until the flag is set; returns at once if it already is.
+    ///
+    /// ```
+    /// let event = racecheck::Event::new();
+    /// event.set();
+    /// event.wait();
+    /// ```
     #[track_caller]
     pub fn wait(&self) {
-        unimplemented!()
+        let mut flag = self.flag.lock();
+        self.changed.wait_while(&mut flag, |set| !*set);
     }
-    /// `true` if the event was set, `false` on timeout (Python's return value).
+
+    /// Waits at most `d` for the flag: `true` if it was set, `false` on timeout (Python's return
+    /// value).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let event = racecheck::Event::new();
+    /// assert!(!event.wait_timeout(Duration::from_millis(1)));
+    /// event.set();
+    /// assert!(event.wait_timeout(Duration::from_millis(1)));
+    /// ```
     #[track_caller]
-    pub fn wait_timeout(&self, _d: Duration) -> bool {
-        unimplemented!()
+    pub fn wait_timeout(&self, d: Duration) -> bool {
+        let mut flag = self.flag.lock();
+        // parking_lot waits without a deadline when `d` is too long to represent one.
+        self.changed.wait_while_for(&mut flag, |set| !*set, d);
+        *flag
+    }
+}
+
+impl Default for Event {
+    fn default() -> Self {
+        Event::new()
+    }
+}
+
+impl fmt::Debug for Event {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Event")
+            .field("set", &self.is_set())
+            .finish()
     }
 }

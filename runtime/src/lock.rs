@@ -1,45 +1,250 @@
-//! API SKELETON
+//! The mutual-exclusion lock (Python: `threading.Lock`), guarding the data it protects.
+
+use std::cell::UnsafeCell;
+use std::fmt;
+use std::marker::PhantomData;
+use std::ops::{Deref, DerefMut};
 use std::time::Duration;
+
+use parking_lot::lock_api::{RawMutex as _, RawMutexTimed as _};
+use parking_lot::RawMutex;
+
+/// A lock that guards a `T`, like `std::sync::Mutex` (Python: `threading.Lock`).
+///
+/// [`acquire`](Lock::acquire) returns a [`LockGuard`] that gives access to the data and
+/// releases the lock when dropped, so a release can never be forgotten. There is no poisoning: a
+/// thread that panics while holding the lock just releases it. The lock is not reentrant: a
+/// thread acquiring a lock it already holds deadlocks (use [`RLock`](crate::RLock) for that).
+///
+/// `Lock::new` is a `const fn`, so a lock can be a `static`:
+///
+/// ```
+/// use racecheck::{Lock, Thread};
+///
+/// static COUNTER: Lock<u64> = Lock::new(0);
+///
+/// let workers: Vec<_> = (0..4)
+///     .map(|_| Thread::spawn(|| for _ in 0..1000 { *COUNTER.acquire() += 1 }))
+///     .collect();
+/// for worker in workers {
+///     worker.join().unwrap();
+/// }
+/// assert_eq!(*COUNTER.acquire(), 4000);
+/// ```
 pub struct Lock<T: ?Sized = ()> {
-    _state: u8,
-    data: std::cell::UnsafeCell<T>,
+    raw: RawMutex,
+    data: UnsafeCell<T>,
 }
+
+// SAFETY: as for `std::sync::Mutex`: the lock hands the `T` to one thread at a time, so sharing the
+// lock only needs `T` to be movable between threads.
 unsafe impl<T: ?Sized + Send> Send for Lock<T> {}
+// SAFETY: see `Send` above.
 unsafe impl<T: ?Sized + Send> Sync for Lock<T> {}
+
 impl<T> Lock<T> {
+    /// A lock, released, guarding `v`.
+    ///
+    /// ```
+    /// static READY: racecheck::Lock<bool> = racecheck::Lock::new(false);
+    /// assert!(!*READY.acquire());
+    /// ```
     pub const fn new(v: T) -> Self {
-        Lock { _state: 0, data: std::cell::UnsafeCell::new(v) }
+        Lock {
+            raw: RawMutex::INIT,
+            data: UnsafeCell::new(v),
+        }
+    }
+
+    /// The guarded value; no locking needed since the lock is consumed.
+    ///
+    /// ```
+    /// let lock = racecheck::Lock::new(vec![1]);
+    /// lock.acquire().push(2);
+    /// assert_eq!(lock.into_inner(), [1, 2]);
+    /// ```
+    pub fn into_inner(self) -> T {
+        self.data.into_inner()
     }
 }
+
 impl<T: ?Sized> Lock<T> {
+    /// Waits until the lock is free, takes it, and returns the guard that releases it on drop.
+    ///
+    /// ```
+    /// let lock = racecheck::Lock::new(String::new());
+    /// lock.acquire().push_str("hello");
+    /// assert_eq!(*lock.acquire(), "hello");
+    /// ```
     #[track_caller]
     pub fn acquire(&self) -> LockGuard<'_, T> {
-        unimplemented!()
+        self.raw.lock();
+        LockGuard::new(self)
     }
+
+    /// Takes the lock if it is free, without waiting (Python: `acquire(blocking=False)`).
+    ///
+    /// ```
+    /// let lock = racecheck::Lock::new(0);
+    /// let held = lock.acquire();
+    /// assert!(lock.try_acquire().is_none());
+    /// drop(held);
+    /// assert!(lock.try_acquire().is_some());
+    /// ```
     #[track_caller]
     pub fn try_acquire(&self) -> Option<LockGuard<'_, T>> {
-        unimplemented!()
+        self.raw.try_lock().then(|| LockGuard::new(self))
     }
+
+    /// Waits at most `d` for the lock (Python: `acquire(timeout=d)`); `None` if it stayed taken.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let lock = racecheck::Lock::new(());
+    /// let held = lock.acquire();
+    /// assert!(lock.acquire_timeout(Duration::from_millis(1)).is_none());
+    /// drop(held);
+    /// assert!(lock.acquire_timeout(Duration::from_millis(1)).is_some());
+    /// ```
     #[track_caller]
-    pub fn acquire_timeout(&self, _d: Duration) -> Option<LockGuard<'_, T>> {
-        unimplemented!()
+    pub fn acquire_timeout(&self, d: Duration) -> Option<LockGuard<'_, T>> {
+        self.raw.try_lock_for(d).then(|| LockGuard::new(self))
     }
+
+    /// `true` if some thread holds the lock (Python: `locked()`); a snapshot, which may be stale
+    /// by the time it is read.
+    ///
+    /// ```
+    /// let lock = racecheck::Lock::new(());
+    /// let held = lock.acquire();
+    /// assert!(lock.locked());
+    /// drop(held);
+    /// assert!(!lock.locked());
+    /// ```
     #[track_caller]
     pub fn locked(&self) -> bool {
-        unimplemented!()
+        self.raw.is_locked()
+    }
+
+    /// The guarded value, through a unique borrow of the lock: no locking needed.
+    ///
+    /// ```
+    /// let mut lock = racecheck::Lock::new(1);
+    /// *lock.get_mut() += 1;
+    /// assert_eq!(*lock.acquire(), 2);
+    /// ```
+    pub fn get_mut(&mut self) -> &mut T {
+        self.data.get_mut()
     }
 }
+
+impl<T: Default> Default for Lock<T> {
+    fn default() -> Self {
+        Lock::new(T::default())
+    }
+}
+
+impl<T> From<T> for Lock<T> {
+    fn from(v: T) -> Self {
+        Lock::new(v)
+    }
+}
+
+impl<T: ?Sized + fmt::Debug> fmt::Debug for Lock<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut lock = f.debug_struct("Lock");
+        match self.try_acquire() {
+            Some(guard) => lock.field("data", &&*guard),
+            None => lock.field("data", &format_args!("<locked>")),
+        };
+        lock.finish_non_exhaustive()
+    }
+}
+
+/// Access to the data of a held [`Lock`]; releases the lock when dropped.
+///
+/// Like `std::sync::MutexGuard`, a guard stays on the thread that took it (it is not `Send`),
+/// and derefs, debugs and displays as the data it guards.
+///
+/// ```
+/// let lock = racecheck::Lock::new(5);
+/// let mut guard = lock.acquire();
+/// *guard += 1;
+/// assert_eq!(guard.to_string(), "6");
+/// ```
 pub struct LockGuard<'a, T: ?Sized> {
     lock: &'a Lock<T>,
+    /// Unlocking must happen on the thread that locked, as for std's guard: not `Send`.
+    _not_send: PhantomData<*const ()>,
 }
-impl<T: ?Sized> std::ops::Deref for LockGuard<'_, T> {
+
+// SAFETY: sharing the guard shares only `&T`, which is fine exactly when `T: Sync`.
+unsafe impl<T: ?Sized + Sync> Sync for LockGuard<'_, T> {}
+
+impl<'a, T: ?Sized> LockGuard<'a, T> {
+    /// Wraps a lock the caller has just taken.
+    fn new(lock: &'a Lock<T>) -> Self {
+        LockGuard {
+            lock,
+            _not_send: PhantomData,
+        }
+    }
+
+    /// The lock this guard holds.
+    pub(crate) fn lock(&self) -> &'a Lock<T> {
+        self.lock
+    }
+
+    /// Runs `f` with the lock released, and takes it back before returning (even if `f`
+    /// panics, since the guard will then release it again on drop): how a condition waits.
+    pub(crate) fn unlocked<R>(&mut self, f: impl FnOnce() -> R) -> R {
+        /// Re-takes the lock when dropped.
+        struct Relock<'b>(&'b RawMutex);
+        impl Drop for Relock<'_> {
+            fn drop(&mut self) {
+                self.0.lock();
+            }
+        }
+
+        // SAFETY: this guard proves the calling thread holds the lock; `Relock` takes it back
+        // before the guard can be used or dropped again.
+        unsafe { self.lock.raw.unlock() };
+        let _relock = Relock(&self.lock.raw);
+        f()
+    }
+}
+
+impl<T: ?Sized> Deref for LockGuard<'_, T> {
     type Target = T;
     fn deref(&self) -> &T {
+        // SAFETY: the guard holds the lock, so no other thread has access to the data.
         unsafe { &*self.lock.data.get() }
     }
 }
-impl<T: ?Sized> std::ops::DerefMut for LockGuard<'_, T> {
+
+impl<T: ?Sized> DerefMut for LockGuard<'_, T> {
     fn deref_mut(&mut self) -> &mut T {
+        // SAFETY: the guard holds the lock, and `&mut self` makes this the only access.
         unsafe { &mut *self.lock.data.get() }
+    }
+}
+
+impl<T: ?Sized> Drop for LockGuard<'_, T> {
+    fn drop(&mut self) {
+        // SAFETY: the guard exists only while its thread holds the lock.
+        unsafe { self.lock.raw.unlock() };
+    }
+}
+
+impl<T: ?Sized + fmt::Debug> fmt::Debug for LockGuard<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl<T: ?Sized + fmt::Display> fmt::Display for LockGuard<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&**self, f)
     }
 }

@@ -1,91 +1,416 @@
-//! API SKELETON
+//! A pool of worker threads (Python: `multiprocessing.Pool`).
+
+use std::fmt;
+use std::sync::Arc;
+use std::thread;
+use std::time::Duration;
+
+use crossbeam_channel::{Receiver, RecvTimeoutError, Select};
+
+use crate::real_pool::{self, AsCompleted, InOrder, Outcome, RealPool};
+
+/// Batches per worker in [`Pool::map`]: several, so that a worker that finishes early takes
+/// another one, few enough that the per-batch cost vanishes (Python's `chunksize` heuristic).
+const BATCHES_PER_WORKER: usize = 4;
+
+/// A fixed set of worker threads that run closures (Python: `multiprocessing.Pool`, whose
+/// workers are processes; here they are threads, and tasks are closures instead of picklable
+/// functions).
+///
+/// A task's panic does not kill its worker: it reaches whoever waits for the task's result —
+/// [`map`](Pool::map), [`apply`](Pool::apply), [`AsyncResult::get`] or the `imap` iterators —
+/// as a panic whose message includes the task's.
+///
+/// A pool ends with [`close`](Pool::close) (finish the work submitted, take no more) or
+/// [`terminate`](Pool::terminate) (drop the work not yet started), then [`join`](Pool::join).
+/// Dropping a pool closes and joins it, so that no submitted work is lost: every task already
+/// submitted runs before the drop returns.
+///
+/// ```
+/// use racecheck::Pool;
+///
+/// let pool = Pool::new(4);
+/// let squares = pool.map(|x: u64| x * x, 1..=5);
+/// assert_eq!(squares, [1, 4, 9, 16, 25]);
+/// pool.close();
+/// pool.join().unwrap();
+/// ```
 pub struct Pool {
-    _n: usize,
+    real: RealPool,
+    workers: usize,
 }
+
 impl Pool {
+    /// A pool of `workers` threads; 0 means one per CPU core (Python's `Pool()` default).
+    ///
+    /// ```
+    /// let pool = racecheck::Pool::new(2);
+    /// assert_eq!(pool.workers(), 2);
+    /// ```
     #[track_caller]
-    pub fn new(_workers: usize) -> Self {
-        unimplemented!()
+    pub fn new(workers: usize) -> Self {
+        let workers = match workers {
+            0 => thread::available_parallelism().map_or(1, usize::from),
+            n => n,
+        };
+        Pool {
+            real: RealPool::new(workers),
+            workers,
+        }
     }
+
+    /// How many worker threads the pool has.
+    ///
+    /// ```
+    /// assert!(racecheck::Pool::new(0).workers() >= 1);
+    /// ```
+    pub fn workers(&self) -> usize {
+        self.workers
+    }
+
+    /// Applies `f` to every item on the workers and returns the results in the items' order.
+    /// The items are split into a few batches per worker, so that cheap functions pay little for
+    /// the hand-over.
+    ///
+    /// # Panics
+    ///
+    /// If a task panics (with its message), if the pool is closed, or if it is terminated before
+    /// every batch ran.
+    ///
+    /// ```
+    /// let pool = racecheck::Pool::new(2);
+    /// let lengths = pool.map(|word: &str| word.len(), ["a", "bb", "ccc"]);
+    /// assert_eq!(lengths, [1, 2, 3]);
+    /// ```
     #[track_caller]
-    pub fn map<A, R, F>(&self, _f: F, _items: impl IntoIterator<Item = A>) -> Vec<R>
+    pub fn map<A, R, F>(&self, f: F, items: impl IntoIterator<Item = A>) -> Vec<R>
     where
         A: Send + 'static,
         R: Send + 'static,
         F: Fn(A) -> R + Send + Sync + 'static,
     {
-        unimplemented!()
+        // Collecting a `Vec`'s own iterator reuses its buffer: no copy.
+        let items: Vec<A> = items.into_iter().collect();
+        let total = items.len();
+        let batch_len = total.div_ceil(self.workers * BATCHES_PER_WORKER).max(1);
+        let batches = real_pool::into_batches(items, batch_len);
+        let count = batches.len();
+        let outcomes = self
+            .real
+            .spawn_batches(Arc::new(f), batches)
+            .unwrap_or_else(|error| real_pool::rejected(error));
+        let mut results: Vec<Option<Vec<R>>> = (0..count).map(|_| None).collect();
+        for _ in 0..count {
+            let Ok((index, outcome)) = outcomes.recv() else {
+                real_pool::discarded()
+            };
+            results[index] = Some(real_pool::value_or_resume(outcome));
+        }
+        let mut batches = results.into_iter().flatten();
+        let mut mapped = batches.next().unwrap_or_default();
+        mapped.reserve(total - mapped.len());
+        for batch in batches {
+            mapped.extend(batch);
+        }
+        mapped
     }
+
+    /// Runs `f` on a worker and waits for its result (Python: `apply`).
+    ///
+    /// # Panics
+    ///
+    /// If the task panics (with its message), if the pool is closed, or if it is terminated
+    /// before the task ran.
+    ///
+    /// ```
+    /// let pool = racecheck::Pool::new(1);
+    /// assert_eq!(pool.apply(|| "computed elsewhere"), "computed elsewhere");
+    /// ```
     #[track_caller]
-    pub fn apply<R, F>(&self, _f: F) -> R
+    pub fn apply<R, F>(&self, f: F) -> R
     where
         R: Send + 'static,
         F: FnOnce() -> R + Send + 'static,
     {
-        unimplemented!()
+        self.apply_async(f).get()
     }
+
+    /// Runs `f` on a worker; the returned [`AsyncResult`] gives its result when it is ready
+    /// (Python: `apply_async`).
+    ///
+    /// # Panics
+    ///
+    /// If the pool is closed.
+    ///
+    /// ```
+    /// let pool = racecheck::Pool::new(2);
+    /// let pending: Vec<_> = (0..3).map(|i| pool.apply_async(move || i * 10)).collect();
+    /// let results: Vec<i32> = pending.into_iter().map(|result| result.get()).collect();
+    /// assert_eq!(results, [0, 10, 20]);
+    /// ```
     #[track_caller]
-    pub fn apply_async<R, F>(&self, _f: F) -> AsyncResult<R>
+    pub fn apply_async<R, F>(&self, f: F) -> AsyncResult<R>
     where
         R: Send + 'static,
         F: FnOnce() -> R + Send + 'static,
     {
-        unimplemented!()
+        let outcome = self
+            .real
+            .spawn(f)
+            .unwrap_or_else(|error| real_pool::rejected(error));
+        AsyncResult {
+            repr: AsyncRepr::Real(outcome),
+        }
     }
+
+    /// Applies `f` to every item on the workers; the returned iterator yields the results in the
+    /// items' order, each as soon as it and those before it are ready (Python: `imap`). Every
+    /// item is submitted at once, one task each.
+    ///
+    /// # Panics
+    ///
+    /// If the pool is closed. The iterator panics when it reaches a task that panicked, or one
+    /// that a terminate discarded.
+    ///
+    /// ```
+    /// let pool = racecheck::Pool::new(2);
+    /// let mut doubled = pool.imap(|x: i32| x * 2, vec![1, 2, 3]);
+    /// assert_eq!(doubled.next(), Some(2));
+    /// assert_eq!(doubled.collect::<Vec<_>>(), [4, 6]);
+    /// ```
     #[track_caller]
-    pub fn imap<A, R, F>(&self, _f: F, _items: impl IntoIterator<Item = A>) -> impl Iterator<Item = R>
+    pub fn imap<A, R, F>(&self, f: F, items: impl IntoIterator<Item = A>) -> impl Iterator<Item = R>
     where
         A: Send + 'static,
         R: Send + 'static,
         F: Fn(A) -> R + Send + Sync + 'static,
     {
-        unimplemented!();
-        #[allow(unreachable_code)]
-        std::iter::empty()
+        let (outcomes, total) = self
+            .real
+            .spawn_each(f, items)
+            .unwrap_or_else(|error| real_pool::rejected(error));
+        InOrder::new(outcomes, total)
     }
+
+    /// Like [`imap`](Pool::imap), but yields each result as soon as it is ready, in whatever
+    /// order the tasks finish (Python: `imap_unordered`).
+    ///
+    /// # Panics
+    ///
+    /// As [`imap`](Pool::imap).
+    ///
+    /// ```
+    /// let pool = racecheck::Pool::new(2);
+    /// let mut results: Vec<i32> = pool.imap_unordered(|x: i32| x + 1, 0..4).collect();
+    /// results.sort();
+    /// assert_eq!(results, [1, 2, 3, 4]);
+    /// ```
     #[track_caller]
-    pub fn imap_unordered<A, R, F>(&self, _f: F, _items: impl IntoIterator<Item = A>) -> impl Iterator<Item = R>
+    pub fn imap_unordered<A, R, F>(
+        &self,
+        f: F,
+        items: impl IntoIterator<Item = A>,
+    ) -> impl Iterator<Item = R>
     where
         A: Send + 'static,
         R: Send + 'static,
         F: Fn(A) -> R + Send + Sync + 'static,
     {
-        unimplemented!();
-        #[allow(unreachable_code)]
-        std::iter::empty()
+        let (outcomes, total) = self
+            .real
+            .spawn_each(f, items)
+            .unwrap_or_else(|error| real_pool::rejected(error));
+        AsCompleted::new(outcomes, total)
     }
+
+    /// Takes no more tasks; the workers finish those submitted, then exit. Submitting afterwards
+    /// panics.
+    ///
+    /// ```
+    /// let pool = racecheck::Pool::new(1);
+    /// let pending = pool.apply_async(|| 5);
+    /// pool.close();
+    /// assert_eq!(pending.get(), 5); // submitted before close: still runs
+    /// pool.join().unwrap();
+    /// ```
     #[track_caller]
     pub fn close(&self) {
-        unimplemented!()
+        self.real.close();
     }
+
+    /// Takes no more tasks and discards those not yet started; the workers exit once their
+    /// current task returns (a running task cannot be stopped from outside). Waiting for a
+    /// discarded task's result panics.
+    ///
+    /// ```
+    /// let pool = racecheck::Pool::new(1);
+    /// pool.terminate();
+    /// pool.join().unwrap();
+    /// ```
     #[track_caller]
     pub fn terminate(&self) {
-        unimplemented!()
+        self.real.terminate();
     }
-    /// Errs at once if the pool is neither closed nor terminated (Python raises ValueError).
+
+    /// Waits for the workers to exit. Errs at once with [`PoolError::StillOpen`] if the pool was
+    /// neither closed nor terminated, since the workers would never exit (Python raises
+    /// `ValueError`).
+    ///
+    /// ```
+    /// let pool = racecheck::Pool::new(1);
+    /// assert_eq!(pool.join(), Err(racecheck::PoolError::StillOpen));
+    /// pool.close();
+    /// assert_eq!(pool.join(), Ok(()));
+    /// ```
     #[track_caller]
     pub fn join(&self) -> Result<(), PoolError> {
-        unimplemented!()
+        self.real.join()
     }
 }
-pub struct AsyncResult<R> {
-    _p: std::marker::PhantomData<R>,
+
+impl Drop for Pool {
+    /// Closes and joins: every task submitted runs before the drop returns.
+    fn drop(&mut self) {
+        self.real.close();
+        // Closed just above, so `join` cannot report `StillOpen`.
+        let _ = self.real.join();
+    }
 }
+
+impl fmt::Debug for Pool {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pool")
+            .field("workers", &self.workers)
+            .field("real", &self.real)
+            .finish()
+    }
+}
+
+/// The result-to-be of a task given to [`Pool::apply_async`] (Python: `AsyncResult`).
+///
+/// ```
+/// let pool = racecheck::Pool::new(1);
+/// let result = pool.apply_async(|| 2 + 2);
+/// result.wait();
+/// assert!(result.ready());
+/// assert_eq!(result.get(), 4);
+/// ```
+pub struct AsyncResult<R> {
+    repr: AsyncRepr<R>,
+}
+
+/// Where the outcome comes from; the exploration engine adds its own variant.
+enum AsyncRepr<R> {
+    /// A one-slot channel: the outcome, or a disconnection if the task was discarded.
+    Real(Receiver<Outcome<R>>),
+}
+
 impl<R> AsyncResult<R> {
-    /// Waits for the result; a panic of the task is resumed here with its message.
+    /// Waits for the task and returns its value.
+    ///
+    /// # Panics
+    ///
+    /// If the task panicked (the panic is resumed here, with the task's message), or was
+    /// discarded by [`Pool::terminate`].
+    ///
+    /// ```
+    /// let pool = racecheck::Pool::new(1);
+    /// let failing = pool.apply_async(|| -> u8 { panic!("division by zero") });
+    /// let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| failing.get()));
+    /// let message = caught.unwrap_err().downcast::<String>().unwrap();
+    /// assert!(message.contains("division by zero"));
+    /// ```
     #[track_caller]
     pub fn get(self) -> R {
-        unimplemented!()
+        match self.repr {
+            AsyncRepr::Real(outcome) => {
+                let Ok(outcome) = outcome.recv() else {
+                    real_pool::discarded()
+                };
+                real_pool::value_or_resume(outcome)
+            }
+        }
     }
+
+    /// Waits at most `d` for the task; gives the `AsyncResult` back if it is not ready (Python:
+    /// `get(timeout)` raising `TimeoutError`).
+    ///
+    /// # Panics
+    ///
+    /// As [`get`](AsyncResult::get).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let pool = racecheck::Pool::new(1);
+    /// let gate = std::sync::Arc::new(racecheck::Event::new());
+    /// let opened = gate.clone();
+    /// let result = pool.apply_async(move || opened.wait());
+    /// let result = result.get_timeout(Duration::from_millis(1)).unwrap_err();
+    /// gate.set();
+    /// assert!(result.get_timeout(Duration::from_secs(60)).is_ok());
+    /// ```
+    #[track_caller]
+    pub fn get_timeout(self, d: Duration) -> Result<R, Self> {
+        match self.repr {
+            AsyncRepr::Real(outcome) => match outcome.recv_timeout(d) {
+                Ok(outcome) => Ok(real_pool::value_or_resume(outcome)),
+                Err(RecvTimeoutError::Timeout) => Err(AsyncResult {
+                    repr: AsyncRepr::Real(outcome),
+                }),
+                Err(RecvTimeoutError::Disconnected) => real_pool::discarded(),
+            },
+        }
+    }
+
+    /// `true` once the task has finished (returned or panicked).
+    ///
+    /// ```
+    /// let pool = racecheck::Pool::new(1);
+    /// let result = pool.apply_async(|| ());
+    /// result.wait();
+    /// assert!(result.ready());
+    /// ```
     #[track_caller]
     pub fn ready(&self) -> bool {
-        unimplemented!()
+        match &self.repr {
+            AsyncRepr::Real(outcome) => !outcome.is_empty(),
+        }
     }
+
+    /// Waits until the task has finished, or was discarded by [`Pool::terminate`].
+    ///
+    /// ```
+    /// let pool = racecheck::Pool::new(1);
+    /// let result = pool.apply_async(|| 1);
+    /// result.wait();
+    /// assert_eq!(result.get(), 1);
+    /// ```
     #[track_caller]
     pub fn wait(&self) {
-        unimplemented!()
+        match &self.repr {
+            AsyncRepr::Real(outcome) => {
+                let mut select = Select::new();
+                select.recv(outcome);
+                select.ready();
+            }
+        }
     }
 }
+
+impl<R> fmt::Debug for AsyncResult<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AsyncResult")
+            .field("ready", &self.ready())
+            .finish()
+    }
+}
+
+/// A pool was used in a state that does not allow it.
+///
+/// ```
+/// assert_eq!(racecheck::PoolError::StillOpen.to_string(), "the pool is still open: close() or terminate() it before join()");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PoolError {
     /// `join` on a pool that is still open.
@@ -93,3 +418,18 @@ pub enum PoolError {
     /// `map`/`apply` on a pool after `close`/`terminate`.
     Closed,
 }
+
+impl fmt::Display for PoolError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            PoolError::StillOpen => {
+                "the pool is still open: close() or terminate() it before join()"
+            }
+            PoolError::Closed => {
+                "the pool is closed: no task can be submitted after close() or terminate()"
+            }
+        })
+    }
+}
+
+impl std::error::Error for PoolError {}

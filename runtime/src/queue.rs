@@ -1,55 +1,276 @@
-//! API SKELETON
+//! The FIFO queue threads hand work over with (Python: `queue.Queue`, `multiprocessing.Queue`).
+
+use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
+
+use crossbeam_channel::{Receiver, Sender};
+
+/// A first-in, first-out queue shared between threads (Python: `queue.Queue`,
+/// `multiprocessing.Queue`). `Queue` is a handle: clones share the same queue, so give each
+/// thread its own clone.
+///
+/// An unbounded queue ([`Queue::new`]) always accepts; a bounded one ([`Queue::bounded`]) makes
+/// [`put`](Queue::put) wait while it is full, which slows a fast producer down to its consumers'
+/// pace (back-pressure).
+///
+/// ```
+/// use racecheck::{Queue, Thread};
+///
+/// let jobs = Queue::bounded(2);
+/// let producer = {
+///     let jobs = jobs.clone();
+///     Thread::spawn(move || for job in 0..5 { jobs.put(job) })
+/// };
+/// let received: Vec<i32> = (0..5).map(|_| jobs.get()).collect();
+/// producer.join().unwrap();
+/// assert_eq!(received, [0, 1, 2, 3, 4]);
+/// ```
 pub struct Queue<T> {
-    _p: std::sync::Arc<std::marker::PhantomData<T>>,
+    repr: QueueRepr<T>,
 }
+
+/// Where the items live; the exploration engine adds its own variant.
+enum QueueRepr<T> {
+    Real(Arc<RealQueue<T>>),
+}
+
+/// A channel of which every handle holds both ends: it never disconnects while a handle exists.
+struct RealQueue<T> {
+    sender: Sender<T>,
+    receiver: Receiver<T>,
+}
+
 impl<T> Clone for Queue<T> {
     fn clone(&self) -> Self {
-        Queue { _p: self._p.clone() }
+        match &self.repr {
+            QueueRepr::Real(queue) => Queue {
+                repr: QueueRepr::Real(queue.clone()),
+            },
+        }
     }
 }
+
 impl<T: Send> Queue<T> {
+    /// An unbounded queue.
+    ///
+    /// ```
+    /// let queue = racecheck::Queue::new();
+    /// queue.put("hello");
+    /// assert_eq!(queue.get(), "hello");
+    /// ```
     pub fn new() -> Self {
-        unimplemented!()
+        Queue::real(crossbeam_channel::unbounded())
     }
-    pub fn bounded(_cap: usize) -> Self {
-        unimplemented!()
+
+    /// A queue holding at most `cap` items. As in Python, a capacity of 0 means unbounded.
+    ///
+    /// ```
+    /// let queue = racecheck::Queue::bounded(1);
+    /// queue.put(1);
+    /// assert_eq!(queue.try_put(2), Err(racecheck::Full(2)));
+    /// ```
+    pub fn bounded(cap: usize) -> Self {
+        if cap == 0 {
+            Queue::new()
+        } else {
+            Queue::real(crossbeam_channel::bounded(cap))
+        }
     }
+
+    fn real((sender, receiver): (Sender<T>, Receiver<T>)) -> Self {
+        Queue {
+            repr: QueueRepr::Real(Arc::new(RealQueue { sender, receiver })),
+        }
+    }
+
+    /// Adds `v` at the back, waiting while a bounded queue is full.
+    ///
+    /// ```
+    /// let queue = racecheck::Queue::new();
+    /// queue.put(1);
+    /// assert_eq!(queue.len(), 1);
+    /// ```
     #[track_caller]
-    pub fn put(&self, _v: T) {
-        unimplemented!()
+    pub fn put(&self, v: T) {
+        match &self.repr {
+            QueueRepr::Real(queue) => queue
+                .sender
+                .send(v)
+                .expect("a queue holds its own receiver, so it never disconnects"),
+        }
     }
+
+    /// Adds `v` at the back if there is room now; gives it back in [`Full`] if not (Python:
+    /// `put_nowait`).
+    ///
+    /// ```
+    /// let queue = racecheck::Queue::bounded(1);
+    /// assert_eq!(queue.try_put('a'), Ok(()));
+    /// assert_eq!(queue.try_put('b'), Err(racecheck::Full('b')));
+    /// ```
     #[track_caller]
-    pub fn try_put(&self, _v: T) -> Result<(), Full<T>> {
-        unimplemented!()
+    pub fn try_put(&self, v: T) -> Result<(), Full<T>> {
+        match &self.repr {
+            QueueRepr::Real(queue) => queue
+                .sender
+                .try_send(v)
+                .map_err(|error| Full(error.into_inner())),
+        }
     }
+
+    /// Adds `v` at the back, waiting at most `d` for room; gives it back in [`Full`] on timeout.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let queue = racecheck::Queue::bounded(1);
+    /// queue.put(1);
+    /// assert_eq!(queue.put_timeout(2, Duration::from_millis(1)), Err(racecheck::Full(2)));
+    /// ```
     #[track_caller]
-    pub fn put_timeout(&self, _v: T, _d: Duration) -> Result<(), Full<T>> {
-        unimplemented!()
+    pub fn put_timeout(&self, v: T, d: Duration) -> Result<(), Full<T>> {
+        match &self.repr {
+            QueueRepr::Real(queue) => queue
+                .sender
+                .send_timeout(v, d)
+                .map_err(|error| Full(error.into_inner())),
+        }
     }
+
+    /// Takes the item at the front, waiting while the queue is empty.
+    ///
+    /// ```
+    /// let queue = racecheck::Queue::new();
+    /// queue.put(1);
+    /// queue.put(2);
+    /// assert_eq!((queue.get(), queue.get()), (1, 2));
+    /// ```
     #[track_caller]
     pub fn get(&self) -> T {
-        unimplemented!()
+        match &self.repr {
+            QueueRepr::Real(queue) => queue
+                .receiver
+                .recv()
+                .expect("a queue holds its own sender, so it never disconnects"),
+        }
     }
+
+    /// Takes the item at the front if there is one (Python: `get_nowait`).
+    ///
+    /// ```
+    /// let queue = racecheck::Queue::<u8>::new();
+    /// assert_eq!(queue.try_get(), Err(racecheck::Empty));
+    /// ```
     #[track_caller]
     pub fn try_get(&self) -> Result<T, Empty> {
-        unimplemented!()
+        match &self.repr {
+            QueueRepr::Real(queue) => queue.receiver.try_recv().map_err(|_| Empty),
+        }
     }
+
+    /// Takes the item at the front, waiting at most `d` for one.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let queue = racecheck::Queue::<u8>::new();
+    /// assert_eq!(queue.get_timeout(Duration::from_millis(1)), Err(racecheck::Empty));
+    /// ```
     #[track_caller]
-    pub fn get_timeout(&self, _d: Duration) -> Result<T, Empty> {
-        unimplemented!()
+    pub fn get_timeout(&self, d: Duration) -> Result<T, Empty> {
+        match &self.repr {
+            QueueRepr::Real(queue) => queue.receiver.recv_timeout(d).map_err(|_| Empty),
+        }
     }
+
+    /// How many items are waiting (Python: `qsize()`); a snapshot, which may be stale by the
+    /// time it is read.
+    ///
+    /// ```
+    /// let queue = racecheck::Queue::new();
+    /// queue.put(());
+    /// assert_eq!(queue.len(), 1);
+    /// ```
     #[track_caller]
     pub fn len(&self) -> usize {
-        unimplemented!()
+        match &self.repr {
+            QueueRepr::Real(queue) => queue.receiver.len(),
+        }
     }
+
+    /// `true` if no item is waiting (Python: `empty()`); a snapshot.
+    ///
+    /// ```
+    /// assert!(racecheck::Queue::<u8>::new().is_empty());
+    /// ```
     #[track_caller]
     pub fn is_empty(&self) -> bool {
-        unimplemented!()
+        match &self.repr {
+            QueueRepr::Real(queue) => queue.receiver.is_empty(),
+        }
+    }
+
+    /// The most items the queue holds (Python: `maxsize`); `None` if unbounded.
+    ///
+    /// ```
+    /// assert_eq!(racecheck::Queue::<u8>::bounded(8).capacity(), Some(8));
+    /// assert_eq!(racecheck::Queue::<u8>::new().capacity(), None);
+    /// ```
+    pub fn capacity(&self) -> Option<usize> {
+        match &self.repr {
+            QueueRepr::Real(queue) => queue.sender.capacity(),
+        }
     }
 }
+
+impl<T: Send> Default for Queue<T> {
+    /// An unbounded queue.
+    fn default() -> Self {
+        Queue::new()
+    }
+}
+
+impl<T: Send> fmt::Debug for Queue<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Queue")
+            .field("len", &self.len())
+            .field("capacity", &self.capacity())
+            .finish()
+    }
+}
+
+/// The queue had no item to give (Python: `queue.Empty`).
+///
+/// ```
+/// assert_eq!(racecheck::Empty.to_string(), "the queue is empty");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Empty;
-/// The queue was full; gives the item back.
+
+impl fmt::Display for Empty {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the queue is empty")
+    }
+}
+
+impl std::error::Error for Empty {}
+
+/// The queue was full; gives the item back (Python: `queue.Full`).
+///
+/// ```
+/// let queue = racecheck::Queue::bounded(1);
+/// queue.put(String::from("first"));
+/// let racecheck::Full(back) = queue.try_put(String::from("second")).unwrap_err();
+/// assert_eq!(back, "second");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Full<T>(pub T);
+
+impl<T> fmt::Display for Full<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the queue is full")
+    }
+}
+
+impl<T: fmt::Debug> std::error::Error for Full<T> {}
