@@ -1,10 +1,10 @@
 //! racecheck: Python's `threading` / `multiprocessing` primitives for Rust, runnable for real or
 //! under a deterministic schedule explorer that finds deadlocks and races.
 //!
-//! One set of types, two modes. Outside [`explore`] they are real primitives: OS threads, real
-//! blocking, production speed. Inside `explore` the very same values are driven by the engine,
-//! which makes every operation a scheduling point. Every operation is `#[track_caller]`, so each
-//! event carries the user's file, line and column.
+//! One set of types, two modes. Outside [`explore`](fn@explore) they are real primitives: OS
+//! threads, real blocking, production speed. Inside `explore` the very same values are driven by
+//! the engine, which makes every operation a scheduling point. Every operation is
+//! `#[track_caller]`, so each event carries the user's file, line and column.
 //!
 //! # From Python
 //!
