@@ -477,26 +477,43 @@ fn throughput_table(reps: usize) -> String {
     table
 }
 
+/// One buggy program, written for each tool.
+struct Bug {
+    name: &'static str,
+    racecheck: fn(),
+    shuttle: fn(),
+}
+
+impl Bug {
+    fn new(name: &'static str, racecheck: fn(), shuttle: fn()) -> Self {
+        Bug {
+            name,
+            racecheck,
+            shuttle,
+        }
+    }
+}
+
 /// Median schedules to the first failure over `seeds` seeds, per bug and strategy.
 fn schedules_to_bug_table(seeds: u64) -> String {
-    let bugs: [(&str, fn(), fn()); 5] = [
-        ("ABBA deadlock", on_racecheck::abba, on_shuttle::abba),
-        (
+    let bugs = [
+        Bug::new("ABBA deadlock", on_racecheck::abba, on_shuttle::abba),
+        Bug::new(
             "lost update (Shared / atomic RMW)",
             on_racecheck::lost_update_shared,
             on_shuttle::lost_update_shared,
         ),
-        (
+        Bug::new(
             "lost update (split lock, assertion)",
             on_racecheck::lost_update_split_lock,
             on_shuttle::lost_update_split_lock,
         ),
-        (
+        Bug::new(
             "5 dining philosophers",
             on_racecheck::dining_philosophers,
             on_shuttle::dining_philosophers,
         ),
-        (
+        Bug::new(
             "3-thread order",
             on_racecheck::three_thread_order,
             on_shuttle::three_thread_order,
@@ -507,7 +524,12 @@ fn schedules_to_bug_table(seeds: u64) -> String {
          | bug | strategy | shuttle | racecheck | racecheck ÷ shuttle | racecheck's first finding |\n\
          |---|---|---:|---:|---:|---|\n"
     );
-    for (bug, ours, theirs) in bugs {
+    for Bug {
+        name: bug,
+        racecheck: ours,
+        shuttle: theirs,
+    } in bugs
+    {
         for search in [Search::Random, Search::Pct] {
             let shuttle: Vec<Outcome> = (0..seeds)
                 .map(|seed| run_shuttle(theirs, search, seed, MAX_SCHEDULES_TO_BUG))
