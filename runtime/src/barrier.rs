@@ -1,8 +1,11 @@
 //! A meeting point for a fixed number of threads (Python: `threading.Barrier`).
 
 use std::fmt;
+use std::panic::Location;
 
 use parking_lot::{Condvar, Mutex};
+
+use crate::explore::{self, Stamp};
 
 /// Makes `n` threads wait for each other (Python: `threading.Barrier(n)`): each
 /// [`wait`](Barrier::wait) blocks until `n` threads have called it, then all of them go on. The
@@ -18,6 +21,8 @@ use parking_lot::{Condvar, Mutex};
 /// assert_eq!(leaders, 1);
 /// ```
 pub struct Barrier {
+    /// The barrier's identity under exploration.
+    stamp: Stamp,
     parties: usize,
     state: Mutex<Round>,
     released: Condvar,
@@ -41,6 +46,7 @@ impl Barrier {
     /// ```
     pub const fn new(n: usize) -> Self {
         Barrier {
+            stamp: Stamp::new(),
             parties: if n == 0 { 1 } else { n },
             state: Mutex::new(Round {
                 arrived: 0,
@@ -65,6 +71,9 @@ impl Barrier {
     /// ```
     #[track_caller]
     pub fn wait(&self) -> bool {
+        if let Some(cx) = explore::context() {
+            return cx.barrier_wait(&self.stamp, self.parties, Location::caller());
+        }
         let mut round = self.state.lock();
         round.arrived += 1;
         if round.arrived == self.parties {

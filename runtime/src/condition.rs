@@ -2,11 +2,13 @@
 
 use std::collections::VecDeque;
 use std::fmt;
+use std::panic::Location;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use parking_lot::{Condvar, Mutex};
 
+use crate::explore::{self, Patience, Stamp};
 use crate::{Lock, LockGuard};
 
 /// A condition variable used with a [`Lock`] (Python: `threading.Condition`).
@@ -36,6 +38,8 @@ use crate::{Lock, LockGuard};
 /// assert_eq!(consumer.join(), Ok(Some(7)));
 /// ```
 pub struct Condition {
+    /// The condition's identity under exploration.
+    stamp: Stamp,
     /// The address of the lock this condition waits with; 0 until its first wait.
     bound_lock: AtomicUsize,
     waiters: Mutex<WaitQueue>,
@@ -83,6 +87,7 @@ impl Condition {
     /// ```
     pub const fn new() -> Self {
         Condition {
+            stamp: Stamp::new(),
             bound_lock: AtomicUsize::new(0),
             waiters: Mutex::new(WaitQueue {
                 next_ticket: 0,
@@ -190,6 +195,9 @@ impl Condition {
     /// ```
     #[track_caller]
     pub fn notify(&self) {
+        if let Some(cx) = explore::context() {
+            return cx.condition_notify(&self.stamp, false, Location::caller());
+        }
         if self.waiters.lock().waiting.pop_front().is_some() {
             self.woken.notify_all();
         }
@@ -202,6 +210,9 @@ impl Condition {
     /// ```
     #[track_caller]
     pub fn notify_all(&self) {
+        if let Some(cx) = explore::context() {
+            return cx.condition_notify(&self.stamp, true, Location::caller());
+        }
         let mut waiters = self.waiters.lock();
         if !waiters.waiting.is_empty() {
             waiters.waiting.clear();
@@ -211,7 +222,18 @@ impl Condition {
 
     /// Waits with the guard's lock released until notified or, with a timeout, until it passes;
     /// `true` if it timed out.
+    #[track_caller]
     fn block<T: ?Sized>(&self, guard: &mut LockGuard<'_, T>, timeout: Option<Duration>) -> bool {
+        if let Some(cx) = explore::context() {
+            let patience = timeout.map_or(Patience::Forever, Patience::timeout);
+            let notified = cx.condition_wait(
+                &self.stamp,
+                guard.lock().stamp(),
+                patience,
+                Location::caller(),
+            );
+            return !notified;
+        }
         self.bind(guard.lock());
         // Registered before the lock is released: a notify sent as soon as it is free is not lost.
         let mut waiters = self.waiters.lock();

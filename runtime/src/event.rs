@@ -1,9 +1,12 @@
 //! A flag threads wait on (Python: `threading.Event`).
 
 use std::fmt;
+use std::panic::Location;
 use std::time::Duration;
 
 use parking_lot::{Condvar, Mutex};
+
+use crate::explore::{self, Patience, Stamp};
 
 /// A flag that threads can wait for (Python: `threading.Event`). It starts unset;
 /// [`set`](Event::set) wakes every waiter, [`clear`](Event::clear) makes later waits block again.
@@ -23,6 +26,8 @@ use parking_lot::{Condvar, Mutex};
 pub struct Event {
     flag: Mutex<bool>,
     changed: Condvar,
+    /// The event's identity under exploration.
+    stamp: Stamp,
 }
 
 impl Event {
@@ -36,6 +41,7 @@ impl Event {
         Event {
             flag: Mutex::new(false),
             changed: Condvar::new(),
+            stamp: Stamp::new(),
         }
     }
 
@@ -48,6 +54,9 @@ impl Event {
     /// ```
     #[track_caller]
     pub fn set(&self) {
+        if let Some(cx) = explore::context() {
+            return cx.event_set(&self.stamp, Location::caller());
+        }
         *self.flag.lock() = true;
         self.changed.notify_all();
     }
@@ -62,6 +71,9 @@ impl Event {
     /// ```
     #[track_caller]
     pub fn clear(&self) {
+        if let Some(cx) = explore::context() {
+            return cx.event_clear(&self.stamp, Location::caller());
+        }
         *self.flag.lock() = false;
     }
 
@@ -72,6 +84,9 @@ impl Event {
     /// ```
     #[track_caller]
     pub fn is_set(&self) -> bool {
+        if let Some(cx) = explore::context() {
+            return cx.event_is_set(&self.stamp, Location::caller());
+        }
         *self.flag.lock()
     }
 
@@ -84,6 +99,10 @@ impl Event {
     /// ```
     #[track_caller]
     pub fn wait(&self) {
+        if let Some(cx) = explore::context() {
+            cx.event_wait(&self.stamp, Patience::Forever, Location::caller());
+            return;
+        }
         let mut flag = self.flag.lock();
         self.changed.wait_while(&mut flag, |set| !*set);
     }
@@ -101,6 +120,9 @@ impl Event {
     /// ```
     #[track_caller]
     pub fn wait_timeout(&self, d: Duration) -> bool {
+        if let Some(cx) = explore::context() {
+            return cx.event_wait(&self.stamp, Patience::timeout(d), Location::caller());
+        }
         let mut flag = self.flag.lock();
         // parking_lot waits without a deadline when `d` is too long to represent one.
         self.changed.wait_while_for(&mut flag, |set| !*set, d);

@@ -2,11 +2,13 @@
 //! `multiprocessing.JoinableQueue`).
 
 use std::fmt;
+use std::panic::Location;
 use std::sync::Arc;
 use std::time::Duration;
 
 use parking_lot::{Condvar, Mutex};
 
+use crate::explore;
 use crate::{Empty, Full, Queue};
 
 /// A [`Queue`] that also counts unfinished tasks (Python: `multiprocessing.JoinableQueue`).
@@ -203,6 +205,12 @@ impl<T: Send> JoinableQueue<T> {
     /// ```
     #[track_caller]
     pub fn task_done(&self) -> Result<(), TaskDoneError> {
+        if let Some(cx) = explore::context() {
+            let (stamp, init) = self.queue.explored();
+            return cx
+                .queue_task_done(stamp, init, Location::caller())
+                .map_err(|()| TaskDoneError);
+        }
         self.tasks.done()
     }
 
@@ -217,6 +225,10 @@ impl<T: Send> JoinableQueue<T> {
     /// ```
     #[track_caller]
     pub fn join(&self) {
+        if let Some(cx) = explore::context() {
+            let (stamp, init) = self.queue.explored();
+            return cx.queue_join(stamp, init, Location::caller());
+        }
         self.tasks.wait_all_done();
     }
 }

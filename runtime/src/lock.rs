@@ -4,10 +4,14 @@ use std::cell::UnsafeCell;
 use std::fmt;
 use std::marker::PhantomData;
 use std::ops::{Deref, DerefMut};
+use std::panic::Location;
+use std::ptr::NonNull;
 use std::time::Duration;
 
 use parking_lot::lock_api::{RawMutex as _, RawMutexTimed as _};
 use parking_lot::RawMutex;
+
+use crate::explore::{self, Patience, Stamp};
 
 /// A lock that guards a `T`, like `std::sync::Mutex` (Python: `threading.Lock`).
 ///
@@ -33,6 +37,8 @@ use parking_lot::RawMutex;
 /// ```
 pub struct Lock<T: ?Sized = ()> {
     raw: RawMutex,
+    /// The lock's identity under exploration.
+    stamp: Stamp,
     data: UnsafeCell<T>,
 }
 
@@ -52,6 +58,7 @@ impl<T> Lock<T> {
     pub const fn new(v: T) -> Self {
         Lock {
             raw: RawMutex::INIT,
+            stamp: Stamp::new(),
             data: UnsafeCell::new(v),
         }
     }
@@ -78,6 +85,11 @@ impl<T: ?Sized> Lock<T> {
     /// ```
     #[track_caller]
     pub fn acquire(&self) -> LockGuard<'_, T> {
+        if let Some(cx) = explore::context() {
+            return self
+                .acquire_explored(cx, Patience::Forever)
+                .expect("a blocking acquire ends holding the lock");
+        }
         self.raw.lock();
         LockGuard::new(self)
     }
@@ -93,6 +105,9 @@ impl<T: ?Sized> Lock<T> {
     /// ```
     #[track_caller]
     pub fn try_acquire(&self) -> Option<LockGuard<'_, T>> {
+        if let Some(cx) = explore::context() {
+            return self.acquire_explored(cx, Patience::Never);
+        }
         self.raw.try_lock().then(|| LockGuard::new(self))
     }
 
@@ -109,6 +124,9 @@ impl<T: ?Sized> Lock<T> {
     /// ```
     #[track_caller]
     pub fn acquire_timeout(&self, d: Duration) -> Option<LockGuard<'_, T>> {
+        if let Some(cx) = explore::context() {
+            return self.acquire_explored(cx, Patience::timeout(d));
+        }
         self.raw.try_lock_for(d).then(|| LockGuard::new(self))
     }
 
@@ -124,6 +142,9 @@ impl<T: ?Sized> Lock<T> {
     /// ```
     #[track_caller]
     pub fn locked(&self) -> bool {
+        if let Some(cx) = explore::context() {
+            return cx.lock_locked(&self.stamp, false, Location::caller());
+        }
         self.raw.is_locked()
     }
 
@@ -136,6 +157,25 @@ impl<T: ?Sized> Lock<T> {
     /// ```
     pub fn get_mut(&mut self) -> &mut T {
         self.data.get_mut()
+    }
+
+    /// An acquire under exploration; the guard points at this execution's view of the data.
+    #[track_caller]
+    fn acquire_explored(&self, cx: explore::Cx, patience: Patience) -> Option<LockGuard<'_, T>> {
+        let location = Location::caller();
+        cx.lock_acquire(&self.stamp, false, patience, location)
+            .then(|| LockGuard {
+                lock: self,
+                data: NonNull::new(cx.lock_data(&self.stamp, false, self.data.get()))
+                    .expect("lock data is never null"),
+                explored_at: Some(location),
+                _not_send: PhantomData,
+            })
+    }
+
+    /// The lock's identity under exploration.
+    pub(crate) fn stamp(&self) -> &Stamp {
+        &self.stamp
     }
 }
 
@@ -175,6 +215,10 @@ impl<T: ?Sized + fmt::Debug> fmt::Debug for Lock<T> {
 /// ```
 pub struct LockGuard<'a, T: ?Sized> {
     lock: &'a Lock<T>,
+    /// The data: the lock's own, or under exploration of a static lock, the execution's copy.
+    data: NonNull<T>,
+    /// Where an explored guard was taken (`None`: the lock is real).
+    explored_at: Option<&'static Location<'static>>,
     /// Unlocking must happen on the thread that locked, as for std's guard: not `Send`.
     _not_send: PhantomData<*const ()>,
 }
@@ -185,8 +229,11 @@ unsafe impl<T: ?Sized + Sync> Sync for LockGuard<'_, T> {}
 impl<'a, T: ?Sized> LockGuard<'a, T> {
     /// Wraps a lock the caller has just taken.
     fn new(lock: &'a Lock<T>) -> Self {
+        lock.stamp.mark_used_for_real();
         LockGuard {
             lock,
+            data: NonNull::new(lock.data.get()).expect("lock data is never null"),
+            explored_at: None,
             _not_send: PhantomData,
         }
     }
@@ -219,21 +266,26 @@ impl<T: ?Sized> Deref for LockGuard<'_, T> {
     type Target = T;
     fn deref(&self) -> &T {
         // SAFETY: the guard holds the lock, so no other thread has access to the data.
-        unsafe { &*self.lock.data.get() }
+        unsafe { self.data.as_ref() }
     }
 }
 
 impl<T: ?Sized> DerefMut for LockGuard<'_, T> {
     fn deref_mut(&mut self) -> &mut T {
         // SAFETY: the guard holds the lock, and `&mut self` makes this the only access.
-        unsafe { &mut *self.lock.data.get() }
+        unsafe { self.data.as_mut() }
     }
 }
 
 impl<T: ?Sized> Drop for LockGuard<'_, T> {
     fn drop(&mut self) {
-        // SAFETY: the guard exists only while its thread holds the lock.
-        unsafe { self.lock.raw.unlock() };
+        match (self.explored_at, explore::context()) {
+            (Some(taken_at), Some(cx)) => cx.lock_release(&self.lock.stamp, false, taken_at),
+            // An explored guard outliving its schedule has nothing left to release.
+            (Some(_), None) => {}
+            // SAFETY: the guard exists only while its thread holds the lock.
+            (None, _) => unsafe { self.lock.raw.unlock() },
+        }
     }
 }
 

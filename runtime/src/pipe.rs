@@ -1,9 +1,13 @@
 //! Two connected ends talking both ways (Python: `multiprocessing.Pipe`).
 
 use std::fmt;
+use std::panic::Location;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crossbeam_channel::{Receiver, Select, Sender};
+
+use crate::explore::{self, ChannelEnd, Stamp};
 
 /// Makes a pair of connected [`Connection`]s (Python: `multiprocessing.Pipe()`).
 ///
@@ -36,9 +40,28 @@ impl Pipe {
     pub fn new<T: Send>() -> (Connection<T>, Connection<T>) {
         let (to_b, from_a) = crossbeam_channel::unbounded();
         let (to_a, from_b) = crossbeam_channel::unbounded();
+        let (a_to_b, b_to_a) = (Arc::new(Stamp::new()), Arc::new(Stamp::new()));
         (
-            Connection::real(to_b, from_b),
-            Connection::real(to_a, from_a),
+            Connection::real(
+                Direction {
+                    channel: to_b,
+                    stamp: a_to_b.clone(),
+                },
+                Direction {
+                    channel: from_b,
+                    stamp: b_to_a.clone(),
+                },
+            ),
+            Connection::real(
+                Direction {
+                    channel: to_a,
+                    stamp: b_to_a,
+                },
+                Direction {
+                    channel: from_a,
+                    stamp: a_to_b,
+                },
+            ),
         )
     }
 }
@@ -58,13 +81,20 @@ pub struct Connection<T> {
 /// How messages travel; the exploration engine adds its own variant.
 enum ConnectionRepr<T> {
     Real {
-        outgoing: Sender<T>,
-        incoming: Receiver<T>,
+        outgoing: Direction<Sender<T>>,
+        incoming: Direction<Receiver<T>>,
     },
 }
 
+/// One end of one direction of the pipe, with that direction's identity under exploration (the
+/// channel stores the messages; the engine decides when an operation may go ahead).
+struct Direction<End> {
+    channel: End,
+    stamp: Arc<Stamp>,
+}
+
 impl<T: Send> Connection<T> {
-    fn real(outgoing: Sender<T>, incoming: Receiver<T>) -> Self {
+    fn real(outgoing: Direction<Sender<T>>, incoming: Direction<Receiver<T>>) -> Self {
         Connection {
             repr: ConnectionRepr::Real { outgoing, incoming },
         }
@@ -80,9 +110,13 @@ impl<T: Send> Connection<T> {
     /// ```
     #[track_caller]
     pub fn send(&self, v: T) -> Result<(), Disconnected> {
-        match &self.repr {
-            ConnectionRepr::Real { outgoing, .. } => outgoing.send(v).map_err(|_| Disconnected),
+        let ConnectionRepr::Real { outgoing, .. } = &self.repr;
+        if let Some(cx) = explore::context() {
+            if !cx.channel_send(&outgoing.stamp, outgoing.channel.len(), Location::caller()) {
+                return Err(Disconnected);
+            }
         }
+        outgoing.channel.send(v).map_err(|_| Disconnected)
     }
 
     /// Waits for the next value from the other end; [`Disconnected`] once the other end is gone
@@ -97,9 +131,17 @@ impl<T: Send> Connection<T> {
     /// ```
     #[track_caller]
     pub fn recv(&self) -> Result<T, Disconnected> {
-        match &self.repr {
-            ConnectionRepr::Real { incoming, .. } => incoming.recv().map_err(|_| Disconnected),
+        let ConnectionRepr::Real { incoming, .. } = &self.repr;
+        if let Some(cx) = explore::context() {
+            if !cx.channel_recv(&incoming.stamp, incoming.channel.len(), Location::caller()) {
+                return Err(Disconnected);
+            }
+            return incoming
+                .channel
+                .try_recv()
+                .map_err(|_| unreachable!("the engine counted a message"));
         }
+        incoming.channel.recv().map_err(|_| Disconnected)
     }
 
     /// `true` if there is something to [`recv`](Connection::recv) (or the other end is gone, so
@@ -115,12 +157,33 @@ impl<T: Send> Connection<T> {
     /// ```
     #[track_caller]
     pub fn poll(&self, d: Duration) -> bool {
-        match &self.repr {
-            ConnectionRepr::Real { incoming, .. } => {
-                let mut select = Select::new();
-                select.recv(incoming);
-                select.ready_timeout(d).is_ok()
-            }
+        let ConnectionRepr::Real { incoming, .. } = &self.repr;
+        if let Some(cx) = explore::context() {
+            return cx.channel_poll(
+                &incoming.stamp,
+                incoming.channel.len(),
+                !d.is_zero(),
+                Location::caller(),
+            );
+        }
+        let mut select = Select::new();
+        select.recv(&incoming.channel);
+        select.ready_timeout(d).is_ok()
+    }
+}
+
+impl<T> Drop for Connection<T> {
+    /// Under exploration, tells the engine both directions lost this end: the other end's `recv`
+    /// then ends once drained, and its `send` fails.
+    fn drop(&mut self) {
+        let ConnectionRepr::Real { outgoing, incoming } = &self.repr;
+        if let Some(cx) = explore::context() {
+            cx.channel_close(&outgoing.stamp, outgoing.channel.len(), ChannelEnd::Sender);
+            cx.channel_close(
+                &incoming.stamp,
+                incoming.channel.len(),
+                ChannelEnd::Receiver,
+            );
         }
     }
 }

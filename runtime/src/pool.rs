@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, Select};
 
+use crate::explore::{self, ExploredPool, ExploredResult};
 use crate::real_pool::{self, AsCompleted, InOrder, Outcome, RealPool};
 
 /// Batches per worker in [`Pool::map`]: several, so that a worker that finishes early takes
@@ -36,8 +37,14 @@ const BATCHES_PER_WORKER: usize = 4;
 /// pool.join().unwrap();
 /// ```
 pub struct Pool {
-    real: RealPool,
+    repr: PoolRepr,
     workers: usize,
+}
+
+/// Real worker threads, or under exploration, logical ones.
+enum PoolRepr {
+    Real(RealPool),
+    Explored(ExploredPool),
 }
 
 impl Pool {
@@ -53,10 +60,12 @@ impl Pool {
             0 => thread::available_parallelism().map_or(1, usize::from),
             n => n,
         };
-        Pool {
-            real: RealPool::new(workers),
-            workers,
-        }
+        let repr = if explore::context().is_some() {
+            PoolRepr::Explored(ExploredPool::new(workers))
+        } else {
+            PoolRepr::Real(RealPool::new(workers))
+        };
+        Pool { repr, workers }
     }
 
     /// How many worker threads the pool has.
@@ -89,14 +98,17 @@ impl Pool {
         R: Send + 'static,
         F: Fn(A) -> R + Send + Sync + 'static,
     {
+        let real = match &self.repr {
+            PoolRepr::Real(real) => real,
+            PoolRepr::Explored(pool) => return pool.imap(f, items).collect(),
+        };
         // Collecting a `Vec`'s own iterator reuses its buffer: no copy.
         let items: Vec<A> = items.into_iter().collect();
         let total = items.len();
         let batch_len = total.div_ceil(self.workers * BATCHES_PER_WORKER).max(1);
         let batches = real_pool::into_batches(items, batch_len);
         let count = batches.len();
-        let outcomes = self
-            .real
+        let outcomes = real
             .spawn_batches(Arc::new(f), batches)
             .unwrap_or_else(|error| real_pool::rejected(error));
         let mut results: Vec<Option<Vec<R>>> = (0..count).map(|_| None).collect();
@@ -154,13 +166,14 @@ impl Pool {
         R: Send + 'static,
         F: FnOnce() -> R + Send + 'static,
     {
-        let outcome = self
-            .real
-            .spawn(f)
-            .unwrap_or_else(|error| real_pool::rejected(error));
-        AsyncResult {
-            repr: AsyncRepr::Real(outcome),
-        }
+        let repr = match &self.repr {
+            PoolRepr::Real(real) => AsyncRepr::Real(
+                real.spawn(f)
+                    .unwrap_or_else(|error| real_pool::rejected(error)),
+            ),
+            PoolRepr::Explored(pool) => AsyncRepr::Explored(pool.apply_async(f)),
+        };
+        AsyncResult { repr }
     }
 
     /// Applies `f` to every item on the workers; the returned iterator yields the results in the
@@ -185,11 +198,15 @@ impl Pool {
         R: Send + 'static,
         F: Fn(A) -> R + Send + Sync + 'static,
     {
-        let (outcomes, total) = self
-            .real
-            .spawn_each(f, items)
-            .unwrap_or_else(|error| real_pool::rejected(error));
-        InOrder::new(outcomes, total)
+        match &self.repr {
+            PoolRepr::Real(real) => {
+                let (outcomes, total) = real
+                    .spawn_each(f, items)
+                    .unwrap_or_else(|error| real_pool::rejected(error));
+                Either::Real(InOrder::new(outcomes, total))
+            }
+            PoolRepr::Explored(pool) => Either::Explored(pool.imap(f, items)),
+        }
     }
 
     /// Like [`imap`](Pool::imap), but yields each result as soon as it is ready, in whatever
@@ -216,11 +233,15 @@ impl Pool {
         R: Send + 'static,
         F: Fn(A) -> R + Send + Sync + 'static,
     {
-        let (outcomes, total) = self
-            .real
-            .spawn_each(f, items)
-            .unwrap_or_else(|error| real_pool::rejected(error));
-        AsCompleted::new(outcomes, total)
+        match &self.repr {
+            PoolRepr::Real(real) => {
+                let (outcomes, total) = real
+                    .spawn_each(f, items)
+                    .unwrap_or_else(|error| real_pool::rejected(error));
+                Either::Real(AsCompleted::new(outcomes, total))
+            }
+            PoolRepr::Explored(pool) => Either::Explored(pool.imap_unordered(f, items)),
+        }
     }
 
     /// Takes no more tasks; the workers finish those submitted, then exit. Submitting afterwards
@@ -235,7 +256,10 @@ impl Pool {
     /// ```
     #[track_caller]
     pub fn close(&self) {
-        self.real.close();
+        match &self.repr {
+            PoolRepr::Real(real) => real.close(),
+            PoolRepr::Explored(pool) => pool.close(),
+        }
     }
 
     /// Takes no more tasks and discards those not yet started; the workers exit once their
@@ -249,7 +273,10 @@ impl Pool {
     /// ```
     #[track_caller]
     pub fn terminate(&self) {
-        self.real.terminate();
+        match &self.repr {
+            PoolRepr::Real(real) => real.terminate(),
+            PoolRepr::Explored(pool) => pool.terminate(),
+        }
     }
 
     /// Waits for the workers to exit. Errs at once with [`PoolError::StillOpen`] if the pool was
@@ -264,16 +291,24 @@ impl Pool {
     /// ```
     #[track_caller]
     pub fn join(&self) -> Result<(), PoolError> {
-        self.real.join()
+        match &self.repr {
+            PoolRepr::Real(real) => real.join(),
+            PoolRepr::Explored(pool) => pool.join(),
+        }
     }
 }
 
 impl Drop for Pool {
     /// Closes and joins: every task submitted runs before the drop returns.
     fn drop(&mut self) {
-        self.real.close();
-        // Closed just above, so `join` cannot report `StillOpen`.
-        let _ = self.real.join();
+        match &self.repr {
+            PoolRepr::Real(real) => {
+                real.close();
+                // Closed just above, so `join` cannot report `StillOpen`.
+                let _ = real.join();
+            }
+            PoolRepr::Explored(pool) => pool.close_and_join(),
+        }
     }
 }
 
@@ -281,7 +316,13 @@ impl fmt::Debug for Pool {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Pool")
             .field("workers", &self.workers)
-            .field("real", &self.real)
+            .field(
+                "status",
+                &match &self.repr {
+                    PoolRepr::Real(real) => real.status(),
+                    PoolRepr::Explored(_) => "explored",
+                },
+            )
             .finish()
     }
 }
@@ -299,10 +340,12 @@ pub struct AsyncResult<R> {
     repr: AsyncRepr<R>,
 }
 
-/// Where the outcome comes from; the exploration engine adds its own variant.
+/// Where the outcome comes from.
 enum AsyncRepr<R> {
     /// A one-slot channel: the outcome, or a disconnection if the task was discarded.
     Real(Receiver<Outcome<R>>),
+    /// A task of a pool under exploration.
+    Explored(ExploredResult<R>),
 }
 
 impl<R> AsyncResult<R> {
@@ -329,6 +372,7 @@ impl<R> AsyncResult<R> {
                 };
                 real_pool::value_or_resume(outcome)
             }
+            AsyncRepr::Explored(result) => result.get(),
         }
     }
 
@@ -360,6 +404,9 @@ impl<R> AsyncResult<R> {
                 }),
                 Err(RecvTimeoutError::Disconnected) => real_pool::discarded(),
             },
+            AsyncRepr::Explored(result) => result.get_timeout(d).map_err(|result| AsyncResult {
+                repr: AsyncRepr::Explored(result),
+            }),
         }
     }
 
@@ -375,6 +422,7 @@ impl<R> AsyncResult<R> {
     pub fn ready(&self) -> bool {
         match &self.repr {
             AsyncRepr::Real(outcome) => !outcome.is_empty(),
+            AsyncRepr::Explored(result) => result.ready(),
         }
     }
 
@@ -394,6 +442,7 @@ impl<R> AsyncResult<R> {
                 select.recv(outcome);
                 select.ready();
             }
+            AsyncRepr::Explored(result) => result.wait(),
         }
     }
 }
@@ -403,6 +452,25 @@ impl<R> fmt::Debug for AsyncResult<R> {
         f.debug_struct("AsyncResult")
             .field("ready", &self.ready())
             .finish()
+    }
+}
+
+/// The results of `imap` and `imap_unordered`, from real workers or explored ones.
+enum Either<Real, Explored> {
+    Real(Real),
+    Explored(Explored),
+}
+
+impl<R, Real: Iterator<Item = R>, Explored: Iterator<Item = R>> Iterator
+    for Either<Real, Explored>
+{
+    type Item = R;
+
+    fn next(&mut self) -> Option<R> {
+        match self {
+            Either::Real(results) => results.next(),
+            Either::Explored(results) => results.next(),
+        }
     }
 }
 

@@ -1,10 +1,13 @@
 //! The FIFO queue threads hand work over with (Python: `queue.Queue`, `multiprocessing.Queue`).
 
 use std::fmt;
+use std::panic::Location;
 use std::sync::Arc;
 use std::time::Duration;
 
 use crossbeam_channel::{Receiver, Sender};
+
+use crate::explore::{self, Patience, QueueInit, Stamp};
 
 /// A first-in, first-out queue shared between threads (Python: `queue.Queue`,
 /// `multiprocessing.Queue`). `Queue` is a handle: clones share the same queue, so give each
@@ -37,6 +40,9 @@ enum QueueRepr<T> {
 
 /// A channel of which every handle holds both ends: it never disconnects while a handle exists.
 struct RealQueue<T> {
+    /// The queue's identity under exploration, where the channel only stores the items and the
+    /// engine decides when an operation may go ahead.
+    stamp: Stamp,
     sender: Sender<T>,
     receiver: Receiver<T>,
 }
@@ -80,7 +86,11 @@ impl<T: Send> Queue<T> {
 
     fn real((sender, receiver): (Sender<T>, Receiver<T>)) -> Self {
         Queue {
-            repr: QueueRepr::Real(Arc::new(RealQueue { sender, receiver })),
+            repr: QueueRepr::Real(Arc::new(RealQueue {
+                stamp: Stamp::new(),
+                sender,
+                receiver,
+            })),
         }
     }
 
@@ -93,6 +103,11 @@ impl<T: Send> Queue<T> {
     /// ```
     #[track_caller]
     pub fn put(&self, v: T) {
+        if let Some(cx) = explore::context() {
+            self.put_explored(cx, v, Patience::Forever)
+                .unwrap_or_else(|_| unreachable!("a blocking put ends with room"));
+            return;
+        }
         match &self.repr {
             QueueRepr::Real(queue) => queue
                 .sender
@@ -111,6 +126,9 @@ impl<T: Send> Queue<T> {
     /// ```
     #[track_caller]
     pub fn try_put(&self, v: T) -> Result<(), Full<T>> {
+        if let Some(cx) = explore::context() {
+            return self.put_explored(cx, v, Patience::Never);
+        }
         match &self.repr {
             QueueRepr::Real(queue) => queue
                 .sender
@@ -130,6 +148,9 @@ impl<T: Send> Queue<T> {
     /// ```
     #[track_caller]
     pub fn put_timeout(&self, v: T, d: Duration) -> Result<(), Full<T>> {
+        if let Some(cx) = explore::context() {
+            return self.put_explored(cx, v, Patience::timeout(d));
+        }
         match &self.repr {
             QueueRepr::Real(queue) => queue
                 .sender
@@ -148,6 +169,11 @@ impl<T: Send> Queue<T> {
     /// ```
     #[track_caller]
     pub fn get(&self) -> T {
+        if let Some(cx) = explore::context() {
+            return self
+                .get_explored(cx, Patience::Forever)
+                .unwrap_or_else(|Empty| unreachable!("a blocking get ends with an item"));
+        }
         match &self.repr {
             QueueRepr::Real(queue) => queue
                 .receiver
@@ -164,6 +190,9 @@ impl<T: Send> Queue<T> {
     /// ```
     #[track_caller]
     pub fn try_get(&self) -> Result<T, Empty> {
+        if let Some(cx) = explore::context() {
+            return self.get_explored(cx, Patience::Never);
+        }
         match &self.repr {
             QueueRepr::Real(queue) => queue.receiver.try_recv().map_err(|_| Empty),
         }
@@ -179,6 +208,9 @@ impl<T: Send> Queue<T> {
     /// ```
     #[track_caller]
     pub fn get_timeout(&self, d: Duration) -> Result<T, Empty> {
+        if let Some(cx) = explore::context() {
+            return self.get_explored(cx, Patience::timeout(d));
+        }
         match &self.repr {
             QueueRepr::Real(queue) => queue.receiver.recv_timeout(d).map_err(|_| Empty),
         }
@@ -194,6 +226,10 @@ impl<T: Send> Queue<T> {
     /// ```
     #[track_caller]
     pub fn len(&self) -> usize {
+        if let Some(cx) = explore::context() {
+            let (stamp, init) = self.explored();
+            return cx.queue_len(stamp, init, Location::caller());
+        }
         match &self.repr {
             QueueRepr::Real(queue) => queue.receiver.len(),
         }
@@ -206,6 +242,10 @@ impl<T: Send> Queue<T> {
     /// ```
     #[track_caller]
     pub fn is_empty(&self) -> bool {
+        if let Some(cx) = explore::context() {
+            let (stamp, init) = self.explored();
+            return cx.queue_len(stamp, init, Location::caller()) == 0;
+        }
         match &self.repr {
             QueueRepr::Real(queue) => queue.receiver.is_empty(),
         }
@@ -220,6 +260,52 @@ impl<T: Send> Queue<T> {
     pub fn capacity(&self) -> Option<usize> {
         match &self.repr {
             QueueRepr::Real(queue) => queue.sender.capacity(),
+        }
+    }
+}
+
+impl<T: Send> Queue<T> {
+    /// The queue's identity and current shape, for the engine.
+    pub(crate) fn explored(&self) -> (&Stamp, QueueInit) {
+        match &self.repr {
+            QueueRepr::Real(queue) => (
+                &queue.stamp,
+                QueueInit {
+                    capacity: queue.sender.capacity(),
+                    len: queue.receiver.len(),
+                },
+            ),
+        }
+    }
+
+    /// A put under exploration: the engine waits for room, then the item goes in the channel,
+    /// which the engine's count guarantees has room.
+    #[track_caller]
+    fn put_explored(&self, cx: explore::Cx, v: T, patience: Patience) -> Result<(), Full<T>> {
+        let (stamp, init) = self.explored();
+        if !cx.queue_put(stamp, init, patience, Location::caller()) {
+            return Err(Full(v));
+        }
+        match &self.repr {
+            QueueRepr::Real(queue) => queue
+                .sender
+                .try_send(v)
+                .map_err(|_| unreachable!("the engine counted room for the item")),
+        }
+    }
+
+    /// A get under exploration: the engine waits for an item, then it comes out of the channel.
+    #[track_caller]
+    fn get_explored(&self, cx: explore::Cx, patience: Patience) -> Result<T, Empty> {
+        let (stamp, init) = self.explored();
+        if !cx.queue_get(stamp, init, patience, Location::caller()) {
+            return Err(Empty);
+        }
+        match &self.repr {
+            QueueRepr::Real(queue) => Ok(queue
+                .receiver
+                .try_recv()
+                .unwrap_or_else(|_| unreachable!("the engine counted an item"))),
         }
     }
 }

@@ -3,10 +3,14 @@
 use std::fmt;
 use std::marker::PhantomData;
 use std::ops::Deref;
+use std::panic::Location;
+use std::ptr::NonNull;
 use std::time::Duration;
 
 use parking_lot::lock_api::RawReentrantMutex;
 use parking_lot::{RawMutex, RawThreadId};
+
+use crate::explore::{self, Patience, Stamp};
 
 /// A lock that the thread holding it may acquire again (Python: `threading.RLock`); guards a `T`.
 ///
@@ -29,6 +33,8 @@ use parking_lot::{RawMutex, RawThreadId};
 /// ```
 pub struct RLock<T: ?Sized = ()> {
     raw: RawReentrantMutex<RawMutex, RawThreadId>,
+    /// The lock's identity under exploration.
+    stamp: Stamp,
     data: T,
 }
 
@@ -46,6 +52,7 @@ impl<T> RLock<T> {
     pub const fn new(v: T) -> Self {
         RLock {
             raw: RawReentrantMutex::INIT,
+            stamp: Stamp::new(),
             data: v,
         }
     }
@@ -72,6 +79,11 @@ impl<T: ?Sized> RLock<T> {
     /// ```
     #[track_caller]
     pub fn acquire(&self) -> RLockGuard<'_, T> {
+        if let Some(cx) = explore::context() {
+            return self
+                .acquire_explored(cx, Patience::Forever)
+                .expect("a blocking acquire ends holding the lock");
+        }
         self.raw.lock();
         RLockGuard::new(self)
     }
@@ -88,6 +100,9 @@ impl<T: ?Sized> RLock<T> {
     /// ```
     #[track_caller]
     pub fn try_acquire(&self) -> Option<RLockGuard<'_, T>> {
+        if let Some(cx) = explore::context() {
+            return self.acquire_explored(cx, Patience::Never);
+        }
         self.raw.try_lock().then(|| RLockGuard::new(self))
     }
 
@@ -102,6 +117,9 @@ impl<T: ?Sized> RLock<T> {
     /// ```
     #[track_caller]
     pub fn acquire_timeout(&self, d: Duration) -> Option<RLockGuard<'_, T>> {
+        if let Some(cx) = explore::context() {
+            return self.acquire_explored(cx, Patience::timeout(d));
+        }
         self.raw.try_lock_for(d).then(|| RLockGuard::new(self))
     }
 
@@ -117,6 +135,9 @@ impl<T: ?Sized> RLock<T> {
     /// ```
     #[track_caller]
     pub fn locked(&self) -> bool {
+        if let Some(cx) = explore::context() {
+            return cx.lock_locked(&self.stamp, true, Location::caller());
+        }
         self.raw.is_locked()
     }
 
@@ -129,6 +150,21 @@ impl<T: ?Sized> RLock<T> {
     /// ```
     pub fn get_mut(&mut self) -> &mut T {
         &mut self.data
+    }
+
+    /// An acquire under exploration; the guard points at this execution's view of the data.
+    #[track_caller]
+    fn acquire_explored(&self, cx: explore::Cx, patience: Patience) -> Option<RLockGuard<'_, T>> {
+        let location = Location::caller();
+        let own = std::ptr::from_ref(&self.data).cast_mut();
+        cx.lock_acquire(&self.stamp, true, patience, location)
+            .then(|| RLockGuard {
+                lock: self,
+                data: NonNull::new(cx.lock_data(&self.stamp, true, own))
+                    .expect("lock data is never null"),
+                explored_at: Some(location),
+                _not_send: PhantomData,
+            })
     }
 }
 
@@ -166,6 +202,10 @@ impl<T: ?Sized + fmt::Debug> fmt::Debug for RLock<T> {
 /// ```
 pub struct RLockGuard<'a, T: ?Sized> {
     lock: &'a RLock<T>,
+    /// The data: the lock's own, or under exploration of a static lock, the execution's copy.
+    data: NonNull<T>,
+    /// Where an explored guard was taken (`None`: the lock is real).
+    explored_at: Option<&'static Location<'static>>,
     /// Unlocking must happen on the thread that locked: not `Send`.
     _not_send: PhantomData<*const ()>,
 }
@@ -176,8 +216,11 @@ unsafe impl<T: ?Sized + Sync> Sync for RLockGuard<'_, T> {}
 impl<'a, T: ?Sized> RLockGuard<'a, T> {
     /// Wraps a lock the caller has just taken (one more level).
     fn new(lock: &'a RLock<T>) -> Self {
+        lock.stamp.mark_used_for_real();
         RLockGuard {
             lock,
+            data: NonNull::from(&lock.data),
+            explored_at: None,
             _not_send: PhantomData,
         }
     }
@@ -186,14 +229,21 @@ impl<'a, T: ?Sized> RLockGuard<'a, T> {
 impl<T: ?Sized> Deref for RLockGuard<'_, T> {
     type Target = T;
     fn deref(&self) -> &T {
-        &self.lock.data
+        // SAFETY: `data` is the lock's own data or this execution's copy of it, which lives until
+        // the execution ends, after every guard of it.
+        unsafe { self.data.as_ref() }
     }
 }
 
 impl<T: ?Sized> Drop for RLockGuard<'_, T> {
     fn drop(&mut self) {
-        // SAFETY: the guard stands for one level of the lock held by this very thread.
-        unsafe { self.lock.raw.unlock() };
+        match (self.explored_at, explore::context()) {
+            (Some(taken_at), Some(cx)) => cx.lock_release(&self.lock.stamp, true, taken_at),
+            // An explored guard outliving its schedule has nothing left to release.
+            (Some(_), None) => {}
+            // SAFETY: the guard stands for one level of the lock held by this very thread.
+            (None, _) => unsafe { self.lock.raw.unlock() },
+        }
     }
 }
 

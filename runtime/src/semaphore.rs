@@ -1,9 +1,12 @@
 //! Counting semaphores (Python: `threading.Semaphore`, `threading.BoundedSemaphore`).
 
 use std::fmt;
+use std::panic::Location;
 use std::time::Duration;
 
 use parking_lot::{Condvar, Mutex};
+
+use crate::explore::{self, Patience, Stamp};
 
 /// A counter of permits (Python: `threading.Semaphore`, and `threading.BoundedSemaphore` when made
 /// with [`Semaphore::bounded`]).
@@ -27,6 +30,8 @@ use parking_lot::{Condvar, Mutex};
 /// }
 /// ```
 pub struct Semaphore {
+    /// The semaphore's identity under exploration.
+    stamp: Stamp,
     /// The count it starts with; a bounded semaphore never exceeds it.
     initial: usize,
     bounded: bool,
@@ -60,6 +65,7 @@ impl Semaphore {
 
     const fn with_bound(n: usize, bounded: bool) -> Self {
         Semaphore {
+            stamp: Stamp::new(),
             initial: n,
             bounded,
             count: Mutex::new(n),
@@ -78,6 +84,16 @@ impl Semaphore {
     /// ```
     #[track_caller]
     pub fn acquire(&self) -> Permit<'_> {
+        if let Some(cx) = explore::context() {
+            cx.semaphore_acquire(
+                &self.stamp,
+                self.initial,
+                self.bounded,
+                Patience::Forever,
+                Location::caller(),
+            );
+            return Permit { semaphore: self };
+        }
         let mut count = self.count.lock();
         self.available.wait_while(&mut count, |count| *count == 0);
         *count -= 1;
@@ -92,6 +108,17 @@ impl Semaphore {
     /// ```
     #[track_caller]
     pub fn try_acquire(&self) -> Option<Permit<'_>> {
+        if let Some(cx) = explore::context() {
+            return cx
+                .semaphore_acquire(
+                    &self.stamp,
+                    self.initial,
+                    self.bounded,
+                    Patience::Never,
+                    Location::caller(),
+                )
+                .then_some(Permit { semaphore: self });
+        }
         let mut count = self.count.lock();
         self.take(&mut count)
     }
@@ -107,6 +134,17 @@ impl Semaphore {
     /// ```
     #[track_caller]
     pub fn acquire_timeout(&self, d: Duration) -> Option<Permit<'_>> {
+        if let Some(cx) = explore::context() {
+            return cx
+                .semaphore_acquire(
+                    &self.stamp,
+                    self.initial,
+                    self.bounded,
+                    Patience::timeout(d),
+                    Location::caller(),
+                )
+                .then_some(Permit { semaphore: self });
+        }
         let mut count = self.count.lock();
         // parking_lot waits without a deadline when `d` is too long to represent one.
         self.available
@@ -125,6 +163,11 @@ impl Semaphore {
     /// ```
     #[track_caller]
     pub fn release(&self) -> Result<(), OverRelease> {
+        if let Some(cx) = explore::context() {
+            return cx
+                .semaphore_release(&self.stamp, self.initial, self.bounded, Location::caller())
+                .map_err(|()| OverRelease);
+        }
         let mut count = self.count.lock();
         if self.bounded && *count >= self.initial {
             return Err(OverRelease);

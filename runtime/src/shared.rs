@@ -1,8 +1,11 @@
 //! The tutorial's global variable (Python: a module-level variable several threads update).
 
 use std::fmt;
+use std::panic::Location;
 
 use parking_lot::Mutex;
+
+use crate::explore::{self, Stamp};
 
 /// A value shared between threads, read and written whole (Python: a global variable).
 ///
@@ -33,12 +36,11 @@ use parking_lot::Mutex;
 /// ```
 pub struct Shared<T: Copy> {
     /// The value it was made with: every explored schedule starts from it again.
-    #[expect(
-        dead_code,
-        reason = "read by the exploration engine when it restarts a schedule"
-    )]
+    /// The value every explored schedule starts from.
     init: T,
     value: Mutex<T>,
+    /// The variable's identity under exploration.
+    stamp: Stamp,
 }
 
 // SAFETY: a `Shared` never hands out a reference to its values, only copies, which `T: Send`
@@ -56,6 +58,7 @@ impl<T: Copy> Shared<T> {
         Shared {
             init: v,
             value: Mutex::new(v),
+            stamp: Stamp::new(),
         }
     }
 
@@ -67,6 +70,9 @@ impl<T: Copy> Shared<T> {
     /// ```
     #[track_caller]
     pub fn get(&self) -> T {
+        if let Some(cx) = explore::context() {
+            return cx.shared_get(&self.stamp, &self.init, Location::caller());
+        }
         *self.value.lock()
     }
 
@@ -79,6 +85,9 @@ impl<T: Copy> Shared<T> {
     /// ```
     #[track_caller]
     pub fn set(&self, v: T) {
+        if let Some(cx) = explore::context() {
+            return cx.shared_set(&self.stamp, &self.init, v, Location::caller());
+        }
         *self.value.lock() = v;
     }
 }

@@ -1,12 +1,13 @@
 //! Threads (Python: `threading.Thread`, `threading.current_thread`, `threading.enumerate`).
 
 use std::fmt;
-use std::panic::{self, AssertUnwindSafe};
+use std::panic::{self, AssertUnwindSafe, Location};
 use std::sync::Arc;
 use std::time::Duration;
 
 use parking_lot::{Condvar, Mutex};
 
+use crate::explore::ExploredJoinHandle;
 use crate::panic_message::panic_message;
 use crate::thread_registry;
 
@@ -62,6 +63,12 @@ where
     /// ```
     #[track_caller]
     pub fn start(self) -> JoinHandle<T> {
+        if let Some(cx) = crate::explore::context() {
+            let handle = ExploredJoinHandle::spawn(cx, self.name, self.f, Location::caller());
+            return JoinHandle {
+                repr: HandleRepr::Explored(handle),
+            };
+        }
         let name = self.name.unwrap_or_else(thread_registry::default_name);
         JoinHandle {
             repr: HandleRepr::Real(RealJoinHandle::spawn(name, self.f)),
@@ -97,6 +104,7 @@ pub struct JoinHandle<T> {
 /// How the handle's thread runs; the exploration engine adds its own variant.
 enum HandleRepr<T> {
     Real(RealJoinHandle<T>),
+    Explored(ExploredJoinHandle<T>),
 }
 
 impl<T> JoinHandle<T> {
@@ -110,6 +118,7 @@ impl<T> JoinHandle<T> {
     pub fn name(&self) -> &str {
         match &self.repr {
             HandleRepr::Real(handle) => &handle.info.name,
+            HandleRepr::Explored(handle) => &handle.info().name,
         }
     }
 
@@ -123,6 +132,7 @@ impl<T> JoinHandle<T> {
     pub fn ident(&self) -> u64 {
         match &self.repr {
             HandleRepr::Real(handle) => handle.info.ident,
+            HandleRepr::Explored(handle) => handle.info().ident,
         }
     }
 
@@ -136,9 +146,11 @@ impl<T> JoinHandle<T> {
     /// gate.set();
     /// handle.join().unwrap();
     /// ```
+    #[track_caller]
     pub fn is_alive(&self) -> bool {
         match &self.repr {
             HandleRepr::Real(handle) => !handle.completion.is_done(),
+            HandleRepr::Explored(handle) => handle.is_alive(),
         }
     }
 
@@ -155,6 +167,7 @@ impl<T> JoinHandle<T> {
     pub fn join(self) -> Result<T, Panicked> {
         match self.repr {
             HandleRepr::Real(handle) => handle.join(),
+            HandleRepr::Explored(handle) => handle.join(),
         }
     }
 
@@ -182,6 +195,9 @@ impl<T> JoinHandle<T> {
                     })
                 }
             }
+            HandleRepr::Explored(handle) => handle.join_timeout(d).map_err(|handle| JoinHandle {
+                repr: HandleRepr::Explored(handle),
+            }),
         }
     }
 }
@@ -351,6 +367,9 @@ impl fmt::Display for ThreadInfo {
 /// assert_eq!(name.as_deref(), Ok("w"));
 /// ```
 pub fn current_thread() -> ThreadInfo {
+    if let Some(cx) = crate::explore::context() {
+        return cx.current_thread();
+    }
     thread_registry::current()
 }
 
@@ -368,5 +387,8 @@ pub fn current_thread() -> ThreadInfo {
 /// handle.join().unwrap();
 /// ```
 pub fn enumerate() -> Vec<ThreadInfo> {
+    if let Some(cx) = crate::explore::context() {
+        return cx.enumerate();
+    }
     thread_registry::live_threads()
 }

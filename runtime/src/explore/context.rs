@@ -66,6 +66,11 @@ impl Cx {
         unsafe { self.execution.as_ref() }.state.borrow_mut()
     }
 
+    /// Whether the schedule is over and its threads are being unwound.
+    pub(crate) fn tearing_down(&self) -> bool {
+        self.state().tearing_down
+    }
+
     /// A scheduling point: the calling thread is about to perform an operation at `location`;
     /// any runnable thread may run first.
     pub(crate) fn schedule(&self, location: Loc) {

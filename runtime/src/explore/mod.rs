@@ -16,10 +16,10 @@ mod execution;
 mod finding;
 #[doc(hidden)]
 pub mod harness;
-// Called by the primitives' explore branches once they are wired in.
-#[allow(dead_code, unused_imports)]
+mod join_handle;
 mod model;
 mod object;
+mod pool;
 mod rng;
 mod runner;
 mod scheduler;
@@ -35,6 +35,10 @@ pub use context::{context, Cx};
 pub use finding::{Finding, FindingKind, Report, TraceEvent};
 #[doc(hidden)]
 pub use object::Stamp;
+
+pub(crate) use join_handle::ExploredJoinHandle;
+pub(crate) use model::{ChannelEnd, Patience, QueueInit};
+pub(crate) use pool::{ExploredPool, ExploredResult};
 
 /// Runs `body` under `config.schedules` schedules and reports the findings of the first failing
 /// one (by index), or none.

@@ -118,16 +118,10 @@ impl Cx {
         ready
     }
 
-    /// One end of the channel was dropped.
-    pub(crate) fn channel_close(
-        &self,
-        stamp: &Stamp,
-        pending: usize,
-        end: ChannelEnd,
-        location: Loc,
-    ) {
+    /// One end of the channel was dropped: not an operation of the program's, so neither a
+    /// scheduling point nor a trace event, but it wakes a receiver waiting for a message.
+    pub(crate) fn channel_close(&self, stamp: &Stamp, pending: usize, end: ChannelEnd) {
         let id = self.channel_object(stamp, pending);
-        self.schedule(location);
         let mut state = self.state();
         let channel = state.channel_mut(id);
         match end {
@@ -135,7 +129,5 @@ impl Cx {
             ChannelEnd::Receiver => channel.receiver_gone = true,
         }
         state.changed(id);
-        drop(state);
-        self.record("close", id, location);
     }
 }

@@ -20,7 +20,7 @@ use super::scheduler::ThreadId;
 use super::state::{Loc, ObjectId, State, WaitFor};
 
 pub(crate) use barrier::BarrierModel;
-pub(crate) use channel::ChannelModel;
+pub(crate) use channel::{ChannelEnd, ChannelModel};
 pub(crate) use condition::ConditionModel;
 pub(crate) use event::EventModel;
 pub(crate) use lock::LockModel;
@@ -37,7 +37,6 @@ pub(crate) enum ObjectKind {
     Semaphore,
     Barrier,
     Queue,
-    JoinableQueue,
     Pipe,
     Shared,
 }
@@ -117,6 +116,17 @@ pub(crate) enum Patience {
     Never,
     /// Gives up after a timeout, which is a scheduling choice, not wall time.
     Timeout,
+}
+
+impl Patience {
+    /// The patience of a `*_timeout(d)` operation: a zero timeout only polls.
+    pub(crate) fn timeout(d: std::time::Duration) -> Self {
+        if d.is_zero() {
+            Patience::Never
+        } else {
+            Patience::Timeout
+        }
+    }
 }
 
 impl Cx {

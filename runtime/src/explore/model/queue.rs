@@ -17,7 +17,6 @@ pub(crate) struct QueueInit {
     pub(crate) capacity: Option<usize>,
     /// Items already in the storage (put before exploration).
     pub(crate) len: usize,
-    pub(crate) joinable: bool,
 }
 
 pub(crate) struct QueueModel {
@@ -49,12 +48,7 @@ impl QueueModel {
 
 impl Cx {
     fn queue_object(&self, stamp: &Stamp, init: QueueInit) -> ObjectId {
-        let kind = if init.joinable {
-            ObjectKind::JoinableQueue
-        } else {
-            ObjectKind::Queue
-        };
-        self.object(stamp, kind, || {
+        self.object(stamp, ObjectKind::Queue, || {
             ObjectState::Queue(QueueModel {
                 capacity: init.capacity,
                 items: (0..init.len).map(|_| SyncClock::default()).collect(),
