@@ -2,14 +2,17 @@
 //! (seed, i), workers claim indices in increasing order, and when a schedule fails the others
 //! finish every lower index and skip the higher ones, so the report (the lowest failing schedule)
 //! is the same for any number of workers.
+//!
+//! A schedule whose only findings are lock-order cycles is a warning, not a failure: exploration
+//! goes on looking for a schedule that actually deadlocks (or fails otherwise), and reports the
+//! lowest warning only if none does.
 
-use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use super::config::{Config, Strategy};
 use super::execution::{run_schedule, Body, ScheduleResult};
-use super::finding::Report;
+use super::finding::{Finding, FindingKind, Report};
 use super::scheduler;
 use super::token::{self, RecordedSchedule};
 
@@ -35,59 +38,33 @@ pub(crate) fn run(config: Config, body: Body) -> Report {
         max_steps,
         replayed: replayed.as_ref(),
     };
-    if schedules == 0 {
-        return Report::default();
-    }
+    let outcomes = Outcomes::default();
 
     // PCT spreads its change points over the expected length of a schedule: schedule 0 runs first
     // to measure it, so the estimate depends on the seed alone.
     let mut estimate = DEFAULT_STEP_ESTIMATE;
-    let mut start = 0;
-    if matches!(config.strategy, Strategy::Pct { .. }) {
+    if schedules > 0 && matches!(config.strategy, Strategy::Pct { .. }) {
         let first = plan.run(0, estimate);
-        if let Some(report) = conclude(
-            first.usage_error.clone(),
-            BTreeMap::from([(0, first.findings.clone())]),
-        ) {
-            return report;
-        }
         estimate = first.steps.max(1);
-        start = 1;
+        outcomes.next.store(1, Ordering::Relaxed);
+        outcomes.record(0, first);
     }
-    let failures = Failures::new(start);
-    let workers = worker_count(config.workers).min(schedules - start).max(1);
+    let remaining = schedules.saturating_sub(outcomes.next.load(Ordering::Relaxed));
+    let workers = worker_count(config.workers).min(remaining);
     if workers == 1 {
-        failures.work(&plan, estimate, schedules);
-    } else {
+        outcomes.work(&plan, estimate, schedules);
+    } else if workers > 1 {
         std::thread::scope(|scope| {
             for worker in 0..workers {
-                let (plan, failures) = (&plan, &failures);
+                let (plan, outcomes) = (&plan, &outcomes);
                 std::thread::Builder::new()
                     .name(format!("racecheck-explore-{worker}"))
-                    .spawn_scoped(scope, move || failures.work(plan, estimate, schedules))
+                    .spawn_scoped(scope, move || outcomes.work(plan, estimate, schedules))
                     .expect("racecheck: cannot start an exploration worker thread");
             }
         });
     }
-    let Failures {
-        first,
-        found,
-        usage_error,
-        ..
-    } = failures;
-    let first = first.into_inner();
-    let usage_error = usage_error.into_inner().unwrap_or_else(|e| e.into_inner());
-    let found = found.into_inner().unwrap_or_else(|e| e.into_inner());
-    conclude(
-        usage_error
-            .filter(|(index, _)| *index == first)
-            .map(|(_, m)| m),
-        found,
-    )
-    .unwrap_or(Report {
-        findings: Vec::new(),
-        schedules_run: schedules,
-    })
+    outcomes.report(schedules)
 }
 
 fn worker_count(configured: usize) -> usize {
@@ -96,22 +73,6 @@ fn worker_count(configured: usize) -> usize {
     } else {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     }
-}
-
-/// The report when a schedule failed, `None` when none did. A usage error is the program's
-/// misuse of racecheck, not a finding: it is raised in the caller.
-fn conclude(
-    usage_error: Option<String>,
-    found: BTreeMap<usize, Vec<super::Finding>>,
-) -> Option<Report> {
-    if let Some(message) = usage_error {
-        panic!("{message}");
-    }
-    let (&index, findings) = found.iter().find(|(_, findings)| !findings.is_empty())?;
-    Some(Report {
-        findings: findings.clone(),
-        schedules_run: index + 1,
-    })
 }
 
 struct Plan<'a> {
@@ -134,47 +95,91 @@ impl Plan<'_> {
     }
 }
 
-/// The shared bookkeeping of the workers.
-struct Failures {
-    next: AtomicUsize,
-    /// The lowest failing index so far (`usize::MAX`: none).
-    first: AtomicUsize,
-    found: Mutex<BTreeMap<usize, Vec<super::Finding>>>,
-    usage_error: Mutex<Option<(usize, String)>>,
+/// Why a schedule failed.
+enum Failure {
+    Findings(Vec<Finding>),
+    /// The program misused racecheck: raised in the caller, not reported.
+    Usage(String),
 }
 
-impl Failures {
-    fn new(start: usize) -> Self {
-        Failures {
-            next: AtomicUsize::new(start),
-            first: AtomicUsize::new(usize::MAX),
-            found: Mutex::new(BTreeMap::new()),
-            usage_error: Mutex::new(None),
+/// The workers' shared bookkeeping.
+struct Outcomes {
+    next: AtomicUsize,
+    /// The lowest failing index so far (`usize::MAX`: none).
+    first_failure: AtomicUsize,
+    failure: Mutex<Option<(usize, Failure)>>,
+    /// The lowest schedule with warnings only.
+    warning: Mutex<Option<(usize, Vec<Finding>)>>,
+}
+
+impl Default for Outcomes {
+    fn default() -> Self {
+        Outcomes {
+            next: AtomicUsize::new(0),
+            first_failure: AtomicUsize::new(usize::MAX),
+            failure: Mutex::new(None),
+            warning: Mutex::new(None),
         }
     }
+}
 
+/// Keeps the entry with the lower index.
+fn keep_lowest<T>(slot: &Mutex<Option<(usize, T)>>, index: usize, value: T) {
+    let mut slot = slot.lock().unwrap_or_else(|e| e.into_inner());
+    if slot.as_ref().is_none_or(|(other, _)| index < *other) {
+        *slot = Some((index, value));
+    }
+}
+
+impl Outcomes {
     /// Claims and runs schedules until they run out or a lower one has failed.
     fn work(&self, plan: &Plan<'_>, estimate: usize, schedules: usize) {
         loop {
             let index = self.next.fetch_add(1, Ordering::Relaxed);
-            if index >= schedules || index > self.first.load(Ordering::Relaxed) {
+            if index >= schedules || index > self.first_failure.load(Ordering::Relaxed) {
                 return;
             }
-            let result = plan.run(index, estimate);
-            if result.findings.is_empty() && result.usage_error.is_none() {
-                continue;
-            }
-            self.first.fetch_min(index, Ordering::Relaxed);
-            if let Some(message) = result.usage_error {
-                let mut usage = self.usage_error.lock().unwrap_or_else(|e| e.into_inner());
-                if usage.as_ref().is_none_or(|(other, _)| index < *other) {
-                    *usage = Some((index, message));
+            self.record(index, plan.run(index, estimate));
+        }
+    }
+
+    fn record(&self, index: usize, result: ScheduleResult) {
+        let failure = match result.usage_error {
+            Some(message) => Failure::Usage(message),
+            None if result
+                .findings
+                .iter()
+                .all(|f| f.kind == FindingKind::LockOrderCycle) =>
+            {
+                if !result.findings.is_empty() {
+                    keep_lowest(&self.warning, index, result.findings);
                 }
+                return;
             }
-            self.found
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(index, result.findings);
+            None => Failure::Findings(result.findings),
+        };
+        self.first_failure.fetch_min(index, Ordering::Relaxed);
+        keep_lowest(&self.failure, index, failure);
+    }
+
+    /// The lowest failing schedule's findings, else the lowest warning's, else none.
+    fn report(self, schedules: usize) -> Report {
+        let failure = self.failure.into_inner().unwrap_or_else(|e| e.into_inner());
+        let warning = self.warning.into_inner().unwrap_or_else(|e| e.into_inner());
+        match (failure, warning) {
+            (Some((_, Failure::Usage(message))), _) => panic!("{message}"),
+            (Some((index, Failure::Findings(findings))), _) => Report {
+                findings,
+                schedules_run: index + 1,
+            },
+            (None, Some((_, findings))) => Report {
+                findings,
+                schedules_run: schedules,
+            },
+            (None, None) => Report {
+                findings: Vec::new(),
+                schedules_run: schedules,
+            },
         }
     }
 }
