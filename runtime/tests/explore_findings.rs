@@ -282,6 +282,34 @@ fn a_condition_wait_without_a_predicate_misses_an_early_notify() {
 }
 
 #[test]
+fn a_condition_wait_guarded_by_if_is_caught_by_a_spurious_wakeup() {
+    let report = racecheck::explore(config(300), || {
+        let state = Arc::new((Lock::new(false), Condition::new()));
+        let other = Arc::clone(&state);
+        let producer = Thread::spawn(move || {
+            let (lock, ready) = &*other;
+            *lock.acquire() = true;
+            ready.notify();
+        });
+        let (lock, ready) = &*state;
+        let mut guard = lock.acquire();
+        if !*guard {
+            guard = ready.wait(guard);
+        }
+        assert!(*guard, "woke up without the flag");
+        drop(guard);
+        producer.join().unwrap();
+    });
+    assert_eq!(kinds(&report), [FindingKind::Panic]);
+    let panic = &report.findings()[0];
+    assert!(panic.message.contains("woke up without the flag"));
+    assert!(panic
+        .trace
+        .iter()
+        .any(|event| event.operation == "wait Condition#1 (spurious wakeup)"));
+}
+
+#[test]
 fn a_semaphore_bounds_the_threads_inside() {
     static INSIDE: Lock<u32> = Lock::new(0);
     assert_clean(&racecheck::explore(config(200), || {

@@ -10,6 +10,11 @@ use crate::explore::object::Stamp;
 use crate::explore::scheduler::ThreadId;
 use crate::explore::state::{Loc, ObjectId, WaitFor};
 
+/// A wait wakes up without a notify once in this many, as the platform allows (Python's and
+/// Rust's condition variables both warn of it): code that does not re-check its predicate in a
+/// loop shows its bug.
+const SPURIOUS_ONE_IN: usize = 8;
+
 #[derive(Default)]
 pub(crate) struct ConditionModel {
     waiters: VecDeque<ThreadId>,
@@ -25,7 +30,8 @@ impl Cx {
     }
 
     /// `wait` (`Forever`) or `wait_timeout` (`Timeout`) with the lock behind `lock` held:
-    /// `true` if notified, `false` if timed out. The lock is held again on return either way.
+    /// `true` if woken (by a notify, or spuriously), `false` if timed out. The lock is held again
+    /// on return either way.
     pub(crate) fn condition_wait(
         &self,
         stamp: &Stamp,
@@ -44,7 +50,8 @@ impl Cx {
         }
         self.record("wait (releases the lock)", id, location);
         self.release_for_wait(lock, location);
-        let notified = self.wait_for(WaitFor::Notify(id), patience, location);
+        let spurious = patience != Patience::Never && self.state().choose(SPURIOUS_ONE_IN) == 0;
+        let notified = spurious || self.wait_for(WaitFor::Notify(id), patience, location);
         {
             let mut state = self.state();
             let me = state.current;
@@ -53,22 +60,19 @@ impl Cx {
                 .condition_mut(id)
                 .waiters
                 .retain(|&waiter| waiter != me);
-            if notified {
+            if spurious || !notified {
+                state.polled(me, Some(id), false);
+            } else {
                 let published = state.condition(id).clock.clone();
                 state.learn(me, &published);
-            } else {
-                state.polled(me, Some(id), false);
             }
         }
-        self.record(
-            if notified {
-                "wait (notified)"
-            } else {
-                "wait_timeout -> timed out"
-            },
-            id,
-            location,
-        );
+        let verb = match (spurious, notified) {
+            (true, _) => "wait (spurious wakeup)",
+            (false, true) => "wait (notified)",
+            (false, false) => "wait_timeout -> timed out",
+        };
+        self.record(verb, id, location);
         self.reacquire_after_wait(lock, location);
         notified
     }
