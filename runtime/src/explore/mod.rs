@@ -45,6 +45,26 @@ pub(crate) use pool::{ExploredPool, ExploredResult};
 ///
 /// Panics if called from inside an explored schedule, or if the program misuses racecheck in a
 /// way no schedule can make sense of (a primitive shared between schedules).
+///
+/// ```
+/// use racecheck::explore::{Config, FindingKind};
+/// use racecheck::{Shared, Thread};
+///
+/// static HITS: Shared<u64> = Shared::new(0);
+///
+/// fn two_increments() {
+///     let other = Thread::spawn(|| HITS.set(HITS.get() + 1));
+///     HITS.set(HITS.get() + 1);
+///     other.join().unwrap();
+/// }
+///
+/// let report = racecheck::explore(Config::default().schedules(100), two_increments);
+/// let race = &report.findings()[0];
+/// assert_eq!(race.kind, FindingKind::DataRace);
+/// // The same interleaving, event for event:
+/// let again = racecheck::replay(&race.replay_token, two_increments);
+/// assert_eq!(again.findings()[0].trace, race.trace);
+/// ```
 pub fn explore<F>(config: Config, body: F) -> Report
 where
     F: Fn() + Send + Sync + 'static,
