@@ -78,9 +78,11 @@ impl Config {
         self
     }
 
-    /// These settings, overridden by `RACECHECK_SCHEDULES`, `RACECHECK_SEED`, `RACECHECK_STRATEGY`,
-    /// `RACECHECK_REPLAY`. An unset or empty variable changes nothing; a malformed one is an `Err`
-    /// naming the variable and what it accepts.
+    /// These settings, overridden by `RACECHECK_SCHEDULES`, `RACECHECK_SEED`, `RACECHECK_STRATEGY`
+    /// (`random`, `pct`, `pct:<depth>`, `targeted:<file>:<line>[:<column>],…`) and
+    /// `RACECHECK_REPLAY` (a replay token, which wins over the strategy). An unset or empty
+    /// variable changes nothing; a malformed one is an `Err` naming the variable and what it
+    /// accepts.
     pub fn from_env(self) -> Result<Self, String> {
         self.with_overrides(|name| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned()))
     }
@@ -124,11 +126,14 @@ fn parse_number<N: std::str::FromStr>(value: &str) -> Option<N> {
     value.trim().parse().ok()
 }
 
-/// `random`, `pct` or `pct:<depth>` (depth >= 1).
+/// `random`, `pct`, `pct:<depth>` (depth >= 1), or `targeted:<file>:<line>[:<col>],…`.
 fn parse_strategy(value: &str) -> Result<Strategy, String> {
     let value = value.trim();
     let expected = || {
-        format!("RACECHECK_STRATEGY must be `random`, `pct` or `pct:<depth>` (depth >= 1), not {value:?}")
+        format!(
+            "RACECHECK_STRATEGY must be `random`, `pct`, `pct:<depth>` (depth >= 1) or \
+             `targeted:<file>:<line>[:<column>],…`, not {value:?}"
+        )
     };
     match value.split_once(':') {
         None if value.eq_ignore_ascii_case("random") => Ok(Strategy::Random),
@@ -139,8 +144,35 @@ fn parse_strategy(value: &str) -> Result<Strategy, String> {
             .filter(|&d: &usize| d >= 1)
             .map(|depth| Strategy::Pct { depth })
             .ok_or_else(expected),
+        Some((name, targets)) if name.eq_ignore_ascii_case("targeted") => targets
+            .split(',')
+            .map(parse_location)
+            .collect::<Option<Vec<_>>>()
+            .filter(|targets| !targets.is_empty())
+            .map(Strategy::Targeted)
+            .ok_or_else(expected),
         _ => Err(expected()),
     }
+}
+
+/// `<file>:<line>` or `<file>:<line>:<column>`, read from the right so that the file may itself
+/// contain colons (`C:\src\main.rs:7:5`).
+fn parse_location(text: &str) -> Option<SourceLocation> {
+    let text = text.trim();
+    let (rest, last) = text.rsplit_once(':')?;
+    let last: u32 = parse_number(last)?;
+    let (file, line, column) = match rest
+        .rsplit_once(':')
+        .map(|(file, line)| (file, parse_number(line)))
+    {
+        Some((file, Some(line))) => (file, line, last),
+        _ => (rest, last, 0),
+    };
+    (!file.is_empty() && line > 0).then(|| SourceLocation {
+        file: file.to_owned(),
+        line,
+        column,
+    })
 }
 
 #[cfg(test)]
@@ -188,6 +220,35 @@ mod tests {
     }
 
     #[test]
+    fn targeted_takes_a_list_of_locations() {
+        let config = overridden(&[(
+            "RACECHECK_STRATEGY",
+            "targeted:src/main.rs:12:5, C:\\w\\lib.rs:7",
+        )])
+        .unwrap();
+        let location = |file: &str, line, column| SourceLocation {
+            file: file.to_owned(),
+            line,
+            column,
+        };
+        assert_eq!(
+            config.strategy,
+            Strategy::Targeted(vec![
+                location("src/main.rs", 12, 5),
+                location("C:\\w\\lib.rs", 7, 0)
+            ])
+        );
+        for bad in [
+            "targeted:",
+            "targeted:main.rs",
+            "targeted:main.rs:x",
+            "targeted::3",
+        ] {
+            assert!(overridden(&[("RACECHECK_STRATEGY", bad)]).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn a_replay_token_selects_replay() {
         let token = token::encode(500, &[1, 0, 2]);
         let config =
@@ -204,12 +265,12 @@ mod tests {
             (
                 "RACECHECK_STRATEGY",
                 "pct:0",
-                "RACECHECK_STRATEGY must be `random`, `pct` or `pct:<depth>` (depth >= 1), not \"pct:0\"",
+                "RACECHECK_STRATEGY must be `random`, `pct`, `pct:<depth>` (depth >= 1) or `targeted:<file>:<line>[:<column>],…`, not \"pct:0\"",
             ),
             (
                 "RACECHECK_STRATEGY",
                 "dfs",
-                "RACECHECK_STRATEGY must be `random`, `pct` or `pct:<depth>` (depth >= 1), not \"dfs\"",
+                "RACECHECK_STRATEGY must be `random`, `pct`, `pct:<depth>` (depth >= 1) or `targeted:<file>:<line>[:<column>],…`, not \"dfs\"",
             ),
         ];
         for (name, value, message) in cases {
