@@ -19,14 +19,17 @@ pub(crate) fn resolve_path(
     module: ModId,
     segments: &[String],
 ) -> Option<Resolved> {
-    resolve_in(index, module, segments, 0)
+    resolve_in(index, module, segments, 0, &mut Vec::new())
 }
 
+/// `globbed`: the modules whose glob imports were already searched for a name; each is searched
+/// once per name, so glob cycles (`use super::*` both ways) cost no more than one pass.
 fn resolve_in(
     index: &CrateIndex<'_>,
     module: ModId,
     segments: &[String],
     depth: u32,
+    globbed: &mut Vec<(ModId, String)>,
 ) -> Option<Resolved> {
     if depth > MAX_DEPTH {
         return None;
@@ -36,7 +39,7 @@ fn resolve_in(
         "crate" => Resolved::Def(Def::Mod(index.root())),
         "self" => Resolved::Def(Def::Mod(module)),
         "super" => Resolved::Def(Def::Mod(index.modules[module.index()].parent?)),
-        name => lookup(index, module, name, depth)
+        name => lookup(index, module, name, depth, globbed)
             .unwrap_or_else(|| Resolved::External(vec![name.to_owned()])),
     };
     for segment in rest {
@@ -44,7 +47,7 @@ fn resolve_in(
             Resolved::Def(Def::Mod(m)) if segment == "super" => {
                 Resolved::Def(Def::Mod(index.modules[m.index()].parent?))
             }
-            Resolved::Def(Def::Mod(m)) => lookup(index, m, segment, depth)?,
+            Resolved::Def(Def::Mod(m)) => lookup(index, m, segment, depth, globbed)?,
             Resolved::Def(Def::Struct(s)) => {
                 let method = index.methods.get(&(s, segment.clone()))?.first()?;
                 Resolved::Def(Def::Fn(*method))
@@ -60,22 +63,32 @@ fn resolve_in(
 }
 
 /// A name as seen from inside `module`: its items, then its imports, then its glob imports.
-fn lookup(index: &CrateIndex<'_>, module: ModId, name: &str, depth: u32) -> Option<Resolved> {
+fn lookup(
+    index: &CrateIndex<'_>,
+    module: ModId,
+    name: &str,
+    depth: u32,
+    globbed: &mut Vec<(ModId, String)>,
+) -> Option<Resolved> {
     let m = &index.modules[module.index()];
     if let Some(def) = m.defs.get(name).and_then(|defs| defs.first()) {
         return Some(Resolved::Def(*def));
     }
     for (alias, path) in &m.uses {
         if alias == name {
-            if let Some(found) = resolve_in(index, module, path, depth + 1) {
+            if let Some(found) = resolve_in(index, module, path, depth + 1, globbed) {
                 return Some(found);
             }
         }
     }
+    if m.globs.is_empty() || globbed.iter().any(|(g, n)| *g == module && n == name) {
+        return None;
+    }
+    globbed.push((module, name.to_owned()));
     for glob in &m.globs {
-        match resolve_in(index, module, glob, depth + 1) {
+        match resolve_in(index, module, glob, depth + 1, globbed) {
             Some(Resolved::Def(Def::Mod(target))) if target != module => {
-                if let Some(found) = lookup(index, target, name, depth + 1) {
+                if let Some(found) = lookup(index, target, name, depth + 1, globbed) {
                     return Some(found);
                 }
             }

@@ -8,9 +8,8 @@
 //! neither reaches the other.
 use crate::model::{Instances, Model, Op, Origin, PrimId, TemplateId};
 use petgraph::graph::{DiGraph, NodeIndex};
-use petgraph::visit::{Dfs, Walker};
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 pub(crate) struct HappensBefore<'m> {
     model: &'m Model,
@@ -19,7 +18,7 @@ pub(crate) struct HappensBefore<'m> {
     starts: Vec<NodeIndex>,
     ends: Vec<NodeIndex>,
     first_event: Vec<usize>,
-    reach: RefCell<HashMap<NodeIndex, Vec<bool>>>,
+    reach: RefCell<HashMap<NodeIndex, HashSet<u32>>>,
 }
 
 impl<'m> HappensBefore<'m> {
@@ -141,17 +140,23 @@ impl<'m> HappensBefore<'m> {
         }
     }
 
-    /// Whether `from` happens before (or is) `to`.
+    /// Whether `from` happens before (or is) `to`. Reachable sets are computed once per source,
+    /// and only span the source's own world (no edge leaves it).
     pub(crate) fn reaches(&self, from: NodeIndex, to: NodeIndex) -> bool {
         let mut cache = self.reach.borrow_mut();
         let set = cache.entry(from).or_insert_with(|| {
-            let mut set = vec![false; self.graph.node_count()];
-            for n in Dfs::new(&self.graph, from).iter(&self.graph) {
-                set[n.index()] = true;
+            let mut seen = HashSet::from([from.index() as u32]);
+            let mut stack = vec![from];
+            while let Some(node) = stack.pop() {
+                for next in self.graph.neighbors(node) {
+                    if seen.insert(next.index() as u32) {
+                        stack.push(next);
+                    }
+                }
             }
-            set
+            seen
         });
-        set.get(to.index()).copied().unwrap_or(false)
+        set.contains(&(to.index() as u32))
     }
 
     /// Whether two instances of a template can run at the same time.

@@ -28,8 +28,10 @@ crate::declare_rule! {
 /// Longest cycle searched, and most cycles examined per crate.
 const MAX_CYCLE: usize = 6;
 const MAX_CYCLES: usize = 256;
-/// Acquisitions considered per edge when looking for a parallel combination.
+/// Acquisitions considered per edge, and combinations tried per cycle, when looking for
+/// acquisitions that can all run at once.
 const MAX_INSTANCES: usize = 16;
+const MAX_ATTEMPTS: usize = 4_096;
 
 pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     for cycle in cx.locks.cycles(MAX_CYCLE, MAX_CYCLES) {
@@ -37,7 +39,8 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             .map(|k| cx.locks.edge(cycle[k], cycle[(k + 1) % cycle.len()]))
             .collect();
         let mut chosen = Vec::new();
-        if choose_parallel(cx, &cycle, &edges, &mut chosen) {
+        let mut attempts = MAX_ATTEMPTS;
+        if choose_parallel(cx, &cycle, &edges, &mut chosen, &mut attempts) {
             push_unique(out, cycle_diagnostic(cx, &cycle, &chosen));
         }
     }
@@ -54,18 +57,23 @@ fn choose_parallel<'g>(
     cycle: &[PrimId],
     edges: &[&'g [EdgeInstance]],
     chosen: &mut Vec<&'g EdgeInstance>,
+    attempts: &mut usize,
 ) -> bool {
     let Some(candidates) = edges.get(chosen.len()) else {
         return !gated(cx, cycle, chosen);
     };
     for candidate in candidates.iter().take(MAX_INSTANCES) {
+        if *attempts == 0 {
+            return false;
+        }
+        *attempts -= 1;
         let parallel = chosen.iter().all(|c| {
             cx.hb
                 .may_run_in_parallel((c.template, c.event), (candidate.template, candidate.event))
         });
         if parallel {
             chosen.push(candidate);
-            if choose_parallel(cx, cycle, edges, chosen) {
+            if choose_parallel(cx, cycle, edges, chosen, attempts) {
                 return true;
             }
             chosen.pop();

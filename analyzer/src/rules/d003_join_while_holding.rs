@@ -89,6 +89,9 @@ fn needing_waker(
         }
         let events = &cx.model.template(u).events;
         for (j, e) in events.iter().enumerate() {
+            if !matches!(e.op, Op::Acquire { lock: l, blocking: true } if l == lock) {
+                continue;
+            }
             let needed = match &waker.by {
                 None => true,
                 // Before one of the waking events (in program order, loops included).
@@ -96,10 +99,7 @@ fn needing_waker(
                     .iter()
                     .any(|&k| j != k && cx.hb.happens_before((u, j), (u, k))),
             };
-            if needed
-                && matches!(e.op, Op::Acquire { lock: l, blocking: true } if l == lock)
-                && !cx.hb.happens_before((u, j), held_since)
-            {
+            if needed && !cx.hb.happens_before((u, j), held_since) {
                 return Some((u, j));
             }
         }

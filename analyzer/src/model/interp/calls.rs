@@ -12,6 +12,22 @@ use crate::model::{IndexKey, Op};
 use std::rc::Rc;
 use syn::Expr;
 
+/// Whether a value carries nothing a callee could synchronize on or hand back (primitives,
+/// guards, handles, callables, collections of those).
+fn is_plain(value: &Value<'_>) -> bool {
+    match value {
+        Value::Unknown
+        | Value::Int(_)
+        | Value::Index(_)
+        | Value::Range(..)
+        | Value::Str(_)
+        | Value::Obj(_) => true,
+        Value::Data(taint) => taint.is_empty(),
+        Value::Tuple(items) => items.iter().all(is_plain),
+        _ => false,
+    }
+}
+
 /// Methods that hand back (a share of) their receiver.
 const PASSTHROUGH: &[&str] = &[
     "clone",
@@ -472,6 +488,13 @@ impl<'a> Interp<'a> {
             // Recursion: one walk of the body stands for every level.
             return Value::Unknown;
         }
+        let plain = receiver.iter().chain(&args).all(is_plain);
+        if plain {
+            if let Some(result) = self.inert.get(&f) {
+                return result.clone();
+            }
+        }
+        let before = self.activity();
         let def = &self.index.fns[f.index()];
         let place = Place {
             module: def.module,
@@ -501,7 +524,13 @@ impl<'a> Interp<'a> {
             }
         }
         let value = self.block(def.body);
-        self.pop_frame(value)
+        let result = self.pop_frame(value);
+        // A function that did nothing observable with arguments that carry no primitive does
+        // the same on every such call: later calls reuse its result instead of walking it again.
+        if plain && self.activity() == before && is_plain(&result) {
+            self.inert.insert(f, result.clone());
+        }
+        result
     }
 
     fn push_frame(&mut self, place: Place, callee: Option<FnId>, scope: Rc<Scope<'a>>) {

@@ -186,7 +186,7 @@ impl<'a> Interp<'a> {
     }
 
     /// Resolves a path written in the current code (`Self::x` through the current impl).
-    pub(super) fn resolve(&self, path: &syn::Path) -> Option<Resolved> {
+    pub(super) fn resolve(&mut self, path: &syn::Path) -> Option<Resolved> {
         let mut segments = syntax::segments(path);
         let place = self.place();
         if segments.first().is_some_and(|s| s == "Self") {
@@ -204,7 +204,13 @@ impl<'a> Interp<'a> {
         if path.leading_colon.is_some() {
             return Some(Resolved::External(std::mem::take(&mut segments)));
         }
-        resolve_path(self.index, place.module, &segments)
+        let key = (place.module, segments);
+        if let Some(found) = self.resolved.get(&key) {
+            return found.clone();
+        }
+        let found = resolve_path(self.index, place.module, &key.1);
+        self.resolved.insert(key, found.clone());
+        found
     }
 
     fn field(&mut self, base: Value<'a>, member: &syn::Member) -> Value<'a> {

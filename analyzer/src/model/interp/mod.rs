@@ -122,6 +122,15 @@ pub(super) struct Interp<'a> {
     var_names: Vec<String>,
     pending: VecDeque<Pending<'a>>,
     steps: u64,
+    events_emitted: usize,
+    /// Functions known to do nothing observable when called with plain arguments, with what
+    /// they return.
+    inert: HashMap<FnId, Value<'a>>,
+    /// Paths already resolved, by module.
+    resolved: HashMap<
+        (crate::frontend::index::ModId, Vec<String>),
+        Option<crate::frontend::resolve::Resolved>,
+    >,
     // The walk of the current template.
     template: TemplateId,
     held: Vec<GuardId>,
@@ -146,6 +155,9 @@ impl<'a> Interp<'a> {
             var_names: Vec::new(),
             pending: VecDeque::new(),
             steps: 0,
+            events_emitted: 0,
+            inert: HashMap::new(),
+            resolved: HashMap::new(),
             template: TemplateId(0),
             held: Vec::new(),
             loops: Vec::new(),
@@ -212,6 +224,18 @@ impl<'a> Interp<'a> {
     }
 
     // ----- budget -----
+
+    /// A measure of everything observable the walk has done so far: events, templates,
+    /// primitives, guards, collections. Unchanged across a call: the call did nothing of note.
+    fn activity(&self) -> (usize, usize, usize, usize, usize) {
+        (
+            self.events_emitted,
+            self.model.templates.len(),
+            self.model.prims.len(),
+            self.guards.len(),
+            self.bags.len(),
+        )
+    }
 
     /// Counts one step; false once the crate's budget is spent.
     fn step(&mut self) -> bool {
@@ -361,6 +385,7 @@ impl<'a> Interp<'a> {
             })
             .collect();
         let in_predicate_loop = self.loops.iter().any(|l| l.predicate);
+        self.events_emitted += 1;
         let template = &mut self.model.templates[self.template.0 as usize];
         if template.events.len() >= EVENT_BUDGET {
             self.model.truncated = true;
