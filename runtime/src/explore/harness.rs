@@ -203,7 +203,8 @@ fn counted(n: usize, noun: &str) -> String {
     format!("{n} {noun}{plural}")
 }
 
-/// `racecheck: <target>: 1 finding in 37 schedules: Deadlock at src/main.rs:9:14 (…)`.
+/// `racecheck: <target>: 1 finding in 37 schedules`, then per finding its kind, first location and
+/// headline, then the replay token.
 struct FailureSummary<'a> {
     target: &'a str,
     report: &'a Report,
@@ -219,16 +220,24 @@ impl fmt::Display for FailureSummary<'_> {
             counted(findings.len(), "finding"),
             counted(self.report.schedules_run, "schedule")
         )?;
+        // The witnesses printed above carry the details: one line per finding here.
         for finding in findings {
             write!(f, "\n  {:?}", finding.kind)?;
             if let Some(location) = finding.locations.first() {
                 write!(f, " at {location}")?;
             }
-            write!(
-                f,
-                ": {} (replay: RACECHECK_REPLAY={})",
-                finding.message, finding.replay_token
-            )?;
+            let headline = finding.message.lines().next().unwrap_or_default();
+            write!(f, ": {}", headline.trim_end_matches(':'))?;
+        }
+        // Findings come from one schedule, so they normally share one token.
+        let mut tokens: Vec<&str> = Vec::new();
+        for finding in findings {
+            if !tokens.contains(&finding.replay_token.as_str()) {
+                tokens.push(&finding.replay_token);
+            }
+        }
+        for token in tokens {
+            write!(f, "\n  replay: RACECHECK_REPLAY={token}")?;
         }
         Ok(())
     }
@@ -345,18 +354,20 @@ mod tests {
 
     #[test]
     fn the_failure_summary_names_each_finding_and_its_replay() {
+        let mut cycle = deadlock();
+        cycle.kind = FindingKind::LockOrderCycle;
+        cycle.message =
+            "Lock#1 -> Lock#2 -> Lock#1 are taken in opposite orders:\n  details".into();
         let report = Report {
-            findings: vec![deadlock()],
+            findings: vec![deadlock(), cycle],
             schedules_run: 5,
         };
         assert_eq!(
-            FailureSummary {
-                target: "crate::abba",
-                report: &report
-            }
-            .to_string(),
-            "racecheck: crate::abba: 1 finding in 5 schedules\n  Deadlock at src/main.rs:9:14: \
-             MainThread waits for Lock#1, which it holds (replay: RACECHECK_REPLAY=rc1:AAA)"
+            FailureSummary { target: "crate::abba", report: &report }.to_string(),
+            "racecheck: crate::abba: 2 findings in 5 schedules\n  \
+             Deadlock at src/main.rs:9:14: MainThread waits for Lock#1, which it holds\n  \
+             LockOrderCycle at src/main.rs:9:14: Lock#1 -> Lock#2 -> Lock#1 are taken in opposite orders\n  \
+             replay: RACECHECK_REPLAY=rc1:AAA"
         );
     }
 
