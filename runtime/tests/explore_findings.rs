@@ -457,6 +457,31 @@ fn a_pool_maps_applies_and_reports_task_panics_to_the_caller() {
 }
 
 #[test]
+fn a_terminated_pool_discards_the_tasks_not_started() {
+    assert_clean(&racecheck::explore(config(100), || {
+        let pool = Pool::new(1);
+        let gate = Arc::new(Event::new());
+        let opened = Arc::clone(&gate);
+        let _first = pool.apply_async(move || opened.wait());
+        let second = pool.apply_async(|| 2);
+        pool.terminate();
+        gate.set();
+        pool.join().unwrap();
+        let discarded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| second.get()));
+        let payload = discarded.expect_err("the worker was busy or gone: the task never ran");
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|m| m.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        assert!(
+            message.contains("discarded by Pool::terminate"),
+            "{message}"
+        );
+    }));
+}
+
+#[test]
 fn pool_tasks_racing_on_a_shared_counter_are_found() {
     static HITS: Shared<u64> = Shared::new(0);
     let report = racecheck::explore(config(200), || {

@@ -3,6 +3,7 @@
 //! (or, for `imap_unordered`, a `Queue`). Every hand-over is therefore a scheduling point, and
 //! happens-before flows submit -> task -> result exactly as through the primitives themselves.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -26,6 +27,9 @@ enum Status {
 
 pub(crate) struct ExploredPool {
     tasks: Queue<Message>,
+    /// Set by `terminate`: workers drop the tasks they still find. Only one logical thread runs
+    /// at a time, so this needs no synchronisation of its own.
+    terminated: Arc<AtomicBool>,
     workers: Mutex<Vec<JoinHandle<()>>>,
     status: Mutex<Status>,
     size: usize,
@@ -92,12 +96,16 @@ impl ExploredPool {
     #[track_caller]
     pub(crate) fn new(size: usize) -> Self {
         let tasks: Queue<Message> = Queue::new();
+        let terminated = Arc::new(AtomicBool::new(false));
         let workers = (1..=size)
             .map(|n| {
-                let tasks = tasks.clone();
+                let (tasks, terminated) = (tasks.clone(), Arc::clone(&terminated));
                 Thread::new(move || {
                     while let Message::Task(task) = tasks.get() {
-                        task();
+                        // Dropped unrun after `terminate`: its caller learns it was discarded.
+                        if !terminated.load(Ordering::Relaxed) {
+                            task();
+                        }
                     }
                 })
                 .name(format!("PoolWorker-{n}"))
@@ -106,6 +114,7 @@ impl ExploredPool {
             .collect();
         ExploredPool {
             tasks,
+            terminated,
             workers: Mutex::new(workers),
             status: Mutex::new(Status::Open),
             size,
@@ -198,37 +207,25 @@ impl ExploredPool {
     /// Like `close`, and the tasks not yet started are dropped (their callers' waits panic).
     #[track_caller]
     pub(crate) fn terminate(&self) {
-        if self.stop(Status::Terminated) {
-            let mut kept_stops = 0;
-            while let Ok(message) = self.tasks.try_get() {
-                match message {
-                    Message::Stop => kept_stops += 1,
-                    Message::Task(task) => drop(task),
-                }
-            }
-            for _ in 0..kept_stops {
+        self.terminated.store(true, Ordering::Relaxed);
+        self.stop(Status::Terminated);
+    }
+
+    /// Moves the pool to `status` (a terminate overrides a close, not the other way round); if
+    /// it was open, tells every worker to stop after the work queued.
+    #[track_caller]
+    fn stop(&self, status: Status) {
+        let mut current = self.status.lock();
+        let was_open = *current == Status::Open;
+        if was_open || status == Status::Terminated {
+            *current = status;
+        }
+        drop(current);
+        if was_open {
+            for _ in 0..self.size {
                 self.tasks.put(Message::Stop);
             }
         }
-    }
-
-    /// Moves an open pool to `status` and tells every worker to stop after the work queued;
-    /// `false` if it was not open.
-    #[track_caller]
-    fn stop(&self, status: Status) -> bool {
-        let mut current = self.status.lock();
-        if *current != Status::Open {
-            if status == Status::Terminated {
-                *current = Status::Terminated;
-            }
-            return false;
-        }
-        *current = status;
-        drop(current);
-        for _ in 0..self.size {
-            self.tasks.put(Message::Stop);
-        }
-        true
     }
 
     #[track_caller]
