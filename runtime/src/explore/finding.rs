@@ -66,6 +66,9 @@ pub struct Finding {
     pub schedule: usize,
 }
 
+/// Trace events a rendered witness shows at most: the last ones.
+const SHOWN_TRACE_EVENTS: usize = 200;
+
 impl fmt::Display for Finding {
     /// The finding, its trace as `step  thread  operation  file:line:col` lines, and how to replay.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -77,20 +80,20 @@ impl fmt::Display for Finding {
             writeln!(f, "  at {location}")?;
         }
         writeln!(f, "trace (schedule {}):", self.schedule)?;
-        let step_width = self
-            .trace
+        // A livelock's trace can run to the step limit: its end is what tells.
+        let omitted = self.trace.len().saturating_sub(SHOWN_TRACE_EVENTS);
+        let shown = &self.trace[omitted..];
+        let step_width = shown
             .last()
             .map_or(1, |e| e.step.to_string().len())
             .max("step".len());
-        let thread_width = self
-            .trace
+        let thread_width = shown
             .iter()
             .map(|e| e.thread.len())
             .max()
             .unwrap_or(0)
             .max("thread".len());
-        let operation_width = self
-            .trace
+        let operation_width = shown
             .iter()
             .map(|e| e.operation.len())
             .max()
@@ -101,7 +104,13 @@ impl fmt::Display for Finding {
             "  {:>step_width$}  {:thread_width$}  {:operation_width$}  location",
             "step", "thread", "operation"
         )?;
-        for event in &self.trace {
+        if omitted > 0 {
+            writeln!(
+                f,
+                "  … {omitted} earlier events (all of them are in the JSON report)"
+            )?;
+        }
+        for event in shown {
             writeln!(
                 f,
                 "  {:>step_width$}  {:thread_width$}  {:operation_width$}  {}",
@@ -178,5 +187,29 @@ trace (schedule 4):
     12  Thread-1    acquire Lock#1  src/main.rs:7:5
 replay: RACECHECK_REPLAY=rc1:AQI";
         assert_eq!(finding.to_string(), expected);
+    }
+
+    #[test]
+    fn a_long_trace_shows_its_end() {
+        let event = |step| TraceEvent {
+            step,
+            thread: "MainThread".into(),
+            operation: "is_set Event#1 -> false".into(),
+            location: location(9),
+        };
+        let finding = Finding {
+            kind: FindingKind::StepLimit,
+            message: "the schedule ran 1000 steps without ending".into(),
+            threads: vec!["MainThread".into()],
+            locations: vec![location(9)],
+            trace: (1..=1000).map(event).collect(),
+            replay_token: "rc1:6Ac".into(),
+            schedule: 0,
+        };
+        let text = finding.to_string();
+        assert!(text.contains("  … 800 earlier events (all of them are in the JSON report)\n"));
+        assert!(!text.contains("\n   800  "));
+        assert!(text.contains("\n   801  MainThread"));
+        assert!(text.contains("\n  1000  MainThread"));
     }
 }
