@@ -98,7 +98,7 @@ impl<'m> HappensBefore<'m> {
     }
 
     /// A blocking receive is satisfied by some send; when every send is made by one thread (of
-    /// one instance), its first send happens before the receive returns.
+    /// one instance), its first send happens before what follows the receive.
     fn add_handoff_edges(&mut self) {
         let mut senders: HashMap<PrimId, Vec<(TemplateId, usize)>> = HashMap::new();
         let mut receivers: HashMap<PrimId, Vec<(TemplateId, usize)>> = HashMap::new();
@@ -133,8 +133,9 @@ impl<'m> HappensBefore<'m> {
             let first = sends.iter().map(|(_, i)| *i).min().unwrap_or(0);
             for &(t, i) in receivers.get(&prim).into_iter().flatten() {
                 if t != sender {
+                    // Into what follows the receive: the receive itself starts unordered.
                     self.graph
-                        .add_edge(self.node(sender, first), self.node(t, i), ());
+                        .add_edge(self.node(sender, first), self.after(t, i), ());
                 }
             }
         }
