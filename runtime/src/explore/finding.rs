@@ -121,7 +121,7 @@ impl fmt::Display for Finding {
     }
 }
 
-/// The outcome of [`explore`](crate::explore) or [`replay`](crate::replay).
+/// The outcome of [`explore`](fn@crate::explore) or [`replay`](fn@crate::replay).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Report {
     /// The findings of the first failing schedule (lowest index), empty when every schedule passed.

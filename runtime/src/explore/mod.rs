@@ -3,8 +3,11 @@
 //! with a witness trace and a replay token (DESIGN.md "Exploration").
 //!
 //! Data flow: [`explore`] → `runner` (schedules over worker threads) → `execution` (one schedule:
-//! coroutines, one per logical thread) ↔ primitives, which call the `model`s through
-//! [`context`] → `state` (per-schedule side table, clocks, trace) → `detect` (findings).
+//! coroutines, one per logical thread) ↔ primitives, which branch on `context()` and call the
+//! `model`s through `Cx` → `state` (per-schedule side table keyed by each primitive's `Stamp`,
+//! vector clocks, trace) → `detect` (findings). `scheduler` picks who runs at every step; `token`
+//! records its choices for `replay`. `join_handle` and `pool` are the explored sides of
+//! `JoinHandle` and `Pool`, the latter built from explored `Thread`s, `Queue`s and `Event`s.
 
 mod clock;
 mod config;
@@ -30,14 +33,12 @@ mod trace;
 use std::sync::Arc;
 
 pub use config::{Config, Strategy, DEFAULT_PCT_DEPTH};
-#[doc(hidden)]
-pub use context::{context, Cx};
 pub use finding::{Finding, FindingKind, Report, TraceEvent};
-#[doc(hidden)]
-pub use object::Stamp;
 
+pub(crate) use context::{context, Cx};
 pub(crate) use join_handle::ExploredJoinHandle;
 pub(crate) use model::{ChannelEnd, Patience, QueueInit};
+pub(crate) use object::Stamp;
 pub(crate) use pool::{ExploredPool, ExploredResult};
 
 /// Runs `body` under `config.schedules` schedules and reports the findings of the first failing
