@@ -104,6 +104,8 @@ pub(crate) enum Origin {
 #[derive(Debug, Clone)]
 pub(crate) struct Template {
     pub name: String,
+    /// The name was given (`.name(…)`, the function run, a binding), not made up.
+    pub named: bool,
     /// The root this template belongs to; templates of different roots never run together.
     pub world: u32,
     pub origin: Origin,

@@ -34,10 +34,11 @@ impl<'m> RuleContext<'m> {
         let t = self.model.template(template);
         match (&t.origin, &t.spawn_span) {
             (Origin::Root, _) | (_, None) => format!("`{}`", t.name),
+            (Origin::Spawned { .. }, Some(span)) if t.pool_task => {
+                format!("pool task `{}` (submitted at {})", t.name, location(span))
+            }
             (Origin::Spawned { .. }, Some(span)) => {
-                let what = if t.pool_task { "submitted" } else { "spawned" };
-                let kind = if t.pool_task { "" } else { "thread " };
-                format!("{kind}`{}` ({what} at {})", t.name, location(span))
+                format!("thread `{}` (spawned at {})", t.name, location(span))
             }
         }
     }

@@ -79,22 +79,30 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         if !unsatisfiable {
             continue;
         }
+        let (message, note, help) = match event.op {
+            Op::BarrierWait { barrier } => (
+                format!("`{}` is waited on by fewer threads than its parties", cx.name(barrier)),
+                format!(
+                    "`{}` needs {} parties, but fewer threads ever wait on it",
+                    cx.name(barrier),
+                    cx.model.prim(barrier).capacity.unwrap_or_default()
+                ),
+                "make the barrier's parties match the threads that wait on it".to_owned(),
+            ),
+            _ => (
+                "this wait can never be satisfied".to_owned(),
+                "nothing signals it before the wait returns: every signal is missing or only happens after this wait".to_owned(),
+                "make sure another thread signals it, and starts before this wait".to_owned(),
+            ),
+        };
         let mut d = cx.diagnostic(
             &WAIT_NEVER_SIGNALLED,
-            "this wait can never be satisfied".to_owned(),
+            message,
             event.span.clone(),
             "blocks forever".to_owned(),
         );
-        d.notes.push(match event.op {
-            Op::BarrierWait { barrier } => format!(
-                "`{}` needs {} parties, but fewer threads ever wait on it",
-                cx.name(barrier),
-                cx.model.prim(barrier).capacity.unwrap_or_default()
-            ),
-            _ => "nothing signals it before the wait returns: every signal is missing or only happens after this wait".to_owned(),
-        });
-        d.help =
-            Some("make sure another thread signals it, and starts before this wait".to_owned());
+        d.notes.push(note);
+        d.help = Some(help);
         push_unique(out, d);
     }
 }

@@ -21,7 +21,7 @@ impl<'a> Interp<'a> {
             }
             Expr::Assign(a) => {
                 let value = self.expr(&a.right);
-                self.assign(&a.left, value);
+                self.assign(&a.left, value, expr);
                 Value::Unknown
             }
             Expr::Async(_) | Expr::Const(_) | Expr::Infer(_) | Expr::Verbatim(_) => Value::Unknown,
@@ -300,7 +300,7 @@ impl<'a> Interp<'a> {
     }
 
     /// `place = value`: rebinding (the old guard is dropped), or a write through a guard.
-    fn assign(&mut self, target: &'a Expr, value: Value<'a>) {
+    fn assign(&mut self, target: &'a Expr, value: Value<'a>, assignment: &'a Expr) {
         if let Expr::Path(p) = target {
             if let Some(ident) = p.path.get_ident() {
                 let mut new_guards = Vec::new();
@@ -316,7 +316,7 @@ impl<'a> Interp<'a> {
                 return;
             }
         }
-        let span = self.span_of(target);
+        let span = self.span_of(assignment);
         if let Some(guard) = self.written_guard(target) {
             let lock = self.guard_lock(guard);
             // Re-reading through the new guard first (to re-validate) makes the write current.

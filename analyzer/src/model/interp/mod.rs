@@ -178,6 +178,7 @@ impl<'a> Interp<'a> {
             let world = self.model.templates.len() as u32;
             let id = self.add_template(Template {
                 name: f.name.clone(),
+                named: true,
                 world,
                 origin: Origin::Root,
                 instances: Instances::One,
@@ -459,8 +460,28 @@ impl<'a> Interp<'a> {
     }
 
     /// Names a primitive after the binding it is first bound to.
-    fn name_prim(&mut self, value: &Value<'a>, name: &str) {
-        if let Value::Prim(p) = value {
+    /// Names what a binding holds after the binding, unless a better name is known: a
+    /// primitive (or the family of a collection of them), or a thread spawned without a name.
+    fn name_after_binding(&mut self, value: &Value<'a>, name: &str) {
+        let prim = match value {
+            Value::Prim(p) => Some(*p),
+            Value::Bag(b) => match self.bag_content(*b) {
+                Value::Prim(p) => Some(p),
+                _ => None,
+            },
+            Value::Threads(threads) => {
+                for t in threads.iter() {
+                    let template = &mut self.model.templates[t.0 as usize];
+                    if !template.named {
+                        template.named = true;
+                        template.name = name.trim_start_matches('_').to_owned();
+                    }
+                }
+                None
+            }
+            _ => None,
+        };
+        if let Some(p) = prim {
             let i = p.0 as usize;
             if !self.prim_named[i] && self.model.prims[i].element.is_none() {
                 self.prim_named[i] = true;
@@ -744,13 +765,17 @@ impl<'a> Interp<'a> {
         let name = match (&builder.name, &builder.target) {
             (Some(n), _) => n.to_string(),
             (None, Callable::Fn(f)) => self.index.fns[f.index()].name.clone(),
-            (None, Callable::Closure { .. }) => {
-                format!("thread spawned at line {}", span.line_start)
-            }
+            (None, Callable::Closure { .. }) if pool_task => "task".to_owned(),
+            (None, Callable::Closure { .. }) => "thread".to_owned(),
         };
+        let named = !matches!(
+            (&builder.name, &builder.target),
+            (None, Callable::Closure { .. })
+        );
         let event = self.event_count();
         let id = self.add_template(Template {
             name,
+            named,
             world: self.world(),
             origin: Origin::Spawned {
                 parent: self.template,

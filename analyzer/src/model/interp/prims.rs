@@ -193,10 +193,7 @@ impl<'a> Interp<'a> {
                 };
                 let builder = Builder {
                     target: target.clone(),
-                    name: Some(Rc::from(format!(
-                        "pool task of `{}`",
-                        self.model.prim(pool).name
-                    ))),
+                    name: None,
                 };
                 let Some(task) =
                     self.spawn_template(&builder, vec![param], &span, true, Some(instances), var)

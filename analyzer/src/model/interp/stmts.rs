@@ -70,7 +70,7 @@ impl<'a> Interp<'a> {
         match pat {
             syn::Pat::Ident(i) => {
                 let name = i.ident.to_string();
-                self.name_prim(&value, &name);
+                self.name_after_binding(&value, &name);
                 if let Some((_, sub)) = &i.subpat {
                     self.bind_pattern(sub, value.clone());
                 }
