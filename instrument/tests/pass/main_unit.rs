@@ -5,5 +5,9 @@ static RUNS: AtomicU32 = AtomicU32::new(0);
 
 #[racecheck::main]
 fn main() {
-    assert_eq!(RUNS.fetch_add(1, Ordering::SeqCst), 0, "main runs exactly once");
+    assert_eq!(
+        RUNS.fetch_add(1, Ordering::SeqCst),
+        0,
+        "main runs exactly once"
+    );
 }
