@@ -188,6 +188,29 @@ fn a_panic_nobody_joins_is_reported_and_a_joined_one_is_not() {
 }
 
 #[test]
+fn a_thread_unwinding_from_a_panic_is_not_preempted() {
+    assert_clean(&racecheck::explore(config(200), || {
+        let lock = Arc::new(Lock::new(()));
+        let held = Arc::clone(&lock);
+        let failing = Thread::spawn(move || {
+            let _guard = held.acquire();
+            panic!("while holding the lock");
+        });
+        let observer = Thread::spawn(move || {
+            for _ in 0..3 {
+                assert!(
+                    !std::thread::panicking(),
+                    "ran inside another thread's unwinding"
+                );
+                drop(lock.acquire());
+            }
+        });
+        assert!(failing.join().is_err());
+        observer.join().unwrap();
+    }));
+}
+
+#[test]
 fn a_busy_wait_on_a_lock_that_is_never_released_hits_the_step_limit() {
     let report = racecheck::explore(config(5).max_steps(1_000), || {
         static HELD: Lock = Lock::new(());

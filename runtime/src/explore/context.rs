@@ -76,7 +76,9 @@ impl Cx {
     pub(crate) fn schedule(&self, location: Loc) {
         {
             let mut state = self.state();
-            if state.tearing_down {
+            // A thread unwinding from a panic (releasing its guards) is not preempted: the
+            // panic count is per OS thread, so another logical thread would run "panicking".
+            if state.tearing_down || std::thread::panicking() {
                 return;
             }
             let me = state.current;
