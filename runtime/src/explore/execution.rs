@@ -15,8 +15,9 @@ use super::finding::Finding;
 use super::scheduler::{Scheduler, ThreadId};
 use super::state::{PanicRecord, Resume, RunState, State, Stop, MAIN_THREAD};
 
-/// Stack of each logical thread: address space is reserved, pages are committed on touch.
-const STACK_SIZE: usize = 1 << 20;
+/// Stack of each logical thread, as large as a std thread's by default: only address space is
+/// reserved, pages are committed as they are touched.
+const STACK_SIZE: usize = 2 << 20;
 /// Stacks kept for reuse per worker thread.
 const POOLED_STACKS: usize = 256;
 
