@@ -3,8 +3,6 @@
 //! diagnostic whose primary span starts on that line, and every diagnostic must be annotated.
 use racecheck_analyzer::analyze;
 use racecheck_analyzer::diagnostic::SourceFile;
-use racecheck_analyzer::driver::render::human::diagnostic_to_string;
-use racecheck_analyzer::driver::source_map::SourceMap;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -124,32 +122,6 @@ fn fixtures_match_their_annotations() {
         report.is_empty(),
         "fixtures disagree with the analyzer:\n{report}"
     );
-}
-
-/// The rendered findings of every fixture that has any, as rustc-style text.
-#[test]
-fn fixture_findings_render_as_reviewed() {
-    let files = sources("fixtures/src/bin");
-    let analysis = analyze(&files);
-    let root = workspace_root();
-    let map = SourceMap::new(files.iter().map(|f| (f.clone(), root.join(&f.path))));
-    for file in &files {
-        let rendered: Vec<String> = analysis
-            .diagnostics
-            .iter()
-            .filter(|d| d.primary.file == file.path)
-            .map(|d| diagnostic_to_string(d, &map, false))
-            .collect();
-        if rendered.is_empty() {
-            continue;
-        }
-        let name = file
-            .path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("fixture");
-        insta::assert_snapshot!(name, rendered.join("\n"));
-    }
 }
 
 #[test]
