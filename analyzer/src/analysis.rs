@@ -194,6 +194,17 @@ mod tests {
     }
 
     #[test]
+    fn a_library_without_main_or_tests_is_walked_from_its_public_functions() {
+        let text = "use racecheck::Lock;\npub struct Counter { hits: Lock<u64> }\n\
+                    impl Counter {\n    pub fn bump(&self) {\n        let _g = self.hits.acquire();\n        self.log();\n    }\n\
+                    fn log(&self) {\n        let _again = self.hits.acquire();\n    }\n}\n";
+        assert_eq!(
+            found(&[file("src/lib.rs", text)]),
+            [at("src/lib.rs", 9, "D002")]
+        );
+    }
+
+    #[test]
     fn crates_without_racecheck_are_not_modelled() {
         // The same shape with std's Mutex: no racecheck primitive, so nothing to report.
         let text = "use std::sync::Mutex;\nstatic M: Mutex<u32> = Mutex::new(0);\n\

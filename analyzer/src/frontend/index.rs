@@ -51,6 +51,8 @@ pub(crate) struct FnDef<'a> {
     pub file: usize,
     /// The `Self` of the `impl` block it is a method of.
     pub self_ty: Option<StructId>,
+    /// Declared `pub` (in any form): an entry point of a library.
+    pub public: bool,
 }
 
 #[derive(Debug)]
@@ -165,6 +167,7 @@ impl<'a> Builder<'_, 'a> {
                         module,
                         file: slot,
                         self_ty: None,
+                        public: !matches!(f.vis, syn::Visibility::Inherited),
                     });
                     self.define(module, &f.sig.ident, Def::Fn(id));
                 }
@@ -312,6 +315,8 @@ fn register_impl<'a>(index: &mut CrateIndex<'a>, pending: PendingImpl<'a>) {
             module: pending.module,
             file: pending.file,
             self_ty: Some(self_ty),
+            // Trait methods are as public as their trait; inherent ones say so.
+            public: pending.item.trait_.is_some() || !matches!(f.vis, syn::Visibility::Inherited),
         });
         index
             .methods

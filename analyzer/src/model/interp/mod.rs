@@ -166,18 +166,28 @@ impl<'a> Interp<'a> {
         }
     }
 
-    /// Walks `main` and every test, and everything they start.
+    /// Walks `main` and every test, and everything they start. A crate with neither (a
+    /// library) is walked from each of its public functions instead, each a program of its own.
     fn run_roots(&mut self) {
         let index = self.index;
-        for (i, f) in index.fns.iter().enumerate() {
+        let entry = |f: &crate::frontend::index::FnDef<'_>| {
             let is_main = f.name == "main" && f.module == index.root() && f.self_ty.is_none();
-            let is_test = f.attrs.iter().any(syntax::is_test_attribute);
-            if !(is_main || is_test) || !f.sig.inputs.is_empty() {
-                continue;
-            }
+            (is_main || f.attrs.iter().any(syntax::is_test_attribute)) && f.sig.inputs.is_empty()
+        };
+        let mut roots: Vec<FnId> = (0..index.fns.len() as u32)
+            .map(FnId)
+            .filter(|f| entry(&index.fns[f.index()]))
+            .collect();
+        if roots.is_empty() {
+            roots = (0..index.fns.len() as u32)
+                .map(FnId)
+                .filter(|f| index.fns[f.index()].public)
+                .collect();
+        }
+        for f in roots {
             let world = self.model.templates.len() as u32;
             let id = self.add_template(Template {
-                name: f.name.clone(),
+                name: index.fns[f.index()].name.clone(),
                 named: true,
                 world,
                 origin: Origin::Root,
@@ -192,7 +202,7 @@ impl<'a> Interp<'a> {
             if let Some(id) = id {
                 self.pending.push_back(Pending {
                     template: id,
-                    target: Callable::Fn(FnId(i as u32)),
+                    target: Callable::Fn(f),
                     args: Vec::new(),
                 });
             }
