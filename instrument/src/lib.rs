@@ -21,9 +21,26 @@ mod test_attr;
 /// `RACECHECK_STRATEGY` and `RACECHECK_REPLAY` override them at run time. The test fails when any
 /// schedule yields a finding.
 ///
-/// ```ignore
+/// ```
+/// use racecheck::{Lock, Thread};
+/// use std::sync::Arc;
+///
 /// #[racecheck::test(schedules = 500, strategy = "pct", depth = 3)]
-/// fn transfer_never_deadlocks() { /* … */ }
+/// fn transfers_keep_the_total() {
+///     let accounts = Arc::new([Lock::new(60_i64), Lock::new(40)]);
+///     let worker = Arc::clone(&accounts);
+///     let transfer = Thread::spawn(move || {
+///         let (mut from, mut to) = (worker[0].acquire(), worker[1].acquire());
+///         *from -= 10;
+///         *to += 10;
+///     });
+///     let total = {
+///         let (a, b) = (accounts[0].acquire(), accounts[1].acquire());
+///         *a + *b
+///     };
+///     transfer.join().unwrap();
+///     assert_eq!(total, 100);
+/// }
 /// ```
 #[proc_macro_attribute]
 pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -34,9 +51,17 @@ pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
 /// explored instead when the environment says `RACECHECK_EXPLORE=1`; any finding then makes the
 /// process exit with code 101, like a panicking `main`.
 ///
-/// ```ignore
+/// ```
+/// use racecheck::{Queue, Thread};
+///
 /// #[racecheck::main]
-/// fn main() { /* … */ }
+/// fn main() {
+///     let jobs = Queue::new();
+///     let consumer = jobs.clone();
+///     let worker = Thread::spawn(move || consumer.get() * 2);
+///     jobs.put(21);
+///     assert_eq!(worker.join().unwrap(), 42);
+/// }
 /// ```
 #[proc_macro_attribute]
 pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
