@@ -2,9 +2,10 @@
 //! report does not depend on how many workers explored.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use racecheck::explore::{Config, FindingKind, Strategy};
-use racecheck::{Event, Lock, Queue, Shared, Thread};
+use racecheck::{Condition, Event, Lock, Queue, Shared, Thread};
 
 /// A program with several bugs and many interleavings: a racy counter, an ABBA pair, a hand-off.
 fn busy() {
@@ -55,6 +56,39 @@ fn explore_then_replay_gives_the_same_trace_for_many_seeds() {
                 assert_eq!(again.trace, finding.trace, "seed {seed} {strategy:?}");
             }
         }
+    }
+}
+
+/// Timed condition waits make data choices (spurious wakeups, timeouts) besides thread picks.
+fn timed_waits() {
+    static TICKS: Shared<u32> = Shared::new(0);
+    let state = Arc::new((Lock::new(0_u32), Condition::new()));
+    let other = Arc::clone(&state);
+    let producer = Thread::spawn(move || {
+        for _ in 0..3 {
+            *other.0.acquire() += 1;
+            other.1.notify_all();
+        }
+        TICKS.set(TICKS.get() + 1);
+    });
+    let (lock, changed) = &*state;
+    let mut count = lock.acquire();
+    while *count < 3 {
+        count = changed.wait_timeout(count, Duration::from_millis(5)).0;
+    }
+    drop(count);
+    TICKS.set(TICKS.get() + 1);
+    producer.join().unwrap();
+}
+
+#[test]
+fn schedules_with_data_choices_replay_too() {
+    for seed in 0..20 {
+        let report = racecheck::explore(Config::default().schedules(50).seed(seed), timed_waits);
+        let finding = &report.findings()[0];
+        assert_eq!(finding.kind, FindingKind::DataRace);
+        let replayed = racecheck::replay(&finding.replay_token, timed_waits);
+        assert_eq!(replayed.findings()[0].trace, finding.trace, "seed {seed}");
     }
 }
 

@@ -61,9 +61,10 @@ pub(crate) fn decode(token: &str) -> Result<RecordedSchedule, String> {
     Ok(RecordedSchedule { max_steps, choices })
 }
 
-/// At most one thread pick and one data draw per step.
-pub(crate) fn max_choices(max_steps: usize) -> u64 {
-    (max_steps as u64).saturating_mul(2).saturating_add(2)
+/// A step makes one thread pick and at most two data draws (a condition's timed wait: a spurious
+/// wakeup, then the timeout); the bound leaves room to spare.
+fn max_choices(max_steps: usize) -> u64 {
+    (max_steps as u64).saturating_mul(4).saturating_add(4)
 }
 
 fn prefix_of(token: &str) -> String {
