@@ -36,6 +36,11 @@ fn every_argument_is_accepted() {
     locked_counter();
 }
 
+#[racecheck::test(schedules = 50, strategy = "targeted")]
+fn the_targeted_strategy_is_accepted() {
+    locked_counter();
+}
+
 #[racecheck::test(schedules = 20)]
 fn a_body_returning_ok_passes() -> Result<(), String> {
     locked_counter();
