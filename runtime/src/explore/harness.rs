@@ -31,6 +31,7 @@ pub const USAGE_EXIT_CODE: i32 = 2;
 pub struct ReportLine {
     /// The test's path (`crate::module::test_name`) or the binary's name.
     pub target: String,
+    /// The finding, in its serde form.
     pub finding: Finding,
 }
 
