@@ -1,10 +1,12 @@
-//! Loading the corpus as `cargo racecheck check FOLDER` sees it: every `.rs` file under the folder.
+//! Loading the corpus exactly as `cargo racecheck check FOLDER` does, through the driver's own
+//! discovery: every `.rs` file under the folder (ignore files honoured, `target/` and hidden
+//! entries skipped), read in parallel.
 
 use std::path::Path;
-use std::sync::Arc;
 
 use racecheck_analyzer::diagnostic::SourceFile;
-use rayon::prelude::*;
+use racecheck_analyzer::driver::discover::{self, Finder};
+use racecheck_analyzer::driver::globs::PathPatterns;
 
 /// The corpus in memory, with its size.
 pub struct Corpus {
@@ -13,31 +15,23 @@ pub struct Corpus {
     pub bytes: usize,
 }
 
-/// Reads every `.rs` file under `folder`, in parallel; the walk honours ignore files as the CLI's
-/// does. A file that cannot be read as UTF-8 is left out (and said so on stderr), as the CLI
-/// reports it and goes on.
+/// Loads the files under `folder`. Inputs the driver cannot load (unreadable, not UTF-8) are
+/// left out and counted on stderr, as the CLI reports them and goes on.
 pub fn load(folder: &Path) -> Corpus {
-    let mut paths: Vec<_> = ignore::WalkBuilder::new(folder)
-        .build()
-        .filter_map(Result::ok)
-        .filter(|entry| entry.file_type().is_some_and(|kind| kind.is_file()))
-        .map(ignore::DirEntry::into_path)
-        .filter(|path| path.extension().is_some_and(|ext| ext == "rs"))
-        .collect();
-    paths.sort();
-    let files: Vec<SourceFile> = paths
-        .into_par_iter()
-        .filter_map(|path| match std::fs::read_to_string(&path) {
-            Ok(text) => Some(SourceFile {
-                path,
-                text: Arc::from(text),
-            }),
-            Err(error) => {
-                eprintln!("skipped {}: {error}", path.display());
-                None
-            }
-        })
-        .collect();
+    let cwd = std::env::current_dir().expect("a working directory");
+    let exclude = PathPatterns::empty();
+    let finder = Finder {
+        cwd: &cwd,
+        root: &cwd,
+        exclude: &exclude,
+    };
+    let found = finder.paths(&[folder.to_path_buf()]);
+    let (loaded, load_errors) = discover::load(&found.files);
+    let skipped = found.errors.len() + load_errors.len();
+    if skipped > 0 {
+        eprintln!("{skipped} inputs of the corpus could not be loaded");
+    }
+    let files: Vec<SourceFile> = loaded.into_iter().map(|(file, _location)| file).collect();
     Corpus {
         lines: files.iter().map(|file| file.text.lines().count()).sum(),
         bytes: files.iter().map(|file| file.text.len()).sum(),

@@ -5,11 +5,12 @@
 //! `/work/shared/bench-corpus/make.sh target/bench-corpus`. Without a corpus it says how to make
 //! one and exits 0, so CI can build it without running it.
 //!
-//! Two phases over the same loaded files, on rayon's global pool (every core):
-//! parse-only (`syn::parse_file` of every file in parallel) and the whole analysis
-//! (`racecheck_analyzer::analyze`). Each sample of a phase runs in a child process of this very
+//! Phases over the same loaded files, with every core: parse-only (`syn::parse_file` of every
+//! file in parallel, on a pool set up as the analyzer's), the whole analysis
+//! (`racecheck_analyzer::analyze`, as the CLI runs it), and the analysis with every crate
+//! modelled (see `phase::Phase`). Each sample of a phase runs in a child process of this very
 //! binary, so that its peak memory (VmHWM) is its own; the phases alternate round by round so that
-//! the machine's drift hits both alike. Prints Markdown for BENCHMARKS.md.
+//! the machine's drift hits them alike. Prints Markdown for BENCHMARKS.md.
 
 #[path = "../../../runtime/benches/support/timing.rs"]
 mod timing;
@@ -78,22 +79,16 @@ fn run_child(corpus: &Path, phase_name: &str) {
     );
 }
 
-/// Samples of one phase, as the children reported them.
-#[derive(Default)]
-struct PhaseSamples {
-    reports: Vec<ChildReport>,
-}
-
 fn run_parent(corpus: &Path) {
     let rounds = Rounds::from_env(1, 5);
-    let parse = RefCell::new(PhaseSamples::default());
-    let analysis = RefCell::new(PhaseSamples::default());
-    let mut cases = [
-        Case::new(Phase::Parse.name(), || sample(corpus, Phase::Parse, &parse)),
-        Case::new(Phase::Analyze.name(), || {
-            sample(corpus, Phase::Analyze, &analysis)
-        }),
-    ];
+    let phases = Phase::ALL;
+    let reports: Vec<RefCell<Vec<ChildReport>>> =
+        phases.iter().map(|_| RefCell::default()).collect();
+    let mut cases: Vec<Case<'_>> = phases
+        .iter()
+        .zip(&reports)
+        .map(|(&phase, into)| Case::new(phase.name(), move || sample(corpus, phase, into)))
+        .collect();
     eprintln!(
         "measuring {} ({} warm-up + {} measured rounds)",
         corpus.display(),
@@ -102,13 +97,15 @@ fn run_parent(corpus: &Path) {
     );
     run_round_robin(rounds, &mut cases);
     drop(cases);
-    let parse = measured_only(parse.into_inner(), rounds);
-    let analysis = measured_only(analysis.into_inner(), rounds);
-    print_results(corpus, rounds, &parse, &analysis);
+    let measured: Vec<Vec<ChildReport>> = reports
+        .into_iter()
+        .map(|samples| samples.into_inner().split_off(rounds.warmup))
+        .collect();
+    print_results(corpus, rounds, &phases, &measured);
 }
 
 /// Runs one phase in a child process and records its report; returns the phase's own time.
-fn sample(corpus: &Path, phase: Phase, into: &RefCell<PhaseSamples>) -> Duration {
+fn sample(corpus: &Path, phase: Phase, into: &RefCell<Vec<ChildReport>>) -> Duration {
     let exe = std::env::current_exe().expect("the bench binary's own path");
     let output = Command::new(exe)
         .arg(corpus)
@@ -137,37 +134,16 @@ fn sample(corpus: &Path, phase: Phase, into: &RefCell<PhaseSamples>) -> Duration
             std::process::exit(1);
         });
     let elapsed = Duration::from_secs_f64(report.phase_seconds);
-    into.borrow_mut().reports.push(report);
+    into.borrow_mut().push(report);
     elapsed
 }
 
-/// Drops the reports of the warm-up rounds (the first `rounds.warmup` of each phase).
-fn measured_only(samples: PhaseSamples, rounds: Rounds) -> Vec<ChildReport> {
-    samples.reports.into_iter().skip(rounds.warmup).collect()
-}
-
-fn print_results(corpus: &Path, rounds: Rounds, parse: &[ChildReport], analysis: &[ChildReport]) {
-    let facts = &analysis[0];
+fn print_results(corpus: &Path, rounds: Rounds, phases: &[Phase], measured: &[Vec<ChildReport>]) {
+    let all = || measured.iter().flatten();
+    let facts = &measured[0][0];
     let lines = facts.lines as f64;
-    let load = Summary::of(
-        &parse
-            .iter()
-            .chain(analysis)
-            .map(|r| r.load_seconds)
-            .collect::<Vec<_>>(),
-    );
-    let parse_time = Summary::of(&parse.iter().map(|r| r.phase_seconds).collect::<Vec<_>>());
-    let analysis_time = Summary::of(&analysis.iter().map(|r| r.phase_seconds).collect::<Vec<_>>());
-    let peak = |reports: &[ChildReport]| reports.iter().map(|r| r.peak_kib).max().unwrap_or(0);
-    let loaded = parse
-        .iter()
-        .chain(analysis)
-        .map(|r| r.loaded_kib)
-        .max()
-        .unwrap_or(0);
-
     println!(
-        "Corpus: `{}`: {} files, {} lines, {:.1} MiB. {} rayon threads. {} warm-up + {} measured \
+        "Corpus: `{}`: {} files, {} lines, {:.1} MiB. {} threads. {} warm-up + {} measured \
          rounds, phases alternating, each sample in its own process.\n",
         corpus.display(),
         facts.files,
@@ -177,55 +153,57 @@ fn print_results(corpus: &Path, rounds: Rounds, parse: &[ChildReport], analysis:
         rounds.warmup,
         rounds.measured
     );
-    println!("| phase | wall time, median | min – max | lines/s | peak RSS (VmHWM) |");
-    println!("| --- | --- | --- | --- | --- |");
+    println!("| phase | wall time, median | min – max | lines/s | peak RSS (VmHWM) | outcome |");
+    println!("| --- | --- | --- | --- | --- | --- |");
+    let load = Summary::of(&all().map(|r| r.load_seconds).collect::<Vec<_>>());
+    let loaded = all().map(|r| r.loaded_kib).max().unwrap_or(0);
     println!(
-        "| load: read every file (rayon) | {:.3} s | {:.3} – {:.3} | {} | {} |",
-        load.median,
-        load.min,
-        load.max,
+        "| load: find and read every file (the driver's discovery) | {} | {} | {} | {} | {} files |",
+        seconds(load.median),
+        range(&load),
         thousands(lines / load.median),
-        mib(loaded)
+        mib(loaded),
+        facts.files
     );
-    for (name, time, reports) in [
-        ("parse only: `syn::parse_file` (rayon)", parse_time, parse),
-        (
-            "analysis: `racecheck_analyzer::analyze`",
-            analysis_time,
-            analysis,
-        ),
-    ] {
+    let mut medians = Vec::with_capacity(phases.len());
+    for (phase, reports) in phases.iter().zip(measured) {
+        let time = Summary::of(&reports.iter().map(|r| r.phase_seconds).collect::<Vec<_>>());
+        let peak = reports.iter().map(|r| r.peak_kib).max().unwrap_or(0);
         println!(
-            "| {name} | {:.3} s | {:.3} – {:.3} | {} | {} |",
-            time.median,
-            time.min,
-            time.max,
+            "| {} | {} | {} | {} | {} | {} |",
+            phase.label(),
+            seconds(time.median),
+            range(&time),
             thousands(lines / time.median),
-            mib(peak(reports))
+            mib(peak),
+            reports[0].outcome
         );
+        medians.push(time.median);
     }
     println!();
-    println!(
-        "Parse only: {}. Analysis: {}.\n",
-        parse[0].outcome, facts.outcome
-    );
 
-    let ratio = analysis_time.median / parse_time.median;
-    let speed = lines / analysis_time.median;
-    println!(
-        "- analysis ÷ parse-only wall time = {ratio:.2} (target ≤ {ANALYSIS_OVER_PARSE_TARGET:.1}): **{}**",
-        verdict(ratio <= ANALYSIS_OVER_PARSE_TARGET, ratio - ANALYSIS_OVER_PARSE_TARGET, "")
-    );
-    println!(
-        "- analysis throughput = {} lines/s (target ≥ {}): **{}**",
-        thousands(speed),
-        thousands(LINES_PER_SECOND_TARGET),
-        verdict(
-            speed >= LINES_PER_SECOND_TARGET,
-            (LINES_PER_SECOND_TARGET - speed).round(),
-            " lines/s"
-        )
-    );
+    let parse = medians[0];
+    for (phase, median) in phases.iter().zip(&medians).skip(1) {
+        let ratio = median / parse;
+        let speed = lines / median;
+        println!(
+            "- {}: ÷ parse-only = {ratio:.2} (target ≤ {ANALYSIS_OVER_PARSE_TARGET:.1}): **{}**; \
+             {} lines/s (target ≥ {}): **{}**",
+            phase.name(),
+            verdict(
+                ratio <= ANALYSIS_OVER_PARSE_TARGET,
+                ratio - ANALYSIS_OVER_PARSE_TARGET,
+                ""
+            ),
+            thousands(speed),
+            thousands(LINES_PER_SECOND_TARGET),
+            verdict(
+                speed >= LINES_PER_SECOND_TARGET,
+                LINES_PER_SECOND_TARGET - speed,
+                " lines/s"
+            )
+        );
+    }
 }
 
 fn verdict(met: bool, shortfall: f64, unit: &str) -> String {
@@ -236,6 +214,14 @@ fn verdict(met: bool, shortfall: f64, unit: &str) -> String {
     } else {
         format!("missed by {}{unit}", thousands(shortfall))
     }
+}
+
+fn seconds(value: f64) -> String {
+    format!("{value:.2} s")
+}
+
+fn range(summary: &Summary) -> String {
+    format!("{:.2} – {:.2}", summary.min, summary.max)
 }
 
 fn mib(kib: u64) -> String {
