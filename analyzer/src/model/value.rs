@@ -16,8 +16,22 @@ pub(crate) struct Taint {
     pub shared: Vec<(PrimId, Rc<[GuardId]>)>,
     /// Read through these guards (lock, guard).
     pub guard_reads: Vec<(PrimId, GuardId)>,
-    /// `load` of these atomics (by how the receiver is written).
-    pub atomics: Vec<Rc<str>>,
+    /// `load`s of atomics this derives from.
+    pub atomics: Vec<AtomicRead>,
+    /// The value went through a computation (arithmetic, a method): not just a copy of a read.
+    pub computed: bool,
+}
+
+/// A std atomic `load`, and what surrounded it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct AtomicRead {
+    /// The atomic, by how the receiver is written (`self.count`, `HITS`).
+    pub atomic: Rc<str>,
+    /// Atomic read-modify-writes (`compare_exchange`, `fetch_*`, `swap`) seen before the load:
+    /// one after it means the update is coordinated another way.
+    pub rmw_before: u32,
+    /// Guards held at the load.
+    pub held: Rc<[GuardId]>,
 }
 
 impl Taint {
@@ -38,7 +52,14 @@ impl Taint {
                 out.atomics.push(a.clone());
             }
         }
+        out.computed |= other.computed;
         out
+    }
+
+    /// The same origins, marked as computed from them.
+    pub(crate) fn computed(mut self) -> Taint {
+        self.computed = true;
+        self
     }
 
     pub(crate) fn is_empty(&self) -> bool {

@@ -7,7 +7,7 @@ use crate::frontend::index::{Def, FnId};
 use crate::frontend::resolve::{RacecheckItem, Resolved};
 use crate::model::env::Scope;
 use crate::model::syntax;
-use crate::model::value::{Builder, Callable, Place, Taint, Value};
+use crate::model::value::{AtomicRead, Builder, Callable, Place, Taint, Value};
 use crate::model::{IndexKey, Op};
 use std::rc::Rc;
 use syn::Expr;
@@ -205,21 +205,8 @@ impl<'a> Interp<'a> {
         m: &'a syn::ExprMethodCall,
         span: &Span,
     ) -> Value<'a> {
-        if method == "load" && m.args.len() == 1 && syntax::is_memory_ordering(&m.args[0]) {
-            if let Some(atomic) = syntax::place_text(&m.receiver) {
-                return Value::data(Taint {
-                    atomics: vec![Rc::from(atomic)],
-                    ..Taint::default()
-                });
-            }
-        }
-        if method == "store" && m.args.len() == 2 && syntax::is_memory_ordering(&m.args[1]) {
-            if let Some(atomic) = syntax::place_text(&m.receiver) {
-                if args[0].taint().atomics.iter().any(|a| **a == *atomic) {
-                    self.emit(Op::AtomicSplitStore { atomic }, span.clone());
-                }
-            }
-            return Value::Unknown;
+        if let Some(value) = self.atomic_method(method, &args, m, span) {
+            return value;
         }
         if matches!(receiver, Value::Unknown) {
             if let Some(watched) = WATCHED.iter().find(|w| **w == method) {
@@ -248,8 +235,58 @@ impl<'a> Interp<'a> {
             Value::Int(_) | Value::Index(_) | Value::Range(..) => Value::Unknown,
             _ => Value::data(
                 args.iter()
-                    .fold(receiver.taint(), |acc, a| acc.union(&a.taint())),
+                    .fold(receiver.taint(), |acc, a| acc.union(&a.taint()))
+                    .computed(),
             ),
+        }
+    }
+
+    /// A std atomic operation (recognized by its memory ordering argument): a `load` taints
+    /// what it reads; a `store` of a value computed from a `load` of the same atomic is a split
+    /// update, unless a read-modify-write came between them (a CAS protocol) or one guard was
+    /// held across both.
+    fn atomic_method(
+        &mut self,
+        method: &str,
+        args: &[Value<'a>],
+        m: &'a syn::ExprMethodCall,
+        span: &Span,
+    ) -> Option<Value<'a>> {
+        let ordered = m.args.last().is_some_and(syntax::is_memory_ordering);
+        if !ordered {
+            return None;
+        }
+        if method.starts_with("compare_exchange")
+            || method.starts_with("fetch_")
+            || method == "swap"
+        {
+            self.atomic_rmw_calls += 1;
+            return None;
+        }
+        let atomic = syntax::place_text(&m.receiver)?;
+        match (method, m.args.len()) {
+            ("load", 1) => Some(Value::data(Taint {
+                atomics: vec![AtomicRead {
+                    atomic: Rc::from(atomic),
+                    rmw_before: self.atomic_rmw_calls,
+                    held: Rc::from(self.held.clone()),
+                }],
+                ..Taint::default()
+            })),
+            ("store", 2) => {
+                let taint = args[0].taint();
+                let split = taint.computed
+                    && taint.atomics.iter().any(|read| {
+                        *read.atomic == *atomic
+                            && read.rmw_before == self.atomic_rmw_calls
+                            && !read.held.iter().any(|g| self.held.contains(g))
+                    });
+                if split {
+                    self.emit(Op::AtomicSplitStore { atomic }, span.clone());
+                }
+                Some(Value::Unknown)
+            }
+            _ => None,
         }
     }
 

@@ -267,7 +267,7 @@ impl<'a> Interp<'a> {
             // `x += y`: x now also derives from y.
             if let Expr::Path(p) = &*b.left {
                 if let Some(ident) = p.path.get_ident() {
-                    let merged = Value::data(left.taint().union(&right.taint()));
+                    let merged = Value::data(left.taint().union(&right.taint()).computed());
                     if !matches!(merged, Value::Unknown) {
                         self.scope().assign(&ident.to_string(), merged);
                     }
@@ -295,7 +295,7 @@ impl<'a> Interp<'a> {
             {
                 rotated(*var, offset.saturating_add(*n), *wraps)
             }
-            _ => Value::data(left.taint().union(&right.taint())),
+            _ => Value::data(left.taint().union(&right.taint()).computed()),
         }
     }
 

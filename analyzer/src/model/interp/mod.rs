@@ -123,6 +123,8 @@ pub(super) struct Interp<'a> {
     pending: VecDeque<Pending<'a>>,
     steps: u64,
     events_emitted: usize,
+    /// Atomic read-modify-writes walked so far (see `AtomicRead`).
+    atomic_rmw_calls: u32,
     /// Functions known to do nothing observable when called with plain arguments, with what
     /// they return.
     inert: HashMap<FnId, Value<'a>>,
@@ -156,6 +158,7 @@ impl<'a> Interp<'a> {
             pending: VecDeque::new(),
             steps: 0,
             events_emitted: 0,
+            atomic_rmw_calls: 0,
             inert: HashMap::new(),
             resolved: HashMap::new(),
             template: TemplateId(0),
