@@ -245,6 +245,28 @@ pub(crate) enum Op {
     },
 }
 
+impl Op {
+    /// The primitive the operation acts on (the pool for submissions, the guarded lock for a
+    /// write-back), if any.
+    pub(crate) fn prim(&self) -> Option<PrimId> {
+        Some(match *self {
+            Op::Acquire { lock, .. } | Op::StaleWriteBack { lock } => lock,
+            Op::Submit { pool, .. } | Op::PoolClose { pool } | Op::PoolJoin { pool } => pool,
+            Op::Put { queue, .. }
+            | Op::Get { queue, .. }
+            | Op::TaskDone { queue }
+            | Op::QueueJoin { queue } => queue,
+            Op::Set { event } | Op::Clear { event } | Op::Wait { event, .. } => event,
+            Op::CondWait { condition, .. } | Op::Notify { condition } => condition,
+            Op::BarrierWait { barrier } => barrier,
+            Op::SemAcquire { semaphore, .. } | Op::SemRelease { semaphore } => semaphore,
+            Op::Send { end } | Op::Recv { end } => end,
+            Op::SharedGet { shared } | Op::SharedSet { shared, .. } => shared,
+            Op::Spawn { .. } | Op::Join { .. } | Op::AtomicSplitStore { .. } => return None,
+        })
+    }
+}
+
 /// The model of one crate.
 #[derive(Debug, Default)]
 pub(crate) struct Model {

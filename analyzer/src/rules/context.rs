@@ -4,20 +4,42 @@ use crate::diagnostic::{Diagnostic, Label, Span};
 use crate::graph::happens_before::HappensBefore;
 use crate::graph::lock_order::LockOrderGraph;
 use crate::model::{Event, Model, Origin, PrimId, TemplateId};
+use std::collections::HashMap;
 
 pub(crate) struct RuleContext<'m> {
     pub model: &'m Model,
     pub hb: HappensBefore<'m>,
     pub locks: LockOrderGraph,
+    /// The events acting on each primitive, in model order.
+    by_prim: HashMap<PrimId, Vec<(TemplateId, usize)>>,
 }
 
 impl<'m> RuleContext<'m> {
     pub(crate) fn new(model: &'m Model) -> Self {
+        let mut by_prim: HashMap<PrimId, Vec<(TemplateId, usize)>> = HashMap::new();
+        for (t, i, event) in model.events() {
+            if let Some(prim) = event.op.prim() {
+                by_prim.entry(prim).or_default().push((t, i));
+            }
+        }
         Self {
             model,
             hb: HappensBefore::build(model),
             locks: LockOrderGraph::build(model),
+            by_prim,
         }
+    }
+
+    /// Every event acting on `prim`, with where it is.
+    pub(crate) fn events_on(
+        &self,
+        prim: PrimId,
+    ) -> impl Iterator<Item = (TemplateId, usize, &'m Event)> + '_ {
+        self.by_prim
+            .get(&prim)
+            .into_iter()
+            .flatten()
+            .map(|&(t, i)| (t, i, self.event(t, i)))
     }
 
     pub(crate) fn event(&self, template: TemplateId, event: usize) -> &'m Event {

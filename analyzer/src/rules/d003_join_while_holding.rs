@@ -1,7 +1,7 @@
 //! D003: a blocking wait while holding a lock the thread that would end the wait needs.
 use super::context::{label, push_unique, RuleContext};
 use crate::diagnostic::Diagnostic;
-use crate::model::{Model, Op, PrimId, TemplateId};
+use crate::model::{Op, PrimId, TemplateId};
 
 crate::declare_rule! {
     /// ## What it does
@@ -31,7 +31,7 @@ struct Waker {
 
 pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     for (t, _, event) in cx.model.events() {
-        let Some((what, wakers)) = wakers(cx.model, &event.op) else {
+        let Some((what, wakers)) = wakers(cx, &event.op) else {
             continue;
         };
         let released = match event.op {
@@ -108,25 +108,23 @@ fn needing_waker(
 }
 
 /// What a blocking operation is called, and the threads that can end it.
-fn wakers(model: &Model, op: &Op) -> Option<(&'static str, Vec<Waker>)> {
-    let by = |pred: &dyn Fn(&Op) -> bool| -> Vec<Waker> {
-        model
-            .template_ids()
-            .filter_map(|t| {
-                let by: Vec<usize> = model
-                    .template(t)
-                    .events
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, e)| pred(&e.op))
-                    .map(|(i, _)| i)
-                    .collect();
-                (!by.is_empty()).then_some(Waker {
+fn wakers(cx: &RuleContext<'_>, op: &Op) -> Option<(&'static str, Vec<Waker>)> {
+    // The threads performing the waking operations on `prim`, each with where it does.
+    let by = |prim: PrimId, pred: &dyn Fn(&Op) -> bool| -> Vec<Waker> {
+        let mut wakers: Vec<Waker> = Vec::new();
+        for (t, i, e) in cx.events_on(prim) {
+            if !pred(&e.op) {
+                continue;
+            }
+            match wakers.iter_mut().find(|w| w.template == t) {
+                Some(Waker { by: Some(by), .. }) => by.push(i),
+                _ => wakers.push(Waker {
                     template: t,
-                    by: Some(by),
-                })
-            })
-            .collect()
+                    by: Some(vec![i]),
+                }),
+            }
+        }
+        wakers
     };
     Some(match *op {
         Op::Join { ref threads } => (
@@ -141,10 +139,9 @@ fn wakers(model: &Model, op: &Op) -> Option<(&'static str, Vec<Waker>)> {
         ),
         Op::PoolJoin { pool } => (
             "`Pool::join`",
-            model
-                .events()
+            cx.events_on(pool)
                 .filter_map(|(_, _, e)| match e.op {
-                    Op::Submit { pool: p, task, .. } if p == pool => Some(Waker {
+                    Op::Submit { task, .. } => Some(Waker {
                         template: task,
                         by: None,
                     }),
@@ -152,57 +149,39 @@ fn wakers(model: &Model, op: &Op) -> Option<(&'static str, Vec<Waker>)> {
                 })
                 .collect(),
         ),
-        Op::QueueJoin { queue } => (
-            "`join`",
-            by(&|o| matches!(o, Op::TaskDone { queue: q } if *q == queue)),
-        ),
+        Op::QueueJoin { queue } => ("`join`", by(queue, &|o| matches!(o, Op::TaskDone { .. }))),
         Op::Get {
             queue,
             blocking: true,
-        } => (
-            "`get`",
-            by(&|o| matches!(o, Op::Put { queue: q, .. } if *q == queue)),
-        ),
+        } => ("`get`", by(queue, &|o| matches!(o, Op::Put { .. }))),
         Op::Put {
             queue,
             blocking: true,
-        } => (
-            "`put`",
-            by(&|o| matches!(o, Op::Get { queue: q, .. } if *q == queue)),
-        ),
+        } => ("`put`", by(queue, &|o| matches!(o, Op::Get { .. }))),
         Op::Wait {
             event,
             blocking: true,
-        } => (
-            "`wait`",
-            by(&|o| matches!(o, Op::Set { event: e } if *e == event)),
-        ),
+        } => ("`wait`", by(event, &|o| matches!(o, Op::Set { .. }))),
         Op::CondWait {
             condition,
             blocking: true,
             ..
-        } => (
-            "`wait`",
-            by(&|o| matches!(o, Op::Notify { condition: c } if *c == condition)),
-        ),
+        } => ("`wait`", by(condition, &|o| matches!(o, Op::Notify { .. }))),
         Op::BarrierWait { barrier } => (
             "`wait`",
-            by(&|o| matches!(o, Op::BarrierWait { barrier: b } if *b == barrier)),
+            by(barrier, &|o| matches!(o, Op::BarrierWait { .. })),
         ),
         Op::SemAcquire {
             semaphore,
             blocking: true,
         } => (
             "`acquire`",
-            by(&|o| matches!(o, Op::SemRelease { semaphore: s } if *s == semaphore)),
+            by(semaphore, &|o| matches!(o, Op::SemRelease { .. })),
         ),
-        Op::Recv { end } => {
-            let peer = model.prim(end).peer?;
-            (
-                "`recv`",
-                by(&|o| matches!(o, Op::Send { end: e } if *e == peer)),
-            )
-        }
+        Op::Recv { end } => (
+            "`recv`",
+            by(cx.model.prim(end).peer?, &|o| matches!(o, Op::Send { .. })),
+        ),
         _ => return None,
     })
 }

@@ -32,7 +32,7 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let Op::QueueJoin { queue } = event.op else {
             continue;
         };
-        let ops = || cx.model.events().map(|(_, _, e)| &e.op);
+        let ops = || cx.events_on(queue).map(|(_, _, e)| &e.op);
         let done = ops().any(|o| matches!(o, Op::TaskDone { queue: q } if *q == queue));
         let fed = ops().any(|o| matches!(o, Op::Put { queue: q, .. } if *q == queue));
         if done || !fed {

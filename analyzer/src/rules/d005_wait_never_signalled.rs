@@ -32,11 +32,7 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                 blocking: true,
             } => {
                 !cx.model.maybe_called_elsewhere("set")
-                    && all_after(
-                        cx,
-                        (t, i),
-                        |o| matches!(o, Op::Set { event } if *event == e),
-                    )
+                    && all_after(cx, (t, i), e, |o| matches!(o, Op::Set { .. }))
             }
             Op::CondWait {
                 condition,
@@ -45,34 +41,19 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             } => {
                 !cx.model.maybe_called_elsewhere("notify")
                     && !cx.model.maybe_called_elsewhere("notify_all")
-                    && all_after(
-                        cx,
-                        (t, i),
-                        |o| matches!(o, Op::Notify { condition: c } if *c == condition),
-                    )
+                    && all_after(cx, (t, i), condition, |o| matches!(o, Op::Notify { .. }))
             }
             Op::Get {
                 queue,
                 blocking: true,
             } => {
                 !cx.model.maybe_called_elsewhere("put")
-                    && all_after(
-                        cx,
-                        (t, i),
-                        |o| matches!(o, Op::Put { queue: q, .. } if *q == queue),
-                    )
+                    && all_after(cx, (t, i), queue, |o| matches!(o, Op::Put { .. }))
             }
-            Op::Recv { end } => match cx.model.prim(end).peer {
-                Some(peer) => {
-                    !cx.model.maybe_called_elsewhere("send")
-                        && all_after(
-                            cx,
-                            (t, i),
-                            |o| matches!(o, Op::Send { end: e } if *e == peer),
-                        )
-                }
-                None => false,
-            },
+            Op::Recv { end } => cx.model.prim(end).peer.is_some_and(|peer| {
+                !cx.model.maybe_called_elsewhere("send")
+                    && all_after(cx, (t, i), peer, |o| matches!(o, Op::Send { .. }))
+            }),
             Op::BarrierWait { barrier } => too_few_parties(cx, barrier),
             _ => false,
         };
@@ -107,14 +88,14 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Every event satisfying `op` happens only after the wait (or there is none).
+/// Every event on `prim` that satisfies the wait happens only after it (or there is none).
 fn all_after(
     cx: &RuleContext<'_>,
     wait: (TemplateId, usize),
+    prim: PrimId,
     satisfies: impl Fn(&Op) -> bool,
 ) -> bool {
-    cx.model
-        .events()
+    cx.events_on(prim)
         .filter(|(_, _, e)| satisfies(&e.op))
         .all(|(t, i, _)| cx.hb.happens_before(wait, (t, i)) && !cx.hb.happens_before((t, i), wait))
 }

@@ -32,7 +32,7 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let Op::PoolJoin { pool } = event.op else {
             continue;
         };
-        let closed = cx.model.events().any(|(u, j, e)| {
+        let closed = cx.events_on(pool).any(|(u, j, e)| {
             matches!(e.op, Op::PoolClose { pool: p } if p == pool)
                 && if u == t {
                     j < i

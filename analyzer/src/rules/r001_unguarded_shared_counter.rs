@@ -22,12 +22,11 @@ crate::declare_rule! {
 }
 
 pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-    let writes: Vec<_> = cx
-        .model
-        .events()
-        .filter(|(_, _, e)| matches!(e.op, Op::SharedSet { .. }))
-        .collect();
-    for &(t, i, event) in &writes {
+    let writes = |shared: PrimId| {
+        cx.events_on(shared)
+            .filter(|(_, _, e)| matches!(e.op, Op::SharedSet { .. }))
+    };
+    for (t, i, event) in cx.model.events() {
         let Op::SharedSet {
             shared,
             rmw: Some(_),
@@ -38,12 +37,11 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let mine = protecting_locks(event);
         // Another write of the same value (or this one, in another instance of its thread)
         // that can run at the same time, with no lock in common.
-        let racing = writes.iter().find(|&&(u, j, other)| {
-            matches!(other.op, Op::SharedSet { shared: s, .. } if s == shared)
-                && cx.hb.may_run_in_parallel((t, i), (u, j))
+        let racing = writes(shared).find(|&(u, j, other)| {
+            cx.hb.may_run_in_parallel((t, i), (u, j))
                 && !protecting_locks(other).iter().any(|l| mine.contains(l))
         });
-        let Some(&(u, _, other)) = racing else {
+        let Some((u, _, other)) = racing else {
             continue;
         };
         let mut d = cx.diagnostic(

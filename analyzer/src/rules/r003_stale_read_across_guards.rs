@@ -27,7 +27,7 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let Op::StaleWriteBack { lock } = event.op else {
             continue;
         };
-        let contended = cx.model.events().any(|(u, j, e)| {
+        let contended = cx.events_on(lock).any(|(u, j, e)| {
             matches!(e.op, Op::Acquire { lock: l, .. } if l == lock)
                 && cx.hb.may_run_in_parallel((t, i), (u, j))
         });

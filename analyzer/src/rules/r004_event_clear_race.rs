@@ -27,7 +27,7 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let Op::Clear { event: e } = event.op else {
             continue;
         };
-        let setter = cx.model.events().find(|&(u, j, other)| {
+        let setter = cx.events_on(e).find(|&(u, j, other)| {
             matches!(other.op, Op::Set { event: s } if s == e)
                 && cx.hb.may_run_in_parallel((t, i), (u, j))
         });
