@@ -168,3 +168,80 @@ fn crate_tree(
     }
     files
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::frontend::outline::outline_file;
+    use std::sync::Arc;
+
+    fn crates_of(files: &[(&str, &str)]) -> Vec<Vec<String>> {
+        let files: Vec<SourceFile> = files
+            .iter()
+            .map(|(path, text)| SourceFile {
+                path: PathBuf::from(path),
+                text: Arc::from(*text),
+            })
+            .collect();
+        let outlines: Vec<Outline> = files
+            .iter()
+            .map(|f| outline_file(f).unwrap_or_default())
+            .collect();
+        let table = FileTable::new(&files);
+        discover_crates(&table, &outlines)
+            .into_iter()
+            .map(|c| {
+                c.files
+                    .iter()
+                    .map(|&f| files[f].path.display().to_string())
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn folder_modules_inline_modules_and_path_attributes() {
+        let crates = crates_of(&[
+            (
+                "src/main.rs",
+                "mod a;\nmod b;\nmod c { mod d; }\n#[path = \"other/e.rs\"]\nmod e;",
+            ),
+            ("src/a.rs", "mod inner;"),
+            ("src/a/inner.rs", ""),
+            ("src/b/mod.rs", "mod leaf;"),
+            ("src/b/leaf.rs", ""),
+            ("src/c/d.rs", ""),
+            ("src/other/e.rs", ""),
+        ]);
+        assert_eq!(
+            crates,
+            [[
+                "src/main.rs",
+                "src/a.rs",
+                "src/b/mod.rs",
+                "src/c/d.rs",
+                "src/other/e.rs",
+                "src/a/inner.rs",
+                "src/b/leaf.rs"
+            ]]
+        );
+    }
+
+    #[test]
+    fn every_unclaimed_file_roots_a_crate() {
+        let crates = crates_of(&[
+            ("fixtures/src/bin/one.rs", "fn main() {}"),
+            ("fixtures/src/bin/two.rs", "mod util;\nfn main() {}"),
+            ("fixtures/src/bin/util.rs", ""),
+            ("./lib/./x/../lib.rs", ""),
+        ]);
+        assert_eq!(
+            crates,
+            vec![
+                vec!["fixtures/src/bin/one.rs"],
+                vec!["fixtures/src/bin/two.rs", "fixtures/src/bin/util.rs"],
+                vec!["./lib/./x/../lib.rs"],
+            ]
+        );
+    }
+}

@@ -116,6 +116,11 @@ pub(crate) fn build<'a>(
         index: CrateIndex::default(),
         impls: Vec::new(),
         loaded: vec![false; files.len()],
+        slots: files
+            .iter()
+            .enumerate()
+            .map(|(slot, &file)| (file, slot))
+            .collect(),
     };
     builder.index.modules.push(Module::default());
     builder.load_file(0, ModId(0), "");
@@ -135,6 +140,8 @@ struct Builder<'t, 'a> {
     index: CrateIndex<'a>,
     impls: Vec<PendingImpl<'a>>,
     loaded: Vec<bool>,
+    /// The slot of each input file of the crate.
+    slots: HashMap<usize, usize>,
 }
 
 impl<'a> Builder<'_, 'a> {
@@ -269,9 +276,7 @@ impl<'a> Builder<'_, 'a> {
                 let from = self.files[slot];
                 let mod_rs = self.table.is_mod_rs(from, slot == 0);
                 let child = self.table.module_file(from, mod_rs, &decl);
-                if let Some(child_slot) =
-                    child.and_then(|c| self.files.iter().position(|&f| f == c))
-                {
+                if let Some(child_slot) = child.and_then(|c| self.slots.get(&c).copied()) {
                     self.load_file(child_slot, id, &prefix);
                 }
             }

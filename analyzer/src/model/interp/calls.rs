@@ -125,7 +125,7 @@ impl<'a> Interp<'a> {
                 Value::Obj(s)
             }
             Target::Def(Some(Resolved::External(path))) => self.external_call(&path, args, &span),
-            _ => self.unknown_call(args, None),
+            _ => self.unknown_call(args),
         }
     }
 
@@ -410,7 +410,7 @@ impl<'a> Interp<'a> {
                 self.new_bag(element)
             }
             "min" | "max" => Value::Unknown,
-            _ => self.unknown_call(args, None),
+            _ => self.unknown_call(args),
         }
     }
 
@@ -453,7 +453,7 @@ impl<'a> Interp<'a> {
 
     /// A call the model cannot follow: what its arguments hold escapes, and closures given to it
     /// are assumed to run.
-    fn unknown_call(&mut self, args: Vec<Value<'a>>, _receiver: Option<Value<'a>>) -> Value<'a> {
+    fn unknown_call(&mut self, args: Vec<Value<'a>>) -> Value<'a> {
         args.iter().for_each(|a| self.mark_kept(a));
         self.call_closures(&args, &Value::Unknown);
         Value::data(
