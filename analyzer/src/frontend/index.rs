@@ -88,6 +88,8 @@ pub(crate) struct CrateIndex<'a> {
     pub consts: Vec<ConstDef<'a>>,
     /// Methods of each type, inherent and trait impls alike.
     pub methods: HashMap<(StructId, String), Vec<FnId>>,
+    /// The types implementing each trait (by the trait's name): what a `dyn Trait` can be.
+    pub implementors: HashMap<String, Vec<StructId>>,
 }
 
 impl CrateIndex<'_> {
@@ -307,6 +309,15 @@ fn register_impl<'a>(index: &mut CrateIndex<'a>, pending: PendingImpl<'a>) {
     else {
         return;
     };
+    if let Some((_, trait_path, _)) = &pending.item.trait_ {
+        if let Some(name) = trait_path.segments.last() {
+            index
+                .implementors
+                .entry(name.ident.to_string())
+                .or_default()
+                .push(self_ty);
+        }
+    }
     for item in &pending.item.items {
         let syn::ImplItem::Fn(f) = item else {
             continue;

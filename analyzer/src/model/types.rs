@@ -4,12 +4,16 @@ use super::PrimKind;
 use crate::frontend::index::{CrateIndex, Def, StructId};
 use crate::frontend::resolve::{resolve_path, RacecheckItem, Resolved};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Shape {
     Prim(PrimKind),
     /// A collection of primitives (`Vec<Lock>`, `[Lock; 5]`, `Arc<[Lock]>`).
     Family(PrimKind),
     Struct(StructId),
+    /// A trait object or `impl Trait`: any implementor of the trait (by name).
+    Dyn(String),
+    /// A collection of structs or trait objects.
+    Collection(Box<Shape>),
     Unknown,
 }
 
@@ -44,8 +48,10 @@ fn shape_at_depth(index: &CrateIndex<'_>, place: Place, ty: &syn::Type, depth: u
         syn::Type::Reference(r) => inner(&r.elem),
         syn::Type::Paren(p) => inner(&p.elem),
         syn::Type::Group(g) => inner(&g.elem),
-        syn::Type::Array(a) => as_family(inner(&a.elem)),
-        syn::Type::Slice(s) => as_family(inner(&s.elem)),
+        syn::Type::TraitObject(t) => trait_shape(&t.bounds),
+        syn::Type::ImplTrait(t) => trait_shape(&t.bounds),
+        syn::Type::Array(a) => as_collection(inner(&a.elem)),
+        syn::Type::Slice(s) => as_collection(inner(&s.elem)),
         syn::Type::Path(p) if p.qself.is_none() => {
             let segments: Vec<String> = p
                 .path
@@ -76,7 +82,7 @@ fn shape_at_depth(index: &CrateIndex<'_>, place: Place, ty: &syn::Type, depth: u
                     if TRANSPARENT.contains(&last) {
                         last_type_arg().map_or(Shape::Unknown, inner)
                     } else if COLLECTIONS.contains(&last) {
-                        last_type_arg().map_or(Shape::Unknown, |t| as_family(inner(t)))
+                        last_type_arg().map_or(Shape::Unknown, |t| as_collection(inner(t)))
                     } else {
                         Shape::Unknown
                     }
@@ -88,9 +94,25 @@ fn shape_at_depth(index: &CrateIndex<'_>, place: Place, ty: &syn::Type, depth: u
     }
 }
 
-fn as_family(shape: Shape) -> Shape {
+/// The first trait of a bound list (`dyn Job + Send` is a `Job`).
+fn trait_shape(bounds: &syn::punctuated::Punctuated<syn::TypeParamBound, syn::Token![+]>) -> Shape {
+    bounds
+        .iter()
+        .find_map(|b| match b {
+            syn::TypeParamBound::Trait(t) => t
+                .path
+                .segments
+                .last()
+                .map(|s| Shape::Dyn(s.ident.to_string())),
+            _ => None,
+        })
+        .unwrap_or(Shape::Unknown)
+}
+
+fn as_collection(shape: Shape) -> Shape {
     match shape {
         Shape::Prim(kind) | Shape::Family(kind) => Shape::Family(kind),
-        _ => Shape::Unknown,
+        Shape::Unknown => Shape::Unknown,
+        element => Shape::Collection(Box::new(element)),
     }
 }

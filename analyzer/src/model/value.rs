@@ -100,6 +100,8 @@ pub(crate) enum Value<'a> {
     Prim(PrimId),
     Bag(BagId),
     Obj(StructId),
+    /// A trait object: any implementor of the trait (by name).
+    Dyn(Rc<str>),
     Guard(GuardId),
     /// Join handles (one, or a collection's worth).
     Threads(Rc<[TemplateId]>),

@@ -21,7 +21,8 @@ fn is_plain(value: &Value<'_>) -> bool {
         | Value::Index(_)
         | Value::Range(..)
         | Value::Str(_)
-        | Value::Obj(_) => true,
+        | Value::Obj(_)
+        | Value::Dyn(_) => true,
         Value::Data(taint) => taint.is_empty(),
         Value::Tuple(items) => items.iter().all(is_plain),
         _ => false,
@@ -181,6 +182,11 @@ impl<'a> Interp<'a> {
                     return self.call(&Callable::Fn(f), args, Some(receiver));
                 }
             }
+            Value::Dyn(name) => {
+                if let Some(result) = self.dyn_call(name, &method, &args) {
+                    return result;
+                }
+            }
             Value::Guard(g) => {
                 let g = *g;
                 self.call_closures(&args, &Value::Unknown);
@@ -288,6 +294,29 @@ impl<'a> Interp<'a> {
             }
             _ => None,
         }
+    }
+
+    /// A method of a trait object: the method of every implementor that has it, walked as
+    /// alternatives (as the arms of a branch are).
+    fn dyn_call(&mut self, name: &str, method: &str, args: &[Value<'a>]) -> Option<Value<'a>> {
+        let implementors = self.index.implementors.get(name)?;
+        let mut result: Option<Value<'a>> = None;
+        for &s in implementors {
+            let Some(&f) = self
+                .index
+                .methods
+                .get(&(s, method.to_owned()))
+                .and_then(|fs| fs.first())
+            else {
+                continue;
+            };
+            let v = self.call(&Callable::Fn(f), args.to_vec(), Some(Value::Obj(s)));
+            result = Some(match result {
+                Some(prev) => prev.join(&v),
+                None => v,
+            });
+        }
+        result
     }
 
     fn bag_method(

@@ -678,15 +678,40 @@ impl<'a> Interp<'a> {
                 }
             }
             Shape::Struct(s) => Value::Obj(s),
-            Shape::Unknown => Value::Unknown,
+            Shape::Dyn(name) => Value::Dyn(Rc::from(name)),
+            Shape::Collection(_) | Shape::Unknown => Value::Unknown,
         }
     }
 
     /// What a binding of a declared type holds when nothing better is known.
-    fn typed_value(&self, ty: &syn::Type) -> Value<'a> {
-        match shape_of(self.index, self.place(), ty) {
+    fn typed_value(&mut self, ty: &syn::Type) -> Value<'a> {
+        let shape = shape_of(self.index, self.place(), ty);
+        self.shape_value(shape)
+    }
+
+    fn shape_value(&mut self, shape: Shape) -> Value<'a> {
+        match shape {
             Shape::Struct(s) => Value::Obj(s),
-            _ => Value::Unknown,
+            Shape::Dyn(name) => Value::Dyn(Rc::from(name)),
+            Shape::Collection(element) => {
+                let element = self.shape_value(*element);
+                self.new_bag(Some(element))
+            }
+            Shape::Prim(_) | Shape::Family(_) | Shape::Unknown => Value::Unknown,
+        }
+    }
+
+    /// A collection built without telling what it holds (`Vec::new()`, a `vec!` of mixed
+    /// types) learns its elements from the binding's declared type.
+    fn type_collection(&mut self, value: &Value<'a>, ty: &syn::Type) {
+        let Value::Bag(bag) = value else {
+            return;
+        };
+        if !matches!(self.bag_content(*bag), Value::Unknown) {
+            return;
+        }
+        if let Value::Bag(typed) = self.typed_value(ty) {
+            self.bags[*bag as usize] = self.bags[typed as usize].clone();
         }
     }
 

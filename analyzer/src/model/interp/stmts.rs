@@ -56,8 +56,12 @@ impl<'a> Interp<'a> {
             }
             None => Value::Unknown,
         };
-        if let (Value::Unknown, syn::Pat::Type(typed)) = (&value, &local.pat) {
-            value = self.typed_value(&typed.ty);
+        if let syn::Pat::Type(typed) = &local.pat {
+            match value {
+                Value::Unknown => value = self.typed_value(&typed.ty),
+                Value::Bag(_) => self.type_collection(&value, &typed.ty),
+                _ => {}
+            }
         }
         if !matches!(local.pat, syn::Pat::Wild(_)) {
             self.adopt(&value);
