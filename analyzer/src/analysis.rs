@@ -8,10 +8,10 @@ use crate::diagnostic::{Diagnostic, InputError, SourceFile};
 use crate::frontend::crates::{discover_crates, CrateFiles, FileTable};
 use crate::frontend::macros::MacroArgs;
 use crate::frontend::outline::{outline_file, Outline};
+use crate::frontend::span::SpanConverter;
 use crate::frontend::{index, pool};
 use crate::model::interp::model_crate;
 use rayon::prelude::*;
-use std::path::Path;
 
 /// Everything one run of the analysis found.
 #[derive(Debug, Default)]
@@ -78,8 +78,11 @@ fn analyze_crate(files: &[SourceFile], table: &FileTable, krate: &CrateFiles) ->
             .unzip();
         let index = index::build(table, &slots, &asts);
         let macros = MacroArgs::collect(&asts);
-        let paths: Vec<&Path> = slots.iter().map(|&f| files[f].path.as_path()).collect();
-        let model = model_crate(&index, &macros, &paths);
+        let converters: Vec<SpanConverter<'_>> = slots
+            .iter()
+            .map(|&f| SpanConverter::new(&files[f]))
+            .collect();
+        let model = model_crate(&index, &macros, &converters);
         crate::rules::check_model(&model)
     };
     // The crate's syntax trees are gone: let proc-macro2 forget its files.

@@ -37,7 +37,7 @@ pub(crate) fn outline_file(file: &SourceFile) -> Result<Outline, InputError> {
         }
         Err(error) => Err(InputError {
             path: file.path.clone(),
-            span: Some(SpanConverter::new(&file.path).span(error.span())),
+            span: Some(SpanConverter::new(file).span(error.span())),
             message: format!("cannot parse: {error}"),
         }),
     };

@@ -18,7 +18,6 @@ use crate::frontend::index::{ConstId, CrateIndex, FnId, StaticId, StructId};
 use crate::frontend::macros::MacroArgs;
 use crate::frontend::span::SpanConverter;
 use std::collections::{HashMap, VecDeque};
-use std::path::Path;
 use std::rc::Rc;
 
 mod calls;
@@ -39,9 +38,9 @@ const CALL_DEPTH: usize = 24;
 pub(crate) fn model_crate<'a>(
     index: &'a CrateIndex<'a>,
     macros: &'a MacroArgs,
-    paths: &[&'a Path],
+    files: &[SpanConverter<'a>],
 ) -> Model {
-    let mut interp = Interp::new(index, macros, paths.to_vec());
+    let mut interp = Interp::new(index, macros, files.to_vec());
     interp.run_roots();
     interp.model
 }
@@ -109,7 +108,8 @@ struct Pending<'a> {
 pub(super) struct Interp<'a> {
     index: &'a CrateIndex<'a>,
     macros: &'a MacroArgs,
-    paths: Vec<&'a Path>,
+    /// Span conversion for each file slot of the crate.
+    files: Vec<SpanConverter<'a>>,
     model: Model,
     prim_keys: HashMap<PrimKey, PrimId>,
     /// Whether a primitive's name came from a binding (and should not be renamed).
@@ -142,11 +142,15 @@ pub(super) struct Interp<'a> {
 }
 
 impl<'a> Interp<'a> {
-    fn new(index: &'a CrateIndex<'a>, macros: &'a MacroArgs, paths: Vec<&'a Path>) -> Self {
+    fn new(
+        index: &'a CrateIndex<'a>,
+        macros: &'a MacroArgs,
+        files: Vec<SpanConverter<'a>>,
+    ) -> Self {
         Self {
             index,
             macros,
-            paths,
+            files,
             model: Model::default(),
             prim_keys: HashMap::new(),
             prim_named: Vec::new(),
@@ -420,17 +424,13 @@ impl<'a> Interp<'a> {
 
     // ----- spans -----
 
-    fn path_of(&self, place: Place) -> &'a Path {
-        self.paths[place.file]
-    }
-
     fn span_of(&self, expr: &syn::Expr) -> Span {
-        let converter = SpanConverter::new(self.path_of(self.place()));
+        let converter = self.files[self.place().file];
         converter.between(syntax::first_token(expr), syntax::last_token(expr))
     }
 
     fn raw_span(&self, span: proc_macro2::Span) -> Span {
-        SpanConverter::new(self.path_of(self.place())).span(span)
+        self.files[self.place().file].span(span)
     }
 
     // ----- primitives -----
