@@ -108,6 +108,8 @@ pub(crate) enum Value<'a> {
     Builders(Rc<[Builder<'a>]>),
     AsyncResult(TemplateId),
     Callable(Callable<'a>),
+    /// One of several callables (a collection of functions, a binding set in two branches).
+    Callables(Rc<[Callable<'a>]>),
     Int(i64),
     Index(IndexKey),
     /// `start..end`.
@@ -142,6 +144,15 @@ impl<'a> Value<'a> {
             Value::Guard(g) => out.push(*g),
             Value::Tuple(items) => items.iter().for_each(|v| v.guards(out)),
             _ => {}
+        }
+    }
+
+    /// What calling this value may run.
+    pub(crate) fn callables(&self) -> Vec<Callable<'a>> {
+        match self {
+            Value::Callable(c) => vec![c.clone()],
+            Value::Callables(cs) => cs.to_vec(),
+            _ => Vec::new(),
         }
     }
 
@@ -182,6 +193,15 @@ impl<'a> Value<'a> {
             (Value::Callable(Callable::Fn(a)), Value::Callable(Callable::Fn(b))) if a == b => {
                 self.clone()
             }
+            (
+                Value::Callable(_) | Value::Callables(_),
+                Value::Callable(_) | Value::Callables(_),
+            ) => Value::Callables(
+                self.callables()
+                    .into_iter()
+                    .chain(other.callables())
+                    .collect(),
+            ),
             (Value::Tuple(a), Value::Tuple(b)) if a.len() == b.len() => {
                 Value::Tuple(a.iter().zip(b.iter()).map(|(x, y)| x.join(y)).collect())
             }

@@ -37,12 +37,10 @@ fn under_lock() {
 }
 
 fn main() {
-    let workers = [
-        Thread::spawn(record),
-        Thread::spawn(hand_over),
-        Thread::spawn(advance),
-        Thread::spawn(under_lock),
-    ];
+    let workers: Vec<_> = [record, hand_over, advance, under_lock]
+        .into_iter()
+        .map(|f| Thread::spawn(f))
+        .collect();
     for w in workers {
         w.join().unwrap();
     }

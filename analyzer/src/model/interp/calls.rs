@@ -119,7 +119,14 @@ impl<'a> Interp<'a> {
         };
         let args: Vec<Value<'a>> = c.args.iter().map(|a| self.expr(a)).collect();
         match target {
-            Target::Value(Value::Callable(callable)) => self.call(&callable, args, None),
+            Target::Value(value) if !value.callables().is_empty() => {
+                let mut result: Option<Value<'a>> = None;
+                for callable in value.callables() {
+                    let v = self.call(&callable, args.clone(), None);
+                    result = Some(result.map_or_else(|| v.clone(), |prev| prev.join(&v)));
+                }
+                result.unwrap_or_default()
+            }
             Target::Def(Some(Resolved::Def(Def::Fn(f)))) => self.call(&Callable::Fn(f), args, None),
             Target::Def(Some(Resolved::Def(Def::Struct(s)))) => {
                 args.iter().for_each(|a| self.mark_kept(a));
@@ -222,7 +229,7 @@ impl<'a> Interp<'a> {
             }
             args.iter().for_each(|a| self.mark_kept(a));
         }
-        let has_closure = args.iter().any(|a| matches!(a, Value::Callable(_)));
+        let has_closure = args.iter().any(|a| !a.callables().is_empty());
         if has_closure {
             let element = self.element_of(&receiver);
             let result = self.call_closures_in_loop(&args, &receiver, element);
@@ -466,10 +473,14 @@ impl<'a> Interp<'a> {
                 Value::Tuple(Rc::from(vec![Value::Prim(a), Value::Prim(b)]))
             }
             (RacecheckItem::Thread, Some("new" | "spawn")) => {
-                let Some(Value::Callable(target)) = args.into_iter().next() else {
+                let targets = args.first().map(Value::callables).unwrap_or_default();
+                if targets.is_empty() {
                     return Value::Unknown;
-                };
-                let builders: Rc<[Builder<'a>]> = Rc::from(vec![Builder { target, name: None }]);
+                }
+                let builders: Rc<[Builder<'a>]> = targets
+                    .into_iter()
+                    .map(|target| Builder { target, name: None })
+                    .collect();
                 if assoc == Some("spawn") {
                     self.builder_method(builders, "start", Vec::new(), span)
                 } else {
@@ -493,10 +504,8 @@ impl<'a> Interp<'a> {
 
     fn call_closures(&mut self, args: &[Value<'a>], param: &Value<'a>) -> Value<'a> {
         let mut result = Value::Unknown;
-        for arg in args {
-            if let Value::Callable(c) = arg {
-                result = self.call(c, vec![param.clone(); 2], None);
-            }
+        for callable in args.iter().flat_map(Value::callables) {
+            result = self.call(&callable, vec![param.clone(); 2], None);
         }
         result
     }

@@ -1,7 +1,7 @@
 //! What the methods of the racecheck primitives do, as operations of the model.
 use super::Interp;
 use crate::diagnostic::Span;
-use crate::model::value::{Builder, Callable, Taint, Value};
+use crate::model::value::{Builder, Taint, Value};
 use crate::model::{Instances, Op, PrimId, PrimKind};
 use std::rc::Rc;
 
@@ -170,7 +170,8 @@ impl<'a> Interp<'a> {
             "join" => self.emit_op(Op::PoolJoin { pool }, span),
             "map" | "imap" | "imap_unordered" | "apply" | "apply_async" => {
                 let mut args = args.into_iter();
-                let Some(Value::Callable(target)) = args.next() else {
+                let Some(target) = args.next().and_then(|f| f.callables().into_iter().next())
+                else {
                     return Value::Unknown;
                 };
                 let per_item = method != "apply" && method != "apply_async";
@@ -191,10 +192,7 @@ impl<'a> Interp<'a> {
                 } else {
                     instances
                 };
-                let builder = Builder {
-                    target: target.clone(),
-                    name: None,
-                };
+                let builder = Builder { target, name: None };
                 let Some(task) =
                     self.spawn_template(&builder, vec![param], &span, true, Some(instances), var)
                 else {
@@ -203,9 +201,10 @@ impl<'a> Interp<'a> {
                 self.model.templates[task.0 as usize].handle_kept = true;
                 let sync = matches!(method, "map" | "apply");
                 self.emit(Op::Submit { pool, task, sync }, span);
-                match (method, &target) {
-                    ("apply_async", _) => Value::AsyncResult(task),
-                    (_, Callable::Fn(_) | Callable::Closure { .. }) => self.new_bag(None),
+                if method == "apply_async" {
+                    Value::AsyncResult(task)
+                } else {
+                    self.new_bag(None)
                 }
             }
             "clone" => Value::Prim(pool),
