@@ -208,6 +208,48 @@ mod tests {
     }
 
     #[test]
+    fn unusual_syntax_goes_through_without_findings() {
+        let text = r#"
+use racecheck::{Lock, Thread, Shared, Queue};
+use std::collections::HashMap;
+macro_rules! twice { ($e:expr) => { $e; $e } }
+static L: Lock<HashMap<u8, u8>> = Lock::new(HashMap::new());
+static S: Shared<i64> = Shared::new(0);
+const N: usize = usize::MAX;
+struct Wrapper<const K: usize>([u8; K]);
+union U { a: u32, b: f32 }
+trait T { fn f(&self) -> u8 { 0 } }
+impl<const K: usize> T for Wrapper<K> {}
+async fn later() -> u8 { 1 }
+fn recursive(n: u64) -> u64 { if n == 0 { 0 } else { recursive(n - 1) } }
+fn main() {
+    let q: Queue<u8> = Queue::new();
+    let Some(x) = Some(1u8) else { return };
+    let _ = twice!(x);
+    let _u = U { a: 1 };
+    let _w = Wrapper::<3>([0; 3]).f();
+    let _fut = later();
+    let _r = recursive(1_000_000);
+    for i in (0..N).rev().step_by(2).take(1) { let _ = i; }
+    for i in i64::MIN..i64::MAX { let _ = i; break; }
+    let closure = |a: u8, (b, c): (u8, u8)| -> u8 { a + b + c };
+    let _ = closure(1, (2, 3));
+    let g = L.acquire();
+    let _len = g.len();
+    drop(g);
+    S.set(5);
+    let label = 'outer: loop { loop { break 'outer 7; } };
+    let _ = match label { 0..=3 => 'a', n if n > 5 => 'b', _ => 'c' };
+    let t = Thread::spawn(move || { q.put(1); unsafe { std::hint::unreachable_unchecked() } });
+    t.join().ok();
+    let _ = try_it();
+}
+fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
+"#;
+        assert!(found(&[file("src/main.rs", text)]).is_empty());
+    }
+
+    #[test]
     fn crates_without_racecheck_are_not_modelled() {
         // The same shape with std's Mutex: no racecheck primitive, so nothing to report.
         let text = "use std::sync::Mutex;\nstatic M: Mutex<u32> = Mutex::new(0);\n\
