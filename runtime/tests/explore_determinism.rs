@@ -94,11 +94,16 @@ fn schedules_with_data_choices_replay_too() {
 
 #[test]
 fn the_report_is_the_same_with_one_or_two_workers() {
-    for seed in 0..10 {
-        let config = Config::default().schedules(100).seed(seed);
-        let one = racecheck::explore(config.clone().workers(1), busy);
-        let two = racecheck::explore(config.workers(2), busy);
-        assert_eq!(one, two, "seed {seed}");
+    for strategy in [Strategy::Random, Strategy::Pct { depth: 3 }] {
+        for seed in 0..10 {
+            let config = Config::default()
+                .schedules(100)
+                .seed(seed)
+                .strategy(strategy.clone());
+            let one = racecheck::explore(config.clone().workers(1), busy);
+            let two = racecheck::explore(config.workers(2), busy);
+            assert_eq!(one, two, "seed {seed}, {strategy:?}");
+        }
     }
 }
 

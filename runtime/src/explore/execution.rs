@@ -36,7 +36,8 @@ pub(crate) type Body = Arc<dyn Fn() + Send + Sync>;
 /// What one schedule found.
 pub(crate) struct ScheduleResult {
     pub(crate) findings: Vec<Finding>,
-    pub(crate) steps: usize,
+    /// Steps at which more than one thread could run.
+    pub(crate) contested_steps: usize,
     pub(crate) usage_error: Option<String>,
 }
 
@@ -72,7 +73,7 @@ pub(crate) fn run_schedule(
         let state = execution.state.borrow();
         ScheduleResult {
             findings: super::detect::findings(&state, index),
-            steps: state.steps,
+            contested_steps: state.contested_steps,
             usage_error: match &state.stop {
                 Some(Stop::UsageError(message)) => Some(message.clone()),
                 _ => None,

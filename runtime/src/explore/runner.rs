@@ -16,8 +16,9 @@ use super::finding::{Finding, FindingKind, Report};
 use super::scheduler;
 use super::token::{self, RecordedSchedule};
 
-/// PCT's estimate of a schedule's length before one has run.
-const DEFAULT_STEP_ESTIMATE: usize = 64;
+/// PCT schedules run in sequence, each refining the estimate of a schedule's contested steps,
+/// before the workers share out the rest.
+const PCT_CALIBRATION_SCHEDULES: usize = 16;
 
 pub(crate) fn run(config: Config, body: Body) -> Report {
     if super::context().is_some() {
@@ -40,15 +41,11 @@ pub(crate) fn run(config: Config, body: Body) -> Report {
     };
     let outcomes = Outcomes::default();
 
-    // PCT spreads its change points over the expected length of a schedule: schedule 0 runs first
-    // to measure it, so the estimate depends on the seed alone.
-    let mut estimate = DEFAULT_STEP_ESTIMATE;
-    if schedules > 0 && matches!(config.strategy, Strategy::Pct { .. }) {
-        let first = plan.run(0, estimate);
-        estimate = first.steps.max(1);
-        outcomes.next.store(1, Ordering::Relaxed);
-        outcomes.record(0, first);
-    }
+    let estimate = if matches!(config.strategy, Strategy::Pct { .. }) {
+        outcomes.calibrate_pct(&plan, schedules)
+    } else {
+        None
+    };
     let remaining = schedules.saturating_sub(outcomes.next.load(Ordering::Relaxed));
     let workers = worker_count(config.workers).min(remaining);
     if workers == 1 {
@@ -83,7 +80,7 @@ struct Plan<'a> {
 }
 
 impl Plan<'_> {
-    fn run(&self, index: usize, estimate: usize) -> ScheduleResult {
+    fn run(&self, index: usize, estimate: Option<usize>) -> ScheduleResult {
         let scheduler = scheduler::for_schedule(
             &self.config.strategy,
             self.config.seed,
@@ -132,8 +129,27 @@ fn keep_lowest<T>(slot: &Mutex<Option<(usize, T)>>, index: usize, value: T) {
 }
 
 impl Outcomes {
+    /// Runs PCT's first schedules one after another, as shuttle runs all of them: schedule 0
+    /// oldest-thread-first, to count the contested steps of a schedule, and each next one with
+    /// the most any earlier one took as the estimate its change points are spread over. The
+    /// estimate the workers then share is the most any of these took: it depends on the seed
+    /// alone, whichever worker runs what.
+    fn calibrate_pct(&self, plan: &Plan<'_>, schedules: usize) -> Option<usize> {
+        let mut estimate = None;
+        for index in 0..schedules.min(PCT_CALIBRATION_SCHEDULES) {
+            if self.first_failure.load(Ordering::Relaxed) != usize::MAX {
+                break;
+            }
+            let result = plan.run(index, estimate);
+            estimate = Some(estimate.unwrap_or(0).max(result.contested_steps));
+            self.next.store(index + 1, Ordering::Relaxed);
+            self.record(index, result);
+        }
+        estimate
+    }
+
     /// Claims and runs schedules until they run out or a lower one has failed.
-    fn work(&self, plan: &Plan<'_>, estimate: usize, schedules: usize) {
+    fn work(&self, plan: &Plan<'_>, estimate: Option<usize>, schedules: usize) {
         loop {
             let index = self.next.fetch_add(1, Ordering::Relaxed);
             if index >= schedules || index > self.first_failure.load(Ordering::Relaxed) {

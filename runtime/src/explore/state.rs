@@ -147,6 +147,8 @@ pub(crate) struct State {
     pub(crate) choices: Vec<u64>,
     pub(crate) trace: Vec<Event>,
     pub(crate) steps: usize,
+    /// Steps at which more than one thread could run.
+    pub(crate) contested_steps: usize,
     pub(crate) max_steps: usize,
     pub(crate) stop: Option<Stop>,
     pub(crate) tearing_down: bool,
@@ -171,6 +173,7 @@ impl State {
             choices: Vec::new(),
             trace: Vec::new(),
             steps: 0,
+            contested_steps: 0,
             max_steps,
             stop: None,
             tearing_down: false,
@@ -356,9 +359,11 @@ impl State {
         {
             candidates.retain(|c| self.threads[c.thread].spins < SPIN_THRESHOLD);
         }
-        let current = Some(self.current).filter(|&t| candidates.iter().any(|c| c.thread == t));
-        let chosen = self.scheduler.next_thread(&candidates, current, self.steps);
+        let chosen = self
+            .scheduler
+            .next_thread(&candidates, Some(self.current), self.steps);
         if candidates.len() > 1 {
+            self.contested_steps += 1;
             self.choices.push(chosen as u64);
         }
         self.candidates = candidates;

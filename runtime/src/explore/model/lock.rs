@@ -63,7 +63,8 @@ impl Cx {
         location: Loc,
     ) -> bool {
         let id = self.lock_object(stamp, reentrant);
-        self.schedule(location);
+        let blocks = patience == Patience::Forever && !self.lock_available(id);
+        self.schedule_unless_blocking(blocks, location);
         if patience == Patience::Forever {
             let mut state = self.state();
             let me = state.current;
@@ -102,6 +103,11 @@ impl Cx {
                 return false;
             }
         }
+    }
+
+    fn lock_available(&self, id: ObjectId) -> bool {
+        let state = self.state();
+        state.lock(id).available_to(state.current)
     }
 
     /// Takes the lock if it is free (or already the caller's, for an `RLock`).

@@ -38,8 +38,9 @@ impl Cx {
         patience: Patience,
         location: Loc,
     ) -> Option<Result<(), Panicked>> {
-        self.schedule(location);
-        if !self.is_finished(thread) && patience == Patience::Forever {
+        let blocks = patience == Patience::Forever && !self.is_finished(thread);
+        self.schedule_unless_blocking(blocks, location);
+        if blocks {
             let mut state = self.state();
             let me = state.current;
             state.record(me, "join (blocks)", Target::Thread(thread), location);

@@ -34,11 +34,11 @@ pub(crate) struct Candidate {
 
 pub(crate) trait Scheduler {
     /// Picks one of `candidates` (never empty, sorted by thread id) to run the next step.
-    /// `current` is the thread that ran the last step, if it can go on.
+    /// `last` is the thread that ran the last step, whether or not it can go on.
     fn next_thread(
         &mut self,
         candidates: &[Candidate],
-        current: Option<ThreadId>,
+        last: Option<ThreadId>,
         step: usize,
     ) -> ThreadId;
 
@@ -54,19 +54,23 @@ pub(crate) trait Scheduler {
     }
 }
 
-/// The scheduler of schedule `index` under `strategy`. `estimated_steps` is PCT's estimate of
-/// a schedule's length.
+/// The scheduler of schedule `index` under `strategy`. `contested_steps` is PCT's estimate of
+/// how many steps of a schedule offer a choice of thread; `None` before one is known makes
+/// PCT's calibration schedule.
 pub(crate) fn for_schedule(
     strategy: &Strategy,
     seed: u64,
     index: usize,
-    estimated_steps: usize,
+    contested_steps: Option<usize>,
     replayed: Option<&RecordedSchedule>,
 ) -> Box<dyn Scheduler> {
     let rng = SplitMix64::for_schedule(seed, index as u64);
     match strategy {
         Strategy::Random => Box::new(RandomScheduler::new(rng)),
-        Strategy::Pct { depth } => Box::new(PctScheduler::new(rng, *depth, estimated_steps)),
+        Strategy::Pct { depth } => Box::new(match contested_steps {
+            Some(steps) => PctScheduler::new(rng, *depth, steps),
+            None => PctScheduler::oldest_first(),
+        }),
         Strategy::Targeted(targets) => Box::new(TargetedScheduler::new(rng, targets.clone())),
         Strategy::Replay(_) => Box::new(ReplayScheduler::new(
             replayed
