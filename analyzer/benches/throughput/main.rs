@@ -156,7 +156,8 @@ fn print_results(corpus: &Path, rounds: Rounds, phases: &[Phase], measured: &[Ve
     println!("| phase | wall time, median | min – max | lines/s | peak RSS (VmHWM) | outcome |");
     println!("| --- | --- | --- | --- | --- | --- |");
     let load = Summary::of(&all().map(|r| r.load_seconds).collect::<Vec<_>>());
-    let loaded = all().map(|r| r.loaded_kib).max().unwrap_or(0);
+    // The parse-only children hold the corpus as loaded (the every-crate ones hold a tagged copy).
+    let loaded = measured[0].iter().map(|r| r.loaded_kib).max().unwrap_or(0);
     println!(
         "| load: find and read every file (the driver's discovery) | {} | {} | {} | {} | {} files |",
         seconds(load.median),
