@@ -105,6 +105,13 @@ struct PendingImpl<'a> {
     file: usize,
 }
 
+/// A trait definition, for the default methods its implementors inherit.
+struct TraitDef<'a> {
+    item: &'a syn::ItemTrait,
+    module: ModId,
+    file: usize,
+}
+
 /// Builds the index from the crate's parsed files (`asts[slot]` is the file of `files[slot]`).
 pub(crate) fn build<'a>(
     table: &FileTable,
@@ -117,6 +124,7 @@ pub(crate) fn build<'a>(
         files,
         index: CrateIndex::default(),
         impls: Vec::new(),
+        traits: HashMap::new(),
         loaded: vec![false; files.len()],
         slots: files
             .iter()
@@ -127,10 +135,13 @@ pub(crate) fn build<'a>(
     builder.index.modules.push(Module::default());
     builder.load_file(0, ModId(0), "");
     let Builder {
-        mut index, impls, ..
+        mut index,
+        impls,
+        traits,
+        ..
     } = builder;
     for pending in impls {
-        register_impl(&mut index, pending);
+        register_impl(&mut index, &traits, pending);
     }
     index
 }
@@ -141,6 +152,8 @@ struct Builder<'t, 'a> {
     files: &'t [usize],
     index: CrateIndex<'a>,
     impls: Vec<PendingImpl<'a>>,
+    /// Traits by name (the first definition of a name wins).
+    traits: HashMap<String, TraitDef<'a>>,
     loaded: Vec<bool>,
     /// The slot of each input file of the crate.
     slots: HashMap<usize, usize>,
@@ -239,7 +252,14 @@ impl<'a> Builder<'_, 'a> {
                     module,
                     file: slot,
                 }),
-                syn::Item::Trait(t) => self.define(module, &t.ident, Def::Opaque),
+                syn::Item::Trait(t) => {
+                    self.traits.entry(t.ident.to_string()).or_insert(TraitDef {
+                        item: t,
+                        module,
+                        file: slot,
+                    });
+                    self.define(module, &t.ident, Def::Opaque);
+                }
                 syn::Item::Type(t) => self.define(module, &t.ident, Def::Opaque),
                 syn::Item::Union(u) => self.define(module, &u.ident, Def::Opaque),
                 _ => {}
@@ -294,7 +314,11 @@ impl<'a> Builder<'_, 'a> {
     }
 }
 
-fn register_impl<'a>(index: &mut CrateIndex<'a>, pending: PendingImpl<'a>) {
+fn register_impl<'a>(
+    index: &mut CrateIndex<'a>,
+    traits: &HashMap<String, TraitDef<'a>>,
+    pending: PendingImpl<'a>,
+) {
     let syn::Type::Path(ty) = &*pending.item.self_ty else {
         return;
     };
@@ -309,37 +333,88 @@ fn register_impl<'a>(index: &mut CrateIndex<'a>, pending: PendingImpl<'a>) {
     else {
         return;
     };
-    if let Some((_, trait_path, _)) = &pending.item.trait_ {
-        if let Some(name) = trait_path.segments.last() {
-            index
-                .implementors
-                .entry(name.ident.to_string())
-                .or_default()
-                .push(self_ty);
-        }
+    let trait_name = pending
+        .item
+        .trait_
+        .as_ref()
+        .and_then(|(_, path, _)| path.segments.last())
+        .map(|s| s.ident.to_string());
+    if let Some(name) = &trait_name {
+        index
+            .implementors
+            .entry(name.clone())
+            .or_default()
+            .push(self_ty);
     }
     for item in &pending.item.items {
         let syn::ImplItem::Fn(f) = item else {
             continue;
         };
-        let id = FnId(index.fns.len() as u32);
-        index.fns.push(FnDef {
-            name: f.sig.ident.to_string(),
+        let method = Method {
             sig: &f.sig,
             body: &f.block,
             attrs: &f.attrs,
             module: pending.module,
             file: pending.file,
-            self_ty: Some(self_ty),
             // Trait methods are as public as their trait; inherent ones say so.
-            public: pending.item.trait_.is_some() || !matches!(f.vis, syn::Visibility::Inherited),
-        });
-        index
-            .methods
-            .entry((self_ty, f.sig.ident.to_string()))
-            .or_default()
-            .push(id);
+            public: trait_name.is_some() || !matches!(f.vis, syn::Visibility::Inherited),
+        };
+        add_method(index, self_ty, method);
     }
+    // The trait's default methods the impl does not override are methods of the type too, with
+    // `Self` standing for it.
+    let Some(def) = trait_name.and_then(|name| traits.get(&name)) else {
+        return;
+    };
+    for item in &def.item.items {
+        let syn::TraitItem::Fn(f) = item else {
+            continue;
+        };
+        let Some(body) = &f.default else {
+            continue;
+        };
+        if index
+            .methods
+            .contains_key(&(self_ty, f.sig.ident.to_string()))
+        {
+            continue;
+        }
+        let method = Method {
+            sig: &f.sig,
+            body,
+            attrs: &f.attrs,
+            module: def.module,
+            file: def.file,
+            public: true,
+        };
+        add_method(index, self_ty, method);
+    }
+}
+
+/// A method body and where it is written, before it is given an id.
+struct Method<'a> {
+    sig: &'a syn::Signature,
+    body: &'a syn::Block,
+    attrs: &'a [syn::Attribute],
+    module: ModId,
+    file: usize,
+    public: bool,
+}
+
+fn add_method<'a>(index: &mut CrateIndex<'a>, self_ty: StructId, method: Method<'a>) {
+    let id = FnId(index.fns.len() as u32);
+    let name = method.sig.ident.to_string();
+    index.fns.push(FnDef {
+        name: name.clone(),
+        sig: method.sig,
+        body: method.body,
+        attrs: method.attrs,
+        module: method.module,
+        file: method.file,
+        self_ty: Some(self_ty),
+        public: method.public,
+    });
+    index.methods.entry((self_ty, name)).or_default().push(id);
 }
 
 fn flatten_use(
