@@ -64,6 +64,9 @@ const PASSTHROUGH: &[&str] = &[
     "write",
 ];
 
+/// `Option`/`Result` methods that give back the value inside, consuming the wrapper.
+const UNWRAP: &[&str] = &["unwrap", "expect", "unwrap_unchecked"];
+
 /// Iterator adapters whose result is a collection of what their closure returns.
 const MAPPING: &[&str] = &[
     "map",
@@ -196,6 +199,11 @@ impl<'a> Interp<'a> {
             }
             Value::Guard(g) => {
                 let g = *g;
+                // `try_acquire()`/`acquire_timeout()` give an `Option` of a guard: these hand
+                // on the guard itself (no method of a guard's data can move out of it).
+                if UNWRAP.contains(&method.as_str()) {
+                    return receiver;
+                }
                 self.call_closures(&args, &Value::Unknown);
                 return self.guard_read(g);
             }
