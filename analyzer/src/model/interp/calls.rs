@@ -29,6 +29,17 @@ fn is_plain(value: &Value<'_>) -> bool {
     }
 }
 
+/// Whether a parameter of this type borrows its argument: a guard lent to it (`&g`) stays
+/// with the caller, and the callee's return does not release it.
+fn borrows(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Reference(_) => true,
+        syn::Type::Paren(p) => borrows(&p.elem),
+        syn::Type::Group(g) => borrows(&g.elem),
+        _ => false,
+    }
+}
+
 /// Methods that hand back (a share of) their receiver.
 const PASSTHROUGH: &[&str] = &[
     "clone",
@@ -556,7 +567,9 @@ impl<'a> Interp<'a> {
                 let mut args = args.into_iter();
                 for input in &expr.inputs {
                     let v = args.next().unwrap_or_default();
-                    self.adopt(&v);
+                    if !matches!(input, syn::Pat::Type(t) if borrows(&t.ty)) {
+                        self.adopt(&v);
+                    }
                     self.bind_pattern(input, v);
                 }
                 let value = self.expr(&expr.body);
@@ -601,7 +614,9 @@ impl<'a> Interp<'a> {
                         Value::Unknown => self.typed_value(&pt.ty),
                         v => v,
                     };
-                    self.adopt(&v);
+                    if !borrows(&pt.ty) {
+                        self.adopt(&v);
+                    }
                     self.bind_pattern(&pt.pat, v);
                 }
             }
