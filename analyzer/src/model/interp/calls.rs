@@ -162,33 +162,8 @@ impl<'a> Interp<'a> {
         let span = self.span_of(expr);
         match &receiver {
             Value::Prim(p) => return self.prim_method(*p, &method, args, &span),
-            Value::Threads(threads) => {
-                return match method.as_str() {
-                    "join" => {
-                        self.mark_kept(&receiver);
-                        self.emit(
-                            Op::Join {
-                                threads: threads.to_vec(),
-                            },
-                            span,
-                        );
-                        Value::Unknown
-                    }
-                    "clone" => receiver.clone(),
-                    _ => Value::Unknown,
-                };
-            }
-            Value::AsyncResult(task) => {
-                if matches!(method.as_str(), "get" | "wait") {
-                    self.mark_kept(&receiver);
-                    self.emit(
-                        Op::Join {
-                            threads: vec![*task],
-                        },
-                        span,
-                    );
-                }
-                return Value::Unknown;
+            Value::Threads(_) | Value::AsyncResult(_) => {
+                return self.handle_method(&receiver, &method, span);
             }
             Value::Builders(builders) => {
                 return self.builder_method(builders.clone(), &method, args, &span)
@@ -226,6 +201,27 @@ impl<'a> Interp<'a> {
             _ => {}
         }
         self.other_method(receiver, &method, args, m, &span)
+    }
+
+    /// A method of a join handle or an async result: `join`/`get`/`wait` wait for the end of
+    /// their threads or tasks.
+    fn handle_method(&mut self, receiver: &Value<'a>, method: &str, span: Span) -> Value<'a> {
+        let waits = match receiver {
+            Value::Threads(_) => method == "join",
+            Value::AsyncResult(_) => matches!(method, "get" | "wait"),
+            _ => false,
+        };
+        if waits {
+            self.mark_kept(receiver);
+            let mut threads = Vec::new();
+            receiver.threads(&mut threads);
+            self.emit(Op::Join { threads }, span);
+            return Value::Unknown;
+        }
+        match (receiver, method) {
+            (Value::Threads(_), "clone") => receiver.clone(),
+            _ => Value::Unknown,
+        }
     }
 
     /// Methods on values the model has no type for: atomics, adapters, pass-through.
@@ -490,6 +486,20 @@ impl<'a> Interp<'a> {
                 self.model.prims[a.0 as usize].peer = Some(b);
                 self.model.prims[b.0 as usize].peer = Some(a);
                 Value::Tuple(Rc::from(vec![Value::Prim(a), Value::Prim(b)]))
+            }
+            // Methods called by path (`Lock::acquire(&A)`, `JoinHandle::join(t)`).
+            (RacecheckItem::Prim(kind), Some(method)) => {
+                let mut args = args.into_iter();
+                match args.next() {
+                    Some(Value::Prim(prim)) if self.model.prim(prim).kind == kind => {
+                        self.prim_method(prim, method, args.collect(), span)
+                    }
+                    _ => Value::Unknown,
+                }
+            }
+            (RacecheckItem::JoinHandle | RacecheckItem::AsyncResult, Some(method)) => {
+                let receiver = args.into_iter().next().unwrap_or_default();
+                self.handle_method(&receiver, method, span.clone())
             }
             (RacecheckItem::Thread, Some("new" | "spawn")) => {
                 let targets = args.first().map(Value::callables).unwrap_or_default();
