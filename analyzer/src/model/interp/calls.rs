@@ -590,8 +590,12 @@ impl<'a> Interp<'a> {
     }
 
     fn call_fn(&mut self, f: FnId, args: Vec<Value<'a>>, receiver: Option<Value<'a>>) -> Value<'a> {
-        if self.frames.iter().any(|fr| fr.callee == Some(f)) {
-            // Recursion: one walk of the body stands for every level.
+        let active = self.frames.iter().filter(|fr| fr.callee == Some(f)).count();
+        let higher_order = args.iter().any(|a| !a.callables().is_empty());
+        if active > 1 || (active == 1 && !higher_order) {
+            // Recursion: one walk of the body stands for every level. A function given a closure
+            // may be re-entered once from it (`with(&a, |_| with(&b, …))`): that is nesting, and
+            // the inner walk sees the locks the outer one holds.
             return Value::Unknown;
         }
         let plain = receiver.iter().chain(&args).all(is_plain);
