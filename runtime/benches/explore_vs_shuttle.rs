@@ -8,7 +8,8 @@
 //! 1. throughput: schedules per second on a clean 4-thread program, 20 sync operations per thread;
 //! 2. schedules to the first failure, median over the seeds, for four classic bugs, Random and
 //!    PCT (depth 3) for both tools;
-//! 3. memory: VmRSS / VmHWM before and after many schedules of the clean program.
+//! 3. memory: VmRSS / VmHWM before and after many schedules of the clean program, and of
+//!    racecheck on it pushing to a static lock's `Vec`.
 
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -74,6 +75,25 @@ mod on_racecheck {
             thread.join().expect("no thread panics");
         }
         assert_eq!(*counter.acquire(), (CLEAN_THREADS * CLEAN_ROUNDS) as u64);
+    }
+
+    /// The clean program's rounds, each pushing to a static lock's `Vec`: the memory a schedule
+    /// allocated in the static's data must be freed when the schedule ends.
+    pub fn static_log() {
+        static LOG: Lock<Vec<u64>> = Lock::new(Vec::new());
+        let threads: Vec<_> = (0..CLEAN_THREADS)
+            .map(|_| {
+                Thread::spawn(|| {
+                    for round in 0..CLEAN_ROUNDS {
+                        LOG.acquire().push(round as u64);
+                    }
+                })
+            })
+            .collect();
+        for thread in threads {
+            thread.join().expect("no thread panics");
+        }
+        assert_eq!(LOG.acquire().len(), CLEAN_THREADS * CLEAN_ROUNDS);
     }
 
     /// Two threads take two locks in opposite orders.
@@ -531,8 +551,8 @@ fn schedules_to_bug_table(seeds: u64) -> String {
     ];
     let mut table = format!(
         "### Schedules to the first failure, median over {seeds} seeds (cap {MAX_SCHEDULES_TO_BUG}; found = seeds that failed)\n\n\
-         | bug | strategy | shuttle | racecheck | racecheck ÷ shuttle | racecheck's findings (seeds) |\n\
-         |---|---|---:|---:|---:|---|\n"
+         | bug | strategy | shuttle (median) | racecheck (median) | racecheck ÷ shuttle | means: racecheck / shuttle | racecheck's findings (seeds) |\n\
+         |---|---|---:|---:|---:|---:|---|\n"
     );
     for Bug {
         name: bug,
@@ -547,12 +567,18 @@ fn schedules_to_bug_table(seeds: u64) -> String {
             let racecheck: Vec<Outcome> = (0..seeds)
                 .map(|seed| run_racecheck(ours, search, seed, MAX_SCHEDULES_TO_BUG, 1))
                 .collect();
-            let (shuttle_median, shuttle_found) = summarize(&shuttle);
-            let (racecheck_median, racecheck_found) = summarize(&racecheck);
+            let (theirs, ours) = (summarize(&shuttle), summarize(&racecheck));
             table.push_str(&format!(
-                "| {bug} | {} | {shuttle_median} ({shuttle_found}/{seeds}) | {racecheck_median} ({racecheck_found}/{seeds}) | {:.2}x | {} |\n",
+                "| {bug} | {} | {} ({}/{seeds}) | {} ({}/{seeds}) | {:.2}x | {:.1} / {:.1} = {:.2}x | {} |\n",
                 search.name(),
-                racecheck_median / shuttle_median,
+                theirs.median,
+                theirs.found,
+                ours.median,
+                ours.found,
+                ours.median / theirs.median,
+                ours.mean,
+                theirs.mean,
+                ours.mean / theirs.mean,
                 finding_kinds(&racecheck),
             ));
         }
@@ -561,10 +587,23 @@ fn schedules_to_bug_table(seeds: u64) -> String {
     table
 }
 
-/// The median schedule count (a trial that never failed counts as the cap) and how many failed.
-fn summarize(outcomes: &[Outcome]) -> (f64, usize) {
-    let counts = outcomes.iter().map(|o| if o.failed { o.schedules } else { MAX_SCHEDULES_TO_BUG } as f64).collect();
-    (median(counts), outcomes.iter().filter(|o| o.failed).count())
+/// Schedules to the first failure over the seeds (a trial that never failed counts as the cap).
+struct Summary {
+    median: f64,
+    mean: f64,
+    found: usize,
+}
+
+fn summarize(outcomes: &[Outcome]) -> Summary {
+    let counts: Vec<f64> = outcomes
+        .iter()
+        .map(|o| if o.failed { o.schedules } else { MAX_SCHEDULES_TO_BUG } as f64)
+        .collect();
+    Summary {
+        mean: counts.iter().sum::<f64>() / counts.len().max(1) as f64,
+        median: median(counts),
+        found: outcomes.iter().filter(|o| o.failed).count(),
+    }
 }
 
 /// How many seeds' failing schedules had each finding kind, e.g. `Deadlock ×20, LockOrderCycle ×20`.
@@ -612,26 +651,36 @@ fn memory_now() -> Option<Memory> {
     })
 }
 
-/// VmRSS/VmHWM before and after `schedules` schedules of the clean program, each tool in turn.
+/// VmRSS/VmHWM before and after `schedules` schedules of the clean program, each tool in turn,
+/// then of racecheck on the static-lock program (shuttle has no const-initialized `Mutex`).
 fn memory_table(schedules: usize) -> String {
     let mut table = format!(
-        "### Memory: {schedules} schedules of the clean program, Random\n\n\
-         | explorer | VmRSS before | VmRSS after | VmHWM after | time |\n|---|---:|---:|---:|---:|\n"
+        "### Memory: {schedules} schedules, Random\n\n\
+         | explorer | program | VmRSS before | VmRSS after | VmHWM after | time |\n|---|---|---:|---:|---:|---:|\n"
     );
-    type Contender = (&'static str, Box<dyn Fn() -> Outcome>);
+    type Contender = (&'static str, &'static str, Box<dyn Fn() -> Outcome>);
     let contenders: Vec<Contender> = vec![
         (
             "racecheck workers(1)",
+            "clean",
             Box::new(move || {
                 run_racecheck(on_racecheck::clean_counter, Search::Random, 7, schedules, 1)
             }),
         ),
         (
             "shuttle (1 thread)",
+            "clean",
             Box::new(move || run_shuttle(on_shuttle::clean_counter, Search::Random, 7, schedules)),
         ),
+        (
+            "racecheck workers(1)",
+            "clean, pushing to a static `Lock<Vec<u64>>`",
+            Box::new(move || {
+                run_racecheck(on_racecheck::static_log, Search::Random, 7, schedules, 1)
+            }),
+        ),
     ];
-    for (name, run) in contenders {
+    for (name, program, run) in contenders {
         let Some(before) = memory_now() else {
             return format!(
                 "{table}\n(/proc/self/status is not readable here: memory not measured)\n"
@@ -646,16 +695,15 @@ fn memory_table(schedules: usize) -> String {
         );
         let after = memory_now().unwrap_or(before);
         table.push_str(&format!(
-            "| {name} | {} | {} | {} | {} |\n",
+            "| {name} | {program} | {} | {} | {} | {} |\n",
             kib(before.rss),
             kib(after.rss),
             kib(after.high_water),
             seconds(elapsed)
         ));
     }
-    table.push_str(
-        "\nVmHWM is the process's peak so far, so the second row's includes the first's.\n",
-    );
+    table
+        .push_str("\nVmHWM is the process's peak so far, so each row's includes the rows above.\n");
     table
 }
 

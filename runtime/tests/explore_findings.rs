@@ -153,6 +153,38 @@ fn a_static_lock_starts_every_schedule_from_its_initial_data() {
 }
 
 #[test]
+fn a_static_lock_starts_empty_every_schedule_and_the_data_it_gathered_is_dropped() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    static DROPPED: AtomicUsize = AtomicUsize::new(0);
+    struct Counted;
+    impl Drop for Counted {
+        fn drop(&mut self) {
+            DROPPED.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+    static LOG: Lock<Vec<u64>> = Lock::new(Vec::new());
+    static COUNTED: Lock<Vec<Counted>> = Lock::new(Vec::new());
+    const SCHEDULES: usize = 20_000;
+    assert_clean(&racecheck::explore(config(SCHEDULES), || {
+        assert!(
+            LOG.acquire().is_empty(),
+            "the schedule starts from an empty Vec"
+        );
+        let worker = Thread::spawn(|| {
+            LOG.acquire().extend(0..64);
+            COUNTED.acquire().push(Counted);
+        });
+        LOG.acquire().push(1);
+        COUNTED.acquire().push(Counted);
+        worker.join().unwrap();
+        assert_eq!(LOG.acquire().len(), 65);
+    }));
+    // Each schedule's copies are dropped at its end, so their heap does not pile up.
+    assert_eq!(DROPPED.load(Ordering::Relaxed), 2 * SCHEDULES);
+}
+
+#[test]
 fn joining_a_thread_that_needs_a_held_lock_deadlocks() {
     let report = racecheck::explore(config(50), || {
         let lock = Arc::new(Lock::new(()));

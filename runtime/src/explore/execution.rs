@@ -165,7 +165,7 @@ fn recycle(stack: DefaultStack) {
 }
 
 /// Unwinds every unfinished thread so that its destructors run (locks release, values drop),
-/// then drops the entries of threads that never started. A thread whose destructor blocks during
+/// then drops the entries of threads that never started and the static locks' data copies. A thread whose destructor blocks during
 /// the unwinding cannot be finished: its coroutine and stack are leaked rather than risk an abort.
 fn teardown(execution: &Execution, coroutines: Vec<Option<ThreadCoroutine>>) {
     execution.state.borrow_mut().tearing_down = true;
@@ -182,6 +182,7 @@ fn teardown(execution: &Execution, coroutines: Vec<Option<ThreadCoroutine>>) {
             CoroutineResult::Yield(()) => std::mem::forget(coroutine),
         }
     }
+    // Destructors run user code, which may touch primitives: not with the state borrowed.
     let unstarted: Vec<_> = execution
         .state
         .borrow_mut()
@@ -190,4 +191,6 @@ fn teardown(execution: &Execution, coroutines: Vec<Option<ThreadCoroutine>>) {
         .filter_map(|thread| thread.entry.take())
         .collect();
     drop(unstarted);
+    let static_lock_data = execution.state.borrow_mut().take_static_lock_data();
+    drop(static_lock_data);
 }

@@ -130,6 +130,62 @@ impl Drop for ErasedBytes {
     }
 }
 
+/// A value the engine owns without naming its type: a bitwise copy that is dropped in place
+/// before its bytes are freed.
+pub(crate) struct ErasedValue {
+    bytes: ErasedBytes,
+    /// The copy's typed pointer, as its raw words: a pointer to a `?Sized` value carries metadata.
+    pointer: [usize; 2],
+    drop_in_place: unsafe fn(&[usize; 2]),
+}
+
+impl ErasedValue {
+    /// Takes ownership of a bitwise copy of `*value`: the copy is dropped with this.
+    ///
+    /// # Safety
+    /// As for [`ErasedBytes::copy_of`]; moreover dropping the copy must be sound, i.e. the copy
+    /// must not share owned memory with a value that will also be dropped.
+    pub(crate) unsafe fn copy_of<T: ?Sized>(value: *const T) -> Self {
+        // SAFETY: forwarded from the caller.
+        let bytes = unsafe { ErasedBytes::copy_of(value) };
+        let typed = bytes.as_ptr_like(value);
+        let mut pointer = [0usize; 2];
+        const { assert!(std::mem::size_of::<*mut T>() <= std::mem::size_of::<[usize; 2]>()) };
+        // SAFETY: a pointer is at most two words (checked above), and `[usize; 2]` is aligned for
+        // one.
+        unsafe { pointer.as_mut_ptr().cast::<*mut T>().write(typed) };
+        ErasedValue {
+            bytes,
+            pointer,
+            drop_in_place: drop_pointee::<T>,
+        }
+    }
+
+    /// The copy, typed like `like` (see [`ErasedBytes::as_ptr_like`]).
+    pub(crate) fn as_ptr_like<T: ?Sized>(&self, like: *const T) -> *mut T {
+        self.bytes.as_ptr_like(like)
+    }
+}
+
+/// Drops the value behind a `*mut T` stored as raw words.
+///
+/// # Safety
+/// `pointer` must hold a `*mut T` to a live value that nothing uses afterwards.
+unsafe fn drop_pointee<T: ?Sized>(pointer: &[usize; 2]) {
+    // SAFETY: the caller guarantees `pointer` holds a `*mut T` (written by `ErasedValue::copy_of`).
+    let typed = unsafe { pointer.as_ptr().cast::<*mut T>().read() };
+    // SAFETY: the caller guarantees the value is live and unused from now on.
+    unsafe { std::ptr::drop_in_place(typed) }
+}
+
+impl Drop for ErasedValue {
+    fn drop(&mut self) {
+        // SAFETY: `pointer` was written by `copy_of` for this very function's `T`, and the copy is
+        // dropped once, here, before `bytes` frees it.
+        unsafe { (self.drop_in_place)(&self.pointer) }
+    }
+}
+
 // SAFETY: ErasedBytes is plain owned memory; the engine only reads or writes it from the worker
 // thread that owns the execution.
 unsafe impl Send for ErasedBytes {}
@@ -170,5 +226,22 @@ mod tests {
         assert_eq!(original, [1, 2, 3]);
         let unit = unsafe { ErasedBytes::copy_of(&() as *const ()) };
         assert_eq!(unsafe { *unit.as_ptr_like(&() as *const ()) }, ());
+    }
+
+    #[test]
+    fn an_erased_value_drops_what_its_copy_came_to_own() {
+        let drops = std::rc::Rc::new(());
+        let empty: Vec<std::rc::Rc<()>> = Vec::new();
+        let copy = unsafe { ErasedValue::copy_of(&empty as *const Vec<std::rc::Rc<()>>) };
+        let typed = copy.as_ptr_like(&empty as *const Vec<std::rc::Rc<()>>);
+        unsafe { (*typed).extend([drops.clone(), drops.clone()]) };
+        assert_eq!(std::rc::Rc::strong_count(&drops), 3);
+        drop(copy);
+        assert_eq!(
+            std::rc::Rc::strong_count(&drops),
+            1,
+            "the copy's elements were dropped"
+        );
+        assert!(empty.is_empty(), "the original was not touched");
     }
 }

@@ -5,9 +5,9 @@
 use super::{ObjectKind, ObjectState, Patience};
 use crate::explore::clock::{Epoch, Order, SyncClock};
 use crate::explore::context::Cx;
-use crate::explore::object::{is_static_address, ErasedBytes, Stamp};
+use crate::explore::object::{is_static_address, ErasedValue, Stamp};
 use crate::explore::scheduler::ThreadId;
-use crate::explore::state::{HeldLock, Loc, ObjectId, WaitFor};
+use crate::explore::state::{HeldLock, Loc, ObjectId, State, WaitFor};
 
 pub(crate) struct LockModel {
     pub(crate) holder: Option<ThreadId>,
@@ -17,8 +17,8 @@ pub(crate) struct LockModel {
     pub(crate) taken_at: Option<Loc>,
     clock: SyncClock,
     /// A static lock's data as this execution sees it: a bitwise copy of the static's value,
-    /// never dropped (statics never are).
-    data_copy: Option<ErasedBytes>,
+    /// dropped when the schedule is torn down (see [`State::take_static_lock_data`]).
+    data_copy: Option<ErasedValue>,
 }
 
 impl LockModel {
@@ -218,8 +218,11 @@ impl Cx {
             ));
         }
         // SAFETY: `data` is the static's value; under exploration only this execution's copy is
-        // written, and the static itself is only read here.
-        let copy = unsafe { ErasedBytes::copy_of(data.cast_const()) };
+        // written, and the static itself is only read here. Dropping the copy is sound: unless
+        // refused above, the static holds its const initializer's value, which owns no heap
+        // memory (or needs no drop at all), so whatever the copy owns when it is dropped was
+        // allocated by this schedule.
+        let copy = unsafe { ErasedValue::copy_of(data.cast_const()) };
         let typed = copy.as_ptr_like(data);
         lock.data_copy = Some(copy);
         typed
@@ -240,5 +243,19 @@ impl Cx {
 
     pub(crate) fn lock_id(&self, stamp: &Stamp) -> ObjectId {
         self.lock_object(stamp, false)
+    }
+}
+
+impl State {
+    /// Takes the static locks' data copies out of this execution, for the caller to drop once
+    /// every logical thread is gone (nothing can reach a copy then).
+    pub(crate) fn take_static_lock_data(&mut self) -> Vec<ErasedValue> {
+        self.objects
+            .iter_mut()
+            .filter_map(|object| match &mut object.state {
+                ObjectState::Lock(lock) => lock.data_copy.take(),
+                _ => None,
+            })
+            .collect()
     }
 }
