@@ -52,6 +52,9 @@ pub(crate) struct PrimInfo {
     pub bounded: bool,
     /// The other end of a pipe.
     pub peer: Option<PrimId>,
+    /// A field of any object of a struct (see `value::ANY_OBJECT`): it may stand for the fields
+    /// of several objects, so two acquisitions of it may be of two locks.
+    pub several: bool,
 }
 
 impl PrimInfo {

@@ -6,6 +6,12 @@ use std::rc::Rc;
 /// A guard: one acquisition of a lock.
 pub(crate) type GuardId = u32;
 
+/// One object of a crate struct, as far as the model tells objects apart: each struct literal
+/// or constructor call walked makes a new one. [`ANY_OBJECT`] stands for any object of its type
+/// (what a collection holds, what two branches may leave in one binding).
+pub(crate) type ObjectId = u32;
+pub(crate) const ANY_OBJECT: ObjectId = 0;
+
 /// A growable collection (`Vec`, array, map, iterator): the model keeps what one element is.
 pub(crate) type BagId = u32;
 
@@ -99,7 +105,7 @@ pub(crate) enum Value<'a> {
     Unknown,
     Prim(PrimId),
     Bag(BagId),
-    Obj(StructId),
+    Obj(StructId, ObjectId),
     /// A trait object: any implementor of the trait (by name).
     Dyn(Rc<str>),
     Guard(GuardId),
@@ -156,6 +162,27 @@ impl<'a> Value<'a> {
         }
     }
 
+    /// The same value, with the objects in it standing for any object of their type: what one
+    /// element of a collection is.
+    pub(crate) fn merged_objects(self) -> Value<'a> {
+        match self {
+            Value::Obj(s, _) => Value::Obj(s, ANY_OBJECT),
+            Value::Tuple(items) => {
+                Value::Tuple(items.iter().map(|v| v.clone().merged_objects()).collect())
+            }
+            v => v,
+        }
+    }
+
+    /// Whether an object is (in) this value.
+    pub(crate) fn holds_object(&self) -> bool {
+        match self {
+            Value::Obj(..) => true,
+            Value::Tuple(items) => items.iter().any(Value::holds_object),
+            _ => false,
+        }
+    }
+
     /// Join handles this value holds.
     pub(crate) fn threads(&self, out: &mut Vec<TemplateId>) {
         match self {
@@ -178,7 +205,9 @@ impl<'a> Value<'a> {
             }
             (Value::Prim(a), Value::Prim(b)) if a == b => self.clone(),
             (Value::Bag(a), Value::Bag(b)) if a == b => self.clone(),
-            (Value::Obj(a), Value::Obj(b)) if a == b => self.clone(),
+            (Value::Obj(a, x), Value::Obj(b, y)) if a == b => {
+                Value::Obj(*a, if x == y { *x } else { ANY_OBJECT })
+            }
             (Value::Int(a), Value::Int(b)) if a == b => self.clone(),
             (Value::Index(a), Value::Index(b)) if a == b => self.clone(),
             (Value::Threads(a), Value::Threads(b)) => {

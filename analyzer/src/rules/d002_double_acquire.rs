@@ -34,7 +34,8 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let info = cx.model.prim(lock);
-        if info.kind != PrimKind::Lock || info.is_unknown_element() {
+        // A field of any object of a struct may be two objects' locks.
+        if info.kind != PrimKind::Lock || info.is_unknown_element() || info.several {
             continue;
         }
         let Some(first) = event.held.iter().find(|h| h.lock == lock) else {

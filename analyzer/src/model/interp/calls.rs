@@ -7,7 +7,7 @@ use crate::frontend::index::{Def, FnId};
 use crate::frontend::resolve::{RacecheckItem, Resolved};
 use crate::model::env::Scope;
 use crate::model::syntax;
-use crate::model::value::{AtomicRead, Builder, Callable, Place, Taint, Value};
+use crate::model::value::{AtomicRead, Builder, Callable, Place, Taint, Value, ANY_OBJECT};
 use crate::model::{IndexKey, Op};
 use std::rc::Rc;
 use syn::Expr;
@@ -21,7 +21,7 @@ fn is_plain(value: &Value<'_>) -> bool {
         | Value::Index(_)
         | Value::Range(..)
         | Value::Str(_)
-        | Value::Obj(_)
+        | Value::Obj(..)
         | Value::Dyn(_) => true,
         Value::Data(taint) => taint.is_empty(),
         Value::Tuple(items) => items.iter().all(is_plain),
@@ -144,7 +144,7 @@ impl<'a> Interp<'a> {
             Target::Def(Some(Resolved::Def(Def::Fn(f)))) => self.call(&Callable::Fn(f), args, None),
             Target::Def(Some(Resolved::Def(Def::Struct(s)))) => {
                 args.iter().for_each(|a| self.mark_kept(a));
-                Value::Obj(s)
+                Value::Obj(s, self.new_object())
             }
             Target::Def(Some(Resolved::External(path))) => self.external_call(&path, args, &span),
             _ => self.unknown_call(args),
@@ -168,7 +168,7 @@ impl<'a> Interp<'a> {
             Value::Builders(builders) => {
                 return self.builder_method(builders.clone(), &method, args, &span)
             }
-            Value::Obj(s) => {
+            Value::Obj(s, _) => {
                 if let Some(&f) = self
                     .index
                     .methods
@@ -332,7 +332,8 @@ impl<'a> Interp<'a> {
             else {
                 continue;
             };
-            let v = self.call(&Callable::Fn(f), args.to_vec(), Some(Value::Obj(s)));
+            let receiver = Value::Obj(s, ANY_OBJECT);
+            let v = self.call(&Callable::Fn(f), args.to_vec(), Some(receiver));
             result = Some(match result {
                 Some(prev) => prev.join(&v),
                 None => v,
@@ -478,11 +479,11 @@ impl<'a> Interp<'a> {
                     Some(Value::Int(n)) => Some(*n),
                     _ => None,
                 };
-                Value::Prim(self.new_prim(kind, span, 0, capacity, assoc == Some("bounded")))
+                Value::Prim(self.new_prim(kind, span, capacity, assoc == Some("bounded")))
             }
             (RacecheckItem::Pipe, Some("new")) => {
-                let a = self.new_prim(crate::model::PrimKind::Connection, span, 0, None, false);
-                let b = self.new_prim(crate::model::PrimKind::Connection, span, 1, None, false);
+                let a = self.new_prim(crate::model::PrimKind::Connection, span, None, false);
+                let b = self.new_prim(crate::model::PrimKind::Connection, span, None, false);
                 self.model.prims[a.0 as usize].peer = Some(b);
                 self.model.prims[b.0 as usize].peer = Some(a);
                 Value::Tuple(Rc::from(vec![Value::Prim(a), Value::Prim(b)]))
@@ -617,10 +618,12 @@ impl<'a> Interp<'a> {
         for input in &def.sig.inputs {
             match input {
                 syn::FnArg::Receiver(_) => {
-                    let v = receiver
-                        .take()
-                        .or_else(|| args.next())
-                        .unwrap_or_else(|| def.self_ty.map_or(Value::Unknown, Value::Obj));
+                    let v = receiver.take().or_else(|| args.next()).unwrap_or_else(|| {
+                        match def.self_ty {
+                            Some(s) => Value::Obj(s, self.new_object()),
+                            None => Value::Unknown,
+                        }
+                    });
                     self.scope().bind("self", v);
                 }
                 syn::FnArg::Typed(pt) => {
@@ -639,7 +642,7 @@ impl<'a> Interp<'a> {
         let result = self.pop_frame(value);
         // A function that did nothing observable with arguments that carry no primitive does
         // the same on every such call: later calls reuse its result instead of walking it again.
-        if plain && self.activity() == before && is_plain(&result) {
+        if plain && self.activity() == before && is_plain(&result) && !result.holds_object() {
             self.inert.insert(f, result.clone());
         }
         result

@@ -3,7 +3,7 @@ use super::{int_op, Flow, Interp};
 use crate::frontend::index::Def;
 use crate::frontend::resolve::{resolve_path, Resolved};
 use crate::model::syntax;
-use crate::model::value::{Callable, Taint, Value};
+use crate::model::value::{Callable, Taint, Value, ANY_OBJECT};
 use crate::model::{IndexKey, Op};
 use std::rc::Rc;
 use syn::Expr;
@@ -180,7 +180,7 @@ impl<'a> Interp<'a> {
             Some(Resolved::Def(Def::Static(s))) => self.static_value(s),
             Some(Resolved::Def(Def::Const(c))) => self.const_value(c),
             Some(Resolved::Def(Def::Fn(f))) => Value::Callable(Callable::Fn(f)),
-            Some(Resolved::Def(Def::Struct(s))) => Value::Obj(s),
+            Some(Resolved::Def(Def::Struct(s))) => Value::Obj(s, ANY_OBJECT),
             _ => Value::Unknown,
         }
     }
@@ -215,8 +215,10 @@ impl<'a> Interp<'a> {
 
     fn field(&mut self, base: Value<'a>, member: &syn::Member) -> Value<'a> {
         match (base, member) {
-            (Value::Obj(s), syn::Member::Named(n)) => self.field_value(s, &n.to_string()),
-            (Value::Obj(s), syn::Member::Unnamed(i)) => self.field_value(s, &i.index.to_string()),
+            (Value::Obj(s, o), syn::Member::Named(n)) => self.field_value(s, o, &n.to_string()),
+            (Value::Obj(s, o), syn::Member::Unnamed(i)) => {
+                self.field_value(s, o, &i.index.to_string())
+            }
             (Value::Tuple(items), syn::Member::Unnamed(i)) => {
                 items.get(i.index as usize).cloned().unwrap_or_default()
             }
@@ -366,7 +368,7 @@ impl<'a> Interp<'a> {
             self.expr(rest);
         }
         match self.resolve(&s.path) {
-            Some(Resolved::Def(Def::Struct(st))) => Value::Obj(st),
+            Some(Resolved::Def(Def::Struct(st))) => Value::Obj(st, self.new_object()),
             _ => Value::Unknown,
         }
     }

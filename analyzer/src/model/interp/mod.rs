@@ -8,7 +8,7 @@
 use super::env::Scope;
 use super::syntax;
 use super::types::{shape_of, Shape};
-use super::value::{BagId, Builder, Callable, GuardId, Place, Value};
+use super::value::{BagId, Builder, Callable, GuardId, ObjectId, Place, Value, ANY_OBJECT};
 use super::{
     Event, Held, IndexKey, Instances, Model, Op, Origin, PrimId, PrimInfo, PrimKind, Template,
     TemplateId, VarId,
@@ -42,6 +42,7 @@ pub(crate) fn model_crate<'a>(
 ) -> Model {
     let mut interp = Interp::new(index, macros, files.to_vec());
     interp.run_roots();
+    interp.name_fields_apart();
     interp.model
 }
 
@@ -49,13 +50,8 @@ pub(crate) fn model_crate<'a>(
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum PrimKey {
     Static(StaticId),
-    Field(StructId, String),
-    /// Created by the constructor call starting at this byte of this file.
-    Origin {
-        file: usize,
-        byte: usize,
-        part: u8,
-    },
+    /// A field of one object (or of any object) of a struct.
+    Field(StructId, ObjectId, String),
     Element(PrimId, IndexKey),
 }
 
@@ -115,7 +111,11 @@ pub(super) struct Interp<'a> {
     /// Whether a primitive's name came from a binding (and should not be renamed).
     prim_named: Vec<bool>,
     statics: HashMap<StaticId, Value<'a>>,
-    fields: HashMap<(StructId, String), Value<'a>>,
+    fields: HashMap<(StructId, ObjectId, String), Value<'a>>,
+    /// Objects made so far (ids above `ANY_OBJECT`).
+    objects: ObjectId,
+    /// The binding each object was first bound to.
+    object_names: HashMap<ObjectId, String>,
     guards: Vec<GuardInfo>,
     /// What one element of each collection is; `None` while it is empty.
     bags: Vec<Option<Value<'a>>>,
@@ -156,6 +156,8 @@ impl<'a> Interp<'a> {
             prim_named: Vec::new(),
             statics: HashMap::new(),
             fields: HashMap::new(),
+            objects: ANY_OBJECT,
+            object_names: HashMap::new(),
             guards: Vec::new(),
             bags: Vec::new(),
             var_names: Vec::new(),
@@ -245,13 +247,14 @@ impl<'a> Interp<'a> {
 
     /// A measure of everything observable the walk has done so far: events, templates,
     /// primitives, guards, collections. Unchanged across a call: the call did nothing of note.
-    fn activity(&self) -> (usize, usize, usize, usize, usize) {
+    fn activity(&self) -> (usize, usize, usize, usize, usize, ObjectId) {
         (
             self.events_emitted,
             self.model.templates.len(),
             self.model.prims.len(),
             self.guards.len(),
             self.bags.len(),
+            self.objects,
         )
     }
 
@@ -439,37 +442,43 @@ impl<'a> Interp<'a> {
         if let Some(&id) = self.prim_keys.get(&key) {
             return id;
         }
-        let id = PrimId(self.model.prims.len() as u32);
-        self.model.prims.push(make());
-        self.prim_named.push(false);
+        let id = self.add_prim(make());
         self.prim_keys.insert(key, id);
         id
     }
 
-    /// The primitive a constructor call at `span` creates (`part` tells apart the two ends of a
-    /// pipe).
+    fn add_prim(&mut self, info: PrimInfo) -> PrimId {
+        let id = PrimId(self.model.prims.len() as u32);
+        self.model.prims.push(info);
+        self.prim_named.push(false);
+        id
+    }
+
+    /// The primitive a constructor call at `span` creates. Each walk of a constructor call is
+    /// a primitive of its own: a helper that makes a lock, called twice, makes two locks (a loop
+    /// body is walked once, and an element of a collection is told apart by its index).
     fn new_prim(
         &mut self,
         kind: PrimKind,
         span: &Span,
-        part: u8,
         capacity: Option<i64>,
         bounded: bool,
     ) -> PrimId {
-        let key = PrimKey::Origin {
-            file: self.place().file,
-            byte: span.byte_start,
-            part,
-        };
-        let name = format!("{} at line {}", kind_name(kind), span.line_start);
-        self.intern(key, || PrimInfo {
+        self.add_prim(PrimInfo {
             kind,
-            name,
+            name: format!("{} at line {}", kind_name(kind), span.line_start),
             element: None,
             capacity,
             bounded,
             peer: None,
+            several: false,
         })
+    }
+
+    /// A new object of a struct (a struct literal or constructor call walked).
+    fn new_object(&mut self) -> ObjectId {
+        self.objects += 1;
+        self.objects
     }
 
     /// Names a primitive after the binding it is first bound to.
@@ -492,6 +501,12 @@ impl<'a> Interp<'a> {
                 }
                 None
             }
+            Value::Obj(_, object) if *object != ANY_OBJECT => {
+                self.object_names
+                    .entry(*object)
+                    .or_insert_with(|| name.to_owned());
+                None
+            }
             _ => None,
         };
         if let Some(p) = prim {
@@ -499,6 +514,40 @@ impl<'a> Interp<'a> {
             if !self.prim_named[i] && self.model.prims[i].element.is_none() {
                 self.prim_named[i] = true;
                 self.model.prims[i].name = name.to_owned();
+            }
+        }
+    }
+
+    /// Fields are named after their struct (`Account.balance`); when several objects of the
+    /// struct have the field, each is named after the binding of its object (`from.balance`,
+    /// `to.balance`) so messages tell them apart. Elements of a renamed family follow.
+    fn name_fields_apart(&mut self) {
+        let mut objects_per_field: HashMap<(StructId, &str), u32> = HashMap::new();
+        for key in self.prim_keys.keys() {
+            if let PrimKey::Field(s, object, field) = key {
+                if *object != ANY_OBJECT {
+                    *objects_per_field.entry((*s, field.as_str())).or_default() += 1;
+                }
+            }
+        }
+        let mut renamed: Vec<(PrimId, String)> = Vec::new();
+        for (key, &id) in &self.prim_keys {
+            let PrimKey::Field(s, object, field) = key else {
+                continue;
+            };
+            let shared = objects_per_field.get(&(*s, field.as_str())) > Some(&1);
+            if let Some(binding) = self.object_names.get(object).filter(|_| shared) {
+                renamed.push((id, format!("{binding}.{field}")));
+            }
+        }
+        for (id, name) in renamed {
+            let old = std::mem::replace(&mut self.model.prims[id.0 as usize].name, name.clone());
+            for info in &mut self.model.prims {
+                if info.element.is_some_and(|(family, _)| family == id) {
+                    if let Some(index) = info.name.strip_prefix(&old) {
+                        info.name = format!("{name}{index}");
+                    }
+                }
             }
         }
     }
@@ -528,6 +577,7 @@ impl<'a> Interp<'a> {
             capacity: info.capacity,
             bounded: info.bounded,
             peer: None,
+            several: info.several,
         })
     }
 
@@ -557,8 +607,10 @@ impl<'a> Interp<'a> {
         VarId(self.var_names.len() as u32 - 1)
     }
 
+    /// A collection holding `content`; its objects stand for any object of their type, since
+    /// its elements are not told apart.
     fn new_bag(&mut self, content: Option<Value<'a>>) -> Value<'a> {
-        self.bags.push(content);
+        self.bags.push(content.map(Value::merged_objects));
         Value::Bag(self.bags.len() as BagId - 1)
     }
 
@@ -567,6 +619,7 @@ impl<'a> Interp<'a> {
     }
 
     fn bag_add(&mut self, bag: BagId, value: Value<'a>) {
+        let value = value.merged_objects();
         let slot = &mut self.bags[bag as usize];
         *slot = Some(match slot.take() {
             None => value,
@@ -589,7 +642,7 @@ impl<'a> Interp<'a> {
                 let family = if prims.iter().all(|p| *p == prims[0]) {
                     prims[0]
                 } else {
-                    self.new_prim(kind, span, 0, None, false)
+                    self.new_prim(kind, span, None, false)
                 };
                 return self.new_bag(Some(Value::Prim(family)));
             }
@@ -614,6 +667,7 @@ impl<'a> Interp<'a> {
             shape_of(self.index, place, def.ty),
             PrimKey::Static(id),
             name,
+            false,
         );
         if let (Value::Prim(p), syn::Expr::Call(init)) = (&value, def.init) {
             // `static B: Barrier = Barrier::new(3);`: the constructor's literal argument.
@@ -633,9 +687,9 @@ impl<'a> Interp<'a> {
         value
     }
 
-    /// The value of a field of a struct, by its declared type.
-    fn field_value(&mut self, s: StructId, field: &str) -> Value<'a> {
-        let key = (s, field.to_owned());
+    /// The value of a field of an object of a struct, by its declared type.
+    fn field_value(&mut self, s: StructId, object: ObjectId, field: &str) -> Value<'a> {
+        let key = (s, object, field.to_owned());
         if let Some(v) = self.fields.get(&key) {
             return v.clone();
         }
@@ -651,15 +705,17 @@ impl<'a> Interp<'a> {
         let name = format!("{}.{field}", def.name);
         let value = self.shaped(
             shape_of(self.index, place, ty),
-            PrimKey::Field(s, field.to_owned()),
+            PrimKey::Field(s, object, field.to_owned()),
             name,
+            object == ANY_OBJECT,
         );
         self.fields.insert(key, value.clone());
         value
     }
 
-    /// A value of a declared shape with a fixed identity (statics and fields).
-    fn shaped(&mut self, shape: Shape, key: PrimKey, name: String) -> Value<'a> {
+    /// A value of a declared shape with a fixed identity (statics and fields); `several`: it
+    /// belongs to any object of a struct.
+    fn shaped(&mut self, shape: Shape, key: PrimKey, name: String, several: bool) -> Value<'a> {
         match shape {
             Shape::Prim(kind) | Shape::Family(kind) => {
                 let id = self.intern(key, || PrimInfo {
@@ -669,6 +725,7 @@ impl<'a> Interp<'a> {
                     capacity: None,
                     bounded: false,
                     peer: None,
+                    several,
                 });
                 self.prim_named[id.0 as usize] = true;
                 if matches!(shape, Shape::Family(_)) {
@@ -677,7 +734,8 @@ impl<'a> Interp<'a> {
                     Value::Prim(id)
                 }
             }
-            Shape::Struct(s) => Value::Obj(s),
+            Shape::Struct(s) if several => Value::Obj(s, ANY_OBJECT),
+            Shape::Struct(s) => Value::Obj(s, self.new_object()),
             Shape::Dyn(name) => Value::Dyn(Rc::from(name)),
             Shape::Collection(_) | Shape::Unknown => Value::Unknown,
         }
@@ -691,7 +749,8 @@ impl<'a> Interp<'a> {
 
     fn shape_value(&mut self, shape: Shape) -> Value<'a> {
         match shape {
-            Shape::Struct(s) => Value::Obj(s),
+            // An object the model did not see made: one object, that the binding names.
+            Shape::Struct(s) => Value::Obj(s, self.new_object()),
             Shape::Dyn(name) => Value::Dyn(Rc::from(name)),
             Shape::Collection(element) => {
                 let element = self.shape_value(*element);

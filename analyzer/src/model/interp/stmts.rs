@@ -112,8 +112,8 @@ impl<'a> Interp<'a> {
             syn::Pat::Struct(s) => {
                 for field in &s.fields {
                     let v = match (&value, &field.member) {
-                        (Value::Obj(st), syn::Member::Named(n)) => {
-                            self.field_value(*st, &n.to_string())
+                        (Value::Obj(st, o), syn::Member::Named(n)) => {
+                            self.field_value(*st, *o, &n.to_string())
                         }
                         _ => Value::data(value.taint()),
                     };
