@@ -144,7 +144,12 @@ impl<'a> Interp<'a> {
             Target::Def(Some(Resolved::Def(Def::Fn(f)))) => self.call(&Callable::Fn(f), args, None),
             Target::Def(Some(Resolved::Def(Def::Struct(s)))) => {
                 args.iter().for_each(|a| self.mark_kept(a));
-                Value::Obj(s, self.new_object())
+                let fields = args
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, v)| (i.to_string(), v))
+                    .collect();
+                self.new_object_of(s, fields)
             }
             Target::Def(Some(Resolved::External(path))) => self.external_call(&path, args, &span),
             _ => self.unknown_call(args),

@@ -359,16 +359,26 @@ impl<'a> Interp<'a> {
         }
     }
 
+    /// A struct literal: a new object, whose fields hold what the literal puts in them.
     fn struct_literal(&mut self, s: &'a syn::ExprStruct) -> Value<'a> {
-        for field in &s.fields {
-            let v = self.expr(&field.expr);
-            self.mark_kept(&v);
-        }
+        let values: Vec<(String, Value<'a>)> = s
+            .fields
+            .iter()
+            .map(|field| {
+                let v = self.expr(&field.expr);
+                self.mark_kept(&v);
+                let name = match &field.member {
+                    syn::Member::Named(n) => n.to_string(),
+                    syn::Member::Unnamed(i) => i.index.to_string(),
+                };
+                (name, v)
+            })
+            .collect();
         if let Some(rest) = &s.rest {
             self.expr(rest);
         }
         match self.resolve(&s.path) {
-            Some(Resolved::Def(Def::Struct(st))) => Value::Obj(st, self.new_object()),
+            Some(Resolved::Def(Def::Struct(st))) => self.new_object_of(st, values),
             _ => Value::Unknown,
         }
     }

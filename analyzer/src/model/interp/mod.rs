@@ -481,6 +481,29 @@ impl<'a> Interp<'a> {
         self.objects
     }
 
+    /// A new object of struct `s` whose fields are given these values: a field given a
+    /// primitive, a handle or an object is that value (`Worker { jobs: jobs.clone() }` shares
+    /// the queue `jobs`); other fields get what their declared type says.
+    fn new_object_of(&mut self, s: StructId, fields: Vec<(String, Value<'a>)>) -> Value<'a> {
+        let object = self.new_object();
+        for (field, value) in fields {
+            if matches!(value, Value::Unknown | Value::Data(_) | Value::Guard(_)) {
+                continue;
+            }
+            if let Value::Prim(p) = value {
+                // A primitive made for the field is named after it.
+                let i = p.0 as usize;
+                if !self.prim_named[i] && self.model.prims[i].element.is_none() {
+                    self.prim_named[i] = true;
+                    self.model.prims[i].name =
+                        format!("{}.{field}", self.index.structs[s.index()].name);
+                }
+            }
+            self.fields.insert((s, object, field), value);
+        }
+        Value::Obj(s, object)
+    }
+
     /// Names a primitive after the binding it is first bound to.
     /// Names what a binding holds after the binding, unless a better name is known: a
     /// primitive (or the family of a collection of them), or a thread spawned without a name.
@@ -518,30 +541,38 @@ impl<'a> Interp<'a> {
         }
     }
 
-    /// Fields are named after their struct (`Account.balance`); when several objects of the
-    /// struct have the field, each is named after the binding of its object (`from.balance`,
-    /// `to.balance`) so messages tell them apart. Elements of a renamed family follow.
+    /// Fields are named after their struct (`Account.balance`); when the field is several
+    /// primitives (of several objects), each is named after the binding of its object
+    /// (`from.balance`, `to.balance`) so messages tell them apart. Elements of a renamed family
+    /// follow.
     fn name_fields_apart(&mut self) {
-        let mut objects_per_field: HashMap<(StructId, &str), u32> = HashMap::new();
-        for key in self.prim_keys.keys() {
-            if let PrimKey::Field(s, object, field) = key {
-                if *object != ANY_OBJECT {
-                    *objects_per_field.entry((*s, field.as_str())).or_default() += 1;
+        let mut prims_per_field: HashMap<(StructId, &str), Vec<PrimId>> = HashMap::new();
+        for ((s, object, field), value) in &self.fields {
+            if let (Value::Prim(p), false) = (value, *object == ANY_OBJECT) {
+                let prims = prims_per_field.entry((*s, field.as_str())).or_default();
+                if !prims.contains(p) {
+                    prims.push(*p);
                 }
             }
         }
-        let mut renamed: Vec<(PrimId, String)> = Vec::new();
-        for (key, &id) in &self.prim_keys {
-            let PrimKey::Field(s, object, field) = key else {
+        let mut renamed: Vec<(PrimId, String, String)> = Vec::new();
+        for ((s, object, field), value) in &self.fields {
+            let Value::Prim(p) = value else {
                 continue;
             };
-            let shared = objects_per_field.get(&(*s, field.as_str())) > Some(&1);
-            if let Some(binding) = self.object_names.get(object).filter(|_| shared) {
-                renamed.push((id, format!("{binding}.{field}")));
+            let generic = format!("{}.{field}", self.index.structs[s.index()].name);
+            let several = prims_per_field
+                .get(&(*s, field.as_str()))
+                .is_some_and(|prims| prims.len() > 1);
+            match self.object_names.get(object) {
+                Some(binding) if several && self.model.prim(*p).name == generic => {
+                    renamed.push((*p, generic, format!("{binding}.{field}")));
+                }
+                _ => {}
             }
         }
-        for (id, name) in renamed {
-            let old = std::mem::replace(&mut self.model.prims[id.0 as usize].name, name.clone());
+        for (id, old, name) in renamed {
+            self.model.prims[id.0 as usize].name = name.clone();
             for info in &mut self.model.prims {
                 if info.element.is_some_and(|(family, _)| family == id) {
                     if let Some(index) = info.name.strip_prefix(&old) {
