@@ -63,6 +63,11 @@ fn abba_is_a_lock_order_cycle_and_deadlocks_under_targeted_preemption() {
         .locations
         .iter()
         .all(|l| l.file.ends_with("explore_findings.rs")));
+    assert!(
+        !cycle.message.contains("first acquired"),
+        "each lock was first acquired where the cycle shows it taken: {}",
+        cycle.message
+    );
 
     // Each edge names where its second lock was requested, then where its first was taken:
     // holding threads back right before the second acquisitions deadlocks them.
@@ -182,6 +187,26 @@ fn a_static_lock_starts_empty_every_schedule_and_the_data_it_gathered_is_dropped
     }));
     // Each schedule's copies are dropped at its end, so their heap does not pile up.
     assert_eq!(DROPPED.load(Ordering::Relaxed), 2 * SCHEDULES);
+}
+
+#[test]
+fn a_deadlock_names_a_lock_by_where_it_was_first_acquired_when_its_holder_took_it_elsewhere() {
+    let report = racecheck::explore(config(20), || {
+        let lock = Arc::new(Lock::new(()));
+        drop(lock.acquire());
+        let _held = lock.acquire();
+        let inner = Arc::clone(&lock);
+        Thread::spawn(move || drop(inner.acquire())).join().unwrap();
+    });
+    let deadlock = &report.findings()[0];
+    assert_eq!(deadlock.kind, FindingKind::Deadlock);
+    let first = deadlock
+        .trace
+        .iter()
+        .find(|event| event.operation == "acquire Lock#1")
+        .expect("the lock was acquired");
+    let legend = format!("\n  where Lock#1 was first acquired at {}", first.location);
+    assert!(deadlock.message.ends_with(&legend), "{}", deadlock.message);
 }
 
 #[test]

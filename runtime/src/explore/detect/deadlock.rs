@@ -43,6 +43,8 @@ pub(crate) fn explain(state: &State) -> Explanation {
         .iter()
         .map(|(_, wait)| source_location(wait.location))
         .collect();
+    // Locks whose holder took them elsewhere than they were first acquired: named in a legend.
+    let mut unnamed_locks = Vec::new();
     for &(thread, wait) in &blocked {
         let waiter = &state.threads[thread];
         let _ = write!(message, "\n  {}", waiter.name);
@@ -56,7 +58,11 @@ pub(crate) fn explain(state: &State) -> Explanation {
             source_location(wait.location)
         );
         if let WaitFor::Lock(lock) = wait.on {
-            if let Some(taken_at) = state.lock(lock).taken_at {
+            let model = state.lock(lock);
+            if let Some(taken_at) = model.taken_at {
+                if model.first_taken_at != Some(taken_at) {
+                    unnamed_locks.push(lock);
+                }
                 let taken_at = source_location(taken_at);
                 if !locations.contains(&taken_at) {
                     locations.push(taken_at);
@@ -64,6 +70,7 @@ pub(crate) fn explain(state: &State) -> Explanation {
             }
         }
     }
+    message.push_str(&super::lock_legend(state, &unnamed_locks));
     Explanation {
         kind,
         message,

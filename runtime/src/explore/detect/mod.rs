@@ -4,7 +4,7 @@ pub(crate) mod deadlock;
 pub(crate) mod lock_order;
 
 use super::finding::{Finding, FindingKind};
-use super::state::{RunState, State, Stop, MAIN_THREAD};
+use super::state::{ObjectId, RunState, State, Stop, MAIN_THREAD};
 use super::token;
 use super::trace::source_location;
 use crate::SourceLocation;
@@ -115,6 +115,12 @@ pub(crate) fn findings(state: &State, schedule: usize) -> Vec<Finding> {
             names.join(" -> "),
             names[0]
         );
+        // The edges show where each lock was taken; name those first acquired elsewhere.
+        let unnamed_locks: Vec<ObjectId> = cycle
+            .iter()
+            .filter(|edge| state.lock(edge.from).first_taken_at != Some(edge.from_location))
+            .map(|edge| edge.from)
+            .collect();
         for edge in &cycle {
             message.push_str(&format!(
                 "\n  {} requests {} at {} while holding {} (taken at {})",
@@ -125,6 +131,7 @@ pub(crate) fn findings(state: &State, schedule: usize) -> Vec<Finding> {
                 source_location(edge.from_location),
             ));
         }
+        message.push_str(&lock_legend(state, &unnamed_locks));
         findings.push(make(
             FindingKind::LockOrderCycle,
             message,
@@ -145,4 +152,28 @@ pub(crate) fn findings(state: &State, schedule: usize) -> Vec<Finding> {
         ));
     }
     findings
+}
+
+/// A last line naming each of `locks` by where it was first acquired, since `Lock#2` alone says
+/// little: `where Lock#1 was first acquired at src/main.rs:7:32, Lock#2 at src/main.rs:8:9`.
+/// Empty when there is nothing to name.
+pub(crate) fn lock_legend(state: &State, locks: &[ObjectId]) -> String {
+    let mut named: Vec<ObjectId> = Vec::new();
+    let mut legend = String::new();
+    for &lock in locks {
+        let Some(first_taken_at) = state.lock(lock).first_taken_at else {
+            continue;
+        };
+        if named.contains(&lock) {
+            continue;
+        }
+        let (name, at) = (state.object_name(lock), source_location(first_taken_at));
+        legend.push_str(&if named.is_empty() {
+            format!("\n  where {name} was first acquired at {at}")
+        } else {
+            format!(", {name} at {at}")
+        });
+        named.push(lock);
+    }
+    legend
 }

@@ -15,6 +15,8 @@ pub(crate) struct LockModel {
     reentrant: bool,
     /// Where the current holder took it.
     pub(crate) taken_at: Option<Loc>,
+    /// Where it was first taken in this execution: what names it in a finding.
+    pub(crate) first_taken_at: Option<Loc>,
     clock: SyncClock,
     /// A static lock's data as this execution sees it: a bitwise copy of the static's value,
     /// dropped when the schedule is torn down (see [`State::take_static_lock_data`]).
@@ -28,6 +30,7 @@ impl LockModel {
             depth: 0,
             reentrant,
             taken_at: None,
+            first_taken_at: None,
             clock: SyncClock::default(),
             data_copy: None,
         }
@@ -122,6 +125,7 @@ impl Cx {
         lock.depth += 1;
         if lock.depth == 1 {
             lock.taken_at = Some(location);
+            lock.first_taken_at.get_or_insert(location);
             let handed_on = lock.clock.clone();
             state.learn(me, &handed_on);
             let since = state.threads[me].clock.necessary.clone();
