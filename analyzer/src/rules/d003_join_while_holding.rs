@@ -5,10 +5,10 @@ use crate::model::{Op, PrimId, TemplateId};
 
 crate::declare_rule! {
     /// ## What it does
-    /// Finds a blocking wait (a `join`, `Pool::join`, `JoinableQueue::join`, `Queue::get`, a
-    /// `put` on a full bounded queue, `Event::wait`, `Condition::wait`, `Barrier::wait`,
-    /// `Semaphore::acquire`, `recv`) made while holding a lock that the thread which would end
-    /// the wait acquires first.
+    /// Finds a blocking wait (a `join`, `Pool::join`, `Pool::map`/`apply` (which wait for their
+    /// tasks), `JoinableQueue::join`, `Queue::get`, a `put` on a full bounded queue,
+    /// `Event::wait`, `Condition::wait`, `Barrier::wait`, `Semaphore::acquire`, `recv`) made
+    /// while holding a lock that the thread which would end the wait acquires first.
     ///
     /// ## Why is this bad?
     /// The waiting thread keeps the lock; the other thread blocks on it and never gets to do
@@ -148,6 +148,15 @@ fn wakers(cx: &RuleContext<'_>, op: &Op) -> Option<(&'static str, Vec<Waker>)> {
                     _ => None,
                 })
                 .collect(),
+        ),
+        Op::Submit {
+            task, sync: true, ..
+        } => (
+            "`map`/`apply`",
+            vec![Waker {
+                template: task,
+                by: None,
+            }],
         ),
         Op::QueueJoin { queue } => ("`join`", by(queue, &|o| matches!(o, Op::TaskDone { .. }))),
         Op::Get {
