@@ -308,7 +308,11 @@ impl<'a> Interp<'a> {
             })),
             ("store", 2) => {
                 let taint = args[0].taint();
+                // A method holding `self` exclusively (`&mut self`, `self`) cannot race with
+                // anyone on the atomics of `self`.
+                let exclusive = atomic.starts_with("self.") && self.self_is_exclusive();
                 let split = taint.computed
+                    && !exclusive
                     && taint.atomics.iter().any(|read| {
                         *read.atomic == *atomic
                             && read.rmw_before == self.atomic_rmw_calls
@@ -321,6 +325,17 @@ impl<'a> Interp<'a> {
             }
             _ => None,
         }
+    }
+
+    /// Whether the function being walked takes `self` by value or by `&mut`.
+    fn self_is_exclusive(&self) -> bool {
+        self.frames
+            .last()
+            .and_then(|frame| frame.callee)
+            .and_then(|f| self.index.fns[f.index()].sig.receiver())
+            .is_some_and(|r| {
+                r.colon_token.is_none() && (r.reference.is_none() || r.mutability.is_some())
+            })
     }
 
     /// A method of a trait object: the method of every implementor that has it, walked as
