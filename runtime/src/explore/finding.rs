@@ -48,7 +48,12 @@ pub struct TraceEvent {
 }
 
 /// A problem found in one schedule, with everything needed to understand and re-run it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Its JSON form keeps at most the last [`SERIALIZED_TRACE_EVENTS`] trace events, and says how
+/// many it left out in a `trace_truncated` field (absent when none were): a livelock's trace runs
+/// to the step limit, and the replay token reproduces all of it anyway. Reading the JSON back
+/// gives the kept events.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 pub struct Finding {
     /// What was found.
     pub kind: FindingKind,
@@ -68,6 +73,46 @@ pub struct Finding {
 
 /// Trace events a rendered witness shows at most: the last ones.
 const SHOWN_TRACE_EVENTS: usize = 200;
+
+/// Trace events the JSON form of a finding keeps at most: the last ones.
+pub const SERIALIZED_TRACE_EVENTS: usize = 1_000;
+
+/// The JSON form of a [`Finding`]: its fields, with the trace cut to its end.
+#[derive(serde::Serialize)]
+#[serde(rename = "Finding")]
+struct SerializedFinding<'a> {
+    kind: FindingKind,
+    message: &'a str,
+    threads: &'a [String],
+    locations: &'a [SourceLocation],
+    trace: &'a [TraceEvent],
+    /// Events left out before `trace`.
+    #[serde(skip_serializing_if = "is_zero")]
+    trace_truncated: usize,
+    replay_token: &'a str,
+    schedule: usize,
+}
+
+fn is_zero(count: &usize) -> bool {
+    *count == 0
+}
+
+impl serde::Serialize for Finding {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let left_out = self.trace.len().saturating_sub(SERIALIZED_TRACE_EVENTS);
+        SerializedFinding {
+            kind: self.kind,
+            message: &self.message,
+            threads: &self.threads,
+            locations: &self.locations,
+            trace: &self.trace[left_out..],
+            trace_truncated: left_out,
+            replay_token: &self.replay_token,
+            schedule: self.schedule,
+        }
+        .serialize(serializer)
+    }
+}
 
 impl fmt::Display for Finding {
     /// The finding, its trace as `step  thread  operation  file:line:col` lines, and how to replay.
@@ -107,7 +152,7 @@ impl fmt::Display for Finding {
         if omitted > 0 {
             writeln!(
                 f,
-                "  … {omitted} earlier events (all of them are in the JSON report)"
+                "  … {omitted} earlier events (replaying the token reproduces them all)"
             )?;
         }
         for event in shown {
@@ -207,9 +252,41 @@ replay: RACECHECK_REPLAY=rc1:AQI";
             schedule: 0,
         };
         let text = finding.to_string();
-        assert!(text.contains("  … 800 earlier events (all of them are in the JSON report)\n"));
+        assert!(text.contains("  … 800 earlier events (replaying the token reproduces them all)\n"));
         assert!(!text.contains("\n   800  "));
         assert!(text.contains("\n   801  MainThread"));
         assert!(text.contains("\n  1000  MainThread"));
+    }
+
+    #[test]
+    fn the_json_form_keeps_the_end_of_a_long_trace_and_counts_the_rest() {
+        let event = |step| TraceEvent {
+            step,
+            thread: "MainThread".into(),
+            operation: "is_set Event#1 -> false".into(),
+            location: location(9),
+        };
+        let mut finding = Finding {
+            kind: FindingKind::StepLimit,
+            message: "the schedule ran 1500 steps without ending".into(),
+            threads: vec!["MainThread".into()],
+            locations: vec![location(9)],
+            trace: (1..=1500).map(event).collect(),
+            replay_token: "rc1:6Ac".into(),
+            schedule: 0,
+        };
+        let json: serde_json::Value = serde_json::to_value(&finding).unwrap();
+        assert_eq!(json["trace_truncated"], 500);
+        let trace = json["trace"].as_array().unwrap();
+        assert_eq!(trace.len(), SERIALIZED_TRACE_EVENTS);
+        assert_eq!(trace[0]["step"], 501);
+
+        let read_back: Finding = serde_json::from_value(json).unwrap();
+        assert_eq!(read_back.trace, finding.trace[500..]);
+
+        finding.trace.truncate(10);
+        let json = serde_json::to_value(&finding).unwrap();
+        assert!(json.get("trace_truncated").is_none());
+        assert_eq!(serde_json::from_value::<Finding>(json).unwrap(), finding);
     }
 }

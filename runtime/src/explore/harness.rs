@@ -31,7 +31,8 @@ pub const USAGE_EXIT_CODE: i32 = 2;
 pub struct ReportLine {
     /// The test's path (`crate::module::test_name`) or the binary's name.
     pub target: String,
-    /// The finding, in its serde form.
+    /// The finding, in its serde form (its trace cut to the last
+    /// [`SERIALIZED_TRACE_EVENTS`](super::SERIALIZED_TRACE_EVENTS) events).
     pub finding: Finding,
 }
 

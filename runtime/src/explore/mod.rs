@@ -33,7 +33,7 @@ mod trace;
 use std::sync::Arc;
 
 pub use config::{Config, Strategy, DEFAULT_PCT_DEPTH};
-pub use finding::{Finding, FindingKind, Report, TraceEvent};
+pub use finding::{Finding, FindingKind, Report, TraceEvent, SERIALIZED_TRACE_EVENTS};
 
 pub(crate) use context::{context, Cx};
 pub(crate) use join_handle::ExploredJoinHandle;
