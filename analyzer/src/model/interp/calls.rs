@@ -575,7 +575,7 @@ impl<'a> Interp<'a> {
             _ => (element, None, None),
         };
         let mut result = Value::Unknown;
-        self.in_loop(var, count, false, |this| {
+        self.in_loop(var, count, false, super::LoopExit::Condition, |this| {
             result = this.call_closures(args, &param)
         });
         result

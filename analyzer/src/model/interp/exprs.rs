@@ -33,6 +33,10 @@ impl<'a> Interp<'a> {
                 if let Some(v) = &b.expr {
                     self.expr(v);
                 }
+                let held = self.held.clone();
+                if let Some(l) = self.loops.last_mut() {
+                    l.exits.push(held);
+                }
                 self.frame().flow = Flow::Break;
                 Value::Unknown
             }

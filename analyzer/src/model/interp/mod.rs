@@ -87,11 +87,22 @@ struct Frame<'a> {
     returned: Option<Value<'a>>,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct LoopFrame {
     var: Option<VarId>,
     count: Option<u64>,
     predicate: bool,
+    /// The locks held at each `break` out of the loop walked so far.
+    exits: Vec<Vec<GuardId>>,
+}
+
+/// How control leaves a loop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LoopExit {
+    /// When its condition (or iterator) ends, or by `break`.
+    Condition,
+    /// Only by `break` (`loop { … }`).
+    BreakOnly,
 }
 
 /// A template waiting to be walked: what runs, with which arguments.
@@ -371,6 +382,25 @@ impl<'a> Interp<'a> {
 
     fn release(&mut self, guard: GuardId) {
         self.held.retain(|&g| g != guard);
+    }
+
+    /// After alternative paths of control that each started with the same locks held (the arms
+    /// of an `if` or a `match`): a lock is held if a path that goes on holds it. Paths that
+    /// left (`return`, `break`, `continue`) do not reach what follows.
+    fn merge_held(&mut self, before: Vec<GuardId>, arms: Vec<(Vec<GuardId>, Flow)>) {
+        let mut held: Option<Vec<GuardId>> = None;
+        for (arm, flow) in arms {
+            if flow != Flow::Normal {
+                continue;
+            }
+            let merged = held.get_or_insert_with(Vec::new);
+            for g in arm {
+                if !merged.contains(&g) {
+                    merged.push(g);
+                }
+            }
+        }
+        self.held = held.unwrap_or(before);
     }
 
     fn release_value(&mut self, value: &Value<'a>) {

@@ -1,5 +1,5 @@
 //! Blocks, statements, patterns, branches and loops: where guards are bound and dropped.
-use super::{Flow, Interp, LoopFrame};
+use super::{Flow, Interp, LoopExit, LoopFrame};
 use crate::model::value::Value;
 
 impl<'a> Interp<'a> {
@@ -48,9 +48,11 @@ impl<'a> Interp<'a> {
                 let value = self.expr(&init.expr);
                 if let Some((_, diverge)) = &init.diverge {
                     // The `else` of a `let … else` runs instead of what follows; walk it as a
-                    // branch of its own.
+                    // branch of its own, which never reaches what follows.
+                    let before = self.held.clone();
                     self.expr(diverge);
                     self.frame().flow = Flow::Normal;
+                    self.held = before;
                 }
                 value
             }
@@ -151,24 +153,29 @@ impl<'a> Interp<'a> {
             // `if let`: the scrutinee's temporaries live through both arms (edition 2021).
             self.frame().temps.push(Vec::new());
             self.expr(&e.cond);
+            let before = self.held.clone();
             let v = self.block(&e.then_branch);
-            let (then_flow, else_value, else_flow) = self.else_arm(e);
+            let (then_flow, else_value, else_flow) = self.else_arm(e, before);
             let temps = self.frame().temps.pop().unwrap_or_default();
             temps.into_iter().rev().for_each(|g| self.release(g));
             self.pop_scope(&Value::Unknown);
             return self.merge_arms(v, then_flow, else_value, else_flow);
         } else {
             self.with_temps(|this| this.expr(&e.cond));
-            self.block(&e.then_branch)
+            let before = self.held.clone();
+            (self.block(&e.then_branch), before)
         };
-        let (then_flow, else_value, else_flow) = self.else_arm(e);
+        let (then_value, before) = then_value;
+        let (then_flow, else_value, else_flow) = self.else_arm(e, before);
         self.pop_scope(&Value::Unknown);
         self.merge_arms(then_value, then_flow, else_value, else_flow)
     }
 
-    /// Walks the `else` arm of an `if` as an alternative to its `then` arm.
-    fn else_arm(&mut self, e: &'a syn::ExprIf) -> (Flow, Value<'a>, Flow) {
+    /// Walks the `else` arm of an `if` as an alternative to its `then` arm: from the locks
+    /// held `before` the `then` arm, and merging what each arm leaves held.
+    fn else_arm(&mut self, e: &'a syn::ExprIf, before: Vec<u32>) -> (Flow, Value<'a>, Flow) {
         let then_flow = std::mem::replace(&mut self.frame().flow, Flow::Normal);
+        let then_held = std::mem::replace(&mut self.held, before.clone());
         let else_value = match &e.else_branch {
             Some((_, else_expr)) => self.expr(else_expr),
             None => Value::Unknown,
@@ -178,6 +185,8 @@ impl<'a> Interp<'a> {
         } else {
             Flow::Normal
         };
+        let else_held = std::mem::take(&mut self.held);
+        self.merge_held(before, vec![(then_held, then_flow), (else_held, else_flow)]);
         (then_flow, else_value, else_flow)
     }
 
@@ -202,7 +211,10 @@ impl<'a> Interp<'a> {
         self.frame().temps.push(Vec::new());
         let scrutinee = self.expr(&m.expr);
         let mut result: Option<(Value<'a>, Flow)> = None;
+        let before = self.held.clone();
+        let mut arms_held = Vec::with_capacity(m.arms.len());
         for arm in &m.arms {
+            self.held = before.clone();
             self.push_scope();
             self.bind_pattern(&arm.pat, scrutinee.clone());
             if let Some((_, guard)) = &arm.guard {
@@ -211,6 +223,7 @@ impl<'a> Interp<'a> {
             let v = self.expr(&arm.body);
             self.pop_scope(&v);
             let flow = std::mem::replace(&mut self.frame().flow, Flow::Normal);
+            arms_held.push((std::mem::take(&mut self.held), flow));
             result = Some(match result {
                 None => (v, flow),
                 Some((prev, prev_flow)) => {
@@ -220,6 +233,7 @@ impl<'a> Interp<'a> {
                 }
             });
         }
+        self.merge_held(before, arms_held);
         let temps = self.frame().temps.pop().unwrap_or_default();
         temps.into_iter().rev().for_each(|g| self.release(g));
         let (value, flow) = result.unwrap_or((Value::Unknown, Flow::Normal));
@@ -240,7 +254,7 @@ impl<'a> Interp<'a> {
             }
             other => (self.element_of(&other), None, None),
         };
-        self.in_loop(var, count, false, |this| {
+        self.in_loop(var, count, false, LoopExit::Condition, |this| {
             this.push_scope();
             this.bind_pattern(&f.pat, element);
             let v = this.block(&f.body);
@@ -250,7 +264,7 @@ impl<'a> Interp<'a> {
     }
 
     pub(super) fn while_loop(&mut self, w: &'a syn::ExprWhile) -> Value<'a> {
-        self.in_loop(None, None, true, |this| {
+        self.in_loop(None, None, true, LoopExit::Condition, |this| {
             this.push_scope();
             let has_let = contains_let(&w.cond);
             if has_let {
@@ -270,31 +284,49 @@ impl<'a> Interp<'a> {
     }
 
     pub(super) fn loop_expr(&mut self, l: &'a syn::ExprLoop) -> Value<'a> {
-        self.in_loop(None, None, true, |this| {
+        self.in_loop(None, None, true, LoopExit::BreakOnly, |this| {
             this.block(&l.body);
         });
         Value::Unknown
     }
 
-    /// Walks a loop body once, recording its event range for the loop-back edge.
+    /// Walks a loop body once, recording its event range for the loop-back edge. After the
+    /// loop, a lock is held if it is held where control leaves: at the end of the body (unless
+    /// only `break` leaves) or at a `break`, when it outlives the loop (acquired before it, or
+    /// kept by the body's end in a binding outside it).
     pub(super) fn in_loop(
         &mut self,
         var: Option<VarId>,
         count: Option<u64>,
         predicate: bool,
+        exit: LoopExit,
         body: impl FnOnce(&mut Self),
     ) {
         let first_event = self.event_count();
+        let first_guard = self.guards.len() as u32;
         self.loops.push(LoopFrame {
             var,
             count,
             predicate,
+            exits: Vec::new(),
         });
         body(self);
-        self.loops.pop();
+        let exits = self.loops.pop().map(|l| l.exits).unwrap_or_default();
         if self.frame().flow == Flow::Break {
             self.frame().flow = Flow::Normal;
         }
+        let body_end = std::mem::take(&mut self.held);
+        let outlives = |g: &u32| *g < first_guard || body_end.contains(g);
+        let mut held: Vec<u32> = match exit {
+            LoopExit::BreakOnly if !exits.is_empty() => Vec::new(),
+            _ => body_end.clone(),
+        };
+        for g in exits.into_iter().flatten().filter(outlives) {
+            if !held.contains(&g) {
+                held.push(g);
+            }
+        }
+        self.held = held;
         let last = self.event_count();
         if last > first_event {
             let template = &mut self.model.templates[self.template.0 as usize];
