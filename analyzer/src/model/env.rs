@@ -1,5 +1,6 @@
 //! Lexical scopes of bindings. Closures keep the scope chain they were written in, so what they
-//! capture is what the enclosing code bound, under whatever name.
+//! capture is what the enclosing code bound, under whatever name, and only what it had bound
+//! when the closure was made: a name bound again after it is another binding.
 use super::value::Value;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -7,6 +8,9 @@ use std::rc::Rc;
 #[derive(Debug, Default)]
 pub(crate) struct Scope<'a> {
     parent: Option<Rc<Scope<'a>>>,
+    /// For the scope a closure captures: how many bindings of each ancestor (parent first) it
+    /// sees, those made before the closure.
+    seen: Option<Rc<[usize]>>,
     vars: RefCell<Vec<(Rc<str>, Value<'a>)>>,
 }
 
@@ -14,6 +18,21 @@ impl<'a> Scope<'a> {
     pub(crate) fn child(parent: &Rc<Scope<'a>>) -> Rc<Scope<'a>> {
         Rc::new(Scope {
             parent: Some(parent.clone()),
+            seen: None,
+            vars: RefCell::default(),
+        })
+    }
+
+    /// The scope a closure made now captures: `scope` and its ancestors as they are now.
+    pub(crate) fn capture(scope: &Rc<Scope<'a>>) -> Rc<Scope<'a>> {
+        let mut seen = Vec::new();
+        scope.each_visible(|vars| {
+            seen.push(vars.len());
+            false
+        });
+        Rc::new(Scope {
+            parent: Some(scope.clone()),
+            seen: Some(seen.into()),
             vars: RefCell::default(),
         })
     }
@@ -26,31 +45,60 @@ impl<'a> Scope<'a> {
         self.vars.borrow_mut().push((Rc::from(name), value));
     }
 
-    /// The value of the innermost binding of `name`.
-    pub(crate) fn lookup(&self, name: &str) -> Option<Value<'a>> {
+    /// Calls `f` with the visible bindings of each scope of the chain, innermost first, until
+    /// it returns true.
+    fn each_visible(&self, mut f: impl FnMut(&mut [(Rc<str>, Value<'a>)]) -> bool) {
         let mut scope = self;
+        let mut limits: Option<(&[usize], usize)> = None;
         loop {
-            if let Some((_, v)) = scope.vars.borrow().iter().rev().find(|(n, _)| &**n == name) {
-                return Some(v.clone());
+            let mut vars = scope.vars.borrow_mut();
+            let visible = match limits {
+                Some((seen, depth)) => seen.get(depth).copied().unwrap_or(0).min(vars.len()),
+                None => vars.len(),
+            };
+            if f(&mut vars[..visible]) {
+                return;
             }
-            scope = scope.parent.as_deref()?;
+            drop(vars);
+            limits = match (limits, &scope.seen) {
+                (Some((seen, depth)), _) => Some((seen, depth + 1)),
+                (None, Some(seen)) => Some((seen, 0)),
+                (None, None) => None,
+            };
+            match scope.parent.as_deref() {
+                Some(parent) => scope = parent,
+                None => return,
+            }
         }
     }
 
-    /// Assigns to the innermost binding of `name`; returns its previous value.
-    pub(crate) fn assign(&self, name: &str, value: Value<'a>) -> Option<Value<'a>> {
-        let mut scope = self;
-        loop {
-            if let Some(slot) = scope
-                .vars
-                .borrow_mut()
-                .iter_mut()
+    /// The value of the innermost visible binding of `name`.
+    pub(crate) fn lookup(&self, name: &str) -> Option<Value<'a>> {
+        let mut found = None;
+        self.each_visible(|vars| {
+            found = vars
+                .iter()
                 .rev()
                 .find(|(n, _)| &**n == name)
-            {
-                return Some(std::mem::replace(&mut slot.1, value));
-            }
-            scope = scope.parent.as_deref()?;
-        }
+                .map(|(_, v)| v.clone());
+            found.is_some()
+        });
+        found
+    }
+
+    /// Assigns to the innermost visible binding of `name`; returns its previous value.
+    pub(crate) fn assign(&self, name: &str, value: Value<'a>) -> Option<Value<'a>> {
+        let mut value = Some(value);
+        let mut previous = None;
+        self.each_visible(
+            |vars| match vars.iter_mut().rev().find(|(n, _)| &**n == name) {
+                Some(slot) => {
+                    previous = value.take().map(|v| std::mem::replace(&mut slot.1, v));
+                    true
+                }
+                None => false,
+            },
+        );
+        previous
     }
 }

@@ -2,6 +2,7 @@
 use super::{int_op, Flow, Interp};
 use crate::frontend::index::Def;
 use crate::frontend::resolve::{resolve_path, Resolved};
+use crate::model::env::Scope;
 use crate::model::syntax;
 use crate::model::value::{Callable, Taint, Value, ANY_OBJECT};
 use crate::model::{IndexKey, Op};
@@ -59,7 +60,7 @@ impl<'a> Interp<'a> {
             Expr::Cast(c) => self.expr(&c.expr),
             Expr::Closure(c) => Value::Callable(Callable::Closure {
                 expr: c,
-                env: self.scope(),
+                env: Scope::capture(&self.scope()),
                 place: self.place(),
             }),
             Expr::Field(f) => {
