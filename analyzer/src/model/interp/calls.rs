@@ -619,6 +619,12 @@ impl<'a> Interp<'a> {
             // the inner walk sees the locks the outer one holds.
             return Value::Unknown;
         }
+        if self.index.fns[f.index()].sig.asyncness.is_some() && !self.frames.is_empty() {
+            // Calling an async fn only makes a future; its body runs when an executor polls it,
+            // which the model does not follow (an `async fn main` or test is walked as a root).
+            receiver.iter().chain(&args).for_each(|a| self.mark_kept(a));
+            return Value::Unknown;
+        }
         let plain = receiver.iter().chain(&args).all(is_plain);
         if plain {
             if let Some(result) = self.inert.get(&f) {
