@@ -1,10 +1,11 @@
 //! PCT as shuttle runs it: change points spread over the steps where more than one thread can
-//! run, and a first schedule that runs the oldest thread first.
+//! run, a first schedule that runs the oldest thread first, and no scheduling point of its own
+//! for a wait that is about to block.
 
 use std::sync::Arc;
 
 use racecheck::explore::{Config, FindingKind, Strategy};
-use racecheck::{Lock, Thread};
+use racecheck::{Lock, Queue, Thread};
 
 fn pct(depth: usize, schedules: usize, seed: u64) -> Config {
     Config::default()
@@ -79,6 +80,36 @@ fn the_first_schedule_runs_the_oldest_thread_first_whatever_the_seed() {
                 .findings()
                 .iter()
                 .any(|finding| finding.kind == FindingKind::Panic),
+            "seed {seed}"
+        );
+    }
+}
+
+#[test]
+fn a_wait_about_to_block_takes_no_scheduling_point_of_its_own() {
+    for seed in 0..20 {
+        let report = racecheck::explore(Config::default().schedules(1).seed(seed), || {
+            let queue = Queue::new();
+            let producer = queue.clone();
+            let worker = Thread::spawn(move || producer.put(1));
+            queue.get();
+            worker.join().unwrap();
+            panic!("end of the schedule: its trace is the finding's");
+        });
+        let trace = &report.findings()[0].trace;
+        let started = trace
+            .iter()
+            .find(|event| event.operation == "start Thread-1")
+            .expect("the worker was started");
+        // The queue is empty until the worker runs, and the worker runs only after a scheduling
+        // decision: the `get` blocks, in the very step that started the worker.
+        let blocked = trace
+            .iter()
+            .find(|event| event.operation.ends_with("(empty, blocks)"))
+            .expect("the get blocks");
+        assert_eq!(
+            (blocked.thread.as_str(), blocked.step),
+            ("MainThread", started.step),
             "seed {seed}"
         );
     }

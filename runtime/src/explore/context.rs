@@ -87,15 +87,6 @@ impl Cx {
         self.switch();
     }
 
-    /// The scheduling point of an operation that may block: none if it is about to block, since
-    /// blocking lets the others run anyway, so a preemption just before it would reach no other
-    /// interleaving and only spend one of PCT's change points (shuttle's "double yield").
-    pub(crate) fn schedule_unless_blocking(&self, will_block: bool, location: Loc) {
-        if !will_block {
-            self.schedule(location);
-        }
-    }
-
     /// Blocks the calling thread until `on` is satisfied (`true`) or, for a timed wait, until the
     /// timeout fires (`false`). The caller re-checks its condition: a wait is a hint, not a lock.
     pub(crate) fn block(&self, on: WaitFor, timed: bool, location: Loc) -> bool {

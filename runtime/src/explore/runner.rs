@@ -3,6 +3,10 @@
 //! finish every lower index and skip the higher ones, so the report (the lowest failing schedule)
 //! is the same for any number of workers.
 //!
+//! PCT's first schedules are the exception: they run one after another on the calling thread,
+//! each refining the estimate of a schedule's length that the later ones use (see
+//! `Outcomes::calibrate_pct`), so that estimate depends on the seed alone too.
+//!
 //! A schedule whose only findings are lock-order cycles is a warning, not a failure: exploration
 //! goes on looking for a schedule that actually deadlocks (or fails otherwise), and reports the
 //! lowest warning only if none does.

@@ -81,7 +81,7 @@ impl Cx {
     /// `wait` (`Forever`) or `wait_timeout` (`Timeout`): whether the event was set.
     pub(crate) fn event_wait(&self, stamp: &Stamp, patience: Patience, location: Loc) -> bool {
         let id = self.event_object(stamp);
-        self.schedule(location);
+        self.schedule_before_wait(WaitFor::Event(id), patience, location);
         let set = self.wait_for(WaitFor::Event(id), patience, location);
         let mut state = self.state();
         let me = state.current;

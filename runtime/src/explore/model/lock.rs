@@ -66,8 +66,7 @@ impl Cx {
         location: Loc,
     ) -> bool {
         let id = self.lock_object(stamp, reentrant);
-        let blocks = patience == Patience::Forever && !self.lock_available(id);
-        self.schedule_unless_blocking(blocks, location);
+        self.schedule_before_wait(WaitFor::Lock(id), patience, location);
         if patience == Patience::Forever {
             let mut state = self.state();
             let me = state.current;
@@ -106,11 +105,6 @@ impl Cx {
                 return false;
             }
         }
-    }
-
-    fn lock_available(&self, id: ObjectId) -> bool {
-        let state = self.state();
-        state.lock(id).available_to(state.current)
     }
 
     /// Takes the lock if it is free (or already the caller's, for an `RLock`).

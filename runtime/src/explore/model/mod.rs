@@ -141,6 +141,20 @@ impl Cx {
         found.unwrap_or_else(|message| self.usage_error(message))
     }
 
+    /// The scheduling point of an operation that waits for `on` with `patience`: none when it is
+    /// about to block, since blocking lets the others run anyway: a preemption just before it
+    /// would reach no other interleaving and only spend one of PCT's change points (shuttle's
+    /// "double yield"). Only for pure waits, whose blocking changes nothing another thread sees.
+    pub(crate) fn schedule_before_wait(&self, on: WaitFor, patience: Patience, location: Loc) {
+        let blocks = patience == Patience::Forever && {
+            let state = self.state();
+            !state.is_satisfied(state.current, on)
+        };
+        if !blocks {
+            self.schedule(location);
+        }
+    }
+
     /// Waits for `on` with the given patience: `true` once it holds, `false` if the caller gives
     /// up. A timeout fires at once or once nothing else can run, as the scheduler chooses.
     pub(crate) fn wait_for(&self, on: WaitFor, patience: Patience, location: Loc) -> bool {

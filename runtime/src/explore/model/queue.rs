@@ -67,7 +67,7 @@ impl Cx {
         location: Loc,
     ) -> bool {
         let id = self.queue_object(stamp, init);
-        self.schedule(location);
+        self.schedule_before_wait(WaitFor::QueueRoom(id), patience, location);
         let mut blocked = false;
         loop {
             {
@@ -117,7 +117,7 @@ impl Cx {
         location: Loc,
     ) -> bool {
         let id = self.queue_object(stamp, init);
-        self.schedule(location);
+        self.schedule_before_wait(WaitFor::QueueItem(id), patience, location);
         let mut blocked = false;
         loop {
             {

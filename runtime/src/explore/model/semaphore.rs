@@ -41,7 +41,7 @@ impl Cx {
         location: Loc,
     ) -> bool {
         let id = self.semaphore_object(stamp, initial, bounded);
-        self.schedule(location);
+        self.schedule_before_wait(WaitFor::Permit(id), patience, location);
         loop {
             {
                 let mut state = self.state();

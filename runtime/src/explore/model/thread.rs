@@ -39,7 +39,7 @@ impl Cx {
         location: Loc,
     ) -> Option<Result<(), Panicked>> {
         let blocks = patience == Patience::Forever && !self.is_finished(thread);
-        self.schedule_unless_blocking(blocks, location);
+        self.schedule_before_wait(WaitFor::Join(thread), patience, location);
         if blocks {
             let mut state = self.state();
             let me = state.current;
