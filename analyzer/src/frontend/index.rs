@@ -3,6 +3,7 @@
 use super::crates::FileTable;
 use super::outline::{path_attribute, ModDecl};
 use std::collections::HashMap;
+use syn::visit::Visit;
 
 macro_rules! id_type {
     ($($(#[$doc:meta])* $name:ident),* $(,)?) => {$(
@@ -98,6 +99,39 @@ impl CrateIndex<'_> {
     }
 }
 
+/// The items declared in statement position inside function bodies (nested ones included).
+#[derive(Default)]
+struct NestedItems<'a> {
+    items: Vec<&'a syn::Item>,
+}
+
+impl<'a> syn::visit::Visit<'a> for NestedItems<'a> {
+    fn visit_stmt(&mut self, stmt: &'a syn::Stmt) {
+        if let syn::Stmt::Item(item) = stmt {
+            if !matches!(item, syn::Item::Mod(_)) {
+                self.items.push(item);
+            }
+        }
+        syn::visit::visit_stmt(self, stmt);
+    }
+}
+
+/// The name an item binds, if it binds one the model resolves.
+fn item_name(item: &syn::Item) -> Option<String> {
+    let ident = match item {
+        syn::Item::Fn(f) => &f.sig.ident,
+        syn::Item::Struct(s) => &s.ident,
+        syn::Item::Enum(e) => &e.ident,
+        syn::Item::Static(s) => &s.ident,
+        syn::Item::Const(c) => &c.ident,
+        syn::Item::Trait(t) => &t.ident,
+        syn::Item::Type(t) => &t.ident,
+        syn::Item::Union(u) => &u.ident,
+        _ => return None,
+    };
+    Some(ident.to_string())
+}
+
 /// An `impl` block waiting for every type of the crate to be known.
 struct PendingImpl<'a> {
     item: &'a syn::ItemImpl,
@@ -177,93 +211,144 @@ impl<'a> Builder<'_, 'a> {
         inline: &mut Vec<String>,
     ) {
         for item in items {
+            self.load_item(item, slot, module, prefix, inline);
+        }
+        self.load_nested_items(items, slot, module, prefix, inline);
+    }
+
+    /// Items declared inside function bodies (`fn main() { static A: Lock = …; fn helper() {} }`)
+    /// belong to the module for the model. A name declared in two bodies, or also at module
+    /// level, stays out: which one a path means would be a guess.
+    fn load_nested_items(
+        &mut self,
+        items: &'a [syn::Item],
+        slot: usize,
+        module: ModId,
+        prefix: &str,
+        inline: &mut Vec<String>,
+    ) {
+        let mut nested = NestedItems::default();
+        for item in items {
             match item {
-                syn::Item::Mod(m) => self.load_mod(m, slot, module, prefix, inline),
-                syn::Item::Fn(f) => {
-                    let id = FnId(self.index.fns.len() as u32);
-                    self.index.fns.push(FnDef {
-                        name: f.sig.ident.to_string(),
-                        sig: &f.sig,
-                        body: &f.block,
-                        attrs: &f.attrs,
-                        module,
-                        file: slot,
-                        self_ty: None,
-                        public: !matches!(f.vis, syn::Visibility::Inherited),
-                    });
-                    self.define(module, &f.sig.ident, Def::Fn(id));
-                }
-                syn::Item::Struct(s) => {
-                    let fields = s
-                        .fields
-                        .iter()
-                        .enumerate()
-                        .map(|(i, f)| {
-                            (
-                                f.ident
-                                    .as_ref()
-                                    .map_or_else(|| i.to_string(), ToString::to_string),
-                                &f.ty,
-                            )
-                        })
-                        .collect();
-                    let id = StructId(self.index.structs.len() as u32);
-                    self.index.structs.push(StructDef {
-                        name: s.ident.to_string(),
-                        module,
-                        fields,
-                    });
-                    self.define(module, &s.ident, Def::Struct(id));
-                }
-                syn::Item::Enum(e) => {
-                    // Enums get a struct entry without fields, so their methods resolve.
-                    let id = StructId(self.index.structs.len() as u32);
-                    self.index.structs.push(StructDef {
-                        name: e.ident.to_string(),
-                        module,
-                        fields: Vec::new(),
-                    });
-                    self.define(module, &e.ident, Def::Struct(id));
-                }
-                syn::Item::Static(s) => {
-                    let id = StaticId(self.index.statics.len() as u32);
-                    self.index.statics.push(StaticDef {
-                        path: format!("{prefix}{}", s.ident),
-                        ty: &s.ty,
-                        init: &s.expr,
-                        module,
-                    });
-                    self.define(module, &s.ident, Def::Static(id));
-                }
-                syn::Item::Const(c) => {
-                    let id = ConstId(self.index.consts.len() as u32);
-                    self.index.consts.push(ConstDef {
-                        expr: &c.expr,
-                        module,
-                    });
-                    self.define(module, &c.ident, Def::Const(id));
-                }
-                syn::Item::Use(u) => {
-                    let m = &mut self.index.modules[module.index()];
-                    flatten_use(&u.tree, &mut Vec::new(), &mut m.uses, &mut m.globs);
-                }
-                syn::Item::Impl(i) => self.impls.push(PendingImpl {
-                    item: i,
-                    module,
-                    file: slot,
-                }),
-                syn::Item::Trait(t) => {
-                    self.traits.entry(t.ident.to_string()).or_insert(TraitDef {
-                        item: t,
-                        module,
-                        file: slot,
-                    });
-                    self.define(module, &t.ident, Def::Opaque);
-                }
-                syn::Item::Type(t) => self.define(module, &t.ident, Def::Opaque),
-                syn::Item::Union(u) => self.define(module, &u.ident, Def::Opaque),
+                syn::Item::Fn(f) => nested.visit_block(&f.block),
+                syn::Item::Impl(i) => nested.visit_item_impl(i),
                 _ => {}
             }
+        }
+        let mut declared: HashMap<String, usize> = HashMap::new();
+        for item in &nested.items {
+            if let Some(name) = item_name(item) {
+                *declared.entry(name).or_default() += 1;
+            }
+        }
+        for item in nested.items {
+            let load = match item_name(item) {
+                Some(name) => {
+                    declared.get(&name) == Some(&1)
+                        && !self.index.modules[module.index()].defs.contains_key(&name)
+                }
+                None => matches!(item, syn::Item::Impl(_) | syn::Item::Use(_)),
+            };
+            if load {
+                self.load_item(item, slot, module, prefix, inline);
+            }
+        }
+    }
+
+    fn load_item(
+        &mut self,
+        item: &'a syn::Item,
+        slot: usize,
+        module: ModId,
+        prefix: &str,
+        inline: &mut Vec<String>,
+    ) {
+        match item {
+            syn::Item::Mod(m) => self.load_mod(m, slot, module, prefix, inline),
+            syn::Item::Fn(f) => {
+                let id = FnId(self.index.fns.len() as u32);
+                self.index.fns.push(FnDef {
+                    name: f.sig.ident.to_string(),
+                    sig: &f.sig,
+                    body: &f.block,
+                    attrs: &f.attrs,
+                    module,
+                    file: slot,
+                    self_ty: None,
+                    public: !matches!(f.vis, syn::Visibility::Inherited),
+                });
+                self.define(module, &f.sig.ident, Def::Fn(id));
+            }
+            syn::Item::Struct(s) => {
+                let fields = s
+                    .fields
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| {
+                        (
+                            f.ident
+                                .as_ref()
+                                .map_or_else(|| i.to_string(), ToString::to_string),
+                            &f.ty,
+                        )
+                    })
+                    .collect();
+                let id = StructId(self.index.structs.len() as u32);
+                self.index.structs.push(StructDef {
+                    name: s.ident.to_string(),
+                    module,
+                    fields,
+                });
+                self.define(module, &s.ident, Def::Struct(id));
+            }
+            syn::Item::Enum(e) => {
+                // Enums get a struct entry without fields, so their methods resolve.
+                let id = StructId(self.index.structs.len() as u32);
+                self.index.structs.push(StructDef {
+                    name: e.ident.to_string(),
+                    module,
+                    fields: Vec::new(),
+                });
+                self.define(module, &e.ident, Def::Struct(id));
+            }
+            syn::Item::Static(s) => {
+                let id = StaticId(self.index.statics.len() as u32);
+                self.index.statics.push(StaticDef {
+                    path: format!("{prefix}{}", s.ident),
+                    ty: &s.ty,
+                    init: &s.expr,
+                    module,
+                });
+                self.define(module, &s.ident, Def::Static(id));
+            }
+            syn::Item::Const(c) => {
+                let id = ConstId(self.index.consts.len() as u32);
+                self.index.consts.push(ConstDef {
+                    expr: &c.expr,
+                    module,
+                });
+                self.define(module, &c.ident, Def::Const(id));
+            }
+            syn::Item::Use(u) => {
+                let m = &mut self.index.modules[module.index()];
+                flatten_use(&u.tree, &mut Vec::new(), &mut m.uses, &mut m.globs);
+            }
+            syn::Item::Impl(i) => self.impls.push(PendingImpl {
+                item: i,
+                module,
+                file: slot,
+            }),
+            syn::Item::Trait(t) => {
+                self.traits.entry(t.ident.to_string()).or_insert(TraitDef {
+                    item: t,
+                    module,
+                    file: slot,
+                });
+                self.define(module, &t.ident, Def::Opaque);
+            }
+            syn::Item::Type(t) => self.define(module, &t.ident, Def::Opaque),
+            syn::Item::Union(u) => self.define(module, &u.ident, Def::Opaque),
+            _ => {}
         }
     }
 
