@@ -186,8 +186,8 @@ struct Builder<'t, 'a> {
     files: &'t [usize],
     index: CrateIndex<'a>,
     impls: Vec<PendingImpl<'a>>,
-    /// Traits by name (the first definition of a name wins).
-    traits: HashMap<String, TraitDef<'a>>,
+    /// Traits by name; `None` for a name two traits share (which one an impl means is unknown).
+    traits: HashMap<String, Option<TraitDef<'a>>>,
     loaded: Vec<bool>,
     /// The slot of each input file of the crate.
     slots: HashMap<usize, usize>,
@@ -339,11 +339,15 @@ impl<'a> Builder<'_, 'a> {
                 file: slot,
             }),
             syn::Item::Trait(t) => {
-                self.traits.entry(t.ident.to_string()).or_insert(TraitDef {
+                let def = TraitDef {
                     item: t,
                     module,
                     file: slot,
-                });
+                };
+                self.traits
+                    .entry(t.ident.to_string())
+                    .and_modify(|known| *known = None)
+                    .or_insert(Some(def));
                 self.define(module, &t.ident, Def::Opaque);
             }
             syn::Item::Type(t) => self.define(module, &t.ident, Def::Opaque),
@@ -401,7 +405,7 @@ impl<'a> Builder<'_, 'a> {
 
 fn register_impl<'a>(
     index: &mut CrateIndex<'a>,
-    traits: &HashMap<String, TraitDef<'a>>,
+    traits: &HashMap<String, Option<TraitDef<'a>>>,
     pending: PendingImpl<'a>,
 ) {
     let syn::Type::Path(ty) = &*pending.item.self_ty else {
@@ -448,7 +452,7 @@ fn register_impl<'a>(
     }
     // The trait's default methods the impl does not override are methods of the type too, with
     // `Self` standing for it.
-    let Some(def) = trait_name.and_then(|name| traits.get(&name)) else {
+    let Some(Some(def)) = trait_name.and_then(|name| traits.get(&name)) else {
         return;
     };
     for item in &def.item.items {
