@@ -210,6 +210,45 @@ fn a_deadlock_names_a_lock_by_where_it_was_first_acquired_when_its_holder_took_i
 }
 
 #[test]
+fn a_deadlock_is_located_at_the_lock_waits_before_the_join_waiting_on_them() {
+    let workers_abba = || {
+        let (a, b) = (Arc::new(Lock::new(())), Arc::new(Lock::new(())));
+        let (a2, b2) = (Arc::clone(&a), Arc::clone(&b));
+        let first = Thread::spawn(move || {
+            let _a = a2.acquire();
+            let _b = b2.acquire();
+        });
+        let second = Thread::spawn(move || {
+            let _b = b.acquire();
+            let _a = a.acquire();
+        });
+        first.join().unwrap();
+        second.join().unwrap();
+    };
+    let report = racecheck::explore(config(1_000), workers_abba);
+    let deadlock = report
+        .findings()
+        .iter()
+        .find(|f| f.kind == FindingKind::Deadlock)
+        .expect("a deadlock");
+    let blocked_acquires: Vec<_> = deadlock
+        .trace
+        .iter()
+        .filter(|event| {
+            event.operation.starts_with("acquire") && event.operation.ends_with("(blocks)")
+        })
+        .map(|event| &event.location)
+        .collect();
+    assert_eq!(blocked_acquires.len(), 2, "{deadlock}");
+    assert!(
+        deadlock.locations[..2]
+            .iter()
+            .all(|location| blocked_acquires.contains(&location)),
+        "{deadlock}"
+    );
+}
+
+#[test]
 fn joining_a_thread_that_needs_a_held_lock_deadlocks() {
     let report = racecheck::explore(config(50), || {
         let lock = Arc::new(Lock::new(()));

@@ -39,8 +39,15 @@ pub(crate) fn explain(state: &State) -> Explanation {
             "every live thread is blocked:".to_owned(),
         )
     };
+    // A join only waits for a thread that waits for something else: those waits tell more.
     let mut locations: Vec<SourceLocation> = blocked
         .iter()
+        .filter(|(_, wait)| !matches!(wait.on, WaitFor::Join(_)))
+        .chain(
+            blocked
+                .iter()
+                .filter(|(_, wait)| matches!(wait.on, WaitFor::Join(_))),
+        )
         .map(|(_, wait)| source_location(wait.location))
         .collect();
     // Locks whose holder took them elsewhere than they were first acquired: named in a legend.
