@@ -7,8 +7,8 @@
 //!
 //! Phases over the same loaded files, with every core: parse-only (`syn::parse_file` of every
 //! file in parallel, on a pool set up as the analyzer's), the whole analysis
-//! (`racecheck_analyzer::analyze`, as the CLI runs it), and the analysis with every crate
-//! modelled (see `phase::Phase`). Each sample of a phase runs in a child process of this very
+//! (`racecheck_analyzer::analyze`, as the CLI runs it), the whole CLI in process, and the
+//! analysis with every crate modelled (see `phase::Phase`). Each sample of a phase runs in a child process of this very
 //! binary, so that its peak memory (VmHWM) is its own; the phases alternate round by round so that
 //! the machine's drift hits them alike. Prints Markdown for BENCHMARKS.md.
 
@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use phase::{ChildReport, Phase};
+use phase::{ChildReport, CorpusFacts, Phase};
 use timing::{run_round_robin, Case, Rounds, Summary};
 
 /// Where the corpus folder may be given, besides the first argument.
@@ -139,8 +139,13 @@ fn sample(corpus: &Path, phase: Phase, into: &RefCell<Vec<ChildReport>>) -> Dura
 }
 
 fn print_results(corpus: &Path, rounds: Rounds, phases: &[Phase], measured: &[Vec<ChildReport>]) {
-    let all = || measured.iter().flatten();
-    let facts = &measured[0][0];
+    // The parse-only children (first) hold the corpus as loaded: the every-crate ones hold a
+    // tagged copy, and the CLI loads its own.
+    let loads: Vec<&CorpusFacts> = measured[0]
+        .iter()
+        .filter_map(|r| r.corpus.as_ref())
+        .collect();
+    let facts = loads[0];
     let lines = facts.lines as f64;
     println!(
         "Corpus: `{}`: {} files, {} lines, {:.1} MiB. {} threads. {} warm-up + {} measured \
@@ -149,15 +154,14 @@ fn print_results(corpus: &Path, rounds: Rounds, phases: &[Phase], measured: &[Ve
         facts.files,
         facts.lines,
         facts.bytes as f64 / (1024.0 * 1024.0),
-        facts.threads,
+        measured[0][0].threads,
         rounds.warmup,
         rounds.measured
     );
     println!("| phase | wall time, median | min – max | lines/s | peak RSS (VmHWM) | outcome |");
     println!("| --- | --- | --- | --- | --- | --- |");
-    let load = Summary::of(&all().map(|r| r.load_seconds).collect::<Vec<_>>());
-    // The parse-only children hold the corpus as loaded (the every-crate ones hold a tagged copy).
-    let loaded = measured[0].iter().map(|r| r.loaded_kib).max().unwrap_or(0);
+    let load = Summary::of(&loads.iter().map(|f| f.load_seconds).collect::<Vec<_>>());
+    let loaded = loads.iter().map(|f| f.loaded_kib).max().unwrap_or(0);
     println!(
         "| load: find and read every file (the driver's discovery) | {} | {} | {} | {} | {} files |",
         seconds(load.median),

@@ -1,5 +1,6 @@
 //! One phase of the throughput bench, run inside a child process that reports back as JSON.
 
+use std::ffi::OsString;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -19,7 +20,10 @@ pub enum Phase {
     Parse,
     /// `racecheck_analyzer::analyze` over all the files at once, as `cargo racecheck check FOLDER`.
     Analyze,
-    /// The same, with every crate modelled: the analysis models only crates that name racecheck,
+    /// The whole `cargo racecheck check FOLDER` in this process (`driver::run`): discovery,
+    /// loading, analysis, suppressions, fingerprints, rendering (to /dev/null), as a user runs it.
+    Cli,
+    /// The same analysis, with every crate modelled: the analysis models only crates that name racecheck,
     /// which no crate of the corpus does, so each file gets a `// racecheck` comment (outside the
     /// measured time) to measure the model and the rules on real code.
     AnalyzeEveryCrate,
@@ -27,12 +31,18 @@ pub enum Phase {
 
 impl Phase {
     /// Every phase, parse-only first: the others are compared with it.
-    pub const ALL: [Phase; 3] = [Phase::Parse, Phase::Analyze, Phase::AnalyzeEveryCrate];
+    pub const ALL: [Phase; 4] = [
+        Phase::Parse,
+        Phase::Analyze,
+        Phase::Cli,
+        Phase::AnalyzeEveryCrate,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Phase::Parse => "parse",
             Phase::Analyze => "analyze",
+            Phase::Cli => "cli",
             Phase::AnalyzeEveryCrate => "analyze-every-crate",
         }
     }
@@ -42,6 +52,7 @@ impl Phase {
         match self {
             Phase::Parse => "parse only: `syn::parse_file`, in parallel",
             Phase::Analyze => "analysis: `racecheck_analyzer::analyze`",
+            Phase::Cli => "`cargo racecheck check CORPUS`, in process, load included",
             Phase::AnalyzeEveryCrate => "analysis, every crate modelled",
         }
     }
@@ -51,21 +62,27 @@ impl Phase {
     }
 }
 
-/// What a child measured: the corpus it loaded, the times, and its memory.
+/// What a child measured.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ChildReport {
-    pub files: usize,
-    pub lines: usize,
-    pub bytes: usize,
+    /// The corpus the child loaded before its phase (none for the CLI, which loads its own).
+    pub corpus: Option<CorpusFacts>,
     /// Threads of rayon's global pool.
     pub threads: usize,
-    pub load_seconds: f64,
     pub phase_seconds: f64,
-    /// Peak resident memory once the corpus is loaded, before the phase (KiB).
-    pub loaded_kib: u64,
     /// Peak resident memory of the whole process (KiB).
     pub peak_kib: u64,
     pub outcome: Outcome,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CorpusFacts {
+    pub files: usize,
+    pub lines: usize,
+    pub bytes: usize,
+    pub load_seconds: f64,
+    /// Peak resident memory once the corpus is loaded, before the phase (KiB).
+    pub loaded_kib: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -77,6 +94,9 @@ pub enum Outcome {
         diagnostics: usize,
         input_errors: usize,
     },
+    Checked {
+        exit_status: u8,
+    },
 }
 
 impl std::fmt::Display for Outcome {
@@ -87,31 +107,66 @@ impl std::fmt::Display for Outcome {
                 diagnostics,
                 input_errors,
             } => write!(f, "{diagnostics} diagnostics, {input_errors} input errors"),
+            Outcome::Checked { exit_status } => write!(f, "exit status {exit_status}"),
         }
     }
 }
 
-/// Loads the corpus, then runs `phase` over it once.
+/// Runs `phase` over the corpus once: loads it first, except for the CLI, which loads its own.
 pub fn run(phase: Phase, folder: &Path) -> ChildReport {
+    let (corpus, (outcome, took)) = match phase {
+        Phase::Parse => {
+            let (facts, files) = load(folder, false);
+            (Some(facts), time(|| parse_all(&files)))
+        }
+        Phase::Analyze => {
+            let (facts, files) = load(folder, false);
+            (Some(facts), time(|| analyze_all(&files)))
+        }
+        Phase::AnalyzeEveryCrate => {
+            let (facts, files) = load(folder, true);
+            (Some(facts), time(|| analyze_all(&files)))
+        }
+        Phase::Cli => (None, time(|| check(folder))),
+    };
+    ChildReport {
+        corpus,
+        threads: rayon::current_num_threads(),
+        phase_seconds: took.as_secs_f64(),
+        peak_kib: peak_rss_kib(),
+        outcome,
+    }
+}
+
+/// Loads the corpus, each file tagged as naming racecheck when `tag`.
+fn load(folder: &Path, tag: bool) -> (CorpusFacts, Vec<SourceFile>) {
     let (mut corpus, load) = time(|| corpus::load(folder));
-    if phase == Phase::AnalyzeEveryCrate {
+    if tag {
         mention_racecheck(&mut corpus.files);
     }
-    let loaded_kib = peak_rss_kib();
-    let (outcome, took) = time(|| match phase {
-        Phase::Parse => parse_all(&corpus.files),
-        Phase::Analyze | Phase::AnalyzeEveryCrate => analyze_all(&corpus.files),
-    });
-    ChildReport {
+    let facts = CorpusFacts {
         files: corpus.files.len(),
         lines: corpus.lines,
         bytes: corpus.bytes,
-        threads: rayon::current_num_threads(),
         load_seconds: load.as_secs_f64(),
-        phase_seconds: took.as_secs_f64(),
-        loaded_kib,
-        peak_kib: peak_rss_kib(),
-        outcome,
+        loaded_kib: peak_rss_kib(),
+    };
+    (facts, corpus.files)
+}
+
+/// `cargo racecheck check FOLDER --output /dev/null`, through the driver's own entry point.
+fn check(folder: &Path) -> Outcome {
+    let args: [OsString; 6] = [
+        "cargo-racecheck".into(),
+        "racecheck".into(),
+        "check".into(),
+        "--output".into(),
+        "/dev/null".into(),
+        folder.into(),
+    ];
+    let outcome = racecheck_analyzer::driver::run(args);
+    Outcome::Checked {
+        exit_status: outcome as u8,
     }
 }
 
