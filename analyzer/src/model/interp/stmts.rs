@@ -1,6 +1,6 @@
 //! Blocks, statements, patterns, branches and loops: where guards are bound and dropped.
 use super::{Flow, Interp, LoopExit, LoopFrame};
-use crate::model::value::Value;
+use crate::model::value::{GuardId, Value};
 
 impl<'a> Interp<'a> {
     pub(super) fn block(&mut self, block: &'a syn::Block) -> Value<'a> {
@@ -148,32 +148,29 @@ impl<'a> Interp<'a> {
 
     pub(super) fn if_expr(&mut self, e: &'a syn::ExprIf) -> Value<'a> {
         self.push_scope();
+        // `if let`: the scrutinee's temporaries live through both arms (edition 2021); those of
+        // a plain condition end with it.
         let has_let = contains_let(&e.cond);
-        let then_value = if has_let {
-            // `if let`: the scrutinee's temporaries live through both arms (edition 2021).
+        if has_let {
             self.frame().temps.push(Vec::new());
             self.expr(&e.cond);
-            let before = self.held.clone();
-            let v = self.block(&e.then_branch);
-            let (then_flow, else_value, else_flow) = self.else_arm(e, before);
-            let temps = self.frame().temps.pop().unwrap_or_default();
-            temps.into_iter().rev().for_each(|g| self.release(g));
-            self.pop_scope(&Value::Unknown);
-            return self.merge_arms(v, then_flow, else_value, else_flow);
         } else {
             self.with_temps(|this| this.expr(&e.cond));
-            let before = self.held.clone();
-            (self.block(&e.then_branch), before)
-        };
-        let (then_value, before) = then_value;
+        }
+        let before = self.held.clone();
+        let then_value = self.block(&e.then_branch);
         let (then_flow, else_value, else_flow) = self.else_arm(e, before);
+        if has_let {
+            let temps = self.frame().temps.pop().unwrap_or_default();
+            temps.into_iter().rev().for_each(|g| self.release(g));
+        }
         self.pop_scope(&Value::Unknown);
         self.merge_arms(then_value, then_flow, else_value, else_flow)
     }
 
     /// Walks the `else` arm of an `if` as an alternative to its `then` arm: from the locks
     /// held `before` the `then` arm, and merging what each arm leaves held.
-    fn else_arm(&mut self, e: &'a syn::ExprIf, before: Vec<u32>) -> (Flow, Value<'a>, Flow) {
+    fn else_arm(&mut self, e: &'a syn::ExprIf, before: Vec<GuardId>) -> (Flow, Value<'a>, Flow) {
         let then_flow = std::mem::replace(&mut self.frame().flow, Flow::Normal);
         let then_held = std::mem::replace(&mut self.held, before.clone());
         let else_value = match &e.else_branch {
@@ -303,7 +300,7 @@ impl<'a> Interp<'a> {
         body: impl FnOnce(&mut Self),
     ) {
         let first_event = self.event_count();
-        let first_guard = self.guards.len() as u32;
+        let first_guard = self.guards.len() as GuardId;
         self.loops.push(LoopFrame {
             var,
             count,
@@ -316,8 +313,8 @@ impl<'a> Interp<'a> {
             self.frame().flow = Flow::Normal;
         }
         let body_end = std::mem::take(&mut self.held);
-        let outlives = |g: &u32| *g < first_guard || body_end.contains(g);
-        let mut held: Vec<u32> = match exit {
+        let outlives = |g: &GuardId| *g < first_guard || body_end.contains(g);
+        let mut held: Vec<GuardId> = match exit {
             LoopExit::BreakOnly if !exits.is_empty() => Vec::new(),
             _ => body_end.clone(),
         };
