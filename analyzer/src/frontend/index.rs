@@ -247,7 +247,9 @@ impl<'a> Builder<'_, 'a> {
                     declared.get(&name) == Some(&1)
                         && !self.index.modules[module.index()].defs.contains_key(&name)
                 }
-                None => matches!(item, syn::Item::Impl(_) | syn::Item::Use(_)),
+                // A `use` in a body stays out: lifted into the module it could name itself
+                // (`use crate::Poll;` where only a body sees an outer `Poll`).
+                None => matches!(item, syn::Item::Impl(_)),
             };
             if load {
                 self.load_item(item, slot, module, prefix, inline);
