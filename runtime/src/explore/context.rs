@@ -46,6 +46,41 @@ pub fn context() -> Option<Cx> {
         .map(|execution| Cx { execution })
 }
 
+/// Runs `operations` with the events of the calling logical thread reported at `location`, the
+/// user's call they are made for: a runtime type built from explored primitives (the `Pool`)
+/// thus shows the user's coordinates, not its own. The outermost call wins, so a helper that
+/// attributes its own operations keeps its caller's attribution. Outside exploration it only
+/// runs `operations`.
+pub(crate) fn on_behalf_of<T>(location: Loc, operations: impl FnOnce() -> T) -> T {
+    let Some(cx) = context() else {
+        return operations();
+    };
+    let thread = {
+        let mut state = cx.state();
+        let me = state.current;
+        if state.threads[me].acting_for.is_some() {
+            drop(state);
+            return operations();
+        }
+        state.threads[me].acting_for = Some(location);
+        me
+    };
+    let _restore = ActingFor { cx, thread };
+    operations()
+}
+
+/// Ends an [`on_behalf_of`], also when its operations unwind (a rejected submit, a teardown).
+struct ActingFor {
+    cx: Cx,
+    thread: super::scheduler::ThreadId,
+}
+
+impl Drop for ActingFor {
+    fn drop(&mut self) {
+        self.cx.state().threads[self.thread].acting_for = None;
+    }
+}
+
 /// The payload that unwinds a logical thread when its schedule is torn down.
 pub(crate) struct TeardownUnwind;
 
@@ -82,7 +117,7 @@ impl Cx {
                 return;
             }
             let me = state.current;
-            state.threads[me].next_operation = Some(location);
+            state.threads[me].next_operation = Some(state.site(me, location));
         }
         self.switch();
     }
@@ -96,6 +131,7 @@ impl Cx {
             if state.is_satisfied(me, on) {
                 return true;
             }
+            let location = state.site(me, location);
             state.threads[me].next_operation = Some(location);
             state.threads[me].run = RunState::Blocked(Wait {
                 on,

@@ -2,13 +2,21 @@
 //! from an explored `Queue`, and each task hands its outcome back through an explored `Event`
 //! (or, for `imap_unordered`, a `Queue`). Every hand-over is therefore a scheduling point, and
 //! happens-before flows submit -> task -> result exactly as through the primitives themselves.
+//!
+//! Those hand-overs are the pool's, not the user's, so each runs [`on_behalf_of`] the user's call
+//! that caused it: the events of a `Pool` method carry its call site, a worker's result carries
+//! the submitting call's, and a worker's wait for work (or a drop's close and join) the
+//! `Pool::new` call's. The user's task itself runs unattributed, with its own coordinates.
 
+use std::panic::Location;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use parking_lot::Mutex;
 
+use super::context::on_behalf_of;
+use super::state::Loc;
 use crate::real_pool::{discarded, rejected, run_caught, value_or_resume, Outcome};
 use crate::{Event, JoinHandle, PoolError, Queue, Thread};
 
@@ -33,6 +41,8 @@ pub(crate) struct ExploredPool {
     workers: Mutex<Vec<JoinHandle<()>>>,
     status: Mutex<Status>,
     size: usize,
+    /// The `Pool::new` call: where the workers' own operations are reported.
+    created_at: Loc,
 }
 
 /// Where a task's outcome goes; `None` means the task was discarded before it ran.
@@ -41,32 +51,36 @@ trait Sink<R>: Send + 'static {
 }
 
 /// Delivers exactly once: the outcome, or `None` if the task is dropped without running (by
-/// `terminate`, or by the teardown of a schedule).
+/// `terminate`, or by the teardown of a schedule), on behalf of the call that submitted it.
 struct Delivery<R, S: Sink<R>> {
     sink: Option<S>,
+    submitted_at: Loc,
     _result: std::marker::PhantomData<fn() -> R>,
 }
 
 impl<R, S: Sink<R>> Delivery<R, S> {
-    fn new(sink: S) -> Self {
+    fn new(sink: S, submitted_at: Loc) -> Self {
         Delivery {
             sink: Some(sink),
+            submitted_at,
             _result: std::marker::PhantomData,
         }
     }
 
     fn deliver(mut self, outcome: Outcome<R>) {
+        self.hand_over(Some(outcome));
+    }
+
+    fn hand_over(&mut self, outcome: Option<Outcome<R>>) {
         if let Some(sink) = self.sink.take() {
-            sink.deliver(Some(outcome));
+            on_behalf_of(self.submitted_at, || sink.deliver(outcome));
         }
     }
 }
 
 impl<R, S: Sink<R>> Drop for Delivery<R, S> {
     fn drop(&mut self) {
-        if let Some(sink) = self.sink.take() {
-            sink.deliver(None);
-        }
+        self.hand_over(None);
     }
 }
 
@@ -77,7 +91,6 @@ struct Slot<R> {
 }
 
 impl<R: Send + 'static> Sink<R> for Arc<Slot<R>> {
-    #[track_caller]
     fn deliver(&self, outcome: Option<Outcome<R>>) {
         *self.outcome.lock() = Some(outcome);
         self.done.set();
@@ -86,7 +99,6 @@ impl<R: Send + 'static> Sink<R> for Arc<Slot<R>> {
 
 /// Outcomes in completion order.
 impl<R: Send + 'static> Sink<R> for Queue<Option<Outcome<R>>> {
-    #[track_caller]
     fn deliver(&self, outcome: Option<Outcome<R>>) {
         self.put(outcome);
     }
@@ -95,45 +107,52 @@ impl<R: Send + 'static> Sink<R> for Queue<Option<Outcome<R>>> {
 impl ExploredPool {
     #[track_caller]
     pub(crate) fn new(size: usize) -> Self {
+        let created_at = Location::caller();
         let tasks: Queue<Message> = Queue::new();
         let terminated = Arc::new(AtomicBool::new(false));
-        let workers = (1..=size)
-            .map(|n| {
-                let (tasks, terminated) = (tasks.clone(), Arc::clone(&terminated));
-                Thread::new(move || {
-                    while let Message::Task(task) = tasks.get() {
-                        // Dropped unrun after `terminate`: its caller learns it was discarded.
-                        if !terminated.load(Ordering::Relaxed) {
-                            task();
+        let workers = on_behalf_of(created_at, || {
+            (1..=size)
+                .map(|n| {
+                    let (tasks, terminated) = (tasks.clone(), Arc::clone(&terminated));
+                    Thread::new(move || {
+                        while let Message::Task(task) = on_behalf_of(created_at, || tasks.get()) {
+                            // Dropped unrun after `terminate`: its caller learns it was discarded.
+                            if !terminated.load(Ordering::Relaxed) {
+                                task();
+                            }
                         }
-                    }
+                    })
+                    .name(format!("PoolWorker-{n}"))
+                    .start()
                 })
-                .name(format!("PoolWorker-{n}"))
-                .start()
-            })
-            .collect();
+                .collect()
+        });
         ExploredPool {
             tasks,
             terminated,
             workers: Mutex::new(workers),
             status: Mutex::new(Status::Open),
             size,
+            created_at,
         }
     }
 
-    #[track_caller]
+    /// Queues `task` for a worker; its outcome goes to `sink` on behalf of `submitted_at`.
     fn submit<R: Send + 'static, S: Sink<R>>(
         &self,
         sink: S,
         task: impl FnOnce() -> R + Send + 'static,
+        submitted_at: Loc,
     ) {
         if *self.status.lock() != Status::Open {
             rejected(PoolError::Closed);
         }
-        let delivery = Delivery::new(sink);
-        self.tasks.put(Message::Task(Box::new(move || {
-            delivery.deliver(run_caught(task))
-        })));
+        let delivery = Delivery::new(sink, submitted_at);
+        on_behalf_of(submitted_at, || {
+            self.tasks.put(Message::Task(Box::new(move || {
+                delivery.deliver(run_caught(task))
+            })))
+        });
     }
 
     #[track_caller]
@@ -142,11 +161,19 @@ impl ExploredPool {
         R: Send + 'static,
         F: FnOnce() -> R + Send + 'static,
     {
+        self.submit_one(f, Location::caller())
+    }
+
+    fn submit_one<R, F>(&self, f: F, submitted_at: Loc) -> ExploredResult<R>
+    where
+        R: Send + 'static,
+        F: FnOnce() -> R + Send + 'static,
+    {
         let slot = Arc::new(Slot {
             done: Event::new(),
             outcome: Mutex::new(None),
         });
-        self.submit(Arc::clone(&slot), f);
+        self.submit(Arc::clone(&slot), f, submitted_at);
         ExploredResult { slot }
     }
 
@@ -162,15 +189,18 @@ impl ExploredPool {
         R: Send + 'static,
         F: Fn(A) -> R + Send + Sync + 'static,
     {
+        let called_at = Location::caller();
         let f = Arc::new(f);
         let results: Vec<ExploredResult<R>> = items
             .into_iter()
             .map(|item| {
                 let f = Arc::clone(&f);
-                self.apply_async(move || f(item))
+                self.submit_one(move || f(item), called_at)
             })
             .collect();
-        results.into_iter().map(ExploredResult::get)
+        results
+            .into_iter()
+            .map(move |result| on_behalf_of(called_at, || result.get()))
     }
 
     /// One task per item, results as they complete.
@@ -185,15 +215,16 @@ impl ExploredPool {
         R: Send + 'static,
         F: Fn(A) -> R + Send + Sync + 'static,
     {
+        let called_at = Location::caller();
         let f = Arc::new(f);
         let completed: Queue<Option<Outcome<R>>> = Queue::new();
         let mut total = 0;
         for item in items {
             let f = Arc::clone(&f);
-            self.submit(completed.clone(), move || f(item));
+            self.submit(completed.clone(), move || f(item), called_at);
             total += 1;
         }
-        (0..total).map(move |_| match completed.get() {
+        (0..total).map(move |_| match on_behalf_of(called_at, || completed.get()) {
             Some(outcome) => value_or_resume(outcome),
             None => discarded(),
         })
@@ -201,19 +232,18 @@ impl ExploredPool {
 
     #[track_caller]
     pub(crate) fn close(&self) {
-        self.stop(Status::Closed);
+        on_behalf_of(Location::caller(), || self.stop(Status::Closed));
     }
 
     /// Like `close`, and the tasks not yet started are dropped (their callers' waits panic).
     #[track_caller]
     pub(crate) fn terminate(&self) {
         self.terminated.store(true, Ordering::Relaxed);
-        self.stop(Status::Terminated);
+        on_behalf_of(Location::caller(), || self.stop(Status::Terminated));
     }
 
     /// Moves the pool to `status` (a terminate overrides a close, not the other way round); if
     /// it was open, tells every worker to stop after the work queued.
-    #[track_caller]
     fn stop(&self, status: Status) {
         let mut current = self.status.lock();
         let was_open = *current == Status::Open;
@@ -230,6 +260,10 @@ impl ExploredPool {
 
     #[track_caller]
     pub(crate) fn join(&self) -> Result<(), PoolError> {
+        on_behalf_of(Location::caller(), || self.join_workers())
+    }
+
+    fn join_workers(&self) -> Result<(), PoolError> {
         if *self.status.lock() == Status::Open {
             return Err(PoolError::StillOpen);
         }
@@ -241,14 +275,17 @@ impl ExploredPool {
         Ok(())
     }
 
-    /// `Drop` of the pool: close and join, unless the schedule is being torn down, when the
+    /// `Drop` of the pool, on behalf of its `Pool::new` (a drop has no call site): close and
+    /// join, unless the schedule is being torn down, when the
     /// workers are unwound on their own and waiting for them could never end.
     pub(crate) fn close_and_join(&self) {
         if super::context().is_some_and(|cx| cx.tearing_down()) {
             return;
         }
-        self.close();
-        let _ = self.join();
+        on_behalf_of(self.created_at, || {
+            self.stop(Status::Closed);
+            let _ = self.join_workers();
+        });
     }
 }
 

@@ -80,6 +80,9 @@ pub(crate) struct LogicalThread {
     /// The operation it is about to perform (`None` before its first).
     pub(crate) next_operation: Option<Loc>,
     pub(crate) spawned_at: Option<Loc>,
+    /// The user's call its operations are made on behalf of, if any (see
+    /// [`on_behalf_of`](super::context::on_behalf_of)): their events carry this location.
+    pub(crate) acting_for: Option<Loc>,
     /// Consecutive polls that saw no progress, and the object polled last.
     pub(crate) spins: u32,
     pub(crate) polling: Option<ObjectId>,
@@ -208,6 +211,7 @@ impl State {
             clock,
             next_operation: None,
             spawned_at,
+            acting_for: None,
             spins: 0,
             polling: None,
             notified: false,
@@ -273,6 +277,12 @@ impl State {
         format!("{}#{}", object.kind, object.number)
     }
 
+    /// Where an operation `thread` performs at `location` is reported: at the user's call it
+    /// acts for, if any.
+    pub(crate) fn site(&self, thread: ThreadId, location: Loc) -> Loc {
+        self.threads[thread].acting_for.unwrap_or(location)
+    }
+
     pub(crate) fn record(
         &mut self,
         thread: ThreadId,
@@ -281,6 +291,7 @@ impl State {
         location: Loc,
     ) {
         if !self.tearing_down {
+            let location = self.site(thread, location);
             self.trace.push(Event {
                 step: self.steps,
                 thread,

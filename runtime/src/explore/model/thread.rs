@@ -24,7 +24,8 @@ impl Cx {
         self.schedule(location);
         let mut state = self.state();
         let me = state.current;
-        let child = state.add_thread(name, entry, Some(me), Some(location));
+        let spawned_at = state.site(me, location);
+        let child = state.add_thread(name, entry, Some(me), Some(spawned_at));
         state.progressed(me);
         state.record(me, "start", Target::Thread(child), location);
         (child, state.threads[child].name.clone())
