@@ -77,7 +77,11 @@ struct ActingFor {
 
 impl Drop for ActingFor {
     fn drop(&mut self) {
-        self.cx.state().threads[self.thread].acting_for = None;
+        // SAFETY: as in `Cx::state`; `try_borrow_mut` because the engine itself may have
+        // panicked with the state borrowed, and a second panic here would abort.
+        if let Ok(mut state) = unsafe { self.cx.execution.as_ref() }.state.try_borrow_mut() {
+            state.threads[self.thread].acting_for = None;
+        }
     }
 }
 
