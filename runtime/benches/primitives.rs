@@ -5,7 +5,8 @@
 //! Markdown table and one verdict per target of the issue, ready to paste into BENCHMARKS.md.
 //!
 //! Every comparison measures its cases round-robin in one run and reports "racecheck ÷ this" in
-//! the comparison's own unit, so the ratio means the same thing whatever the machine's load.
+//! the comparison's own unit, as the median of the per-round ratios, so that the ratio means the
+//! same thing whatever the machine's load.
 
 #[path = "support/timing.rs"]
 mod timing;
@@ -15,7 +16,7 @@ use std::thread;
 use std::time::Duration;
 
 use rayon::prelude::*;
-use timing::{run_round_robin, time, Case, Rounds, Summary};
+use timing::{paired_ratio, run_round_robin, time, Case, Rounds, Summary};
 
 const UNCONTENDED_OPS: u64 = 1_000_000;
 const CONTENDING_THREADS: u64 = 4;
@@ -103,21 +104,25 @@ struct Comparison {
     target: Option<Target>,
 }
 
-/// A comparison after it ran: one summary per case, racecheck's first.
+/// One case after it ran: its value in every measured round, and their summary.
+struct Row {
+    name: String,
+    values: Vec<f64>,
+    summary: Summary,
+}
+
+/// A comparison after it ran: one row per case, racecheck's first.
 struct Measured {
     title: String,
     unit: Unit,
-    rows: Vec<(String, Summary)>,
+    rows: Vec<Row>,
     target: Option<Target>,
 }
 
 impl Measured {
-    fn racecheck(&self) -> f64 {
-        self.rows[0].1.median
-    }
-
-    fn ratio_to(&self, peer: &Summary) -> f64 {
-        self.racecheck() / peer.median
+    /// racecheck's value divided by `peer`'s, paired round by round.
+    fn ratio_to(&self, peer: &Row) -> f64 {
+        paired_ratio(&self.rows[0].values, &peer.values)
     }
 }
 
@@ -169,7 +174,11 @@ fn measure(rounds: Rounds, mut comparison: Comparison) -> Measured {
         .zip(samples)
         .map(|(case, durations)| {
             let values: Vec<f64> = durations.iter().map(|d| comparison.unit.of(*d)).collect();
-            (case.name.clone(), Summary::of(&values))
+            Row {
+                name: case.name.clone(),
+                summary: Summary::of(&values),
+                values,
+            }
         })
         .collect();
     Measured {
@@ -181,21 +190,24 @@ fn measure(rounds: Rounds, mut comparison: Comparison) -> Measured {
 }
 
 fn print_table(measured: &[Measured]) {
-    println!("| benchmark | implementation | median | min – max | racecheck ÷ this |");
+    println!(
+        "| benchmark | implementation | median | min – max | racecheck ÷ this (median of the rounds' ratios) |"
+    );
     println!("| --- | --- | --- | --- | --- |");
     for comparison in measured {
-        for (index, (name, summary)) in comparison.rows.iter().enumerate() {
+        for (index, row) in comparison.rows.iter().enumerate() {
             let title = if index == 0 {
                 comparison.title.as_str()
             } else {
                 ""
             };
             println!(
-                "| {title} | {name} | {} | {} – {} | {:.2} |",
-                comparison.unit.format(summary.median),
-                comparison.unit.format_bare(summary.min),
-                comparison.unit.format_bare(summary.max),
-                comparison.ratio_to(summary),
+                "| {title} | {} | {} | {} – {} | {:.2} |",
+                row.name,
+                comparison.unit.format(row.summary.median),
+                comparison.unit.format_bare(row.summary.min),
+                comparison.unit.format_bare(row.summary.max),
+                comparison.ratio_to(row),
             );
         }
     }
@@ -207,7 +219,7 @@ fn print_verdicts(measured: &[Measured]) {
         let Some(target) = comparison.target else {
             continue;
         };
-        let Some((_, peer)) = comparison.rows.iter().find(|(name, _)| name == target.peer) else {
+        let Some(peer) = comparison.rows.iter().find(|row| row.name == target.peer) else {
             continue;
         };
         let ratio = comparison.ratio_to(peer);

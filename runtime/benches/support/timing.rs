@@ -64,6 +64,17 @@ impl Summary {
     }
 }
 
+/// The median over rounds of `numerator[i] / denominator[i]`: two cases compared round by round,
+/// so that a round in which the machine was busy weighs on both sides of its own ratio only.
+pub fn paired_ratio(numerator: &[f64], denominator: &[f64]) -> f64 {
+    let ratios: Vec<f64> = numerator
+        .iter()
+        .zip(denominator)
+        .map(|(n, d)| n / d)
+        .collect();
+    Summary::of(&ratios).median
+}
+
 /// One contender of a comparison: `run` performs the work once and returns the time of the part
 /// that is measured (set-up such as building inputs or spawning a pool stays outside it).
 pub struct Case<'a> {
