@@ -43,8 +43,12 @@ impl Stamp {
     }
 
     pub(crate) fn claim(&self, execution: u64) {
-        let real = self.0.load(Ordering::Relaxed) & USED_FOR_REAL;
-        self.0.store(real | execution, Ordering::Relaxed);
+        // One read-modify-write: a real-mode `mark_used_for_real` racing with this claim must not be lost
+        // (racecheck's own R002 found the earlier load-then-store here).
+        let keep_real_flag = |word: u64| Some((word & USED_FOR_REAL) | execution);
+        let _ = self
+            .0
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, keep_real_flag);
     }
 
     pub(crate) fn key(&self) -> usize {
