@@ -137,13 +137,13 @@ impl<'a> Interp<'a> {
     /// Evaluates the arguments of a macro call (`vec![…]` makes a collection of them).
     pub(super) fn macro_call(&mut self, mac: &'a syn::Macro) -> Value<'a> {
         let args = self.macros.args(mac);
-        let items: Vec<Value<'a>> = args.iter().map(|e| self.expr(e)).collect();
         let name = mac
             .path
             .segments
             .last()
             .map(|s| s.ident.to_string())
             .unwrap_or_default();
+        let items = self.macro_args(&name, args);
         match name.as_str() {
             "vec" if mac.tokens.to_string().contains(';') => {
                 let item = items.into_iter().next().unwrap_or_default();
@@ -170,6 +170,23 @@ impl<'a> Interp<'a> {
                 }
                 Value::Unknown
             }
+        }
+    }
+
+    /// Evaluates a macro's arguments in the temporary scopes of its expansion. `assert!(c, …)`
+    /// expands to `if !c { panic!(…) }`: the condition of a plain `if` is a temporary scope of its
+    /// own, so its guards are released before the message is formatted. Other macros, among them
+    /// `assert_eq!(a, b, …)` (`match (&a, &b) { … panic!(…) }`, whose scrutinee lives through
+    /// the message), keep every argument's temporaries until the enclosing statement ends.
+    fn macro_args(&mut self, name: &str, args: &'a [Expr]) -> Vec<Value<'a>> {
+        match (name, args) {
+            ("assert" | "debug_assert", [condition, message @ ..]) => {
+                let condition = self.with_temps(|this| this.expr(condition));
+                std::iter::once(condition)
+                    .chain(message.iter().map(|e| self.expr(e)))
+                    .collect()
+            }
+            _ => args.iter().map(|e| self.expr(e)).collect(),
         }
     }
 
