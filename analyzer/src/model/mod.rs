@@ -229,6 +229,10 @@ pub(crate) enum Op {
     Recv {
         end: PrimId,
     },
+    /// A pipe end dropped: its peer's `recv` returns `Err(Disconnected)` from then on.
+    Disconnect {
+        end: PrimId,
+    },
     SharedGet {
         shared: PrimId,
     },
@@ -263,7 +267,7 @@ impl Op {
             Op::CondWait { condition, .. } | Op::Notify { condition } => condition,
             Op::BarrierWait { barrier } => barrier,
             Op::SemAcquire { semaphore, .. } | Op::SemRelease { semaphore } => semaphore,
-            Op::Send { end } | Op::Recv { end } => end,
+            Op::Send { end } | Op::Recv { end } | Op::Disconnect { end } => end,
             Op::SharedGet { shared } | Op::SharedSet { shared, .. } => shared,
             Op::Spawn { .. } | Op::Join { .. } | Op::AtomicSplitStore { .. } => return None,
         })

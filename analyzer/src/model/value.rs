@@ -153,6 +153,15 @@ impl<'a> Value<'a> {
         }
     }
 
+    /// The primitives a value is, itself or as a tuple's items.
+    pub(crate) fn prims(&self, out: &mut Vec<PrimId>) {
+        match self {
+            Value::Prim(p) => out.push(*p),
+            Value::Tuple(items) => items.iter().for_each(|v| v.prims(out)),
+            _ => {}
+        }
+    }
+
     /// What calling this value may run.
     pub(crate) fn callables(&self) -> Vec<Callable<'a>> {
         match self {

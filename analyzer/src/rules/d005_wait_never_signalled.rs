@@ -6,8 +6,9 @@ use crate::model::{Op, PrimId, TemplateId};
 crate::declare_rule! {
     /// ## What it does
     /// Finds an `Event::wait`, `Condition::wait`, `Queue::get`, `recv` or `Barrier::wait` that
-    /// nothing can satisfy: no thread sets, notifies, puts or sends, or every one that does only
-    /// runs after the wait returns; or a barrier waited on by fewer threads than its parties.
+    /// nothing can satisfy: no thread sets, notifies, puts or sends (or, for `recv`, drops the
+    /// other end), or every one that does only runs after the wait returns; or a barrier waited
+    /// on by fewer threads than its parties.
     ///
     /// ## Why is this bad?
     /// The waiting thread blocks forever.
@@ -52,7 +53,10 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             }
             Op::Recv { end } => cx.model.prim(end).peer.is_some_and(|peer| {
                 !cx.model.maybe_called_elsewhere("send")
-                    && all_after(cx, (t, i), peer, |o| matches!(o, Op::Send { .. }))
+                    && all_after(cx, (t, i), peer, |o| {
+                        // Dropping the peer makes `recv` return `Err(Disconnected)`.
+                        matches!(o, Op::Send { .. } | Op::Disconnect { .. })
+                    })
             }),
             Op::BarrierWait { barrier } => too_few_parties(cx, barrier),
             _ => false,

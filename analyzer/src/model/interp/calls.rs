@@ -467,7 +467,10 @@ impl<'a> Interp<'a> {
             .unwrap_or_default();
         match last {
             "drop" if path.len() == 1 || owner == "mem" => {
-                args.iter().for_each(|a| self.release_value(a));
+                for arg in &args {
+                    self.release_value(arg);
+                    self.disconnect_now(arg, span);
+                }
                 Value::Unknown
             }
             "Some" | "Ok" | "Err" if path.len() == 1 => args.into_iter().next().unwrap_or_default(),
@@ -604,7 +607,8 @@ impl<'a> Interp<'a> {
                     self.bind_pattern(input, v);
                 }
                 let value = self.expr(&expr.body);
-                self.pop_frame(value)
+                let end = self.span_of(&expr.body);
+                self.pop_frame(value, &end)
             }
             Callable::Fn(f) => self.call_fn(*f, args, receiver),
         }
@@ -665,7 +669,8 @@ impl<'a> Interp<'a> {
             }
         }
         let value = self.block(def.body);
-        let result = self.pop_frame(value);
+        let end = self.raw_span(def.body.brace_token.span.close());
+        let result = self.pop_frame(value, &end);
         // A function that did nothing observable with arguments that carry no primitive does
         // the same on every such call: later calls reuse its result instead of walking it again.
         if plain && self.activity() == before && is_plain(&result) && !result.holds_object() {
@@ -680,15 +685,17 @@ impl<'a> Interp<'a> {
             callee,
             scopes: vec![scope],
             owned: vec![Vec::new()],
+            ends: vec![Vec::new()],
             temps: Vec::new(),
             flow: super::Flow::Normal,
             returned: None,
         });
     }
 
-    /// Ends a call: guards left in the callee are dropped, those it returns become temporaries
-    /// of the caller's statement.
-    fn pop_frame(&mut self, value: Value<'a>) -> Value<'a> {
+    /// Ends a call (at `end`): guards left in the callee are dropped, those it returns become
+    /// temporaries of the caller's statement; pipe ends its parameters own and it does not return
+    /// are dropped.
+    fn pop_frame(&mut self, value: Value<'a>, end: &Span) -> Value<'a> {
         let Some(frame) = self.frames.pop() else {
             return value;
         };
@@ -697,6 +704,7 @@ impl<'a> Interp<'a> {
             Some(returned) => returned.join(&value),
             None => value,
         };
+        self.drop_ends(frame.ends.into_iter().flatten().collect(), &[&result], end);
         let mut kept = Vec::new();
         result.guards(&mut kept);
         for g in frame.temps.into_iter().chain(frame.owned).flatten() {

@@ -22,6 +22,7 @@ use std::rc::Rc;
 
 mod calls;
 mod exprs;
+mod pipes;
 mod prims;
 mod stmts;
 
@@ -81,6 +82,8 @@ struct Frame<'a> {
     scopes: Vec<Rc<Scope<'a>>>,
     /// Guards owned by the bindings of each scope (parallel to `scopes`).
     owned: Vec<Vec<GuardId>>,
+    /// Pipe ends owned by the bindings of each scope (parallel to `scopes`).
+    ends: Vec<Vec<PrimId>>,
     /// Temporaries of the statements being evaluated, innermost last.
     temps: Vec<Vec<GuardId>>,
     flow: Flow,
@@ -248,6 +251,7 @@ impl<'a> Interp<'a> {
         self.frames.clear();
         let result = self.call(&pending.target, pending.args, None);
         self.release_value(&result);
+        self.end_closure_thread(&pending.target);
     }
 
     fn world(&self) -> u32 {
@@ -307,14 +311,19 @@ impl<'a> Interp<'a> {
         let frame = self.frame();
         frame.scopes.push(scope);
         frame.owned.push(Vec::new());
+        frame.ends.push(Vec::new());
     }
 
-    /// Ends a block: the guards its bindings own are released, except those moved out in the
-    /// block's value, which become temporaries of the enclosing statement.
-    fn pop_scope(&mut self, value: &Value<'a>) {
+    /// Ends a block (at `end`): the guards its bindings own are released, except those moved out
+    /// in the block's value, which become temporaries of the enclosing statement; the pipe ends
+    /// they own are dropped, except those in the block's value or returned.
+    fn pop_scope(&mut self, value: &Value<'a>, end: &Span) {
         let frame = self.frame();
         frame.scopes.pop();
+        let ends = frame.ends.pop().unwrap_or_default();
+        let returned = frame.returned.clone().unwrap_or_default();
         let owned = frame.owned.pop().unwrap_or_default();
+        self.drop_ends(ends, &[value, &returned], end);
         let mut kept = Vec::new();
         value.guards(&mut kept);
         for g in owned.into_iter().rev() {
@@ -348,8 +357,9 @@ impl<'a> Interp<'a> {
         out
     }
 
-    /// Moves the guards of a value into the bindings of the current scope.
+    /// Moves the guards and pipe ends of a value into the bindings of the current scope.
     fn adopt(&mut self, value: &Value<'a>) {
+        self.adopt_ends(value);
         let mut guards = Vec::new();
         value.guards(&mut guards);
         if guards.is_empty() {

@@ -13,7 +13,8 @@ impl<'a> Interp<'a> {
             }
             value = self.stmt(stmt, i == last);
         }
-        self.pop_scope(&value);
+        let end = self.raw_span(block.brace_token.span.close());
+        self.pop_scope(&value, &end);
         value
     }
 
@@ -164,7 +165,8 @@ impl<'a> Interp<'a> {
             let temps = self.frame().temps.pop().unwrap_or_default();
             temps.into_iter().rev().for_each(|g| self.release(g));
         }
-        self.pop_scope(&Value::Unknown);
+        let end = self.raw_span(e.if_token.span);
+        self.pop_scope(&Value::Unknown, &end);
         self.merge_arms(then_value, then_flow, else_value, else_flow)
     }
 
@@ -218,7 +220,8 @@ impl<'a> Interp<'a> {
                 self.expr(guard);
             }
             let v = self.expr(&arm.body);
-            self.pop_scope(&v);
+            let end = self.span_of(&arm.body);
+            self.pop_scope(&v, &end);
             let flow = std::mem::replace(&mut self.frame().flow, Flow::Normal);
             arms_held.push((std::mem::take(&mut self.held), flow));
             result = Some(match result {
@@ -255,7 +258,8 @@ impl<'a> Interp<'a> {
             this.push_scope();
             this.bind_pattern(&f.pat, element);
             let v = this.block(&f.body);
-            this.pop_scope(&v);
+            let end = this.raw_span(f.body.brace_token.span.close());
+            this.pop_scope(&v, &end);
         });
         Value::Unknown
     }
@@ -275,7 +279,8 @@ impl<'a> Interp<'a> {
                 this.with_temps(|this| this.expr(&w.cond));
                 this.block(&w.body);
             }
-            this.pop_scope(&Value::Unknown);
+            let end = this.raw_span(w.body.brace_token.span.close());
+            this.pop_scope(&Value::Unknown, &end);
         });
         Value::Unknown
     }
