@@ -1,6 +1,6 @@
 //! Which files a run analyzes, and loading them. Folders are walked with the `ignore` crate:
-//! `.gitignore` is honoured (in and out of git repositories), hidden entries and `target/` folders
-//! are skipped, symbolic links are followed (a loop is an input error), and the result is sorted
+//! `.gitignore` is honoured (in and out of git repositories), hidden entries and build folders
+//! (see [`is_build_dir`]) are skipped, symbolic links are followed (a loop is an input error), and the result is sorted
 //! so that runs are deterministic. Nothing here stops the run: every problem with an input
 //! becomes an [`InputError`] and the other files go on.
 use super::globs::PathPatterns;
@@ -84,8 +84,8 @@ impl Finder<'_> {
             .sort_by_file_name(Ord::cmp)
             .filter_entry(move |entry| {
                 let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-                let is_target = is_dir && entry.depth() > 0 && entry.file_name() == "target";
-                !is_target && !exclude.matches_entry(entry.path(), is_dir)
+                let is_build_dir = is_dir && entry.depth() > 0 && is_build_dir(entry.path());
+                !is_build_dir && !exclude.matches_entry(entry.path(), is_dir)
             });
         for result in builder.build() {
             match result {
@@ -264,4 +264,18 @@ mod tests {
         );
         assert!(input_error.message.contains("line 2, column 5"));
     }
+}
+
+/// Whether a folder holds build output rather than sources: one that carries the cache-directory
+/// tag (cargo writes `CACHEDIR.TAG` into every target directory, custom ones included), or a
+/// `target` folder beside a `Cargo.toml` (a target directory cargo has not tagged yet). A module
+/// folder that happens to be named `target` (`src/target/`) is source and is read.
+fn is_build_dir(folder: &Path) -> bool {
+    let beside_a_manifest = || {
+        folder
+            .parent()
+            .is_some_and(|parent| parent.join("Cargo.toml").is_file())
+    };
+    folder.join("CACHEDIR.TAG").is_file()
+        || (folder.file_name().is_some_and(|name| name == "target") && beside_a_manifest())
 }

@@ -1,4 +1,4 @@
-//! Which files a run reads: walked folders skip `target/`, hidden folders and `.gitignore`d
+//! Which files a run reads: walked folders skip build folders, hidden folders and `.gitignore`d
 //! paths; a workspace run reads every member's targets (build scripts included), narrowed by
 //! `-p` and `--exclude`.
 use crate::{Project, UNKNOWN_ALLOW};
@@ -28,15 +28,33 @@ fn walking_skips_target_hidden_and_ignored_paths() {
         "target/debug/gen.rs",
         ".hidden/x.rs",
         "ignored/x.rs",
+        "build-out/gen.rs",
         "src/deep/target/x.rs",
     ] {
         project.write(file, &finding);
     }
+    // Build folders are told by cargo's cache-directory tag, whatever their name; a module folder
+    // that happens to be named `target` is source.
+    project.write(
+        "target/CACHEDIR.TAG",
+        "Signature: 8a477f597d28d172789f06886806bc55\n",
+    );
+    project.write(
+        "build-out/CACHEDIR.TAG",
+        "Signature: 8a477f597d28d172789f06886806bc55\n",
+    );
     project.write("notes.txt", &finding);
     project.write(".gitignore", "ignored/\n");
     assert_eq!(
         analyzed(&project, &["."]),
-        (vec!["src/a.rs".to_owned(), "src/b.rs".to_owned()], 2)
+        (
+            vec![
+                "src/a.rs".to_owned(),
+                "src/b.rs".to_owned(),
+                "src/deep/target/x.rs".to_owned()
+            ],
+            3
+        )
     );
     // A file named on the command line is read whatever its name or place.
     assert_eq!(analyzed(&project, &["notes.txt", "ignored/x.rs"]).1, 2);
