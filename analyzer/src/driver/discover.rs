@@ -220,6 +220,20 @@ fn not_utf8(path: &Path, error: std::string::FromUtf8Error) -> InputError {
     }
 }
 
+/// Whether a folder holds build output rather than sources: one that carries the cache-directory
+/// tag (cargo writes `CACHEDIR.TAG` into every target directory, custom ones included), or a
+/// `target` folder beside a `Cargo.toml` (a target directory cargo has not tagged yet). A module
+/// folder that happens to be named `target` (`src/target/`) is source and is read.
+fn is_build_dir(folder: &Path) -> bool {
+    let beside_a_manifest = || {
+        folder
+            .parent()
+            .is_some_and(|parent| parent.join("Cargo.toml").is_file())
+    };
+    folder.join("CACHEDIR.TAG").is_file()
+        || (folder.file_name().is_some_and(|name| name == "target") && beside_a_manifest())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -264,18 +278,4 @@ mod tests {
         );
         assert!(input_error.message.contains("line 2, column 5"));
     }
-}
-
-/// Whether a folder holds build output rather than sources: one that carries the cache-directory
-/// tag (cargo writes `CACHEDIR.TAG` into every target directory, custom ones included), or a
-/// `target` folder beside a `Cargo.toml` (a target directory cargo has not tagged yet). A module
-/// folder that happens to be named `target` (`src/target/`) is source and is read.
-fn is_build_dir(folder: &Path) -> bool {
-    let beside_a_manifest = || {
-        folder
-            .parent()
-            .is_some_and(|parent| parent.join("Cargo.toml").is_file())
-    };
-    folder.join("CACHEDIR.TAG").is_file()
-        || (folder.file_name().is_some_and(|name| name == "target") && beside_a_manifest())
 }
