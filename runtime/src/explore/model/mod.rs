@@ -129,6 +129,20 @@ impl Patience {
     }
 }
 
+/// What the trace calls each outcome of a blocking operation (see [`Cx::block_until`]).
+pub(crate) struct WaitVerbs {
+    /// Went through at once.
+    pub(crate) done: &'static str,
+    /// Went through after blocking.
+    pub(crate) woken: &'static str,
+    /// About to block (recorded once), if the operation names it.
+    pub(crate) blocks: Option<&'static str>,
+    /// A `try_*` that could not proceed.
+    pub(crate) tried: &'static str,
+    /// A `*_timeout` that timed out.
+    pub(crate) timed_out: &'static str,
+}
+
 impl Cx {
     /// The id of the primitive behind `stamp`, registered at its first use in this execution.
     pub(crate) fn object(
@@ -171,6 +185,52 @@ impl Cx {
             }
         }
         self.block(on, patience == Patience::Timeout, location)
+    }
+
+    /// The loop every blocking operation on an object shares: `proceed` tries the operation under
+    /// the state (returning `true` when it went through); otherwise the caller waits for `on` with
+    /// its patience and tries again once woken, or gives up. `verbs` names what the trace records.
+    pub(crate) fn block_until(
+        &self,
+        id: ObjectId,
+        on: WaitFor,
+        patience: Patience,
+        location: Loc,
+        verbs: &WaitVerbs,
+        mut proceed: impl FnMut(&mut State, ThreadId) -> bool,
+    ) -> bool {
+        self.schedule_before_wait(on, patience, location);
+        let mut blocked = false;
+        loop {
+            {
+                let mut state = self.state();
+                let me = state.current;
+                if proceed(&mut state, me) {
+                    state.progressed(me);
+                    state.changed(id);
+                    drop(state);
+                    self.record(if blocked { verbs.woken } else { verbs.done }, id, location);
+                    return true;
+                }
+            }
+            if let (Patience::Forever, false, Some(blocks)) = (patience, blocked, verbs.blocks) {
+                self.record(blocks, id, location);
+            }
+            blocked = true;
+            if !self.wait_for(on, patience, location) {
+                let mut state = self.state();
+                let me = state.current;
+                state.polled(me, Some(id), false);
+                drop(state);
+                let gave_up = if patience == Patience::Never {
+                    verbs.tried
+                } else {
+                    verbs.timed_out
+                };
+                self.record(gave_up, id, location);
+                return false;
+            }
+        }
     }
 
     /// Records an operation of the calling thread on an object.

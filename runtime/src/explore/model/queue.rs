@@ -5,7 +5,7 @@
 
 use std::collections::VecDeque;
 
-use super::{ObjectKind, ObjectState, Patience};
+use super::{ObjectKind, ObjectState, Patience, WaitVerbs};
 use crate::explore::clock::{Order, SyncClock};
 use crate::explore::context::Cx;
 use crate::explore::object::Stamp;
@@ -67,45 +67,30 @@ impl Cx {
         location: Loc,
     ) -> bool {
         let id = self.queue_object(stamp, init);
-        self.schedule_before_wait(WaitFor::QueueRoom(id), patience, location);
-        let mut blocked = false;
-        loop {
-            {
-                let mut state = self.state();
-                let me = state.current;
-                if state.queue(id).has_room() {
-                    let clock = state.publish(me, Order::Necessary);
-                    let queue = state.queue_mut(id);
-                    queue.items.push_back(clock);
-                    queue.unfinished += 1;
-                    state.progressed(me);
-                    state.changed(id);
-                    drop(state);
-                    self.record(if blocked { "put (woken)" } else { "put" }, id, location);
-                    return true;
+        let verbs = WaitVerbs {
+            done: "put",
+            woken: "put (woken)",
+            blocks: Some("put (full, blocks)"),
+            tried: "try_put -> full",
+            timed_out: "put_timeout -> full",
+        };
+        self.block_until(
+            id,
+            WaitFor::QueueRoom(id),
+            patience,
+            location,
+            &verbs,
+            |state, me| {
+                if !state.queue(id).has_room() {
+                    return false;
                 }
-            }
-            if patience == Patience::Forever && !blocked {
-                self.record("put (full, blocks)", id, location);
-            }
-            blocked = true;
-            if !self.wait_for(WaitFor::QueueRoom(id), patience, location) {
-                let mut state = self.state();
-                let me = state.current;
-                state.polled(me, Some(id), false);
-                drop(state);
-                self.record(
-                    if patience == Patience::Never {
-                        "try_put -> full"
-                    } else {
-                        "put_timeout -> full"
-                    },
-                    id,
-                    location,
-                );
-                return false;
-            }
-        }
+                let clock = state.publish(me, Order::Necessary);
+                let queue = state.queue_mut(id);
+                queue.items.push_back(clock);
+                queue.unfinished += 1;
+                true
+            },
+        )
     }
 
     /// `get`, `try_get` or `get_timeout`: `true` when the caller may now pop an item.
@@ -117,42 +102,27 @@ impl Cx {
         location: Loc,
     ) -> bool {
         let id = self.queue_object(stamp, init);
-        self.schedule_before_wait(WaitFor::QueueItem(id), patience, location);
-        let mut blocked = false;
-        loop {
-            {
-                let mut state = self.state();
-                let me = state.current;
-                if let Some(clock) = state.queue_mut(id).items.pop_front() {
-                    state.learn(me, &clock);
-                    state.progressed(me);
-                    state.changed(id);
-                    drop(state);
-                    self.record(if blocked { "get (woken)" } else { "get" }, id, location);
-                    return true;
-                }
-            }
-            if patience == Patience::Forever && !blocked {
-                self.record("get (empty, blocks)", id, location);
-            }
-            blocked = true;
-            if !self.wait_for(WaitFor::QueueItem(id), patience, location) {
-                let mut state = self.state();
-                let me = state.current;
-                state.polled(me, Some(id), false);
-                drop(state);
-                self.record(
-                    if patience == Patience::Never {
-                        "try_get -> empty"
-                    } else {
-                        "get_timeout -> empty"
-                    },
-                    id,
-                    location,
-                );
-                return false;
-            }
-        }
+        let verbs = WaitVerbs {
+            done: "get",
+            woken: "get (woken)",
+            blocks: Some("get (empty, blocks)"),
+            tried: "try_get -> empty",
+            timed_out: "get_timeout -> empty",
+        };
+        self.block_until(
+            id,
+            WaitFor::QueueItem(id),
+            patience,
+            location,
+            &verbs,
+            |state, me| {
+                let Some(clock) = state.queue_mut(id).items.pop_front() else {
+                    return false;
+                };
+                state.learn(me, &clock);
+                true
+            },
+        )
     }
 
     /// `len` / `is_empty`: a poll.

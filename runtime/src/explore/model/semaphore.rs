@@ -1,6 +1,6 @@
 //! `Semaphore` and its bounded variant: a count; `release -> acquire` is happens-before.
 
-use super::{ObjectKind, ObjectState, Patience};
+use super::{ObjectKind, ObjectState, Patience, WaitVerbs};
 use crate::explore::clock::{Order, SyncClock};
 use crate::explore::context::Cx;
 use crate::explore::object::Stamp;
@@ -41,40 +41,30 @@ impl Cx {
         location: Loc,
     ) -> bool {
         let id = self.semaphore_object(stamp, initial, bounded);
-        self.schedule_before_wait(WaitFor::Permit(id), patience, location);
-        loop {
-            {
-                let mut state = self.state();
-                let me = state.current;
-                if state.semaphore(id).available() {
-                    let semaphore = state.semaphore_mut(id);
-                    semaphore.count -= 1;
-                    let published = semaphore.clock.clone();
-                    state.learn(me, &published);
-                    state.progressed(me);
-                    state.changed(id);
-                    drop(state);
-                    self.record("acquire", id, location);
-                    return true;
+        let verbs = WaitVerbs {
+            done: "acquire",
+            woken: "acquire",
+            blocks: None,
+            tried: "try_acquire -> none",
+            timed_out: "acquire_timeout -> timed out",
+        };
+        self.block_until(
+            id,
+            WaitFor::Permit(id),
+            patience,
+            location,
+            &verbs,
+            |state, me| {
+                if !state.semaphore(id).available() {
+                    return false;
                 }
-            }
-            if !self.wait_for(WaitFor::Permit(id), patience, location) {
-                let mut state = self.state();
-                let me = state.current;
-                state.polled(me, Some(id), false);
-                drop(state);
-                self.record(
-                    if patience == Patience::Never {
-                        "try_acquire -> none"
-                    } else {
-                        "acquire_timeout -> timed out"
-                    },
-                    id,
-                    location,
-                );
-                return false;
-            }
-        }
+                let semaphore = state.semaphore_mut(id);
+                semaphore.count -= 1;
+                let published = semaphore.clock.clone();
+                state.learn(me, &published);
+                true
+            },
+        )
     }
 
     /// `release`: `Err(())` when a bounded semaphore would exceed its initial count.
