@@ -169,12 +169,29 @@ impl ExploredPool {
         R: Send + 'static,
         F: FnOnce() -> R + Send + 'static,
     {
-        let slot = Arc::new(Slot {
-            done: Event::new(),
-            outcome: Mutex::new(None),
-        });
-        self.submit(Arc::clone(&slot), f, submitted_at);
-        ExploredResult { slot }
+        let result = ExploredResult::pending();
+        self.submit(Arc::clone(&result.slot), f, submitted_at);
+        result
+    }
+
+    /// One task per item, each applying `f`; `sink_for` says where each one's outcome goes.
+    fn submit_each<A, R, F, S>(
+        &self,
+        f: F,
+        items: impl IntoIterator<Item = A>,
+        submitted_at: Loc,
+        mut sink_for: impl FnMut() -> S,
+    ) where
+        A: Send + 'static,
+        R: Send + 'static,
+        F: Fn(A) -> R + Send + Sync + 'static,
+        S: Sink<R>,
+    {
+        let f = Arc::new(f);
+        for item in items {
+            let f = Arc::clone(&f);
+            self.submit(sink_for(), move || f(item), submitted_at);
+        }
     }
 
     /// One task per item, results in the items' order as they are asked for.
@@ -190,14 +207,13 @@ impl ExploredPool {
         F: Fn(A) -> R + Send + Sync + 'static,
     {
         let called_at = Location::caller();
-        let f = Arc::new(f);
-        let results: Vec<ExploredResult<R>> = items
-            .into_iter()
-            .map(|item| {
-                let f = Arc::clone(&f);
-                self.submit_one(move || f(item), called_at)
-            })
-            .collect();
+        let mut results = Vec::new();
+        self.submit_each(f, items, called_at, || {
+            let result = ExploredResult::pending();
+            let sink = Arc::clone(&result.slot);
+            results.push(result);
+            sink
+        });
         results
             .into_iter()
             .map(move |result| on_behalf_of(called_at, || result.get()))
@@ -216,14 +232,12 @@ impl ExploredPool {
         F: Fn(A) -> R + Send + Sync + 'static,
     {
         let called_at = Location::caller();
-        let f = Arc::new(f);
         let completed: Queue<Option<Outcome<R>>> = Queue::new();
         let mut total = 0;
-        for item in items {
-            let f = Arc::clone(&f);
-            self.submit(completed.clone(), move || f(item), called_at);
+        self.submit_each(f, items, called_at, || {
             total += 1;
-        }
+            completed.clone()
+        });
         (0..total).map(move |_| match on_behalf_of(called_at, || completed.get()) {
             Some(outcome) => value_or_resume(outcome),
             None => discarded(),
@@ -295,6 +309,15 @@ pub(crate) struct ExploredResult<R> {
 }
 
 impl<R> ExploredResult<R> {
+    /// A result no task has delivered yet.
+    fn pending() -> Self {
+        let slot = Arc::new(Slot {
+            done: Event::new(),
+            outcome: Mutex::new(None),
+        });
+        ExploredResult { slot }
+    }
+
     #[track_caller]
     pub(crate) fn get(self) -> R {
         self.slot.done.wait();
