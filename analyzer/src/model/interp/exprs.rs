@@ -1,10 +1,13 @@
 //! Expressions: values, places, data flow, and the operations nested in them.
-use super::{int_op, Flow, Interp};
+use super::collections::index_key;
+use super::consts::int_op;
+use super::walk::Flow;
+use super::Interp;
 use crate::frontend::index::Def;
 use crate::frontend::resolve::{resolve_path, Resolved};
 use crate::model::env::Scope;
 use crate::model::syntax;
-use crate::model::value::{Callable, Taint, Value, ANY_OBJECT};
+use crate::model::value::{Callable, Value, ANY_OBJECT};
 use crate::model::{IndexKey, Op};
 use std::rc::Rc;
 use syn::Expr;
@@ -34,8 +37,8 @@ impl<'a> Interp<'a> {
                 if let Some(v) = &b.expr {
                     self.expr(v);
                 }
-                let held = self.held.clone();
-                if let Some(l) = self.loops.last_mut() {
+                let held = self.walk.held.clone();
+                if let Some(l) = self.walk.loops.last_mut() {
                     l.exits.push(held);
                 }
                 self.frame().flow = Flow::Break;
@@ -227,11 +230,11 @@ impl<'a> Interp<'a> {
             return Some(Resolved::External(std::mem::take(&mut segments)));
         }
         let key = (place.module, segments);
-        if let Some(found) = self.resolved.get(&key) {
+        if let Some(found) = self.memo.resolved.get(&key) {
             return found.clone();
         }
         let found = resolve_path(self.index, place.module, &key.1);
-        self.resolved.insert(key, found.clone());
+        self.memo.resolved.insert(key, found.clone());
         found
     }
 
@@ -250,19 +253,9 @@ impl<'a> Interp<'a> {
     }
 
     fn index_value(&mut self, base: Value<'a>, index: Value<'a>) -> Value<'a> {
-        let key = match index {
-            Value::Int(n) => IndexKey::Const(n),
-            Value::Index(k) => k,
-            _ => IndexKey::Unknown,
-        };
         match base {
-            Value::Bag(b) => match self.bag_content(b) {
-                Value::Prim(family) if self.model.prim(family).element.is_none() => {
-                    Value::Prim(self.element(family, key))
-                }
-                other => other,
-            },
-            Value::Tuple(items) => match key {
+            Value::Bag(_) => self.index_bag(base, index),
+            Value::Tuple(items) => match index_key(&index) {
                 IndexKey::Const(c) => usize::try_from(c)
                     .ok()
                     .and_then(|c| items.get(c).cloned())
@@ -272,16 +265,6 @@ impl<'a> Interp<'a> {
             Value::Guard(g) => self.guard_read(g),
             v => Value::data(v.taint()),
         }
-    }
-
-    /// A read through a guard: data tainted by the guard, for the stale-read rule.
-    pub(super) fn guard_read(&mut self, guard: u32) -> Value<'a> {
-        self.guards[guard as usize].read = true;
-        let lock = self.guard_lock(guard);
-        Value::data(Taint {
-            guard_reads: vec![(lock, guard)],
-            ..Taint::default()
-        })
     }
 
     fn binary(&mut self, b: &'a syn::ExprBinary) -> Value<'a> {

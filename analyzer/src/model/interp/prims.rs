@@ -1,6 +1,8 @@
-//! What the methods of the racecheck primitives do, as operations of the model.
+//! The racecheck primitives: what their constructors make and what their methods do, as
+//! operations of the model.
 use super::Interp;
 use crate::diagnostic::Span;
+use crate::frontend::resolve::RacecheckItem;
 use crate::model::value::{Builder, Taint, Value};
 use crate::model::{Instances, Op, PrimId, PrimKind};
 use std::rc::Rc;
@@ -88,7 +90,7 @@ impl<'a> Interp<'a> {
             (PrimKind::Shared, "get") => {
                 self.emit(Op::SharedGet { shared: prim }, span);
                 Value::data(Taint {
-                    shared: vec![(prim, Rc::from(self.held.clone()))],
+                    shared: vec![(prim, Rc::from(self.walk.held.clone()))],
                     ..Taint::default()
                 })
             }
@@ -102,7 +104,7 @@ impl<'a> Interp<'a> {
                         guards
                             .iter()
                             .copied()
-                            .filter(|g| self.held.contains(g))
+                            .filter(|g| self.walk.held.contains(g))
                             .collect::<Vec<u32>>()
                     })
                     .reduce(|a, b| a.into_iter().filter(|g| b.contains(g)).collect());
@@ -208,6 +210,63 @@ impl<'a> Interp<'a> {
                 }
             }
             "clone" => Value::Prim(pool),
+            _ => Value::Unknown,
+        }
+    }
+
+    /// Calls of racecheck paths: the constructors of the primitives, and methods called by path
+    /// (`Lock::acquire(&A)`, `JoinHandle::join(t)`).
+    pub(super) fn racecheck_call(
+        &mut self,
+        item: RacecheckItem,
+        assoc: Option<&str>,
+        args: Vec<Value<'a>>,
+        span: &Span,
+    ) -> Value<'a> {
+        match (item, assoc) {
+            (RacecheckItem::Prim(kind), Some("new" | "bounded" | "default")) => {
+                let capacity = match args.first() {
+                    Some(Value::Int(n)) => Some(*n),
+                    _ => None,
+                };
+                Value::Prim(self.new_prim(kind, span, capacity, assoc == Some("bounded")))
+            }
+            (RacecheckItem::Pipe, Some("new")) => {
+                let a = self.new_prim(crate::model::PrimKind::Connection, span, None, false);
+                let b = self.new_prim(crate::model::PrimKind::Connection, span, None, false);
+                self.model.prims[a.0 as usize].peer = Some(b);
+                self.model.prims[b.0 as usize].peer = Some(a);
+                Value::Tuple(Rc::from(vec![Value::Prim(a), Value::Prim(b)]))
+            }
+            // Methods called by path (`Lock::acquire(&A)`, `JoinHandle::join(t)`).
+            (RacecheckItem::Prim(kind), Some(method)) => {
+                let mut args = args.into_iter();
+                match args.next() {
+                    Some(Value::Prim(prim)) if self.model.prim(prim).kind == kind => {
+                        self.prim_method(prim, method, args.collect(), span)
+                    }
+                    _ => Value::Unknown,
+                }
+            }
+            (RacecheckItem::JoinHandle | RacecheckItem::AsyncResult, Some(method)) => {
+                let receiver = args.into_iter().next().unwrap_or_default();
+                self.handle_method(&receiver, method, span.clone())
+            }
+            (RacecheckItem::Thread, Some("new" | "spawn")) => {
+                let targets = args.first().map(Value::callables).unwrap_or_default();
+                if targets.is_empty() {
+                    return Value::Unknown;
+                }
+                let builders: Rc<[Builder<'a>]> = targets
+                    .into_iter()
+                    .map(|target| Builder { target, name: None })
+                    .collect();
+                if assoc == Some("spawn") {
+                    self.builder_method(builders, "start", Vec::new(), span)
+                } else {
+                    Value::Builders(builders)
+                }
+            }
             _ => Value::Unknown,
         }
     }

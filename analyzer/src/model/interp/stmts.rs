@@ -1,6 +1,8 @@
 //! Blocks, statements, patterns, branches and loops: where guards are bound and dropped.
-use super::{Flow, Interp, LoopExit, LoopFrame};
+use super::walk::{Flow, LoopExit, LoopFrame};
+use super::Interp;
 use crate::model::value::{GuardId, Value};
+use crate::model::VarId;
 
 impl<'a> Interp<'a> {
     pub(super) fn block(&mut self, block: &'a syn::Block) -> Value<'a> {
@@ -50,10 +52,10 @@ impl<'a> Interp<'a> {
                 if let Some((_, diverge)) = &init.diverge {
                     // The `else` of a `let … else` runs instead of what follows; walk it as a
                     // branch of its own, which never reaches what follows.
-                    let before = self.held.clone();
+                    let before = self.walk.held.clone();
                     self.expr(diverge);
                     self.frame().flow = Flow::Normal;
-                    self.held = before;
+                    self.walk.held = before;
                 }
                 value
             }
@@ -138,15 +140,6 @@ impl<'a> Interp<'a> {
         }
     }
 
-    /// What one element of a collection (or iterator) is.
-    pub(super) fn element_of(&mut self, value: &Value<'a>) -> Value<'a> {
-        match value {
-            Value::Bag(b) => self.bag_content(*b),
-            Value::Threads(_) | Value::Builders(_) | Value::Data(_) => value.clone(),
-            _ => Value::Unknown,
-        }
-    }
-
     pub(super) fn if_expr(&mut self, e: &'a syn::ExprIf) -> Value<'a> {
         self.push_scope();
         // `if let`: the scrutinee's temporaries live through both arms (edition 2021); those of
@@ -158,7 +151,7 @@ impl<'a> Interp<'a> {
         } else {
             self.with_temps(|this| this.expr(&e.cond));
         }
-        let before = self.held.clone();
+        let before = self.walk.held.clone();
         let then_value = self.block(&e.then_branch);
         let (then_flow, else_value, else_flow) = self.else_arm(e, before);
         if has_let {
@@ -174,7 +167,7 @@ impl<'a> Interp<'a> {
     /// held `before` the `then` arm, and merging what each arm leaves held.
     fn else_arm(&mut self, e: &'a syn::ExprIf, before: Vec<GuardId>) -> (Flow, Value<'a>, Flow) {
         let then_flow = std::mem::replace(&mut self.frame().flow, Flow::Normal);
-        let then_held = std::mem::replace(&mut self.held, before.clone());
+        let then_held = std::mem::replace(&mut self.walk.held, before.clone());
         let else_value = match &e.else_branch {
             Some((_, else_expr)) => self.expr(else_expr),
             None => Value::Unknown,
@@ -184,7 +177,7 @@ impl<'a> Interp<'a> {
         } else {
             Flow::Normal
         };
-        let else_held = std::mem::take(&mut self.held);
+        let else_held = std::mem::take(&mut self.walk.held);
         self.merge_held(before, vec![(then_held, then_flow), (else_held, else_flow)]);
         (then_flow, else_value, else_flow)
     }
@@ -210,10 +203,10 @@ impl<'a> Interp<'a> {
         self.frame().temps.push(Vec::new());
         let scrutinee = self.expr(&m.expr);
         let mut result: Option<(Value<'a>, Flow)> = None;
-        let before = self.held.clone();
+        let before = self.walk.held.clone();
         let mut arms_held = Vec::with_capacity(m.arms.len());
         for arm in &m.arms {
-            self.held = before.clone();
+            self.walk.held = before.clone();
             self.push_scope();
             self.bind_pattern(&arm.pat, scrutinee.clone());
             if let Some((_, guard)) = &arm.guard {
@@ -223,7 +216,7 @@ impl<'a> Interp<'a> {
             let end = self.span_of(&arm.body);
             self.pop_scope(&v, &end);
             let flow = std::mem::replace(&mut self.frame().flow, Flow::Normal);
-            arms_held.push((std::mem::take(&mut self.held), flow));
+            arms_held.push((std::mem::take(&mut self.walk.held), flow));
             result = Some(match result {
                 None => (v, flow),
                 Some((prev, prev_flow)) => {
@@ -305,19 +298,19 @@ impl<'a> Interp<'a> {
         body: impl FnOnce(&mut Self),
     ) {
         let first_event = self.event_count();
-        let first_guard = self.guards.len() as GuardId;
-        self.loops.push(LoopFrame {
+        let first_guard = self.walk.guards.len() as GuardId;
+        self.walk.loops.push(LoopFrame {
             var,
             count,
             predicate,
             exits: Vec::new(),
         });
         body(self);
-        let exits = self.loops.pop().map(|l| l.exits).unwrap_or_default();
+        let exits = self.walk.loops.pop().map(|l| l.exits).unwrap_or_default();
         if self.frame().flow == Flow::Break {
             self.frame().flow = Flow::Normal;
         }
-        let body_end = std::mem::take(&mut self.held);
+        let body_end = std::mem::take(&mut self.walk.held);
         let outlives = |g: &GuardId| *g < first_guard || body_end.contains(g);
         let mut held: Vec<GuardId> = match exit {
             LoopExit::BreakOnly if !exits.is_empty() => Vec::new(),
@@ -328,16 +321,14 @@ impl<'a> Interp<'a> {
                 held.push(g);
             }
         }
-        self.held = held;
+        self.walk.held = held;
         let last = self.event_count();
         if last > first_event {
-            let template = &mut self.model.templates[self.template.0 as usize];
+            let template = &mut self.model.templates[self.walk.template.0 as usize];
             template.loops.push((first_event, last - 1));
         }
     }
 }
-
-use crate::model::VarId;
 
 fn contains_let(expr: &syn::Expr) -> bool {
     match expr {

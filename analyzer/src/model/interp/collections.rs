@@ -1,0 +1,97 @@
+//! Collections (`Vec`, arrays, maps, iterators): the model keeps what one element is, and a
+//! collection of primitives of one kind is a family whose elements are told apart by index.
+use super::Interp;
+use crate::diagnostic::Span;
+use crate::model::value::{BagId, Value};
+use crate::model::{IndexKey, PrimId};
+
+impl<'a> Interp<'a> {
+    /// A collection holding `content`; its objects stand for any object of their type, since
+    /// its elements are not told apart.
+    pub(super) fn new_bag(&mut self, content: Option<Value<'a>>) -> Value<'a> {
+        self.store.bags.push(content.map(Value::merged_objects));
+        Value::Bag(self.store.bags.len() as BagId - 1)
+    }
+
+    pub(super) fn bag_content(&self, bag: BagId) -> Value<'a> {
+        self.store.bags[bag as usize].clone().unwrap_or_default()
+    }
+
+    pub(super) fn bag_add(&mut self, bag: BagId, value: Value<'a>) {
+        let value = value.merged_objects();
+        let slot = &mut self.store.bags[bag as usize];
+        *slot = Some(match slot.take() {
+            None => value,
+            Some(old) => old.join(&value),
+        });
+    }
+
+    /// A collection holding these values: a family when they are primitives of one kind.
+    pub(super) fn collection_of(&mut self, items: Vec<Value<'a>>, span: &Span) -> Value<'a> {
+        let prims: Vec<PrimId> = items
+            .iter()
+            .filter_map(|v| match v {
+                Value::Prim(p) => Some(*p),
+                _ => None,
+            })
+            .collect();
+        if !prims.is_empty() && prims.len() == items.len() {
+            let kind = self.model.prim(prims[0]).kind;
+            if prims.iter().all(|p| self.model.prim(*p).kind == kind) {
+                let family = if prims.iter().all(|p| *p == prims[0]) {
+                    prims[0]
+                } else {
+                    self.new_prim(kind, span, None, false)
+                };
+                return self.new_bag(Some(Value::Prim(family)));
+            }
+        }
+        let content = items.into_iter().reduce(|a, b| a.join(&b));
+        self.new_bag(content)
+    }
+
+    /// A collection built without telling what it holds (`Vec::new()`, a `vec!` of mixed
+    /// types) learns its elements from the binding's declared type.
+    pub(super) fn type_collection(&mut self, value: &Value<'a>, ty: &syn::Type) {
+        let Value::Bag(bag) = value else {
+            return;
+        };
+        if !matches!(self.bag_content(*bag), Value::Unknown) {
+            return;
+        }
+        if let Value::Bag(typed) = self.typed_value(ty) {
+            self.store.bags[*bag as usize] = self.store.bags[typed as usize].clone();
+        }
+    }
+
+    pub(super) fn index_bag(&mut self, bag: Value<'a>, index: Value<'a>) -> Value<'a> {
+        let key = index_key(&index);
+        match bag {
+            Value::Bag(b) => match self.bag_content(b) {
+                Value::Prim(family) if self.model.prim(family).element.is_none() => {
+                    Value::Prim(self.element(family, key))
+                }
+                other => other,
+            },
+            _ => Value::Unknown,
+        }
+    }
+
+    /// What one element of a collection (or iterator) is.
+    pub(super) fn element_of(&mut self, value: &Value<'a>) -> Value<'a> {
+        match value {
+            Value::Bag(b) => self.bag_content(*b),
+            Value::Threads(_) | Value::Builders(_) | Value::Data(_) => value.clone(),
+            _ => Value::Unknown,
+        }
+    }
+}
+
+/// What an index value tells: a constant, a loop variable (rotated), or nothing known.
+pub(super) fn index_key(index: &Value<'_>) -> IndexKey {
+    match index {
+        Value::Int(n) => IndexKey::Const(*n),
+        Value::Index(k) => *k,
+        _ => IndexKey::Unknown,
+    }
+}

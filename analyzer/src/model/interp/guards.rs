@@ -1,0 +1,81 @@
+//! Guards: each acquisition of a lock is a guard, held until its owner releases it.
+use super::walk::Flow;
+use super::Interp;
+use crate::diagnostic::Span;
+use crate::model::value::{GuardId, Taint, Value};
+use crate::model::{Op, PrimId};
+
+#[derive(Debug)]
+pub(super) struct GuardInfo {
+    pub(super) lock: PrimId,
+    pub(super) span: Span,
+    /// The acquisition event.
+    pub(super) event: usize,
+    /// Read through since the acquisition (a write after a re-read is a re-validated update).
+    pub(super) read: bool,
+}
+
+impl<'a> Interp<'a> {
+    pub(super) fn acquire(&mut self, lock: PrimId, blocking: bool, span: Span) -> Value<'a> {
+        let event = self.emit(Op::Acquire { lock, blocking }, span.clone());
+        let id = self.walk.guards.len() as GuardId;
+        self.walk.guards.push(GuardInfo {
+            lock,
+            span,
+            event,
+            read: false,
+        });
+        self.walk.held.push(id);
+        self.add_temp(id);
+        Value::Guard(id)
+    }
+
+    pub(super) fn release(&mut self, guard: GuardId) {
+        self.walk.held.retain(|&g| g != guard);
+    }
+
+    /// After alternative paths of control that each started with the same locks held (the arms
+    /// of an `if` or a `match`): a lock is held if a path that goes on holds it. Paths that
+    /// left (`return`, `break`, `continue`) do not reach what follows.
+    pub(super) fn merge_held(&mut self, before: Vec<GuardId>, arms: Vec<(Vec<GuardId>, Flow)>) {
+        let mut held: Option<Vec<GuardId>> = None;
+        for (arm, flow) in arms {
+            if flow != Flow::Normal {
+                continue;
+            }
+            let merged = held.get_or_insert_with(Vec::new);
+            for g in arm {
+                if !merged.contains(&g) {
+                    merged.push(g);
+                }
+            }
+        }
+        self.walk.held = held.unwrap_or(before);
+    }
+
+    pub(super) fn release_value(&mut self, value: &Value<'a>) {
+        let mut guards = Vec::new();
+        value.guards(&mut guards);
+        for g in guards {
+            self.release(g);
+        }
+    }
+
+    pub(super) fn guard_lock(&self, guard: GuardId) -> PrimId {
+        self.walk.guards[guard as usize].lock
+    }
+
+    pub(super) fn guard_was_read(&self, guard: GuardId) -> bool {
+        self.walk.guards[guard as usize].read
+    }
+
+    /// A read through a guard: data tainted by the guard, for the stale-read rule.
+    pub(super) fn guard_read(&mut self, guard: u32) -> Value<'a> {
+        self.walk.guards[guard as usize].read = true;
+        let lock = self.guard_lock(guard);
+        Value::data(Taint {
+            guard_reads: vec![(lock, guard)],
+            ..Taint::default()
+        })
+    }
+}

@@ -1,0 +1,214 @@
+//! What the model knows of std and of common crates: wrappers it sees through, collections and
+//! their methods, iterator adapters that run their closures, `drop`, and methods that hand back
+//! their receiver. Anything else is an unknown call: what it is given escapes, and closures
+//! given to it are assumed to run.
+use super::Interp;
+use crate::diagnostic::Span;
+use crate::frontend::resolve::RacecheckItem;
+use crate::model::value::{Taint, Value};
+use std::rc::Rc;
+
+/// Methods that hand back (a share of) their receiver.
+const PASSTHROUGH: &[&str] = &[
+    "clone",
+    "as_ref",
+    "as_mut",
+    "borrow",
+    "borrow_mut",
+    "unwrap",
+    "expect",
+    "unwrap_or_default",
+    "to_owned",
+    "into",
+    "deref",
+    "deref_mut",
+    "iter",
+    "into_iter",
+    "iter_mut",
+    "by_ref",
+    "cloned",
+    "copied",
+    "collect",
+    "rev",
+    "skip",
+    "take",
+    "drain",
+    "values",
+    "values_mut",
+    "into_values",
+    "as_slice",
+    "to_vec",
+    "lock",
+    "read",
+    "write",
+];
+
+/// `Option`/`Result` methods that give back the value inside, consuming the wrapper.
+pub(super) const UNWRAP: &[&str] = &["unwrap", "expect", "unwrap_unchecked"];
+
+/// Iterator adapters whose result is a collection of what their closure returns.
+const MAPPING: &[&str] = &[
+    "map",
+    "filter_map",
+    "flat_map",
+    "map_while",
+    "then",
+    "and_then",
+];
+
+/// Methods that matter to the rules reporting an absence, remembered when called on a
+/// receiver the model does not know.
+const WATCHED: &[&str] = &[
+    "task_done",
+    "set",
+    "put",
+    "notify",
+    "notify_all",
+    "close",
+    "terminate",
+    "release",
+    "send",
+    "join",
+];
+
+/// Wrappers whose constructors and `clone` share the value they wrap.
+const WRAPPERS: &[&str] = &["Arc", "Rc", "Box", "Pin", "ManuallyDrop", "Cow"];
+
+/// Collections whose constructors start empty.
+const COLLECTIONS: &[&str] = &[
+    "Vec", "VecDeque", "HashMap", "BTreeMap", "HashSet", "BTreeSet", "IndexMap", "SmallVec",
+];
+
+impl<'a> Interp<'a> {
+    /// Methods on values the model has no type for: atomics, adapters, pass-through.
+    pub(super) fn other_method(
+        &mut self,
+        receiver: Value<'a>,
+        method: &str,
+        args: Vec<Value<'a>>,
+        m: &'a syn::ExprMethodCall,
+        span: &Span,
+    ) -> Value<'a> {
+        if let Some(value) = self.atomic_method(method, &args, m, span) {
+            return value;
+        }
+        if matches!(receiver, Value::Unknown) {
+            if let Some(watched) = WATCHED.iter().find(|w| **w == method) {
+                if *watched != "join" || args.is_empty() {
+                    self.note_unknown_call(watched);
+                }
+            }
+            args.iter().for_each(|a| self.mark_kept(a));
+        }
+        let has_closure = args.iter().any(|a| !a.callables().is_empty());
+        if has_closure {
+            let element = self.element_of(&receiver);
+            let result = self.call_closures_in_loop(&args, &receiver, element);
+            if MAPPING.contains(&method) {
+                return self.new_bag(Some(result));
+            }
+            if matches!(method, "filter" | "inspect" | "take_while" | "skip_while") {
+                return receiver;
+            }
+            return Value::Unknown;
+        }
+        if PASSTHROUGH.contains(&method) {
+            return receiver;
+        }
+        match receiver {
+            Value::Int(_) | Value::Index(_) | Value::Range(..) => Value::Unknown,
+            _ => Value::data(
+                args.iter()
+                    .fold(receiver.taint(), |acc, a| acc.union(&a.taint()))
+                    .computed(),
+            ),
+        }
+    }
+
+    pub(super) fn bag_method(
+        &mut self,
+        bag: u32,
+        receiver: &Value<'a>,
+        method: &str,
+        args: &[Value<'a>],
+    ) -> Option<Value<'a>> {
+        Some(match method {
+            "push" | "push_back" | "push_front" | "insert" | "add" => {
+                if let Some(item) = args.last() {
+                    self.bag_add(bag, item.clone());
+                }
+                Value::Unknown
+            }
+            "extend" | "append" => {
+                if let Some(items) = args.first() {
+                    let element = self.element_of(items);
+                    self.bag_add(bag, element);
+                }
+                Value::Unknown
+            }
+            "get" | "get_mut" if args.len() == 1 => {
+                let index = args[0].clone();
+                self.index_bag(receiver.clone(), index)
+            }
+            "pop" | "pop_front" | "pop_back" | "first" | "last" | "remove" | "swap_remove"
+            | "next" | "first_mut" | "last_mut" => self.bag_content(bag),
+            "enumerate" => {
+                let element = self.bag_content(bag);
+                self.new_bag(Some(Value::Tuple(Rc::from(vec![Value::Unknown, element]))))
+            }
+            "len" | "is_empty" | "capacity" | "contains" | "contains_key" => Value::Unknown,
+            _ => return None,
+        })
+    }
+
+    /// Calls of paths outside the crate: racecheck constructors, `drop`, wrappers, collections.
+    pub(super) fn external_call(
+        &mut self,
+        path: &[String],
+        args: Vec<Value<'a>>,
+        span: &Span,
+    ) -> Value<'a> {
+        if let Some((item, assoc)) = RacecheckItem::of_path(path) {
+            return self.racecheck_call(item, assoc, args, span);
+        }
+        let last = path.last().map(String::as_str).unwrap_or_default();
+        let owner = path
+            .len()
+            .checked_sub(2)
+            .map(|i| path[i].as_str())
+            .unwrap_or_default();
+        match last {
+            "drop" if path.len() == 1 || owner == "mem" => {
+                for arg in &args {
+                    self.release_value(arg);
+                    self.disconnect_now(arg, span);
+                }
+                Value::Unknown
+            }
+            "Some" | "Ok" | "Err" if path.len() == 1 => args.into_iter().next().unwrap_or_default(),
+            "new" | "clone" | "from" | "pin" if WRAPPERS.contains(&owner) => {
+                args.into_iter().next().unwrap_or_default()
+            }
+            "new" | "with_capacity" | "default" if COLLECTIONS.contains(&owner) => {
+                self.new_bag(None)
+            }
+            "from" | "from_iter" if COLLECTIONS.contains(&owner) => {
+                let element = args.first().map(|a| self.element_of(a));
+                self.new_bag(element)
+            }
+            "min" | "max" => Value::Unknown,
+            _ => self.unknown_call(args),
+        }
+    }
+
+    /// A call the model cannot follow: what its arguments hold escapes, and closures given to it
+    /// are assumed to run.
+    pub(super) fn unknown_call(&mut self, args: Vec<Value<'a>>) -> Value<'a> {
+        args.iter().for_each(|a| self.mark_kept(a));
+        self.call_closures(&args, &Value::Unknown);
+        Value::data(
+            args.iter()
+                .fold(Taint::default(), |acc, a| acc.union(&a.taint())),
+        )
+    }
+}

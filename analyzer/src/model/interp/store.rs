@@ -1,0 +1,290 @@
+//! The identity store: what each primitive, object, collection and loop variable of the crate
+//! is, shared by the walks of every template.
+//!
+//! A lock is a static, a struct field of one object (`Bank.a`), a constructor call walked
+//! (followed through `Arc::clone` / `.clone()`), or an element of an indexed family kept
+//! symbolic (`forks[i]`, `forks[(i + 1) % n]`). Each struct literal or constructor walk is a new
+//! object (`Value::Obj(struct, ObjectId)`), and a literal's fields hold the values it was given;
+//! what comes out of a collection or a merge of two branches is [`ANY_OBJECT`], whose fields are
+//! "several" locks (D002 ignores them). Each walk of a primitive constructor makes a new
+//! primitive: a helper that makes a lock, called twice, makes two locks.
+use super::Interp;
+use crate::diagnostic::Span;
+use crate::frontend::index::{StaticId, StructId};
+use crate::model::types::{shape_of, Shape};
+use crate::model::value::{ObjectId, Place, Value, ANY_OBJECT};
+use crate::model::{IndexKey, PrimId, PrimInfo, PrimKind, VarId};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// How a primitive is identified across the program.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(super) enum PrimKey {
+    Static(StaticId),
+    /// A field of one object (or of any object) of a struct.
+    Field(StructId, ObjectId, String),
+    Element(PrimId, IndexKey),
+}
+
+#[derive(Debug)]
+pub(super) struct Store<'a> {
+    prim_keys: HashMap<PrimKey, PrimId>,
+    /// Whether a primitive's name came from a binding (and should not be renamed).
+    pub(super) prim_named: Vec<bool>,
+    statics: HashMap<StaticId, Value<'a>>,
+    pub(super) fields: HashMap<(StructId, ObjectId, String), Value<'a>>,
+    /// Objects made so far (ids above `ANY_OBJECT`).
+    pub(super) objects: ObjectId,
+    /// The binding each object was first bound to.
+    pub(super) object_names: HashMap<ObjectId, String>,
+    /// What one element of each collection is; `None` while it is empty.
+    pub(super) bags: Vec<Option<Value<'a>>>,
+    pub(super) var_names: Vec<String>,
+}
+
+impl Default for Store<'_> {
+    fn default() -> Self {
+        Self {
+            prim_keys: HashMap::new(),
+            prim_named: Vec::new(),
+            statics: HashMap::new(),
+            fields: HashMap::new(),
+            objects: ANY_OBJECT,
+            object_names: HashMap::new(),
+            bags: Vec::new(),
+            var_names: Vec::new(),
+        }
+    }
+}
+
+impl<'a> Interp<'a> {
+    pub(super) fn intern(&mut self, key: PrimKey, make: impl FnOnce() -> PrimInfo) -> PrimId {
+        if let Some(&id) = self.store.prim_keys.get(&key) {
+            return id;
+        }
+        let id = self.add_prim(make());
+        self.store.prim_keys.insert(key, id);
+        id
+    }
+
+    pub(super) fn add_prim(&mut self, info: PrimInfo) -> PrimId {
+        let id = PrimId(self.model.prims.len() as u32);
+        self.model.prims.push(info);
+        self.store.prim_named.push(false);
+        id
+    }
+
+    /// The primitive a constructor call at `span` creates. Each walk of a constructor call is
+    /// a primitive of its own: a helper that makes a lock, called twice, makes two locks (a loop
+    /// body is walked once, and an element of a collection is told apart by its index).
+    pub(super) fn new_prim(
+        &mut self,
+        kind: PrimKind,
+        span: &Span,
+        capacity: Option<i64>,
+        bounded: bool,
+    ) -> PrimId {
+        self.add_prim(PrimInfo {
+            kind,
+            name: format!(
+                "{} at line {}",
+                super::naming::kind_name(kind),
+                span.line_start
+            ),
+            element: None,
+            capacity,
+            bounded,
+            peer: None,
+            several: false,
+        })
+    }
+
+    /// A new object of a struct (a struct literal or constructor call walked).
+    pub(super) fn new_object(&mut self) -> ObjectId {
+        self.store.objects += 1;
+        self.store.objects
+    }
+
+    /// A new object of struct `s` whose fields are given these values: a field given a
+    /// primitive, a handle or an object is that value (`Worker { jobs: jobs.clone() }` shares
+    /// the queue `jobs`); other fields get what their declared type says.
+    pub(super) fn new_object_of(
+        &mut self,
+        s: StructId,
+        fields: Vec<(String, Value<'a>)>,
+    ) -> Value<'a> {
+        let object = self.new_object();
+        for (field, value) in fields {
+            if matches!(value, Value::Unknown | Value::Data(_) | Value::Guard(_)) {
+                continue;
+            }
+            if let Value::Prim(p) = value {
+                // A primitive made for the field is named after it.
+                let i = p.0 as usize;
+                if !self.store.prim_named[i] && self.model.prims[i].element.is_none() {
+                    self.store.prim_named[i] = true;
+                    self.model.prims[i].name =
+                        format!("{}.{field}", self.index.structs[s.index()].name);
+                }
+            }
+            self.store.fields.insert((s, object, field), value);
+        }
+        Value::Obj(s, object)
+    }
+
+    /// The element `index` of the family `family`.
+    pub(super) fn element(&mut self, family: PrimId, index: IndexKey) -> PrimId {
+        let info = self.model.prim(family).clone();
+        let index_text = self.index_text(index);
+        self.intern(PrimKey::Element(family, index), || PrimInfo {
+            kind: info.kind,
+            name: format!("{}[{index_text}]", info.name),
+            element: Some((family, index)),
+            capacity: info.capacity,
+            bounded: info.bounded,
+            peer: None,
+            several: info.several,
+        })
+    }
+
+    /// The element of a range iterated as a loop: a fresh loop variable (the index instances of
+    /// the loop are told apart by), and the iteration count when the bounds are known.
+    pub(super) fn range_element(
+        &mut self,
+        name: &str,
+        start: Option<i64>,
+        end: Option<i64>,
+    ) -> (Value<'a>, VarId, Option<u64>) {
+        let var = self.new_var(name);
+        let count = start
+            .zip(end)
+            .and_then(|(s, e)| e.checked_sub(s))
+            .and_then(|n| u64::try_from(n).ok());
+        let element = Value::Index(IndexKey::Rotated {
+            var,
+            offset: 0,
+            wraps: false,
+        });
+        (element, var, count)
+    }
+
+    pub(super) fn new_var(&mut self, name: &str) -> VarId {
+        self.store.var_names.push(name.to_owned());
+        VarId(self.store.var_names.len() as u32 - 1)
+    }
+
+    /// The value of a static, by its declared type.
+    pub(super) fn static_value(&mut self, id: StaticId) -> Value<'a> {
+        if let Some(v) = self.store.statics.get(&id) {
+            return v.clone();
+        }
+        let def = &self.index.statics[id.index()];
+        let place = Place {
+            module: def.module,
+            file: 0,
+            self_ty: None,
+        };
+        let name = def.path.clone();
+        let value = self.shaped(
+            shape_of(self.index, place, def.ty),
+            PrimKey::Static(id),
+            name,
+            false,
+        );
+        if let (Value::Prim(p), syn::Expr::Call(init)) = (&value, def.init) {
+            // `static B: Barrier = Barrier::new(3);`: the constructor's literal argument.
+            let constructor = match &*init.func {
+                syn::Expr::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
+                _ => None,
+            };
+            let capacity = init
+                .args
+                .first()
+                .and_then(|a| self.eval_const(a, def.module));
+            let info = &mut self.model.prims[p.0 as usize];
+            info.capacity = capacity;
+            info.bounded = constructor.as_deref() == Some("bounded");
+        }
+        self.store.statics.insert(id, value.clone());
+        value
+    }
+
+    /// The value of a field of an object of a struct, by its declared type.
+    pub(super) fn field_value(&mut self, s: StructId, object: ObjectId, field: &str) -> Value<'a> {
+        let key = (s, object, field.to_owned());
+        if let Some(v) = self.store.fields.get(&key) {
+            return v.clone();
+        }
+        let def = &self.index.structs[s.index()];
+        let Some((_, ty)) = def.fields.iter().find(|(n, _)| n == field) else {
+            return Value::Unknown;
+        };
+        let place = Place {
+            module: def.module,
+            file: 0,
+            self_ty: Some(s),
+        };
+        let name = format!("{}.{field}", def.name);
+        let value = self.shaped(
+            shape_of(self.index, place, ty),
+            PrimKey::Field(s, object, field.to_owned()),
+            name,
+            object == ANY_OBJECT,
+        );
+        self.store.fields.insert(key, value.clone());
+        value
+    }
+
+    /// A value of a declared shape with a fixed identity (statics and fields); `several`: it
+    /// belongs to any object of a struct.
+    pub(super) fn shaped(
+        &mut self,
+        shape: Shape,
+        key: PrimKey,
+        name: String,
+        several: bool,
+    ) -> Value<'a> {
+        match shape {
+            Shape::Prim(kind) | Shape::Family(kind) => {
+                let id = self.intern(key, || PrimInfo {
+                    kind,
+                    name,
+                    element: None,
+                    capacity: None,
+                    bounded: false,
+                    peer: None,
+                    several,
+                });
+                self.store.prim_named[id.0 as usize] = true;
+                if matches!(shape, Shape::Family(_)) {
+                    self.new_bag(Some(Value::Prim(id)))
+                } else {
+                    Value::Prim(id)
+                }
+            }
+            Shape::Struct(s) if several => Value::Obj(s, ANY_OBJECT),
+            Shape::Struct(s) => Value::Obj(s, self.new_object()),
+            Shape::Dyn(name) => Value::Dyn(Rc::from(name)),
+            Shape::Collection(_) | Shape::Unknown => Value::Unknown,
+        }
+    }
+
+    /// What a binding of a declared type holds when nothing better is known.
+    pub(super) fn typed_value(&mut self, ty: &syn::Type) -> Value<'a> {
+        let shape = shape_of(self.index, self.place(), ty);
+        self.shape_value(shape)
+    }
+
+    pub(super) fn shape_value(&mut self, shape: Shape) -> Value<'a> {
+        match shape {
+            // An object the model did not see made: one object, that the binding names.
+            Shape::Struct(s) => Value::Obj(s, self.new_object()),
+            Shape::Dyn(name) => Value::Dyn(Rc::from(name)),
+            Shape::Collection(element) => {
+                let element = self.shape_value(*element);
+                self.new_bag(Some(element))
+            }
+            Shape::Prim(_) | Shape::Family(_) | Shape::Unknown => Value::Unknown,
+        }
+    }
+}

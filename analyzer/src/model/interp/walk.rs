@@ -1,0 +1,272 @@
+//! The walk of one thread template: its call frames, their scopes and temporaries, the loops
+//! it is in, and the events it emits.
+//!
+//! Guards bound by `let` live to the end of their block or a `drop`, temporaries to the end of
+//! their statement, scrutinee guards (`if let`, `match`, `while let`) through the arms. Macro
+//! arguments get the temporary scopes of the macro's real expansion: `assert!`'s condition ends
+//! before its message is formatted, `assert_eq!`'s operands live through it. The locks held
+//! after a branch are the union over the arms that continue (an arm that returns, breaks or
+//! panics does not); a loop is walked once and left holding what its `break`s, or its end, hold.
+use super::guards::GuardInfo;
+use super::Interp;
+use crate::diagnostic::Span;
+use crate::frontend::index::FnId;
+use crate::model::env::Scope;
+use crate::model::syntax;
+use crate::model::value::{GuardId, Place, Value};
+use crate::model::{Event, Held, Op, PrimId, TemplateId, VarId};
+use std::rc::Rc;
+
+/// Whether control goes on normally after a statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Flow {
+    Normal,
+    /// `break` or `continue`: to the end of the innermost loop.
+    Break,
+    Return,
+}
+
+/// One function or closure being walked.
+pub(super) struct Frame<'a> {
+    pub(super) place: Place,
+    pub(super) callee: Option<FnId>,
+    pub(super) scopes: Vec<Rc<Scope<'a>>>,
+    /// Guards owned by the bindings of each scope (parallel to `scopes`).
+    pub(super) owned: Vec<Vec<GuardId>>,
+    /// Pipe ends owned by the bindings of each scope (parallel to `scopes`).
+    pub(super) ends: Vec<Vec<PrimId>>,
+    /// Temporaries of the statements being evaluated, innermost last.
+    pub(super) temps: Vec<Vec<GuardId>>,
+    pub(super) flow: Flow,
+    pub(super) returned: Option<Value<'a>>,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct LoopFrame {
+    pub(super) var: Option<VarId>,
+    pub(super) count: Option<u64>,
+    pub(super) predicate: bool,
+    /// The locks held at each `break` out of the loop walked so far.
+    pub(super) exits: Vec<Vec<GuardId>>,
+}
+
+/// How control leaves a loop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum LoopExit {
+    /// When its condition (or iterator) ends, or by `break`.
+    Condition,
+    /// Only by `break` (`loop { … }`).
+    BreakOnly,
+}
+
+/// Where the walk is: the template being walked, and the state of its code.
+pub(super) struct Walk<'a> {
+    pub(super) template: TemplateId,
+    /// Every guard made so far (ids are crate-wide: a value handed to a thread may carry one).
+    pub(super) guards: Vec<GuardInfo>,
+    /// The guards held now, in acquisition order.
+    pub(super) held: Vec<GuardId>,
+    pub(super) loops: Vec<LoopFrame>,
+    pub(super) frames: Vec<Frame<'a>>,
+    /// Atomic read-modify-writes walked so far (see `AtomicRead`).
+    pub(super) atomic_rmw_calls: u32,
+}
+
+impl Walk<'_> {
+    pub(super) fn new() -> Self {
+        Walk {
+            template: TemplateId(0),
+            guards: Vec::new(),
+            held: Vec::new(),
+            loops: Vec::new(),
+            frames: Vec::new(),
+            atomic_rmw_calls: 0,
+        }
+    }
+
+    /// Starts the walk of a template, from no frame and no lock held.
+    pub(super) fn start(&mut self, template: TemplateId) {
+        self.template = template;
+        self.held.clear();
+        self.loops.clear();
+        self.frames.clear();
+    }
+}
+
+impl<'a> Interp<'a> {
+    pub(super) fn frame(&mut self) -> &mut Frame<'a> {
+        self.walk
+            .frames
+            .last_mut()
+            .expect("a frame is pushed while walking code")
+    }
+
+    pub(super) fn place(&self) -> Place {
+        self.walk
+            .frames
+            .last()
+            .expect("a frame is pushed while walking code")
+            .place
+    }
+
+    pub(super) fn scope(&self) -> Rc<Scope<'a>> {
+        let frame = self
+            .walk
+            .frames
+            .last()
+            .expect("a frame is pushed while walking code");
+        frame.scopes.last().expect("a frame has a scope").clone()
+    }
+
+    pub(super) fn push_scope(&mut self) {
+        let scope = Scope::child(&self.scope());
+        let frame = self.frame();
+        frame.scopes.push(scope);
+        frame.owned.push(Vec::new());
+        frame.ends.push(Vec::new());
+    }
+
+    /// Ends a block (at `end`): the guards its bindings own are released, except those moved out
+    /// in the block's value, which become temporaries of the enclosing statement; the pipe ends
+    /// they own are dropped, except those in the block's value or returned.
+    pub(super) fn pop_scope(&mut self, value: &Value<'a>, end: &Span) {
+        let frame = self.frame();
+        frame.scopes.pop();
+        let ends = frame.ends.pop().unwrap_or_default();
+        let returned = frame.returned.clone().unwrap_or_default();
+        let owned = frame.owned.pop().unwrap_or_default();
+        self.drop_ends(ends, &[value, &returned], end);
+        let mut kept = Vec::new();
+        value.guards(&mut kept);
+        for g in owned.into_iter().rev() {
+            if kept.contains(&g) {
+                self.add_temp(g);
+            } else {
+                self.release(g);
+            }
+        }
+    }
+
+    pub(super) fn add_temp(&mut self, guard: GuardId) {
+        let frame = self.frame();
+        match frame.temps.last_mut() {
+            Some(temps) => temps.push(guard),
+            None => match frame.owned.last_mut() {
+                Some(owned) => owned.push(guard),
+                None => frame.temps.push(vec![guard]),
+            },
+        }
+    }
+
+    /// Evaluates a statement-like piece with its own temporaries, dropped at its end.
+    pub(super) fn with_temps<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> T {
+        self.frame().temps.push(Vec::new());
+        let out = f(self);
+        let temps = self.frame().temps.pop().unwrap_or_default();
+        for g in temps.into_iter().rev() {
+            self.release(g);
+        }
+        out
+    }
+
+    /// Moves the guards and pipe ends of a value into the bindings of the current scope.
+    pub(super) fn adopt(&mut self, value: &Value<'a>) {
+        self.adopt_ends(value);
+        let mut guards = Vec::new();
+        value.guards(&mut guards);
+        if guards.is_empty() {
+            return;
+        }
+        let frame = self.frame();
+        for list in frame.temps.iter_mut().chain(frame.owned.iter_mut()) {
+            list.retain(|g| !guards.contains(g));
+        }
+        if let Some(owned) = frame.owned.last_mut() {
+            owned.extend(guards);
+        }
+    }
+
+    pub(super) fn push_frame(&mut self, place: Place, callee: Option<FnId>, scope: Rc<Scope<'a>>) {
+        self.walk.frames.push(Frame {
+            place,
+            callee,
+            scopes: vec![scope],
+            owned: vec![Vec::new()],
+            ends: vec![Vec::new()],
+            temps: Vec::new(),
+            flow: Flow::Normal,
+            returned: None,
+        });
+    }
+
+    /// Ends a call (at `end`): guards left in the callee are dropped, those it returns become
+    /// temporaries of the caller's statement; pipe ends its parameters own and it does not return
+    /// are dropped.
+    pub(super) fn pop_frame(&mut self, value: Value<'a>, end: &Span) -> Value<'a> {
+        let Some(frame) = self.walk.frames.pop() else {
+            return value;
+        };
+        let result = match frame.returned {
+            Some(returned) if frame.flow == Flow::Return => returned,
+            Some(returned) => returned.join(&value),
+            None => value,
+        };
+        self.drop_ends(frame.ends.into_iter().flatten().collect(), &[&result], end);
+        let mut kept = Vec::new();
+        result.guards(&mut kept);
+        for g in frame.temps.into_iter().chain(frame.owned).flatten() {
+            if !kept.contains(&g) {
+                self.release(g);
+            }
+        }
+        if !self.walk.frames.is_empty() {
+            for g in kept {
+                self.add_temp(g);
+            }
+        }
+        result
+    }
+
+    pub(super) fn emit(&mut self, op: Op, span: Span) -> usize {
+        let held = self
+            .walk
+            .held
+            .iter()
+            .map(|&g| {
+                let info = &self.walk.guards[g as usize];
+                Held {
+                    lock: info.lock,
+                    guard: g,
+                    span: info.span.clone(),
+                    event: info.event,
+                }
+            })
+            .collect();
+        let in_predicate_loop = self.walk.loops.iter().any(|l| l.predicate);
+        let events = self.event_count();
+        let room = self.room_for_event(events);
+        let template = &mut self.model.templates[self.walk.template.0 as usize];
+        if room {
+            template.events.push(Event {
+                op,
+                span,
+                held,
+                in_predicate_loop,
+            });
+        }
+        template.events.len().saturating_sub(1)
+    }
+
+    pub(super) fn event_count(&self) -> usize {
+        self.model.template(self.walk.template).events.len()
+    }
+
+    pub(super) fn span_of(&self, expr: &syn::Expr) -> Span {
+        let converter = self.files[self.place().file];
+        converter.between(syntax::first_token(expr), syntax::last_token(expr))
+    }
+
+    pub(super) fn raw_span(&self, span: proc_macro2::Span) -> Span {
+        self.files[self.place().file].span(span)
+    }
+}
