@@ -5,6 +5,7 @@
 use super::std_model::UNWRAP;
 use super::walk::LoopExit;
 use super::Interp;
+use crate::diagnostic::Span;
 use crate::frontend::index::{Def, FnId};
 use crate::frontend::resolve::Resolved;
 use crate::model::env::Scope;
@@ -64,12 +65,14 @@ impl<'a> Interp<'a> {
             Target::Value(value) if !value.callables().is_empty() => {
                 let mut result: Option<Value<'a>> = None;
                 for callable in value.callables() {
-                    let v = self.call(&callable, args.clone(), None);
+                    let v = self.call(&callable, args.clone(), None, Some(&span));
                     result = Some(result.map_or_else(|| v.clone(), |prev| prev.join(&v)));
                 }
                 result.unwrap_or_default()
             }
-            Target::Def(Some(Resolved::Def(Def::Fn(f)))) => self.call(&Callable::Fn(f), args, None),
+            Target::Def(Some(Resolved::Def(Def::Fn(f)))) => {
+                self.call(&Callable::Fn(f), args, None, Some(&span))
+            }
             Target::Def(Some(Resolved::Def(Def::Struct(s)))) => {
                 args.iter().for_each(|a| self.mark_kept(a));
                 let fields = args
@@ -108,11 +111,11 @@ impl<'a> Interp<'a> {
                     .get(&(*s, method.clone()))
                     .and_then(|fs| fs.first())
                 {
-                    return self.call(&Callable::Fn(f), args, Some(receiver));
+                    return self.call(&Callable::Fn(f), args, Some(receiver), Some(&span));
                 }
             }
             Value::Dyn(name) => {
-                if let Some(result) = self.dyn_call(name, &method, &args) {
+                if let Some(result) = self.dyn_call(name, &method, &args, &span) {
                     return result;
                 }
             }
@@ -143,6 +146,7 @@ impl<'a> Interp<'a> {
         name: &str,
         method: &str,
         args: &[Value<'a>],
+        span: &Span,
     ) -> Option<Value<'a>> {
         let implementors = self.index.implementors.get(name)?;
         let mut result: Option<Value<'a>> = None;
@@ -156,7 +160,7 @@ impl<'a> Interp<'a> {
                 continue;
             };
             let receiver = Value::Obj(s, ANY_OBJECT);
-            let v = self.call(&Callable::Fn(f), args.to_vec(), Some(receiver));
+            let v = self.call(&Callable::Fn(f), args.to_vec(), Some(receiver), Some(span));
             result = Some(match result {
                 Some(prev) => prev.join(&v),
                 None => v,
@@ -168,7 +172,7 @@ impl<'a> Interp<'a> {
     pub(super) fn call_closures(&mut self, args: &[Value<'a>], param: &Value<'a>) -> Value<'a> {
         let mut result = Value::Unknown;
         for callable in args.iter().flat_map(Value::callables) {
-            result = self.call(&callable, vec![param.clone(); 2], None);
+            result = self.call(&callable, vec![param.clone(); 2], None, None);
         }
         result
     }
@@ -194,19 +198,20 @@ impl<'a> Interp<'a> {
         result
     }
 
-    /// Follows a call into a function or closure.
+    /// Follows a call into a function or closure; `site`: the call expression, when written.
     pub(super) fn call(
         &mut self,
         target: &Callable<'a>,
         args: Vec<Value<'a>>,
         receiver: Option<Value<'a>>,
+        site: Option<&Span>,
     ) -> Value<'a> {
         if !self.room_for_call() {
             return Value::Unknown;
         }
         match target {
             Callable::Closure { expr, env, place } => {
-                self.push_frame(*place, None, Scope::child(env));
+                self.push_frame(*place, None, Scope::child(env), site);
                 let mut args = args.into_iter();
                 for input in &expr.inputs {
                     let v = args.next().unwrap_or_default();
@@ -219,7 +224,7 @@ impl<'a> Interp<'a> {
                 let end = self.span_of(&expr.body);
                 self.pop_frame(value, &end)
             }
-            Callable::Fn(f) => self.call_fn(*f, args, receiver),
+            Callable::Fn(f) => self.call_fn(*f, args, receiver, site),
         }
     }
 
@@ -228,6 +233,7 @@ impl<'a> Interp<'a> {
         f: FnId,
         args: Vec<Value<'a>>,
         receiver: Option<Value<'a>>,
+        site: Option<&Span>,
     ) -> Value<'a> {
         let active = self
             .walk
@@ -261,7 +267,7 @@ impl<'a> Interp<'a> {
             file: def.file,
             self_ty: def.self_ty,
         };
-        self.push_frame(place, Some(f), Scope::root());
+        self.push_frame(place, Some(f), Scope::root(), site);
         let mut args = args.into_iter();
         let mut receiver = receiver;
         for input in &def.sig.inputs {

@@ -327,13 +327,17 @@ impl<'a> Interp<'a> {
         if let Some(guard) = self.written_guard(target) {
             let lock = self.guard_lock(guard);
             // Re-reading through the new guard first (to re-validate) makes the write current.
-            let stale = !self.guard_was_read(guard)
-                && value
-                    .taint()
-                    .guard_reads
-                    .iter()
-                    .any(|&(l, g)| l == lock && g != guard);
-            if stale {
+            let stale_read = value
+                .taint()
+                .guard_reads
+                .iter()
+                .find(|&&(l, g)| l == lock && g != guard)
+                .map(|&(_, g)| g);
+            if let Some(read) = stale_read.filter(|_| !self.guard_was_read(guard)) {
+                // Reported where the value read comes back to be written: the call, in the
+                // function that read it, that leads to this write (a setter's call).
+                let read_in = self.walk.guards[read as usize].frames.clone();
+                let span = self.site_in_common_caller(&read_in, &span);
                 self.emit(Op::StaleWriteBack { lock }, span);
             }
             return;

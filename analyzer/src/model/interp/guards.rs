@@ -4,6 +4,7 @@ use super::Interp;
 use crate::diagnostic::Span;
 use crate::model::value::{GuardId, Taint, Value};
 use crate::model::{Op, PrimId};
+use std::rc::Rc;
 
 #[derive(Debug)]
 pub(super) struct GuardInfo {
@@ -13,6 +14,8 @@ pub(super) struct GuardInfo {
     pub(super) event: usize,
     /// Read through since the acquisition (a write after a re-read is a re-validated update).
     pub(super) read: bool,
+    /// The calls being walked at the acquisition (frame ids, outermost first).
+    pub(super) frames: Rc<[u32]>,
 }
 
 impl<'a> Interp<'a> {
@@ -24,6 +27,7 @@ impl<'a> Interp<'a> {
             span,
             event,
             read: false,
+            frames: self.frame_ids(),
         });
         self.walk.held.push(id);
         self.add_temp(id);

@@ -164,7 +164,7 @@ impl<'a> Interp<'a> {
 
     fn run_template(&mut self, pending: Pending<'a>) {
         self.walk.start(pending.template);
-        let result = self.call(&pending.target, pending.args, None);
+        let result = self.call(&pending.target, pending.args, None, None);
         self.release_value(&result);
         self.end_closure_thread(&pending.target);
     }

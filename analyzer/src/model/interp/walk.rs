@@ -28,6 +28,10 @@ pub(super) enum Flow {
 
 /// One function or closure being walked.
 pub(super) struct Frame<'a> {
+    /// Tells this call apart from every other call walked.
+    pub(super) id: u32,
+    /// The call expression that made this frame, when it was a call written in the code.
+    pub(super) call_site: Option<Span>,
     pub(super) place: Place,
     pub(super) callee: Option<FnId>,
     pub(super) scopes: Vec<Rc<Scope<'a>>>,
@@ -70,6 +74,8 @@ pub(super) struct Walk<'a> {
     pub(super) frames: Vec<Frame<'a>>,
     /// Atomic read-modify-writes walked so far (see `AtomicRead`).
     pub(super) atomic_rmw_calls: u32,
+    /// Frames made so far (the next frame's id).
+    pub(super) frames_made: u32,
 }
 
 impl Walk<'_> {
@@ -81,6 +87,7 @@ impl Walk<'_> {
             loops: Vec::new(),
             frames: Vec::new(),
             atomic_rmw_calls: 0,
+            frames_made: 0,
         }
     }
 
@@ -186,8 +193,17 @@ impl<'a> Interp<'a> {
         }
     }
 
-    pub(super) fn push_frame(&mut self, place: Place, callee: Option<FnId>, scope: Rc<Scope<'a>>) {
+    pub(super) fn push_frame(
+        &mut self,
+        place: Place,
+        callee: Option<FnId>,
+        scope: Rc<Scope<'a>>,
+        call_site: Option<&Span>,
+    ) {
+        self.walk.frames_made += 1;
         self.walk.frames.push(Frame {
+            id: self.walk.frames_made,
+            call_site: call_site.cloned(),
             place,
             callee,
             scopes: vec![scope],
@@ -268,5 +284,29 @@ impl<'a> Interp<'a> {
 
     pub(super) fn raw_span(&self, span: proc_macro2::Span) -> Span {
         self.files[self.place().file].span(span)
+    }
+}
+
+impl Interp<'_> {
+    /// The calls being walked, outermost first, by frame id.
+    pub(super) fn frame_ids(&self) -> Rc<[u32]> {
+        self.walk.frames.iter().map(|f| f.id).collect()
+    }
+
+    /// Where to report an operation on a value made in the calls `made_in` (frame ids), done at
+    /// `at` in the current call: at the call, in the innermost function both are inside, that
+    /// leads to `at` (the write-back call in the function that read), or at `at` itself when
+    /// the current function is that one.
+    pub(super) fn site_in_common_caller(&self, made_in: &[u32], at: &Span) -> Span {
+        let frames = &self.walk.frames;
+        let common = frames
+            .iter()
+            .zip(made_in)
+            .take_while(|(frame, id)| frame.id == **id)
+            .count();
+        frames
+            .get(common)
+            .and_then(|frame| frame.call_site.clone())
+            .unwrap_or_else(|| at.clone())
     }
 }
