@@ -1,7 +1,9 @@
 //! The lock-order graph: an edge `held → taken` for every blocking acquisition made while
 //! another lock is held, labelled with the thread template and both spans. Elements of a family
-//! whose index the model could not follow are left out: they could be any element.
-use crate::model::{Model, Op, PrimId, TemplateId};
+//! whose index the model could not follow are left out: they could be any element. Two
+//! acquisitions of one family by run-time ids not ordered by value (`v[a]` then `v[b]`) are a
+//! self-edge: another call may pass the ids the other way round.
+use crate::model::{IdRank, IndexKey, Model, Op, PrimId, TemplateId};
 use petgraph::graphmap::DiGraphMap;
 use std::hash::RandomState;
 
@@ -35,7 +37,8 @@ impl LockOrderGraph {
                 continue;
             }
             for held in &e.held {
-                if held.lock == taken || model.prim(held.lock).is_unknown_element() {
+                let same_lock = held.lock == taken && !is_unordered_pair(model, taken);
+                if same_lock || model.prim(held.lock).is_unknown_element() {
                     continue;
                 }
                 let instance = EdgeInstance {
@@ -73,7 +76,11 @@ impl LockOrderGraph {
     pub(crate) fn cycles(&self, max_len: usize, limit: usize) -> Vec<Vec<PrimId>> {
         let mut cycles = Vec::new();
         for scc in petgraph::algo::tarjan_scc(&self.graph) {
-            if scc.len() < 2 {
+            if let [lock] = scc[..] {
+                // Two elements of one family taken by run-time ids in either order.
+                if self.graph.contains_edge(lock, lock) {
+                    cycles.push(vec![lock]);
+                }
                 continue;
             }
             let mut nodes = scc;
@@ -117,4 +124,13 @@ impl LockOrderGraph {
             }
         }
     }
+}
+
+/// Whether holding `lock` and taking it again is two elements of one family taken by run-time
+/// ids in no particular order.
+fn is_unordered_pair(model: &Model, lock: PrimId) -> bool {
+    matches!(
+        model.prim(lock).element,
+        Some((_, IndexKey::Id(IdRank::Any)))
+    )
 }

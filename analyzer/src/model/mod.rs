@@ -36,7 +36,21 @@ pub(crate) enum IndexKey {
         offset: i64,
         wraps: bool,
     },
+    /// A value known only at run time (an account id, a key's hash): some element, maybe
+    /// another one at each acquisition. `rank` tells the two ends of an ordered pair apart.
+    Id(IdRank),
     Unknown,
+}
+
+/// Where a run-time index stands in a pair ordered by value (`min(a, b)`, `max(a, b)`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum IdRank {
+    /// Not ordered against another id.
+    Any,
+    /// The lower of two ids.
+    Low,
+    /// The higher of two ids.
+    High,
 }
 
 #[derive(Debug, Clone)]

@@ -34,7 +34,12 @@ const MAX_INSTANCES: usize = 16;
 const MAX_ATTEMPTS: usize = 4_096;
 
 pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-    for cycle in cx.locks.cycles(MAX_CYCLE, MAX_CYCLES) {
+    for mut cycle in cx.locks.cycles(MAX_CYCLE, MAX_CYCLES) {
+        if let [lock] = cycle[..] {
+            // A family's elements taken by unordered run-time ids: two acquisitions of the one
+            // edge (two threads, or two instances of one) close the cycle.
+            cycle.push(lock);
+        }
         let edges: Vec<&[EdgeInstance]> = (0..cycle.len())
             .map(|k| cx.locks.edge(cycle[k], cycle[(k + 1) % cycle.len()]))
             .collect();
@@ -122,7 +127,12 @@ fn cycle_diagnostic(
             (s.file.clone(), s.line_start, s.column_start)
         })
         .expect("a cycle has edges");
-    let message = if cycle.len() == 2 {
+    let message = if cycle[0] == cycle[1] {
+        format!(
+            "lock order inversion: two elements of `{}` are acquired by ids in no fixed order",
+            cx.name(cx.model.prim(cycle[0]).element.map_or(cycle[0], |(f, _)| f))
+        )
+    } else if cycle.len() == 2 {
         format!(
             "lock order inversion: `{}` and `{}` are acquired in opposite orders",
             cx.name(cycle[0]),
@@ -152,11 +162,12 @@ fn cycle_diagnostic(
     d.notes.push(
         "these acquisitions can run at the same time: no spawn/join or hand-off orders them and no common lock is held across them, so each thread can hold one lock while waiting for the next".to_owned(),
     );
-    let order: Vec<String> = cycle.iter().map(|p| format!("`{}`", cx.name(*p))).collect();
-    d.help = Some(format!(
-        "acquire {} in one order everywhere",
-        order.join(", ")
-    ));
+    d.help = Some(if cycle[0] == cycle[1] {
+        "acquire the element with the lower id first (`v[a.min(b)]`, then `v[a.max(b)]`)".to_owned()
+    } else {
+        let order: Vec<String> = cycle.iter().map(|p| format!("`{}`", cx.name(*p))).collect();
+        format!("acquire {} in one order everywhere", order.join(", "))
+    });
     d
 }
 

@@ -3,7 +3,7 @@
 use super::Interp;
 use crate::diagnostic::Span;
 use crate::model::value::{BagId, Value};
-use crate::model::{IndexKey, PrimId};
+use crate::model::{IdRank, IndexKey, PrimId};
 
 impl<'a> Interp<'a> {
     /// A collection holding `content`; its objects stand for any object of their type, since
@@ -92,6 +92,7 @@ pub(super) fn index_key(index: &Value<'_>) -> IndexKey {
     match index {
         Value::Int(n) => IndexKey::Const(*n),
         Value::Index(k) => *k,
+        Value::Unknown | Value::Data(_) => IndexKey::Id(IdRank::Any),
         _ => IndexKey::Unknown,
     }
 }

@@ -3,7 +3,7 @@
 use super::Interp;
 use crate::frontend::index::StructId;
 use crate::model::value::{Value, ANY_OBJECT};
-use crate::model::{IndexKey, PrimId, PrimKind};
+use crate::model::{IdRank, IndexKey, PrimId, PrimKind};
 use std::collections::HashMap;
 
 impl<'a> Interp<'a> {
@@ -103,6 +103,9 @@ impl Interp<'_> {
                     }
                 }
             }
+            IndexKey::Id(IdRank::Any) => "id".to_owned(),
+            IndexKey::Id(IdRank::Low) => "low id".to_owned(),
+            IndexKey::Id(IdRank::High) => "high id".to_owned(),
             IndexKey::Unknown => "_".to_owned(),
         }
     }

@@ -6,6 +6,7 @@ use super::Interp;
 use crate::diagnostic::Span;
 use crate::frontend::resolve::RacecheckItem;
 use crate::model::value::{Taint, Value};
+use crate::model::{IdRank, IndexKey};
 use std::rc::Rc;
 
 /// Methods that hand back (a share of) their receiver.
@@ -99,6 +100,11 @@ impl<'a> Interp<'a> {
                 }
             }
             args.iter().for_each(|a| self.mark_kept(a));
+        }
+        if let [other] = args.as_slice() {
+            if let Some(v) = min_max(method, &receiver, other) {
+                return v;
+            }
         }
         let has_closure = args.iter().any(|a| !a.callables().is_empty());
         if has_closure {
@@ -196,7 +202,10 @@ impl<'a> Interp<'a> {
                 let element = args.first().map(|a| self.element_of(a));
                 self.new_bag(element)
             }
-            "min" | "max" => Value::Unknown,
+            "min" | "max" => match args.as_slice() {
+                [a, b] => min_max(last, a, b).unwrap_or_default(),
+                _ => Value::Unknown,
+            },
             _ => self.unknown_call(args),
         }
     }
@@ -211,4 +220,32 @@ impl<'a> Interp<'a> {
                 .fold(Taint::default(), |acc, a| acc.union(&a.taint())),
         )
     }
+}
+
+/// `a.min(b)`, `max(a, b)`: a number when both are, and otherwise, for two run-time ids, the
+/// lower or the higher of the pair (acquiring `v[min]` then `v[max]` is an order).
+fn min_max<'a>(method: &str, a: &Value<'a>, b: &Value<'a>) -> Option<Value<'a>> {
+    let rank = match method {
+        "min" => IdRank::Low,
+        "max" => IdRank::High,
+        _ => return None,
+    };
+    Some(match (a, b) {
+        (Value::Int(x), Value::Int(y)) => Value::Int(if rank == IdRank::Low {
+            *x.min(y)
+        } else {
+            *x.max(y)
+        }),
+        _ if is_id(a) && is_id(b) => Value::Index(IndexKey::Id(rank)),
+        _ => return None,
+    })
+}
+
+/// Whether a value can be an index not known before run time: nothing known of it but where it
+/// came from, or a loop variable.
+fn is_id(value: &Value<'_>) -> bool {
+    matches!(
+        value,
+        Value::Unknown | Value::Data(_) | Value::Index(IndexKey::Id(_) | IndexKey::Rotated { .. })
+    )
 }

@@ -118,8 +118,16 @@ impl<'a> Interp<'a> {
             if matches!(value, Value::Unknown | Value::Data(_) | Value::Guard(_)) {
                 continue;
             }
-            if let Value::Prim(p) = value {
-                // A primitive made for the field is named after it.
+            let made_here = match value {
+                Value::Prim(p) => Some(p),
+                Value::Bag(b) => match self.bag_content(b) {
+                    Value::Prim(p) => Some(p),
+                    _ => None,
+                },
+                _ => None,
+            };
+            if let Some(p) = made_here {
+                // A primitive (or family) made for the field is named after it.
                 let i = p.0 as usize;
                 if !self.store.prim_named[i] && self.model.prims[i].element.is_none() {
                     self.store.prim_named[i] = true;
@@ -143,7 +151,7 @@ impl<'a> Interp<'a> {
             capacity: info.capacity,
             bounded: info.bounded,
             peer: None,
-            several: info.several,
+            several: info.several || matches!(index, IndexKey::Id(_)),
         })
     }
 
