@@ -5,6 +5,7 @@
 //! self-edge: another call may pass the ids the other way round.
 use crate::model::{IdRank, IndexKey, Model, Op, PrimId, TemplateId};
 use petgraph::graphmap::DiGraphMap;
+use std::collections::HashMap;
 use std::hash::RandomState;
 
 type Graph = DiGraphMap<PrimId, Vec<EdgeInstance>, RandomState>;
@@ -25,6 +26,8 @@ pub(crate) struct LockOrderGraph {
 impl LockOrderGraph {
     pub(crate) fn build(model: &Model) -> Self {
         let mut graph = Graph::default();
+        let aliases = aliases(model);
+        let alias = |p: PrimId| std::iter::once(p).chain(aliases.get(&p).into_iter().flatten().copied());
         for (template, event, e) in model.events() {
             let Op::Acquire {
                 lock: taken,
@@ -47,10 +50,20 @@ impl LockOrderGraph {
                     held: held.lock,
                     taken,
                 };
-                match graph.edge_weight_mut(held.lock, taken) {
-                    Some(instances) => instances.push(instance),
-                    None => {
-                        graph.add_edge(held.lock, taken, vec![instance]);
+                // An element taken by a run-time id may be any element the program names.
+                // (An unordered pair of one family is its own cycle, reported as such.)
+                let pair = held.lock == taken;
+                for from in alias(held.lock).take(if pair { 1 } else { usize::MAX }) {
+                    for to in alias(taken).take(if pair { 1 } else { usize::MAX }) {
+                        if from == to && !pair {
+                            continue;
+                        }
+                        match graph.edge_weight_mut(from, to) {
+                            Some(instances) => instances.push(instance.clone()),
+                            None => {
+                                graph.add_edge(from, to, vec![instance.clone()]);
+                            }
+                        }
                     }
                 }
             }
@@ -76,11 +89,13 @@ impl LockOrderGraph {
     pub(crate) fn cycles(&self, max_len: usize, limit: usize) -> Vec<Vec<PrimId>> {
         let mut cycles = Vec::new();
         for scc in petgraph::algo::tarjan_scc(&self.graph) {
-            if let [lock] = scc[..] {
-                // Two elements of one family taken by run-time ids in either order.
-                if self.graph.contains_edge(lock, lock) {
-                    cycles.push(vec![lock]);
-                }
+            // Two elements of one family taken by run-time ids in either order.
+            cycles.extend(
+                scc.iter()
+                    .filter(|&&lock| self.graph.contains_edge(lock, lock))
+                    .map(|&lock| vec![lock]),
+            );
+            if scc.len() < 2 {
                 continue;
             }
             let mut nodes = scc;
@@ -133,4 +148,24 @@ fn is_unordered_pair(model: &Model, lock: PrimId) -> bool {
         model.prim(lock).element,
         Some((_, IndexKey::Id(IdRank::Any)))
     )
+}
+
+/// For each element taken by a run-time id, the elements of its family the program names by a
+/// constant index: the ones it may be.
+fn aliases(model: &Model) -> HashMap<PrimId, Vec<PrimId>> {
+    let mut constants: HashMap<PrimId, Vec<PrimId>> = HashMap::new();
+    let mut by_id = Vec::new();
+    for (i, info) in model.prims.iter().enumerate() {
+        match info.element {
+            Some((family, IndexKey::Const(_))) => {
+                constants.entry(family).or_default().push(PrimId(i as u32));
+            }
+            Some((family, IndexKey::Id(_))) => by_id.push((PrimId(i as u32), family)),
+            _ => {}
+        }
+    }
+    by_id
+        .into_iter()
+        .filter_map(|(element, family)| Some((element, constants.get(&family)?.clone())))
+        .collect()
 }

@@ -297,8 +297,12 @@ impl<'a> Interp<'a> {
         let end = self.raw_span(def.body.brace_token.span.close());
         let result = self.pop_frame(value, &end);
         // A function that did nothing observable with arguments that carry no primitive does
-        // the same on every such call: later calls reuse its result instead of walking it again.
-        if plain && self.activity() == before && is_plain(&result) && !result.holds_object() {
+        // the same on every such call: later calls reuse its result instead of walking it again,
+        // unless the result is a number or an index, which may be computed from the arguments.
+        let reusable = is_plain(&result)
+            && !result.holds_object()
+            && !matches!(result, Value::Int(_) | Value::Index(_) | Value::Range(..));
+        if plain && self.activity() == before && reusable {
             self.memo.inert.insert(f, result.clone());
         }
         result

@@ -60,6 +60,16 @@ impl<'a> Interp<'a> {
             (PrimKind::Condition, "notify" | "notify_all") => {
                 self.emit_op(Op::Notify { condition: prim }, span)
             }
+            // A semaphore of one permit whose permit is held as a guard is a mutex: its
+            // acquisitions are ordered against locks like a lock's.
+            (PrimKind::Semaphore, "acquire") if self.model.prim(prim).capacity == Some(1) => {
+                self.acquire(prim, true, span)
+            }
+            (PrimKind::Semaphore, "try_acquire" | "acquire_timeout")
+                if self.model.prim(prim).capacity == Some(1) =>
+            {
+                self.acquire(prim, false, span)
+            }
             (PrimKind::Semaphore, "acquire") => self.emit_op(
                 Op::SemAcquire {
                     semaphore: prim,
