@@ -27,7 +27,8 @@ impl LockOrderGraph {
     pub(crate) fn build(model: &Model) -> Self {
         let mut graph = Graph::default();
         let aliases = aliases(model);
-        let alias = |p: PrimId| std::iter::once(p).chain(aliases.get(&p).into_iter().flatten().copied());
+        let alias =
+            |p: PrimId| std::iter::once(p).chain(aliases.get(&p).into_iter().flatten().copied());
         for (template, event, e) in model.events() {
             let Op::Acquire {
                 lock: taken,
@@ -37,6 +38,12 @@ impl LockOrderGraph {
                 continue;
             };
             if model.prim(taken).is_unknown_element() {
+                continue;
+            }
+            // Taking a lock this thread already holds blocks on itself (D002) or, for an
+            // `RLock`, not at all: either way it orders nothing against the other locks held.
+            let again = !model.prim(taken).several && e.held.iter().any(|h| h.lock == taken);
+            if again {
                 continue;
             }
             for held in &e.held {

@@ -213,6 +213,10 @@ impl<'a> Value<'a> {
                 }
             }
             (Value::Prim(a), Value::Prim(b)) if a == b => self.clone(),
+            // A trait object and an object: any implementor (the object's type among them).
+            (Value::Dyn(a), Value::Dyn(b)) if a == b => self.clone(),
+            (Value::Dyn(_), Value::Obj(..)) => self.clone(),
+            (Value::Obj(..), Value::Dyn(_)) => other.clone(),
             (Value::Bag(a), Value::Bag(b)) if a == b => self.clone(),
             (Value::Obj(a, x), Value::Obj(b, y)) if a == b => {
                 Value::Obj(*a, if x == y { *x } else { ANY_OBJECT })

@@ -96,6 +96,20 @@ impl<'a> Interp<'a> {
         let args: Vec<Value<'a>> = m.args.iter().map(|a| self.expr(a)).collect();
         let method = m.method.to_string();
         let span = self.span_of(expr);
+        self.method_call(receiver, &method, args, m, &span)
+    }
+
+    /// A method called on a value: by what the receiver is.
+    fn method_call(
+        &mut self,
+        receiver: Value<'a>,
+        method: &str,
+        args: Vec<Value<'a>>,
+        m: &'a syn::ExprMethodCall,
+        span: &Span,
+    ) -> Value<'a> {
+        let span = span.clone();
+        let method = method.to_owned();
         match &receiver {
             Value::Prim(p) => return self.prim_method(*p, &method, args, &span),
             Value::Threads(_) | Value::AsyncResult(_) => {
@@ -125,6 +139,13 @@ impl<'a> Interp<'a> {
                 // on the guard itself (no method of a guard's data can move out of it).
                 if UNWRAP.contains(&method.as_str()) {
                     return receiver;
+                }
+                if let Some(content) = self.guarded_content(g, &method) {
+                    // A method of what the lock protects (`guard.push(..)`, `guard.iter()`,
+                    // `guard.spread()`), called through the guard.
+                    let read = self.guard_read(g);
+                    let result = self.method_call(content, &method, args, m, &span);
+                    return super::exprs::with_read(result, &read);
                 }
                 self.call_closures(&args, &Value::Unknown);
                 return self.guard_read(g);

@@ -2,13 +2,16 @@
 //! collection of primitives of one kind is a family whose elements are told apart by index.
 use super::Interp;
 use crate::diagnostic::Span;
-use crate::model::value::{BagId, Value};
+use crate::model::value::{BagId, Value, ANY_OBJECT};
 use crate::model::{IdRank, IndexKey, PrimId};
 
 impl<'a> Interp<'a> {
     /// A collection holding `content`; its objects stand for any object of their type, since
     /// its elements are not told apart.
     pub(super) fn new_bag(&mut self, content: Option<Value<'a>>) -> Value<'a> {
+        if let Some(value) = &content {
+            self.share_fields_with_any(value);
+        }
         self.store.bags.push(content.map(Value::merged_objects));
         Value::Bag(self.store.bags.len() as BagId - 1)
     }
@@ -18,6 +21,7 @@ impl<'a> Interp<'a> {
     }
 
     pub(super) fn bag_add(&mut self, bag: BagId, value: Value<'a>) {
+        self.share_fields_with_any(&value);
         let value = value.merged_objects();
         let slot = &mut self.store.bags[bag as usize];
         *slot = Some(match slot.take() {
@@ -83,6 +87,46 @@ impl<'a> Interp<'a> {
             Value::Bag(b) => self.bag_content(*b),
             Value::Threads(_) | Value::Builders(_) | Value::Data(_) => value.clone(),
             _ => Value::Unknown,
+        }
+    }
+
+    /// An object put in a collection becomes "any object" of its struct there: what its fields
+    /// hold (handles, primitives) is what that object's fields hold, when it is the only one of
+    /// its struct put in a collection so far. Fields of a second object (or of an object made in
+    /// a loop or by a thread run many times, which stands for several) leave them several.
+    fn share_fields_with_any(&mut self, value: &Value<'a>) {
+        let Value::Obj(s, object) = *value else {
+            return;
+        };
+        if object == ANY_OBJECT {
+            return;
+        }
+        let several = self.store.several_objects.contains(&object);
+        let index = self.index;
+        for (name, _) in &index.structs[s.index()].fields {
+            let Some(value) = self.store.fields.get(&(s, object, name.clone())).cloned() else {
+                continue;
+            };
+            let any = (s, ANY_OBJECT, name.clone());
+            match (value, self.store.fields.get(&any).cloned()) {
+                (Value::Threads(mine), Some(Value::Threads(theirs))) => {
+                    let joined = Value::Threads(mine).join(&Value::Threads(theirs));
+                    self.store.fields.insert(any, joined);
+                }
+                (v @ Value::Threads(_), None) => {
+                    self.store.fields.insert(any, v);
+                }
+                (Value::Prim(p), None) if !several => {
+                    self.store.fields.insert(any, Value::Prim(p));
+                }
+                (Value::Prim(p), Some(Value::Prim(q))) if p == q => {}
+                (Value::Prim(_), _) => {
+                    // Two objects' primitives: the field of any object is several of them.
+                    self.store.fields.remove(&any);
+                    self.field_value(s, ANY_OBJECT, name);
+                }
+                _ => {}
+            }
         }
     }
 }

@@ -108,7 +108,20 @@ impl<'a> Interp<'a> {
                 )
             }
             Expr::RawAddr(r) => self.expr(&r.expr),
-            Expr::Reference(r) => self.expr(&r.expr),
+            Expr::Reference(r) => match &*r.expr {
+                // `&*guard`, `&mut *guard`: what the lock protects, borrowed.
+                Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => match self.expr(&u.expr) {
+                    Value::Guard(g) => match self.guarded_content(g, "deref") {
+                        Some(content) => {
+                            self.guard_read(g);
+                            content
+                        }
+                        None => self.guard_read(g),
+                    },
+                    other => other,
+                },
+                inner => self.expr(inner),
+            },
             Expr::Repeat(r) => {
                 let item = self.expr(&r.expr);
                 self.expr(&r.len);
@@ -247,7 +260,15 @@ impl<'a> Interp<'a> {
             (Value::Tuple(items), syn::Member::Unnamed(i)) => {
                 items.get(i.index as usize).cloned().unwrap_or_default()
             }
-            (Value::Guard(g), _) => self.guard_read(g),
+            (Value::Guard(g), member) => match self.store.contents.get(&self.guard_lock(g)) {
+                Some(content @ Value::Obj(..)) => {
+                    let content = content.clone();
+                    let read = self.guard_read(g);
+                    let value = self.field(content, member);
+                    with_read(value, &read)
+                }
+                _ => self.guard_read(g),
+            },
             (v, _) => Value::data(v.taint()),
         }
     }
@@ -262,7 +283,15 @@ impl<'a> Interp<'a> {
                     .unwrap_or_default(),
                 _ => Value::Unknown,
             },
-            Value::Guard(g) => self.guard_read(g),
+            Value::Guard(g) => match self.store.contents.get(&self.guard_lock(g)) {
+                Some(content @ Value::Bag(_)) => {
+                    let content = content.clone();
+                    let read = self.guard_read(g);
+                    let value = self.index_bag(content, index);
+                    with_read(value, &read)
+                }
+                _ => self.guard_read(g),
+            },
             v => Value::data(v.taint()),
         }
     }
@@ -412,4 +441,12 @@ fn is_compound_assignment(op: &syn::BinOp) -> bool {
             | ShlAssign(_)
             | ShrAssign(_)
     )
+}
+
+/// A value read through a guard: what was reached, or data carrying the read when it is data.
+pub(super) fn with_read<'a>(value: Value<'a>, read: &Value<'a>) -> Value<'a> {
+    match value {
+        Value::Unknown | Value::Data(_) => Value::data(value.taint().union(&read.taint())),
+        other => other,
+    }
 }

@@ -6,6 +6,9 @@ use crate::model::value::{GuardId, Taint, Value};
 use crate::model::{Op, PrimId};
 use std::rc::Rc;
 
+/// Methods that copy what they are called on.
+const COPIES: &[&str] = &["clone", "to_owned", "to_vec", "cloned", "copied"];
+
 #[derive(Debug)]
 pub(super) struct GuardInfo {
     pub(super) lock: PrimId,
@@ -81,5 +84,34 @@ impl<'a> Interp<'a> {
             guard_reads: vec![(lock, guard)],
             ..Taint::default()
         })
+    }
+
+    /// What a method called through a guard acts on: the value the lock protects, when the model
+    /// follows it (objects, collections, trait objects, handles). A copy (`clone`) of plain data
+    /// is a read of the guard instead, for the stale-read rule.
+    pub(super) fn guarded_content(&self, guard: GuardId, method: &str) -> Option<Value<'a>> {
+        let content = self.store.contents.get(&self.guard_lock(guard))?.clone();
+        if COPIES.contains(&method) && !self.holds_followed(&content) {
+            return None;
+        }
+        Some(content)
+    }
+
+    /// Whether a value holds something calls or joins can reach: trait objects, handles,
+    /// primitives, callables (directly or as a collection's elements).
+    fn holds_followed(&self, value: &Value<'a>) -> bool {
+        match value {
+            Value::Bag(b) => {
+                let element = self.bag_content(*b);
+                !matches!(element, Value::Bag(_)) && self.holds_followed(&element)
+            }
+            Value::Dyn(_)
+            | Value::Threads(_)
+            | Value::Prim(_)
+            | Value::Callable(_)
+            | Value::Callables(_)
+            | Value::Obj(..) => true,
+            _ => false,
+        }
     }
 }

@@ -239,7 +239,16 @@ impl<'a> Interp<'a> {
                     Some(Value::Int(n)) => Some(*n),
                     _ => None,
                 };
-                Value::Prim(self.new_prim(kind, span, capacity, assoc == Some("bounded")))
+                let prim = self.new_prim(kind, span, capacity, assoc == Some("bounded"));
+                if let (PrimKind::Lock | PrimKind::RLock, Some(content)) = (kind, args.first()) {
+                    if matches!(
+                        content,
+                        Value::Obj(..) | Value::Bag(_) | Value::Dyn(_) | Value::Threads(_)
+                    ) {
+                        self.store.contents.insert(prim, content.clone());
+                    }
+                }
+                Value::Prim(prim)
             }
             (RacecheckItem::Pipe, Some("new")) => {
                 let a = self.new_prim(crate::model::PrimKind::Connection, span, None, false);

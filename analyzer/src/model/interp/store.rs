@@ -14,7 +14,7 @@ use crate::frontend::index::{StaticId, StructId};
 use crate::model::types::{shape_of, Shape};
 use crate::model::value::{ObjectId, Place, Value, ANY_OBJECT};
 use crate::model::{IndexKey, PrimId, PrimInfo, PrimKind, VarId};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 /// How a primitive is identified across the program.
@@ -40,6 +40,11 @@ pub(super) struct Store<'a> {
     /// What one element of each collection is; `None` while it is empty.
     pub(super) bags: Vec<Option<Value<'a>>>,
     pub(super) var_names: Vec<String>,
+    /// What each lock protects, when it is something the model follows (an object, a
+    /// collection, trait objects, handles): given to its constructor.
+    pub(super) contents: HashMap<PrimId, Value<'a>>,
+    /// Objects that stand for several: made in a loop, or by a thread that runs many times.
+    pub(super) several_objects: HashSet<ObjectId>,
 }
 
 impl Default for Store<'_> {
@@ -53,6 +58,8 @@ impl Default for Store<'_> {
             object_names: HashMap::new(),
             bags: Vec::new(),
             var_names: Vec::new(),
+            contents: HashMap::new(),
+            several_objects: HashSet::new(),
         }
     }
 }
@@ -102,7 +109,17 @@ impl<'a> Interp<'a> {
     /// A new object of a struct (a struct literal or constructor call walked).
     pub(super) fn new_object(&mut self) -> ObjectId {
         self.store.objects += 1;
-        self.store.objects
+        let object = self.store.objects;
+        let many = !self.walk.loops.is_empty()
+            || self
+                .model
+                .templates
+                .get(self.walk.template.0 as usize)
+                .is_some_and(|t| t.instances.is_many());
+        if many {
+            self.store.several_objects.insert(object);
+        }
+        object
     }
 
     /// A new object of struct `s` whose fields are given these values: a field given a

@@ -138,7 +138,9 @@ impl<'a> Interp<'a> {
             return Value::Unknown;
         }
         match (receiver, method) {
-            (Value::Threads(_), "clone") => receiver.clone(),
+            (Value::Threads(_), "clone" | "take" | "unwrap" | "expect" | "as_mut" | "as_ref") => {
+                receiver.clone()
+            }
             _ => Value::Unknown,
         }
     }
