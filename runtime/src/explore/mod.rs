@@ -1,6 +1,6 @@
 //! The exploration engine: runs a closure under many deterministic schedules of its logical
 //! threads and reports deadlocks, data races, lock-order cycles, panics, livelocks and hangs, each
-//! with a witness trace and a replay token (DESIGN.md "Exploration").
+//! with a witness trace and a replay token.
 //!
 //! Data flow: [`explore`] → `runner` (schedules over worker threads) → `execution` (one schedule:
 //! coroutines, one per logical thread) ↔ primitives, which branch on `context()` and call the
