@@ -10,6 +10,7 @@ use crate::frontend::macros::MacroArgs;
 use crate::frontend::outline::{outline_file, Outline};
 use crate::frontend::span::SpanConverter;
 use crate::frontend::{index, pool};
+use crate::lock_facts::{self, Acquisition};
 use crate::model::interp::model_crate;
 use rayon::prelude::*;
 
@@ -20,6 +21,8 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
     /// Files that could not be analyzed (or only partly), with where and why.
     pub errors: Vec<InputError>,
+    /// Every lock acquisition of the modelled crates, with the locks held there (for editors).
+    pub acquisitions: Vec<Acquisition>,
 }
 
 /// Analyzes a set of files as crates: crate roots are the files no `mod` item of another file claims.
@@ -41,11 +44,14 @@ fn analyze_on_pool(files: &[SourceFile]) -> Analysis {
         .collect();
     let table = FileTable::new(files);
     let crates = discover_crates(&table, &outlines);
-    let mut diagnostics: Vec<Diagnostic> = crates
+    let per_crate: Vec<(Vec<Diagnostic>, Vec<Acquisition>)> = crates
         .par_iter()
         .filter(|c| c.files.iter().any(|&f| outlines[f].mentions_racecheck))
-        .flat_map_iter(|c| analyze_crate(files, &table, c))
+        .map(|c| analyze_crate(files, &table, c))
         .collect();
+    let (diagnostics, acquisitions): (Vec<_>, Vec<_>) = per_crate.into_iter().unzip();
+    let mut diagnostics: Vec<Diagnostic> = diagnostics.into_iter().flatten().collect();
+    let acquisitions = acquisitions.into_iter().flatten().collect();
     diagnostics.sort_by(|a, b| {
         (
             &a.primary.file,
@@ -64,12 +70,17 @@ fn analyze_on_pool(files: &[SourceFile]) -> Analysis {
     Analysis {
         diagnostics,
         errors,
+        acquisitions,
     }
 }
 
 /// Models one crate and runs the rules over it, all on the calling (big-stack) thread.
-fn analyze_crate(files: &[SourceFile], table: &FileTable, krate: &CrateFiles) -> Vec<Diagnostic> {
-    let diagnostics = {
+fn analyze_crate(
+    files: &[SourceFile],
+    table: &FileTable,
+    krate: &CrateFiles,
+) -> (Vec<Diagnostic>, Vec<Acquisition>) {
+    let found = {
         // Every file parsed in the first pass; one that no longer does is left out.
         let (slots, asts): (Vec<usize>, Vec<syn::File>) = krate
             .files
@@ -83,11 +94,14 @@ fn analyze_crate(files: &[SourceFile], table: &FileTable, krate: &CrateFiles) ->
             .map(|&f| SpanConverter::new(&files[f]))
             .collect();
         let model = model_crate(&index, &macros, &converters);
-        crate::rules::check_model(&model)
+        (
+            crate::rules::check_model(&model),
+            lock_facts::acquisitions(&model),
+        )
     };
     // The crate's syntax trees are gone: let proc-macro2 forget its files.
     proc_macro2::extra::invalidate_current_thread_spans();
-    diagnostics
+    found
 }
 
 #[cfg(test)]

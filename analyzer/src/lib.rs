@@ -5,6 +5,8 @@ pub mod diagnostic;
 pub mod driver;
 mod frontend;
 mod graph;
+pub mod lock_facts;
+pub mod lsp;
 mod model;
 pub mod rules;
 

@@ -14,6 +14,8 @@ mod exit_codes;
 mod fixture_snapshots;
 #[path = "cli/formats.rs"]
 mod formats;
+#[path = "cli/lsp.rs"]
+mod lsp;
 #[path = "cli/no_writes.rs"]
 mod no_writes;
 #[path = "cli/suppressions.rs"]

@@ -1,11 +1,17 @@
 //! The `rules` and `explain` commands: what the rule registry says about each rule.
-use super::cli::CatalogFormat;
 use super::error::Fatal;
 use super::selection::{known_codes, level_name};
 use crate::diagnostic::Severity;
 use crate::rules::{self, RuleInfo};
 use serde::Serialize;
 use std::io::{self, Write};
+
+/// How `rules` prints the catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CatalogFormat {
+    Text,
+    Json,
+}
 
 /// A rule's doc as Markdown: `declare_rule!` keeps rustdoc's one leading space on every line.
 pub fn markdown(rule: &RuleInfo) -> String {
@@ -69,6 +75,26 @@ pub fn list(format: CatalogFormat, out: &mut dyn Write) -> io::Result<()> {
     }
 }
 
+/// Where racecheck's documentation is published: the analyzer's rustdoc on docs.rs, which
+/// holds every rule's doc comment (the text `explain` prints).
+pub const DOCS_URL: &str = concat!(
+    "https://docs.rs/racecheck-analyzer/",
+    env!("CARGO_PKG_VERSION"),
+    "/racecheck_analyzer/"
+);
+
+/// The stable anchor of a rule's documentation: the rustdoc page of the constant that declares
+/// it, `rules/<code>_<name>/constant.<NAME>.html` (each rule's file is named after its code and
+/// name, and declares one constant named after the rule).
+pub fn doc_url(rule: &RuleInfo) -> String {
+    let snake = rule.name.replace('-', "_");
+    format!(
+        "{DOCS_URL}rules/{}_{snake}/constant.{}.html",
+        rule.code.to_ascii_lowercase(),
+        snake.to_ascii_uppercase()
+    )
+}
+
 /// The rule `explain` is asked about; an unknown code is a usage error.
 pub fn find(code: &str) -> Result<&'static RuleInfo, Fatal> {
     rules::by_code(code).ok_or_else(|| {
@@ -82,4 +108,28 @@ pub fn find(code: &str) -> Result<&'static RuleInfo, Fatal> {
 /// `explain CODE`: `# name (CODE)` and the rule's doc.
 pub fn explain(rule: &RuleInfo, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "# {} ({})\n\n{}", rule.name, rule.code, markdown(rule))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_doc_url_names_the_file_and_constant_that_declare_the_rule() {
+        for rule in rules::all() {
+            let url = doc_url(rule);
+            let path = url.strip_prefix(DOCS_URL).expect("under the docs");
+            let (module, constant) = path
+                .strip_prefix("rules/")
+                .and_then(|p| p.split_once("/constant."))
+                .expect("rules/<module>/constant.<NAME>.html");
+            let constant = constant.strip_suffix(".html").unwrap();
+            let file = format!("{}/src/rules/{module}.rs", env!("CARGO_MANIFEST_DIR"));
+            let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{file}: {e}"));
+            assert!(
+                text.contains(&format!("pub {}, {constant},", rule.code)),
+                "{file} does not declare {constant}"
+            );
+        }
+    }
 }

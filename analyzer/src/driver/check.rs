@@ -113,14 +113,26 @@ fn load_sources(
 /// not (fully) read.
 fn findings(sources: &SourceMap, settings: &Settings) -> (Vec<Diagnostic>, Vec<InputError>) {
     let analysis = crate::analyze(&sources.files().cloned().collect::<Vec<_>>());
-    let mut diagnostics = analysis.diagnostics;
+    (
+        report_of(analysis.diagnostics, sources, settings),
+        analysis.errors,
+    )
+}
+
+/// What the user sees of the analysis's findings: fingerprinted, allow comments applied (with
+/// U001 for those that silence nothing), the configuration applied, sorted. `lsp` shares it.
+pub fn report_of(
+    mut diagnostics: Vec<Diagnostic>,
+    sources: &SourceMap,
+    settings: &Settings,
+) -> Vec<Diagnostic> {
     fingerprint::fill(&mut diagnostics, sources);
     let (mut diagnostics, mut unused_allows) = suppress::apply(diagnostics, sources, rules::all());
     fingerprint::fill(&mut unused_allows, sources);
     diagnostics.extend(unused_allows);
     apply_settings(&mut diagnostics, settings, sources);
     diagnostics.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
-    (diagnostics, analysis.errors)
+    diagnostics
 }
 
 /// Findings are listed by file, position, then code.

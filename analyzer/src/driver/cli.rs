@@ -2,6 +2,7 @@
 //! `driver::run` drops it (as cargo-deny does), so the binary also works when called directly.
 //! `check` is the default command: `cargo racecheck`, `cargo racecheck src/` and
 //! `cargo racecheck check src/` are the same.
+use super::catalog::CatalogFormat;
 use super::config::Overrides;
 use super::render::Format;
 use super::selection::parse_level;
@@ -41,18 +42,14 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print the documentation of a rule
     Explain(ExplainArgs),
+    /// Run the language server on stdin/stdout (for editors)
+    Lsp,
 }
 
 #[derive(Debug, Args)]
 pub struct RulesArgs {
     #[arg(long, value_enum, default_value_t = CatalogFormat::Text)]
     pub format: CatalogFormat,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CatalogFormat {
-    Text,
-    Json,
 }
 
 #[derive(Debug, Args)]

@@ -81,6 +81,10 @@ fn execute(cli: Cli) -> Result<Outcome, Fatal> {
         Some(Command::Check(args)) => return check::run(args, &cwd),
         Some(Command::Rules(args)) => catalog::list(args.format, &mut stdout),
         Some(Command::Explain(args)) => catalog::explain(catalog::find(&args.code)?, &mut stdout),
+        Some(Command::Lsp) => {
+            drop(stdout);
+            return crate::lsp::run_stdio(&cwd).map(|()| Outcome::Clean);
+        }
     };
     match written {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {

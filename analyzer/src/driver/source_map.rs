@@ -82,6 +82,21 @@ pub fn portable(path: &Path) -> String {
         .replace(std::path::MAIN_SEPARATOR, "/")
 }
 
+/// A path as a URI reference: `/` separators, and the characters that URIs reserve or forbid
+/// percent-encoded.
+pub fn uri_path(path: &Path) -> String {
+    let mut uri = String::new();
+    for byte in portable(path).bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'.' | b'_' | b'~' => {
+                uri.push(char::from(byte))
+            }
+            _ => uri += &format!("%{byte:02X}"),
+        }
+    }
+    uri
+}
+
 #[derive(Debug)]
 struct Entry {
     file: SourceFile,
@@ -232,5 +247,13 @@ mod tests {
     fn positions_inside_a_char_round_down() {
         let text = "é";
         assert_eq!(LineIndex::new(text).line_col(text, 1), (1, 1));
+    }
+
+    #[test]
+    fn uris_are_percent_encoded() {
+        assert_eq!(
+            uri_path(Path::new("src/my file#1.rs")),
+            "src/my%20file%231.rs"
+        );
     }
 }

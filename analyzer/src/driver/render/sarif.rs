@@ -9,6 +9,7 @@ use crate::diagnostic::{Diagnostic, InputError, Span};
 use crate::driver::catalog;
 use crate::driver::report::Report;
 use crate::driver::selection::level_name;
+use crate::driver::source_map::uri_path;
 use crate::rules::{self, RuleInfo};
 use serde_json::{json, Value};
 use std::io::{self, Write};
@@ -211,21 +212,6 @@ fn artifact_location(path: &std::path::Path) -> Value {
     }
 }
 
-/// A path as a URI reference: `/` separators, and the characters that URIs reserve or forbid
-/// percent-encoded.
-fn uri_path(path: &std::path::Path) -> String {
-    let mut uri = String::new();
-    for byte in super::portable(path).bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'.' | b'_' | b'~' => {
-                uri.push(char::from(byte))
-            }
-            _ => uri += &format!("%{byte:02X}"),
-        }
-    }
-    uri
-}
-
 /// Brackets in a link's text must be escaped (SARIF §3.11.6).
 fn escape_link_text(text: &str) -> String {
     text.replace('\\', "\\\\")
@@ -270,14 +256,6 @@ mod tests {
         assert_eq!(outside, json!({"uri": "file:///elsewhere/a.rs"}));
         let inside = artifact_location(std::path::Path::new("src/a.rs"));
         assert_eq!(inside, json!({"uri": "src/a.rs", "uriBaseId": "%SRCROOT%"}));
-    }
-
-    #[test]
-    fn uris_are_percent_encoded() {
-        assert_eq!(
-            uri_path(std::path::Path::new("src/my file#1.rs")),
-            "src/my%20file%231.rs"
-        );
     }
 
     #[test]

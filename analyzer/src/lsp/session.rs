@@ -1,0 +1,232 @@
+//! The server's view of the workspace: every file's text (an open buffer's unsaved contents
+//! override the disk), the crates they form, and the findings of each crate.
+//!
+//! Incremental by crate: each file's outline (`mod` items, from one parse) is cached with its
+//! text, so an edit re-parses only the edited file to see whether the crates changed shape; then
+//! only the crates whose files changed are analyzed again, and the others keep their findings.
+use crate::diagnostic::{Diagnostic, InputError, SourceFile};
+use crate::driver::check::report_of;
+use crate::driver::config::{self, Overrides, Settings};
+use crate::driver::discover::{self, Finder};
+use crate::driver::error::Fatal;
+use crate::driver::source_map::{LineIndex, SourceMap};
+use crate::driver::workspace::Workspace;
+use crate::frontend::crates::{discover_crates, FileTable};
+use crate::frontend::outline::{outline_file, Outline};
+use crate::frontend::pool;
+use crate::lock_facts::Acquisition;
+use crate::rules;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+/// One file of the workspace.
+#[derive(Debug)]
+pub struct FileState {
+    /// The path diagnostics print (relative to the root).
+    pub display: PathBuf,
+    pub text: Arc<str>,
+    /// An editor has it open: its text is the buffer's, not the disk's.
+    pub open: bool,
+    outline: Outline,
+    lines: OnceLock<LineIndex>,
+}
+
+impl FileState {
+    fn new(display: PathBuf, text: Arc<str>) -> Self {
+        let outline = outline_of(&display, &text);
+        FileState {
+            display,
+            text,
+            open: false,
+            outline,
+            lines: OnceLock::new(),
+        }
+    }
+
+    pub fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
+    }
+}
+
+/// What the analysis found in one crate.
+#[derive(Debug, Default)]
+pub struct CrateFindings {
+    /// The crate's files, by location (absolute).
+    pub files: Vec<PathBuf>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub errors: Vec<InputError>,
+    pub acquisitions: Vec<Acquisition>,
+    /// The texts analyzed, to tell when they change.
+    texts: Vec<Arc<str>>,
+}
+
+pub struct Session {
+    pub root: PathBuf,
+    settings: Settings,
+    /// By location (absolute).
+    files: BTreeMap<PathBuf, FileState>,
+    /// Keyed by the crate's sorted file locations.
+    crates: HashMap<Vec<PathBuf>, CrateFindings>,
+}
+
+impl Session {
+    /// Reads the configuration and the workspace's files under `root` (its cargo workspace's
+    /// members when there is one, else every `.rs` file under it). Nothing is analyzed yet.
+    pub fn load(root: &Path) -> Result<Session, Fatal> {
+        let workspace = Workspace::load(None, root).ok();
+        let config = config::discover(root, workspace.as_ref().map(|w| w.root.as_path()))?;
+        let settings =
+            Settings::resolve(config.as_ref(), &Overrides::default(), rules::all(), root)?;
+        let finder = Finder {
+            cwd: root,
+            root,
+            exclude: &settings.exclude,
+        };
+        let found = match &workspace {
+            Some(workspace) => finder.workspace(&workspace.select(&[], &[])?),
+            None => finder.paths(&[root.to_path_buf()]),
+        };
+        let (loaded, _) = discover::load(&found.files);
+        let files = pool::analysis_pool().install(|| {
+            loaded
+                .into_par_iter()
+                .map(|(file, location)| (location, FileState::new(file.path, file.text)))
+                .collect()
+        });
+        Ok(Session {
+            root: root.to_path_buf(),
+            settings,
+            files,
+            crates: HashMap::new(),
+        })
+    }
+
+    pub fn file(&self, location: &Path) -> Option<&FileState> {
+        self.files.get(location)
+    }
+
+    /// Sets a file's text (an open buffer's, or the disk's); a file new to the session joins it
+    /// unless the configuration excludes it. Returns whether the session now holds the file.
+    pub fn set_text(&mut self, location: &Path, text: &str, open: bool) -> bool {
+        if let Some(file) = self.files.get_mut(location) {
+            file.open = open;
+            if *file.text != *text {
+                let display = file.display.clone();
+                *file = FileState::new(display, Arc::from(text));
+                file.open = open;
+            }
+            return true;
+        }
+        if location.extension().is_none_or(|e| e != "rs") || self.settings.exclude.matches(location)
+        {
+            return false;
+        }
+        let display = location
+            .strip_prefix(&self.root)
+            .unwrap_or(location)
+            .to_path_buf();
+        let mut file = FileState::new(display, Arc::from(text));
+        file.open = open;
+        self.files.insert(location.to_path_buf(), file);
+        true
+    }
+
+    /// Analyzes the crates whose files changed since the last call (all of them the first time);
+    /// returns those crates (see [`Session::crate_findings`]).
+    pub fn refresh(&mut self) -> Vec<Vec<PathBuf>> {
+        let partition = self.partition();
+        let stale: Vec<Vec<PathBuf>> = partition
+            .iter()
+            .filter(|files| !self.is_current(files))
+            .cloned()
+            .collect();
+        self.crates.retain(|files, _| partition.contains(files));
+        for files in &stale {
+            let findings = self.analyze(files);
+            self.crates.insert(files.clone(), findings);
+        }
+        stale
+    }
+
+    /// The findings of a crate `refresh` returned.
+    pub fn crate_findings(&self, files: &[PathBuf]) -> &CrateFindings {
+        &self.crates[files]
+    }
+
+    /// The crate of a file, if it was analyzed.
+    pub fn crate_of(&self, location: &Path) -> Option<&CrateFindings> {
+        self.crates
+            .values()
+            .find(|c| c.files.iter().any(|f| f == location))
+    }
+
+    /// Every file's crate, by the analysis's own rule (a root is a file no `mod` item claims).
+    fn partition(&self) -> BTreeSet<Vec<PathBuf>> {
+        let locations: Vec<&PathBuf> = self.files.keys().collect();
+        let sources: Vec<SourceFile> = self.files.values().map(source_file).collect();
+        let outlines: Vec<Outline> = self.files.values().map(|f| f.outline.clone()).collect();
+        discover_crates(&FileTable::new(&sources), &outlines)
+            .into_iter()
+            .map(|krate| {
+                let mut files: Vec<PathBuf> =
+                    krate.files.iter().map(|&i| locations[i].clone()).collect();
+                files.sort();
+                files
+            })
+            .collect()
+    }
+
+    /// Whether the findings of the crate made of `files` are those of today's texts.
+    fn is_current(&self, files: &[PathBuf]) -> bool {
+        self.crates.get(files).is_some_and(|c| c.texts_match(self))
+    }
+
+    fn analyze(&self, locations: &[PathBuf]) -> CrateFindings {
+        let states: Vec<&FileState> = locations.iter().map(|l| &self.files[l]).collect();
+        let sources: Vec<SourceFile> = states.iter().map(|f| source_file(f)).collect();
+        let analysis = crate::analyze(&sources);
+        let map = SourceMap::new(sources.into_iter().zip(locations.iter().cloned()));
+        CrateFindings {
+            files: locations.to_vec(),
+            diagnostics: report_of(analysis.diagnostics, &map, &self.settings),
+            errors: analysis.errors,
+            acquisitions: analysis.acquisitions,
+            texts: states.iter().map(|f| f.text.clone()).collect(),
+        }
+    }
+
+    /// The location of a path as diagnostics print it.
+    pub fn location_of(&self, display: &Path) -> PathBuf {
+        self.root.join(display)
+    }
+}
+
+impl CrateFindings {
+    fn texts_match(&self, session: &Session) -> bool {
+        self.files.iter().zip(&self.texts).all(|(location, text)| {
+            session
+                .files
+                .get(location)
+                .is_some_and(|f| Arc::ptr_eq(&f.text, text))
+        })
+    }
+}
+
+fn source_file(file: &FileState) -> SourceFile {
+    SourceFile {
+        path: file.display.clone(),
+        text: file.text.clone(),
+    }
+}
+
+/// A file's outline, parsed on the analysis's big-stack pool; one that does not parse has none
+/// (its crate's analysis reports the error).
+fn outline_of(display: &Path, text: &Arc<str>) -> Outline {
+    let file = SourceFile {
+        path: display.to_path_buf(),
+        text: text.clone(),
+    };
+    pool::analysis_pool().install(|| outline_file(&file).unwrap_or_default())
+}

@@ -1,0 +1,238 @@
+//! `cargo racecheck lsp` spoken to over pipes, as an editor does: initialize, the diagnostics of
+//! the workspace, didOpen/didChange with unsaved text, a quick fix, a hover, bad messages, and
+//! shutdown/exit.
+use super::{binary, Project};
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::Duration;
+
+/// How long to wait for a message before calling the server stuck (a guard, not a timing test).
+const PATIENCE: Duration = Duration::from_secs(120);
+
+const ABBA: &str = "use racecheck::{Lock, Thread};
+
+static A: Lock<u32> = Lock::new(0);
+static B: Lock<u32> = Lock::new(0);
+
+fn main() {
+    let t = Thread::spawn(|| {
+        let _b = B.acquire();
+        let _a = A.acquire();
+    });
+    let _a = A.acquire();
+    let _b = B.acquire();
+    drop(_b);
+    drop(_a);
+    t.join().unwrap();
+}
+";
+
+struct Client {
+    server: Child,
+    input: ChildStdin,
+    messages: Receiver<Value>,
+    next_id: i64,
+}
+
+impl Client {
+    fn start(project: &Project) -> Client {
+        let mut server = Command::new(binary())
+            .arg("lsp")
+            .current_dir(project.root())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start the language server");
+        let input = server.stdin.take().expect("piped stdin");
+        let mut output = BufReader::new(server.stdout.take().expect("piped stdout"));
+        let (sender, messages) = mpsc::channel();
+        std::thread::spawn(move || {
+            while let Some(message) = read_frame(&mut output) {
+                if sender.send(message).is_err() {
+                    break;
+                }
+            }
+        });
+        Client {
+            server,
+            input,
+            messages,
+            next_id: 0,
+        }
+    }
+
+    fn send_raw(&mut self, body: &str) {
+        write!(self.input, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("write");
+        self.input.flush().expect("flush");
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        let body = json!({"jsonrpc": "2.0", "method": method, "params": params});
+        self.send_raw(&body.to_string());
+    }
+
+    /// Sends a request and returns the response to it.
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        let body = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
+        self.send_raw(&body.to_string());
+        self.wait_for(|m| m["id"] == id && m.get("method").is_none())
+    }
+
+    /// The next message matching `wanted`; others are dropped.
+    fn wait_for(&self, wanted: impl Fn(&Value) -> bool) -> Value {
+        loop {
+            let message = self
+                .messages
+                .recv_timeout(PATIENCE)
+                .expect("the server answers");
+            if wanted(&message) {
+                return message;
+            }
+        }
+    }
+
+    /// The next diagnostics published for `uri`.
+    fn diagnostics_of(&self, uri: &str) -> Vec<Value> {
+        let message = self.wait_for(|m| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
+        });
+        message["params"]["diagnostics"]
+            .as_array()
+            .expect("a list")
+            .clone()
+    }
+}
+
+fn read_frame(output: &mut impl BufRead) -> Option<Value> {
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        if output.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(value) = line.strip_prefix("Content-Length: ") {
+            length = value.parse().ok()?;
+        }
+    }
+    let mut body = vec![0; length];
+    output.read_exact(&mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}
+
+fn uri_of(project: &Project, relative: &str) -> String {
+    format!("file://{}", project.path(relative).display())
+}
+
+#[test]
+fn an_editor_session_over_pipes() {
+    let project = Project::cargo("lsp-session", ABBA);
+    project.write("src/clean.rs", "");
+    let main_uri = uri_of(&project, "src/main.rs");
+    let mut client = Client::start(&project);
+
+    let init = client.request(
+        "initialize",
+        json!({"processId": null, "rootUri": format!("file://{}", project.root().display()), "capabilities": {}}),
+    );
+    let capabilities = &init["result"]["capabilities"];
+    assert_eq!(capabilities["positionEncoding"], "utf-16");
+    assert_eq!(capabilities["hoverProvider"], true);
+    client.notify("initialized", json!({}));
+
+    // On start: the workspace's finding, with everything an editor shows.
+    let diagnostics = client.diagnostics_of(&main_uri);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    let d001 = &diagnostics[0];
+    assert_eq!(d001["code"], "D001");
+    assert_eq!(d001["source"], "racecheck");
+    assert_eq!(d001["severity"], 1);
+    let href = d001["codeDescription"]["href"].as_str().unwrap();
+    assert!(
+        href.contains("d001_lock_order_inversion/constant.LOCK_ORDER_INVERSION.html"),
+        "{href}"
+    );
+    let related = d001["relatedInformation"].as_array().unwrap();
+    assert!(
+        related.len() >= 2,
+        "every secondary span is related information: {related:#?}"
+    );
+    assert!(related.iter().all(|r| r["location"]["uri"] == main_uri));
+
+    // An unsaved buffer without the inversion: the finding goes away.
+    let fixed = ABBA.replace(
+        "        let _b = B.acquire();\n        let _a = A.acquire();",
+        "        let _a = A.acquire();\n        let _b = B.acquire();",
+    );
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": main_uri, "languageId": "rust", "version": 1, "text": fixed}}),
+    );
+    assert_eq!(client.diagnostics_of(&main_uri), Vec::<Value>::new());
+    // And back, through a change (the disk still has the fixed text's opposite: it is not read).
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": main_uri, "version": 2}, "contentChanges": [{"text": ABBA}]}),
+    );
+    let diagnostics = client.diagnostics_of(&main_uri);
+    assert_eq!(diagnostics.len(), 1);
+    let range = diagnostics[0]["range"].clone();
+
+    // The quick fix: an allow comment on its own line above, indented like the finding.
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": main_uri}, "range": range, "context": {"diagnostics": []}}),
+    );
+    let action = &actions["result"][0];
+    assert_eq!(action["kind"], "quickfix");
+    let edit = &action["edit"]["changes"][&main_uri][0];
+    let line = range["start"]["line"].as_u64().unwrap();
+    assert_eq!(
+        edit["range"]["start"],
+        json!({"line": line, "character": 0})
+    );
+    assert_eq!(
+        edit["newText"],
+        "        // racecheck: allow(D001) reason\n"
+    );
+
+    // Hover on the inner acquisition of the spawned thread: what is held, and the reversal.
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": main_uri}, "position": {"line": 8, "character": 19}}),
+    );
+    let text = hover["result"]["contents"]["value"].as_str().unwrap();
+    assert!(text.contains("acquires `A`"), "{text}");
+    assert!(text.contains("holding `B`"), "{text}");
+    assert!(text.contains("`B` → `A`"), "{text}");
+    assert!(text.contains("the opposite order, `A` → `B`"), "{text}");
+    let nothing = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": main_uri}, "position": {"line": 0, "character": 0}}),
+    );
+    assert_eq!(nothing["result"], Value::Null);
+
+    // Bad input gets errors, and the server keeps serving.
+    client.send_raw("{this is not json");
+    let parse_error = client.wait_for(|m| m.get("error").is_some());
+    assert_eq!(parse_error["error"]["code"], -32700);
+    assert_eq!(parse_error["id"], Value::Null);
+    let unknown = client.request("textDocument/frobnicate", json!({}));
+    assert_eq!(unknown["error"]["code"], -32601);
+    let bad_params = client.request("textDocument/hover", json!({"position": "here"}));
+    assert_eq!(bad_params["error"]["code"], -32602);
+
+    let shutdown = client.request("shutdown", Value::Null);
+    assert_eq!(shutdown["result"], Value::Null);
+    client.notify("exit", Value::Null);
+    let status = client.server.wait().expect("the server exits");
+    assert!(status.success(), "{status:?}");
+}
