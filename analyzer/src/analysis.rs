@@ -13,6 +13,8 @@ use crate::frontend::{index, pool};
 use crate::lock_facts::{self, Acquisition};
 use crate::model::interp::model_crate;
 use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 /// Everything one run of the analysis found.
 #[derive(Debug, Default)]
@@ -23,6 +25,8 @@ pub struct Analysis {
     pub errors: Vec<InputError>,
     /// Every lock acquisition of the modelled crates, with the locks held there (for editors).
     pub acquisitions: Vec<Acquisition>,
+    /// The root file of each file's crate, by path (a crate root maps to itself).
+    pub crate_roots: BTreeMap<PathBuf, PathBuf>,
 }
 
 /// Analyzes a set of files as crates: crate roots are the files no `mod` item of another file claims.
@@ -44,6 +48,15 @@ fn analyze_on_pool(files: &[SourceFile]) -> Analysis {
         .collect();
     let table = FileTable::new(files);
     let crates = discover_crates(&table, &outlines);
+    let crate_roots = crates
+        .iter()
+        .flat_map(|c| {
+            let root = &files[c.files[0]].path;
+            c.files
+                .iter()
+                .map(|&f| (files[f].path.clone(), root.clone()))
+        })
+        .collect();
     let per_crate: Vec<(Vec<Diagnostic>, Vec<Acquisition>)> = crates
         .par_iter()
         .filter(|c| c.files.iter().any(|&f| outlines[f].mentions_racecheck))
@@ -71,6 +84,7 @@ fn analyze_on_pool(files: &[SourceFile]) -> Analysis {
         diagnostics,
         errors,
         acquisitions,
+        crate_roots,
     }
 }
 

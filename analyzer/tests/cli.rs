@@ -18,6 +18,8 @@ mod formats;
 mod lsp;
 #[path = "cli/no_writes.rs"]
 mod no_writes;
+#[path = "cli/rust_analyzer.rs"]
+mod rust_analyzer;
 #[path = "cli/suppressions.rs"]
 mod suppressions;
 

@@ -4,7 +4,7 @@
 //! Fingerprints are computed before anything is removed, so that silencing one finding never
 //! changes the fingerprint of another.
 use super::baseline::Baseline;
-use super::cli::{CheckArgs, ColorChoice};
+use super::cli::{CheckArgs, ColorChoice, MessageFormat};
 use super::config::{self, Settings};
 use super::discover::{self, Finder};
 use super::error::Fatal;
@@ -17,12 +17,14 @@ use super::workspace::Workspace;
 use super::Outcome;
 use crate::diagnostic::{Diagnostic, InputError, Severity};
 use crate::rules;
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub fn run(args: &CheckArgs, cwd: &Path) -> Result<Outcome, Fatal> {
-    let (format, ansi_rendered) = args.output_format();
+    let message_format = args.output_format();
+    let format = message_format.format;
     let workspace = load_workspace(args, format, cwd)?;
     let root = match (&workspace, args.paths.is_empty()) {
         (Some(workspace), true) => workspace.root.as_path(),
@@ -38,7 +40,7 @@ pub fn run(args: &CheckArgs, cwd: &Path) -> Result<Outcome, Fatal> {
         .transpose()?;
 
     let (sources, mut errors) = load_sources(args, workspace.as_ref(), cwd, root, &settings)?;
-    let (mut diagnostics, analysis_errors) = findings(&sources, &settings);
+    let (mut diagnostics, analysis_errors, crate_roots) = findings(&sources, &settings);
     errors.extend(analysis_errors);
     errors.sort_by(|a, b| a.path.cmp(&b.path));
 
@@ -77,10 +79,11 @@ pub fn run(args: &CheckArgs, cwd: &Path) -> Result<Outcome, Fatal> {
         stale,
         sources: &sources,
         workspace: workspace.as_ref(),
+        crate_roots: &crate_roots,
         root,
         success: outcome == Outcome::Clean,
     };
-    write_report(args, format, ansi_rendered, &report, cwd)?;
+    write_report(args, message_format, &report, cwd)?;
     Ok(outcome)
 }
 
@@ -109,13 +112,17 @@ fn load_sources(
     Ok((SourceMap::new(files), errors))
 }
 
-/// The findings to report, sorted, with their fingerprints; and the files the analysis could
-/// not (fully) read.
-fn findings(sources: &SourceMap, settings: &Settings) -> (Vec<Diagnostic>, Vec<InputError>) {
+/// The findings to report, sorted, with their fingerprints; the files the analysis could not
+/// (fully) read; the root file of each file's crate.
+fn findings(
+    sources: &SourceMap,
+    settings: &Settings,
+) -> (Vec<Diagnostic>, Vec<InputError>, BTreeMap<PathBuf, PathBuf>) {
     let analysis = crate::analyze(&sources.files().cloned().collect::<Vec<_>>());
     (
         report_of(analysis.diagnostics, sources, settings),
         analysis.errors,
+        analysis.crate_roots,
     )
 }
 
@@ -180,11 +187,11 @@ fn apply_settings(diagnostics: &mut Vec<Diagnostic>, settings: &Settings, source
 
 fn write_report(
     args: &CheckArgs,
-    format: Format,
-    ansi_rendered: bool,
+    message_format: MessageFormat,
     report: &Report<'_>,
     cwd: &Path,
 ) -> Result<(), Fatal> {
+    let format = message_format.format;
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -197,7 +204,8 @@ fn write_report(
     let options = Options {
         color,
         quiet: args.quiet,
-        ansi_rendered,
+        ansi_rendered: message_format.ansi,
+        short: message_format.short,
     };
     match &args.output {
         Some(path) => {

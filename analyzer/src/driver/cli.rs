@@ -116,12 +116,12 @@ pub struct CheckArgs {
 }
 
 impl CheckArgs {
-    /// The output format, and whether rustc-json's `rendered` carries ANSI colours.
-    pub fn output_format(&self) -> (Format, bool) {
+    /// The output format, with what cargo's `--message-format` adds to it.
+    pub fn output_format(&self) -> MessageFormat {
         match (self.format, self.message_format) {
-            (Some(format), _) => (format, false),
-            (None, Some(message_format)) => (message_format.format, message_format.ansi),
-            (None, None) => (Format::Human, false),
+            (Some(format), _) => MessageFormat::plain(format),
+            (None, Some(message_format)) => message_format,
+            (None, None) => MessageFormat::plain(Format::Human),
         }
     }
 
@@ -163,20 +163,37 @@ pub enum ColorChoice {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MessageFormat {
     pub format: Format,
+    /// rustc-json's `rendered` carries ANSI colours.
     pub ansi: bool,
+    /// One line per message (`short`, `json-diagnostic-short`).
+    pub short: bool,
+}
+
+impl MessageFormat {
+    fn plain(format: Format) -> Self {
+        MessageFormat {
+            format,
+            ansi: false,
+            short: false,
+        }
+    }
 }
 
 /// cargo's `--message-format` values, possibly comma-separated (`json,json-diagnostic-short`).
 fn parse_message_format(text: &str) -> Result<MessageFormat, String> {
-    let mut format = Format::Human;
-    let mut ansi = false;
+    let mut chosen = MessageFormat::plain(Format::Human);
     for part in text.split(',').map(str::trim) {
         match part {
-            "human" | "short" => {}
-            "json" | "json-diagnostic-short" | "json-render-diagnostics" => format = Format::RustcJson,
+            "human" => {}
+            "short" => chosen.short = true,
+            "json" | "json-render-diagnostics" => chosen.format = Format::RustcJson,
+            "json-diagnostic-short" => {
+                chosen.format = Format::RustcJson;
+                chosen.short = true;
+            }
             "json-diagnostic-rendered-ansi" => {
-                format = Format::RustcJson;
-                ansi = true;
+                chosen.format = Format::RustcJson;
+                chosen.ansi = true;
             }
             other => {
                 return Err(format!(
@@ -186,7 +203,7 @@ fn parse_message_format(text: &str) -> Result<MessageFormat, String> {
             }
         }
     }
-    Ok(MessageFormat { format, ansi })
+    Ok(chosen)
 }
 
 fn parse_severity_override(text: &str) -> Result<(String, Severity), String> {
@@ -373,7 +390,11 @@ mod tests {
             ])
             .unwrap(),
         );
-        assert_eq!(args.output_format(), (Format::RustcJson, true));
+        let format = args.output_format();
+        assert_eq!(
+            (format.format, format.ansi, format.short),
+            (Format::RustcJson, true, false)
+        );
         assert_eq!(args.cargo.packages, ["a"]);
         assert_eq!(
             args.manifest_path.as_deref(),

@@ -4,8 +4,10 @@ use super::baseline;
 use super::source_map::SourceMap;
 use super::workspace::Workspace;
 use crate::diagnostic::{Diagnostic, InputError, Severity};
+use cargo_metadata::{Package, Target};
 use serde::Serialize;
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug)]
 pub struct Report<'a> {
@@ -18,6 +20,9 @@ pub struct Report<'a> {
     pub sources: &'a SourceMap,
     /// The cargo workspace, when known (rustc-json names packages and targets from it).
     pub workspace: Option<&'a Workspace>,
+    /// The root file of each file's crate, by path: the target a file belongs to is the one
+    /// whose root file is its crate's.
+    pub crate_roots: &'a BTreeMap<PathBuf, PathBuf>,
     /// Paths are printed relative to this folder (the workspace root, or the working directory).
     pub root: &'a Path,
     /// Whether the run passes (exit code 0); rustc-json's `build-finished` and SARIF's
@@ -37,6 +42,18 @@ pub struct Summary {
 }
 
 impl Report<'_> {
+    /// The workspace package and target that own `file` (a path as printed): the target rooted
+    /// at the root of the file's crate; for a file no crate holds (one that does not parse),
+    /// the target whose source folder is the file's.
+    pub fn owner(&self, file: &Path) -> Option<(&Package, &Target)> {
+        let workspace = self.workspace?;
+        let location = |path: &Path| self.sources.id(path).map(|id| self.sources.location(id));
+        self.crate_roots
+            .get(file)
+            .and_then(|root| workspace.target_rooted_at(location(root)?))
+            .or_else(|| workspace.target_of(location(file)?))
+    }
+
     pub fn summary(&self) -> Summary {
         let count = |level| {
             self.diagnostics

@@ -50,23 +50,34 @@ impl Workspace {
             .collect())
     }
 
-    /// The package and target whose sources hold the absolute path `file`: the target whose
-    /// source folder is the deepest folder of `file`, preferring the one rooted at `file`.
+    /// The package and target whose root file is the absolute path `root`.
+    pub fn target_rooted_at(&self, root: &Path) -> Option<(&Package, &Target)> {
+        self.targets()
+            .find(|(_, t)| t.src_path.as_std_path() == root)
+    }
+
+    /// The package and target whose sources hold the absolute path `file`, by folders alone:
+    /// the target rooted at `file`, else the one whose source folder is the deepest folder of
+    /// `file`, a library before a binary of the same folder (modules usually belong to it).
     pub fn target_of(&self, file: &Path) -> Option<(&Package, &Target)> {
+        if let Some(owner) = self.target_rooted_at(file) {
+            return Some(owner);
+        }
+        self.targets()
+            .filter_map(|(p, t)| {
+                let dir = t.src_path.as_std_path().parent()?;
+                let is_lib = t.kind.iter().any(|k| k.to_string().contains("lib"));
+                file.starts_with(dir)
+                    .then(|| ((dir.components().count(), is_lib), p, t))
+            })
+            .max_by_key(|&(rank, _, _)| rank)
+            .map(|(_, p, t)| (p, t))
+    }
+
+    fn targets(&self) -> impl Iterator<Item = (&Package, &Target)> {
         self.members
             .iter()
             .flat_map(|p| p.targets.iter().map(move |t| (p, t)))
-            .filter_map(|(p, t)| {
-                let src = t.src_path.as_std_path();
-                if src == file {
-                    return Some((usize::MAX, p, t));
-                }
-                let dir = src.parent()?;
-                file.starts_with(dir)
-                    .then(|| (dir.components().count(), p, t))
-            })
-            .max_by_key(|&(depth, _, _)| depth)
-            .map(|(_, p, t)| (p, t))
     }
 }
 

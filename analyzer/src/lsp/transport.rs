@@ -16,8 +16,9 @@ pub struct IoThreads {
 
 impl IoThreads {
     pub fn join(self) -> io::Result<()> {
-        let reader = self.reader.join().unwrap_or_else(|_| Ok(()));
-        let writer = self.writer.join().unwrap_or_else(|_| Ok(()));
+        let panicked = |_| io::Error::other("an LSP I/O thread panicked");
+        let reader = self.reader.join().map_err(panicked)?;
+        let writer = self.writer.join().map_err(panicked)?;
         reader.and(writer)
     }
 }
@@ -151,9 +152,10 @@ mod tests {
         let not_json = parse_message("{oops").unwrap_err();
         assert_eq!(not_json["error"]["code"], -32700);
         assert_eq!(not_json["id"], Value::Null);
-        let not_a_message = parse_message("{\"id\": 4, \"result\": 1, \"method\": 3}").unwrap_err();
+        let not_a_message = parse_message("{\"method\": 3}").unwrap_err();
         assert_eq!(not_a_message["error"]["code"], -32600);
-        assert_eq!(not_a_message["id"], 4);
+        let batch = parse_message("[1]").unwrap_err();
+        assert_eq!(batch["error"]["code"], -32600);
         assert!(
             parse_message("{\"jsonrpc\":\"2.0\",\"method\":\"initialized\",\"params\":{}}").is_ok()
         );

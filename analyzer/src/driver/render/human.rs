@@ -5,16 +5,28 @@ use crate::diagnostic::{Diagnostic, InputError, Severity, Span};
 use crate::driver::report::{plural, stale_baseline_note, Report};
 use crate::driver::source_map::SourceMap;
 use codespan_reporting::diagnostic::{Diagnostic as Snippet, Label, Severity as SnippetSeverity};
-use codespan_reporting::term::{self, termcolor::Buffer, Chars, Config};
+use codespan_reporting::term::{self, termcolor::Buffer, Chars, Config, DisplayStyle};
 use std::io::{self, Write};
 use std::ops::Range;
 
+/// How one message is drawn: with ANSI colours or not; rustc's full look or its one-line
+/// `short` one (`file:line:col: level[code]: message`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Look {
+    pub color: bool,
+    pub short: bool,
+}
+
 pub fn render(report: &Report<'_>, options: Options, out: &mut dyn Write) -> io::Result<()> {
+    let look = Look {
+        color: options.color,
+        short: options.short,
+    };
     for error in &report.errors {
-        out.write_all(input_error_to_string(error, report.sources, options.color).as_bytes())?;
+        out.write_all(input_error_to_string(error, report.sources, look).as_bytes())?;
     }
     for diagnostic in &report.diagnostics {
-        out.write_all(diagnostic_to_string(diagnostic, report.sources, options.color).as_bytes())?;
+        out.write_all(diagnostic_to_string(diagnostic, report.sources, look).as_bytes())?;
     }
     if options.quiet {
         return Ok(());
@@ -63,8 +75,8 @@ fn summary_line(report: &Report<'_>) -> String {
     line
 }
 
-/// One finding in rustc's look (ANSI colours when `color`).
-pub fn diagnostic_to_string(diagnostic: &Diagnostic, sources: &SourceMap, color: bool) -> String {
+/// One finding in rustc's look.
+pub fn diagnostic_to_string(diagnostic: &Diagnostic, sources: &SourceMap, look: Look) -> String {
     let Some(file) = sources.id(&diagnostic.primary.file) else {
         return without_source(
             diagnostic.severity,
@@ -95,11 +107,11 @@ pub fn diagnostic_to_string(diagnostic: &Diagnostic, sources: &SourceMap, color:
         .with_message(&diagnostic.message)
         .with_labels(labels)
         .with_notes(notes);
-    emit(sources, &snippet, color)
+    emit(sources, &snippet, look)
 }
 
 /// An input error in rustc's look, with a snippet when the file was loaded.
-pub fn input_error_to_string(error: &InputError, sources: &SourceMap, color: bool) -> String {
+pub fn input_error_to_string(error: &InputError, sources: &SourceMap, look: Look) -> String {
     match error
         .span
         .as_ref()
@@ -109,7 +121,7 @@ pub fn input_error_to_string(error: &InputError, sources: &SourceMap, color: boo
             let snippet = Snippet::error()
                 .with_message(&error.message)
                 .with_labels(vec![Label::primary(file, clamp(sources, file, span))]);
-            emit(sources, &snippet, color)
+            emit(sources, &snippet, look)
         }
         None => {
             let message = match &error.span {
@@ -121,12 +133,17 @@ pub fn input_error_to_string(error: &InputError, sources: &SourceMap, color: boo
     }
 }
 
-fn emit(sources: &SourceMap, snippet: &Snippet<usize>, color: bool) -> String {
+fn emit(sources: &SourceMap, snippet: &Snippet<usize>, look: Look) -> String {
     let config = Config {
         chars: Chars::ascii(),
+        display_style: if look.short {
+            DisplayStyle::Short
+        } else {
+            DisplayStyle::Rich
+        },
         ..Config::default()
     };
-    let mut buffer = if color {
+    let mut buffer = if look.color {
         Buffer::ansi()
     } else {
         Buffer::no_color()

@@ -31,6 +31,8 @@ pub struct Options {
     pub quiet: bool,
     /// rustc-json: `rendered` carries ANSI colours (`json-diagnostic-rendered-ansi`).
     pub ansi_rendered: bool,
+    /// Human output, and rustc-json's `rendered`, one line per message (cargo's `short`).
+    pub short: bool,
 }
 
 pub fn render(

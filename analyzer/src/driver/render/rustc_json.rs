@@ -3,8 +3,11 @@
 //! `compiler-message` line per finding, naming the package and target that own the file, with the
 //! code written `racecheck::D001`; then `build-finished`. File names are relative to the workspace
 //! root, spans always carry `text` (rust-analyzer re-measures columns from it), notes and help are
-//! span-less children. A file outside every package gets a bare rustc diagnostic line.
-use super::human;
+//! span-less children. Every stdout line is a cargo message: in a workspace, what no package
+//! owns (an input error about a path outside every member) goes to stderr in rustc's look, as
+//! cargo prints its own errors; without a workspace, each message is a bare rustc diagnostic line
+//! (what `rustc --error-format=json` prints), which rust-analyzer reads too.
+use super::human::{self, Look};
 use super::Options;
 use crate::diagnostic::{Diagnostic, InputError, Span};
 use crate::driver::report::Report;
@@ -14,13 +17,31 @@ use std::io::{self, Write};
 use std::path::Path;
 
 pub fn render(report: &Report<'_>, options: Options, out: &mut dyn Write) -> io::Result<()> {
+    let look = Look {
+        color: options.ansi_rendered,
+        short: options.short,
+    };
     for error in &report.errors {
-        let message = input_error_message(report, error, options.ansi_rendered);
-        write_line(out, &wrap(report, &error.path, message))?;
+        match wrap(report, &error.path, || {
+            input_error_message(report, error, look)
+        }) {
+            Some(line) => write_line(out, &line)?,
+            None => {
+                let text = human::input_error_to_string(error, report.sources, Look::default());
+                io::stderr().write_all(text.as_bytes())?;
+            }
+        }
     }
     for diagnostic in &report.diagnostics {
-        let message = diagnostic_message(report, diagnostic, options.ansi_rendered);
-        write_line(out, &wrap(report, &diagnostic.primary.file, message))?;
+        match wrap(report, &diagnostic.primary.file, || {
+            diagnostic_message(report, diagnostic, look)
+        }) {
+            Some(line) => write_line(out, &line)?,
+            None => {
+                let text = human::diagnostic_to_string(diagnostic, report.sources, Look::default());
+                io::stderr().write_all(text.as_bytes())?;
+            }
+        }
     }
     write_line(
         out,
@@ -33,26 +54,23 @@ fn write_line(out: &mut dyn Write, value: &Value) -> io::Result<()> {
     writeln!(out)
 }
 
-/// A `compiler-message` for the package and target owning `file`, else the bare message.
-fn wrap(report: &Report<'_>, file: &Path, message: Value) -> Value {
-    let owner = report
-        .sources
-        .id(file)
-        .zip(report.workspace)
-        .and_then(|(id, workspace)| workspace.target_of(report.sources.location(id)));
-    match owner {
-        Some((package, target)) => json!({
-            "reason": "compiler-message",
-            "package_id": package.id.repr,
-            "manifest_path": package.manifest_path,
-            "target": target,
-            "message": message,
-        }),
-        None => message,
+/// A `compiler-message` for the package and target owning `file`; without a workspace the bare
+/// message; `None` for a file outside every package of the workspace.
+fn wrap(report: &Report<'_>, file: &Path, message: impl FnOnce() -> Value) -> Option<Value> {
+    if report.workspace.is_none() {
+        return Some(message());
     }
+    let (package, target) = report.owner(file)?;
+    Some(json!({
+        "reason": "compiler-message",
+        "package_id": package.id.repr,
+        "manifest_path": package.manifest_path,
+        "target": target,
+        "message": message(),
+    }))
 }
 
-fn diagnostic_message(report: &Report<'_>, diagnostic: &Diagnostic, ansi: bool) -> Value {
+fn diagnostic_message(report: &Report<'_>, diagnostic: &Diagnostic, look: Look) -> Value {
     let spans: Vec<Value> = std::iter::once(span(
         report,
         &diagnostic.primary,
@@ -79,11 +97,11 @@ fn diagnostic_message(report: &Report<'_>, diagnostic: &Diagnostic, ansi: bool) 
         "level": level_name(diagnostic.severity),
         "spans": spans,
         "children": children,
-        "rendered": human::diagnostic_to_string(diagnostic, report.sources, ansi),
+        "rendered": human::diagnostic_to_string(diagnostic, report.sources, look),
     })
 }
 
-fn input_error_message(report: &Report<'_>, error: &InputError, ansi: bool) -> Value {
+fn input_error_message(report: &Report<'_>, error: &InputError, look: Look) -> Value {
     let spans: Vec<Value> = error
         .span
         .iter()
@@ -100,7 +118,7 @@ fn input_error_message(report: &Report<'_>, error: &InputError, ansi: bool) -> V
         "level": "error",
         "spans": spans,
         "children": [],
-        "rendered": human::input_error_to_string(error, report.sources, ansi),
+        "rendered": human::input_error_to_string(error, report.sources, look),
     })
 }
 
