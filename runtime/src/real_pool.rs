@@ -31,7 +31,11 @@ pub(crate) fn run_caught<R>(task: impl FnOnce() -> R) -> Outcome<R> {
 /// The task's value, or its panic resumed in the caller with the task's message.
 #[track_caller]
 pub(crate) fn value_or_resume<R>(outcome: Outcome<R>) -> R {
-    outcome.unwrap_or_else(|message| panic!("racecheck: a pool task panicked: {message}"))
+    // A `match`, not `unwrap_or_else`: a closure would be the panic's location.
+    match outcome {
+        Ok(value) => value,
+        Err(message) => panic!("racecheck: a pool task panicked: {message}"),
+    }
 }
 
 /// The panic of a caller whose task will never run.

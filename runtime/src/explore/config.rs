@@ -1,6 +1,8 @@
 //! How to explore: the strategy, the number of schedules, the seed and the limits, with the
 //! `RACECHECK_*` environment overrides.
 
+use std::time::Duration;
+
 use crate::SourceLocation;
 
 use super::token;
@@ -37,6 +39,24 @@ pub struct Config {
     pub max_steps: usize,
     /// Worker threads exploring schedules in parallel; 0 = every core.
     pub workers: usize,
+    /// Bytes of stack each logical thread gets: by default what a real thread gets
+    /// (`RUST_MIN_STACK` if set, else 2 MiB). Only address space is reserved up front.
+    pub stack_size: usize,
+    /// How long no logical thread may make progress before exploration ends with a message
+    /// naming the thread stuck outside racecheck (a `std` mutex, a real sleep or channel, I/O);
+    /// `None` waits forever. It only detects a stall: no schedule depends on it.
+    pub stall_timeout: Option<Duration>,
+}
+
+/// The smallest [`Config::stack_size`] accepted: room for the engine's own frames.
+pub const MIN_STACK_SIZE: usize = 64 << 10;
+
+/// A std thread's stack: `RUST_MIN_STACK` when it holds a number, else 2 MiB.
+fn real_thread_stack_size() -> usize {
+    std::env::var("RUST_MIN_STACK")
+        .ok()
+        .and_then(|value| parse_number(&value))
+        .unwrap_or(2 << 20)
 }
 
 impl Default for Config {
@@ -47,6 +67,8 @@ impl Default for Config {
             seed: 0,
             max_steps: 100_000,
             workers: 0,
+            stack_size: real_thread_stack_size(),
+            stall_timeout: Some(Duration::from_secs(30)),
         }
     }
 }
@@ -77,10 +99,38 @@ impl Config {
         self.workers = n;
         self
     }
+    /// Sets [`Config::stack_size`], in bytes.
+    pub fn stack_size(mut self, bytes: usize) -> Self {
+        self.stack_size = bytes;
+        self
+    }
+    /// Sets [`Config::stall_timeout`].
+    pub fn stall_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.stall_timeout = timeout;
+        self
+    }
+
+    /// `Err` naming the setting when a value makes no exploration possible.
+    pub(crate) fn validate(&self) -> Result<(), String> {
+        if self.schedules == 0 {
+            return Err("`schedules` is 0: explore at least one schedule".into());
+        }
+        if self.max_steps == 0 {
+            return Err("`max_steps` is 0: a schedule needs at least one step".into());
+        }
+        if self.stack_size < MIN_STACK_SIZE {
+            return Err(format!(
+                "`stack_size` is {} bytes: a logical thread needs at least {MIN_STACK_SIZE}",
+                self.stack_size
+            ));
+        }
+        Ok(())
+    }
 
     /// These settings, overridden by `RACECHECK_SCHEDULES`, `RACECHECK_SEED`, `RACECHECK_STRATEGY`
-    /// (`random`, `pct`, `pct:<depth>`, `targeted:<file>:<line>[:<column>],…`) and
-    /// `RACECHECK_REPLAY` (a replay token, which wins over the strategy). An unset or empty
+    /// (`random`, `pct`, `pct:<depth>`, `targeted:<file>:<line>[:<column>],…`),
+    /// `RACECHECK_REPLAY` (a replay token, which wins over the strategy), `RACECHECK_STACK_SIZE`
+    /// (bytes) and `RACECHECK_STALL_TIMEOUT` (seconds, 0 = wait forever). An unset or empty
     /// variable changes nothing; a malformed one is an `Err` naming the variable and what it
     /// accepts.
     pub fn from_env(self) -> Result<Self, String> {
@@ -108,6 +158,23 @@ impl Config {
                     u64::MAX
                 )
             })?;
+        }
+        if let Some(value) = var("RACECHECK_STACK_SIZE") {
+            self.stack_size = parse_number(&value)
+                .filter(|&n: &usize| n >= MIN_STACK_SIZE)
+                .ok_or_else(|| {
+                    format!(
+                        "RACECHECK_STACK_SIZE must be a number of bytes, at least {MIN_STACK_SIZE}, not {value:?}"
+                    )
+                })?;
+        }
+        if let Some(value) = var("RACECHECK_STALL_TIMEOUT") {
+            let seconds: u64 = parse_number(&value).ok_or_else(|| {
+                format!(
+                    "RACECHECK_STALL_TIMEOUT must be a whole number of seconds (0: wait forever), not {value:?}"
+                )
+            })?;
+            self.stall_timeout = (seconds > 0).then(|| Duration::from_secs(seconds));
         }
         if let Some(value) = var("RACECHECK_STRATEGY") {
             self.strategy = parse_strategy(&value)?;
@@ -246,6 +313,43 @@ mod tests {
         ] {
             assert!(overridden(&[("RACECHECK_STRATEGY", bad)]).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn stack_size_and_stall_timeout_come_from_the_environment() {
+        let config = overridden(&[
+            ("RACECHECK_STACK_SIZE", "8388608"),
+            ("RACECHECK_STALL_TIMEOUT", "5"),
+        ])
+        .unwrap();
+        assert_eq!(config.stack_size, 8 << 20);
+        assert_eq!(config.stall_timeout, Some(Duration::from_secs(5)));
+        let forever = overridden(&[("RACECHECK_STALL_TIMEOUT", "0")]).unwrap();
+        assert_eq!(forever.stall_timeout, None);
+        assert_eq!(
+            overridden(&[("RACECHECK_STACK_SIZE", "4096")]).unwrap_err(),
+            "RACECHECK_STACK_SIZE must be a number of bytes, at least 65536, not \"4096\""
+        );
+        assert!(overridden(&[("RACECHECK_STALL_TIMEOUT", "soon")])
+            .unwrap_err()
+            .starts_with("RACECHECK_STALL_TIMEOUT must be a whole number of seconds"));
+    }
+
+    #[test]
+    fn settings_that_allow_no_exploration_are_errors() {
+        assert_eq!(Config::default().validate(), Ok(()));
+        assert_eq!(
+            Config::default().schedules(0).validate().unwrap_err(),
+            "`schedules` is 0: explore at least one schedule"
+        );
+        assert_eq!(
+            Config::default().max_steps(0).validate().unwrap_err(),
+            "`max_steps` is 0: a schedule needs at least one step"
+        );
+        assert_eq!(
+            Config::default().stack_size(1000).validate().unwrap_err(),
+            "`stack_size` is 1000 bytes: a logical thread needs at least 65536"
+        );
     }
 
     #[test]

@@ -4,9 +4,10 @@
 use std::cell::{Cell, RefCell, RefMut};
 use std::panic::{self, PanicHookInfo};
 use std::ptr::NonNull;
-use std::sync::Once;
+use std::sync::{Arc, Once};
 
 use super::state::{Loc, Resume, RunState, State, Stop, Wait, WaitFor};
+use super::watchdog::Heart;
 
 /// One schedule being run on this worker thread.
 pub(crate) struct Execution {
@@ -14,6 +15,8 @@ pub(crate) struct Execution {
     /// Whether a logical thread (rather than the executor) is running: only its panics are the
     /// program's, to be reported as findings instead of printed.
     pub(crate) in_thread: Cell<bool>,
+    /// Told of every step, when the stall watchdog is on.
+    pub(crate) heart: Option<Arc<Heart>>,
 }
 
 thread_local! {
@@ -165,6 +168,11 @@ impl Cx {
             let me = state.current;
             let next = state.decide();
             if next == Some(me) {
+                // It runs on without a resume: tell the stall watchdog here.
+                // SAFETY: as in `Cx::state`.
+                if let Some(heart) = &unsafe { self.execution.as_ref() }.heart {
+                    heart.beat(me, state.threads[me].next_operation);
+                }
                 return;
             }
             state.next = next;
@@ -213,12 +221,20 @@ fn note_explored_panic(info: &PanicHookInfo<'_>) -> bool {
     // with the state borrowed.
     if let Ok(mut state) = unsafe { cx.execution.as_ref() }.state.try_borrow_mut() {
         let me = state.current;
-        if let Some(location) = info.location() {
-            state.threads[me].last_panic_location = Some(crate::SourceLocation {
-                file: location.file().to_owned(),
-                line: location.line(),
-                column: location.column(),
+        // A panic raised on behalf of a user's call (a pool task's, resumed in the caller) is
+        // that call's: `#[track_caller]` does not reach through the pool's iterators.
+        let location = state.threads[me]
+            .acting_for
+            .map(super::trace::source_location)
+            .or_else(|| {
+                info.location().map(|location| crate::SourceLocation {
+                    file: location.file().to_owned(),
+                    line: location.line(),
+                    column: location.column(),
+                })
             });
+        if location.is_some() {
+            state.threads[me].last_panic_location = location;
         }
     }
     true

@@ -1,6 +1,7 @@
 //! Runs one schedule on the calling OS thread: logical threads are stackful coroutines
 //! (corosensei), resumed one at a time as the scheduler decides. Stacks are pooled per worker
-//! thread, so exploring many schedules allocates no new stacks once warm.
+//! thread, so exploring many schedules allocates no new stacks once warm; an overflow of one is
+//! reported by `stack_guard`.
 
 use std::cell::{Cell, RefCell};
 use std::panic::{self, AssertUnwindSafe};
@@ -13,18 +14,33 @@ use corosensei::{Coroutine, CoroutineResult};
 use super::context::{Entered, Execution, TeardownUnwind, UsageError};
 use super::finding::Finding;
 use super::scheduler::{Scheduler, ThreadId};
+use super::stack_guard::{self, Running};
 use super::state::{PanicRecord, Resume, RunState, State, Stop, MAIN_THREAD};
+use super::watchdog::Heart;
 
-/// Stack of each logical thread, as large as a std thread's by default: only address space is
-/// reserved, pages are committed as they are touched.
-const STACK_SIZE: usize = 2 << 20;
 /// Stacks kept for reuse per worker thread.
 const POOLED_STACKS: usize = 256;
 
 type ThreadCoroutine = Coroutine<Resume, (), (), DefaultStack>;
 
+/// Pooled stacks, all of the size they were made for.
+struct StackPool {
+    size: usize,
+    stacks: Vec<DefaultStack>,
+}
+
 thread_local! {
-    static STACKS: RefCell<Vec<DefaultStack>> = const { RefCell::new(Vec::new()) };
+    static STACKS: RefCell<StackPool> = const {
+        RefCell::new(StackPool { size: 0, stacks: Vec::new() })
+    };
+}
+
+/// What every schedule of an exploration shares.
+#[derive(Clone, Copy)]
+pub(crate) struct Limits {
+    pub(crate) max_steps: usize,
+    /// Bytes of stack per logical thread; only address space is reserved up front.
+    pub(crate) stack_size: usize,
 }
 
 /// Executions are numbered process-wide so that a primitive can tell which one touched it.
@@ -39,19 +55,32 @@ pub(crate) struct ScheduleResult {
     /// Steps at which more than one thread could run.
     pub(crate) contested_steps: usize,
     pub(crate) usage_error: Option<String>,
+    /// A replay stopped following its token.
+    pub(crate) replay_diverged: bool,
 }
 
 pub(crate) fn run_schedule(
     body: &Body,
     scheduler: Box<dyn Scheduler>,
-    max_steps: usize,
+    limits: Limits,
     index: usize,
+    heart: Option<Arc<Heart>>,
 ) -> ScheduleResult {
+    stack_guard::install();
     let execution_id = NEXT_EXECUTION.fetch_add(1, Ordering::Relaxed);
     let execution = Box::new(Execution {
-        state: RefCell::new(State::new(execution_id, scheduler, max_steps)),
+        state: RefCell::new(State::new(execution_id, scheduler, limits.max_steps)),
         in_thread: Cell::new(false),
+        heart,
     });
+    let schedule = Schedule {
+        execution: &execution,
+        limits,
+        index,
+    };
+    if let Some(heart) = &execution.heart {
+        heart.schedule_started(index);
+    }
     let _entered = Entered::new(&execution);
     let body = Arc::clone(body);
     execution.state.borrow_mut().add_thread(
@@ -66,7 +95,7 @@ pub(crate) fn run_schedule(
     loop {
         let next = execution.state.borrow_mut().next.take();
         let Some(thread) = next else { break };
-        run_step(&execution, &mut coroutines, thread);
+        schedule.run_step(&mut coroutines, thread);
     }
 
     let result = {
@@ -78,54 +107,134 @@ pub(crate) fn run_schedule(
                 Some(Stop::UsageError(message)) => Some(message.clone()),
                 _ => None,
             },
+            replay_diverged: state.scheduler.diverged(),
         }
     };
-    teardown(&execution, coroutines);
+    schedule.teardown(coroutines);
+    if let Some(heart) = &execution.heart {
+        heart.schedule_ended();
+    }
     result
 }
 
-/// Resumes `thread` until it suspends or finishes; a finished thread's stack goes back to the pool
-/// and the scheduler picks who runs next.
-fn run_step(
-    execution: &Execution,
-    coroutines: &mut Vec<Option<ThreadCoroutine>>,
-    thread: ThreadId,
-) {
-    execution.state.borrow_mut().current = thread;
-    if coroutines.len() <= thread {
-        coroutines.resize_with(thread + 1, || None);
-    }
-    let coroutine = coroutines[thread].get_or_insert_with(|| start_thread(execution, thread));
-    execution.in_thread.set(true);
-    let outcome = coroutine.resume(Resume::Run);
-    execution.in_thread.set(false);
-    if let CoroutineResult::Return(()) = outcome {
-        if let Some(done) = coroutines[thread].take() {
-            recycle(done.into_stack());
-        }
-        let mut state = execution.state.borrow_mut();
-        state.next = state.decide();
-    }
+/// The schedule being run, as the executor sees it.
+struct Schedule<'a> {
+    execution: &'a Execution,
+    limits: Limits,
+    index: usize,
 }
 
-fn start_thread(execution: &Execution, thread: ThreadId) -> ThreadCoroutine {
-    let entry = execution.state.borrow_mut().threads[thread]
-        .entry
-        .take()
-        .expect("a thread starts once");
-    let stack = STACKS
-        .with(|stacks| stacks.borrow_mut().pop())
-        .unwrap_or_else(|| {
-            DefaultStack::new(STACK_SIZE).expect("racecheck: cannot allocate a coroutine stack")
-        });
-    let execution = execution as *const Execution;
-    Coroutine::with_stack(stack, move |yielder, _first: Resume| {
-        // SAFETY: the execution outlives its coroutines (see `run_schedule`).
-        let execution = unsafe { &*execution };
-        execution.state.borrow_mut().threads[thread].yielder = yielder;
-        let outcome = panic::catch_unwind(AssertUnwindSafe(entry));
-        thread_finished(execution, thread, outcome.err());
-    })
+impl Schedule<'_> {
+    /// Resumes `thread` until it suspends or finishes; a finished thread's stack goes back to the
+    /// pool and the scheduler picks who runs next.
+    fn run_step(&self, coroutines: &mut Vec<Option<ThreadCoroutine>>, thread: ThreadId) {
+        if coroutines.len() <= thread {
+            coroutines.resize_with(thread + 1, || None);
+        }
+        let coroutine = coroutines[thread].get_or_insert_with(|| self.start_thread(thread));
+        if let CoroutineResult::Return(()) = self.resume(coroutine, thread, Resume::Run) {
+            if let Some(done) = coroutines[thread].take() {
+                recycle(done.into_stack());
+            }
+            let mut state = self.execution.state.borrow_mut();
+            state.next = state.decide();
+        }
+    }
+
+    /// The coroutine of `thread`, on a pooled stack of the configured size.
+    fn start_thread(&self, thread: ThreadId) -> ThreadCoroutine {
+        let (execution, stack_size) = (self.execution, self.limits.stack_size);
+        let entry = {
+            let mut state = execution.state.borrow_mut();
+            if let Some(heart) = &execution.heart {
+                heart.thread_started(thread, &state.threads[thread].name);
+            }
+            state.threads[thread]
+                .entry
+                .take()
+                .expect("a thread starts once")
+        };
+        let stack = STACKS
+            .with(|pool| {
+                let mut pool = pool.borrow_mut();
+                if pool.size != stack_size {
+                    pool.stacks.clear();
+                    pool.size = stack_size;
+                }
+                pool.stacks.pop()
+            })
+            .unwrap_or_else(|| {
+                DefaultStack::new(stack_size).unwrap_or_else(|error| {
+                    panic!("racecheck: cannot allocate a coroutine stack of {stack_size} bytes: {error}")
+                })
+            });
+        let execution = execution as *const Execution;
+        Coroutine::with_stack(stack, move |yielder, _first: Resume| {
+            // SAFETY: the execution outlives its coroutines (see `run_schedule`).
+            let execution = unsafe { &*execution };
+            execution.state.borrow_mut().threads[thread].yielder = yielder;
+            let outcome = panic::catch_unwind(AssertUnwindSafe(entry));
+            thread_finished(execution, thread, outcome.err());
+        })
+    }
+
+    /// Runs `thread`'s coroutine until it suspends or returns, with the stack guard told who runs.
+    fn resume(
+        &self,
+        coroutine: &mut ThreadCoroutine,
+        thread: ThreadId,
+        how: Resume,
+    ) -> CoroutineResult<(), ()> {
+        let running = {
+            let mut state = self.execution.state.borrow_mut();
+            state.current = thread;
+            let name = &state.threads[thread].name;
+            if let Some(heart) = &self.execution.heart {
+                heart.beat(thread, state.threads[thread].next_operation);
+            }
+            Running {
+                stack: coroutine.trap_handler(),
+                stack_size: self.limits.stack_size,
+                name: name.as_ptr(),
+                name_len: name.len(),
+                location: state.threads[thread].next_operation,
+                schedule: self.index,
+            }
+        };
+        self.execution.in_thread.set(true);
+        let outcome = stack_guard::while_running(running, || coroutine.resume(how));
+        self.execution.in_thread.set(false);
+        outcome
+    }
+
+    /// Unwinds every unfinished thread so that its destructors run (locks release, values drop),
+    /// then drops the entries of threads that never started and the static locks' data copies.
+    /// A thread whose destructor blocks during the unwinding cannot be finished: its coroutine
+    /// and stack are leaked rather than risk an abort.
+    fn teardown(&self, coroutines: Vec<Option<ThreadCoroutine>>) {
+        let execution = self.execution;
+        execution.state.borrow_mut().tearing_down = true;
+        for (thread, coroutine) in coroutines.into_iter().enumerate() {
+            let Some(mut coroutine) = coroutine else {
+                continue;
+            };
+            match self.resume(&mut coroutine, thread, Resume::Teardown) {
+                CoroutineResult::Return(()) => recycle(coroutine.into_stack()),
+                CoroutineResult::Yield(()) => std::mem::forget(coroutine),
+            }
+        }
+        // Destructors run user code, which may touch primitives: not with the state borrowed.
+        let unstarted: Vec<_> = execution
+            .state
+            .borrow_mut()
+            .threads
+            .iter_mut()
+            .filter_map(|thread| thread.entry.take())
+            .collect();
+        drop(unstarted);
+        let static_lock_data = execution.state.borrow_mut().take_static_lock_data();
+        drop(static_lock_data);
+    }
 }
 
 fn thread_finished(
@@ -156,41 +265,10 @@ fn thread_finished(
 }
 
 fn recycle(stack: DefaultStack) {
-    STACKS.with(|stacks| {
-        let mut stacks = stacks.borrow_mut();
-        if stacks.len() < POOLED_STACKS {
-            stacks.push(stack);
+    STACKS.with(|pool| {
+        let mut pool = pool.borrow_mut();
+        if pool.stacks.len() < POOLED_STACKS {
+            pool.stacks.push(stack);
         }
     });
-}
-
-/// Unwinds every unfinished thread so that its destructors run (locks release, values drop),
-/// then drops the entries of threads that never started and the static locks' data copies. A thread whose destructor blocks during
-/// the unwinding cannot be finished: its coroutine and stack are leaked rather than risk an abort.
-fn teardown(execution: &Execution, coroutines: Vec<Option<ThreadCoroutine>>) {
-    execution.state.borrow_mut().tearing_down = true;
-    for (thread, coroutine) in coroutines.into_iter().enumerate() {
-        let Some(mut coroutine) = coroutine else {
-            continue;
-        };
-        execution.state.borrow_mut().current = thread;
-        execution.in_thread.set(true);
-        let outcome = coroutine.resume(Resume::Teardown);
-        execution.in_thread.set(false);
-        match outcome {
-            CoroutineResult::Return(()) => recycle(coroutine.into_stack()),
-            CoroutineResult::Yield(()) => std::mem::forget(coroutine),
-        }
-    }
-    // Destructors run user code, which may touch primitives: not with the state borrowed.
-    let unstarted: Vec<_> = execution
-        .state
-        .borrow_mut()
-        .threads
-        .iter_mut()
-        .filter_map(|thread| thread.entry.take())
-        .collect();
-    drop(unstarted);
-    let static_lock_data = execution.state.borrow_mut().take_static_lock_data();
-    drop(static_lock_data);
 }

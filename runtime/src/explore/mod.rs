@@ -26,13 +26,15 @@ mod pool;
 mod rng;
 mod runner;
 mod scheduler;
+mod stack_guard;
 mod state;
 mod token;
 mod trace;
+mod watchdog;
 
 use std::sync::Arc;
 
-pub use config::{Config, Strategy, DEFAULT_PCT_DEPTH};
+pub use config::{Config, Strategy, DEFAULT_PCT_DEPTH, MIN_STACK_SIZE};
 pub use finding::{Finding, FindingKind, Report, TraceEvent, SERIALIZED_TRACE_EVENTS};
 
 pub(crate) use context::{context, Cx};
@@ -44,7 +46,8 @@ pub(crate) use pool::{ExploredPool, ExploredResult};
 /// Runs `body` under `config.schedules` schedules and reports the findings of the first failing
 /// one (by index), or none.
 ///
-/// Panics if called from inside an explored schedule, or if the program misuses racecheck in a
+/// Panics, at the caller, if called from inside an explored schedule or with settings that allow
+/// no exploration (`schedules(0)`, `max_steps(0)`), and if the program misuses racecheck in a
 /// way no schedule can make sense of (a primitive shared between schedules).
 ///
 /// ```
@@ -66,6 +69,7 @@ pub(crate) use pool::{ExploredPool, ExploredResult};
 /// let again = racecheck::replay(&race.replay_token, two_increments);
 /// assert_eq!(again.findings()[0].trace, race.trace);
 /// ```
+#[track_caller]
 pub fn explore<F>(config: Config, body: F) -> Report
 where
     F: Fn() + Send + Sync + 'static,
@@ -75,7 +79,10 @@ where
 
 /// Re-runs the schedule a replay token names, event for event.
 ///
-/// Panics on a malformed token; check one first with [`validate_token`].
+/// Panics on a malformed token (check one first with [`validate_token`]), and when the program
+/// does not follow the token (it was recorded from another program, or the program changed)
+/// without reproducing any finding.
+#[track_caller]
 pub fn replay<F>(token: &str, body: F) -> Report
 where
     F: Fn() + Send + Sync + 'static,

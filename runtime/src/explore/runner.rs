@@ -12,21 +12,27 @@
 //! lowest warning only if none does.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use super::config::{Config, Strategy};
-use super::execution::{run_schedule, Body, ScheduleResult};
+use super::execution::{run_schedule, Body, Limits, ScheduleResult};
 use super::finding::{Finding, FindingKind, Report};
 use super::scheduler;
 use super::token::{self, RecordedSchedule};
+use super::watchdog::{Heart, Watchdog};
 
 /// PCT schedules run in sequence, each refining the estimate of a schedule's contested steps,
 /// before the workers share out the rest.
 const PCT_CALIBRATION_SCHEDULES: usize = 16;
 
+/// Panics at the caller's call of `explore` or `replay` when it cannot explore.
+#[track_caller]
 pub(crate) fn run(config: Config, body: Body) -> Report {
     if super::context().is_some() {
         panic!("racecheck: `explore` and `replay` cannot run inside an explored schedule");
+    }
+    if let Err(error) = config.validate() {
+        panic!("racecheck: {error}");
     }
     super::context::install_panic_hook();
     let (schedules, max_steps, replayed) = match &config.strategy {
@@ -40,8 +46,12 @@ pub(crate) fn run(config: Config, body: Body) -> Report {
     let plan = Plan {
         config: &config,
         body: &body,
-        max_steps,
+        limits: Limits {
+            max_steps,
+            stack_size: config.stack_size,
+        },
         replayed: replayed.as_ref(),
+        watchdog: Watchdog::start(config.stall_timeout),
     };
     let outcomes = Outcomes::default();
 
@@ -79,12 +89,23 @@ fn worker_count(configured: usize) -> usize {
 struct Plan<'a> {
     config: &'a Config,
     body: &'a Body,
-    max_steps: usize,
+    limits: Limits,
     replayed: Option<&'a RecordedSchedule>,
+    watchdog: Option<Watchdog>,
 }
 
 impl Plan<'_> {
-    fn run(&self, index: usize, estimate: Option<usize>) -> ScheduleResult {
+    /// A heart for the calling worker to beat, when stalls are watched for.
+    fn heart(&self) -> Option<Arc<Heart>> {
+        self.watchdog.as_ref().map(Watchdog::heart)
+    }
+
+    fn run(
+        &self,
+        index: usize,
+        estimate: Option<usize>,
+        heart: Option<&Arc<Heart>>,
+    ) -> ScheduleResult {
         let scheduler = scheduler::for_schedule(
             &self.config.strategy,
             self.config.seed,
@@ -92,9 +113,13 @@ impl Plan<'_> {
             estimate,
             self.replayed,
         );
-        run_schedule(self.body, scheduler, self.max_steps, index)
+        run_schedule(self.body, scheduler, self.limits, index, heart.cloned())
     }
 }
+
+const DIVERGED_REPLAY: &str = "racecheck: the replay diverged from its token and reproduced \
+    nothing: the token was recorded from another program (a replay names one test or binary), \
+    or the program or its inputs changed since";
 
 /// Why a schedule failed.
 enum Failure {
@@ -140,11 +165,12 @@ impl Outcomes {
     /// alone, whichever worker runs what.
     fn calibrate_pct(&self, plan: &Plan<'_>, schedules: usize) -> Option<usize> {
         let mut estimate = None;
+        let heart = plan.heart();
         for index in 0..schedules.min(PCT_CALIBRATION_SCHEDULES) {
             if self.first_failure.load(Ordering::Relaxed) != usize::MAX {
                 break;
             }
-            let result = plan.run(index, estimate);
+            let result = plan.run(index, estimate, heart.as_ref());
             estimate = Some(estimate.unwrap_or(0).max(result.contested_steps));
             self.next.store(index + 1, Ordering::Relaxed);
             self.record(index, result);
@@ -154,18 +180,23 @@ impl Outcomes {
 
     /// Claims and runs schedules until they run out or a lower one has failed.
     fn work(&self, plan: &Plan<'_>, estimate: Option<usize>, schedules: usize) {
+        let heart = plan.heart();
         loop {
             let index = self.next.fetch_add(1, Ordering::Relaxed);
             if index >= schedules || index > self.first_failure.load(Ordering::Relaxed) {
                 return;
             }
-            self.record(index, plan.run(index, estimate));
+            self.record(index, plan.run(index, estimate, heart.as_ref()));
         }
     }
 
     fn record(&self, index: usize, result: ScheduleResult) {
         let failure = match result.usage_error {
             Some(message) => Failure::Usage(message),
+            // A diverged replay that found something says so in its findings.
+            None if result.replay_diverged && result.findings.is_empty() => {
+                Failure::Usage(DIVERGED_REPLAY.to_owned())
+            }
             None if result
                 .findings
                 .iter()
@@ -183,6 +214,7 @@ impl Outcomes {
     }
 
     /// The lowest failing schedule's findings, else the lowest warning's, else none.
+    #[track_caller]
     fn report(self, schedules: usize) -> Report {
         let failure = self.failure.into_inner().unwrap_or_else(|e| e.into_inner());
         let warning = self.warning.into_inner().unwrap_or_else(|e| e.into_inner());

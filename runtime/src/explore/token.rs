@@ -45,6 +45,9 @@ pub(crate) fn decode(token: &str) -> Result<RecordedSchedule, String> {
     let max_steps = reader.next()?.ok_or("the token is empty")?;
     let max_steps =
         usize::try_from(max_steps).map_err(|_| "the step limit does not fit this platform")?;
+    if max_steps == 0 {
+        return Err("its step limit is 0: no schedule records that".into());
+    }
     let mut choices = Vec::new();
     while let Some(value) = reader.next()? {
         let run = reader.next()?.ok_or("the token is cut short")?;
@@ -142,6 +145,10 @@ mod tests {
             .unwrap_err()
             .contains("starts with `rc1:`"));
         assert_eq!(decode("rc1:").unwrap_err(), "the token is empty");
+        assert_eq!(
+            decode("rc1:AA").unwrap_err(),
+            "its step limit is 0: no schedule records that"
+        );
         assert!(decode("rc1:!!").unwrap_err().starts_with("not base64url"));
         // max_steps = 10, then a value with no run length.
         let cut = format!("rc1:{}", URL_SAFE_NO_PAD.encode([10, 1]));

@@ -45,8 +45,9 @@ impl Scheduler for ReplayScheduler {
         })
     }
 
+    /// Also when choices are left over: the program ended sooner than the recorded one.
     fn diverged(&self) -> bool {
-        self.diverged
+        self.diverged || !self.choices.as_slice().is_empty()
     }
 }
 
@@ -61,8 +62,11 @@ mod tests {
         assert_eq!(scheduler.next_thread(&candidates(&[5]), None, 0), 5);
         assert_eq!(scheduler.next_thread(&candidates(&[1, 2]), None, 1), 2);
         assert_eq!(scheduler.next_u64(), 1);
-        assert!(!scheduler.diverged());
+        assert!(scheduler.diverged(), "a choice is left");
         assert_eq!(scheduler.next_thread(&candidates(&[1, 2]), None, 2), 1);
         assert!(scheduler.diverged(), "thread 9 was not runnable");
+        let mut finished = ReplayScheduler::new(vec![1]);
+        assert_eq!(finished.next_thread(&candidates(&[0, 1]), None, 0), 1);
+        assert!(!finished.diverged(), "every choice was followed");
     }
 }
