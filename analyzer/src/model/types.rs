@@ -116,3 +116,38 @@ fn as_collection(shape: Shape) -> Shape {
         element => Shape::Collection(Box::new(element)),
     }
 }
+
+/// Traits every type may carry that say nothing about which implementor it is.
+const MARKERS: &[&str] = &[
+    "Send", "Sync", "Clone", "Copy", "Sized", "Debug", "Default", "Unpin", "Display",
+];
+
+/// A parameter of a generic type (`l: &T` with `T: Listener`, by its bounds or a `where`
+/// clause): any implementor of its first non-marker trait, by name.
+pub(crate) fn generic_bound(generics: &syn::Generics, ty: &syn::Type) -> Option<String> {
+    let name = match ty {
+        syn::Type::Reference(r) => return generic_bound(generics, &r.elem),
+        syn::Type::Paren(p) => return generic_bound(generics, &p.elem),
+        syn::Type::Path(p) if p.qself.is_none() => p.path.get_ident()?,
+        _ => return None,
+    };
+    let param = generics.type_params().find(|p| p.ident == *name)?;
+    let from_where = generics.where_clause.iter().flat_map(|w| &w.predicates).filter_map(|p| match p {
+        syn::WherePredicate::Type(t) if matches!(&t.bounded_ty, syn::Type::Path(b) if b.path.is_ident(name)) => {
+            Some(&t.bounds)
+        }
+        _ => None,
+    });
+    std::iter::once(&param.bounds)
+        .chain(from_where)
+        .flatten()
+        .find_map(|bound| match bound {
+            syn::TypeParamBound::Trait(t) => t
+                .path
+                .segments
+                .last()
+                .map(|s| s.ident.to_string())
+                .filter(|n| !MARKERS.contains(&n.as_str())),
+            _ => None,
+        })
+}

@@ -153,6 +153,15 @@ impl<'a> Value<'a> {
         }
     }
 
+    /// The objects (told apart from any other) a value is, itself or as a tuple's items.
+    pub(crate) fn objects(&self, out: &mut Vec<ObjectId>) {
+        match self {
+            Value::Obj(_, o) if *o != ANY_OBJECT => out.push(*o),
+            Value::Tuple(items) => items.iter().for_each(|v| v.objects(out)),
+            _ => {}
+        }
+    }
+
     /// The primitives a value is, itself or as a tuple's items.
     pub(crate) fn prims(&self, out: &mut Vec<PrimId>) {
         match self {

@@ -38,7 +38,15 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         if info.kind != PrimKind::Lock || info.is_unknown_element() || info.several {
             continue;
         }
-        let Some(first) = event.held.iter().find(|h| h.lock == lock) else {
+        // Taking every element of a family (iterating it) takes the one already held too.
+        let Some(first) = event.held.iter().find(|h| {
+            h.lock == lock
+                || cx
+                    .model
+                    .prim(h.lock)
+                    .element
+                    .is_some_and(|(family, _)| family == lock)
+        }) else {
             continue;
         };
         let mut d = cx.diagnostic(

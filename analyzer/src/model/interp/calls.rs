@@ -9,7 +9,9 @@ use crate::diagnostic::Span;
 use crate::frontend::index::{Def, FnId};
 use crate::frontend::resolve::Resolved;
 use crate::model::env::Scope;
+use crate::model::types::generic_bound;
 use crate::model::value::{Callable, Place, Value, ANY_OBJECT};
+use std::rc::Rc;
 use syn::Expr;
 
 /// Whether a value carries nothing a callee could synchronize on or hand back (primitives,
@@ -61,7 +63,8 @@ impl<'a> Interp<'a> {
             other => Target::Value(self.expr(other)),
         };
         let args: Vec<Value<'a>> = c.args.iter().map(|a| self.expr(a)).collect();
-        match target {
+        let lent = self.lend(c.args.iter().zip(&args));
+        let value = match target {
             Target::Value(value) if !value.callables().is_empty() => {
                 let mut result: Option<Value<'a>> = None;
                 for callable in value.callables() {
@@ -84,7 +87,25 @@ impl<'a> Interp<'a> {
             }
             Target::Def(Some(Resolved::External(path))) => self.external_call(&path, args, &span),
             _ => self.unknown_call(args),
+        };
+        self.walk.lent.truncate(lent);
+        value
+    }
+
+    /// Guards passed by reference (`f(&guard)`) stay with the caller, whatever the callee's
+    /// parameter says (an untyped closure parameter included). Returns the mark to restore.
+    fn lend<'e>(&mut self, args: impl Iterator<Item = (&'e Expr, &'e Value<'a>)>) -> usize
+    where
+        'a: 'e,
+    {
+        let mark = self.walk.lent.len();
+        for (expr, value) in args {
+            if matches!(expr, Expr::Reference(_)) {
+                let guards = self.owned_guards(value);
+                self.walk.lent.extend(guards);
+            }
         }
+        mark
     }
 
     pub(super) fn method_call_expr(
@@ -96,7 +117,10 @@ impl<'a> Interp<'a> {
         let args: Vec<Value<'a>> = m.args.iter().map(|a| self.expr(a)).collect();
         let method = m.method.to_string();
         let span = self.span_of(expr);
-        self.method_call(receiver, &method, args, m, &span)
+        let lent = self.lend(m.args.iter().zip(&args));
+        let value = self.method_call(receiver, &method, args, m, &span);
+        self.walk.lent.truncate(lent);
+        value
     }
 
     /// A method called on a value: by what the receiver is.
@@ -138,6 +162,10 @@ impl<'a> Interp<'a> {
                 // `try_acquire()`/`acquire_timeout()` give an `Option` of a guard: these hand
                 // on the guard itself (no method of a guard's data can move out of it).
                 if UNWRAP.contains(&method.as_str()) {
+                    return receiver;
+                }
+                // A guard parked in an `Option` binding or field moves out with `take()`.
+                if method == "take" && matches!(&*m.receiver, Expr::Path(_) | Expr::Field(_)) {
                     return receiver;
                 }
                 if let Some(content) = self.guarded_content(g, &method) {
@@ -304,7 +332,11 @@ impl<'a> Interp<'a> {
                 }
                 syn::FnArg::Typed(pt) => {
                     let v = match args.next().unwrap_or_default() {
-                        Value::Unknown => self.typed_value(&pt.ty),
+                        Value::Unknown => match self.typed_value(&pt.ty) {
+                            Value::Unknown => generic_bound(&def.sig.generics, &pt.ty)
+                                .map_or(Value::Unknown, |t| Value::Dyn(Rc::from(t))),
+                            v => v,
+                        },
                         v => v,
                     };
                     if !borrows(&pt.ty) {

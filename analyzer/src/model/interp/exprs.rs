@@ -339,12 +339,10 @@ impl<'a> Interp<'a> {
     fn assign(&mut self, target: &'a Expr, value: Value<'a>, assignment: &'a Expr) {
         if let Expr::Path(p) = target {
             if let Some(ident) = p.path.get_ident() {
-                let mut new_guards = Vec::new();
-                value.guards(&mut new_guards);
+                let new_guards = self.owned_guards(&value);
                 self.adopt(&value);
                 if let Some(old) = self.scope().assign(&ident.to_string(), value) {
-                    let mut old_guards = Vec::new();
-                    old.guards(&mut old_guards);
+                    let old_guards = self.owned_guards(&old);
                     for g in old_guards.into_iter().filter(|g| !new_guards.contains(g)) {
                         self.release(g);
                     }

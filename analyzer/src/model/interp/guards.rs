@@ -61,8 +61,7 @@ impl<'a> Interp<'a> {
     }
 
     pub(super) fn release_value(&mut self, value: &Value<'a>) {
-        let mut guards = Vec::new();
-        value.guards(&mut guards);
+        let guards = self.owned_guards(&value);
         for g in guards {
             self.release(g);
         }
@@ -113,5 +112,25 @@ impl<'a> Interp<'a> {
             | Value::Obj(..) => true,
             _ => false,
         }
+    }
+
+    /// The guards a value owns (moving it moves them): guards, in tuples, and those kept in the
+    /// fields of an object (`Batch { shard: shards[i].acquire(), .. }`).
+    pub(super) fn owned_guards(&self, value: &Value<'a>) -> Vec<GuardId> {
+        let mut out = Vec::new();
+        value.guards(&mut out);
+        let mut objects = Vec::new();
+        value.objects(&mut objects);
+        for object in objects {
+            if let Some(kept) = self.store.object_guards.get(&object) {
+                out.extend(
+                    kept.iter()
+                        .filter(|g| !out.contains(g))
+                        .copied()
+                        .collect::<Vec<_>>(),
+                );
+            }
+        }
+        out
     }
 }

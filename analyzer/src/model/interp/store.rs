@@ -12,7 +12,7 @@ use super::Interp;
 use crate::diagnostic::Span;
 use crate::frontend::index::{StaticId, StructId};
 use crate::model::types::{shape_of, Shape};
-use crate::model::value::{ObjectId, Place, Value, ANY_OBJECT};
+use crate::model::value::{GuardId, ObjectId, Place, Value, ANY_OBJECT};
 use crate::model::{IndexKey, PrimId, PrimInfo, PrimKind, VarId};
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
@@ -45,6 +45,8 @@ pub(super) struct Store<'a> {
     pub(super) contents: HashMap<PrimId, Value<'a>>,
     /// Objects that stand for several: made in a loop, or by a thread that runs many times.
     pub(super) several_objects: HashSet<ObjectId>,
+    /// Guards kept in the fields of objects: the object owns them.
+    pub(super) object_guards: HashMap<ObjectId, Vec<GuardId>>,
 }
 
 impl Default for Store<'_> {
@@ -60,6 +62,7 @@ impl Default for Store<'_> {
             var_names: Vec::new(),
             contents: HashMap::new(),
             several_objects: HashSet::new(),
+            object_guards: HashMap::new(),
         }
     }
 }
@@ -132,8 +135,11 @@ impl<'a> Interp<'a> {
     ) -> Value<'a> {
         let object = self.new_object();
         for (field, value) in fields {
-            if matches!(value, Value::Unknown | Value::Data(_) | Value::Guard(_)) {
+            if matches!(value, Value::Unknown | Value::Data(_)) {
                 continue;
+            }
+            if let Value::Guard(g) = value {
+                self.store.object_guards.entry(object).or_default().push(g);
             }
             let made_here = match value {
                 Value::Prim(p) => Some(p),

@@ -76,6 +76,8 @@ pub(super) struct Walk<'a> {
     pub(super) atomic_rmw_calls: u32,
     /// Frames made so far (the next frame's id).
     pub(super) frames_made: u32,
+    /// Guards lent to the calls being walked (`f(&guard)`): the callee does not own them.
+    pub(super) lent: Vec<GuardId>,
 }
 
 impl Walk<'_> {
@@ -88,6 +90,7 @@ impl Walk<'_> {
             frames: Vec::new(),
             atomic_rmw_calls: 0,
             frames_made: 0,
+            lent: Vec::new(),
         }
     }
 
@@ -97,6 +100,7 @@ impl Walk<'_> {
         self.held.clear();
         self.loops.clear();
         self.frames.clear();
+        self.lent.clear();
     }
 }
 
@@ -143,8 +147,7 @@ impl<'a> Interp<'a> {
         let returned = frame.returned.clone().unwrap_or_default();
         let owned = frame.owned.pop().unwrap_or_default();
         self.drop_ends(ends, &[value, &returned], end);
-        let mut kept = Vec::new();
-        value.guards(&mut kept);
+        let kept = self.owned_guards(&value);
         for g in owned.into_iter().rev() {
             if kept.contains(&g) {
                 self.add_temp(g);
@@ -179,8 +182,8 @@ impl<'a> Interp<'a> {
     /// Moves the guards and pipe ends of a value into the bindings of the current scope.
     pub(super) fn adopt(&mut self, value: &Value<'a>) {
         self.adopt_ends(value);
-        let mut guards = Vec::new();
-        value.guards(&mut guards);
+        let mut guards = self.owned_guards(value);
+        guards.retain(|g| !self.walk.lent.contains(g));
         if guards.is_empty() {
             return;
         }
@@ -228,8 +231,7 @@ impl<'a> Interp<'a> {
             None => value,
         };
         self.drop_ends(frame.ends.into_iter().flatten().collect(), &[&result], end);
-        let mut kept = Vec::new();
-        result.guards(&mut kept);
+        let kept = self.owned_guards(&result);
         for g in frame.temps.into_iter().chain(frame.owned).flatten() {
             if !kept.contains(&g) {
                 self.release(g);
