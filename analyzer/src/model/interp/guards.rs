@@ -61,7 +61,7 @@ impl<'a> Interp<'a> {
     }
 
     pub(super) fn release_value(&mut self, value: &Value<'a>) {
-        let guards = self.owned_guards(&value);
+        let guards = self.owned_guards(value);
         for g in guards {
             self.release(g);
         }

@@ -147,7 +147,7 @@ impl<'a> Interp<'a> {
         let returned = frame.returned.clone().unwrap_or_default();
         let owned = frame.owned.pop().unwrap_or_default();
         self.drop_ends(ends, &[value, &returned], end);
-        let kept = self.owned_guards(&value);
+        let kept = self.owned_guards(value);
         for g in owned.into_iter().rev() {
             if kept.contains(&g) {
                 self.add_temp(g);
