@@ -65,21 +65,7 @@ fn analyze_on_pool(files: &[SourceFile]) -> Analysis {
     let (diagnostics, acquisitions): (Vec<_>, Vec<_>) = per_crate.into_iter().unzip();
     let mut diagnostics: Vec<Diagnostic> = diagnostics.into_iter().flatten().collect();
     let acquisitions = acquisitions.into_iter().flatten().collect();
-    diagnostics.sort_by(|a, b| {
-        (
-            &a.primary.file,
-            a.primary.line_start,
-            a.primary.column_start,
-            &a.code,
-        )
-            .cmp(&(
-                &b.primary.file,
-                b.primary.line_start,
-                b.primary.column_start,
-                &b.code,
-            ))
-    });
-    diagnostics.dedup_by(|a, b| a.code == b.code && a.primary == b.primary);
+    crate::diagnostic::sort_and_dedup(&mut diagnostics);
     Analysis {
         diagnostics,
         errors,

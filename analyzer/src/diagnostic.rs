@@ -1,7 +1,9 @@
 //! What the analysis produces and every output format consumes. This is the boundary between the
 //! analysis (frontend → model → graphs → rules) and the driver (CLI, config, suppressions, renderers).
 use serde::{Deserialize, Serialize};
-use std::path::PathBuf;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
 use std::sync::Arc;
 
 /// One input file, as the driver loaded it. `path` is what diagnostics print (relative to the
@@ -18,6 +20,41 @@ pub enum Severity {
     Note,
     Warning,
     Error,
+}
+
+impl Severity {
+    /// Every level, lowest first.
+    pub const ALL: [Severity; 3] = [Severity::Note, Severity::Warning, Severity::Error];
+
+    /// The level as every format writes it: `note`, `warning` or `error`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Severity {
+    type Err = String;
+
+    /// A level in any case, surrounding blanks ignored.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let wanted = text.trim();
+        Severity::ALL
+            .into_iter()
+            .find(|level| level.as_str().eq_ignore_ascii_case(wanted))
+            .ok_or_else(|| {
+                format!("invalid level `{text}` (expected `note`, `warning` or `error`)")
+            })
+    }
 }
 
 /// A region of a source file. Lines and columns are 1-based; columns count Unicode scalar values
@@ -65,4 +102,26 @@ pub struct InputError {
     /// Where in the file, when known (a parse error's position).
     pub span: Option<Span>,
     pub message: String,
+}
+
+/// Puts findings in report order (by file, position, then code) and keeps one per code and
+/// primary span: a helper reached from several threads, or a bug found along several paths, is
+/// one finding. The first one found is kept.
+pub fn sort_and_dedup(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.sort_by(|a, b| {
+        report_order(a)
+            .cmp(&report_order(b))
+            .then_with(|| a.primary.cmp(&b.primary))
+    });
+    diagnostics.dedup_by(|a, b| a.code == b.code && a.primary == b.primary);
+}
+
+fn report_order(diagnostic: &Diagnostic) -> (&Path, u32, u32, &str) {
+    let span = &diagnostic.primary;
+    (
+        &span.file,
+        span.line_start,
+        span.column_start,
+        &diagnostic.code,
+    )
 }

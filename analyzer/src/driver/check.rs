@@ -138,19 +138,8 @@ pub fn report_of(
     fingerprint::fill(&mut unused_allows, sources);
     diagnostics.extend(unused_allows);
     apply_settings(&mut diagnostics, settings, sources);
-    diagnostics.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
+    crate::diagnostic::sort_and_dedup(&mut diagnostics);
     diagnostics
-}
-
-/// Findings are listed by file, position, then code.
-fn sort_key(diagnostic: &Diagnostic) -> (&Path, u32, u32, &str) {
-    let span = &diagnostic.primary;
-    (
-        &span.file,
-        span.line_start,
-        span.column_start,
-        &diagnostic.code,
-    )
 }
 
 /// The workspace: required without paths; with paths, read only for rustc-json (which names the

@@ -99,13 +99,3 @@ pub(crate) fn label(span: &Span, message: String) -> Label {
         message,
     }
 }
-
-/// Keeps one diagnostic per primary span (a helper called from several threads is one finding).
-pub(crate) fn push_unique(out: &mut Vec<Diagnostic>, diagnostic: Diagnostic) {
-    if !out
-        .iter()
-        .any(|d| d.code == diagnostic.code && d.primary == diagnostic.primary)
-    {
-        out.push(diagnostic);
-    }
-}

@@ -1,9 +1,9 @@
 //! D002: a non-reentrant lock acquired while the same path already holds it.
-use super::context::{label, push_unique, RuleContext};
+use super::context::{label, RuleContext};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Op, PrimKind};
 
-crate::declare_rule! {
+declare_rule! {
     /// ## What it does
     /// Finds a `Lock` acquired again while the same thread already holds it, directly or in a
     /// function called while the guard is alive.
@@ -21,7 +21,12 @@ crate::declare_rule! {
     /// ```
     /// Use instead: pass the guard (or the data) to the helper, drop the guard first, or use an
     /// `RLock` when reentrancy is intended.
-    pub D002, DOUBLE_ACQUIRE, "double-acquire", Error, "a non-reentrant lock acquired while already held"
+    ///
+    /// ## Known problems
+    /// - A lock field of an object taken out of a collection, or left by one of two branches, may
+    ///   be two objects' locks: acquiring it twice is not reported. Likewise an element of a lock
+    ///   family whose index the model cannot follow.
+    pub D002, DOUBLE_ACQUIRE, "double-acquire", Error, "a non-reentrant lock acquired while already held", model_limits!()
 }
 
 pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
@@ -66,6 +71,6 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             "drop the first guard before acquiring again, pass the guard along, or use an `RLock`"
                 .to_owned(),
         );
-        push_unique(out, d);
+        out.push(d);
     }
 }

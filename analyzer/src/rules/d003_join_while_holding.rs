@@ -1,9 +1,9 @@
 //! D003: a blocking wait while holding a lock the thread that would end the wait needs.
-use super::context::{label, push_unique, RuleContext};
+use super::context::{label, RuleContext};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Op, PrimId, TemplateId};
 
-crate::declare_rule! {
+declare_rule! {
     /// ## What it does
     /// Finds a blocking wait (a `join`, `Pool::join`, `Pool::map`/`apply` (which wait for their
     /// tasks), `JoinableQueue::join`, `Queue::get`, a `put` on a full bounded queue,
@@ -20,7 +20,14 @@ crate::declare_rule! {
     /// worker.join().unwrap(); // `worker` acquires STATE before it can finish
     /// ```
     /// Use instead: release the lock before waiting (end the guard's scope or `drop` it).
-    pub D003, JOIN_WHILE_HOLDING, "join-while-holding", Error, "a blocking wait while holding a lock the waking thread needs"
+    ///
+    /// ## Known problems
+    /// - Waits with a timeout (`wait_timeout`, `try_acquire`, a timed `get`…) are not blocking
+    ///   waits.
+    /// - A waker is known only when the model sees the operation that ends the wait (the `set`,
+    ///   `put`, `notify`, `send`, or the end of a joined thread), and it needs the lock only if it
+    ///   acquires it before that operation in program order.
+    pub D003, JOIN_WHILE_HOLDING, "join-while-holding", Error, "a blocking wait while holding a lock the waking thread needs", model_limits!()
 }
 
 /// A thread that can end a wait: by one of these events, or (`None`) by finishing.
@@ -68,7 +75,7 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                 ),
             ));
             d.help = Some(format!("release `{}` before waiting", cx.name(held.lock)));
-            push_unique(out, d);
+            out.push(d);
             break;
         }
     }

@@ -1,9 +1,9 @@
 //! D005: a wait that nothing can satisfy.
-use super::context::{push_unique, RuleContext};
+use super::context::RuleContext;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Op, PrimId, TemplateId};
 
-crate::declare_rule! {
+declare_rule! {
     /// ## What it does
     /// Finds an `Event::wait`, `Condition::wait`, `Queue::get`, `recv` or `Barrier::wait` that
     /// nothing can satisfy: no thread sets, notifies, puts or sends (or, for `recv`, drops the
@@ -19,7 +19,14 @@ crate::declare_rule! {
     /// let t = Thread::spawn(|| READY.set()); // …and the setter starts only after the wait
     /// ```
     /// Use instead: start the thread that signals before waiting for it, or signal on every path.
-    pub D005, WAIT_NEVER_SIGNALLED, "wait-never-signalled", Error, "a wait, get or barrier that nothing can satisfy"
+    ///
+    /// ## Known problems
+    /// - Quiet for the whole crate when the model was cut short (see below), and for a wait whose
+    ///   signal (`set`, `notify`, `put`, `send`) is called somewhere on a receiver the model cannot
+    ///   resolve.
+    /// - A barrier is checked only when its parties and the number of threads waiting on it are
+    ///   known counts.
+    pub D005, WAIT_NEVER_SIGNALLED, "wait-never-signalled", Error, "a wait, get or barrier that nothing can satisfy", model_limits!()
 }
 
 pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
@@ -88,7 +95,7 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         );
         d.notes.push(note);
         d.help = Some(help);
-        push_unique(out, d);
+        out.push(d);
     }
 }
 

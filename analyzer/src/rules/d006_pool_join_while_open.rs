@@ -1,9 +1,9 @@
 //! D006: `Pool::join()` with no `close()` or `terminate()` before it.
-use super::context::{push_unique, RuleContext};
+use super::context::RuleContext;
 use crate::diagnostic::Diagnostic;
 use crate::model::Op;
 
-crate::declare_rule! {
+declare_rule! {
     /// ## What it does
     /// Finds `Pool::join()` on a pool that is not closed (`close()` or `terminate()`) before.
     ///
@@ -18,7 +18,11 @@ crate::declare_rule! {
     /// pool.join();
     /// ```
     /// Use instead: `pool.close(); pool.join();`
-    pub D006, POOL_JOIN_WHILE_OPEN, "pool-join-while-open", Error, "`Pool::join()` with no `close()`/`terminate()` before it"
+    ///
+    /// ## Known problems
+    /// - Quiet for the whole crate when the model was cut short (see below) or when `close` or
+    ///   `terminate` is called on a receiver the model cannot resolve.
+    pub D006, POOL_JOIN_WHILE_OPEN, "pool-join-while-open", Error, "`Pool::join()` with no `close()`/`terminate()` before it", model_limits!()
 }
 
 pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
@@ -56,6 +60,6 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             "call `{0}.close()` (or `{0}.terminate()`) before `{0}.join()`",
             cx.name(pool)
         ));
-        push_unique(out, d);
+        out.push(d);
     }
 }

@@ -1,9 +1,9 @@
 //! L001: a spawned thread whose handle is dropped without a join.
-use super::context::{push_unique, RuleContext};
+use super::context::RuleContext;
 use crate::diagnostic::Diagnostic;
 use crate::model::Origin;
 
-crate::declare_rule! {
+declare_rule! {
     /// ## What it does
     /// Finds a spawned thread whose `JoinHandle` is dropped (discarded, bound to an unused name,
     /// or let go out of scope) without ever being joined.
@@ -17,7 +17,13 @@ crate::declare_rule! {
     /// let _t = Thread::new(flush_logs).start();
     /// ```
     /// Use instead: keep the handle and `join()` it before `main` ends.
-    pub L001, THREAD_NEVER_JOINED, "thread-never-joined", Warning, "a spawned thread whose handle is dropped without a join"
+    ///
+    /// ## Known problems
+    /// - A handle that leaves the model's sight (stored in a field or a collection, returned,
+    ///   passed to code the model does not follow) counts as joined.
+    /// - Quiet for the whole crate when the model was cut short (see below) or when `join` is
+    ///   called on a receiver the model cannot resolve.
+    pub L001, THREAD_NEVER_JOINED, "thread-never-joined", Warning, "a spawned thread whose handle is dropped without a join", model_limits!()
 }
 
 pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
@@ -42,6 +48,6 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             .push("the program may end before this thread has done its work".to_owned());
         d.help =
             Some("keep the `JoinHandle` and call `join()` on it before `main` returns".to_owned());
-        push_unique(out, d);
+        out.push(d);
     }
 }

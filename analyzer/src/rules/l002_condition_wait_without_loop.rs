@@ -1,9 +1,9 @@
 //! L002: `Condition::wait` not inside a predicate loop.
-use super::context::{push_unique, RuleContext};
+use super::context::RuleContext;
 use crate::diagnostic::Diagnostic;
 use crate::model::Op;
 
-crate::declare_rule! {
+declare_rule! {
     /// ## What it does
     /// Finds `Condition::wait` called outside any `while`/`loop` that re-checks the condition.
     ///
@@ -20,7 +20,11 @@ crate::declare_rule! {
     /// }
     /// ```
     /// Use instead: `while !*ready { ready = CV.wait(ready); }` or `CV.wait_while(ready, |r| !*r)`.
-    pub L002, CONDITION_WAIT_WITHOUT_LOOP, "condition-wait-without-loop", Warning, "`Condition::wait` not guarded by a predicate loop"
+    ///
+    /// ## Known problems
+    /// - Any `while` or `loop` around the wait counts as a predicate loop, even one whose condition
+    ///   does not re-check what the wait is for.
+    pub L002, CONDITION_WAIT_WITHOUT_LOOP, "condition-wait-without-loop", Warning, "`Condition::wait` not guarded by a predicate loop", model_limits!()
 }
 
 pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
@@ -53,6 +57,6 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             "wait in `while !condition { guard = cv.wait(guard); }`, or use `wait_while`"
                 .to_owned(),
         );
-        push_unique(out, d);
+        out.push(d);
     }
 }

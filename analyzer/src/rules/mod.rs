@@ -14,73 +14,80 @@ pub struct RuleInfo {
     pub doc: &'static str,
 }
 
-/// Declares a rule: `declare_rule! { /// docs… pub D001, LOCK_ORDER_INVERSION, "lock-order-inversion", Error, "summary" }`.
-#[macro_export]
+/// Declares a rule's [`RuleInfo`]: `declare_rule! { /// docs… pub D001, LOCK_ORDER_INVERSION,
+/// "lock-order-inversion", Error, "summary", model_limits!() }`. The optional last part is
+/// appended to the doc (a rule that reads the model ends its "Known problems" with the model's
+/// limits). Only the rule modules below use it.
 macro_rules! declare_rule {
-    ($(#[doc = $doc:expr])* pub $code:ident, $konst:ident, $name:literal, $sev:ident, $summary:literal) => {
+    ($(#[doc = $doc:expr])* pub $code:ident, $konst:ident, $name:literal, $sev:ident, $summary:literal $(, $more:expr)?) => {
         $(#[doc = $doc])*
+        $(#[doc = $more])?
         pub const $konst: $crate::rules::RuleInfo = $crate::rules::RuleInfo {
             code: stringify!($code),
             name: $name,
             default_severity: $crate::diagnostic::Severity::$sev,
             summary: $summary,
-            doc: concat!($($doc, "\n"),*),
+            doc: concat!($($doc, "\n"),* $(, $more)?),
         };
     };
 }
 
+/// What the model does not see, true of every rule that reads it: the last items of their
+/// "Known problems".
+macro_rules! model_limits {
+    () => {
+        "- Only the crate's own source is read, without compiling it: macros are not expanded (the
+   arguments of `println!`-style macros are read as expressions), code of dependencies is not
+   seen, and only racecheck's primitives are modelled (not `std::sync` or `parking_lot`).
+- A call whose receiver, callee or index the model cannot resolve (a function pointer, a
+   method of a type from another crate) is not followed; it never adds a finding.
+- Loops and recursive functions are walked once; calling an `async fn` runs nothing.
+- Every walk is bounded (expression steps, events per thread, thread templates, 24 nested
+   calls). Past a bound the model is cut short: what lies beyond is not seen, and the rules
+   that report an absence (D004, D005, D006, L001) stay quiet for the crate.
+"
+    };
+}
+
+/// What a rule that reads the model runs over one crate.
+type Check = fn(&RuleContext<'_>, &mut Vec<Diagnostic>);
+
+/// The registry, from one table: each rule's module, its [`RuleInfo`], and its check when it
+/// reads the model (U001 is the driver's: it reads suppressions).
+macro_rules! registry {
+    ($($module:ident: $info:ident $(, $check:ident)?;)*) => {
+        $(pub mod $module;)*
+
+        /// Every rule, sorted by code.
+        pub fn all() -> &'static [RuleInfo] {
+            &[$($module::$info),*]
+        }
+
+        /// The checks of the rules that read the model.
+        const CHECKS: &[Check] = &[$($($module::$check,)?)*];
+    };
+}
+
 pub(crate) mod context;
-pub mod d001_lock_order_inversion;
-pub mod d002_double_acquire;
-pub mod d003_join_while_holding;
-pub mod d004_queue_join_without_task_done;
-pub mod d005_wait_never_signalled;
-pub mod d006_pool_join_while_open;
-pub mod l001_thread_never_joined;
-pub mod l002_condition_wait_without_loop;
-pub mod r001_unguarded_shared_counter;
-pub mod r002_split_atomic_update;
-pub mod r003_stale_read_across_guards;
-pub mod r004_event_clear_race;
-pub mod u001_unused_allow;
+
+registry! {
+    d001_lock_order_inversion: LOCK_ORDER_INVERSION, check;
+    d002_double_acquire: DOUBLE_ACQUIRE, check;
+    d003_join_while_holding: JOIN_WHILE_HOLDING, check;
+    d004_queue_join_without_task_done: QUEUE_JOIN_WITHOUT_TASK_DONE, check;
+    d005_wait_never_signalled: WAIT_NEVER_SIGNALLED, check;
+    d006_pool_join_while_open: POOL_JOIN_WHILE_OPEN, check;
+    l001_thread_never_joined: THREAD_NEVER_JOINED, check;
+    l002_condition_wait_without_loop: CONDITION_WAIT_WITHOUT_LOOP, check;
+    r001_unguarded_shared_counter: UNGUARDED_SHARED_COUNTER, check;
+    r002_split_atomic_update: SPLIT_ATOMIC_UPDATE, check;
+    r003_stale_read_across_guards: STALE_READ_ACROSS_GUARDS, check;
+    r004_event_clear_race: EVENT_CLEAR_RACE, check;
+    u001_unused_allow: UNUSED_ALLOW;
+}
 
 use crate::diagnostic::Diagnostic;
 use context::RuleContext;
-
-/// Every rule, sorted by code.
-pub fn all() -> &'static [RuleInfo] {
-    &[
-        d001_lock_order_inversion::LOCK_ORDER_INVERSION,
-        d002_double_acquire::DOUBLE_ACQUIRE,
-        d003_join_while_holding::JOIN_WHILE_HOLDING,
-        d004_queue_join_without_task_done::QUEUE_JOIN_WITHOUT_TASK_DONE,
-        d005_wait_never_signalled::WAIT_NEVER_SIGNALLED,
-        d006_pool_join_while_open::POOL_JOIN_WHILE_OPEN,
-        l001_thread_never_joined::THREAD_NEVER_JOINED,
-        l002_condition_wait_without_loop::CONDITION_WAIT_WITHOUT_LOOP,
-        r001_unguarded_shared_counter::UNGUARDED_SHARED_COUNTER,
-        r002_split_atomic_update::SPLIT_ATOMIC_UPDATE,
-        r003_stale_read_across_guards::STALE_READ_ACROSS_GUARDS,
-        r004_event_clear_race::EVENT_CLEAR_RACE,
-        u001_unused_allow::UNUSED_ALLOW,
-    ]
-}
-
-/// The checks of the rules that read the model (U001 is the driver's: it reads suppressions).
-const CHECKS: &[fn(&RuleContext<'_>, &mut Vec<Diagnostic>)] = &[
-    d001_lock_order_inversion::check,
-    d002_double_acquire::check,
-    d003_join_while_holding::check,
-    d004_queue_join_without_task_done::check,
-    d005_wait_never_signalled::check,
-    d006_pool_join_while_open::check,
-    l001_thread_never_joined::check,
-    l002_condition_wait_without_loop::check,
-    r001_unguarded_shared_counter::check,
-    r002_split_atomic_update::check,
-    r003_stale_read_across_guards::check,
-    r004_event_clear_race::check,
-];
 
 /// Runs every model rule over one crate's model.
 pub(crate) fn check_model(model: &crate::model::Model) -> Vec<Diagnostic> {
@@ -95,4 +102,38 @@ pub(crate) fn check_model(model: &crate::model::Model) -> Vec<Diagnostic> {
 /// The rule with this code (case-insensitive), if any.
 pub fn by_code(code: &str) -> Option<&'static RuleInfo> {
     all().iter().find(|r| r.code.eq_ignore_ascii_case(code))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_registry_is_sorted_by_code_without_repeats() {
+        let codes: Vec<&str> = all().iter().map(|r| r.code).collect();
+        assert!(codes.windows(2).all(|w| w[0] < w[1]), "{codes:?}");
+    }
+
+    #[test]
+    fn every_rule_reading_the_model_states_its_known_problems_last() {
+        let sections = [
+            "## What it does\n",
+            "## Why is this bad?\n",
+            "## Example\n",
+            "## Known problems\n",
+        ];
+        for rule in all()
+            .iter()
+            .filter(|r| r.code != u001_unused_allow::UNUSED_ALLOW.code)
+        {
+            let at: Vec<Option<usize>> = sections.iter().map(|s| rule.doc.find(s)).collect();
+            assert!(
+                at.iter().all(Option::is_some) && at.windows(2).all(|w| w[0] < w[1]),
+                "{}: sections out of order or missing: {at:?}",
+                rule.code
+            );
+            assert!(rule.doc.ends_with(model_limits!()), "{}", rule.code);
+        }
+        assert_eq!(CHECKS.len(), all().len() - 1, "U001 alone has no check");
+    }
 }

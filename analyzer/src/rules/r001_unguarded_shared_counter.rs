@@ -1,9 +1,9 @@
 //! R001: a `Shared` read-modify-write reachable from several threads without one common lock.
-use super::context::{label, push_unique, RuleContext};
+use super::context::{label, RuleContext};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Event, Op, PrimId};
 
-crate::declare_rule! {
+declare_rule! {
     /// ## What it does
     /// Finds `x.set(f(x.get()))` on a `Shared` that another thread can write at the same time,
     /// with no lock held across both the read and the write by every one of them.
@@ -18,7 +18,13 @@ crate::declare_rule! {
     /// ```
     /// Use instead: hold one lock across the read and the write, in every thread:
     /// `let _g = L.acquire(); COUNTER.set(COUNTER.get() + 1);`
-    pub R001, UNGUARDED_SHARED_COUNTER, "unguarded-shared-counter", Error, "a `Shared` read-modify-write reachable from 2+ threads without one common lock"
+    ///
+    /// ## Known problems
+    /// - Only `Shared` values, and only writes of a value derived from a `get` of the same `Shared`
+    ///   along data flow the model follows (bindings, arithmetic, arguments and returns of followed
+    ///   calls).
+    /// - Two plain `set`s racing each other are not reported.
+    pub R001, UNGUARDED_SHARED_COUNTER, "unguarded-shared-counter", Error, "a `Shared` read-modify-write reachable from 2+ threads without one common lock", model_limits!()
 }
 
 pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
@@ -71,7 +77,7 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             "hold one lock across the `get` and the `set` of `{}` in every thread",
             cx.name(shared)
         ));
-        push_unique(out, d);
+        out.push(d);
     }
 }
 

@@ -1,9 +1,9 @@
 //! R002: an atomic `load` followed by a `store` of a value derived from it.
-use super::context::{push_unique, RuleContext};
+use super::context::RuleContext;
 use crate::diagnostic::Diagnostic;
 use crate::model::Op;
 
-crate::declare_rule! {
+declare_rule! {
     /// ## What it does
     /// Finds a std atomic read with `load` and then written with `store` of a value computed
     /// from what was read.
@@ -19,7 +19,14 @@ crate::declare_rule! {
     /// ```
     /// Use instead: one atomic read-modify-write: `HITS.fetch_add(1, Ordering::SeqCst)`, or
     /// `fetch_update` / `compare_exchange` in a loop for other updates.
-    pub R002, SPLIT_ATOMIC_UPDATE, "split-atomic-update", Warning, "an atomic `load` then `store` of a derived value"
+    ///
+    /// ## Known problems
+    /// - Atomics are told apart by how the receiver is written (`self.count`, `HITS`): two names
+    ///   for one atomic are two atomics.
+    /// - A `store` in a method taking `self` or `&mut self` is exclusive and never reported, and a
+    ///   read-modify-write (`compare_exchange`, `fetch_*`, `swap`) between the `load` and the
+    ///   `store` counts as coordination.
+    pub R002, SPLIT_ATOMIC_UPDATE, "split-atomic-update", Warning, "an atomic `load` then `store` of a derived value", model_limits!()
 }
 
 pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
@@ -38,6 +45,6 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                 .to_owned(),
         );
         d.help = Some(format!("use one read-modify-write: `{atomic}.fetch_add(…)`, `fetch_update` or `compare_exchange`"));
-        push_unique(out, d);
+        out.push(d);
     }
 }

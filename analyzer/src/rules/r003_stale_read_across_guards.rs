@@ -1,9 +1,9 @@
 //! R003: a value read under one guard, written back under a later guard of the same lock.
-use super::context::{push_unique, RuleContext};
+use super::context::RuleContext;
 use crate::diagnostic::Diagnostic;
 use crate::model::Op;
 
-crate::declare_rule! {
+declare_rule! {
     /// ## What it does
     /// Finds a value read through one guard of a lock and written back through a later guard of
     /// the same lock, while another thread can take the lock in between.
@@ -19,7 +19,12 @@ crate::declare_rule! {
     /// ```
     /// Use instead: read and write under one guard:
     /// `let mut balance = ACCOUNT.acquire(); *balance -= amount;`
-    pub R003, STALE_READ_ACROSS_GUARDS, "stale-read-across-guards", Warning, "a value read under one guard, written back under a later guard of the same lock"
+    ///
+    /// ## Known problems
+    /// - Only writes through a guard (`*g = …`, `g.field = …`) of a value read through an earlier
+    ///   guard of the same lock, within one thread.
+    /// - Reading through the new guard before writing counts as re-validating the value.
+    pub R003, STALE_READ_ACROSS_GUARDS, "stale-read-across-guards", Warning, "a value read under one guard, written back under a later guard of the same lock", model_limits!()
 }
 
 pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
@@ -48,6 +53,6 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             cx.name(lock)
         ));
         d.help = Some("do the read and the write under one guard".to_owned());
-        push_unique(out, d);
+        out.push(d);
     }
 }

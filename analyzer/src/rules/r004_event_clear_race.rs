@@ -1,9 +1,9 @@
 //! R004: `Event::clear()` and `set()` on one event from threads that are not ordered.
-use super::context::{label, push_unique, RuleContext};
+use super::context::{label, RuleContext};
 use crate::diagnostic::Diagnostic;
 use crate::model::Op;
 
-crate::declare_rule! {
+declare_rule! {
     /// ## What it does
     /// Finds `Event::clear()` and `Event::set()` on the same event in threads that nothing
     /// orders (no spawn/join or hand-off between them).
@@ -19,7 +19,11 @@ crate::declare_rule! {
     /// while !STOP.is_set() { work(); }
     /// ```
     /// Use instead: clear the event before starting the threads that set it, or use a queue.
-    pub R004, EVENT_CLEAR_RACE, "event-clear-race", Warning, "`Event::clear()` and `set()` from threads unordered by happens-before"
+    ///
+    /// ## Known problems
+    /// - Any `clear` and `set` of one event that no spawn/join or hand-off orders is reported,
+    ///   whatever the program does between them.
+    pub R004, EVENT_CLEAR_RACE, "event-clear-race", Warning, "`Event::clear()` and `set()` from threads unordered by happens-before", model_limits!()
 }
 
 pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
@@ -48,6 +52,6 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             format!("{} sets `{}` here", cx.thread(u), cx.name(e)),
         ));
         d.help = Some("clear the event before starting the threads that set it".to_owned());
-        push_unique(out, d);
+        out.push(d);
     }
 }

@@ -1,4 +1,4 @@
-crate::declare_rule! {
+declare_rule! {
     /// ## What it does
     /// Reports a `// racecheck: allow(CODE)` comment that silences no diagnostic.
     ///

@@ -1,37 +1,139 @@
-//! What users see for each rule: the human output over every fixture of the corpus, as insta
-//! snapshots (one per fixture with findings); fixtures without findings print none and exit 0.
+//! What users see for each rule: the human output of each fixture of the corpus, one test per
+//! fixture (so one mismatch hides no other), as an insta snapshot when the fixture expects
+//! findings; a fixture without findings prints none and exits 0.
 use std::process::Command;
 
+/// One test per fixture, named after it; `LISTED` keeps the names for the completeness check.
+macro_rules! fixtures {
+    ($($name:ident,)*) => {
+        $(
+            #[test]
+            fn $name() {
+                renders_like_rustc(stringify!($name));
+            }
+        )*
+
+        const LISTED: &[&str] = &[$(stringify!($name)),*];
+    };
+}
+
+fixtures! {
+    d001_abba,
+    d001_abba_clean,
+    d001_arc_alias,
+    d001_arc_alias_clean,
+    d001_bank_fields,
+    d001_bank_fields_clean,
+    d001_dining_philosophers,
+    d001_dining_philosophers_clean,
+    d001_drop_guard_clean,
+    d001_gate_lock_clean,
+    d001_guard_moved,
+    d001_guard_moved_clean,
+    d001_helper_args,
+    d001_helper_args_clean,
+    d001_joined_before_clean,
+    d001_pool_tasks,
+    d001_pool_tasks_clean,
+    d001_queue_handoff_clean,
+    d001_scoped_guard_clean,
+    d001_three_way,
+    d002_double_acquire,
+    d002_drop_clean,
+    d002_helper_arg,
+    d002_rlock_clean,
+    d002_scoped_clean,
+    d002_through_callee,
+    d003_bounded_put_holding_lock,
+    d003_event_wait_clean,
+    d003_event_wait_holding_lock,
+    d003_join_clean,
+    d003_join_holding_lock,
+    d003_join_unrelated_lock_clean,
+    d003_queue_get_clean,
+    d003_queue_get_holding_lock,
+    d003_recv_clean,
+    d003_recv_holding_lock,
+    d003_semaphore_holding_lock,
+    d004_no_task_done,
+    d004_task_done_clean,
+    d005_barrier_clean,
+    d005_barrier_too_few,
+    d005_event_never_set,
+    d005_event_set_clean,
+    d005_queue_never_put,
+    d006_pool_close_clean,
+    d006_pool_join_open,
+    d006_terminate_clean,
+    l001_handle_returned_clean,
+    l001_joined_clean,
+    l001_result_lost,
+    l001_spawn_in_loop,
+    l002_if_not_while,
+    l002_wait_no_check,
+    l002_wait_while_clean,
+    l002_while_loop_clean,
+    r001_arc_shared,
+    r001_counter_loop,
+    r001_counter_loop_clean,
+    r001_different_locks,
+    r001_joined_in_turn_clean,
+    r001_pool_map,
+    r001_pool_map_clean,
+    r002_fetch_add_clean,
+    r002_max_cas_clean,
+    r002_split_atomic,
+    r003_revalidated_clean,
+    r003_single_guard_clean,
+    r003_stale_read,
+    r004_clear_after_wait_clean,
+    r004_clear_before_spawn_clean,
+    r004_clear_race,
+    seed_counter_lock,
+    seed_counter_unlocked,
+    seed_current_thread,
+    seed_event_worker,
+    seed_five_threads,
+    seed_hello_thread,
+    seed_process_exitcode,
+}
+
+fn renders_like_rustc(name: &str) {
+    let relative = format!("fixtures/src/bin/{name}.rs");
+    let run = crate::run(
+        Command::new(crate::binary())
+            .current_dir(crate::workspace_root())
+            .args([relative.as_str(), "--color", "never"])
+            .env_remove("CARGO_TERM_COLOR")
+            .env_remove("NO_COLOR"),
+    );
+    let source = std::fs::read_to_string(crate::fixtures_dir().join(format!("{name}.rs")))
+        .unwrap_or_else(|e| panic!("{relative}: {e}"));
+    if source.contains("//~") {
+        assert_eq!(run.code, 1, "{name}: {run:?}");
+        insta::assert_snapshot!(name, run.stdout);
+    } else {
+        assert_eq!(
+            (run.code, run.stdout.as_str()),
+            (0, "racecheck: no findings in 1 file\n"),
+            "{name}: {}",
+            run.stderr
+        );
+    }
+}
+
+/// A fixture added to the corpus gets its test here too.
 #[test]
-fn every_fixture_renders_like_rustc() {
-    let mut fixtures: Vec<_> = std::fs::read_dir(crate::fixtures_dir())
+fn every_fixture_has_its_test() {
+    let mut fixtures: Vec<String> = std::fs::read_dir(crate::fixtures_dir())
         .expect("the fixture corpus")
         .map(|entry| entry.expect("a fixture").path())
         .filter(|path| path.extension().is_some_and(|e| e == "rs"))
+        .map(|path| path.file_stem().unwrap().to_string_lossy().into_owned())
         .collect();
     fixtures.sort();
-    assert!(!fixtures.is_empty());
-    for fixture in fixtures {
-        let name = fixture.file_stem().unwrap().to_string_lossy().into_owned();
-        let relative = format!("fixtures/src/bin/{name}.rs");
-        let run = crate::run(
-            Command::new(crate::binary())
-                .current_dir(crate::workspace_root())
-                .args([relative.as_str(), "--color", "never"])
-                .env_remove("CARGO_TERM_COLOR")
-                .env_remove("NO_COLOR"),
-        );
-        let expects_findings = std::fs::read_to_string(&fixture).unwrap().contains("//~");
-        if expects_findings {
-            assert_eq!(run.code, 1, "{name}: {run:?}");
-            insta::assert_snapshot!(name, run.stdout);
-        } else {
-            assert_eq!(
-                (run.code, run.stdout.as_str()),
-                (0, "racecheck: no findings in 1 file\n"),
-                "{name}: {}",
-                run.stderr
-            );
-        }
-    }
+    assert_eq!(
+        fixtures, LISTED,
+        "list every fixture of fixtures/src/bin in `fixtures!` (analyzer/tests/cli/fixture_snapshots.rs)"
+    );
 }
