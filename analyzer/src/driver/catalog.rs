@@ -95,14 +95,21 @@ pub fn doc_url(rule: &RuleInfo) -> String {
     )
 }
 
-/// The rule `explain` is asked about; an unknown code is a usage error.
-pub fn find(code: &str) -> Result<&'static RuleInfo, Fatal> {
-    rules::by_code(code).ok_or_else(|| {
-        Fatal::new(format!(
-            "unknown rule code `{code}`; known codes: {}",
-            known_codes(rules::all())
-        ))
-    })
+/// The rule `explain` is asked about, by code (`D001`) or name (`lock-order-inversion`); an
+/// unknown one is a usage error.
+pub fn find(rule: &str) -> Result<&'static RuleInfo, Fatal> {
+    rules::by_code(rule)
+        .or_else(|| {
+            rules::all()
+                .iter()
+                .find(|r| r.name.eq_ignore_ascii_case(rule.trim()))
+        })
+        .ok_or_else(|| {
+            Fatal::new(format!(
+                "unknown rule `{rule}`; known codes: {}",
+                known_codes(rules::all())
+            ))
+        })
 }
 
 /// `explain CODE`: `# name (CODE)` and the rule's doc.

@@ -39,7 +39,8 @@ pub fn run(args: &CheckArgs, cwd: &Path) -> Result<Outcome, Fatal> {
         .map(Baseline::read)
         .transpose()?;
 
-    let (sources, mut errors) = load_sources(args, workspace.as_ref(), cwd, root, &settings)?;
+    let (sources, files, mut errors) =
+        load_sources(args, workspace.as_ref(), cwd, root, &settings)?;
     let (mut diagnostics, analysis_errors, crate_roots) = findings(&sources, &settings);
     errors.extend(analysis_errors);
     errors.sort_by(|a, b| a.path.cmp(&b.path));
@@ -55,12 +56,14 @@ pub fn run(args: &CheckArgs, cwd: &Path) -> Result<Outcome, Fatal> {
             ));
         }
     }
+    let found = diagnostics.len();
     let stale = baseline
         .map(|b| b.filter(&mut diagnostics))
         .unwrap_or_default();
+    let baselined = found - diagnostics.len();
 
     let fails = diagnostics.iter().any(|d| d.severity >= settings.fail_on)
-        || (settings.fail_on == Severity::Note && !stale.is_empty());
+        || (!stale.is_empty() && (settings.baseline_strict || settings.fail_on == Severity::Note));
     let outcome = if !errors.is_empty() {
         Outcome::Error
     } else if fails && args.write_baseline.is_none() {
@@ -73,28 +76,33 @@ pub fn run(args: &CheckArgs, cwd: &Path) -> Result<Outcome, Fatal> {
         // Editors read stdout as JSON messages; the baseline note is for the human at the terminal.
         note(&stale_baseline_note(stale.len()));
     }
+    let repository = repository_root(root);
     let report = Report {
         diagnostics,
         errors,
         stale,
+        baselined,
+        files,
         sources: &sources,
         workspace: workspace.as_ref(),
         crate_roots: &crate_roots,
         root,
+        repository: repository.as_deref(),
         success: outcome == Outcome::Clean,
     };
     write_report(args, message_format, &report, cwd)?;
     Ok(outcome)
 }
 
-/// Finds and reads the files to analyze: the workspace's members, or the paths given.
+/// Finds and reads the files to analyze: the workspace's members, or the paths given. Returns
+/// them, how many files were found (read or not), and the inputs that could not be read.
 fn load_sources(
     args: &CheckArgs,
     workspace: Option<&Workspace>,
     cwd: &Path,
     root: &Path,
     settings: &Settings,
-) -> Result<(SourceMap, Vec<InputError>), Fatal> {
+) -> Result<(SourceMap, usize, Vec<InputError>), Fatal> {
     let finder = Finder {
         cwd,
         root,
@@ -102,14 +110,50 @@ fn load_sources(
     };
     let found = match workspace {
         Some(workspace) if args.paths.is_empty() => {
-            finder.workspace(&workspace.select(&args.cargo.packages, &args.cargo.exclude)?)
+            finder.workspace(&members_to_check(args, workspace, cwd)?)
         }
         _ => finder.paths(&args.paths),
     };
+    if found.files.is_empty() && found.errors.is_empty() {
+        let searched = match args.paths.as_slice() {
+            [] => "in the workspace's members".to_owned(),
+            paths => format!(
+                "in {}",
+                paths
+                    .iter()
+                    .map(|p| format!("`{}`", p.display()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        warning(&format!("no Rust files found {searched}"));
+    }
     let (files, load_errors) = discover::load(&found.files);
     let mut errors = found.errors;
     errors.extend(load_errors);
-    Ok((SourceMap::new(files), errors))
+    Ok((SourceMap::new(files), found.files.len(), errors))
+}
+
+/// The members a run checks, as cargo chooses them: `-p`/`--exclude` when given; else every
+/// member with `--workspace`; else the package whose folder holds the working directory (or the
+/// `--manifest-path`), and every member where no package's folder does.
+fn members_to_check<'w>(
+    args: &CheckArgs,
+    workspace: &'w Workspace,
+    cwd: &Path,
+) -> Result<Vec<&'w cargo_metadata::Package>, Fatal> {
+    let cargo = &args.cargo;
+    if !cargo.packages.is_empty() || cargo.workspace {
+        return workspace.select(&cargo.packages, &cargo.exclude);
+    }
+    let here = match &args.manifest_path {
+        Some(manifest) => cwd.join(manifest).parent().map(Path::to_path_buf),
+        None => Some(cwd.to_path_buf()),
+    };
+    match here.as_deref().and_then(|dir| workspace.package_at(dir)) {
+        Some(package) => Ok(vec![package]),
+        None => workspace.select(&[], &cargo.exclude),
+    }
 }
 
 /// The findings to report, sorted, with their fingerprints; the files the analysis could not
@@ -214,6 +258,19 @@ fn write_report(
             }
         }
     }
+}
+
+/// The root of the git repository holding `folder` (the nearest folder with a `.git` entry).
+fn repository_root(folder: &Path) -> Option<PathBuf> {
+    folder
+        .ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
+fn warning(message: &str) {
+    // Nothing sensible is left to do if stderr itself is gone.
+    let _ = writeln!(io::stderr(), "warning: {message}");
 }
 
 fn note(message: &str) {

@@ -54,7 +54,7 @@ pub struct RulesArgs {
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// A rule code, e.g. D001
+    /// A rule code or name, e.g. D001 or lock-order-inversion
     pub code: String,
 }
 
@@ -95,6 +95,10 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
 
+    /// Fail the run when a baseline entry matches no finding any more (the baseline only shrinks)
+    #[arg(long)]
+    pub baseline_strict: bool,
+
     /// Write the current findings to this baseline file (the run then exits 0 unless an error occurred)
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
@@ -132,6 +136,7 @@ impl CheckArgs {
             severity: self.severity.clone(),
             fail_on: self.fail_on.map(Severity::from),
             baseline: self.baseline.clone(),
+            baseline_strict: self.baseline_strict,
         }
     }
 }
@@ -214,18 +219,18 @@ fn parse_severity_override(text: &str) -> Result<(String, Severity), String> {
 }
 
 /// The options `cargo check` takes, which rust-analyzer passes when racecheck stands in for it
-/// (`check.command = "racecheck"` or `check.overrideCommand`). `-p`/`--package` and `--exclude`
-/// choose the members to check; the others change nothing in a source-level analysis and are
-/// accepted so that such a command line runs.
+/// (`check.command = "racecheck"` or `check.overrideCommand`). `--workspace`, `-p`/`--package`
+/// and `--exclude` choose the members to check, as cargo does: without them, the package whose
+/// folder holds the working directory (or `--manifest-path`), else every member. The others
+/// change nothing in a source-level analysis and are accepted so that such a command line runs.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CargoOptions {
+    pub workspace: bool,
     pub packages: Vec<String>,
     pub exclude: Vec<String>,
 }
 
 const IGNORED_FLAGS: &[&str] = &[
-    "workspace",
-    "all",
     "keep-going",
     "all-targets",
     "lib",
@@ -268,6 +273,7 @@ impl FromArgMatches for CargoOptions {
                 .cloned()
                 .collect()
         };
+        self.workspace = matches.get_flag("workspace") || matches.get_flag("all");
         self.packages = values("package");
         self.exclude = values("exclude");
         Ok(())
@@ -278,6 +284,18 @@ impl Args for CargoOptions {
     fn augment_args(command: clap::Command) -> clap::Command {
         let command = command
             .next_help_heading("Cargo options")
+            .arg(
+                Arg::new("workspace")
+                    .long("workspace")
+                    .action(ArgAction::SetTrue)
+                    .help("Check every member of the workspace [default: the current package]"),
+            )
+            .arg(
+                Arg::new("all")
+                    .long("all")
+                    .action(ArgAction::SetTrue)
+                    .hide(true),
+            )
             .arg(
                 Arg::new("package")
                     .short('p')

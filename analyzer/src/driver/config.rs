@@ -30,6 +30,7 @@ struct RawConfig {
     exclude: Option<Vec<Spanned<String>>>,
     per_file_ignores: Option<BTreeMap<Spanned<String>, Vec<Spanned<String>>>>,
     baseline: Option<Spanned<String>>,
+    baseline_strict: Option<bool>,
 }
 
 /// Just enough of a `Cargo.toml` to find `[workspace.metadata.racecheck]`.
@@ -141,6 +142,8 @@ pub struct Overrides {
     pub severity: Vec<(String, Severity)>,
     pub fail_on: Option<Severity>,
     pub baseline: Option<PathBuf>,
+    /// `--baseline-strict`: a stale baseline entry fails the run.
+    pub baseline_strict: bool,
 }
 
 /// The effective settings of a run.
@@ -154,6 +157,8 @@ pub struct Settings {
     /// Rules switched off for the files matching each pattern set.
     pub per_file_ignores: Vec<(PathPatterns, Vec<Selector>)>,
     pub baseline: Option<PathBuf>,
+    /// A baseline entry that matches no finding fails the run, so a baseline can only shrink.
+    pub baseline_strict: bool,
 }
 
 impl Settings {
@@ -218,6 +223,8 @@ impl Settings {
             exclude,
             per_file_ignores,
             baseline,
+            baseline_strict: cli.baseline_strict
+                || raw.and_then(|r| r.baseline_strict).unwrap_or(false),
         })
     }
 
@@ -376,6 +383,7 @@ fail-on = "error"
 exclude = ["generated/"]
 per-file-ignores = { "tests/**" = ["D001"] }
 baseline = "racecheck-baseline.json"
+baseline-strict = true
 "#,
             &Overrides::default(),
         )
@@ -394,6 +402,7 @@ baseline = "racecheck-baseline.json"
             settings.baseline.as_deref(),
             Some(Path::new("/ws/racecheck-baseline.json"))
         );
+        assert!(settings.baseline_strict);
     }
 
     #[test]
@@ -404,6 +413,7 @@ baseline = "racecheck-baseline.json"
             severity: vec![("D001".into(), Severity::Note)],
             fail_on: Some(Severity::Note),
             baseline: Some("b.json".into()),
+            baseline_strict: true,
         };
         let settings = resolve(
             "select = [\"D\"]\nignore = [\"L\"]\nseverity = { D001 = \"warning\" }\nfail-on = \"error\"\nbaseline = \"x.json\"\n",

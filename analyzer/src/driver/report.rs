@@ -17,6 +17,10 @@ pub struct Report<'a> {
     pub errors: Vec<InputError>,
     /// Baseline entries that matched no finding.
     pub stale: Vec<baseline::Entry>,
+    /// How many findings the baseline hid.
+    pub baselined: usize,
+    /// How many files were found to analyze (those that could not be read or parsed included).
+    pub files: usize,
     pub sources: &'a SourceMap,
     /// The cargo workspace, when known (rustc-json names packages and targets from it).
     pub workspace: Option<&'a Workspace>,
@@ -25,6 +29,8 @@ pub struct Report<'a> {
     pub crate_roots: &'a BTreeMap<PathBuf, PathBuf>,
     /// Paths are printed relative to this folder (the workspace root, or the working directory).
     pub root: &'a Path,
+    /// The git repository holding `root`, when there is one: GitHub names files relative to it.
+    pub repository: Option<&'a Path>,
     /// Whether the run passes (exit code 0); rustc-json's `build-finished` and SARIF's
     /// `executionSuccessful` say it.
     pub success: bool,
@@ -39,6 +45,8 @@ pub struct Summary {
     pub notes: usize,
     pub input_errors: usize,
     pub stale_baseline_entries: usize,
+    /// Findings the baseline hid.
+    pub baselined: usize,
 }
 
 impl Report<'_> {
@@ -54,6 +62,24 @@ impl Report<'_> {
             .or_else(|| workspace.target_of(location(file)?))
     }
 
+    /// Where paths in SARIF and GitHub annotations are relative to: the repository's root, else
+    /// the run's root.
+    pub fn repo_root(&self) -> &Path {
+        self.repository.unwrap_or(self.root)
+    }
+
+    /// `path` (as printed) relative to [`Report::repo_root`]; as printed when outside it.
+    pub fn repo_path(&self, path: &Path) -> PathBuf {
+        let location = match self.sources.id(path) {
+            Some(id) => self.sources.location(id).to_path_buf(),
+            None => self.root.join(path),
+        };
+        match location.strip_prefix(self.repo_root()) {
+            Ok(relative) => relative.to_path_buf(),
+            Err(_) => path.to_path_buf(),
+        }
+    }
+
     pub fn summary(&self) -> Summary {
         let count = |level| {
             self.diagnostics
@@ -62,12 +88,13 @@ impl Report<'_> {
                 .count()
         };
         Summary {
-            files: self.sources.len(),
+            files: self.files,
             errors: count(Severity::Error),
             warnings: count(Severity::Warning),
             notes: count(Severity::Note),
             input_errors: self.errors.len(),
             stale_baseline_entries: self.stale.len(),
+            baselined: self.baselined,
         }
     }
 }

@@ -32,6 +32,17 @@ impl Workspace {
         })
     }
 
+    /// The member whose folder holds `dir` (the deepest one), as cargo picks the package to
+    /// build; `None` when no member's folder does (at a virtual workspace's root).
+    pub fn package_at(&self, dir: &Path) -> Option<&Package> {
+        self.members
+            .iter()
+            .filter_map(|p| Some((p, p.manifest_path.parent()?.as_std_path())))
+            .filter(|(_, folder)| dir.starts_with(folder))
+            .max_by_key(|(_, folder)| folder.components().count())
+            .map(|(p, _)| p)
+    }
+
     /// The members to check: those named by `-p` (all when none), minus those named by `--exclude`.
     /// A name is a package name, `name@version`, or a package ID.
     pub fn select(&self, packages: &[String], excluded: &[String]) -> Result<Vec<&Package>, Fatal> {

@@ -61,6 +61,20 @@ fn an_unparsable_file_is_reported_and_the_others_analyzed() {
     assert_eq!(document["diagnostics"][0]["primary"]["file"], "good.rs");
 }
 
+#[test]
+fn files_count_alike_whether_they_fail_to_parse_or_to_decode() {
+    let count = |name: &str, broken: &[u8]| {
+        let project = project(name);
+        project.write("broken.rs", broken);
+        let run = project.run(&[".", "--format", "json"]);
+        assert_eq!(run.code, 2, "{run:?}");
+        let document: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        document["summary"]["files"].clone()
+    };
+    assert_eq!(count("count-parse", b"fn broken( {\n"), 2);
+    assert_eq!(count("count-decode", b"// caf\xe9\n"), 2);
+}
+
 #[cfg(unix)]
 #[test]
 fn symlink_loops_are_reported_by_name() {

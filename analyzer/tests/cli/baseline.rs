@@ -35,7 +35,10 @@ fn a_written_baseline_hides_its_findings_until_they_go_away() {
     let hidden = project.run(&["--baseline", BASELINE]);
     assert_eq!(
         (hidden.code, hidden.stdout.as_str()),
-        (0, "racecheck: no findings in 1 file\n")
+        (
+            0,
+            "racecheck: no findings in 1 file; 2 findings hidden by the baseline\n"
+        )
     );
 
     // Edits above the findings keep their fingerprints.
@@ -86,6 +89,17 @@ fn a_written_baseline_hides_its_findings_until_they_go_away() {
     let document: Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(document["stale_baseline"].as_array().unwrap().len(), 1);
     assert_eq!(document["summary"]["stale_baseline_entries"], 1);
+    assert_eq!(document["summary"]["baselined"], 1);
+
+    // Under --baseline-strict (or `baseline-strict = true`), a stale entry fails the run.
+    assert_eq!(
+        project
+            .run(&["--baseline", BASELINE, "--baseline-strict"])
+            .code,
+        1
+    );
+    project.write("racecheck.toml", "baseline-strict = true\n");
+    assert_eq!(project.run(&["--baseline", BASELINE]).code, 1);
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! Which files a run reads: walked folders skip build folders, hidden folders and `.gitignore`d
 //! paths; a workspace run reads every member's targets (build scripts included), narrowed by
-//! `-p` and `--exclude`.
+//! `-p` and `--exclude`, or to the package whose folder the run starts in.
 use crate::{Project, UNKNOWN_ALLOW};
 use serde_json::Value;
 
@@ -84,7 +84,18 @@ fn a_workspace_run_reads_every_members_targets() {
         "a/tests/it.rs".to_owned(),
         "b/src/lib.rs".to_owned(),
     ];
-    assert_eq!(analyzed(&project, &[]), (all, 4));
+    assert_eq!(analyzed(&project, &[]), (all.clone(), 4));
+    // In a member's folder, that member, as cargo does; the workspace with --workspace.
+    let in_member = |args: &[&str]| {
+        let run = project.run_command(
+            std::process::Command::new(crate::binary())
+                .current_dir(project.path("a/src"))
+                .args([&["--format", "json"], args].concat()),
+        );
+        serde_json::from_str::<Value>(&run.stdout).unwrap()["summary"]["files"].clone()
+    };
+    assert_eq!(in_member(&[]), 3, "a's build.rs, lib.rs and tests/it.rs");
+    assert_eq!(in_member(&["--workspace"]), 4);
     assert_eq!(
         analyzed(&project, &["-p", "b"]),
         (vec!["b/src/lib.rs".to_owned()], 1)
@@ -105,5 +116,19 @@ fn a_workspace_run_reads_every_members_targets() {
             .lines()
             .all(|l| l.contains("file=a/") || l.contains("file=b/")),
         "{from_member:?}"
+    );
+}
+
+#[test]
+fn no_rust_file_is_a_warning() {
+    let project = Project::empty("nothing");
+    project.write("docs/readme.md", "# nothing to see\n");
+    let run = project.run(&["docs"]);
+    assert_eq!(run.code, 0);
+    assert!(
+        run.stderr
+            .contains("warning: no Rust files found in `docs`"),
+        "{}",
+        run.stderr
     );
 }

@@ -173,12 +173,15 @@ fn explain_prints_the_doc_or_lists_the_codes() {
         "{}",
         known.stdout
     );
+    let by_name = project.run(&["explain", "lock-order-inversion"]);
+    assert_eq!(by_name.code, 0);
+    assert!(by_name
+        .stdout
+        .starts_with("# lock-order-inversion (D001)\n"));
     let unknown = project.run(&["explain", "X1"]);
     assert_eq!(unknown.code, 2);
     assert!(
-        unknown
-            .stderr
-            .contains("unknown rule code `X1`; known codes: ")
+        unknown.stderr.contains("unknown rule `X1`; known codes: ")
             && unknown.stderr.contains("U001")
     );
 }

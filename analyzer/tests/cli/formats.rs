@@ -130,6 +130,7 @@ fn sarif_has_the_fields_github_requires() {
         env!("CARGO_PKG_VERSION")
     );
     assert_eq!(text(run0, "/columnKind"), "unicodeCodePoints");
+    assert!(text(run0, "/tool/driver/informationUri").starts_with("https://docs.rs/"));
     let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
     for rule in rules {
         for pointer in [
@@ -143,6 +144,17 @@ fn sarif_has_the_fields_github_requires() {
             text(rule, pointer);
         }
         assert!(text(rule, "/fullDescription/text").chars().count() <= 1024);
+        let help = text(rule, "/help/text");
+        assert!(
+            !help.contains("```") && !help.contains("## "),
+            "plain text: {help}"
+        );
+        let code = text(rule, "/id").to_ascii_lowercase();
+        assert!(
+            text(rule, "/helpUri").starts_with("https://docs.rs/racecheck-analyzer/")
+                && text(rule, "/helpUri").contains(&format!("/rules/{code}_")),
+            "{rule}"
+        );
         assert!(["note", "warning", "error"].contains(&text(rule, "/defaultConfiguration/level")));
     }
     let results = run0["results"].as_array().unwrap();
@@ -270,6 +282,46 @@ fn github_annotations_are_escaped() {
         column + 4
     );
     assert!(lines[0].starts_with(&expected), "{}\n{expected}", lines[0]);
+}
+
+#[test]
+fn paths_are_relative_to_the_repository_when_the_crate_is_in_a_subfolder() {
+    let repository = Project::empty("repo-subfolder");
+    std::fs::create_dir_all(repository.path(".git")).unwrap();
+    repository.write(
+        "crates/demo/Cargo.toml",
+        "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
+    );
+    repository.write(
+        "crates/demo/src/main.rs",
+        format!("fn main() {{\n    let x = 1; {UNKNOWN_ALLOW}\n    drop(x);\n}}\n"),
+    );
+    let in_crate = |format: &str| {
+        repository.run_command(
+            std::process::Command::new(crate::binary())
+                .current_dir(repository.path("crates/demo"))
+                .args(["--format", format]),
+        )
+    };
+    let sarif: Value = serde_json::from_str(&in_crate("sarif").stdout).unwrap();
+    let run0 = &sarif["runs"][0];
+    let location = &run0["results"][0]["locations"][0]["physicalLocation"];
+    assert_eq!(
+        text(location, "/artifactLocation/uri"),
+        "crates/demo/src/main.rs"
+    );
+    let root = text(run0, "/originalUriBaseIds/%SRCROOT%/uri");
+    assert!(root.ends_with("repo-subfolder/"), "{root}");
+    let github = in_crate("github");
+    assert!(
+        github
+            .stdout
+            .starts_with("::warning file=crates/demo/src/main.rs,"),
+        "{}",
+        github.stdout
+    );
+    // The human output still names files relative to the workspace.
+    assert!(in_crate("human").stdout.contains("--> src/main.rs:2:"));
 }
 
 #[test]

@@ -94,3 +94,22 @@ fn an_allow_elsewhere_is_unused() {
         human.stdout
     );
 }
+
+#[test]
+fn a_rule_name_works_like_its_code() {
+    let project = Project::cargo(
+        "allow-by-name",
+        &abba("// racecheck: allow(lock-order-inversion) audited"),
+    );
+    assert_eq!(findings(&project), []);
+}
+
+#[test]
+fn an_allow_on_the_other_half_of_an_inversion_silences_it() {
+    let text = abba("").replace(
+        "    let balance = ACCOUNTS.acquire();",
+        "    let balance = ACCOUNTS.acquire(); // racecheck: allow(D001) audit runs alone",
+    );
+    let project = Project::cargo("allow-other-half", &text);
+    assert_eq!(findings(&project), [], "no D001, and no U001 for the allow");
+}

@@ -1,13 +1,14 @@
 //! GitHub Actions workflow commands: `::error file=…,line=…,endLine=…,col=…,endColumn=…,title=…::message`
 //! (`::warning`, `::notice` for notes), which the runner turns into annotations on the diff.
 //! Columns are left out when a span covers several lines (the runner drops them then anyway).
+//! Files are named relative to the git repository's root, where the runner looks for them.
 use crate::diagnostic::{Diagnostic, Severity, Span};
 use crate::driver::report::Report;
 use std::io::{self, Write};
 
 pub fn render(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     for error in &report.errors {
-        let mut properties = vec![("file", super::portable(&error.path))];
+        let mut properties = vec![("file", super::portable(&report.repo_path(&error.path)))];
         if let Some(span) = &error.span {
             properties.extend(position(span));
         }
@@ -18,7 +19,7 @@ pub fn render(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         command(
             out,
             level(diagnostic.severity),
-            &properties(diagnostic),
+            &properties(report, diagnostic),
             &message(diagnostic),
         )?;
     }
@@ -47,8 +48,9 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-fn properties(diagnostic: &Diagnostic) -> Vec<(&'static str, String)> {
-    let mut properties = vec![("file", super::portable(&diagnostic.primary.file))];
+fn properties(report: &Report<'_>, diagnostic: &Diagnostic) -> Vec<(&'static str, String)> {
+    let file = report.repo_path(&diagnostic.primary.file);
+    let mut properties = vec![("file", super::portable(&file))];
     properties.extend(position(&diagnostic.primary));
     properties.push(("title", format!("{} {}", diagnostic.code, diagnostic.name)));
     properties

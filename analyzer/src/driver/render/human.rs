@@ -66,6 +66,12 @@ fn summary_line(report: &Report<'_>) -> String {
         counts.join(", "),
         plural(summary.files, "file")
     );
+    if summary.baselined > 0 {
+        line += &format!(
+            "; {} hidden by the baseline",
+            plural(summary.baselined, "finding")
+        );
+    }
     if summary.input_errors > 0 {
         line += &format!(
             "; {} could not be analyzed",

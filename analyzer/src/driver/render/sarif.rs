@@ -1,5 +1,6 @@
 //! SARIF 2.1.0 for GitHub code scanning. Every rule is listed in `tool.driver.rules` (so that
-//! `ruleIndex` is stable); results carry repo-relative locations (`%SRCROOT%` = the run's root),
+//! `ruleIndex` is stable); results carry repo-relative locations (`%SRCROOT%` = the git repository's root, else the
+//! run's root, so that GitHub finds the file when the crate sits in a subfolder),
 //! `relatedLocations` linked from the message as `[label](id)`, our own `partialFingerprints` key
 //! (`racecheck/v1`; GitHub's `primaryLocationLineHash` is left to its uploader), and, for D001, a
 //! code flow with one thread flow per cycle edge. Counts are capped at GitHub's limits, with a
@@ -25,7 +26,11 @@ pub const FINGERPRINT_KEY: &str = "racecheck/v1";
 
 pub fn render(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     let catalogue = rules::all();
-    let mut notifications: Vec<Value> = report.errors.iter().map(input_error).collect();
+    let mut notifications: Vec<Value> = report
+        .errors
+        .iter()
+        .map(|e| input_error(report, e))
+        .collect();
     notifications.extend(report.stale.iter().map(|entry| {
         json!({
             "level": "note",
@@ -48,9 +53,12 @@ pub fn render(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         .diagnostics
         .iter()
         .take(MAX_RESULTS)
-        .map(|d| result(d, catalogue))
+        .map(|d| result(report, d, catalogue))
         .collect();
-    let root_uri = format!("file://{}/", uri_path(report.root).trim_end_matches('/'));
+    let root_uri = format!(
+        "file://{}/",
+        uri_path(report.repo_root()).trim_end_matches('/')
+    );
     let document = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -70,17 +78,12 @@ pub fn render(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
 }
 
 fn tool_driver(catalogue: &[RuleInfo]) -> Value {
-    let mut driver = json!({
+    json!({
         "name": "racecheck",
         "semanticVersion": env!("CARGO_PKG_VERSION"),
+        "informationUri": catalog::DOCS_URL,
         "rules": catalogue.iter().map(rule).collect::<Vec<_>>(),
-    });
-    // An empty string is not a valid URI: say nothing when the package names no repository.
-    let repository = env!("CARGO_PKG_REPOSITORY");
-    if !repository.is_empty() {
-        driver["informationUri"] = json!(repository);
-    }
-    driver
+    })
 }
 
 fn rule(rule: &RuleInfo) -> Value {
@@ -90,7 +93,8 @@ fn rule(rule: &RuleInfo) -> Value {
         "name": rule.name,
         "shortDescription": {"text": truncate(rule.summary, MAX_DESCRIPTION)},
         "fullDescription": {"text": truncate(&first_paragraph(&doc), MAX_DESCRIPTION)},
-        "help": {"text": doc, "markdown": doc},
+        "help": {"text": plain_text(&doc), "markdown": doc},
+        "helpUri": catalog::doc_url(rule),
         "defaultConfiguration": {"level": level_name(rule.default_severity)},
         "properties": {"tags": ["concurrency"], "precision": "high"},
     })
@@ -109,6 +113,25 @@ fn first_paragraph(doc: &str) -> String {
         .unwrap_or_default()
 }
 
+/// A rule doc's Markdown as plain text: headings without their `#`s, code blocks without their
+/// fences (indented instead), inline code without backticks.
+fn plain_text(markdown: &str) -> String {
+    let mut text = Vec::new();
+    let mut in_code = false;
+    for line in markdown.lines() {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+            continue;
+        }
+        if in_code {
+            text.push(format!("    {line}"));
+        } else {
+            text.push(line.trim_start_matches('#').trim_start().replace('`', ""));
+        }
+    }
+    text.join("\n")
+}
+
 fn truncate(text: &str, max_chars: usize) -> String {
     match text.char_indices().nth(max_chars - 1) {
         Some((cut, _)) if text.chars().count() > max_chars => format!("{}…", &text[..cut]),
@@ -116,14 +139,14 @@ fn truncate(text: &str, max_chars: usize) -> String {
     }
 }
 
-fn result(diagnostic: &Diagnostic, catalogue: &[RuleInfo]) -> Value {
+fn result(report: &Report<'_>, diagnostic: &Diagnostic, catalogue: &[RuleInfo]) -> Value {
     let related: Vec<Value> = diagnostic
         .secondary
         .iter()
         .take(MAX_LOCATIONS)
         .enumerate()
         .map(|(i, label)| {
-            let mut location = location(&label.span);
+            let mut location = location(report, &label.span);
             location["id"] = json!(i + 1);
             location["message"] = json!({"text": label.message});
             location
@@ -143,7 +166,7 @@ fn result(diagnostic: &Diagnostic, catalogue: &[RuleInfo]) -> Value {
         "ruleId": diagnostic.code,
         "level": level_name(diagnostic.severity),
         "message": {"text": text},
-        "locations": [location(&diagnostic.primary)],
+        "locations": [location(report, &diagnostic.primary)],
         "partialFingerprints": {FINGERPRINT_KEY: diagnostic.fingerprint},
     });
     if let Some(index) = catalogue.iter().position(|r| r.code == diagnostic.code) {
@@ -153,7 +176,7 @@ fn result(diagnostic: &Diagnostic, catalogue: &[RuleInfo]) -> Value {
         result["relatedLocations"] = json!(related);
     }
     if diagnostic.code == "D001" && !diagnostic.secondary.is_empty() {
-        result["codeFlows"] = json!([code_flow(diagnostic)]);
+        result["codeFlows"] = json!([code_flow(report, diagnostic)]);
     }
     result
 }
@@ -161,7 +184,7 @@ fn result(diagnostic: &Diagnostic, catalogue: &[RuleInfo]) -> Value {
 /// One thread flow per edge of the cycle, each taken by its own thread: the primary span's edge
 /// first, then the secondary ones, in the order the cycle closes (`executionOrder` is unique
 /// across the whole code flow).
-fn code_flow(diagnostic: &Diagnostic) -> Value {
+fn code_flow(report: &Report<'_>, diagnostic: &Diagnostic) -> Value {
     let edges = std::iter::once((&diagnostic.primary, &diagnostic.primary_label))
         .chain(diagnostic.secondary.iter().map(|l| (&l.span, &l.message)));
     let thread_flows: Vec<Value> = edges
@@ -173,7 +196,7 @@ fn code_flow(diagnostic: &Diagnostic) -> Value {
                 "message": {"text": label},
                 "locations": [{
                     "location": {
-                        "physicalLocation": physical_location(span),
+                        "physicalLocation": physical_location(report, span),
                         "message": {"text": label},
                     },
                     "kinds": ["acquire"],
@@ -186,13 +209,13 @@ fn code_flow(diagnostic: &Diagnostic) -> Value {
     json!({"message": {"text": diagnostic.message}, "threadFlows": thread_flows})
 }
 
-fn location(span: &Span) -> Value {
-    json!({"physicalLocation": physical_location(span)})
+fn location(report: &Report<'_>, span: &Span) -> Value {
+    json!({"physicalLocation": physical_location(report, span)})
 }
 
-fn physical_location(span: &Span) -> Value {
+fn physical_location(report: &Report<'_>, span: &Span) -> Value {
     json!({
-        "artifactLocation": artifact_location(&span.file),
+        "artifactLocation": artifact_location(&report.repo_path(&span.file)),
         "region": {
             "startLine": span.line_start,
             "startColumn": span.column_start,
@@ -202,8 +225,8 @@ fn physical_location(span: &Span) -> Value {
     })
 }
 
-/// Paths under the run's root are relative to `%SRCROOT%`; others (named on the command line
-/// from outside it) are absolute `file://` URIs.
+/// Paths under the repository's root are relative to `%SRCROOT%`; others (named on the command
+/// line from outside it) are absolute `file://` URIs.
 fn artifact_location(path: &std::path::Path) -> Value {
     if path.is_absolute() {
         json!({"uri": format!("file://{}", uri_path(path))})
@@ -219,13 +242,13 @@ fn escape_link_text(text: &str) -> String {
         .replace(']', "\\]")
 }
 
-fn input_error(error: &InputError) -> Value {
+fn input_error(report: &Report<'_>, error: &InputError) -> Value {
     let mut notification = json!({
         "level": "error",
         "message": {"text": format!("{}: {}", super::portable(&error.path), error.message)},
     });
     if let Some(span) = &error.span {
-        notification["locations"] = json!([location(span)]);
+        notification["locations"] = json!([location(report, span)]);
     }
     notification
 }
@@ -241,6 +264,15 @@ mod tests {
         let cut = truncate(&long, MAX_DESCRIPTION);
         assert_eq!(cut.chars().count(), MAX_DESCRIPTION);
         assert!(cut.ends_with('…'));
+    }
+
+    #[test]
+    fn help_text_is_plain() {
+        let doc = "## What it does\nFinds `x`.\n\n## Example\n```rust,ignore\nlet a = 1;\n```\nUse instead: `y`.";
+        assert_eq!(
+            plain_text(doc),
+            "What it does\nFinds x.\n\nExample\n    let a = 1;\nUse instead: y."
+        );
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Inline suppressions: `// racecheck: allow(D001, R001) reason` silences those codes on its line
 //! (a trailing comment) or on the next code line (a comment on its own line; further comment lines
 //! in between are skipped); `// racecheck: allow-file(D001)` anywhere silences them in the whole
-//! file. The reason is free text and optional.
+//! file. A rule is named by its code or its name (`allow(lock-order-inversion)`). A finding with
+//! several locations (the two acquisitions of a lock-order inversion) is silenced by an allow on
+//! the line of any of them. The reason is free text and optional.
 //!
 //! Every listed code that silences nothing, names no rule, or a `racecheck:` comment that does not
 //! parse, is reported as `U001 unused-allow` (ruff's unused-noqa), so stale allows do not pile up.
@@ -72,19 +74,22 @@ impl FileDirectives {
         parsed
     }
 
-    /// Marks every directive code that covers `diagnostic`; whether any did.
-    fn silence(&mut self, diagnostic: &Diagnostic) -> bool {
+    /// Marks every directive code that covers `diagnostic` at `line` of this file (and, when
+    /// `whole_file`, the file-wide ones); whether any did.
+    fn silence(&mut self, diagnostic: &Diagnostic, line: u32, whole_file: bool) -> bool {
         let mut silenced = false;
         for directive in &mut self.directives {
             let applies = match directive.scope {
-                Scope::File => true,
-                Scope::Line(line) => line == diagnostic.primary.line_start,
+                Scope::File => whole_file,
+                Scope::Line(at) => at == line,
             };
             if !applies {
                 continue;
             }
             for code in &mut directive.codes {
-                if code.code.eq_ignore_ascii_case(&diagnostic.code) {
+                if code.code.eq_ignore_ascii_case(&diagnostic.code)
+                    || code.code.eq_ignore_ascii_case(&diagnostic.name)
+                {
                     code.used = true;
                     silenced = true;
                 }
@@ -180,10 +185,10 @@ pub fn apply(
                 .filter(|c| !c.used && !is_unused_allow_code(&c.code))
             {
                 unused.push(
-                    match rules
-                        .iter()
-                        .find(|r| r.code.eq_ignore_ascii_case(&code.code))
-                    {
+                    match rules.iter().find(|r| {
+                        r.code.eq_ignore_ascii_case(&code.code)
+                            || r.name.eq_ignore_ascii_case(&code.code)
+                    }) {
                         None => unused_allow(
                             sources,
                             id,
@@ -218,19 +223,30 @@ pub fn apply(
     (kept, unused)
 }
 
+/// Whether an allow covers `diagnostic`: at its primary location (or file-wide there), or at
+/// the line of one of its secondary locations. Every allow that covers it counts as used.
 fn silence(
     by_file: &mut HashMap<FileId, FileDirectives>,
     sources: &SourceMap,
     diagnostic: &Diagnostic,
 ) -> bool {
-    sources
-        .id(&diagnostic.primary.file)
-        .and_then(|id| by_file.get_mut(&id))
-        .is_some_and(|directives| directives.silence(diagnostic))
+    let locations = std::iter::once((&diagnostic.primary, true)).chain(
+        diagnostic
+            .secondary
+            .iter()
+            .map(|label| (&label.span, false)),
+    );
+    let mut silenced = false;
+    for (span, is_primary) in locations {
+        if let Some(directives) = sources.id(&span.file).and_then(|id| by_file.get_mut(&id)) {
+            silenced |= directives.silence(diagnostic, span.line_start, is_primary);
+        }
+    }
+    silenced
 }
 
 fn is_unused_allow_code(code: &str) -> bool {
-    code.eq_ignore_ascii_case(UNUSED_ALLOW.code)
+    code.eq_ignore_ascii_case(UNUSED_ALLOW.code) || code.eq_ignore_ascii_case(UNUSED_ALLOW.name)
 }
 
 fn unused_allow(
