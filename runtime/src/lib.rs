@@ -74,12 +74,12 @@ mod panic_message;
 mod pipe;
 mod pool;
 mod queue;
-mod real_pool;
 mod rlock;
 mod semaphore;
 mod shared;
 mod thread;
 mod thread_registry;
+mod vocab;
 
 pub use barrier::Barrier;
 pub use condition::Condition;
@@ -94,6 +94,7 @@ pub use queue::{Empty, Full, Queue};
 pub use rlock::{RLock, RLockGuard};
 pub use semaphore::{OverRelease, Permit, Semaphore};
 pub use shared::Shared;
-pub use thread::{current_thread, enumerate, JoinHandle, Panicked, Thread, ThreadInfo};
+pub use thread::{current_thread, enumerate, JoinHandle, Thread};
+pub use vocab::{Panicked, ThreadInfo};
 
 pub use racecheck_instrument::{main, test};

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use parking_lot::Mutex;
 
-use crate::ThreadInfo;
+use crate::vocab::ThreadInfo;
 
 /// The main thread's ident, reserved so that `enumerate()` can list it before it ever asked who
 /// it is.

@@ -6,7 +6,8 @@ use std::panic::{self, PanicHookInfo};
 use std::ptr::NonNull;
 use std::sync::{Arc, Once};
 
-use super::state::{Loc, Resume, RunState, State, Stop, Wait, WaitFor};
+use super::ids::{Loc, ThreadId, WaitFor};
+use super::state::{Resume, RunState, State, Stop, Wait};
 use super::watchdog::Heart;
 
 /// One schedule being run on this worker thread.
@@ -75,7 +76,7 @@ pub(crate) fn on_behalf_of<T>(location: Loc, operations: impl FnOnce() -> T) -> 
 /// Ends an [`on_behalf_of`], also when its operations unwind (a rejected submit, a teardown).
 struct ActingFor {
     cx: Cx,
-    thread: super::scheduler::ThreadId,
+    thread: ThreadId,
 }
 
 impl Drop for ActingFor {

@@ -4,8 +4,8 @@
 use std::panic::Location;
 use std::sync::Arc;
 
+use super::ids::ThreadId;
 use super::model::Patience;
-use super::scheduler::ThreadId;
 use super::{context, explore, replay, Config, Cx, FindingKind, Report, Stamp, Strategy};
 
 fn cx() -> Cx {

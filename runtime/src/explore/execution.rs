@@ -13,9 +13,10 @@ use corosensei::{Coroutine, CoroutineResult};
 
 use super::context::{Entered, Execution, TeardownUnwind, UsageError};
 use super::finding::Finding;
-use super::scheduler::{Scheduler, ThreadId};
+use super::ids::{ThreadId, MAIN_THREAD};
+use super::scheduler::Scheduler;
 use super::stack_guard::{self, Running};
-use super::state::{PanicRecord, Resume, RunState, State, Stop, MAIN_THREAD};
+use super::state::{PanicRecord, Resume, RunState, State, Stop};
 use super::watchdog::Heart;
 
 /// Stacks kept for reuse per worker thread.

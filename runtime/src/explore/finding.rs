@@ -4,6 +4,10 @@ use std::fmt;
 
 use crate::SourceLocation;
 
+/// The exit status of a process that ends on findings (an explored `main`, or the watchdog on a
+/// stall): a panicking `main`'s.
+pub const FINDINGS_EXIT_CODE: i32 = 101;
+
 /// The kinds of problem exploration finds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum FindingKind {

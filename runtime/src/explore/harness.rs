@@ -21,8 +21,7 @@ use super::{explore, Config, Finding, Report};
 pub const EXPLORE_VAR: &str = "RACECHECK_EXPLORE";
 /// The file to append findings to, one [`ReportLine`] of JSON per finding.
 pub const REPORT_VAR: &str = "RACECHECK_REPORT";
-/// The exit status of an explored `main` with findings: a panicking `main`'s.
-pub const FINDINGS_EXIT_CODE: i32 = 101;
+pub use super::finding::FINDINGS_EXIT_CODE;
 /// The exit status for a malformed `RACECHECK_*` variable: a usage error.
 pub const USAGE_EXIT_CODE: i32 = 2;
 

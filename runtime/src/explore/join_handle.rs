@@ -8,9 +8,9 @@ use std::time::Duration;
 use parking_lot::Mutex;
 
 use super::context::{context, Cx};
+use super::ids::ThreadId;
 use super::model::Patience;
-use super::scheduler::ThreadId;
-use crate::{Panicked, ThreadInfo};
+use crate::vocab::{Panicked, ThreadInfo};
 
 pub(crate) struct ExploredJoinHandle<T> {
     info: ThreadInfo,

@@ -4,10 +4,16 @@
 //!
 //! Data flow: [`explore`] → `runner` (schedules over worker threads) → `execution` (one schedule:
 //! coroutines, one per logical thread) ↔ primitives, which branch on `context()` and call the
-//! `model`s through `Cx` → `state` (per-schedule side table keyed by each primitive's `Stamp`,
-//! vector clocks, trace) → `detect` (findings). `scheduler` picks who runs at every step; `token`
-//! records its choices for `replay`. `join_handle` and `pool` are the explored sides of
-//! `JoinHandle` and `Pool`, the latter built from explored `Thread`s, `Queue`s and `Event`s.
+//! `model`s through `Cx` → `state` (per-schedule side table of `side_table` entries keyed by each
+//! primitive's `Stamp`, vector clocks, trace) → `detect` (findings). `scheduler` picks who runs at
+//! every step; `token` records its choices for `replay`. `join_handle` is the explored side of
+//! `JoinHandle`.
+//!
+//! Layers, each importing only those below it: `ids` (with `clock`, `rng`, `object`, `finding`,
+//! `token`, `config`, `watchdog`, `stack_guard`) → `scheduler`, `trace`, `detect::lock_order`, `side_table` → `state` →
+//! `context` → `model`, `join_handle`, `detect` → `execution` → `runner` → this module and
+//! `harness`. The engine names no primitive: what it shares with them (`Panicked`, `ThreadInfo`,
+//! `SourceLocation`) is the crate's leaf vocabulary.
 
 mod clock;
 mod config;
@@ -19,13 +25,14 @@ mod execution;
 mod finding;
 #[doc(hidden)]
 pub mod harness;
+mod ids;
 mod join_handle;
 mod model;
 mod object;
-mod pool;
 mod rng;
 mod runner;
 mod scheduler;
+mod side_table;
 mod stack_guard;
 mod state;
 mod token;
@@ -37,11 +44,10 @@ use std::sync::Arc;
 pub use config::{Config, Strategy, DEFAULT_PCT_DEPTH, MIN_STACK_SIZE};
 pub use finding::{Finding, FindingKind, Report, TraceEvent, SERIALIZED_TRACE_EVENTS};
 
-pub(crate) use context::{context, Cx};
+pub(crate) use context::{context, on_behalf_of, Cx};
 pub(crate) use join_handle::ExploredJoinHandle;
 pub(crate) use model::{ChannelEnd, Patience, QueueInit};
 pub(crate) use object::Stamp;
-pub(crate) use pool::{ExploredPool, ExploredResult};
 
 /// Runs `body` under `config.schedules` schedules and reports the findings of the first failing
 /// one (by index), or none.

@@ -14,7 +14,7 @@ use std::cell::Cell;
 
 use corosensei::trap::CoroutineTrapHandler;
 
-use super::state::Loc;
+use super::ids::Loc;
 
 /// What the handler needs to know about the logical thread running on this OS thread.
 #[derive(Clone, Copy)]

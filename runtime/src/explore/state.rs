@@ -2,19 +2,19 @@
 //! the scheduler, the trace and the choices made. All of it is private to one worker thread.
 
 use std::collections::HashMap;
-use std::panic::Location;
 
 use corosensei::Yielder;
 
-use super::clock::{Order, SyncClock, VectorClock};
+use super::clock::{Order, SyncClock};
 use super::detect::lock_order::LockOrderGraph;
-use super::model::{ObjectKind, ObjectState};
-use super::object::{is_static_address, Stamp};
-use super::scheduler::{Candidate, Scheduler, ThreadId};
+use super::ids::{HeldLock, Loc, ObjectId, ThreadId, WaitFor, MAIN_THREAD};
+use super::object::{is_static_address, ErasedValue, Stamp};
+use super::scheduler::{Candidate, Scheduler};
+use super::side_table::{
+    BarrierModel, ChannelModel, ConditionModel, EventModel, LockModel, ObjectKind, ObjectState,
+    QueueModel, SemaphoreModel, SharedModel,
+};
 use super::trace::{Event, Target};
-
-pub(crate) type Loc = &'static Location<'static>;
-pub(crate) type ObjectId = usize;
 
 /// How the executor resumes a coroutine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,31 +26,8 @@ pub(crate) enum Resume {
 
 pub(crate) type ThreadYielder = Yielder<Resume, ()>;
 
-/// The thread that runs the explored body.
-pub(crate) const MAIN_THREAD: ThreadId = 0;
-
 /// Consecutive polls without progress after which a thread counts as spinning.
 const SPIN_THRESHOLD: u32 = 2;
-
-/// What a blocked thread waits for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum WaitFor {
-    /// To take a lock (or re-take it, for an `RLock` it holds).
-    Lock(ObjectId),
-    Event(ObjectId),
-    /// A notify on a condition variable.
-    Notify(ObjectId),
-    Permit(ObjectId),
-    /// The given generation of a barrier to be released.
-    Barrier(ObjectId, u64),
-    QueueItem(ObjectId),
-    QueueRoom(ObjectId),
-    /// Every item of a joinable queue to be marked done.
-    QueueDone(ObjectId),
-    /// A message (or the other end closing) on one direction of a pipe.
-    Message(ObjectId),
-    Join(ThreadId),
-}
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Wait {
@@ -81,7 +58,7 @@ pub(crate) struct LogicalThread {
     pub(crate) next_operation: Option<Loc>,
     pub(crate) spawned_at: Option<Loc>,
     /// The user's call its operations are made on behalf of, if any (see
-    /// [`on_behalf_of`](super::context::on_behalf_of)): their events carry this location.
+    /// `context::on_behalf_of`): their events carry this location.
     pub(crate) acting_for: Option<Loc>,
     /// Consecutive polls that saw no progress, and the object polled last.
     pub(crate) spins: u32,
@@ -98,15 +75,6 @@ pub(crate) struct LogicalThread {
     /// The entry point, until the executor starts the thread.
     pub(crate) entry: Option<Box<dyn FnOnce() + Send>>,
     pub(crate) yielder: *const ThreadYielder,
-}
-
-/// A lock a thread holds.
-#[derive(Debug, Clone)]
-pub(crate) struct HeldLock {
-    pub(crate) lock: ObjectId,
-    pub(crate) taken_at: Loc,
-    /// The holder's necessary-order clock when it took the lock.
-    pub(crate) since: VectorClock,
 }
 
 /// Why a schedule ended before every thread finished.
@@ -307,7 +275,14 @@ impl State {
         match on {
             WaitFor::Join(target) => matches!(self.threads[target].run, RunState::Finished),
             WaitFor::Notify(_) => self.threads[thread].notified,
-            other => super::model::wait_satisfied(self, thread, other),
+            WaitFor::Lock(id) => self.lock(id).available_to(thread),
+            WaitFor::Event(id) => self.event(id).is_set(),
+            WaitFor::Permit(id) => self.semaphore(id).available(),
+            WaitFor::Barrier(id, generation) => self.barrier(id).released(generation),
+            WaitFor::QueueItem(id) => self.queue(id).has_item(),
+            WaitFor::QueueRoom(id) => self.queue(id).has_room(),
+            WaitFor::QueueDone(id) => self.queue(id).all_done(),
+            WaitFor::Message(id) => self.channel(id).readable(),
         }
     }
 
@@ -436,5 +411,53 @@ impl State {
                 thread.polling = None;
             }
         }
+    }
+}
+
+/// Typed access to a model; the side table never holds a model of another kind under an id
+/// the model's own operations created.
+macro_rules! model_accessors {
+    ($($variant:ident => $model:ty, $get:ident, $get_mut:ident;)*) => {
+        impl State {
+            $(
+                pub(crate) fn $get(&self, id: ObjectId) -> &$model {
+                    match &self.objects[id].state {
+                        ObjectState::$variant(model) => model,
+                        _ => unreachable!("object {id} is not a {}", stringify!($variant)),
+                    }
+                }
+                pub(crate) fn $get_mut(&mut self, id: ObjectId) -> &mut $model {
+                    match &mut self.objects[id].state {
+                        ObjectState::$variant(model) => model,
+                        _ => unreachable!("object {id} is not a {}", stringify!($variant)),
+                    }
+                }
+            )*
+        }
+    };
+}
+
+model_accessors! {
+    Lock => LockModel, lock, lock_mut;
+    Event => EventModel, event, event_mut;
+    Condition => ConditionModel, condition, condition_mut;
+    Semaphore => SemaphoreModel, semaphore, semaphore_mut;
+    Barrier => BarrierModel, barrier, barrier_mut;
+    Queue => QueueModel, queue, queue_mut;
+    Channel => ChannelModel, channel, channel_mut;
+    Shared => SharedModel, shared, shared_mut;
+}
+
+impl State {
+    /// Takes the static locks' data copies out of this execution, for the caller to drop once
+    /// every logical thread is gone (nothing can reach a copy then).
+    pub(crate) fn take_static_lock_data(&mut self) -> Vec<ErasedValue> {
+        self.objects
+            .iter_mut()
+            .filter_map(|object| match &mut object.state {
+                ObjectState::Lock(lock) => lock.data_copy.take(),
+                _ => None,
+            })
+            .collect()
     }
 }

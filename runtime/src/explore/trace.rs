@@ -1,8 +1,6 @@
 //! Trace events: recorded compactly while a schedule runs, rendered only for a finding.
 
-use super::finding::TraceEvent;
-use super::scheduler::ThreadId;
-use super::state::{Loc, ObjectId, State};
+use super::ids::{Loc, ObjectId, ThreadId};
 use crate::SourceLocation;
 
 /// What an operation acts on.
@@ -27,31 +25,5 @@ pub(crate) fn source_location(location: Loc) -> SourceLocation {
         file: location.file().to_owned(),
         line: location.line(),
         column: location.column(),
-    }
-}
-
-impl State {
-    pub(crate) fn render_trace(&self, len: usize) -> Vec<TraceEvent> {
-        self.trace[..len.min(self.trace.len())]
-            .iter()
-            .map(|event| TraceEvent {
-                step: event.step,
-                thread: self.threads[event.thread].name.clone(),
-                operation: self.describe(event.verb, event.target),
-                location: source_location(event.location),
-            })
-            .collect()
-    }
-
-    /// `acquire (blocks)` on Lock#1 reads `acquire Lock#1 (blocks)`.
-    fn describe(&self, verb: &str, target: Target) -> String {
-        let name = match target {
-            Target::Object(object) => self.object_name(object),
-            Target::Thread(thread) => self.threads[thread].name.clone(),
-        };
-        match verb.split_once(' ') {
-            Some((verb, note)) => format!("{verb} {name} {note}"),
-            None => format!("{verb} {name}"),
-        }
     }
 }

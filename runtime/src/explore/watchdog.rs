@@ -16,9 +16,8 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 
-use super::harness::FINDINGS_EXIT_CODE;
-use super::scheduler::ThreadId;
-use super::state::Loc;
+use super::finding::FINDINGS_EXIT_CODE;
+use super::ids::{Loc, ThreadId};
 
 /// One worker's progress, as the watchdog sees it.
 #[derive(Default)]

@@ -4,8 +4,8 @@
 use std::fmt::Write as _;
 
 use crate::explore::finding::FindingKind;
-use crate::explore::scheduler::ThreadId;
-use crate::explore::state::{RunState, State, Wait, WaitFor, MAIN_THREAD};
+use crate::explore::ids::{ThreadId, WaitFor, MAIN_THREAD};
+use crate::explore::state::{RunState, State, Wait};
 use crate::explore::trace::source_location;
 use crate::SourceLocation;
 

@@ -4,8 +4,7 @@
 //! across all of them.
 
 use crate::explore::clock::{Epoch, VectorClock};
-use crate::explore::scheduler::ThreadId;
-use crate::explore::state::{HeldLock, Loc, ObjectId};
+use crate::explore::ids::{HeldLock, Loc, ObjectId, ThreadId};
 
 /// Longest cycle searched for; longer ones are vanishingly rare and costly to enumerate.
 const MAX_CYCLE_LEN: usize = 6;

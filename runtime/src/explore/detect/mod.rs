@@ -2,9 +2,11 @@
 
 pub(crate) mod deadlock;
 pub(crate) mod lock_order;
+mod witness;
 
 use super::finding::{Finding, FindingKind};
-use super::state::{ObjectId, RunState, State, Stop, MAIN_THREAD};
+use super::ids::{ObjectId, MAIN_THREAD};
+use super::state::{RunState, State, Stop};
 use super::token;
 use super::trace::source_location;
 use crate::SourceLocation;

@@ -3,33 +3,15 @@
 
 use std::collections::VecDeque;
 
-use super::{ObjectKind, ObjectState, Patience};
+use super::Patience;
 use crate::explore::clock::{Order, SyncClock};
 use crate::explore::context::Cx;
+use crate::explore::ids::{Loc, ObjectId, WaitFor};
 use crate::explore::object::Stamp;
-use crate::explore::state::{Loc, ObjectId, WaitFor};
+use crate::explore::side_table::{BarrierModel, ObjectKind, ObjectState};
 
 /// Released generations whose clocks are kept for waiters yet to wake.
 const KEPT_GENERATIONS: usize = 4;
-
-pub(crate) struct BarrierModel {
-    parties: usize,
-    pub(crate) arrived: usize,
-    generation: u64,
-    /// The clocks of the arrivals so far in this generation.
-    clock: SyncClock,
-    released: VecDeque<(u64, SyncClock)>,
-}
-
-impl BarrierModel {
-    pub(crate) fn released(&self, generation: u64) -> bool {
-        self.generation > generation
-    }
-
-    pub(crate) fn parties(&self) -> usize {
-        self.parties
-    }
-}
 
 impl Cx {
     /// `wait`: `true` for exactly one thread per generation, the last to arrive.

@@ -2,27 +2,12 @@
 //! happens-before), and whether either end is gone. As for queues, the messages themselves stay
 //! in the pipe's own storage.
 
-use std::collections::VecDeque;
-
-use super::{ObjectKind, ObjectState, Patience};
+use super::Patience;
 use crate::explore::clock::{Order, SyncClock};
 use crate::explore::context::Cx;
+use crate::explore::ids::{Loc, ObjectId, WaitFor};
 use crate::explore::object::Stamp;
-use crate::explore::state::{Loc, ObjectId, WaitFor};
-
-#[derive(Default)]
-pub(crate) struct ChannelModel {
-    messages: VecDeque<SyncClock>,
-    sender_gone: bool,
-    receiver_gone: bool,
-}
-
-impl ChannelModel {
-    /// Whether `recv` would return now: a message, or the news that none will come.
-    pub(crate) fn readable(&self) -> bool {
-        !self.messages.is_empty() || self.sender_gone
-    }
-}
+use crate::explore::side_table::{ChannelModel, ObjectKind, ObjectState};
 
 /// Which end of a channel went away.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

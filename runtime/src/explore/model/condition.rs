@@ -1,26 +1,17 @@
 //! `Condition`: waiters in arrival order; `notify -> wake` is happens-before. A wait gives its
 //! lock up and takes it back before returning.
 
-use std::collections::VecDeque;
-
-use super::{ObjectKind, ObjectState, Patience};
-use crate::explore::clock::{Order, SyncClock};
+use super::Patience;
+use crate::explore::clock::Order;
 use crate::explore::context::Cx;
+use crate::explore::ids::{Loc, ObjectId, ThreadId, WaitFor};
 use crate::explore::object::Stamp;
-use crate::explore::scheduler::ThreadId;
-use crate::explore::state::{Loc, ObjectId, WaitFor};
+use crate::explore::side_table::{ConditionModel, ObjectKind, ObjectState};
 
 /// A wait wakes up without a notify once in this many, as the platform allows (Python's and
 /// Rust's condition variables both warn of it): code that does not re-check its predicate in a
 /// loop shows its bug.
 const SPURIOUS_ONE_IN: usize = 8;
-
-#[derive(Default)]
-pub(crate) struct ConditionModel {
-    waiters: VecDeque<ThreadId>,
-    /// What the notifies so far published.
-    clock: SyncClock,
-}
 
 impl Cx {
     fn condition_object(&self, stamp: &Stamp) -> ObjectId {

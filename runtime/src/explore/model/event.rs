@@ -1,23 +1,11 @@
 //! `Event`: a flag; `set -> wait` returning is happens-before.
 
-use super::{ObjectKind, ObjectState, Patience};
-use crate::explore::clock::{Order, SyncClock};
+use super::Patience;
+use crate::explore::clock::Order;
 use crate::explore::context::Cx;
+use crate::explore::ids::{Loc, ObjectId, WaitFor};
 use crate::explore::object::Stamp;
-use crate::explore::state::{Loc, ObjectId, WaitFor};
-
-#[derive(Default)]
-pub(crate) struct EventModel {
-    set: bool,
-    /// What every `set` so far published.
-    clock: SyncClock,
-}
-
-impl EventModel {
-    pub(crate) fn is_set(&self) -> bool {
-        self.set
-    }
-}
+use crate::explore::side_table::{EventModel, ObjectKind, ObjectState};
 
 impl Cx {
     fn event_object(&self, stamp: &Stamp) -> ObjectId {

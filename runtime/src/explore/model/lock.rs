@@ -2,44 +2,12 @@
 //! (release -> acquire is happens-before), and for a static lock the execution's own copy of its
 //! data.
 
-use super::{ObjectKind, ObjectState, Patience};
-use crate::explore::clock::{Epoch, Order, SyncClock};
+use super::Patience;
+use crate::explore::clock::{Epoch, Order};
 use crate::explore::context::Cx;
+use crate::explore::ids::{HeldLock, Loc, ObjectId, WaitFor};
 use crate::explore::object::{is_static_address, ErasedValue, Stamp};
-use crate::explore::scheduler::ThreadId;
-use crate::explore::state::{HeldLock, Loc, ObjectId, State, WaitFor};
-
-pub(crate) struct LockModel {
-    pub(crate) holder: Option<ThreadId>,
-    depth: u32,
-    reentrant: bool,
-    /// Where the current holder took it.
-    pub(crate) taken_at: Option<Loc>,
-    /// Where it was first taken in this execution: what names it in a finding.
-    pub(crate) first_taken_at: Option<Loc>,
-    clock: SyncClock,
-    /// A static lock's data as this execution sees it: a bitwise copy of the static's value,
-    /// dropped when the schedule is torn down (see [`State::take_static_lock_data`]).
-    data_copy: Option<ErasedValue>,
-}
-
-impl LockModel {
-    fn new(reentrant: bool) -> Self {
-        LockModel {
-            holder: None,
-            depth: 0,
-            reentrant,
-            taken_at: None,
-            first_taken_at: None,
-            clock: SyncClock::default(),
-            data_copy: None,
-        }
-    }
-
-    pub(crate) fn available_to(&self, thread: ThreadId) -> bool {
-        self.holder.is_none() || (self.reentrant && self.holder == Some(thread))
-    }
-}
+use crate::explore::side_table::{LockModel, ObjectKind, ObjectState};
 
 fn kind(reentrant: bool) -> ObjectKind {
     if reentrant {
@@ -241,19 +209,5 @@ impl Cx {
 
     pub(crate) fn lock_id(&self, stamp: &Stamp) -> ObjectId {
         self.lock_object(stamp, false)
-    }
-}
-
-impl State {
-    /// Takes the static locks' data copies out of this execution, for the caller to drop once
-    /// every logical thread is gone (nothing can reach a copy then).
-    pub(crate) fn take_static_lock_data(&mut self) -> Vec<ErasedValue> {
-        self.objects
-            .iter_mut()
-            .filter_map(|object| match &mut object.state {
-                ObjectState::Lock(lock) => lock.data_copy.take(),
-                _ => None,
-            })
-            .collect()
     }
 }

@@ -12,100 +12,14 @@ mod semaphore;
 mod shared;
 mod thread;
 
-use std::fmt;
-
 use super::context::Cx;
+use super::ids::{Loc, ObjectId, ThreadId, WaitFor};
 use super::object::Stamp;
-use super::scheduler::ThreadId;
-use super::state::{Loc, ObjectId, State, WaitFor};
+use super::side_table::{ObjectKind, ObjectState};
+use super::state::State;
 
-pub(crate) use barrier::BarrierModel;
-pub(crate) use channel::{ChannelEnd, ChannelModel};
-pub(crate) use condition::ConditionModel;
-pub(crate) use event::EventModel;
-pub(crate) use lock::LockModel;
-pub(crate) use queue::{QueueInit, QueueModel};
-pub(crate) use semaphore::SemaphoreModel;
-pub(crate) use shared::SharedModel;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) enum ObjectKind {
-    Lock,
-    RLock,
-    Event,
-    Condition,
-    Semaphore,
-    Barrier,
-    Queue,
-    Pipe,
-    Shared,
-}
-
-impl fmt::Display for ObjectKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self, f)
-    }
-}
-
-pub(crate) enum ObjectState {
-    Lock(LockModel),
-    Event(EventModel),
-    Condition(ConditionModel),
-    Semaphore(SemaphoreModel),
-    Barrier(BarrierModel),
-    Queue(QueueModel),
-    Channel(ChannelModel),
-    Shared(SharedModel),
-}
-
-/// Typed access to a model; the side table never holds a model of another kind under an id
-/// the model's own operations created.
-macro_rules! model_accessors {
-    ($($variant:ident => $model:ty, $get:ident, $get_mut:ident;)*) => {
-        impl State {
-            $(
-                pub(crate) fn $get(&self, id: ObjectId) -> &$model {
-                    match &self.objects[id].state {
-                        ObjectState::$variant(model) => model,
-                        _ => unreachable!("object {id} is not a {}", stringify!($variant)),
-                    }
-                }
-                pub(crate) fn $get_mut(&mut self, id: ObjectId) -> &mut $model {
-                    match &mut self.objects[id].state {
-                        ObjectState::$variant(model) => model,
-                        _ => unreachable!("object {id} is not a {}", stringify!($variant)),
-                    }
-                }
-            )*
-        }
-    };
-}
-
-model_accessors! {
-    Lock => LockModel, lock, lock_mut;
-    Event => EventModel, event, event_mut;
-    Condition => ConditionModel, condition, condition_mut;
-    Semaphore => SemaphoreModel, semaphore, semaphore_mut;
-    Barrier => BarrierModel, barrier, barrier_mut;
-    Queue => QueueModel, queue, queue_mut;
-    Channel => ChannelModel, channel, channel_mut;
-    Shared => SharedModel, shared, shared_mut;
-}
-
-/// Whether a wait on an object is over (waits on threads and notifies are the state's own).
-pub(crate) fn wait_satisfied(state: &State, thread: ThreadId, on: WaitFor) -> bool {
-    match on {
-        WaitFor::Lock(id) => state.lock(id).available_to(thread),
-        WaitFor::Event(id) => state.event(id).is_set(),
-        WaitFor::Permit(id) => state.semaphore(id).available(),
-        WaitFor::Barrier(id, generation) => state.barrier(id).released(generation),
-        WaitFor::QueueItem(id) => state.queue(id).has_item(),
-        WaitFor::QueueRoom(id) => state.queue(id).has_room(),
-        WaitFor::QueueDone(id) => state.queue(id).all_done(),
-        WaitFor::Message(id) => state.channel(id).readable(),
-        WaitFor::Notify(_) | WaitFor::Join(_) => unreachable!("decided by the state"),
-    }
-}
+pub(crate) use channel::ChannelEnd;
+pub(crate) use queue::QueueInit;
 
 /// How an operation that may have to wait waits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,13 +3,12 @@
 //! updates right after the model lets an operation through. For a joinable queue, the unfinished
 //! count and the clocks of `task_done` (task_done -> join is happens-before).
 
-use std::collections::VecDeque;
-
-use super::{ObjectKind, ObjectState, Patience, WaitVerbs};
+use super::{Patience, WaitVerbs};
 use crate::explore::clock::{Order, SyncClock};
 use crate::explore::context::Cx;
+use crate::explore::ids::{Loc, ObjectId, WaitFor};
 use crate::explore::object::Stamp;
-use crate::explore::state::{Loc, ObjectId, WaitFor};
+use crate::explore::side_table::{ObjectKind, ObjectState, QueueModel};
 
 /// What the model starts from at the queue's first use in an execution.
 #[derive(Debug, Clone, Copy)]
@@ -17,33 +16,6 @@ pub(crate) struct QueueInit {
     pub(crate) capacity: Option<usize>,
     /// Items already in the storage (put before exploration).
     pub(crate) len: usize,
-}
-
-pub(crate) struct QueueModel {
-    pub(crate) capacity: Option<usize>,
-    /// One clock per item, in queue order.
-    items: VecDeque<SyncClock>,
-    pub(crate) unfinished: usize,
-    done_clock: SyncClock,
-}
-
-impl QueueModel {
-    pub(crate) fn has_item(&self) -> bool {
-        !self.items.is_empty()
-    }
-
-    pub(crate) fn has_room(&self) -> bool {
-        self.capacity
-            .is_none_or(|capacity| self.items.len() < capacity)
-    }
-
-    pub(crate) fn all_done(&self) -> bool {
-        self.unfinished == 0
-    }
-
-    pub(crate) fn len(&self) -> usize {
-        self.items.len()
-    }
 }
 
 impl Cx {

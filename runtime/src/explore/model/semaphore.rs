@@ -1,23 +1,11 @@
 //! `Semaphore` and its bounded variant: a count; `release -> acquire` is happens-before.
 
-use super::{ObjectKind, ObjectState, Patience, WaitVerbs};
+use super::{Patience, WaitVerbs};
 use crate::explore::clock::{Order, SyncClock};
 use crate::explore::context::Cx;
+use crate::explore::ids::{Loc, ObjectId, WaitFor};
 use crate::explore::object::Stamp;
-use crate::explore::state::{Loc, ObjectId, WaitFor};
-
-pub(crate) struct SemaphoreModel {
-    count: usize,
-    initial: usize,
-    bounded: bool,
-    clock: SyncClock,
-}
-
-impl SemaphoreModel {
-    pub(crate) fn available(&self) -> bool {
-        self.count > 0
-    }
-}
+use crate::explore::side_table::{ObjectKind, ObjectState, SemaphoreModel};
 
 impl Cx {
     fn semaphore_object(&self, stamp: &Stamp, initial: usize, bounded: bool) -> ObjectId {

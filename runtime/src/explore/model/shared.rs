@@ -3,26 +3,12 @@
 //! unordered by happens-before, are a data race (FastTrack-style epochs: Flanagan & Freund, PLDI
 //! 2009).
 
-use super::{ObjectKind, ObjectState};
 use crate::explore::clock::Epoch;
 use crate::explore::context::Cx;
+use crate::explore::ids::{Loc, ObjectId};
 use crate::explore::object::{ErasedBytes, Stamp};
-use crate::explore::state::{Loc, ObjectId, RaceRecord};
-
-#[derive(Debug, Clone, Copy)]
-struct Access {
-    epoch: Epoch,
-    location: Loc,
-}
-
-pub(crate) struct SharedModel {
-    value: ErasedBytes,
-    last_write: Option<Access>,
-    /// The last read of each thread since the last write, by thread id.
-    reads: Vec<Option<Access>>,
-    /// One race per `Shared` per schedule is enough to report it.
-    raced: bool,
-}
+use crate::explore::side_table::{Access, ObjectKind, ObjectState, SharedModel};
+use crate::explore::state::RaceRecord;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum AccessKind {

@@ -3,10 +3,10 @@
 
 use super::Patience;
 use crate::explore::context::Cx;
-use crate::explore::scheduler::ThreadId;
-use crate::explore::state::{Loc, RunState, WaitFor};
+use crate::explore::ids::{Loc, ThreadId, WaitFor};
+use crate::explore::state::RunState;
 use crate::explore::trace::Target;
-use crate::{Panicked, ThreadInfo};
+use crate::vocab::{Panicked, ThreadInfo};
 
 /// `ThreadInfo::ident` of a logical thread: its index from 1, `MainThread` being 1.
 fn ident(thread: ThreadId) -> u64 {

@@ -11,9 +11,8 @@ mod random;
 mod replay;
 mod targeted;
 
-use std::panic::Location;
-
 use super::config::Strategy;
+use super::ids::{Loc, ThreadId};
 use super::rng::SplitMix64;
 use super::token::RecordedSchedule;
 
@@ -22,14 +21,12 @@ pub(crate) use random::RandomScheduler;
 pub(crate) use replay::ReplayScheduler;
 pub(crate) use targeted::TargetedScheduler;
 
-pub(crate) type ThreadId = usize;
-
 /// A thread that may run next.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Candidate {
     pub(crate) thread: ThreadId,
     /// Where its next operation is (`None`: it has not started yet).
-    pub(crate) next_operation: Option<&'static Location<'static>>,
+    pub(crate) next_operation: Option<Loc>,
 }
 
 pub(crate) trait Scheduler {

@@ -11,8 +11,8 @@ use std::thread;
 use crossbeam_channel::{Receiver, Sender};
 use parking_lot::Mutex;
 
+use super::PoolError;
 use crate::panic_message::panic_message;
-use crate::PoolError;
 
 /// A unit of work for a worker; it reports its own outcome.
 type Job = Box<dyn FnOnce() + Send>;

@@ -15,10 +15,12 @@ use std::time::Duration;
 
 use parking_lot::Mutex;
 
-use super::context::on_behalf_of;
-use super::state::Loc;
-use crate::real_pool::{discarded, rejected, run_caught, value_or_resume, Outcome};
+use super::real::{discarded, rejected, run_caught, value_or_resume, Outcome};
+use crate::explore::{self, on_behalf_of};
 use crate::{Event, JoinHandle, PoolError, Queue, Thread};
+
+/// Where the user called a pool method.
+type Loc = &'static Location<'static>;
 
 enum Message {
     Task(Box<dyn FnOnce() + Send>),
@@ -293,7 +295,7 @@ impl ExploredPool {
     /// join, unless the schedule is being torn down, when the
     /// workers are unwound on their own and waiting for them could never end.
     pub(crate) fn close_and_join(&self) {
-        if super::context().is_some_and(|cx| cx.tearing_down()) {
+        if explore::context().is_some_and(|cx| cx.tearing_down()) {
             return;
         }
         on_behalf_of(self.created_at, || {

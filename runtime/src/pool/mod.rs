@@ -1,4 +1,9 @@
-//! A pool of worker threads (Python: `multiprocessing.Pool`).
+//! A pool of worker threads (Python: `multiprocessing.Pool`): the public type, over a real pool
+//! (`real`: OS threads and channels) or, under exploration, an explored one (`explored`: built
+//! from explored `Thread`s, `Queue`s and `Event`s).
+
+mod explored;
+mod real;
 
 use std::fmt;
 use std::sync::Arc;
@@ -7,8 +12,9 @@ use std::time::Duration;
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, Select};
 
-use crate::explore::{self, ExploredPool, ExploredResult};
-use crate::real_pool::{self, AsCompleted, InOrder, Outcome, RealPool};
+use crate::explore;
+use explored::{ExploredPool, ExploredResult};
+use real::{AsCompleted, InOrder, Outcome, RealPool};
 
 /// Batches per worker in [`Pool::map`]: several, so that a worker that finishes early takes
 /// another one, few enough that the per-batch cost vanishes (Python's `chunksize` heuristic).
@@ -106,17 +112,17 @@ impl Pool {
         let items: Vec<A> = items.into_iter().collect();
         let total = items.len();
         let batch_len = total.div_ceil(self.workers * BATCHES_PER_WORKER).max(1);
-        let batches = real_pool::into_batches(items, batch_len);
+        let batches = real::into_batches(items, batch_len);
         let count = batches.len();
         let outcomes = real
             .spawn_batches(Arc::new(f), batches)
-            .unwrap_or_else(|error| real_pool::rejected(error));
+            .unwrap_or_else(|error| real::rejected(error));
         let mut results: Vec<Option<Vec<R>>> = (0..count).map(|_| None).collect();
         for _ in 0..count {
             let Ok((index, outcome)) = outcomes.recv() else {
-                real_pool::discarded()
+                real::discarded()
             };
-            results[index] = Some(real_pool::value_or_resume(outcome));
+            results[index] = Some(real::value_or_resume(outcome));
         }
         let mut batches = results.into_iter().flatten();
         let mut mapped = batches.next().unwrap_or_default();
@@ -167,10 +173,9 @@ impl Pool {
         F: FnOnce() -> R + Send + 'static,
     {
         let repr = match &self.repr {
-            PoolRepr::Real(real) => AsyncRepr::Real(
-                real.spawn(f)
-                    .unwrap_or_else(|error| real_pool::rejected(error)),
-            ),
+            PoolRepr::Real(real) => {
+                AsyncRepr::Real(real.spawn(f).unwrap_or_else(|error| real::rejected(error)))
+            }
             PoolRepr::Explored(pool) => AsyncRepr::Explored(pool.apply_async(f)),
         };
         AsyncResult { repr }
@@ -202,7 +207,7 @@ impl Pool {
             PoolRepr::Real(real) => {
                 let (outcomes, total) = real
                     .spawn_each(f, items)
-                    .unwrap_or_else(|error| real_pool::rejected(error));
+                    .unwrap_or_else(|error| real::rejected(error));
                 Either::Real(InOrder::new(outcomes, total))
             }
             PoolRepr::Explored(pool) => Either::Explored(pool.imap(f, items)),
@@ -237,7 +242,7 @@ impl Pool {
             PoolRepr::Real(real) => {
                 let (outcomes, total) = real
                     .spawn_each(f, items)
-                    .unwrap_or_else(|error| real_pool::rejected(error));
+                    .unwrap_or_else(|error| real::rejected(error));
                 Either::Real(AsCompleted::new(outcomes, total))
             }
             PoolRepr::Explored(pool) => Either::Explored(pool.imap_unordered(f, items)),
@@ -368,9 +373,9 @@ impl<R> AsyncResult<R> {
         match self.repr {
             AsyncRepr::Real(outcome) => {
                 let Ok(outcome) = outcome.recv() else {
-                    real_pool::discarded()
+                    real::discarded()
                 };
-                real_pool::value_or_resume(outcome)
+                real::value_or_resume(outcome)
             }
             AsyncRepr::Explored(result) => result.get(),
         }
@@ -398,11 +403,11 @@ impl<R> AsyncResult<R> {
     pub fn get_timeout(self, d: Duration) -> Result<R, Self> {
         match self.repr {
             AsyncRepr::Real(outcome) => match outcome.recv_timeout(d) {
-                Ok(outcome) => Ok(real_pool::value_or_resume(outcome)),
+                Ok(outcome) => Ok(real::value_or_resume(outcome)),
                 Err(RecvTimeoutError::Timeout) => Err(AsyncResult {
                     repr: AsyncRepr::Real(outcome),
                 }),
-                Err(RecvTimeoutError::Disconnected) => real_pool::discarded(),
+                Err(RecvTimeoutError::Disconnected) => real::discarded(),
             },
             AsyncRepr::Explored(result) => result.get_timeout(d).map_err(|result| AsyncResult {
                 repr: AsyncRepr::Explored(result),
