@@ -162,6 +162,9 @@ pub(crate) struct Event {
     pub held: Vec<Held>,
     /// Inside a `while` or `loop` of this template.
     pub in_predicate_loop: bool,
+    /// A `task_done`, `set` or `notify` that some path skips: a `return` (or, for `task_done`,
+    /// a `continue` of its loop) leaves before it, without having done it.
+    pub skipped: bool,
 }
 
 /// A synchronization operation.

@@ -38,16 +38,29 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         };
         let ops = || cx.events_on(queue).map(|(_, _, e)| &e.op);
         let done = ops().any(|o| matches!(o, Op::TaskDone { queue: q } if *q == queue));
+        // A `task_done` that some path of its consumer skips (a `continue`, an early
+        // `return`) leaves that item unfinished.
+        let skipped = cx
+            .events_on(queue)
+            .any(|(_, _, e)| e.skipped && matches!(e.op, Op::TaskDone { .. }));
         let fed = ops().any(|o| matches!(o, Op::Put { queue: q, .. } if *q == queue));
-        if done || !fed {
+        if (done && !skipped) || !fed {
             continue;
         }
-        let mut d = cx.diagnostic(
-            &QUEUE_JOIN_WITHOUT_TASK_DONE,
+        let message = if skipped {
+            format!(
+                "`{}` is joined but a consumer skips `task_done()` on some path",
+                cx.name(queue)
+            )
+        } else {
             format!(
                 "`{}` is joined but no consumer calls `task_done()`",
                 cx.name(queue)
-            ),
+            )
+        };
+        let mut d = cx.diagnostic(
+            &QUEUE_JOIN_WITHOUT_TASK_DONE,
+            message,
             event.span.clone(),
             "waits for every item to be marked done".to_owned(),
         );

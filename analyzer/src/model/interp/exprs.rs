@@ -45,11 +45,13 @@ impl<'a> Interp<'a> {
                 Value::Unknown
             }
             Expr::Continue(_) => {
+                self.note_exit(false);
                 self.frame().flow = Flow::Break;
                 Value::Unknown
             }
             Expr::Return(r) => {
                 let v = r.expr.as_ref().map_or(Value::Unknown, |e| self.expr(e));
+                self.note_exit(true);
                 let frame = self.frame();
                 frame.returned = Some(match frame.returned.take() {
                     Some(prev) => prev.join(&v),

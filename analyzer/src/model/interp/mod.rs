@@ -41,6 +41,7 @@ mod guards;
 mod naming;
 mod pipes;
 mod prims;
+mod protocol;
 mod std_model;
 mod stmts;
 mod store;

@@ -53,9 +53,11 @@ impl<'a> Interp<'a> {
                     // The `else` of a `let … else` runs instead of what follows; walk it as a
                     // branch of its own, which never reaches what follows.
                     let before = self.walk.held.clone();
+                    let signals = self.walk.signals.clone();
                     self.expr(diverge);
                     self.frame().flow = Flow::Normal;
                     self.walk.held = before;
+                    self.walk.signals = signals;
                 }
                 value
             }
@@ -152,8 +154,15 @@ impl<'a> Interp<'a> {
             self.with_temps(|this| this.expr(&e.cond));
         }
         let before = self.walk.held.clone();
+        let signals = self.walk.signals.clone();
         let then_value = self.block(&e.then_branch);
+        let then_signals = std::mem::replace(&mut self.walk.signals, signals.clone());
         let (then_flow, else_value, else_flow) = self.else_arm(e, before);
+        let else_signals = std::mem::take(&mut self.walk.signals);
+        self.merge_signals(
+            signals,
+            vec![(then_signals, then_flow), (else_signals, else_flow)],
+        );
         if has_let {
             let temps = self.frame().temps.pop().unwrap_or_default();
             temps.into_iter().rev().for_each(|g| self.release(g));
@@ -204,9 +213,12 @@ impl<'a> Interp<'a> {
         let scrutinee = self.expr(&m.expr);
         let mut result: Option<(Value<'a>, Flow)> = None;
         let before = self.walk.held.clone();
+        let signals = self.walk.signals.clone();
         let mut arms_held = Vec::with_capacity(m.arms.len());
+        let mut arms_signals = Vec::with_capacity(m.arms.len());
         for arm in &m.arms {
             self.walk.held = before.clone();
+            self.walk.signals = signals.clone();
             self.push_scope();
             self.bind_pattern(&arm.pat, scrutinee.clone());
             if let Some((_, guard)) = &arm.guard {
@@ -217,6 +229,7 @@ impl<'a> Interp<'a> {
             self.pop_scope(&v, &end);
             let flow = std::mem::replace(&mut self.frame().flow, Flow::Normal);
             arms_held.push((std::mem::take(&mut self.walk.held), flow));
+            arms_signals.push((std::mem::take(&mut self.walk.signals), flow));
             result = Some(match result {
                 None => (v, flow),
                 Some((prev, prev_flow)) => {
@@ -227,6 +240,7 @@ impl<'a> Interp<'a> {
             });
         }
         self.merge_held(before, arms_held);
+        self.merge_signals(signals, arms_signals);
         let temps = self.frame().temps.pop().unwrap_or_default();
         temps.into_iter().rev().for_each(|g| self.release(g));
         let (value, flow) = result.unwrap_or((Value::Unknown, Flow::Normal));
@@ -304,8 +318,19 @@ impl<'a> Interp<'a> {
             count,
             predicate,
             exits: Vec::new(),
+            skips: Vec::new(),
         });
+        let signals = self.walk.signals.clone();
         body(self);
+        // The body may run no time: what it signalled is not signalled after the loop.
+        self.walk.signals = signals;
+        let skips = self
+            .walk
+            .loops
+            .last()
+            .map(|l| l.skips.clone())
+            .unwrap_or_default();
+        self.mark_skipped(&skips, true);
         let exits = self.walk.loops.pop().map(|l| l.exits).unwrap_or_default();
         if self.frame().flow == Flow::Break {
             self.frame().flow = Flow::Normal;

@@ -43,6 +43,8 @@ pub(super) struct Frame<'a> {
     pub(super) temps: Vec<Vec<GuardId>>,
     pub(super) flow: Flow,
     pub(super) returned: Option<Value<'a>>,
+    /// Each `return` walked: the events so far and what its path had signalled.
+    pub(super) exits: Vec<super::protocol::Exit>,
 }
 
 #[derive(Debug, Clone)]
@@ -52,6 +54,8 @@ pub(super) struct LoopFrame {
     pub(super) predicate: bool,
     /// The locks held at each `break` out of the loop walked so far.
     pub(super) exits: Vec<Vec<GuardId>>,
+    /// Each `break` or `continue` of the loop walked so far, for the `task_done`s it skips.
+    pub(super) skips: Vec<super::protocol::Exit>,
 }
 
 /// How control leaves a loop.
@@ -78,6 +82,8 @@ pub(super) struct Walk<'a> {
     pub(super) frames_made: u32,
     /// Guards lent to the calls being walked (`f(&guard)`): the callee does not own them.
     pub(super) lent: Vec<GuardId>,
+    /// What the current path has signalled (`task_done`, `set`, `notify`), on every branch.
+    pub(super) signals: Vec<PrimId>,
 }
 
 impl Walk<'_> {
@@ -91,6 +97,7 @@ impl Walk<'_> {
             atomic_rmw_calls: 0,
             frames_made: 0,
             lent: Vec::new(),
+            signals: Vec::new(),
         }
     }
 
@@ -101,6 +108,7 @@ impl Walk<'_> {
         self.loops.clear();
         self.frames.clear();
         self.lent.clear();
+        self.signals.clear();
     }
 }
 
@@ -215,6 +223,7 @@ impl<'a> Interp<'a> {
             temps: Vec::new(),
             flow: Flow::Normal,
             returned: None,
+            exits: Vec::new(),
         });
     }
 
@@ -225,6 +234,7 @@ impl<'a> Interp<'a> {
         let Some(frame) = self.walk.frames.pop() else {
             return value;
         };
+        self.mark_skipped(&frame.exits, false);
         let result = match frame.returned {
             Some(returned) if frame.flow == Flow::Return => returned,
             Some(returned) => returned.join(&value),
@@ -246,6 +256,7 @@ impl<'a> Interp<'a> {
     }
 
     pub(super) fn emit(&mut self, op: Op, span: Span) -> usize {
+        self.note_signal(&op);
         let held = self
             .walk
             .held
@@ -270,6 +281,7 @@ impl<'a> Interp<'a> {
                 span,
                 held,
                 in_predicate_loop,
+                skipped: false,
             });
         }
         template.events.len().saturating_sub(1)

@@ -1,0 +1,81 @@
+//! Protocol operations a path may skip: a consumer whose `continue` (or `return`) leaves an
+//! iteration before its `task_done`, a producer whose early `return` leaves before its
+//! `set` or `notify`. The walk keeps, per path, what has been signalled (merged over branches by
+//! what every continuing arm signalled); an exit remembers it, and when its loop or call ends,
+//! the signals walked after the exit that its path had not done are marked skipped.
+use super::walk::Flow;
+use super::Interp;
+use crate::model::{Op, PrimId};
+
+/// Where control left early: the events walked before it, and what its path had signalled.
+#[derive(Debug, Clone)]
+pub(super) struct Exit {
+    events: usize,
+    signals: Vec<PrimId>,
+}
+
+/// The primitive an operation signals, for the protocol rules.
+fn signalled(op: &Op) -> Option<PrimId> {
+    match *op {
+        Op::TaskDone { queue } => Some(queue),
+        Op::Set { event } => Some(event),
+        Op::Notify { condition } => Some(condition),
+        _ => None,
+    }
+}
+
+impl Interp<'_> {
+    /// Notes what an operation signals on the current path.
+    pub(super) fn note_signal(&mut self, op: &Op) {
+        if let Some(prim) = signalled(op) {
+            if !self.walk.signals.contains(&prim) {
+                self.walk.signals.push(prim);
+            }
+        }
+    }
+
+    /// An early exit here: `return` (for its call) or `continue` (for its loop). A `break` ends
+    /// the loop, often on a sentinel that is no task: it skips nothing.
+    pub(super) fn note_exit(&mut self, returns: bool) {
+        let exit = Exit {
+            events: self.event_count(),
+            signals: self.walk.signals.clone(),
+        };
+        if returns {
+            self.frame().exits.push(exit);
+        } else if let Some(l) = self.walk.loops.last_mut() {
+            l.skips.push(exit);
+        }
+    }
+
+    /// At the end of a call or loop body: the signals walked after each exit that its path had
+    /// not done are skipped on that path (`task_only`: only `task_done`, for loop exits).
+    pub(super) fn mark_skipped(&mut self, exits: &[Exit], task_only: bool) {
+        let template = &mut self.model.templates[self.walk.template.0 as usize];
+        for exit in exits {
+            for event in template.events.iter_mut().skip(exit.events) {
+                let skipped = signalled(&event.op).is_some_and(|prim| {
+                    !exit.signals.contains(&prim)
+                        && (!task_only || matches!(event.op, Op::TaskDone { .. }))
+                });
+                event.skipped |= skipped;
+            }
+        }
+    }
+
+    /// After alternative arms that each started from `before`: what every arm that goes on
+    /// signalled.
+    pub(super) fn merge_signals(&mut self, before: Vec<PrimId>, arms: Vec<(Vec<PrimId>, Flow)>) {
+        let mut merged: Option<Vec<PrimId>> = None;
+        for (arm, flow) in arms {
+            if flow != Flow::Normal {
+                continue;
+            }
+            merged = Some(match merged {
+                None => arm,
+                Some(m) => m.into_iter().filter(|p| arm.contains(p)).collect(),
+            });
+        }
+        self.walk.signals = merged.unwrap_or(before);
+    }
+}
