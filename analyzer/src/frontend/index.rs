@@ -34,6 +34,9 @@ pub(crate) enum Def {
 #[derive(Debug, Default)]
 pub(crate) struct Module {
     pub parent: Option<ModId>,
+    /// For the items declared in a function body: the module the body is in, whose names the
+    /// body sees too.
+    pub block_of: Option<ModId>,
     pub defs: HashMap<String, Vec<Def>>,
     /// `use` imports: the name they bind, and the path they name.
     pub uses: Vec<(String, Vec<String>)>,
@@ -48,6 +51,9 @@ pub(crate) struct FnDef<'a> {
     pub body: &'a syn::Block,
     pub attrs: &'a [syn::Attribute],
     pub module: ModId,
+    /// Where the names of its body resolve: its module, or the scope of the items its body
+    /// declares.
+    pub scope: ModId,
     /// The slot of the crate's file it is written in (see [`CrateIndex::files`]).
     pub file: usize,
     /// The `Self` of the `impl` block it is a method of.
@@ -165,6 +171,7 @@ pub(crate) fn build<'a>(
             .enumerate()
             .map(|(slot, &file)| (file, slot))
             .collect(),
+        scopes: HashMap::new(),
     };
     builder.index.modules.push(Module::default());
     builder.load_file(0, ModId(0), "");
@@ -172,10 +179,16 @@ pub(crate) fn build<'a>(
         mut index,
         impls,
         traits,
+        scopes,
         ..
     } = builder;
     for pending in impls {
         register_impl(&mut index, &traits, pending);
+    }
+    for f in &mut index.fns {
+        if let Some(&scope) = scopes.get(&std::ptr::from_ref(f.body)) {
+            f.scope = scope;
+        }
     }
     index
 }
@@ -191,6 +204,8 @@ struct Builder<'t, 'a> {
     loaded: Vec<bool>,
     /// The slot of each input file of the crate.
     slots: HashMap<usize, usize>,
+    /// The scope of the items declared in each function body that declares some.
+    scopes: HashMap<*const syn::Block, ModId>,
 }
 
 impl<'a> Builder<'_, 'a> {
@@ -217,8 +232,9 @@ impl<'a> Builder<'_, 'a> {
     }
 
     /// Items declared inside function bodies (`fn main() { static A: Lock = …; fn helper() {} }`)
-    /// belong to the module for the model. A name declared in two bodies, or also at module
-    /// level, stays out: which one a path means would be a guess.
+    /// belong to that body: a scope of their own, which sees its module's names too, so the
+    /// same name declared in two bodies is two items. A name declared twice in one body (in two
+    /// of its blocks) stays out: which one a path means would be a guess.
     fn load_nested_items(
         &mut self,
         items: &'a [syn::Item],
@@ -227,14 +243,41 @@ impl<'a> Builder<'_, 'a> {
         prefix: &str,
         inline: &mut Vec<String>,
     ) {
-        let mut nested = NestedItems::default();
         for item in items {
             match item {
-                syn::Item::Fn(f) => nested.visit_block(&f.block),
-                syn::Item::Impl(i) => nested.visit_item_impl(i),
+                syn::Item::Fn(f) => self.load_body_items(&f.block, slot, module, prefix, inline),
+                syn::Item::Impl(i) => {
+                    for item in &i.items {
+                        if let syn::ImplItem::Fn(f) = item {
+                            self.load_body_items(&f.block, slot, module, prefix, inline);
+                        }
+                    }
+                }
                 _ => {}
             }
         }
+    }
+
+    fn load_body_items(
+        &mut self,
+        body: &'a syn::Block,
+        slot: usize,
+        module: ModId,
+        prefix: &str,
+        inline: &mut Vec<String>,
+    ) {
+        let mut nested = NestedItems::default();
+        nested.visit_block(body);
+        if nested.items.is_empty() {
+            return;
+        }
+        let scope = ModId(self.index.modules.len() as u32);
+        self.index.modules.push(Module {
+            parent: self.index.modules[module.index()].parent,
+            block_of: Some(module),
+            ..Module::default()
+        });
+        self.scopes.insert(std::ptr::from_ref(body), scope);
         let mut declared: HashMap<String, usize> = HashMap::new();
         for item in &nested.items {
             if let Some(name) = item_name(item) {
@@ -243,16 +286,11 @@ impl<'a> Builder<'_, 'a> {
         }
         for item in nested.items {
             let load = match item_name(item) {
-                Some(name) => {
-                    declared.get(&name) == Some(&1)
-                        && !self.index.modules[module.index()].defs.contains_key(&name)
-                }
-                // A `use` in a body stays out: lifted into the module it could name itself
-                // (`use crate::Poll;` where only a body sees an outer `Poll`).
-                None => matches!(item, syn::Item::Impl(_)),
+                Some(name) => declared.get(&name) == Some(&1),
+                None => matches!(item, syn::Item::Impl(_) | syn::Item::Use(_)),
             };
             if load {
-                self.load_item(item, slot, module, prefix, inline);
+                self.load_item(item, slot, scope, prefix, inline);
             }
         }
     }
@@ -275,6 +313,7 @@ impl<'a> Builder<'_, 'a> {
                     body: &f.block,
                     attrs: &f.attrs,
                     module,
+                    scope: module,
                     file: slot,
                     self_ty: None,
                     public: !matches!(f.vis, syn::Visibility::Inherited),
@@ -501,6 +540,7 @@ fn add_method<'a>(index: &mut CrateIndex<'a>, self_ty: StructId, method: Method<
         body: method.body,
         attrs: method.attrs,
         module: method.module,
+        scope: method.module,
         file: method.file,
         self_ty: Some(self_ty),
         public: method.public,

@@ -37,7 +37,7 @@ fn resolve_in(
     let (first, rest) = segments.split_first()?;
     let mut current = match first.as_str() {
         "crate" => Resolved::Def(Def::Mod(index.root())),
-        "self" => Resolved::Def(Def::Mod(module)),
+        "self" => Resolved::Def(Def::Mod(enclosing_module(index, module))),
         "super" => Resolved::Def(Def::Mod(index.modules[module.index()].parent?)),
         name => lookup(index, module, name, depth, globbed)
             .unwrap_or_else(|| Resolved::External(vec![name.to_owned()])),
@@ -74,6 +74,32 @@ fn lookup(
     if let Some(def) = m.defs.get(name).and_then(|defs| defs.first()) {
         return Some(Resolved::Def(*def));
     }
+    let found = lookup_imports(index, module, name, depth, globbed);
+    match (found, m.block_of) {
+        // A function body sees the names of the module it is in.
+        (None, Some(outer)) => lookup(index, outer, name, depth + 1, globbed),
+        (found, _) => found,
+    }
+}
+
+/// The module a function body's items are in (a body's scope is not a module of its own for
+/// `self::`).
+fn enclosing_module(index: &CrateIndex<'_>, mut module: ModId) -> ModId {
+    while let Some(outer) = index.modules[module.index()].block_of {
+        module = outer;
+    }
+    module
+}
+
+/// A name as `module`'s imports and glob imports bind it.
+fn lookup_imports(
+    index: &CrateIndex<'_>,
+    module: ModId,
+    name: &str,
+    depth: u32,
+    globbed: &mut Vec<(ModId, String)>,
+) -> Option<Resolved> {
+    let m = &index.modules[module.index()];
     for (alias, path) in &m.uses {
         if alias == name {
             if let Some(found) = resolve_in(index, module, path, depth + 1, globbed) {

@@ -312,7 +312,7 @@ impl<'a> Interp<'a> {
         let before = self.activity();
         let def = &self.index.fns[f.index()];
         let place = Place {
-            module: def.module,
+            module: def.scope,
             file: def.file,
             self_ty: def.self_ty,
         };
