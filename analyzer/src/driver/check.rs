@@ -22,13 +22,31 @@ use std::fs::File;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-pub fn run(args: &CheckArgs, cwd: &Path) -> Result<Outcome, Fatal> {
-    let message_format = args.output_format();
-    let format = message_format.format;
-    let workspace = load_workspace(args, format, cwd)?;
+/// What the static half of a run found: the findings after suppressions and settings (the
+/// baseline not yet applied), and everything needed to report them.
+pub struct Checked {
+    pub workspace: Option<Workspace>,
+    /// Paths are relative to this folder (the workspace root, or the working directory).
+    pub root: PathBuf,
+    pub settings: Settings,
+    pub baseline: Option<Baseline>,
+    pub sources: SourceMap,
+    /// How many files were found (read or not).
+    pub files: usize,
+    /// Sorted by file, position, code.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Sorted by file.
+    pub errors: Vec<InputError>,
+    /// The root file of each file's crate.
+    pub crate_roots: BTreeMap<PathBuf, PathBuf>,
+}
+
+/// Finds, loads and analyzes the files `args` name, then applies suppressions and settings.
+pub fn analyze(args: &CheckArgs, cwd: &Path) -> Result<Checked, Fatal> {
+    let workspace = load_workspace(args, args.output_format().format, cwd)?;
     let root = match (&workspace, args.paths.is_empty()) {
-        (Some(workspace), true) => workspace.root.as_path(),
-        _ => cwd,
+        (Some(workspace), true) => workspace.root.clone(),
+        _ => cwd.to_path_buf(),
     };
 
     let config = config::discover(cwd, workspace.as_ref().map(|w| w.root.as_path()))?;
@@ -40,10 +58,38 @@ pub fn run(args: &CheckArgs, cwd: &Path) -> Result<Outcome, Fatal> {
         .transpose()?;
 
     let (sources, files, mut errors) =
-        load_sources(args, workspace.as_ref(), cwd, root, &settings)?;
-    let (mut diagnostics, analysis_errors, crate_roots) = findings(&sources, &settings);
+        load_sources(args, workspace.as_ref(), cwd, &root, &settings)?;
+    let (diagnostics, analysis_errors, crate_roots) = findings(&sources, &settings);
     errors.extend(analysis_errors);
     errors.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Checked {
+        workspace,
+        root,
+        settings,
+        baseline,
+        sources,
+        files,
+        diagnostics,
+        errors,
+        crate_roots,
+    })
+}
+
+pub fn run(args: &CheckArgs, cwd: &Path) -> Result<Outcome, Fatal> {
+    let message_format = args.output_format();
+    let format = message_format.format;
+    let Checked {
+        workspace,
+        root,
+        settings,
+        baseline,
+        sources,
+        files,
+        mut diagnostics,
+        errors,
+        crate_roots,
+    } = analyze(args, cwd)?;
+    let root = root.as_path();
 
     if let Some(path) = &args.write_baseline {
         let path = cwd.join(path);
@@ -224,34 +270,47 @@ fn write_report(
     report: &Report<'_>,
     cwd: &Path,
 ) -> Result<(), Fatal> {
-    let format = message_format.format;
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            args.output.is_none()
-                && io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
-    };
     let options = Options {
-        color,
+        color: use_color(args.color, args.output.as_deref()),
         quiet: args.quiet,
         ansi_rendered: message_format.ansi,
         short: message_format.short,
     };
-    match &args.output {
+    write_output(args.output.as_deref(), cwd, |out| {
+        render::render(message_format.format, report, options, out)
+    })
+}
+
+/// Whether human output gets ANSI colours: on request, or on a terminal unless `NO_COLOR`.
+pub fn use_color(choice: ColorChoice, output: Option<&Path>) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            output.is_none()
+                && io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+/// Writes a report with `render` to the file `output` (relative to `cwd`), or to stdout.
+pub fn write_output(
+    output: Option<&Path>,
+    cwd: &Path,
+    render: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), Fatal> {
+    match output {
         Some(path) => {
             let path = cwd.join(path);
             let mut file = File::create(&path).map_err(|e| Fatal::io("create", &path, &e))?;
-            render::render(format, report, options, &mut file)
+            render(&mut file)
                 .and_then(|()| file.flush())
                 .map_err(|e| Fatal::io("write", &path, &e))
         }
         None => {
             let mut stdout = io::stdout().lock();
-            match render::render(format, report, options, &mut stdout).and_then(|()| stdout.flush())
-            {
+            match render(&mut stdout).and_then(|()| stdout.flush()) {
                 // The reader went away (`| head`): nothing left to tell it.
                 Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
                 result => result.map_err(|e| Fatal::new(format!("cannot write the report: {e}"))),
@@ -261,7 +320,7 @@ fn write_report(
 }
 
 /// The root of the git repository holding `folder` (the nearest folder with a `.git` entry).
-fn repository_root(folder: &Path) -> Option<PathBuf> {
+pub fn repository_root(folder: &Path) -> Option<PathBuf> {
     folder
         .ancestors()
         .find(|dir| dir.join(".git").exists())

@@ -4,6 +4,7 @@
 //! `cargo racecheck check src/` are the same.
 use super::catalog::CatalogFormat;
 use super::config::Overrides;
+use super::confirm::{ConfirmArgs, ReplayArgs, CONFIRM_AFTER_HELP};
 use super::render::Format;
 use super::selection::parse_level;
 use crate::diagnostic::Severity;
@@ -44,6 +45,30 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Run the language server on stdin/stdout (for editors)
     Lsp,
+    /// Check, then explore the workspace's racecheck programs and tests to confirm each finding
+    #[command(after_help = CONFIRM_AFTER_HELP)]
+    Confirm(Box<ConfirmArgs>),
+    /// Re-run the interleaving a replay token names and print its trace
+    Replay(ReplayArgs),
+}
+
+/// The error for `cargo racecheck rulez`: a first path that is a bare word naming nothing on disk
+/// is a mistyped subcommand, reported as clap reports one (with the nearest subcommand).
+pub fn unknown_subcommand(cli: &Cli) -> Option<clap::Error> {
+    if cli.command.is_some() {
+        return None;
+    }
+    let word = cli.check.paths.first()?.to_str()?;
+    let bare = !word.is_empty() && !word.contains(['/', '\\', '.']);
+    if !bare || std::path::Path::new(word).exists() {
+        return None;
+    }
+    let full = <Cli as clap::CommandFactory>::command();
+    clap::Command::new("cargo-racecheck")
+        .bin_name("cargo racecheck")
+        .subcommands(full.get_subcommands().cloned())
+        .try_get_matches_from(["cargo-racecheck", word])
+        .err()
 }
 
 #[derive(Debug, Args)]

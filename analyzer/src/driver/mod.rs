@@ -12,6 +12,7 @@ pub mod catalog;
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod confirm;
 pub mod discover;
 pub mod error;
 pub mod fingerprint;
@@ -51,7 +52,8 @@ pub fn main() -> ExitCode {
 
 /// Runs the command line `args` (`argv[0]` first).
 pub fn run(args: impl IntoIterator<Item = OsString>) -> Outcome {
-    let cli = match Cli::try_parse_from(cargo_subcommand_args(args)) {
+    let parsed = Cli::try_parse_from(cargo_subcommand_args(args));
+    let cli = match parsed.and_then(|cli| cli::unknown_subcommand(&cli).map_or(Ok(cli), Err)) {
         Ok(cli) => cli,
         Err(error) => {
             // Usage errors go to stderr; --help and --version to stdout.
@@ -85,6 +87,8 @@ fn execute(cli: Cli) -> Result<Outcome, Fatal> {
             drop(stdout);
             return crate::lsp::run_stdio(&cwd).map(|()| Outcome::Clean);
         }
+        Some(Command::Confirm(args)) => return confirm::run(args, &cwd),
+        Some(Command::Replay(args)) => return confirm::replay(args, &cwd),
     };
     match written {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {

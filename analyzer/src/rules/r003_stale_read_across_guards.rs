@@ -1,5 +1,5 @@
 //! R003: a value read under one guard, written back under a later guard of the same lock.
-use super::context::RuleContext;
+use super::context::{label, RuleContext};
 use crate::diagnostic::Diagnostic;
 use crate::model::Op;
 
@@ -48,6 +48,21 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             event.span.clone(),
             "writes back a value read before the lock was released".to_owned(),
         );
+        // The two guards, so the lost-update interleaving can be matched with a runtime trace.
+        let mut guards = cx.model.template(t).events[..i]
+            .iter()
+            .rev()
+            .filter(|e| matches!(e.op, Op::Acquire { lock: l, .. } if l == lock));
+        if let (Some(write), Some(read)) = (guards.next(), guards.next()) {
+            d.secondary.push(label(
+                &read.span,
+                "the value is read under this guard".to_owned(),
+            ));
+            d.secondary.push(label(
+                &write.span,
+                "and written back under this later guard".to_owned(),
+            ));
+        }
         d.notes.push(format!(
             "another thread can acquire `{}` between the read and the write; its update is lost",
             cx.name(lock)

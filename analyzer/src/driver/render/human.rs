@@ -139,7 +139,7 @@ pub fn input_error_to_string(error: &InputError, sources: &SourceMap, look: Look
     }
 }
 
-fn emit(sources: &SourceMap, snippet: &Snippet<usize>, look: Look) -> String {
+pub(crate) fn emit(sources: &SourceMap, snippet: &Snippet<usize>, look: Look) -> String {
     let config = Config {
         chars: Chars::ascii(),
         display_style: if look.short {

@@ -5,7 +5,9 @@
 //! (`racecheck/v1`; GitHub's `primaryLocationLineHash` is left to its uploader), and, for D001, a
 //! code flow with one thread flow per cycle edge. Counts are capped at GitHub's limits, with a
 //! notification saying what was cut. Input errors and stale baseline entries are tool
-//! notifications of the invocation.
+//! notifications of the invocation. The D001 code flow is the analyzer's own path: its message
+//! and `properties.source = "static-analysis"` say so, so that it never reads as a runtime
+//! witness (`confirm` puts those in `codeFlows` with `properties.source = "runtime-witness"`).
 use crate::diagnostic::{Diagnostic, InputError, Span};
 use crate::driver::catalog;
 use crate::driver::report::Report;
@@ -17,7 +19,7 @@ use std::io::{self, Write};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 /// GitHub rejects a run with more results than this.
-const MAX_RESULTS: usize = 25_000;
+pub const MAX_RESULTS: usize = 25_000;
 /// GitHub keeps at most this many related locations (and thread-flow locations) of a result.
 const MAX_LOCATIONS: usize = 1_000;
 /// GitHub's limit for `shortDescription`/`fullDescription`.
@@ -25,6 +27,13 @@ const MAX_DESCRIPTION: usize = 1_024;
 pub const FINGERPRINT_KEY: &str = "racecheck/v1";
 
 pub fn render(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &document(report))?;
+    writeln!(out)
+}
+
+/// The SARIF log of a report; `runs[0].results[i]` is `report.diagnostics[i]` (up to
+/// [`MAX_RESULTS`]).
+pub fn document(report: &Report<'_>) -> Value {
     let catalogue = rules::all();
     let mut notifications: Vec<Value> = report
         .errors
@@ -59,7 +68,7 @@ pub fn render(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         "file://{}/",
         uri_path(report.repo_root()).trim_end_matches('/')
     );
-    let document = json!({
+    json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [{
@@ -72,9 +81,7 @@ pub fn render(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
                 "toolExecutionNotifications": notifications,
             }],
         }],
-    });
-    serde_json::to_writer_pretty(&mut *out, &document)?;
-    writeln!(out)
+    })
 }
 
 fn tool_driver(catalogue: &[RuleInfo]) -> Value {
@@ -206,7 +213,14 @@ fn code_flow(report: &Report<'_>, diagnostic: &Diagnostic) -> Value {
             })
         })
         .collect();
-    json!({"message": {"text": diagnostic.message}, "threadFlows": thread_flows})
+    json!({
+        "message": {"text": format!(
+            "static analysis: the cycle as the analyzer derives it from the source (not a runtime witness): {}",
+            diagnostic.message
+        )},
+        "threadFlows": thread_flows,
+        "properties": {"source": "static-analysis"},
+    })
 }
 
 fn location(report: &Report<'_>, span: &Span) -> Value {
@@ -227,7 +241,7 @@ fn physical_location(report: &Report<'_>, span: &Span) -> Value {
 
 /// Paths under the repository's root are relative to `%SRCROOT%`; others (named on the command
 /// line from outside it) are absolute `file://` URIs.
-fn artifact_location(path: &std::path::Path) -> Value {
+pub(crate) fn artifact_location(path: &std::path::Path) -> Value {
     if path.is_absolute() {
         json!({"uri": format!("file://{}", uri_path(path))})
     } else {

@@ -1,0 +1,237 @@
+//! Running programs under exploration: one child process per program and strategy, with the
+//! `RACECHECK_*` variables that steer it, a report file to read its findings back from
+//! ([`ReportLine`]s), and a time budget after which it is killed. `jobs` children run at once.
+use super::programs::Program;
+use racecheck::explore::harness::{ReportLine, EXPLORE_VAR, FINDINGS_EXIT_CODE, REPORT_VAR};
+use racecheck::SourceLocation;
+use std::fs::{self, File};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread;
+use std::time::{Duration, Instant};
+
+const POLL_EVERY: Duration = Duration::from_millis(20);
+/// Lines of a child's stderr quoted when it ends unexpectedly.
+const STDERR_TAIL_LINES: usize = 12;
+
+/// How a run picks its schedules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Strategy {
+    /// Preempting at these locations (`RACECHECK_STRATEGY=targeted:…`).
+    Targeted(Vec<SourceLocation>),
+    /// The program's own strategy (its attribute's, else the runtime's default).
+    Default,
+    /// Exactly the schedule of this replay token (`RACECHECK_REPLAY`).
+    Replay(String),
+}
+
+impl Strategy {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Strategy::Targeted(_) => "targeted",
+            Strategy::Default => "default",
+            Strategy::Replay(_) => "replay",
+        }
+    }
+
+    /// The variable that selects it, and its value.
+    fn variable(&self) -> Option<(&'static str, String)> {
+        match self {
+            Strategy::Replay(token) => Some(("RACECHECK_REPLAY", token.clone())),
+            Strategy::Targeted(targets) => Some((
+                "RACECHECK_STRATEGY",
+                format!(
+                    "targeted:{}",
+                    targets
+                        .iter()
+                        .map(|t| format!("{}:{}", t.file, t.line))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                ),
+            )),
+            Strategy::Default => None,
+        }
+    }
+}
+
+/// One exploration to run.
+pub struct Job<'a> {
+    pub program: &'a Program,
+    pub strategy: Strategy,
+    /// For a test harness: run only this test (its exact name); otherwise every test.
+    pub test: Option<&'a str>,
+}
+
+/// How one exploration ended.
+#[derive(Debug)]
+pub struct Explored {
+    /// Every line of its report file.
+    pub findings: Vec<ReportLine>,
+    /// Schedules it ran: all it was given when clean, else up to its first failing one.
+    pub schedules: usize,
+    /// Why it ended unexpectedly (timed out, crashed, a test failed without a finding).
+    pub problem: Option<String>,
+}
+
+/// How every exploration runs.
+pub struct Settings {
+    pub schedules: u32,
+    pub time_budget: Duration,
+    pub jobs: usize,
+    /// Report and output files go here.
+    pub scratch: PathBuf,
+}
+
+/// Runs every job, `settings.jobs` at a time; the results in job order.
+pub fn run_all(jobs: &[Job<'_>], settings: &Settings) -> Vec<Explored> {
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, Explored)> = thread::scope(|scope| {
+        let workers: Vec<_> = (0..settings.jobs.max(1))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(job) = jobs.get(index) else {
+                            return done;
+                        };
+                        done.push((index, run(job, settings)));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    done.sort_by_key(|&(index, _)| index);
+    done.into_iter().map(|(_, explored)| explored).collect()
+}
+
+/// Runs one job.
+fn run(job: &Job<'_>, settings: &Settings) -> Explored {
+    // Scratch files are named by a counter over every run of this process: a report file is
+    // appended to, so it must be new.
+    static RUNS: AtomicUsize = AtomicUsize::new(0);
+    let index = RUNS.fetch_add(1, Ordering::Relaxed);
+    let report = settings.scratch.join(format!("{index}.jsonl"));
+    let stderr_path = settings.scratch.join(format!("{index}.stderr"));
+    let stdout_path = settings.scratch.join(format!("{index}.stdout"));
+    let failed = |problem: String| Explored {
+        findings: Vec::new(),
+        schedules: 0,
+        problem: Some(problem),
+    };
+    let files = File::create(&stderr_path).and_then(|e| Ok((e, File::create(&stdout_path)?)));
+    let (stderr, stdout) = match files {
+        Ok(files) => files,
+        Err(e) => return failed(format!("cannot create its output files: {e}")),
+    };
+
+    let mut command = Command::new(&job.program.executable);
+    if job.program.harness {
+        if let Some(test) = job.test {
+            command.args([test, "--exact"]);
+        }
+        // Each explored test already uses every core.
+        command.arg("--test-threads=1");
+    }
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("RACECHECK_") {
+            command.env_remove(name);
+        }
+    }
+    command
+        .env(EXPLORE_VAR, "1")
+        .env("RACECHECK_SCHEDULES", settings.schedules.to_string())
+        .env(REPORT_VAR, &report)
+        .current_dir(&job.program.package_dir)
+        .stdin(Stdio::null())
+        .stdout(stdout)
+        .stderr(stderr);
+    if let Some((name, value)) = job.strategy.variable() {
+        command.env(name, value);
+    }
+    let mut child = match command.spawn() {
+        Ok(child) => child,
+        Err(e) => {
+            return failed(format!(
+                "cannot start {}: {e}",
+                job.program.executable.display()
+            ))
+        }
+    };
+    let status = wait_or_kill(&mut child, settings.time_budget);
+    let (findings, unreadable) = match report.exists() {
+        true => match ReportLine::read_all(&report) {
+            Ok(findings) => (findings, None),
+            Err(e) => (Vec::new(), Some(e)),
+        },
+        false => (Vec::new(), None),
+    };
+    let schedules = findings
+        .iter()
+        .map(|line| line.finding.schedule + 1)
+        .max()
+        .unwrap_or(settings.schedules as usize);
+    let problem = match status {
+        Err(why) => Some(why),
+        Ok(_) if unreadable.is_some() => unreadable,
+        Ok(status) if status.success() => None,
+        Ok(status) if status.code() == Some(FINDINGS_EXIT_CODE) && !findings.is_empty() => None,
+        Ok(status) => Some(format!(
+            "exited with {status}{}:\n{}",
+            if job.program.harness && status.code() == Some(FINDINGS_EXIT_CODE) {
+                " (a test failed without a racecheck finding)"
+            } else {
+                ""
+            },
+            tail(&stderr_path)
+        )),
+    };
+    Explored {
+        findings,
+        schedules,
+        problem,
+    }
+}
+
+/// The last lines of a file, indented.
+fn tail(path: &Path) -> String {
+    let text = fs::read_to_string(path).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(STDERR_TAIL_LINES)..]
+        .iter()
+        .map(|line| format!("    | {line}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The child's exit status; `Err` if it outlived `budget` (it is then killed) or could not be
+/// waited for.
+fn wait_or_kill(child: &mut Child, budget: Duration) -> Result<ExitStatus, String> {
+    let deadline = Instant::now() + budget;
+    loop {
+        let why = match child.try_wait() {
+            Ok(Some(status)) => return Ok(status),
+            Ok(None) if Instant::now() < deadline => {
+                thread::sleep(POLL_EVERY);
+                continue;
+            }
+            Ok(None) => format!(
+                "still exploring after {} s: stopped (raise --time-budget)",
+                budget.as_secs()
+            ),
+            Err(e) => format!("cannot wait for it: {e}"),
+        };
+        let _ = child.kill();
+        let _ = child.wait();
+        return Err(why);
+    }
+}
