@@ -27,8 +27,9 @@ declare_rule! {
     /// - Cycles of up to 6 locks are searched, at most 256 per crate; per edge of a cycle, 16
     ///   acquisitions and 4,096 combinations are tried. A longer cycle is not reported.
     /// - `try_acquire` and `acquire_timeout` add no edge (they give up instead of waiting).
-    /// - An element of a lock family whose index the model cannot follow (`locks[f(x)]`) adds no
-    ///   edge: it could be any element.
+    /// - Elements of a lock family indexed by values known only at run time (`locks[id]`) are
+    ///   one element per family: two of them taken in a row are an inversion unless ordered by
+    ///   `min`/`max` (a pair sorted by `if a < b` or `sort()` is not recognised as ordered).
     pub D001, LOCK_ORDER_INVERSION, "lock-order-inversion", Error, "locks acquired in opposite orders by threads that can run in parallel", model_limits!()
 }
 

@@ -26,6 +26,8 @@ declare_rule! {
     ///   resolve.
     /// - A barrier is checked only when its parties and the number of threads waiting on it are
     ///   known counts.
+    /// - A `notify` counts as the signal of a `Condition` wait even when the waiter's predicate is
+    ///   never set under its lock.
     pub D005, WAIT_NEVER_SIGNALLED, "wait-never-signalled", Error, "a wait, get or barrier that nothing can satisfy", model_limits!()
 }
 

@@ -341,9 +341,16 @@ impl<'a> Interp<'a> {
     fn assign(&mut self, target: &'a Expr, value: Value<'a>, assignment: &'a Expr) {
         if let Expr::Path(p) = target {
             if let Some(ident) = p.path.get_ident() {
+                let name = ident.to_string();
                 let new_guards = self.owned_guards(&value);
-                self.adopt(&value);
-                if let Some(old) = self.scope().assign(&ident.to_string(), value) {
+                let kept = match self.scope().lookup(&name) {
+                    Some(old) => self.owned_guards(&old),
+                    None => Vec::new(),
+                };
+                // A guard the binding already owns (`guard = cond.wait(guard)`) stays with
+                // the owner it has: the binding's scope, not the block of the assignment.
+                self.adopt_except(&value, &kept);
+                if let Some(old) = self.scope().assign(&name, value) {
                     let old_guards = self.owned_guards(&old);
                     for g in old_guards.into_iter().filter(|g| !new_guards.contains(g)) {
                         self.release(g);

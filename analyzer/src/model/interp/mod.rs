@@ -10,13 +10,20 @@
 //! - [`stmts`], [`exprs`]: statements, patterns, branches, loops and expressions;
 //! - [`calls`]: following calls into functions, methods, closures and trait objects;
 //! - [`prims`], [`threads`], [`pipes`]: the racecheck primitives, thread templates, pipe ends;
+//! - [`protocol`]: the `task_done`, `set` and `notify` that some path skips;
 //! - [`std_model`], [`collections`], [`atomics`], [`consts`]: what the model knows of std;
 //! - [`naming`]: how primitives and threads are named in messages.
 //!
 //! What the walk assumes:
 //! - loops are walked once (what a guard scope or a handle does in one iteration it does in
 //!   every one) and both arms of a branch are walked: this can miss a finding, never add one;
-//! - unknown indices, receivers and callables never create edges;
+//! - unknown receivers and callables never create edges; an index known only at run time
+//!   (`accounts[id]`) is "some element" of its family, and two of them in a row are ordered only
+//!   by `min`/`max`;
+//! - what a lock protects (an object, a collection, trait objects, handles) is followed through
+//!   its guard; a guard is owned by its binding, a struct field holding it, or its caller when
+//!   lent by reference;
+//! - calls through trait objects and generic `T: Trait` parameters reach every implementor;
 //! - closures see only the bindings made before them; calling an async fn runs nothing (async
 //!   roots are still walked); trait default methods belong to each implementor unless two traits
 //!   share the name;

@@ -189,9 +189,14 @@ impl<'a> Interp<'a> {
 
     /// Moves the guards and pipe ends of a value into the bindings of the current scope.
     pub(super) fn adopt(&mut self, value: &Value<'a>) {
+        self.adopt_except(value, &[]);
+    }
+
+    /// Adopts a value's guards but `kept` (and those lent to the calls being walked).
+    pub(super) fn adopt_except(&mut self, value: &Value<'a>, kept: &[GuardId]) {
         self.adopt_ends(value);
         let mut guards = self.owned_guards(value);
-        guards.retain(|g| !self.walk.lent.contains(g));
+        guards.retain(|g| !self.walk.lent.contains(g) && !kept.contains(g));
         if guards.is_empty() {
             return;
         }
