@@ -8,41 +8,26 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+#[path = "../../fixtures/tests/corpus/annotations.rs"]
+mod annotations;
+
 /// `(line, code)` of a primary span.
 type Expectation = (u32, String);
 
-/// The expectations written in a file: `//~ CODE` is about its own line, `//~^ CODE` about the
-/// line above (one caret per line).
-fn expectations(text: &str) -> BTreeSet<Expectation> {
-    let mut out = BTreeSet::new();
-    for (i, line) in text.lines().enumerate() {
-        let Some(at) = line.find("//~") else {
-            continue;
-        };
-        let rest = &line[at + 3..];
-        let carets = rest.chars().take_while(|&c| c == '^').count();
-        let Some(target) = (i + 1).checked_sub(carets) else {
-            continue;
-        };
-        let codes = rest[carets..]
-            .split(|c: char| c.is_whitespace() || c == ',')
-            .take_while(|w| w.is_empty() || is_code(w))
-            .filter(|w| !w.is_empty());
-        for code in codes {
-            out.insert((
-                u32::try_from(target).expect("line fits u32"),
-                code.to_owned(),
-            ));
-        }
-    }
-    out
-}
-
-fn is_code(word: &str) -> bool {
-    let mut chars = word.chars();
-    chars.next().is_some_and(|c| c.is_ascii_uppercase())
-        && word.len() == 4
-        && chars.all(|c| c.is_ascii_digit())
+/// The expectations written in a file's `//~` annotations; panics naming the file if one is
+/// malformed.
+fn expectations(file: &SourceFile) -> BTreeSet<Expectation> {
+    let found = annotations::expectations(&file.text).unwrap_or_else(|errors| {
+        panic!(
+            "{}: malformed annotations:\n{}",
+            file.path.display(),
+            errors.join("\n")
+        )
+    });
+    found
+        .into_iter()
+        .map(|e| (u32::try_from(e.line).expect("line fits u32"), e.code))
+        .collect()
 }
 
 fn workspace_root() -> PathBuf {
@@ -84,7 +69,7 @@ fn mismatches(files: &[SourceFile]) -> String {
         );
     }
     for file in files {
-        let expected = expectations(&file.text);
+        let expected = expectations(file);
         let actual: BTreeSet<Expectation> = analysis
             .diagnostics
             .iter()
@@ -136,14 +121,4 @@ fn analyzer_cases_match_their_annotations() {
         report.is_empty(),
         "analyzer cases disagree with the analyzer:\n{report}"
     );
-}
-
-#[test]
-fn annotations_name_their_line() {
-    let text = "a(); //~ D001\nb();\n//~^ R001 L001\n";
-    let expected: BTreeSet<Expectation> = [(1, "D001"), (2, "R001"), (2, "L001")]
-        .into_iter()
-        .map(|(l, c)| (l, c.to_owned()))
-        .collect();
-    assert_eq!(expectations(text), expected);
 }
