@@ -77,6 +77,53 @@ pub struct Label {
     pub message: String,
 }
 
+/// What a step of a thread flow does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StepKind {
+    /// Takes a lock (or a permit).
+    Acquire,
+    /// Calls a function, on the way to the operation that makes the bug.
+    Call,
+    /// Blocks until another thread does something (a join, a wait, a blocking get…).
+    Wait,
+    /// Ends another thread's wait (a put, a set, a notify, a send).
+    Signal,
+    /// Reads or writes shared data.
+    Access,
+}
+
+impl StepKind {
+    /// SARIF's name for it (`threadFlowLocation.kinds`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepKind::Acquire => "acquire",
+            StepKind::Call => "call",
+            StepKind::Wait => "wait",
+            StepKind::Signal => "signal",
+            StepKind::Access => "access",
+        }
+    }
+}
+
+/// One operation of a thread flow, with what it shows (the text of its label).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Step {
+    pub span: Span,
+    pub message: String,
+    pub kind: StepKind,
+}
+
+/// What one thread does to make the finding, in the order it runs: its acquisitions, the calls
+/// made while a guard is held, down to the operation that blocks or races. Every step is also
+/// the primary span or a secondary label of the diagnostic.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThreadFlow {
+    /// The thread, as messages name it.
+    pub thread: String,
+    pub steps: Vec<Step>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
     /// `D001` …
@@ -89,6 +136,9 @@ pub struct Diagnostic {
     /// Label shown under the primary span.
     pub primary_label: String,
     pub secondary: Vec<Label>,
+    /// Per thread involved, its steps (SARIF code flows); empty for a single operation.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flows: Vec<ThreadFlow>,
     pub notes: Vec<String>,
     pub help: Option<String>,
     /// Stable across unrelated edits (filled by the driver; see `fingerprint`).

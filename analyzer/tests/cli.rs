@@ -4,6 +4,8 @@
 mod bad_input;
 #[path = "cli/baseline.rs"]
 mod baseline;
+#[path = "cli/call_chains.rs"]
+mod call_chains;
 #[path = "cli/config.rs"]
 mod config;
 #[path = "cli/discovery.rs"]

@@ -117,6 +117,7 @@ mod tests {
             },
             primary_label: String::new(),
             secondary: vec![],
+            flows: vec![],
             notes: vec![],
             help: None,
             fingerprint: fingerprint.into(),

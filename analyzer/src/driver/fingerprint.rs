@@ -112,6 +112,7 @@ mod tests {
                 span: at(other, 0),
                 message: "other edge".into(),
             }],
+            flows: vec![],
             notes: vec![],
             help: None,
             fingerprint: String::new(),

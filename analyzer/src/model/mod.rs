@@ -154,10 +154,26 @@ pub(crate) struct Held {
     pub event: usize,
 }
 
+/// A call walked (followed into its callee), as a node of a tree: its caller's call is its
+/// parent. The chain from a node up to the root is the call-site stack an event ran under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct CallId(pub u32);
+
+#[derive(Debug, Clone)]
+pub(crate) struct CallSite {
+    /// The call this one was made in, if it was made in a call too.
+    pub parent: Option<CallId>,
+    /// The call expression.
+    pub span: Span,
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct Event {
     pub op: Op,
     pub span: Span,
+    /// The innermost call the event ran in, within its template's walk (`None`: in the code the
+    /// template starts with).
+    pub call: Option<CallId>,
     /// Locks held, in acquisition order.
     pub held: Vec<Held>,
     /// Inside a `while` or `loop` of this template.
@@ -302,6 +318,8 @@ pub(crate) struct Model {
     /// Methods that matter to those rules, called on receivers the model does not know: one of
     /// them might be the missing operation.
     pub unknown_receiver_calls: Vec<&'static str>,
+    /// The calls events ran in (see [`Event::call`]).
+    pub calls: Vec<CallSite>,
 }
 
 impl Model {
@@ -325,6 +343,21 @@ impl Model {
                 .enumerate()
                 .map(move |(i, e)| (TemplateId(t as u32), i, e))
         })
+    }
+
+    /// The calls made from the code `outer` ran in down to the code `inner` ran in, outermost
+    /// first: the calls of `inner`'s chain that are not in `outer`'s (for an acquisition `outer`
+    /// and an operation `inner` made while its guard is held, the calls made while it is).
+    pub(crate) fn calls_between(&self, outer: Option<CallId>, inner: Option<CallId>) -> Vec<&Span> {
+        let chain =
+            |from: Option<CallId>| std::iter::successors(from, |c| self.calls[c.0 as usize].parent);
+        let shared: Vec<CallId> = chain(outer).collect();
+        let mut calls: Vec<&Span> = chain(inner)
+            .take_while(|c| !shared.contains(c))
+            .map(|c| &self.calls[c.0 as usize].span)
+            .collect();
+        calls.reverse();
+        calls
     }
 
     /// Whether a call of `method` on an unknown receiver might stand for the operation a rule

@@ -1,9 +1,9 @@
 //! What every rule reads (the model and its graphs) and how rules phrase what they find.
 use super::RuleInfo;
-use crate::diagnostic::{Diagnostic, Label, Span};
+use crate::diagnostic::{Diagnostic, Label, Span, Step, StepKind, ThreadFlow};
 use crate::graph::happens_before::HappensBefore;
 use crate::graph::lock_order::LockOrderGraph;
-use crate::model::{Event, Model, Origin, PrimId, TemplateId};
+use crate::model::{Event, Held, Model, Origin, PrimId, TemplateId};
 use std::collections::HashMap;
 
 pub(crate) struct RuleContext<'m> {
@@ -65,6 +65,29 @@ impl<'m> RuleContext<'m> {
         }
     }
 
+    /// The calls made while `held` is held, down to event `event` of `template` (which runs
+    /// with it held), each as a step: "called here while `A` is held".
+    pub(crate) fn calls_while_held(
+        &self,
+        template: TemplateId,
+        held: &Held,
+        event: usize,
+    ) -> Vec<Step> {
+        let events = &self.model.template(template).events;
+        let acquired_in = events.get(held.event).and_then(|e| e.call);
+        self.model
+            .calls_between(acquired_in, events[event].call)
+            .into_iter()
+            .map(|span| {
+                step(
+                    span,
+                    format!("called here while `{}` is held", self.name(held.lock)),
+                    StepKind::Call,
+                )
+            })
+            .collect()
+    }
+
     /// A diagnostic of `rule` with its default severity; the driver fills the fingerprint.
     pub(crate) fn diagnostic(
         &self,
@@ -81,6 +104,7 @@ impl<'m> RuleContext<'m> {
             primary,
             primary_label,
             secondary: Vec::new(),
+            flows: Vec::new(),
             notes: Vec::new(),
             help: None,
             fingerprint: String::new(),
@@ -98,4 +122,30 @@ pub(crate) fn label(span: &Span, message: String) -> Label {
         span: span.clone(),
         message,
     }
+}
+
+pub(crate) fn step(span: &Span, message: String, kind: StepKind) -> Step {
+    Step {
+        span: span.clone(),
+        message,
+        kind,
+    }
+}
+
+/// Adds what one thread does to a finding: its steps as a thread flow, and each step as a
+/// secondary label unless the diagnostic already shows it (the primary span among them).
+pub(crate) fn add_flow(diagnostic: &mut Diagnostic, thread: String, steps: Vec<Step>) {
+    for step in &steps {
+        let shown = (step.span == diagnostic.primary && step.message == diagnostic.primary_label)
+            || diagnostic
+                .secondary
+                .iter()
+                .any(|l| l.span == step.span && l.message == step.message);
+        if !shown {
+            diagnostic
+                .secondary
+                .push(label(&step.span, step.message.clone()));
+        }
+    }
+    diagnostic.flows.push(ThreadFlow { thread, steps });
 }

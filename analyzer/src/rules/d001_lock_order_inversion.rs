@@ -1,6 +1,6 @@
 //! D001: a cycle in the lock-order graph whose edges can run in parallel.
-use super::context::{label, RuleContext};
-use crate::diagnostic::Diagnostic;
+use super::context::{add_flow, step, RuleContext};
+use crate::diagnostic::{Diagnostic, Step, StepKind};
 use crate::graph::lock_order::EdgeInstance;
 use crate::model::{IndexKey, PrimId};
 
@@ -123,6 +123,24 @@ fn edge_label(cx: &RuleContext<'_>, edge: &EdgeInstance) -> String {
     )
 }
 
+/// What the thread of an edge does: it acquires the held lock, makes the calls that lead to
+/// the second acquisition while holding it, and acquires the other lock.
+fn edge_steps(cx: &RuleContext<'_>, edge: &EdgeInstance) -> Vec<Step> {
+    let event = cx.event(edge.template, edge.event);
+    let taken = step(&event.span, edge_label(cx, edge), StepKind::Acquire);
+    let Some(held) = event.held.iter().find(|h| h.lock == edge.held) else {
+        return vec![taken];
+    };
+    let mut steps = vec![step(
+        &held.span,
+        format!("`{}` acquired here", cx.name(edge.held)),
+        StepKind::Acquire,
+    )];
+    steps.extend(cx.calls_while_held(edge.template, held, edge.event));
+    steps.push(taken);
+    steps
+}
+
 fn cycle_diagnostic(
     cx: &RuleContext<'_>,
     cycle: &[PrimId],
@@ -161,11 +179,9 @@ fn cycle_diagnostic(
         primary,
         edge_label(cx, first),
     );
-    for edge in chosen.iter().filter(|c| !std::ptr::eq(**c, *first)) {
-        d.secondary.push(label(
-            &cx.event(edge.template, edge.event).span,
-            edge_label(cx, edge),
-        ));
+    let others = chosen.iter().filter(|c| !std::ptr::eq(**c, *first));
+    for edge in std::iter::once(first).chain(others) {
+        add_flow(&mut d, cx.thread(edge.template), edge_steps(cx, edge));
     }
     d.notes.push(
         "these acquisitions can run at the same time: no spawn/join or hand-off orders them and no common lock is held across them, so each thread can hold one lock while waiting for the next".to_owned(),
@@ -233,12 +249,7 @@ fn rotation_diagnostic(cx: &RuleContext<'_>, edge: &EdgeInstance) -> Diagnostic 
         event.span.clone(),
         edge_label(cx, edge),
     );
-    if let Some(held) = event.held.iter().find(|h| h.lock == edge.held) {
-        d.secondary.push(label(
-            &held.span,
-            format!("`{}` acquired here", cx.name(edge.held)),
-        ));
-    }
+    add_flow(&mut d, cx.thread(edge.template), edge_steps(cx, edge));
     d.notes.push(format!(
         "the instances run at the same time; each holds one element of `{}` and waits for its neighbour's, so the last one closes the cycle",
         cx.name(family)

@@ -1,6 +1,6 @@
 //! D002: a non-reentrant lock acquired while the same path already holds it.
-use super::context::{label, RuleContext};
-use crate::diagnostic::Diagnostic;
+use super::context::{add_flow, step, RuleContext};
+use crate::diagnostic::{Diagnostic, StepKind};
 use crate::model::{Op, PrimKind};
 
 declare_rule! {
@@ -30,7 +30,7 @@ declare_rule! {
 }
 
 pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-    for (_, _, event) in cx.model.events() {
+    for (t, i, event) in cx.model.events() {
         let Op::Acquire {
             lock,
             blocking: true,
@@ -60,10 +60,14 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             event.span.clone(),
             "acquired again here: this waits for itself".to_owned(),
         );
-        d.secondary.push(label(
+        let mut steps = vec![step(
             &first.span,
             format!("`{}` first acquired here", cx.name(lock)),
-        ));
+            StepKind::Acquire,
+        )];
+        steps.extend(cx.calls_while_held(t, first, i));
+        steps.push(step(&event.span, d.primary_label.clone(), StepKind::Acquire));
+        add_flow(&mut d, cx.thread(t), steps);
         d.notes.push(
             "`Lock` is not reentrant: the second acquisition blocks the thread forever".to_owned(),
         );

@@ -1,6 +1,6 @@
 //! D003: a blocking wait while holding a lock the thread that would end the wait needs.
-use super::context::{label, RuleContext};
-use crate::diagnostic::Diagnostic;
+use super::context::{add_flow, step, RuleContext};
+use crate::diagnostic::{Diagnostic, StepKind};
 use crate::model::{Op, PrimId, TemplateId};
 
 declare_rule! {
@@ -37,7 +37,7 @@ struct Waker {
 }
 
 pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-    for (t, _, event) in cx.model.events() {
+    for (t, i, event) in cx.model.events() {
         let Some((what, wakers)) = wakers(cx, &event.op) else {
             continue;
         };
@@ -49,9 +49,10 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             if cx.model.prim(held.lock).is_unknown_element() {
                 continue;
             }
-            let Some((waker, at)) = needing_waker(cx, &wakers, held.lock, (t, held.event)) else {
+            let Some(need) = needing_waker(cx, &wakers, held.lock, (t, held.event)) else {
                 continue;
             };
+            let waker = need.template;
             let mut d = cx.diagnostic(
                 &JOIN_WHILE_HOLDING,
                 format!(
@@ -62,23 +63,44 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                 event.span.clone(),
                 format!("blocks here holding `{}`", cx.name(held.lock)),
             );
-            d.secondary.push(label(
+            let mut waiting = vec![step(
                 &held.span,
                 format!("`{}` acquired here", cx.name(held.lock)),
-            ));
-            d.secondary.push(label(
-                &cx.event(waker, at).span,
+                StepKind::Acquire,
+            )];
+            waiting.extend(cx.calls_while_held(t, held, i));
+            waiting.push(step(&event.span, d.primary_label.clone(), StepKind::Wait));
+            add_flow(&mut d, cx.thread(t), waiting);
+            let mut waking = vec![step(
+                &cx.event(waker, need.acquire).span,
                 format!(
                     "{} acquires `{}` here before it can end the wait",
                     cx.thread(waker),
                     cx.name(held.lock)
                 ),
-            ));
+                StepKind::Acquire,
+            )];
+            if let Some(wake) = need.wake {
+                waking.push(step(
+                    &cx.event(waker, wake).span,
+                    format!("{} would end the wait here", cx.thread(waker)),
+                    StepKind::Signal,
+                ));
+            }
+            add_flow(&mut d, cx.thread(waker), waking);
             d.help = Some(format!("release `{}` before waiting", cx.name(held.lock)));
             out.push(d);
             break;
         }
     }
+}
+
+/// A waker's acquisition of the lock the waiting thread holds, and the event by which it would
+/// end the wait after it (`None`: by finishing).
+struct Need {
+    template: TemplateId,
+    acquire: usize,
+    wake: Option<usize>,
 }
 
 /// An acquisition of `lock` by a waker, before it can end the wait, not ordered before the
@@ -88,7 +110,7 @@ fn needing_waker(
     wakers: &[Waker],
     lock: PrimId,
     held_since: (TemplateId, usize),
-) -> Option<(TemplateId, usize)> {
+) -> Option<Need> {
     for waker in wakers {
         let u = waker.template;
         if u == held_since.0 && !cx.hb.self_parallel(u) {
@@ -99,15 +121,20 @@ fn needing_waker(
             if !matches!(e.op, Op::Acquire { lock: l, blocking: true } if l == lock) {
                 continue;
             }
-            let needed = match &waker.by {
-                None => true,
+            let wake = match &waker.by {
+                None => Some(None),
                 // Before one of the waking events (in program order, loops included).
                 Some(by) => by
                     .iter()
-                    .any(|&k| j != k && cx.hb.happens_before((u, j), (u, k))),
+                    .find(|&&k| j != k && cx.hb.happens_before((u, j), (u, k)))
+                    .map(|&k| Some(k)),
             };
-            if needed && !cx.hb.happens_before((u, j), held_since) {
-                return Some((u, j));
+            if let Some(wake) = wake.filter(|_| !cx.hb.happens_before((u, j), held_since)) {
+                return Some(Need {
+                    template: u,
+                    acquire: j,
+                    wake,
+                });
             }
         }
     }

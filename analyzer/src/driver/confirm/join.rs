@@ -215,6 +215,7 @@ mod tests {
                     message: String::new(),
                 })
                 .collect(),
+            flows: Vec::new(),
             notes: Vec::new(),
             help: None,
             fingerprint: String::new(),

@@ -2,13 +2,14 @@
 //! `ruleIndex` is stable); results carry repo-relative locations (`%SRCROOT%` = the git repository's root, else the
 //! run's root, so that GitHub finds the file when the crate sits in a subfolder),
 //! `relatedLocations` linked from the message as `[label](id)`, our own `partialFingerprints` key
-//! (`racecheck/v1`; GitHub's `primaryLocationLineHash` is left to its uploader), and, for D001, a
-//! code flow with one thread flow per cycle edge. Counts are capped at GitHub's limits, with a
-//! notification saying what was cut. Input errors and stale baseline entries are tool
-//! notifications of the invocation. The D001 code flow is the analyzer's own path: its message
-//! and `properties.source = "static-analysis"` say so, so that it never reads as a runtime
-//! witness (`confirm` puts those in `codeFlows` with `properties.source = "runtime-witness"`).
-use crate::diagnostic::{Diagnostic, InputError, Span};
+//! (`racecheck/v1`; GitHub's `primaryLocationLineHash` is left to its uploader), and a code flow
+//! with one thread flow per thread of the finding (its acquisitions, calls and blocking step).
+//! Counts are capped at GitHub's limits, with a notification saying what was cut. Input errors
+//! and stale baseline entries are tool notifications of the invocation. The code flow is the
+//! analyzer's own path: its message and `properties.source = "static-analysis"` say so, so that
+//! it never reads as a runtime witness (`confirm` puts those in `codeFlows` with
+//! `properties.source = "runtime-witness"`).
+use crate::diagnostic::{Diagnostic, InputError, Span, StepKind};
 use crate::driver::catalog;
 use crate::driver::report::Report;
 use crate::driver::selection::level_name;
@@ -182,40 +183,54 @@ fn result(report: &Report<'_>, diagnostic: &Diagnostic, catalogue: &[RuleInfo]) 
     if !related.is_empty() {
         result["relatedLocations"] = json!(related);
     }
-    if diagnostic.code == "D001" && !diagnostic.secondary.is_empty() {
+    if !diagnostic.flows.is_empty() {
         result["codeFlows"] = json!([code_flow(report, diagnostic)]);
     }
     result
 }
 
-/// One thread flow per edge of the cycle, each taken by its own thread: the primary span's edge
-/// first, then the secondary ones, in the order the cycle closes (`executionOrder` is unique
-/// across the whole code flow).
+/// One thread flow per thread of the finding (for D001, per edge of the cycle), each step a
+/// location in the order the thread runs it: acquisitions, the calls made while a guard is
+/// held, the operation that blocks or races (`executionOrder` is unique across the code flow).
 fn code_flow(report: &Report<'_>, diagnostic: &Diagnostic) -> Value {
-    let edges = std::iter::once((&diagnostic.primary, &diagnostic.primary_label))
-        .chain(diagnostic.secondary.iter().map(|l| (&l.span, &l.message)));
-    let thread_flows: Vec<Value> = edges
-        .take(MAX_LOCATIONS)
+    let mut order = 0;
+    let thread_flows: Vec<Value> = diagnostic
+        .flows
+        .iter()
         .enumerate()
-        .map(|(i, (span, label))| {
+        .map(|(i, flow)| {
+            // Each call made goes one level deeper.
+            let mut depth = 0;
+            let locations: Vec<Value> = flow
+                .steps
+                .iter()
+                .take(MAX_LOCATIONS)
+                .map(|step| {
+                    order += 1;
+                    let location = json!({
+                        "location": {
+                            "physicalLocation": physical_location(report, &step.span),
+                            "message": {"text": step.message},
+                        },
+                        "kinds": [step.kind.as_str()],
+                        "nestingLevel": depth,
+                        "executionOrder": order,
+                    });
+                    depth += usize::from(step.kind == StepKind::Call);
+                    location
+                })
+                .collect();
             json!({
-                "id": format!("edge-{}", i + 1),
-                "message": {"text": label},
-                "locations": [{
-                    "location": {
-                        "physicalLocation": physical_location(report, span),
-                        "message": {"text": label},
-                    },
-                    "kinds": ["acquire"],
-                    "nestingLevel": 0,
-                    "executionOrder": i + 1,
-                }],
+                "id": format!("thread-{}", i + 1),
+                "message": {"text": flow.thread},
+                "locations": locations,
             })
         })
+        .take(MAX_LOCATIONS)
         .collect();
     json!({
         "message": {"text": format!(
-            "static analysis: the cycle as the analyzer derives it from the source (not a runtime witness): {}",
+            "static analysis: the steps as the analyzer derives them from the source (not a runtime witness): {}",
             diagnostic.message
         )},
         "threadFlows": thread_flows,

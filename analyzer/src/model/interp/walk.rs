@@ -14,7 +14,7 @@ use crate::frontend::index::FnId;
 use crate::model::env::Scope;
 use crate::model::syntax;
 use crate::model::value::{GuardId, Place, Value};
-use crate::model::{Event, Held, Op, PrimId, TemplateId, VarId};
+use crate::model::{CallId, CallSite, Event, Held, Op, PrimId, TemplateId, VarId};
 use std::rc::Rc;
 
 /// Whether control goes on normally after a statement.
@@ -32,6 +32,9 @@ pub(super) struct Frame<'a> {
     pub(super) id: u32,
     /// The call expression that made this frame, when it was a call written in the code.
     pub(super) call_site: Option<Span>,
+    /// The innermost call site of this frame or a frame below it, once an event needs it
+    /// (see `Walk::calls_known`).
+    pub(super) call: Option<CallId>,
     pub(super) place: Place,
     pub(super) callee: Option<FnId>,
     pub(super) scopes: Vec<Rc<Scope<'a>>>,
@@ -84,6 +87,9 @@ pub(super) struct Walk<'a> {
     pub(super) lent: Vec<GuardId>,
     /// What the current path has signalled (`task_done`, `set`, `notify`), on every branch.
     pub(super) signals: Vec<PrimId>,
+    /// How many frames, from the bottom, have their `call` set: the model's call tree grows
+    /// only for the calls an event runs in, and each call walked is added once.
+    pub(super) calls_known: usize,
 }
 
 impl Walk<'_> {
@@ -98,6 +104,7 @@ impl Walk<'_> {
             frames_made: 0,
             lent: Vec::new(),
             signals: Vec::new(),
+            calls_known: 0,
         }
     }
 
@@ -109,6 +116,7 @@ impl Walk<'_> {
         self.frames.clear();
         self.lent.clear();
         self.signals.clear();
+        self.calls_known = 0;
     }
 }
 
@@ -220,6 +228,7 @@ impl<'a> Interp<'a> {
         self.walk.frames.push(Frame {
             id: self.walk.frames_made,
             call_site: call_site.cloned(),
+            call: None,
             place,
             callee,
             scopes: vec![scope],
@@ -240,6 +249,7 @@ impl<'a> Interp<'a> {
             return value;
         };
         self.mark_skipped(&frame.exits, false);
+        self.walk.calls_known = self.walk.calls_known.min(self.walk.frames.len());
         let result = match frame.returned {
             Some(returned) if frame.flow == Flow::Return => returned,
             Some(returned) => returned.join(&value),
@@ -277,6 +287,7 @@ impl<'a> Interp<'a> {
             })
             .collect();
         let in_predicate_loop = self.walk.loops.iter().any(|l| l.predicate);
+        let call = self.current_call();
         let events = self.event_count();
         let room = self.room_for_event(events);
         let template = &mut self.model.templates[self.walk.template.0 as usize];
@@ -284,12 +295,34 @@ impl<'a> Interp<'a> {
             template.events.push(Event {
                 op,
                 span,
+                call,
                 held,
                 in_predicate_loop,
                 skipped: false,
             });
         }
         template.events.len().saturating_sub(1)
+    }
+
+    /// The innermost call being walked, adding the calls not yet in the model's call tree.
+    fn current_call(&mut self) -> Option<CallId> {
+        let walk = &mut self.walk;
+        let mut parent = match walk.calls_known {
+            0 => None,
+            known => walk.frames[known - 1].call,
+        };
+        for frame in &mut walk.frames[walk.calls_known..] {
+            if let Some(span) = &frame.call_site {
+                self.model.calls.push(CallSite {
+                    parent,
+                    span: span.clone(),
+                });
+                parent = Some(CallId(self.model.calls.len() as u32 - 1));
+            }
+            frame.call = parent;
+        }
+        walk.calls_known = walk.frames.len();
+        parent
     }
 
     pub(super) fn event_count(&self) -> usize {
