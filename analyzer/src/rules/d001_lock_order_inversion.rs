@@ -29,7 +29,8 @@ declare_rule! {
     /// - `try_acquire` and `acquire_timeout` add no edge (they give up instead of waiting).
     /// - Elements of a lock family indexed by values known only at run time (`locks[id]`) are
     ///   one element per family: two of them taken in a row are an inversion unless ordered by
-    ///   `min`/`max` (a pair sorted by `if a < b` or `sort()` is not recognised as ordered).
+    ///   `min`/`max`, `if a < b { (a, b) } else { (b, a) }` or a sorted array; an order kept
+    ///   another way (a comparison elsewhere, a sorted `Vec` of ids built in a loop) is not seen.
     pub D001, LOCK_ORDER_INVERSION, "lock-order-inversion", Error, "locks acquired in opposite orders by threads that can run in parallel", model_limits!()
 }
 

@@ -1,13 +1,15 @@
 //! Locks kept in collections and indexed by run-time ids: two of them taken by ids in no fixed
 //! order (`accounts[from]` then `accounts[to]`) deadlock when two calls pass the ids the other way
-//! round; taken lower id first (`min`/`max`) they are clean. Literal indices name distinct locks,
-//! and an element taken by id before another lock that is elsewhere taken first is an inversion.
+//! round; taken lower id first (`min`/`max`, a pair sorted by `if a < b`, a sorted array) they
+//! are clean (`savings` is only taken in order). Literal indices name distinct locks, and an
+//! element taken by id before another lock that is elsewhere taken first is an inversion.
 use racecheck::{Lock, Thread};
 use std::collections::HashMap;
 use std::sync::Arc;
 
 struct Bank {
     accounts: Vec<Lock<u64>>,
+    savings: Vec<Lock<u64>>,
     fees: [Lock<u64>; 2],
     audit: Lock<u32>,
     vaults: HashMap<u32, Lock<u64>>,
@@ -26,15 +28,28 @@ impl Bank {
             return;
         }
         let (low, high) = (from.min(to), from.max(to));
-        let mut first = self.accounts[low].acquire();
-        let mut second = self.accounts[high].acquire();
+        let mut first = self.savings[low].acquire();
+        let mut second = self.savings[high].acquire();
         *first += amount;
         *second -= amount;
     }
 
     fn pay_ordered_by_fn(&self, from: usize, to: usize) {
-        let _first = self.accounts[std::cmp::min(from, to)].acquire();
-        let _second = self.accounts[std::cmp::max(from, to)].acquire();
+        let _first = self.savings[std::cmp::min(from, to)].acquire();
+        let _second = self.savings[std::cmp::max(from, to)].acquire();
+    }
+
+    fn pay_sorted_pair(&self, from: usize, to: usize) {
+        let (low, high) = if from < to { (from, to) } else { (to, from) };
+        let _first = self.savings[low].acquire();
+        let _second = self.savings[high].acquire();
+    }
+
+    fn pay_sorted_array(&self, from: usize, to: usize) {
+        let mut ids = [from, to];
+        ids.sort();
+        let _first = self.savings[ids[0]].acquire();
+        let _second = self.savings[ids[1]].acquire();
     }
 
     fn charge(&self) {
@@ -65,6 +80,7 @@ fn account_of(customer: usize) -> usize {
 fn main() {
     let bank = Arc::new(Bank {
         accounts: (0..4).map(|_| Lock::new(100)).collect(),
+        savings: (0..4).map(|_| Lock::new(100)).collect(),
         fees: [Lock::new(0), Lock::new(0)],
         audit: Lock::new(0),
         vaults: HashMap::new(),
@@ -77,6 +93,9 @@ fn main() {
                 bank.pay(from, to, 10);
                 bank.pay_ordered(from, to, 10);
                 bank.pay_ordered_by_fn(from, to);
+                bank.pay_sorted_pair(from, to);
+                bank.pay_sorted_pair(1, 0);
+                bank.pay_sorted_array(from, to);
                 bank.charge();
                 bank.audit_one(from);
                 bank.audit_all(to);

@@ -1,5 +1,6 @@
 //! Collections (`Vec`, arrays, maps, iterators): the model keeps what one element is, and a
 //! collection of primitives of one kind is a family whose elements are told apart by index.
+use super::std_model::is_id;
 use super::Interp;
 use crate::diagnostic::Span;
 use crate::model::value::{BagId, Value, ANY_OBJECT};
@@ -71,6 +72,14 @@ impl<'a> Interp<'a> {
     pub(super) fn index_bag(&mut self, bag: Value<'a>, index: Value<'a>) -> Value<'a> {
         let key = index_key(&index);
         match bag {
+            // `ids.sort(); v[ids[0]] … v[ids[1]]`: the lower id, then a higher one.
+            Value::Bag(b) if self.store.sorted_bags.contains(&b) && is_id(&self.bag_content(b)) => {
+                match key {
+                    IndexKey::Const(0) => Value::Index(IndexKey::Id(IdRank::Low)),
+                    IndexKey::Const(_) => Value::Index(IndexKey::Id(IdRank::High)),
+                    _ => Value::Unknown,
+                }
+            }
             Value::Bag(b) => match self.bag_content(b) {
                 Value::Prim(family) if self.model.prim(family).element.is_none() => {
                     Value::Prim(self.element(family, key))

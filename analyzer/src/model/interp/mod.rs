@@ -19,7 +19,7 @@
 //!   every one) and both arms of a branch are walked: this can miss a finding, never add one;
 //! - unknown receivers and callables never create edges; an index known only at run time
 //!   (`accounts[id]`) is "some element" of its family, and two of them in a row are ordered only
-//!   by `min`/`max`;
+//!   by `min`/`max`, a pair sorted by `if a < b`, or a sorted array;
 //! - what a lock protects (an object, a collection, trait objects, handles) is followed through
 //!   its guard; a guard is owned by its binding, a struct field holding it, or its caller when
 //!   lent by reference;

@@ -163,6 +163,10 @@ impl<'a> Interp<'a> {
                 self.new_bag(Some(Value::Tuple(Rc::from(vec![Value::Unknown, element]))))
             }
             "len" | "is_empty" | "capacity" | "contains" | "contains_key" => Value::Unknown,
+            "sort" | "sort_unstable" => {
+                self.store.sorted_bags.insert(bag);
+                Value::Unknown
+            }
             _ => return None,
         })
     }
@@ -243,7 +247,7 @@ fn min_max<'a>(method: &str, a: &Value<'a>, b: &Value<'a>) -> Option<Value<'a>> 
 
 /// Whether a value can be an index not known before run time: nothing known of it but where it
 /// came from, or a loop variable.
-fn is_id(value: &Value<'_>) -> bool {
+pub(super) fn is_id(value: &Value<'_>) -> bool {
     matches!(
         value,
         Value::Unknown | Value::Data(_) | Value::Index(IndexKey::Id(_) | IndexKey::Rotated { .. })

@@ -2,7 +2,7 @@
 use super::walk::{Flow, LoopExit, LoopFrame};
 use super::Interp;
 use crate::model::value::{GuardId, Value};
-use crate::model::VarId;
+use crate::model::{IdRank, IndexKey, VarId};
 
 impl<'a> Interp<'a> {
     pub(super) fn block(&mut self, block: &'a syn::Block) -> Value<'a> {
@@ -169,7 +169,8 @@ impl<'a> Interp<'a> {
         }
         let end = self.raw_span(e.if_token.span);
         self.pop_scope(&Value::Unknown, &end);
-        self.merge_arms(then_value, then_flow, else_value, else_flow)
+        let value = self.merge_arms(then_value, then_flow, else_value, else_flow);
+        sorted_pair(e).unwrap_or(value)
     }
 
     /// Walks the `else` arm of an `if` as an alternative to its `then` arm: from the locks
@@ -361,5 +362,72 @@ fn contains_let(expr: &syn::Expr) -> bool {
         syn::Expr::Binary(b) => contains_let(&b.left) || contains_let(&b.right),
         syn::Expr::Paren(p) => contains_let(&p.expr),
         _ => false,
+    }
+}
+
+/// `if a < b { (a, b) } else { (b, a) }` (or with `>`, `<=`, `>=`): a pair of ids sorted by
+/// value, the lower one and the higher one.
+fn sorted_pair<'a>(e: &syn::ExprIf) -> Option<Value<'a>> {
+    let syn::Expr::Binary(cond) = &*e.cond else {
+        return None;
+    };
+    let (x, y) = (ident(&cond.left)?, ident(&cond.right)?);
+    // In the `then` arm `low` is the lower id; in the `else` arm, `high` is.
+    let (low, high) = match cond.op {
+        syn::BinOp::Lt(_) | syn::BinOp::Le(_) => (x, y),
+        syn::BinOp::Gt(_) | syn::BinOp::Ge(_) => (y, x),
+        _ => return None,
+    };
+    let then_pair = pair(e.then_branch.stmts.last()?)?;
+    let else_pair = match &e.else_branch {
+        Some((_, else_expr)) => match &**else_expr {
+            syn::Expr::Block(b) => pair(b.block.stmts.last()?)?,
+            _ => return None,
+        },
+        None => return None,
+    };
+    let rank = |item: &str, lower: &str, other: &str| {
+        if item == lower {
+            Some(IdRank::Low)
+        } else if item == other {
+            Some(IdRank::High)
+        } else {
+            None
+        }
+    };
+    let mut ranks = Vec::with_capacity(2);
+    for (a, b) in then_pair.into_iter().zip(else_pair) {
+        let r = rank(&a, &low, &high)?;
+        (rank(&b, &high, &low)? == r).then_some(())?;
+        ranks.push(r);
+    }
+    (ranks.len() == 2 && ranks[0] != ranks[1]).then(|| {
+        Value::Tuple(
+            ranks
+                .into_iter()
+                .map(|r| Value::Index(IndexKey::Id(r)))
+                .collect(),
+        )
+    })
+}
+
+/// The two names of a tuple `(a, b)` ending a block.
+fn pair(stmt: &syn::Stmt) -> Option<Vec<String>> {
+    let syn::Stmt::Expr(syn::Expr::Tuple(t), None) = stmt else {
+        return None;
+    };
+    t.elems
+        .iter()
+        .map(ident)
+        .collect::<Option<Vec<_>>>()
+        .filter(|v| v.len() == 2)
+}
+
+fn ident(expr: &syn::Expr) -> Option<String> {
+    match expr {
+        syn::Expr::Path(p) => p.path.get_ident().map(ToString::to_string),
+        syn::Expr::Reference(r) => ident(&r.expr),
+        syn::Expr::Paren(p) => ident(&p.expr),
+        _ => None,
     }
 }

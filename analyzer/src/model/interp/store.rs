@@ -12,7 +12,7 @@ use super::Interp;
 use crate::diagnostic::Span;
 use crate::frontend::index::{StaticId, StructId};
 use crate::model::types::{shape_of, Shape};
-use crate::model::value::{GuardId, ObjectId, Place, Value, ANY_OBJECT};
+use crate::model::value::{BagId, GuardId, ObjectId, Place, Value, ANY_OBJECT};
 use crate::model::{IndexKey, PrimId, PrimInfo, PrimKind, VarId};
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
@@ -45,6 +45,8 @@ pub(super) struct Store<'a> {
     pub(super) contents: HashMap<PrimId, Value<'a>>,
     /// Objects that stand for several: made in a loop, or by a thread that runs many times.
     pub(super) several_objects: HashSet<ObjectId>,
+    /// Collections sorted in place (`ids.sort()`): their first element is the lowest.
+    pub(super) sorted_bags: HashSet<BagId>,
     /// Guards kept in the fields of objects: the object owns them.
     pub(super) object_guards: HashMap<ObjectId, Vec<GuardId>>,
 }
@@ -63,6 +65,7 @@ impl Default for Store<'_> {
             contents: HashMap::new(),
             several_objects: HashSet::new(),
             object_guards: HashMap::new(),
+            sorted_bags: HashSet::new(),
         }
     }
 }
