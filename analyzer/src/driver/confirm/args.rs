@@ -131,4 +131,8 @@ pub struct ReplayArgs {
     /// Seconds the replay may run before it is stopped
     #[arg(long, value_name = "SECONDS", default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..))]
     pub time_budget: u64,
+
+    /// Write the trace to this file instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }

@@ -75,7 +75,10 @@ pub fn build(
     let only_bins = !selection.bins.is_empty() && selection.tests.is_empty();
 
     if !only_tests && !mains.is_empty() {
-        let mut args = vec!["build".to_owned(), "--bins".to_owned()];
+        let mut args = vec!["build".to_owned()];
+        if selection.bins.is_empty() {
+            args.push("--bins".to_owned());
+        }
         args.extend(target_flags(selection, "--bin", selection.bins));
         for artifact in artifacts(workspace, manifest_path, &args)? {
             if artifact.profile.test || !artifact.target.is_kind(TargetKind::Bin) {

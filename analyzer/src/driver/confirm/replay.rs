@@ -5,11 +5,11 @@ use super::args::ReplayArgs;
 use super::explore::{self, Job, Settings, Strategy};
 use super::programs::{self, Program, TargetSpec};
 use super::Scratch;
+use crate::driver::check::write_output;
 use crate::driver::error::Fatal;
 use crate::driver::workspace::Workspace;
 use crate::driver::Outcome;
 use cargo_metadata::TargetKind;
-use std::io::{self, Write};
 use std::path::Path;
 use std::time::Duration;
 
@@ -42,25 +42,25 @@ pub fn replay(args: &ReplayArgs, cwd: &Path) -> Result<Outcome, Fatal> {
             program.label()
         )));
     }
-    let mut stdout = io::stdout().lock();
-    let written = if run.findings.is_empty() {
-        writeln!(
-            stdout,
-            "racecheck replay: the schedule ran clean in {}: no finding (has the program changed since the token was printed?)",
-            program.label()
-        )
-    } else {
-        run.findings
-            .iter()
-            .try_for_each(|line| writeln!(stdout, "{}\n", line.finding))
-    };
-    match written {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-            Err(Fatal::new(format!("cannot write output: {e}")))
+    write_output(args.output.as_deref(), cwd, |out| {
+        if run.findings.is_empty() {
+            writeln!(
+                out,
+                "racecheck replay: the schedule ran clean in {}: no finding (has the program \
+                 changed since the token was printed?)",
+                program.label()
+            )
+        } else {
+            run.findings
+                .iter()
+                .try_for_each(|line| writeln!(out, "{}\n", line.finding))
         }
-        _ if run.findings.is_empty() => Ok(Outcome::Clean),
-        _ => Ok(Outcome::Findings),
-    }
+    })?;
+    Ok(if run.findings.is_empty() {
+        Outcome::Clean
+    } else {
+        Outcome::Findings
+    })
 }
 
 /// Builds the target `args` names and returns it as a program.
