@@ -16,7 +16,6 @@ use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::thread;
 
 /// What the ratchet says about one (app, file, line, code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,9 +47,6 @@ const KNOWN: &[Known] = &[
     // `Arc<InFlight>` clone.
     ("logpipe", "src/stages/mod.rs", 99, "D005", FalseAlarm),
 ];
-
-/// Checks run at once: the machine has two cores.
-const PARALLEL_CHECKS: usize = 2;
 
 /// `(file relative to the app, line, code)`.
 type Finding = (PathBuf, usize, String);
@@ -212,24 +208,6 @@ fn ratio(part: usize, whole: usize) -> String {
     format!("{}%", part * 100 / whole)
 }
 
-/// `work` applied to every app, `PARALLEL_CHECKS` at a time; the results in app order.
-fn each_app<R: Send>(apps: &[App], work: impl Fn(&App) -> R + Sync) -> Vec<R> {
-    let chunks = apps.chunks(apps.len().div_ceil(PARALLEL_CHECKS).max(1));
-    thread::scope(|scope| {
-        let workers: Vec<_> = chunks
-            .map(|chunk| scope.spawn(|| chunk.iter().map(&work).collect::<Vec<R>>()))
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|worker| {
-                worker
-                    .join()
-                    .unwrap_or_else(|p| std::panic::resume_unwind(p))
-            })
-            .collect()
-    })
-}
-
 #[test]
 fn apps_match_their_marks_up_to_the_known_gaps() {
     let apps = apps::load(&workspace_root());
@@ -240,9 +218,9 @@ fn apps_match_their_marks_up_to_the_known_gaps() {
             "KNOWN names `{app}`, which is not an app"
         );
     }
-    let results = each_app(&apps, |app| check(app).map_err(|why| vec![why]));
     let mut report = Vec::new();
-    for (app, result) in apps.iter().zip(results) {
+    for app in &apps {
+        let result = check(app).map_err(|why| vec![why]);
         if let Err(errors) = result.and_then(|actual| score(app, &actual)) {
             report.extend(errors.into_iter().map(|e| format!("{}: {e}", app.name)));
         }
