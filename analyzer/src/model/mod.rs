@@ -178,6 +178,8 @@ pub(crate) struct Event {
     pub held: Vec<Held>,
     /// Inside a `while` or `loop` of this template.
     pub in_predicate_loop: bool,
+    /// Inside an arm of an `if` of this template (after a check).
+    pub in_if: bool,
     /// A `task_done`, `set` or `notify` that some path skips: a `return` (or, for `task_done`,
     /// a `continue` of its loop) leaves before it, without having done it.
     pub skipped: bool,
@@ -269,11 +271,10 @@ pub(crate) enum Op {
     SharedGet {
         shared: PrimId,
     },
-    /// `Shared::set`; `rmw`: the value written derives from a `get` of the same `Shared`, and
-    /// these guards were held across both.
+    /// `Shared::set`; `rmw`: the value written derives from a `get` of the same `Shared`.
     SharedSet {
         shared: PrimId,
-        rmw: Option<Vec<u32>>,
+        rmw: Option<Rmw>,
     },
     /// A std atomic `store` of a value derived from a `load` of the same atomic.
     AtomicSplitStore {
@@ -283,6 +284,15 @@ pub(crate) enum Op {
     StaleWriteBack {
         lock: PrimId,
     },
+}
+
+/// What a read-modify-write of a `Shared` read: the guards held across both the `get` and the
+/// `set`, and the `get` (the event of the walk that made it; a value handed to a thread may
+/// carry a read of its parent's).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Rmw {
+    pub guards: Vec<u32>,
+    pub read: (TemplateId, usize),
 }
 
 impl Op {

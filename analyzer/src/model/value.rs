@@ -19,13 +19,21 @@ pub(crate) type BagId = u32;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Taint {
     /// `Shared::get` of these, each with the guards held at the read.
-    pub shared: Vec<(PrimId, Rc<[GuardId]>)>,
+    pub shared: Vec<SharedRead>,
     /// Read through these guards (lock, guard).
     pub guard_reads: Vec<(PrimId, GuardId)>,
     /// `load`s of atomics this derives from.
     pub atomics: Vec<AtomicRead>,
     /// The value went through a computation (arithmetic, a method): not just a copy of a read.
     pub computed: bool,
+}
+
+/// A `Shared::get`: of which, the guards held at it, and the event (template, index).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SharedRead {
+    pub shared: PrimId,
+    pub held: Rc<[GuardId]>,
+    pub at: (TemplateId, usize),
 }
 
 /// A std atomic `load`, and what surrounded it.

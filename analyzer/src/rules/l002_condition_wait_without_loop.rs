@@ -9,8 +9,8 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// A wait can return without the condition being true (a spurious wakeup, or another thread
-    /// consumed the state first), and a notify sent before the wait starts is lost: a wait that
-    /// does not re-check acts on a false assumption or sleeps forever.
+    /// consumed the state first): a wait that does not re-check acts on a false assumption. A
+    /// wait that checks nothing before it also sleeps forever when the notify came first.
     ///
     /// ## Example
     /// ```rust,ignore
@@ -50,9 +50,13 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             event.span.clone(),
             "not re-checked after waking".to_owned(),
         );
-        d.notes.push(
-            "a wait can wake spuriously, and a notify sent before the wait is lost".to_owned(),
-        );
+        d.notes.push(if event.in_if {
+            // The predicate was checked under the lock: no notify can be missed before the
+            // wait, but nothing checks it after.
+            "the predicate is checked once, before waiting: a spurious wakeup, or another thread that takes the state first, returns from the wait with the predicate false".to_owned()
+        } else {
+            "a wait can wake spuriously, and a notify sent before the wait is lost".to_owned()
+        });
         d.help = Some(
             "wait in `while !condition { guard = cv.wait(guard); }`, or use `wait_while`"
                 .to_owned(),

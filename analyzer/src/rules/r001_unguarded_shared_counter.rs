@@ -1,7 +1,8 @@
 //! R001: a `Shared` read-modify-write reachable from several threads without one common lock.
-use super::context::{label, RuleContext};
-use crate::diagnostic::Diagnostic;
-use crate::model::{Event, Op, PrimId};
+use super::context::{add_flow, step, RuleContext};
+use crate::diagnostic::{Diagnostic, Step, StepKind};
+use crate::model::{Event, Op, PrimId, TemplateId};
+use std::collections::{BTreeMap, BTreeSet};
 
 declare_rule! {
     /// ## What it does
@@ -28,10 +29,9 @@ declare_rule! {
 }
 
 pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-    let writes = |shared: PrimId| {
-        cx.events_on(shared)
-            .filter(|(_, _, e)| matches!(e.op, Op::SharedSet { .. }))
-    };
+    // Per `Shared`, every write that takes part in a race: each racing read-modify-write and the
+    // write it races with. One finding per `Shared`, however many writers.
+    let mut races: BTreeMap<PrimId, Vec<(TemplateId, usize)>> = BTreeMap::new();
     for (t, i, event) in cx.model.events() {
         let Op::SharedSet {
             shared,
@@ -43,41 +43,112 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let mine = protecting_locks(event);
         // Another write of the same value (or this one, in another instance of its thread)
         // that can run at the same time, with no lock in common.
-        let racing = writes(shared).find(|&(u, j, other)| {
-            cx.hb.may_run_in_parallel((t, i), (u, j))
+        let racing = cx.events_on(shared).find(|&(u, j, other)| {
+            matches!(other.op, Op::SharedSet { .. })
+                && cx.hb.may_run_in_parallel((t, i), (u, j))
                 && !protecting_locks(other).iter().any(|l| mine.contains(l))
         });
-        let Some((u, _, other)) = racing else {
-            continue;
-        };
-        let mut d = cx.diagnostic(
-            &UNGUARDED_SHARED_COUNTER,
-            format!("unguarded read-modify-write of `{}`", cx.name(shared)),
-            event.span.clone(),
-            "writes back a value read earlier: an update made in between is lost".to_owned(),
-        );
-        if !std::ptr::eq::<crate::model::Event>(other, event) {
-            d.secondary.push(label(
-                &other.span,
-                format!(
-                    "{} writes `{}` at the same time",
-                    cx.thread(u),
-                    cx.name(shared)
-                ),
-            ));
-        } else {
-            d.notes.push(format!(
-                "several instances of {} run this at the same time",
-                cx.thread(t)
-            ));
+        if let Some((u, j, _)) = racing {
+            let writes = races.entry(shared).or_default();
+            for write in [(t, i), (u, j)] {
+                if !writes.contains(&write) {
+                    writes.push(write);
+                }
+            }
         }
-        d.notes
-            .push("`get` and `set` are each atomic, but the pair is not".to_owned());
-        d.help = Some(format!(
-            "hold one lock across the `get` and the `set` of `{}` in every thread",
-            cx.name(shared)
+    }
+    for (shared, writes) in races {
+        out.push(diagnostic(cx, shared, &writes));
+    }
+}
+
+/// The race on `shared`: at the first racing read-modify-write, with what each thread does.
+fn diagnostic(cx: &RuleContext<'_>, shared: PrimId, writes: &[(TemplateId, usize)]) -> Diagnostic {
+    let name = cx.name(shared);
+    let &(t, i) = writes
+        .iter()
+        .filter(|&&(t, i)| matches!(cx.event(t, i).op, Op::SharedSet { rmw: Some(_), .. }))
+        .min_by_key(|&&(t, i)| {
+            let span = &cx.event(t, i).span;
+            (span.file.clone(), span.line_start, span.column_start)
+        })
+        .expect("a race has a read-modify-write");
+    let mut d = cx.diagnostic(
+        &UNGUARDED_SHARED_COUNTER,
+        format!("unguarded read-modify-write of `{name}`"),
+        cx.event(t, i).span.clone(),
+        "writes back a value read earlier: an update made in between is lost".to_owned(),
+    );
+    let templates: BTreeSet<TemplateId> = writes.iter().map(|&(u, _)| u).collect();
+    // The same code run by several threads: each is shown where it enters that code.
+    let shared_code = templates.len() > 1
+        && writes
+            .iter()
+            .any(|&(u, j)| (u, j) != (t, i) && cx.event(u, j).span == cx.event(t, i).span);
+    for &(u, j) in std::iter::once(&(t, i)).chain(writes.iter().filter(|&&w| w != (t, i))) {
+        let thread = cx.thread(u);
+        // The primary label does not name its thread: its entry does, when threads differ.
+        let named_by_entry = shared_code || ((u, j) == (t, i) && templates.len() > 1);
+        let mut steps = entry_steps(cx, u, j, named_by_entry);
+        let write = cx.event(u, j);
+        if let Op::SharedSet { rmw: Some(rmw), .. } = &write.op {
+            let (r, k) = rmw.read;
+            if let Some(read) = cx.model.template(r).events.get(k) {
+                steps.push(step(&read.span, format!("reads `{name}` here"), StepKind::Access));
+            }
+        }
+        // The same code as the primary span's, run by another thread, says the same.
+        let message = if write.span == d.primary {
+            d.primary_label.clone()
+        } else {
+            format!("{thread} writes `{name}` at the same time")
+        };
+        steps.push(step(&write.span, message, StepKind::Access));
+        add_flow(&mut d, thread, steps);
+    }
+    if templates.len() == 1 {
+        d.notes.push(format!(
+            "several instances of {} run this at the same time",
+            cx.thread(t)
         ));
-        out.push(d);
+    }
+    d.notes
+        .push("`get` and `set` are each atomic, but the pair is not".to_owned());
+    d.help = Some(format!(
+        "hold one lock across the `get` and the `set` of `{name}` in every thread"
+    ));
+    d
+}
+
+/// Where a thread enters the code of a write: the calls from its start down to it, or, when
+/// the thread runs that code directly and must be named, where it is spawned.
+fn entry_steps(
+    cx: &RuleContext<'_>,
+    template: TemplateId,
+    event: usize,
+    named_by_spawn: bool,
+) -> Vec<Step> {
+    let thread = cx.thread(template);
+    let calls = cx
+        .model
+        .calls_between(None, cx.event(template, event).call);
+    if !calls.is_empty() {
+        return calls
+            .into_iter()
+            .map(|span| step(span, format!("{thread} runs the update through this call"), StepKind::Call))
+            .collect();
+    }
+    let spawned = cx.model.template(template);
+    match &spawned.spawn_span {
+        Some(span) if named_by_spawn => {
+            let (what, how) = match spawned.pool_task {
+                true => ("pool task", "submitted"),
+                false => ("thread", "spawned"),
+            };
+            let message = format!("{what} `{}` is {how} here and runs the update", spawned.name);
+            vec![step(span, message, StepKind::Call)]
+        }
+        _ => Vec::new(),
     }
 }
 
@@ -85,12 +156,10 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
 /// write; for a plain write, those held at it.
 fn protecting_locks(event: &Event) -> Vec<PrimId> {
     match &event.op {
-        Op::SharedSet {
-            rmw: Some(guards), ..
-        } => event
+        Op::SharedSet { rmw: Some(rmw), .. } => event
             .held
             .iter()
-            .filter(|h| guards.contains(&h.guard))
+            .filter(|h| rmw.guards.contains(&h.guard))
             .map(|h| h.lock)
             .collect(),
         _ => event.held.iter().map(|h| h.lock).collect(),

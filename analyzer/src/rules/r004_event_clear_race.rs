@@ -45,7 +45,7 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                 cx.name(e)
             ),
             event.span.clone(),
-            "may run after the `set` and wipe the signal".to_owned(),
+            format!("{} may run this after the `set` and wipe the signal", cx.thread(t)),
         );
         d.secondary.push(label(
             &set.span,

@@ -3,8 +3,8 @@
 use super::Interp;
 use crate::diagnostic::Span;
 use crate::frontend::resolve::RacecheckItem;
-use crate::model::value::{Builder, Taint, Value};
-use crate::model::{Instances, Op, PrimId, PrimKind};
+use crate::model::value::{Builder, SharedRead, Taint, Value};
+use crate::model::{Instances, Op, PrimId, PrimKind, Rmw};
 use std::rc::Rc;
 
 impl<'a> Interp<'a> {
@@ -98,26 +98,31 @@ impl<'a> Interp<'a> {
             }
             (PrimKind::Pool, _) => self.pool_method(prim, method, args, span),
             (PrimKind::Shared, "get") => {
-                self.emit(Op::SharedGet { shared: prim }, span);
+                let event = self.emit(Op::SharedGet { shared: prim }, span);
                 Value::data(Taint {
-                    shared: vec![(prim, Rc::from(self.walk.held.clone()))],
+                    shared: vec![SharedRead {
+                        shared: prim,
+                        held: Rc::from(self.walk.held.clone()),
+                        at: (self.walk.template, event),
+                    }],
                     ..Taint::default()
                 })
             }
             (PrimKind::Shared, "set") => {
                 let taint = args.first().map(Value::taint).unwrap_or_default();
-                let rmw = taint
-                    .shared
-                    .iter()
-                    .filter(|(s, _)| *s == prim)
-                    .map(|(_, guards)| {
-                        guards
-                            .iter()
-                            .copied()
-                            .filter(|g| self.walk.held.contains(g))
-                            .collect::<Vec<u32>>()
-                    })
-                    .reduce(|a, b| a.into_iter().filter(|g| b.contains(g)).collect());
+                let reads = || taint.shared.iter().filter(|r| r.shared == prim);
+                // Guards held across every read the value comes from, and the write.
+                let rmw = reads().next().map(|first| Rmw {
+                    guards: first
+                        .held
+                        .iter()
+                        .copied()
+                        .filter(|g| {
+                            self.walk.held.contains(g) && reads().all(|r| r.held.contains(g))
+                        })
+                        .collect(),
+                    read: first.at,
+                });
                 self.emit_op(Op::SharedSet { shared: prim, rmw }, span)
             }
             (_, "clone" | "as_ref" | "borrow") => Value::Prim(prim),

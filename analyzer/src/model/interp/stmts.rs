@@ -155,9 +155,11 @@ impl<'a> Interp<'a> {
         }
         let before = self.walk.held.clone();
         let signals = self.walk.signals.clone();
+        self.walk.ifs += 1;
         let then_value = self.block(&e.then_branch);
         let then_signals = std::mem::replace(&mut self.walk.signals, signals.clone());
         let (then_flow, else_value, else_flow) = self.else_arm(e, before);
+        self.walk.ifs -= 1;
         let else_signals = std::mem::take(&mut self.walk.signals);
         self.merge_signals(
             signals,

@@ -87,6 +87,8 @@ pub(super) struct Walk<'a> {
     pub(super) lent: Vec<GuardId>,
     /// What the current path has signalled (`task_done`, `set`, `notify`), on every branch.
     pub(super) signals: Vec<PrimId>,
+    /// How many `if`s the walk is inside the arms of.
+    pub(super) ifs: u32,
     /// How many frames, from the bottom, have their `call` set: the model's call tree grows
     /// only for the calls an event runs in, and each call walked is added once.
     pub(super) calls_known: usize,
@@ -105,6 +107,7 @@ impl Walk<'_> {
             lent: Vec::new(),
             signals: Vec::new(),
             calls_known: 0,
+            ifs: 0,
         }
     }
 
@@ -117,6 +120,7 @@ impl Walk<'_> {
         self.lent.clear();
         self.signals.clear();
         self.calls_known = 0;
+        self.ifs = 0;
     }
 }
 
@@ -287,6 +291,7 @@ impl<'a> Interp<'a> {
             })
             .collect();
         let in_predicate_loop = self.walk.loops.iter().any(|l| l.predicate);
+        let in_if = self.walk.ifs > 0;
         let call = self.current_call();
         let events = self.event_count();
         let room = self.room_for_event(events);
@@ -298,6 +303,7 @@ impl<'a> Interp<'a> {
                 call,
                 held,
                 in_predicate_loop,
+                in_if,
                 skipped: false,
             });
         }
