@@ -1,6 +1,6 @@
 //! The `rules` and `explain` commands: what the rule registry says about each rule.
 use super::error::Fatal;
-use super::selection::{known_codes, level_name};
+use super::selection::known_codes;
 use crate::diagnostic::Severity;
 use crate::rules::{self, RuleInfo};
 use serde::Serialize;
@@ -63,7 +63,7 @@ pub fn list(format: CatalogFormat, out: &mut dyn Write) -> io::Result<()> {
                 "CODE", "NAME", "SEVERITY"
             )?;
             for rule in catalogue {
-                let severity = level_name(rule.default_severity);
+                let severity = rule.default_severity.as_str();
                 writeln!(
                     out,
                     "{:<5} {:<name_width$} {:<8} {}",

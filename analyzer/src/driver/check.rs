@@ -17,6 +17,7 @@ use super::workspace::Workspace;
 use super::Outcome;
 use crate::diagnostic::{Diagnostic, InputError, Severity};
 use crate::rules;
+use cargo_metadata::Package;
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, IsTerminal, Write};
@@ -49,8 +50,34 @@ pub fn analyze(args: &CheckArgs, cwd: &Path) -> Result<Checked, Fatal> {
         _ => cwd.to_path_buf(),
     };
 
-    let config = config::discover(cwd, workspace.as_ref().map(|w| w.root.as_path()))?;
-    let settings = Settings::resolve(config.as_ref(), &args.overrides(), rules::all(), cwd)?;
+    let members = match (&workspace, args.paths.is_empty()) {
+        (Some(workspace), true) => Some(members_to_check(args, workspace, cwd)?),
+        _ => None,
+    };
+    let package = match members.as_deref() {
+        Some([package]) => Some(package.manifest_path.as_std_path()),
+        Some(several) => {
+            for package in several
+                .iter()
+                .filter(|p| p.metadata.get("racecheck").is_some())
+            {
+                warning(&format!(
+                    "`[package.metadata.racecheck]` of `{}` applies when it is checked alone \
+                     (`-p {}`, or from its folder); this run checks {} packages",
+                    package.name,
+                    package.name,
+                    several.len()
+                ));
+            }
+            None
+        }
+        None => None,
+    };
+    let config = config::discover(cwd, workspace.as_ref().map(|w| w.root.as_path()), package)?;
+    for message in &config.warnings {
+        warning(message);
+    }
+    let settings = Settings::resolve(&config.layers, &args.overrides(), rules::all(), cwd)?;
     let baseline = settings
         .baseline
         .as_deref()
@@ -58,7 +85,7 @@ pub fn analyze(args: &CheckArgs, cwd: &Path) -> Result<Checked, Fatal> {
         .transpose()?;
 
     let (sources, files, mut errors) =
-        load_sources(args, workspace.as_ref(), cwd, &root, &settings)?;
+        load_sources(args, members.as_deref(), cwd, &root, &settings)?;
     let (diagnostics, analysis_errors, crate_roots) = findings(&sources, &settings);
     errors.extend(analysis_errors);
     errors.sort_by(|a, b| a.path.cmp(&b.path));
@@ -140,11 +167,12 @@ pub fn run(args: &CheckArgs, cwd: &Path) -> Result<Outcome, Fatal> {
     Ok(outcome)
 }
 
-/// Finds and reads the files to analyze: the workspace's members, or the paths given. Returns
-/// them, how many files were found (read or not), and the inputs that could not be read.
+/// Finds and reads the files to analyze: the workspace's `members` to check, or the paths
+/// given. Returns them, how many files were found (read or not), and the inputs that could not
+/// be read.
 fn load_sources(
     args: &CheckArgs,
-    workspace: Option<&Workspace>,
+    members: Option<&[&Package]>,
     cwd: &Path,
     root: &Path,
     settings: &Settings,
@@ -154,11 +182,9 @@ fn load_sources(
         root,
         exclude: &settings.exclude,
     };
-    let found = match workspace {
-        Some(workspace) if args.paths.is_empty() => {
-            finder.workspace(&members_to_check(args, workspace, cwd)?)
-        }
-        _ => finder.paths(&args.paths),
+    let found = match members {
+        Some(members) => finder.workspace(members),
+        None => finder.paths(&args.paths),
     };
     if found.files.is_empty() && found.errors.is_empty() {
         let searched = match args.paths.as_slice() {
@@ -187,7 +213,7 @@ fn members_to_check<'w>(
     args: &CheckArgs,
     workspace: &'w Workspace,
     cwd: &Path,
-) -> Result<Vec<&'w cargo_metadata::Package>, Fatal> {
+) -> Result<Vec<&'w Package>, Fatal> {
     let cargo = &args.cargo;
     if !cargo.packages.is_empty() || cargo.workspace {
         return workspace.select(&cargo.packages, &cargo.exclude);

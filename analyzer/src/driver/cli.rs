@@ -6,7 +6,6 @@ use super::catalog::CatalogFormat;
 use super::config::Overrides;
 use super::confirm::{ConfirmArgs, ReplayArgs, CONFIRM_AFTER_HELP};
 use super::render::Format;
-use super::selection::parse_level;
 use crate::diagnostic::Severity;
 use clap::{Arg, ArgAction, ArgMatches, Args, FromArgMatches, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -112,9 +111,10 @@ pub struct CheckArgs {
     #[arg(long, value_name = "CODE=LEVEL", value_parser = parse_severity_override)]
     pub severity: Vec<(String, Severity)>,
 
-    /// Exit with 1 when a finding is at or above this severity [default: warning]
-    #[arg(long, value_enum, value_name = "LEVEL")]
-    pub fail_on: Option<Level>,
+    /// Exit with 1 when a finding is at or above this severity: note, warning or error
+    /// [default: warning]
+    #[arg(long, value_name = "LEVEL", value_parser = str::parse::<Severity>)]
+    pub fail_on: Option<Severity>,
 
     /// Hide the findings listed in this baseline file
     #[arg(long, value_name = "FILE")]
@@ -159,26 +159,9 @@ impl CheckArgs {
             select: self.select.clone(),
             ignore: self.ignore.clone(),
             severity: self.severity.clone(),
-            fail_on: self.fail_on.map(Severity::from),
+            fail_on: self.fail_on,
             baseline: self.baseline.clone(),
             baseline_strict: self.baseline_strict,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Level {
-    Note,
-    Warning,
-    Error,
-}
-
-impl From<Level> for Severity {
-    fn from(level: Level) -> Self {
-        match level {
-            Level::Note => Severity::Note,
-            Level::Warning => Severity::Warning,
-            Level::Error => Severity::Error,
         }
     }
 }
@@ -240,7 +223,7 @@ fn parse_severity_override(text: &str) -> Result<(String, Severity), String> {
     let (code, level) = text
         .split_once('=')
         .ok_or_else(|| format!("expected CODE=LEVEL, e.g. D001=warning, not `{text}`"))?;
-    Ok((code.trim().to_owned(), parse_level(level)?))
+    Ok((code.trim().to_owned(), level.parse::<Severity>()?))
 }
 
 /// The options `cargo check` takes, which rust-analyzer passes when racecheck stands in for it

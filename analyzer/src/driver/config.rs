@@ -1,12 +1,16 @@
 //! The configuration: `racecheck.toml`, or `[workspace.metadata.racecheck]` in the workspace's
-//! `Cargo.toml`, merged with the command line (a command-line option replaces the whole key).
+//! `Cargo.toml`; under it, when one package is checked, that package's
+//! `[package.metadata.racecheck]` (each key it sets replaces the workspace's); over both, the
+//! command line (a command-line option replaces the whole key).
 //!
 //! Lookup: from the working directory upwards, then from the workspace root upwards; in each
-//! folder `racecheck.toml` first, then `Cargo.toml`. A walk stops at the first workspace root (a
-//! `Cargo.toml` with a `[workspace]` table): configuration above a workspace does not apply to it.
+//! folder `racecheck.toml` first, then `Cargo.toml`. When a folder has both `racecheck.toml` and a
+//! racecheck table in its `Cargo.toml`, `racecheck.toml` wins and a warning says so. A walk stops
+//! at the first workspace root (a `Cargo.toml` with a `[workspace]` table): configuration above a
+//! workspace does not apply to it.
 use super::error::Fatal;
 use super::globs::PathPatterns;
-use super::selection::{parse_level, RuleSelection, Selector};
+use super::selection::{RuleSelection, Selector};
 use super::source_map::LineIndex;
 use crate::diagnostic::Severity;
 use crate::rules::RuleInfo;
@@ -33,15 +37,33 @@ struct RawConfig {
     baseline_strict: Option<bool>,
 }
 
-/// Just enough of a `Cargo.toml` to find `[workspace.metadata.racecheck]`.
+/// Just enough of a `Cargo.toml` to find `[workspace.metadata.racecheck]` and
+/// `[package.metadata.racecheck]`.
 #[derive(Deserialize)]
 struct Manifest {
-    workspace: Option<ManifestWorkspace>,
+    workspace: Option<ManifestTable>,
+    package: Option<ManifestTable>,
 }
 
 #[derive(Deserialize)]
-struct ManifestWorkspace {
+struct ManifestTable {
     metadata: Option<ManifestMetadata>,
+}
+
+/// Which racecheck table of a `Cargo.toml`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Table {
+    Workspace,
+    Package,
+}
+
+impl Table {
+    fn key(self) -> &'static str {
+        match self {
+            Table::Workspace => "workspace",
+            Table::Package => "package",
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -69,27 +91,63 @@ impl ConfigFile {
     }
 }
 
-/// Finds the configuration for a run started in `cwd` on the workspace at `workspace_root`.
-pub fn discover(cwd: &Path, workspace_root: Option<&Path>) -> Result<Option<ConfigFile>, Fatal> {
+/// The configuration of a run: its layers, most specific first, and what to warn about.
+#[derive(Debug, Default)]
+pub struct Config {
+    pub layers: Vec<ConfigFile>,
+    pub warnings: Vec<String>,
+}
+
+/// Finds the configuration for a run started in `cwd` on the workspace at `workspace_root`;
+/// `package` is the manifest of the one package checked, if the run checks one.
+pub fn discover(
+    cwd: &Path,
+    workspace_root: Option<&Path>,
+    package: Option<&Path>,
+) -> Result<Config, Fatal> {
+    let mut config = Config::default();
+    if let Some(manifest) = package {
+        let shadowed = manifest
+            .parent()
+            .is_some_and(|dir| dir.join(CONFIG_FILE_NAME).is_file());
+        if let (Some(table), false) = (parse_manifest(manifest, Table::Package)?, shadowed) {
+            config.layers.push(table);
+        }
+    }
     for start in std::iter::once(cwd).chain(workspace_root) {
         for dir in start.ancestors() {
             let candidate = dir.join(CONFIG_FILE_NAME);
-            if candidate.is_file() {
-                return parse_racecheck_toml(candidate).map(Some);
-            }
             let manifest = dir.join("Cargo.toml");
+            if candidate.is_file() {
+                if manifest.is_file() {
+                    for table in [Table::Workspace, Table::Package] {
+                        if parse_manifest(&manifest, table)?.is_some() {
+                            config.warnings.push(format!(
+                                "`{}` and `[{}.metadata.racecheck]` in `{}` both configure racecheck: \
+                                 `{CONFIG_FILE_NAME}` wins and the table is not read",
+                                candidate.display(),
+                                table.key(),
+                                manifest.display()
+                            ));
+                        }
+                    }
+                }
+                config.layers.retain(|layer| layer.path != manifest);
+                config.layers.push(parse_racecheck_toml(candidate)?);
+                return Ok(config);
+            }
             if manifest.is_file() {
-                let (config, is_workspace_root) = parse_manifest(manifest)?;
-                if config.is_some() {
+                if let Some(table) = parse_manifest(&manifest, Table::Workspace)? {
+                    config.layers.push(table);
                     return Ok(config);
                 }
-                if is_workspace_root {
+                if is_workspace_root(&manifest) {
                     break;
                 }
             }
         }
     }
-    Ok(None)
+    Ok(config)
 }
 
 fn read(path: &Path) -> Result<String, Fatal> {
@@ -109,29 +167,43 @@ fn parse_racecheck_toml(path: PathBuf) -> Result<ConfigFile, Fatal> {
     Ok(ConfigFile { path, text, raw })
 }
 
-/// The `[workspace.metadata.racecheck]` of a manifest, and whether it is a workspace root. A
-/// manifest that is not valid TOML is cargo's to report, not ours: it is treated as having none.
-fn parse_manifest(path: PathBuf) -> Result<(Option<ConfigFile>, bool), Fatal> {
-    let text = read(&path)?;
+/// Whether a manifest is a workspace root (has a `[workspace]` table).
+fn is_workspace_root(manifest: &Path) -> bool {
+    read(manifest)
+        .ok()
+        .and_then(|text| toml::from_str::<toml::Table>(&text).ok())
+        .is_some_and(|table| table.contains_key("workspace"))
+}
+
+/// The `[workspace|package.metadata.racecheck]` table of a manifest, if it has one. A manifest
+/// that is not valid TOML is cargo's to report, not ours: it is treated as having none.
+fn parse_manifest(path: &Path, which: Table) -> Result<Option<ConfigFile>, Fatal> {
+    let text = read(path)?;
     let Ok(table) = toml::from_str::<toml::Table>(&text) else {
-        return Ok((None, false));
+        return Ok(None);
     };
-    let is_workspace_root = table.contains_key("workspace");
     let has_config = table
-        .get("workspace")
+        .get(which.key())
         .and_then(|w| w.get("metadata"))
         .and_then(|m| m.get("racecheck"))
         .is_some();
     if !has_config {
-        return Ok((None, is_workspace_root));
+        return Ok(None);
     }
-    let manifest: Manifest = toml::from_str(&text).map_err(|e| toml_error(&path, &text, &e))?;
-    let raw = manifest
-        .workspace
-        .and_then(|w| w.metadata)
+    let manifest: Manifest = toml::from_str(&text).map_err(|e| toml_error(path, &text, &e))?;
+    let table = match which {
+        Table::Workspace => manifest.workspace,
+        Table::Package => manifest.package,
+    };
+    let raw = table
+        .and_then(|t| t.metadata)
         .and_then(|m| m.racecheck)
         .unwrap_or_default();
-    Ok((Some(ConfigFile { path, text, raw }), is_workspace_root))
+    Ok(Some(ConfigFile {
+        path: path.to_path_buf(),
+        text,
+        raw,
+    }))
 }
 
 /// What the command line says; `None`/empty = not given, the configuration decides.
@@ -162,16 +234,18 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// Merges `config` with the command line; `cwd` anchors relative paths given on the command line.
+    /// Merges the configuration's `layers` (most specific first: each key comes from the first
+    /// layer that sets it) with the command line; `cwd` anchors relative paths given on the
+    /// command line.
     pub fn resolve(
-        config: Option<&ConfigFile>,
+        layers: &[ConfigFile],
         cli: &Overrides,
         rules: &[RuleInfo],
         cwd: &Path,
     ) -> Result<Self, Fatal> {
-        let raw = config.map(|c| &c.raw);
+        let setting = |has: fn(&RawConfig) -> bool| layers.iter().find(|c| has(&c.raw));
         let select = selectors(
-            config,
+            setting(|r| r.select.is_some()),
             cli.select.as_deref(),
             "select",
             |r| r.select.as_deref(),
@@ -179,7 +253,7 @@ impl Settings {
         )?
         .unwrap_or_else(|| vec![Selector::ALL]);
         let ignore = selectors(
-            config,
+            setting(|r| r.ignore.is_some()),
             cli.ignore.as_deref(),
             "ignore",
             |r| r.ignore.as_deref(),
@@ -187,30 +261,34 @@ impl Settings {
         )?
         .unwrap_or_default();
 
-        let severity = severity_overrides(config, &cli.severity, rules)?;
-        let fail_on = match (cli.fail_on, raw.and_then(|r| r.fail_on.as_ref()), config) {
-            (Some(level), _, _) => level,
-            (None, Some(value), Some(config)) => parse_level(value.get_ref())
-                .map_err(|e| config.error_at(value.span(), format_args!("`fail-on`: {e}")))?,
-            _ => Severity::Warning,
+        let severity = severity_overrides(setting(|r| r.severity.is_some()), &cli.severity, rules)?;
+        let fail_on = match (cli.fail_on, setting(|r| r.fail_on.is_some())) {
+            (Some(level), _) => level,
+            (None, Some(config)) => {
+                let value = config.raw.fail_on.as_ref().expect("the layer sets it");
+                value
+                    .get_ref()
+                    .parse::<Severity>()
+                    .map_err(|e| config.error_at(value.span(), format_args!("`fail-on`: {e}")))?
+            }
+            (None, None) => Severity::Warning,
         };
-
-        let (exclude, per_file_ignores, config_baseline) = match config {
-            Some(config) => (
-                config_patterns(
-                    config,
-                    "exclude",
-                    raw.and_then(|r| r.exclude.as_deref()).unwrap_or_default(),
-                )?,
-                per_file_ignores(config, rules)?,
-                config
-                    .raw
-                    .baseline
-                    .as_ref()
-                    .map(|b| config.dir().join(b.get_ref())),
-            ),
-            None => (PathPatterns::empty(), Vec::new(), None),
+        let exclude = match setting(|r| r.exclude.is_some()) {
+            Some(config) => config_patterns(
+                config,
+                "exclude",
+                config.raw.exclude.as_deref().unwrap_or_default(),
+            )?,
+            None => PathPatterns::empty(),
         };
+        let per_file_ignores = match setting(|r| r.per_file_ignores.is_some()) {
+            Some(config) => per_file_ignores(config, rules)?,
+            None => Vec::new(),
+        };
+        let config_baseline = setting(|r| r.baseline.is_some()).and_then(|config| {
+            let baseline = config.raw.baseline.as_ref()?;
+            Some(config.dir().join(baseline.get_ref()))
+        });
         let baseline = cli
             .baseline
             .as_ref()
@@ -224,7 +302,9 @@ impl Settings {
             per_file_ignores,
             baseline,
             baseline_strict: cli.baseline_strict
-                || raw.and_then(|r| r.baseline_strict).unwrap_or(false),
+                || setting(|r| r.baseline_strict.is_some())
+                    .and_then(|c| c.raw.baseline_strict)
+                    .unwrap_or(false),
         })
     }
 
@@ -249,7 +329,7 @@ fn severity_overrides(
         for (code, level) in table {
             let selector = Selector::parse(code.get_ref(), rules)
                 .map_err(|e| config.error_at(code.span(), format_args!("`severity`: {e}")))?;
-            let level = parse_level(level.get_ref()).map_err(|e| {
+            let level = level.get_ref().parse::<Severity>().map_err(|e| {
                 config.error_at(
                     level.span(),
                     format_args!("`severity.{}`: {e}", code.get_ref()),
@@ -369,7 +449,7 @@ mod tests {
     }
 
     fn resolve(text: &str, cli: &Overrides) -> Result<Settings, Fatal> {
-        Settings::resolve(Some(&config(text)?), cli, &RULES, Path::new("/cwd"))
+        Settings::resolve(&[config(text)?], cli, &RULES, Path::new("/cwd"))
     }
 
     #[test]
@@ -462,7 +542,7 @@ baseline-strict = true
             ignore: Some(vec!["Z".into()]),
             ..Overrides::default()
         };
-        let error = Settings::resolve(None, &cli, &RULES, Path::new("/")).unwrap_err();
+        let error = Settings::resolve(&[], &cli, &RULES, Path::new("/")).unwrap_err();
         assert!(
             error
                 .to_string()
@@ -480,10 +560,10 @@ baseline-strict = true
             "[workspace]\nmembers = []\n\n[workspace.metadata.racecheck]\nfail-on = \"often\"\n",
         )
         .unwrap();
-        let config = discover(&dir.join("crate"), None).unwrap().expect("found");
-        assert_eq!(config.path, dir.join("Cargo.toml"));
+        let config = discover(&dir.join("crate"), None, None).unwrap();
+        assert_eq!(config.layers[0].path, dir.join("Cargo.toml"));
         let error =
-            Settings::resolve(Some(&config), &Overrides::default(), &RULES, &dir).unwrap_err();
+            Settings::resolve(&config.layers, &Overrides::default(), &RULES, &dir).unwrap_err();
         assert!(error.to_string().ends_with("Cargo.toml:5:11: `fail-on`: invalid level `often` (expected `note`, `warning` or `error`)"), "{error}");
         std::fs::remove_dir_all(&dir).unwrap();
     }

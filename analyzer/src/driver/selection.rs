@@ -56,27 +56,6 @@ pub fn known_codes(rules: &[RuleInfo]) -> String {
     rules.iter().map(|r| r.code).collect::<Vec<_>>().join(", ")
 }
 
-/// Parses a severity level: `note`, `warning` or `error`.
-pub fn parse_level(text: &str) -> Result<Severity, String> {
-    match text.trim().to_ascii_lowercase().as_str() {
-        "note" => Ok(Severity::Note),
-        "warning" => Ok(Severity::Warning),
-        "error" => Ok(Severity::Error),
-        _ => Err(format!(
-            "invalid level `{text}` (expected `note`, `warning` or `error`)"
-        )),
-    }
-}
-
-/// The name of a severity, as every format writes it.
-pub fn level_name(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Note => "note",
-        Severity::Warning => "warning",
-        Severity::Error => "error",
-    }
-}
-
 /// The enabled rules and their severities.
 #[derive(Debug, Clone)]
 pub struct RuleSelection {
@@ -186,11 +165,5 @@ mod tests {
             selection.severity_of("R001", Severity::Error),
             Severity::Error
         );
-    }
-
-    #[test]
-    fn levels_parse() {
-        assert_eq!(parse_level("Warning"), Ok(Severity::Warning));
-        assert!(parse_level("fatal").is_err());
     }
 }

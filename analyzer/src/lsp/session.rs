@@ -76,9 +76,9 @@ impl Session {
     /// members when there is one, else every `.rs` file under it). Nothing is analyzed yet.
     pub fn load(root: &Path) -> Result<Session, Fatal> {
         let workspace = Workspace::load(None, root).ok();
-        let config = config::discover(root, workspace.as_ref().map(|w| w.root.as_path()))?;
+        let config = config::discover(root, workspace.as_ref().map(|w| w.root.as_path()), None)?;
         let settings =
-            Settings::resolve(config.as_ref(), &Overrides::default(), rules::all(), root)?;
+            Settings::resolve(&config.layers, &Overrides::default(), rules::all(), root)?;
         let finder = Finder {
             cwd: root,
             root,

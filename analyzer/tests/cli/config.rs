@@ -1,5 +1,5 @@
-//! `racecheck.toml` and `[workspace.metadata.racecheck]`: every key, precedence of the command
-//! line, lookup from a subfolder, and errors that name the file, the position and the key.
+//! `racecheck.toml`, `[workspace.metadata.racecheck]` and `[package.metadata.racecheck]`: every
+//! key, precedence (package over workspace, command line over both), lookup from a subfolder, and errors that name the file, the position and the key.
 use crate::{Project, UNKNOWN_ALLOW};
 
 fn project(name: &str) -> Project {
@@ -71,6 +71,14 @@ fn racecheck_toml_wins_and_is_found_from_a_subfolder() {
     project.write("racecheck.toml", "ignore = [\"U001\"]\n");
     let from_root = project.run(&[]);
     assert_eq!(from_root.code, 0, "{from_root:?}");
+    assert!(
+        from_root
+            .stderr
+            .contains("racecheck.toml` and `[workspace.metadata.racecheck]` in `")
+            && from_root.stderr.contains("`racecheck.toml` wins"),
+        "{}",
+        from_root.stderr
+    );
     let from_subfolder = project.run_command(
         std::process::Command::new(crate::binary())
             .current_dir(project.path("src/generated"))
@@ -135,5 +143,45 @@ fn metadata_errors_point_into_cargo_toml() {
         run.stderr.starts_with(&expected),
         "{}\nexpected: {expected}",
         run.stderr
+    );
+}
+
+#[test]
+fn package_metadata_is_merged_under_the_workspace_table() {
+    let project = Project::empty("package-metadata");
+    let finding = format!("fn f() {{}} {UNKNOWN_ALLOW}\n");
+    project.write(
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n\n\
+         [workspace.metadata.racecheck]\nseverity = { U001 = \"note\" }\nfail-on = \"warning\"\n",
+    );
+    project.write(
+        "a/Cargo.toml",
+        "[package]\nname = \"a\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+         [package.metadata.racecheck]\nfail-on = \"note\"\n",
+    );
+    project.write(
+        "b/Cargo.toml",
+        "[package]\nname = \"b\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    );
+    project.write("a/src/lib.rs", &finding);
+    project.write("b/src/lib.rs", &finding);
+    // The workspace makes U001 a note, below its fail-on; a's table lowers fail-on to note.
+    assert_eq!(project.run(&["-p", "b"]).code, 0);
+    assert_eq!(
+        project.run(&["-p", "a"]).code,
+        1,
+        "a's fail-on over the workspace's"
+    );
+    let in_a = project
+        .run_command(std::process::Command::new(crate::binary()).current_dir(project.path("a")));
+    assert_eq!(in_a.code, 1, "{in_a:?}");
+    let all = project.run(&["--workspace"]);
+    assert_eq!(all.code, 0, "not for the whole workspace");
+    assert!(
+        all.stderr
+            .contains("`[package.metadata.racecheck]` of `a` applies when it is checked alone"),
+        "{}",
+        all.stderr
     );
 }

@@ -11,7 +11,6 @@ use super::human::{self, Look};
 use super::Options;
 use crate::diagnostic::{Diagnostic, InputError, Span};
 use crate::driver::report::Report;
-use crate::driver::selection::level_name;
 use serde_json::{json, Value};
 use std::io::{self, Write};
 use std::path::Path;
@@ -94,7 +93,7 @@ fn diagnostic_message(report: &Report<'_>, diagnostic: &Diagnostic, look: Look) 
         "$message_type": "diagnostic",
         "message": diagnostic.message,
         "code": {"code": format!("racecheck::{}", diagnostic.code), "explanation": null},
-        "level": level_name(diagnostic.severity),
+        "level": diagnostic.severity.as_str(),
         "spans": spans,
         "children": children,
         "rendered": human::diagnostic_to_string(diagnostic, report.sources, look),

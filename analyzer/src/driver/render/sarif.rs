@@ -12,7 +12,6 @@
 use crate::diagnostic::{Diagnostic, InputError, Span, StepKind};
 use crate::driver::catalog;
 use crate::driver::report::Report;
-use crate::driver::selection::level_name;
 use crate::driver::source_map::uri_path;
 use crate::rules::{self, RuleInfo};
 use serde_json::{json, Value};
@@ -103,7 +102,7 @@ fn rule(rule: &RuleInfo) -> Value {
         "fullDescription": {"text": truncate(&first_paragraph(&doc), MAX_DESCRIPTION)},
         "help": {"text": plain_text(&doc), "markdown": doc},
         "helpUri": catalog::doc_url(rule),
-        "defaultConfiguration": {"level": level_name(rule.default_severity)},
+        "defaultConfiguration": {"level": rule.default_severity.as_str()},
         "properties": {"tags": ["concurrency"], "precision": "high"},
     })
 }
@@ -172,7 +171,7 @@ fn result(report: &Report<'_>, diagnostic: &Diagnostic, catalogue: &[RuleInfo]) 
     }
     let mut result = json!({
         "ruleId": diagnostic.code,
-        "level": level_name(diagnostic.severity),
+        "level": diagnostic.severity.as_str(),
         "message": {"text": text},
         "locations": [location(report, &diagnostic.primary)],
         "partialFingerprints": {FINGERPRINT_KEY: diagnostic.fingerprint},
