@@ -40,9 +40,6 @@ const KNOWN: &[Known] = &[
     ("connpool", "src/pool/checkout.rs", 44, "D005", FalseAlarm),
     ("connpool", "src/pool/checkout.rs", 61, "D005", FalseAlarm),
     ("connpool", "src/pool/maintenance.rs", 11, "D005", FalseAlarm),
-    // The alerter's handle is kept in a `Lock<Option<JoinHandle>>` field and joined by
-    // `close`, reached through `Box<dyn Sink>`.
-    ("logpipe", "src/sinks/alert.rs", 15, "L001", FalseAlarm),
     // `InFlight.drained` is notified by the router thread, whose stage struct holds an
     // `Arc<InFlight>` clone.
     ("logpipe", "src/stages/mod.rs", 99, "D005", FalseAlarm),

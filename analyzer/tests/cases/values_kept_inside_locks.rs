@@ -2,7 +2,8 @@
 //! `Lock<Vec<Arc<dyn Listener>>>` and called while iterating the guard reach every implementor
 //! (here one that calls back into the lock its caller holds), and a thread handle kept in a
 //! table entry is joined while holding the table, which the thread needs. The clean twins copy
-//! the handles out and join after releasing the table, and call listeners without the book.
+//! the handles out and join after releasing the table, and call listeners without the book. A
+//! handle kept inside a lock (`Lock<Option<JoinHandle>>`) has left the model's sight: not L001.
 use racecheck::{JoinHandle, Lock, Thread};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -82,7 +83,19 @@ impl Feed {
     }
 }
 
+struct Alerter {
+    thread: Lock<Option<JoinHandle<()>>>,
+}
+
+fn start_alerter() -> Alerter {
+    let thread = Thread::spawn(|| {});
+    Alerter {
+        thread: Lock::new(Some(thread)),
+    }
+}
+
 fn main() {
+    let _alerter = start_alerter();
     let book = Arc::new(Lock::new(0));
     let surveillance: Arc<dyn Listener> = Arc::new(Surveillance {
         book: Arc::clone(&book),

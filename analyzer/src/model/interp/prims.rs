@@ -252,6 +252,9 @@ impl<'a> Interp<'a> {
                     ) {
                         self.store.contents.insert(prim, content.clone());
                     }
+                    // A handle kept inside a lock is joined through it, maybe by code reached
+                    // another way: it leaves the model's sight as a handle stored in a field does.
+                    self.mark_kept(content);
                 }
                 Value::Prim(prim)
             }
