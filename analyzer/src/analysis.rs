@@ -264,6 +264,28 @@ fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
     }
 
     #[test]
+    fn a_wait_names_the_signal_that_only_comes_after_it() {
+        let text = "use racecheck::{Event, Thread};\nstatic LATE: Event = Event::new();\n\
+                    fn main() {\n    LATE.wait();\n    let t = Thread::spawn(|| LATE.set());\n    t.join().unwrap();\n}\n";
+        let analysis = analyze(&[file("src/main.rs", text)]);
+        let [d] = analysis.diagnostics.as_slice() else {
+            panic!("{:?}", analysis.diagnostics);
+        };
+        let labels: Vec<(u32, &str)> = d
+            .secondary
+            .iter()
+            .map(|l| (l.span.line_start, l.message.as_str()))
+            .collect();
+        assert_eq!(
+            (d.code.as_str(), labels),
+            (
+                "D005",
+                vec![(5, "thread `t` (spawned at src/main.rs:5) signals it here, only after the wait returns")]
+            )
+        );
+    }
+
+    #[test]
     fn crates_without_racecheck_are_not_modelled() {
         // The same shape with std's Mutex: no racecheck primitive, so nothing to report.
         let text = "use std::sync::Mutex;\nstatic M: Mutex<u32> = Mutex::new(0);\n\

@@ -1,5 +1,5 @@
 //! D005: a wait that nothing can satisfy.
-use super::context::RuleContext;
+use super::context::{label, RuleContext};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Op, PrimId, TemplateId};
 
@@ -36,43 +36,21 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         return;
     }
     for (t, i, event) in cx.model.events() {
-        let unsatisfiable = match event.op {
-            Op::Wait {
-                event: e,
-                blocking: true,
-            } => {
-                !cx.model.maybe_called_elsewhere("set")
-                    && all_after(cx, (t, i), e, |o| matches!(o, Op::Set { .. }))
+        // The signals there are, all after the wait (or none); a barrier counts its parties.
+        let late_signals: Vec<_> = match (signals(cx, &event.op), &event.op) {
+            (Some((prim, methods, satisfies)), _) => {
+                if methods.iter().any(|m| cx.model.maybe_called_elsewhere(m))
+                    || !all_after(cx, (t, i), prim, satisfies)
+                {
+                    continue;
+                }
+                cx.events_on(prim)
+                    .filter(|(_, _, e)| satisfies(&e.op) && !e.skipped)
+                    .collect()
             }
-            Op::CondWait {
-                condition,
-                blocking: true,
-                ..
-            } => {
-                !cx.model.maybe_called_elsewhere("notify")
-                    && !cx.model.maybe_called_elsewhere("notify_all")
-                    && all_after(cx, (t, i), condition, |o| matches!(o, Op::Notify { .. }))
-            }
-            Op::Get {
-                queue,
-                blocking: true,
-            } => {
-                !cx.model.maybe_called_elsewhere("put")
-                    && all_after(cx, (t, i), queue, |o| matches!(o, Op::Put { .. }))
-            }
-            Op::Recv { end } => cx.model.prim(end).peer.is_some_and(|peer| {
-                !cx.model.maybe_called_elsewhere("send")
-                    && all_after(cx, (t, i), peer, |o| {
-                        // Dropping the peer makes `recv` return `Err(Disconnected)`.
-                        matches!(o, Op::Send { .. } | Op::Disconnect { .. })
-                    })
-            }),
-            Op::BarrierWait { barrier } => too_few_parties(cx, barrier),
-            _ => false,
+            (None, Op::BarrierWait { barrier }) if too_few_parties(cx, *barrier) => Vec::new(),
+            _ => continue,
         };
-        if !unsatisfiable {
-            continue;
-        }
         let (message, note, help) = match event.op {
             Op::BarrierWait { barrier } => (
                 format!("`{}` is waited on by fewer threads than its parties", cx.name(barrier)),
@@ -95,10 +73,45 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             event.span.clone(),
             "blocks forever".to_owned(),
         );
+        for (u, _, signal) in late_signals {
+            d.secondary.push(label(
+                &signal.span,
+                format!("{} signals it here, only after the wait returns", cx.thread(u)),
+            ));
+        }
         d.notes.push(note);
         d.help = Some(help);
         out.push(d);
     }
+}
+
+/// For a wait a signal satisfies: the primitive signalled, the methods that signal it (one
+/// called on a receiver the model cannot resolve might be the signal), and which operations do.
+type Signals = (PrimId, &'static [&'static str], fn(&Op) -> bool);
+
+fn signals(cx: &RuleContext<'_>, op: &Op) -> Option<Signals> {
+    Some(match *op {
+        Op::Wait {
+            event,
+            blocking: true,
+        } => (event, &["set"], |o| matches!(o, Op::Set { .. })),
+        Op::CondWait {
+            condition,
+            blocking: true,
+            ..
+        } => (condition, &["notify", "notify_all"], |o| {
+            matches!(o, Op::Notify { .. })
+        }),
+        Op::Get {
+            queue,
+            blocking: true,
+        } => (queue, &["put"], |o| matches!(o, Op::Put { .. })),
+        // Dropping the peer makes `recv` return `Err(Disconnected)`.
+        Op::Recv { end } => (cx.model.prim(end).peer?, &["send"], |o| {
+            matches!(o, Op::Send { .. } | Op::Disconnect { .. })
+        }),
+        _ => return None,
+    })
 }
 
 /// Every event on `prim` that satisfies the wait happens only after it (or there is none).
