@@ -1,17 +1,16 @@
 //! Running programs under exploration: one child process per program and strategy, with the
 //! `RACECHECK_*` variables that steer it, a report file to read its findings back from
 //! ([`ReportLine`]s), and a time budget after which it is killed. `jobs` children run at once.
+use super::children::{map_parallel, wait_or_kill};
 use super::programs::Program;
 use racecheck::explore::harness::{ReportLine, EXPLORE_VAR, FINDINGS_EXIT_CODE, REPORT_VAR};
 use racecheck::SourceLocation;
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-const POLL_EVERY: Duration = Duration::from_millis(20);
 /// Lines of a child's stderr quoted when it ends unexpectedly.
 const STDERR_TAIL_LINES: usize = 12;
 
@@ -85,33 +84,7 @@ pub struct Settings {
 
 /// Runs every job, `settings.jobs` at a time; the results in job order.
 pub fn run_all(jobs: &[Job<'_>], settings: &Settings) -> Vec<Explored> {
-    let next = AtomicUsize::new(0);
-    let mut done: Vec<(usize, Explored)> = thread::scope(|scope| {
-        let workers: Vec<_> = (0..settings.jobs.max(1))
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let index = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(job) = jobs.get(index) else {
-                            return done;
-                        };
-                        done.push((index, run(job, settings)));
-                    }
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|worker| {
-                worker
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    });
-    done.sort_by_key(|&(index, _)| index);
-    done.into_iter().map(|(_, explored)| explored).collect()
+    map_parallel(jobs, settings.jobs, |job| run(job, settings))
 }
 
 /// Runs one job.
@@ -211,27 +184,4 @@ fn tail(path: &Path) -> String {
         .map(|line| format!("    | {line}"))
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-/// The child's exit status; `Err` if it outlived `budget` (it is then killed) or could not be
-/// waited for.
-fn wait_or_kill(child: &mut Child, budget: Duration) -> Result<ExitStatus, String> {
-    let deadline = Instant::now() + budget;
-    loop {
-        let why = match child.try_wait() {
-            Ok(Some(status)) => return Ok(status),
-            Ok(None) if Instant::now() < deadline => {
-                thread::sleep(POLL_EVERY);
-                continue;
-            }
-            Ok(None) => format!(
-                "still exploring after {} s: stopped (raise --time-budget)",
-                budget.as_secs()
-            ),
-            Err(e) => format!("cannot wait for it: {e}"),
-        };
-        let _ = child.kill();
-        let _ = child.wait();
-        return Err(why);
-    }
 }

@@ -10,6 +10,7 @@
 //!   runtime findings no static finding explains
 //! ```
 mod args;
+pub mod children;
 mod explore;
 mod human;
 mod join;
