@@ -1,10 +1,12 @@
 //! The analysis entry point: source files in, diagnostics and input errors out.
 //!
-//! Pipeline: every file is parsed in parallel and outlined (its `mod` items; whether it names
-//! racecheck); files are grouped into crates; each crate that names racecheck is parsed again on
-//! one thread (syntax trees cannot move between threads), indexed, modelled, and checked by the
-//! rules. Crates that never name racecheck hold no primitive and cost only their parse.
-use crate::diagnostic::{Diagnostic, InputError, SourceFile};
+//! Pipeline: every file is outlined by a lexical scan, in parallel (its `mod` items; whether it
+//! names racecheck; whether it is small and shallow enough to parse); files are grouped into
+//! crates; each crate is parsed once. A crate that names racecheck is parsed, indexed, modelled
+//! and checked by the rules on one thread (syntax trees cannot move between threads), and its
+//! trees are dropped before the thread takes the next crate. Crates that never name racecheck
+//! hold no primitive: their files are parsed in parallel only to report what does not parse.
+use crate::diagnostic::{Diagnostic, InputError, RunNote, SourceFile};
 use crate::frontend::crates::{discover_crates, CrateFiles, FileTable};
 use crate::frontend::macros::MacroArgs;
 use crate::frontend::outline::{outline_file, Outline};
@@ -12,6 +14,7 @@ use crate::frontend::span::SpanConverter;
 use crate::frontend::{index, pool};
 use crate::lock_facts::{self, Acquisition};
 use crate::model::interp::model_crate;
+use crate::model::Cut;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -23,11 +26,16 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
     /// Files that could not be analyzed (or only partly), with where and why.
     pub errors: Vec<InputError>,
+    /// Crates whose model a bound cut short, each with what it cut.
+    pub notes: Vec<RunNote>,
     /// Every lock acquisition of the modelled crates, with the locks held there (for editors).
     pub acquisitions: Vec<Acquisition>,
     /// The root file of each file's crate, by path (a crate root maps to itself).
     pub crate_roots: BTreeMap<PathBuf, PathBuf>,
 }
+
+/// The rules that report an absence, which stay quiet on a crate whose model was cut short.
+const QUIET_WHEN_CUT: &str = "D004, D005, D006 and L001";
 
 /// Analyzes a set of files as crates: crate roots are the files no `mod` item of another file claims.
 pub fn analyze(files: &[SourceFile]) -> Analysis {
@@ -47,7 +55,7 @@ fn analyze_on_pool(files: &[SourceFile]) -> Analysis {
         })
         .collect();
     let table = FileTable::new(files);
-    let crates = discover_crates(&table, &outlines);
+    let mut crates = discover_crates(&table, &outlines);
     let crate_roots = crates
         .iter()
         .flat_map(|c| {
@@ -57,56 +65,140 @@ fn analyze_on_pool(files: &[SourceFile]) -> Analysis {
                 .map(|&f| (files[f].path.clone(), root.clone()))
         })
         .collect();
-    let per_crate: Vec<(Vec<Diagnostic>, Vec<Acquisition>)> = crates
+    // The biggest crates first, so that no big one is left to run alone at the end.
+    crates.sort_by_cached_key(|c| {
+        std::cmp::Reverse(c.files.iter().map(|&f| files[f].text.len()).sum::<usize>())
+    });
+    let results: Vec<CrateResult> = crates
         .par_iter()
-        .filter(|c| c.files.iter().any(|&f| outlines[f].mentions_racecheck))
-        .map(|c| analyze_crate(files, &table, c))
+        .map(|c| {
+            if c.files.iter().any(|&f| outlines[f].mentions_racecheck) {
+                analyze_crate(files, &table, c)
+            } else {
+                parse_crate(files, c)
+            }
+        })
         .collect();
-    let (diagnostics, acquisitions): (Vec<_>, Vec<_>) = per_crate.into_iter().unzip();
-    let mut diagnostics: Vec<Diagnostic> = diagnostics.into_iter().flatten().collect();
-    let acquisitions = acquisitions.into_iter().flatten().collect();
+    let mut diagnostics = Vec::new();
+    let mut notes = Vec::new();
+    let mut acquisitions = Vec::new();
+    for result in results {
+        diagnostics.extend(result.diagnostics);
+        errors.extend(result.errors);
+        notes.extend(result.note);
+        acquisitions.extend(result.acquisitions);
+    }
     crate::diagnostic::sort_and_dedup(&mut diagnostics);
+    errors.sort_by(|a, b| (&a.path, &a.span).cmp(&(&b.path, &b.span)));
+    notes.sort_by(|a, b| a.path.cmp(&b.path));
     Analysis {
         diagnostics,
         errors,
+        notes,
         acquisitions,
         crate_roots,
     }
 }
 
-/// Models one crate and runs the rules over it, all on the calling (big-stack) thread.
-fn analyze_crate(
-    files: &[SourceFile],
-    table: &FileTable,
-    krate: &CrateFiles,
-) -> (Vec<Diagnostic>, Vec<Acquisition>) {
-    let found = {
-        // Every file parsed in the first pass; one that no longer does is left out.
-        let (slots, asts): (Vec<usize>, Vec<syn::File>) = krate
-            .files
-            .iter()
-            .filter_map(|&f| syn::parse_file(&files[f].text).ok().map(|ast| (f, ast)))
-            .unzip();
+/// What one crate gave.
+#[derive(Default)]
+struct CrateResult {
+    diagnostics: Vec<Diagnostic>,
+    errors: Vec<InputError>,
+    /// What cut its model short, if anything did.
+    note: Option<RunNote>,
+    acquisitions: Vec<Acquisition>,
+}
+
+/// Parses one file, or reports where it does not parse. proc-macro2 remembers the file (and
+/// every other parsed on this thread) until the caller lets it forget them all.
+fn parse(file: &SourceFile) -> Result<syn::File, InputError> {
+    syn::parse_file(&file.text).map_err(|error| InputError {
+        path: file.path.clone(),
+        span: Some(SpanConverter::new(file).span(error.span())),
+        message: format!("cannot parse: {error}"),
+    })
+}
+
+/// A crate that is not modelled: its files are parsed, in parallel, for their errors alone.
+fn parse_crate(files: &[SourceFile], krate: &CrateFiles) -> CrateResult {
+    let errors = krate
+        .files
+        .par_iter()
+        .filter_map(|&f| {
+            let error = parse(&files[f]).err();
+            // The tree is dropped: let proc-macro2 forget the file.
+            proc_macro2::extra::invalidate_current_thread_spans();
+            error
+        })
+        .collect();
+    CrateResult {
+        errors,
+        ..CrateResult::default()
+    }
+}
+
+/// Parses, models and checks one crate, all on the calling (big-stack) thread. A file that does
+/// not parse is reported and left out; a crate whose root does not parse is not modelled.
+fn analyze_crate(files: &[SourceFile], table: &FileTable, krate: &CrateFiles) -> CrateResult {
+    let mut result = CrateResult::default();
+    let mut slots = Vec::with_capacity(krate.files.len());
+    let mut asts = Vec::with_capacity(krate.files.len());
+    for &f in &krate.files {
+        match parse(&files[f]) {
+            Ok(ast) => {
+                slots.push(f);
+                asts.push(ast);
+            }
+            Err(error) => result.errors.push(error),
+        }
+    }
+    if slots.first() == krate.files.first() {
         let index = index::build(table, &slots, &asts);
         let macros = MacroArgs::collect(&asts);
         let converters: Vec<SpanConverter<'_>> = slots
             .iter()
             .map(|&f| SpanConverter::new(&files[f]))
             .collect();
-        let model = model_crate(&index, &macros, &converters);
-        (
-            crate::rules::check_model(&model),
-            lock_facts::acquisitions(&model),
-        )
-    };
+        let source_bytes = slots.iter().map(|&f| files[f].text.len()).sum();
+        let model = model_crate(&index, &macros, &converters, source_bytes);
+        result.diagnostics = crate::rules::check_model(&model);
+        result.acquisitions = lock_facts::acquisitions(&model);
+        if model.truncated() {
+            let cuts = describe(&model.cuts);
+            for diagnostic in &mut result.diagnostics {
+                diagnostic.notes.push(format!(
+                    "the model of this crate was cut short ({cuts}): other findings may be missing"
+                ));
+            }
+            result.note = Some(RunNote {
+                path: files[slots[0]].path.clone(),
+                message: format!(
+                    "the model of the crate rooted here was cut short ({cuts}): findings past the \
+                     cut are missing, and {QUIET_WHEN_CUT} (rules that report an absence) are not \
+                     checked for it"
+                ),
+            });
+        }
+    }
+    drop(asts);
     // The crate's syntax trees are gone: let proc-macro2 forget its files.
     proc_macro2::extra::invalidate_current_thread_spans();
-    found
+    result
+}
+
+/// The bounds that cut a model short, in words.
+fn describe(cuts: &[Cut]) -> String {
+    cuts.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::frontend::outline::MAX_NESTING;
     use std::path::PathBuf;
     use std::sync::Arc;
 
@@ -139,14 +231,47 @@ mod tests {
     }
 
     #[test]
-    fn deep_nesting_neither_overflows_nor_fails() {
-        let depth = 10_000;
+    fn nesting_up_to_the_limit_neither_overflows_nor_fails() {
+        // Inside `main`, after a `let x =` or a `.`: three levels below the limit.
+        let depth = MAX_NESTING - 3;
         let parens = format!("{}1{}", "(".repeat(depth), ")".repeat(depth));
         let blocks = format!("{}L.acquire();{}", "{".repeat(depth), "}".repeat(depth));
+        let nots = format!("{}true", "!".repeat(depth));
         let text = format!(
-            "use racecheck::Lock;\nstatic L: Lock = Lock::new(());\nfn main() {{\n let x = {parens};\n {blocks}\n}}\n"
+            "use racecheck::Lock;\nstatic L: Lock = Lock::new(());\nfn main() {{\n let x = {parens};\n {blocks}\n let y = {nots};\n}}\n"
         );
         assert!(found(&[file("src/main.rs", &text)]).is_empty());
+    }
+
+    #[test]
+    fn a_file_nested_past_the_limit_is_an_input_error_and_the_others_are_analyzed() {
+        let depth = MAX_NESTING + 1;
+        let ifs = format!("{}{}", "if x { ".repeat(depth), "} ".repeat(depth));
+        let deep = file(
+            "src/bin/deep.rs",
+            &format!("use racecheck::Lock;\nfn main() {{\n    let x = true;\n    {ifs}\n}}\n"),
+        );
+        let racy = file(
+            "src/bin/racy.rs",
+            "use racecheck::Thread;\nfn main() {\n    let _t = Thread::spawn(|| ());\n}\n",
+        );
+        let analysis = analyze(&[deep, racy]);
+        assert_eq!(analysis.errors.len(), 1);
+        let error = &analysis.errors[0];
+        assert_eq!(error.path, PathBuf::from("src/bin/deep.rs"));
+        assert!(
+            error.message.contains("nesting deeper than"),
+            "{}",
+            error.message
+        );
+        let span = error.span.as_ref().expect("the error has a position");
+        assert_eq!(span.line_start, 4);
+        let codes: Vec<_> = analysis
+            .diagnostics
+            .iter()
+            .map(|d| d.code.as_str())
+            .collect();
+        assert_eq!(codes, ["L001"]);
     }
 
     #[test]

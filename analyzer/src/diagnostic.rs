@@ -175,3 +175,12 @@ fn report_order(diagnostic: &Diagnostic) -> (&Path, u32, u32, &str) {
         &diagnostic.code,
     )
 }
+
+/// What the user should know of how the run went that is neither a finding nor an input error:
+/// a crate whose model a bound of the analysis cut short.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunNote {
+    /// The file it is about (the root of the crate).
+    pub path: PathBuf,
+    pub message: String,
+}

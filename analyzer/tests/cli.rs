@@ -16,6 +16,8 @@ mod exit_codes;
 mod fixture_snapshots;
 #[path = "cli/formats.rs"]
 mod formats;
+#[path = "cli/hostile.rs"]
+mod hostile;
 #[path = "cli/lsp.rs"]
 mod lsp;
 #[path = "cli/no_writes.rs"]

@@ -10,12 +10,14 @@
 //! (`racecheck_analyzer::analyze`, as the CLI runs it), the whole CLI in process, and the
 //! analysis with every crate modelled (see `phase::Phase`). Each sample of a phase runs in a child process of this very
 //! binary, so that its peak memory (VmHWM) is its own; the phases alternate round by round so that
-//! the machine's drift hits them alike. Prints Markdown for BENCHMARKS.md.
+//! the machine's drift hits them alike. Then each crate of `per_crate::CASES` is measured alone,
+//! parse-only against every crate modelled, the same way. Prints Markdown for BENCHMARKS.md.
 
 #[path = "../../../runtime/benches/support/timing.rs"]
 mod timing;
 
 mod corpus;
+mod per_crate;
 mod phase;
 
 use std::cell::RefCell;
@@ -31,8 +33,10 @@ const CORPUS_VAR: &str = "RACECHECK_BENCH_CORPUS";
 /// Set in a child process: the phase it runs (see `phase::Phase::name`).
 const PHASE_VAR: &str = "RACECHECK_BENCH_PHASE";
 
-/// Analysis time may be at most this many times the parse-only time.
-const ANALYSIS_OVER_PARSE_TARGET: f64 = 2.0;
+/// Analysis time (every crate modelled included) may be at most this many times parse-only's.
+const ANALYSIS_OVER_PARSE_TARGET: f64 = 1.5;
+/// Peak memory of the analysis may be at most this many times parse-only's.
+const MEMORY_OVER_PARSE_TARGET: f64 = 3.0;
 /// Lines per second the analysis must reach on the 2-core bench machine.
 const LINES_PER_SECOND_TARGET: f64 = 200_000.0;
 
@@ -82,33 +86,85 @@ fn run_child(corpus: &Path, phase_name: &str) {
 fn run_parent(corpus: &Path) {
     let rounds = Rounds::from_env(1, 5);
     let phases = Phase::ALL;
-    let reports: Vec<RefCell<Vec<ChildReport>>> =
-        phases.iter().map(|_| RefCell::default()).collect();
-    let mut cases: Vec<Case<'_>> = phases
-        .iter()
-        .zip(&reports)
-        .map(|(&phase, into)| Case::new(phase.name(), move || sample(corpus, phase, into)))
-        .collect();
     eprintln!(
         "measuring {} ({} warm-up + {} measured rounds)",
         corpus.display(),
         rounds.warmup,
         rounds.measured
     );
+    let measured = measure(rounds, corpus, &phases);
+    print_results(corpus, rounds, &phases, &measured);
+    print_per_crate(corpus, Rounds::from_env(1, 3));
+}
+
+/// Runs each phase over `folder` once per round, each sample in a child process; returns the
+/// measured rounds' reports of each phase, in the order of `phases`.
+fn measure(rounds: Rounds, folder: &Path, phases: &[Phase]) -> Vec<Vec<ChildReport>> {
+    let reports: Vec<RefCell<Vec<ChildReport>>> =
+        phases.iter().map(|_| RefCell::default()).collect();
+    let mut cases: Vec<Case<'_>> = phases
+        .iter()
+        .zip(&reports)
+        .map(|(&phase, into)| Case::new(phase.name(), move || sample(folder, phase, into)))
+        .collect();
     run_round_robin(rounds, &mut cases);
     drop(cases);
-    let measured: Vec<Vec<ChildReport>> = reports
+    reports
         .into_iter()
         .map(|samples| samples.into_inner().split_off(rounds.warmup))
-        .collect();
-    print_results(corpus, rounds, &phases, &measured);
+        .collect()
+}
+
+/// The regression cases: each crate alone, parse-only against every crate modelled.
+fn print_per_crate(corpus: &Path, rounds: Rounds) {
+    println!(
+        "Single crates, each alone ({} warm-up + {} measured rounds, each sample in its own \
+         process; ratios are medians of the rounds' ratios):\n",
+        rounds.warmup, rounds.measured
+    );
+    println!(
+        "| crate | lines | parse only | peak | modelled | peak | time ÷ parse | memory ÷ parse |"
+    );
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
+    let phases = [Phase::Parse, Phase::AnalyzeEveryCrate];
+    for name in per_crate::CASES {
+        let Some(folder) = per_crate::folder(corpus, name) else {
+            eprintln!("{name} is not in the corpus: skipped");
+            continue;
+        };
+        eprintln!("measuring {}", folder.display());
+        let measured = measure(rounds, &folder, &phases);
+        let lines = measured[0]
+            .iter()
+            .find_map(|r| r.corpus.as_ref())
+            .map_or(0, |facts| facts.lines);
+        let seconds = |reports: &[ChildReport]| -> Vec<f64> {
+            reports.iter().map(|r| r.phase_seconds).collect()
+        };
+        let peaks = |reports: &[ChildReport]| -> Vec<f64> {
+            reports.iter().map(|r| r.peak_kib as f64).collect()
+        };
+        let (parse, modelled) = (&measured[0], &measured[1]);
+        println!(
+            "| {} | {} | {} | {} | {} | {} | {:.2} | {:.2} |",
+            folder.file_name().unwrap_or_default().to_string_lossy(),
+            thousands(lines as f64),
+            seconds_text(Summary::of(&seconds(parse)).median),
+            mib(Summary::of(&peaks(parse)).median as u64),
+            seconds_text(Summary::of(&seconds(modelled)).median),
+            mib(Summary::of(&peaks(modelled)).median as u64),
+            paired_ratio(&seconds(modelled), &seconds(parse)),
+            paired_ratio(&peaks(modelled), &peaks(parse)),
+        );
+    }
+    println!();
 }
 
 /// Runs one phase in a child process and records its report; returns the phase's own time.
-fn sample(corpus: &Path, phase: Phase, into: &RefCell<Vec<ChildReport>>) -> Duration {
+fn sample(folder: &Path, phase: Phase, into: &RefCell<Vec<ChildReport>>) -> Duration {
     let exe = std::env::current_exe().expect("the bench binary's own path");
     let output = Command::new(exe)
-        .arg(corpus)
+        .arg(folder)
         .env(PHASE_VAR, phase.name())
         .output()
         .expect("the bench binary can run itself");
@@ -164,7 +220,7 @@ fn print_results(corpus: &Path, rounds: Rounds, phases: &[Phase], measured: &[Ve
     let loaded = loads.iter().map(|f| f.loaded_kib).max().unwrap_or(0);
     println!(
         "| load: find and read every file (the driver's discovery) | {} | {} | {} | {} | {} files |",
-        seconds(load.median),
+        seconds_text(load.median),
         range(&load),
         thousands(lines / load.median),
         mib(loaded),
@@ -177,7 +233,7 @@ fn print_results(corpus: &Path, rounds: Rounds, phases: &[Phase], measured: &[Ve
         println!(
             "| {} | {} | {} | {} | {} | {} |",
             phase.label(),
-            seconds(time.median),
+            seconds_text(time.median),
             range(&time),
             thousands(lines / time.median),
             mib(peak),
@@ -189,17 +245,28 @@ fn print_results(corpus: &Path, rounds: Rounds, phases: &[Phase], measured: &[Ve
 
     let seconds_of =
         |reports: &[ChildReport]| -> Vec<f64> { reports.iter().map(|r| r.phase_seconds).collect() };
+    let peaks_of = |reports: &[ChildReport]| -> Vec<f64> {
+        reports.iter().map(|r| r.peak_kib as f64).collect()
+    };
     let parse = seconds_of(&measured[0]);
+    let parse_peaks = peaks_of(&measured[0]);
     for ((phase, median), reports) in phases.iter().zip(&medians).zip(measured).skip(1) {
         let ratio = paired_ratio(&seconds_of(reports), &parse);
+        let memory = paired_ratio(&peaks_of(reports), &parse_peaks);
         let speed = lines / median;
         println!(
-            "- {}: ÷ parse-only = {ratio:.2}, median of the rounds' ratios (target ≤ {ANALYSIS_OVER_PARSE_TARGET:.1}): **{}**; \
+            "- {}: time ÷ parse-only = {ratio:.2}, median of the rounds' ratios (target ≤ {ANALYSIS_OVER_PARSE_TARGET:.1}): **{}**; \
+             peak memory ÷ parse-only = {memory:.2} (target ≤ {MEMORY_OVER_PARSE_TARGET:.1}): **{}**; \
              {} lines/s (target ≥ {}): **{}**",
             phase.name(),
             verdict(
                 ratio <= ANALYSIS_OVER_PARSE_TARGET,
                 ratio - ANALYSIS_OVER_PARSE_TARGET,
+                ""
+            ),
+            verdict(
+                memory <= MEMORY_OVER_PARSE_TARGET,
+                memory - MEMORY_OVER_PARSE_TARGET,
                 ""
             ),
             thousands(speed),
@@ -223,7 +290,7 @@ fn verdict(met: bool, shortfall: f64, unit: &str) -> String {
     }
 }
 
-fn seconds(value: f64) -> String {
+fn seconds_text(value: f64) -> String {
     format!("{value:.2} s")
 }
 

@@ -15,7 +15,7 @@ use super::source_map::SourceMap;
 use super::suppress;
 use super::workspace::Workspace;
 use super::Outcome;
-use crate::diagnostic::{Diagnostic, InputError, Severity};
+use crate::diagnostic::{Diagnostic, InputError, RunNote, Severity};
 use crate::rules;
 use cargo_metadata::Package;
 use std::collections::BTreeMap;
@@ -40,6 +40,8 @@ pub struct Checked {
     pub errors: Vec<InputError>,
     /// The root file of each file's crate.
     pub crate_roots: BTreeMap<PathBuf, PathBuf>,
+    /// What limited the analysis (crates whose model was cut short).
+    pub notes: Vec<RunNote>,
 }
 
 /// Finds, loads and analyzes the files `args` name, then applies suppressions and settings.
@@ -86,7 +88,7 @@ pub fn analyze(args: &CheckArgs, cwd: &Path) -> Result<Checked, Fatal> {
 
     let (sources, files, mut errors) =
         load_sources(args, members.as_deref(), cwd, &root, &settings)?;
-    let (diagnostics, analysis_errors, crate_roots) = findings(&sources, &settings);
+    let (diagnostics, analysis_errors, crate_roots, notes) = findings(&sources, &settings);
     errors.extend(analysis_errors);
     errors.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Checked {
@@ -99,6 +101,7 @@ pub fn analyze(args: &CheckArgs, cwd: &Path) -> Result<Checked, Fatal> {
         diagnostics,
         errors,
         crate_roots,
+        notes,
     })
 }
 
@@ -115,6 +118,7 @@ pub fn run(args: &CheckArgs, cwd: &Path) -> Result<Outcome, Fatal> {
         mut diagnostics,
         errors,
         crate_roots,
+        notes,
     } = analyze(args, cwd)?;
     let root = root.as_path();
 
@@ -153,6 +157,7 @@ pub fn run(args: &CheckArgs, cwd: &Path) -> Result<Outcome, Fatal> {
     let report = Report {
         diagnostics,
         errors,
+        notes,
         stale,
         baselined,
         files,
@@ -229,16 +234,22 @@ fn members_to_check<'w>(
 }
 
 /// The findings to report, sorted, with their fingerprints; the files the analysis could not
-/// (fully) read; the root file of each file's crate.
+/// (fully) read; the root file of each file's crate; what limited the analysis.
 fn findings(
     sources: &SourceMap,
     settings: &Settings,
-) -> (Vec<Diagnostic>, Vec<InputError>, BTreeMap<PathBuf, PathBuf>) {
+) -> (
+    Vec<Diagnostic>,
+    Vec<InputError>,
+    BTreeMap<PathBuf, PathBuf>,
+    Vec<RunNote>,
+) {
     let analysis = crate::analyze(&sources.files().cloned().collect::<Vec<_>>());
     (
         report_of(analysis.diagnostics, sources, settings),
         analysis.errors,
         analysis.crate_roots,
+        analysis.notes,
     )
 }
 

@@ -3,7 +3,7 @@
 use super::baseline;
 use super::source_map::SourceMap;
 use super::workspace::Workspace;
-use crate::diagnostic::{Diagnostic, InputError, Severity};
+use crate::diagnostic::{Diagnostic, InputError, RunNote, Severity};
 use cargo_metadata::{Package, Target};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -15,6 +15,8 @@ pub struct Report<'a> {
     pub diagnostics: Vec<Diagnostic>,
     /// Sorted by file.
     pub errors: Vec<InputError>,
+    /// What limited the analysis (crates whose model was cut short), sorted by file.
+    pub notes: Vec<RunNote>,
     /// Baseline entries that matched no finding.
     pub stale: Vec<baseline::Entry>,
     /// How many findings the baseline hid.

@@ -125,7 +125,7 @@ pub(crate) fn discover_crates(table: &FileTable, outlines: &[Outline]) -> Vec<Cr
     }
     let mut reached = vec![false; outlines.len()];
     let mut crates = Vec::new();
-    let candidates = (0..outlines.len()).filter(|&f| outlines[f].parsed);
+    let candidates = (0..outlines.len()).filter(|&f| outlines[f].parsable);
     // Unclaimed files first; then any file a wrong guess claimed but no root reaches.
     let order: Vec<usize> = candidates
         .clone()
@@ -158,7 +158,7 @@ fn crate_tree(
         let mod_rs = table.is_mod_rs(file, next == 0);
         for decl in &outlines[file].mods {
             if let Some(child) = table.module_file(file, mod_rs, decl) {
-                if outlines[child].parsed && in_crate.insert(child) {
+                if outlines[child].parsable && in_crate.insert(child) {
                     reached[child] = true;
                     files.push(child);
                 }

@@ -6,4 +6,5 @@ pub(crate) mod macros;
 pub(crate) mod outline;
 pub(crate) mod pool;
 pub(crate) mod resolve;
+pub(crate) mod scan;
 pub(crate) mod span;

@@ -1,69 +1,72 @@
-//! The first pass over every file: parse it, report parse errors, and keep only what the crate
-//! structure needs (its out-of-line `mod` declarations) and whether racecheck is named at all.
-use super::span::SpanConverter;
-use crate::diagnostic::{InputError, SourceFile};
+//! The first pass over every file, before any parse: what the crate structure needs (its
+//! out-of-line `mod` items), whether racecheck is named at all, and whether the file is safe to
+//! parse (its size and nesting).
+pub(crate) use super::scan::ModDecl;
+use super::scan::{scan, TooDeep};
+use super::span::line_column;
+use crate::diagnostic::{InputError, SourceFile, Span};
 
-/// An out-of-line `mod name;` item, with where it sits in its file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct ModDecl {
-    /// The inline modules (`mod a { mod b { … } }`) enclosing the declaration, outermost first.
-    pub inline_path: Vec<String>,
-    pub name: String,
-    /// The value of a `#[path = "…"]` attribute on the item.
-    pub path_attr: Option<String>,
-}
+/// Files larger than this are not parsed: a syntax tree takes over a hundred times its source's
+/// size, and one such file would dominate the run's memory.
+pub(crate) const MAX_FILE_BYTES: usize = 4 << 20;
 
-/// What the rest of the analysis needs to know about one file without its syntax tree.
+/// Deepest nesting parsed (brackets, unary operators in a row, chained operations: see
+/// `scan::scan`). The parser and the model recurse once or more per level; this many levels fit
+/// in an analysis thread's stack (`pool::STACK_SIZE`) with room to spare for the most
+/// stack-hungry construct (nested `match`), in a debug build too.
+pub(crate) const MAX_NESTING: usize = 2_000;
+
+/// What the rest of the analysis needs to know about one file before parsing it.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Outline {
-    pub parsed: bool,
+    /// Safe to parse (not refused for its size or nesting).
+    pub parsable: bool,
     pub mods: Vec<ModDecl>,
     /// The file names racecheck somewhere; crates in which no file does hold no primitive and
     /// are not modelled.
     pub mentions_racecheck: bool,
 }
 
-/// Parses one file into its outline, or the error that stopped the parse.
+/// Outlines one file, or says why it will not be parsed.
 pub(crate) fn outline_file(file: &SourceFile) -> Result<Outline, InputError> {
-    let result = match syn::parse_file(&file.text) {
-        Ok(ast) => {
-            let mut mods = Vec::new();
-            collect_mods(&ast.items, &mut Vec::new(), &mut mods);
-            Ok(Outline {
-                parsed: true,
-                mods,
-                mentions_racecheck: file.text.contains("racecheck"),
-            })
-        }
-        Err(error) => Err(InputError {
+    if file.text.len() > MAX_FILE_BYTES {
+        return Err(InputError {
             path: file.path.clone(),
-            span: Some(SpanConverter::new(file).span(error.span())),
-            message: format!("cannot parse: {error}"),
-        }),
-    };
-    // Every span of this file is gone (converted or dropped): let proc-macro2 forget the file.
-    proc_macro2::extra::invalidate_current_thread_spans();
-    result
+            span: None,
+            message: format!(
+                "not analyzed: the file has {} bytes, more than the limit of {} MiB",
+                file.text.len(),
+                MAX_FILE_BYTES >> 20
+            ),
+        });
+    }
+    let mods = scan(&file.text, MAX_NESTING).map_err(|TooDeep(at)| InputError {
+        path: file.path.clone(),
+        span: Some(point(file, at)),
+        message: format!(
+            "not analyzed: nesting deeper than {MAX_NESTING} levels (brackets, blocks, unary \
+             operators in a row, operations chained in one expression)"
+        ),
+    })?;
+    Ok(Outline {
+        parsable: true,
+        mods,
+        mentions_racecheck: file.text.contains("racecheck"),
+    })
 }
 
-fn collect_mods(items: &[syn::Item], inline_path: &mut Vec<String>, out: &mut Vec<ModDecl>) {
-    for item in items {
-        let syn::Item::Mod(module) = item else {
-            continue;
-        };
-        let name = module.ident.to_string();
-        match &module.content {
-            Some((_, items)) => {
-                inline_path.push(name);
-                collect_mods(items, inline_path, out);
-                inline_path.pop();
-            }
-            None => out.push(ModDecl {
-                inline_path: inline_path.clone(),
-                name,
-                path_attr: path_attribute(&module.attrs),
-            }),
-        }
+/// The one-character span at a byte offset of a file.
+fn point(file: &SourceFile, offset: usize) -> Span {
+    let (line, column) = line_column(&file.text, offset);
+    let width = file.text[offset..].chars().next().map_or(0, char::len_utf8);
+    Span {
+        file: file.path.clone(),
+        byte_start: offset,
+        byte_end: offset + width,
+        line_start: line,
+        column_start: column,
+        line_end: line,
+        column_end: column + 1,
     }
 }
 
@@ -79,4 +82,51 @@ pub(crate) fn path_attribute(attrs: &[syn::Attribute]) -> Option<String> {
         },
         _ => None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+    use std::sync::Arc;
+
+    fn file(text: String) -> SourceFile {
+        SourceFile {
+            path: PathBuf::from("src/deep.rs"),
+            text: Arc::from(text),
+        }
+    }
+
+    #[test]
+    fn too_deep_a_file_is_refused_at_the_bracket_past_the_limit() {
+        let text = format!("fn main() {{\n    {}\n}}\n", "(".repeat(MAX_NESTING + 5));
+        let error = outline_file(&file(text)).unwrap_err();
+        assert!(
+            error.message.contains("nesting deeper than 2000"),
+            "{}",
+            error.message
+        );
+        let span = error.span.unwrap();
+        assert_eq!(
+            (span.line_start, span.column_start),
+            (2, 5 + MAX_NESTING as u32 - 1)
+        );
+    }
+
+    #[test]
+    fn too_large_a_file_is_refused_naming_the_limit() {
+        let error = outline_file(&file(" ".repeat(MAX_FILE_BYTES + 1))).unwrap_err();
+        assert!(
+            error.message.contains("limit of 4 MiB"),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn an_ordinary_file_is_outlined() {
+        let outline = outline_file(&file("use racecheck::Lock;\nmod a;\n".to_owned())).unwrap();
+        assert!(outline.parsable && outline.mentions_racecheck);
+        assert_eq!(outline.mods.len(), 1);
+    }
 }

@@ -71,6 +71,15 @@ fn shebang_len(text: &str) -> usize {
     text.find('\n').unwrap_or(text.len())
 }
 
+/// The 1-based line and column (in chars, as rustc counts) of a byte offset of `text`.
+pub(crate) fn line_column(text: &str, offset: usize) -> (u32, u32) {
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |n| n + 1);
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let column = before[line_start..].chars().count() + 1;
+    (saturate(line), saturate(column))
+}
+
 fn saturate(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }

@@ -322,9 +322,9 @@ impl Op {
 pub(crate) struct Model {
     pub prims: Vec<PrimInfo>,
     pub templates: Vec<Template>,
-    /// The walk stopped early somewhere (budget, recursion): rules that report an absence
-    /// (of a `close`, a `task_done`, a `set`, a `join`) stay quiet.
-    pub truncated: bool,
+    /// The bounds that cut the walk short, each once, in the order reached. When any did,
+    /// rules that report an absence (of a `close`, a `task_done`, a `set`, a `join`) stay quiet.
+    pub cuts: Vec<Cut>,
     /// Methods that matter to those rules, called on receivers the model does not know: one of
     /// them might be the missing operation.
     pub unknown_receiver_calls: Vec<&'static str>,
@@ -332,7 +332,42 @@ pub(crate) struct Model {
     pub calls: Vec<CallSite>,
 }
 
+/// A bound on the model's work that cut its walk short (see `interp::budget`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Cut {
+    /// The crate's steps (expressions and statements walked), a budget that grows with its size.
+    Steps(u64),
+    /// Events of one thread template.
+    Events(usize),
+    /// Thread templates of the crate.
+    Templates(usize),
+    /// Calls nested this deep are not followed.
+    CallDepth(usize),
+    /// Expressions nested this deep, counting through calls, are not walked.
+    Nesting(usize),
+}
+
+impl std::fmt::Display for Cut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Cut::Steps(n) => write!(f, "the walk reached its budget of {n} steps"),
+            Cut::Events(n) => write!(f, "a thread reached the limit of {n} operations"),
+            Cut::Templates(n) => write!(f, "the crate reached the limit of {n} threads"),
+            Cut::CallDepth(n) => write!(f, "calls nested deeper than {n} were not followed"),
+            Cut::Nesting(n) => write!(
+                f,
+                "expressions nested deeper than {n}, counting through calls, were not walked"
+            ),
+        }
+    }
+}
+
 impl Model {
+    /// Whether a bound cut the walk short.
+    pub(crate) fn truncated(&self) -> bool {
+        !self.cuts.is_empty()
+    }
+
     pub(crate) fn prim(&self, id: PrimId) -> &PrimInfo {
         &self.prims[id.0 as usize]
     }

@@ -6,64 +6,114 @@ use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syn::Expr;
 
-/// The span of the first token of an expression.
-pub(crate) fn first_token(expr: &Expr) -> Span {
-    match expr {
-        Expr::MethodCall(e) => first_token(&e.receiver),
-        Expr::Call(e) => first_token(&e.func),
-        Expr::Field(e) => first_token(&e.base),
-        Expr::Index(e) => first_token(&e.expr),
-        Expr::Binary(e) => first_token(&e.left),
-        Expr::Assign(e) => first_token(&e.left),
-        Expr::Try(e) => first_token(&e.expr),
-        Expr::Await(e) => first_token(&e.base),
-        Expr::Cast(e) => first_token(&e.expr),
-        Expr::Range(e) => e
-            .start
-            .as_deref()
-            .map_or_else(|| e.limits.span(), first_token),
-        Expr::Path(e) => match &e.qself {
-            Some(q) => q.lt_token.span,
-            None => path_first(&e.path),
-        },
-        Expr::Paren(e) => e.paren_token.span.open(),
-        Expr::Tuple(e) => e.paren_token.span.open(),
-        Expr::Array(e) => e.bracket_token.span.open(),
-        Expr::Reference(e) => e.and_token.span,
-        Expr::Unary(e) => e.op.span(),
-        Expr::Lit(e) => e.lit.span(),
-        Expr::Macro(e) => path_first(&e.mac.path),
-        Expr::Block(e) => e.block.brace_token.span.open(),
-        Expr::Closure(e) => e.or1_token.span,
-        Expr::Struct(e) => path_first(&e.path),
-        Expr::Return(e) => e.return_token.span,
-        _ => expr.span(),
+/// The span of the first token of an expression. Walks down the left edge of the expression
+/// (a loop, not a recursion: method chains can be as long as a file).
+pub(crate) fn first_token(mut expr: &Expr) -> Span {
+    loop {
+        expr = match expr {
+            Expr::MethodCall(e) => &e.receiver,
+            Expr::Call(e) => &e.func,
+            Expr::Field(e) => &e.base,
+            Expr::Index(e) => &e.expr,
+            Expr::Binary(e) => &e.left,
+            Expr::Assign(e) => &e.left,
+            Expr::Try(e) => &e.expr,
+            Expr::Await(e) => &e.base,
+            Expr::Cast(e) => &e.expr,
+            Expr::Group(e) => &e.expr,
+            Expr::Range(e) => match &e.start {
+                Some(start) => start,
+                None => return e.limits.span(),
+            },
+            Expr::Path(e) => {
+                return match &e.qself {
+                    Some(q) => q.lt_token.span,
+                    None => path_first(&e.path),
+                }
+            }
+            Expr::Paren(e) => return e.paren_token.span.open(),
+            Expr::Tuple(e) => return e.paren_token.span.open(),
+            Expr::Array(e) => return e.bracket_token.span.open(),
+            Expr::Repeat(e) => return e.bracket_token.span.open(),
+            Expr::Reference(e) => return e.and_token.span,
+            Expr::RawAddr(e) => return e.and_token.span,
+            Expr::Unary(e) => return e.op.span(),
+            Expr::Lit(e) => return e.lit.span(),
+            Expr::Macro(e) => return path_first(&e.mac.path),
+            Expr::Block(e) => return labelled(&e.label, e.block.brace_token.span.open()),
+            Expr::Closure(e) => return e.or1_token.span,
+            Expr::Struct(e) => return path_first(&e.path),
+            Expr::Return(e) => return e.return_token.span,
+            Expr::If(e) => return e.if_token.span,
+            Expr::Match(e) => return e.match_token.span,
+            Expr::While(e) => return labelled(&e.label, e.while_token.span),
+            Expr::Loop(e) => return labelled(&e.label, e.loop_token.span),
+            Expr::ForLoop(e) => return labelled(&e.label, e.for_token.span),
+            Expr::Let(e) => return e.let_token.span,
+            Expr::Unsafe(e) => return e.unsafe_token.span,
+            Expr::Async(e) => return e.async_token.span,
+            Expr::Const(e) => return e.const_token.span,
+            Expr::TryBlock(e) => return e.try_token.span,
+            Expr::Yield(e) => return e.yield_token.span,
+            Expr::Break(e) => return e.break_token.span,
+            Expr::Continue(e) => return e.continue_token.span,
+            Expr::Infer(e) => return e.underscore_token.span,
+            // Verbatim tokens: as short as they are written.
+            _ => return expr.span(),
+        };
     }
 }
 
-/// The span of the last token of an expression, for the kinds the model reports.
-pub(crate) fn last_token(expr: &Expr) -> Span {
-    match expr {
-        Expr::MethodCall(e) => e.paren_token.span.close(),
-        Expr::Call(e) => e.paren_token.span.close(),
-        Expr::Path(e) => e
-            .path
-            .segments
-            .last()
-            .map_or_else(|| first_token(expr), |s| s.ident.span()),
-        Expr::Field(e) => e.member.span(),
-        Expr::Index(e) => e.bracket_token.span.close(),
-        Expr::Paren(e) => e.paren_token.span.close(),
-        Expr::Macro(e) => delimiters(&e.mac).close(),
-        Expr::Assign(e) => last_token(&e.right),
-        Expr::Binary(e) => last_token(&e.right),
-        Expr::Unary(e) => last_token(&e.expr),
-        Expr::Reference(e) => last_token(&e.expr),
-        Expr::Try(e) => e.question_token.span,
-        Expr::Lit(e) => e.lit.span(),
-        Expr::Tuple(e) => e.paren_token.span.close(),
-        Expr::Array(e) => e.bracket_token.span.close(),
-        _ => first_token(expr),
+fn labelled(label: &Option<syn::Label>, token: Span) -> Span {
+    label.as_ref().map_or(token, |l| l.name.apostrophe)
+}
+
+/// The span of the last token of an expression, for the kinds the model reports; the first
+/// token for the others (a closure, a struct literal, `return`: spans that show their head).
+pub(crate) fn last_token(mut expr: &Expr) -> Span {
+    loop {
+        expr = match expr {
+            Expr::MethodCall(e) => return e.paren_token.span.close(),
+            Expr::Call(e) => return e.paren_token.span.close(),
+            Expr::Path(e) => {
+                return e
+                    .path
+                    .segments
+                    .last()
+                    .map_or_else(|| first_token(expr), |s| s.ident.span())
+            }
+            Expr::Field(e) => return e.member.span(),
+            Expr::Index(e) => return e.bracket_token.span.close(),
+            Expr::Paren(e) => return e.paren_token.span.close(),
+            Expr::Macro(e) => return delimiters(&e.mac).close(),
+            Expr::Try(e) => return e.question_token.span,
+            Expr::Lit(e) => return e.lit.span(),
+            Expr::Tuple(e) => return e.paren_token.span.close(),
+            Expr::Array(e) => return e.bracket_token.span.close(),
+            Expr::Repeat(e) => return e.bracket_token.span.close(),
+            Expr::Await(e) => return e.await_token.span,
+            Expr::Block(e) => return e.block.brace_token.span.close(),
+            Expr::Match(e) => return e.brace_token.span.close(),
+            Expr::While(e) => return e.body.brace_token.span.close(),
+            Expr::Loop(e) => return e.body.brace_token.span.close(),
+            Expr::ForLoop(e) => return e.body.brace_token.span.close(),
+            Expr::Unsafe(e) => return e.block.brace_token.span.close(),
+            Expr::Async(e) => return e.block.brace_token.span.close(),
+            Expr::Const(e) => return e.block.brace_token.span.close(),
+            Expr::TryBlock(e) => return e.block.brace_token.span.close(),
+            Expr::If(e) => match &e.else_branch {
+                Some((_, otherwise)) => otherwise,
+                None => return e.then_branch.brace_token.span.close(),
+            },
+            Expr::Assign(e) => &e.right,
+            Expr::Binary(e) => &e.right,
+            Expr::Unary(e) => &e.expr,
+            Expr::Reference(e) => &e.expr,
+            Expr::RawAddr(e) => &e.expr,
+            Expr::Let(e) => &e.expr,
+            Expr::Group(e) => &e.expr,
+            _ => return first_token(expr),
+        };
     }
 }
 

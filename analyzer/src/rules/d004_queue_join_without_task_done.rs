@@ -29,7 +29,7 @@ declare_rule! {
 }
 
 pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-    if cx.model.truncated || cx.model.maybe_called_elsewhere("task_done") {
+    if cx.model.truncated() || cx.model.maybe_called_elsewhere("task_done") {
         return;
     }
     for (_, _, event) in cx.model.events() {

@@ -32,7 +32,7 @@ declare_rule! {
 }
 
 pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-    if cx.model.truncated {
+    if cx.model.truncated() {
         return;
     }
     for (t, i, event) in cx.model.events() {

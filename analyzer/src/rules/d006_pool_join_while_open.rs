@@ -26,7 +26,7 @@ declare_rule! {
 }
 
 pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-    if cx.model.truncated
+    if cx.model.truncated()
         || cx.model.maybe_called_elsewhere("close")
         || cx.model.maybe_called_elsewhere("terminate")
     {

@@ -27,7 +27,7 @@ declare_rule! {
 }
 
 pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-    if cx.model.truncated || cx.model.maybe_called_elsewhere("join") {
+    if cx.model.truncated() || cx.model.maybe_called_elsewhere("join") {
         return;
     }
     for t in cx.model.template_ids() {

@@ -69,6 +69,7 @@ pub fn run(args: &ConfirmArgs, cwd: &Path) -> Result<Outcome, Fatal> {
         baselined: checked.diagnostics.len() - found,
         diagnostics,
         errors: checked.errors.clone(),
+        notes: checked.notes.clone(),
         stale,
         files: checked.files,
         sources: &checked.sources,

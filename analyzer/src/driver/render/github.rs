@@ -23,6 +23,17 @@ pub fn render(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
             &message(diagnostic),
         )?;
     }
+    for note in &report.notes {
+        command(
+            out,
+            "notice",
+            &[
+                ("file", super::portable(&note.path)),
+                ("title", "racecheck: analysis cut short".to_owned()),
+            ],
+            &note.message,
+        )?;
+    }
     for entry in &report.stale {
         let text = format!(
             "stale baseline entry {} ({} in {}): no finding matches it any more; rewrite the baseline to drop it",

@@ -31,6 +31,9 @@ pub fn render(report: &Report<'_>, options: Options, out: &mut dyn Write) -> io:
     if options.quiet {
         return Ok(());
     }
+    for note in &report.notes {
+        writeln!(out, "note: {}: {}\n", note.path.display(), note.message)?;
+    }
     if !report.stale.is_empty() {
         writeln!(out, "note: {}", stale_baseline_note(report.stale.len()))?;
         for entry in &report.stale {

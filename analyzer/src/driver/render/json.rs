@@ -1,6 +1,6 @@
-//! One JSON document: every field of every finding, the input errors, the stale baseline entries
+//! One JSON document: every field of every finding, the input errors, the run's notes, the stale baseline entries
 //! and the counts. `version` changes only when a field changes meaning or goes away.
-use crate::diagnostic::{Diagnostic, InputError};
+use crate::diagnostic::{Diagnostic, InputError, RunNote};
 use crate::driver::baseline::Entry;
 use crate::driver::report::{Report, Summary};
 use serde::Serialize;
@@ -11,6 +11,7 @@ struct Document<'a> {
     version: u32,
     diagnostics: &'a [Diagnostic],
     errors: &'a [InputError],
+    notes: &'a [RunNote],
     stale_baseline: &'a [Entry],
     summary: Summary,
 }
@@ -20,6 +21,7 @@ pub fn render(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         version: 1,
         diagnostics: &report.diagnostics,
         errors: &report.errors,
+        notes: &report.notes,
         stale_baseline: &report.stale,
         summary: report.summary(),
     };

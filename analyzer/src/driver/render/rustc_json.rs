@@ -9,7 +9,7 @@
 //! (what `rustc --error-format=json` prints), which rust-analyzer reads too.
 use super::human::{self, Look};
 use super::Options;
-use crate::diagnostic::{Diagnostic, InputError, Span};
+use crate::diagnostic::{Diagnostic, InputError, RunNote, Span};
 use crate::driver::report::Report;
 use serde_json::{json, Value};
 use std::io::{self, Write};
@@ -40,6 +40,12 @@ pub fn render(report: &Report<'_>, options: Options, out: &mut dyn Write) -> io:
                 let text = human::diagnostic_to_string(diagnostic, report.sources, Look::default());
                 io::stderr().write_all(text.as_bytes())?;
             }
+        }
+    }
+    for note in &report.notes {
+        match wrap(report, &note.path, || run_note_message(report, note)) {
+            Some(line) => write_line(out, &line)?,
+            None => io::stderr().write_all(run_note_text(note).as_bytes())?,
         }
     }
     write_line(
@@ -119,6 +125,37 @@ fn input_error_message(report: &Report<'_>, error: &InputError, look: Look) -> V
         "children": [],
         "rendered": human::input_error_to_string(error, report.sources, look),
     })
+}
+
+/// A note on the run, as a warning at the start of its file: editors drop messages without a
+/// span, and show notes only beside a finding.
+fn run_note_message(report: &Report<'_>, note: &RunNote) -> Value {
+    let start = Span {
+        file: note.path.clone(),
+        byte_start: 0,
+        byte_end: 0,
+        line_start: 1,
+        column_start: 1,
+        line_end: 1,
+        column_end: 1,
+    };
+    json!({
+        "$message_type": "diagnostic",
+        "message": note.message,
+        "code": null,
+        "level": "warning",
+        "spans": [span(report, &start, true, "")],
+        "children": [],
+        "rendered": run_note_text(note),
+    })
+}
+
+fn run_note_text(note: &RunNote) -> String {
+    format!(
+        "warning: {}\n --> {}:1:1\n\n",
+        note.message,
+        note.path.display()
+    )
 }
 
 fn child(level: &str, message: &str) -> Value {

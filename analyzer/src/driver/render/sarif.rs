@@ -4,8 +4,8 @@
 //! `relatedLocations` linked from the message as `[label](id)`, our own `partialFingerprints` key
 //! (`racecheck/v1`; GitHub's `primaryLocationLineHash` is left to its uploader), and a code flow
 //! with one thread flow per thread of the finding (its acquisitions, calls and blocking step).
-//! Counts are capped at GitHub's limits, with a notification saying what was cut. Input errors
-//! and stale baseline entries are tool notifications of the invocation. The code flow is the
+//! Counts are capped at GitHub's limits, with a notification saying what was cut. Input errors,
+//! the run's notes and stale baseline entries are tool notifications of the invocation. The code flow is the
 //! analyzer's own path: its message and `properties.source = "static-analysis"` say so, so that
 //! it never reads as a runtime witness (`confirm` puts those in `codeFlows` with
 //! `properties.source = "runtime-witness"`).
@@ -40,6 +40,12 @@ pub fn document(report: &Report<'_>) -> Value {
         .iter()
         .map(|e| input_error(report, e))
         .collect();
+    notifications.extend(report.notes.iter().map(|note| {
+        json!({
+            "level": "note",
+            "message": {"text": format!("{}: {}", super::portable(&note.path), note.message)},
+        })
+    }));
     notifications.extend(report.stale.iter().map(|entry| {
         json!({
             "level": "note",

@@ -1,74 +1,126 @@
-//! Every bound on the model's work, in one place. A crate that reaches one is marked truncated
-//! (rules reporting an absence then stay quiet) instead of taking unbounded time or memory.
+//! Every bound on the model's work, in one place. Each grows with the input or is a fixed cap on
+//! a structure; a crate that reaches one is cut short (the bound is recorded in `Model::cuts`,
+//! rules reporting an absence then stay quiet, and the run tells the user) instead of taking
+//! unbounded time, memory or stack.
+//!
+//! Following a call walks the callee again for each call site, so without the step budget the
+//! work could grow with the number of call paths rather than with the code.
 use super::Interp;
-use crate::model::value::ObjectId;
+use crate::model::Cut;
 
-/// Expressions evaluated per crate before the model gives up.
-const STEP_BUDGET: u64 = 4_000_000;
-/// Events per template before the model gives up.
+/// Bytes of the crate's source per step (expression or statement walked): the walk of a crate
+/// costs at most a fixed fraction of parsing it. Real crates forced through the model take one
+/// step per 6–9 bytes (clap_builder, regex-automata), most calls being found inert and reused.
+const BYTES_PER_STEP: u64 = 4;
+/// Steps every crate gets, however small.
+const MIN_STEPS: u64 = 200_000;
+/// Events per template.
 const EVENT_BUDGET: usize = 100_000;
 /// Templates per crate.
 const TEMPLATE_BUDGET: usize = 2_000;
 /// Nested calls followed.
-const CALL_DEPTH: usize = 24;
+const CALL_DEPTH: usize = 64;
+/// Nested expressions walked, through calls: each level recurses in the walk, and a file may
+/// nest as deep as the parser allows (`frontend::outline::MAX_NESTING`) in every function of a
+/// call chain.
+const EXPR_DEPTH: u32 = 4_000;
 /// Nested `const` items evaluated (`const N: usize = M * 2;`).
 const CONST_DEPTH: u32 = 8;
 
-/// What the walk of a crate has spent so far.
-#[derive(Debug, Default)]
+/// What the walk of a crate may spend, and has spent so far.
+#[derive(Debug)]
 pub(super) struct Budget {
     steps: u64,
+    step_limit: u64,
     events_emitted: usize,
+    expr_depth: u32,
     const_depth: u32,
 }
 
+impl Budget {
+    /// The budget of a crate of `source_bytes` bytes.
+    pub(super) fn for_source(source_bytes: usize) -> Self {
+        Self {
+            steps: 0,
+            step_limit: MIN_STEPS.max(source_bytes as u64 / BYTES_PER_STEP),
+            events_emitted: 0,
+            expr_depth: 0,
+            const_depth: 0,
+        }
+    }
+}
+
 impl Interp<'_> {
-    /// A measure of everything observable the walk has done so far: events, templates,
-    /// primitives, guards, collections. Unchanged across a call: the call did nothing of note.
-    pub(super) fn activity(&self) -> (usize, usize, usize, usize, usize, ObjectId) {
+    /// A measure of everything the rules can observe of the walk so far: events, templates,
+    /// primitives, guards. Unchanged across a call: the call did nothing of note, whatever
+    /// objects or collections (of no primitive) it made on the way.
+    pub(super) fn activity(&self) -> (usize, usize, usize, usize) {
         (
             self.budget.events_emitted,
             self.model.templates.len(),
             self.model.prims.len(),
             self.walk.guards.len(),
-            self.store.bags.len(),
-            self.store.objects,
         )
+    }
+
+    /// Records that `cut` stopped part of the walk.
+    fn cut(&mut self, cut: Cut) {
+        let kind = std::mem::discriminant(&cut);
+        if !self
+            .model
+            .cuts
+            .iter()
+            .any(|c| std::mem::discriminant(c) == kind)
+        {
+            self.model.cuts.push(cut);
+        }
     }
 
     /// Counts one step; false once the crate's budget is spent.
     pub(super) fn step(&mut self) -> bool {
         self.budget.steps += 1;
-        if self.budget.steps > STEP_BUDGET {
-            self.model.truncated = true;
+        if self.budget.steps > self.budget.step_limit {
+            self.cut(Cut::Steps(self.budget.step_limit));
             return false;
         }
         true
     }
 
-    /// Counts one emitted event; false (and truncated) once the template has its budget's worth.
+    /// Runs `f` one expression level deeper, or gives `None` past the bound.
+    pub(super) fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> Option<T> {
+        if self.budget.expr_depth >= EXPR_DEPTH {
+            self.cut(Cut::Nesting(EXPR_DEPTH as usize));
+            return None;
+        }
+        self.budget.expr_depth += 1;
+        let out = f(self);
+        self.budget.expr_depth -= 1;
+        Some(out)
+    }
+
+    /// Counts one emitted event; false (and cut) once the template has its budget's worth.
     pub(super) fn room_for_event(&mut self, events: usize) -> bool {
         self.budget.events_emitted += 1;
         if events >= EVENT_BUDGET {
-            self.model.truncated = true;
+            self.cut(Cut::Events(EVENT_BUDGET));
             return false;
         }
         true
     }
 
-    /// Whether another template may be made; marks the model truncated when not.
+    /// Whether another template may be made; records the cut when not.
     pub(super) fn room_for_template(&mut self) -> bool {
         if self.model.templates.len() >= TEMPLATE_BUDGET {
-            self.model.truncated = true;
+            self.cut(Cut::Templates(TEMPLATE_BUDGET));
             return false;
         }
         true
     }
 
-    /// Whether a call may be followed one level deeper; marks the model truncated when not.
+    /// Whether a call may be followed one level deeper; records the cut when not.
     pub(super) fn room_for_call(&mut self) -> bool {
         if self.walk.frames.len() >= CALL_DEPTH {
-            self.model.truncated = true;
+            self.cut(Cut::CallDepth(CALL_DEPTH));
             return false;
         }
         true

@@ -17,6 +17,10 @@ impl<'a> Interp<'a> {
         if !self.step() {
             return Value::Unknown;
         }
+        self.nested(|this| this.expr_kind(expr)).unwrap_or_default()
+    }
+
+    fn expr_kind(&mut self, expr: &'a Expr) -> Value<'a> {
         match expr {
             Expr::Array(a) => {
                 let items: Vec<Value<'a>> = a.elems.iter().map(|e| self.expr(e)).collect();

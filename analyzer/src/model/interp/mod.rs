@@ -55,13 +55,14 @@ mod store;
 mod threads;
 mod walk;
 
-/// Builds the model of one crate.
+/// Builds the model of one crate; `source_bytes`, the size of its files, sets its budget.
 pub(crate) fn model_crate<'a>(
     index: &'a CrateIndex<'a>,
     macros: &'a MacroArgs,
     files: &[SpanConverter<'a>],
+    source_bytes: usize,
 ) -> Model {
-    let mut interp = Interp::new(index, macros, files.to_vec());
+    let mut interp = Interp::new(index, macros, files.to_vec(), source_bytes);
     interp.run_roots();
     interp.name_fields_apart();
     interp.model
@@ -102,6 +103,7 @@ impl<'a> Interp<'a> {
         index: &'a CrateIndex<'a>,
         macros: &'a MacroArgs,
         files: Vec<SpanConverter<'a>>,
+        source_bytes: usize,
     ) -> Self {
         Self {
             index,
@@ -110,7 +112,7 @@ impl<'a> Interp<'a> {
             model: Model::default(),
             store: store::Store::default(),
             walk: walk::Walk::new(),
-            budget: budget::Budget::default(),
+            budget: budget::Budget::for_source(source_bytes),
             memo: Memo::default(),
             pending: VecDeque::new(),
         }

@@ -1,0 +1,36 @@
+//! Regression cases: single crates of the corpus that were once far slower to model than to
+//! parse, each measured alone, modelled against parse-only, as whole processes.
+
+use std::path::{Path, PathBuf};
+
+/// Crates (by name, any version) measured alone. The first six were 18–48x slower modelled than
+/// parsed (the model's budgets multiplied along call chains); windows-sys and tokio are the two
+/// biggest crates after linux-raw-sys, whose trees dominate the modelled run's peak memory.
+pub const CASES: &[&str] = &[
+    "regex-automata",
+    "regex-syntax",
+    "clap_builder",
+    "serde_json",
+    "insta",
+    "linux-raw-sys",
+    "windows-sys",
+    "tokio",
+];
+
+/// The corpus folder of crate `name` (`name-VERSION`); the newest when several versions are in.
+pub fn folder(corpus: &Path, name: &str) -> Option<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(corpus)
+        .ok()?
+        .filter_map(|entry| entry.ok())
+        .map(|entry| entry.path())
+        .filter(|path| {
+            path.file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.strip_prefix(name))
+                .and_then(|rest| rest.strip_prefix('-'))
+                .is_some_and(|version| version.starts_with(|c: char| c.is_ascii_digit()))
+        })
+        .collect();
+    found.sort();
+    found.pop()
+}

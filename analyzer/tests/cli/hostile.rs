@@ -1,0 +1,188 @@
+//! Hostile inputs, generated at sizes that run in seconds: deep nesting, long chains, huge
+//! files. Each run ends with a clear message where the input cannot be analyzed, bounded work
+//! where it can, and the findings of every other file intact.
+use crate::Project;
+
+/// Two threads taking `A` and `B` in opposite orders: a D001 in a file of its own.
+const ABBA: &str = "use racecheck::{Lock, Thread};\n\
+static A: Lock<u32> = Lock::new(0);\n\
+static B: Lock<u32> = Lock::new(0);\n\
+fn main() {\n\
+    let t = Thread::spawn(|| { let _a = A.acquire(); let _b = B.acquire(); });\n\
+    let _b = B.acquire();\n\
+    let _a = A.acquire();\n\
+    t.join().unwrap();\n\
+}\n";
+
+/// A project with the ABBA program in `src/bin/abba.rs` and `hostile` in `src/bin/hostile.rs`.
+fn project(name: &str, hostile: &str) -> Project {
+    let project = Project::empty(name);
+    project.write("src/bin/abba.rs", ABBA);
+    project.write("src/bin/hostile.rs", hostile);
+    project
+}
+
+fn assert_abba_found(run: &crate::Run) {
+    assert!(
+        run.stdout.contains("error[D001]") && run.stdout.contains("src/bin/abba.rs"),
+        "{run:?}"
+    );
+}
+
+/// `fn main` with `body`, in a file that uses racecheck's locks `A` and `B`.
+fn program(body: &str) -> String {
+    format!(
+        "use racecheck::Lock;\nstatic A: Lock<u32> = Lock::new(0);\nstatic B: Lock<u32> = Lock::new(0);\n\
+         fn main() {{\n    let x = 1;\n{body}\n}}\n"
+    )
+}
+
+#[test]
+fn nesting_too_deep_to_parse_is_an_input_error_at_its_place() {
+    let ifs = format!("{}{}", "if x > 0 { ".repeat(20_000), "} ".repeat(20_000));
+    let matches = format!(
+        "{}A.acquire(){};",
+        "match x { _ => ".repeat(10_000),
+        " }".repeat(10_000)
+    );
+    for (case, body) in [("ifs", ifs), ("matches", matches)] {
+        let project = project(case, &program(&body));
+        let run = project.run(&[".", "--color", "never"]);
+        assert_eq!(run.code, 2, "{run:?}");
+        assert!(
+            run.stdout
+                .contains("error: not analyzed: nesting deeper than 2000 levels")
+                && run.stdout.contains("--> src/bin/hostile.rs:6:"),
+            "{case}: {}",
+            run.stdout
+        );
+        assert_abba_found(&run);
+    }
+}
+
+#[test]
+fn a_file_over_the_size_limit_is_an_input_error_naming_the_limit() {
+    let filler = "const X: u32 = 1;\n".repeat((4 << 20) / 18 + 1);
+    let project = project("huge", &format!("{filler}{}", program("")));
+    let run = project.run(&[".", "--color", "never"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stdout.contains("src/bin/hostile.rs")
+            && run.stdout.contains("more than the limit of 4 MiB"),
+        "{}",
+        run.stdout
+    );
+    assert_abba_found(&run);
+}
+
+#[test]
+fn long_chains_are_modelled_to_their_end() {
+    // Each ends in an ABBA of its own with the acquisition of `B` past the chain, so the
+    // finding shows the chain was walked through.
+    let else_ifs = (0..3_000)
+        .map(|i| format!("if x == {i} {{ let _g = A.acquire(); }}"))
+        .collect::<Vec<_>>()
+        .join(" else ");
+    let clones = format!(
+        "let g = A.acquire();\n    let _h = g{};",
+        ".clone()".repeat(5_000)
+    );
+    let nested = format!(
+        "{}x{};",
+        "match x { _ => ".repeat(1_500),
+        " }".repeat(1_500)
+    );
+    for (case, body) in [
+        ("else-ifs", else_ifs),
+        ("clones", clones),
+        ("matches", nested),
+    ] {
+        let text = program(&format!(
+            "{body}\n    let _a = A.acquire();\n    let _b = B.acquire();\n    drop(_b);\n    drop(_a);\n    \
+             racecheck::Thread::spawn(|| {{ let _b = B.acquire(); let _a = A.acquire(); }}).join().unwrap();"
+        ));
+        let project = project(case, &text);
+        let run = project.run(&[".", "--color", "never"]);
+        assert_eq!(run.code, 1, "{case}: {run:?}");
+        assert!(
+            run.stdout.contains("src/bin/hostile.rs"),
+            "{case}: {}",
+            run.stdout
+        );
+        assert_abba_found(&run);
+    }
+}
+
+/// `main` takes `B` then `A`, then holds `A` across a chain of `calls` functions, the last of
+/// which takes `B`: an ABBA as deep as the chain.
+fn call_chain(calls: usize) -> String {
+    let mut text = String::from(
+        "use racecheck::Lock;\nstatic A: Lock<u32> = Lock::new(0);\nstatic B: Lock<u32> = Lock::new(0);\n\
+         fn main() {\n    other();\n    let _a = A.acquire();\n    f0();\n}\n\
+         fn other() {\n    let _b = B.acquire();\n    let _a = A.acquire();\n}\n",
+    );
+    for i in 0..calls {
+        text += &format!("fn f{i}() {{ f{}(); }}\n", i + 1);
+    }
+    text += &format!("fn f{calls}() {{ let _b = B.acquire(); }}\n");
+    text
+}
+
+#[test]
+fn a_lock_held_across_a_chain_of_32_calls_is_found() {
+    let project = project("chain-32", &call_chain(32));
+    let run = project.run(&[".", "--color", "never"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stdout.contains("error[D001]") && run.stdout.contains("src/bin/hostile.rs"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("cut short"), "{}", run.stdout);
+}
+
+#[test]
+fn a_chain_deeper_than_the_model_follows_is_told_in_every_format() {
+    let project = project("chain-100", &call_chain(100));
+    let cut = "calls nested deeper than 64 were not followed";
+    let human = project.run(&[".", "--color", "never"]);
+    assert!(
+        human.stdout.contains(&format!(
+            "note: src/bin/hostile.rs: the model of the crate rooted here was cut short ({cut})"
+        )) && human.stdout.contains("D004, D005, D006 and L001"),
+        "{}",
+        human.stdout
+    );
+    assert_abba_found(&human);
+    let json: serde_json::Value =
+        serde_json::from_str(&project.run(&[".", "--format", "json"]).stdout).unwrap();
+    assert_eq!(json["notes"][0]["path"], "src/bin/hostile.rs", "{json}");
+    assert!(json["notes"][0]["message"].as_str().unwrap().contains(cut));
+    let sarif: serde_json::Value =
+        serde_json::from_str(&project.run(&[".", "--format", "sarif"]).stdout).unwrap();
+    let notifications = &sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"];
+    assert!(
+        notifications
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["level"] == "note" && n["message"]["text"].as_str().unwrap().contains(cut)),
+        "{notifications}"
+    );
+    let rustc = project.run(&[".", "--format", "rustc-json"]).stdout;
+    let warning = rustc
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
+        .find(|m| m["message"].as_str().is_some_and(|t| t.contains(cut)))
+        .expect("a message for the cut");
+    assert_eq!(warning["level"], "warning");
+    assert_eq!(warning["spans"][0]["file_name"], "src/bin/hostile.rs");
+    assert_eq!(warning["spans"][0]["line_start"], 1);
+    let github = project.run(&[".", "--format", "github"]).stdout;
+    assert!(
+        github
+            .lines()
+            .any(|l| l.starts_with("::notice file=src/bin/hostile.rs,") && l.contains(cut)),
+        "{github}"
+    );
+}
