@@ -127,7 +127,7 @@ fn a_named_fifo_is_refused_not_read() {
 }
 
 #[test]
-fn a_ten_megabyte_file_is_analyzed() {
+fn a_ten_megabyte_file_is_an_input_error_naming_the_size_limit() {
     let project = project("huge");
     let function = "pub fn f() -> u64 {\n    let x = 1;\n    x + 1\n}\n";
     let mut text = String::with_capacity(10 * 1024 * 1024 + function.len());
@@ -136,22 +136,23 @@ fn a_ten_megabyte_file_is_analyzed() {
         text += &function.replace("fn f", &format!("fn f{n}"));
         n += 1;
     }
-    text += &format!("fn last() {{}} {UNKNOWN_ALLOW}\n");
     project.write("huge.rs", &text);
-    let run = project.run(&["huge.rs", "--format", "json"]);
-    assert_eq!(run.code, 1, "{}", run.stderr);
+    let run = project.run(&[".", "--format", "json"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
     let document: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    assert_eq!(document["summary"]["files"], 1);
-    assert_eq!(
-        document["diagnostics"][0]["primary"]["line_start"],
-        text.lines().count()
+    assert_eq!(document["errors"][0]["path"], "huge.rs");
+    let message = document["errors"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("more than the limit of 4 MiB"),
+        "{message}"
     );
+    assert_eq!(document["diagnostics"][0]["primary"]["file"], "good.rs");
 }
 
 #[test]
-fn ten_thousand_nested_blocks_are_analyzed() {
+fn blocks_nested_up_to_the_limit_are_analyzed() {
     let project = project("deep");
-    let depth = 10_000;
+    let depth = 1_990;
     let text = format!(
         "fn main() {{\n{}let x = 1;{}\n}} {UNKNOWN_ALLOW}\n",
         "{".repeat(depth),

@@ -85,7 +85,7 @@ fn long_chains_are_modelled_to_their_end() {
         .join(" else ");
     let clones = format!(
         "let g = A.acquire();\n    let _h = g{};",
-        ".clone()".repeat(5_000)
+        ".clone()".repeat(1_500)
     );
     let nested = format!(
         "{}x{};",
@@ -98,8 +98,8 @@ fn long_chains_are_modelled_to_their_end() {
         ("matches", nested),
     ] {
         let text = program(&format!(
-            "{body}\n    let _a = A.acquire();\n    let _b = B.acquire();\n    drop(_b);\n    drop(_a);\n    \
-             racecheck::Thread::spawn(|| {{ let _b = B.acquire(); let _a = A.acquire(); }}).join().unwrap();"
+            "{body}\n    let t = racecheck::Thread::spawn(|| {{ let _b = B.acquire(); let _a = A.acquire(); }});\n    \
+             let _a = A.acquire();\n    let _b = B.acquire();\n    drop(_b);\n    drop(_a);\n    t.join().unwrap();"
         ));
         let project = project(case, &text);
         let run = project.run(&[".", "--color", "never"]);
@@ -113,12 +113,12 @@ fn long_chains_are_modelled_to_their_end() {
     }
 }
 
-/// `main` takes `B` then `A`, then holds `A` across a chain of `calls` functions, the last of
-/// which takes `B`: an ABBA as deep as the chain.
+/// A thread takes `B` then `A` while `main` holds `A` across a chain of `calls` functions, the
+/// last of which takes `B`: an ABBA as deep as the chain.
 fn call_chain(calls: usize) -> String {
     let mut text = String::from(
-        "use racecheck::Lock;\nstatic A: Lock<u32> = Lock::new(0);\nstatic B: Lock<u32> = Lock::new(0);\n\
-         fn main() {\n    other();\n    let _a = A.acquire();\n    f0();\n}\n\
+        "use racecheck::{Lock, Thread};\nstatic A: Lock<u32> = Lock::new(0);\nstatic B: Lock<u32> = Lock::new(0);\n\
+         fn main() {\n    let t = Thread::spawn(other);\n    let a = A.acquire();\n    f0();\n    drop(a);\n    t.join().unwrap();\n}\n\
          fn other() {\n    let _b = B.acquire();\n    let _a = A.acquire();\n}\n",
     );
     for i in 0..calls {
