@@ -95,18 +95,18 @@ pub fn doc_url(rule: &RuleInfo) -> String {
     )
 }
 
-/// The rule `explain` is asked about, by code (`D001`) or name (`lock-order-inversion`); an
-/// unknown one is a usage error.
+/// The rule `explain` is asked about, by code (`D001`) or name (`lock-order-inversion`, or with
+/// underscores as Rust spells lint names); an unknown one is a usage error.
 pub fn find(rule: &str) -> Result<&'static RuleInfo, Fatal> {
     rules::by_code(rule)
         .or_else(|| {
             rules::all()
                 .iter()
-                .find(|r| r.name.eq_ignore_ascii_case(rule.trim()))
+                .find(|r| r.name.eq_ignore_ascii_case(&rule.trim().replace('_', "-")))
         })
         .ok_or_else(|| {
             Fatal::new(format!(
-                "unknown rule `{rule}`; known codes: {}",
+                "unknown rule `{rule}`; known codes: {} (`cargo racecheck rules` lists their names)",
                 known_codes(rules::all())
             ))
         })
@@ -138,5 +138,19 @@ mod tests {
                 "{file} does not declare {constant}"
             );
         }
+    }
+
+    #[test]
+    fn rules_are_found_by_code_or_by_name_in_either_spelling() {
+        for asked in [
+            "D001",
+            "d001",
+            "lock-order-inversion",
+            "lock_order_inversion",
+        ] {
+            assert_eq!(find(asked).expect(asked).code, "D001", "{asked}");
+        }
+        let unknown = find("lock-order").unwrap_err().to_string();
+        assert!(unknown.contains("cargo racecheck rules"), "{unknown}");
     }
 }

@@ -26,7 +26,12 @@ use std::path::{Path, PathBuf};
 /// the client names none.
 pub fn serve(connection: &Connection, cwd: &Path) -> Result<(), Fatal> {
     let protocol = |e: lsp_server::ProtocolError| Fatal::new(format!("LSP: {e}"));
-    let (id, params) = connection.initialize_start().map_err(protocol)?;
+    let (id, params) = match connection.initialize_start() {
+        Ok(start) => start,
+        // The client went away before initializing: nothing was asked, so nothing failed.
+        Err(e) if e.channel_is_disconnected() => return Ok(()),
+        Err(e) => return Err(protocol(e)),
+    };
     let params: InitializeParams = serde_json::from_value(params).unwrap_or_default();
     let encoding = Encoding::negotiate(
         params

@@ -5,7 +5,7 @@
 use crossbeam_channel::{unbounded, Receiver, Sender};
 use lsp_server::{Connection, ErrorCode, Message};
 use serde_json::{json, Value};
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead, Read, Write};
 use std::thread::{self, JoinHandle};
 
 /// The reader and writer threads; joined when the session ends.
@@ -67,6 +67,9 @@ pub fn read_messages(input: &mut impl BufRead, server: &Sender<Message>) -> io::
     Ok(())
 }
 
+/// The largest message body read: a larger `Content-Length` is refused before any allocation.
+const MAX_MESSAGE_BYTES: usize = 64 << 20;
+
 /// One frame's body, or what was wrong with its header; `None` at the end of the input.
 fn read_frame(input: &mut impl BufRead) -> io::Result<Option<Result<String, String>>> {
     let mut length = None;
@@ -96,6 +99,13 @@ fn read_frame(input: &mut impl BufRead) -> io::Result<Option<Result<String, Stri
             "missing or invalid Content-Length header".to_owned()
         )));
     };
+    if length > MAX_MESSAGE_BYTES {
+        // Skip the body, so the stream stays framed for the messages after it.
+        io::copy(&mut input.take(length as u64), &mut io::sink())?;
+        return Ok(Some(Err(format!(
+            "a message of {length} bytes is over the limit of {MAX_MESSAGE_BYTES} bytes"
+        ))));
+    }
     let mut body = vec![0; length];
     input.read_exact(&mut body)?;
     Ok(Some(
@@ -159,6 +169,27 @@ mod tests {
         assert!(
             parse_message("{\"jsonrpc\":\"2.0\",\"method\":\"initialized\",\"params\":{}}").is_ok()
         );
+    }
+
+    #[test]
+    fn an_oversized_frame_is_refused_and_skipped() {
+        let huge = MAX_MESSAGE_BYTES + 1;
+        let text = format!("Content-Length: {huge}\r\n\r\n") + &" ".repeat(huge) + &frame("{}");
+        let mut input = io::Cursor::new(text.into_bytes());
+        let refused = read_frame(&mut input).unwrap();
+        assert!(
+            matches!(&refused, Some(Err(e)) if e.contains("over the limit")),
+            "{refused:?}"
+        );
+        assert_eq!(read_frame(&mut input).unwrap(), Some(Ok("{}".to_owned())));
+    }
+
+    #[test]
+    fn a_length_beyond_the_input_ends_the_stream_without_allocating_it() {
+        let text = "Content-Length: 99999999999999\r\n\r\n{}";
+        let mut input = io::Cursor::new(text.as_bytes().to_vec());
+        assert!(matches!(read_frame(&mut input).unwrap(), Some(Err(_))));
+        assert_eq!(read_frame(&mut input).unwrap(), None);
     }
 
     #[test]

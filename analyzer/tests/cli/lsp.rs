@@ -236,3 +236,16 @@ fn an_editor_session_over_pipes() {
     let status = client.server.wait().expect("the server exits");
     assert!(status.success(), "{status:?}");
 }
+
+#[test]
+fn a_client_gone_before_initialize_ends_the_server_cleanly() {
+    let project = Project::empty("lsp-no-client");
+    let status = Command::new(binary())
+        .arg("lsp")
+        .current_dir(project.root())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .status()
+        .expect("run the language server");
+    assert!(status.success(), "{status:?}");
+}
