@@ -12,6 +12,7 @@ const KEYS: &str = "`schedules`, `strategy`, `depth`, `seed`, `max_steps`";
 /// The exploration strategy an attribute names.
 #[derive(Debug, PartialEq, Eq)]
 enum StrategyArg {
+    Portfolio,
     Random,
     Pct,
     Targeted,
@@ -86,6 +87,7 @@ impl ExploreArgs {
         }
         if let Some(strategy) = &self.strategy {
             let strategy = match strategy {
+                StrategyArg::Portfolio => quote!(::racecheck::explore::Strategy::Portfolio),
                 StrategyArg::Random => quote!(::racecheck::explore::Strategy::Random),
                 StrategyArg::Pct => {
                     // Without `depth`, the engine's default: one definition of "pct".
@@ -159,7 +161,7 @@ fn positive(key: &str, value: &Expr) -> syn::Result<usize> {
 }
 
 fn strategy(value: &Expr) -> syn::Result<StrategyArg> {
-    const EXPECTED: &str = "`strategy` expects \"random\", \"pct\" or \"targeted\"";
+    const EXPECTED: &str = "`strategy` expects \"portfolio\", \"random\", \"pct\" or \"targeted\"";
     let Expr::Lit(ExprLit {
         lit: Lit::Str(name),
         ..
@@ -168,6 +170,7 @@ fn strategy(value: &Expr) -> syn::Result<StrategyArg> {
         return Err(syn::Error::new(value.span(), EXPECTED));
     };
     match name.value().as_str() {
+        "portfolio" => Ok(StrategyArg::Portfolio),
         "random" => Ok(StrategyArg::Random),
         "pct" => Ok(StrategyArg::Pct),
         "targeted" => Ok(StrategyArg::Targeted),
@@ -279,7 +282,7 @@ mod tests {
     fn an_unknown_strategy_names_the_choices() {
         assert_eq!(
             errors(quote!(strategy = "dfs")),
-            ["unknown strategy \"dfs\"; `strategy` expects \"random\", \"pct\" or \"targeted\""]
+            ["unknown strategy \"dfs\"; `strategy` expects \"portfolio\", \"random\", \"pct\" or \"targeted\""]
         );
     }
 

@@ -11,11 +11,13 @@ use proc_macro::TokenStream;
 mod explore_args;
 mod fn_shape;
 mod main_attr;
+mod target;
 mod test_attr;
 
 /// Runs the function as a `#[test]` under the schedule explorer.
 ///
-/// Arguments (all optional): `schedules = N`, `strategy = "random" | "pct" | "targeted"`,
+/// Arguments (all optional): `schedules = N`,
+/// `strategy = "portfolio" (the default) | "random" | "pct" | "targeted"`,
 /// `depth = N` (only with `"pct"`; default `racecheck::explore::DEFAULT_PCT_DEPTH`), `seed = N`,
 /// `max_steps = N`. The environment variables `RACECHECK_SCHEDULES`, `RACECHECK_SEED`,
 /// `RACECHECK_STRATEGY` and `RACECHECK_REPLAY` override them at run time. The test fails when any

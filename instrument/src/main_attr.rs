@@ -7,6 +7,7 @@ use syn::spanned::Spanned;
 use syn::ItemFn;
 
 use crate::fn_shape;
+use crate::target::target_expr;
 
 const ATTRIBUTE: &str = "#[racecheck::main]";
 
@@ -60,12 +61,14 @@ fn explorable_main(function: ItemFn) -> TokenStream {
         block,
     } = function;
     let output = &sig.output;
+    let target = target_expr(quote!(::core::module_path!()));
     quote! {
         #(#attrs)*
         #vis fn main() #output {
             fn __racecheck_main_body() #output #block
             if ::racecheck::explore::harness::exploration_requested() {
                 ::racecheck::explore::harness::run_main(
+                    #target,
                     || ::racecheck::explore::harness::check_outcome(__racecheck_main_body()),
                 );
             }

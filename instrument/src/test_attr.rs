@@ -6,6 +6,7 @@ use syn::ItemFn;
 
 use crate::explore_args::ExploreArgs;
 use crate::fn_shape;
+use crate::target::target_expr;
 
 const ATTRIBUTE: &str = "#[racecheck::test]";
 
@@ -48,13 +49,18 @@ fn explored_test(args: &ExploreArgs, function: ItemFn) -> TokenStream {
     let name = &sig.ident;
     let output = &sig.output;
     let config = args.config_expr();
+    let target = target_expr(quote!(::core::concat!(
+        ::core::module_path!(),
+        "::",
+        ::core::stringify!(#name)
+    )));
     quote! {
         #[test]
         #(#attrs)*
         #vis fn #name() {
             fn __racecheck_test_body() #output #block
             ::racecheck::explore::harness::run_test(
-                ::core::concat!(::core::module_path!(), "::", ::core::stringify!(#name)),
+                #target,
                 #config,
                 || ::racecheck::explore::harness::check_outcome(__racecheck_test_body()),
             );

@@ -18,16 +18,15 @@ use std::time::{Duration, Instant};
 
 use racecheck::explore::{Config, FindingKind, Strategy};
 
-/// Threads of the clean throughput program.
-const CLEAN_THREADS: usize = 4;
-/// Lock rounds per thread: one acquire and one release each, so 20 sync operations per thread.
-const CLEAN_ROUNDS: usize = 10;
+use on_racecheck::{
+    order_step, BAD_ORDER, CLEAN_ROUNDS, CLEAN_THREADS, ORDER_NOISE_ROUNDS, PHILOSOPHERS,
+};
+
 /// Schedules per throughput sample.
 const THROUGHPUT_SCHEDULES: usize = 2_000;
 /// Give up on a bug after this many schedules (the trial counts as "not found").
 const MAX_SCHEDULES_TO_BUG: usize = 10_000;
 const PCT_DEPTH: usize = 3;
-const PHILOSOPHERS: usize = 5;
 
 fn main() {
     // Both explorers run failing schedules on purpose: keep their panic messages off the terminal.
@@ -54,138 +53,8 @@ fn env_number(name: &str, default: usize) -> usize {
 // The programs, once per API.
 
 /// The programs as racecheck code.
-mod on_racecheck {
-    use super::*;
-    use racecheck::{Lock, Shared, Thread};
-
-    /// `CLEAN_THREADS` threads each take one lock `CLEAN_ROUNDS` times to bump a counter.
-    pub fn clean_counter() {
-        let counter = Arc::new(Lock::new(0_u64));
-        let threads: Vec<_> = (0..CLEAN_THREADS)
-            .map(|_| {
-                let counter = Arc::clone(&counter);
-                Thread::spawn(move || {
-                    for _ in 0..CLEAN_ROUNDS {
-                        *counter.acquire() += 1;
-                    }
-                })
-            })
-            .collect();
-        for thread in threads {
-            thread.join().expect("no thread panics");
-        }
-        assert_eq!(*counter.acquire(), (CLEAN_THREADS * CLEAN_ROUNDS) as u64);
-    }
-
-    /// The clean program's rounds, each pushing to a static lock's `Vec`: the memory a schedule
-    /// allocated in the static's data must be freed when the schedule ends.
-    pub fn static_log() {
-        static LOG: Lock<Vec<u64>> = Lock::new(Vec::new());
-        let threads: Vec<_> = (0..CLEAN_THREADS)
-            .map(|_| {
-                Thread::spawn(|| {
-                    for round in 0..CLEAN_ROUNDS {
-                        LOG.acquire().push(round as u64);
-                    }
-                })
-            })
-            .collect();
-        for thread in threads {
-            thread.join().expect("no thread panics");
-        }
-        assert_eq!(LOG.acquire().len(), CLEAN_THREADS * CLEAN_ROUNDS);
-    }
-
-    /// Two threads take two locks in opposite orders.
-    pub fn abba() {
-        let a = Arc::new(Lock::new(()));
-        let b = Arc::new(Lock::new(()));
-        let (a2, b2) = (Arc::clone(&a), Arc::clone(&b));
-        let first = Thread::spawn(move || {
-            let _a = a2.acquire();
-            let _b = b2.acquire();
-        });
-        let second = Thread::spawn(move || {
-            let _b = b.acquire();
-            let _a = a.acquire();
-        });
-        first.join().expect("no thread panics");
-        second.join().expect("no thread panics");
-    }
-
-    /// Two threads increment a `Shared` by an unguarded read-modify-write.
-    pub fn lost_update_shared() {
-        let counter = Arc::new(Shared::new(0_u64));
-        let threads: Vec<_> = (0..2)
-            .map(|_| {
-                let counter = Arc::clone(&counter);
-                Thread::spawn(move || counter.set(counter.get() + 1))
-            })
-            .collect();
-        for thread in threads {
-            thread.join().expect("no thread panics");
-        }
-        assert_eq!(counter.get(), 2, "an update was lost");
-    }
-
-    /// The same lost update without a data race: the read and the write each hold the lock, but
-    /// not across both, so only the final assertion can catch it.
-    pub fn lost_update_split_lock() {
-        let counter = Arc::new(Lock::new(0_u64));
-        let threads: Vec<_> = (0..2)
-            .map(|_| {
-                let counter = Arc::clone(&counter);
-                Thread::spawn(move || {
-                    let read = *counter.acquire();
-                    *counter.acquire() = read + 1;
-                })
-            })
-            .collect();
-        for thread in threads {
-            thread.join().expect("no thread panics");
-        }
-        assert_eq!(*counter.acquire(), 2, "an update was lost");
-    }
-
-    /// Philosopher i takes fork i, then fork i+1.
-    pub fn dining_philosophers() {
-        let forks: Arc<Vec<Lock<()>>> =
-            Arc::new((0..PHILOSOPHERS).map(|_| Lock::new(())).collect());
-        let philosophers: Vec<_> = (0..PHILOSOPHERS)
-            .map(|i| {
-                let forks = Arc::clone(&forks);
-                Thread::spawn(move || {
-                    let _left = forks[i].acquire();
-                    let _right = forks[(i + 1) % PHILOSOPHERS].acquire();
-                })
-            })
-            .collect();
-        for philosopher in philosophers {
-            philosopher.join().expect("no philosopher panics");
-        }
-    }
-
-    /// Fails only when the threads' steps run in `BAD_ORDER`; each thread first does unrelated
-    /// lock work, so the order is rare.
-    pub fn three_thread_order() {
-        let stage = Arc::new(Lock::new(0_usize));
-        let noise = Arc::new(Lock::new(()));
-        let threads: Vec<_> = (0..BAD_ORDER.len())
-            .map(|me| {
-                let (stage, noise) = (Arc::clone(&stage), Arc::clone(&noise));
-                Thread::spawn(move || {
-                    for _ in 0..ORDER_NOISE_ROUNDS {
-                        drop(noise.acquire());
-                    }
-                    order_step(me, &mut stage.acquire());
-                })
-            })
-            .collect();
-        for thread in threads {
-            thread.join().expect("no thread panics");
-        }
-    }
-}
+#[path = "support/programs.rs"]
+mod on_racecheck;
 
 /// The same programs as shuttle code.
 mod on_shuttle {
@@ -300,29 +169,6 @@ mod on_shuttle {
         for thread in threads {
             thread.join().expect("no thread panics");
         }
-    }
-}
-
-/// Unrelated lock rounds each thread of `three_thread_order` does before its step.
-const ORDER_NOISE_ROUNDS: usize = 3;
-
-/// The order of `three_thread_order`'s steps that fails: neither the order the threads are
-/// started in nor its reverse, so running threads oldest- or newest-first does not stumble on it.
-const BAD_ORDER: [usize; 3] = [2, 0, 1];
-
-/// Thread `me`'s step of `three_thread_order`: advances the shared stage when `me` is next in
-/// `BAD_ORDER`, and fails when the last thread of `BAD_ORDER` finds the other two done.
-fn order_step(me: usize, stage: &mut usize) {
-    let position = BAD_ORDER
-        .iter()
-        .position(|&thread| thread == me)
-        .expect("every thread is in BAD_ORDER");
-    assert!(
-        !(position == BAD_ORDER.len() - 1 && *stage == position),
-        "threads ran in the one bad order"
-    );
-    if *stage == position {
-        *stage += 1;
     }
 }
 

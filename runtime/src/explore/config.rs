@@ -7,6 +7,9 @@ use crate::SourceLocation;
 
 use super::token;
 
+/// The variable that holds a replay token; it wins over the strategy.
+pub(crate) const REPLAY_VAR: &str = "RACECHECK_REPLAY";
+
 /// How to explore.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Strategy {
@@ -19,6 +22,9 @@ pub enum Strategy {
     },
     /// Preempt at these source locations (DeadlockFuzzer / RaceFuzzer style).
     Targeted(Vec<SourceLocation>),
+    /// The default: Random and PCT of depths 2 and 3 taking turns by schedule index, so that
+    /// bugs either finds soon are found soon without choosing between them.
+    Portfolio,
     /// Re-run exactly the interleaving a replay token names.
     Replay(String),
 }
@@ -63,7 +69,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             schedules: 1000,
-            strategy: Strategy::Random,
+            strategy: Strategy::Portfolio,
             seed: 0,
             max_steps: 100_000,
             workers: 0,
@@ -128,7 +134,7 @@ impl Config {
     }
 
     /// These settings, overridden by `RACECHECK_SCHEDULES`, `RACECHECK_SEED`, `RACECHECK_STRATEGY`
-    /// (`random`, `pct`, `pct:<depth>`, `targeted:<file>:<line>[:<column>],…`),
+    /// (`portfolio`, `random`, `pct`, `pct:<depth>`, `targeted:<file>:<line>[:<column>],…`),
     /// `RACECHECK_REPLAY` (a replay token, which wins over the strategy), `RACECHECK_STACK_SIZE`
     /// (bytes) and `RACECHECK_STALL_TIMEOUT` (seconds, 0 = wait forever). An unset or empty
     /// variable changes nothing; a malformed one is an `Err` naming the variable and what it
@@ -179,7 +185,7 @@ impl Config {
         if let Some(value) = var("RACECHECK_STRATEGY") {
             self.strategy = parse_strategy(&value)?;
         }
-        if let Some(value) = var("RACECHECK_REPLAY") {
+        if let Some(value) = var(REPLAY_VAR) {
             let token = value.trim();
             token::decode(token)
                 .map_err(|error| format!("RACECHECK_REPLAY is not a replay token: {error}"))?;
@@ -193,16 +199,18 @@ fn parse_number<N: std::str::FromStr>(value: &str) -> Option<N> {
     value.trim().parse().ok()
 }
 
-/// `random`, `pct`, `pct:<depth>` (depth >= 1), or `targeted:<file>:<line>[:<col>],…`.
+/// `portfolio`, `random`, `pct`, `pct:<depth>` (depth >= 1), or
+/// `targeted:<file>:<line>[:<col>],…`.
 fn parse_strategy(value: &str) -> Result<Strategy, String> {
     let value = value.trim();
     let expected = || {
         format!(
-            "RACECHECK_STRATEGY must be `random`, `pct`, `pct:<depth>` (depth >= 1) or \
+            "RACECHECK_STRATEGY must be `portfolio`, `random`, `pct`, `pct:<depth>` (depth >= 1) or \
              `targeted:<file>:<line>[:<column>],…`, not {value:?}"
         )
     };
     match value.split_once(':') {
+        None if value.eq_ignore_ascii_case("portfolio") => Ok(Strategy::Portfolio),
         None if value.eq_ignore_ascii_case("random") => Ok(Strategy::Random),
         None if value.eq_ignore_ascii_case("pct") => Ok(Strategy::Pct {
             depth: DEFAULT_PCT_DEPTH,
@@ -258,7 +266,7 @@ mod tests {
     fn no_variables_change_nothing() {
         let config = overridden(&[]).unwrap();
         assert_eq!(config.schedules, 1000);
-        assert_eq!(config.strategy, Strategy::Random);
+        assert_eq!(config.strategy, Strategy::Portfolio);
         assert_eq!(overridden(&[("RACECHECK_SEED", "")]).unwrap().seed, 0);
     }
 
@@ -283,6 +291,12 @@ mod tests {
                 .unwrap()
                 .strategy,
             Strategy::Random
+        );
+        assert_eq!(
+            overridden(&[("RACECHECK_STRATEGY", "portfolio")])
+                .unwrap()
+                .strategy,
+            Strategy::Portfolio
         );
     }
 
@@ -369,12 +383,12 @@ mod tests {
             (
                 "RACECHECK_STRATEGY",
                 "pct:0",
-                "RACECHECK_STRATEGY must be `random`, `pct`, `pct:<depth>` (depth >= 1) or `targeted:<file>:<line>[:<column>],…`, not \"pct:0\"",
+                "RACECHECK_STRATEGY must be `portfolio`, `random`, `pct`, `pct:<depth>` (depth >= 1) or `targeted:<file>:<line>[:<column>],…`, not \"pct:0\"",
             ),
             (
                 "RACECHECK_STRATEGY",
                 "dfs",
-                "RACECHECK_STRATEGY must be `random`, `pct`, `pct:<depth>` (depth >= 1) or `targeted:<file>:<line>[:<column>],…`, not \"dfs\"",
+                "RACECHECK_STRATEGY must be `portfolio`, `random`, `pct`, `pct:<depth>` (depth >= 1) or `targeted:<file>:<line>[:<column>],…`, not \"dfs\"",
             ),
         ];
         for (name, value, message) in cases {

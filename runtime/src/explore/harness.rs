@@ -6,15 +6,25 @@
 //! `RACECHECK_REPORT` names, so `cargo racecheck confirm` can collect findings across many test
 //! binaries. A test with findings panics; an explored `main` exits with status 101, as a panicking
 //! `main` would.
+//!
+//! Each finding ends with the command that replays it, as pasted: `RACECHECK_REPLAY=<token>` and
+//! the `cargo run` / `cargo test` line that runs just that binary or test (built from the
+//! [`Target`] the macro describes). A replay token implies exploration: `#[racecheck::main]`
+//! explores when `RACECHECK_REPLAY` is set, even without `RACECHECK_EXPLORE=1`. A test the token
+//! does not replay (it was recorded from another test: its choices do not fit) is explored as if
+//! `RACECHECK_REPLAY` were unset, with a note, rather than failed.
 
 use std::fmt::{self, Debug};
 use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use super::config::REPLAY_VAR;
+use super::runner::{self, ReplayDiverged};
 use super::{explore, Config, Finding, Report};
 
 /// `RACECHECK_EXPLORE=1` makes a `#[racecheck::main]` binary explore its `main` instead of running it.
@@ -56,36 +66,115 @@ impl ReportLine {
     }
 }
 
+/// Where an explored function lives, as the macros read it from cargo at compile time: what the
+/// replay command of a finding names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Target {
+    /// `CARGO_PKG_NAME`: the package (`cargo … -p`).
+    pub package: &'static str,
+    /// `CARGO_CRATE_NAME`: an integration test's target name (`--test`), `-` read as `_`.
+    pub crate_name: &'static str,
+    /// `CARGO_BIN_NAME`, set only when a binary is built (`--bin`).
+    pub bin: Option<&'static str>,
+    /// `CARGO_TARGET_TMPDIR`, set only when an integration test or a bench is built.
+    pub target_tmpdir: Option<&'static str>,
+    /// `module_path!()` and, for a test, `::` and the test's name.
+    pub path: &'static str,
+}
+
+impl Target {
+    /// The test's name as the test harness knows it: its path without the crate.
+    fn test_name(&self) -> &str {
+        self.path
+            .split_once("::")
+            .map_or(self.path, |(_crate, rest)| rest)
+    }
+
+    /// The cargo command that runs just this test (for a binary, `main`) again.
+    fn rerun_command(&self, is_test: bool, binary: &str) -> String {
+        let package = self.package;
+        if !is_test {
+            return format!(
+                "cargo run -p {package} --bin {}",
+                self.bin.unwrap_or(binary)
+            );
+        }
+        let target = match (self.target_tmpdir, self.bin) {
+            (Some(_), _) => format!("--test {}", self.crate_name),
+            (None, Some(bin)) => format!("--bin {bin}"),
+            (None, None) => "--lib".to_owned(),
+        };
+        format!(
+            "cargo test -p {package} {target} -- {} --exact",
+            self.test_name()
+        )
+    }
+}
+
 /// What `#[racecheck::test]` expands to call: explores `body`, panics if anything was found.
 #[track_caller]
-pub fn run_test<F: Fn() + Send + Sync + 'static>(test_name: &str, config: Config, body: F) {
-    let config = config
+pub fn run_test<F: Fn() + Send + Sync + 'static>(target: Target, config: Config, body: F) {
+    let settings = config
+        .clone()
         .from_env()
         .unwrap_or_else(|error| panic!("racecheck: {error}"));
-    if let Err(failure) = conclude(test_name, &explore(config, body)) {
+    let body = Arc::new(body);
+    let shared = || {
+        let body = Arc::clone(&body);
+        move || body()
+    };
+    let report = match runner::run_or_diverged(settings, Arc::new(shared())) {
+        Ok(report) => report,
+        Err(ReplayDiverged) => {
+            eprintln!(
+                "racecheck: {}: {REPLAY_VAR} does not replay in this test (it was recorded from                  another one); exploring as without it",
+                target.path
+            );
+            let without_replay = config
+                .with_overrides(|name| (name != REPLAY_VAR).then(|| env_var(name)).flatten())
+                .unwrap_or_else(|error| panic!("racecheck: {error}"));
+            explore(without_replay, shared())
+        }
+    };
+    let command = target.rerun_command(true, "");
+    if let Err(failure) = conclude(target.path, &command, &report) {
         panic!("{failure}");
     }
 }
 
-/// Whether `RACECHECK_EXPLORE` asks a `#[racecheck::main]` binary to explore. A malformed value
+fn env_var(name: &str) -> Option<String> {
+    std::env::var_os(name).map(|value| value.to_string_lossy().into_owned())
+}
+
+/// Whether a `#[racecheck::main]` binary explores: when `RACECHECK_EXPLORE` is 1, or when
+/// `RACECHECK_REPLAY` holds a token (a replay is an exploration). A malformed `RACECHECK_EXPLORE`
 /// ends the process with [`USAGE_EXIT_CODE`] and a message naming the variable.
 pub fn exploration_requested() -> bool {
-    parse_explore_flag(std::env::var_os(EXPLORE_VAR).as_deref()).unwrap_or_else(|error| {
+    let flag = std::env::var_os(EXPLORE_VAR);
+    explores(flag.as_deref(), env_var(REPLAY_VAR).as_deref()).unwrap_or_else(|error| {
         eprintln!("racecheck: {error}");
         process::exit(USAGE_EXIT_CODE)
     })
 }
 
+/// Whether these `RACECHECK_EXPLORE` and `RACECHECK_REPLAY` values ask for exploration.
+fn explores(flag: Option<&std::ffi::OsStr>, replay: Option<&str>) -> Result<bool, String> {
+    let replaying = replay.is_some_and(|token| !token.trim().is_empty());
+    parse_explore_flag(flag).map(|explore| explore || replaying)
+}
+
 /// What `#[racecheck::main]` expands to call when exploring: explores `body` with the default
 /// settings overridden by the environment, then exits — 0 when clean, [`FINDINGS_EXIT_CODE`] on
 /// findings, [`USAGE_EXIT_CODE`] on a malformed variable.
-pub fn run_main<F: Fn() + Send + Sync + 'static>(body: F) -> ! {
+pub fn run_main<F: Fn() + Send + Sync + 'static>(target: Target, body: F) -> ! {
+    let binary = binary_name();
+    let command = target.rerun_command(false, &binary);
     let code = match Config::default().from_env() {
         Err(error) => {
             eprintln!("racecheck: {error}");
             USAGE_EXIT_CODE
         }
-        Ok(config) => match conclude(&binary_name(), &explore(config, body)) {
+        Ok(config) => match conclude(&binary, &command, &explore(config, body)) {
             Ok(()) => 0,
             Err(failure) => {
                 eprintln!("{failure}");
@@ -140,8 +229,9 @@ fn parse_explore_flag(value: Option<&std::ffi::OsStr>) -> Result<bool, String> {
     }
 }
 
-/// Prints the outcome to stderr and records findings; `Err` holds the failure summary.
-fn conclude(target: &str, report: &Report) -> Result<(), String> {
+/// Prints the outcome to stderr and records findings; `Err` holds the failure summary, whose
+/// replay hints run `command`.
+fn conclude(target: &str, command: &str, report: &Report) -> Result<(), String> {
     if report.is_clean() {
         eprintln!(
             "racecheck: {}, no findings",
@@ -152,7 +242,12 @@ fn conclude(target: &str, report: &Report) -> Result<(), String> {
     for finding in report.findings() {
         eprintln!("{finding}");
     }
-    let summary = FailureSummary { target, report }.to_string();
+    let summary = FailureSummary {
+        target,
+        command,
+        report,
+    }
+    .to_string();
     match report_path().map(|path| append_findings(&path, target, report.findings())) {
         Some(Err(error)) => Err(format!("{summary}\nracecheck: {error}")),
         _ => Err(summary),
@@ -205,9 +300,11 @@ fn counted(n: usize, noun: &str) -> String {
 }
 
 /// `racecheck: <target>: 1 finding in 37 schedules`, then per finding its kind, first location and
-/// headline, then the replay token.
+/// headline, then the command that replays it.
 struct FailureSummary<'a> {
     target: &'a str,
+    /// The cargo command that runs the target again.
+    command: &'a str,
     report: &'a Report,
 }
 
@@ -238,7 +335,7 @@ impl fmt::Display for FailureSummary<'_> {
             }
         }
         for token in tokens {
-            write!(f, "\n  replay: RACECHECK_REPLAY={token}")?;
+            write!(f, "\n  replay: {REPLAY_VAR}={token} {}", self.command)?;
         }
         Ok(())
     }
@@ -269,6 +366,15 @@ mod tests {
             error,
             "RACECHECK_EXPLORE must be 1 (explore) or 0 (run once), not \"yes\""
         );
+    }
+
+    #[test]
+    fn a_replay_token_implies_exploration() {
+        assert_eq!(explores(None, Some("rc1:AAA")), Ok(true));
+        assert_eq!(explores(Some(OsStr::new("0")), Some("rc1:AAA")), Ok(true));
+        assert_eq!(explores(None, Some(" ")), Ok(false));
+        assert_eq!(explores(None, None), Ok(false));
+        assert!(explores(Some(OsStr::new("yes")), Some("rc1:AAA")).is_err());
     }
 
     #[test]
@@ -364,11 +470,46 @@ mod tests {
             schedules_run: 5,
         };
         assert_eq!(
-            FailureSummary { target: "crate::abba", report: &report }.to_string(),
+            FailureSummary {
+                target: "crate::abba",
+                command: "cargo test -p bank --test abba -- abba --exact",
+                report: &report
+            }
+            .to_string(),
             "racecheck: crate::abba: 2 findings in 5 schedules\n  \
              Deadlock at src/main.rs:9:14: MainThread waits for Lock#1, which it holds\n  \
              LockOrderCycle at src/main.rs:9:14: Lock#1 -> Lock#2 -> Lock#1 are taken in opposite orders\n  \
-             replay: RACECHECK_REPLAY=rc1:AAA"
+             replay: RACECHECK_REPLAY=rc1:AAA cargo test -p bank --test abba -- abba --exact"
+        );
+    }
+
+    fn target(bin: Option<&'static str>, target_tmpdir: Option<&'static str>) -> Target {
+        Target {
+            package: "bank-app",
+            crate_name: "transfers",
+            bin,
+            target_tmpdir,
+            path: "transfers::accounts::two_transfers",
+        }
+    }
+
+    #[test]
+    fn the_replay_command_runs_just_that_binary_or_test() {
+        assert_eq!(
+            target(Some("bank"), None).rerun_command(false, "ignored"),
+            "cargo run -p bank-app --bin bank"
+        );
+        assert_eq!(
+            target(None, Some("/t/tmp")).rerun_command(true, ""),
+            "cargo test -p bank-app --test transfers -- accounts::two_transfers --exact"
+        );
+        assert_eq!(
+            target(Some("bank"), None).rerun_command(true, ""),
+            "cargo test -p bank-app --bin bank -- accounts::two_transfers --exact"
+        );
+        assert_eq!(
+            target(None, None).rerun_command(true, ""),
+            "cargo test -p bank-app --lib -- accounts::two_transfers --exact"
         );
     }
 

@@ -3,9 +3,9 @@
 //! finish every lower index and skip the higher ones, so the report (the lowest failing schedule)
 //! is the same for any number of workers.
 //!
-//! PCT's first schedules are the exception: they run one after another on the calling thread,
-//! each refining the estimate of a schedule's length that the later ones use (see
-//! `Outcomes::calibrate_pct`), so that estimate depends on the seed alone too.
+//! A strategy's calibration schedules are the exception (PCT's, which measure how long a schedule
+//! is): they run one after another on the calling thread, each observed by the strategy's
+//! [`Policy`] before the next is made, so what they teach depends on the seed alone too.
 //!
 //! A schedule whose only findings are lock-order cycles is a warning, not a failure: exploration
 //! goes on looking for a schedule that actually deadlocks (or fails otherwise), and reports the
@@ -17,17 +17,28 @@ use std::sync::{Arc, Mutex};
 use super::config::{Config, Strategy};
 use super::execution::{run_schedule, Body, Limits, ScheduleResult};
 use super::finding::{Finding, FindingKind, Report};
-use super::scheduler;
-use super::token::{self, RecordedSchedule};
+use super::rng::SplitMix64;
+use super::scheduler::{self, Policy};
+use super::token;
 use super::watchdog::{Heart, Watchdog};
 
-/// PCT schedules run in sequence, each refining the estimate of a schedule's contested steps,
-/// before the workers share out the rest.
-const PCT_CALIBRATION_SCHEDULES: usize = 16;
-
-/// Panics at the caller's call of `explore` or `replay` when it cannot explore.
+/// Panics at the caller's call of `explore` or `replay` when it cannot explore, or when a replay
+/// diverged from its token without finding anything.
 #[track_caller]
 pub(crate) fn run(config: Config, body: Body) -> Report {
+    match run_or_diverged(config, body) {
+        Ok(report) => report,
+        Err(ReplayDiverged) => panic!("{DIVERGED_REPLAY}"),
+    }
+}
+
+/// A replay's choices did not fit the program, and it found nothing.
+#[derive(Debug)]
+pub(crate) struct ReplayDiverged;
+
+/// [`run`], with a diverged replay as an `Err` for the caller to decide on.
+#[track_caller]
+pub(crate) fn run_or_diverged(config: Config, body: Body) -> Result<Report, ReplayDiverged> {
     if super::context().is_some() {
         panic!("racecheck: `explore` and `replay` cannot run inside an explored schedule");
     }
@@ -44,33 +55,30 @@ pub(crate) fn run(config: Config, body: Body) -> Report {
         _ => (config.schedules, config.max_steps, None),
     };
     let plan = Plan {
-        config: &config,
+        seed: config.seed,
         body: &body,
         limits: Limits {
             max_steps,
             stack_size: config.stack_size,
         },
-        replayed: replayed.as_ref(),
         watchdog: Watchdog::start(config.stall_timeout),
     };
     let outcomes = Outcomes::default();
 
-    let estimate = if matches!(config.strategy, Strategy::Pct { .. }) {
-        outcomes.calibrate_pct(&plan, schedules)
-    } else {
-        None
-    };
+    let mut policy = scheduler::policy(&config.strategy, replayed.as_ref());
+    outcomes.calibrate(&plan, &mut *policy, schedules);
+    let policy = &*policy;
     let remaining = schedules.saturating_sub(outcomes.next.load(Ordering::Relaxed));
     let workers = worker_count(config.workers).min(remaining);
     if workers == 1 {
-        outcomes.work(&plan, estimate, schedules);
+        outcomes.work(&plan, policy, schedules);
     } else if workers > 1 {
         std::thread::scope(|scope| {
             for worker in 0..workers {
                 let (plan, outcomes) = (&plan, &outcomes);
                 std::thread::Builder::new()
                     .name(format!("racecheck-explore-{worker}"))
-                    .spawn_scoped(scope, move || outcomes.work(plan, estimate, schedules))
+                    .spawn_scoped(scope, move || outcomes.work(plan, policy, schedules))
                     .expect("racecheck: cannot start an exploration worker thread");
             }
         });
@@ -87,10 +95,9 @@ fn worker_count(configured: usize) -> usize {
 }
 
 struct Plan<'a> {
-    config: &'a Config,
+    seed: u64,
     body: &'a Body,
     limits: Limits,
-    replayed: Option<&'a RecordedSchedule>,
     watchdog: Option<Watchdog>,
 }
 
@@ -100,19 +107,9 @@ impl Plan<'_> {
         self.watchdog.as_ref().map(Watchdog::heart)
     }
 
-    fn run(
-        &self,
-        index: usize,
-        estimate: Option<usize>,
-        heart: Option<&Arc<Heart>>,
-    ) -> ScheduleResult {
-        let scheduler = scheduler::for_schedule(
-            &self.config.strategy,
-            self.config.seed,
-            index,
-            estimate,
-            self.replayed,
-        );
+    fn run(&self, index: usize, policy: &dyn Policy, heart: Option<&Arc<Heart>>) -> ScheduleResult {
+        let rng = SplitMix64::for_schedule(self.seed, index as u64);
+        let scheduler = policy.scheduler(rng, index);
         run_schedule(self.body, scheduler, self.limits, index, heart.cloned())
     }
 }
@@ -123,6 +120,8 @@ const DIVERGED_REPLAY: &str = "racecheck: the replay diverged from its token and
 
 /// Why a schedule failed.
 enum Failure {
+    /// A replay whose choices did not fit the program found nothing.
+    Diverged,
     Findings(Vec<Finding>),
     /// The program misused racecheck: raised in the caller, not reported.
     Usage(String),
@@ -158,35 +157,30 @@ fn keep_lowest<T>(slot: &Mutex<Option<(usize, T)>>, index: usize, value: T) {
 }
 
 impl Outcomes {
-    /// Runs PCT's first schedules one after another, as shuttle runs all of them: schedule 0
-    /// oldest-thread-first, to count the contested steps of a schedule, and each next one with
-    /// the most any earlier one took as the estimate its change points are spread over. The
-    /// estimate the workers then share is the most any of these took: it depends on the seed
-    /// alone, whichever worker runs what.
-    fn calibrate_pct(&self, plan: &Plan<'_>, schedules: usize) -> Option<usize> {
-        let mut estimate = None;
+    /// Runs the policy's calibration schedules one after another on the calling thread, each
+    /// observed before the next is made.
+    fn calibrate(&self, plan: &Plan<'_>, policy: &mut dyn Policy, schedules: usize) {
         let heart = plan.heart();
-        for index in 0..schedules.min(PCT_CALIBRATION_SCHEDULES) {
+        for index in 0..schedules.min(policy.calibration_schedules()) {
             if self.first_failure.load(Ordering::Relaxed) != usize::MAX {
                 break;
             }
-            let result = plan.run(index, estimate, heart.as_ref());
-            estimate = Some(estimate.unwrap_or(0).max(result.contested_steps));
+            let result = plan.run(index, policy, heart.as_ref());
+            policy.observe(index, result.contested_steps);
             self.next.store(index + 1, Ordering::Relaxed);
             self.record(index, result);
         }
-        estimate
     }
 
     /// Claims and runs schedules until they run out or a lower one has failed.
-    fn work(&self, plan: &Plan<'_>, estimate: Option<usize>, schedules: usize) {
+    fn work(&self, plan: &Plan<'_>, policy: &dyn Policy, schedules: usize) {
         let heart = plan.heart();
         loop {
             let index = self.next.fetch_add(1, Ordering::Relaxed);
             if index >= schedules || index > self.first_failure.load(Ordering::Relaxed) {
                 return;
             }
-            self.record(index, plan.run(index, estimate, heart.as_ref()));
+            self.record(index, plan.run(index, policy, heart.as_ref()));
         }
     }
 
@@ -194,9 +188,7 @@ impl Outcomes {
         let failure = match result.usage_error {
             Some(message) => Failure::Usage(message),
             // A diverged replay that found something says so in its findings.
-            None if result.replay_diverged && result.findings.is_empty() => {
-                Failure::Usage(DIVERGED_REPLAY.to_owned())
-            }
+            None if result.replay_diverged && result.findings.is_empty() => Failure::Diverged,
             None if result
                 .findings
                 .iter()
@@ -215,23 +207,24 @@ impl Outcomes {
 
     /// The lowest failing schedule's findings, else the lowest warning's, else none.
     #[track_caller]
-    fn report(self, schedules: usize) -> Report {
+    fn report(self, schedules: usize) -> Result<Report, ReplayDiverged> {
         let failure = self.failure.into_inner().unwrap_or_else(|e| e.into_inner());
         let warning = self.warning.into_inner().unwrap_or_else(|e| e.into_inner());
         match (failure, warning) {
             (Some((_, Failure::Usage(message))), _) => panic!("{message}"),
-            (Some((index, Failure::Findings(findings))), _) => Report {
+            (Some((_, Failure::Diverged)), _) => Err(ReplayDiverged),
+            (Some((index, Failure::Findings(findings))), _) => Ok(Report {
                 findings,
                 schedules_run: index + 1,
-            },
-            (None, Some((_, findings))) => Report {
+            }),
+            (None, Some((_, findings))) => Ok(Report {
                 findings,
                 schedules_run: schedules,
-            },
-            (None, None) => Report {
+            }),
+            (None, None) => Ok(Report {
                 findings: Vec::new(),
                 schedules_run: schedules,
-            },
+            }),
         }
     }
 }

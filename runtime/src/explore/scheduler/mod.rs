@@ -7,6 +7,7 @@
 //! index only, so schedule `i` is the same whichever worker runs it.
 
 mod pct;
+mod portfolio;
 mod random;
 mod replay;
 mod targeted;
@@ -16,10 +17,11 @@ use super::ids::{Loc, ThreadId};
 use super::rng::SplitMix64;
 use super::token::RecordedSchedule;
 
-pub(crate) use pct::PctScheduler;
-pub(crate) use random::RandomScheduler;
-pub(crate) use replay::ReplayScheduler;
-pub(crate) use targeted::TargetedScheduler;
+use pct::PctPolicy;
+use portfolio::Portfolio;
+use random::RandomPolicy;
+use replay::ReplayPolicy;
+use targeted::TargetedPolicy;
 
 /// A thread that may run next.
 #[derive(Debug, Clone, Copy)]
@@ -51,25 +53,32 @@ pub(crate) trait Scheduler {
     }
 }
 
-/// The scheduler of schedule `index` under `strategy`. `contested_steps` is PCT's estimate of
-/// how many steps of a schedule offer a choice of thread; `None` before one is known makes
-/// PCT's calibration schedule.
-pub(crate) fn for_schedule(
-    strategy: &Strategy,
-    seed: u64,
-    index: usize,
-    contested_steps: Option<usize>,
-    replayed: Option<&RecordedSchedule>,
-) -> Box<dyn Scheduler> {
-    let rng = SplitMix64::for_schedule(seed, index as u64);
+/// A strategy's plan for a whole exploration: the scheduler of each schedule, one file per
+/// strategy. Schedule `i`'s scheduler depends on the seed and `i` alone, and on what the first
+/// [`calibration_schedules`](Policy::calibration_schedules) showed: those run one after another,
+/// each observed before the next is made, so what they teach depends on the seed alone too.
+pub(crate) trait Policy: Sync {
+    /// How many of the first schedules run in sequence, each seen by [`Policy::observe`].
+    fn calibration_schedules(&self) -> usize {
+        0
+    }
+
+    /// Calibration schedule `index` ended after `contested_steps` steps that offered a choice of
+    /// thread.
+    fn observe(&mut self, _index: usize, _contested_steps: usize) {}
+
+    /// The scheduler of schedule `index`; `rng` is seeded from (seed, `index`).
+    fn scheduler(&self, rng: SplitMix64, index: usize) -> Box<dyn Scheduler>;
+}
+
+/// The policy of `strategy`; a replay follows `replayed`'s choices.
+pub(crate) fn policy(strategy: &Strategy, replayed: Option<&RecordedSchedule>) -> Box<dyn Policy> {
     match strategy {
-        Strategy::Random => Box::new(RandomScheduler::new(rng)),
-        Strategy::Pct { depth } => Box::new(match contested_steps {
-            Some(steps) => PctScheduler::new(rng, *depth, steps),
-            None => PctScheduler::oldest_first(),
-        }),
-        Strategy::Targeted(targets) => Box::new(TargetedScheduler::new(rng, targets.clone())),
-        Strategy::Replay(_) => Box::new(ReplayScheduler::new(
+        Strategy::Random => Box::new(RandomPolicy),
+        Strategy::Pct { depth } => Box::new(PctPolicy::new(*depth)),
+        Strategy::Portfolio => Box::new(Portfolio::new()),
+        Strategy::Targeted(targets) => Box::new(TargetedPolicy::new(targets.clone())),
+        Strategy::Replay(_) => Box::new(ReplayPolicy::new(
             replayed
                 .map(|recorded| recorded.choices.clone())
                 .unwrap_or_default(),

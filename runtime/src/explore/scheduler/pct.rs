@@ -11,11 +11,50 @@
 //! change point while one thread runs alone changes nothing a later one could not).
 //!
 //! `k` is first measured by a schedule that runs the oldest runnable thread first, with no change
-//! points (the exploration's schedule 0), then raised to the most a later schedule took (see
-//! `runner`).
+//! points (the exploration's schedule 0), then raised to the most a later schedule took: the
+//! first [`CALIBRATION_SCHEDULES`] run in sequence, each with the most any earlier one took as
+//! its `k`, as shuttle runs all of them; the rest share the most any of those took. `k` thus
+//! depends on the seed alone, whichever worker runs what.
 
-use super::{Candidate, Scheduler, ThreadId};
+use super::{Candidate, Policy, Scheduler, ThreadId};
 use crate::explore::rng::SplitMix64;
+
+/// Schedules run in sequence, each refining the estimate of a schedule's contested steps, before
+/// the workers share out the rest.
+const CALIBRATION_SCHEDULES: usize = 16;
+
+/// PCT at one depth, with its calibration of `k`.
+pub(crate) struct PctPolicy {
+    depth: usize,
+    /// The most contested steps a calibration schedule took (`None` before the first ended).
+    estimate: Option<usize>,
+}
+
+impl PctPolicy {
+    pub(crate) fn new(depth: usize) -> Self {
+        PctPolicy {
+            depth,
+            estimate: None,
+        }
+    }
+}
+
+impl Policy for PctPolicy {
+    fn calibration_schedules(&self) -> usize {
+        CALIBRATION_SCHEDULES
+    }
+
+    fn observe(&mut self, _index: usize, contested_steps: usize) {
+        self.estimate = Some(self.estimate.unwrap_or(0).max(contested_steps));
+    }
+
+    fn scheduler(&self, rng: SplitMix64, _index: usize) -> Box<dyn Scheduler> {
+        Box::new(match self.estimate {
+            Some(steps) => PctScheduler::new(rng, self.depth, steps),
+            None => PctScheduler::oldest_first(),
+        })
+    }
+}
 
 pub(crate) struct PctScheduler {
     rng: SplitMix64,

@@ -1,7 +1,16 @@
 //! Uniformly random choices: simple, and surprisingly good at shallow bugs.
 
-use super::{Candidate, Scheduler, ThreadId};
+use super::{Candidate, Policy, Scheduler, ThreadId};
 use crate::explore::rng::SplitMix64;
+
+/// Every schedule random.
+pub(crate) struct RandomPolicy;
+
+impl Policy for RandomPolicy {
+    fn scheduler(&self, rng: SplitMix64, _index: usize) -> Box<dyn Scheduler> {
+        Box::new(RandomScheduler::new(rng))
+    }
+}
 
 pub(crate) struct RandomScheduler {
     rng: SplitMix64,

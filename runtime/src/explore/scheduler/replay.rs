@@ -1,6 +1,24 @@
 //! Replays the choices a replay token recorded.
 
-use super::{Candidate, Scheduler, ThreadId};
+use super::{Candidate, Policy, Scheduler, ThreadId};
+use crate::explore::rng::SplitMix64;
+
+/// The one schedule a token recorded.
+pub(crate) struct ReplayPolicy {
+    choices: Vec<u64>,
+}
+
+impl ReplayPolicy {
+    pub(crate) fn new(choices: Vec<u64>) -> Self {
+        ReplayPolicy { choices }
+    }
+}
+
+impl Policy for ReplayPolicy {
+    fn scheduler(&self, _rng: SplitMix64, _index: usize) -> Box<dyn Scheduler> {
+        Box::new(ReplayScheduler::new(self.choices.clone()))
+    }
+}
 
 pub(crate) struct ReplayScheduler {
     choices: std::vec::IntoIter<u64>,

@@ -8,7 +8,7 @@
 
 use std::panic::Location;
 
-use super::{Candidate, Scheduler, ThreadId};
+use super::{Candidate, Policy, Scheduler, ThreadId};
 use crate::explore::rng::SplitMix64;
 use crate::SourceLocation;
 
@@ -16,6 +16,23 @@ use crate::SourceLocation;
 const MIN_PATIENCE: usize = 50;
 /// …plus a random number below this.
 const PATIENCE_SPREAD: usize = 200;
+
+/// Every schedule held back at the same targets, with its own random choices.
+pub(crate) struct TargetedPolicy {
+    targets: Vec<SourceLocation>,
+}
+
+impl TargetedPolicy {
+    pub(crate) fn new(targets: Vec<SourceLocation>) -> Self {
+        TargetedPolicy { targets }
+    }
+}
+
+impl Policy for TargetedPolicy {
+    fn scheduler(&self, rng: SplitMix64, _index: usize) -> Box<dyn Scheduler> {
+        Box::new(TargetedScheduler::new(rng, self.targets.clone()))
+    }
+}
 
 pub(crate) struct TargetedScheduler {
     rng: SplitMix64,
