@@ -11,7 +11,6 @@ use std::panic;
 
 use racecheck::explore::{Config, Strategy};
 
-#[allow(dead_code)]
 #[path = "support/programs.rs"]
 mod programs;
 

@@ -1,5 +1,8 @@
 //! The bug programs of racecheck's exploration benchmarks, as racecheck code: shared by
 //! `explore_vs_shuttle` (which has their shuttle twins) and `strategies`.
+//!
+//! Each bench compiles its own copy of this module and uses a different part of it.
+#![allow(dead_code)]
 
 use std::sync::Arc;
 
