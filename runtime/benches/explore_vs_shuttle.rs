@@ -19,7 +19,8 @@ use std::time::{Duration, Instant};
 use racecheck::explore::{Config, FindingKind, Strategy};
 
 use on_racecheck::{
-    order_step, BAD_ORDER, CLEAN_ROUNDS, CLEAN_THREADS, ORDER_NOISE_ROUNDS, PHILOSOPHERS,
+    env_number, order_step, BAD_ORDER, CLEAN_ROUNDS, CLEAN_THREADS, ORDER_NOISE_ROUNDS,
+    PHILOSOPHERS,
 };
 
 /// Schedules per throughput sample.
@@ -38,15 +39,6 @@ fn main() {
     println!("{}", throughput_table(reps));
     println!("{}", schedules_to_bug_table(seeds));
     println!("{}", memory_table(memory_schedules));
-}
-
-fn env_number(name: &str, default: usize) -> usize {
-    match std::env::var(name) {
-        Ok(value) => value
-            .parse()
-            .unwrap_or_else(|_| panic!("{name} must be a number, not {value:?}")),
-        Err(_) => default,
-    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -14,6 +14,8 @@ use racecheck::explore::{Config, Strategy};
 #[path = "support/programs.rs"]
 mod programs;
 
+use programs::env_number;
+
 fn main() {
     // Failing schedules are the point: keep their panic messages off the terminal.
     panic::set_hook(Box::new(|_| {}));
@@ -59,15 +61,6 @@ fn main() {
             [cells, vec![portfolio.cell()]].concat().join(" | "),
             portfolio.median() as f64 / best as f64
         );
-    }
-}
-
-fn env_number(name: &str, default: usize) -> usize {
-    match std::env::var(name) {
-        Ok(value) => value
-            .parse()
-            .unwrap_or_else(|_| panic!("{name} must be a number, not {value:?}")),
-        Err(_) => default,
     }
 }
 

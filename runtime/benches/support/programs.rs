@@ -1,12 +1,23 @@
 //! The bug programs of racecheck's exploration benchmarks, as racecheck code: shared by
 //! `explore_vs_shuttle` (which has their shuttle twins) and `strategies`.
 //!
-//! Each bench compiles its own copy of this module and uses a different part of it.
+//! Each bench compiles its own copy of this module and uses a different part of it; `env_number`
+//! reads the benches' settings.
 #![allow(dead_code)]
 
 use std::sync::Arc;
 
 use racecheck::{Lock, Shared, Thread};
+
+/// A numeric bench setting from the environment, or `default` when unset.
+pub fn env_number(name: &str, default: usize) -> usize {
+    match std::env::var(name) {
+        Ok(value) => value
+            .parse()
+            .unwrap_or_else(|_| panic!("{name} must be a number, not {value:?}")),
+        Err(_) => default,
+    }
+}
 
 /// Threads of the clean throughput program.
 pub const CLEAN_THREADS: usize = 4;
