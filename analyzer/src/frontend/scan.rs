@@ -284,7 +284,7 @@ impl<'t> Lexer<'t> {
     }
 }
 
-fn is_ident_byte(byte: u8) -> bool {
+pub(crate) fn is_ident_byte(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || byte == b'_' || byte >= 0x80
 }
 
@@ -303,7 +303,7 @@ fn memchr_newline(bytes: &[u8], from: usize) -> usize {
 }
 
 /// Skips `/* … */`, nested; returns the offset after it (or the end of the text).
-fn skip_block_comment(bytes: &[u8], mut i: usize) -> usize {
+pub(crate) fn skip_block_comment(bytes: &[u8], mut i: usize) -> usize {
     let mut depth = 0usize;
     while i < bytes.len() {
         if bytes[i..].starts_with(b"/*") {
@@ -323,7 +323,7 @@ fn skip_block_comment(bytes: &[u8], mut i: usize) -> usize {
 }
 
 /// Skips to after the closing `quote`, honouring backslash escapes.
-fn skip_quoted(bytes: &[u8], mut i: usize, quote: u8) -> usize {
+pub(crate) fn skip_quoted(bytes: &[u8], mut i: usize, quote: u8) -> usize {
     while i < bytes.len() {
         match bytes[i] {
             b'\\' => i += 2,

@@ -3,6 +3,8 @@
 //! literal is never taken for a directive. A lexer this small never fails: malformed input only
 //! makes it see fewer comments.
 
+use crate::frontend::scan::{is_ident_byte, skip_block_comment, skip_quoted};
+
 /// A `// …` comment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineComment<'a> {
@@ -67,42 +69,6 @@ pub fn line_comments(text: &str) -> Vec<LineComment<'_>> {
 
 fn starts_identifier(bytes: &[u8], i: usize) -> bool {
     i == 0 || !is_ident_byte(bytes[i - 1])
-}
-
-fn is_ident_byte(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || byte == b'_' || byte >= 0x80
-}
-
-/// Skips `/* … */`, nested; returns the offset after it (or the end of the text).
-fn skip_block_comment(bytes: &[u8], mut i: usize) -> usize {
-    let mut depth = 0usize;
-    while i < bytes.len() {
-        if bytes[i..].starts_with(b"/*") {
-            depth += 1;
-            i += 2;
-        } else if bytes[i..].starts_with(b"*/") {
-            depth -= 1;
-            i += 2;
-            if depth == 0 {
-                return i;
-            }
-        } else {
-            i += 1;
-        }
-    }
-    i
-}
-
-/// Skips to after the closing `quote`, honouring backslash escapes.
-fn skip_quoted(bytes: &[u8], mut i: usize, quote: u8) -> usize {
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => i += 2,
-            b if b == quote => return i + 1,
-            _ => i += 1,
-        }
-    }
-    bytes.len()
 }
 
 /// `'x'`, `'\n'`, `'\u{1F600}'` are char literals; `'a` (no closing quote right after one
