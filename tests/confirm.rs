@@ -315,7 +315,7 @@ fn sarif_carries_the_confirmation_and_the_runtime_witness() {
 
 #[test]
 fn deny_all_fails_on_unconfirmed_findings_and_deny_confirmed_does_not() {
-    // d002_drop_clean is clean at run time; l001_handle_returned_clean has no finding at all.
+    // d002_drop_clean is clean at run time and statically.
     let (outcome, _) = confirm("clean.json", "json", &["--bin", "d002_drop_clean"]);
     assert_eq!(outcome, Outcome::Clean);
     // seed_hello_thread has one L001 (no runtime twin) and no runtime finding.

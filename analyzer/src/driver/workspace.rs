@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 #[derive(Debug)]
 pub struct Workspace {
     pub root: PathBuf,
+    /// cargo's target directory: the only place racecheck writes on its own (under `racecheck/`).
+    pub target_directory: PathBuf,
     members: Vec<Package>,
 }
 
@@ -28,6 +30,7 @@ impl Workspace {
         let members = metadata.workspace_packages().into_iter().cloned().collect();
         Ok(Workspace {
             root: metadata.workspace_root.into_std_path_buf(),
+            target_directory: metadata.target_directory.into_std_path_buf(),
             members,
         })
     }

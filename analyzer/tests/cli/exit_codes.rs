@@ -55,6 +55,9 @@ fn usage_errors_exit_2_and_help_exits_0() {
         &["-p", "not-a-member"],
         &["--manifest-path", "nowhere/Cargo.toml"],
         &["--baseline", "missing.json"],
+        // Values that look like options are values (confirm re-reads them as check's options).
+        &["confirm", "--package=--bogus"],
+        &["confirm", "--manifest-path=--x"],
     ] {
         let run = project.run(args);
         assert_eq!(run.code, 2, "{args:?}: {run:?}");

@@ -1,5 +1,6 @@
 //! The command lines of `confirm` and `replay`.
 use crate::driver::cli::{CheckArgs, ColorChoice};
+use crate::driver::error::Fatal;
 use clap::{Args, FromArgMatches, ValueEnum};
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -83,19 +84,22 @@ impl ConfirmArgs {
 
     /// The `check` that confirm starts from: the workspace (or `--package`'s members) with the
     /// configuration's settings.
-    pub fn static_args(&self) -> CheckArgs {
+    pub fn static_args(&self) -> Result<CheckArgs, Fatal> {
         let mut argv: Vec<OsString> = vec!["check".into()];
+        // `--option=value`, so a value that starts with `-` stays a value.
         if let Some(path) = &self.manifest_path {
-            argv.extend(["--manifest-path".into(), path.clone().into_os_string()]);
+            let mut arg = OsString::from("--manifest-path=");
+            arg.push(path);
+            argv.push(arg);
         }
         for package in &self.package {
-            argv.extend(["--package".into(), package.into()]);
+            argv.push(format!("--package={package}").into());
         }
         let command = CheckArgs::augment_args(clap::Command::new("check"));
-        let matches = command
+        command
             .try_get_matches_from(argv)
-            .expect("confirm's own options are valid check options");
-        CheckArgs::from_arg_matches(&matches).expect("check options parse")
+            .and_then(|matches| CheckArgs::from_arg_matches(&matches))
+            .map_err(|e| Fatal::new(e.kind().to_string()))
     }
 }
 

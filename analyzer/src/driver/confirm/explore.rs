@@ -148,11 +148,6 @@ fn run(job: &Job<'_>, settings: &Settings) -> Explored {
         },
         false => (Vec::new(), None),
     };
-    let schedules = findings
-        .iter()
-        .map(|line| line.finding.schedule + 1)
-        .max()
-        .unwrap_or(settings.schedules as usize);
     let problem = match status {
         Err(why) => Some(why),
         Ok(_) if unreadable.is_some() => unreadable,
@@ -167,6 +162,13 @@ fn run(job: &Job<'_>, settings: &Settings) -> Explored {
             },
             tail(&stderr_path)
         )),
+    };
+    // Schedules run: up to the first failing one; all asked for when the run ended well; none
+    // known when it ended badly (a crash or a timeout is no evidence of a clean program).
+    let schedules = match findings.iter().map(|line| line.finding.schedule + 1).max() {
+        Some(until_failure) => until_failure,
+        None if problem.is_some() => 0,
+        None => settings.schedules as usize,
     };
     Explored {
         findings,

@@ -27,6 +27,7 @@ pub use replay::replay;
 use super::check::{self, write_output};
 use super::error::Fatal;
 use super::report::Report;
+use super::workspace::Workspace;
 use super::Outcome;
 use crate::diagnostic::Diagnostic;
 use explore::{Explored, Job, Settings, Strategy};
@@ -36,7 +37,7 @@ use report::{Confirmation, Problem, Witness};
 use std::path::{Path, PathBuf};
 
 pub fn run(args: &ConfirmArgs, cwd: &Path) -> Result<Outcome, Fatal> {
-    let checked = check::analyze(&args.static_args(), cwd)?;
+    let checked = check::analyze(&args.static_args()?, cwd)?;
     let workspace = checked
         .workspace
         .as_ref()
@@ -80,7 +81,7 @@ pub fn run(args: &ConfirmArgs, cwd: &Path) -> Result<Outcome, Fatal> {
         success: false,
     };
 
-    let scratch = Scratch::new()?;
+    let scratch = Scratch::new(workspace)?;
     let settings = Settings {
         schedules: args.schedules,
         time_budget: args.time_budget(),
@@ -257,14 +258,15 @@ fn locations(diagnostics: &[&Diagnostic]) -> Vec<SourceLocation> {
     targets
 }
 
-/// A fresh folder for the children's report and output files, removed when dropped.
+/// A fresh folder for the children's report and output files, under the workspace's
+/// `target/racecheck/` (racecheck writes nowhere else on its own); removed when dropped.
 struct Scratch(PathBuf);
 
 impl Scratch {
-    fn new() -> Result<Self, Fatal> {
+    fn new(workspace: &Workspace) -> Result<Self, Fatal> {
         use std::sync::atomic::{AtomicUsize, Ordering};
         static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
+        let dir = workspace.target_directory.join("racecheck").join(format!(
             "racecheck-confirm-{}-{}",
             std::process::id(),
             NEXT.fetch_add(1, Ordering::Relaxed)

@@ -31,12 +31,12 @@ pub struct Program {
     pub executable: PathBuf,
     /// The target's root source file (absolute).
     pub src_path: PathBuf,
-    /// The source files of the package the target belongs to (absolute).
+    /// The folder of the package the target belongs to (absolute).
     pub package_dir: PathBuf,
 }
 
 impl Program {
-    /// `d001_abba`, `tests/agreement`, `lib tests`: how reports name it.
+    /// `d001_abba`, ``racecheck-tests test `confirm` ``, `app (library tests)`: how reports name it.
     pub fn label(&self) -> String {
         match (&self.target, self.harness) {
             (TargetSpec::Bin(name), false) => name.clone(),

@@ -21,7 +21,7 @@ pub fn replay(args: &ReplayArgs, cwd: &Path) -> Result<Outcome, Fatal> {
         .map_err(|e| Fatal::new(format!("`{token}` is not a replay token: {e}")))?;
     let workspace = Workspace::load(args.manifest_path.as_deref(), cwd)?;
     let program = build(&workspace, args)?;
-    let scratch = Scratch::new()?;
+    let scratch = Scratch::new(&workspace)?;
     let settings = Settings {
         schedules: 1,
         time_budget: Duration::from_secs(args.time_budget),
