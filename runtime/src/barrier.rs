@@ -44,6 +44,7 @@ impl Barrier {
     /// let barrier = racecheck::Barrier::new(1);
     /// assert!(barrier.wait());
     /// ```
+    #[track_caller]
     pub const fn new(n: usize) -> Self {
         Barrier {
             stamp: Stamp::new(),

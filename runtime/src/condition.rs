@@ -85,6 +85,7 @@ impl Condition {
     /// static CHANGED: racecheck::Condition = racecheck::Condition::new();
     /// CHANGED.notify_all(); // nobody waits: nothing happens
     /// ```
+    #[track_caller]
     pub const fn new() -> Self {
         Condition {
             stamp: Stamp::new(),
@@ -273,6 +274,7 @@ impl Condition {
 }
 
 impl Default for Condition {
+    #[track_caller]
     fn default() -> Self {
         Condition::new()
     }

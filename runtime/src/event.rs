@@ -37,6 +37,7 @@ impl Event {
     /// static STOP: racecheck::Event = racecheck::Event::new();
     /// assert!(!STOP.is_set());
     /// ```
+    #[track_caller]
     pub const fn new() -> Self {
         Event {
             flag: Mutex::new(false),
@@ -131,6 +132,7 @@ impl Event {
 }
 
 impl Default for Event {
+    #[track_caller]
     fn default() -> Self {
         Event::new()
     }

@@ -57,6 +57,7 @@ impl<T: Send> JoinableQueue<T> {
     /// let queue = racecheck::JoinableQueue::<u8>::new();
     /// queue.join(); // nothing put: returns at once
     /// ```
+    #[track_caller]
     pub fn new() -> Self {
         JoinableQueue::wrap(Queue::new())
     }
@@ -68,6 +69,7 @@ impl<T: Send> JoinableQueue<T> {
     /// queue.put(1);
     /// assert_eq!(queue.try_put(2), Err(racecheck::Full(2)));
     /// ```
+    #[track_caller]
     pub fn bounded(cap: usize) -> Self {
         JoinableQueue::wrap(Queue::bounded(cap))
     }
@@ -235,6 +237,7 @@ impl<T: Send> JoinableQueue<T> {
 
 impl<T: Send> Default for JoinableQueue<T> {
     /// An unbounded joinable queue.
+    #[track_caller]
     fn default() -> Self {
         JoinableQueue::new()
     }

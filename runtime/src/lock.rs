@@ -55,6 +55,7 @@ impl<T> Lock<T> {
     /// static READY: racecheck::Lock<bool> = racecheck::Lock::new(false);
     /// assert!(!*READY.acquire());
     /// ```
+    #[track_caller]
     pub const fn new(v: T) -> Self {
         Lock {
             raw: RawMutex::INIT,
@@ -180,6 +181,7 @@ impl<T: ?Sized> Lock<T> {
 }
 
 impl<T: Default> Default for Lock<T> {
+    #[track_caller]
     fn default() -> Self {
         Lock::new(T::default())
     }

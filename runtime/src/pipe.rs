@@ -37,6 +37,7 @@ impl Pipe {
     /// assert_eq!((b.recv(), a.recv()), (Ok(1), Ok(2)));
     /// ```
     #[allow(clippy::new_ret_no_self)]
+    #[track_caller]
     pub fn new<T: Send>() -> (Connection<T>, Connection<T>) {
         let (to_b, from_a) = crossbeam_channel::unbounded();
         let (to_a, from_b) = crossbeam_channel::unbounded();

@@ -65,6 +65,7 @@ impl<T: Send> Queue<T> {
     /// queue.put("hello");
     /// assert_eq!(queue.get(), "hello");
     /// ```
+    #[track_caller]
     pub fn new() -> Self {
         Queue::real(crossbeam_channel::unbounded())
     }
@@ -76,6 +77,7 @@ impl<T: Send> Queue<T> {
     /// queue.put(1);
     /// assert_eq!(queue.try_put(2), Err(racecheck::Full(2)));
     /// ```
+    #[track_caller]
     pub fn bounded(cap: usize) -> Self {
         if cap == 0 {
             Queue::new()
@@ -84,6 +86,7 @@ impl<T: Send> Queue<T> {
         }
     }
 
+    #[track_caller]
     fn real((sender, receiver): (Sender<T>, Receiver<T>)) -> Self {
         Queue {
             repr: QueueRepr::Real(Arc::new(RealQueue {
@@ -312,6 +315,7 @@ impl<T: Send> Queue<T> {
 
 impl<T: Send> Default for Queue<T> {
     /// An unbounded queue.
+    #[track_caller]
     fn default() -> Self {
         Queue::new()
     }

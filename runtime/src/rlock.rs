@@ -49,6 +49,7 @@ impl<T> RLock<T> {
     /// static CONFIG: racecheck::RLock<u32> = racecheck::RLock::new(8);
     /// assert_eq!(*CONFIG.acquire(), 8);
     /// ```
+    #[track_caller]
     pub const fn new(v: T) -> Self {
         RLock {
             raw: RawReentrantMutex::INIT,
@@ -169,6 +170,7 @@ impl<T: ?Sized> RLock<T> {
 }
 
 impl<T: Default> Default for RLock<T> {
+    #[track_caller]
     fn default() -> Self {
         RLock::new(T::default())
     }

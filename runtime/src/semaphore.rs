@@ -47,6 +47,7 @@ impl Semaphore {
     /// sem.release().unwrap();
     /// assert!(sem.try_acquire().is_some());
     /// ```
+    #[track_caller]
     pub const fn new(n: usize) -> Self {
         Semaphore::with_bound(n, false)
     }
@@ -59,10 +60,12 @@ impl Semaphore {
     /// let sem = racecheck::Semaphore::bounded(1);
     /// assert_eq!(sem.release(), Err(racecheck::OverRelease));
     /// ```
+    #[track_caller]
     pub const fn bounded(n: usize) -> Self {
         Semaphore::with_bound(n, true)
     }
 
+    #[track_caller]
     const fn with_bound(n: usize, bounded: bool) -> Self {
         Semaphore {
             stamp: Stamp::new(),

@@ -54,6 +54,7 @@ impl<T: Copy> Shared<T> {
     /// static TOTAL: racecheck::Shared<i32> = racecheck::Shared::new(10);
     /// assert_eq!(TOTAL.get(), 10);
     /// ```
+    #[track_caller]
     pub const fn new(v: T) -> Self {
         Shared {
             init: v,
@@ -93,6 +94,7 @@ impl<T: Copy> Shared<T> {
 }
 
 impl<T: Copy + Default> Default for Shared<T> {
+    #[track_caller]
     fn default() -> Self {
         Shared::new(T::default())
     }

@@ -83,11 +83,12 @@ fn the_maps_puts_and_its_workers_results_point_at_the_map_call() {
     };
     // Per schedule: one put per item by the caller, one result posted per item by a worker,
     // and one wait for each result by the caller.
-    assert!(by("MainThread", "put Queue") >= 3, "{at_map:#?}");
-    assert!(by("PoolWorker-", "set Event") >= 3, "{at_map:#?}");
-    assert!(by("MainThread", "wait Event") >= 3, "{at_map:#?}");
+    // The pool's task queue is named after the pool it was created for.
+    assert!(by("MainThread", "put pool") >= 3, "{at_map:#?}");
+    assert!(by("PoolWorker-", "set ") >= 3, "{at_map:#?}");
+    assert!(by("MainThread", "wait ") >= 3, "{at_map:#?}");
     assert_eq!(
-        by("MainThread", "put Queue") % 3,
+        by("MainThread", "put pool") % 3,
         0,
         "three puts per schedule: {at_map:#?}"
     );

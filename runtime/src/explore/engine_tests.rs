@@ -12,9 +12,18 @@ fn cx() -> Cx {
     context().expect("runs inside an explored schedule")
 }
 
-#[derive(Default)]
 struct TestLock {
     stamp: Stamp,
+}
+
+/// Named, as a primitive is, after the binding its caller creates it into.
+impl Default for TestLock {
+    #[track_caller]
+    fn default() -> Self {
+        TestLock {
+            stamp: Stamp::new(),
+        }
+    }
 }
 
 impl TestLock {
@@ -32,9 +41,18 @@ impl TestLock {
     }
 }
 
-#[derive(Default)]
 struct TestShared {
     stamp: Stamp,
+}
+
+/// Named, as a primitive is, after the binding its caller creates it into.
+impl Default for TestShared {
+    #[track_caller]
+    fn default() -> Self {
+        TestShared {
+            stamp: Stamp::new(),
+        }
+    }
 }
 
 impl TestShared {
@@ -48,9 +66,18 @@ impl TestShared {
     }
 }
 
-#[derive(Default)]
 struct TestEvent {
     stamp: Stamp,
+}
+
+/// Named, as a primitive is, after the binding its caller creates it into.
+impl Default for TestEvent {
+    #[track_caller]
+    fn default() -> Self {
+        TestEvent {
+            stamp: Stamp::new(),
+        }
+    }
 }
 
 impl TestEvent {
@@ -147,8 +174,8 @@ fn an_unguarded_counter_races_and_loses_updates() {
         .expect("a data race");
     assert_eq!(race.threads.len(), 2);
     assert_eq!(race.locations.len(), 2);
-    assert!(race.message.contains("Shared#1"), "{}", race.message);
-    assert!(race.trace.iter().any(|e| e.operation == "set Shared#1"));
+    assert!(race.message.contains("of counter by"), "{}", race.message);
+    assert!(race.trace.iter().any(|e| e.operation == "set counter"));
 
     let pct = explore(
         config(300).strategy(Strategy::Pct { depth: 2 }),
@@ -191,14 +218,12 @@ fn opposite_lock_orders_are_a_cycle_and_can_deadlock() {
     assert!(
         deadlock
             .message
-            .contains("MainThread waits for Lock#2, held by Thread-1"),
+            .contains("MainThread waits for b, held by Thread-1"),
         "{}",
         deadlock.message
     );
     assert!(
-        deadlock
-            .message
-            .contains("waits for Lock#1, held by MainThread"),
+        deadlock.message.contains("waits for a, held by MainThread"),
         "{}",
         deadlock.message
     );
@@ -304,7 +329,7 @@ fn returning_while_a_thread_waits_forever_is_a_hang() {
     assert_eq!(kinds(&report), [FindingKind::Hang]);
     assert!(report.findings()[0]
         .message
-        .contains("waits for Event#1 to be set"));
+        .contains("waits for never to be set"));
 }
 
 #[test]

@@ -8,38 +8,60 @@
 //! schedules never see each other's state.
 
 use std::alloc::{self, Layout};
+use std::panic::Location;
 use std::ptr::NonNull;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-/// The engine's mark inside every primitive; its address is the primitive's identity.
-#[derive(Debug, Default)]
-pub struct Stamp(AtomicU64);
+/// The engine's mark inside every primitive; its address is the primitive's identity. It keeps
+/// where the primitive was created (the user's constructor call, through `#[track_caller]`), by
+/// which witnesses name it.
+#[derive(Debug)]
+pub struct Stamp {
+    word: AtomicU64,
+    created_at: &'static Location<'static>,
+}
+
+impl Default for Stamp {
+    #[track_caller]
+    fn default() -> Self {
+        Stamp::new()
+    }
+}
 
 /// Set once the primitive has been used outside exploration.
 const USED_FOR_REAL: u64 = 1 << 63;
 
 impl Stamp {
-    /// A stamp no execution has touched yet.
+    /// A stamp no execution has touched yet, created by the caller's caller.
+    #[track_caller]
     pub const fn new() -> Self {
-        Stamp(AtomicU64::new(0))
+        Stamp {
+            word: AtomicU64::new(0),
+            created_at: Location::caller(),
+        }
+    }
+
+    /// The constructor call that created the primitive.
+    pub(crate) fn created_at(&self) -> &'static Location<'static> {
+        self.created_at
     }
 
     /// Records a use outside exploration (the engine must then not copy a static's data that may
     /// own heap memory). Reads first, so the common path writes nothing.
     #[inline]
     pub fn mark_used_for_real(&self) {
-        if self.0.load(Ordering::Relaxed) & USED_FOR_REAL == 0 {
-            self.0.fetch_or(USED_FOR_REAL, Ordering::Relaxed);
+        if self.word.load(Ordering::Relaxed) & USED_FOR_REAL == 0 {
+            self.word.fetch_or(USED_FOR_REAL, Ordering::Relaxed);
         }
     }
 
     pub(crate) fn used_for_real(&self) -> bool {
-        self.0.load(Ordering::Relaxed) & USED_FOR_REAL != 0
+        self.word.load(Ordering::Relaxed) & USED_FOR_REAL != 0
     }
 
     /// The execution that last touched this primitive, 0 for none.
     pub(crate) fn execution(&self) -> u64 {
-        self.0.load(Ordering::Relaxed) & !USED_FOR_REAL
+        self.word.load(Ordering::Relaxed) & !USED_FOR_REAL
     }
 
     pub(crate) fn claim(&self, execution: u64) {
@@ -47,7 +69,7 @@ impl Stamp {
         // (racecheck's own R002 found the earlier load-then-store here).
         let keep_real_flag = |word: u64| Some((word & USED_FOR_REAL) | execution);
         let _ = self
-            .0
+            .word
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, keep_real_flag);
     }
 

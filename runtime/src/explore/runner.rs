@@ -17,6 +17,7 @@ use std::sync::{Arc, Mutex};
 use super::config::{Config, Strategy};
 use super::execution::{run_schedule, Body, Limits, ScheduleResult};
 use super::finding::{Finding, FindingKind, Report};
+use super::progress::Progress;
 use super::rng::SplitMix64;
 use super::scheduler::{self, Policy};
 use super::token;
@@ -62,6 +63,7 @@ pub(crate) fn run_or_diverged(config: Config, body: Body) -> Result<Report, Repl
             stack_size: config.stack_size,
         },
         watchdog: Watchdog::start(config.stall_timeout),
+        progress: Progress::start(schedules),
     };
     let outcomes = Outcomes::default();
 
@@ -99,6 +101,7 @@ struct Plan<'a> {
     body: &'a Body,
     limits: Limits,
     watchdog: Option<Watchdog>,
+    progress: Progress,
 }
 
 impl Plan<'_> {
@@ -110,7 +113,9 @@ impl Plan<'_> {
     fn run(&self, index: usize, policy: &dyn Policy, heart: Option<&Arc<Heart>>) -> ScheduleResult {
         let rng = SplitMix64::for_schedule(self.seed, index as u64);
         let scheduler = policy.scheduler(rng, index);
-        run_schedule(self.body, scheduler, self.limits, index, heart.cloned())
+        let result = run_schedule(self.body, scheduler, self.limits, index, heart.cloned());
+        self.progress.schedule_done();
+        result
     }
 }
 

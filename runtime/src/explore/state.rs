@@ -1,6 +1,7 @@
 //! The state of one execution: its logical threads, the models of the primitives it touched,
 //! the scheduler, the trace and the choices made. All of it is private to one worker thread.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use corosensei::Yielder;
@@ -89,8 +90,8 @@ pub(crate) enum Stop {
 
 pub(crate) struct Object {
     pub(crate) kind: ObjectKind,
-    /// Its number among the objects of its kind in this execution, from 1: `Lock#2`.
-    pub(crate) number: usize,
+    /// The constructor call that created it: what names it in a finding.
+    pub(crate) created_at: Loc,
     pub(crate) state: ObjectState,
 }
 
@@ -113,7 +114,8 @@ pub(crate) struct State {
     pub(crate) next: Option<ThreadId>,
     pub(crate) objects: Vec<Object>,
     index: HashMap<usize, ObjectId>,
-    kind_counts: HashMap<ObjectKind, usize>,
+    /// The objects' names, worked out when a finding first needs one.
+    object_names: RefCell<Vec<String>>,
     pub(crate) scheduler: Box<dyn Scheduler>,
     pub(crate) choices: Vec<u64>,
     pub(crate) trace: Vec<Event>,
@@ -139,7 +141,7 @@ impl State {
             next: None,
             objects: Vec::new(),
             index: HashMap::new(),
-            kind_counts: HashMap::new(),
+            object_names: RefCell::new(Vec::new()),
             scheduler,
             choices: Vec::new(),
             trace: Vec::new(),
@@ -228,21 +230,23 @@ impl State {
                 return Ok(id);
             }
         }
-        let count = self.kind_counts.entry(kind).or_insert(0);
-        *count += 1;
         let id = self.objects.len();
         self.objects.push(Object {
             kind,
-            number: *count,
+            created_at: stamp.created_at(),
             state: init(),
         });
         self.index.insert(key, id);
         Ok(id)
     }
 
+    /// How a finding names the object: see [`naming`](super::naming).
     pub(crate) fn object_name(&self, id: ObjectId) -> String {
-        let object = &self.objects[id];
-        format!("{}#{}", object.kind, object.number)
+        let mut names = self.object_names.borrow_mut();
+        if names.len() < self.objects.len() {
+            *names = super::naming::object_names(&self.objects);
+        }
+        names[id].clone()
     }
 
     /// Where an operation `thread` performs at `location` is reported: at the user's call it
