@@ -331,3 +331,117 @@ fn a_panicking_map_task_is_resumed_at_the_map_call_for_real_too() {
         "{location}"
     );
 }
+
+/// Panics when dropped: during a teardown's unwinding that would abort the process.
+struct PanicsOnDrop;
+
+impl Drop for PanicsOnDrop {
+    fn drop(&mut self) {
+        panic!("drop failed");
+    }
+}
+
+#[test]
+fn a_destructor_panicking_in_teardown_keeps_the_deadlock() {
+    let report = racecheck::explore(Config::default().schedules(20).workers(1), || {
+        let lock = std::sync::Arc::new(Lock::new(()));
+        let _held = lock.acquire();
+        let waiter = {
+            let lock = std::sync::Arc::clone(&lock);
+            Thread::spawn(move || {
+                let _bomb = PanicsOnDrop;
+                let _never = lock.acquire();
+            })
+        };
+        waiter.join().unwrap();
+    });
+    let finding = &report.findings()[0];
+    assert_eq!(finding.kind, FindingKind::Deadlock, "{finding}");
+}
+
+static ACCOUNTS: Lock<u64> = Lock::new(0);
+
+struct Bank {
+    ledger: Lock<Vec<u64>>,
+}
+
+#[test]
+fn a_witness_names_locks_after_the_static_and_the_field_they_live_in() {
+    let _serial = serial();
+    let report = racecheck::explore(Config::default().schedules(200).seed(1), || {
+        let bank = std::sync::Arc::new(Bank {
+            ledger: Lock::new(Vec::new()),
+        });
+        let other = {
+            let bank = std::sync::Arc::clone(&bank);
+            Thread::spawn(move || {
+                let _ledger = bank.ledger.acquire();
+                let _accounts = ACCOUNTS.acquire();
+            })
+        };
+        {
+            let _accounts = ACCOUNTS.acquire();
+            let _ledger = bank.ledger.acquire();
+        }
+        other.join().unwrap();
+    });
+    let deadlock = report
+        .findings()
+        .iter()
+        .find(|finding| finding.kind == FindingKind::Deadlock)
+        .expect("a deadlock");
+    let message = &deadlock.message;
+    assert!(
+        message.starts_with("every live thread is blocked:\n"),
+        "{deadlock}"
+    );
+    assert!(
+        message.contains("MainThread waits for ledger, held by Thread-1"),
+        "{deadlock}"
+    );
+    assert!(
+        message.contains("waits for ACCOUNTS, held by MainThread"),
+        "{deadlock}"
+    );
+    let operations: Vec<&str> = deadlock
+        .trace
+        .iter()
+        .map(|e| e.operation.as_str())
+        .collect();
+    assert!(operations.contains(&"acquire ACCOUNTS"), "{deadlock}");
+    assert!(
+        operations.contains(&"acquire ledger (blocks)") || operations.contains(&"acquire ledger"),
+        "{deadlock}"
+    );
+}
+
+/// The line of the panic in [`a_spawned_threads_panic_is_reported_at_its_own_site`].
+const THREAD_PANIC_LINE: u32 = line!() + 7;
+
+#[test]
+fn a_spawned_threads_panic_is_reported_at_its_own_site() {
+    let _serial = serial();
+    let report = racecheck::explore(Config::default().schedules(1), || {
+        let worker = Thread::spawn(|| {
+            panic!("worker failed");
+        });
+        worker.join().unwrap();
+    });
+    let finding = &report.findings()[0];
+    assert_eq!(finding.kind, FindingKind::Panic);
+    assert_eq!(finding.threads, ["Thread-1", "MainThread"], "{finding}");
+    assert_eq!(
+        (
+            finding.locations[0].file.as_str(),
+            finding.locations[0].line
+        ),
+        ("runtime/tests/explore_robustness.rs", THREAD_PANIC_LINE),
+        "{finding}"
+    );
+    assert!(
+        finding.message.contains(&format!(
+            "\n  after Thread-1 panicked at runtime/tests/explore_robustness.rs:{THREAD_PANIC_LINE}:13: worker failed"
+        )),
+        "{finding}"
+    );
+}

@@ -7,7 +7,7 @@ use std::ptr::NonNull;
 use std::sync::{Arc, Once};
 
 use super::ids::{Loc, ThreadId, WaitFor};
-use super::state::{Resume, RunState, State, Stop, Wait};
+use super::state::{RunState, State, Stop, Wait};
 use super::watchdog::Heart;
 
 /// One schedule being run on this worker thread.
@@ -89,9 +89,6 @@ impl Drop for ActingFor {
     }
 }
 
-/// The payload that unwinds a logical thread when its schedule is torn down.
-pub(crate) struct TeardownUnwind;
-
 /// The payload of a misuse of racecheck found during exploration; it ends the exploration.
 pub(crate) struct UsageError(pub(crate) String);
 
@@ -133,7 +130,7 @@ impl Cx {
     /// Blocks the calling thread until `on` is satisfied (`true`) or, for a timed wait, until the
     /// timeout fires (`false`). The caller re-checks its condition: a wait is a hint, not a lock.
     pub(crate) fn block(&self, on: WaitFor, timed: bool, location: Loc) -> bool {
-        let (me, tearing_down, yielder) = {
+        let (me, tearing_down) = {
             let mut state = self.state();
             let me = state.current;
             if state.is_satisfied(me, on) {
@@ -146,12 +143,12 @@ impl Cx {
                 timed,
                 location,
             });
-            (me, state.tearing_down, state.threads[me].yielder)
+            (me, state.tearing_down)
         };
         if tearing_down {
-            // A destructor blocks while its thread is unwound: nothing will ever wake it, so the
-            // executor abandons this coroutine.
-            suspend(yielder);
+            // A destructor run by the teardown (on the executor) blocks: nothing can ever wake
+            // it. The teardown catches this panic.
+            panic!("racecheck: a destructor blocked while its schedule was torn down");
         }
         self.switch();
         let mut state = self.state();
@@ -192,10 +189,7 @@ impl Cx {
 
 fn suspend(yielder: *const super::state::ThreadYielder) {
     // SAFETY: the yielder lives on the coroutine's stack, which is the stack running this code.
-    match unsafe { &*yielder }.suspend(()) {
-        Resume::Run => {}
-        Resume::Teardown => panic::resume_unwind(Box::new(TeardownUnwind)),
-    }
+    unsafe { &*yielder }.suspend(());
 }
 
 /// Installs (once per process) a panic hook that keeps panics of explored schedules off stderr,

@@ -11,18 +11,18 @@ use std::sync::Arc;
 use corosensei::stack::DefaultStack;
 use corosensei::{Coroutine, CoroutineResult};
 
-use super::context::{Entered, Execution, TeardownUnwind, UsageError};
+use super::context::{Entered, Execution, UsageError};
 use super::finding::Finding;
 use super::ids::{ThreadId, MAIN_THREAD};
 use super::scheduler::Scheduler;
 use super::stack_guard::{self, Running};
-use super::state::{PanicRecord, Resume, RunState, State, Stop};
+use super::state::{PanicRecord, RunState, State, Stop};
 use super::watchdog::Heart;
 
 /// Stacks kept for reuse per worker thread.
 const POOLED_STACKS: usize = 256;
 
-type ThreadCoroutine = Coroutine<Resume, (), (), DefaultStack>;
+type ThreadCoroutine = Coroutine<(), (), (), DefaultStack>;
 
 /// Pooled stacks, all of the size they were made for.
 struct StackPool {
@@ -133,7 +133,7 @@ impl Schedule<'_> {
             coroutines.resize_with(thread + 1, || None);
         }
         let coroutine = coroutines[thread].get_or_insert_with(|| self.start_thread(thread));
-        if let CoroutineResult::Return(()) = self.resume(coroutine, thread, Resume::Run) {
+        if let CoroutineResult::Return(()) = self.resume(coroutine, thread) {
             if let Some(done) = coroutines[thread].take() {
                 recycle(done.into_stack());
             }
@@ -170,7 +170,7 @@ impl Schedule<'_> {
                 })
             });
         let execution = execution as *const Execution;
-        Coroutine::with_stack(stack, move |yielder, _first: Resume| {
+        Coroutine::with_stack(stack, move |yielder, ()| {
             // SAFETY: the execution outlives its coroutines (see `run_schedule`).
             let execution = unsafe { &*execution };
             execution.state.borrow_mut().threads[thread].yielder = yielder;
@@ -180,12 +180,7 @@ impl Schedule<'_> {
     }
 
     /// Runs `thread`'s coroutine until it suspends or returns, with the stack guard told who runs.
-    fn resume(
-        &self,
-        coroutine: &mut ThreadCoroutine,
-        thread: ThreadId,
-        how: Resume,
-    ) -> CoroutineResult<(), ()> {
+    fn resume(&self, coroutine: &mut ThreadCoroutine, thread: ThreadId) -> CoroutineResult<(), ()> {
         let running = {
             let mut state = self.execution.state.borrow_mut();
             state.current = thread;
@@ -203,27 +198,21 @@ impl Schedule<'_> {
             }
         };
         self.execution.in_thread.set(true);
-        let outcome = stack_guard::while_running(running, || coroutine.resume(how));
+        let outcome = stack_guard::while_running(running, || coroutine.resume(()));
         self.execution.in_thread.set(false);
         outcome
     }
 
-    /// Unwinds every unfinished thread so that its destructors run (locks release, values drop),
-    /// then drops the entries of threads that never started and the static locks' data copies.
-    /// A thread whose destructor blocks during the unwinding cannot be finished: its coroutine
-    /// and stack are leaked rather than risk an abort.
+    /// Abandons every unfinished thread: its coroutine and stack are leaked and its destructors
+    /// do not run. Unwinding it would run them, but a destructor that panics during an unwind
+    /// aborts the process (one that blocks could never finish either), and the finding would be
+    /// lost. Only a failing schedule leaves threads unfinished, so little is leaked. Then drops
+    /// the entries of threads that never started and the static locks' data copies, whose
+    /// destructors' panics are caught.
     fn teardown(&self, coroutines: Vec<Option<ThreadCoroutine>>) {
         let execution = self.execution;
         execution.state.borrow_mut().tearing_down = true;
-        for (thread, coroutine) in coroutines.into_iter().enumerate() {
-            let Some(mut coroutine) = coroutine else {
-                continue;
-            };
-            match self.resume(&mut coroutine, thread, Resume::Teardown) {
-                CoroutineResult::Return(()) => recycle(coroutine.into_stack()),
-                CoroutineResult::Yield(()) => std::mem::forget(coroutine),
-            }
-        }
+        coroutines.into_iter().flatten().for_each(std::mem::forget);
         // Destructors run user code, which may touch primitives: not with the state borrowed.
         let unstarted: Vec<_> = execution
             .state
@@ -232,9 +221,12 @@ impl Schedule<'_> {
             .iter_mut()
             .filter_map(|thread| thread.entry.take())
             .collect();
-        drop(unstarted);
         let static_lock_data = execution.state.borrow_mut().take_static_lock_data();
-        drop(static_lock_data);
+        // Their panics are the program's: kept off stderr like a logical thread's.
+        execution.in_thread.set(true);
+        let _ = panic::catch_unwind(AssertUnwindSafe(move || drop(unstarted)));
+        let _ = panic::catch_unwind(AssertUnwindSafe(move || drop(static_lock_data)));
+        execution.in_thread.set(false);
     }
 }
 
@@ -246,9 +238,6 @@ fn thread_finished(
     let mut state = execution.state.borrow_mut();
     state.threads[thread].run = RunState::Finished;
     let Some(payload) = panic else { return };
-    if payload.is::<TeardownUnwind>() || state.tearing_down {
-        return;
-    }
     if let Some(UsageError(message)) = payload.downcast_ref::<UsageError>() {
         state
             .stop

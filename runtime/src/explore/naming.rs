@@ -11,7 +11,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use super::state::{Loc, Object};
+use super::ids::Loc;
+use super::state::Object;
 
 /// The names of `objects`, by id: each one's binding, else its kind and creation site
 /// (`Lock@src/main.rs:7`); objects sharing a name are numbered in order of first use

@@ -17,15 +17,8 @@ use super::side_table::{
 };
 use super::trace::{Event, Target};
 
-/// How the executor resumes a coroutine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Resume {
-    Run,
-    /// The schedule is over: unwind the thread's stack, running its destructors.
-    Teardown,
-}
-
-pub(crate) type ThreadYielder = Yielder<Resume, ()>;
+/// Suspends a logical thread's coroutine until the executor resumes it.
+pub(crate) type ThreadYielder = Yielder<(), ()>;
 
 /// Consecutive polls without progress after which a thread counts as spinning.
 const SPIN_THRESHOLD: u32 = 2;

@@ -67,10 +67,34 @@ pub(crate) fn findings(state: &State, schedule: usize) -> Vec<Finding> {
         }
         Some(Stop::UsageError(_)) | None => {}
     }
+    // Threads whose panic a join handed on: the body's panic (an `unwrap` of the join, mostly)
+    // is reported at their own sites first.
+    let handed_on: Vec<_> = state
+        .threads
+        .iter()
+        .filter(|thread| thread.panic_observed)
+        .filter_map(|thread| Some((thread, thread.panic.as_ref()?)))
+        .collect();
     for (id, thread) in state.threads.iter().enumerate() {
         let Some(panic) = &thread.panic else { continue };
+        let mut threads = vec![thread.name.clone()];
+        let mut locations: Vec<SourceLocation> = panic.location.iter().cloned().collect();
         let message = if id == MAIN_THREAD {
-            format!("the explored body panicked: {}", panic.message)
+            let mut message = format!("the explored body panicked: {}", panic.message);
+            for (other, other_panic) in handed_on.iter().rev() {
+                let at = other_panic
+                    .location
+                    .as_ref()
+                    .map(|location| format!(" at {location}"))
+                    .unwrap_or_default();
+                message.push_str(&format!(
+                    "\n  after {} panicked{at}: {}",
+                    other.name, other_panic.message
+                ));
+                threads.insert(0, other.name.clone());
+                locations.splice(0..0, other_panic.location.iter().cloned());
+            }
+            message
         } else if !thread.panic_observed {
             format!(
                 "{} panicked and no join observed it: {}",
@@ -82,8 +106,8 @@ pub(crate) fn findings(state: &State, schedule: usize) -> Vec<Finding> {
         findings.push(make(
             FindingKind::Panic,
             message,
-            vec![thread.name.clone()],
-            panic.location.iter().cloned().collect(),
+            threads,
+            locations,
             full_trace,
         ));
     }
