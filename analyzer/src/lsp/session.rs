@@ -162,20 +162,31 @@ impl Session {
             .find(|c| c.files.iter().any(|f| f == location))
     }
 
-    /// Every file's crate, by the analysis's own rule (a root is a file no `mod` item claims).
+    /// Every file's crate, by the analysis's own rule (a root is a file no `mod` item claims). A
+    /// file that does not parse belongs to no crate: it stands alone, so that its analysis reports
+    /// the parse error and replaces the findings it had before.
     fn partition(&self) -> BTreeSet<Vec<PathBuf>> {
         let locations: Vec<&PathBuf> = self.files.keys().collect();
         let sources: Vec<SourceFile> = self.files.values().map(source_file).collect();
         let outlines: Vec<Outline> = self.files.values().map(|f| f.outline.clone()).collect();
-        discover_crates(&FileTable::new(&sources), &outlines)
-            .into_iter()
-            .map(|krate| {
-                let mut files: Vec<PathBuf> =
-                    krate.files.iter().map(|&i| locations[i].clone()).collect();
-                files.sort();
-                files
-            })
-            .collect()
+        let mut partition: BTreeSet<Vec<PathBuf>> =
+            discover_crates(&FileTable::new(&sources), &outlines)
+                .into_iter()
+                .map(|krate| {
+                    let mut files: Vec<PathBuf> =
+                        krate.files.iter().map(|&i| locations[i].clone()).collect();
+                    files.sort();
+                    files
+                })
+                .collect();
+        let placed: BTreeSet<&PathBuf> = partition.iter().flatten().collect();
+        let alone: Vec<Vec<PathBuf>> = locations
+            .iter()
+            .filter(|location| !placed.contains(*location))
+            .map(|location| vec![(*location).clone()])
+            .collect();
+        partition.extend(alone);
+        partition
     }
 
     /// Whether the findings of the crate made of `files` are those of today's texts.
@@ -222,7 +233,7 @@ fn source_file(file: &FileState) -> SourceFile {
 }
 
 /// A file's outline, parsed on the analysis's big-stack pool; one that does not parse has none
-/// (its crate's analysis reports the error).
+/// (it is analyzed alone, which reports the error: see [`Session::partition`]).
 fn outline_of(display: &Path, text: &Arc<str>) -> Outline {
     let file = SourceFile {
         path: display.to_path_buf(),

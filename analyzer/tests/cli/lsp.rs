@@ -220,6 +220,21 @@ fn an_editor_session_over_pipes() {
     );
     assert_eq!(nothing["result"], Value::Null);
 
+    // A buffer refused before parsing (nested too deep): its findings give way to the error.
+    let too_deep = format!(
+        "{ABBA}\nfn deep() -> u8 {{ {}0{} }}\n",
+        "(".repeat(3000),
+        ")".repeat(3000)
+    );
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": main_uri, "version": 3}, "contentChanges": [{"text": too_deep}]}),
+    );
+    let diagnostics = client.diagnostics_of(&main_uri);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    let message = diagnostics[0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("nesting deeper than"), "{diagnostics:#?}");
+
     // Bad input gets errors, and the server keeps serving.
     client.send_raw("{this is not json");
     let parse_error = client.wait_for(|m| m.get("error").is_some());
