@@ -20,6 +20,8 @@ mod formats;
 mod hostile;
 #[path = "cli/lsp.rs"]
 mod lsp;
+#[path = "cli/lsp_client.rs"]
+mod lsp_client;
 #[path = "cli/no_writes.rs"]
 mod no_writes;
 #[path = "cli/rust_analyzer.rs"]
