@@ -2,9 +2,9 @@
 //! `publishDiagnostics` of the edited file, over pipes to the real binary, as an editor sees it.
 //!
 //! The workspace is the fixture corpus (`fixtures/src/bin`, one crate per file, and the
-//! multi-module application crates of `fixtures/apps`), copied under `target/racecheck/` so the
-//! repository's own configuration (which excludes the fixtures from its self-check) does not
-//! apply. Each edit changes the text (a comment line with a counter), so every one is analyzed.
+//! multi-module application crates of `fixtures/apps`), copied to a temporary folder outside
+//! any cargo workspace, so the repository's own configuration (which excludes the fixtures from
+//! its self-check) does not apply. Each edit changes the text (a comment line with a counter), so every one is analyzed.
 //!
 //! `cargo bench -p racecheck-analyzer --bench lsp_latency` (`BENCH_EDITS`, default 40 per file).
 #[path = "../tests/cli/lsp_client.rs"]
@@ -25,7 +25,8 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(40);
-    let root = repository.join("target/racecheck/lsp-latency-workspace");
+    // Outside any cargo workspace (under this one, `cargo metadata` would answer for it instead).
+    let root = std::env::temp_dir().join(format!("racecheck-lsp-latency-{}", std::process::id()));
     let _ = fs::remove_dir_all(&root);
     copy_rs_tree(&repository.join("fixtures/src/bin"), &root);
     for app in ["orderbook", "shardcache", "connpool", "logpipe"] {
@@ -60,7 +61,7 @@ fn main() {
             "textDocument/didOpen",
             json!({"textDocument": {"uri": file_uri, "languageId": "rust", "version": 0, "text": text}}),
         );
-        client.diagnostics_of(&file_uri);
+        // Opening a file with the text it had changes nothing: no analysis, no publication.
         let mut latencies: Vec<Duration> = (1..=edits)
             .map(|version| {
                 let edited_text = format!("{text}\n// edit {version}\n");
