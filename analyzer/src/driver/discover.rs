@@ -32,7 +32,9 @@ pub struct Found {
 pub struct Finder<'a> {
     pub cwd: &'a Path,
     pub root: &'a Path,
-    /// Walked files matching these are left out (explicitly named files never are).
+    /// Walked files matching these are left out. Explicitly named files never are, nor the files of
+    /// an explicitly named folder that is itself excluded: what the user names is analyzed, as
+    /// ruff does without `--force-exclude`.
     pub exclude: &'a PathPatterns,
 }
 
@@ -51,7 +53,12 @@ impl Finder<'_> {
                 Err(e) => found.errors.push(error(self.display(path), e)),
             }
         }
-        self.walk(&folders, &mut found);
+        let named_excluded: Vec<PathBuf> = folders
+            .iter()
+            .map(|folder| normalize(&self.cwd.join(folder)))
+            .filter(|folder| self.exclude.matches_entry(folder, true))
+            .collect();
+        self.walk(&folders, named_excluded, &mut found);
         found.finish()
     }
 
@@ -64,11 +71,12 @@ impl Finder<'_> {
             folders.extend(package_folders);
             found.files.extend(files.iter().map(|f| self.candidate(f)));
         }
-        self.walk(&folders, &mut found);
+        self.walk(&folders, Vec::new(), &mut found);
         found.finish()
     }
 
-    fn walk(&self, folders: &[PathBuf], found: &mut Found) {
+    /// Walks `folders` for `.rs` files; the exclusions do not apply under `unexcluded`.
+    fn walk(&self, folders: &[PathBuf], unexcluded: Vec<PathBuf>, found: &mut Found) {
         let Some((first, rest)) = folders.split_first() else {
             return;
         };
@@ -85,7 +93,10 @@ impl Finder<'_> {
             .filter_entry(move |entry| {
                 let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
                 let is_build_dir = is_dir && entry.depth() > 0 && is_build_dir(entry.path());
-                !is_build_dir && !exclude.matches_entry(entry.path(), is_dir)
+                let path = normalize(entry.path());
+                !is_build_dir
+                    && (unexcluded.iter().any(|root| path.starts_with(root))
+                        || !exclude.matches_entry(entry.path(), is_dir))
             });
         for result in builder.build() {
             match result {

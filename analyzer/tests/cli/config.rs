@@ -46,6 +46,21 @@ fn exclude_and_per_file_ignores_apply() {
 }
 
 #[test]
+fn a_folder_named_on_the_command_line_is_analyzed_even_if_excluded() {
+    let project = project("named-excluded");
+    project.write("racecheck.toml", "exclude = [\"src/generated/\"]\n");
+    assert_eq!(
+        finding_files(&project.run(&["--format", "json", "src/generated"])),
+        ["src/generated/mod.rs"]
+    );
+    // Named through a folder above it, the exclusion holds.
+    assert_eq!(
+        finding_files(&project.run(&["--format", "json", "src"])),
+        ["src/legacy.rs", "src/main.rs"]
+    );
+}
+
+#[test]
 fn workspace_metadata_configures_and_the_command_line_overrides() {
     let project = project("metadata");
     let manifest = project.read("Cargo.toml");
