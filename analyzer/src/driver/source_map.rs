@@ -65,14 +65,16 @@ impl LineIndex {
     }
 }
 
-fn floor_char_boundary(text: &str, mut byte: usize) -> usize {
+/// The char boundary at or before `byte`.
+pub(crate) fn floor_char_boundary(text: &str, mut byte: usize) -> usize {
     while !text.is_char_boundary(byte) {
         byte -= 1;
     }
     byte
 }
 
-fn to_u32(n: usize) -> u32 {
+/// A count as the `u32` positions use, saturating.
+pub(crate) fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 

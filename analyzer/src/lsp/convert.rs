@@ -1,6 +1,6 @@
 //! Between the analysis's coordinates (byte offsets, paths) and LSP's (0-based lines, characters
 //! in the negotiated encoding, `file://` URIs).
-use crate::driver::source_map::{uri_path, LineIndex};
+use crate::driver::source_map::{floor_char_boundary, to_u32, uri_path, LineIndex};
 use gen_lsp_types::{Position, PositionEncodingKind, Range, Uri};
 use std::path::{Path, PathBuf};
 
@@ -52,7 +52,7 @@ pub struct Text<'a> {
 
 impl Text<'_> {
     pub fn position(&self, byte: usize) -> Position {
-        let byte = floor_boundary(self.text, byte.min(self.text.len()));
+        let byte = floor_char_boundary(self.text, byte.min(self.text.len()));
         let line = self.lines.line_of(byte);
         let start = self.line_start(line);
         let character: usize = self.text[start..byte]
@@ -88,17 +88,6 @@ impl Text<'_> {
             .line_range(self.text, line)
             .map_or(self.text.len(), |r| r.start)
     }
-}
-
-fn floor_boundary(text: &str, mut byte: usize) -> usize {
-    while !text.is_char_boundary(byte) {
-        byte -= 1;
-    }
-    byte
-}
-
-fn to_u32(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// The `file://` URI of an absolute path.
