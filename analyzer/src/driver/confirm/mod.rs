@@ -9,7 +9,6 @@
 //!   ─► report: confirmed (witness + replay command) | not reproduced in N schedules, and the
 //!   runtime findings no static finding explains
 //! ```
-mod args;
 pub mod children;
 mod explore;
 mod human;
@@ -20,11 +19,11 @@ mod replay;
 mod report;
 mod sarif;
 
-pub use args::{ConfirmArgs, ConfirmFormat, Deny, ReplayArgs, CONFIRM_AFTER_HELP};
 pub use join::{evidence, twin, Twin};
 pub use replay::replay;
 
 use super::check::{self, write_output};
+use super::cli::{ConfirmArgs, ConfirmFormat, Deny};
 use super::error::Fatal;
 use super::report::Report;
 use super::workspace::Workspace;

@@ -1,11 +1,11 @@
 //! `cargo racecheck replay TOKEN`: builds one target, re-runs exactly the schedule the token
 //! names (`RACECHECK_EXPLORE=1`, `RACECHECK_REPLAY`), reads the findings back through
 //! `RACECHECK_REPORT` and prints each one's trace.
-use super::args::ReplayArgs;
 use super::explore::{self, Job, Settings, Strategy};
 use super::programs::{self, Program, TargetSpec};
 use super::Scratch;
 use crate::driver::check::write_output;
+use crate::driver::cli::ReplayArgs;
 use crate::driver::error::Fatal;
 use crate::driver::workspace::Workspace;
 use crate::driver::Outcome;

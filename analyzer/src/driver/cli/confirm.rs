@@ -1,5 +1,5 @@
 //! The command lines of `confirm` and `replay`.
-use crate::driver::cli::{CheckArgs, ColorChoice};
+use super::{CheckArgs, ColorChoice};
 use crate::driver::error::Fatal;
 use clap::{Args, FromArgMatches, ValueEnum};
 use std::ffi::OsString;

@@ -4,10 +4,13 @@
 //! `cargo racecheck check src/` are the same.
 use super::catalog::CatalogFormat;
 use super::config::Overrides;
-use super::confirm::{ConfirmArgs, ReplayArgs, CONFIRM_AFTER_HELP};
+mod confirm;
+
 use super::render::Format;
 use crate::diagnostic::Severity;
 use clap::{Arg, ArgAction, ArgMatches, Args, FromArgMatches, Parser, Subcommand, ValueEnum};
+use confirm::CONFIRM_AFTER_HELP;
+pub use confirm::{ConfirmArgs, ConfirmFormat, Deny, ReplayArgs};
 use std::path::PathBuf;
 
 const AFTER_HELP: &str = "\
