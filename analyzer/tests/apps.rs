@@ -40,9 +40,6 @@ const KNOWN: &[Known] = &[
     ("connpool", "src/pool/checkout.rs", 44, "D005", FalseAlarm),
     ("connpool", "src/pool/checkout.rs", 61, "D005", FalseAlarm),
     ("connpool", "src/pool/maintenance.rs", 11, "D005", FalseAlarm),
-    // `InFlight.drained` is notified by the router thread, whose stage struct holds an
-    // `Arc<InFlight>` clone.
-    ("logpipe", "src/stages/mod.rs", 99, "D005", FalseAlarm),
 ];
 
 /// `(file relative to the app, line, code)`.

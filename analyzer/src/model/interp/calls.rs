@@ -86,10 +86,32 @@ impl<'a> Interp<'a> {
                 self.new_object_of(s, fields)
             }
             Target::Def(Some(Resolved::External(path))) => self.external_call(&path, args, &span),
+            Target::Def(None) => match self.derived_default(&c.func) {
+                Some(object) => object,
+                None => self.unknown_call(args),
+            },
             _ => self.unknown_call(args),
         };
         self.walk.lent.truncate(lent);
         value
+    }
+
+    /// `S::default()` for a crate struct with no `default` of its own (`#[derive(Default)]`): a
+    /// new object of `S`, whose fields are what their declared types say.
+    fn derived_default(&mut self, func: &'a Expr) -> Option<Value<'a>> {
+        let Expr::Path(p) = func else {
+            return None;
+        };
+        let segments = &p.path.segments;
+        if segments.len() < 2 || segments.last()?.ident != "default" || p.qself.is_some() {
+            return None;
+        }
+        let mut owner_path = p.path.clone();
+        owner_path.segments = segments.iter().take(segments.len() - 1).cloned().collect();
+        match self.resolve(&owner_path)? {
+            Resolved::Def(Def::Struct(s)) => Some(self.new_object_of(s, Vec::new())),
+            _ => None,
+        }
     }
 
     /// Guards passed by reference (`f(&guard)`) stay with the caller, whatever the callee's

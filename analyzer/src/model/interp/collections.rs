@@ -5,6 +5,28 @@ use super::Interp;
 use crate::diagnostic::Span;
 use crate::model::value::{BagId, Value, ANY_OBJECT};
 use crate::model::{IdRank, IndexKey, PrimId};
+use std::rc::Rc;
+
+/// Traits of std that crate types implement for themselves, not to be called through a trait
+/// object of the crate's own.
+const STD_TRAITS: &[&str] = &[
+    "Drop",
+    "Clone",
+    "Default",
+    "Debug",
+    "Display",
+    "PartialEq",
+    "Eq",
+    "PartialOrd",
+    "Ord",
+    "Hash",
+    "From",
+    "Iterator",
+    "Deref",
+    "DerefMut",
+    "AsRef",
+    "Error",
+];
 
 impl<'a> Interp<'a> {
     /// A collection holding `content`; its objects stand for any object of their type, since
@@ -24,11 +46,33 @@ impl<'a> Interp<'a> {
     pub(super) fn bag_add(&mut self, bag: BagId, value: Value<'a>) {
         self.share_fields_with_any(&value);
         let value = value.merged_objects();
-        let slot = &mut self.store.bags[bag as usize];
-        *slot = Some(match slot.take() {
+        let joined = match self.store.bags[bag as usize].take() {
             None => value,
-            Some(old) => old.join(&value),
-        });
+            Some(old) => self
+                .common_trait(&old, &value)
+                .unwrap_or_else(|| old.join(&value)),
+        };
+        self.store.bags[bag as usize] = Some(joined);
+    }
+
+    /// Objects of two structs in one collection (`Vec<Arc<dyn Listener>>` given a `Tape` and a
+    /// `Surveillance`): a trait object of a trait both implement, the first by name.
+    fn common_trait(&self, a: &Value<'a>, b: &Value<'a>) -> Option<Value<'a>> {
+        let (&Value::Obj(x, _), &Value::Obj(y, _)) = (a, b) else {
+            return None;
+        };
+        if x == y {
+            return None;
+        }
+        self.index
+            .implementors
+            .iter()
+            .filter(|(name, types)| {
+                types.contains(&x) && types.contains(&y) && !STD_TRAITS.contains(&name.as_str())
+            })
+            .map(|(name, _)| name)
+            .min()
+            .map(|name| Value::Dyn(Rc::from(name.as_str())))
     }
 
     /// A collection holding these values: a family when they are primitives of one kind.
