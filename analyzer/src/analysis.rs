@@ -1,10 +1,11 @@
 //! The analysis entry point: source files in, diagnostics and input errors out.
 //!
 //! Pipeline: every file is outlined by a lexical scan, in parallel (its `mod` items; whether it
-//! names racecheck; whether it is small and shallow enough to parse); files are grouped into
-//! crates; each crate is parsed once. A crate that names racecheck is parsed, indexed, modelled
+//! names racecheck or another synchronization crate or module (`std::sync`, parking_lot…);
+//! whether it is small and shallow enough to parse); files are grouped into crates; each crate
+//! is parsed once. A crate that names one is parsed, indexed, modelled
 //! and checked by the rules on one thread (syntax trees cannot move between threads), and its
-//! trees are dropped before the thread takes the next crate. Crates that never name racecheck
+//! trees are dropped before the thread takes the next crate. Crates that never name one
 //! hold no primitive: their files are parsed in parallel only to report what does not parse.
 use crate::diagnostic::{Diagnostic, InputError, RunNote, SourceFile};
 use crate::frontend::crates::{discover_crates, CrateFiles, FileTable};
@@ -72,7 +73,7 @@ fn analyze_on_pool(files: &[SourceFile]) -> Analysis {
     let results: Vec<CrateResult> = crates
         .par_iter()
         .map(|c| {
-            if c.files.iter().any(|&f| outlines[f].mentions_racecheck) {
+            if c.files.iter().any(|&f| outlines[f].mentions_sync) {
                 analyze_crate(files, &table, c)
             } else {
                 parse_crate(files, c)

@@ -8,3 +8,4 @@ pub(crate) mod pool;
 pub(crate) mod resolve;
 pub(crate) mod scan;
 pub(crate) mod span;
+pub(crate) mod sync_items;

@@ -1,5 +1,5 @@
 //! The first pass over every file, before any parse: what the crate structure needs (its
-//! out-of-line `mod` items), whether racecheck is named at all, and whether the file is safe to
+//! out-of-line `mod` items), whether a synchronization crate is named at all, and whether the file is safe to
 //! parse (its size and nesting).
 pub(crate) use super::scan::ModDecl;
 use super::scan::{scan, TooDeep};
@@ -23,9 +23,9 @@ pub(crate) struct Outline {
     /// Safe to parse (not refused for its size or nesting).
     pub parsable: bool,
     pub mods: Vec<ModDecl>,
-    /// The file names racecheck somewhere; crates in which no file does hold no primitive and
-    /// are not modelled.
-    pub mentions_racecheck: bool,
+    /// The file names racecheck, `std::sync`, `std::thread`, parking_lot, crossbeam or rayon
+    /// somewhere; crates in which no file does hold no primitive and are not modelled.
+    pub mentions_sync: bool,
 }
 
 /// Outlines one file, or says why it will not be parsed.
@@ -52,7 +52,7 @@ pub(crate) fn outline_file(file: &SourceFile) -> Result<Outline, InputError> {
     Ok(Outline {
         parsable: true,
         mods,
-        mentions_racecheck: file.text.contains("racecheck"),
+        mentions_sync: super::sync_items::mentioned_in(&file.text),
     })
 }
 
@@ -127,7 +127,7 @@ mod tests {
     #[test]
     fn an_ordinary_file_is_outlined() {
         let outline = outline_file(&file("use racecheck::Lock;\nmod a;\n".to_owned())).unwrap();
-        assert!(outline.parsable && outline.mentions_racecheck);
+        assert!(outline.parsable && outline.mentions_sync);
         assert_eq!(outline.mods.len(), 1);
     }
 }

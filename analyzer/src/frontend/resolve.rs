@@ -1,6 +1,7 @@
 //! Name resolution within a crate: `crate::`, `super::`, `self::`, `use` (aliases, groups,
 //! globs) and associated functions through `impl` blocks.
 use super::index::{CrateIndex, Def, ModId};
+use super::sync_items::glob_exports;
 
 /// What a path names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,6 +124,10 @@ fn lookup_imports(
             {
                 return Some(Resolved::External(vec![path[0].clone(), name.to_owned()]));
             }
+            Some(Resolved::External(mut path)) if glob_exports(&path, name) => {
+                path.push(name.to_owned());
+                return Some(Resolved::External(path));
+            }
             _ => {}
         }
     }
@@ -138,11 +143,14 @@ fn racecheck_exports(name: &str) -> bool {
     RacecheckItem::from_name(name).is_some() || name == "current_thread" || name == "enumerate"
 }
 
-/// A racecheck primitive type.
+/// A primitive type: racecheck's, and `RwLock` (std's and parking_lot's), which has no racecheck
+/// twin.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum PrimKind {
     Lock,
     RLock,
+    /// Read (shared) and write (exclusive) acquisitions.
+    RwLock,
     Event,
     Condition,
     Semaphore,

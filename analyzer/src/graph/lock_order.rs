@@ -33,6 +33,7 @@ impl LockOrderGraph {
             let Op::Acquire {
                 lock: taken,
                 blocking: true,
+                ..
             } = e.op
             else {
                 continue;

@@ -7,6 +7,7 @@
 //! with arguments bound to parameters, and every spawn or pool task becomes a template of its own.
 use crate::diagnostic::Span;
 pub(crate) use crate::frontend::resolve::PrimKind;
+pub(crate) use crate::frontend::sync_items::Api;
 
 mod env;
 pub(crate) mod interp;
@@ -56,6 +57,8 @@ pub(crate) enum IdRank {
 #[derive(Debug, Clone)]
 pub(crate) struct PrimInfo {
     pub kind: PrimKind,
+    /// Whose type it is (racecheck's, std's, parking_lot's, crossbeam's).
+    pub api: Api,
     /// How the program names it (`A`, `Bank.a`, `forks[i]`).
     pub name: String,
     /// For an element of a family: the family and the index.
@@ -72,6 +75,11 @@ pub(crate) struct PrimInfo {
 }
 
 impl PrimInfo {
+    /// How diagnostics name its type (`Mutex`, `Lock`).
+    pub(crate) fn type_name(&self) -> &'static str {
+        crate::frontend::sync_items::type_name(self.kind, self.api)
+    }
+
     /// An element whose index the model could not follow: it may be any element, so the lock
     /// order and double-acquire rules leave it alone.
     pub(crate) fn is_unknown_element(&self) -> bool {
@@ -188,10 +196,12 @@ pub(crate) struct Event {
 /// A synchronization operation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Op {
-    /// `acquire` (blocking) or `try_acquire`/`acquire_timeout` (not) of a `Lock` or `RLock`.
+    /// `acquire` (blocking) or `try_acquire`/`acquire_timeout` (not) of a `Lock` or `RLock`,
+    /// or a `RwLock`'s `write` or `read`.
     Acquire {
         lock: PrimId,
         blocking: bool,
+        access: Access,
     },
     Spawn {
         child: TemplateId,
@@ -284,6 +294,23 @@ pub(crate) enum Op {
     StaleWriteBack {
         lock: PrimId,
     },
+}
+
+/// How an acquisition holds its lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Access {
+    /// Alone: a `Lock`'s `acquire`, a `RwLock`'s `write`.
+    Exclusive,
+    /// Beside other readers: a `RwLock`'s `read`. `recursive`: it never waits behind a queued
+    /// writer (parking_lot's `read_recursive`), so a thread that already reads may read again.
+    Shared { recursive: bool },
+}
+
+impl Access {
+    /// Whether two holds of one lock, in these accesses, exclude each other.
+    pub(crate) fn excludes(self, other: Access) -> bool {
+        self == Access::Exclusive || other == Access::Exclusive
+    }
 }
 
 /// What a read-modify-write of a `Shared` read: the guards held across both the `get` and the

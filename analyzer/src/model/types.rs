@@ -1,14 +1,15 @@
 //! What a written type tells the model: a primitive, a family of primitives, a crate struct.
 use super::value::Place;
-use super::PrimKind;
+use super::{Api, PrimKind};
 use crate::frontend::index::{CrateIndex, Def, StructId};
 use crate::frontend::resolve::{resolve_path, RacecheckItem, Resolved};
+use crate::frontend::sync_items::SyncItem;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Shape {
-    Prim(PrimKind),
-    /// A collection of primitives (`Vec<Lock>`, `[Lock; 5]`, `Arc<[Lock]>`).
-    Family(PrimKind),
+    Prim(PrimKind, Api),
+    /// A collection of primitives (`Vec<Lock>`, `[Lock; 5]`, `Arc<[Mutex<T>]>`).
+    Family(PrimKind, Api),
     Struct(StructId),
     /// A trait object or `impl Trait`: any implementor of the trait (by name).
     Dyn(String),
@@ -76,7 +77,10 @@ fn shape_at_depth(index: &CrateIndex<'_>, place: Place, ty: &syn::Type, depth: u
                 Some(Resolved::Def(Def::Struct(s))) => Shape::Struct(s),
                 Some(Resolved::External(path)) => {
                     if let Some((RacecheckItem::Prim(kind), None)) = RacecheckItem::of_path(&path) {
-                        return Shape::Prim(kind);
+                        return Shape::Prim(kind, Api::Racecheck);
+                    }
+                    if let Some((SyncItem::Prim(kind, api), None)) = SyncItem::of_path(&path) {
+                        return Shape::Prim(kind, api);
                     }
                     let last = path.last().map(String::as_str).unwrap_or_default();
                     if TRANSPARENT.contains(&last) {
@@ -111,7 +115,7 @@ fn trait_shape(bounds: &syn::punctuated::Punctuated<syn::TypeParamBound, syn::To
 
 fn as_collection(shape: Shape) -> Shape {
     match shape {
-        Shape::Prim(kind) | Shape::Family(kind) => Shape::Family(kind),
+        Shape::Prim(kind, api) | Shape::Family(kind, api) => Shape::Family(kind, api),
         Shape::Unknown => Shape::Unknown,
         element => Shape::Collection(Box::new(element)),
     }

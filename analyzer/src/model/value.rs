@@ -107,6 +107,16 @@ pub(crate) struct Builder<'a> {
     pub name: Option<Rc<str>>,
 }
 
+/// What starts threads through its methods.
+#[derive(Debug, Clone)]
+pub(crate) enum Spawner {
+    /// A `std::thread::Builder`, with the name given to it.
+    Builder(Option<Rc<str>>),
+    /// A thread scope (`std::thread::scope`, `rayon::scope`): the threads spawned on it are
+    /// joined at its end. The index of its list of threads in the store.
+    Scope(u32),
+}
+
 #[derive(Debug, Clone, Default)]
 pub(crate) enum Value<'a> {
     #[default]
@@ -120,6 +130,7 @@ pub(crate) enum Value<'a> {
     /// Join handles (one, or a collection's worth).
     Threads(Rc<[TemplateId]>),
     Builders(Rc<[Builder<'a>]>),
+    Spawner(Spawner),
     AsyncResult(TemplateId),
     Callable(Callable<'a>),
     /// One of several callables (a collection of functions, a binding set in two branches).

@@ -3,7 +3,7 @@ use super::RuleInfo;
 use crate::diagnostic::{Diagnostic, Label, Span, Step, StepKind, ThreadFlow};
 use crate::graph::happens_before::HappensBefore;
 use crate::graph::lock_order::LockOrderGraph;
-use crate::model::{Event, Held, Model, Origin, PrimId, TemplateId};
+use crate::model::{Access, Event, Held, Model, Op, Origin, PrimId, TemplateId};
 use std::collections::HashMap;
 
 pub(crate) struct RuleContext<'m> {
@@ -44,6 +44,15 @@ impl<'m> RuleContext<'m> {
 
     pub(crate) fn event(&self, template: TemplateId, event: usize) -> &'m Event {
         &self.model.template(template).events[event]
+    }
+
+    /// How the acquisition at `(template, event)` holds its lock (exclusive for any other
+    /// event).
+    pub(crate) fn access(&self, (template, event): (TemplateId, usize)) -> Access {
+        match self.event(template, event).op {
+            Op::Acquire { access, .. } => access,
+            _ => Access::Exclusive,
+        }
     }
 
     /// How a primitive is named in messages.

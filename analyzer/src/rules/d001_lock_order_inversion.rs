@@ -27,6 +27,8 @@ declare_rule! {
     /// - Cycles of up to 6 locks are searched, at most 256 per crate; per edge of a cycle, 16
     ///   acquisitions and 4,096 combinations are tried. A longer cycle is not reported.
     /// - `try_acquire` and `acquire_timeout` add no edge (they give up instead of waiting).
+    /// - A cycle whose threads only read a `RwLock` where one waits for another is not reported,
+    ///   although a writer queued between them could block the second read.
     /// - Elements of a lock family indexed by values known only at run time (`locks[id]`) are
     ///   one element per family: two of them taken in a row are an inversion unless ordered by
     ///   `min`/`max`, `if a < b { (a, b) } else { (b, a) }` or a sorted array; an order kept
@@ -74,7 +76,7 @@ fn choose_parallel<'g>(
     attempts: &mut usize,
 ) -> bool {
     let Some(candidates) = edges.get(chosen.len()) else {
-        return !gated(cx, cycle, chosen);
+        return !gated(cx, cycle, chosen) && all_exclude(cx, chosen);
     };
     for candidate in candidates.iter().take(MAX_INSTANCES) {
         if *attempts == 0 {
@@ -94,6 +96,24 @@ fn choose_parallel<'g>(
         }
     }
     false
+}
+
+/// Whether at each lock of the cycle the thread waiting for it and the thread holding it
+/// exclude each other: two readers of a `RwLock` do not.
+fn all_exclude(cx: &RuleContext<'_>, chosen: &[&EdgeInstance]) -> bool {
+    (0..chosen.len()).all(|k| {
+        let waiter = chosen[k];
+        let holder = chosen[(k + 1) % chosen.len()];
+        let held = cx
+            .event(holder.template, holder.event)
+            .held
+            .iter()
+            .find(|h| h.lock == waiter.taken);
+        held.is_none_or(|h| {
+            cx.access((waiter.template, waiter.event))
+                .excludes(cx.access((holder.template, h.event)))
+        })
+    })
 }
 
 /// Whether one lock outside the cycle is held at every chosen acquisition.

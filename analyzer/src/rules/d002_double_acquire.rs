@@ -1,12 +1,13 @@
 //! D002: a non-reentrant lock acquired while the same path already holds it.
 use super::context::{add_flow, step, RuleContext};
 use crate::diagnostic::{Diagnostic, StepKind};
-use crate::model::{Op, PrimKind};
+use crate::model::{Access, Api, Op, PrimKind};
 
 declare_rule! {
     /// ## What it does
-    /// Finds a `Lock` acquired again while the same thread already holds it, directly or in a
-    /// function called while the guard is alive.
+    /// Finds a `Lock` (a std or parking_lot `Mutex`) acquired again while the same thread
+    /// already holds it, directly or in a function called while the guard is alive; likewise a
+    /// `RwLock` written while read or written, and a parking_lot `RwLock` read twice.
     ///
     /// ## Why is this bad?
     /// `Lock` is not reentrant: the second `acquire` waits for the guard the thread itself
@@ -23,6 +24,8 @@ declare_rule! {
     /// `RLock` when reentrancy is intended.
     ///
     /// ## Known problems
+    /// - Two `read`s of a std `RwLock` are not reported: std does not say whether a queued writer
+    ///   blocks the second (on some platforms it does).
     /// - A lock field of an object taken out of a collection, or left by one of two branches, may
     ///   be two objects' locks: acquiring it twice is not reported. Likewise an element of a lock
     ///   family whose index the model cannot follow.
@@ -34,13 +37,17 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let Op::Acquire {
             lock,
             blocking: true,
+            access,
         } = event.op
         else {
             continue;
         };
         let info = cx.model.prim(lock);
         // A field of any object of a struct may be two objects' locks.
-        if info.kind != PrimKind::Lock || info.is_unknown_element() || info.several {
+        if !matches!(info.kind, PrimKind::Lock | PrimKind::RwLock)
+            || info.is_unknown_element()
+            || info.several
+        {
             continue;
         }
         // Taking every element of a family (iterating it) takes the one already held too.
@@ -54,6 +61,14 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         }) else {
             continue;
         };
+        let both_read = !access.excludes(cx.access((t, first.event)));
+        // A second read waits only behind a writer queued in between, which parking_lot's
+        // `read` does (its `read_recursive` does not) and std's does not promise.
+        let queued_writer_blocks =
+            info.api == Api::ParkingLot && access == (Access::Shared { recursive: false });
+        if both_read && !queued_writer_blocks {
+            continue;
+        }
         let mut d = cx.diagnostic(
             &DOUBLE_ACQUIRE,
             format!("`{}` is acquired while already held", cx.name(lock)),
@@ -68,12 +83,25 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         steps.extend(cx.calls_while_held(t, first, i));
         steps.push(step(&event.span, d.primary_label.clone(), StepKind::Acquire));
         add_flow(&mut d, cx.thread(t), steps);
-        d.notes.push(
-            "`Lock` is not reentrant: the second acquisition blocks the thread forever".to_owned(),
-        );
+        d.notes.push(if both_read {
+            "parking_lot's `RwLock::read` waits behind a writer queued since the first read: if \
+             another thread asks to write in between, this read blocks the thread forever"
+                .to_owned()
+        } else {
+            format!(
+                "`{}` is not reentrant: the second acquisition blocks the thread forever",
+                info.type_name()
+            )
+        });
         d.help = Some(
-            "drop the first guard before acquiring again, pass the guard along, or use an `RLock`"
-                .to_owned(),
+            match (both_read, info.api) {
+                (true, _) => "pass the first guard along, or use `read_recursive`",
+                (false, Api::Racecheck) => {
+                    "drop the first guard before acquiring again, pass the guard along, or use an `RLock`"
+                }
+                (false, _) => "drop the first guard before acquiring again, or pass the guard along",
+            }
+            .to_owned(),
         );
         out.push(d);
     }

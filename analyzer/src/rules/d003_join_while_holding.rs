@@ -111,6 +111,7 @@ fn needing_waker(
     lock: PrimId,
     held_since: (TemplateId, usize),
 ) -> Option<Need> {
+    let held_access = cx.access(held_since);
     for waker in wakers {
         let u = waker.template;
         if u == held_since.0 && !cx.hb.self_parallel(u) {
@@ -118,7 +119,10 @@ fn needing_waker(
         }
         let events = &cx.model.template(u).events;
         for (j, e) in events.iter().enumerate() {
-            if !matches!(e.op, Op::Acquire { lock: l, blocking: true } if l == lock) {
+            // Readers of a `RwLock` do not wait for each other.
+            let waits = matches!(e.op, Op::Acquire { lock: l, blocking: true, access }
+                if l == lock && access.excludes(held_access));
+            if !waits {
                 continue;
             }
             let wake = match &waker.by {

@@ -1,7 +1,7 @@
 //! D005: a wait that nothing can satisfy.
 use super::context::{label, RuleContext};
 use crate::diagnostic::Diagnostic;
-use crate::model::{Op, PrimId, TemplateId};
+use crate::model::{Api, Op, PrimId, TemplateId};
 
 declare_rule! {
     /// ## What it does
@@ -24,6 +24,8 @@ declare_rule! {
     /// - Quiet for the whole crate when the model was cut short (see below), and for a wait whose
     ///   signal (`set`, `notify`, `put`, `send`) is called somewhere on a receiver the model cannot
     ///   resolve.
+    /// - The `recv` of an mpsc or crossbeam channel is not checked: it also returns when every
+    ///   sender is dropped, which the model does not follow.
     /// - A barrier is checked only when its parties and the number of threads waiting on it are
     ///   known counts.
     /// - A `notify` counts as the signal of a `Condition` wait even when the waiter's predicate is
@@ -102,10 +104,14 @@ fn signals(cx: &RuleContext<'_>, op: &Op) -> Option<Signals> {
         } => (condition, &["notify", "notify_all"], |o| {
             matches!(o, Op::Notify { .. })
         }),
+        // A channel's `recv` also returns once every sender is gone, which the model does not
+        // follow.
         Op::Get {
             queue,
             blocking: true,
-        } => (queue, &["put"], |o| matches!(o, Op::Put { .. })),
+        } if cx.model.prim(queue).api == Api::Racecheck => {
+            (queue, &["put"], |o| matches!(o, Op::Put { .. }))
+        }
         // Dropping the peer makes `recv` return `Err(Disconnected)`.
         Op::Recv { end } => (cx.model.prim(end).peer?, &["send"], |o| {
             matches!(o, Op::Send { .. } | Op::Disconnect { .. })

@@ -38,7 +38,9 @@ macro_rules! model_limits {
     () => {
         "- Only the crate's own source is read, without compiling it: macros are not expanded (the
    arguments of `println!`-style macros are read as expressions), code of dependencies is not
-   seen, and only racecheck's primitives are modelled (not `std::sync` or `parking_lot`).
+   seen. Racecheck's primitives are modelled, and `std::sync`'s, `parking_lot`'s,
+   `crossbeam_channel`'s, `std::thread`'s and `rayon`'s as their racecheck twins (atomics
+   apart, other crates' primitives, async locks and `Once` are not).
 - A call whose receiver, callee or index the model cannot resolve (a function pointer, a
    method of a type from another crate) is not followed; it never adds a finding.
 - Loops and recursive functions are walked once; calling an `async fn` runs nothing. A

@@ -11,6 +11,7 @@ use crate::frontend::resolve::Resolved;
 use crate::model::env::Scope;
 use crate::model::types::generic_bound;
 use crate::model::value::{Callable, Place, Value, ANY_OBJECT};
+use crate::model::Api;
 use std::rc::Rc;
 use syn::Expr;
 
@@ -164,6 +165,9 @@ impl<'a> Interp<'a> {
             Value::Builders(builders) => {
                 return self.builder_method(builders.clone(), &method, args, &span)
             }
+            Value::Spawner(spawner) => {
+                return self.spawner_method(spawner.clone(), &method, args, &span)
+            }
             Value::Obj(s, _) => {
                 if let Some(&f) = self
                     .index
@@ -186,8 +190,13 @@ impl<'a> Interp<'a> {
                 if UNWRAP.contains(&method.as_str()) {
                     return receiver;
                 }
-                // A guard parked in an `Option` binding or field moves out with `take()`.
-                if method == "take" && matches!(&*m.receiver, Expr::Path(_) | Expr::Field(_)) {
+                // A guard parked in an `Option` binding or field moves out with `take()`. (Of a
+                // std or parking_lot guard, `take()` is far more often `Option::take` of the
+                // data it guards.)
+                if method == "take"
+                    && matches!(&*m.receiver, Expr::Path(_) | Expr::Field(_))
+                    && self.model.prim(self.guard_lock(g)).api == Api::Racecheck
+                {
                     return receiver;
                 }
                 if let Some(content) = self.guarded_content(g, &method) {

@@ -85,8 +85,12 @@ impl<'a> Interp<'a> {
             })
             .collect();
         if !prims.is_empty() && prims.len() == items.len() {
-            let kind = self.model.prim(prims[0]).kind;
-            if prims.iter().all(|p| self.model.prim(*p).kind == kind) {
+            let first = self.model.prim(prims[0]);
+            let kind = (first.kind, first.api);
+            if prims.iter().all(|p| {
+                let info = self.model.prim(*p);
+                (info.kind, info.api) == kind
+            }) {
                 let family = if prims.iter().all(|p| *p == prims[0]) {
                     prims[0]
                 } else {

@@ -3,7 +3,7 @@ use super::walk::Flow;
 use super::Interp;
 use crate::diagnostic::Span;
 use crate::model::value::{GuardId, Taint, Value};
-use crate::model::{Op, PrimId};
+use crate::model::{Access, Op, PrimId};
 use std::rc::Rc;
 
 /// Methods that copy what they are called on.
@@ -22,8 +22,21 @@ pub(super) struct GuardInfo {
 }
 
 impl<'a> Interp<'a> {
-    pub(super) fn acquire(&mut self, lock: PrimId, blocking: bool, span: Span) -> Value<'a> {
-        let event = self.emit(Op::Acquire { lock, blocking }, span.clone());
+    pub(super) fn acquire(
+        &mut self,
+        lock: PrimId,
+        blocking: bool,
+        access: Access,
+        span: Span,
+    ) -> Value<'a> {
+        let event = self.emit(
+            Op::Acquire {
+                lock,
+                blocking,
+                access,
+            },
+            span.clone(),
+        );
         let id = self.walk.guards.len() as GuardId;
         self.walk.guards.push(GuardInfo {
             lock,

@@ -10,6 +10,8 @@
 //! - [`stmts`], [`exprs`]: statements, patterns, branches, loops and expressions;
 //! - [`calls`]: following calls into functions, methods, closures and trait objects;
 //! - [`prims`], [`threads`], [`pipes`]: the racecheck primitives, thread templates, pipe ends;
+//! - [`sync_calls`]: std's, parking_lot's, crossbeam's and rayon's constructors, spawns and
+//!   scopes, read as racecheck's;
 //! - [`protocol`]: the `task_done`, `set` and `notify` that some path skips;
 //! - [`std_model`], [`collections`], [`atomics`], [`consts`]: what the model knows of std;
 //! - [`naming`]: how primitives and threads are named in messages.
@@ -52,6 +54,7 @@ mod protocol;
 mod std_model;
 mod stmts;
 mod store;
+mod sync_calls;
 mod threads;
 mod walk;
 

@@ -116,6 +116,7 @@ pub(super) fn kind_name(kind: PrimKind) -> &'static str {
     match kind {
         PrimKind::Lock => "lock",
         PrimKind::RLock => "rlock",
+        PrimKind::RwLock => "rwlock",
         PrimKind::Event => "event",
         PrimKind::Condition => "condition",
         PrimKind::Semaphore => "semaphore",

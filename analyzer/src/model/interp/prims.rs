@@ -3,8 +3,9 @@
 use super::Interp;
 use crate::diagnostic::Span;
 use crate::frontend::resolve::RacecheckItem;
+use crate::frontend::sync_items::racecheck_method;
 use crate::model::value::{Builder, SharedRead, Taint, Value};
-use crate::model::{Instances, Op, PrimId, PrimKind, Rmw};
+use crate::model::{Access, Api, Instances, Op, PrimId, PrimInfo, PrimKind, Rmw};
 use std::rc::Rc;
 
 impl<'a> Interp<'a> {
@@ -15,12 +16,22 @@ impl<'a> Interp<'a> {
         args: Vec<Value<'a>>,
         span: &Span,
     ) -> Value<'a> {
-        let kind = self.model.prim(prim).kind;
+        let PrimInfo { kind, api, .. } = *self.model.prim(prim);
         let span = span.clone();
+        let method = match api {
+            Api::Racecheck => method,
+            _ if kind == PrimKind::RwLock => return self.rwlock_method(prim, api, method, span),
+            _ => match racecheck_method(kind, api, method) {
+                Some(method) => method,
+                None => return Value::Unknown,
+            },
+        };
         match (kind, method) {
-            (PrimKind::Lock | PrimKind::RLock, "acquire") => self.acquire(prim, true, span),
+            (PrimKind::Lock | PrimKind::RLock, "acquire") => {
+                self.acquire(prim, true, Access::Exclusive, span)
+            }
             (PrimKind::Lock | PrimKind::RLock, "try_acquire" | "acquire_timeout") => {
-                self.acquire(prim, false, span)
+                self.acquire(prim, false, Access::Exclusive, span)
             }
             (PrimKind::Event, "set") => self.emit_op(Op::Set { event: prim }, span),
             (PrimKind::Event, "clear") => self.emit_op(Op::Clear { event: prim }, span),
@@ -38,7 +49,10 @@ impl<'a> Interp<'a> {
                 },
                 span,
             ),
-            (PrimKind::Condition, "wait" | "wait_while" | "wait_timeout") => {
+            (
+                PrimKind::Condition,
+                "wait" | "wait_while" | "wait_timeout" | "wait_timeout_while",
+            ) => {
                 let guard = args.first().cloned().unwrap_or_default();
                 let released = match guard {
                     Value::Guard(g) => Some(self.guard_lock(g)),
@@ -47,14 +61,17 @@ impl<'a> Interp<'a> {
                 let op = Op::CondWait {
                     condition: prim,
                     released,
-                    blocking: method != "wait_timeout",
-                    looped: method == "wait_while",
+                    blocking: matches!(method, "wait" | "wait_while"),
+                    looped: matches!(method, "wait_while" | "wait_timeout_while"),
                 };
                 self.emit(op, span);
-                if method == "wait_timeout" {
-                    Value::Tuple(Rc::from(vec![guard, Value::Unknown]))
-                } else {
-                    guard
+                match (api, method) {
+                    // parking_lot's waits take `&mut guard` and give it back in place.
+                    (Api::ParkingLot, _) => Value::Unknown,
+                    (_, "wait_timeout" | "wait_timeout_while") => {
+                        Value::Tuple(Rc::from(vec![guard, Value::Unknown]))
+                    }
+                    _ => guard,
                 }
             }
             (PrimKind::Condition, "notify" | "notify_all") => {
@@ -63,12 +80,12 @@ impl<'a> Interp<'a> {
             // A semaphore of one permit whose permit is held as a guard is a mutex: its
             // acquisitions are ordered against locks like a lock's.
             (PrimKind::Semaphore, "acquire") if self.model.prim(prim).capacity == Some(1) => {
-                self.acquire(prim, true, span)
+                self.acquire(prim, true, Access::Exclusive, span)
             }
             (PrimKind::Semaphore, "try_acquire" | "acquire_timeout")
                 if self.model.prim(prim).capacity == Some(1) =>
             {
-                self.acquire(prim, false, span)
+                self.acquire(prim, false, Access::Exclusive, span)
             }
             (PrimKind::Semaphore, "acquire") => self.emit_op(
                 Op::SemAcquire {
@@ -128,6 +145,27 @@ impl<'a> Interp<'a> {
             (_, "clone" | "as_ref" | "borrow") => Value::Prim(prim),
             _ => Value::Unknown,
         }
+    }
+
+    /// A `RwLock`'s acquisitions: `write` alone, `read` beside other readers. parking_lot's
+    /// `upgradable_read` excludes writers and other upgradable readers but not readers: it is
+    /// taken as a read.
+    fn rwlock_method(&mut self, prim: PrimId, api: Api, method: &str, span: Span) -> Value<'a> {
+        let shared = Access::Shared { recursive: false };
+        let (blocking, access) = match method {
+            "write" => (true, Access::Exclusive),
+            "try_write" | "try_write_for" | "try_write_until" => (false, Access::Exclusive),
+            "read" | "upgradable_read" => (true, shared),
+            "read_recursive" if api == Api::ParkingLot => {
+                (true, Access::Shared { recursive: true })
+            }
+            "try_read" | "try_read_for" | "try_read_until" | "try_upgradable_read" => {
+                (false, shared)
+            }
+            "clone" => return Value::Prim(prim),
+            _ => return Value::Unknown,
+        };
+        self.acquire(prim, blocking, access, span)
     }
 
     fn emit_op(&mut self, op: Op, span: Span) -> Value<'a> {
@@ -229,6 +267,36 @@ impl<'a> Interp<'a> {
         }
     }
 
+    /// A primitive made by a constructor call: its literal capacity (barrier parties, queue
+    /// bound…), and for a lock, what it protects.
+    pub(super) fn construct(
+        &mut self,
+        (kind, api): (PrimKind, Api),
+        args: Vec<Value<'a>>,
+        bounded: bool,
+        span: &Span,
+    ) -> Value<'a> {
+        let capacity = match args.first() {
+            Some(Value::Int(n)) => Some(*n),
+            _ => None,
+        };
+        let prim = self.new_prim((kind, api), span, capacity, bounded);
+        if let (PrimKind::Lock | PrimKind::RLock | PrimKind::RwLock, Some(content)) =
+            (kind, args.first())
+        {
+            if matches!(
+                content,
+                Value::Obj(..) | Value::Bag(_) | Value::Dyn(_) | Value::Threads(_)
+            ) {
+                self.store.contents.insert(prim, content.clone());
+            }
+            // A handle kept inside a lock is joined through it, maybe by code reached
+            // another way: it leaves the model's sight as a handle stored in a field does.
+            self.mark_kept(content);
+        }
+        Value::Prim(prim)
+    }
+
     /// Calls of racecheck paths: the constructors of the primitives, and methods called by path
     /// (`Lock::acquire(&A)`, `JoinHandle::join(t)`).
     pub(super) fn racecheck_call(
@@ -240,27 +308,13 @@ impl<'a> Interp<'a> {
     ) -> Value<'a> {
         match (item, assoc) {
             (RacecheckItem::Prim(kind), Some("new" | "bounded" | "default")) => {
-                let capacity = match args.first() {
-                    Some(Value::Int(n)) => Some(*n),
-                    _ => None,
-                };
-                let prim = self.new_prim(kind, span, capacity, assoc == Some("bounded"));
-                if let (PrimKind::Lock | PrimKind::RLock, Some(content)) = (kind, args.first()) {
-                    if matches!(
-                        content,
-                        Value::Obj(..) | Value::Bag(_) | Value::Dyn(_) | Value::Threads(_)
-                    ) {
-                        self.store.contents.insert(prim, content.clone());
-                    }
-                    // A handle kept inside a lock is joined through it, maybe by code reached
-                    // another way: it leaves the model's sight as a handle stored in a field does.
-                    self.mark_kept(content);
-                }
-                Value::Prim(prim)
+                let bounded = assoc == Some("bounded");
+                self.construct((kind, Api::Racecheck), args, bounded, span)
             }
             (RacecheckItem::Pipe, Some("new")) => {
-                let a = self.new_prim(crate::model::PrimKind::Connection, span, None, false);
-                let b = self.new_prim(crate::model::PrimKind::Connection, span, None, false);
+                let end = (PrimKind::Connection, Api::Racecheck);
+                let a = self.new_prim(end, span, None, false);
+                let b = self.new_prim(end, span, None, false);
                 self.model.prims[a.0 as usize].peer = Some(b);
                 self.model.prims[b.0 as usize].peer = Some(a);
                 Value::Tuple(Rc::from(vec![Value::Prim(a), Value::Prim(b)]))

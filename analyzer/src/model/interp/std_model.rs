@@ -5,6 +5,7 @@
 use super::Interp;
 use crate::diagnostic::Span;
 use crate::frontend::resolve::RacecheckItem;
+use crate::frontend::sync_items::SyncItem;
 use crate::model::value::{Taint, Value};
 use crate::model::{IdRank, IndexKey};
 use std::rc::Rc;
@@ -44,8 +45,16 @@ const PASSTHROUGH: &[&str] = &[
     "write",
 ];
 
-/// `Option`/`Result` methods that give back the value inside, consuming the wrapper.
-pub(super) const UNWRAP: &[&str] = &["unwrap", "expect", "unwrap_unchecked"];
+/// `Option`/`Result` methods that give back the value inside, consuming the wrapper; called on
+/// a guard, they hand it on (a `try_acquire`'s `Option`, a std `lock`'s `LockResult`, also when
+/// recovered from poisoning with `unwrap_or_else` or turned into the caller's error).
+pub(super) const UNWRAP: &[&str] = &[
+    "unwrap",
+    "expect",
+    "unwrap_unchecked",
+    "unwrap_or_else",
+    "map_err",
+];
 
 /// Iterator adapters whose result is a collection of what their closure returns.
 const MAPPING: &[&str] = &[
@@ -180,6 +189,9 @@ impl<'a> Interp<'a> {
     ) -> Value<'a> {
         if let Some((item, assoc)) = RacecheckItem::of_path(path) {
             return self.racecheck_call(item, assoc, args, span);
+        }
+        if let Some((item, assoc)) = SyncItem::of_path(path) {
+            return self.sync_call(item, assoc, args, span);
         }
         let last = path.last().map(String::as_str).unwrap_or_default();
         let owner = path

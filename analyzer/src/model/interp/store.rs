@@ -13,7 +13,7 @@ use crate::diagnostic::Span;
 use crate::frontend::index::{StaticId, StructId};
 use crate::model::types::{shape_of, Shape};
 use crate::model::value::{BagId, GuardId, ObjectId, Place, Value, ANY_OBJECT};
-use crate::model::{IndexKey, PrimId, PrimInfo, PrimKind, VarId};
+use crate::model::{Api, IndexKey, PrimId, PrimInfo, PrimKind, TemplateId, VarId};
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
@@ -49,6 +49,8 @@ pub(super) struct Store<'a> {
     pub(super) sorted_bags: HashSet<BagId>,
     /// Guards kept in the fields of objects: the object owns them.
     pub(super) object_guards: HashMap<ObjectId, Vec<GuardId>>,
+    /// The threads spawned on each thread scope (`Spawner::Scope` indexes it).
+    pub(super) thread_scopes: Vec<Vec<TemplateId>>,
 }
 
 impl Default for Store<'_> {
@@ -66,6 +68,7 @@ impl Default for Store<'_> {
             several_objects: HashSet::new(),
             object_guards: HashMap::new(),
             sorted_bags: HashSet::new(),
+            thread_scopes: Vec::new(),
         }
     }
 }
@@ -92,13 +95,14 @@ impl<'a> Interp<'a> {
     /// body is walked once, and an element of a collection is told apart by its index).
     pub(super) fn new_prim(
         &mut self,
-        kind: PrimKind,
+        (kind, api): (PrimKind, Api),
         span: &Span,
         capacity: Option<i64>,
         bounded: bool,
     ) -> PrimId {
         self.add_prim(PrimInfo {
             kind,
+            api,
             name: format!(
                 "{} at line {}",
                 super::naming::kind_name(kind),
@@ -172,6 +176,7 @@ impl<'a> Interp<'a> {
         let index_text = self.index_text(index);
         self.intern(PrimKey::Element(family, index), || PrimInfo {
             kind: info.kind,
+            api: info.api,
             name: format!("{}[{index_text}]", info.name),
             element: Some((family, index)),
             capacity: info.capacity,
@@ -279,9 +284,10 @@ impl<'a> Interp<'a> {
         several: bool,
     ) -> Value<'a> {
         match shape {
-            Shape::Prim(kind) | Shape::Family(kind) => {
+            Shape::Prim(kind, api) | Shape::Family(kind, api) => {
                 let id = self.intern(key, || PrimInfo {
                     kind,
+                    api,
                     name,
                     element: None,
                     capacity: None,
@@ -290,7 +296,7 @@ impl<'a> Interp<'a> {
                     several,
                 });
                 self.store.prim_named[id.0 as usize] = true;
-                if matches!(shape, Shape::Family(_)) {
+                if matches!(shape, Shape::Family(..)) {
                     self.new_bag(Some(Value::Prim(id)))
                 } else {
                     Value::Prim(id)
@@ -318,7 +324,7 @@ impl<'a> Interp<'a> {
                 let element = self.shape_value(*element);
                 self.new_bag(Some(element))
             }
-            Shape::Prim(_) | Shape::Family(_) | Shape::Unknown => Value::Unknown,
+            Shape::Prim(..) | Shape::Family(..) | Shape::Unknown => Value::Unknown,
         }
     }
 }

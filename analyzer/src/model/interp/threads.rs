@@ -101,20 +101,26 @@ impl<'a> Interp<'a> {
                         .collect(),
                 )
             }
-            "start" => {
-                let mut started = Vec::new();
-                for builder in builders.iter() {
-                    if let Some(id) =
-                        self.spawn_template(builder, Vec::new(), span, false, None, None)
-                    {
-                        self.emit(Op::Spawn { child: id }, span.clone());
-                        started.push(id);
-                    }
-                }
-                Value::Threads(started.into())
-            }
+            "start" => Value::Threads(self.start(&builders, Vec::new(), span).into()),
             _ => Value::Builders(builders),
         }
+    }
+
+    /// Starts a thread running each builder's target (one of them runs), given `args`.
+    pub(super) fn start(
+        &mut self,
+        builders: &[Builder<'a>],
+        args: Vec<Value<'a>>,
+        span: &Span,
+    ) -> Vec<TemplateId> {
+        let mut started = Vec::new();
+        for builder in builders {
+            if let Some(id) = self.spawn_template(builder, args.clone(), span, false, None, None) {
+                self.emit(Op::Spawn { child: id }, span.clone());
+                started.push(id);
+            }
+        }
+        started
     }
 
     /// A method of a join handle or an async result: `join`/`get`/`wait` wait for the end of
