@@ -412,10 +412,12 @@ fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
     }
 
     #[test]
-    fn crates_without_racecheck_are_not_modelled() {
-        // The same shape with std's Mutex: no racecheck primitive, so nothing to report.
+    fn crates_using_std_sync_are_modelled() {
         let text = "use std::sync::Mutex;\nstatic M: Mutex<u32> = Mutex::new(0);\n\
                     fn main() {\n    let _g = M.lock();\n    let _h = M.lock();\n}\n";
-        assert!(found(&[file("src/main.rs", text)]).is_empty());
+        assert_eq!(
+            found(&[file("src/main.rs", text)]),
+            vec![at("src/main.rs", 5, "D002")]
+        );
     }
 }

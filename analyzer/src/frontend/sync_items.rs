@@ -239,6 +239,13 @@ mod tests {
     }
 
     #[test]
+    fn files_naming_no_synchronization_crate_are_told_apart() {
+        assert!(mentioned_in("use parking_lot::Mutex;"));
+        assert!(mentioned_in("let t = std::thread::spawn(f);"));
+        assert!(!mentioned_in("fn main() { let m = Mutex::new(0); }"));
+    }
+
+    #[test]
     fn glob_imports_export_items_and_modules() {
         assert!(glob_exports(&path("std::sync"), "Condvar"));
         assert!(glob_exports(&path("std::sync"), "mpsc"));
