@@ -1,7 +1,7 @@
 //! D003: a blocking wait while holding a lock the thread that would end the wait needs.
 use super::context::{add_flow, step, RuleContext};
 use crate::diagnostic::{Diagnostic, StepKind};
-use crate::model::{Op, PrimId, TemplateId};
+use crate::model::{Api, Op, PrimId, TemplateId};
 
 declare_rule! {
     /// ## What it does
@@ -197,14 +197,21 @@ fn wakers(cx: &RuleContext<'_>, op: &Op) -> Option<(&'static str, Vec<Waker>)> {
             }],
         ),
         Op::QueueJoin { queue } => ("`join`", by(queue, &|o| matches!(o, Op::TaskDone { .. }))),
+        // A channel's ends are `recv` and `send`.
         Op::Get {
             queue,
             blocking: true,
-        } => ("`get`", by(queue, &|o| matches!(o, Op::Put { .. }))),
+        } => (
+            queue_op(cx, queue, "`get`", "`recv`"),
+            by(queue, &|o| matches!(o, Op::Put { .. })),
+        ),
         Op::Put {
             queue,
             blocking: true,
-        } => ("`put`", by(queue, &|o| matches!(o, Op::Get { .. }))),
+        } => (
+            queue_op(cx, queue, "`put`", "`send`"),
+            by(queue, &|o| matches!(o, Op::Get { .. })),
+        ),
         Op::Wait {
             event,
             blocking: true,
@@ -231,4 +238,18 @@ fn wakers(cx: &RuleContext<'_>, op: &Op) -> Option<(&'static str, Vec<Waker>)> {
         ),
         _ => return None,
     })
+}
+
+/// How a message names a queue operation: racecheck's name, or a channel's.
+fn queue_op(
+    cx: &RuleContext<'_>,
+    queue: PrimId,
+    racecheck: &'static str,
+    channel: &'static str,
+) -> &'static str {
+    if cx.model.prim(queue).api == Api::Racecheck {
+        racecheck
+    } else {
+        channel
+    }
 }

@@ -82,6 +82,7 @@ registry! {
     d006_pool_join_while_open: POOL_JOIN_WHILE_OPEN, check;
     l001_thread_never_joined: THREAD_NEVER_JOINED, check;
     l002_condition_wait_without_loop: CONDITION_WAIT_WITHOUT_LOOP, check;
+    l003_condition_with_two_locks: CONDITION_WITH_TWO_LOCKS, check;
     r001_unguarded_shared_counter: UNGUARDED_SHARED_COUNTER, check;
     r002_split_atomic_update: SPLIT_ATOMIC_UPDATE, check;
     r003_stale_read_across_guards: STALE_READ_ACROSS_GUARDS, check;

@@ -1,6 +1,7 @@
 //! What users see for each rule: the human output of each fixture of the corpus, one test per
 //! fixture (so one mismatch hides no other), as an insta snapshot when the fixture expects
-//! findings; a fixture without findings prints none and exits 0.
+//! findings; a fixture without findings prints none and exits 0. Likewise for the analyzer's
+//! cases of std, parking_lot, crossbeam and rayon code (`std_cases!`).
 use std::process::Command;
 
 /// One test per fixture, named after it; `LISTED` keeps the names for the completeness check.
@@ -98,8 +99,36 @@ fixtures! {
     seed_process_exitcode,
 }
 
+/// One test per case of `analyzer/tests/cases`, named after it.
+macro_rules! std_cases {
+    ($($name:ident,)*) => {
+        $(
+            #[test]
+            fn $name() {
+                case_renders_like_rustc("analyzer/tests/cases", stringify!($name));
+            }
+        )*
+    };
+}
+
+std_cases! {
+    condition_with_two_locks,
+    parking_lot_condvar_two_mutexes,
+    parking_lot_rwlock,
+    std_bank_fields,
+    std_channels,
+    std_condvar_two_mutexes,
+    std_scoped_threads,
+    std_temporaries_clean,
+}
+
 fn renders_like_rustc(name: &str) {
-    let relative = format!("fixtures/src/bin/{name}.rs");
+    case_renders_like_rustc("fixtures/src/bin", name);
+}
+
+/// Checks the human output of `folder/name.rs`, analyzed from the workspace root.
+fn case_renders_like_rustc(folder: &str, name: &str) {
+    let relative = format!("{folder}/{name}.rs");
     let run = crate::run(
         Command::new(crate::binary())
             .current_dir(crate::workspace_root())
@@ -107,7 +136,7 @@ fn renders_like_rustc(name: &str) {
             .env_remove("CARGO_TERM_COLOR")
             .env_remove("NO_COLOR"),
     );
-    let source = std::fs::read_to_string(crate::fixtures_dir().join(format!("{name}.rs")))
+    let source = std::fs::read_to_string(crate::workspace_root().join(&relative))
         .unwrap_or_else(|e| panic!("{relative}: {e}"));
     if source.contains("//~") {
         assert_eq!(run.code, 1, "{name}: {run:?}");

@@ -147,6 +147,11 @@ impl<'a> Interp<'a> {
             (Value::Threads(_), "clone" | "take" | "unwrap" | "expect" | "as_mut" | "as_ref") => {
                 receiver.clone()
             }
+            // It may join, or give the handle back to be joined later.
+            (Value::Threads(_), "join_timeout") => {
+                self.mark_kept(receiver);
+                receiver.clone()
+            }
             _ => Value::Unknown,
         }
     }
