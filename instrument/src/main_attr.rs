@@ -66,6 +66,8 @@ fn explorable_main(function: ItemFn) -> TokenStream {
         #(#attrs)*
         #vis fn main() #output {
             fn __racecheck_main_body() #output #block
+            // In a child started by `racecheck::Process`, runs its function and exits.
+            ::racecheck::child_main();
             if ::racecheck::explore::harness::exploration_requested() {
                 ::racecheck::explore::harness::run_main(
                     #target,

@@ -59,6 +59,9 @@ fn explored_test(args: &ExploreArgs, function: ItemFn) -> TokenStream {
         #(#attrs)*
         #vis fn #name() {
             fn __racecheck_test_body() #output #block
+            // In a child started by `racecheck::Process` (this test run again), runs its
+            // function and exits.
+            ::racecheck::child_main();
             ::racecheck::explore::harness::run_test(
                 #target,
                 #config,

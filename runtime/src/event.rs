@@ -7,6 +7,8 @@ use std::time::Duration;
 use parking_lot::{Condvar, Mutex};
 
 use crate::explore::{self, Patience, Stamp};
+use crate::remote::protocol::{Op, Reply, Wait};
+use crate::remote::RemoteRef;
 
 /// A flag that threads can wait for (Python: `threading.Event`). It starts unset;
 /// [`set`](Event::set) wakes every waiter, [`clear`](Event::clear) makes later waits block again.
@@ -28,6 +30,8 @@ pub struct Event {
     changed: Condvar,
     /// The event's identity under exploration.
     stamp: Stamp,
+    /// Set when the event is another process's, given to this one: every operation is a call.
+    remote: Option<RemoteRef>,
 }
 
 impl Event {
@@ -43,6 +47,28 @@ impl Event {
             flag: Mutex::new(false),
             changed: Condvar::new(),
             stamp: Stamp::new(),
+            remote: None,
+        }
+    }
+
+    /// Another process's event, given to this one.
+    pub(crate) fn from_remote(remote: RemoteRef) -> Self {
+        Event {
+            remote: Some(remote),
+            ..Event::new()
+        }
+    }
+
+    pub(crate) fn remote(&self) -> Option<&RemoteRef> {
+        self.remote.as_ref()
+    }
+
+    /// An operation on another process's event.
+    #[track_caller]
+    fn call(remote: &RemoteRef, op: Op) -> bool {
+        match remote.expect("an Event", op) {
+            Reply::Flag(flag) => flag,
+            _ => false,
         }
     }
 
@@ -57,6 +83,10 @@ impl Event {
     pub fn set(&self) {
         if let Some(cx) = explore::context() {
             return cx.event_set(&self.stamp, Location::caller());
+        }
+        if let Some(remote) = &self.remote {
+            Event::call(remote, Op::Set);
+            return;
         }
         *self.flag.lock() = true;
         self.changed.notify_all();
@@ -75,6 +105,10 @@ impl Event {
         if let Some(cx) = explore::context() {
             return cx.event_clear(&self.stamp, Location::caller());
         }
+        if let Some(remote) = &self.remote {
+            Event::call(remote, Op::Clear);
+            return;
+        }
         *self.flag.lock() = false;
     }
 
@@ -87,6 +121,9 @@ impl Event {
     pub fn is_set(&self) -> bool {
         if let Some(cx) = explore::context() {
             return cx.event_is_set(&self.stamp, Location::caller());
+        }
+        if let Some(remote) = &self.remote {
+            return Event::call(remote, Op::IsSet);
         }
         *self.flag.lock()
     }
@@ -102,6 +139,10 @@ impl Event {
     pub fn wait(&self) {
         if let Some(cx) = explore::context() {
             cx.event_wait(&self.stamp, Patience::Forever, Location::caller());
+            return;
+        }
+        if let Some(remote) = &self.remote {
+            Event::call(remote, Op::WaitSet { wait: Wait::Forever });
             return;
         }
         let mut flag = self.flag.lock();
@@ -123,6 +164,9 @@ impl Event {
     pub fn wait_timeout(&self, d: Duration) -> bool {
         if let Some(cx) = explore::context() {
             return cx.event_wait(&self.stamp, Patience::timeout(d), Location::caller());
+        }
+        if let Some(remote) = &self.remote {
+            return Event::call(remote, Op::WaitSet { wait: Wait::timeout(d) });
         }
         let mut flag = self.flag.lock();
         // parking_lot waits without a deadline when `d` is too long to represent one.

@@ -9,6 +9,8 @@ use std::time::Duration;
 use parking_lot::{Condvar, Mutex};
 
 use crate::explore;
+use crate::remote::protocol::{Op, Wait};
+use crate::remote::share::{wait_for, Remote};
 use crate::{Empty, Full, Queue};
 
 /// A [`Queue`] that also counts unfinished tasks (Python: `multiprocessing.JoinableQueue`).
@@ -81,6 +83,15 @@ impl<T: Send> JoinableQueue<T> {
         }
     }
 
+    /// Another process's joinable queue, given to this one: its server counts the tasks.
+    pub(crate) fn from_remote(remote: Remote<T>) -> Self {
+        JoinableQueue::wrap(Queue::from_remote(remote))
+    }
+
+    pub(crate) fn queue(&self) -> &Queue<T> {
+        &self.queue
+    }
+
     /// Adds a task at the back, waiting while a bounded queue is full.
     ///
     /// ```
@@ -90,6 +101,11 @@ impl<T: Send> JoinableQueue<T> {
     /// ```
     #[track_caller]
     pub fn put(&self, v: T) {
+        if let Some(remote) = self.queue.remote() {
+            return remote
+                .put(v, Wait::Forever)
+                .unwrap_or_else(|_| unreachable!("a blocking put ends with room"));
+        }
         // Counted before it is visible, so that its `task_done` can never come first.
         self.tasks.add();
         self.queue.put(v);
@@ -107,6 +123,9 @@ impl<T: Send> JoinableQueue<T> {
     /// ```
     #[track_caller]
     pub fn try_put(&self, v: T) -> Result<(), Full<T>> {
+        if let Some(remote) = self.queue.remote() {
+            return remote.put(v, Wait::Never).map_err(Full);
+        }
         self.tasks.add();
         self.queue.try_put(v).inspect_err(|_| self.tasks.withdraw())
     }
@@ -122,6 +141,9 @@ impl<T: Send> JoinableQueue<T> {
     /// ```
     #[track_caller]
     pub fn put_timeout(&self, v: T, d: Duration) -> Result<(), Full<T>> {
+        if let Some(remote) = self.queue.remote() {
+            return remote.put(v, wait_for(Some(d))).map_err(Full);
+        }
         self.tasks.add();
         self.queue
             .put_timeout(v, d)
@@ -213,6 +235,9 @@ impl<T: Send> JoinableQueue<T> {
                 .queue_task_done(stamp, init, Location::caller())
                 .map_err(|()| TaskDoneError);
         }
+        if let Some(remote) = self.queue.remote() {
+            return remote.flag(Op::TaskDone).then_some(()).ok_or(TaskDoneError);
+        }
         self.tasks.done()
     }
 
@@ -231,7 +256,17 @@ impl<T: Send> JoinableQueue<T> {
             let (stamp, init) = self.queue.explored();
             return cx.queue_join(stamp, init, Location::caller());
         }
+        if let Some(remote) = self.queue.remote() {
+            remote.flag(Op::JoinTasks);
+            return;
+        }
         self.tasks.wait_all_done();
+    }
+
+    /// Waits at most `d` for every task to be done: `true` if they were. Real mode only: what
+    /// the server of a queue shared with other processes waits with.
+    pub(crate) fn join_timeout(&self, d: Duration) -> bool {
+        self.tasks.wait_all_done_for(d)
     }
 }
 
@@ -285,6 +320,13 @@ impl TaskCount {
         let mut unfinished = self.unfinished.lock();
         self.all_done
             .wait_while(&mut unfinished, |unfinished| *unfinished > 0);
+    }
+
+    fn wait_all_done_for(&self, d: Duration) -> bool {
+        let mut unfinished = self.unfinished.lock();
+        self.all_done
+            .wait_while_for(&mut unfinished, |unfinished| *unfinished > 0, d);
+        *unfinished == 0
     }
 }
 

@@ -23,6 +23,8 @@
 //! | `multiprocessing.JoinableQueue` | [`JoinableQueue`] | `task_done` / `join` |
 //! | `multiprocessing.Pipe()` | [`Pipe::new()`](Pipe::new) | two [`Connection`]s |
 //! | `multiprocessing.Pool(n)` | [`Pool::new(n)`](Pool::new) | `map`, `apply`, `apply_async` ([`AsyncResult`]), `imap`, `imap_unordered` |
+//! | `multiprocessing.Process(target=f, args=a).start()` | [`Process::new(f).args(a).start()`](Process) | a real OS process; `join` gives the value or [`ProcessError`] |
+//! | `multiprocessing.Manager()`, `BaseManager(address, authkey)` | [`Manager::start`], [`Manager::serve`], [`Manager::connect`] | named `Queue`, `JoinableQueue`, `Event`, [`Dict`], [`List`] |
 //! | a module-level variable | [`Shared<T>`](Shared) | each `get`/`set` atomic, the pair not |
 //!
 //! # Where the Rust version differs
@@ -70,10 +72,13 @@ pub mod explore;
 mod joinable_queue;
 mod location;
 mod lock;
+mod manager;
 mod panic_message;
 mod pipe;
 mod pool;
+mod process;
 mod queue;
+mod remote;
 mod rlock;
 mod semaphore;
 mod shared;
@@ -88,9 +93,12 @@ pub use explore::{explore, replay, Config, Finding, FindingKind, Report, Strateg
 pub use joinable_queue::{JoinableQueue, TaskDoneError};
 pub use location::SourceLocation;
 pub use lock::{Lock, LockGuard};
+pub use manager::{Dict, List, Manager};
 pub use pipe::{Connection, Disconnected, Pipe};
 pub use pool::{AsyncResult, Pool, PoolError};
+pub use process::{child_main, Process, ProcessError, ProcessHandle};
 pub use queue::{Empty, Full, Queue};
+pub use remote::RemoteError;
 pub use rlock::{RLock, RLockGuard};
 pub use semaphore::{OverRelease, Permit, Semaphore};
 pub use shared::Shared;

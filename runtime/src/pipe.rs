@@ -8,6 +8,8 @@ use std::time::Duration;
 use crossbeam_channel::{Receiver, Select, Sender};
 
 use crate::explore::{self, ChannelEnd, Stamp};
+use crate::remote::protocol::{Op, Wait};
+use crate::remote::share::Remote;
 
 /// Makes a pair of connected [`Connection`]s (Python: `multiprocessing.Pipe()`).
 ///
@@ -85,6 +87,8 @@ enum ConnectionRepr<T> {
         outgoing: Direction<Sender<T>>,
         incoming: Direction<Receiver<T>>,
     },
+    /// An end held by another process's server, given to this one.
+    Remote(Remote<T>),
 }
 
 /// One end of one direction of the pipe, with that direction's identity under exploration (the
@@ -101,6 +105,37 @@ impl<T: Send> Connection<T> {
         }
     }
 
+    pub(crate) fn from_remote(remote: Remote<T>) -> Self {
+        Connection {
+            repr: ConnectionRepr::Remote(remote),
+        }
+    }
+
+    pub(crate) fn remote(&self) -> Option<&Remote<T>> {
+        match &self.repr {
+            ConnectionRepr::Real { .. } => None,
+            ConnectionRepr::Remote(remote) => Some(remote),
+        }
+    }
+
+    /// A second handle on this end's channels, for the server that serves it to a child; the
+    /// other end sees this end closed once both handles are gone.
+    pub(crate) fn share(&self) -> Self {
+        match &self.repr {
+            ConnectionRepr::Real { outgoing, incoming } => Connection::real(
+                Direction {
+                    channel: outgoing.channel.clone(),
+                    stamp: outgoing.stamp.clone(),
+                },
+                Direction {
+                    channel: incoming.channel.clone(),
+                    stamp: incoming.stamp.clone(),
+                },
+            ),
+            ConnectionRepr::Remote(_) => unreachable!("a remote end is passed on as its reference"),
+        }
+    }
+
     /// Sends `v` to the other end; [`Disconnected`] if the other end is gone (the value is then
     /// dropped). Never blocks.
     ///
@@ -111,7 +146,12 @@ impl<T: Send> Connection<T> {
     /// ```
     #[track_caller]
     pub fn send(&self, v: T) -> Result<(), Disconnected> {
-        let ConnectionRepr::Real { outgoing, .. } = &self.repr;
+        let outgoing = match &self.repr {
+            ConnectionRepr::Real { outgoing, .. } => outgoing,
+            ConnectionRepr::Remote(remote) => {
+                return remote.send(&v).then_some(()).ok_or(Disconnected);
+            }
+        };
         if let Some(cx) = explore::context() {
             if !cx.channel_send(&outgoing.stamp, outgoing.channel.len(), Location::caller()) {
                 return Err(Disconnected);
@@ -132,7 +172,10 @@ impl<T: Send> Connection<T> {
     /// ```
     #[track_caller]
     pub fn recv(&self) -> Result<T, Disconnected> {
-        let ConnectionRepr::Real { incoming, .. } = &self.repr;
+        let incoming = match &self.repr {
+            ConnectionRepr::Real { incoming, .. } => incoming,
+            ConnectionRepr::Remote(remote) => return remote.recv().ok_or(Disconnected),
+        };
         if let Some(cx) = explore::context() {
             if !cx.channel_recv(&incoming.stamp, incoming.channel.len(), Location::caller()) {
                 return Err(Disconnected);
@@ -158,7 +201,10 @@ impl<T: Send> Connection<T> {
     /// ```
     #[track_caller]
     pub fn poll(&self, d: Duration) -> bool {
-        let ConnectionRepr::Real { incoming, .. } = &self.repr;
+        let incoming = match &self.repr {
+            ConnectionRepr::Real { incoming, .. } => incoming,
+            ConnectionRepr::Remote(remote) => return remote.flag(Op::Poll { wait: Wait::timeout(d) }),
+        };
         if let Some(cx) = explore::context() {
             return cx.channel_poll(
                 &incoming.stamp,
@@ -177,7 +223,14 @@ impl<T> Drop for Connection<T> {
     /// Under exploration, tells the engine both directions lost this end: the other end's `recv`
     /// then ends once drained, and its `send` fails.
     fn drop(&mut self) {
-        let ConnectionRepr::Real { outgoing, incoming } = &self.repr;
+        let (outgoing, incoming) = match &self.repr {
+            ConnectionRepr::Real { outgoing, incoming } => (outgoing, incoming),
+            ConnectionRepr::Remote(remote) => {
+                // The server then lets go of its handle; if it is gone there is nothing to close.
+                let _ = remote.target().call(Op::Close);
+                return;
+            }
+        };
         if let Some(cx) = explore::context() {
             cx.channel_close(&outgoing.stamp, outgoing.channel.len(), ChannelEnd::Sender);
             cx.channel_close(

@@ -8,6 +8,8 @@ use std::time::Duration;
 use crossbeam_channel::{Receiver, Sender};
 
 use crate::explore::{self, Patience, QueueInit, Stamp};
+use crate::remote::share::{wait_for, Remote};
+use crate::remote::protocol::{Op, Wait};
 
 /// A first-in, first-out queue shared between threads (Python: `queue.Queue`,
 /// `multiprocessing.Queue`). `Queue` is a handle: clones share the same queue, so give each
@@ -36,6 +38,8 @@ pub struct Queue<T> {
 /// Where the items live; the exploration engine adds its own variant.
 enum QueueRepr<T> {
     Real(Arc<RealQueue<T>>),
+    /// Another process's queue (given to this process, or a Manager's).
+    Remote(Arc<Remote<T>>),
 }
 
 /// A channel of which every handle holds both ends: it never disconnects while a handle exists.
@@ -52,6 +56,9 @@ impl<T> Clone for Queue<T> {
         match &self.repr {
             QueueRepr::Real(queue) => Queue {
                 repr: QueueRepr::Real(queue.clone()),
+            },
+            QueueRepr::Remote(remote) => Queue {
+                repr: QueueRepr::Remote(remote.clone()),
             },
         }
     }
@@ -116,6 +123,9 @@ impl<T: Send> Queue<T> {
                 .sender
                 .send(v)
                 .expect("a queue holds its own receiver, so it never disconnects"),
+            QueueRepr::Remote(remote) => remote
+                .put(v, Wait::Forever)
+                .unwrap_or_else(|_| unreachable!("a blocking put ends with room")),
         }
     }
 
@@ -137,6 +147,7 @@ impl<T: Send> Queue<T> {
                 .sender
                 .try_send(v)
                 .map_err(|error| Full(error.into_inner())),
+            QueueRepr::Remote(remote) => remote.put(v, Wait::Never).map_err(Full),
         }
     }
 
@@ -159,6 +170,7 @@ impl<T: Send> Queue<T> {
                 .sender
                 .send_timeout(v, d)
                 .map_err(|error| Full(error.into_inner())),
+            QueueRepr::Remote(remote) => remote.put(v, wait_for(Some(d))).map_err(Full),
         }
     }
 
@@ -182,6 +194,9 @@ impl<T: Send> Queue<T> {
                 .receiver
                 .recv()
                 .expect("a queue holds its own sender, so it never disconnects"),
+            QueueRepr::Remote(remote) => remote
+                .get(Wait::Forever)
+                .unwrap_or_else(|| unreachable!("a blocking get ends with an item")),
         }
     }
 
@@ -198,6 +213,7 @@ impl<T: Send> Queue<T> {
         }
         match &self.repr {
             QueueRepr::Real(queue) => queue.receiver.try_recv().map_err(|_| Empty),
+            QueueRepr::Remote(remote) => remote.get(Wait::Never).ok_or(Empty),
         }
     }
 
@@ -216,6 +232,7 @@ impl<T: Send> Queue<T> {
         }
         match &self.repr {
             QueueRepr::Real(queue) => queue.receiver.recv_timeout(d).map_err(|_| Empty),
+            QueueRepr::Remote(remote) => remote.get(wait_for(Some(d))).ok_or(Empty),
         }
     }
 
@@ -235,6 +252,7 @@ impl<T: Send> Queue<T> {
         }
         match &self.repr {
             QueueRepr::Real(queue) => queue.receiver.len(),
+            QueueRepr::Remote(remote) => remote.count(Op::Len),
         }
     }
 
@@ -251,6 +269,7 @@ impl<T: Send> Queue<T> {
         }
         match &self.repr {
             QueueRepr::Real(queue) => queue.receiver.is_empty(),
+            QueueRepr::Remote(remote) => remote.count(Op::Len) == 0,
         }
     }
 
@@ -263,6 +282,22 @@ impl<T: Send> Queue<T> {
     pub fn capacity(&self) -> Option<usize> {
         match &self.repr {
             QueueRepr::Real(queue) => queue.sender.capacity(),
+            QueueRepr::Remote(remote) => remote.capacity(),
+        }
+    }
+
+    /// The queue as another process's, given to this one.
+    pub(crate) fn from_remote(remote: Remote<T>) -> Self {
+        Queue {
+            repr: QueueRepr::Remote(Arc::new(remote)),
+        }
+    }
+
+    /// The other process's queue this one stands for, if it does.
+    pub(crate) fn remote(&self) -> Option<&Remote<T>> {
+        match &self.repr {
+            QueueRepr::Real(_) => None,
+            QueueRepr::Remote(remote) => Some(remote),
         }
     }
 }
@@ -278,6 +313,7 @@ impl<T: Send> Queue<T> {
                     len: queue.receiver.len(),
                 },
             ),
+            QueueRepr::Remote(_) => remote_unexplorable(),
         }
     }
 
@@ -294,6 +330,7 @@ impl<T: Send> Queue<T> {
                 .sender
                 .try_send(v)
                 .map_err(|_| unreachable!("the engine counted room for the item")),
+            QueueRepr::Remote(_) => remote_unexplorable(),
         }
     }
 
@@ -309,8 +346,19 @@ impl<T: Send> Queue<T> {
                 .receiver
                 .try_recv()
                 .unwrap_or_else(|_| unreachable!("the engine counted an item"))),
+            QueueRepr::Remote(_) => remote_unexplorable(),
         }
     }
+}
+
+/// Under exploration a process is a logical thread holding the very objects it was given, so
+/// only a queue served from outside the program (a Manager's) can get here.
+#[track_caller]
+pub(crate) fn remote_unexplorable() -> ! {
+    panic!(
+        "racecheck: an object served by another process cannot be explored; create it inside \
+         the explored closure and give it to the Process"
+    )
 }
 
 impl<T: Send> Default for Queue<T> {

@@ -49,7 +49,7 @@ pub use finding::{Finding, FindingKind, Report, TraceEvent, SERIALIZED_TRACE_EVE
 pub(crate) use context::{context, on_behalf_of, Cx};
 pub(crate) use join_handle::ExploredJoinHandle;
 pub(crate) use model::{ChannelEnd, Patience, QueueInit};
-pub(crate) use object::Stamp;
+pub(crate) use object::{is_static_address, Stamp};
 
 /// Runs `body` under `config.schedules` schedules and reports the findings of the first failing
 /// one (by index), or none.

@@ -1,0 +1,294 @@
+//! What a server does with each kind of object: the [`Served`] trait and its implementations
+//! for queues, joinable queues, events and pipe ends (a process's own, of any item type), and
+//! for the kinds a Manager creates by name, whose items stay in their serde form.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use parking_lot::Mutex;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::protocol::{Kind, Op, Reply, Wait};
+use crate::{Connection, Event, JoinableQueue, Queue};
+
+/// How often a blocked operation looks whether its client is still there.
+const PEER_CHECK: Duration = Duration::from_millis(100);
+
+/// The client a request came from: a blocked operation gives up once it is gone.
+pub(crate) struct Peer<'a> {
+    gone: Box<dyn Fn() -> bool + 'a>,
+}
+
+impl<'a> Peer<'a> {
+    pub(crate) fn new(gone: impl Fn() -> bool + 'a) -> Self {
+        Peer {
+            gone: Box::new(gone),
+        }
+    }
+}
+
+/// An object a server serves.
+pub(crate) trait Served: Send + Sync {
+    /// Applies one operation.
+    fn call(&self, op: Op, peer: &Peer<'_>) -> Reply;
+
+    /// Takes back the effect of `reply`, which could not be delivered.
+    fn restore(&self, _reply: Reply) {}
+}
+
+/// Tries `attempt` (given how long it may wait) within `wait`, in slices so that a forever
+/// wait ends when its client is gone.
+fn within<T>(wait: Wait, peer: &Peer<'_>, mut attempt: impl FnMut(Duration) -> Option<T>) -> Option<T> {
+    let deadline = match wait {
+        Wait::Never => return attempt(Duration::ZERO),
+        Wait::Forever => None,
+        Wait::Millis(ms) => Some(Instant::now() + Duration::from_millis(ms)),
+    };
+    loop {
+        let slice = match deadline {
+            Some(deadline) => deadline.saturating_duration_since(Instant::now()).min(PEER_CHECK),
+            None => PEER_CHECK,
+        };
+        if let Some(done) = attempt(slice) {
+            return Some(done);
+        }
+        let expired = deadline.is_some_and(|deadline| Instant::now() >= deadline);
+        if expired || (peer.gone)() {
+            return None;
+        }
+    }
+}
+
+fn refused(op: &Op, what: &str) -> Reply {
+    Reply::Refused(format!("{what} has no operation {op:?}"))
+}
+
+fn decode<T: DeserializeOwned>(value: Value) -> Result<T, Reply> {
+    serde_json::from_value(value)
+        .map_err(|error| Reply::Refused(format!("the item does not fit this object: {error}")))
+}
+
+fn encode<T: Serialize>(value: &T) -> Reply {
+    serde_json::to_value(value).map_or_else(
+        |error| Reply::Refused(format!("the item cannot be serialized: {error}")),
+        Reply::Item,
+    )
+}
+
+/// A [`Queue`], or the queue of a [`JoinableQueue`] with its task count.
+pub(crate) struct ServedQueue<T> {
+    queue: Queue<T>,
+    joinable: Option<JoinableQueue<T>>,
+}
+
+impl<T: Send> ServedQueue<T> {
+    pub(crate) fn plain(queue: Queue<T>) -> Self {
+        ServedQueue {
+            queue,
+            joinable: None,
+        }
+    }
+
+    pub(crate) fn joinable(queue: JoinableQueue<T>) -> Self {
+        ServedQueue {
+            queue: queue.queue().clone(),
+            joinable: Some(queue),
+        }
+    }
+
+    fn put(&self, item: T, d: Duration) -> Result<(), T> {
+        match &self.joinable {
+            Some(joinable) => joinable.put_timeout(item, d),
+            None => self.queue.put_timeout(item, d),
+        }
+        .map_err(|full| full.0)
+    }
+}
+
+impl<T: Serialize + DeserializeOwned + Send + 'static> Served for ServedQueue<T> {
+    fn call(&self, op: Op, peer: &Peer<'_>) -> Reply {
+        match op {
+            Op::Put { item, wait } => {
+                let mut item = match decode::<T>(item) {
+                    Ok(item) => Some(item),
+                    Err(refusal) => return refusal,
+                };
+                let put = within(wait, peer, |d| {
+                    let next = item.take().expect("an item is kept until it is put");
+                    self.put(next, d).map_err(|back| item = Some(back)).ok()
+                });
+                Reply::Flag(put.is_some())
+            }
+            Op::Get { wait } => within(wait, peer, |d| self.queue.get_timeout(d).ok())
+                .map_or(Reply::Nothing, |item| encode(&item)),
+            Op::Len => Reply::Count(self.queue.len()),
+            Op::Capacity => Reply::Capacity(self.queue.capacity()),
+            Op::TaskDone | Op::JoinTasks if self.joinable.is_none() => refused(&op, "a Queue"),
+            Op::TaskDone => match self.joinable.as_ref().map(JoinableQueue::task_done) {
+                Some(Ok(())) => Reply::Flag(true),
+                _ => Reply::Flag(false),
+            },
+            Op::JoinTasks => {
+                let joinable = self.joinable.as_ref().expect("checked above");
+                let done = within(Wait::Forever, peer, |d| joinable.join_timeout(d).then_some(()));
+                Reply::Flag(done.is_some())
+            }
+            op => refused(&op, "a queue"),
+        }
+    }
+
+    /// An item taken for a client that is gone goes back (at the back: the queue may have moved
+    /// on meanwhile).
+    fn restore(&self, reply: Reply) {
+        if let Reply::Item(value) = reply {
+            if let Ok(item) = serde_json::from_value::<T>(value) {
+                self.queue.put(item);
+            }
+        }
+    }
+}
+
+/// An [`Event`]: a process's static one, or a Manager's own.
+pub(crate) enum ServedEvent {
+    Static(&'static Event),
+    Owned(Event),
+}
+
+impl ServedEvent {
+    fn event(&self) -> &Event {
+        match self {
+            ServedEvent::Static(event) => event,
+            ServedEvent::Owned(event) => event,
+        }
+    }
+}
+
+impl Served for ServedEvent {
+    fn call(&self, op: Op, peer: &Peer<'_>) -> Reply {
+        let event = self.event();
+        match op {
+            Op::Set => {
+                event.set();
+                Reply::Done
+            }
+            Op::Clear => {
+                event.clear();
+                Reply::Done
+            }
+            Op::IsSet => Reply::Flag(event.is_set()),
+            Op::WaitSet { wait } => {
+                Reply::Flag(within(wait, peer, |d| event.wait_timeout(d).then_some(())).is_some())
+            }
+            op => refused(&op, "an Event"),
+        }
+    }
+}
+
+/// One end of a [`Pipe`](crate::Pipe), served until its remote holder closes it.
+pub(crate) struct ServedConnection<T> {
+    end: Mutex<Option<Arc<Connection<T>>>>,
+}
+
+impl<T> ServedConnection<T> {
+    pub(crate) fn new(end: Connection<T>) -> Self {
+        ServedConnection {
+            end: Mutex::new(Some(Arc::new(end))),
+        }
+    }
+
+    fn end(&self) -> Option<Arc<Connection<T>>> {
+        self.end.lock().clone()
+    }
+}
+
+impl<T: Serialize + DeserializeOwned + Send + 'static> Served for ServedConnection<T> {
+    fn call(&self, op: Op, peer: &Peer<'_>) -> Reply {
+        let Some(end) = self.end() else {
+            return Reply::Refused("this end of the pipe was closed".to_owned());
+        };
+        match op {
+            Op::Send { item } => match decode::<T>(item) {
+                Ok(item) => Reply::Flag(end.send(item).is_ok()),
+                Err(refusal) => refusal,
+            },
+            Op::Recv => match within(Wait::Forever, peer, |d| end.poll(d).then_some(())) {
+                Some(()) => end.recv().map_or(Reply::Nothing, |item| encode(&item)),
+                None => Reply::Nothing,
+            },
+            Op::Poll { wait } => {
+                Reply::Flag(within(wait, peer, |d| end.poll(d).then_some(())).is_some())
+            }
+            Op::Close => {
+                self.end.lock().take();
+                Reply::Done
+            }
+            op => refused(&op, "a pipe's end"),
+        }
+    }
+}
+
+/// A Manager's map, keyed by each key's serde form.
+#[derive(Default)]
+struct ServedDict {
+    entries: Mutex<BTreeMap<String, (Value, Value)>>,
+}
+
+impl Served for ServedDict {
+    fn call(&self, op: Op, _peer: &Peer<'_>) -> Reply {
+        let mut entries = self.entries.lock();
+        match op {
+            Op::DictGet { key } => entries
+                .get(&key.to_string())
+                .map_or(Reply::Nothing, |(_, value)| Reply::Item(value.clone())),
+            Op::DictInsert { key, value } => entries
+                .insert(key.to_string(), (key, value))
+                .map_or(Reply::Nothing, |(_, old)| Reply::Item(old)),
+            Op::DictRemove { key } => entries
+                .remove(&key.to_string())
+                .map_or(Reply::Nothing, |(_, old)| Reply::Item(old)),
+            Op::DictItems => Reply::Pairs(entries.values().cloned().collect()),
+            Op::Len => Reply::Count(entries.len()),
+            op => refused(&op, "a dict"),
+        }
+    }
+}
+
+/// A Manager's list.
+#[derive(Default)]
+struct ServedList {
+    items: Mutex<Vec<Value>>,
+}
+
+impl Served for ServedList {
+    fn call(&self, op: Op, _peer: &Peer<'_>) -> Reply {
+        let mut items = self.items.lock();
+        match op {
+            Op::ListPush { item } => {
+                items.push(item);
+                Reply::Count(items.len())
+            }
+            Op::ListGet { index } => items.get(index).map_or(Reply::Nothing, |item| Reply::Item(item.clone())),
+            Op::ListSet { index, item } => match items.get_mut(index) {
+                Some(slot) => Reply::Item(std::mem::replace(slot, item)),
+                None => Reply::Refused(format!("index {index} is out of range for a list of {}", items.len())),
+            },
+            Op::ListItems => Reply::Items(items.clone()),
+            Op::Len => Reply::Count(items.len()),
+            op => refused(&op, "a list"),
+        }
+    }
+}
+
+/// A fresh object of `kind`, as a Manager creates it by name: its items in serde form.
+pub(crate) fn new_of_kind(kind: Kind) -> Arc<dyn Served> {
+    match kind {
+        Kind::Queue => Arc::new(ServedQueue::plain(Queue::<Value>::new())),
+        Kind::JoinableQueue => Arc::new(ServedQueue::joinable(JoinableQueue::<Value>::new())),
+        Kind::Event => Arc::new(ServedEvent::Owned(Event::new())),
+        Kind::Dict => Arc::<ServedDict>::default(),
+        Kind::List => Arc::<ServedList>::default(),
+    }
+}

@@ -1,0 +1,275 @@
+//! The object server: a listening socket, a thread per connection, and a table of served
+//! objects. A connection first passes the key's challenge–response; then each whole request
+//! frame is applied once, and its reply sent. A request is never applied before its frame has
+//! fully arrived, and a reply that cannot be delivered is taken back (an item goes back into its
+//! queue), so a client that dies mid-call loses nothing and changes nothing.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::io;
+use std::net::{TcpListener, ToSocketAddrs};
+use std::os::unix::net::UnixListener;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use parking_lot::Mutex;
+
+use super::auth;
+use super::client::{install_keys, Address, Stream};
+use super::protocol::{Kind, Op, Reply, Request};
+use super::served::{self, Peer, Served};
+use super::wire::{read_frame, write_frame, WireError};
+
+/// The number of the server itself in requests ([`Op::Open`]).
+pub(crate) const SERVER_OBJECT: u64 = 0;
+
+pub(crate) struct Server {
+    address: Address,
+    key: Vec<u8>,
+    objects: Mutex<HashMap<u64, Arc<dyn Served>>>,
+    /// Named objects (a Manager's): name → kind and number.
+    names: Mutex<HashMap<String, (Kind, u64)>>,
+    next: AtomicU64,
+    stopping: AtomicBool,
+    /// Every open connection, to close them on shutdown.
+    connections: Mutex<HashMap<u64, Stream>>,
+}
+
+enum Listener {
+    Unix(UnixListener),
+    Tcp(TcpListener),
+}
+
+impl Listener {
+    fn accept(&self) -> io::Result<Stream> {
+        match self {
+            Listener::Unix(listener) => listener.accept().map(|(stream, _)| Stream::Unix(stream)),
+            Listener::Tcp(listener) => listener.accept().map(|(stream, _)| {
+                let _ = stream.set_nodelay(true);
+                Stream::Tcp(stream)
+            }),
+        }
+    }
+}
+
+impl Server {
+    /// A server on a fresh abstract Unix socket: this machine only.
+    pub(crate) fn bind_local(key: Vec<u8>) -> io::Result<Arc<Server>> {
+        use std::os::linux::net::SocketAddrExt;
+        static SERVERS: AtomicU64 = AtomicU64::new(0);
+        let nonce: u64 = auth::random_nonce()
+            .map_err(|error| io::Error::other(error.to_string()))?
+            .iter()
+            .take(8)
+            .fold(0, |n, byte| n << 8 | u64::from(*byte));
+        let name = format!(
+            "racecheck-{}-{}-{nonce:016x}",
+            std::process::id(),
+            SERVERS.fetch_add(1, Ordering::Relaxed)
+        );
+        let address = std::os::unix::net::SocketAddr::from_abstract_name(&name)?;
+        let listener = UnixListener::bind_addr(&address)?;
+        Ok(Server::run(Address::Local(name), key, Listener::Unix(listener)))
+    }
+
+    /// A server on a TCP address.
+    pub(crate) fn bind_tcp(address: impl ToSocketAddrs, key: Vec<u8>) -> io::Result<Arc<Server>> {
+        let listener = TcpListener::bind(address)?;
+        let address = Address::Tcp(listener.local_addr()?.to_string());
+        Ok(Server::run(address, key, Listener::Tcp(listener)))
+    }
+
+    fn run(address: Address, key: Vec<u8>, listener: Listener) -> Arc<Server> {
+        install_keys([(address.clone(), key.clone())]);
+        let server = Arc::new(Server {
+            address,
+            key,
+            objects: Mutex::default(),
+            names: Mutex::default(),
+            next: AtomicU64::new(SERVER_OBJECT + 1),
+            stopping: AtomicBool::new(false),
+            connections: Mutex::default(),
+        });
+        let acceptor = Arc::clone(&server);
+        std::thread::Builder::new()
+            .name("racecheck-server".to_owned())
+            .spawn(move || acceptor.accept_loop(listener))
+            .expect("racecheck: cannot start the object server's thread");
+        server
+    }
+
+    pub(crate) fn address(&self) -> &Address {
+        &self.address
+    }
+
+    /// Serves `object` from now on; its number.
+    pub(crate) fn add(&self, object: Arc<dyn Served>) -> u64 {
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        self.objects.lock().insert(id, object);
+        id
+    }
+
+    pub(crate) fn remove(&self, id: u64) {
+        self.objects.lock().remove(&id);
+    }
+
+    /// The named object of that kind, created on first use.
+    fn open(&self, name: String, kind: Kind) -> Reply {
+        let mut names = self.names.lock();
+        if let Some(&(existing, id)) = names.get(&name) {
+            return if existing == kind {
+                Reply::Object(id)
+            } else {
+                Reply::Refused(format!("{name:?} is a {existing:?}, not a {kind:?}"))
+            };
+        }
+        let id = self.add(served::new_of_kind(kind));
+        names.insert(name, (kind, id));
+        Reply::Object(id)
+    }
+
+    /// Stops accepting and closes every connection: blocked clients get an error at once.
+    pub(crate) fn shutdown(&self) {
+        self.stopping.store(true, Ordering::SeqCst);
+        // Wake the acceptor, which sees `stopping` and leaves.
+        let _ = super::client::connect(&self.address, &self.key);
+        for (_, connection) in self.connections.lock().drain() {
+            connection.shutdown();
+        }
+    }
+
+    fn accept_loop(self: Arc<Self>, listener: Listener) {
+        let mut numbers = 0u64;
+        while !self.stopping.load(Ordering::SeqCst) {
+            let Ok(stream) = listener.accept() else {
+                continue;
+            };
+            if self.stopping.load(Ordering::SeqCst) {
+                break;
+            }
+            numbers += 1;
+            let number = numbers;
+            if let Ok(copy) = stream.try_clone() {
+                self.connections.lock().insert(number, copy);
+            }
+            let server = Arc::clone(&self);
+            let started = std::thread::Builder::new()
+                .name("racecheck-connection".to_owned())
+                .spawn(move || {
+                    server.serve(stream);
+                    server.connections.lock().remove(&number);
+                });
+            if started.is_err() {
+                self.connections.lock().remove(&number);
+            }
+        }
+    }
+
+    /// One connection: the handshake, then requests until the client leaves.
+    fn serve(&self, mut stream: Stream) {
+        if auth::accept(&mut stream, &self.key).is_err() {
+            return;
+        }
+        loop {
+            let request = match read_frame::<Request>(&mut stream) {
+                Ok(request) => request,
+                Err(WireError::Closed | WireError::Io(_)) => return,
+                Err(error @ (WireError::Oversized(_) | WireError::Malformed(_))) => {
+                    // Answer, then close: after a bad frame the stream's framing is not trusted.
+                    let _ = write_frame(&mut stream, &Reply::Refused(error.to_string()));
+                    return;
+                }
+            };
+            let (reply, object) = self.apply(request, &stream);
+            let delivered = !stream.peer_gone() && write_frame(&mut stream, &reply).is_ok();
+            if !delivered {
+                if let Some(object) = object {
+                    object.restore(reply);
+                }
+                return;
+            }
+        }
+    }
+
+    fn apply(&self, request: Request, stream: &Stream) -> (Reply, Option<Arc<dyn Served>>) {
+        if request.object == SERVER_OBJECT {
+            return match request.op {
+                Op::Open { name, kind } => (self.open(name, kind), None),
+                op => (Reply::Refused(format!("the server itself has no operation {op:?}")), None),
+            };
+        }
+        let Some(object) = self.objects.lock().get(&request.object).cloned() else {
+            return (
+                Reply::Refused(format!("no object {} is served here", request.object)),
+                None,
+            );
+        };
+        let peer = Peer::new(|| stream.peer_gone() || self.stopping.load(Ordering::SeqCst));
+        (object.call(request.op, &peer), Some(object))
+    }
+}
+
+/// This process's own server, for the objects it gives to its child processes.
+static OWN: OnceLock<Arc<Server>> = OnceLock::new();
+
+fn own_server() -> io::Result<&'static Arc<Server>> {
+    if let Some(server) = OWN.get() {
+        return Ok(server);
+    }
+    let key = auth::random_nonce().map_err(|error| io::Error::other(error.to_string()))?;
+    let server = Server::bind_local(key)?;
+    // Two threads racing here both bound a server; one is kept, the other serves nothing.
+    Ok(OWN.get_or_init(|| server))
+}
+
+thread_local! {
+    /// The objects exported while a process's arguments are being serialized.
+    static EXPORTING: RefCell<Option<Vec<u64>>> = const { RefCell::new(None) };
+}
+
+/// The objects exported for one child process: served until this is dropped (when the process
+/// is joined or its handle dropped).
+pub(crate) struct Exports {
+    ids: Vec<u64>,
+}
+
+impl Drop for Exports {
+    fn drop(&mut self) {
+        if let Some(server) = OWN.get() {
+            for id in self.ids.drain(..) {
+                server.remove(id);
+            }
+        }
+    }
+}
+
+/// Runs `serialize` (a process's arguments), collecting what it exports.
+pub(crate) fn export_while<T>(serialize: impl FnOnce() -> T) -> (T, Exports) {
+    EXPORTING.with(|exporting| *exporting.borrow_mut() = Some(Vec::new()));
+    let value = serialize();
+    let ids = EXPORTING.with(|exporting| exporting.borrow_mut().take()).unwrap_or_default();
+    (value, Exports { ids })
+}
+
+/// Serves `object` from this process's own server, as part of the arguments being serialized.
+pub(crate) fn export(object: Arc<dyn Served>) -> io::Result<super::RemoteRef> {
+    let server = own_server()?;
+    let id = server.add(object);
+    let collected = EXPORTING.with(|exporting| match exporting.borrow_mut().as_mut() {
+        Some(ids) => {
+            ids.push(id);
+            true
+        }
+        None => false,
+    });
+    if !collected {
+        server.remove(id);
+        return Err(io::Error::other(
+            "a racecheck object can only be serialized as the argument of a `Process`",
+        ));
+    }
+    Ok(super::RemoteRef {
+        address: server.address().clone(),
+        object: id,
+    })
+}

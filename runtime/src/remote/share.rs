@@ -1,0 +1,230 @@
+//! Shared objects in serde form. Serializing a [`Queue`], [`JoinableQueue`], pipe
+//! [`Connection`] or static [`Event`] (as a [`Process`](crate::Process)'s argument) exports it from
+//! this process's server and writes its [`RemoteRef`]; deserializing one (in the child) gives an
+//! object of the same type whose operations are calls to that server ([`Remote`]). A remote
+//! object passed on again is written as the same reference.
+
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
+
+use super::protocol::{Op, Reply, Wait};
+use super::served::{ServedConnection, ServedEvent, ServedQueue};
+use super::{export, RemoteRef, Served};
+use crate::{Connection, Event, JoinableQueue, Queue};
+
+/// How a remote object's items cross: chosen where the item type's serde bounds are known, so
+/// the primitives' own methods need none.
+struct Codec<T> {
+    encode: fn(&T) -> Result<Value, serde_json::Error>,
+    decode: fn(Value) -> Result<T, serde_json::Error>,
+}
+
+/// A primitive living in another process: its reference, and how its items cross.
+pub(crate) struct Remote<T> {
+    target: RemoteRef,
+    codec: Codec<T>,
+    /// What the object is, for error messages.
+    what: &'static str,
+    items: PhantomData<fn(T) -> T>,
+}
+
+impl<T: Serialize + DeserializeOwned> Remote<T> {
+    pub(crate) fn new(target: RemoteRef, what: &'static str) -> Self {
+        Remote {
+            target,
+            codec: Codec {
+                encode: |item| serde_json::to_value(item),
+                decode: serde_json::from_value,
+            },
+            what,
+            items: PhantomData,
+        }
+    }
+}
+
+impl<T> Remote<T> {
+    pub(crate) fn target(&self) -> &RemoteRef {
+        &self.target
+    }
+
+    #[track_caller]
+    pub(crate) fn call(&self, op: Op) -> Reply {
+        self.target.expect(self.what, op)
+    }
+
+    #[track_caller]
+    fn encode(&self, item: &T) -> Value {
+        (self.codec.encode)(item).unwrap_or_else(|error| {
+            panic!("racecheck: an item for a {} in another process cannot be serialized: {error}", self.what)
+        })
+    }
+
+    #[track_caller]
+    fn item(&self, reply: Reply) -> Option<T> {
+        match reply {
+            Reply::Item(value) => Some((self.codec.decode)(value).unwrap_or_else(|error| {
+                panic!("racecheck: an item from a {} in another process does not fit its type: {error}", self.what)
+            })),
+            Reply::Nothing => None,
+            reply => self.unexpected(reply),
+        }
+    }
+
+    #[track_caller]
+    pub(crate) fn flag(&self, op: Op) -> bool {
+        match self.call(op) {
+            Reply::Flag(flag) => flag,
+            reply => self.unexpected(reply),
+        }
+    }
+
+    #[track_caller]
+    pub(crate) fn count(&self, op: Op) -> usize {
+        match self.call(op) {
+            Reply::Count(count) => count,
+            reply => self.unexpected(reply),
+        }
+    }
+
+    #[track_caller]
+    fn unexpected(&self, reply: Reply) -> ! {
+        panic!("racecheck: the server of a {} answered {reply:?}", self.what)
+    }
+
+    /// Puts `item`, waiting as `wait` says; gives it back if there was no room.
+    #[track_caller]
+    pub(crate) fn put(&self, item: T, wait: Wait) -> Result<(), T> {
+        let value = self.encode(&item);
+        if self.flag(Op::Put { item: value, wait }) {
+            Ok(())
+        } else {
+            Err(item)
+        }
+    }
+
+    #[track_caller]
+    pub(crate) fn get(&self, wait: Wait) -> Option<T> {
+        let reply = self.call(Op::Get { wait });
+        self.item(reply)
+    }
+
+    #[track_caller]
+    pub(crate) fn capacity(&self) -> Option<usize> {
+        match self.call(Op::Capacity) {
+            Reply::Capacity(capacity) => capacity,
+            reply => self.unexpected(reply),
+        }
+    }
+
+    /// `false` when the other end is gone.
+    #[track_caller]
+    pub(crate) fn send(&self, item: &T) -> bool {
+        let value = self.encode(item);
+        self.flag(Op::Send { item: value })
+    }
+
+    #[track_caller]
+    pub(crate) fn recv(&self) -> Option<T> {
+        let reply = self.call(Op::Recv);
+        self.item(reply)
+    }
+}
+
+/// `Forever`, or the timeout.
+pub(crate) fn wait_for(d: Option<Duration>) -> Wait {
+    d.map_or(Wait::Forever, Wait::timeout)
+}
+
+#[track_caller]
+fn export_or_fail<S: Serializer>(object: Arc<dyn Served>) -> Result<RemoteRef, S::Error> {
+    export(object).map_err(serde::ser::Error::custom)
+}
+
+impl<T: Serialize + DeserializeOwned + Send + 'static> Serialize for Queue<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.remote() {
+            Some(remote) => remote.target().serialize(serializer),
+            None => export_or_fail::<S>(Arc::new(ServedQueue::plain(self.clone())))?.serialize(serializer),
+        }
+    }
+}
+
+impl<'de, T: Serialize + DeserializeOwned + Send + 'static> Deserialize<'de> for Queue<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let target = RemoteRef::deserialize(deserializer)?;
+        Ok(Queue::from_remote(Remote::new(target, "Queue")))
+    }
+}
+
+impl<T: Serialize + DeserializeOwned + Send + 'static> Serialize for JoinableQueue<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.queue().remote() {
+            Some(remote) => remote.target().serialize(serializer),
+            None => export_or_fail::<S>(Arc::new(ServedQueue::joinable(self.clone())))?.serialize(serializer),
+        }
+    }
+}
+
+impl<'de, T: Serialize + DeserializeOwned + Send + 'static> Deserialize<'de> for JoinableQueue<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let target = RemoteRef::deserialize(deserializer)?;
+        Ok(JoinableQueue::from_remote(Remote::new(target, "JoinableQueue")))
+    }
+}
+
+/// Only a static `Event` can be exported: the server refers to it for as long as it serves it.
+impl Serialize for Event {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if let Some(remote) = self.remote() {
+            return remote.serialize(serializer);
+        }
+        let address = std::ptr::from_ref(self) as usize;
+        if !crate::explore::is_static_address(address) {
+            return Err(serde::ser::Error::custom(
+                "only a static Event (or one from a Manager) can be given to a Process",
+            ));
+        }
+        // SAFETY: `self` lies in the executable's static data, so it lives as long as the process.
+        let event: &'static Event = unsafe { &*std::ptr::from_ref(self) };
+        export_or_fail::<S>(Arc::new(ServedEvent::Static(event)))?.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Event {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        RemoteRef::deserialize(deserializer).map(Event::from_remote)
+    }
+}
+
+/// A `&'static Event` argument (the parent's static) arrives in the child as an event of the
+/// child's own, which lives for the rest of the child.
+impl<'de> Deserialize<'de> for &'static Event {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Event::deserialize(deserializer).map(|event| &*Box::leak(Box::new(event)))
+    }
+}
+
+/// Serializing an end of a pipe hands it over: the server keeps a handle to the same channels
+/// until the child drops its end.
+impl<T: Serialize + DeserializeOwned + Send + 'static> Serialize for Connection<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.remote() {
+            Some(remote) => remote.target().serialize(serializer),
+            None => {
+                export_or_fail::<S>(Arc::new(ServedConnection::new(self.share())))?.serialize(serializer)
+            }
+        }
+    }
+}
+
+impl<'de, T: Serialize + DeserializeOwned + Send + 'static> Deserialize<'de> for Connection<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let target = RemoteRef::deserialize(deserializer)?;
+        Ok(Connection::from_remote(Remote::new(target, "pipe end")))
+    }
+}

@@ -1,0 +1,170 @@
+//! `Process` as real OS processes: values, panics, kills and exit codes come back to `join`, and
+//! the primitives given to a child work there with the same API. Each test starts its children
+//! from its own thread: the child is this test binary run again with this test's name.
+
+use std::time::{Duration, Instant};
+
+use racecheck::{Event, JoinableQueue, Pipe, Process, ProcessError, Queue};
+
+fn square(n: u64) -> u64 {
+    n * n
+}
+
+#[test]
+fn a_child_returns_its_value() {
+    let child = Process::new(square).args(12).name("squarer").start();
+    assert_eq!(child.name(), "squarer");
+    assert!(child.pid() > 0);
+    assert_ne!(child.pid(), std::process::id());
+    assert_eq!(child.join(), Ok(144));
+}
+
+#[test]
+fn a_function_of_no_arguments_needs_no_args() {
+    fn answer(_: ()) -> String {
+        "forty-two".to_owned()
+    }
+    assert_eq!(Process::new(answer).start().join().as_deref(), Ok("forty-two"));
+}
+
+#[test]
+fn a_childs_panic_message_crosses() {
+    fn parse(text: String) -> u32 {
+        text.parse().unwrap_or_else(|_| panic!("bad input: {text:?}"))
+    }
+    let child = Process::new(parse).args("x1".to_owned()).name("parser").start();
+    let error = child.join().unwrap_err();
+    assert_eq!(
+        error,
+        ProcessError::Panicked {
+            process: "parser".to_owned(),
+            message: "bad input: \"x1\"".to_owned(),
+        }
+    );
+    assert_eq!(error.exitcode(), 1);
+}
+
+#[test]
+fn a_terminated_child_reports_the_signal_and_join_returns() {
+    fn sleep_long(_: ()) {
+        std::thread::sleep(Duration::from_secs(600));
+    }
+    let child = Process::new(sleep_long).name("sleeper").start();
+    assert!(child.is_alive());
+    assert_eq!(child.exitcode(), None);
+    child.terminate();
+    let started = Instant::now();
+    let error = child.join().unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(60));
+    assert_eq!(
+        error,
+        ProcessError::Killed {
+            process: "sleeper".to_owned(),
+            signal: libc_sigterm(),
+        }
+    );
+    assert_eq!(error.exitcode(), -libc_sigterm());
+}
+
+fn libc_sigterm() -> i32 {
+    15
+}
+
+#[test]
+fn an_exit_status_is_the_result_python_prints() {
+    fn leave(code: i32) {
+        std::process::exit(code)
+    }
+    let child = Process::new(leave).args(3).start();
+    let name = child.name().to_owned();
+    assert!(name.starts_with("Process-"));
+    let error = child.join().unwrap_err();
+    assert_eq!(error, ProcessError::Exited { process: name, code: 3 });
+    assert_eq!(error.exitcode(), 3);
+}
+
+#[test]
+fn exitcode_reads_zero_once_a_child_returned() {
+    fn nothing(_: ()) {}
+    let child = Process::new(nothing).start();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while child.exitcode().is_none() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert_eq!(child.exitcode(), Some(0));
+    assert!(!child.is_alive());
+    assert_eq!(child.join(), Ok(()));
+}
+
+#[test]
+fn a_queue_given_to_a_child_reaches_the_parent() {
+    fn produce(queue: Queue<u32>) -> usize {
+        for n in 1..=5 {
+            queue.put(n * 10);
+        }
+        queue.len()
+    }
+    let queue = Queue::new();
+    let child = Process::new(produce).args(queue.clone()).start();
+    let received: Vec<u32> = (0..5).map(|_| queue.get()).collect();
+    assert_eq!(received, [10, 20, 30, 40, 50]);
+    assert!(child.join().unwrap() <= 5);
+    assert_eq!(queue.try_get(), Err(racecheck::Empty));
+}
+
+static READY: Event = Event::new();
+
+#[test]
+fn a_static_event_and_a_joinable_queue_work_in_the_child() {
+    fn worker((tasks, ready): (JoinableQueue<u64>, &'static Event)) -> u64 {
+        ready.wait();
+        let mut total = 0;
+        while let Ok(n) = tasks.get_timeout(Duration::from_secs(5)) {
+            total += n;
+            tasks.task_done().unwrap();
+            if n == 0 {
+                break;
+            }
+        }
+        total
+    }
+    let tasks = JoinableQueue::new();
+    let child = Process::new(worker).args((tasks.clone(), &READY)).start();
+    for n in [1, 2, 3, 0] {
+        tasks.put(n);
+    }
+    READY.set();
+    tasks.join();
+    assert_eq!(child.join(), Ok(6));
+}
+
+#[test]
+fn a_local_event_cannot_be_given_to_a_process() {
+    fn wait(event: Event) {
+        event.wait()
+    }
+    let result = std::panic::catch_unwind(|| Process::new(wait).args(Event::new()).start());
+    let message = result.unwrap_err();
+    let message = message.downcast_ref::<String>().unwrap();
+    assert!(message.contains("only a static Event"), "{message}");
+}
+
+#[test]
+fn a_pipe_end_given_to_a_child_talks_both_ways() {
+    fn echo(end: racecheck::Connection<String>) -> usize {
+        let mut echoed = 0;
+        while let Ok(message) = end.recv() {
+            end.send(format!("echo: {message}")).unwrap();
+            echoed += 1;
+        }
+        echoed
+    }
+    let (parent, child_end) = Pipe::new();
+    let child = Process::new(echo).args(child_end).start();
+    parent.send("ping".to_owned()).unwrap();
+    assert_eq!(parent.recv().as_deref(), Ok("echo: ping"));
+    parent.send("pong".to_owned()).unwrap();
+    assert_eq!(parent.recv().as_deref(), Ok("echo: pong"));
+    drop(parent);
+    assert_eq!(child.join(), Ok(2));
+}
