@@ -142,7 +142,12 @@ impl Event {
             return;
         }
         if let Some(remote) = &self.remote {
-            Event::call(remote, Op::WaitSet { wait: Wait::Forever });
+            Event::call(
+                remote,
+                Op::WaitSet {
+                    wait: Wait::Forever,
+                },
+            );
             return;
         }
         let mut flag = self.flag.lock();
@@ -166,7 +171,12 @@ impl Event {
             return cx.event_wait(&self.stamp, Patience::timeout(d), Location::caller());
         }
         if let Some(remote) = &self.remote {
-            return Event::call(remote, Op::WaitSet { wait: Wait::timeout(d) });
+            return Event::call(
+                remote,
+                Op::WaitSet {
+                    wait: Wait::timeout(d),
+                },
+            );
         }
         let mut flag = self.flag.lock();
         // parking_lot waits without a deadline when `d` is too long to represent one.

@@ -203,7 +203,11 @@ impl<T: Send> Connection<T> {
     pub fn poll(&self, d: Duration) -> bool {
         let incoming = match &self.repr {
             ConnectionRepr::Real { incoming, .. } => incoming,
-            ConnectionRepr::Remote(remote) => return remote.flag(Op::Poll { wait: Wait::timeout(d) }),
+            ConnectionRepr::Remote(remote) => {
+                return remote.flag(Op::Poll {
+                    wait: Wait::timeout(d),
+                })
+            }
         };
         if let Some(cx) = explore::context() {
             return cx.channel_poll(

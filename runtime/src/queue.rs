@@ -8,8 +8,8 @@ use std::time::Duration;
 use crossbeam_channel::{Receiver, Sender};
 
 use crate::explore::{self, Patience, QueueInit, Stamp};
-use crate::remote::share::{wait_for, Remote};
 use crate::remote::protocol::{Op, Wait};
+use crate::remote::share::{wait_for, Remote};
 
 /// A first-in, first-out queue shared between threads (Python: `queue.Queue`,
 /// `multiprocessing.Queue`). `Queue` is a handle: clones share the same queue, so give each

@@ -24,15 +24,22 @@ fn a_function_of_no_arguments_needs_no_args() {
     fn answer(_: ()) -> String {
         "forty-two".to_owned()
     }
-    assert_eq!(Process::new(answer).start().join().as_deref(), Ok("forty-two"));
+    assert_eq!(
+        Process::new(answer).start().join().as_deref(),
+        Ok("forty-two")
+    );
 }
 
 #[test]
 fn a_childs_panic_message_crosses() {
     fn parse(text: String) -> u32 {
-        text.parse().unwrap_or_else(|_| panic!("bad input: {text:?}"))
+        text.parse()
+            .unwrap_or_else(|_| panic!("bad input: {text:?}"))
     }
-    let child = Process::new(parse).args("x1".to_owned()).name("parser").start();
+    let child = Process::new(parse)
+        .args("x1".to_owned())
+        .name("parser")
+        .start();
     let error = child.join().unwrap_err();
     assert_eq!(
         error,
@@ -79,7 +86,13 @@ fn an_exit_status_is_the_result_python_prints() {
     let name = child.name().to_owned();
     assert!(name.starts_with("Process-"));
     let error = child.join().unwrap_err();
-    assert_eq!(error, ProcessError::Exited { process: name, code: 3 });
+    assert_eq!(
+        error,
+        ProcessError::Exited {
+            process: name,
+            code: 3
+        }
+    );
     assert_eq!(error.exitcode(), 3);
 }
 

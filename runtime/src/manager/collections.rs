@@ -114,7 +114,9 @@ impl<T: Serialize + DeserializeOwned> List<T> {
 
     /// Appends `item`; the list's new length.
     pub fn push(&self, item: T) -> Result<usize, RemoteError> {
-        count(self.target.call(Op::ListPush { item: encode(&item)? })?)
+        count(self.target.call(Op::ListPush {
+            item: encode(&item)?,
+        })?)
     }
 
     /// The item at `index`, if there is one.

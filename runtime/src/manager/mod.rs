@@ -137,7 +137,10 @@ impl Manager {
         T: Serialize + DeserializeOwned + Send + 'static,
     {
         let target = self.open(name, Kind::JoinableQueue)?;
-        Ok(JoinableQueue::from_remote(Remote::new(target, "JoinableQueue")))
+        Ok(JoinableQueue::from_remote(Remote::new(
+            target,
+            "JoinableQueue",
+        )))
     }
 
     /// The server's event of that name (Python: `manager.Event()`).

@@ -56,13 +56,17 @@ pub(super) fn trampoline_offset<A: DeserializeOwned, R: Serialize>() -> isize {
     offset_of(trampoline::<A, R> as Trampoline as usize)
 }
 
-fn trampoline<A: DeserializeOwned, R: Serialize>(entry: usize, args: Value) -> Result<Value, String> {
+fn trampoline<A: DeserializeOwned, R: Serialize>(
+    entry: usize,
+    args: Value,
+) -> Result<Value, String> {
     // SAFETY: `entry` is the address of a `fn(A) -> R` in this same executable: the parent
     // computed its offset from a `fn(A) -> R` and chose this trampoline by the same `A` and `R`.
     let f = unsafe { std::mem::transmute::<usize, fn(A) -> R>(entry) };
     let args = serde_json::from_value(args)
         .map_err(|error| format!("its arguments did not survive serde: {error}"))?;
-    serde_json::to_value(f(args)).map_err(|error| format!("its value could not be serialized: {error}"))
+    serde_json::to_value(f(args))
+        .map_err(|error| format!("its value could not be serialized: {error}"))
 }
 
 /// The start-up of a racecheck program: in a child started by [`Process`](crate::Process), runs

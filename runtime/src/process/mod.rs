@@ -91,7 +91,8 @@ where
         };
         if let Some(cx) = explore::context() {
             let f = self.f;
-            let handle = ExploredJoinHandle::spawn(cx, self.name, move || f(args), Location::caller());
+            let handle =
+                ExploredJoinHandle::spawn(cx, self.name, move || f(args), Location::caller());
             return ProcessHandle {
                 name: handle.info().name.clone(),
                 repr: Repr::Explored(handle),
@@ -253,7 +254,10 @@ impl fmt::Display for ProcessError {
                 write!(f, "process '{process}' panicked: {message}")
             }
             ProcessError::Exited { process, code } => {
-                write!(f, "process '{process}' exited with status {code} before returning")
+                write!(
+                    f,
+                    "process '{process}' exited with status {code} before returning"
+                )
             }
             ProcessError::Killed { process, signal } => {
                 write!(f, "process '{process}' was killed by signal {signal}")

@@ -55,7 +55,12 @@ impl From<WireError> for HandshakeError {
 /// The server's side: `Ok` once the client proved it knows `key`.
 pub(crate) fn accept(stream: &mut (impl Read + Write), key: &[u8]) -> Result<(), HandshakeError> {
     let challenge = random_nonce()?;
-    write_frame(stream, &Challenge { nonce: challenge.clone() })?;
+    write_frame(
+        stream,
+        &Challenge {
+            nonce: challenge.clone(),
+        },
+    )?;
     let answer: Answer = read_frame(stream)?;
     if !verify(key, b"client", &challenge, &answer.digest) {
         // Best effort: the client learns why before the connection closes.
@@ -113,7 +118,10 @@ mod tests {
     use super::*;
     use std::os::unix::net::UnixStream;
 
-    fn handshake(server_key: &'static [u8], client_key: &[u8]) -> (Result<(), HandshakeError>, Result<(), HandshakeError>) {
+    fn handshake(
+        server_key: &'static [u8],
+        client_key: &[u8],
+    ) -> (Result<(), HandshakeError>, Result<(), HandshakeError>) {
         let (mut server, mut client) = UnixStream::pair().unwrap();
         let server = std::thread::spawn(move || accept(&mut server, server_key));
         let client = connect(&mut client, client_key);

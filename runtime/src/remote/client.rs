@@ -82,7 +82,10 @@ impl Stream {
             n if n > 0 => false,
             _ => {
                 let error = io::Error::last_os_error();
-                !matches!(error.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted)
+                !matches!(
+                    error.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
+                )
             }
         }
     }
@@ -200,7 +203,10 @@ static IDLE: LazyLock<Mutex<HashMap<Address, Vec<Stream>>>> = LazyLock::new(Mute
 
 /// Every key this process holds: what a child it starts inherits.
 pub(crate) fn keyring() -> Vec<(Address, Vec<u8>)> {
-    KEYS.lock().iter().map(|(address, key)| (address.clone(), key.clone())).collect()
+    KEYS.lock()
+        .iter()
+        .map(|(address, key)| (address.clone(), key.clone()))
+        .collect()
 }
 
 pub(crate) fn install_keys(keys: impl IntoIterator<Item = (Address, Vec<u8>)>) {
@@ -240,17 +246,18 @@ pub(crate) struct RemoteRef {
 impl RemoteRef {
     /// One request and its reply.
     pub(crate) fn call(&self, op: Op) -> Result<Reply, RemoteError> {
-        let mut stream = match IDLE.lock().get_mut(&self.address).and_then(Vec::pop) {
-            Some(stream) => stream,
-            None => {
-                let key = KEYS.lock().get(&self.address).cloned().ok_or_else(|| {
-                    RemoteError::NoKey {
-                        address: self.address.to_string(),
-                    }
-                })?;
-                connect(&self.address, &key)?
-            }
-        };
+        let mut stream =
+            match IDLE.lock().get_mut(&self.address).and_then(Vec::pop) {
+                Some(stream) => stream,
+                None => {
+                    let key = KEYS.lock().get(&self.address).cloned().ok_or_else(|| {
+                        RemoteError::NoKey {
+                            address: self.address.to_string(),
+                        }
+                    })?;
+                    connect(&self.address, &key)?
+                }
+            };
         let request = Request {
             object: self.object,
             op,
@@ -265,7 +272,10 @@ impl RemoteRef {
             },
             error => connection_error(&self.address, error),
         })?;
-        IDLE.lock().entry(self.address.clone()).or_default().push(stream);
+        IDLE.lock()
+            .entry(self.address.clone())
+            .or_default()
+            .push(stream);
         match reply {
             Reply::Refused(reason) => Err(RemoteError::Refused { reason }),
             reply => Ok(reply),
@@ -276,7 +286,8 @@ impl RemoteRef {
     /// is a panic naming the object's server.
     #[track_caller]
     pub(crate) fn expect(&self, what: &str, op: Op) -> Reply {
-        self.call(op)
-            .unwrap_or_else(|error| panic!("racecheck: {what} shared from another process: {error}"))
+        self.call(op).unwrap_or_else(|error| {
+            panic!("racecheck: {what} shared from another process: {error}")
+        })
     }
 }

@@ -10,10 +10,10 @@
 
 pub(crate) mod auth;
 mod client;
+pub(crate) mod protocol;
 mod served;
 mod server;
 pub(crate) mod share;
-pub(crate) mod protocol;
 pub(crate) mod wire;
 
 pub use client::RemoteError;

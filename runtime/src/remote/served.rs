@@ -41,7 +41,11 @@ pub(crate) trait Served: Send + Sync {
 
 /// Tries `attempt` (given how long it may wait) within `wait`, in slices so that a forever
 /// wait ends when its client is gone.
-fn within<T>(wait: Wait, peer: &Peer<'_>, mut attempt: impl FnMut(Duration) -> Option<T>) -> Option<T> {
+fn within<T>(
+    wait: Wait,
+    peer: &Peer<'_>,
+    mut attempt: impl FnMut(Duration) -> Option<T>,
+) -> Option<T> {
     let deadline = match wait {
         Wait::Never => return attempt(Duration::ZERO),
         Wait::Forever => None,
@@ -49,7 +53,9 @@ fn within<T>(wait: Wait, peer: &Peer<'_>, mut attempt: impl FnMut(Duration) -> O
     };
     loop {
         let slice = match deadline {
-            Some(deadline) => deadline.saturating_duration_since(Instant::now()).min(PEER_CHECK),
+            Some(deadline) => deadline
+                .saturating_duration_since(Instant::now())
+                .min(PEER_CHECK),
             None => PEER_CHECK,
         };
         if let Some(done) = attempt(slice) {
@@ -133,7 +139,9 @@ impl<T: Serialize + DeserializeOwned + Send + 'static> Served for ServedQueue<T>
             },
             Op::JoinTasks => {
                 let joinable = self.joinable.as_ref().expect("checked above");
-                let done = within(Wait::Forever, peer, |d| joinable.join_timeout(d).then_some(()));
+                let done = within(Wait::Forever, peer, |d| {
+                    joinable.join_timeout(d).then_some(())
+                });
                 Reply::Flag(done.is_some())
             }
             op => refused(&op, "a queue"),
@@ -270,10 +278,15 @@ impl Served for ServedList {
                 items.push(item);
                 Reply::Count(items.len())
             }
-            Op::ListGet { index } => items.get(index).map_or(Reply::Nothing, |item| Reply::Item(item.clone())),
+            Op::ListGet { index } => items
+                .get(index)
+                .map_or(Reply::Nothing, |item| Reply::Item(item.clone())),
             Op::ListSet { index, item } => match items.get_mut(index) {
                 Some(slot) => Reply::Item(std::mem::replace(slot, item)),
-                None => Reply::Refused(format!("index {index} is out of range for a list of {}", items.len())),
+                None => Reply::Refused(format!(
+                    "index {index} is out of range for a list of {}",
+                    items.len()
+                )),
             },
             Op::ListItems => Reply::Items(items.clone()),
             Op::Len => Reply::Count(items.len()),

@@ -69,7 +69,11 @@ impl Server {
         );
         let address = std::os::unix::net::SocketAddr::from_abstract_name(&name)?;
         let listener = UnixListener::bind_addr(&address)?;
-        Ok(Server::run(Address::Local(name), key, Listener::Unix(listener)))
+        Ok(Server::run(
+            Address::Local(name),
+            key,
+            Listener::Unix(listener),
+        ))
     }
 
     /// A server on a TCP address.
@@ -195,7 +199,10 @@ impl Server {
         if request.object == SERVER_OBJECT {
             return match request.op {
                 Op::Open { name, kind } => (self.open(name, kind), None),
-                op => (Reply::Refused(format!("the server itself has no operation {op:?}")), None),
+                op => (
+                    Reply::Refused(format!("the server itself has no operation {op:?}")),
+                    None,
+                ),
             };
         }
         let Some(object) = self.objects.lock().get(&request.object).cloned() else {
@@ -247,7 +254,9 @@ impl Drop for Exports {
 pub(crate) fn export_while<T>(serialize: impl FnOnce() -> T) -> (T, Exports) {
     EXPORTING.with(|exporting| *exporting.borrow_mut() = Some(Vec::new()));
     let value = serialize();
-    let ids = EXPORTING.with(|exporting| exporting.borrow_mut().take()).unwrap_or_default();
+    let ids = EXPORTING
+        .with(|exporting| exporting.borrow_mut().take())
+        .unwrap_or_default();
     (value, Exports { ids })
 }
 

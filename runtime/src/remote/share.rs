@@ -60,7 +60,10 @@ impl<T> Remote<T> {
     #[track_caller]
     fn encode(&self, item: &T) -> Value {
         (self.codec.encode)(item).unwrap_or_else(|error| {
-            panic!("racecheck: an item for a {} in another process cannot be serialized: {error}", self.what)
+            panic!(
+                "racecheck: an item for a {} in another process cannot be serialized: {error}",
+                self.what
+            )
         })
     }
 
@@ -93,7 +96,10 @@ impl<T> Remote<T> {
 
     #[track_caller]
     fn unexpected(&self, reply: Reply) -> ! {
-        panic!("racecheck: the server of a {} answered {reply:?}", self.what)
+        panic!(
+            "racecheck: the server of a {} answered {reply:?}",
+            self.what
+        )
     }
 
     /// Puts `item`, waiting as `wait` says; gives it back if there was no room.
@@ -149,7 +155,8 @@ impl<T: Serialize + DeserializeOwned + Send + 'static> Serialize for Queue<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self.remote() {
             Some(remote) => remote.target().serialize(serializer),
-            None => export_or_fail::<S>(Arc::new(ServedQueue::plain(self.clone())))?.serialize(serializer),
+            None => export_or_fail::<S>(Arc::new(ServedQueue::plain(self.clone())))?
+                .serialize(serializer),
         }
     }
 }
@@ -165,7 +172,8 @@ impl<T: Serialize + DeserializeOwned + Send + 'static> Serialize for JoinableQue
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self.queue().remote() {
             Some(remote) => remote.target().serialize(serializer),
-            None => export_or_fail::<S>(Arc::new(ServedQueue::joinable(self.clone())))?.serialize(serializer),
+            None => export_or_fail::<S>(Arc::new(ServedQueue::joinable(self.clone())))?
+                .serialize(serializer),
         }
     }
 }
@@ -173,7 +181,10 @@ impl<T: Serialize + DeserializeOwned + Send + 'static> Serialize for JoinableQue
 impl<'de, T: Serialize + DeserializeOwned + Send + 'static> Deserialize<'de> for JoinableQueue<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let target = RemoteRef::deserialize(deserializer)?;
-        Ok(JoinableQueue::from_remote(Remote::new(target, "JoinableQueue")))
+        Ok(JoinableQueue::from_remote(Remote::new(
+            target,
+            "JoinableQueue",
+        )))
     }
 }
 
@@ -215,9 +226,8 @@ impl<T: Serialize + DeserializeOwned + Send + 'static> Serialize for Connection<
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self.remote() {
             Some(remote) => remote.target().serialize(serializer),
-            None => {
-                export_or_fail::<S>(Arc::new(ServedConnection::new(self.share())))?.serialize(serializer)
-            }
+            None => export_or_fail::<S>(Arc::new(ServedConnection::new(self.share())))?
+                .serialize(serializer),
         }
     }
 }

@@ -39,7 +39,10 @@ impl fmt::Display for WireError {
 }
 
 /// Writes `message` as one frame.
-pub(crate) fn write_frame<M: Serialize>(stream: &mut impl Write, message: &M) -> Result<(), WireError> {
+pub(crate) fn write_frame<M: Serialize>(
+    stream: &mut impl Write,
+    message: &M,
+) -> Result<(), WireError> {
     let body = serde_json::to_vec(message).map_err(|e| WireError::Malformed(e.to_string()))?;
     if body.len() > MAX_FRAME {
         return Err(WireError::Oversized(body.len()));
@@ -103,14 +106,23 @@ mod tests {
         let mut bytes = Vec::new();
         write_frame(&mut bytes, &"a whole message").unwrap();
         bytes.truncate(bytes.len() - 3);
-        assert!(matches!(read_frame::<String>(&mut bytes.as_slice()), Err(WireError::Io(_))));
-        assert!(matches!(read_frame::<String>(&mut [].as_slice()), Err(WireError::Closed)));
+        assert!(matches!(
+            read_frame::<String>(&mut bytes.as_slice()),
+            Err(WireError::Io(_))
+        ));
+        assert!(matches!(
+            read_frame::<String>(&mut [].as_slice()),
+            Err(WireError::Closed)
+        ));
     }
 
     #[test]
     fn malformed_json_is_named() {
         let mut bytes = 3u32.to_be_bytes().to_vec();
         bytes.extend_from_slice(b"{{{");
-        assert!(matches!(read_frame::<String>(&mut bytes.as_slice()), Err(WireError::Malformed(_))));
+        assert!(matches!(
+            read_frame::<String>(&mut bytes.as_slice()),
+            Err(WireError::Malformed(_))
+        ));
     }
 }
