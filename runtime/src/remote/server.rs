@@ -282,3 +282,88 @@ pub(crate) fn export(object: Arc<dyn Served>) -> io::Result<super::RemoteRef> {
         object: id,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use serde_json::Value;
+
+    use super::*;
+    use crate::remote::client::connect;
+    use crate::remote::protocol::Wait;
+    use crate::remote::wire::MAX_FRAME;
+
+    fn list_server() -> (Arc<Server>, u64) {
+        let server = Server::bind_tcp("127.0.0.1:0", b"key".to_vec()).unwrap();
+        let Reply::Object(list) = server.open("log".to_owned(), Kind::List) else {
+            panic!("a list is opened");
+        };
+        (server, list)
+    }
+
+    fn items(server: &Server, list: u64) -> usize {
+        let object = server.objects.lock().get(&list).cloned().unwrap();
+        match object.call(Op::Len, &Peer::new(|| false)) {
+            Reply::Count(count) => count,
+            reply => panic!("{reply:?}"),
+        }
+    }
+
+    #[test]
+    fn an_oversized_frame_is_refused_and_the_connection_closed() {
+        let (server, _) = list_server();
+        let mut stream = connect(server.address(), b"key").unwrap();
+        stream.write_all(&((MAX_FRAME + 1) as u32).to_be_bytes()).unwrap();
+        match read_frame::<Reply>(&mut stream).unwrap() {
+            Reply::Refused(reason) => assert!(reason.contains("exceeds the limit"), "{reason}"),
+            reply => panic!("{reply:?}"),
+        }
+        assert!(matches!(read_frame::<Reply>(&mut stream), Err(WireError::Closed)));
+    }
+
+    #[test]
+    fn a_malformed_request_is_refused() {
+        let (server, _) = list_server();
+        let mut stream = connect(server.address(), b"key").unwrap();
+        write_frame(&mut stream, &"not a request").unwrap();
+        match read_frame::<Reply>(&mut stream).unwrap() {
+            Reply::Refused(reason) => assert!(reason.starts_with("malformed message"), "{reason}"),
+            reply => panic!("{reply:?}"),
+        }
+    }
+
+    #[test]
+    fn a_request_cut_short_by_a_dying_client_is_not_applied() {
+        let (server, list) = list_server();
+        let mut stream = connect(server.address(), b"key").unwrap();
+        let request = Request {
+            object: list,
+            op: Op::ListPush { item: Value::from(1) },
+        };
+        let mut frame = Vec::new();
+        write_frame(&mut frame, &request).unwrap();
+        stream.write_all(&frame[..frame.len() - 2]).unwrap();
+        drop(stream);
+        // A whole request on another connection is answered after the cut one was dropped.
+        let mut other = connect(server.address(), b"key").unwrap();
+        write_frame(&mut other, &Request { object: list, op: Op::Len }).unwrap();
+        assert!(matches!(read_frame::<Reply>(&mut other).unwrap(), Reply::Count(0)));
+        assert_eq!(items(&server, list), 0);
+    }
+
+    #[test]
+    fn an_item_taken_for_a_client_that_is_gone_goes_back() {
+        let server = Server::bind_tcp("127.0.0.1:0", b"key".to_vec()).unwrap();
+        let Reply::Object(queue) = server.open("jobs".to_owned(), Kind::Queue) else {
+            panic!("a queue is opened");
+        };
+        let object = server.objects.lock().get(&queue).cloned().unwrap();
+        let peer = Peer::new(|| false);
+        object.call(Op::Put { item: Value::from(7), wait: Wait::Never }, &peer);
+        let taken = object.call(Op::Get { wait: Wait::Never }, &peer);
+        assert!(matches!(taken, Reply::Item(_)));
+        object.restore(taken);
+        assert!(matches!(object.call(Op::Len, &peer), Reply::Count(1)));
+    }
+}

@@ -1,0 +1,74 @@
+//! `Process` under exploration: a logical thread that shares only what it is given, with the
+//! same findings, witnesses and replay as threads.
+
+use racecheck::explore::{Config, FindingKind};
+use racecheck::{explore, replay, Event, JoinableQueue, Process, ProcessError, Queue};
+
+static GO: Event = Event::new();
+
+/// Adds up tasks until a 0; `mark_done` says whether it calls `task_done`.
+fn worker((tasks, mark_done): (JoinableQueue<u32>, bool)) -> u32 {
+    GO.wait();
+    let mut total = 0;
+    loop {
+        let n = tasks.get();
+        if mark_done {
+            tasks.task_done().unwrap();
+        }
+        if n == 0 {
+            return total;
+        }
+        total += n;
+    }
+}
+
+fn tutorial(mark_done: bool) {
+    let tasks = JoinableQueue::new();
+    let workers: Vec<_> = (0..2)
+        .map(|_| Process::new(worker).args((tasks.clone(), mark_done)).start())
+        .collect();
+    for n in [1, 2, 0, 0] {
+        tasks.put(n);
+    }
+    GO.set();
+    tasks.join();
+    let total: u32 = workers.into_iter().map(|w| w.join().unwrap()).sum();
+    assert_eq!(total, 3);
+}
+
+#[test]
+fn the_tutorials_missing_task_done_deadlocks_and_replays() {
+    let report = explore(Config::default().schedules(200).seed(3), || tutorial(false));
+    let finding = &report.findings()[0];
+    assert_eq!(finding.kind, FindingKind::Deadlock, "{finding}");
+    let replayed = replay(&finding.replay_token, || tutorial(false));
+    assert_eq!(replayed.findings()[0].kind, FindingKind::Deadlock);
+    assert_eq!(replayed.findings()[0].to_string(), finding.to_string());
+}
+
+#[test]
+fn with_task_done_every_schedule_is_clean() {
+    let report = explore(Config::default().schedules(200).seed(3), || tutorial(true));
+    assert!(report.is_clean(), "{}", report.findings()[0]);
+}
+
+#[test]
+fn a_childs_panic_reaches_join_as_a_process_error() {
+    fn fail(queue: Queue<u8>) {
+        queue.put(1);
+        panic!("child failed")
+    }
+    let report = explore(Config::default().schedules(50).seed(1), || {
+        let queue = Queue::new();
+        let child = Process::new(fail).args(queue.clone()).name("child").start();
+        assert_eq!(queue.get(), 1);
+        assert_eq!(
+            child.join(),
+            Err(ProcessError::Panicked {
+                process: "child".to_owned(),
+                message: "child failed".to_owned(),
+            })
+        );
+    });
+    assert!(report.is_clean(), "{}", report.findings()[0]);
+}
