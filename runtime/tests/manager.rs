@@ -23,9 +23,19 @@ fn clients_share_named_objects() {
 
     let log = client.list::<String>("log").unwrap();
     assert_eq!(log.push("first".to_owned()).unwrap(), 1);
-    assert_eq!(server.list::<String>("log").unwrap().set(0, "one".to_owned()).unwrap(), "first");
+    assert_eq!(
+        server
+            .list::<String>("log")
+            .unwrap()
+            .set(0, "one".to_owned())
+            .unwrap(),
+        "first"
+    );
     assert_eq!(log.get(0).unwrap().as_deref(), Some("one"));
-    assert!(matches!(log.set(5, "x".to_owned()), Err(RemoteError::Refused { .. })));
+    assert!(matches!(
+        log.set(5, "x".to_owned()),
+        Err(RemoteError::Refused { .. })
+    ));
 
     let jobs: Queue<u8> = client.queue("jobs").unwrap();
     server.queue::<u8>("jobs").unwrap().put(9);
@@ -38,7 +48,10 @@ fn clients_share_named_objects() {
     assert!(done.wait_timeout(Duration::from_secs(30)));
 
     let error = client.queue::<u8>("log").map(drop).unwrap_err();
-    assert!(error.to_string().contains("is a List, not a Queue"), "{error}");
+    assert!(
+        error.to_string().contains("is a List, not a Queue"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -58,12 +71,17 @@ fn a_server_that_is_gone_is_a_clear_error() {
     server.shutdown();
     let error = log.push(1).unwrap_err();
     assert!(
-        matches!(error, RemoteError::Connection { .. } | RemoteError::Unreachable { .. }),
+        matches!(
+            error,
+            RemoteError::Connection { .. } | RemoteError::Unreachable { .. }
+        ),
         "{error}"
     );
     let error = Manager::connect(&address, KEY).unwrap_err();
     assert!(matches!(error, RemoteError::Unreachable { .. }), "{error}");
-    assert!(error.to_string().starts_with("cannot reach the server at tcp:127.0.0.1:"));
+    assert!(error
+        .to_string()
+        .starts_with("cannot reach the server at tcp:127.0.0.1:"));
 }
 
 /// The server runs in a child process that is killed while a client is blocked in a call.
@@ -75,20 +93,31 @@ fn a_server_dying_mid_call_fails_the_call_instead_of_hanging() {
         std::thread::sleep(Duration::from_secs(600));
     }
     let addresses = Queue::new();
-    let server = Process::new(serve_until_killed).args(addresses.clone()).start();
+    let server = Process::new(serve_until_killed)
+        .args(addresses.clone())
+        .start();
     let address = addresses.get_timeout(Duration::from_secs(60)).unwrap();
     let client = Manager::connect(&address, KEY).unwrap();
     let empty: Queue<u8> = client.queue("never filled").unwrap();
     let blocked = std::thread::spawn(move || {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| empty.get())).map_err(|payload| {
-            payload.downcast_ref::<String>().cloned().unwrap_or_default()
+            payload
+                .downcast_ref::<String>()
+                .cloned()
+                .unwrap_or_default()
         })
     });
     std::thread::sleep(Duration::from_millis(200));
     server.terminate();
     let message = blocked.join().unwrap().unwrap_err();
-    assert!(message.contains("Queue shared from another process"), "{message}");
-    assert!(message.contains("closed the connection mid-call"), "{message}");
+    assert!(
+        message.contains("Queue shared from another process"),
+        "{message}"
+    );
+    assert!(
+        message.contains("closed the connection mid-call"),
+        "{message}"
+    );
     assert!(server.join().is_err());
 }
 
@@ -98,12 +127,18 @@ fn a_managers_objects_reach_a_process() {
         for n in 1..=3 {
             log.push(n).unwrap();
         }
-        total.insert("sum".to_owned(), log.items().unwrap().iter().sum()).unwrap();
+        total
+            .insert("sum".to_owned(), log.items().unwrap().iter().sum())
+            .unwrap();
     }
     let manager = Manager::start().unwrap();
     let log = manager.list::<u32>("log").unwrap();
     let total = manager.dict::<String, u32>("total").unwrap();
-    Process::new(record).args((log.clone(), total.clone())).start().join().unwrap();
+    Process::new(record)
+        .args((log.clone(), total.clone()))
+        .start()
+        .join()
+        .unwrap();
     assert_eq!(log.items().unwrap(), [1, 2, 3]);
     assert_eq!(total.get(&"sum".to_owned()).unwrap(), Some(6));
 }

@@ -25,7 +25,11 @@ fn worker((tasks, mark_done): (JoinableQueue<u32>, bool)) -> u32 {
 fn tutorial(mark_done: bool) {
     let tasks = JoinableQueue::new();
     let workers: Vec<_> = (0..2)
-        .map(|_| Process::new(worker).args((tasks.clone(), mark_done)).start())
+        .map(|_| {
+            Process::new(worker)
+                .args((tasks.clone(), mark_done))
+                .start()
+        })
         .collect();
     for n in [1, 2, 0, 0] {
         tasks.put(n);

@@ -314,12 +314,17 @@ mod tests {
     fn an_oversized_frame_is_refused_and_the_connection_closed() {
         let (server, _) = list_server();
         let mut stream = connect(server.address(), b"key").unwrap();
-        stream.write_all(&((MAX_FRAME + 1) as u32).to_be_bytes()).unwrap();
+        stream
+            .write_all(&((MAX_FRAME + 1) as u32).to_be_bytes())
+            .unwrap();
         match read_frame::<Reply>(&mut stream).unwrap() {
             Reply::Refused(reason) => assert!(reason.contains("exceeds the limit"), "{reason}"),
             reply => panic!("{reply:?}"),
         }
-        assert!(matches!(read_frame::<Reply>(&mut stream), Err(WireError::Closed)));
+        assert!(matches!(
+            read_frame::<Reply>(&mut stream),
+            Err(WireError::Closed)
+        ));
     }
 
     #[test]
@@ -339,7 +344,9 @@ mod tests {
         let mut stream = connect(server.address(), b"key").unwrap();
         let request = Request {
             object: list,
-            op: Op::ListPush { item: Value::from(1) },
+            op: Op::ListPush {
+                item: Value::from(1),
+            },
         };
         let mut frame = Vec::new();
         write_frame(&mut frame, &request).unwrap();
@@ -347,8 +354,18 @@ mod tests {
         drop(stream);
         // A whole request on another connection is answered after the cut one was dropped.
         let mut other = connect(server.address(), b"key").unwrap();
-        write_frame(&mut other, &Request { object: list, op: Op::Len }).unwrap();
-        assert!(matches!(read_frame::<Reply>(&mut other).unwrap(), Reply::Count(0)));
+        write_frame(
+            &mut other,
+            &Request {
+                object: list,
+                op: Op::Len,
+            },
+        )
+        .unwrap();
+        assert!(matches!(
+            read_frame::<Reply>(&mut other).unwrap(),
+            Reply::Count(0)
+        ));
         assert_eq!(items(&server, list), 0);
     }
 
@@ -360,7 +377,13 @@ mod tests {
         };
         let object = server.objects.lock().get(&queue).cloned().unwrap();
         let peer = Peer::new(|| false);
-        object.call(Op::Put { item: Value::from(7), wait: Wait::Never }, &peer);
+        object.call(
+            Op::Put {
+                item: Value::from(7),
+                wait: Wait::Never,
+            },
+            &peer,
+        );
         let taken = object.call(Op::Get { wait: Wait::Never }, &peer);
         assert!(matches!(taken, Reply::Item(_)));
         object.restore(taken);
