@@ -9,6 +9,7 @@
 //! hold no primitive: their files are parsed in parallel only to report what does not parse.
 use crate::diagnostic::{Diagnostic, InputError, RunNote, SourceFile};
 use crate::frontend::crates::{discover_crates, CrateFiles, FileTable};
+use crate::frontend::macro_rules::expand_crate;
 use crate::frontend::macros::MacroArgs;
 use crate::frontend::outline::{outline_file, Outline};
 use crate::frontend::span::SpanConverter;
@@ -155,16 +156,22 @@ fn analyze_crate(files: &[SourceFile], table: &FileTable, krate: &CrateFiles) ->
         }
     }
     if slots.first() == krate.files.first() {
-        let index = index::build(table, &slots, &asts);
-        let macros = MacroArgs::collect(&asts);
         let converters: Vec<SpanConverter<'_>> = slots
             .iter()
             .map(|&f| SpanConverter::new(&files[f]))
             .collect();
         let source_bytes = slots.iter().map(|&f| files[f].text.len()).sum();
-        let model = model_crate(&index, &macros, &converters, source_bytes);
+        let expansion = expand_crate(table, &slots, &mut asts, &converters, source_bytes);
+        let index = index::build(table, &slots, &asts);
+        let macros = MacroArgs::collect(&asts);
+        let mut model = model_crate(&index, &macros, &converters, source_bytes);
+        model
+            .cuts
+            .extend(expansion.cuts.iter().cloned().map(Cut::Expansion));
         result.diagnostics = crate::rules::check_model(&model);
+        expansion.locate(&mut result.diagnostics);
         result.acquisitions = lock_facts::acquisitions(&model);
+        expansion.locate_acquisitions(&mut result.acquisitions);
         if model.truncated() {
             let cuts = describe(&model.cuts);
             for diagnostic in &mut result.diagnostics {

@@ -1,6 +1,6 @@
 //! Which files form which crate: a crate root is a file no `mod` item of another file claims,
 //! and its crate is every file reachable from it through `mod` items.
-use super::outline::{ModDecl, Outline};
+use super::outline::{path_attribute, ModDecl, Outline};
 use crate::diagnostic::SourceFile;
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
@@ -57,6 +57,23 @@ impl FileTable {
         let base = base_with(&base, &decl.inline_path);
         self.lookup(&base.join(format!("{}.rs", decl.name)))
             .or_else(|| self.lookup(&base.join(&decl.name).join("mod.rs")))
+    }
+
+    /// The file an out-of-line `mod` item of file `from` loads, `inline` being the inline
+    /// modules around the item in that file.
+    pub(crate) fn mod_item_file(
+        &self,
+        from: usize,
+        from_is_root: bool,
+        inline: &[String],
+        item: &syn::ItemMod,
+    ) -> Option<usize> {
+        let decl = ModDecl {
+            inline_path: inline.to_vec(),
+            name: item.ident.to_string(),
+            path_attr: path_attribute(&item.attrs),
+        };
+        self.module_file(from, self.is_mod_rs(from, from_is_root), &decl)
     }
 
     fn lookup(&self, path: &Path) -> Option<usize> {

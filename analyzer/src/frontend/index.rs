@@ -1,7 +1,6 @@
 //! The item index of one crate: its module tree, and every function, struct, static and const
 //! in it, borrowed from the crate's syntax trees.
 use super::crates::FileTable;
-use super::outline::{path_attribute, ModDecl};
 use std::collections::HashMap;
 use syn::visit::Visit;
 
@@ -420,14 +419,8 @@ impl<'a> Builder<'_, 'a> {
                 inline.pop();
             }
             None => {
-                let decl = ModDecl {
-                    inline_path: inline.clone(),
-                    name,
-                    path_attr: path_attribute(&m.attrs),
-                };
                 let from = self.files[slot];
-                let mod_rs = self.table.is_mod_rs(from, slot == 0);
-                let child = self.table.module_file(from, mod_rs, &decl);
+                let child = self.table.mod_item_file(from, slot == 0, inline, m);
                 if let Some(child_slot) = child.and_then(|c| self.slots.get(&c).copied()) {
                     self.load_file(child_slot, id, &prefix);
                 }

@@ -2,6 +2,7 @@
 //! item indexes and name resolution.
 pub(crate) mod crates;
 pub(crate) mod index;
+pub(crate) mod macro_rules;
 pub(crate) mod macros;
 pub(crate) mod outline;
 pub(crate) mod pool;

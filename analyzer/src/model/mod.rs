@@ -6,6 +6,7 @@
 //! tests), function bodies are walked in program order, calls are followed into their callees
 //! with arguments bound to parameters, and every spawn or pool task becomes a template of its own.
 use crate::diagnostic::Span;
+use crate::frontend::macro_rules::ExpansionCut;
 pub(crate) use crate::frontend::resolve::PrimKind;
 pub(crate) use crate::frontend::sync_items::Api;
 
@@ -359,8 +360,9 @@ pub(crate) struct Model {
     pub calls: Vec<CallSite>,
 }
 
-/// A bound on the model's work that cut its walk short (see `interp::budget`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A bound on the model's work that cut its walk short (see `interp::budget`), or on the
+/// expansion of the crate's macros before it.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Cut {
     /// The crate's steps (expressions and statements walked), a budget that grows with its size.
     Steps(u64),
@@ -372,6 +374,8 @@ pub(crate) enum Cut {
     CallDepth(usize),
     /// Expressions nested this deep, counting through calls, are not walked.
     Nesting(usize),
+    /// Invocations of the crate's macros left unexpanded.
+    Expansion(ExpansionCut),
 }
 
 impl std::fmt::Display for Cut {
@@ -385,6 +389,7 @@ impl std::fmt::Display for Cut {
                 f,
                 "expressions nested deeper than {n}, counting through calls, were not walked"
             ),
+            Cut::Expansion(cut) => cut.fmt(f),
         }
     }
 }

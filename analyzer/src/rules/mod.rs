@@ -36,11 +36,15 @@ macro_rules! declare_rule {
 /// "Known problems".
 macro_rules! model_limits {
     () => {
-        "- Only the crate's own source is read, without compiling it: macros are not expanded (the
-   arguments of `println!`-style macros are read as expressions), code of dependencies is not
+        "- Only the crate's own source is read, without compiling it: code of dependencies is not
    seen. Racecheck's primitives are modelled, and `std::sync`'s, `parking_lot`'s,
    `crossbeam_channel`'s, `std::thread`'s and `rayon`'s as their racecheck twins (atomics
    apart, other crates' primitives, async locks and `Once` are not).
+- The crate's own `macro_rules!` macros are expanded where they are invoked as expressions,
+   statements or items (findings inside are shown at the invocation); other macros are not
+   (the arguments of `println!`-style macros are read as expressions), nor are procedural
+   macros, macros in type or pattern position, invocations no rule matches, or expansions
+   past 64 nested macro calls or the crate's expansion budget (the run says so).
 - A call whose receiver, callee or index the model cannot resolve (a function pointer, a
    method of a type from another crate) is not followed; it never adds a finding.
 - Loops and recursive functions are walked once; calling an `async fn` runs nothing. A

@@ -144,12 +144,44 @@ fn a_lock_held_across_a_chain_of_32_calls_is_found() {
 #[test]
 fn a_chain_deeper_than_the_model_follows_is_told_in_every_format() {
     let project = project("chain-100", &call_chain(100));
-    let cut = "calls nested deeper than 64 were not followed";
+    assert_cut_told_in_every_format(&project, "calls nested deeper than 64 were not followed");
+}
+
+#[test]
+fn macros_that_expand_exponentially_stop_at_their_budget_and_say_so() {
+    // `boom!` doubles the invocations at every level and `grow!` its own arguments: without a
+    // bound, 2^64 of either.
+    let hostile = "use racecheck::Lock;\nstatic A: Lock<u32> = Lock::new(0);\n\
+                   macro_rules! boom { () => { boom!(); boom!(); }; }\n\
+                   macro_rules! grow { ($($t:tt)*) => { grow!($($t)* $($t)*) }; }\n\
+                   fn main() {\n    boom!();\n    grow!(x);\n    let _a = A.acquire();\n}\n";
+    for (case, text) in [
+        ("boom", hostile.replace("    grow!(x);\n", "")),
+        ("grow", hostile.replace("    boom!();\n", "")),
+    ] {
+        let project = project(case, &text);
+        let run = project.run(&[".", "--color", "never"]);
+        assert!(
+            run.stdout.contains("macro expansion reached its limit of")
+                && run.stdout.contains(&format!("tokens at `{case}!`")),
+            "{case}: {}",
+            run.stdout
+        );
+        assert_abba_found(&run);
+    }
+    let project = project("boom", &hostile.replace("    grow!(x);\n", ""));
+    assert_cut_told_in_every_format(&project, "macro expansion reached its limit of");
+}
+
+/// The run note of a model cut short, naming `cut`, in the human, JSON, SARIF, rustc-json and
+/// GitHub formats.
+fn assert_cut_told_in_every_format(project: &Project, cut: &str) {
     let human = project.run(&[".", "--color", "never"]);
     assert!(
-        human.stdout.contains(&format!(
-            "note: src/bin/hostile.rs: the model of the crate rooted here was cut short ({cut})"
-        )) && human.stdout.contains("D004, D005, D006 and L001"),
+        human.stdout.contains(
+            "note: src/bin/hostile.rs: the model of the crate rooted here was cut short ("
+        ) && human.stdout.contains(cut)
+            && human.stdout.contains("D004, D005, D006 and L001"),
         "{}",
         human.stdout
     );

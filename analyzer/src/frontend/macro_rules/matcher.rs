@@ -1,0 +1,308 @@
+//! Matching an invocation's tokens against a rule's matcher, binding its fragments.
+//!
+//! Tokens are compared as rustc compares them, character by character for punctuation (proc-macro2
+//! splits `=>` into `=` and `>` on both sides alike). Fragments that are syntax (`expr`, `ty`,
+//! `path`, `pat`, `stmt`, `item`, `vis`, `meta`) take as many tokens as syn parses; a repetition
+//! takes as many rounds as it can, giving rounds back until the rest of the matcher matches.
+use super::budget::{Exhausted, Fuel};
+use super::definition::{Fragment, Matcher, Op, Repetition};
+use proc_macro2::{Delimiter, Group, Punct, Spacing, TokenStream, TokenTree};
+use std::collections::HashMap;
+use syn::parse::{ParseStream, Parser};
+
+/// What a fragment matched: tokens, or one binding per round of the repetitions around it.
+#[derive(Debug, Clone)]
+pub(super) enum Binding {
+    Leaf(Vec<TokenTree>),
+    Seq(Vec<Binding>),
+}
+
+pub(super) type Bindings = HashMap<String, Binding>;
+
+type Matched = Result<Option<(usize, Bindings)>, Exhausted>;
+
+/// The bindings of `matcher` if it matches all of `tokens`.
+pub(super) fn match_rule(
+    matcher: &[Matcher],
+    tokens: &[TokenTree],
+    fuel: &mut Fuel,
+) -> Result<Option<Bindings>, Exhausted> {
+    Ok(Matching { fuel }
+        .sequence(matcher, tokens, 0, true)?
+        .map(|(_, bindings)| bindings))
+}
+
+struct Matching<'f> {
+    fuel: &'f mut Fuel,
+}
+
+impl Matching<'_> {
+    /// Matches `matcher` from `tokens[at]`, to the end of `tokens` when `whole`, else as far as
+    /// the first way found goes: where it ended, and its bindings.
+    fn sequence(
+        &mut self,
+        matcher: &[Matcher],
+        tokens: &[TokenTree],
+        at: usize,
+        whole: bool,
+    ) -> Matched {
+        self.fuel.burn(1)?;
+        let Some((first, rest)) = matcher.split_first() else {
+            let done = !whole || at == tokens.len();
+            return Ok(done.then(|| (at, Bindings::new())));
+        };
+        let (taken, mut bindings) = match first {
+            Matcher::Token(expected) => {
+                if !tokens.get(at).is_some_and(|t| same_token(expected, t)) {
+                    return Ok(None);
+                }
+                (1, Bindings::new())
+            }
+            Matcher::Group(delimiter, inner) => {
+                let Some(TokenTree::Group(group)) = tokens.get(at) else {
+                    return Ok(None);
+                };
+                if group.delimiter() != *delimiter {
+                    return Ok(None);
+                }
+                let inside: Vec<TokenTree> = group.stream().into_iter().collect();
+                self.fuel.burn(inside.len())?;
+                match self.sequence(inner, &inside, 0, true)? {
+                    Some((_, bindings)) => (1, bindings),
+                    None => return Ok(None),
+                }
+            }
+            Matcher::Fragment(name, kind) => {
+                let Some(len) = self.fragment_len(*kind, tokens, at)? else {
+                    return Ok(None);
+                };
+                let matched = &tokens[at..at + len];
+                let leaf = if *kind == Fragment::Expr {
+                    // An invisible group keeps the expression whole wherever it is put
+                    // (`$e * 2` with `$e` = `1 + 1`), as rustc does.
+                    let mut group = Group::new(Delimiter::None, matched.iter().cloned().collect());
+                    group.set_span(matched[0].span());
+                    vec![TokenTree::Group(group)]
+                } else {
+                    let mut tokens = matched.to_vec();
+                    // Glued to what followed it in the invocation, a last `>` could join
+                    // what follows it in the expansion (`>` then `=`): it ends the fragment.
+                    if let Some(TokenTree::Punct(last)) = tokens.last_mut() {
+                        let mut alone = Punct::new(last.as_char(), Spacing::Alone);
+                        alone.set_span(last.span());
+                        *last = alone;
+                    }
+                    tokens
+                };
+                (len, Bindings::from([(name.clone(), Binding::Leaf(leaf))]))
+            }
+            Matcher::Repeat(rep) => return self.repetition(rep, rest, tokens, at, whole),
+        };
+        let Some((end, more)) = self.sequence(rest, tokens, at + taken, whole)? else {
+            return Ok(None);
+        };
+        bindings.extend(more);
+        Ok(Some((end, bindings)))
+    }
+
+    fn repetition(
+        &mut self,
+        rep: &Repetition<Matcher>,
+        rest: &[Matcher],
+        tokens: &[TokenTree],
+        at: usize,
+        whole: bool,
+    ) -> Matched {
+        // As many rounds as match, each ending where the next may start.
+        let mut rounds: Vec<(usize, Bindings)> = Vec::new();
+        let mut next = at;
+        while !(rep.op == Op::ZeroOrOne && rounds.len() == 1) {
+            let mut start = next;
+            if !rounds.is_empty() {
+                let sep = &rep.separator;
+                let present = tokens.len() >= start + sep.len()
+                    && sep
+                        .iter()
+                        .zip(&tokens[start..])
+                        .all(|(s, t)| same_token(s, t));
+                if !present {
+                    break;
+                }
+                start += sep.len();
+            }
+            match self.sequence(&rep.body, tokens, start, false)? {
+                // A round that takes nothing would repeat forever.
+                Some((end, bindings)) if end > start => {
+                    rounds.push((end, bindings));
+                    next = end;
+                }
+                _ => break,
+            }
+        }
+        let fewest = usize::from(rep.op == Op::OneOrMore);
+        let mut names = Vec::new();
+        Matcher::names(&rep.body, &mut names);
+        for count in (fewest..=rounds.len()).rev() {
+            let end = if count == 0 { at } else { rounds[count - 1].0 };
+            let Some((end, mut bindings)) = self.sequence(rest, tokens, end, whole)? else {
+                continue;
+            };
+            for name in &names {
+                let per_round = rounds[..count]
+                    .iter()
+                    .map(|(_, b)| b.get(*name).cloned().unwrap_or(Binding::Seq(Vec::new())))
+                    .collect();
+                bindings.insert((*name).to_owned(), Binding::Seq(per_round));
+            }
+            return Ok(Some((end, bindings)));
+        }
+        Ok(None)
+    }
+
+    /// How many tokens from `tokens[at]` a fragment of this kind takes, if it matches there.
+    fn fragment_len(
+        &mut self,
+        kind: Fragment,
+        tokens: &[TokenTree],
+        at: usize,
+    ) -> Result<Option<usize>, Exhausted> {
+        let Some(first) = tokens.get(at) else {
+            // Only a visibility may be empty.
+            return Ok((kind == Fragment::Vis).then_some(0));
+        };
+        Ok(match kind {
+            Fragment::Ident => matches!(first, TokenTree::Ident(i) if i != "_").then_some(1),
+            Fragment::Lifetime => lifetime_at(tokens, at).then_some(2),
+            Fragment::Tt => Some(tt_len(tokens, at)),
+            Fragment::Literal => match first {
+                TokenTree::Literal(_) => Some(1),
+                TokenTree::Ident(i) if i == "true" || i == "false" => Some(1),
+                TokenTree::Punct(p) if p.as_char() == '-' => {
+                    matches!(tokens.get(at + 1), Some(TokenTree::Literal(_))).then_some(2)
+                }
+                _ => None,
+            },
+            Fragment::Block => {
+                matches!(first, TokenTree::Group(g) if g.delimiter() == Delimiter::Brace)
+                    .then_some(1)
+            }
+            Fragment::Expr
+            | Fragment::Ty
+            | Fragment::Path
+            | Fragment::Pat
+            | Fragment::PatParam
+            | Fragment::Stmt
+            | Fragment::Item
+            | Fragment::Vis
+            | Fragment::Meta => {
+                // syn's parse costs what is left of the invocation.
+                self.fuel.burn(tokens.len() - at)?;
+                parsed_len(kind, &tokens[at..])
+            }
+        })
+    }
+}
+
+/// Two tokens that read the same (spans and spacing aside).
+pub(super) fn same_token(a: &TokenTree, b: &TokenTree) -> bool {
+    match (a, b) {
+        (TokenTree::Ident(a), TokenTree::Ident(b)) => a == b,
+        (TokenTree::Punct(a), TokenTree::Punct(b)) => a.as_char() == b.as_char(),
+        (TokenTree::Literal(a), TokenTree::Literal(b)) => a.to_string() == b.to_string(),
+        _ => false,
+    }
+}
+
+fn lifetime_at(tokens: &[TokenTree], at: usize) -> bool {
+    matches!(tokens.get(at), Some(TokenTree::Punct(p)) if p.as_char() == '\'' && p.spacing() == Spacing::Joint)
+        && matches!(tokens.get(at + 1), Some(TokenTree::Ident(_)))
+}
+
+/// rustc's operators of several characters, longest first.
+const OPERATORS: [&str; 23] = [
+    "<<=", ">>=", "...", "..=", "::", "->", "=>", "==", "!=", "<=", ">=", "&&", "||", "+=", "-=",
+    "*=", "/=", "%=", "^=", "&=", "|=", "<<", ">>",
+];
+
+/// The tokens of one rustc token tree at `tokens[at]`: a group, a lifetime, a multi-character
+/// operator, or a single token.
+fn tt_len(tokens: &[TokenTree], at: usize) -> usize {
+    if lifetime_at(tokens, at) {
+        return 2;
+    }
+    let mut chars = String::new();
+    for tree in &tokens[at..] {
+        let TokenTree::Punct(p) = tree else { break };
+        chars.push(p.as_char());
+        if p.spacing() == Spacing::Alone || chars.len() == 3 {
+            break;
+        }
+    }
+    let longest = std::iter::once("..")
+        .chain(OPERATORS)
+        .filter(|op| chars.starts_with(op))
+        .map(str::len)
+        .max();
+    longest.unwrap_or(1)
+}
+
+/// How many of `tokens` (from the first) syn parses as one `kind`, if it parses one.
+fn parsed_len(kind: Fragment, tokens: &[TokenTree]) -> Option<usize> {
+    let stream: TokenStream = tokens.iter().cloned().collect();
+    let total = tokens.len();
+    let parser = |input: ParseStream<'_>| -> syn::Result<usize> {
+        parse_fragment(kind, input)?;
+        let left = input.step(|cursor| {
+            let mut rest = *cursor;
+            let mut left = 0;
+            while let Some((_, next)) = rest.token_tree() {
+                left += 1;
+                rest = next;
+            }
+            Ok((left, rest))
+        })?;
+        Ok(total - left)
+    };
+    parser.parse2(stream).ok()
+}
+
+fn parse_fragment(kind: Fragment, input: ParseStream<'_>) -> syn::Result<()> {
+    match kind {
+        Fragment::Expr => drop(input.parse::<syn::Expr>()?),
+        Fragment::Ty => drop(input.parse::<syn::Type>()?),
+        Fragment::Path => drop(input.parse::<syn::Path>()?),
+        Fragment::Pat => drop(syn::Pat::parse_multi_with_leading_vert(input)?),
+        Fragment::PatParam => drop(syn::Pat::parse_single(input)?),
+        Fragment::Item => drop(input.parse::<syn::Item>()?),
+        Fragment::Vis => drop(input.parse::<syn::Visibility>()?),
+        Fragment::Meta => drop(input.parse::<syn::Meta>()?),
+        Fragment::Stmt => statement(input)?,
+        Fragment::Ident
+        | Fragment::Lifetime
+        | Fragment::Tt
+        | Fragment::Literal
+        | Fragment::Block => return Err(input.error("a fragment matched token by token")),
+    }
+    Ok(())
+}
+
+/// A statement without its trailing semicolon: `let` with its pattern, type and value, an item,
+/// or an expression.
+fn statement(input: ParseStream<'_>) -> syn::Result<()> {
+    if input.peek(syn::Token![let]) {
+        input.parse::<syn::Token![let]>()?;
+        syn::Pat::parse_single(input)?;
+        if input.parse::<Option<syn::Token![:]>>()?.is_some() {
+            input.parse::<syn::Type>()?;
+        }
+        if input.parse::<Option<syn::Token![=]>>()?.is_some() {
+            input.parse::<syn::Expr>()?;
+        }
+        return Ok(());
+    }
+    let fork = input.fork();
+    if fork.parse::<syn::Item>().is_ok() {
+        return input.parse::<syn::Item>().map(drop);
+    }
+    input.parse::<syn::Expr>().map(drop)
+}

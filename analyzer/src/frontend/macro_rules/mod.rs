@@ -1,0 +1,88 @@
+//! Expansion of the crate's own declarative macros, before anything reads the syntax trees.
+//!
+//! Every `macro_rules!` definition of the crate is read (`definition`), each invocation is
+//! resolved to one (`scope`: textual scope, `#[macro_use]` modules, `#[macro_export]` by
+//! path), matched rule by rule (`matcher`: every fragment specifier, repetitions with
+//! separators and `*`, `+`, `?`, nested) and transcribed (`transcribe`); the result is parsed as
+//! the code its place expects (an expression, statements, items, impl items) and replaces the
+//! invocation in the tree, whose walk then goes on inside it (`walk`), so macros that invoke
+//! macros expand too. The index and the model then read expanded code as if written out.
+//!
+//! What stays as written: invocations of macros the crate does not define (`vec!`, `println!`
+//! and other crates' macros, whose arguments the model reads as expressions), invocations no
+//! rule matches or whose expansion does not parse, macros in type or pattern position, and
+//! procedural macros and derives. Hygiene is not modelled: a binding made inside an expansion is
+//! the same name as the caller's (rustc would keep them apart), which matters only to code that
+//! reuses a name the macro binds.
+//!
+//! Expanded code points at the invocation: tokens of the macro's own text take the span of the
+//! whole invocation, its arguments keep theirs (`spans` widens what the rules report
+//! accordingly). Expansion is bounded (`budget`): nested expansions, tokens produced, matching
+//! work and bracket nesting; what a bound stops is left unexpanded and the crate's run note
+//! says so.
+mod budget;
+mod definition;
+mod matcher;
+mod scope;
+mod spans;
+mod transcribe;
+mod walk;
+
+pub(crate) use budget::ExpansionCut;
+
+use crate::diagnostic::Span;
+use crate::frontend::crates::FileTable;
+use crate::frontend::span::SpanConverter;
+use budget::Fuel;
+use scope::Scopes;
+use std::collections::HashMap;
+use walk::Walker;
+
+/// What expanding one crate's macros did.
+#[derive(Debug, Default)]
+pub(crate) struct Expansion {
+    /// The invocations expanded, by where they are written in the user's files: the macro's name.
+    invocations: HashMap<Span, String>,
+    /// The bounds that left invocations unexpanded.
+    pub cuts: Vec<ExpansionCut>,
+}
+
+/// Expands the crate's `macro_rules!` macros in its parsed files, in place. `files[slot]` is
+/// the crate's file whose tree is `asts[slot]`, `files[0]` its root; `converters[slot]` converts
+/// its spans.
+pub(crate) fn expand_crate(
+    table: &FileTable,
+    files: &[usize],
+    asts: &mut [syn::File],
+    converters: &[SpanConverter<'_>],
+    source_bytes: usize,
+) -> Expansion {
+    let scopes = Scopes::new(asts);
+    if scopes.is_empty() || asts.is_empty() {
+        return Expansion::default();
+    }
+    let mut walker = Walker {
+        table,
+        files,
+        slots: files
+            .iter()
+            .enumerate()
+            .map(|(slot, &f)| (f, slot))
+            .collect(),
+        loaded: vec![false; asts.len()],
+        asts,
+        converters,
+        scopes,
+        fuel: Fuel::for_source(source_bytes),
+        depth: 0,
+        nesting: 0,
+        slot: 0,
+        inline: Vec::new(),
+        out: Expansion::default(),
+    };
+    walker.load_file(0);
+    walker.out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,255 @@
+use super::budget::Fuel;
+use super::definition::read;
+use super::matcher::match_rule;
+use super::transcribe::transcribe;
+use crate::analysis::analyze;
+use crate::diagnostic::SourceFile;
+use proc_macro2::{Span, TokenStream, TokenTree};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// The expansion of `invocation` (the tokens between its brackets) by the macro `definition`,
+/// as text; `None` when no rule matches or the transcription is refused.
+fn expand(definition: &str, invocation: &str) -> Option<String> {
+    let item: syn::ItemMacro = syn::parse_str(definition).expect("a macro_rules! item");
+    let def = read(&item).expect("a definition rustc accepts");
+    let tokens: Vec<TokenTree> = invocation
+        .parse::<TokenStream>()
+        .expect("tokens")
+        .into_iter()
+        .collect();
+    let mut fuel = Fuel::for_source(0);
+    for rule in &def.rules {
+        if let Some(bindings) = match_rule(&rule.matcher, &tokens, &mut fuel).expect("fuel") {
+            let stream = transcribe(&rule.transcriber, &bindings, Span::call_site())?;
+            return Some(stream.to_string());
+        }
+    }
+    None
+}
+
+#[test]
+fn every_fragment_specifier_matches_what_rustc_would() {
+    let def = "macro_rules! all {
+        ($e:expr; $t:ty; $p:path; $l:literal; $n:literal; $pat:pat; $b:block; $s:stmt; $i:item;
+         $lt:lifetime; $v:vis; $m:meta; $id:ident; $tt:tt; $op:tt) => {
+            $e | $t | $p | $l | $n | $pat | $b | $s | $i | $lt | $v | $m | $id | $tt | $op
+        };
+    }";
+    let call = "a + b * 2; Vec<(u8, &'static str)>; crate::x::Y<T>; \"s\"; -3; Some(1) | None; \
+                { f() }; let x = 1; fn g() {}; 'a; pub(crate); derive(Debug); name; [x, y]; =>";
+    assert_eq!(
+        expand(def, call).as_deref(),
+        Some(
+            "a + b * 2 | Vec < (u8 , &'static str) > | crate :: x :: Y < T > | \"s\" | - 3 | \
+             Some (1) | None | { f () } | let x = 1 | fn g () { } | 'a | pub (crate) | \
+             derive (Debug) | name | [x , y] | =>"
+        )
+    );
+}
+
+#[test]
+fn repetitions_nest_take_separators_and_count_rounds() {
+    let def = "macro_rules! table {
+        ($($name:ident => [$($lock:ident),*]);+ $(;)?) => {
+            $( fn $name() { $( $lock.acquire(); )* } )+
+        };
+    }";
+    assert_eq!(
+        expand(def, "first => [A, B]; second => []; third => [C];").as_deref(),
+        Some(
+            "fn first () { A . acquire () ; B . acquire () ; } fn second () { } \
+             fn third () { C . acquire () ; }"
+        )
+    );
+    // `+` wants one round at least; `?` at most one.
+    assert_eq!(expand(def, ""), None);
+    assert_eq!(expand(def, "a => []; ;"), None);
+}
+
+#[test]
+fn rules_are_tried_in_order_and_a_call_no_rule_matches_is_refused() {
+    let def = "macro_rules! pick {
+        (one $x:ident) => { first($x) };
+        ($x:ident $(, $rest:expr)?) => { second($x $(, $rest)?) };
+    }";
+    assert_eq!(expand(def, "one a").as_deref(), Some("first (a)"));
+    assert_eq!(
+        expand(def, "a, 1 + 2").as_deref(),
+        Some("second (a , 1 + 2)")
+    );
+    assert_eq!(expand(def, "a, b, c"), None);
+    assert_eq!(expand(def, "1"), None);
+}
+
+#[test]
+fn transcriptions_rustc_refuses_are_refused() {
+    // `$a` and `$b` repeat a different number of times.
+    let unequal = "macro_rules! zip { ($($a:ident)* ; $($b:ident)*) => { $(($a, $b))* }; }";
+    assert_eq!(expand(unequal, "x y ; z").as_deref(), None);
+    assert_eq!(
+        expand(unequal, "x y ; z w").as_deref(),
+        Some("(x , z) (y , w)")
+    );
+    // A variable still repeating where it is used.
+    let flat = "macro_rules! flat { ($($a:ident)*) => { $a }; }";
+    assert_eq!(expand(flat, "x y"), None);
+    // `$crate` is this crate; an unknown variable is written as it stands.
+    let paths = "macro_rules! paths { () => { $crate::f($unknown) }; }";
+    assert_eq!(expand(paths, "").as_deref(), Some("crate :: f ($ unknown)"));
+}
+
+#[test]
+fn definitions_rustc_refuses_are_not_read() {
+    for def in [
+        "macro_rules! m { ($x) => {}; }",
+        "macro_rules! m { ($x:nonsense) => {}; }",
+        "macro_rules! m { () {} }",
+        "macro_rules! m {}",
+    ] {
+        let item: syn::ItemMacro = syn::parse_str(def).unwrap();
+        assert!(read(&item).is_none(), "{def}");
+    }
+}
+
+fn file(path: &str, text: &str) -> SourceFile {
+    SourceFile {
+        path: PathBuf::from(path),
+        text: Arc::from(text),
+    }
+}
+
+/// `(file, line, code)` of every finding, after checking that every span of every finding lies
+/// inside its file.
+fn found(files: &[SourceFile]) -> Vec<(String, u32, String)> {
+    let analysis = analyze(files);
+    assert!(analysis.errors.is_empty(), "{:?}", analysis.errors);
+    assert!(analysis.notes.is_empty(), "{:?}", analysis.notes);
+    for d in &analysis.diagnostics {
+        let spans = std::iter::once(&d.primary).chain(d.secondary.iter().map(|l| &l.span));
+        for span in spans {
+            let text = &files.iter().find(|f| f.path == span.file).unwrap().text;
+            assert!(
+                span.byte_start <= span.byte_end && span.byte_end <= text.len(),
+                "{span:?} is outside {}",
+                span.file.display()
+            );
+        }
+    }
+    analysis
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let at = &d.primary;
+            (at.file.display().to_string(), at.line_start, d.code.clone())
+        })
+        .collect()
+}
+
+fn at(file: &str, line: u32, code: &str) -> (String, u32, String) {
+    (file.to_owned(), line, code.to_owned())
+}
+
+#[test]
+fn a_macro_of_a_long_file_reports_at_its_invocation_in_a_short_one() {
+    let root = file(
+        "src/main.rs",
+        "#[macro_use]\nmod macros;\nmod work;\nuse racecheck::{Lock, Thread};\n\
+         static A: Lock<u32> = Lock::new(0);\nstatic B: Lock<u32> = Lock::new(0);\n\
+         fn main() {\n    let t = Thread::spawn(work::forward);\n    let _b = B.acquire();\n    \
+         let _a = A.acquire();\n    drop((_a, _b));\n    t.join().unwrap();\n}\n",
+    );
+    let padding = "// padding, so the definition lies past the end of work.rs\n".repeat(40);
+    let macros = file(
+        "src/macros.rs",
+        &format!(
+            "{padding}macro_rules! both {{\n    ($first:path, $second:path) => {{\n        \
+             let _first = $first.acquire();\n        let _second = $second.acquire();\n    }};\n}}\n"
+        ),
+    );
+    let work = file(
+        "src/work.rs",
+        "pub fn forward() {\n    both!(crate::A, crate::B);\n}\n",
+    );
+    let analysis = analyze(&[root.clone(), macros.clone(), work.clone()]);
+    let [d] = analysis.diagnostics.as_slice() else {
+        panic!("{:?}", analysis.diagnostics);
+    };
+    // Both acquisitions of `forward` are shown at the one invocation.
+    let invocation = "both!(crate::A, crate::B)";
+    let start = work.text.find(invocation).unwrap();
+    let in_work: Vec<_> = d
+        .secondary
+        .iter()
+        .map(|l| &l.span)
+        .chain([&d.primary])
+        .filter(|s| s.file.to_str() == Some("src/work.rs"))
+        .map(|s| (s.byte_start, s.byte_end, s.line_start, s.column_start))
+        .collect();
+    assert_eq!(
+        in_work,
+        [(start, start + invocation.len(), 2, 5); 2],
+        "{d:?}"
+    );
+    assert!(
+        d.notes
+            .iter()
+            .any(|n| n.contains("expanded from the macro `both!`")),
+        "{:?}",
+        d.notes
+    );
+    assert_eq!(
+        found(&[root, macros, work]),
+        [at("src/main.rs", 10, "D001")]
+    );
+}
+
+#[test]
+fn exported_macros_are_found_by_path_wherever_they_are_defined() {
+    let root = file(
+        "src/main.rs",
+        "mod work;\nmod macros;\nuse racecheck::{Lock, Thread};\n\
+         static A: Lock<u32> = Lock::new(0);\nstatic B: Lock<u32> = Lock::new(0);\n\
+         fn main() {\n    let t = Thread::spawn(work::forward);\n    let _b = B.acquire();\n    \
+         let _a = crate::take!(A);\n    drop((_a, _b));\n    t.join().unwrap();\n}\n",
+    );
+    let work = file(
+        "src/work.rs",
+        "pub fn forward() {\n    let _a = crate::take!(A);\n    let _b = crate::take!(B);\n}\n",
+    );
+    let macros = file(
+        "src/macros.rs",
+        "#[macro_export]\nmacro_rules! take {\n    ($l:ident) => { $crate::$l.acquire() };\n}\n",
+    );
+    assert_eq!(found(&[root, work, macros]), [at("src/main.rs", 9, "D001")]);
+}
+
+#[test]
+fn items_statements_and_methods_made_by_macros_are_code_like_any_other() {
+    let text = "use racecheck::{Lock, Thread};\n\
+        macro_rules! locks { ($($name:ident),*) => { $(static $name: Lock<u32> = Lock::new(0);)* }; }\n\
+        locks!(A, B);\n\
+        struct Bank;\n\
+        macro_rules! taker { ($method:ident, $lock:ident) => { fn $method(&self) { let _g = $lock.acquire(); self.then(); } }; }\n\
+        impl Bank {\n    taker!(via_a, A);\n    fn then(&self) {\n        let _b = B.acquire();\n    }\n}\n\
+        fn main() {\n    macro_rules! backward { () => { let _b = B.acquire(); let _a = A.acquire(); }; }\n    \
+        let t = Thread::spawn(|| Bank.via_a());\n    backward!();\n    t.join().unwrap();\n}\n";
+    // `backward!`'s guards are the block's: still held at the join.
+    assert_eq!(
+        found(&[file("src/main.rs", text)]),
+        [at("src/main.rs", 9, "D001"), at("src/main.rs", 16, "D003")]
+    );
+}
+
+#[test]
+fn a_later_definition_shadows_an_earlier_one_from_where_it_stands() {
+    let text = "use racecheck::{Lock, Thread};\nstatic A: Lock<u32> = Lock::new(0);\nstatic B: Lock<u32> = Lock::new(0);\n\
+        macro_rules! second { () => { B.acquire() }; }\n\
+        fn forward() {\n    let _a = A.acquire();\n    let _b = second!();\n}\n\
+        macro_rules! second { () => { () }; }\n\
+        fn main() {\n    let t = Thread::spawn(forward);\n    let _b = B.acquire();\n    let _a = A.acquire();\n    let _none = second!();\n    drop((_a, _b));\n    t.join().unwrap();\n}\n";
+    assert_eq!(
+        found(&[file("src/main.rs", text)]),
+        [at("src/main.rs", 7, "D001")]
+    );
+}
