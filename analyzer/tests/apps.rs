@@ -35,11 +35,6 @@ type Known = (&'static str, &'static str, usize, &'static str, Gap);
 /// analyzer gets it right; never add one to make a regression pass.
 #[rustfmt::skip]
 const KNOWN: &[Known] = &[
-    // `returned` is notified by `checkin`, which `Lease`'s `Drop` calls when a client's lease
-    // goes out of scope: the implicit drop is not followed, so every wait looks unsignalled.
-    ("connpool", "src/pool/checkout.rs", 44, "D005", FalseAlarm),
-    ("connpool", "src/pool/checkout.rs", 61, "D005", FalseAlarm),
-    ("connpool", "src/pool/maintenance.rs", 11, "D005", FalseAlarm),
 ];
 
 /// `(file relative to the app, line, code)`.

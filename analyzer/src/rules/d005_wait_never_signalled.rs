@@ -1,7 +1,7 @@
 //! D005: a wait that nothing can satisfy.
 use super::context::{label, RuleContext};
 use crate::diagnostic::Diagnostic;
-use crate::model::{Api, Op, PrimId, TemplateId};
+use crate::model::{Api, Op, Origin, PrimId, TemplateId};
 
 declare_rule! {
     /// ## What it does
@@ -120,7 +120,9 @@ fn signals(cx: &RuleContext<'_>, op: &Op) -> Option<Signals> {
     })
 }
 
-/// Every event on `prim` that satisfies the wait happens only after it (or there is none).
+/// Every event on `prim` that satisfies the wait happens only after it (or there is none). A
+/// signal of the waiting thread's own template (or of a thread it starts) comes from another
+/// instance too when several instances of the waiter run at once: it is not ordered after.
 fn all_after(
     cx: &RuleContext<'_>,
     wait: (TemplateId, usize),
@@ -130,7 +132,25 @@ fn all_after(
     cx.events_on(prim)
         // A signal that some path of its thread skips (an early `return`) may never come.
         .filter(|(_, _, e)| satisfies(&e.op) && !e.skipped)
-        .all(|(t, i, _)| cx.hb.happens_before(wait, (t, i)) && !cx.hb.happens_before((t, i), wait))
+        .all(|(t, i, _)| {
+            cx.hb.happens_before(wait, (t, i))
+                && !cx.hb.happens_before((t, i), wait)
+                && !(started_by(cx, t, wait.0) && cx.hb.self_parallel(wait.0))
+        })
+}
+
+/// Whether template `t` is `ancestor` or is started by it (through any number of spawns).
+fn started_by(cx: &RuleContext<'_>, t: TemplateId, ancestor: TemplateId) -> bool {
+    let mut current = t;
+    loop {
+        if current == ancestor {
+            return true;
+        }
+        match cx.model.template(current).origin {
+            Origin::Spawned { parent, .. } => current = parent,
+            Origin::Root => return false,
+        }
+    }
 }
 
 /// Fewer threads ever wait on the barrier than it has parties (all counts known).

@@ -63,6 +63,8 @@ fixtures! {
     d005_event_never_set,
     d005_event_set_clean,
     d005_queue_never_put,
+    d005_relay_clean,
+    d005_relay_gun_after_join,
     d006_pool_close_clean,
     d006_pool_join_open,
     d006_terminate_clean,

@@ -84,7 +84,7 @@ impl<'a> Interp<'a> {
                     .enumerate()
                     .map(|(i, v)| (i.to_string(), v))
                     .collect();
-                self.new_object_of(s, fields)
+                self.new_owned_object(s, fields, expr)
             }
             Target::Def(Some(Resolved::External(path))) => self.external_call(&path, args, &span),
             Target::Def(None) => match self.derived_default(&c.func) {

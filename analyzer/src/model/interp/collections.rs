@@ -44,6 +44,8 @@ impl<'a> Interp<'a> {
     }
 
     pub(super) fn bag_add(&mut self, bag: BagId, value: Value<'a>) {
+        // The collection owns it now: the model no longer drops it.
+        self.forget_drops(&value);
         self.share_fields_with_any(&value);
         let value = value.merged_objects();
         let joined = match self.store.bags[bag as usize].take() {

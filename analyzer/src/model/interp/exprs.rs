@@ -1,6 +1,7 @@
 //! Expressions: values, places, data flow, and the operations nested in them.
 use super::collections::index_key;
 use super::consts::int_op;
+use super::drops::Site;
 use super::walk::Flow;
 use super::Interp;
 use crate::frontend::index::Def;
@@ -99,7 +100,7 @@ impl<'a> Interp<'a> {
                 lit => syntax::int_literal(lit).map_or(Value::Unknown, Value::Int),
             },
             Expr::Macro(m) => self.macro_call(&m.mac),
-            Expr::Path(p) => self.path_value(p),
+            Expr::Path(p) => self.path_value(p, expr),
             Expr::Range(r) => {
                 let start = r.start.as_ref().map(|e| self.expr(e));
                 let end = r.end.as_ref().map(|e| self.expr(e));
@@ -133,7 +134,7 @@ impl<'a> Interp<'a> {
                 self.expr(&r.len);
                 self.new_bag(Some(item))
             }
-            Expr::Struct(s) => self.struct_literal(s),
+            Expr::Struct(s) => self.struct_literal(s, expr),
             Expr::Try(t) => self.expr(&t.expr),
             Expr::TryBlock(t) => self.block(&t.block),
             Expr::Tuple(t) => Value::Tuple(t.elems.iter().map(|e| self.expr(e)).collect()),
@@ -203,7 +204,8 @@ impl<'a> Interp<'a> {
     fn macro_args(&mut self, name: &str, args: &'a [Expr]) -> Vec<Value<'a>> {
         match (name, args) {
             ("assert" | "debug_assert", [condition, message @ ..]) => {
-                let condition = self.with_temps(|this| this.expr(condition));
+                let end = syntax::last_token(condition);
+                let condition = self.with_temps(end, |this| this.expr(condition));
                 std::iter::once(condition)
                     .chain(message.iter().map(|e| self.expr(e)))
                     .collect()
@@ -212,7 +214,7 @@ impl<'a> Interp<'a> {
         }
     }
 
-    fn path_value(&mut self, p: &'a syn::ExprPath) -> Value<'a> {
+    fn path_value(&mut self, p: &'a syn::ExprPath, expr: &'a Expr) -> Value<'a> {
         if p.qself.is_none() {
             if let Some(ident) = p.path.get_ident() {
                 if let Some(v) = self.scope().lookup(&ident.to_string()) {
@@ -224,6 +226,10 @@ impl<'a> Interp<'a> {
             Some(Resolved::Def(Def::Static(s))) => self.static_value(s),
             Some(Resolved::Def(Def::Const(c))) => self.const_value(c),
             Some(Resolved::Def(Def::Fn(f))) => Value::Callable(Callable::Fn(f)),
+            // A unit struct written as a value is a new object of it.
+            Some(Resolved::Def(Def::Struct(s))) if self.index.structs[s.index()].fields.is_empty() => {
+                self.new_owned_object(s, Vec::new(), expr)
+            }
             Some(Resolved::Def(Def::Struct(s))) => Value::Obj(s, ANY_OBJECT),
             _ => Value::Unknown,
         }
@@ -355,9 +361,10 @@ impl<'a> Interp<'a> {
                 // the owner it has: the binding's scope, not the block of the assignment.
                 self.adopt_except(&value, &kept);
                 if let Some(old) = self.scope().assign(&name, value) {
+                    let at = syntax::last_token(assignment);
                     let old_guards = self.owned_guards(&old);
                     for g in old_guards.into_iter().filter(|g| !new_guards.contains(g)) {
-                        self.release(g);
+                        self.release(g, Some(Site::Token(at)));
                     }
                 }
                 return;
@@ -409,7 +416,7 @@ impl<'a> Interp<'a> {
     }
 
     /// A struct literal: a new object, whose fields hold what the literal puts in them.
-    fn struct_literal(&mut self, s: &'a syn::ExprStruct) -> Value<'a> {
+    fn struct_literal(&mut self, s: &'a syn::ExprStruct, expr: &'a Expr) -> Value<'a> {
         let values: Vec<(String, Value<'a>)> = s
             .fields
             .iter()
@@ -427,7 +434,7 @@ impl<'a> Interp<'a> {
             self.expr(rest);
         }
         match self.resolve(&s.path) {
-            Some(Resolved::Def(Def::Struct(st))) => self.new_object_of(st, values),
+            Some(Resolved::Def(Def::Struct(st))) => self.new_owned_object(st, values, expr),
             _ => Value::Unknown,
         }
     }

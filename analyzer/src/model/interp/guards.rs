@@ -1,17 +1,33 @@
-//! Guards: each acquisition of a lock is a guard, held until its owner releases it.
+//! Guards: each acquisition of a lock is a guard, held until its owner releases it. Objects
+//! whose type has a `Drop` impl are owned the same way, through a drop token (see `drops`).
+use super::drops::Site;
 use super::walk::Flow;
 use super::Interp;
 use crate::diagnostic::Span;
-use crate::model::value::{GuardId, Taint, Value};
+use crate::frontend::index::StructId;
+use crate::model::value::{GuardId, ObjectId, Taint, Value};
 use crate::model::{Access, Op, PrimId};
 use std::rc::Rc;
 
 /// Methods that copy what they are called on.
 const COPIES: &[&str] = &["clone", "to_owned", "to_vec", "cloned", "copied"];
 
+/// What an owned token stands for, and what releasing it does.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Holds {
+    /// A lock's guard: the lock is released.
+    Lock(PrimId),
+    /// An object of a type with a `Drop` impl: its `drop` runs, once.
+    Object {
+        ty: StructId,
+        object: ObjectId,
+        dropped: bool,
+    },
+}
+
 #[derive(Debug)]
 pub(super) struct GuardInfo {
-    pub(super) lock: PrimId,
+    pub(super) holds: Holds,
     pub(super) span: Span,
     /// The acquisition event.
     pub(super) event: usize,
@@ -39,7 +55,7 @@ impl<'a> Interp<'a> {
         );
         let id = self.walk.guards.len() as GuardId;
         self.walk.guards.push(GuardInfo {
-            lock,
+            holds: Holds::Lock(lock),
             span,
             event,
             read: false,
@@ -50,8 +66,12 @@ impl<'a> Interp<'a> {
         Value::Guard(id)
     }
 
-    pub(super) fn release(&mut self, guard: GuardId) {
-        self.walk.held.retain(|&g| g != guard);
+    /// An owner lets go of `guard` at `at`: a lock is released, an object dropped.
+    pub(super) fn release(&mut self, guard: GuardId, at: Option<Site<'_>>) {
+        match self.walk.guards[guard as usize].holds {
+            Holds::Lock(_) => self.walk.held.retain(|&g| g != guard),
+            Holds::Object { .. } => self.drop_object(guard, at),
+        }
     }
 
     /// After alternative paths of control that each started with the same locks held (the arms
@@ -73,15 +93,19 @@ impl<'a> Interp<'a> {
         self.walk.held = held.unwrap_or(before);
     }
 
-    pub(super) fn release_value(&mut self, value: &Value<'a>) {
+    pub(super) fn release_value(&mut self, value: &Value<'a>, at: Option<Site<'_>>) {
         let guards = self.owned_guards(value);
         for g in guards {
-            self.release(g);
+            self.release(g, at);
         }
     }
 
+    /// The lock of a guard. Only a lock's guard is ever a value (`Value::Guard`), or held.
     pub(super) fn guard_lock(&self, guard: GuardId) -> PrimId {
-        self.walk.guards[guard as usize].lock
+        match self.walk.guards[guard as usize].holds {
+            Holds::Lock(lock) => lock,
+            Holds::Object { .. } => unreachable!("a drop token is never a guard value"),
+        }
     }
 
     pub(super) fn guard_was_read(&self, guard: GuardId) -> bool {

@@ -12,6 +12,7 @@
 //! - [`prims`], [`threads`], [`pipes`]: the racecheck primitives, thread templates, pipe ends;
 //! - [`sync_calls`]: std's, parking_lot's, crossbeam's and rayon's constructors, spawns and
 //!   scopes, read as racecheck's;
+//! - [`drops`]: objects whose type has a `Drop` impl, dropped where their owner ends;
 //! - [`protocol`]: the `task_done`, `set` and `notify` that some path skips;
 //! - [`std_model`], [`collections`], [`atomics`], [`consts`]: what the model knows of std;
 //! - [`naming`]: how primitives and threads are named in messages.
@@ -45,6 +46,7 @@ mod budget;
 mod calls;
 mod collections;
 mod consts;
+mod drops;
 mod exprs;
 mod guards;
 mod naming;
@@ -178,7 +180,7 @@ impl<'a> Interp<'a> {
     fn run_template(&mut self, pending: Pending<'a>) {
         self.walk.start(pending.template);
         let result = self.call(&pending.target, pending.args, None, None);
-        self.release_value(&result);
+        self.release_value(&result, None);
         self.end_closure_thread(&pending.target);
     }
 

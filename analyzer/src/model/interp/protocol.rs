@@ -14,6 +14,14 @@ pub(super) struct Exit {
     signals: Vec<PrimId>,
 }
 
+/// The events `events` of an object's implicit drop, made when `owned_since` events had been
+/// walked: an exit after that leaves the object's scope and runs them too.
+#[derive(Debug, Clone)]
+pub(super) struct DropRun {
+    pub(super) events: std::ops::Range<usize>,
+    pub(super) owned_since: usize,
+}
+
 /// The primitive an operation signals, for the protocol rules.
 fn signalled(op: &Op) -> Option<PrimId> {
     match *op {
@@ -52,13 +60,18 @@ impl Interp<'_> {
     /// not done are skipped on that path (`task_only`: only `task_done`, for loop exits).
     pub(super) fn mark_skipped(&mut self, exits: &[Exit], task_only: bool) {
         let template = &mut self.model.templates[self.walk.template.0 as usize];
+        let drops = &self.walk.drops;
         for exit in exits {
-            for event in template.events.iter_mut().skip(exit.events) {
+            let events = template.events.iter_mut().enumerate().skip(exit.events);
+            for (i, event) in events {
+                let run_by_exit = drops
+                    .iter()
+                    .any(|d| d.owned_since <= exit.events && d.events.contains(&i));
                 let skipped = signalled(&event.op).is_some_and(|prim| {
                     !exit.signals.contains(&prim)
                         && (!task_only || matches!(event.op, Op::TaskDone { .. }))
                 });
-                event.skipped |= skipped;
+                event.skipped |= skipped && !run_by_exit;
             }
         }
     }

@@ -2,6 +2,7 @@
 //! their methods, iterator adapters that run their closures, `drop`, and methods that hand back
 //! their receiver. Anything else is an unknown call: what it is given escapes, and closures
 //! given to it are assumed to run.
+use super::drops::Site;
 use super::Interp;
 use crate::diagnostic::Span;
 use crate::frontend::resolve::RacecheckItem;
@@ -202,7 +203,7 @@ impl<'a> Interp<'a> {
         match last {
             "drop" if path.len() == 1 || owner == "mem" => {
                 for arg in &args {
-                    self.release_value(arg);
+                    self.release_value(arg, Some(Site::Span(span)));
                     self.disconnect_now(arg, span);
                 }
                 Value::Unknown
@@ -229,7 +230,10 @@ impl<'a> Interp<'a> {
     /// A call the model cannot follow: what its arguments hold escapes, and closures given to it
     /// are assumed to run.
     pub(super) fn unknown_call(&mut self, args: Vec<Value<'a>>) -> Value<'a> {
-        args.iter().for_each(|a| self.mark_kept(a));
+        args.iter().for_each(|a| {
+            self.mark_kept(a);
+            self.forget_drops(a);
+        });
         self.call_closures(&args, &Value::Unknown);
         Value::data(
             args.iter()

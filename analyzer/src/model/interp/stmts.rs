@@ -1,6 +1,7 @@
 //! Blocks, statements, patterns, branches and loops: where guards are bound and dropped.
 use super::walk::{Flow, LoopExit, LoopFrame};
 use super::Interp;
+use crate::model::syntax;
 use crate::model::value::{GuardId, Value};
 use crate::model::{IdRank, IndexKey, VarId};
 
@@ -23,20 +24,24 @@ impl<'a> Interp<'a> {
     fn stmt(&mut self, stmt: &'a syn::Stmt, is_tail: bool) -> Value<'a> {
         match stmt {
             syn::Stmt::Local(local) => {
-                self.with_temps(|this| this.local(local));
+                self.with_temps(local.semi_token.span, |this| this.local(local));
                 Value::Unknown
             }
             // A block's tail expression: its temporaries live as long as the enclosing statement's
             // (edition 2021), so it gets no temporary scope of its own.
             syn::Stmt::Expr(expr, None) if is_tail => self.expr(expr),
-            syn::Stmt::Expr(expr, _) => {
-                self.with_temps(|this| {
+            syn::Stmt::Expr(expr, semi) => {
+                let end = semi.map_or_else(|| syntax::last_token(expr), |s| s.span);
+                self.with_temps(end, |this| {
                     this.expr(expr);
                 });
                 Value::Unknown
             }
             syn::Stmt::Macro(m) => {
-                self.with_temps(|this| {
+                let end = m
+                    .semi_token
+                    .map_or_else(|| syntax::delimiters(&m.mac).close(), |s| s.span);
+                self.with_temps(end, |this| {
                     this.macro_call(&m.mac);
                 });
                 Value::Unknown
@@ -151,7 +156,7 @@ impl<'a> Interp<'a> {
             self.frame().temps.push(Vec::new());
             self.expr(&e.cond);
         } else {
-            self.with_temps(|this| this.expr(&e.cond));
+            self.with_temps(syntax::last_token(&e.cond), |this| this.expr(&e.cond));
         }
         let before = self.walk.held.clone();
         let signals = self.walk.signals.clone();
@@ -166,8 +171,7 @@ impl<'a> Interp<'a> {
             vec![(then_signals, then_flow), (else_signals, else_flow)],
         );
         if has_let {
-            let temps = self.frame().temps.pop().unwrap_or_default();
-            temps.into_iter().rev().for_each(|g| self.release(g));
+            self.end_temps(e.if_token.span);
         }
         let end = self.raw_span(e.if_token.span);
         self.pop_scope(&Value::Unknown, &end);
@@ -244,15 +248,14 @@ impl<'a> Interp<'a> {
         }
         self.merge_held(before, arms_held);
         self.merge_signals(signals, arms_signals);
-        let temps = self.frame().temps.pop().unwrap_or_default();
-        temps.into_iter().rev().for_each(|g| self.release(g));
+        self.end_temps(m.brace_token.span.close());
         let (value, flow) = result.unwrap_or((Value::Unknown, Flow::Normal));
         self.frame().flow = flow;
         value
     }
 
     pub(super) fn for_loop(&mut self, f: &'a syn::ExprForLoop) -> Value<'a> {
-        let iterable = self.with_temps(|this| this.expr(&f.expr));
+        let iterable = self.with_temps(syntax::last_token(&f.expr), |this| this.expr(&f.expr));
         let (element, var, count) = match iterable {
             Value::Range(start, end) => {
                 let name = match &*f.pat {
@@ -283,10 +286,9 @@ impl<'a> Interp<'a> {
                 this.frame().temps.push(Vec::new());
                 this.expr(&w.cond);
                 this.block(&w.body);
-                let temps = this.frame().temps.pop().unwrap_or_default();
-                temps.into_iter().rev().for_each(|g| this.release(g));
+                this.end_temps(w.body.brace_token.span.close());
             } else {
-                this.with_temps(|this| this.expr(&w.cond));
+                this.with_temps(syntax::last_token(&w.cond), |this| this.expr(&w.cond));
                 this.block(&w.body);
             }
             let end = this.raw_span(w.body.brace_token.span.close());

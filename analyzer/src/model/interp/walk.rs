@@ -7,6 +7,7 @@
 //! before its message is formatted, `assert_eq!`'s operands live through it. The locks held
 //! after a branch are the union over the arms that continue (an arm that returns, breaks or
 //! panics does not); a loop is walked once and left holding what its `break`s, or its end, hold.
+use super::drops::Site;
 use super::guards::GuardInfo;
 use super::Interp;
 use crate::diagnostic::Span;
@@ -87,6 +88,9 @@ pub(super) struct Walk<'a> {
     pub(super) lent: Vec<GuardId>,
     /// What the current path has signalled (`task_done`, `set`, `notify`), on every branch.
     pub(super) signals: Vec<PrimId>,
+    /// The events of each implicit drop walked: every path that leaves while its object is
+    /// owned runs them.
+    pub(super) drops: Vec<super::protocol::DropRun>,
     /// How many `if`s the walk is inside the arms of.
     pub(super) ifs: u32,
     /// How many frames, from the bottom, have their `call` set: the model's call tree grows
@@ -106,6 +110,7 @@ impl Walk<'_> {
             frames_made: 0,
             lent: Vec::new(),
             signals: Vec::new(),
+            drops: Vec::new(),
             calls_known: 0,
             ifs: 0,
         }
@@ -119,6 +124,7 @@ impl Walk<'_> {
         self.frames.clear();
         self.lent.clear();
         self.signals.clear();
+        self.drops.clear();
         self.calls_known = 0;
         self.ifs = 0;
     }
@@ -167,12 +173,13 @@ impl<'a> Interp<'a> {
         let returned = frame.returned.clone().unwrap_or_default();
         let owned = frame.owned.pop().unwrap_or_default();
         self.drop_ends(ends, &[value, &returned], end);
-        let kept = self.owned_guards(value);
+        let mut kept = self.owned_guards(value);
+        kept.extend(self.drop_tokens(&returned));
         for g in owned.into_iter().rev() {
             if kept.contains(&g) {
                 self.add_temp(g);
             } else {
-                self.release(g);
+                self.release(g, Some(Site::Span(end)));
             }
         }
     }
@@ -188,15 +195,24 @@ impl<'a> Interp<'a> {
         }
     }
 
-    /// Evaluates a statement-like piece with its own temporaries, dropped at its end.
-    pub(super) fn with_temps<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> T {
+    /// Evaluates a statement-like piece with its own temporaries, dropped at its end (`end`).
+    pub(super) fn with_temps<T>(
+        &mut self,
+        end: proc_macro2::Span,
+        f: impl FnOnce(&mut Self) -> T,
+    ) -> T {
         self.frame().temps.push(Vec::new());
         let out = f(self);
+        self.end_temps(end);
+        out
+    }
+
+    /// Ends the innermost temporary scope (at `end`): its temporaries are dropped, last first.
+    pub(super) fn end_temps(&mut self, end: proc_macro2::Span) {
         let temps = self.frame().temps.pop().unwrap_or_default();
         for g in temps.into_iter().rev() {
-            self.release(g);
+            self.release(g, Some(Site::Token(end)));
         }
-        out
     }
 
     /// Moves the guards and pipe ends of a value into the bindings of the current scope.
@@ -260,10 +276,14 @@ impl<'a> Interp<'a> {
             None => value,
         };
         self.drop_ends(frame.ends.into_iter().flatten().collect(), &[&result], end);
-        let kept = self.owned_guards(&result);
-        for g in frame.temps.into_iter().chain(frame.owned).flatten() {
+        let mut kept = self.owned_guards(&result);
+        let owned: Vec<GuardId> = frame.temps.into_iter().chain(frame.owned).flatten().collect();
+        // An object the callee did not own (one it was lent, or a field's) stays with its owner.
+        let tokens = self.drop_tokens(&result);
+        kept.retain(|g| !tokens.contains(g) || owned.contains(g));
+        for &g in &owned {
             if !kept.contains(&g) {
-                self.release(g);
+                self.release(g, Some(Site::Span(end)));
             }
         }
         if !self.walk.frames.is_empty() {
@@ -283,7 +303,7 @@ impl<'a> Interp<'a> {
             .map(|&g| {
                 let info = &self.walk.guards[g as usize];
                 Held {
-                    lock: info.lock,
+                    lock: self.guard_lock(g),
                     guard: g,
                     span: info.span.clone(),
                     event: info.event,
