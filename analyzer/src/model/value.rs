@@ -127,6 +127,9 @@ pub(crate) enum Value<'a> {
     /// A trait object: any implementor of the trait (by name).
     Dyn(Rc<str>),
     Guard(GuardId),
+    /// One of several guards (a binding given a guard by each of two branches): it owns them
+    /// all.
+    Guards(Rc<[GuardId]>),
     /// Join handles (one, or a collection's worth).
     Threads(Rc<[TemplateId]>),
     Builders(Rc<[Builder<'a>]>),
@@ -167,6 +170,7 @@ impl<'a> Value<'a> {
     pub(crate) fn guards(&self, out: &mut Vec<GuardId>) {
         match self {
             Value::Guard(g) => out.push(*g),
+            Value::Guards(gs) => out.extend(gs.iter().copied()),
             Value::Tuple(items) => items.iter().for_each(|v| v.guards(out)),
             _ => {}
         }
@@ -241,6 +245,14 @@ impl<'a> Value<'a> {
                 }
             }
             (Value::Prim(a), Value::Prim(b)) if a == b => self.clone(),
+            (Value::Guard(a), Value::Guard(b)) if a == b => self.clone(),
+            (Value::Guard(_) | Value::Guards(_), Value::Guard(_) | Value::Guards(_)) => {
+                let mut guards = Vec::new();
+                self.guards(&mut guards);
+                other.guards(&mut guards);
+                guards.dedup();
+                Value::Guards(guards.into())
+            }
             // A trait object and an object: any implementor (the object's type among them).
             (Value::Dyn(a), Value::Dyn(b)) if a == b => self.clone(),
             (Value::Dyn(_), Value::Obj(..)) => self.clone(),

@@ -272,7 +272,7 @@ impl<'a> Interp<'a> {
             _ => (element, None, None),
         };
         let mut result = Value::Unknown;
-        self.in_loop(var, count, false, LoopExit::Condition, |this| {
+        self.in_loop(None, var, count, false, LoopExit::Condition, |this| {
             result = this.call_closures(args, &param)
         });
         result

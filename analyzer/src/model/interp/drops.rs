@@ -59,7 +59,11 @@ impl<'a> Interp<'a> {
             owned.push(token);
         }
         if !owned.is_empty() {
-            self.store.object_guards.entry(id).or_default().extend(owned);
+            self.store
+                .object_guards
+                .entry(id)
+                .or_default()
+                .extend(owned);
         }
         object
     }
@@ -69,7 +73,11 @@ impl<'a> Interp<'a> {
         if !self.index.implementors.get("Drop")?.contains(&s) {
             return None;
         }
-        self.index.methods.get(&(s, "drop".to_owned()))?.first().copied()
+        self.index
+            .methods
+            .get(&(s, "drop".to_owned()))?
+            .first()
+            .copied()
     }
 
     /// The drop tokens a value owns (itself, or objects in its fields).
@@ -123,4 +131,3 @@ impl<'a> Interp<'a> {
         }
     }
 }
-

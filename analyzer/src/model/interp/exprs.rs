@@ -36,33 +36,41 @@ impl<'a> Interp<'a> {
             Expr::Async(_) | Expr::Const(_) | Expr::Infer(_) | Expr::Verbatim(_) => Value::Unknown,
             Expr::Await(a) => self.expr(&a.base),
             Expr::Binary(b) => self.binary(b),
-            Expr::Block(b) => self.block(&b.block),
+            Expr::Block(b) => match &b.label {
+                Some(label) => self.labelled_block(b, label),
+                None => self.block(&b.block),
+            },
             Expr::Unsafe(u) => self.block(&u.block),
             Expr::Break(b) => {
-                if let Some(v) = &b.expr {
-                    self.expr(v);
+                let value = b.expr.as_ref().map(|v| self.expr(v));
+                if let Some(v) = &value {
+                    self.detach(v);
                 }
-                let held = self.walk.held.clone();
-                if let Some(l) = self.walk.loops.last_mut() {
+                if let Some(target) = self.break_target(b.label.as_ref()) {
+                    let held = self.walk.held.clone();
+                    let l = &mut self.walk.loops[target];
                     l.exits.push(held);
+                    l.values.extend(value);
+                    self.leave(Flow::Break(target));
                 }
-                self.frame().flow = Flow::Break;
                 Value::Unknown
             }
-            Expr::Continue(_) => {
-                self.note_exit(false);
-                self.frame().flow = Flow::Break;
+            Expr::Continue(c) => {
+                if let Some(target) = self.break_target(c.label.as_ref()) {
+                    self.note_exit(Some(target));
+                    self.leave(Flow::Break(target));
+                }
                 Value::Unknown
             }
             Expr::Return(r) => {
                 let v = r.expr.as_ref().map_or(Value::Unknown, |e| self.expr(e));
-                self.note_exit(true);
+                self.note_exit(None);
                 let frame = self.frame();
                 frame.returned = Some(match frame.returned.take() {
                     Some(prev) => prev.join(&v),
                     None => v,
                 });
-                frame.flow = Flow::Return;
+                self.leave(Flow::Return);
                 Value::Unknown
             }
             Expr::Call(c) => self.call_expr(c, expr),
@@ -227,7 +235,9 @@ impl<'a> Interp<'a> {
             Some(Resolved::Def(Def::Const(c))) => self.const_value(c),
             Some(Resolved::Def(Def::Fn(f))) => Value::Callable(Callable::Fn(f)),
             // A unit struct written as a value is a new object of it.
-            Some(Resolved::Def(Def::Struct(s))) if self.index.structs[s.index()].fields.is_empty() => {
+            Some(Resolved::Def(Def::Struct(s)))
+                if self.index.structs[s.index()].fields.is_empty() =>
+            {
                 self.new_owned_object(s, Vec::new(), expr)
             }
             Some(Resolved::Def(Def::Struct(s))) => Value::Obj(s, ANY_OBJECT),

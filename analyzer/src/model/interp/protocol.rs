@@ -42,17 +42,17 @@ impl Interp<'_> {
         }
     }
 
-    /// An early exit here: `return` (for its call) or `continue` (for its loop). A `break` ends
-    /// the loop, often on a sentinel that is no task: it skips nothing.
-    pub(super) fn note_exit(&mut self, returns: bool) {
+    /// An early exit here: `return` (`None`, for its call) or `continue` (for the loop at this
+    /// depth of `Walk::loops`). A `break` ends the loop, often on a sentinel that is no task: it
+    /// skips nothing.
+    pub(super) fn note_exit(&mut self, continues: Option<usize>) {
         let exit = Exit {
             events: self.event_count(),
             signals: self.walk.signals.clone(),
         };
-        if returns {
-            self.frame().exits.push(exit);
-        } else if let Some(l) = self.walk.loops.last_mut() {
-            l.skips.push(exit);
+        match continues {
+            None => self.frame().exits.push(exit),
+            Some(target) => self.walk.loops[target].skips.push(exit),
         }
     }
 

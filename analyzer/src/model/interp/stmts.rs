@@ -1,5 +1,5 @@
 //! Blocks, statements, patterns, branches and loops: where guards are bound and dropped.
-use super::walk::{Flow, LoopExit, LoopFrame};
+use super::walk::{Breakable, Flow, LoopExit, LoopFrame};
 use super::Interp;
 use crate::model::syntax;
 use crate::model::value::{GuardId, Value};
@@ -201,11 +201,7 @@ impl<'a> Interp<'a> {
     /// After two alternative arms: control goes on unless both left, and the value is what
     /// both give.
     fn merge_arms(&mut self, a: Value<'a>, a_flow: Flow, b: Value<'a>, b_flow: Flow) -> Value<'a> {
-        self.frame().flow = match (a_flow, b_flow) {
-            (Flow::Normal, _) | (_, Flow::Normal) => Flow::Normal,
-            (Flow::Return, Flow::Return) => Flow::Return,
-            _ => Flow::Break,
-        };
+        self.frame().flow = a_flow.nearest(b_flow);
         match (a_flow, b_flow) {
             (Flow::Normal, Flow::Normal) => a.join(&b),
             (Flow::Normal, _) => a,
@@ -267,7 +263,8 @@ impl<'a> Interp<'a> {
             }
             other => (self.element_of(&other), None, None),
         };
-        self.in_loop(var, count, false, LoopExit::Condition, |this| {
+        let label = f.label.as_ref();
+        self.in_loop(label, var, count, false, LoopExit::Condition, |this| {
             this.push_scope();
             this.bind_pattern(&f.pat, element);
             let v = this.block(&f.body);
@@ -278,7 +275,8 @@ impl<'a> Interp<'a> {
     }
 
     pub(super) fn while_loop(&mut self, w: &'a syn::ExprWhile) -> Value<'a> {
-        self.in_loop(None, None, true, LoopExit::Condition, |this| {
+        let label = w.label.as_ref();
+        self.in_loop(label, None, None, true, LoopExit::Condition, |this| {
             this.push_scope();
             let has_let = contains_let(&w.cond);
             if has_let {
@@ -297,34 +295,127 @@ impl<'a> Interp<'a> {
         Value::Unknown
     }
 
+    /// A `loop`: its value is what its `break`s give.
     pub(super) fn loop_expr(&mut self, l: &'a syn::ExprLoop) -> Value<'a> {
-        self.in_loop(None, None, true, LoopExit::BreakOnly, |this| {
+        let label = l.label.as_ref();
+        self.in_loop(label, None, None, true, LoopExit::BreakOnly, |this| {
             this.block(&l.body);
-        });
-        Value::Unknown
+        })
     }
 
-    /// Walks a loop body once, recording its event range for the loop-back edge. After the
-    /// loop, a lock is held if it is held where control leaves: at the end of the body (unless
-    /// only `break` leaves) or at a `break`, when it outlives the loop (acquired before it, or
-    /// kept by the body's end in a binding outside it).
-    pub(super) fn in_loop(
+    /// A labelled block (`'a: { … }`), which `break 'a value` leaves early: run once, left
+    /// holding what its end or its `break`s hold (of the locks that outlive it), its value
+    /// what they give.
+    pub(super) fn labelled_block(
         &mut self,
+        b: &'a syn::ExprBlock,
+        label: &syn::Label,
+    ) -> Value<'a> {
+        let first_guard = self.walk.guards.len() as GuardId;
+        let before = self.walk.held.clone();
+        let depth = self.push_breakable(Breakable::Block, Some(label), None, Some(1), false);
+        let value = self.block(&b.block);
+        let target = self.walk.loops.pop();
+        let flow = self.frame().flow;
+        if flow == Flow::Break(depth) {
+            self.frame().flow = Flow::Normal;
+        }
+        let (exits, values) = target.map(|t| (t.exits, t.values)).unwrap_or_default();
+        let carried: Vec<GuardId> = values.iter().flat_map(|v| self.owned_guards(v)).collect();
+        let end_held = std::mem::take(&mut self.walk.held);
+        let outlives =
+            |g: &GuardId| *g < first_guard || end_held.contains(g) || carried.contains(g);
+        let mut arms: Vec<(Vec<GuardId>, Flow)> = exits
+            .into_iter()
+            .map(|held| (held.into_iter().filter(outlives).collect(), Flow::Normal))
+            .collect();
+        arms.push((end_held.clone(), flow));
+        self.merge_held(before, arms);
+        self.attach(carried);
+        let ended = if flow == Flow::Normal || flow == Flow::Break(depth) {
+            Some(value)
+        } else {
+            None
+        };
+        ended
+            .into_iter()
+            .chain(values)
+            .reduce(|a, b| a.join(&b))
+            .unwrap_or_default()
+    }
+
+    /// Control leaves here for `flow` (a `break` or `continue` to an outer target, a `return`):
+    /// every loop of the current function it leaves on the way notes it.
+    pub(super) fn leave(&mut self, flow: Flow) {
+        let frame = self.walk.frames.len();
+        let within = match flow {
+            Flow::Break(target) => target + 1,
+            _ => 0,
+        };
+        for l in self.walk.loops.iter_mut().skip(within) {
+            if l.frame == frame {
+                l.leaves = Some(l.leaves.map_or(flow, |f| f.nearest(flow)));
+            }
+        }
+        self.frame().flow = flow;
+    }
+
+    /// Enters a loop or labelled block; returns its depth in `Walk::loops`.
+    fn push_breakable(
+        &mut self,
+        kind: Breakable,
+        label: Option<&syn::Label>,
         var: Option<VarId>,
         count: Option<u64>,
         predicate: bool,
-        exit: LoopExit,
-        body: impl FnOnce(&mut Self),
-    ) {
-        let first_event = self.event_count();
-        let first_guard = self.walk.guards.len() as GuardId;
+    ) -> usize {
+        let frame = self.walk.frames.len();
         self.walk.loops.push(LoopFrame {
+            kind,
+            label: label.map(|l| l.name.ident.to_string()),
+            frame,
+            values: Vec::new(),
+            leaves: None,
             var,
             count,
             predicate,
             exits: Vec::new(),
             skips: Vec::new(),
         });
+        self.walk.loops.len() - 1
+    }
+
+    /// The loop (or, for a label, the labelled block) a `break` or `continue` leaves: its depth
+    /// in `Walk::loops`, within the function or closure being walked.
+    pub(super) fn break_target(&self, label: Option<&syn::Lifetime>) -> Option<usize> {
+        let frame = self.walk.frames.len();
+        self.walk.loops.iter().rposition(|l| {
+            l.frame == frame
+                && match label {
+                    Some(label) => l.label.as_deref() == Some(&*label.ident.to_string()),
+                    None => l.kind == Breakable::Loop,
+                }
+        })
+    }
+
+    /// Walks a loop body once, recording its event range for the loop-back edge. After the
+    /// loop, a lock is held if it is held where control leaves: at the end of the body (unless
+    /// only `break` leaves) or at a `break`, when it outlives the loop (acquired before it, or
+    /// kept by the body's end in a binding outside it).
+    /// Its value is what its `break`s give. A `break` or `continue` aimed at an outer loop goes
+    /// on leaving after it, unless the loop can also end by its condition or its own `break`.
+    pub(super) fn in_loop(
+        &mut self,
+        label: Option<&syn::Label>,
+        var: Option<VarId>,
+        count: Option<u64>,
+        predicate: bool,
+        exit: LoopExit,
+        body: impl FnOnce(&mut Self),
+    ) -> Value<'a> {
+        let first_event = self.event_count();
+        let first_guard = self.walk.guards.len() as GuardId;
+        let depth = self.push_breakable(Breakable::Loop, label, var, count, predicate);
         let signals = self.walk.signals.clone();
         body(self);
         // The body may run no time: what it signalled is not signalled after the loop.
@@ -336,12 +427,25 @@ impl<'a> Interp<'a> {
             .map(|l| l.skips.clone())
             .unwrap_or_default();
         self.mark_skipped(&skips, true);
-        let exits = self.walk.loops.pop().map(|l| l.exits).unwrap_or_default();
-        if self.frame().flow == Flow::Break {
+        let (exits, values, leaves) = self
+            .walk
+            .loops
+            .pop()
+            .map(|l| (l.exits, l.values, l.leaves))
+            .unwrap_or_default();
+        let flow = self.frame().flow;
+        let ends_here = exit == LoopExit::Condition || !exits.is_empty();
+        if flow == Flow::Break(depth) || (ends_here && matches!(flow, Flow::Break(_))) {
             self.frame().flow = Flow::Normal;
+        } else if !ends_here {
+            // A `loop` no `break` of its own ends: what follows it is reached only through the
+            // outer loops its labelled `break`s and `continue`s go on, or not at all.
+            self.frame().flow = leaves.unwrap_or(Flow::Return);
         }
+        let carried: Vec<GuardId> = values.iter().flat_map(|v| self.owned_guards(v)).collect();
         let body_end = std::mem::take(&mut self.walk.held);
-        let outlives = |g: &GuardId| *g < first_guard || body_end.contains(g);
+        let outlives =
+            |g: &GuardId| *g < first_guard || body_end.contains(g) || carried.contains(g);
         let mut held: Vec<GuardId> = match exit {
             LoopExit::BreakOnly if !exits.is_empty() => Vec::new(),
             _ => body_end.clone(),
@@ -352,11 +456,16 @@ impl<'a> Interp<'a> {
             }
         }
         self.walk.held = held;
+        self.attach(carried);
         let last = self.event_count();
         if last > first_event {
             let template = &mut self.model.templates[self.walk.template.0 as usize];
             template.loops.push((first_event, last - 1));
         }
+        values
+            .into_iter()
+            .reduce(|a, b| a.join(&b))
+            .unwrap_or_default()
     }
 }
 

@@ -120,7 +120,7 @@ impl<'a> Interp<'a> {
     pub(super) fn new_object(&mut self) -> ObjectId {
         self.store.objects += 1;
         let object = self.store.objects;
-        let many = !self.walk.loops.is_empty()
+        let many = self.walk.loops.iter().any(|l| l.count != Some(1))
             || self
                 .model
                 .templates

@@ -7,6 +7,8 @@
 //! before its message is formatted, `assert_eq!`'s operands live through it. The locks held
 //! after a branch are the union over the arms that continue (an arm that returns, breaks or
 //! panics does not); a loop is walked once and left holding what its `break`s, or its end, hold.
+//! A labelled `break 'outer` or `continue 'outer` leaves every scope and loop up to its target
+//! (`break 'label value` too, out of a labelled block), which alone records where it left.
 use super::drops::Site;
 use super::guards::GuardInfo;
 use super::Interp;
@@ -22,9 +24,23 @@ use std::rc::Rc;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Flow {
     Normal,
-    /// `break` or `continue`: to the end of the innermost loop.
-    Break,
+    /// `break` or `continue`: to the end of the loop (or labelled block) at this depth of
+    /// `Walk::loops`.
+    Break(usize),
     Return,
+}
+
+impl Flow {
+    /// Of two ways of leaving, the one that leaves fewer scopes: where control goes on when
+    /// either may be taken (`Normal` when one of them does not leave).
+    pub(super) fn nearest(self, other: Flow) -> Flow {
+        match (self, other) {
+            (Flow::Normal, _) | (_, Flow::Normal) => Flow::Normal,
+            (Flow::Break(a), Flow::Break(b)) => Flow::Break(a.max(b)),
+            (Flow::Break(a), Flow::Return) | (Flow::Return, Flow::Break(a)) => Flow::Break(a),
+            (Flow::Return, Flow::Return) => Flow::Return,
+        }
+    }
 }
 
 /// One function or closure being walked.
@@ -51,8 +67,26 @@ pub(super) struct Frame<'a> {
     pub(super) exits: Vec<super::protocol::Exit>,
 }
 
+/// What `break` and `continue` can leave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Breakable {
+    Loop,
+    /// A labelled block (`'a: { … }`): only `break 'a` leaves it, and it runs once.
+    Block,
+}
+
 #[derive(Debug, Clone)]
-pub(super) struct LoopFrame {
+pub(super) struct LoopFrame<'a> {
+    pub(super) kind: Breakable,
+    /// Its label, without the quote.
+    pub(super) label: Option<String>,
+    /// The depth of the call frame it is in (a `break` never leaves a closure or function).
+    pub(super) frame: usize,
+    /// The values given to `break` so far.
+    pub(super) values: Vec<Value<'a>>,
+    /// How the `break`s, `continue`s and `return`s walked inside it that leave it for an outer
+    /// target do so: the nearest of them (what follows a `loop` that only they leave).
+    pub(super) leaves: Option<Flow>,
     pub(super) var: Option<VarId>,
     pub(super) count: Option<u64>,
     pub(super) predicate: bool,
@@ -78,7 +112,7 @@ pub(super) struct Walk<'a> {
     pub(super) guards: Vec<GuardInfo>,
     /// The guards held now, in acquisition order.
     pub(super) held: Vec<GuardId>,
-    pub(super) loops: Vec<LoopFrame>,
+    pub(super) loops: Vec<LoopFrame<'a>>,
     pub(super) frames: Vec<Frame<'a>>,
     /// Atomic read-modify-writes walked so far (see `AtomicRead`).
     pub(super) atomic_rmw_calls: u32,
@@ -237,6 +271,26 @@ impl<'a> Interp<'a> {
         }
     }
 
+    /// Takes the guards of a value away from their owners in the current call: the value is on
+    /// its way out of them (`break 'a value`), and whoever receives it owns them.
+    pub(super) fn detach(&mut self, value: &Value<'a>) -> Vec<GuardId> {
+        let guards = self.owned_guards(value);
+        if !guards.is_empty() {
+            let frame = self.frame();
+            for list in frame.temps.iter_mut().chain(frame.owned.iter_mut()) {
+                list.retain(|g| !guards.contains(g));
+            }
+        }
+        guards
+    }
+
+    /// A value arrives with guards detached on its way: they become temporaries here.
+    pub(super) fn attach(&mut self, guards: Vec<GuardId>) {
+        for g in guards {
+            self.add_temp(g);
+        }
+    }
+
     pub(super) fn push_frame(
         &mut self,
         place: Place,
@@ -277,7 +331,12 @@ impl<'a> Interp<'a> {
         };
         self.drop_ends(frame.ends.into_iter().flatten().collect(), &[&result], end);
         let mut kept = self.owned_guards(&result);
-        let owned: Vec<GuardId> = frame.temps.into_iter().chain(frame.owned).flatten().collect();
+        let owned: Vec<GuardId> = frame
+            .temps
+            .into_iter()
+            .chain(frame.owned)
+            .flatten()
+            .collect();
         // An object the callee did not own (one it was lent, or a field's) stays with its owner.
         let tokens = self.drop_tokens(&result);
         kept.retain(|g| !tokens.contains(g) || owned.contains(g));
