@@ -1,17 +1,20 @@
 //! D005: a wait that nothing can satisfy.
 use super::context::{label, RuleContext};
 use crate::diagnostic::Diagnostic;
-use crate::model::{Api, Op, Origin, PrimId, TemplateId};
+use crate::model::{Api, Event, Op, Origin, PrimId, TemplateId};
 
 declare_rule! {
     /// ## What it does
     /// Finds an `Event::wait`, `Condition::wait`, `Queue::get`, `recv` or `Barrier::wait` that
     /// nothing can satisfy: no thread sets, notifies, puts or sends (or, for `recv`, drops the
     /// other end), or every one that does only runs after the wait returns; or a barrier waited
-    /// on by fewer threads than its parties.
+    /// on by fewer threads than its parties. Also a `Condition` wait whose every `notify` comes
+    /// from code that never takes the condition's lock: the waiter's predicate is never set
+    /// under that lock (it is written outside it, or not at all, before the notify).
     ///
     /// ## Why is this bad?
-    /// The waiting thread blocks forever.
+    /// The waiting thread blocks forever. A predicate changed without the condition's lock can
+    /// change, and be notified, between the waiter's check and its wait: that wake-up is lost.
     ///
     /// ## Example
     /// ```rust,ignore
@@ -28,8 +31,8 @@ declare_rule! {
     ///   sender is dropped, which the model does not follow.
     /// - A barrier is checked only when its parties and the number of threads waiting on it are
     ///   known counts.
-    /// - A `notify` counts as the signal of a `Condition` wait even when the waiter's predicate is
-    ///   never set under its lock.
+    /// - A notifier counts as setting the predicate under the condition's lock when it takes that
+    ///   lock anywhere before its `notify` (or in the same loop), whatever it writes there.
     pub D005, WAIT_NEVER_SIGNALLED, "wait-never-signalled", Error, "a wait, get or barrier that nothing can satisfy", model_limits!()
 }
 
@@ -38,6 +41,10 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         return;
     }
     for (t, i, event) in cx.model.events() {
+        if let Some(d) = predicate_never_set(cx, event) {
+            out.push(d);
+            continue;
+        }
         // The signals there are, all after the wait (or none); a barrier counts its parties.
         let late_signals: Vec<_> = match (signals(cx, &event.op), &event.op) {
             (Some((prim, methods, satisfies)), _) => {
@@ -85,6 +92,67 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         d.help = Some(help);
         out.push(d);
     }
+}
+
+/// A `Condition` wait (releasing lock `L`) whose every `notify` comes from a thread that never
+/// takes `L` before it: the predicate the waiter checks under `L` is never set under it.
+fn predicate_never_set(cx: &RuleContext<'_>, event: &Event) -> Option<Diagnostic> {
+    let Op::CondWait {
+        condition,
+        released: Some(lock),
+        blocking: true,
+        ..
+    } = event.op
+    else {
+        return None;
+    };
+    if ["notify", "notify_all"]
+        .iter()
+        .any(|m| cx.model.maybe_called_elsewhere(m))
+    {
+        return None;
+    }
+    let notifies: Vec<_> = cx
+        .events_on(condition)
+        .filter(|(_, _, e)| matches!(e.op, Op::Notify { .. }) && !e.skipped)
+        .collect();
+    if notifies.is_empty() || notifies.iter().any(|&(u, j, _)| takes_before(cx, u, j, lock)) {
+        return None;
+    }
+    let name = cx.name(lock);
+    let mut d = cx.diagnostic(
+        &WAIT_NEVER_SIGNALLED,
+        format!("this wait's predicate is never set under `{name}`"),
+        event.span.clone(),
+        "may block forever".to_owned(),
+    );
+    for (u, _, notify) in notifies {
+        d.secondary.push(label(
+            &notify.span,
+            format!("{} notifies here without taking `{name}` first", cx.thread(u)),
+        ));
+    }
+    d.notes.push(format!(
+        "the waiter checks its predicate holding `{name}`; a change made without `{name}` can happen, and be notified, between that check and the wait, and the wake-up is lost"
+    ));
+    d.help = Some(format!(
+        "change the predicate while holding `{name}` (or take `{name}` between the change and the notify)"
+    ));
+    Some(d)
+}
+
+/// Whether event `j` of template `t` holds `lock`, or comes after an acquisition of it in its
+/// thread (earlier, or anywhere in a loop both are in).
+fn takes_before(cx: &RuleContext<'_>, t: TemplateId, j: usize, lock: PrimId) -> bool {
+    let template = cx.model.template(t);
+    let acquires = |k: &usize| matches!(template.events[*k].op, Op::Acquire { lock: l, .. } if l == lock);
+    template.events[j].held.iter().any(|h| h.lock == lock)
+        || (0..j).any(|k| acquires(&k))
+        || template
+            .loops
+            .iter()
+            .filter(|&&(first, last)| first <= j && j <= last)
+            .any(|&(first, last)| (first..=last).any(|k| acquires(&k)))
 }
 
 /// For a wait a signal satisfies: the primitive signalled, the methods that signal it (one

@@ -62,6 +62,8 @@ fixtures! {
     d005_barrier_too_few,
     d005_event_never_set,
     d005_event_set_clean,
+    d005_notify_outside_lock,
+    d005_notify_outside_lock_clean,
     d005_queue_never_put,
     d005_relay_clean,
     d005_relay_gun_after_join,
