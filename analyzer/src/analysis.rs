@@ -161,7 +161,7 @@ fn analyze_crate(files: &[SourceFile], table: &FileTable, krate: &CrateFiles) ->
             .map(|&f| SpanConverter::new(&files[f]))
             .collect();
         let source_bytes = slots.iter().map(|&f| files[f].text.len()).sum();
-        let expansion = expand_crate(table, &slots, &mut asts, &converters, source_bytes);
+        let expansion = expand_crate(files, table, &slots, &mut asts, &converters);
         let index = index::build(table, &slots, &asts);
         let macros = MacroArgs::collect(&asts);
         let mut model = model_crate(&index, &macros, &converters, source_bytes);

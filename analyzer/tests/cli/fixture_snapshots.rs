@@ -39,6 +39,8 @@ fixtures! {
     d001_queue_handoff_clean,
     d001_scoped_guard_clean,
     d001_three_way,
+    d001_through_macro,
+    d001_through_macro_clean,
     d002_double_acquire,
     d002_drop_clean,
     d002_helper_arg,

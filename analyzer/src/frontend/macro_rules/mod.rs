@@ -30,7 +30,7 @@ mod walk;
 
 pub(crate) use budget::ExpansionCut;
 
-use crate::diagnostic::Span;
+use crate::diagnostic::{SourceFile, Span};
 use crate::frontend::crates::FileTable;
 use crate::frontend::span::SpanConverter;
 use budget::Fuel;
@@ -48,19 +48,25 @@ pub(crate) struct Expansion {
 }
 
 /// Expands the crate's `macro_rules!` macros in its parsed files, in place. `files[slot]` is
-/// the crate's file whose tree is `asts[slot]`, `files[0]` its root; `converters[slot]` converts
-/// its spans.
+/// the input (of `sources`) whose tree is `asts[slot]`, `files[0]` the crate's root;
+/// `converters[slot]` converts its spans.
 pub(crate) fn expand_crate(
+    sources: &[SourceFile],
     table: &FileTable,
     files: &[usize],
     asts: &mut [syn::File],
     converters: &[SpanConverter<'_>],
-    source_bytes: usize,
 ) -> Expansion {
+    // Most crates define no macro: a look at their text spares walking their trees.
+    let texts = || files.iter().map(|&f| &*sources[f].text);
+    if !texts().any(|text| text.contains("macro_rules")) {
+        return Expansion::default();
+    }
     let scopes = Scopes::new(asts);
     if scopes.is_empty() || asts.is_empty() {
         return Expansion::default();
     }
+    let source_bytes = texts().map(str::len).sum();
     let mut walker = Walker {
         table,
         files,
