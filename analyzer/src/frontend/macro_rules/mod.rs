@@ -41,10 +41,19 @@ use walk::Walker;
 /// What expanding one crate's macros did.
 #[derive(Debug, Default)]
 pub(crate) struct Expansion {
-    /// The invocations expanded, by where they are written in the user's files: the macro's name.
-    invocations: HashMap<Span, String>,
+    /// The invocations expanded, by where they are written in the user's files: the macro's
+    /// name, and where findings inside are shown.
+    invocations: HashMap<Span, (String, Span)>,
     /// The bounds that left invocations unexpanded.
     pub cuts: Vec<ExpansionCut>,
+}
+
+/// Where an invocation is written.
+struct Invocation {
+    whole: Span,
+    /// Where findings inside it are shown: the whole invocation when it fits on one line, else
+    /// its `name!`.
+    shown: Span,
 }
 
 /// Expands the crate's `macro_rules!` macros in its parsed files, in place. `files[slot]` is

@@ -3,8 +3,9 @@
 //! Tokens of a macro's own text carry the span of the whole invocation, its arguments their
 //! own, so a span the model builds from the first and last tokens of expanded code reaches the
 //! start or the end of the invocation exactly when some of it comes from the macro's text. Such a
-//! span becomes the whole invocation (the innermost one, then outward); a span that lies in the
-//! arguments alone is the user's code and stays as it is.
+//! span becomes the invocation (the innermost one, then outward: the whole of it on one line,
+//! the `name!` of one written over several); a span that lies in the arguments alone is the
+//! user's code and stays as it is.
 use super::Expansion;
 use crate::diagnostic::{Diagnostic, Span};
 use crate::lock_facts::Acquisition;
@@ -56,7 +57,7 @@ impl Expansion {
 
     /// Widens one span; the macros whose invocations it became.
     fn widen(&self, span: &mut Span) -> Vec<&str> {
-        let mut around: Vec<(&Span, &String)> = self
+        let mut around: Vec<(&Span, &(String, Span))> = self
             .invocations
             .iter()
             .filter(|(at, _)| {
@@ -67,9 +68,9 @@ impl Expansion {
             .collect();
         around.sort_by_key(|(at, _)| at.byte_end - at.byte_start);
         let mut macros = Vec::new();
-        for (at, name) in around {
+        for (at, (name, shown)) in around {
             if span.byte_start == at.byte_start || span.byte_end == at.byte_end {
-                span.clone_from(at);
+                span.clone_from(shown);
                 macros.push(name.as_str());
             }
         }

@@ -6,7 +6,7 @@ use super::definition::read;
 use super::matcher::match_rule;
 use super::scope::Scopes;
 use super::transcribe::{measure, transcribe};
-use super::Expansion;
+use super::{Expansion, Invocation};
 use crate::frontend::crates::FileTable;
 use crate::frontend::outline::MAX_NESTING;
 use crate::frontend::span::SpanConverter;
@@ -140,14 +140,14 @@ impl Walker<'_, '_> {
         let parsed = parse.parse2(expansion).ok()?;
         self.out
             .invocations
-            .entry(invocation)
-            .or_insert_with(|| def.name.clone());
+            .entry(invocation.whole)
+            .or_insert_with(|| (def.name.clone(), invocation.shown));
         Some((parsed, nesting))
     }
 
-    /// The span expanded tokens take (the whole invocation, as one raw span), and the same in
-    /// the file's coordinates.
-    fn invocation_span(&self, mac: &syn::Macro) -> (Span, crate::diagnostic::Span) {
+    /// The span expanded tokens take (the whole invocation, as one raw span), and where the
+    /// invocation is in the file's coordinates.
+    fn invocation_span(&self, mac: &syn::Macro) -> (Span, Invocation) {
         let first = match (&mac.path.leading_colon, mac.path.segments.first()) {
             (Some(colon), _) => colon.spans[0],
             (None, Some(segment)) => segment.ident.span(),
@@ -155,7 +155,14 @@ impl Walker<'_, '_> {
         };
         let close = mac.delimiter.span().close();
         let raw = first.join(close).unwrap_or(first);
-        (raw, self.converters[self.slot].between(first, close))
+        let converter = &self.converters[self.slot];
+        let whole = converter.between(first, close);
+        let shown = if whole.line_start == whole.line_end {
+            whole.clone()
+        } else {
+            converter.between(first, mac.bang_token.span)
+        };
+        (raw, Invocation { whole, shown })
     }
 
     fn cut(&mut self, cut: ExpansionCut) {
