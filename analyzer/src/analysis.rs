@@ -7,7 +7,7 @@
 //! and checked by the rules on one thread (syntax trees cannot move between threads), and its
 //! trees are dropped before the thread takes the next crate. Crates that never name one
 //! hold no primitive: their files are parsed in parallel only to report what does not parse.
-use crate::diagnostic::{Diagnostic, InputError, RunNote, SourceFile};
+use crate::diagnostic::{Diagnostic, Edition, InputError, RunNote, SourceFile};
 use crate::frontend::crates::{discover_crates, CrateFiles, FileTable};
 use crate::frontend::macro_rules::expand_crate;
 use crate::frontend::macros::MacroArgs;
@@ -39,12 +39,19 @@ pub struct Analysis {
 /// The rules that report an absence, which stay quiet on a crate whose model was cut short.
 const QUIET_WHEN_CUT: &str = "D004, D005, D006 and L001";
 
-/// Analyzes a set of files as crates: crate roots are the files no `mod` item of another file claims.
+/// Analyzes a set of files as crates: crate roots are the files no `mod` item of another file
+/// claims. Every crate is read in edition 2021's rules.
 pub fn analyze(files: &[SourceFile]) -> Analysis {
-    pool::analysis_pool().install(|| analyze_on_pool(files))
+    analyze_editions(files, &BTreeMap::new())
 }
 
-fn analyze_on_pool(files: &[SourceFile]) -> Analysis {
+/// [`analyze`], each crate in the edition `editions` gives its root file (by path, as in
+/// `files`), 2021 when it gives none.
+pub fn analyze_editions(files: &[SourceFile], editions: &BTreeMap<PathBuf, Edition>) -> Analysis {
+    pool::analysis_pool().install(|| analyze_on_pool(files, editions))
+}
+
+fn analyze_on_pool(files: &[SourceFile], editions: &BTreeMap<PathBuf, Edition>) -> Analysis {
     let results: Vec<Result<Outline, InputError>> = files.par_iter().map(outline_file).collect();
     let mut errors = Vec::new();
     let outlines: Vec<Outline> = results
@@ -75,7 +82,11 @@ fn analyze_on_pool(files: &[SourceFile]) -> Analysis {
         .par_iter()
         .map(|c| {
             if c.files.iter().any(|&f| outlines[f].mentions_sync) {
-                analyze_crate(files, &table, c)
+                let edition = editions
+                    .get(&files[c.files[0]].path)
+                    .copied()
+                    .unwrap_or_default();
+                analyze_crate(files, &table, c, edition)
             } else {
                 parse_crate(files, c)
             }
@@ -142,7 +153,12 @@ fn parse_crate(files: &[SourceFile], krate: &CrateFiles) -> CrateResult {
 
 /// Parses, models and checks one crate, all on the calling (big-stack) thread. A file that does
 /// not parse is reported and left out; a crate whose root does not parse is not modelled.
-fn analyze_crate(files: &[SourceFile], table: &FileTable, krate: &CrateFiles) -> CrateResult {
+fn analyze_crate(
+    files: &[SourceFile],
+    table: &FileTable,
+    krate: &CrateFiles,
+    edition: Edition,
+) -> CrateResult {
     let mut result = CrateResult::default();
     let mut slots = Vec::with_capacity(krate.files.len());
     let mut asts = Vec::with_capacity(krate.files.len());
@@ -164,7 +180,7 @@ fn analyze_crate(files: &[SourceFile], table: &FileTable, krate: &CrateFiles) ->
         let expansion = expand_crate(files, table, &slots, &mut asts, &converters);
         let index = index::build(table, &slots, &asts);
         let macros = MacroArgs::collect(&asts);
-        let mut model = model_crate(&index, &macros, &converters, source_bytes);
+        let mut model = model_crate(&index, &macros, &converters, source_bytes, edition);
         model
             .cuts
             .extend(expansion.cuts.iter().cloned().map(Cut::Expansion));
@@ -416,6 +432,39 @@ fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
                 vec![(5, "thread `t` (spawned at src/main.rs:5) signals it here, only after the wait returns")]
             )
         );
+    }
+
+    /// `(line, code)` of every diagnostic of `src/main.rs` analyzed in `edition`.
+    fn found_in(edition: Edition, text: &str) -> Vec<(u32, String)> {
+        let path = PathBuf::from("src/main.rs");
+        let editions = BTreeMap::from([(path.clone(), edition)]);
+        analyze_editions(&[file("src/main.rs", text)], &editions)
+            .diagnostics
+            .iter()
+            .map(|d| (d.primary.line_start, d.code.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn temporaries_of_if_let_scrutinees_and_tails_follow_the_edition() {
+        let text = "use std::sync::Mutex;\nstatic M: Mutex<Vec<u32>> = Mutex::new(Vec::new());\n\
+                    fn main() {\n    if let Some(x) = M.lock().unwrap().first() {\n        \
+                    println!(\"{x}\");\n    } else {\n        M.lock().unwrap().push(1);\n    }\n    \
+                    let n = { M.lock().unwrap().len() } + M.lock().unwrap().len();\n    \
+                    println!(\"{n}\");\n}\n";
+        assert_eq!(
+            found_in(Edition::Rust2021, text),
+            vec![(7, "D002".to_owned()), (9, "D002".to_owned())]
+        );
+        assert_eq!(found_in(Edition::Rust2024, text), vec![]);
+    }
+
+    #[test]
+    fn the_else_arm_of_a_failed_try_lock_holds_nothing() {
+        let text = "use std::sync::Mutex;\nstatic M: Mutex<u32> = Mutex::new(0);\n\
+                    fn main() {\n    if let Ok(mut n) = M.try_lock() {\n        *n += 1;\n    \
+                    } else {\n        *M.lock().unwrap() += 1;\n    }\n}\n";
+        assert_eq!(found_in(Edition::Rust2021, text), vec![]);
     }
 
     #[test]

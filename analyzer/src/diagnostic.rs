@@ -14,6 +14,28 @@ pub struct SourceFile {
     pub text: Arc<str>,
 }
 
+/// A crate's Rust edition, where it changes what the analysis sees: from 2024, the temporaries
+/// of an `if let` scrutinee end before its `else` block, and those of a block's tail expression
+/// end with the block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Edition {
+    /// 2015, 2018 or 2021 (one rule for temporaries), and the edition of a crate whose manifest
+    /// is not known.
+    #[default]
+    Rust2021,
+    Rust2024,
+}
+
+impl Edition {
+    /// The edition a manifest's `edition` value names (`"2024"`); earlier ones read as 2021.
+    pub fn from_manifest(value: &str) -> Edition {
+        match value.parse::<u32>() {
+            Ok(year) if year >= 2024 => Edition::Rust2024,
+            _ => Edition::Rust2021,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {

@@ -15,7 +15,7 @@ use super::source_map::SourceMap;
 use super::suppress;
 use super::workspace::Workspace;
 use super::Outcome;
-use crate::diagnostic::{Diagnostic, InputError, RunNote, Severity};
+use crate::diagnostic::{Diagnostic, Edition, InputError, RunNote, Severity, SourceFile};
 use crate::rules;
 use cargo_metadata::Package;
 use std::collections::BTreeMap;
@@ -88,7 +88,12 @@ pub fn analyze(args: &CheckArgs, cwd: &Path) -> Result<Checked, Fatal> {
 
     let (sources, files, mut errors) =
         load_sources(args, members.as_deref(), cwd, &root, &settings)?;
-    let (diagnostics, analysis_errors, crate_roots, notes) = findings(&sources, &settings);
+    let editions = workspace
+        .as_ref()
+        .map(|w| editions(w, &sources, cwd, &root))
+        .unwrap_or_default();
+    let (diagnostics, analysis_errors, crate_roots, notes) =
+        findings(&sources, &settings, &editions);
     errors.extend(analysis_errors);
     errors.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Checked {
@@ -233,18 +238,39 @@ fn members_to_check<'w>(
     }
 }
 
+/// The edition of each loaded file that is a target's root (by its path as loaded: relative to
+/// the root, or to `cwd`, or absolute).
+fn editions(
+    workspace: &Workspace,
+    sources: &SourceMap,
+    cwd: &Path,
+    root: &Path,
+) -> BTreeMap<PathBuf, Edition> {
+    sources
+        .files()
+        .filter_map(|file| {
+            let edition = [root, cwd]
+                .iter()
+                .find_map(|base| workspace.edition_of_root(&base.join(&file.path)))?;
+            Some((file.path.clone(), edition))
+        })
+        .collect()
+}
+
 /// The findings to report, sorted, with their fingerprints; the files the analysis could not
 /// (fully) read; the root file of each file's crate; what limited the analysis.
 fn findings(
     sources: &SourceMap,
     settings: &Settings,
+    editions: &BTreeMap<PathBuf, Edition>,
 ) -> (
     Vec<Diagnostic>,
     Vec<InputError>,
     BTreeMap<PathBuf, PathBuf>,
     Vec<RunNote>,
 ) {
-    let analysis = crate::analyze(&sources.files().cloned().collect::<Vec<_>>());
+    let files: Vec<SourceFile> = sources.files().cloned().collect();
+    let analysis = crate::analyze_editions(&files, editions);
     (
         report_of(analysis.diagnostics, sources, settings),
         analysis.errors,

@@ -132,3 +132,16 @@ fn no_rust_file_is_a_warning() {
         run.stderr
     );
 }
+
+#[test]
+fn a_crate_is_read_in_the_edition_of_its_manifest() {
+    // From 2024, an `if let` scrutinee's guard ends before the `else` block.
+    let main_rs = "use std::sync::Mutex;\nstatic M: Mutex<Vec<u32>> = Mutex::new(Vec::new());\n\
+                   fn main() {\n    if let Some(x) = M.lock().unwrap().first() {\n        \
+                   println!(\"{x}\");\n    } else {\n        M.lock().unwrap().push(1);\n    }\n}\n";
+    let project = Project::cargo("edition", main_rs);
+    assert_eq!(analyzed(&project, &[]).0, vec!["src/main.rs"]);
+    let manifest = project.read("Cargo.toml").replace("2021", "2024");
+    project.write("Cargo.toml", manifest);
+    assert_eq!(analyzed(&project, &[]).0, Vec::<String>::new());
+}

@@ -52,6 +52,7 @@ impl<'a> Interp<'a> {
                 },
                 span: self.span_of(expr),
                 event: self.event_count(),
+                tried: false,
                 read: false,
                 frames: self.frame_ids(),
             });

@@ -31,6 +31,8 @@ pub(super) struct GuardInfo {
     pub(super) span: Span,
     /// The acquisition event.
     pub(super) event: usize,
+    /// A `try_acquire`/`try_lock`: it may have taken nothing.
+    pub(super) tried: bool,
     /// Read through since the acquisition (a write after a re-read is a re-validated update).
     pub(super) read: bool,
     /// The calls being walked at the acquisition (frame ids, outermost first).
@@ -58,6 +60,7 @@ impl<'a> Interp<'a> {
             holds: Holds::Lock(lock),
             span,
             event,
+            tried: !blocking,
             read: false,
             frames: self.frame_ids(),
         });

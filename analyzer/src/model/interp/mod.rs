@@ -33,6 +33,7 @@
 //! - every walk is bounded ([`budget`]): a crate that exceeds a bound is marked truncated instead
 //!   of taking unbounded time, and rules that report an absence stay quiet on it.
 use super::{Instances, Model, Origin, Template, TemplateId};
+use crate::diagnostic::Edition;
 use crate::frontend::index::{CrateIndex, FnId, ModId};
 use crate::frontend::macros::MacroArgs;
 use crate::frontend::resolve::Resolved;
@@ -60,14 +61,17 @@ mod sync_calls;
 mod threads;
 mod walk;
 
-/// Builds the model of one crate; `source_bytes`, the size of its files, sets its budget.
+/// Builds the model of one crate; `source_bytes`, the size of its files, sets its budget; its
+/// edition, the scopes of some temporaries.
 pub(crate) fn model_crate<'a>(
     index: &'a CrateIndex<'a>,
     macros: &'a MacroArgs,
     files: &[SpanConverter<'a>],
     source_bytes: usize,
+    edition: Edition,
 ) -> Model {
     let mut interp = Interp::new(index, macros, files.to_vec(), source_bytes);
+    interp.edition = edition;
     interp.run_roots();
     interp.name_fields_apart();
     interp.model
@@ -101,6 +105,7 @@ pub(super) struct Interp<'a> {
     budget: budget::Budget,
     memo: Memo<'a>,
     pending: VecDeque<Pending<'a>>,
+    edition: Edition,
 }
 
 impl<'a> Interp<'a> {
@@ -120,6 +125,7 @@ impl<'a> Interp<'a> {
             budget: budget::Budget::for_source(source_bytes),
             memo: Memo::default(),
             pending: VecDeque::new(),
+            edition: Edition::default(),
         }
     }
 

@@ -1,6 +1,8 @@
 //! Blocks, statements, patterns, branches and loops: where guards are bound and dropped.
+use super::drops::Site;
 use super::walk::{Breakable, Flow, LoopExit, LoopFrame};
 use super::Interp;
+use crate::diagnostic::Edition;
 use crate::model::syntax;
 use crate::model::value::{GuardId, Value};
 use crate::model::{IdRank, IndexKey, VarId};
@@ -28,8 +30,14 @@ impl<'a> Interp<'a> {
                 Value::Unknown
             }
             // A block's tail expression: its temporaries live as long as the enclosing statement's
-            // (edition 2021), so it gets no temporary scope of its own.
-            syn::Stmt::Expr(expr, None) if is_tail => self.expr(expr),
+            // (edition 2021), so it gets no temporary scope of its own; from 2024 they end with
+            // the block, but for what it hands out.
+            syn::Stmt::Expr(expr, None) if is_tail => match self.edition {
+                Edition::Rust2021 => self.expr(expr),
+                Edition::Rust2024 => {
+                    self.with_temps_but_value(syntax::last_token(expr), |this| this.expr(expr))
+                }
+            },
             syn::Stmt::Expr(expr, semi) => {
                 let end = semi.map_or_else(|| syntax::last_token(expr), |s| s.span);
                 self.with_temps(end, |this| {
@@ -149,9 +157,10 @@ impl<'a> Interp<'a> {
 
     pub(super) fn if_expr(&mut self, e: &'a syn::ExprIf) -> Value<'a> {
         self.push_scope();
-        // `if let`: the scrutinee's temporaries live through both arms (edition 2021); those of
-        // a plain condition end with it.
+        // `if let`: the scrutinee's temporaries live through both arms (edition 2021), through
+        // the `then` arm alone from 2024; those of a plain condition end with it.
         let has_let = contains_let(&e.cond);
+        let held_before_condition = self.walk.held.clone();
         if has_let {
             self.frame().temps.push(Vec::new());
             self.expr(&e.cond);
@@ -163,14 +172,32 @@ impl<'a> Interp<'a> {
         self.walk.ifs += 1;
         let then_value = self.block(&e.then_branch);
         let then_signals = std::mem::replace(&mut self.walk.signals, signals.clone());
-        let (then_flow, else_value, else_flow) = self.else_arm(e, before);
+        let ends_before_else = has_let && self.edition == Edition::Rust2024;
+        let scrutinee_temps = if ends_before_else {
+            self.frame().temps.pop().unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        // What the `else` arm holds of the condition's guards: none from 2024; in 2021 those of
+        // blocking acquisitions (a `try_lock` that failed holds nothing).
+        let mut else_before = before.clone();
+        else_before.retain(|g| {
+            held_before_condition.contains(g)
+                || (!ends_before_else && !self.walk.guards[*g as usize].tried)
+        });
+        let (then_flow, else_value, else_flow) = self.else_arm(e, before, else_before);
+        let then_end = e.then_branch.brace_token.span.close();
+        scrutinee_temps
+            .into_iter()
+            .rev()
+            .for_each(|g| self.release(g, Some(Site::Token(then_end))));
         self.walk.ifs -= 1;
         let else_signals = std::mem::take(&mut self.walk.signals);
         self.merge_signals(
             signals,
             vec![(then_signals, then_flow), (else_signals, else_flow)],
         );
-        if has_let {
+        if has_let && !ends_before_else {
             self.end_temps(e.if_token.span);
         }
         let end = self.raw_span(e.if_token.span);
@@ -180,10 +207,16 @@ impl<'a> Interp<'a> {
     }
 
     /// Walks the `else` arm of an `if` as an alternative to its `then` arm: from the locks
-    /// held `before` the `then` arm, and merging what each arm leaves held.
-    fn else_arm(&mut self, e: &'a syn::ExprIf, before: Vec<GuardId>) -> (Flow, Value<'a>, Flow) {
+    /// held `before` the `then` arm but those the condition took and the `else` arm does not
+    /// hold (`else_before`), and merging what each arm leaves held.
+    fn else_arm(
+        &mut self,
+        e: &'a syn::ExprIf,
+        before: Vec<GuardId>,
+        else_before: Vec<GuardId>,
+    ) -> (Flow, Value<'a>, Flow) {
         let then_flow = std::mem::replace(&mut self.frame().flow, Flow::Normal);
-        let then_held = std::mem::replace(&mut self.walk.held, before.clone());
+        let then_held = std::mem::replace(&mut self.walk.held, else_before);
         let else_value = match &e.else_branch {
             Some((_, else_expr)) => self.expr(else_expr),
             None => Value::Unknown,

@@ -249,6 +249,27 @@ impl<'a> Interp<'a> {
         }
     }
 
+    /// [`Self::with_temps`], but the guards the result owns (a guard handed out) become
+    /// temporaries of the enclosing statement.
+    pub(super) fn with_temps_but_value(
+        &mut self,
+        end: proc_macro2::Span,
+        f: impl FnOnce(&mut Self) -> Value<'a>,
+    ) -> Value<'a> {
+        self.frame().temps.push(Vec::new());
+        let value = f(self);
+        let temps = self.frame().temps.pop().unwrap_or_default();
+        let kept = self.owned_guards(&value);
+        for g in temps.into_iter().rev() {
+            if kept.contains(&g) {
+                self.add_temp(g);
+            } else {
+                self.release(g, Some(Site::Token(end)));
+            }
+        }
+        value
+    }
+
     /// Moves the guards and pipe ends of a value into the bindings of the current scope.
     pub(super) fn adopt(&mut self, value: &Value<'a>) {
         self.adopt_except(value, &[]);
