@@ -28,7 +28,7 @@ const EXCUSED: &[(&str, &str, &str)] = &[
     (
         "seed_event_worker",
         "R004",
-        "the workers poll `E.is_set()` with `get_timeout` forever: the first failing schedule \
+        "the workers poll `e.is_set()` with `get_timeout` forever: the first failing schedule \
          is that livelock (a step-limit finding), whose kept trace no longer holds the \
          `clear`/`set` pair",
     ),

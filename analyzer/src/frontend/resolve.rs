@@ -186,8 +186,9 @@ impl RacecheckItem {
             "Connection" => Self::Prim(PrimKind::Connection),
             "Pool" => Self::Prim(PrimKind::Pool),
             "Shared" => Self::Prim(PrimKind::Shared),
-            "Thread" => Self::Thread,
-            "JoinHandle" => Self::JoinHandle,
+            // A process is a thread template whose target gets its `.args(..)`.
+            "Thread" | "Process" => Self::Thread,
+            "JoinHandle" | "ProcessHandle" => Self::JoinHandle,
             "Pipe" => Self::Pipe,
             "AsyncResult" => Self::AsyncResult,
             _ => return None,

@@ -100,11 +100,13 @@ pub(crate) enum Callable<'a> {
     Fn(FnId),
 }
 
-/// A `Thread::new(target)` not started yet.
+/// A `Thread::new(target)` or `Process::new(target)` not started yet.
 #[derive(Debug, Clone)]
 pub(crate) struct Builder<'a> {
     pub target: Callable<'a>,
     pub name: Option<Rc<str>>,
+    /// A process's `.args(..)`: the one value its target is called with.
+    pub arg: Option<Value<'a>>,
 }
 
 /// What starts threads through its methods.

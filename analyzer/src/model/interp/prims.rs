@@ -247,7 +247,11 @@ impl<'a> Interp<'a> {
                 } else {
                     instances
                 };
-                let builder = Builder { target, name: None };
+                let builder = Builder {
+                    target,
+                    name: None,
+                    arg: None,
+                };
                 let Some(task) =
                     self.spawn_template(&builder, vec![param], &span, true, Some(instances), var)
                 else {
@@ -340,7 +344,11 @@ impl<'a> Interp<'a> {
                 }
                 let builders: Rc<[Builder<'a>]> = targets
                     .into_iter()
-                    .map(|target| Builder { target, name: None })
+                    .map(|target| Builder {
+                        target,
+                        name: None,
+                        arg: None,
+                    })
                     .collect();
                 if assoc == Some("spawn") {
                     self.builder_method(builders, "start", Vec::new(), span)

@@ -109,6 +109,7 @@ impl<'a> Interp<'a> {
             .map(|target| Builder {
                 target,
                 name: name.clone(),
+                arg: None,
             })
             .collect();
         self.start(&builders, args, span)

@@ -95,12 +95,22 @@ impl<'a> Interp<'a> {
                     builders
                         .iter()
                         .map(|b| Builder {
-                            target: b.target.clone(),
                             name: name.clone().or_else(|| b.name.clone()),
+                            ..b.clone()
                         })
                         .collect(),
                 )
             }
+            // A process's arguments: the objects it shares with its parent.
+            "args" => Value::Builders(
+                builders
+                    .iter()
+                    .map(|b| Builder {
+                        arg: args.first().cloned(),
+                        ..b.clone()
+                    })
+                    .collect(),
+            ),
             "start" => Value::Threads(self.start(&builders, Vec::new(), span).into()),
             _ => Value::Builders(builders),
         }
@@ -115,7 +125,12 @@ impl<'a> Interp<'a> {
     ) -> Vec<TemplateId> {
         let mut started = Vec::new();
         for builder in builders {
-            if let Some(id) = self.spawn_template(builder, args.clone(), span, false, None, None) {
+            // A process's target gets its `.args(..)`.
+            let args = builder
+                .arg
+                .clone()
+                .map_or_else(|| args.clone(), |arg| vec![arg]);
+            if let Some(id) = self.spawn_template(builder, args, span, false, None, None) {
                 self.emit(Op::Spawn { child: id }, span.clone());
                 started.push(id);
             }
