@@ -106,6 +106,9 @@ pub(super) struct Interp<'a> {
     memo: Memo<'a>,
     pending: VecDeque<Pending<'a>>,
     edition: Edition,
+    /// How many closures given to calls the model cannot follow are being walked: such a
+    /// closure may run any number of times, on any thread.
+    walk_depth_of_unknown_closures: u32,
 }
 
 impl<'a> Interp<'a> {
@@ -126,6 +129,7 @@ impl<'a> Interp<'a> {
             memo: Memo::default(),
             pending: VecDeque::new(),
             edition: Edition::default(),
+            walk_depth_of_unknown_closures: 0,
         }
     }
 

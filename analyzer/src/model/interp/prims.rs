@@ -104,7 +104,14 @@ impl<'a> Interp<'a> {
             (PrimKind::Semaphore, "release") => {
                 self.emit_op(Op::SemRelease { semaphore: prim }, span)
             }
-            (PrimKind::Barrier, "wait") => self.emit_op(Op::BarrierWait { barrier: prim }, span),
+            (PrimKind::Barrier, "wait") => {
+                if self.walk_depth_of_unknown_closures > 0 {
+                    // Waited on by code that may run once per thread of a pool the model does
+                    // not see: its waiters cannot be counted against its parties.
+                    self.model.prims[prim.0 as usize].capacity = None;
+                }
+                self.emit_op(Op::BarrierWait { barrier: prim }, span)
+            }
             (PrimKind::Queue | PrimKind::JoinableQueue, _) => {
                 self.queue_method(prim, method, args, span)
             }

@@ -82,6 +82,17 @@ const WATCHED: &[&str] = &[
     "join",
 ];
 
+/// Methods and functions of other crates (a runtime's, a pool's) that run the closure they are
+/// given on another thread: the closure is a thread of its own, which nobody is known to join.
+const SPAWNING: &[&str] = &[
+    "spawn",
+    "spawn_blocking",
+    "spawn_local",
+    "spawn_fifo",
+    "spawn_ok",
+    "execute",
+];
+
 /// Wrappers whose constructors and `clone` share the value they wrap.
 const WRAPPERS: &[&str] = &["Arc", "Rc", "Box", "Pin", "ManuallyDrop", "Cow"];
 
@@ -117,9 +128,14 @@ impl<'a> Interp<'a> {
             }
         }
         let has_closure = args.iter().any(|a| !a.callables().is_empty());
+        if has_closure && SPAWNING.contains(&method) && matches!(receiver, Value::Unknown) {
+            return self.spawn_detached(&args, span);
+        }
         if has_closure {
             let element = self.element_of(&receiver);
+            self.walk_depth_of_unknown_closures += 1;
             let result = self.call_closures_in_loop(&args, &receiver, element);
+            self.walk_depth_of_unknown_closures -= 1;
             if MAPPING.contains(&method) {
                 return self.new_bag(Some(result));
             }
@@ -223,6 +239,9 @@ impl<'a> Interp<'a> {
                 [a, b] => min_max(last, a, b).unwrap_or_default(),
                 _ => Value::Unknown,
             },
+            _ if SPAWNING.contains(&last) && args.iter().any(|a| !a.callables().is_empty()) => {
+                self.spawn_detached(&args, span)
+            }
             _ => self.unknown_call(args),
         }
     }
@@ -234,7 +253,9 @@ impl<'a> Interp<'a> {
             self.mark_kept(a);
             self.forget_drops(a);
         });
+        self.walk_depth_of_unknown_closures += 1;
         self.call_closures(&args, &Value::Unknown);
+        self.walk_depth_of_unknown_closures -= 1;
         Value::data(
             args.iter()
                 .fold(Taint::default(), |acc, a| acc.union(&a.taint())),

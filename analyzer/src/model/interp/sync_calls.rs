@@ -94,6 +94,18 @@ impl<'a> Interp<'a> {
         }
     }
 
+    /// Code of another crate that runs the closures it is given on other threads (a runtime's
+    /// `spawn_blocking`, a pool's `execute`): each is a thread nobody is known to join.
+    pub(super) fn spawn_detached(&mut self, args: &[Value<'a>], span: &Span) -> Value<'a> {
+        args.iter().for_each(|a| self.mark_kept(a));
+        for target in args {
+            for t in self.start_callables(Some(target), None, Vec::new(), span) {
+                self.model.templates[t.0 as usize].handle_kept = true;
+            }
+        }
+        Value::Unknown
+    }
+
     /// Starts a thread running the callable `target` holds, given `args`.
     fn start_callables(
         &mut self,
