@@ -11,8 +11,9 @@ use crate::diagnostic::{Diagnostic, Edition, InputError, RunNote, SourceFile};
 use crate::frontend::crates::{discover_crates, CrateFiles, FileTable};
 use crate::frontend::macro_rules::expand_crate;
 use crate::frontend::macros::MacroArgs;
-use crate::frontend::outline::{outline_file, Outline};
-use crate::frontend::span::SpanConverter;
+use crate::frontend::outline::{outline_file, too_large_to_model, Outline};
+use crate::frontend::parse::{check_parses, parse_file};
+use crate::frontend::span::{LineStarts, SpanConverter};
 use crate::frontend::{index, pool};
 use crate::lock_facts::{self, Acquisition};
 use crate::model::interp::model_crate;
@@ -88,7 +89,7 @@ fn analyze_on_pool(files: &[SourceFile], editions: &BTreeMap<PathBuf, Edition>) 
                     .unwrap_or_default();
                 analyze_crate(files, &table, c, edition)
             } else {
-                parse_crate(files, c)
+                parse_crate(files, &outlines, c)
             }
         })
         .collect();
@@ -123,27 +124,13 @@ struct CrateResult {
     acquisitions: Vec<Acquisition>,
 }
 
-/// Parses one file, or reports where it does not parse. proc-macro2 remembers the file (and
-/// every other parsed on this thread) until the caller lets it forget them all.
-fn parse(file: &SourceFile) -> Result<syn::File, InputError> {
-    syn::parse_file(&file.text).map_err(|error| InputError {
-        path: file.path.clone(),
-        span: Some(SpanConverter::new(file).span(error.span())),
-        message: format!("cannot parse: {error}"),
-    })
-}
-
-/// A crate that is not modelled: its files are parsed, in parallel, for their errors alone.
-fn parse_crate(files: &[SourceFile], krate: &CrateFiles) -> CrateResult {
+/// A crate that is not modelled: its files are parsed, in parallel and piece by piece, for their
+/// errors alone.
+fn parse_crate(files: &[SourceFile], outlines: &[Outline], krate: &CrateFiles) -> CrateResult {
     let errors = krate
         .files
         .par_iter()
-        .filter_map(|&f| {
-            let error = parse(&files[f]).err();
-            // The tree is dropped: let proc-macro2 forget the file.
-            proc_macro2::extra::invalidate_current_thread_spans();
-            error
-        })
+        .filter_map(|&f| check_parses(&files[f], &outlines[f].piece_ends))
         .collect();
     CrateResult {
         errors,
@@ -163,7 +150,11 @@ fn analyze_crate(
     let mut slots = Vec::with_capacity(krate.files.len());
     let mut asts = Vec::with_capacity(krate.files.len());
     for &f in &krate.files {
-        match parse(&files[f]) {
+        if let Some(error) = too_large_to_model(&files[f]) {
+            result.errors.push(error);
+            continue;
+        }
+        match parse_file(&files[f]) {
             Ok(ast) => {
                 slots.push(f);
                 asts.push(ast);
@@ -172,9 +163,11 @@ fn analyze_crate(
         }
     }
     if slots.first() == krate.files.first() {
+        let lines: Vec<LineStarts> = slots.iter().map(|&f| LineStarts::of(&files[f].text)).collect();
         let converters: Vec<SpanConverter<'_>> = slots
             .iter()
-            .map(|&f| SpanConverter::new(&files[f]))
+            .zip(&lines)
+            .map(|(&f, lines)| SpanConverter::new(&files[f], lines))
             .collect();
         let source_bytes = slots.iter().map(|&f| files[f].text.len()).sum();
         let expansion = expand_crate(files, table, &slots, &mut asts, &converters);

@@ -5,6 +5,7 @@ pub(crate) mod index;
 pub(crate) mod macro_rules;
 pub(crate) mod macros;
 pub(crate) mod outline;
+pub(crate) mod parse;
 pub(crate) mod pool;
 pub(crate) mod resolve;
 pub(crate) mod scan;

@@ -1,14 +1,16 @@
 //! The first pass over every file, before any parse: what the crate structure needs (its
-//! out-of-line `mod` items), whether a synchronization crate is named at all, and whether the file is safe to
-//! parse (its size and nesting).
+//! out-of-line `mod` items), whether a synchronization crate is named at all, whether the file is
+//! safe to parse (its nesting), and where it can be cut into pieces that parse alone.
+use super::parse::PIECE_BYTES;
 pub(crate) use super::scan::ModDecl;
-use super::scan::{scan, TooDeep};
-use super::span::line_column;
+use super::scan::{scan, Scanned, TooDeep};
+use super::span::bytes_span;
 use crate::diagnostic::{InputError, SourceFile, Span};
 
-/// Files larger than this are not parsed: a syntax tree takes some sixty times its source's size
-/// (1.4 MB of generated tables peak at 80 MB), so this bounds what one file adds to the run's
-/// peak memory, whatever the input.
+/// Files of a modelled crate larger than this are not modelled: a syntax tree takes some sixty
+/// times its source's size (1.4 MB of generated tables peak at 80 MB), and a modelled crate keeps
+/// the trees of all its files, so this bounds what one file adds to the run's peak memory. Files
+/// of other crates are parsed piece by piece, whatever their size.
 pub(crate) const MAX_FILE_BYTES: usize = 4 << 20;
 
 /// Deepest nesting parsed (brackets, unary operators in a row, chained operations: see
@@ -20,28 +22,32 @@ pub(crate) const MAX_NESTING: usize = 2_000;
 /// What the rest of the analysis needs to know about one file before parsing it.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Outline {
-    /// Safe to parse (not refused for its size or nesting).
+    /// Safe to parse (not refused for its nesting).
     pub parsable: bool,
     pub mods: Vec<ModDecl>,
+    /// Where the file can be cut into pieces that parse alone (see [`Scanned::piece_ends`]).
+    pub piece_ends: Vec<usize>,
     /// The file names racecheck, `std::sync`, `std::thread`, parking_lot, crossbeam or rayon
     /// somewhere; crates in which no file does hold no primitive and are not modelled.
     pub mentions_sync: bool,
 }
 
+/// The error for a file of a modelled crate over [`MAX_FILE_BYTES`], if it is.
+pub(crate) fn too_large_to_model(file: &SourceFile) -> Option<InputError> {
+    (file.text.len() > MAX_FILE_BYTES).then(|| InputError {
+        path: file.path.clone(),
+        span: None,
+        message: format!(
+            "not analyzed: the file has {} bytes, more than the limit of {} MiB",
+            file.text.len(),
+            MAX_FILE_BYTES >> 20
+        ),
+    })
+}
+
 /// Outlines one file, or says why it will not be parsed.
 pub(crate) fn outline_file(file: &SourceFile) -> Result<Outline, InputError> {
-    if file.text.len() > MAX_FILE_BYTES {
-        return Err(InputError {
-            path: file.path.clone(),
-            span: None,
-            message: format!(
-                "not analyzed: the file has {} bytes, more than the limit of {} MiB",
-                file.text.len(),
-                MAX_FILE_BYTES >> 20
-            ),
-        });
-    }
-    let mods = scan(&file.text, MAX_NESTING).map_err(|TooDeep(at)| InputError {
+    let scanned = scan(&file.text, MAX_NESTING, PIECE_BYTES).map_err(|TooDeep(at)| InputError {
         path: file.path.clone(),
         span: Some(point(file, at)),
         message: format!(
@@ -49,26 +55,19 @@ pub(crate) fn outline_file(file: &SourceFile) -> Result<Outline, InputError> {
              operators in a row, operations chained in one expression)"
         ),
     })?;
+    let Scanned { mods, piece_ends } = scanned;
     Ok(Outline {
         parsable: true,
         mods,
+        piece_ends,
         mentions_sync: super::sync_items::mentioned_in(&file.text),
     })
 }
 
 /// The one-character span at a byte offset of a file.
 fn point(file: &SourceFile, offset: usize) -> Span {
-    let (line, column) = line_column(&file.text, offset);
     let width = file.text[offset..].chars().next().map_or(0, char::len_utf8);
-    Span {
-        file: file.path.clone(),
-        byte_start: offset,
-        byte_end: offset + width,
-        line_start: line,
-        column_start: column,
-        line_end: line,
-        column_end: column + 1,
-    }
+    bytes_span(file, offset, offset + width)
 }
 
 /// The string of a `#[path = "…"]` attribute, if the item has one.
@@ -115,8 +114,9 @@ mod tests {
     }
 
     #[test]
-    fn too_large_a_file_is_refused_naming_the_limit() {
-        let error = outline_file(&file(" ".repeat(MAX_FILE_BYTES + 1))).unwrap_err();
+    fn too_large_a_file_to_model_is_refused_naming_the_limit() {
+        assert!(too_large_to_model(&file(" ".repeat(MAX_FILE_BYTES))).is_none());
+        let error = too_large_to_model(&file(" ".repeat(MAX_FILE_BYTES + 1))).unwrap();
         assert!(
             error.message.contains("limit of 4 MiB"),
             "{}",

@@ -17,6 +17,16 @@ pub(crate) struct ModDecl {
     pub path_attr: Option<String>,
 }
 
+/// What the scan of a file found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Scanned {
+    pub mods: Vec<ModDecl>,
+    /// Byte offsets at which the file can be cut into pieces that each parse on their own: ends
+    /// of top-level items, each at least `piece_bytes` past the previous one (none in a file
+    /// smaller than that). The last piece runs to the end of the file.
+    pub piece_ends: Vec<usize>,
+}
+
 /// A file nested deeper than the limit: the byte offset of the bracket or operator past it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct TooDeep(pub usize);
@@ -46,8 +56,13 @@ enum Item<'t> {
 /// what a syntax tree nests and a walk of it recurses through: open brackets (`(`, `[`, `{`),
 /// unary operators in a row (`!!!!x` nests as `(((x)))` does), and the operators and `.`s of
 /// one expression chained at each bracket level (`a.b().c()` and `a + b + c` nest to the left).
-pub(crate) fn scan(text: &str, max_depth: usize) -> Result<Vec<ModDecl>, TooDeep> {
+/// A top-level item ends at its `;` or at the `}` of its body, unless what follows continues it
+/// (`const C: S = S { a: 1 };`, `… } as T;`).
+pub(crate) fn scan(text: &str, max_depth: usize, piece_bytes: usize) -> Result<Scanned, TooDeep> {
     let mut mods = Vec::new();
+    let mut piece_ends = Vec::new();
+    // A `}` ending a top-level item, until the next token says whether it does.
+    let mut closed_item: Option<usize> = None;
     // Per open bracket: the inline module it is the body of, if it is one.
     let mut open: Vec<Option<String>> = Vec::new();
     // Per bracket level (the outermost first): operators chained since the last `;`, `,`,
@@ -60,6 +75,19 @@ pub(crate) fn scan(text: &str, max_depth: usize) -> Result<Vec<ModDecl>, TooDeep
     let mut previous_operand = false;
     let mut lexer = Lexer { text, at: 0 };
     while let Some((start, token)) = lexer.next_token() {
+        if open.is_empty() {
+            let continued = matches!(token, Token::Punct(b) if b != b'#')
+                || matches!(token, Token::Ident("as"));
+            let end = match token {
+                Token::Punct(b';') => Some(lexer.at),
+                _ => closed_item.take().filter(|_| !continued),
+            };
+            let last = piece_ends.last().copied().unwrap_or(0);
+            if let Some(end) = end.filter(|&end| end - last >= piece_bytes) {
+                piece_ends.push(end);
+            }
+            closed_item = None;
+        }
         let at_item_level = open.iter().all(Option::is_some);
         // Inside the brackets of an attribute being recognized (`#[path = "…"]`).
         let in_attribute = matches!(item, Item::Attr(1.., _));
@@ -112,12 +140,14 @@ pub(crate) fn scan(text: &str, max_depth: usize) -> Result<Vec<ModDecl>, TooDeep
             }
             Token::Open(_) => open.push(None),
             Token::Close => {
-                open.pop();
+                if open.pop().is_some() && open.is_empty() && text.as_bytes()[start] == b'}' {
+                    closed_item = Some(lexer.at);
+                }
             }
             _ => {}
         }
     }
-    Ok(mods)
+    Ok(Scanned { mods, piece_ends })
 }
 
 /// Advances the recognition of `mod` items and `#[path]` attributes at item level by one token.
@@ -410,7 +440,7 @@ struct S;
 mod after;
 "#;
         assert_eq!(
-            scan(text, 100).unwrap(),
+            scan(text, 100, usize::MAX).unwrap().mods,
             [
                 decl(&[], "a", None),
                 decl(&[], "e", Some("other\\e.rs")),
@@ -426,19 +456,19 @@ mod after;
     fn depth_counts_brackets_and_prefix_operators_outside_literals() {
         let text = "fn f() { let x = ((1)); let s = \"((((((\"; let c = '('; }";
         // The body's brace, the `=` of the `let`, two parentheses.
-        assert!(scan(text, 4).is_ok());
-        let TooDeep(at) = scan(text, 3).unwrap_err();
+        assert!(scan(text, 4, usize::MAX).is_ok());
+        let TooDeep(at) = scan(text, 3, usize::MAX).unwrap_err();
         assert_eq!(&text[at..at + 2], "(1");
-        assert!(scan("fn f() { !!!!x; a - -b; }", 5).is_ok());
-        assert!(scan("fn f() { !!!!x; a - -b; }", 4).is_err());
-        assert!(scan("fn f() { a; b; }", 1).is_ok());
+        assert!(scan("fn f() { !!!!x; a - -b; }", 5, usize::MAX).is_ok());
+        assert!(scan("fn f() { !!!!x; a - -b; }", 4, usize::MAX).is_err());
+        assert!(scan("fn f() { a; b; }", 1, usize::MAX).is_ok());
         // Chains nest to the left: at `c.d`, the body's brace, the call's parenthesis, the
         // dot after `a` and the one after `c`.
         let chain = "fn f() { a.b(c.d).e.f; }";
-        assert!(scan(chain, 4).is_ok());
-        assert!(scan(chain, 3).is_err());
-        assert!(scan("fn f() { a + b; c + d; [e, f + g]; }", 3).is_ok());
-        assert!(scan("static X: u8 = a::b::c::d::e::f;", 2).is_ok());
+        assert!(scan(chain, 4, usize::MAX).is_ok());
+        assert!(scan(chain, 3, usize::MAX).is_err());
+        assert!(scan("fn f() { a + b; c + d; [e, f + g]; }", 3, usize::MAX).is_ok());
+        assert!(scan("static X: u8 = a::b::c::d::e::f;", 2, usize::MAX).is_ok());
     }
 
     #[test]
@@ -451,9 +481,9 @@ mod after;
             "/* open",
             "fn f() {{{",
         ] {
-            assert!(scan(text, 10).is_ok());
+            assert!(scan(text, 10, usize::MAX).is_ok());
         }
-        assert!(scan("fn f() {{{", 3).is_ok());
-        assert!(scan("fn f() {{{", 2).is_err());
+        assert!(scan("fn f() {{{", 3, usize::MAX).is_ok());
+        assert!(scan("fn f() {{{", 2, usize::MAX).is_err());
     }
 }

@@ -2,51 +2,69 @@
 //!
 //! Spans of a file parsed outside a proc macro are only meaningful on the thread that parsed it
 //! (proc-macro2 keeps the source map in a thread local), so they are converted on that thread,
-//! before any result leaves it.
+//! before any result leaves it. Byte offsets come from the line and column proc-macro2 gives and
+//! the file's own [`LineStarts`]: proc-macro2's `byte_range` counts characters from a cached
+//! point on every call, which cost the model a tenth of its time.
 use crate::diagnostic::{SourceFile, Span};
-use proc_macro2::Span as RawSpan;
+use proc_macro2::{LineColumn, Span as RawSpan};
 use std::path::{Path, PathBuf};
 
 const BOM: &str = "\u{feff}";
+
+/// The byte offset at which each line of a file starts (line 1 at index 0).
+#[derive(Debug)]
+pub(crate) struct LineStarts(Vec<usize>);
+
+impl LineStarts {
+    pub(crate) fn of(text: &str) -> Self {
+        let newlines = text
+            .bytes()
+            .enumerate()
+            .filter(|&(_, b)| b == b'\n')
+            .map(|(i, _)| i + 1);
+        Self(std::iter::once(0).chain(newlines).collect())
+    }
+}
 
 /// Converts the raw spans of one parsed file.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct SpanConverter<'p> {
     path: &'p Path,
+    text: &'p str,
+    lines: &'p LineStarts,
     /// Bytes `syn::parse_file` strips before parsing (a byte-order mark, a shebang line): raw
-    /// byte offsets start after them.
+    /// positions start after them.
     stripped: usize,
     /// The file starts with a byte-order mark, which takes a column of line 1 in the source.
     bom: bool,
 }
 
 impl<'p> SpanConverter<'p> {
-    pub(crate) fn new(file: &'p SourceFile) -> Self {
+    pub(crate) fn new(file: &'p SourceFile, lines: &'p LineStarts) -> Self {
         let text = &*file.text;
-        let bom = text.starts_with(BOM);
-        let rest = if bom { &text[BOM.len()..] } else { text };
         Self {
             path: &file.path,
-            stripped: (text.len() - rest.len()) + shebang_len(rest),
-            bom,
+            text,
+            lines,
+            stripped: stripped_len(text),
+            bom: text.starts_with(BOM),
         }
     }
 
     /// The region from the start of `start` to the end of `end` (both of this file).
     pub(crate) fn between(&self, start: RawSpan, end: RawSpan) -> Span {
         let (from, to) = (start.start(), end.end());
-        let (bytes_from, bytes_to) = (start.byte_range().start, end.byte_range().end);
         // A span that ends before it starts (tokens out of order) collapses onto its start.
-        let (to, bytes_to) = if (to.line, to.column) < (from.line, from.column) {
-            (start.end(), start.byte_range().end)
+        let to = if (to.line, to.column) < (from.line, from.column) {
+            start.end()
         } else {
-            (to, bytes_to)
+            to
         };
         let column = |line: usize, column: usize| column + 1 + usize::from(self.bom && line == 1);
         Span {
             file: PathBuf::from(self.path),
-            byte_start: bytes_from + self.stripped,
-            byte_end: bytes_to.max(bytes_from) + self.stripped,
+            byte_start: self.byte(from),
+            byte_end: self.byte(to),
             line_start: saturate(from.line),
             column_start: saturate(column(from.line, from.column)),
             line_end: saturate(to.line),
@@ -56,6 +74,58 @@ impl<'p> SpanConverter<'p> {
 
     pub(crate) fn span(&self, span: RawSpan) -> Span {
         self.between(span, span)
+    }
+
+    /// The byte offset in the file as written of a parsed position (a 1-based line, a column
+    /// in chars from the line's start as parsed).
+    fn byte(&self, at: LineColumn) -> usize {
+        // Stripping removes no newline: parsed lines are the file's lines, the first shortened.
+        let line_start = match at.line {
+            0 | 1 => self.stripped,
+            line => self.lines.0.get(line - 1).copied().unwrap_or(self.text.len()),
+        };
+        let rest = self.text.get(line_start..).unwrap_or("");
+        match rest.as_bytes().get(..at.column) {
+            Some(prefix) if prefix.is_ascii() => line_start + at.column,
+            _ => {
+                line_start
+                    + rest
+                        .char_indices()
+                        .nth(at.column)
+                        .map_or(rest.len(), |(i, _)| i)
+            }
+        }
+    }
+}
+
+/// The bytes `syn::parse_file` strips from the start of a file before parsing it: a byte-order
+/// mark, a shebang line.
+pub(crate) fn stripped_len(text: &str) -> usize {
+    let rest = text.strip_prefix(BOM).unwrap_or(text);
+    (text.len() - rest.len()) + shebang_len(rest)
+}
+
+/// The region of `file` between two byte offsets (clamped to the file, at char boundaries).
+pub(crate) fn bytes_span(file: &SourceFile, start: usize, end: usize) -> Span {
+    let text = &*file.text;
+    let floor = |mut at: usize| {
+        at = at.min(text.len());
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    };
+    let (start, end) = (floor(start), floor(end.max(start)));
+    let (line_start, column_start) = line_column(text, start);
+    let (line_end, column_end) = line_column(text, end);
+    Span {
+        file: file.path.clone(),
+        byte_start: start,
+        byte_end: end,
+        line_start,
+        column_start,
+        line_end,
+        column_end,
     }
 }
 
@@ -72,7 +142,7 @@ fn shebang_len(text: &str) -> usize {
 }
 
 /// The 1-based line and column (in chars, as rustc counts) of a byte offset of `text`.
-pub(crate) fn line_column(text: &str, offset: usize) -> (u32, u32) {
+fn line_column(text: &str, offset: usize) -> (u32, u32) {
     let before = &text[..offset];
     let line_start = before.rfind('\n').map_or(0, |n| n + 1);
     let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
@@ -98,7 +168,7 @@ mod tests {
         let syn::Item::Fn(f) = &ast.items[0] else {
             panic!("the test source starts with a function");
         };
-        SpanConverter::new(&file).span(f.sig.ident.span())
+        SpanConverter::new(&file, &LineStarts::of(text)).span(f.sig.ident.span())
     }
 
     #[test]
