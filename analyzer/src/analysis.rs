@@ -163,7 +163,10 @@ fn analyze_crate(
         }
     }
     if slots.first() == krate.files.first() {
-        let lines: Vec<LineStarts> = slots.iter().map(|&f| LineStarts::of(&files[f].text)).collect();
+        let lines: Vec<LineStarts> = slots
+            .iter()
+            .map(|&f| LineStarts::of(&files[f].text))
+            .collect();
         let converters: Vec<SpanConverter<'_>> = slots
             .iter()
             .zip(&lines)

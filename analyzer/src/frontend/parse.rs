@@ -24,7 +24,11 @@ pub(crate) fn check_parses(file: &SourceFile, piece_ends: &[usize]) -> Option<In
     for end in piece_ends.iter().copied().chain([text.len()]) {
         let piece = text.get(start..end).unwrap_or("");
         // The first piece is parsed as the file's start: without its byte-order mark or shebang.
-        let base = if start == 0 { stripped_len(text) } else { start };
+        let base = if start == 0 {
+            stripped_len(text)
+        } else {
+            start
+        };
         let error = syn::parse_file(piece)
             .err()
             .map(|error| parse_error(file, base, &error));
@@ -67,7 +71,8 @@ mod tests {
 
     #[test]
     fn pieces_end_at_top_level_items_never_inside_one() {
-        let text = "const A: S = S { a: 1 };\nconst B: u8 = { 1 } + 2;\nconst C: u8 = { 3 } as u8;\n\
+        let text =
+            "const A: S = S { a: 1 };\nconst B: u8 = { 1 } + 2;\nconst C: u8 = { 3 } as u8;\n\
                     impl S { fn f() { g(); } }\n#[derive(Debug)]\nstruct T { t: u8 }\nfn h() {}\n";
         let ends = pieces_of(text, 1);
         let cut: Vec<&str> = ends.iter().map(|&end| &text[..end]).collect();
@@ -81,7 +86,11 @@ mod tests {
             assert!(prefix.ends_with(expected), "{prefix:?}");
         }
         assert_eq!(ends.len(), 5, "{cut:?}");
-        for pair in [0].iter().chain(&ends).zip(ends.iter().chain([&text.len()])) {
+        for pair in [0]
+            .iter()
+            .chain(&ends)
+            .zip(ends.iter().chain([&text.len()]))
+        {
             assert!(syn::parse_file(&text[*pair.0..*pair.1]).is_ok());
         }
         assert!(pieces_of(text, text.len()).is_empty());

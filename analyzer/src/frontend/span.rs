@@ -82,7 +82,12 @@ impl<'p> SpanConverter<'p> {
         // Stripping removes no newline: parsed lines are the file's lines, the first shortened.
         let line_start = match at.line {
             0 | 1 => self.stripped,
-            line => self.lines.0.get(line - 1).copied().unwrap_or(self.text.len()),
+            line => self
+                .lines
+                .0
+                .get(line - 1)
+                .copied()
+                .unwrap_or(self.text.len()),
         };
         let rest = self.text.get(line_start..).unwrap_or("");
         match rest.as_bytes().get(..at.column) {
