@@ -140,7 +140,8 @@ pub(crate) fn scan(text: &str, max_depth: usize, piece_bytes: usize) -> Result<S
             }
             Token::Open(_) => open.push(None),
             Token::Close => {
-                if open.pop().is_some() && open.is_empty() && text.as_bytes()[start] == b'}' {
+                let closed = open.pop().is_some();
+                if closed && open.is_empty() && text.as_bytes()[start] == b'}' {
                     closed_item = Some(lexer.at);
                 }
             }
