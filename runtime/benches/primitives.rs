@@ -27,6 +27,8 @@ const MAP_ITEMS: u64 = 1_000_000;
 /// One map of 10^6 cheap items takes about a millisecond, less than a scheduler time slice of
 /// this shared machine: a sample times several maps, so that one preemption does not make it.
 const MAPS_PER_SAMPLE: u64 = 10;
+/// Items of the compute-bound map, where each item costs far more than its copy.
+const COMPUTE_ITEMS: u64 = 100_000;
 
 /// What a comparison reports per sample.
 #[derive(Debug, Clone, Copy)]
@@ -134,12 +136,13 @@ fn main() {
     let rounds = Rounds::from_env(2, 9);
     let workers = thread::available_parallelism().map_or(1, usize::from);
 
-    let builders: [fn(usize) -> Comparison; 5] = [
+    let builders: [fn(usize) -> Comparison; 6] = [
         uncontended_lock,
         contended_lock,
         queue_unbounded,
         queue_bounded,
         pool_map,
+        pool_map_compute,
     ];
     let mut measured = Vec::new();
     for build in builders {
@@ -482,59 +485,89 @@ fn queue_bounded(_workers: usize) -> Comparison {
 
 // ---- pools ----
 
-/// The cheap per-item work of the map benchmark.
+/// The cheap per-item work of the memory-bound map: the copies dominate.
 fn step(x: u64) -> u64 {
     x * 2 + 1
 }
 
-/// Checks a map's output: every item mapped, in order.
-fn check_mapped(output: &[u64]) {
-    assert_eq!(output.len() as u64, MAP_ITEMS);
-    assert!(output
-        .iter()
-        .enumerate()
-        .all(|(index, &value)| value == step(index as u64)));
+/// The costly per-item work of the compute-bound map: 100 rounds of xorshift.
+fn churn(mut x: u64) -> u64 {
+    for _ in 0..100 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+    }
+    x
 }
 
-/// Times `map` over fresh input vectors (built outside the measured time), `MAPS_PER_SAMPLE`
-/// times, and checks every output.
-fn timed_map(mut map: impl FnMut(Vec<u64>) -> Vec<u64>) -> Duration {
-    (0..MAPS_PER_SAMPLE)
+/// Times `map` over fresh input vectors of `items` (built outside the measured time), `maps`
+/// times, and checks that every output holds `f` of each item, in order.
+fn timed_map(
+    items: u64,
+    maps: u64,
+    f: fn(u64) -> u64,
+    mut map: impl FnMut(Vec<u64>) -> Vec<u64>,
+) -> Duration {
+    (0..maps)
         .map(|_| {
-            let input: Vec<u64> = (0..MAP_ITEMS).collect();
+            let input: Vec<u64> = (0..items).collect();
             let (output, elapsed) = time(|| map(input));
-            check_mapped(&output);
+            assert_eq!(output.len() as u64, items);
+            assert!(output
+                .iter()
+                .enumerate()
+                .all(|(index, &value)| value == f(index as u64)));
             elapsed
         })
         .sum()
 }
 
-fn pool_map(workers: usize) -> Comparison {
+/// `Pool::map` beside rayon and a plain loop, mapping `f` over `items` numbers, `maps` maps a
+/// sample.
+fn map_comparison(
+    workers: usize,
+    title: String,
+    f: fn(u64) -> u64,
+    items: u64,
+    maps: u64,
+) -> Comparison {
     let pool = racecheck::Pool::new(workers);
     let rayon_pool = rayon::ThreadPoolBuilder::new()
         .num_threads(workers)
         .build()
         .expect("a rayon pool of the machine's size");
     Comparison {
-        title: format!("map `x * 2 + 1` over 10^6 u64, {workers} workers"),
+        title,
         unit: Unit::MillionsPerSecond {
-            count: MAP_ITEMS * MAPS_PER_SAMPLE,
+            count: items * maps,
             what: "items",
         },
         cases: vec![
             Case::new("racecheck `Pool::map`", move || {
-                timed_map(|input| pool.map(step, input))
+                timed_map(items, maps, f, |input| pool.map(f, input))
             }),
             Case::new("rayon `into_par_iter().map().collect()`", move || {
-                timed_map(|input| rayon_pool.install(|| input.into_par_iter().map(step).collect()))
+                timed_map(items, maps, f, |input| {
+                    rayon_pool.install(|| input.into_par_iter().map(f).collect())
+                })
             }),
-            Case::new("plain loop, 1 thread", || {
-                timed_map(|input| input.into_iter().map(step).collect())
+            Case::new("plain loop, 1 thread", move || {
+                timed_map(items, maps, f, |input| input.into_iter().map(f).collect())
             }),
         ],
         target: Some(Target {
             peer: "rayon `into_par_iter().map().collect()`",
-            bound: Bound::AtLeast(0.5),
+            bound: Bound::AtLeast(0.7),
         }),
     }
+}
+
+fn pool_map(workers: usize) -> Comparison {
+    let title = format!("map `x * 2 + 1` over 10^6 u64, {workers} workers");
+    map_comparison(workers, title, step, MAP_ITEMS, MAPS_PER_SAMPLE)
+}
+
+fn pool_map_compute(workers: usize) -> Comparison {
+    let title = format!("map 100 xorshift rounds over 10^5 u64, {workers} workers");
+    map_comparison(workers, title, churn, COMPUTE_ITEMS, 1)
 }

@@ -3,10 +3,10 @@
 //! from explored `Thread`s, `Queue`s and `Event`s).
 
 mod explored;
+mod in_place;
 mod real;
 
 use std::fmt;
-use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
@@ -14,6 +14,7 @@ use crossbeam_channel::{Receiver, RecvTimeoutError, Select};
 
 use crate::explore;
 use explored::{ExploredPool, ExploredResult};
+use in_place::MapFailure;
 use real::{AsCompleted, InOrder, Outcome, RealPool};
 
 /// Batches per worker in [`Pool::map`]: several, so that a worker that finishes early takes
@@ -110,27 +111,17 @@ impl Pool {
         };
         // Collecting a `Vec`'s own iterator reuses its buffer: no copy.
         let items: Vec<A> = items.into_iter().collect();
-        let total = items.len();
-        let batch_len = total.div_ceil(self.workers * BATCHES_PER_WORKER).max(1);
-        let batches = real::into_batches(items, batch_len);
-        let count = batches.len();
-        let outcomes = real
-            .spawn_batches(Arc::new(f), batches)
-            .unwrap_or_else(|error| real::rejected(error));
-        let mut results: Vec<Option<Vec<R>>> = (0..count).map(|_| None).collect();
-        for _ in 0..count {
-            let Ok((index, outcome)) = outcomes.recv() else {
-                real::discarded()
-            };
-            results[index] = Some(real::value_or_resume(outcome));
+        let batch_len = items
+            .len()
+            .div_ceil(self.workers * BATCHES_PER_WORKER)
+            .max(1);
+        // A `match`, not a closure: the panics below are at the caller's `map`.
+        match real.map_in_place(f, items, batch_len) {
+            Ok(mapped) => mapped,
+            Err(MapFailure::Rejected(error)) => real::rejected(error),
+            Err(MapFailure::Panicked(message)) => real::value_or_resume(Err(message)),
+            Err(MapFailure::Discarded) => real::discarded(),
         }
-        let mut batches = results.into_iter().flatten();
-        let mut mapped = batches.next().unwrap_or_default();
-        mapped.reserve(total - mapped.len());
-        for batch in batches {
-            mapped.extend(batch);
-        }
-        mapped
     }
 
     /// Runs `f` on a worker and waits for its result (Python: `apply`).

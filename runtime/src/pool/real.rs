@@ -93,7 +93,7 @@ impl RealPool {
 
     /// A handle to submit jobs with, while the pool is open. Jobs sent after a terminate that
     /// raced with this call are dropped unrun by the workers.
-    fn submitter(&self) -> Result<Sender<Job>, PoolError> {
+    pub(super) fn submitter(&self) -> Result<Sender<Job>, PoolError> {
         match &*self.intake.lock() {
             Intake::Open(sender) => Ok(sender.clone()),
             Intake::Closed | Intake::Terminated => Err(PoolError::Closed),
@@ -114,33 +114,6 @@ impl RealPool {
             let _ = report.send(run_caught(task));
         });
         Ok(outcome)
-    }
-
-    /// Runs `f` over every item of every batch, a batch per job; the outcome of batch `i` arrives
-    /// on the returned channel tagged with `i`. The channel disconnects once every batch has
-    /// reported or been discarded.
-    pub(crate) fn spawn_batches<A, R, F>(
-        &self,
-        f: Arc<F>,
-        batches: Vec<Vec<A>>,
-    ) -> Result<TaggedOutcomes<Vec<R>>, PoolError>
-    where
-        A: Send + 'static,
-        R: Send + 'static,
-        F: Fn(A) -> R + Send + Sync + 'static,
-    {
-        let submitter = self.submitter()?;
-        let (report, outcomes) = crossbeam_channel::unbounded();
-        for (index, batch) in batches.into_iter().enumerate() {
-            let f = f.clone();
-            let report = report.clone();
-            send(&submitter, move || {
-                let outcome = run_caught(|| batch.into_iter().map(|item| f(item)).collect());
-                // The caller stops listening once a batch panicked: nobody to tell.
-                let _ = report.send((index, outcome));
-            });
-        }
-        Ok(outcomes)
     }
 
     /// Runs `f` over each item, one job per item; outcomes arrive tagged with the item's index.
@@ -222,7 +195,7 @@ impl fmt::Debug for RealPool {
     }
 }
 
-fn send(submitter: &Sender<Job>, job: impl FnOnce() + Send + 'static) {
+pub(super) fn send(submitter: &Sender<Job>, job: impl FnOnce() + Send + 'static) {
     // The pool keeps a receiver of its own, so the channel cannot be disconnected.
     submitter
         .send(Box::new(job))
@@ -238,20 +211,6 @@ fn work(jobs: &Receiver<Job>, terminated: &AtomicBool) {
             job();
         }
     }
-}
-
-/// Splits `items` into batches of `batch_len` (the last one shorter), keeping their order. The
-/// first batch keeps the input's allocation.
-pub(crate) fn into_batches<A>(mut items: Vec<A>, batch_len: usize) -> Vec<Vec<A>> {
-    let mut batches = Vec::with_capacity(items.len().div_ceil(batch_len));
-    // From the back, so that each split copies only the batch it makes.
-    while items.len() > batch_len {
-        let start = (items.len() - 1) / batch_len * batch_len;
-        batches.push(items.split_off(start));
-    }
-    batches.push(items);
-    batches.reverse();
-    batches
 }
 
 /// The results of a pool's tasks in submission order, as they complete.
@@ -336,18 +295,5 @@ impl<R> Iterator for AsCompleted<R> {
 
     fn size_hint(&self) -> (usize, Option<usize>) {
         (self.left, Some(self.left))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::into_batches;
-
-    #[test]
-    fn batches_keep_order_and_only_the_last_is_short() {
-        let batches = into_batches((0..10).collect(), 4);
-        assert_eq!(batches, [vec![0, 1, 2, 3], vec![4, 5, 6, 7], vec![8, 9]]);
-        assert_eq!(into_batches((0..8).collect(), 4).len(), 2);
-        assert_eq!(into_batches(Vec::<u8>::new(), 4), [Vec::<u8>::new()]);
     }
 }
