@@ -216,13 +216,13 @@ fn describe(cuts: &[Cut]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::frontend::outline::MAX_NESTING;
     use std::path::PathBuf;
     use std::sync::Arc;
 
-    fn file(path: &str, text: &str) -> SourceFile {
+    pub(crate) fn file(path: &str, text: &str) -> SourceFile {
         SourceFile {
             path: PathBuf::from(path),
             text: Arc::from(text),
@@ -230,7 +230,7 @@ mod tests {
     }
 
     /// `(file, line, code)` of every diagnostic.
-    fn found(files: &[SourceFile]) -> Vec<(String, u32, String)> {
+    pub(crate) fn found(files: &[SourceFile]) -> Vec<(String, u32, String)> {
         let analysis = analyze(files);
         assert!(analysis.errors.is_empty(), "{:?}", analysis.errors);
         analysis
@@ -246,7 +246,7 @@ mod tests {
             .collect()
     }
 
-    fn at(file: &str, line: u32, code: &str) -> (String, u32, String) {
+    pub(crate) fn at(file: &str, line: u32, code: &str) -> (String, u32, String) {
         (file.to_owned(), line, code.to_owned())
     }
 

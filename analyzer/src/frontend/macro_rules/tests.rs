@@ -3,10 +3,9 @@ use super::definition::read;
 use super::matcher::match_rule;
 use super::transcribe::transcribe;
 use crate::analysis::analyze;
+use crate::analysis::tests::{at, file, found};
 use crate::diagnostic::SourceFile;
 use proc_macro2::{Span, TokenStream, TokenTree};
-use std::path::PathBuf;
-use std::sync::Arc;
 
 /// The expansion of `invocation` (the tokens between its brackets) by the macro `definition`,
 /// as text; `None` when no rule matches or the transcription is refused.
@@ -112,18 +111,10 @@ fn definitions_rustc_refuses_are_not_read() {
     }
 }
 
-fn file(path: &str, text: &str) -> SourceFile {
-    SourceFile {
-        path: PathBuf::from(path),
-        text: Arc::from(text),
-    }
-}
-
-/// `(file, line, code)` of every finding, after checking that every span of every finding lies
-/// inside its file.
-fn found(files: &[SourceFile]) -> Vec<(String, u32, String)> {
+/// Every finding in `files`, after checking that every span of every finding lies inside its
+/// file and that no bound cut the expansion.
+fn found_inside(files: &[SourceFile]) -> Vec<(String, u32, String)> {
     let analysis = analyze(files);
-    assert!(analysis.errors.is_empty(), "{:?}", analysis.errors);
     assert!(analysis.notes.is_empty(), "{:?}", analysis.notes);
     for d in &analysis.diagnostics {
         let spans = std::iter::once(&d.primary).chain(d.secondary.iter().map(|l| &l.span));
@@ -136,18 +127,7 @@ fn found(files: &[SourceFile]) -> Vec<(String, u32, String)> {
             );
         }
     }
-    analysis
-        .diagnostics
-        .iter()
-        .map(|d| {
-            let at = &d.primary;
-            (at.file.display().to_string(), at.line_start, d.code.clone())
-        })
-        .collect()
-}
-
-fn at(file: &str, line: u32, code: &str) -> (String, u32, String) {
-    (file.to_owned(), line, code.to_owned())
+    found(files)
 }
 
 #[test]
@@ -199,7 +179,7 @@ fn a_macro_of_a_long_file_reports_at_its_invocation_in_a_short_one() {
         d.notes
     );
     assert_eq!(
-        found(&[root, macros, work]),
+        found_inside(&[root, macros, work]),
         [at("src/main.rs", 10, "D001")]
     );
 }
@@ -221,7 +201,10 @@ fn exported_macros_are_found_by_path_wherever_they_are_defined() {
         "src/macros.rs",
         "#[macro_export]\nmacro_rules! take {\n    ($l:ident) => { $crate::$l.acquire() };\n}\n",
     );
-    assert_eq!(found(&[root, work, macros]), [at("src/main.rs", 9, "D001")]);
+    assert_eq!(
+        found_inside(&[root, work, macros]),
+        [at("src/main.rs", 9, "D001")]
+    );
 }
 
 #[test]
@@ -236,7 +219,7 @@ fn items_statements_and_methods_made_by_macros_are_code_like_any_other() {
         let t = Thread::spawn(|| Bank.via_a());\n    backward!();\n    t.join().unwrap();\n}\n";
     // `backward!`'s guards are the block's: still held at the join.
     assert_eq!(
-        found(&[file("src/main.rs", text)]),
+        found_inside(&[file("src/main.rs", text)]),
         [at("src/main.rs", 9, "D001"), at("src/main.rs", 16, "D003")]
     );
 }
@@ -249,7 +232,7 @@ fn a_later_definition_shadows_an_earlier_one_from_where_it_stands() {
         macro_rules! second { () => { () }; }\n\
         fn main() {\n    let t = Thread::spawn(forward);\n    let _b = B.acquire();\n    let _a = A.acquire();\n    let _none = second!();\n    drop((_a, _b));\n    t.join().unwrap();\n}\n";
     assert_eq!(
-        found(&[file("src/main.rs", text)]),
+        found_inside(&[file("src/main.rs", text)]),
         [at("src/main.rs", 7, "D001")]
     );
 }

@@ -246,6 +246,15 @@ trait Position: Sized {
     fn fit(_expansion: &mut [Self], _replaced: &Self, _last: bool) {}
 }
 
+/// As many items as the input holds.
+fn to_the_end<T: syn::parse::Parse>(input: ParseStream<'_>) -> syn::Result<Vec<T>> {
+    let mut items = Vec::new();
+    while !input.is_empty() {
+        items.push(input.parse()?);
+    }
+    Ok(items)
+}
+
 fn item_definition(item: &syn::Item) -> Option<&syn::ItemMacro> {
     match item {
         syn::Item::Macro(m) if m.ident.is_some() => Some(m),
@@ -270,11 +279,7 @@ impl Position for syn::Item {
     }
 
     fn parse_all(input: ParseStream<'_>) -> syn::Result<Vec<Self>> {
-        let mut items = Vec::new();
-        while !input.is_empty() {
-            items.push(input.parse()?);
-        }
-        Ok(items)
+        to_the_end(input)
     }
 
     fn walk(&mut self, walker: &mut Walker<'_, '_>) {
@@ -343,11 +348,7 @@ impl Position for syn::ImplItem {
     }
 
     fn parse_all(input: ParseStream<'_>) -> syn::Result<Vec<Self>> {
-        let mut items = Vec::new();
-        while !input.is_empty() {
-            items.push(input.parse()?);
-        }
-        Ok(items)
+        to_the_end(input)
     }
 
     fn walk(&mut self, walker: &mut Walker<'_, '_>) {
