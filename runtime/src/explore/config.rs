@@ -25,6 +25,13 @@ pub enum Strategy {
     /// The default: Random and PCT of depths 2 and 3 taking turns by schedule index, so that
     /// bugs either finds soon are found soon without choosing between them.
     Portfolio,
+    /// Every interleaving up to equivalence, by a depth-first search with dynamic partial-order
+    /// reduction; with a bound, only the schedules with at most that many preemptions. A run
+    /// that finishes proves the program free of what exploration detects, within the bound.
+    Exhaustive {
+        /// Preemptions a schedule may make (`None`: any number).
+        preemption_bound: Option<usize>,
+    },
     /// Re-run exactly the interleaving a replay token names.
     Replay(String),
 }
@@ -134,7 +141,8 @@ impl Config {
     }
 
     /// These settings, overridden by `RACECHECK_SCHEDULES`, `RACECHECK_SEED`, `RACECHECK_STRATEGY`
-    /// (`portfolio`, `random`, `pct`, `pct:<depth>`, `targeted:<file>:<line>[:<column>],…`),
+    /// (`portfolio`, `random`, `pct`, `pct:<depth>`, `exhaustive`, `exhaustive:<bound>`,
+    /// `targeted:<file>:<line>[:<column>],…`),
     /// `RACECHECK_REPLAY` (a replay token, which wins over the strategy), `RACECHECK_STACK_SIZE`
     /// (bytes) and `RACECHECK_STALL_TIMEOUT` (seconds, 0 = wait forever). An unset or empty
     /// variable changes nothing; a malformed one is an `Err` naming the variable and what it
@@ -199,14 +207,15 @@ fn parse_number<N: std::str::FromStr>(value: &str) -> Option<N> {
     value.trim().parse().ok()
 }
 
-/// `portfolio`, `random`, `pct`, `pct:<depth>` (depth >= 1), or
-/// `targeted:<file>:<line>[:<col>],…`.
+/// `portfolio`, `random`, `pct`, `pct:<depth>` (depth >= 1), `exhaustive`, `exhaustive:<bound>`,
+/// or `targeted:<file>:<line>[:<col>],…`.
 fn parse_strategy(value: &str) -> Result<Strategy, String> {
     let value = value.trim();
     let expected = || {
         format!(
-            "RACECHECK_STRATEGY must be `portfolio`, `random`, `pct`, `pct:<depth>` (depth >= 1) or \
-             `targeted:<file>:<line>[:<column>],…`, not {value:?}"
+            "RACECHECK_STRATEGY must be `portfolio`, `random`, `pct`, `pct:<depth>` (depth >= 1), \
+             `exhaustive`, `exhaustive:<preemption bound>` or `targeted:<file>:<line>[:<column>],…`, \
+             not {value:?}"
         )
     };
     match value.split_once(':') {
@@ -218,6 +227,14 @@ fn parse_strategy(value: &str) -> Result<Strategy, String> {
         Some((name, depth)) if name.eq_ignore_ascii_case("pct") => parse_number(depth)
             .filter(|&d: &usize| d >= 1)
             .map(|depth| Strategy::Pct { depth })
+            .ok_or_else(expected),
+        None if value.eq_ignore_ascii_case("exhaustive") => Ok(Strategy::Exhaustive {
+            preemption_bound: None,
+        }),
+        Some((name, bound)) if name.eq_ignore_ascii_case("exhaustive") => parse_number(bound)
+            .map(|bound| Strategy::Exhaustive {
+                preemption_bound: Some(bound),
+            })
             .ok_or_else(expected),
         Some((name, targets)) if name.eq_ignore_ascii_case("targeted") => targets
             .split(',')
@@ -297,6 +314,22 @@ mod tests {
                 .unwrap()
                 .strategy,
             Strategy::Portfolio
+        );
+        assert_eq!(
+            overridden(&[("RACECHECK_STRATEGY", "exhaustive")])
+                .unwrap()
+                .strategy,
+            Strategy::Exhaustive {
+                preemption_bound: None
+            }
+        );
+        assert_eq!(
+            overridden(&[("RACECHECK_STRATEGY", "exhaustive:2")])
+                .unwrap()
+                .strategy,
+            Strategy::Exhaustive {
+                preemption_bound: Some(2)
+            }
         );
     }
 
@@ -383,12 +416,17 @@ mod tests {
             (
                 "RACECHECK_STRATEGY",
                 "pct:0",
-                "RACECHECK_STRATEGY must be `portfolio`, `random`, `pct`, `pct:<depth>` (depth >= 1) or `targeted:<file>:<line>[:<column>],…`, not \"pct:0\"",
+                "RACECHECK_STRATEGY must be `portfolio`, `random`, `pct`, `pct:<depth>` (depth >= 1), `exhaustive`, `exhaustive:<preemption bound>` or `targeted:<file>:<line>[:<column>],…`, not \"pct:0\"",
+            ),
+            (
+                "RACECHECK_STRATEGY",
+                "exhaustive:x",
+                "RACECHECK_STRATEGY must be `portfolio`, `random`, `pct`, `pct:<depth>` (depth >= 1), `exhaustive`, `exhaustive:<preemption bound>` or `targeted:<file>:<line>[:<column>],…`, not \"exhaustive:x\"",
             ),
             (
                 "RACECHECK_STRATEGY",
                 "dfs",
-                "RACECHECK_STRATEGY must be `portfolio`, `random`, `pct`, `pct:<depth>` (depth >= 1) or `targeted:<file>:<line>[:<column>],…`, not \"dfs\"",
+                "RACECHECK_STRATEGY must be `portfolio`, `random`, `pct`, `pct:<depth>` (depth >= 1), `exhaustive`, `exhaustive:<preemption bound>` or `targeted:<file>:<line>[:<column>],…`, not \"dfs\"",
             ),
         ];
         for (name, value, message) in cases {

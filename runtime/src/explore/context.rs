@@ -114,6 +114,12 @@ impl Cx {
     /// A scheduling point: the calling thread is about to perform an operation at `location`;
     /// any runnable thread may run first.
     pub(crate) fn schedule(&self, location: Loc) {
+        self.schedule_operation(location, None);
+    }
+
+    /// [`Cx::schedule`] before an operation that will block until `wait` holds, if it does not
+    /// when the thread runs again: a scheduler may leave the thread until it does.
+    pub(crate) fn schedule_operation(&self, location: Loc, wait: Option<WaitFor>) {
         {
             let mut state = self.state();
             // A thread unwinding from a panic (releasing its guards) is not preempted: the
@@ -123,6 +129,7 @@ impl Cx {
             }
             let me = state.current;
             state.threads[me].next_operation = Some(state.site(me, location));
+            state.threads[me].next_wait = wait;
         }
         self.switch();
     }
@@ -138,6 +145,7 @@ impl Cx {
             }
             let location = state.site(me, location);
             state.threads[me].next_operation = Some(location);
+            state.threads[me].next_wait = None;
             state.threads[me].run = RunState::Blocked(Wait {
                 on,
                 timed,

@@ -177,6 +177,44 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Schedules run: all of them when clean, else up to and including the failing one.
     pub schedules_run: usize,
+    /// What an exhaustive search covered; `None` for the sampling strategies.
+    pub coverage: Option<Coverage>,
+}
+
+/// What an exhaustive search ([`Strategy::Exhaustive`](super::Strategy::Exhaustive)) covered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Coverage {
+    /// Schedules run to their end that differ in the order of some dependent operations: each
+    /// stands for every schedule that only reorders independent ones.
+    pub interleavings: usize,
+    /// The preemptions each schedule was allowed (`None`: any number).
+    pub preemption_bound: Option<usize>,
+    /// Whether every interleaving (within the bound) was explored: the search ran out of
+    /// schedules to try rather than being stopped by the schedule limit or a finding.
+    pub complete: bool,
+}
+
+impl fmt::Display for Coverage {
+    /// `all 12 interleavings explored, up to 2 preemptions`, or how far an unfinished search got.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let interleavings = match self.interleavings {
+            1 => "1 interleaving".to_owned(),
+            n => format!("{n} interleavings"),
+        };
+        let bound = match self.preemption_bound {
+            Some(1) => ", up to 1 preemption".to_owned(),
+            Some(k) => format!(", up to {k} preemptions"),
+            None => String::new(),
+        };
+        if self.complete {
+            write!(f, "all {interleavings} explored{bound}")
+        } else {
+            write!(
+                f,
+                "exhaustive search incomplete: {interleavings} explored{bound} before it stopped"
+            )
+        }
+    }
 }
 
 impl Report {

@@ -233,10 +233,20 @@ fn parse_explore_flag(value: Option<&std::ffi::OsStr>) -> Result<bool, String> {
 /// replay hints run `command`.
 fn conclude(target: &str, command: &str, report: &Report) -> Result<(), String> {
     if report.is_clean() {
-        eprintln!(
-            "racecheck: {}, no findings",
-            counted(report.schedules_run, "schedule")
-        );
+        match report.coverage {
+            Some(coverage) if coverage.complete => {
+                eprintln!("racecheck: {coverage}: no deadlock, no data race, no panic")
+            }
+            Some(coverage) => eprintln!(
+                "racecheck: {coverage} (after {}, the schedule limit: raise RACECHECK_SCHEDULES \
+                 or set a preemption bound to finish); no findings so far",
+                counted(report.schedules_run, "schedule")
+            ),
+            None => eprintln!(
+                "racecheck: {}, no findings",
+                counted(report.schedules_run, "schedule")
+            ),
+        }
         return Ok(());
     }
     for finding in report.findings() {
@@ -468,6 +478,7 @@ mod tests {
         let report = Report {
             findings: vec![deadlock(), cycle],
             schedules_run: 5,
+            coverage: None,
         };
         assert_eq!(
             FailureSummary {

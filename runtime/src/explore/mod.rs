@@ -10,7 +10,7 @@
 //! `JoinHandle`.
 //!
 //! Layers, each importing only those below it: `ids` (with `clock`, `rng`, `object`, `finding`,
-//! `token`, `config`, `watchdog`, `stack_guard`) → `scheduler`, `trace`, `detect::lock_order`, `side_table` → `state` →
+//! `token`, `config`, `watchdog`, `stack_guard`) → `trace` → `scheduler`, `detect::lock_order`, `side_table` → `state` →
 //! `context` → `model`, `join_handle`, `detect` → `execution` → `runner` → this module and
 //! `harness`. The engine names no primitive: what it shares with them (`Panicked`, `ThreadInfo`,
 //! `SourceLocation`) is the crate's leaf vocabulary.
@@ -44,7 +44,7 @@ mod watchdog;
 use std::sync::Arc;
 
 pub use config::{Config, Strategy, DEFAULT_PCT_DEPTH, MIN_STACK_SIZE};
-pub use finding::{Finding, FindingKind, Report, TraceEvent, SERIALIZED_TRACE_EVENTS};
+pub use finding::{Coverage, Finding, FindingKind, Report, TraceEvent, SERIALIZED_TRACE_EVENTS};
 
 pub(crate) use context::{context, on_behalf_of, Cx};
 pub(crate) use join_handle::ExploredJoinHandle;

@@ -5,7 +5,8 @@
 //!
 //! A strategy's calibration schedules are the exception (PCT's, which measure how long a schedule
 //! is): they run one after another on the calling thread, each observed by the strategy's
-//! [`Policy`] before the next is made, so what they teach depends on the seed alone too.
+//! [`Policy`] before the next is made, so what they teach depends on the seed alone too. The
+//! exhaustive search runs all its schedules that way, and stops early once it has tried them all.
 //!
 //! A schedule whose only findings are lock-order cycles is a warning, not a failure: exploration
 //! goes on looking for a schedule that actually deadlocks (or fails otherwise), and reports the
@@ -70,6 +71,12 @@ pub(crate) fn run_or_diverged(config: Config, body: Body) -> Result<Report, Repl
     let mut policy = scheduler::policy(&config.strategy, replayed.as_ref());
     outcomes.calibrate(&plan, &mut *policy, schedules);
     let policy = &*policy;
+    // A search that ran out of schedules to try before the limit has run all it needed.
+    let schedules = if policy.exhausted() {
+        outcomes.next.load(Ordering::Relaxed)
+    } else {
+        schedules
+    };
     let remaining = schedules.saturating_sub(outcomes.next.load(Ordering::Relaxed));
     let workers = worker_count(config.workers).min(remaining);
     if workers == 1 {
@@ -85,7 +92,9 @@ pub(crate) fn run_or_diverged(config: Config, body: Body) -> Result<Report, Repl
             }
         });
     }
-    outcomes.report(schedules)
+    let mut report = outcomes.report(schedules)?;
+    report.coverage = policy.coverage();
+    Ok(report)
 }
 
 fn worker_count(configured: usize) -> usize {
@@ -167,7 +176,7 @@ impl Outcomes {
     fn calibrate(&self, plan: &Plan<'_>, policy: &mut dyn Policy, schedules: usize) {
         let heart = plan.heart();
         for index in 0..schedules.min(policy.calibration_schedules()) {
-            if self.first_failure.load(Ordering::Relaxed) != usize::MAX {
+            if self.first_failure.load(Ordering::Relaxed) != usize::MAX || policy.exhausted() {
                 break;
             }
             let result = plan.run(index, policy, heart.as_ref());
@@ -221,14 +230,17 @@ impl Outcomes {
             (Some((index, Failure::Findings(findings))), _) => Ok(Report {
                 findings,
                 schedules_run: index + 1,
+                coverage: None,
             }),
             (None, Some((_, findings))) => Ok(Report {
                 findings,
                 schedules_run: schedules,
+                coverage: None,
             }),
             (None, None) => Ok(Report {
                 findings: Vec::new(),
                 schedules_run: schedules,
+                coverage: None,
             }),
         }
     }

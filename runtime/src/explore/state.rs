@@ -50,6 +50,8 @@ pub(crate) struct LogicalThread {
     pub(crate) clock: SyncClock,
     /// The operation it is about to perform (`None` before its first).
     pub(crate) next_operation: Option<Loc>,
+    /// What that operation will wait for, if it blocks until something holds.
+    pub(crate) next_wait: Option<WaitFor>,
     pub(crate) spawned_at: Option<Loc>,
     /// The user's call its operations are made on behalf of, if any (see
     /// `context::on_behalf_of`): their events carry this location.
@@ -115,6 +117,8 @@ pub(crate) struct State {
     pub(crate) steps: usize,
     /// Steps at which more than one thread could run.
     pub(crate) contested_steps: usize,
+    /// Where the events of the step being run start in `trace`.
+    step_start: usize,
     pub(crate) max_steps: usize,
     pub(crate) stop: Option<Stop>,
     pub(crate) tearing_down: bool,
@@ -140,6 +144,7 @@ impl State {
             trace: Vec::new(),
             steps: 0,
             contested_steps: 0,
+            step_start: 0,
             max_steps,
             stop: None,
             tearing_down: false,
@@ -173,6 +178,7 @@ impl State {
             run: RunState::Ready,
             clock,
             next_operation: None,
+            next_wait: None,
             spawned_at,
             acting_for: None,
             spins: 0,
@@ -294,6 +300,8 @@ impl State {
     /// Decides who runs the next step; `None` ends the schedule (every thread finished, a
     /// deadlock, the step limit, or an earlier stop).
     pub(crate) fn decide(&mut self) -> Option<ThreadId> {
+        self.scheduler.step_events(&self.trace[self.step_start..]);
+        self.step_start = self.trace.len();
         if self.stop.is_some() {
             return None;
         }
@@ -307,20 +315,14 @@ impl State {
         candidates.extend(
             (0..self.threads.len())
                 .filter(|&t| self.can_run(t))
-                .map(|thread| Candidate {
-                    thread,
-                    next_operation: self.threads[thread].next_operation,
-                }),
+                .map(|thread| self.candidate(thread)),
         );
         if candidates.is_empty() {
             // Time passes: the timed waits may now time out.
             candidates.extend(
                 (0..self.threads.len())
                     .filter(|&t| self.is_timed_wait(t))
-                    .map(|thread| Candidate {
-                        thread,
-                        next_operation: self.threads[thread].next_operation,
-                    }),
+                    .map(|thread| self.candidate(thread)),
             );
         }
         if candidates.is_empty() {
@@ -353,6 +355,18 @@ impl State {
         Some(chosen)
     }
 
+    fn candidate(&self, thread: ThreadId) -> Candidate {
+        let next = &self.threads[thread];
+        Candidate {
+            thread,
+            next_operation: next.next_operation,
+            would_block: matches!(next.run, RunState::Ready)
+                && next
+                    .next_wait
+                    .is_some_and(|on| !self.is_satisfied(thread, on)),
+        }
+    }
+
     fn is_timed_wait(&self, thread: ThreadId) -> bool {
         matches!(
             self.threads[thread].run,
@@ -379,7 +393,7 @@ impl State {
         if n <= 1 {
             return 0;
         }
-        let value = (self.scheduler.next_u64() % n as u64) as usize;
+        let value = self.scheduler.choose(n);
         self.choices.push(value as u64);
         value
     }

@@ -79,7 +79,8 @@ impl Cx {
             !state.is_satisfied(state.current, on)
         };
         if !blocks {
-            self.schedule(location);
+            let waits = (patience == Patience::Forever).then_some(on);
+            self.schedule_operation(location, waits);
         }
     }
 

@@ -4,8 +4,13 @@
 //! (blocked threads and, while others can run, spinning ones are already filtered out), each with
 //! the source location of the operation it is about to perform. Modelled on AWS shuttle's
 //! `Scheduler`: one instance per schedule, built from the exploration seed and the schedule's
-//! index only, so schedule `i` is the same whichever worker runs it.
+//! index only, so schedule `i` is the same whichever worker runs it. The exhaustive search is
+//! the exception: each of its schedules follows from the ones before, so its policy runs them in
+//! sequence (see [`Policy::calibration_schedules`]) and its scheduler is also told what each step
+//! did ([`Scheduler::step_events`]) and when the schedule ends ([`Policy::observe`]).
 
+mod dpor;
+mod exhaustive;
 mod pct;
 mod portfolio;
 mod random;
@@ -13,10 +18,13 @@ mod replay;
 mod targeted;
 
 use super::config::Strategy;
+use super::finding::Coverage;
 use super::ids::{Loc, ThreadId};
 use super::rng::SplitMix64;
 use super::token::RecordedSchedule;
+use super::trace::Event;
 
+use exhaustive::ExhaustivePolicy;
 use pct::PctPolicy;
 use portfolio::Portfolio;
 use random::RandomPolicy;
@@ -29,6 +37,9 @@ pub(crate) struct Candidate {
     pub(crate) thread: ThreadId,
     /// Where its next operation is (`None`: it has not started yet).
     pub(crate) next_operation: Option<Loc>,
+    /// Its next operation waits for something that does not hold yet: running it now would only
+    /// block it.
+    pub(crate) would_block: bool,
 }
 
 pub(crate) trait Scheduler {
@@ -43,6 +54,16 @@ pub(crate) trait Scheduler {
 
     /// A deterministic number for a data choice (does this timeout fire now?).
     fn next_u64(&mut self) -> u64;
+
+    /// A data choice among `outcomes` (at least 2). The exhaustive search tries each outcome;
+    /// the others draw one.
+    fn choose(&mut self, outcomes: usize) -> usize {
+        (self.next_u64() % outcomes as u64) as usize
+    }
+
+    /// The events the step just run recorded (the first call: the main thread's first step).
+    /// Only a search that reasons about which steps commute needs them.
+    fn step_events(&mut self, _events: &[Event]) {}
 
     /// A thread was created; schedulers that rank threads give it a rank here.
     fn thread_created(&mut self, _thread: ThreadId) {}
@@ -67,6 +88,17 @@ pub(crate) trait Policy: Sync {
     /// thread.
     fn observe(&mut self, _index: usize, _contested_steps: usize) {}
 
+    /// Whether a search has run every schedule it needs: no more need to run, and the
+    /// exploration is complete ([`Policy::coverage`]).
+    fn exhausted(&self) -> bool {
+        false
+    }
+
+    /// What a systematic search covered so far; `None` for a sampling strategy.
+    fn coverage(&self) -> Option<Coverage> {
+        None
+    }
+
     /// The scheduler of schedule `index`; `rng` is seeded from (seed, `index`).
     fn scheduler(&self, rng: SplitMix64, index: usize) -> Box<dyn Scheduler>;
 }
@@ -78,6 +110,9 @@ pub(crate) fn policy(strategy: &Strategy, replayed: Option<&RecordedSchedule>) -
         Strategy::Pct { depth } => Box::new(PctPolicy::new(*depth)),
         Strategy::Portfolio => Box::new(Portfolio::new()),
         Strategy::Targeted(targets) => Box::new(TargetedPolicy::new(targets.clone())),
+        Strategy::Exhaustive { preemption_bound } => {
+            Box::new(ExhaustivePolicy::new(*preemption_bound, dpor::Share::WHOLE))
+        }
         Strategy::Replay(_) => Box::new(ReplayPolicy::new(
             replayed
                 .map(|recorded| recorded.choices.clone())
@@ -96,6 +131,7 @@ pub(crate) mod test_support {
             .map(|&thread| Candidate {
                 thread,
                 next_operation: None,
+                would_block: false,
             })
             .collect()
     }

@@ -150,10 +150,12 @@ mod tests {
             Candidate {
                 thread: 0,
                 next_operation: Some(target),
+                would_block: false,
             },
             Candidate {
                 thread: 1,
                 next_operation: Some(elsewhere),
+                would_block: false,
             },
         ];
         for step in 0..MIN_PATIENCE {

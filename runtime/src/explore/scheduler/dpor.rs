@@ -1,0 +1,789 @@
+//! The search tree of the exhaustive strategy: a depth-first search over schedules with dynamic
+//! partial-order reduction, so that schedules differing only in the order of independent steps
+//! run once.
+//!
+//! The method is source-set DPOR with sleep sets (Abdulla, Aronis, Jonsson and Sagonas, "Optimal
+//! dynamic partial order reduction", POPL 2014, Algorithm 1). After each schedule, every pair of
+//! steps in a race (dependent, of different threads, with nothing ordering them but each other)
+//! is reversed by adding, at the state before the first, a thread that starts the reversed
+//! order (an *initial* of the steps that do not depend on it, then the second) unless one is
+//! already there. A thread whose step was tried at a state sleeps in the states below it until a
+//! dependent step runs: its schedules there would only reorder what was already explored.
+//!
+//! With a preemption bound (Musuvathi and Qadeer, "Iterative context bounding for systematic
+//! testing of multithreaded programs", PLDI 2007) only schedules making at most that many
+//! preemptions (switching away from a thread that could go on) are run. The reduction then
+//! follows Coons, Musuvathi and McKinley ("Bounded partial-order reduction", OOPSLA 2013) as
+//! loom does: each reversal is also tried at the last context switch before the race, where it
+//! costs no extra preemption, and sleep sets are off, since they can hide a schedule the bound
+//! allows behind one it does not.
+//!
+//! Steps are the engine's: what a thread does from one scheduling point to the next. Two steps
+//! depend on each other when they act on the same primitive, or when one acts on the other's
+//! thread (a spawn, a join); a thread whose next operation would only block (a held lock, an
+//! unset event) is not offered, as it could not make progress. The first state with a choice is
+//! the *split*: every thread is tried there, and each subtree is searched on its own, so a
+//! partition of the search into shares can hand out those subtrees.
+
+use super::Candidate;
+use crate::explore::ids::{ObjectId, ThreadId, MAIN_THREAD};
+use crate::explore::trace::{Event, Target};
+
+/// How a step acts on a target, as far as commuting goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    /// Takes a lock (or a permit), blocking while it cannot.
+    Acquire,
+    /// Gives it back. It only enables acquires, and commutes with them and with other releases
+    /// wherever both can run (a lock's holder alone releases it).
+    Release,
+    /// Anything else: depends on every access to the target.
+    Other,
+}
+
+const ACCESSES: [Access; 3] = [Access::Acquire, Access::Release, Access::Other];
+
+impl Access {
+    fn of(verb: &str) -> Self {
+        match verb {
+            "acquire" | "acquire (woken)" | "acquire (after wait)" => Access::Acquire,
+            "release" => Access::Release,
+            _ => Access::Other,
+        }
+    }
+
+    fn conflicts(self, other: Access) -> bool {
+        matches!(
+            (self, other),
+            (Access::Other, _) | (_, Access::Other) | (Access::Acquire, Access::Acquire)
+        )
+    }
+}
+
+/// What one step acted on, and how: two steps of different threads acting on one target in
+/// conflicting ways depend on each other.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Footprint {
+    targets: Vec<(Target, Access)>,
+    /// The step made a data choice: another outcome could act on anything.
+    wild: bool,
+}
+
+impl Footprint {
+    /// What `events` acted on. An attempt that blocked acted on nothing: it changed nothing,
+    /// and the step that completes the operation once woken acts on the target.
+    fn of(events: &[Event], wild: bool) -> Self {
+        let mut targets: Vec<(Target, Access)> = Vec::new();
+        for event in events.iter().filter(|e| !e.verb.ends_with("blocks)")) {
+            let access = Access::of(event.verb);
+            match targets.iter_mut().find(|(t, _)| *t == event.target) {
+                Some((_, seen)) if *seen != access => *seen = Access::Other,
+                Some(_) => {}
+                None => targets.push((event.target, access)),
+            }
+        }
+        Footprint { targets, wild }
+    }
+}
+
+/// The ids a state has handed out: an object or thread id below these names the same primitive
+/// or thread in every schedule through that state; one at or above may name another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Known {
+    objects: ObjectId,
+    threads: ThreadId,
+}
+
+/// A thread whose step at some state was explored, with what that step acted on.
+#[derive(Debug, Clone)]
+struct Sleeper {
+    thread: ThreadId,
+    footprint: Footprint,
+    /// The ids known at the state where the step ran.
+    known: Known,
+}
+
+impl Sleeper {
+    /// Whether a step of `thread` acting on `footprint` may not commute with the sleeper's step.
+    /// Ids unknown where the sleeper's step ran may stand for anything unknown there.
+    fn depends_on(&self, thread: ThreadId, footprint: &Footprint) -> bool {
+        if self.footprint.wild || footprint.wild {
+            return true;
+        }
+        let same = |a: Target, b: Target| match (a, b) {
+            (Target::Object(x), Target::Object(y)) => {
+                x == y || (x >= self.known.objects && y >= self.known.objects)
+            }
+            (Target::Thread(x), Target::Thread(y)) => {
+                x == y || (x >= self.known.threads && y >= self.known.threads)
+            }
+            _ => false,
+        };
+        let mine = &self.footprint.targets;
+        let theirs = &footprint.targets;
+        mine.iter().any(|&(a, access)| {
+            same(a, Target::Thread(thread))
+                || theirs
+                    .iter()
+                    .any(|&(b, other)| same(a, b) && access.conflicts(other))
+        }) || theirs
+            .iter()
+            .any(|&(b, _)| same(Target::Thread(self.thread), b))
+    }
+}
+
+/// A state where the scheduler picked a thread.
+#[derive(Debug, Clone)]
+struct Choice {
+    /// The threads that can make progress here, by id.
+    enabled: Vec<ThreadId>,
+    /// The thread that ran the step before, if it could go on here.
+    running: Option<ThreadId>,
+    chosen: ThreadId,
+    /// Preemptions made before this state.
+    preemptions: usize,
+    /// Threads still to try here.
+    to_try: Vec<ThreadId>,
+    /// Threads tried here before `chosen`, with what their step acted on.
+    tried: Vec<Sleeper>,
+    /// Threads asleep on arrival.
+    sleep: Vec<Sleeper>,
+    /// What `chosen`'s step acted on in the current schedule.
+    footprint: Footprint,
+    known: Known,
+    /// The split: every thread is tried, and no subtree puts another's threads to sleep.
+    split: bool,
+}
+
+impl Choice {
+    fn is_preemption(&self, thread: ThreadId) -> bool {
+        self.running.is_some_and(|running| running != thread)
+    }
+
+    fn has_seen(&self, thread: ThreadId) -> bool {
+        self.chosen == thread
+            || self.to_try.contains(&thread)
+            || self.tried.iter().any(|t| t.thread == thread)
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Node {
+    Thread(Choice),
+    /// A data choice (a timeout firing early, a spurious wakeup): the usual outcome, then the
+    /// unusual one if the schedule may still deviate.
+    Data {
+        outcomes: usize,
+        unusual: bool,
+        may_deviate: bool,
+    },
+}
+
+/// One step of the running schedule.
+#[derive(Debug, Clone)]
+struct Step {
+    thread: ThreadId,
+    footprint: Footprint,
+    /// The choice that picked it (none for the main thread's first step).
+    node: Option<usize>,
+}
+
+/// Why the running schedule left the tree: its remaining steps only bring it to an end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Detour {
+    /// Every thread that could run was asleep: whatever follows was explored already.
+    Redundant,
+    /// The program did not repeat the choices of the schedule it replays.
+    Diverged,
+    /// The schedule has passed the split into a subtree of another share.
+    Probe,
+}
+
+/// Unusual data outcomes a schedule may make when no preemption bound limits them: a poll loop
+/// that times out at every turn would otherwise never end.
+const UNBOUNDED_DEVIATIONS: usize = 2;
+
+/// Which subtrees of the split a search explores: those whose position among the split's
+/// threads is `index` modulo `count`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Share {
+    pub(crate) index: usize,
+    pub(crate) count: usize,
+}
+
+impl Share {
+    pub(crate) const WHOLE: Share = Share { index: 0, count: 1 };
+
+    fn owns(self, position: usize) -> bool {
+        position % self.count == self.index
+    }
+}
+
+/// The depth-first search, one schedule at a time: the path of the running schedule, the
+/// choices left to try along it, and the running schedule's steps.
+#[derive(Debug)]
+pub(crate) struct Search {
+    bound: Option<usize>,
+    share: Share,
+    nodes: Vec<Node>,
+    /// Nodes the running schedule has passed.
+    position: usize,
+    steps: Vec<Step>,
+    /// The running step made a data choice.
+    step_chose: bool,
+    known: Known,
+    detour: Option<Detour>,
+    /// The running schedule only learns what its step at the split acts on: the subtree is
+    /// another share's.
+    probing: bool,
+    /// Schedules run to their end that were not redundant.
+    interleavings: usize,
+    finished: bool,
+    diverged: bool,
+}
+
+impl Search {
+    pub(crate) fn new(bound: Option<usize>, share: Share) -> Self {
+        Search {
+            bound,
+            share,
+            nodes: Vec::new(),
+            position: 0,
+            steps: Vec::new(),
+            step_chose: false,
+            known: Known {
+                objects: 0,
+                threads: 1,
+            },
+            detour: None,
+            probing: false,
+            interleavings: 0,
+            finished: false,
+            diverged: false,
+        }
+    }
+
+    pub(crate) fn interleavings(&self) -> usize {
+        self.interleavings
+    }
+
+    pub(crate) fn bound(&self) -> Option<usize> {
+        self.bound
+    }
+
+    /// Whether every schedule the search needs has run.
+    pub(crate) fn finished(&self) -> bool {
+        self.finished
+    }
+
+    /// Whether a schedule failed to follow the path it was given.
+    pub(crate) fn diverged(&self) -> bool {
+        self.diverged
+    }
+
+    /// The events of the step just run.
+    pub(crate) fn step_done(&mut self, events: &[Event]) {
+        if self.steps.is_empty() && self.position == 0 && self.detour.is_none() {
+            self.steps.push(Step {
+                thread: MAIN_THREAD,
+                footprint: Footprint::default(),
+                node: None,
+            });
+        }
+        let wild = std::mem::take(&mut self.step_chose);
+        if self.detour.is_some() {
+            return;
+        }
+        for event in events {
+            match event.target {
+                Target::Object(id) => self.known.objects = self.known.objects.max(id + 1),
+                Target::Thread(id) => self.known.threads = self.known.threads.max(id + 1),
+            }
+        }
+        let footprint = Footprint::of(events, wild);
+        if let Some(step) = self.steps.last_mut() {
+            if let Some(Node::Thread(choice)) = step.node.map(|node| &mut self.nodes[node]) {
+                choice.footprint = footprint.clone();
+            }
+            step.footprint = footprint;
+        }
+    }
+
+    /// Picks who runs the next step.
+    pub(crate) fn next_thread(&mut self, candidates: &[Candidate], last: ThreadId) -> ThreadId {
+        let mut enabled: Vec<ThreadId> = candidates
+            .iter()
+            .filter(|c| !c.would_block)
+            .map(|c| c.thread)
+            .collect();
+        if enabled.is_empty() {
+            // Whoever runs only blocks: one order is as good as another.
+            enabled.push(candidates[0].thread);
+        }
+        for &thread in &enabled {
+            self.known.threads = self.known.threads.max(thread + 1);
+        }
+        if self.probing && self.detour.is_none() {
+            self.detour = Some(Detour::Probe);
+        }
+        if self.detour.is_some() {
+            return if enabled.contains(&last) {
+                last
+            } else {
+                enabled[0]
+            };
+        }
+        if self.position < self.nodes.len() {
+            return match &self.nodes[self.position] {
+                Node::Thread(choice) if enabled.contains(&choice.chosen) => {
+                    let chosen = choice.chosen;
+                    self.take_step(chosen);
+                    chosen
+                }
+                _ => self.diverge(enabled[0]),
+            };
+        }
+        self.new_choice(enabled, last)
+    }
+
+    /// A data choice among `outcomes`: the last is the usual one (no spurious wakeup, no early
+    /// timeout), the first the unusual one, which counts as a preemption.
+    pub(crate) fn choose(&mut self, outcomes: usize) -> usize {
+        self.step_chose = true;
+        if self.probing {
+            self.detour = Some(Detour::Probe);
+        }
+        let usual = outcomes - 1;
+        if self.detour.is_some() {
+            return usual;
+        }
+        if self.position < self.nodes.len() {
+            return match self.nodes[self.position] {
+                Node::Data {
+                    outcomes: recorded,
+                    unusual,
+                    ..
+                } if recorded == outcomes => {
+                    self.position += 1;
+                    if unusual {
+                        0
+                    } else {
+                        usual
+                    }
+                }
+                _ => self.diverge(usual),
+            };
+        }
+        let may_deviate = match self.bound {
+            Some(bound) => self.spent() < bound,
+            None => {
+                let unusual = self.nodes[..self.position]
+                    .iter()
+                    .filter(|node| matches!(node, Node::Data { unusual: true, .. }))
+                    .count();
+                unusual < UNBOUNDED_DEVIATIONS
+            }
+        };
+        self.nodes.push(Node::Data {
+            outcomes,
+            unusual: false,
+            may_deviate,
+        });
+        self.position += 1;
+        usual
+    }
+
+    /// Preemptions and unusual data outcomes of the running schedule so far.
+    fn spent(&self) -> usize {
+        let mut unusual = 0;
+        for node in self.nodes[..self.position].iter().rev() {
+            match node {
+                Node::Data { unusual: true, .. } => unusual += 1,
+                Node::Data { .. } => {}
+                Node::Thread(choice) => {
+                    return unusual
+                        + choice.preemptions
+                        + usize::from(choice.is_preemption(choice.chosen))
+                }
+            }
+        }
+        unusual
+    }
+
+    fn diverge<T>(&mut self, fallback: T) -> T {
+        self.detour = Some(Detour::Diverged);
+        self.diverged = true;
+        fallback
+    }
+
+    fn take_step(&mut self, thread: ThreadId) {
+        self.steps.push(Step {
+            thread,
+            footprint: Footprint::default(),
+            node: Some(self.position),
+        });
+        self.position += 1;
+    }
+
+    /// A state the search has not been in: who sleeps here, and who runs first.
+    fn new_choice(&mut self, enabled: Vec<ThreadId>, last: ThreadId) -> ThreadId {
+        let parent = self.nodes.iter().rev().find_map(|node| match node {
+            Node::Thread(choice) => Some(choice),
+            Node::Data { .. } => None,
+        });
+        let preemptions = self.spent();
+        let sleep = match (parent, self.bound) {
+            (Some(parent), None) => parent
+                .sleep
+                .iter()
+                .chain(&parent.tried)
+                .filter(|s| {
+                    s.thread != parent.chosen && !s.depends_on(parent.chosen, &parent.footprint)
+                })
+                .cloned()
+                .collect(),
+            _ => Vec::new(),
+        };
+        let split = enabled.len() > 1
+            && !self
+                .nodes
+                .iter()
+                .any(|node| matches!(node, Node::Thread(choice) if choice.split));
+        let running = enabled.contains(&last).then_some(last);
+        let mut choice = Choice {
+            enabled,
+            running,
+            chosen: last,
+            preemptions,
+            to_try: Vec::new(),
+            tried: Vec::new(),
+            sleep,
+            footprint: Footprint::default(),
+            known: self.known,
+            split,
+        };
+        let allowed = |choice: &Choice, thread: ThreadId| {
+            self.within_bound(choice, thread) && !choice.sleep.iter().any(|s| s.thread == thread)
+        };
+        let mut awake: Vec<ThreadId> = choice
+            .enabled
+            .iter()
+            .copied()
+            .filter(|&thread| allowed(&choice, thread))
+            .collect();
+        // The running thread first: going on costs no preemption.
+        if let Some(position) = awake.iter().position(|&t| Some(t) == choice.running) {
+            awake[..=position].rotate_right(1);
+        }
+        let Some(&first) = awake.first() else {
+            self.detour = Some(Detour::Redundant);
+            return choice.running.unwrap_or(choice.enabled[0]);
+        };
+        choice.chosen = first;
+        if split {
+            choice.to_try = awake[1..].to_vec();
+            self.probing = !self.share.owns(0);
+        }
+        self.nodes.push(Node::Thread(choice));
+        self.take_step(first);
+        first
+    }
+
+    fn within_bound(&self, choice: &Choice, thread: ThreadId) -> bool {
+        self.bound
+            .is_none_or(|bound| !choice.is_preemption(thread) || choice.preemptions < bound)
+    }
+
+    /// The schedule ended: reverses its races, then moves to the next schedule to run, or
+    /// finishes the search.
+    pub(crate) fn schedule_ended(&mut self) {
+        if self.position < self.nodes.len() && self.detour.is_none() {
+            // The program ended sooner than the schedule it replays.
+            self.diverged = true;
+        }
+        let probed = std::mem::take(&mut self.probing);
+        if self.detour.is_none() && !probed {
+            self.interleavings += 1;
+        }
+        if !self.diverged {
+            if !probed {
+                for (node, initials) in self.races() {
+                    self.reverse(node, &initials);
+                }
+            }
+            self.advance();
+        }
+        self.position = 0;
+        self.steps.clear();
+        self.step_chose = false;
+        self.detour = None;
+        self.known = Known {
+            objects: 0,
+            threads: 1,
+        };
+    }
+
+    /// Each race of the schedule: the choice before its first step, and the threads that could
+    /// start its reversal there (the initials), in schedule order.
+    fn races(&self) -> Vec<(usize, Vec<ThreadId>)> {
+        let steps = &self.steps;
+        let threads = steps
+            .iter()
+            .flat_map(|step| {
+                let targeted = step.footprint.targets.iter().filter_map(|t| match t.0 {
+                    Target::Thread(id) => Some(id),
+                    Target::Object(_) => None,
+                });
+                std::iter::once(step.thread).chain(targeted)
+            })
+            .max()
+            .map_or(1, |max| max + 1);
+        let objects = steps
+            .iter()
+            .flat_map(|step| step.footprint.targets.iter())
+            .filter_map(|t| match t.0 {
+                Target::Object(id) => Some(id + 1),
+                Target::Thread(_) => None,
+            })
+            .max()
+            .unwrap_or(0);
+        // clocks[j * threads + t]: 1 + the last step of `t` that happens before step `j` (0: none).
+        let mut clocks = vec![0usize; steps.len() * threads];
+        let mut last_of_thread: Vec<Option<usize>> = vec![None; threads];
+        let mut last_on_thread: Vec<Option<usize>> = vec![None; threads];
+        // The last step acting on each object in each way (acquire, release, other).
+        let mut last_on_object: Vec<[Option<usize>; 3]> = vec![[None; 3]; objects];
+        let mut races = Vec::new();
+        // What step `j` happens after directly, and which of those it races with: a step acting
+        // on the same target in a conflicting way, with the release it may discount (the end of
+        // the critical section an earlier acquire began orders the two acquires, but reversing
+        // them is a race to take the lock first).
+        let mut before: Vec<usize> = Vec::new();
+        let mut rivals: Vec<(usize, Option<usize>)> = Vec::new();
+        for (j, step) in steps.iter().enumerate() {
+            let q = step.thread;
+            before.clear();
+            rivals.clear();
+            before.extend(last_of_thread[q]);
+            rivals.extend(last_on_thread[q].map(|i| (i, None)));
+            for &(target, access) in &step.footprint.targets {
+                match target {
+                    Target::Object(id) => {
+                        let [acquired, released, _] = last_on_object[id];
+                        for (kind, earlier) in ACCESSES.iter().zip(last_on_object[id]) {
+                            let Some(i) = earlier else { continue };
+                            before.push(i);
+                            if !access.conflicts(*kind) {
+                                continue;
+                            }
+                            let ended = match (access, kind) {
+                                (Access::Acquire, Access::Acquire) => {
+                                    released.filter(|&r| Some(r) > acquired)
+                                }
+                                _ => None,
+                            };
+                            rivals.push((i, ended));
+                        }
+                    }
+                    Target::Thread(id) => {
+                        rivals.extend(last_of_thread[id].map(|i| (i, None)));
+                        rivals.extend(last_on_thread[id].map(|i| (i, None)));
+                    }
+                }
+            }
+            before.extend(rivals.iter().map(|&(i, _)| i));
+            before.sort_unstable();
+            before.dedup();
+            let (earlier, row) = clocks.split_at_mut(j * threads);
+            let row = &mut row[..threads];
+            for &d in &before {
+                for (mine, theirs) in row.iter_mut().zip(&earlier[d * threads..(d + 1) * threads]) {
+                    *mine = (*mine).max(*theirs);
+                }
+            }
+            row[q] = j + 1;
+            let clock = |k: usize| &clocks[k * threads..(k + 1) * threads];
+            for &(i, ended) in &rivals {
+                let p = steps[i].thread;
+                let others: Vec<usize> = before
+                    .iter()
+                    .copied()
+                    .filter(|&d| d != i && Some(d) != ended)
+                    .collect();
+                if p == q || others.iter().any(|&d| clock(d)[p] > i) {
+                    continue;
+                }
+                let Some(node) = steps[i].node else { continue };
+                races.push((node, self.initials(&clocks, threads, i, j, &others)));
+            }
+            last_of_thread[q] = Some(j);
+            for &(target, access) in &step.footprint.targets {
+                match target {
+                    Target::Object(id) => last_on_object[id][access as usize] = Some(j),
+                    Target::Thread(id) => last_on_thread[id] = Some(j),
+                }
+            }
+        }
+        races
+    }
+
+    /// The threads whose first step among `v` (the steps after `i` that do not happen after it,
+    /// then `j`) has nothing of `v` before it, in order; `before_j` is what `j` happens after
+    /// directly, but for `i` and the release the race discounts.
+    fn initials(
+        &self,
+        clocks: &[usize],
+        threads: usize,
+        i: usize,
+        j: usize,
+        before_j: &[usize],
+    ) -> Vec<ThreadId> {
+        let clock = |k: usize| &clocks[k * threads..(k + 1) * threads];
+        let p = self.steps[i].thread;
+        let mut seen = vec![false; threads];
+        let mut initials = Vec::new();
+        for k in i + 1..j {
+            let t = self.steps[k].thread;
+            if clock(k)[p] > i || seen[t] {
+                continue;
+            }
+            seen[t] = true;
+            // Its first step in `v`: one of `v` before it would be a step after `i`.
+            if clock(k)
+                .iter()
+                .enumerate()
+                .all(|(u, &last)| u == t || last <= i + 1)
+            {
+                initials.push(t);
+            }
+        }
+        let q = self.steps[j].thread;
+        if !seen[q]
+            && before_j
+                .iter()
+                .all(|&d| clock(d).iter().all(|&last| last <= i + 1))
+        {
+            initials.push(q);
+        }
+        initials
+    }
+
+    /// Makes sure the race whose first step was chosen at `node` is reversed: unless one of
+    /// `initials` is already tried there, the first one is (every thread, when none can run
+    /// there). With a bound, also at the last context switch before it.
+    fn reverse(&mut self, node: usize, initials: &[ThreadId]) {
+        let Node::Thread(choice) = &self.nodes[node] else {
+            return;
+        };
+        if initials.iter().any(|&t| choice.has_seen(t)) {
+            return;
+        }
+        let wanted = initials.first().copied();
+        let runnable = initials.iter().find(|&&t| choice.enabled.contains(&t));
+        let at = match (runnable, wanted) {
+            (Some(&thread), _) => Some((node, thread)),
+            // It waits there for what the race's first step holds (a lock, a thread's end): the
+            // race is reversed where it last could run.
+            (None, Some(thread)) => self.last_choice_running(node, thread).map(|m| (m, thread)),
+            (None, None) => None,
+        };
+        let (node, wanted) = match at {
+            Some((node, thread)) => (node, Some(thread)),
+            None => (node, wanted),
+        };
+        self.try_at(node, wanted);
+        if self.bound.is_some() {
+            if let Some(switch) = self.last_switch_before(node) {
+                self.try_at(switch, wanted);
+            }
+        }
+    }
+
+    /// The last choice before `node` where `thread` could run.
+    fn last_choice_running(&self, node: usize, thread: ThreadId) -> Option<usize> {
+        (0..node).rev().find(
+            |&m| matches!(&self.nodes[m], Node::Thread(choice) if choice.enabled.contains(&thread)),
+        )
+    }
+
+    /// Adds `thread` to what `node` tries, or every thread if it cannot run there.
+    fn try_at(&mut self, node: usize, thread: Option<ThreadId>) {
+        let Node::Thread(choice) = &self.nodes[node] else {
+            return;
+        };
+        if choice.split {
+            // It tries every thread already.
+            return;
+        }
+        let threads = match thread {
+            Some(t) if choice.enabled.contains(&t) => vec![t],
+            _ => choice.enabled.clone(),
+        };
+        let added: Vec<ThreadId> = threads
+            .into_iter()
+            .filter(|&t| !choice.has_seen(t) && self.within_bound(choice, t))
+            .collect();
+        if let Node::Thread(choice) = &mut self.nodes[node] {
+            choice.to_try.extend(added);
+        }
+    }
+
+    /// The last choice before `node` that switched to another thread than the choice before
+    /// it, else the first choice.
+    fn last_switch_before(&self, node: usize) -> Option<usize> {
+        let choices: Vec<(usize, ThreadId)> = self.nodes[..node]
+            .iter()
+            .enumerate()
+            .filter_map(|(index, n)| match n {
+                Node::Thread(choice) => Some((index, choice.chosen)),
+                Node::Data { .. } => None,
+            })
+            .collect();
+        choices
+            .windows(2)
+            .rev()
+            .find(|pair| pair[0].1 != pair[1].1)
+            .map(|pair| pair[1].0)
+            .or(choices.first().map(|&(index, _)| index))
+    }
+
+    /// Moves to the deepest state with something left to try, or finishes.
+    fn advance(&mut self) {
+        while let Some(node) = self.nodes.last_mut() {
+            match node {
+                Node::Data {
+                    unusual,
+                    may_deviate: true,
+                    ..
+                } if !*unusual => {
+                    *unusual = true;
+                    return;
+                }
+                Node::Thread(choice) => {
+                    choice
+                        .to_try
+                        .retain(|&t| !choice.sleep.iter().any(|s| s.thread == t));
+                    if !choice.split {
+                        choice.to_try.sort_unstable();
+                    }
+                    if !choice.to_try.is_empty() {
+                        let next = choice.to_try.remove(0);
+                        choice.tried.push(Sleeper {
+                            thread: choice.chosen,
+                            footprint: std::mem::take(&mut choice.footprint),
+                            known: choice.known,
+                        });
+                        choice.chosen = next;
+                        if choice.split {
+                            self.probing = !self.share.owns(choice.tried.len());
+                        }
+                        return;
+                    }
+                }
+                Node::Data { .. } => {}
+            }
+            self.nodes.pop();
+        }
+        self.finished = true;
+    }
+}
