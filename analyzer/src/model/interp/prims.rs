@@ -308,6 +308,24 @@ impl<'a> Interp<'a> {
         Value::Prim(prim)
     }
 
+    /// A primitive's method called by path, its receiver first (`Lock::acquire(&A)`,
+    /// `Mutex::lock(&m)`).
+    pub(super) fn method_by_path(
+        &mut self,
+        kind: PrimKind,
+        method: &str,
+        args: Vec<Value<'a>>,
+        span: &Span,
+    ) -> Value<'a> {
+        let mut args = args.into_iter();
+        match args.next() {
+            Some(Value::Prim(prim)) if self.model.prim(prim).kind == kind => {
+                self.prim_method(prim, method, args.collect(), span)
+            }
+            _ => Value::Unknown,
+        }
+    }
+
     /// Calls of racecheck paths: the constructors of the primitives, and methods called by path
     /// (`Lock::acquire(&A)`, `JoinHandle::join(t)`).
     pub(super) fn racecheck_call(
@@ -332,13 +350,7 @@ impl<'a> Interp<'a> {
             }
             // Methods called by path (`Lock::acquire(&A)`, `JoinHandle::join(t)`).
             (RacecheckItem::Prim(kind), Some(method)) => {
-                let mut args = args.into_iter();
-                match args.next() {
-                    Some(Value::Prim(prim)) if self.model.prim(prim).kind == kind => {
-                        self.prim_method(prim, method, args.collect(), span)
-                    }
-                    _ => Value::Unknown,
-                }
+                self.method_by_path(kind, method, args, span)
             }
             (RacecheckItem::JoinHandle | RacecheckItem::AsyncResult, Some(method)) => {
                 let receiver = args.into_iter().next().unwrap_or_default();

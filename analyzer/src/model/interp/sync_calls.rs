@@ -23,15 +23,8 @@ impl<'a> Interp<'a> {
             (SyncItem::Prim(kind, api), Some("new" | "const_new" | "default")) => {
                 self.construct((kind, api), args, false, span)
             }
-            // A method called by path (`Mutex::lock(&m)`).
             (SyncItem::Prim(kind, _), Some(method)) => {
-                let mut args = args.into_iter();
-                match args.next() {
-                    Some(Value::Prim(prim)) if self.model.prim(prim).kind == kind => {
-                        self.prim_method(prim, method, args.collect(), span)
-                    }
-                    _ => Value::Unknown,
-                }
+                self.method_by_path(kind, method, args, span)
             }
             (SyncItem::Channel { api, bounded }, None) => {
                 let queue = self.construct((PrimKind::Queue, api), args, bounded, span);
