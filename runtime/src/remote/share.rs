@@ -146,18 +146,29 @@ pub(crate) fn wait_for(d: Option<Duration>) -> Wait {
     d.map_or(Wait::Forever, Wait::timeout)
 }
 
-#[track_caller]
 fn export_or_fail<S: Serializer>(object: Arc<dyn Served>) -> Result<RemoteRef, S::Error> {
     export(object).map_err(serde::ser::Error::custom)
 }
 
+/// Writes a shared object: the reference it already is, or that of its export (`served`).
+fn write_shared<S: Serializer, T>(
+    remote: Option<&Remote<T>>,
+    served: impl FnOnce() -> Arc<dyn Served>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match remote {
+        Some(remote) => remote.target().serialize(serializer),
+        None => export_or_fail::<S>(served())?.serialize(serializer),
+    }
+}
+
 impl<T: Serialize + DeserializeOwned + Send + 'static> Serialize for Queue<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self.remote() {
-            Some(remote) => remote.target().serialize(serializer),
-            None => export_or_fail::<S>(Arc::new(ServedQueue::plain(self.clone())))?
-                .serialize(serializer),
-        }
+        write_shared(
+            self.remote(),
+            || Arc::new(ServedQueue::plain(self.clone())),
+            serializer,
+        )
     }
 }
 
@@ -170,11 +181,11 @@ impl<'de, T: Serialize + DeserializeOwned + Send + 'static> Deserialize<'de> for
 
 impl<T: Serialize + DeserializeOwned + Send + 'static> Serialize for JoinableQueue<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self.queue().remote() {
-            Some(remote) => remote.target().serialize(serializer),
-            None => export_or_fail::<S>(Arc::new(ServedQueue::joinable(self.clone())))?
-                .serialize(serializer),
-        }
+        write_shared(
+            self.queue().remote(),
+            || Arc::new(ServedQueue::joinable(self.clone())),
+            serializer,
+        )
     }
 }
 
@@ -224,11 +235,11 @@ impl<'de> Deserialize<'de> for &'static Event {
 /// until the child drops its end.
 impl<T: Serialize + DeserializeOwned + Send + 'static> Serialize for Connection<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self.remote() {
-            Some(remote) => remote.target().serialize(serializer),
-            None => export_or_fail::<S>(Arc::new(ServedConnection::new(self.share())))?
-                .serialize(serializer),
-        }
+        write_shared(
+            self.remote(),
+            || Arc::new(ServedConnection::new(self.share())),
+            serializer,
+        )
     }
 }
 
