@@ -56,14 +56,23 @@ fn cli(args: &[&str]) -> Outcome {
 }
 
 /// The folder every run starts in: the workspace configuration excludes the fixtures from
-/// `cargo racecheck`'s own gate, so the runs use an empty `racecheck.toml` of their own, found
-/// first from the working directory. Every test of this binary runs from it.
+/// `cargo racecheck`'s own gate, so the runs use a `racecheck.toml` of their own, found first from
+/// the working directory, that selects every rule (the fixtures mark the findings of the rules
+/// that are off by default too). Every test of this binary runs from it.
 fn enter_scratch() -> &'static Path {
     static SCRATCH: OnceLock<PathBuf> = OnceLock::new();
     SCRATCH.get_or_init(|| {
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("confirm-fixtures");
         std::fs::create_dir_all(&dir).expect("creating the scratch folder");
-        std::fs::write(dir.join("racecheck.toml"), "").expect("writing racecheck.toml");
+        let codes: Vec<String> = racecheck_analyzer::rules::all()
+            .iter()
+            .map(|r| format!("{:?}", r.code))
+            .collect();
+        std::fs::write(
+            dir.join("racecheck.toml"),
+            format!("select = [{}]\n", codes.join(", ")),
+        )
+        .expect("writing racecheck.toml");
         std::env::set_current_dir(&dir).expect("entering the scratch folder");
         dir
     })

@@ -136,6 +136,16 @@ pub fn binary() -> &'static str {
     env!("CARGO_BIN_EXE_cargo-racecheck")
 }
 
+/// `--select` with every rule's code: the fixtures mark the findings of the rules that are off by
+/// default too.
+pub fn every_rule() -> [String; 2] {
+    let codes: Vec<&str> = racecheck_analyzer::rules::all()
+        .iter()
+        .map(|r| r.code)
+        .collect();
+    ["--select".to_owned(), codes.join(",")]
+}
+
 /// The racecheck workspace's root folder.
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

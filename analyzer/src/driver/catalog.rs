@@ -24,7 +24,8 @@ pub fn markdown(rule: &RuleInfo) -> String {
         .to_owned()
 }
 
-/// `rules`: a table (code, name, severity, summary), or a JSON array with the docs too.
+/// `rules`: a table (code, name, severity, whether it runs by default, summary), or a JSON array
+/// with the docs too.
 pub fn list(format: CatalogFormat, out: &mut dyn Write) -> io::Result<()> {
     let catalogue = rules::all();
     match format {
@@ -34,6 +35,7 @@ pub fn list(format: CatalogFormat, out: &mut dyn Write) -> io::Result<()> {
                 code: &'a str,
                 name: &'a str,
                 severity: Severity,
+                default_enabled: bool,
                 summary: &'a str,
                 doc: String,
             }
@@ -43,6 +45,7 @@ pub fn list(format: CatalogFormat, out: &mut dyn Write) -> io::Result<()> {
                     code: r.code,
                     name: r.name,
                     severity: r.default_severity,
+                    default_enabled: r.default_enabled,
                     summary: r.summary,
                     doc: markdown(r),
                 })
@@ -59,15 +62,16 @@ pub fn list(format: CatalogFormat, out: &mut dyn Write) -> io::Result<()> {
                 .max(4);
             writeln!(
                 out,
-                "{:<5} {:<name_width$} {:<8} SUMMARY",
-                "CODE", "NAME", "SEVERITY"
+                "{:<5} {:<name_width$} {:<8} {:<7} SUMMARY",
+                "CODE", "NAME", "SEVERITY", "DEFAULT"
             )?;
             for rule in catalogue {
                 let severity = rule.default_severity.as_str();
+                let default = if rule.default_enabled { "on" } else { "off" };
                 writeln!(
                     out,
-                    "{:<5} {:<name_width$} {:<8} {}",
-                    rule.code, rule.name, severity, rule.summary
+                    "{:<5} {:<name_width$} {:<8} {:<7} {}",
+                    rule.code, rule.name, severity, default, rule.summary
                 )?;
             }
             Ok(())
@@ -112,9 +116,24 @@ pub fn find(rule: &str) -> Result<&'static RuleInfo, Fatal> {
         })
 }
 
-/// `explain CODE`: `# name (CODE)` and the rule's doc.
+/// `explain CODE`: `# name (CODE)`, how to turn it on when it is off by default, and the rule's
+/// doc.
 pub fn explain(rule: &RuleInfo, out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out, "# {} ({})\n\n{}", rule.name, rule.code, markdown(rule))
+    writeln!(out, "# {} ({})\n", rule.name, rule.code)?;
+    if !rule.default_enabled {
+        writeln!(out, "{}\n", off_by_default_note(rule))?;
+    }
+    writeln!(out, "{}", markdown(rule))
+}
+
+/// What `explain` says of a rule that is off by default.
+fn off_by_default_note(rule: &RuleInfo) -> String {
+    format!(
+        "Off by default: its precision on real crates is too low to run unasked. It runs when its \
+         code is selected: `extend-select = [\"{code}\"]` in `racecheck.toml` (or `select`), or \
+         `--extend-select {code}`.",
+        code = rule.code
+    )
 }
 
 #[cfg(test)]
@@ -152,5 +171,37 @@ mod tests {
         }
         let unknown = find("lock-order").unwrap_err().to_string();
         assert!(unknown.contains("cargo racecheck rules"), "{unknown}");
+    }
+
+    #[test]
+    fn the_catalogue_and_explain_say_which_rules_are_off_by_default() {
+        let off = RuleInfo {
+            default_enabled: false,
+            ..*find("D001").unwrap()
+        };
+        let mut text = Vec::new();
+        explain(&off, &mut text).unwrap();
+        let text = String::from_utf8(text).unwrap();
+        assert!(
+            text.starts_with("# lock-order-inversion (D001)\n\nOff by default: ")
+                && text.contains("`extend-select = [\"D001\"]`")
+                && text.contains("\n\n## What it does\n"),
+            "{text}"
+        );
+
+        let mut table = Vec::new();
+        list(CatalogFormat::Text, &mut table).unwrap();
+        let table = String::from_utf8(table).unwrap();
+        let header = table.lines().next().unwrap();
+        assert!(header.contains("SEVERITY DEFAULT SUMMARY"), "{header}");
+        for rule in rules::all() {
+            let default = if rule.default_enabled { "on" } else { "off" };
+            let row = table
+                .lines()
+                .find(|l| l.starts_with(rule.code))
+                .unwrap_or_else(|| panic!("{} is listed", rule.code));
+            let column = &row[header.find("DEFAULT").unwrap()..];
+            assert!(column.starts_with(&format!("{default} ")), "{row}");
+        }
     }
 }

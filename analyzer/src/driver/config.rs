@@ -28,6 +28,7 @@ pub const CONFIG_FILE_NAME: &str = "racecheck.toml";
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawConfig {
     select: Option<Vec<Spanned<String>>>,
+    extend_select: Option<Vec<Spanned<String>>>,
     ignore: Option<Vec<Spanned<String>>>,
     severity: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
     fail_on: Option<Spanned<String>>,
@@ -210,6 +211,7 @@ fn parse_manifest(path: &Path, which: Table) -> Result<Option<ConfigFile>, Fatal
 #[derive(Debug, Default, Clone)]
 pub struct Overrides {
     pub select: Option<Vec<String>>,
+    pub extend_select: Option<Vec<String>>,
     pub ignore: Option<Vec<String>>,
     pub severity: Vec<(String, Severity)>,
     pub fail_on: Option<Severity>,
@@ -244,7 +246,7 @@ impl Settings {
         cwd: &Path,
     ) -> Result<Self, Fatal> {
         let setting = |has: fn(&RawConfig) -> bool| layers.iter().find(|c| has(&c.raw));
-        let select = selectors(
+        let mut select = selectors(
             setting(|r| r.select.is_some()),
             cli.select.as_deref(),
             "select",
@@ -252,6 +254,16 @@ impl Settings {
             rules,
         )?
         .unwrap_or_else(|| vec![Selector::ALL]);
+        select.extend(
+            selectors(
+                setting(|r| r.extend_select.is_some()),
+                cli.extend_select.as_deref(),
+                "extend-select",
+                |r| r.extend_select.as_deref(),
+                rules,
+            )?
+            .unwrap_or_default(),
+        );
         let ignore = selectors(
             setting(|r| r.ignore.is_some()),
             cli.ignore.as_deref(),
@@ -296,7 +308,7 @@ impl Settings {
             .or(config_baseline);
 
         Ok(Settings {
-            selection: RuleSelection::new(select, ignore, severity),
+            selection: RuleSelection::new(select, ignore, severity, rules),
             fail_on,
             exclude,
             per_file_ignores,
@@ -421,11 +433,12 @@ mod tests {
     use super::*;
     use crate::rules::RuleInfo;
 
-    const RULES: [RuleInfo; 2] = [
+    const RULES: [RuleInfo; 3] = [
         RuleInfo {
             code: "D001",
             name: "lock-order-inversion",
             default_severity: Severity::Error,
+            default_enabled: true,
             summary: "",
             doc: "",
         },
@@ -433,6 +446,15 @@ mod tests {
             code: "L001",
             name: "thread-never-joined",
             default_severity: Severity::Warning,
+            default_enabled: true,
+            summary: "",
+            doc: "",
+        },
+        RuleInfo {
+            code: "R009",
+            name: "off-by-default",
+            default_severity: Severity::Warning,
+            default_enabled: false,
             summary: "",
             doc: "",
         },
@@ -457,6 +479,7 @@ mod tests {
         let settings = resolve(
             r#"
 select = ["D", "L001"]
+extend-select = ["R009"]
 ignore = ["L"]
 severity = { D001 = "warning" }
 fail-on = "error"
@@ -470,6 +493,7 @@ baseline-strict = true
         .unwrap();
         assert!(settings.selection.is_enabled("D001"));
         assert!(!settings.selection.is_enabled("L001"));
+        assert!(settings.selection.is_enabled("R009"));
         assert_eq!(
             settings.selection.severity_of("D001", Severity::Error),
             Severity::Warning
@@ -489,6 +513,7 @@ baseline-strict = true
     fn the_command_line_replaces_config_keys() {
         let cli = Overrides {
             select: Some(vec!["L".into()]),
+            extend_select: None,
             ignore: Some(vec![]),
             severity: vec![("D001".into(), Severity::Note)],
             fail_on: Some(Severity::Note),
@@ -511,6 +536,38 @@ baseline-strict = true
     }
 
     #[test]
+    fn extend_select_adds_to_select_wherever_each_is_set() {
+        let extend_on_cli = Overrides {
+            extend_select: Some(vec!["R009".into()]),
+            ..Overrides::default()
+        };
+        let settings = resolve("select = [\"D\"]\n", &extend_on_cli).unwrap();
+        assert!(settings.selection.is_enabled("D001"));
+        assert!(settings.selection.is_enabled("R009"));
+        assert!(!settings.selection.is_enabled("L001"));
+
+        let select_on_cli = Overrides {
+            select: Some(vec!["L".into()]),
+            ..Overrides::default()
+        };
+        let settings = resolve("extend-select = [\"R009\"]\n", &select_on_cli).unwrap();
+        assert!(settings.selection.is_enabled("L001"));
+        assert!(settings.selection.is_enabled("R009"));
+        assert!(!settings.selection.is_enabled("D001"));
+
+        let default = resolve("", &Overrides::default()).unwrap();
+        assert!(default.selection.is_enabled("D001") && default.selection.is_enabled("L001"));
+        assert!(!default.selection.is_enabled("R009"), "off by default");
+        let error = resolve("extend-select = [\"X1\"]\n", &Overrides::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.starts_with("/ws/racecheck.toml:1:18: `extend-select`: unknown rule code"),
+            "{error}"
+        );
+    }
+
+    #[test]
     fn errors_name_the_file_the_position_and_the_key() {
         let error = |text: &str| {
             resolve(text, &Overrides::default())
@@ -524,7 +581,7 @@ baseline-strict = true
         );
         assert_eq!(
             error("select = [\"D001\", \"X1\"]\n"),
-            "/ws/racecheck.toml:1:19: `select`: unknown rule code or prefix `X1` (known: D001, L001)"
+            "/ws/racecheck.toml:1:19: `select`: unknown rule code or prefix `X1` (known: D001, L001, R009)"
         );
         assert_eq!(
             error("severity = { D001 = \"loud\" }\n"),

@@ -35,6 +35,12 @@ impl Selector {
         code.starts_with(&self.prefix)
     }
 
+    /// Whether it is `code` itself (not `ALL` or a shorter prefix): what selects a rule that is
+    /// off by default.
+    fn names(&self, code: &str) -> bool {
+        self.prefix == code
+    }
+
     /// How specific the selector is: longer prefixes win over shorter ones.
     fn specificity(&self) -> usize {
         self.prefix.len()
@@ -59,38 +65,44 @@ pub fn known_codes(rules: &[RuleInfo]) -> String {
 /// The enabled rules and their severities.
 #[derive(Debug, Clone)]
 pub struct RuleSelection {
+    /// `select` and `extend-select` together.
     select: Vec<Selector>,
     ignore: Vec<Selector>,
     /// Severity overrides; the most specific matching selector wins.
     severity: Vec<(Selector, Severity)>,
-}
-
-impl Default for RuleSelection {
-    fn default() -> Self {
-        RuleSelection {
-            select: vec![Selector::ALL],
-            ignore: Vec::new(),
-            severity: Vec::new(),
-        }
-    }
+    /// The codes of the rules that are off by default.
+    off_by_default: Vec<&'static str>,
 }
 
 impl RuleSelection {
+    /// `rules` is the catalogue, which says which rules are off by default.
     pub fn new(
         select: Vec<Selector>,
         ignore: Vec<Selector>,
         severity: Vec<(Selector, Severity)>,
+        rules: &[RuleInfo],
     ) -> Self {
         RuleSelection {
             select,
             ignore,
             severity,
+            off_by_default: rules
+                .iter()
+                .filter(|r| !r.default_enabled)
+                .map(|r| r.code)
+                .collect(),
         }
     }
 
-    /// A rule runs when a `select` entry matches it and no `ignore` entry does.
+    /// A rule runs when a `select` entry matches it (names its code, for a rule that is off by
+    /// default: `ALL` and prefixes leave it off) and no `ignore` entry does.
     pub fn is_enabled(&self, code: &str) -> bool {
-        self.select.iter().any(|s| s.matches(code)) && !self.ignore.iter().any(|s| s.matches(code))
+        let selected = if self.off_by_default.contains(&code) {
+            self.select.iter().any(|s| s.names(code))
+        } else {
+            self.select.iter().any(|s| s.matches(code))
+        };
+        selected && !self.ignore.iter().any(|s| s.matches(code))
     }
 
     /// The severity `code` is reported at.
@@ -113,12 +125,21 @@ mod tests {
             code,
             name: "name",
             default_severity: Severity::Error,
+            default_enabled: true,
             summary: "",
             doc: "",
         }
     }
 
-    const RULES: [RuleInfo; 3] = [rule("D001"), rule("D002"), rule("R001")];
+    const RULES: [RuleInfo; 4] = [
+        rule("D001"),
+        rule("D002"),
+        RuleInfo {
+            default_enabled: false,
+            ..rule("D005")
+        },
+        rule("R001"),
+    ];
 
     fn sel(text: &str) -> Selector {
         Selector::parse(text, &RULES).unwrap()
@@ -132,7 +153,7 @@ mod tests {
         assert!(sel("all").matches("R001"));
         let err = Selector::parse("X9", &RULES).unwrap_err();
         assert!(
-            err.contains("`X9`") && err.contains("D001, D002, R001"),
+            err.contains("`X9`") && err.contains("D001, D002, D005, R001"),
             "{err}"
         );
         assert!(Selector::parse("", &RULES).is_err());
@@ -140,10 +161,27 @@ mod tests {
 
     #[test]
     fn ignore_beats_select() {
-        let selection = RuleSelection::new(vec![sel("D")], vec![sel("D002")], vec![]);
+        let selection = RuleSelection::new(vec![sel("D")], vec![sel("D002")], vec![], &RULES);
         assert!(selection.is_enabled("D001"));
         assert!(!selection.is_enabled("D002"));
         assert!(!selection.is_enabled("R001"));
+    }
+
+    #[test]
+    fn a_rule_off_by_default_runs_only_when_its_code_is_selected() {
+        let enabled = |select: &[&str], ignore: &[&str]| {
+            let selectors = |texts: &[&str]| texts.iter().map(|t| sel(t)).collect();
+            RuleSelection::new(selectors(select), selectors(ignore), vec![], &RULES)
+                .is_enabled("D005")
+        };
+        assert!(!enabled(&["ALL"], &[]));
+        assert!(!enabled(&["D"], &[]));
+        assert!(!enabled(&["D00"], &[]));
+        assert!(enabled(&["D005"], &[]));
+        assert!(enabled(&["ALL", "d005"], &[]));
+        assert!(!enabled(&["D005"], &["D"]), "ignore still wins");
+        let all = RuleSelection::new(vec![Selector::ALL], vec![], vec![], &RULES);
+        assert!(all.is_enabled("D001") && all.is_enabled("R001"));
     }
 
     #[test]
@@ -152,6 +190,7 @@ mod tests {
             vec![Selector::ALL],
             vec![],
             vec![(sel("D001"), Severity::Note), (sel("D"), Severity::Warning)],
+            &RULES,
         );
         assert_eq!(
             selection.severity_of("D001", Severity::Error),

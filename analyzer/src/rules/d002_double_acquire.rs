@@ -29,6 +29,7 @@ declare_rule! {
     /// - A lock field of an object taken out of a collection, or left by one of two branches, may
     ///   be two objects' locks: acquiring it twice is not reported. Likewise an element of a lock
     ///   family whose index the model cannot follow.
+    #[off_by_default]
     pub D002, DOUBLE_ACQUIRE, "double-acquire", Error, "a non-reentrant lock acquired while already held", model_limits!()
 }
 

@@ -33,6 +33,7 @@ declare_rule! {
     ///   known counts.
     /// - A notifier counts as setting the predicate under the condition's lock when it takes that
     ///   lock anywhere before its `notify` (or in the same loop), whatever it writes there.
+    #[off_by_default]
     pub D005, WAIT_NEVER_SIGNALLED, "wait-never-signalled", Error, "a wait, get or barrier that nothing can satisfy", model_limits!()
 }
 

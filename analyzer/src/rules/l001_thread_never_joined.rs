@@ -23,6 +23,7 @@ declare_rule! {
     ///   passed to code the model does not follow) counts as joined.
     /// - Quiet for the whole crate when the model was cut short (see below) or when `join` is
     ///   called on a receiver the model cannot resolve.
+    #[off_by_default]
     pub L001, THREAD_NEVER_JOINED, "thread-never-joined", Warning, "a spawned thread whose handle is dropped without a join", model_limits!()
 }
 

@@ -8,6 +8,10 @@ pub struct RuleInfo {
     pub code: &'static str,
     pub name: &'static str,
     pub default_severity: Severity,
+    /// Whether it runs without being asked for. A rule off by default (its precision on real
+    /// crates is too low, see REAL-WORLD.md) runs only when a `select` or `extend-select` entry
+    /// names its code.
+    pub default_enabled: bool,
     /// One line, for `rules` and SARIF `shortDescription`.
     pub summary: &'static str,
     /// The whole doc comment, Markdown.
@@ -17,15 +21,23 @@ pub struct RuleInfo {
 /// Declares a rule's [`RuleInfo`]: `declare_rule! { /// docs… pub D001, LOCK_ORDER_INVERSION,
 /// "lock-order-inversion", Error, "summary", model_limits!() }`. The optional last part is
 /// appended to the doc (a rule that reads the model ends its "Known problems" with the model's
-/// limits). Only the rule modules below use it.
+/// limits). `#[off_by_default]` after the docs makes a rule that runs only when selected by its
+/// code. Only the rule modules below use it.
 macro_rules! declare_rule {
-    ($(#[doc = $doc:expr])* pub $code:ident, $konst:ident, $name:literal, $sev:ident, $summary:literal $(, $more:expr)?) => {
+    ($(#[doc = $doc:expr])* #[off_by_default] pub $($rest:tt)*) => {
+        declare_rule!(@rule false, $(#[doc = $doc])* pub $($rest)*);
+    };
+    ($(#[doc = $doc:expr])* pub $($rest:tt)*) => {
+        declare_rule!(@rule true, $(#[doc = $doc])* pub $($rest)*);
+    };
+    (@rule $enabled:literal, $(#[doc = $doc:expr])* pub $code:ident, $konst:ident, $name:literal, $sev:ident, $summary:literal $(, $more:expr)?) => {
         $(#[doc = $doc])*
         $(#[doc = $more])?
         pub const $konst: $crate::rules::RuleInfo = $crate::rules::RuleInfo {
             code: stringify!($code),
             name: $name,
             default_severity: $crate::diagnostic::Severity::$sev,
+            default_enabled: $enabled,
             summary: $summary,
             doc: concat!($($doc, "\n"),* $(, $more)?),
         };

@@ -141,6 +141,7 @@ fn case_renders_like_rustc(folder: &str, name: &str) {
         Command::new(crate::binary())
             .current_dir(crate::workspace_root())
             .args([relative.as_str(), "--color", "never"])
+            .args(crate::every_rule())
             .env_remove("CARGO_TERM_COLOR")
             .env_remove("NO_COLOR"),
     );

@@ -102,9 +102,14 @@ pub struct CheckArgs {
     #[arg(long, value_name = "PATH")]
     pub manifest_path: Option<PathBuf>,
 
-    /// Rules to run: codes or prefixes (`D`, `D001`, `ALL`), comma-separated [default: ALL]
+    /// Rules to run: codes or prefixes (`D`, `D001`, `ALL`), comma-separated [default: ALL];
+    /// a rule that is off by default runs only when its code is given
     #[arg(long, value_name = "CODES", value_delimiter = ',')]
     pub select: Option<Vec<String>>,
+
+    /// Rules to run besides those of `select`: codes or prefixes, comma-separated
+    #[arg(long, value_name = "CODES", value_delimiter = ',')]
+    pub extend_select: Option<Vec<String>>,
 
     /// Rules not to run: codes or prefixes, comma-separated
     #[arg(long, value_name = "CODES", value_delimiter = ',')]
@@ -160,6 +165,7 @@ impl CheckArgs {
     pub fn overrides(&self) -> Overrides {
         Overrides {
             select: self.select.clone(),
+            extend_select: self.extend_select.clone(),
             ignore: self.ignore.clone(),
             severity: self.severity.clone(),
             fail_on: self.fail_on,

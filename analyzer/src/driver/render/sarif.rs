@@ -108,9 +108,18 @@ fn rule(rule: &RuleInfo) -> Value {
         "fullDescription": {"text": truncate(&first_paragraph(&doc), MAX_DESCRIPTION)},
         "help": {"text": plain_text(&doc), "markdown": doc},
         "helpUri": catalog::doc_url(rule),
-        "defaultConfiguration": {"level": rule.default_severity.as_str()},
-        "properties": {"tags": ["concurrency"], "precision": "high"},
+        "defaultConfiguration": default_configuration(rule),
+        "properties": {"tags": ["concurrency"], "precision": if rule.default_enabled { "high" } else { "low" }},
     })
+}
+
+/// The rule's level, and `enabled: false` (SARIF's default is true) for a rule off by default.
+fn default_configuration(rule: &RuleInfo) -> Value {
+    let mut configuration = json!({"level": rule.default_severity.as_str()});
+    if !rule.default_enabled {
+        configuration["enabled"] = false.into();
+    }
+    configuration
 }
 
 /// The first prose paragraph of a rule doc (the text under "What it does").
@@ -298,6 +307,19 @@ mod tests {
         let cut = truncate(&long, MAX_DESCRIPTION);
         assert_eq!(cut.chars().count(), MAX_DESCRIPTION);
         assert!(cut.ends_with('…'));
+    }
+
+    #[test]
+    fn a_rule_off_by_default_is_disabled_and_of_low_precision() {
+        let on = crate::rules::all()[0];
+        let off = RuleInfo {
+            default_enabled: false,
+            ..on
+        };
+        assert_eq!(rule(&on)["defaultConfiguration"].get("enabled"), None);
+        assert_eq!(rule(&on)["properties"]["precision"], "high");
+        assert_eq!(rule(&off)["defaultConfiguration"]["enabled"], false);
+        assert_eq!(rule(&off)["properties"]["precision"], "low");
     }
 
     #[test]

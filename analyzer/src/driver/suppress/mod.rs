@@ -286,6 +286,7 @@ mod tests {
             code,
             name: "rule",
             default_severity: Severity::Error,
+            default_enabled: true,
             summary: "",
             doc: "",
         }
