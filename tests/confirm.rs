@@ -9,10 +9,17 @@
 //!   says which and why) or it is listed in [`EXCUSED`] with the reason; an excuse that matches
 //!   nothing unconfirmed is a failure, so the list stays true;
 //! - no clean fixture gets a confirmed finding or a runtime-only one;
-//! - every witness replays as printed: its replay command, run as given, shows a finding;
-//! - the SARIF of a smaller run carries the confirmation and the runtime witness as code flows.
+//! - every witness replays as printed: its replay command, run as given, shows a finding, with
+//!   a trace shared by several findings printed once;
+//! - witnesses number their events strictly increasing and point only at the user's code (a
+//!   pool worker's take, a permit's release), in JSON, in the human report and in SARIF;
+//! - one interleaving that confirms two findings is drawn once in the human report;
+//! - the SARIF of a smaller run carries the confirmation and the runtime witness as code flows,
+//!   and follows the SARIF 2.1.0 schema.
 #[path = "../fixtures/tests/corpus/mod.rs"]
 mod corpus;
+#[path = "../analyzer/tests/schemas/sarif.rs"]
+mod sarif_schema;
 
 use corpus::{Dynamic, Fixture};
 use racecheck_analyzer::driver::{run, Outcome};
@@ -24,21 +31,8 @@ use std::sync::OnceLock;
 const SCHEDULES: &str = "200";
 
 /// Static findings whose twin exists but that this corpus cannot show: (fixture, code, why).
-const EXCUSED: &[(&str, &str, &str)] = &[
-    (
-        "seed_event_worker",
-        "R004",
-        "the workers poll `e.is_set()` with `get_timeout` forever: the first failing schedule \
-         is that livelock (a step-limit finding), whose kept trace no longer holds the \
-         `clear`/`set` pair",
-    ),
-    (
-        "seed_event_worker",
-        "D004",
-        "the same livelock ends the schedule at the step limit before main's `q.join()` can show \
-         as a hang",
-    ),
-];
+/// None today; an excuse must match an unconfirmed finding, so the list stays true.
+const EXCUSED: &[(&str, &str, &str)] = &[];
 
 /// The workspace's manifest: this package sits in the workspace root.
 fn workspace_manifest() -> PathBuf {
@@ -223,15 +217,10 @@ fn no_clean_fixture_gets_a_confirmed_or_runtime_only_finding() {
 #[test]
 fn every_witness_replays_as_printed() {
     let (_, document) = fixtures_confirmed();
-    let witnesses = array(document, "diagnostics")
-        .iter()
-        .map(|d| &d["confirmation"])
-        .filter(|c| c["status"] == "confirmed")
-        .chain(array(document, "runtime_only"));
     let dir = enter_scratch();
     let mut failures = Vec::new();
     let mut replayed = 0;
-    for (index, witness) in witnesses.enumerate() {
+    for (index, witness) in confirmations(document).enumerate() {
         let command = witness["replay_command"]
             .as_str()
             .expect("a replay command");
@@ -250,21 +239,156 @@ fn every_witness_replays_as_printed() {
                 "`{command}` ({kind}) gave {outcome:?}, not the witness:\n{trace}"
             ));
         }
+        let blocks = trace_blocks(&trace);
+        for (index, block) in blocks.iter().enumerate() {
+            if !strictly_increasing(&block.iter().map(|row| row.0).collect::<Vec<_>>()) {
+                failures.push(format!(
+                    "`{command}`: trace not numbered in order:\n{trace}"
+                ));
+            }
+            if blocks[..index].contains(block) {
+                failures.push(format!("`{command}`: one trace printed twice:\n{trace}"));
+            }
+        }
         replayed += 1;
     }
     assert!(replayed > 0, "no witness to replay");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// The printed traces of a witness text: per `trace (schedule N):` block, its rows as (number,
+/// rest of the row).
+fn trace_blocks(text: &str) -> Vec<Vec<(usize, String)>> {
+    let mut blocks = Vec::new();
+    let mut lines = text.lines();
+    while lines.any(|line| line.starts_with("trace (schedule ")) {
+        let rows = lines
+            .by_ref()
+            .skip(1)
+            .take_while(|line| !line.starts_with("replay:"))
+            .filter_map(|row| {
+                let (number, rest) = row.trim_start().split_once("  ")?;
+                Some((number.parse().ok()?, rest.to_owned()))
+            })
+            .collect();
+        blocks.push(rows);
+    }
+    blocks
+}
+
+fn strictly_increasing(numbers: &[usize]) -> bool {
+    numbers.windows(2).all(|pair| pair[0] < pair[1])
+}
+
+/// Every witness of a confirm report with its replay command: the confirming ones and the
+/// runtime-only ones.
+fn confirmations(document: &Value) -> impl Iterator<Item = &Value> {
+    array(document, "diagnostics")
+        .iter()
+        .map(|d| &d["confirmation"])
+        .filter(|c| c["status"] == "confirmed")
+        .chain(array(document, "runtime_only"))
+}
+
+fn witnesses(document: &Value) -> impl Iterator<Item = &Value> {
+    confirmations(document).map(|confirmation| &confirmation["witness"])
+}
+
+#[test]
+fn witnesses_number_their_events_in_order_and_point_only_at_the_users_code() {
+    let (_, document) = fixtures_confirmed();
+    let mut checked = 0;
+    for witness in witnesses(document) {
+        let trace = array(witness, "trace");
+        let indices: Vec<usize> = trace
+            .iter()
+            .map(|event| event["index"].as_u64().expect("an index") as usize)
+            .collect();
+        assert!(strictly_increasing(&indices), "{witness:#}");
+        let inside_racecheck: Vec<&Value> = trace
+            .iter()
+            .filter(|event| {
+                let file = event["location"]["file"].as_str().unwrap_or_default();
+                !file.contains("fixtures/src/bin/")
+            })
+            .collect();
+        assert!(
+            inside_racecheck.is_empty(),
+            "events reported away from the program's source: {inside_racecheck:#?}"
+        );
+        checked += trace.len();
+    }
+    assert!(checked > 0);
+    // A pool worker takes each task at the call that submitted it, never at `Pool::new`.
+    let pool_takes = witnesses(document)
+        .flat_map(|witness| array(witness, "trace"))
+        .filter(|event| {
+            event["thread"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("PoolWorker-"))
+                && event["operation"]
+                    .as_str()
+                    .is_some_and(|op| op.starts_with("get ") && !op.ends_with("(empty, blocks)"))
+        })
+        .count();
+    assert!(pool_takes > 0, "no pool worker's take in any witness");
+}
+
+#[test]
+fn one_interleaving_confirming_two_findings_is_drawn_once() {
+    // seed_event_worker: a worker wipes main's signal (R004) and polls forever, so main's
+    // `q.join()` never returns (D004): one livelock confirms both.
+    let (outcome, text) = confirm(
+        "seed_event_worker.txt",
+        "human",
+        &["--bin", "seed_event_worker", "--color", "never"],
+    );
+    assert_eq!(outcome, Outcome::Findings, "{text}");
+    assert_eq!(
+        text.matches("= note: confirmed: deadlock").count(),
+        2,
+        "{text}"
+    );
+    assert_eq!(text.matches("note: witness: deadlock").count(), 2, "{text}");
+    assert_eq!(
+        text.matches("the interleaving drawn above").count(),
+        1,
+        "{text}"
+    );
+    assert_eq!(text.matches("= threads: ").count(), 1, "{text}");
+    let labels: Vec<usize> = text
+        .split('#')
+        .skip(1)
+        .filter_map(|rest| rest.split_once(": ")?.0.parse().ok())
+        .collect();
+    assert!(!labels.is_empty(), "{text}");
+}
+
+/// The SARIF report of confirm on two fixtures.
+fn sarif_confirmed() -> &'static (Outcome, String) {
+    static LOG: OnceLock<(Outcome, String)> = OnceLock::new();
+    LOG.get_or_init(|| {
+        confirm(
+            "some.sarif",
+            "sarif",
+            &["--bin", "d001_abba", "--bin", "l001_result_lost"],
+        )
+    })
+}
+
+#[test]
+fn confirms_sarif_follows_the_sarif_schema() {
+    let (_, text) = sarif_confirmed();
+    let log: Value = serde_json::from_str(text).expect("SARIF is JSON");
+    let violations = sarif_schema::violations(&log);
+    assert!(violations.is_empty(), "{}", violations.join("\n"));
+}
+
 #[test]
 fn sarif_carries_the_confirmation_and_the_runtime_witness() {
-    let (outcome, text) = confirm(
-        "some.sarif",
-        "sarif",
-        &["--bin", "d001_abba", "--bin", "l001_result_lost"],
-    );
-    assert_eq!(outcome, Outcome::Findings);
-    let log: Value = serde_json::from_str(&text).expect("SARIF is JSON");
+    let (outcome, text) = sarif_confirmed();
+    assert_eq!(*outcome, Outcome::Findings);
+    let log: Value = serde_json::from_str(text).expect("SARIF is JSON");
     assert_eq!(log["version"], "2.1.0");
     let results = array(&log["runs"][0], "results");
     let status = |result: &Value| result["properties"]["confirmation"]["status"].clone();
@@ -287,6 +411,11 @@ fn sarif_carries_the_confirmation_and_the_runtime_witness() {
     let mut orders: Vec<u64> = Vec::new();
     for thread_flow in thread_flows {
         assert!(thread_flow["id"].is_string());
+        let thread_orders: Vec<usize> = array(thread_flow, "locations")
+            .iter()
+            .map(|l| l["executionOrder"].as_u64().expect("an order") as usize)
+            .collect();
+        assert!(strictly_increasing(&thread_orders), "{thread_flow:#}");
         for location in array(thread_flow, "locations") {
             orders.push(location["executionOrder"].as_u64().expect("an order"));
             assert!(location["location"]["physicalLocation"]["region"]["startLine"].is_u64());

@@ -26,6 +26,8 @@ mod lsp_client;
 mod no_writes;
 #[path = "cli/rust_analyzer.rs"]
 mod rust_analyzer;
+#[path = "schemas/sarif.rs"]
+mod sarif_schema;
 #[path = "cli/suppressions.rs"]
 mod suppressions;
 

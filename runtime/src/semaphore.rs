@@ -95,12 +95,12 @@ impl Semaphore {
                 Patience::Forever,
                 Location::caller(),
             );
-            return Permit { semaphore: self };
+            return Permit::new(self);
         }
         let mut count = self.count.lock();
         self.available.wait_while(&mut count, |count| *count == 0);
         *count -= 1;
-        Permit { semaphore: self }
+        Permit::new(self)
     }
 
     /// Takes a permit if one is free, without waiting.
@@ -120,7 +120,7 @@ impl Semaphore {
                     Patience::Never,
                     Location::caller(),
                 )
-                .then_some(Permit { semaphore: self });
+                .then_some(Permit::new(self));
         }
         let mut count = self.count.lock();
         self.take(&mut count)
@@ -146,7 +146,7 @@ impl Semaphore {
                     Patience::timeout(d),
                     Location::caller(),
                 )
-                .then_some(Permit { semaphore: self });
+                .then_some(Permit::new(self));
         }
         let mut count = self.count.lock();
         // parking_lot waits without a deadline when `d` is too long to represent one.
@@ -166,9 +166,14 @@ impl Semaphore {
     /// ```
     #[track_caller]
     pub fn release(&self) -> Result<(), OverRelease> {
+        self.release_at(Location::caller())
+    }
+
+    /// [`release`](Self::release), reported at `location` under exploration.
+    fn release_at(&self, location: &'static Location<'static>) -> Result<(), OverRelease> {
         if let Some(cx) = explore::context() {
             return cx
-                .semaphore_release(&self.stamp, self.initial, self.bounded, Location::caller())
+                .semaphore_release(&self.stamp, self.initial, self.bounded, location)
                 .map_err(|()| OverRelease);
         }
         let mut count = self.count.lock();
@@ -180,9 +185,10 @@ impl Semaphore {
         Ok(())
     }
 
+    #[track_caller]
     fn take(&self, count: &mut usize) -> Option<Permit<'_>> {
         *count = count.checked_sub(1)?;
-        Some(Permit { semaphore: self })
+        Some(Permit::new(self))
     }
 }
 
@@ -201,6 +207,10 @@ impl fmt::Debug for Semaphore {
 /// On a bounded semaphore a permit's return never pushes the count past its initial value: if the
 /// holder also called [`Semaphore::release`] by hand, the permit's own return is dropped.
 ///
+/// A drop has no caller location of its own: under exploration the return is reported at the
+/// call that acquired the permit (as a [`LockGuard`](crate::LockGuard)'s release is reported at
+/// its acquisition), never inside racecheck.
+///
 /// ```
 /// let sem = racecheck::Semaphore::new(1);
 /// {
@@ -212,9 +222,19 @@ impl fmt::Debug for Semaphore {
 #[must_use = "the permit is given back as soon as it is dropped"]
 pub struct Permit<'a> {
     semaphore: &'a Semaphore,
+    /// The acquiring call: where the drop's release is reported.
+    acquired_at: &'static Location<'static>,
 }
 
-impl Permit<'_> {
+impl<'a> Permit<'a> {
+    #[track_caller]
+    fn new(semaphore: &'a Semaphore) -> Self {
+        Permit {
+            semaphore,
+            acquired_at: Location::caller(),
+        }
+    }
+
     /// Keeps the permit taken without a guard: it comes back only through
     /// [`Semaphore::release`], Python style.
     ///
@@ -234,7 +254,7 @@ impl Drop for Permit<'_> {
     fn drop(&mut self) {
         // Only an extra hand-made `release` on a bounded semaphore makes this fail; the count is
         // then at its bound already, which is where it belongs.
-        let _ = self.semaphore.release();
+        let _ = self.semaphore.release_at(self.acquired_at);
     }
 }
 

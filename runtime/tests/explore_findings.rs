@@ -1,6 +1,7 @@
 //! Every finding kind, found through the public primitives under exploration, and the clean
 //! twins that must stay clean.
 
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -308,8 +309,8 @@ fn a_thread_unwinding_from_a_panic_is_not_preempted() {
 }
 
 #[test]
-fn a_busy_wait_on_a_lock_that_is_never_released_hits_the_step_limit() {
-    let report = racecheck::explore(config(5).max_steps(1_000), || {
+fn busy_waits_that_nothing_can_end_are_a_livelock_reported_as_a_deadlock() {
+    let report = racecheck::explore(config(5), || {
         static HELD: Lock = Lock::new(());
         let _held = HELD.acquire();
         let spinner = Thread::spawn(|| while HELD.try_acquire().is_none() {});
@@ -317,7 +318,83 @@ fn a_busy_wait_on_a_lock_that_is_never_released_hits_the_step_limit() {
         let never = Event::new();
         while !never.is_set() {}
     });
+    assert_eq!(kinds(&report), [FindingKind::Deadlock]);
+    let finding = &report.findings()[0];
+    assert!(
+        finding
+            .message
+            .contains("MainThread polls without progress")
+            && finding.message.contains("Thread-1 polls without progress"),
+        "{finding}"
+    );
+}
+
+#[test]
+fn a_loop_that_makes_progress_forever_hits_the_step_limit() {
+    let report = racecheck::explore(config(5).max_steps(1_000), || {
+        let lock = Lock::new(0u64);
+        loop {
+            *lock.acquire() += 1;
+        }
+    });
     assert_eq!(kinds(&report), [FindingKind::StepLimit]);
+}
+
+static JOIN_LINE: AtomicU32 = AtomicU32::new(0);
+
+/// The shape of a worker pool that polls a stop event with timed `get`s while its caller waits
+/// in a `join` that never returns (no `task_done`): in logical time the timed waits only time
+/// out, so once the caller is blocked for good the workers poll forever.
+fn pollers_behind_a_join_that_never_returns() {
+    let queue: JoinableQueue<u32> = JoinableQueue::new();
+    let stop = Arc::new(Event::new());
+    for _ in 0..2 {
+        let (queue, stop) = (queue.clone(), Arc::clone(&stop));
+        Thread::spawn(move || {
+            while !stop.is_set() {
+                let _ = queue.get_timeout(Duration::from_millis(100));
+            }
+        });
+    }
+    queue.put(1);
+    JOIN_LINE.store(line!() + 1, Ordering::Relaxed);
+    queue.join();
+    stop.set();
+}
+
+#[test]
+fn workers_whose_timed_waits_only_time_out_are_a_livelock_found_as_a_deadlock() {
+    let report = racecheck::explore(config(20), pollers_behind_a_join_that_never_returns);
+    assert_eq!(
+        kinds(&report),
+        [FindingKind::Deadlock],
+        "{}",
+        render(&report)
+    );
+    let finding = &report.findings()[0];
+    assert_eq!(
+        finding.locations[0].line,
+        JOIN_LINE.load(Ordering::Relaxed),
+        "{finding}"
+    );
+    assert!(
+        finding.message.contains("polls without progress"),
+        "{finding}"
+    );
+    // Found long before the step limit: the trace still holds the start of the schedule.
+    assert!(
+        finding.trace.len() < 1_000,
+        "{} events",
+        finding.trace.len()
+    );
+    assert_eq!(finding.trace[0].index, 1);
+    assert!(finding.trace.windows(2).all(|w| w[0].index < w[1].index));
+    // The witness replays: the same livelock, event for event.
+    let replayed = racecheck::replay(
+        &finding.replay_token,
+        pollers_behind_a_join_that_never_returns,
+    );
+    assert_eq!(replayed.findings()[0].trace, finding.trace);
 }
 
 #[test]
@@ -448,6 +525,26 @@ fn a_semaphore_bounds_the_threads_inside() {
         }
         assert_eq!(Semaphore::bounded(1).release(), Err(racecheck::OverRelease));
     }));
+}
+
+#[test]
+fn a_dropped_permit_is_released_at_the_call_that_acquired_it() {
+    static ACQUIRED_AT: AtomicU32 = AtomicU32::new(0);
+    let report = racecheck::explore(config(1), || {
+        let slots = Semaphore::new(1);
+        {
+            let (_permit, line) = (slots.acquire(), line!());
+            ACQUIRED_AT.store(line, Ordering::Relaxed);
+        }
+        panic!("the end, for the trace");
+    });
+    let trace = &report.findings()[0].trace;
+    let release = trace
+        .iter()
+        .find(|event| event.operation.starts_with("release"))
+        .expect("the permit's release is traced");
+    assert_eq!(release.location.file, file!());
+    assert_eq!(release.location.line, ACQUIRED_AT.load(Ordering::Relaxed));
 }
 
 #[test]

@@ -93,3 +93,30 @@ fn the_maps_puts_and_its_workers_results_point_at_the_map_call() {
         "three puts per schedule: {at_map:#?}"
     );
 }
+
+#[test]
+fn a_worker_takes_each_task_at_the_call_that_submitted_it() {
+    let report = explored();
+    let trace = traces(&report);
+    // The caller's puts on the task queue are reported at its submitting calls (and its
+    // `close`, or the `Pool::new` of a pool closed by its drop).
+    let put_lines: Vec<u32> = trace
+        .iter()
+        .filter(|e| e.thread == "MainThread" && e.operation.starts_with("put "))
+        .map(|e| e.location.line)
+        .collect();
+    let takes: Vec<&&TraceEvent> = trace
+        .iter()
+        .filter(|e| e.thread.starts_with("PoolWorker-") && e.operation.starts_with("get "))
+        // Waiting for work is the pool's own doing: reported at `Pool::new`.
+        .filter(|e| !e.operation.ends_with("(empty, blocks)"))
+        .collect();
+    // The failing schedule's: 10 tasks and 3 stops.
+    assert_eq!(takes.len(), 13, "{takes:#?}");
+    for take in takes {
+        assert!(
+            put_lines.contains(&take.location.line),
+            "a take reported away from every submitting call {put_lines:?}: {take:?}"
+        );
+    }
+}

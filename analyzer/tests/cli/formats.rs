@@ -367,3 +367,24 @@ fn sarif_code_flows_follow_a_lock_cycle() {
         );
     }
 }
+
+#[test]
+fn sarif_of_every_fixture_follows_the_sarif_schema() {
+    let run = crate::run(
+        std::process::Command::new(crate::binary())
+            .current_dir(crate::workspace_root())
+            .args(["fixtures/src/bin", "--format", "sarif"]),
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let log: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert!(log["runs"][0]["results"]
+        .as_array()
+        .is_some_and(|results| results.iter().any(|r| r.get("codeFlows").is_some())));
+    let violations = crate::sarif_schema::violations(&log);
+    assert!(violations.is_empty(), "{}", violations.join("\n"));
+    // The check has teeth: a log without its runs, or with a misspelt field, breaks it.
+    assert!(!crate::sarif_schema::violations(&serde_json::json!({"version": "2.1.0"})).is_empty());
+    let mut misspelt = log.clone();
+    misspelt["runs"][0]["results"][0]["ruleID"] = "D001".into();
+    assert!(!crate::sarif_schema::violations(&misspelt).is_empty());
+}

@@ -73,6 +73,38 @@ pub(crate) fn on_behalf_of<T>(location: Loc, operations: impl FnOnce() -> T) -> 
     operations()
 }
 
+/// [`on_behalf_of`] `waiting_for` for an operation that takes something another call made: its
+/// waits are reported at `waiting_for`, and the event that completes it at `taken_at(&result)`,
+/// once the result says what was taken. A pool worker idles at `Pool::new` and takes each task at
+/// the user's call that submitted it. Inside another attribution the outer one wins, as always.
+pub(crate) fn on_behalf_of_taking<T>(
+    waiting_for: Loc,
+    operation: impl FnOnce() -> T,
+    taken_at: impl FnOnce(&T) -> Loc,
+) -> T {
+    // The trace's length before, if this call attributes (it is the outermost).
+    let before = context().and_then(|cx| {
+        let state = cx.state();
+        let me = state.current;
+        state.threads[me]
+            .acting_for
+            .is_none()
+            .then_some(state.trace.len())
+    });
+    let result = on_behalf_of(waiting_for, operation);
+    if let Some((cx, before)) = context().zip(before) {
+        let mut state = cx.state();
+        let me = state.current;
+        // The operation's last event is the trace's last: no other thread ran since it.
+        if state.trace.len() > before {
+            if let Some(event) = state.trace.last_mut().filter(|event| event.thread == me) {
+                event.location = taken_at(&result);
+            }
+        }
+    }
+    result
+}
+
 /// Ends an [`on_behalf_of`], also when its operations unwind (a rejected submit, a teardown).
 struct ActingFor {
     cx: Cx,

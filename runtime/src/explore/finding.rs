@@ -11,7 +11,8 @@ pub const FINDINGS_EXIT_CODE: i32 = 101;
 /// The kinds of problem exploration finds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum FindingKind {
-    /// Every live thread is blocked.
+    /// Every live thread is blocked, or a livelock: the threads that could still run only poll
+    /// (their timed waits time out, in logical time, forever) and nothing they poll can change.
     Deadlock,
     /// Two accesses to one `Shared`, at least one a write, unordered by happens-before.
     DataRace,
@@ -21,7 +22,7 @@ pub enum FindingKind {
     Panic,
     /// The schedule ran `max_steps` operations without ending: a runaway loop or a livelock.
     StepLimit,
-    /// The body returned while other threads stay blocked forever.
+    /// The body returned while other threads stay blocked (or poll without progress) forever.
     Hang,
 }
 
@@ -38,10 +39,14 @@ impl fmt::Display for FindingKind {
     }
 }
 
-/// One step of a witness.
+/// One event of a witness.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TraceEvent {
-    /// The scheduling step it ran at.
+    /// Its place in the schedule's whole trace, from 1: strictly increasing along a trace, and
+    /// what a rendered witness numbers its events by.
+    pub index: usize,
+    /// The scheduling step it ran in: the events a thread records between two scheduling
+    /// decisions (an operation and the wakeups it causes) share a step.
     pub step: usize,
     /// The logical thread that performed it.
     pub thread: String,
@@ -119,8 +124,17 @@ impl serde::Serialize for Finding {
 }
 
 impl fmt::Display for Finding {
-    /// The finding, its trace as `step  thread  operation  file:line:col` lines, and how to replay.
+    /// The finding, its trace as `#  thread  operation  file:line:col` lines (numbered by
+    /// [`TraceEvent::index`]), and how to replay.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_head(f)?;
+        self.write_trace(f)
+    }
+}
+
+impl Finding {
+    /// What was found: kind, message, threads and locations, one line each.
+    fn write_head(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "{}: {}", self.kind, self.message)?;
         if !self.threads.is_empty() {
             writeln!(f, "  threads: {}", self.threads.join(", "))?;
@@ -128,14 +142,16 @@ impl fmt::Display for Finding {
         for location in &self.locations {
             writeln!(f, "  at {location}")?;
         }
+        Ok(())
+    }
+
+    /// The trace's last events and the replay hint.
+    fn write_trace(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "trace (schedule {}):", self.schedule)?;
         // A livelock's trace can run to the step limit: its end is what tells.
         let omitted = self.trace.len().saturating_sub(SHOWN_TRACE_EVENTS);
         let shown = &self.trace[omitted..];
-        let step_width = shown
-            .last()
-            .map_or(1, |e| e.step.to_string().len())
-            .max("step".len());
+        let index_width = shown.last().map_or(1, |e| e.index.to_string().len());
         let thread_width = shown
             .iter()
             .map(|e| e.thread.len())
@@ -150,8 +166,8 @@ impl fmt::Display for Finding {
             .max("operation".len());
         writeln!(
             f,
-            "  {:>step_width$}  {:thread_width$}  {:operation_width$}  location",
-            "step", "thread", "operation"
+            "  {:>index_width$}  {:thread_width$}  {:operation_width$}  location",
+            "#", "thread", "operation"
         )?;
         if omitted > 0 {
             writeln!(
@@ -162,11 +178,46 @@ impl fmt::Display for Finding {
         for event in shown {
             writeln!(
                 f,
-                "  {:>step_width$}  {:thread_width$}  {:operation_width$}  {}",
-                event.step, event.thread, event.operation, event.location
+                "  {:>index_width$}  {:thread_width$}  {:operation_width$}  {}",
+                event.index, event.thread, event.operation, event.location
             )?;
         }
         write!(f, "replay: RACECHECK_REPLAY={}", self.replay_token)
+    }
+
+    /// Whether `other` was made from the same run with the same trace: one rendering of the
+    /// trace serves both.
+    fn shares_trace_with(&self, other: &Finding) -> bool {
+        self.replay_token == other.replay_token
+            && self.schedule == other.schedule
+            && self.trace == other.trace
+    }
+}
+
+/// Findings rendered together, e.g. the findings of one schedule: a run of findings with the
+/// same trace (a deadlock and the lock-order cycle behind it) shows each one's head, then that
+/// trace once. Findings are separated by a blank line.
+pub struct Witnesses<'a>(pub &'a [Finding]);
+
+impl fmt::Display for Witnesses<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (index, finding) in self.0.iter().enumerate() {
+            let starts_run = index == 0 || !self.0[index - 1].shares_trace_with(finding);
+            if index > 0 {
+                writeln!(f, "{}", if starts_run { "\n" } else { "" })?;
+            }
+            finding.write_head(f)?;
+            let ends_run = self
+                .0
+                .get(index + 1)
+                .is_none_or(|next| !finding.shares_trace_with(next));
+            if ends_run {
+                finding.write_trace(f)?;
+            } else {
+                write!(f, "  (its trace is the next finding's, below)")?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -249,13 +300,15 @@ mod tests {
             locations: vec![location(7)],
             trace: vec![
                 TraceEvent {
-                    step: 0,
+                    index: 1,
+                    step: 1,
                     thread: "MainThread".into(),
                     operation: "spawn Thread-1".into(),
                     location: location(3),
                 },
                 TraceEvent {
-                    step: 12,
+                    index: 12,
+                    step: 9,
                     thread: "Thread-1".into(),
                     operation: "acquire Lock#1".into(),
                     location: location(7),
@@ -269,17 +322,71 @@ deadlock: every thread is blocked
   threads: MainThread, Thread-1
   at src/main.rs:7:5
 trace (schedule 4):
-  step  thread      operation       location
-     0  MainThread  spawn Thread-1  src/main.rs:3:5
-    12  Thread-1    acquire Lock#1  src/main.rs:7:5
+   #  thread      operation       location
+   1  MainThread  spawn Thread-1  src/main.rs:3:5
+  12  Thread-1    acquire Lock#1  src/main.rs:7:5
 replay: RACECHECK_REPLAY=rc1:AQI";
         assert_eq!(finding.to_string(), expected);
     }
 
     #[test]
+    fn findings_with_one_trace_show_it_once() {
+        let deadlock = Finding {
+            kind: FindingKind::Deadlock,
+            message: "every thread is blocked".into(),
+            threads: vec!["Thread-1".into(), "Thread-2".into()],
+            locations: vec![location(7)],
+            trace: vec![TraceEvent {
+                index: 1,
+                step: 1,
+                thread: "Thread-1".into(),
+                operation: "acquire A".into(),
+                location: location(7),
+            }],
+            replay_token: "rc1:AQI".into(),
+            schedule: 2,
+        };
+        let cycle = Finding {
+            kind: FindingKind::LockOrderCycle,
+            message: "A -> B -> A are taken in opposite orders".into(),
+            locations: vec![location(8)],
+            ..deadlock.clone()
+        };
+        let race = Finding {
+            kind: FindingKind::DataRace,
+            message: "write of x races".into(),
+            trace: Vec::new(),
+            ..deadlock.clone()
+        };
+        let text = Witnesses(&[deadlock.clone(), cycle, race]).to_string();
+        assert_eq!(text.matches("trace (schedule 2):").count(), 2, "{text}");
+        assert_eq!(text.matches("acquire A").count(), 1, "{text}");
+        let expected_start = "\
+deadlock: every thread is blocked
+  threads: Thread-1, Thread-2
+  at src/main.rs:7:5
+  (its trace is the next finding's, below)
+lock-order cycle: A -> B -> A are taken in opposite orders
+  threads: Thread-1, Thread-2
+  at src/main.rs:8:5
+trace (schedule 2):
+";
+        assert!(text.starts_with(expected_start), "{text}");
+        assert!(
+            text.contains("replay: RACECHECK_REPLAY=rc1:AQI\n\ndata race:"),
+            "{text}"
+        );
+        assert_eq!(
+            Witnesses(std::slice::from_ref(&deadlock)).to_string(),
+            deadlock.to_string()
+        );
+    }
+
+    #[test]
     fn a_long_trace_shows_its_end() {
-        let event = |step| TraceEvent {
-            step,
+        let event = |index| TraceEvent {
+            index,
+            step: index,
             thread: "MainThread".into(),
             operation: "is_set Event#1 -> false".into(),
             location: location(9),
@@ -302,8 +409,9 @@ replay: RACECHECK_REPLAY=rc1:AQI";
 
     #[test]
     fn the_json_form_keeps_the_end_of_a_long_trace_and_counts_the_rest() {
-        let event = |step| TraceEvent {
-            step,
+        let event = |index| TraceEvent {
+            index,
+            step: index,
             thread: "MainThread".into(),
             operation: "is_set Event#1 -> false".into(),
             location: location(9),
@@ -321,7 +429,7 @@ replay: RACECHECK_REPLAY=rc1:AQI";
         assert_eq!(json["trace_truncated"], 500);
         let trace = json["trace"].as_array().unwrap();
         assert_eq!(trace.len(), SERIALIZED_TRACE_EVENTS);
-        assert_eq!(trace[0]["step"], 501);
+        assert_eq!(trace[0]["index"], 501);
 
         let read_back: Finding = serde_json::from_value(json).unwrap();
         assert_eq!(read_back.trace, finding.trace[500..]);

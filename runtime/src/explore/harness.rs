@@ -7,6 +7,9 @@
 //! binaries. A test with findings panics; an explored `main` exits with status 101, as a panicking
 //! `main` would.
 //!
+//! An explored `main` prints its own output once: what its first schedule printed (a replay's
+//! one schedule is the witness's, so a replay shows the witness's output).
+//!
 //! Each finding ends with the command that replays it, as pasted: `RACECHECK_REPLAY=<token>` and
 //! the `cargo run` / `cargo test` line that runs just that binary or test (built from the
 //! [`Target`] the macro describes). A replay token implies exploration: `#[racecheck::main]`
@@ -24,8 +27,9 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::config::REPLAY_VAR;
+use super::quiet_stdout::QuietStdout;
 use super::runner::{self, ReplayDiverged};
-use super::{explore, Config, Finding, Report};
+use super::{explore, Config, Finding, FindingKind, Report, Strategy, Witnesses};
 
 /// `RACECHECK_EXPLORE=1` makes a `#[racecheck::main]` binary explore its `main` instead of running it.
 pub const EXPLORE_VAR: &str = "RACECHECK_EXPLORE";
@@ -174,7 +178,7 @@ pub fn run_main<F: Fn() + Send + Sync + 'static>(target: Target, body: F) -> ! {
             eprintln!("racecheck: {error}");
             USAGE_EXIT_CODE
         }
-        Ok(config) => match conclude(&binary, &command, &explore(config, body)) {
+        Ok(config) => match conclude(&binary, &command, &explore_printing_once(config, body)) {
             Ok(()) => 0,
             Err(failure) => {
                 eprintln!("{failure}");
@@ -183,6 +187,33 @@ pub fn run_main<F: Fn() + Send + Sync + 'static>(target: Target, body: F) -> ! {
         },
     };
     process::exit(code)
+}
+
+/// Explores an explored `main` so that its own output shows once, as from a plain run: schedule
+/// 0 (the first, and the whole run for a replay) prints to stdout; the other schedules run with
+/// stdout sent to the null device (Unix; elsewhere every schedule prints). Schedule 0 runs alone
+/// first, then the exploration runs from 0 as if uninterrupted: schedule `i` depends on (seed,
+/// `i`) alone, so the report is the one a single exploration gives.
+fn explore_printing_once<F: Fn() + Send + Sync + 'static>(config: Config, body: F) -> Report {
+    let body = Arc::new(body);
+    let shared = || {
+        let body = Arc::clone(&body);
+        move || body()
+    };
+    if config.schedules <= 1 || matches!(config.strategy, Strategy::Replay(_)) {
+        return explore(config, shared());
+    }
+    let first = explore(config.clone().schedules(1), shared());
+    // A lock-order cycle alone does not end an exploration: a later schedule may deadlock.
+    if first
+        .findings()
+        .iter()
+        .any(|finding| finding.kind != FindingKind::LockOrderCycle)
+    {
+        return first;
+    }
+    let _quiet = QuietStdout::start();
+    explore(config, shared())
 }
 
 /// What an explored function may return: `()`, or `Result<(), E>` like `main` and `#[test]`s.
@@ -249,9 +280,7 @@ fn conclude(target: &str, command: &str, report: &Report) -> Result<(), String> 
         }
         return Ok(());
     }
-    for finding in report.findings() {
-        eprintln!("{finding}");
-    }
+    eprintln!("{}", Witnesses(report.findings()));
     let summary = FailureSummary {
         target,
         command,
@@ -409,7 +438,8 @@ mod tests {
             threads: vec!["MainThread".into()],
             locations: vec![location.clone()],
             trace: vec![TraceEvent {
-                step: 0,
+                index: 1,
+                step: 1,
                 thread: "MainThread".into(),
                 operation: "acquire Lock#1".into(),
                 location,

@@ -31,6 +31,7 @@ mod model;
 mod naming;
 mod object;
 mod progress;
+mod quiet_stdout;
 mod rng;
 mod runner;
 mod scheduler;
@@ -44,9 +45,11 @@ mod watchdog;
 use std::sync::Arc;
 
 pub use config::{Config, Strategy, DEFAULT_PCT_DEPTH, MIN_STACK_SIZE};
-pub use finding::{Coverage, Finding, FindingKind, Report, TraceEvent, SERIALIZED_TRACE_EVENTS};
+pub use finding::{
+    Coverage, Finding, FindingKind, Report, TraceEvent, Witnesses, SERIALIZED_TRACE_EVENTS,
+};
 
-pub(crate) use context::{context, on_behalf_of, Cx};
+pub(crate) use context::{context, on_behalf_of, on_behalf_of_taking, Cx};
 pub(crate) use join_handle::ExploredJoinHandle;
 pub(crate) use model::{ChannelEnd, Patience, QueueInit};
 pub(crate) use object::{is_static_address, Stamp};

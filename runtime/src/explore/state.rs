@@ -23,6 +23,12 @@ pub(crate) type ThreadYielder = Yielder<(), ()>;
 /// Consecutive polls without progress after which a thread counts as spinning.
 const SPIN_THRESHOLD: u32 = 2;
 
+/// Consecutive polls without progress after which a spinning thread that is all that can still
+/// run counts as polling forever: time is logical, so its timed waits only ever time out, and
+/// nothing it polls can change. Low enough that the trace of such a livelock still holds what
+/// led to it (a finding's JSON keeps its last 1,000 events).
+const LIVELOCK_POLLS: u32 = 200;
+
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Wait {
     pub(crate) on: WaitFor,
@@ -79,6 +85,10 @@ pub(crate) enum Stop {
     StepLimit,
     /// No thread can run and some are blocked: a deadlock, or a hang once the body returned.
     Blocked,
+    /// The threads that can run only poll, and have done so [`LIVELOCK_POLLS`] times each
+    /// without progress, while the others are blocked or finished: reported as `Blocked` is,
+    /// since no thread will ever make progress.
+    Livelock,
     /// The program misused racecheck; exploration stops and reports it as a panic.
     UsageError(String),
 }
@@ -343,6 +353,13 @@ impl State {
             .any(|c| self.threads[c.thread].spins < SPIN_THRESHOLD)
         {
             candidates.retain(|c| self.threads[c.thread].spins < SPIN_THRESHOLD);
+        } else if candidates
+            .iter()
+            .all(|c| self.threads[c.thread].spins >= LIVELOCK_POLLS)
+        {
+            self.stop = Some(Stop::Livelock);
+            self.candidates = candidates;
+            return None;
         }
         let chosen = self
             .scheduler

@@ -4,9 +4,9 @@
 //! happens-before flows submit -> task -> result exactly as through the primitives themselves.
 //!
 //! Those hand-overs are the pool's, not the user's, so each runs [`on_behalf_of`] the user's call
-//! that caused it: the events of a `Pool` method carry its call site, a worker's result carries
-//! the submitting call's, and a worker's wait for work (or a drop's close and join) the
-//! `Pool::new` call's. The user's task itself runs unattributed, with its own coordinates.
+//! that caused it: the events of a `Pool` method carry its call site, a worker's take of a task
+//! and its result carry the submitting call's (its take of a stop the `close`'s or `terminate`'s),
+//! and a worker's wait for work (or a drop's close and join) the `Pool::new` call's. The user's task itself runs unattributed, with its own coordinates.
 
 use std::panic::Location;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -16,16 +16,26 @@ use std::time::Duration;
 use parking_lot::Mutex;
 
 use super::real::{discarded, rejected, run_caught, value_or_resume, Outcome};
-use crate::explore::{self, on_behalf_of};
+use crate::explore::{self, on_behalf_of, on_behalf_of_taking};
 use crate::{Event, JoinHandle, PoolError, Queue, Thread};
 
 /// Where the user called a pool method.
 type Loc = &'static Location<'static>;
 
+/// What a worker takes from the task queue, with the user's call that put it there: where the
+/// worker's take is reported.
 enum Message {
-    Task(Box<dyn FnOnce() + Send>),
+    Task(Box<dyn FnOnce() + Send>, Loc),
     /// One per worker, after the last task: the worker stops.
-    Stop,
+    Stop(Loc),
+}
+
+impl Message {
+    fn sent_at(&self) -> Loc {
+        match self {
+            Message::Task(_, at) | Message::Stop(at) => at,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,7 +127,9 @@ impl ExploredPool {
                 .map(|n| {
                     let (tasks, terminated) = (tasks.clone(), Arc::clone(&terminated));
                     Thread::new(move || {
-                        while let Message::Task(task) = on_behalf_of(created_at, || tasks.get()) {
+                        let take =
+                            || on_behalf_of_taking(created_at, || tasks.get(), Message::sent_at);
+                        while let Message::Task(task, _) = take() {
                             // Dropped unrun after `terminate`: its caller learns it was discarded.
                             if !terminated.load(Ordering::Relaxed) {
                                 task();
@@ -151,9 +163,10 @@ impl ExploredPool {
         }
         let delivery = Delivery::new(sink, submitted_at);
         on_behalf_of(submitted_at, || {
-            self.tasks.put(Message::Task(Box::new(move || {
-                delivery.deliver(run_caught(task))
-            })))
+            self.tasks.put(Message::Task(
+                Box::new(move || delivery.deliver(run_caught(task))),
+                submitted_at,
+            ))
         });
     }
 
@@ -248,19 +261,22 @@ impl ExploredPool {
 
     #[track_caller]
     pub(crate) fn close(&self) {
-        on_behalf_of(Location::caller(), || self.stop(Status::Closed));
+        let called_at = Location::caller();
+        on_behalf_of(called_at, || self.stop(Status::Closed, called_at));
     }
 
     /// Like `close`, and the tasks not yet started are dropped (their callers' waits panic).
     #[track_caller]
     pub(crate) fn terminate(&self) {
         self.terminated.store(true, Ordering::Relaxed);
-        on_behalf_of(Location::caller(), || self.stop(Status::Terminated));
+        let called_at = Location::caller();
+        on_behalf_of(called_at, || self.stop(Status::Terminated, called_at));
     }
 
     /// Moves the pool to `status` (a terminate overrides a close, not the other way round); if
-    /// it was open, tells every worker to stop after the work queued.
-    fn stop(&self, status: Status) {
+    /// it was open, tells every worker to stop after the work queued (each takes its stop at
+    /// `called_at`).
+    fn stop(&self, status: Status, called_at: Loc) {
         let mut current = self.status.lock();
         let was_open = *current == Status::Open;
         if was_open || status == Status::Terminated {
@@ -269,7 +285,7 @@ impl ExploredPool {
         drop(current);
         if was_open {
             for _ in 0..self.size {
-                self.tasks.put(Message::Stop);
+                self.tasks.put(Message::Stop(called_at));
             }
         }
     }
@@ -299,7 +315,7 @@ impl ExploredPool {
             return;
         }
         on_behalf_of(self.created_at, || {
-            self.stop(Status::Closed);
+            self.stop(Status::Closed, self.created_at);
             let _ = self.join_workers();
         });
     }

@@ -125,6 +125,9 @@ fn run(job: &Job<'_>, settings: &Settings) -> Explored {
         .env("RACECHECK_SCHEDULES", settings.schedules.to_string())
         .env(REPORT_VAR, &report)
         .current_dir(&job.program.package_dir)
+        // As `cargo run` sets it: witnesses read the source lines that name their primitives
+        // from the package's folder and its ancestors (the workspace root).
+        .env("CARGO_MANIFEST_DIR", &job.program.package_dir)
         .stdin(Stdio::null())
         .stdout(stdout)
         .stderr(stderr);

@@ -30,6 +30,10 @@ pub fn render(
     for error in &report.errors {
         out.write_all(input_error_to_string(error, report.sources, look).as_bytes())?;
     }
+    // The witnesses drawn so far: one interleaving that confirms several findings (a deadlock
+    // and the lock-order cycle behind it, a wiped signal and the wait it leaves blocked) is
+    // drawn once, at the first of them.
+    let mut drawn: Vec<&Witness<'_>> = Vec::new();
     for (diagnostic, status) in report.diagnostics.iter().zip(&confirmation.statuses) {
         let mut diagnostic = diagnostic.clone();
         diagnostic.notes.push(status_note(confirmation, status));
@@ -37,7 +41,7 @@ pub fn render(
         if let Status::Confirmed { witness, .. } = status {
             let witness = &confirmation.witnesses[*witness];
             let title = format!("witness: {}", headline(witness));
-            let snippet = witness_snippet(Snippet::note(), title, witness, report.sources);
+            let snippet = draw(Snippet::note(), title, witness, &mut drawn, report.sources);
             out.write_all(emit(report.sources, &snippet, look).as_bytes())?;
         }
     }
@@ -47,7 +51,7 @@ pub fn render(
             "found at run time, with no static finding: {}",
             headline(witness)
         );
-        let snippet = witness_snippet(Snippet::error(), title, witness, report.sources);
+        let snippet = draw(Snippet::error(), title, witness, &mut drawn, report.sources);
         out.write_all(emit(report.sources, &snippet, look).as_bytes())?;
     }
     for problem in &confirmation.problems {
@@ -86,6 +90,26 @@ fn status_note(confirmation: &Confirmation<'_, '_>, status: &Status) -> String {
     }
 }
 
+/// The witness at the source, or, when its interleaving was drawn already, a line saying so.
+fn draw<'w>(
+    header: Snippet<usize>,
+    title: String,
+    witness: &'w Witness<'w>,
+    drawn: &mut Vec<&'w Witness<'w>>,
+    sources: &SourceMap,
+) -> Snippet<usize> {
+    if drawn
+        .iter()
+        .any(|earlier| earlier.same_interleaving(witness))
+    {
+        return header
+            .with_message(format!("{title}: the interleaving drawn above"))
+            .with_notes(vec![format!("replay: {}", witness.replay_command())]);
+    }
+    drawn.push(witness);
+    witness_snippet(header, title, witness, sources)
+}
+
 /// `deadlock: every thread is blocked`.
 fn headline(witness: &Witness<'_>) -> String {
     let finding = &witness.line.finding;
@@ -112,7 +136,7 @@ fn witness_snippet(
             elsewhere += 1;
             continue;
         }
-        let step = format!("{}: {} {}", event.step, event.thread, event.operation);
+        let step = format!("#{}: {} {}", event.index, event.thread, event.operation);
         match at
             .iter_mut()
             .find(|(location, _)| **location == event.location)

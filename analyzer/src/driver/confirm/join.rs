@@ -179,11 +179,11 @@ fn interleaving<'t>(
     })
 }
 
-/// `Thread-1's acquire Lock#1 (step 4, src/main.rs:9:14)`.
+/// `Thread-1's acquire Lock#1 (#4, src/main.rs:9:14)`: the event's place in the trace.
 fn step(event: &TraceEvent) -> String {
     format!(
-        "{}'s `{}` (step {}, {})",
-        event.thread, event.operation, event.step, event.location
+        "{}'s `{}` (#{}, {})",
+        event.thread, event.operation, event.index, event.location
     )
 }
 
@@ -244,6 +244,7 @@ mod tests {
                 .iter()
                 .enumerate()
                 .map(|(step, &(thread, line))| TraceEvent {
+                    index: step + 1,
                     step,
                     thread: thread.into(),
                     operation: "acquire Lock#1".into(),

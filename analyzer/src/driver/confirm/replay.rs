@@ -1,6 +1,6 @@
 //! `cargo racecheck replay TOKEN`: builds one target, re-runs exactly the schedule the token
 //! names (`RACECHECK_EXPLORE=1`, `RACECHECK_REPLAY`), reads the findings back through
-//! `RACECHECK_REPORT` and prints each one's trace.
+//! `RACECHECK_REPORT` and prints them, a trace they share once.
 use super::explore::{self, Job, Settings, Strategy};
 use super::programs::{self, Program, TargetSpec};
 use super::Scratch;
@@ -10,6 +10,8 @@ use crate::driver::error::Fatal;
 use crate::driver::workspace::Workspace;
 use crate::driver::Outcome;
 use cargo_metadata::TargetKind;
+use racecheck::explore::Witnesses;
+use racecheck::Finding;
 use std::path::Path;
 use std::time::Duration;
 
@@ -51,9 +53,9 @@ pub fn replay(args: &ReplayArgs, cwd: &Path) -> Result<Outcome, Fatal> {
                 program.label()
             )
         } else {
-            run.findings
-                .iter()
-                .try_for_each(|line| writeln!(out, "{}\n", line.finding))
+            // One schedule's findings: a deadlock and its lock-order cycle share one trace.
+            let findings: Vec<Finding> = run.findings.iter().map(|l| l.finding.clone()).collect();
+            writeln!(out, "{}\n", Witnesses(&findings))
         }
     })?;
     Ok(if run.findings.is_empty() {

@@ -15,6 +15,16 @@ pub struct Witness<'p> {
 }
 
 impl Witness<'_> {
+    /// Whether both come from one schedule of one program run, with one trace: then one
+    /// drawing of the interleaving shows both.
+    pub fn same_interleaving(&self, other: &Witness<'_>) -> bool {
+        let (mine, theirs) = (&self.line.finding, &other.line.finding);
+        std::ptr::eq(self.program, other.program)
+            && self.line.target == other.line.target
+            && mine.replay_token == theirs.replay_token
+            && mine.trace == theirs.trace
+    }
+
     /// The command that re-runs this witness's schedule and prints its trace.
     pub fn replay_command(&self) -> String {
         let token = &self.line.finding.replay_token;

@@ -111,9 +111,8 @@ fn code_flow(report: &Report<'_>, witness: &Witness<'_>) -> Value {
             let locations: Vec<Value> = finding
                 .trace
                 .iter()
-                .enumerate()
-                .filter(|(_, event)| event.thread == thread)
-                .map(|(order, event)| thread_flow_location(report, event, order + 1))
+                .filter(|event| event.thread == thread)
+                .map(|event| thread_flow_location(report, event))
                 .collect();
             json!({"id": thread, "message": {"text": thread}, "locations": locations})
         })
@@ -131,14 +130,16 @@ fn code_flow(report: &Report<'_>, witness: &Witness<'_>) -> Value {
     })
 }
 
-fn thread_flow_location(report: &Report<'_>, event: &TraceEvent, order: usize) -> Value {
+/// One event of a thread flow; its `executionOrder` is the event's place in the whole trace
+/// (the order across threads).
+fn thread_flow_location(report: &Report<'_>, event: &TraceEvent) -> Value {
     let mut value = json!({
         "location": {
             "physicalLocation": physical_location(report, &event.location),
-            "message": {"text": format!("step {}: {}", event.step, event.operation)},
+            "message": {"text": format!("#{}: {}", event.index, event.operation)},
         },
         "nestingLevel": 0,
-        "executionOrder": order,
+        "executionOrder": event.index,
     });
     if let Some(kind) = kind(&event.operation) {
         value["kinds"] = json!([kind]);

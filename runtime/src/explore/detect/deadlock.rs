@@ -1,11 +1,12 @@
-//! Explaining a schedule where no thread can run: for each blocked thread, what it waits for,
-//! who holds it and where it was taken.
+//! Explaining a schedule where no thread can make progress: for each blocked thread, what it
+//! waits for, who holds it and where it was taken; in a livelock, also each thread that only
+//! polls, and where.
 
 use std::fmt::Write as _;
 
 use crate::explore::finding::FindingKind;
 use crate::explore::ids::{ThreadId, WaitFor, MAIN_THREAD};
-use crate::explore::state::{RunState, State, Wait};
+use crate::explore::state::{RunState, State, Stop, Wait};
 use crate::explore::trace::source_location;
 use crate::SourceLocation;
 
@@ -27,17 +28,33 @@ pub(crate) fn explain(state: &State) -> Explanation {
             _ => None,
         })
         .collect();
+    // In a livelock the threads that can run poll forever: a timed wait of theirs only ever
+    // times out.
+    let livelock = state.stop == Some(Stop::Livelock);
+    let polling: Vec<ThreadId> = (0..state.threads.len())
+        .filter(|&id| livelock && matches!(state.threads[id].run, RunState::Ready))
+        .collect();
     let body_returned = matches!(state.threads[MAIN_THREAD].run, RunState::Finished);
-    let (kind, mut message) = if body_returned {
-        (
+    let (kind, mut message) = match (body_returned, livelock) {
+        (true, false) => (
             FindingKind::Hang,
             "the body returned, but threads stay blocked forever:".to_owned(),
-        )
-    } else {
-        (
+        ),
+        (true, true) => (
+            FindingKind::Hang,
+            "the body returned, but threads stay blocked or poll without progress forever:"
+                .to_owned(),
+        ),
+        (false, false) => (
             FindingKind::Deadlock,
             "every live thread is blocked:".to_owned(),
-        )
+        ),
+        (false, true) => (
+            FindingKind::Deadlock,
+            "every live thread is blocked or polls without progress forever (a livelock: its \
+             timed waits only time out):"
+                .to_owned(),
+        ),
     };
     // A join only waits for a thread that waits for something else: those waits tell more.
     let mut locations: Vec<SourceLocation> = blocked
@@ -60,8 +77,9 @@ pub(crate) fn explain(state: &State) -> Explanation {
         }
         let _ = write!(
             message,
-            " waits for {} at {}",
+            " waits for {}{} at {}",
             waited_for(state, wait.on),
+            if wait.timed { " (with a timeout)" } else { "" },
             source_location(wait.location)
         );
         if let WaitFor::Lock(lock) = wait.on {
@@ -77,13 +95,26 @@ pub(crate) fn explain(state: &State) -> Explanation {
             }
         }
     }
+    for &thread in &polling {
+        let poller = &state.threads[thread];
+        let _ = write!(message, "\n  {} polls without progress", poller.name);
+        if let Some(next) = poller.next_operation {
+            let next = source_location(next);
+            let _ = write!(message, ", next at {next}");
+            if !locations.contains(&next) {
+                locations.push(next);
+            }
+        }
+    }
     message.push_str(&super::lock_legend(state, &unnamed_locks));
     Explanation {
         kind,
         message,
         threads: blocked
             .iter()
-            .map(|&(thread, _)| state.threads[thread].name.clone())
+            .map(|&(thread, _)| thread)
+            .chain(polling.iter().copied())
+            .map(|thread| state.threads[thread].name.clone())
             .collect(),
         locations,
     }

@@ -34,7 +34,7 @@ pub(crate) fn findings(state: &State, schedule: usize) -> Vec<Finding> {
     };
     let mut findings = Vec::new();
     match &state.stop {
-        Some(Stop::Blocked) => {
+        Some(Stop::Blocked | Stop::Livelock) => {
             let explanation = deadlock::explain(state);
             findings.push(make(
                 explanation.kind,

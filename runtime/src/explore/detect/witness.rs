@@ -5,10 +5,13 @@ use crate::explore::state::State;
 use crate::explore::trace::{source_location, Target};
 
 impl State {
+    /// The first `len` events of the trace, numbered from 1.
     pub(crate) fn render_trace(&self, len: usize) -> Vec<TraceEvent> {
         self.trace[..len.min(self.trace.len())]
             .iter()
-            .map(|event| TraceEvent {
+            .zip(1..)
+            .map(|(event, index)| TraceEvent {
+                index,
                 step: event.step,
                 thread: self.threads[event.thread].name.clone(),
                 operation: self.describe(event.verb, event.target),
