@@ -6,14 +6,16 @@
 //! a struct field holding the object takes it over; the token is released where a guard would be
 //! (the end of its block or call, the end of its statement for a temporary, `drop(x)`,
 //! `mem::drop(x)`, or the assignment that overwrites its binding), and then `drop` runs, once.
-//! An object put into a collection or handed to code the model does not follow is forgotten:
+//! An object a `move` closure names goes with the closure to the thread or pool task it starts:
+//! its owners in the spawner let it go without dropping it, and it is dropped where that thread
+//! ends. An object put into a collection or handed to code the model does not follow is forgotten:
 //! its drop is not run (which can hide a finding, never add one).
 use super::guards::{GuardInfo, Holds};
 use super::protocol::DropRun;
 use super::Interp;
 use crate::diagnostic::Span;
 use crate::frontend::index::{FnId, StructId};
-use crate::model::value::{GuardId, Value, ANY_OBJECT};
+use crate::model::value::{Callable, GuardId, Value, ANY_OBJECT};
 
 /// Where an owner lets go of what it owns: a span already converted, or a token's place in the
 /// code being walked (converted only when a drop runs there).
@@ -94,6 +96,24 @@ impl<'a> Interp<'a> {
         for token in self.drop_tokens(value) {
             if let Holds::Object { dropped, .. } = &mut self.walk.guards[token as usize].holds {
                 *dropped = true;
+            }
+        }
+    }
+
+    /// A thread or task starts running `target`: the objects its `move` closure names leave
+    /// their owners here (the thread drops them where it ends).
+    pub(super) fn move_into_thread(&mut self, target: &Callable<'a>) {
+        let moved: Vec<GuardId> = self
+            .moved_into(target)
+            .iter()
+            .flat_map(|v| self.drop_tokens(v))
+            .collect();
+        if moved.is_empty() {
+            return;
+        }
+        for frame in &mut self.walk.frames {
+            for list in frame.temps.iter_mut().chain(frame.owned.iter_mut()) {
+                list.retain(|g| !moved.contains(g));
             }
         }
     }

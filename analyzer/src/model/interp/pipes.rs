@@ -6,10 +6,11 @@
 //! A thread owns the ends its `move` closure names, until it ends. Where ownership is not
 //! followed (an end stored in a struct, sent through a queue) an end may be dropped too early in
 //! the model, never too late: that can only hide a D005 on `recv`, not raise one.
+use super::drops::Site;
 use super::Interp;
 use crate::diagnostic::Span;
 use crate::frontend::macros::MacroArgs;
-use crate::model::value::{Callable, Value};
+use crate::model::value::{Callable, GuardId, Value};
 use crate::model::{Op, PrimId, PrimKind};
 use syn::visit::Visit;
 
@@ -56,34 +57,47 @@ impl<'a> Interp<'a> {
         self.drop_ends(ends, &[], span);
     }
 
-    /// A thread running a `move` closure ends: the pipe ends the closure names are dropped.
-    pub(super) fn end_closure_thread(&mut self, target: &Callable<'a>) {
-        let Callable::Closure { expr, env, place } = target else {
-            return;
+    /// The values a `move` closure names from where it was made: a thread running it owns them.
+    pub(super) fn moved_into(&self, target: &Callable<'a>) -> Vec<Value<'a>> {
+        let Callable::Closure { expr, env, .. } = target else {
+            return Vec::new();
         };
         if expr.capture.is_none() {
-            return;
+            return Vec::new();
         }
         let mut names = NamesUsed {
             macros: self.macros,
             names: Vec::new(),
         };
         names.visit_expr(&expr.body);
-        let captured: Vec<PrimId> = names
+        names
             .names
             .iter()
             .filter_map(|name| env.lookup(name))
-            .flat_map(|v| self.ends_of(&v))
-            .collect();
-        if captured.is_empty() {
+            .collect()
+    }
+
+    /// A thread running a `move` closure ends: the pipe ends and the objects the closure names
+    /// are dropped (the objects at the end of its body, as a call made there).
+    pub(super) fn end_closure_thread(&mut self, target: &Callable<'a>) {
+        let Callable::Closure { expr, place, .. } = target else {
+            return;
+        };
+        let captured = self.moved_into(target);
+        let ends: Vec<PrimId> = captured.iter().flat_map(|v| self.ends_of(v)).collect();
+        let objects: Vec<GuardId> = captured.iter().flat_map(|v| self.drop_tokens(v)).collect();
+        if ends.is_empty() && objects.is_empty() {
             return;
         }
-        let span = self.files[place.file].between(
-            crate::model::syntax::first_token(&expr.body),
-            crate::model::syntax::last_token(&expr.body),
-        );
-        for end in captured {
-            self.emit(Op::Disconnect { end }, span.clone());
+        let file = &self.files[place.file];
+        let last = crate::model::syntax::last_token(&expr.body);
+        let body = file.between(crate::model::syntax::first_token(&expr.body), last);
+        let body_end = file.between(last, last);
+        for end in ends {
+            self.emit(Op::Disconnect { end }, body.clone());
+        }
+        for object in objects {
+            self.drop_object(object, Some(Site::Span(&body_end)));
         }
     }
 }

@@ -45,6 +45,7 @@ impl<'a> Interp<'a> {
             loops: Vec::new(),
             handle_kept: false,
         })?;
+        self.move_into_thread(&builder.target);
         self.pending.push_back(Pending {
             template: id,
             target: builder.target.clone(),
