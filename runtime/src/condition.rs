@@ -226,6 +226,10 @@ impl Condition {
     #[track_caller]
     fn block<T: ?Sized>(&self, guard: &mut LockGuard<'_, T>, timeout: Option<Duration>) -> bool {
         if let Some(cx) = explore::context() {
+            assert!(
+                cx.condition_binds(&self.stamp, guard.lock().stamp()),
+                "{TWO_LOCKS}"
+            );
             let patience = timeout.map_or(Patience::Forever, Patience::timeout);
             let notified = cx.condition_wait(
                 &self.stamp,
@@ -258,20 +262,21 @@ impl Condition {
     }
 
     /// Binds this condition to `lock` on first use; panics if it is bound to another one.
+    #[track_caller]
     fn bind<T: ?Sized>(&self, lock: &Lock<T>) {
         let address = std::ptr::from_ref(lock).cast::<()>().addr();
         if let Err(bound) =
             self.bound_lock
                 .compare_exchange(0, address, Ordering::AcqRel, Ordering::Acquire)
         {
-            assert!(
-                bound == address,
-                "racecheck: a Condition was used with two different locks; \
-                 wait on one condition always with guards of the same lock"
-            );
+            assert!(bound == address, "{TWO_LOCKS}");
         }
     }
 }
+
+/// The panic of a wait with a guard of a lock other than the condition's.
+const TWO_LOCKS: &str = "racecheck: a Condition was used with two different locks; \
+                         wait on one condition always with guards of the same lock";
 
 impl Default for Condition {
     #[track_caller]

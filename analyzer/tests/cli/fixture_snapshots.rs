@@ -80,6 +80,8 @@ fixtures! {
     l002_wait_no_check,
     l002_wait_while_clean,
     l002_while_loop_clean,
+    l003_condition_per_lock_clean,
+    l003_condition_two_locks,
     process_child_panics,
     process_manager_auth_clean,
     r001_arc_shared,

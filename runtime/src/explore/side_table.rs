@@ -7,7 +7,7 @@ use std::collections::VecDeque;
 use std::fmt;
 
 use super::clock::{Epoch, SyncClock};
-use super::ids::{Loc, ThreadId};
+use super::ids::{Loc, ObjectId, ThreadId};
 use super::object::{ErasedBytes, ErasedValue};
 
 /// The family of a primitive, as a finding names it (`Lock#2`).
@@ -92,6 +92,8 @@ pub(crate) struct ConditionModel {
     pub(crate) waiters: VecDeque<ThreadId>,
     /// What the notifies so far published.
     pub(crate) clock: SyncClock,
+    /// The lock of the first wait: a condition waited on with guards of two locks is a bug.
+    pub(crate) bound_lock: Option<ObjectId>,
 }
 
 pub(crate) struct SemaphoreModel {

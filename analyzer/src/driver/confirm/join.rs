@@ -19,7 +19,7 @@
 //! R004 is joined through the witness's trace because the engine reports the effect of a wiped
 //! signal where it shows (the waiter blocked at its own `wait`, or polling forever), not the
 //! `clear`/`set` pair the rule flags; the order of the two in the trace is the race itself.
-//! L001, L003 and R002 have no runtime twin ([`twin`] says why).
+//! L001 and R002 have no runtime twin ([`twin`] says why).
 use crate::diagnostic::{Diagnostic, Span};
 use racecheck::{Finding, FindingKind, SourceLocation, TraceEvent};
 
@@ -61,10 +61,7 @@ pub fn twin(code: &str) -> Option<Twin> {
         "R002" => Twin::Absent(
             "std atomics are not racecheck primitives: their `load` and `store` are no engine event",
         ),
-        "L003" => Twin::Absent(
-            "the exploration engine does not check which lock a condition is waited with (a \
-             `Condition` panics on a second lock on real threads only)",
-        ),
+        "L003" => Twin::Located(&[FindingKind::Panic]),
         "U001" => Twin::Absent("an allow comment that silences nothing is no runtime behaviour"),
         _ => return None,
     })

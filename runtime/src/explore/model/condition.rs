@@ -20,6 +20,16 @@ impl Cx {
         })
     }
 
+    /// Binds the condition to `lock` on its first wait, as a real `Condition` does: `false` if it
+    /// is bound to another lock (the caller panics at the user's wait). The binding lives in this
+    /// execution's side table, so a heap lock of one schedule never meets another schedule's.
+    pub(crate) fn condition_binds(&self, stamp: &Stamp, lock: &Stamp) -> bool {
+        let id = self.condition_object(stamp);
+        let lock = self.lock_id(lock);
+        let mut state = self.state();
+        *state.condition_mut(id).bound_lock.get_or_insert(lock) == lock
+    }
+
     /// `wait` (`Forever`) or `wait_timeout` (`Timeout`) with the lock behind `lock` held:
     /// `true` if woken (by a notify, or spuriously), `false` if timed out. The lock is held again
     /// on return either way.
