@@ -263,6 +263,22 @@ pub(crate) mod tests {
         assert!(found(&[file("src/main.rs", &text)]).is_empty());
     }
 
+    /// A file beside a bad one, whose L001 shows the bad one did not stop the run.
+    fn unjoined_thread_neighbour() -> SourceFile {
+        file(
+            "src/bin/racy.rs",
+            "use racecheck::Thread;\nfn main() {\n    let _t = Thread::spawn(|| ());\n}\n",
+        )
+    }
+
+    fn codes(analysis: &Analysis) -> Vec<&str> {
+        analysis
+            .diagnostics
+            .iter()
+            .map(|d| d.code.as_str())
+            .collect()
+    }
+
     #[test]
     fn a_file_nested_past_the_limit_is_an_input_error_and_the_others_are_analyzed() {
         let depth = MAX_NESTING + 1;
@@ -271,10 +287,7 @@ pub(crate) mod tests {
             "src/bin/deep.rs",
             &format!("use racecheck::Lock;\nfn main() {{\n    let x = true;\n    {ifs}\n}}\n"),
         );
-        let racy = file(
-            "src/bin/racy.rs",
-            "use racecheck::Thread;\nfn main() {\n    let _t = Thread::spawn(|| ());\n}\n",
-        );
+        let racy = unjoined_thread_neighbour();
         let analysis = analyze(&[deep, racy]);
         assert_eq!(analysis.errors.len(), 1);
         let error = &analysis.errors[0];
@@ -286,32 +299,19 @@ pub(crate) mod tests {
         );
         let span = error.span.as_ref().expect("the error has a position");
         assert_eq!(span.line_start, 4);
-        let codes: Vec<_> = analysis
-            .diagnostics
-            .iter()
-            .map(|d| d.code.as_str())
-            .collect();
-        assert_eq!(codes, ["L001"]);
+        assert_eq!(codes(&analysis), ["L001"]);
     }
 
     #[test]
     fn a_parse_error_is_reported_and_the_other_files_are_analyzed() {
         let broken = file("src/bin/broken.rs", "fn main() {\n    let = ;\n}\n");
-        let racy = file(
-            "src/bin/racy.rs",
-            "use racecheck::Thread;\nfn main() {\n    let _t = Thread::spawn(|| ());\n}\n",
-        );
+        let racy = unjoined_thread_neighbour();
         let analysis = analyze(&[broken, racy]);
         assert_eq!(analysis.errors.len(), 1);
         let error = &analysis.errors[0];
         assert_eq!(error.path, PathBuf::from("src/bin/broken.rs"));
         assert_eq!(error.span.as_ref().map(|s| s.line_start), Some(2));
-        let codes: Vec<_> = analysis
-            .diagnostics
-            .iter()
-            .map(|d| d.code.as_str())
-            .collect();
-        assert_eq!(codes, ["L001"]);
+        assert_eq!(codes(&analysis), ["L001"]);
     }
 
     #[test]
