@@ -10,7 +10,8 @@ use std::io;
 use std::net::{TcpListener, ToSocketAddrs};
 use std::os::unix::net::UnixListener;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{mpsc, Arc, OnceLock};
+use std::time::Duration;
 
 use parking_lot::Mutex;
 
@@ -33,6 +34,9 @@ pub(crate) struct Server {
     stopping: AtomicBool,
     /// Every open connection, to close them on shutdown.
     connections: Mutex<HashMap<u64, Stream>>,
+    /// Disconnects when the acceptor has left and closed the listening socket, so that after
+    /// `shutdown` a new connection is refused rather than half-accepted.
+    listener_closed: Mutex<Option<mpsc::Receiver<()>>>,
 }
 
 enum Listener {
@@ -93,11 +97,17 @@ impl Server {
             next: AtomicU64::new(SERVER_OBJECT + 1),
             stopping: AtomicBool::new(false),
             connections: Mutex::default(),
+            listener_closed: Mutex::default(),
         });
+        let (closing, closed) = mpsc::channel::<()>();
+        *server.listener_closed.lock() = Some(closed);
         let acceptor = Arc::clone(&server);
         std::thread::Builder::new()
             .name("racecheck-server".to_owned())
-            .spawn(move || acceptor.accept_loop(listener))
+            .spawn(move || {
+                acceptor.accept_loop(listener);
+                drop(closing);
+            })
             .expect("racecheck: cannot start the object server's thread");
         server
     }
@@ -137,6 +147,10 @@ impl Server {
         self.stopping.store(true, Ordering::SeqCst);
         // Wake the acceptor, which sees `stopping` and leaves.
         let _ = super::client::connect(&self.address, &self.key);
+        if let Some(closed) = self.listener_closed.lock().take() {
+            // Bounded: should the wake-up connection have failed, shutdown still returns.
+            let _ = closed.recv_timeout(Duration::from_secs(5));
+        }
         for (_, connection) in self.connections.lock().drain() {
             connection.shutdown();
         }
