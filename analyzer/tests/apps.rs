@@ -34,16 +34,7 @@ type Known = (&'static str, &'static str, usize, &'static str, Gap);
 /// The analyzer's known misses and false alarms on the apps, with why. Delete an entry when the
 /// analyzer gets it right; never add one to make a regression pass.
 #[rustfmt::skip]
-const KNOWN: &[Known] = &[
-    // `jobsched` was written after the model's fixes and not tuned to it. The reporter's cycle
-    // (`Metrics.counters` then `Registry.entries`) is found, but reported at the workers'
-    // acquisition of `counters` (under `entries`) rather than at the marked one.
-    ("jobsched", "src/registry/mod.rs", 57, "D001", Missed),
-    ("jobsched", "src/metrics.rs", 32, "D001", FalseAlarm),
-    // `AuditLog::write` is reached through `Arc<dyn Sink>` kept in a collection, so its
-    // receiver is any `AuditLog`: `lines` may be two objects' locks, and D002 stays quiet.
-    ("jobsched", "src/audit/log.rs", 25, "D002", Missed),
-];
+const KNOWN: &[Known] = &[];
 
 /// `(file relative to the app, line, code)`.
 type Finding = (PathBuf, usize, String);

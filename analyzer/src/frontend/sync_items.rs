@@ -196,6 +196,9 @@ pub(crate) fn racecheck_method(kind: PrimKind, api: Api, method: &str) -> Option
         (Queue, "recv") => "get",
         (Queue, "try_recv") => "try_get",
         (Queue, "recv_timeout" | "recv_deadline") => "get_timeout",
+        // Iterating a receiver blocks for each message until every sender is gone.
+        (Queue, "iter" | "into_iter") => "get",
+        (Queue, "try_iter") => "try_get",
         (_, "clone") if api != Api::Racecheck => "clone",
         _ => return None,
     })

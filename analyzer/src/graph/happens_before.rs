@@ -192,9 +192,60 @@ impl<'m> HappensBefore<'m> {
         !self.reaches(na, nb) && !self.reaches(nb, na)
     }
 
+    /// Whether the spawner of `t` waits for its work: the last operation of `t` (its
+    /// acquisitions aside, which only guard what it hands over) happens before the spawner's
+    /// end, through a join or a thread scope's end, or may wake a wait that does (a send the
+    /// spawner receives, a notify it waits for, an event it waits on, a barrier both wait at, a
+    /// permit or `task_done` it waits for), where that wait is not over before `t` starts.
+    /// "May": with several senders the receive may take another's message; an absence rule
+    /// stays quiet on such a doubt.
+    pub(crate) fn waited_for(&self, t: TemplateId) -> bool {
+        let template = self.model.template(t);
+        let Origin::Spawned { parent, event } = template.origin else {
+            return true;
+        };
+        let spawner_end = self.ends[parent.0 as usize];
+        let spawn = self.node(parent, event);
+        let Some(last) = template
+            .events
+            .iter()
+            .rposition(|e| !matches!(e.op, Op::Acquire { .. }))
+        else {
+            return false;
+        };
+        if self.reaches(self.node(t, last), spawner_end) {
+            return true;
+        }
+        let signal = &template.events[last].op;
+        self.model.events().any(|(u, i, waiting)| {
+            u != t
+                && self.model.template(u).world == template.world
+                && wakes(self.model, signal, &waiting.op)
+                && (self.reaches(spawn, self.node(u, i)) || !self.reaches(self.node(u, i), spawn))
+                && self.reaches(self.after(u, i), spawner_end)
+        })
+    }
+
     /// Whether event `a` happens before event `b` in every run.
     pub(crate) fn happens_before(&self, a: (TemplateId, usize), b: (TemplateId, usize)) -> bool {
         self.model.template(a.0).world == self.model.template(b.0).world
             && self.reaches(self.node(a.0, a.1), self.node(b.0, b.1))
+    }
+}
+
+/// Whether operation `signal` can end the wait `waiting`: both on one primitive (a pipe's send
+/// and its peer's receive).
+fn wakes(model: &Model, signal: &Op, waiting: &Op) -> bool {
+    match (signal, waiting) {
+        (Op::Put { queue: a, .. }, Op::Get { queue: b, .. })
+        | (Op::TaskDone { queue: a }, Op::QueueJoin { queue: b })
+        | (Op::Set { event: a }, Op::Wait { event: b, .. })
+        | (Op::Notify { condition: a }, Op::CondWait { condition: b, .. })
+        | (Op::BarrierWait { barrier: a }, Op::BarrierWait { barrier: b })
+        | (Op::SemRelease { semaphore: a }, Op::SemAcquire { semaphore: b, .. }) => a == b,
+        (Op::Send { end } | Op::Disconnect { end }, Op::Recv { end: receiver }) => {
+            model.prim(*end).peer == Some(*receiver)
+        }
+        _ => false,
     }
 }

@@ -9,6 +9,9 @@ declare_rule! {
     /// Finds locks acquired in opposite orders by threads that can run at the same time: a cycle
     /// in the lock-order graph (ABBA, an n-way cycle, dining philosophers) whose acquisitions
     /// are not ordered by spawn/join or a queue hand-off, and not all made under one common lock.
+    /// A cycle is reported once, at the second acquisition of one of its edges that comes first
+    /// in the source (file, then line and column), with each thread's acquisitions and the calls
+    /// between them.
     ///
     /// ## Why is this bad?
     /// Each thread can take its first lock and then wait forever for the lock the other holds:

@@ -6,7 +6,12 @@ use crate::model::Origin;
 declare_rule! {
     /// ## What it does
     /// Finds a spawned thread whose `JoinHandle` is dropped (discarded, bound to an unused name,
-    /// or let go out of scope) without ever being joined.
+    /// or let go out of scope) without ever being joined, and whose spawner does not wait for
+    /// its work another way: a thread is waited for when its last operation (its acquisitions
+    /// aside) happens before the spawner's end, or may end a wait that does and is not over
+    /// before the thread starts: a send the spawner (or a thread it joins) receives, a notify
+    /// it waits for, an event it waits on, a barrier both wait at, a `task_done` its queue
+    /// `join` waits for, a semaphore release it acquires.
     ///
     /// ## Why is this bad?
     /// When `main` returns the process ends, whatever the thread was doing: its work may be cut
@@ -21,6 +26,9 @@ declare_rule! {
     /// ## Known problems
     /// - A handle that leaves the model's sight (stored in a field or a collection, returned,
     ///   passed to code the model does not follow) counts as joined.
+    /// - A hand-off counts when it may end the wait: with several senders, the receive may
+    ///   have taken another thread's message. A thread whose only hand-off is dropping its
+    ///   sender (the receiver's loop ends once every sender is gone) is reported.
     /// - Quiet for the whole crate when the model was cut short (see below) or when `join` is
     ///   called on a receiver the model cannot resolve.
     #[off_by_default]
@@ -36,7 +44,7 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let (Origin::Spawned { .. }, Some(span)) = (&template.origin, &template.spawn_span) else {
             continue;
         };
-        if template.pool_task || template.handle_kept {
+        if template.pool_task || template.handle_kept || cx.hb.waited_for(t) {
             continue;
         }
         let mut d = cx.diagnostic(

@@ -163,9 +163,9 @@ impl<'a> Interp<'a> {
         let several = self.store.several_objects.contains(&object);
         let index = self.index;
         for (name, _) in &index.structs[s.index()].fields {
-            let Some(value) = self.store.fields.get(&(s, object, name.clone())).cloned() else {
-                continue;
-            };
+            // Made now if no code has used the field yet (an object built by `default()`):
+            // it is the field the object will have when its methods run.
+            let value = self.field_value(s, object, name);
             let any = (s, ANY_OBJECT, name.clone());
             match (value, self.store.fields.get(&any).cloned()) {
                 (Value::Threads(mine), Some(Value::Threads(theirs))) => {

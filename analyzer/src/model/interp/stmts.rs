@@ -5,7 +5,7 @@ use super::Interp;
 use crate::diagnostic::Edition;
 use crate::model::syntax;
 use crate::model::value::{GuardId, Value};
-use crate::model::{IdRank, IndexKey, VarId};
+use crate::model::{Api, IdRank, IndexKey, Op, PrimKind, VarId};
 
 impl<'a> Interp<'a> {
     pub(super) fn block(&mut self, block: &'a syn::Block) -> Value<'a> {
@@ -294,7 +294,10 @@ impl<'a> Interp<'a> {
                 let (element, var, count) = self.range_element(&name, start, end);
                 (element, Some(var), count)
             }
-            other => (self.element_of(&other), None, None),
+            other => {
+                self.receive_by_iterating(&other, &f.expr);
+                (self.element_of(&other), None, None)
+            }
         };
         let label = f.label.as_ref();
         self.in_loop(label, var, count, false, LoopExit::Condition, |this| {
@@ -305,6 +308,23 @@ impl<'a> Interp<'a> {
             this.pop_scope(&v, &end);
         });
         Value::Unknown
+    }
+
+    /// `for message in rx` (or `&rx`) over a std or crossbeam receiver: a blocking receive.
+    fn receive_by_iterating(&mut self, iterable: &Value<'a>, expr: &'a syn::Expr) {
+        if let Value::Prim(queue) = *iterable {
+            let info = self.model.prim(queue);
+            if info.kind == PrimKind::Queue && info.api != Api::Racecheck {
+                let span = self.span_of(expr);
+                self.emit(
+                    Op::Get {
+                        queue,
+                        blocking: true,
+                    },
+                    span,
+                );
+            }
+        }
     }
 
     pub(super) fn while_loop(&mut self, w: &'a syn::ExprWhile) -> Value<'a> {
