@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use crate::SourceLocation;
 
+use super::partition::Partition;
 use super::token;
 
 /// The variable that holds a replay token; it wins over the strategy.
@@ -36,6 +37,36 @@ pub enum Strategy {
     Replay(String),
 }
 
+impl std::fmt::Display for Strategy {
+    /// The strategy as `RACECHECK_STRATEGY` names it (`pct:3`, `exhaustive:2`, …); a replay is
+    /// `replay`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Strategy::Random => f.write_str("random"),
+            Strategy::Pct { depth } => write!(f, "pct:{depth}"),
+            Strategy::Portfolio => f.write_str("portfolio"),
+            Strategy::Exhaustive {
+                preemption_bound: None,
+            } => f.write_str("exhaustive"),
+            Strategy::Exhaustive {
+                preemption_bound: Some(bound),
+            } => write!(f, "exhaustive:{bound}"),
+            Strategy::Targeted(targets) => {
+                f.write_str("targeted:")?;
+                for (index, target) in targets.iter().enumerate() {
+                    let comma = if index > 0 { "," } else { "" };
+                    write!(f, "{comma}{}:{}", target.file, target.line)?;
+                    if target.column > 0 {
+                        write!(f, ":{}", target.column)?;
+                    }
+                }
+                Ok(())
+            }
+            Strategy::Replay(_) => f.write_str("replay"),
+        }
+    }
+}
+
 /// The depth `RACECHECK_STRATEGY=pct` means: bugs needing up to two preemptions.
 pub const DEFAULT_PCT_DEPTH: usize = 3;
 
@@ -59,6 +90,11 @@ pub struct Config {
     /// naming the thread stuck outside racecheck (a `std` mutex, a real sleep or channel, I/O);
     /// `None` waits forever. It only detects a stall: no schedule depends on it.
     pub stall_timeout: Option<Duration>,
+    /// Which share of the schedules to run (`k/N`); by default all of them.
+    pub partition: Partition,
+    /// Wall time after which no new schedule starts; `None`: no limit. It only decides when to
+    /// stop: a run it stops reports how far it got (an exhaustive search says it is incomplete).
+    pub time_budget: Option<Duration>,
 }
 
 /// The smallest [`Config::stack_size`] accepted: room for the engine's own frames.
@@ -82,6 +118,8 @@ impl Default for Config {
             workers: 0,
             stack_size: real_thread_stack_size(),
             stall_timeout: Some(Duration::from_secs(30)),
+            partition: Partition::WHOLE,
+            time_budget: None,
         }
     }
 }
@@ -122,6 +160,17 @@ impl Config {
         self.stall_timeout = timeout;
         self
     }
+    /// Sets [`Config::partition`]: share `shard` (from 1) of `shards`. Values that name no
+    /// share (`0/N`, `k > N`) make `explore` panic with the reason.
+    pub fn partition(mut self, shard: usize, shards: usize) -> Self {
+        self.partition = Partition { shard, shards };
+        self
+    }
+    /// Sets [`Config::time_budget`].
+    pub fn time_budget(mut self, budget: Option<Duration>) -> Self {
+        self.time_budget = budget;
+        self
+    }
 
     /// `Err` naming the setting when a value makes no exploration possible.
     pub(crate) fn validate(&self) -> Result<(), String> {
@@ -131,6 +180,8 @@ impl Config {
         if self.max_steps == 0 {
             return Err("`max_steps` is 0: a schedule needs at least one step".into());
         }
+        let Partition { shard, shards } = self.partition;
+        Partition::new(shard, shards).map_err(|error| format!("`partition`: {error}"))?;
         if self.stack_size < MIN_STACK_SIZE {
             return Err(format!(
                 "`stack_size` is {} bytes: a logical thread needs at least {MIN_STACK_SIZE}",
@@ -144,7 +195,8 @@ impl Config {
     /// (`portfolio`, `random`, `pct`, `pct:<depth>`, `exhaustive`, `exhaustive:<bound>`,
     /// `targeted:<file>:<line>[:<column>],…`),
     /// `RACECHECK_REPLAY` (a replay token, which wins over the strategy), `RACECHECK_STACK_SIZE`
-    /// (bytes) and `RACECHECK_STALL_TIMEOUT` (seconds, 0 = wait forever). An unset or empty
+    /// (bytes), `RACECHECK_STALL_TIMEOUT` (seconds, 0 = wait forever), `RACECHECK_PARTITION`
+    /// (`k/N`) and `RACECHECK_TIME_BUDGET` (seconds). An unset or empty
     /// variable changes nothing; a malformed one is an `Err` naming the variable and what it
     /// accepts.
     pub fn from_env(self) -> Result<Self, String> {
@@ -189,6 +241,17 @@ impl Config {
                 )
             })?;
             self.stall_timeout = (seconds > 0).then(|| Duration::from_secs(seconds));
+        }
+        if let Some(value) = var("RACECHECK_PARTITION") {
+            self.partition = value
+                .parse()
+                .map_err(|error| format!("RACECHECK_PARTITION: {error}"))?;
+        }
+        if let Some(value) = var("RACECHECK_TIME_BUDGET") {
+            let seconds: u64 = parse_number(&value).filter(|&n| n > 0).ok_or_else(|| {
+                format!("RACECHECK_TIME_BUDGET must be a positive whole number of seconds, not {value:?}")
+            })?;
+            self.time_budget = Some(Duration::from_secs(seconds));
         }
         if let Some(value) = var("RACECHECK_STRATEGY") {
             self.strategy = parse_strategy(&value)?;
@@ -334,6 +397,20 @@ mod tests {
     }
 
     #[test]
+    fn a_strategy_displays_as_the_variable_names_it() {
+        for text in [
+            "random",
+            "pct:3",
+            "portfolio",
+            "exhaustive",
+            "exhaustive:2",
+            "targeted:src/main.rs:12:5,lib.rs:7",
+        ] {
+            assert_eq!(parse_strategy(text).unwrap().to_string(), text);
+        }
+    }
+
+    #[test]
     fn targeted_takes_a_list_of_locations() {
         let config = overridden(&[(
             "RACECHECK_STRATEGY",
@@ -396,6 +473,43 @@ mod tests {
         assert_eq!(
             Config::default().stack_size(1000).validate().unwrap_err(),
             "`stack_size` is 1000 bytes: a logical thread needs at least 65536"
+        );
+    }
+
+    #[test]
+    fn partition_and_time_budget_come_from_the_environment() {
+        let config = overridden(&[
+            ("RACECHECK_PARTITION", "2/3"),
+            ("RACECHECK_TIME_BUDGET", "90"),
+        ])
+        .unwrap();
+        assert_eq!(config.partition, Partition::new(2, 3).unwrap());
+        assert_eq!(config.time_budget, Some(Duration::from_secs(90)));
+        assert_eq!(overridden(&[]).unwrap().partition, Partition::WHOLE);
+        assert_eq!(
+            overridden(&[("RACECHECK_PARTITION", "4/3")]).unwrap_err(),
+            "RACECHECK_PARTITION: partition 4/3 names no share: k must be from 1 to 3"
+        );
+        assert_eq!(
+            overridden(&[("RACECHECK_PARTITION", "half")]).unwrap_err(),
+            "RACECHECK_PARTITION: a partition is `k/N` (share k of N, 1 <= k <= N), not \"half\""
+        );
+        assert_eq!(
+            overridden(&[("RACECHECK_TIME_BUDGET", "0")]).unwrap_err(),
+            "RACECHECK_TIME_BUDGET must be a positive whole number of seconds, not \"0\""
+        );
+    }
+
+    #[test]
+    fn a_partition_naming_no_share_is_an_error() {
+        assert_eq!(Config::default().partition(2, 2).validate(), Ok(()));
+        assert_eq!(
+            Config::default().partition(0, 2).validate().unwrap_err(),
+            "`partition`: partition 0/2 names no share: k must be from 1 to 2"
+        );
+        assert_eq!(
+            Config::default().partition(1, 0).validate().unwrap_err(),
+            "`partition`: partition 1/0 has no shares: N must be at least 1"
         );
     }
 

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use super::partition::Partition;
 use crate::SourceLocation;
 
 /// The exit status of a process that ends on findings (an explored `main`, or the watchdog on a
@@ -222,14 +223,39 @@ impl fmt::Display for Witnesses<'_> {
 }
 
 /// The outcome of [`explore`](fn@crate::explore) or [`replay`](fn@crate::replay).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Report {
     /// The findings of the first failing schedule (lowest index), empty when every schedule passed.
     pub findings: Vec<Finding>,
-    /// Schedules run: all of them when clean, else up to and including the failing one.
+    /// Schedules run: all of them when clean, else up to and including the failing one. A
+    /// share of a partitioned run counts its own schedules only.
     pub schedules_run: usize,
     /// What an exhaustive search covered; `None` for the sampling strategies.
     pub coverage: Option<Coverage>,
+    /// The share of the schedules explored: [`Partition::WHOLE`] unless sharded.
+    pub partition: Partition,
+    /// The time budget ran out before the schedules did: the run is incomplete.
+    pub out_of_time: bool,
+    /// An exhaustive search run as one share of several: the units of the search it explored,
+    /// in order, from which the shares' schedules are numbered as one run numbers them. Empty
+    /// for an unsharded run and for the sampling strategies (their indices are the same in
+    /// every share).
+    pub units: Vec<Unit>,
+}
+
+/// A unit of an exhaustive search that one share explored: a subtree of the search, or a
+/// schedule of its own, numbered in the order the search reaches them (the same in every share).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Unit {
+    /// Its number among the search's units.
+    pub unit: usize,
+    /// The index, in this share's run, of its first schedule: its schedules are the next
+    /// `schedules` indices.
+    pub first: usize,
+    /// Schedules run in it.
+    pub schedules: usize,
+    /// Interleavings among them (see [`Coverage::interleavings`]).
+    pub interleavings: usize,
 }
 
 /// What an exhaustive search ([`Strategy::Exhaustive`](super::Strategy::Exhaustive)) covered.

@@ -4,8 +4,10 @@
 //! (`Config::from_env`), explore, and then conclude the same way: every finding is printed to
 //! stderr as its rendered witness and appended as one JSON line ([`ReportLine`]) to the file
 //! `RACECHECK_REPORT` names, so `cargo racecheck confirm` can collect findings across many test
-//! binaries. A test with findings panics; an explored `main` exits with status 101, as a panicking
-//! `main` would.
+//! binaries. Every exploration then appends one [`RunLine`]: its settings and whole [`Report`]
+//! (partition, schedules run, completeness), what `cargo racecheck merge` puts the shares of a
+//! partitioned run together from. A test with findings panics; an explored `main` exits with
+//! status 101, as a panicking `main` would.
 //!
 //! An explored `main` prints its own output once: what its first schedule printed (a replay's
 //! one schedule is the witness's, so a replay shows the witness's output).
@@ -33,7 +35,7 @@ use super::{explore, Config, Finding, FindingKind, Report, Strategy, Witnesses};
 
 /// `RACECHECK_EXPLORE=1` makes a `#[racecheck::main]` binary explore its `main` instead of running it.
 pub const EXPLORE_VAR: &str = "RACECHECK_EXPLORE";
-/// The file to append findings to, one [`ReportLine`] of JSON per finding.
+/// The file to append findings to, one [`ReportLine`] of JSON per finding, then a [`RunLine`].
 pub const REPORT_VAR: &str = "RACECHECK_REPORT";
 pub use super::finding::FINDINGS_EXIT_CODE;
 /// The exit status for a malformed `RACECHECK_*` variable: a usage error.
@@ -50,24 +52,64 @@ pub struct ReportLine {
 }
 
 impl ReportLine {
-    /// Reads every line of a report file.
+    /// Reads every finding line of a report file.
     pub fn read_all(path: &Path) -> Result<Vec<ReportLine>, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read racecheck report {}: {e}", path.display()))?;
-        text.lines()
-            .enumerate()
-            .filter(|(_, line)| !line.trim().is_empty())
-            .map(|(index, line)| {
-                serde_json::from_str(line).map_err(|e| {
-                    format!(
-                        "{}:{}: not a racecheck report line: {e}",
-                        path.display(),
-                        index + 1
-                    )
-                })
-            })
-            .collect()
+        read_report(path).map(|(findings, _)| findings)
     }
+}
+
+/// The line of the `RACECHECK_REPORT` file that ends one exploration.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RunLine {
+    /// As [`ReportLine::target`].
+    pub target: String,
+    pub run: Run,
+}
+
+/// One exploration of a target: how it was run, and its whole report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Run {
+    /// The cargo command that runs the target again (what a replay hint runs).
+    pub command: String,
+    /// As `RACECHECK_STRATEGY` names it.
+    pub strategy: String,
+    pub seed: u64,
+    /// The schedule limit.
+    pub schedules: usize,
+    pub max_steps: usize,
+    pub report: Report,
+}
+
+/// A line of a report file: a finding, or the end of a run.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Line {
+    Finding(ReportLine),
+    Run(RunLine),
+}
+
+/// Every line of a report file: its findings, and its runs.
+pub fn read_report(path: &Path) -> Result<(Vec<ReportLine>, Vec<RunLine>), String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read racecheck report {}: {e}", path.display()))?;
+    let (mut findings, mut runs) = (Vec::new(), Vec::new());
+    for (index, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str(line) {
+            Ok(Line::Finding(finding)) => findings.push(finding),
+            Ok(Line::Run(run)) => runs.push(run),
+            Err(e) => {
+                return Err(format!(
+                    "{}:{}: not a racecheck report line: {e}",
+                    path.display(),
+                    index + 1
+                ))
+            }
+        }
+    }
+    Ok((findings, runs))
 }
 
 /// Where an explored function lives, as the macros read it from cargo at compile time: what the
@@ -127,8 +169,8 @@ pub fn run_test<F: Fn() + Send + Sync + 'static>(target: Target, config: Config,
         let body = Arc::clone(&body);
         move || body()
     };
-    let report = match runner::run_or_diverged(settings, Arc::new(shared())) {
-        Ok(report) => report,
+    let (settings, report) = match runner::run_or_diverged(settings.clone(), Arc::new(shared())) {
+        Ok(report) => (settings, report),
         Err(ReplayDiverged) => {
             eprintln!(
                 "racecheck: {}: {REPLAY_VAR} does not replay in this test (it was recorded from                  another one); exploring as without it",
@@ -137,11 +179,11 @@ pub fn run_test<F: Fn() + Send + Sync + 'static>(target: Target, config: Config,
             let without_replay = config
                 .with_overrides(|name| (name != REPLAY_VAR).then(|| env_var(name)).flatten())
                 .unwrap_or_else(|error| panic!("racecheck: {error}"));
-            explore(without_replay, shared())
+            (without_replay.clone(), explore(without_replay, shared()))
         }
     };
     let command = target.rerun_command(true, "");
-    if let Err(failure) = conclude(target.path, &command, &report) {
+    if let Err(failure) = conclude(target.path, &command, &settings, &report) {
         panic!("{failure}");
     }
 }
@@ -178,7 +220,12 @@ pub fn run_main<F: Fn() + Send + Sync + 'static>(target: Target, body: F) -> ! {
             eprintln!("racecheck: {error}");
             USAGE_EXIT_CODE
         }
-        Ok(config) => match conclude(&binary, &command, &explore_printing_once(config, body)) {
+        Ok(config) => match conclude(
+            &binary,
+            &command,
+            &config,
+            &explore_printing_once(config.clone(), body),
+        ) {
             Ok(()) => 0,
             Err(failure) => {
                 eprintln!("{failure}");
@@ -260,25 +307,24 @@ fn parse_explore_flag(value: Option<&std::ffi::OsStr>) -> Result<bool, String> {
     }
 }
 
-/// Prints the outcome to stderr and records findings; `Err` holds the failure summary, whose
-/// replay hints run `command`.
-fn conclude(target: &str, command: &str, report: &Report) -> Result<(), String> {
+/// Prints the outcome to stderr and records it in the report file; `Err` holds the failure
+/// summary, whose replay hints run `command`.
+fn conclude(target: &str, command: &str, config: &Config, report: &Report) -> Result<(), String> {
+    let run = Run {
+        command: command.to_owned(),
+        strategy: config.strategy.to_string(),
+        seed: config.seed,
+        schedules: config.schedules,
+        max_steps: config.max_steps,
+        report: report.clone(),
+    };
+    let recorded = match report_path() {
+        Some(path) => append_run(&path, target, &run),
+        None => Ok(()),
+    };
     if report.is_clean() {
-        match report.coverage {
-            Some(coverage) if coverage.complete => {
-                eprintln!("racecheck: {coverage}: no deadlock, no data race, no panic")
-            }
-            Some(coverage) => eprintln!(
-                "racecheck: {coverage} (after {}, the schedule limit: raise RACECHECK_SCHEDULES \
-                 or set a preemption bound to finish); no findings so far",
-                counted(report.schedules_run, "schedule")
-            ),
-            None => eprintln!(
-                "racecheck: {}, no findings",
-                counted(report.schedules_run, "schedule")
-            ),
-        }
-        return Ok(());
+        eprintln!("racecheck: {}", clean_statement(report));
+        return recorded.map_err(|error| format!("racecheck: {error}"));
     }
     eprintln!("{}", Witnesses(report.findings()));
     let summary = FailureSummary {
@@ -287,9 +333,37 @@ fn conclude(target: &str, command: &str, report: &Report) -> Result<(), String> 
         report,
     }
     .to_string();
-    match report_path().map(|path| append_findings(&path, target, report.findings())) {
-        Some(Err(error)) => Err(format!("{summary}\nracecheck: {error}")),
-        _ => Err(summary),
+    match recorded {
+        Err(error) => Err(format!("{summary}\nracecheck: {error}")),
+        Ok(()) => Err(summary),
+    }
+}
+
+/// What a run without findings has shown: the proof an exhaustive search gives, else how far it
+/// got and what stopped it.
+pub fn clean_statement(report: &Report) -> String {
+    let share = if report.partition.is_whole() {
+        String::new()
+    } else {
+        format!("share {}: ", report.partition)
+    };
+    let schedules = counted(report.schedules_run, "schedule");
+    let stop = if report.out_of_time {
+        "the time budget ran out"
+    } else {
+        "the schedule limit: raise RACECHECK_SCHEDULES or set a preemption bound to finish"
+    };
+    match report.coverage {
+        Some(coverage) if coverage.complete => {
+            format!("{share}{coverage}: no deadlock, no data race, no panic")
+        }
+        Some(coverage) => {
+            format!("{share}{coverage} (after {schedules}, {stop}); no findings so far")
+        }
+        None if report.out_of_time => {
+            format!("{share}{schedules}, no findings (incomplete: the time budget ran out)")
+        }
+        None => format!("{share}{schedules}, no findings"),
     }
 }
 
@@ -299,11 +373,11 @@ fn report_path() -> Option<PathBuf> {
         .map(PathBuf::from)
 }
 
-/// Appends one JSON line per finding with a single write, so that test threads and processes
-/// sharing the report file never interleave within a line (`O_APPEND`).
-fn append_findings(path: &Path, target: &str, findings: &[Finding]) -> Result<(), String> {
+/// Appends one JSON line per finding, then the run's line, with a single write, so that test
+/// threads and processes sharing the report file never interleave within a line (`O_APPEND`).
+fn append_run(path: &Path, target: &str, run: &Run) -> Result<(), String> {
     let mut lines = String::new();
-    for finding in findings {
+    for finding in &run.report.findings {
         let line = ReportLine {
             target: target.to_owned(),
             finding: finding.clone(),
@@ -313,6 +387,13 @@ fn append_findings(path: &Path, target: &str, findings: &[Finding]) -> Result<()
         lines.push_str(&json);
         lines.push('\n');
     }
+    let line = RunLine {
+        target: target.to_owned(),
+        run: run.clone(),
+    };
+    let json = serde_json::to_string(&line).map_err(|e| format!("cannot encode a run: {e}"))?;
+    lines.push_str(&json);
+    lines.push('\n');
     OpenOptions::new()
         .create(true)
         .append(true)
@@ -449,6 +530,59 @@ mod tests {
         }
     }
 
+    /// A run of a pct exploration that found `findings`.
+    fn run_of(findings: Vec<Finding>) -> Run {
+        Run {
+            command: "cargo test -p bank --lib -- abba --exact".into(),
+            strategy: "pct:3".into(),
+            seed: 7,
+            schedules: 100,
+            max_steps: 1000,
+            report: Report {
+                schedules_run: if findings.is_empty() { 100 } else { 5 },
+                findings,
+                ..Report::default()
+            },
+        }
+    }
+
+    #[test]
+    fn a_clean_run_states_how_far_it_got() {
+        use crate::explore::{Coverage, Partition};
+        let sampled = Report {
+            schedules_run: 34,
+            partition: Partition::new(2, 3).unwrap(),
+            ..Report::default()
+        };
+        assert_eq!(
+            clean_statement(&sampled),
+            "share 2/3: 34 schedules, no findings"
+        );
+        let timed_out = Report {
+            out_of_time: true,
+            ..sampled.clone()
+        };
+        assert_eq!(
+            clean_statement(&timed_out),
+            "share 2/3: 34 schedules, no findings (incomplete: the time budget ran out)"
+        );
+        let searched = Report {
+            schedules_run: 40,
+            coverage: Some(Coverage {
+                interleavings: 12,
+                preemption_bound: Some(2),
+                complete: false,
+            }),
+            out_of_time: true,
+            ..Report::default()
+        };
+        assert_eq!(
+            clean_statement(&searched),
+            "exhaustive search incomplete: 12 interleavings explored, up to 2 preemptions before \
+             it stopped (after 40 schedules, the time budget ran out); no findings so far"
+        );
+    }
+
     /// A fresh path in the system's temporary directory, removed by the test.
     fn scratch_file(name: &str) -> PathBuf {
         let path = std::env::temp_dir().join(format!("racecheck-harness-{}-{name}", process::id()));
@@ -459,20 +593,28 @@ mod tests {
     #[test]
     fn findings_are_appended_as_json_lines_and_read_back() {
         let path = scratch_file("append.jsonl");
-        append_findings(&path, "crate::first", &[deadlock()]).unwrap();
-        append_findings(&path, "second", &[deadlock(), deadlock()]).unwrap();
+        append_run(&path, "crate::first", &run_of(vec![deadlock()])).unwrap();
+        append_run(&path, "second", &run_of(vec![deadlock(), deadlock()])).unwrap();
+        append_run(&path, "clean", &run_of(Vec::new())).unwrap();
         let lines = ReportLine::read_all(&path).unwrap();
+        let (_, runs) = read_report(&path).unwrap();
         std::fs::remove_file(&path).unwrap();
 
         let targets: Vec<&str> = lines.iter().map(|line| line.target.as_str()).collect();
         assert_eq!(targets, ["crate::first", "second", "second"]);
         assert!(lines.iter().all(|line| line.finding == deadlock()));
+        let ran: Vec<(&str, usize)> = runs
+            .iter()
+            .map(|line| (line.target.as_str(), line.run.report.findings.len()))
+            .collect();
+        assert_eq!(ran, [("crate::first", 1), ("second", 2), ("clean", 0)]);
+        assert_eq!(runs[1].run, run_of(vec![deadlock(), deadlock()]));
     }
 
     #[test]
     fn a_malformed_report_line_is_an_error_naming_its_line() {
         let path = scratch_file("malformed.jsonl");
-        append_findings(&path, "ok", &[deadlock()]).unwrap();
+        append_run(&path, "ok", &run_of(vec![deadlock()])).unwrap();
         std::fs::OpenOptions::new()
             .append(true)
             .open(&path)
@@ -482,7 +624,7 @@ mod tests {
         let error = ReportLine::read_all(&path).unwrap_err();
         std::fs::remove_file(&path).unwrap();
         assert!(
-            error.contains("malformed.jsonl:2: not a racecheck report line"),
+            error.contains("malformed.jsonl:3: not a racecheck report line"),
             "{error}"
         );
     }
@@ -492,7 +634,7 @@ mod tests {
         let path = std::env::temp_dir()
             .join("racecheck-no-such-dir")
             .join("report.jsonl");
-        let error = append_findings(&path, "t", &[deadlock()]).unwrap_err();
+        let error = append_run(&path, "t", &run_of(vec![deadlock()])).unwrap_err();
         assert!(
             error.starts_with("cannot append to RACECHECK_REPORT file"),
             "{error}"
@@ -508,7 +650,7 @@ mod tests {
         let report = Report {
             findings: vec![deadlock(), cycle],
             schedules_run: 5,
-            coverage: None,
+            ..Report::default()
         };
         assert_eq!(
             FailureSummary {

@@ -27,9 +27,11 @@ mod finding;
 pub mod harness;
 mod ids;
 mod join_handle;
+mod merge;
 mod model;
 mod naming;
 mod object;
+mod partition;
 mod progress;
 mod quiet_stdout;
 mod rng;
@@ -46,8 +48,10 @@ use std::sync::Arc;
 
 pub use config::{Config, Strategy, DEFAULT_PCT_DEPTH, MIN_STACK_SIZE};
 pub use finding::{
-    Coverage, Finding, FindingKind, Report, TraceEvent, Witnesses, SERIALIZED_TRACE_EVENTS,
+    Coverage, Finding, FindingKind, Report, TraceEvent, Unit, Witnesses, SERIALIZED_TRACE_EVENTS,
 };
+pub use merge::merge;
+pub use partition::Partition;
 
 pub(crate) use context::{context, on_behalf_of, on_behalf_of_taking, Cx};
 pub(crate) use join_handle::ExploredJoinHandle;

@@ -8,16 +8,24 @@
 //! [`Policy`] before the next is made, so what they teach depends on the seed alone too. The
 //! exhaustive search runs all its schedules that way, and stops early once it has tried them all.
 //!
+//! A partitioned run (`Config::partition`) runs only its share: for a sampling strategy the
+//! indices it owns (the others are skipped unrun, but a strategy's calibration schedules all run,
+//! so that what they teach is the same in every share), for the exhaustive search the units of
+//! the search its policy says are its own. A time budget stops the run from starting new
+//! schedules; it decides nothing else.
+//!
 //! A schedule whose only findings are lock-order cycles is a warning, not a failure: exploration
 //! goes on looking for a schedule that actually deadlocks (or fails otherwise), and reports the
 //! lowest warning only if none does.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use super::config::{Config, Strategy};
 use super::execution::{run_schedule, Body, Limits, ScheduleResult};
 use super::finding::{Finding, FindingKind, Report};
+use super::partition::Partition;
 use super::progress::Progress;
 use super::rng::SplitMix64;
 use super::scheduler::{self, Policy};
@@ -48,13 +56,13 @@ pub(crate) fn run_or_diverged(config: Config, body: Body) -> Result<Report, Repl
         panic!("racecheck: {error}");
     }
     super::context::install_panic_hook();
-    let (schedules, max_steps, replayed) = match &config.strategy {
+    let (schedules, max_steps, replayed, partition) = match &config.strategy {
         Strategy::Replay(text) => {
             let recorded = token::decode(text)
                 .unwrap_or_else(|error| panic!("racecheck: invalid replay token: {error}"));
-            (1, recorded.max_steps, Some(recorded))
+            (1, recorded.max_steps, Some(recorded), Partition::WHOLE)
         }
-        _ => (config.schedules, config.max_steps, None),
+        _ => (config.schedules, config.max_steps, None, config.partition),
     };
     let plan = Plan {
         seed: config.seed,
@@ -65,10 +73,12 @@ pub(crate) fn run_or_diverged(config: Config, body: Body) -> Result<Report, Repl
         },
         watchdog: Watchdog::start(config.stall_timeout),
         progress: Progress::start(schedules),
+        partition,
+        deadline: config.time_budget.map(|budget| Instant::now() + budget),
     };
     let outcomes = Outcomes::default();
 
-    let mut policy = scheduler::policy(&config.strategy, replayed.as_ref());
+    let mut policy = scheduler::policy(&config.strategy, replayed.as_ref(), partition);
     outcomes.calibrate(&plan, &mut *policy, schedules);
     let policy = &*policy;
     // A search that ran out of schedules to try before the limit has run all it needed.
@@ -92,8 +102,24 @@ pub(crate) fn run_or_diverged(config: Config, body: Body) -> Result<Report, Repl
             }
         });
     }
+    let out_of_time = outcomes.out_of_time.load(Ordering::Relaxed);
+    // Stopped by the time budget: every index claimed before it ran out has run.
+    let schedules = if out_of_time {
+        outcomes.next.load(Ordering::Relaxed).min(schedules)
+    } else {
+        schedules
+    };
     let mut report = outcomes.report(schedules)?;
     report.coverage = policy.coverage();
+    report.partition = partition;
+    report.out_of_time = out_of_time;
+    if let Some(units) = policy.units() {
+        report.schedules_run = units.iter().map(|unit| unit.schedules).sum();
+        report.units = units;
+    } else {
+        // The indices below the last one run, or the failing one, that are this share's.
+        report.schedules_run = partition.count_below(report.schedules_run);
+    }
     Ok(report)
 }
 
@@ -111,9 +137,17 @@ struct Plan<'a> {
     limits: Limits,
     watchdog: Option<Watchdog>,
     progress: Progress,
+    partition: Partition,
+    /// When the time budget runs out.
+    deadline: Option<Instant>,
 }
 
 impl Plan<'_> {
+    fn out_of_time(&self) -> bool {
+        self.deadline
+            .is_some_and(|deadline| Instant::now() >= deadline)
+    }
+
     /// A heart for the calling worker to beat, when stalls are watched for.
     fn heart(&self) -> Option<Arc<Heart>> {
         self.watchdog.as_ref().map(Watchdog::heart)
@@ -149,6 +183,8 @@ struct Outcomes {
     failure: Mutex<Option<(usize, Failure)>>,
     /// The lowest schedule with warnings only.
     warning: Mutex<Option<(usize, Vec<Finding>)>>,
+    /// The time budget stopped the run.
+    out_of_time: AtomicBool,
 }
 
 impl Default for Outcomes {
@@ -158,6 +194,7 @@ impl Default for Outcomes {
             first_failure: AtomicUsize::new(usize::MAX),
             failure: Mutex::new(None),
             warning: Mutex::new(None),
+            out_of_time: AtomicBool::new(false),
         }
     }
 }
@@ -176,25 +213,45 @@ impl Outcomes {
     fn calibrate(&self, plan: &Plan<'_>, policy: &mut dyn Policy, schedules: usize) {
         let heart = plan.heart();
         for index in 0..schedules.min(policy.calibration_schedules()) {
-            if self.first_failure.load(Ordering::Relaxed) != usize::MAX || policy.exhausted() {
+            if self.first_failure.load(Ordering::Relaxed) != usize::MAX
+                || policy.exhausted()
+                || self.stop_for_time(plan)
+            {
                 break;
             }
             let result = plan.run(index, policy, heart.as_ref());
             policy.observe(index, result.contested_steps);
             self.next.store(index + 1, Ordering::Relaxed);
-            self.record(index, result);
+            if policy.owns(index, plan.partition) {
+                self.record(index, result);
+            }
         }
+    }
+
+    /// Whether the time budget has run out (then no schedule starts any more).
+    fn stop_for_time(&self, plan: &Plan<'_>) -> bool {
+        let out = plan.out_of_time();
+        if out {
+            self.out_of_time.store(true, Ordering::Relaxed);
+        }
+        out
     }
 
     /// Claims and runs schedules until they run out or a lower one has failed.
     fn work(&self, plan: &Plan<'_>, policy: &dyn Policy, schedules: usize) {
         let heart = plan.heart();
         loop {
+            if self.stop_for_time(plan) {
+                return;
+            }
             let index = self.next.fetch_add(1, Ordering::Relaxed);
             if index >= schedules || index > self.first_failure.load(Ordering::Relaxed) {
                 return;
             }
-            self.record(index, plan.run(index, policy, heart.as_ref()));
+            // Past calibration a share is by index alone: another share's schedule never runs.
+            if plan.partition.owns(index) {
+                self.record(index, plan.run(index, policy, heart.as_ref()));
+            }
         }
     }
 
@@ -230,17 +287,17 @@ impl Outcomes {
             (Some((index, Failure::Findings(findings))), _) => Ok(Report {
                 findings,
                 schedules_run: index + 1,
-                coverage: None,
+                ..Report::default()
             }),
             (None, Some((_, findings))) => Ok(Report {
                 findings,
                 schedules_run: schedules,
-                coverage: None,
+                ..Report::default()
             }),
             (None, None) => Ok(Report {
                 findings: Vec::new(),
                 schedules_run: schedules,
-                coverage: None,
+                ..Report::default()
             }),
         }
     }

@@ -203,8 +203,9 @@ enum Detour {
 /// that times out at every turn would otherwise never end.
 const UNBOUNDED_DEVIATIONS: usize = 2;
 
-/// Which subtrees of the split a search explores: those whose position among the split's
-/// threads is `index` modulo `count`.
+/// Which units of the search a search explores: those whose number is `index` modulo `count`.
+/// A unit is a subtree of a split, or a schedule that passes no split; units are numbered in
+/// the order the search reaches them, which is the same in every share.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Share {
     pub(crate) index: usize,
@@ -212,10 +213,8 @@ pub(crate) struct Share {
 }
 
 impl Share {
-    pub(crate) const WHOLE: Share = Share { index: 0, count: 1 };
-
-    fn owns(self, position: usize) -> bool {
-        position % self.count == self.index
+    fn owns(self, unit: usize) -> bool {
+        unit % self.count == self.index
     }
 }
 
@@ -236,6 +235,11 @@ pub(crate) struct Search {
     /// The running schedule only learns what its step at the split acts on: the subtree is
     /// another share's.
     probing: bool,
+    /// The unit being searched below the split, and the next unit's number.
+    unit: Option<usize>,
+    next_unit: usize,
+    /// The unit of the schedule that ended last.
+    last_unit: usize,
     /// Schedules run to their end that were not redundant.
     interleavings: usize,
     finished: bool,
@@ -257,6 +261,9 @@ impl Search {
             },
             detour: None,
             probing: false,
+            unit: None,
+            next_unit: 0,
+            last_unit: 0,
             interleavings: 0,
             finished: false,
             diverged: false,
@@ -274,6 +281,18 @@ impl Search {
     /// Whether every schedule the search needs has run.
     pub(crate) fn finished(&self) -> bool {
         self.finished
+    }
+
+    /// The unit the last ended schedule belongs to, and whether it is this search's share.
+    pub(crate) fn last_unit(&self) -> (usize, bool) {
+        (self.last_unit, self.share.owns(self.last_unit))
+    }
+
+    /// Enters the next unit of the split: a probe only, when another share's.
+    fn enter_unit(&mut self) {
+        self.unit = Some(self.next_unit);
+        self.probing = !self.share.owns(self.next_unit);
+        self.next_unit += 1;
     }
 
     /// Whether a schedule failed to follow the path it was given.
@@ -482,9 +501,11 @@ impl Search {
         choice.chosen = first;
         if split {
             choice.to_try = awake[1..].to_vec();
-            self.probing = !self.share.owns(0);
         }
         self.nodes.push(Node::Thread(choice));
+        if split {
+            self.enter_unit();
+        }
         self.take_step(first);
         first
     }
@@ -497,6 +518,11 @@ impl Search {
     /// The schedule ended: reverses its races, then moves to the next schedule to run, or
     /// finishes the search.
     pub(crate) fn schedule_ended(&mut self) {
+        self.last_unit = self.unit.unwrap_or_else(|| {
+            // It passed no split: a unit of its own.
+            self.next_unit += 1;
+            self.next_unit - 1
+        });
         if self.position < self.nodes.len() && self.detour.is_none() {
             // The program ended sooner than the schedule it replays.
             self.diverged = true;
@@ -775,14 +801,16 @@ impl Search {
                         });
                         choice.chosen = next;
                         if choice.split {
-                            self.probing = !self.share.owns(choice.tried.len());
+                            self.enter_unit();
                         }
                         return;
                     }
                 }
                 Node::Data { .. } => {}
             }
-            self.nodes.pop();
+            if let Some(Node::Thread(Choice { split: true, .. })) = self.nodes.pop() {
+                self.unit = None;
+            }
         }
         self.finished = true;
     }

@@ -1,25 +1,41 @@
 //! The exhaustive strategy: every interleaving up to equivalence, one after another, by the
 //! search in [`dpor`](super::dpor). Each schedule follows from the ones before it, so they run in
 //! sequence (all of them are "calibration" schedules to the runner), and the search stops the
-//! exploration once it has nothing left to try.
+//! exploration once it has nothing left to try. A share of a partitioned search runs the
+//! schedules of its own units, probes the others' (see [`dpor`](super::dpor)), and keeps count of
+//! what each of its units ran.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::dpor::{Search, Share};
 use super::{Candidate, Coverage, Policy, Scheduler, ThreadId};
+use crate::explore::finding::Unit;
 use crate::explore::ids::MAIN_THREAD;
+use crate::explore::partition::Partition;
 use crate::explore::rng::SplitMix64;
 use crate::explore::trace::Event;
 
 /// The search, shared with the scheduler of the schedule being run.
 pub(crate) struct ExhaustivePolicy {
     search: Arc<Mutex<Search>>,
+    partition: Partition,
+    /// The units of this share run so far, in order.
+    units: Vec<Unit>,
+    /// Whether the schedule observed last is this share's.
+    last_owned: bool,
 }
 
 impl ExhaustivePolicy {
-    pub(crate) fn new(preemption_bound: Option<usize>, share: Share) -> Self {
+    pub(crate) fn new(preemption_bound: Option<usize>, partition: Partition) -> Self {
+        let share = Share {
+            index: partition.shard - 1,
+            count: partition.shards,
+        };
         ExhaustivePolicy {
             search: Arc::new(Mutex::new(Search::new(preemption_bound, share))),
+            partition,
+            units: Vec::new(),
+            last_owned: true,
         }
     }
 
@@ -41,13 +57,40 @@ impl Policy for ExhaustivePolicy {
         usize::MAX
     }
 
-    fn observe(&mut self, _index: usize, _contested_steps: usize) {
-        let mut search = self.search();
+    fn observe(&mut self, index: usize, _contested_steps: usize) {
+        let mut search = lock(&self.search);
+        let before = search.interleavings();
         search.schedule_ended();
         if search.diverged() {
             drop(search);
             panic!("{NOT_DETERMINISTIC}");
         }
+        let interleavings = search.interleavings() - before;
+        let (unit, owned) = search.last_unit();
+        self.last_owned = owned;
+        if !owned {
+            return;
+        }
+        match self.units.last_mut() {
+            Some(last) if last.unit == unit => {
+                last.schedules += 1;
+                last.interleavings += interleavings;
+            }
+            _ => self.units.push(Unit {
+                unit,
+                first: index,
+                schedules: 1,
+                interleavings,
+            }),
+        }
+    }
+
+    fn owns(&self, _index: usize, _partition: Partition) -> bool {
+        self.last_owned
+    }
+
+    fn units(&self) -> Option<Vec<Unit>> {
+        (!self.partition.is_whole()).then(|| self.units.clone())
     }
 
     fn exhausted(&self) -> bool {
@@ -57,7 +100,7 @@ impl Policy for ExhaustivePolicy {
     fn coverage(&self) -> Option<Coverage> {
         let search = self.search();
         Some(Coverage {
-            interleavings: search.interleavings(),
+            interleavings: self.units.iter().map(|unit| unit.interleavings).sum(),
             preemption_bound: search.bound(),
             complete: search.finished(),
         })

@@ -18,8 +18,9 @@ mod replay;
 mod targeted;
 
 use super::config::Strategy;
-use super::finding::Coverage;
+use super::finding::{Coverage, Unit};
 use super::ids::{Loc, ThreadId};
+use super::partition::Partition;
 use super::rng::SplitMix64;
 use super::token::RecordedSchedule;
 use super::trace::Event;
@@ -94,6 +95,20 @@ pub(crate) trait Policy: Sync {
         false
     }
 
+    /// Whether schedule `index`, just run (and observed, for a calibration schedule), is one of
+    /// `partition`'s: the runner reports only those. A sampling strategy's share is by index
+    /// alone (so its other schedules need not run at all); the exhaustive search's, by unit of
+    /// its search.
+    fn owns(&self, index: usize, partition: Partition) -> bool {
+        partition.owns(index)
+    }
+
+    /// For a search run as one share of several, the units of the search it ran; `None` when
+    /// schedule indices are the same in every share.
+    fn units(&self) -> Option<Vec<Unit>> {
+        None
+    }
+
     /// What a systematic search covered so far; `None` for a sampling strategy.
     fn coverage(&self) -> Option<Coverage> {
         None
@@ -103,15 +118,20 @@ pub(crate) trait Policy: Sync {
     fn scheduler(&self, rng: SplitMix64, index: usize) -> Box<dyn Scheduler>;
 }
 
-/// The policy of `strategy`; a replay follows `replayed`'s choices.
-pub(crate) fn policy(strategy: &Strategy, replayed: Option<&RecordedSchedule>) -> Box<dyn Policy> {
+/// The policy of `strategy`, for `partition`'s share (the exhaustive search hands out subtrees;
+/// the others share out indices in the runner); a replay follows `replayed`'s choices.
+pub(crate) fn policy(
+    strategy: &Strategy,
+    replayed: Option<&RecordedSchedule>,
+    partition: Partition,
+) -> Box<dyn Policy> {
     match strategy {
         Strategy::Random => Box::new(RandomPolicy),
         Strategy::Pct { depth } => Box::new(PctPolicy::new(*depth)),
         Strategy::Portfolio => Box::new(Portfolio::new()),
         Strategy::Targeted(targets) => Box::new(TargetedPolicy::new(targets.clone())),
         Strategy::Exhaustive { preemption_bound } => {
-            Box::new(ExhaustivePolicy::new(*preemption_bound, dpor::Share::WHOLE))
+            Box::new(ExhaustivePolicy::new(*preemption_bound, partition))
         }
         Strategy::Replay(_) => Box::new(ReplayPolicy::new(
             replayed
