@@ -22,6 +22,8 @@ mod hostile;
 mod lsp;
 #[path = "cli/lsp_client.rs"]
 mod lsp_client;
+#[path = "cli/merge.rs"]
+mod merge;
 #[path = "cli/no_writes.rs"]
 mod no_writes;
 #[path = "cli/rust_analyzer.rs"]

@@ -17,6 +17,7 @@ pub mod discover;
 pub mod error;
 pub mod fingerprint;
 pub mod globs;
+pub mod merge;
 pub mod render;
 pub mod report;
 pub mod selection;
@@ -89,6 +90,7 @@ fn execute(cli: Cli) -> Result<Outcome, Fatal> {
         }
         Some(Command::Confirm(args)) => return confirm::run(args, &cwd),
         Some(Command::Replay(args)) => return confirm::replay(args, &cwd),
+        Some(Command::Merge(args)) => return merge::run(args, &cwd),
     };
     match written {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {

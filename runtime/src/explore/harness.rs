@@ -327,16 +327,22 @@ fn conclude(target: &str, command: &str, config: &Config, report: &Report) -> Re
         return recorded.map_err(|error| format!("racecheck: {error}"));
     }
     eprintln!("{}", Witnesses(report.findings()));
-    let summary = FailureSummary {
-        target,
-        command,
-        report,
-    }
-    .to_string();
+    let summary = failure_summary(target, command, report);
     match recorded {
         Err(error) => Err(format!("{summary}\nracecheck: {error}")),
         Ok(()) => Err(summary),
     }
+}
+
+/// `racecheck: <target>: 1 finding in 37 schedules`, a line per finding, and the command that
+/// replays each (`command` runs the target again).
+pub fn failure_summary(target: &str, command: &str, report: &Report) -> String {
+    FailureSummary {
+        target,
+        command,
+        report,
+    }
+    .to_string()
 }
 
 /// What a run without findings has shown: the proof an exhaustive search gives, else how far it
@@ -375,7 +381,7 @@ fn report_path() -> Option<PathBuf> {
 
 /// Appends one JSON line per finding, then the run's line, with a single write, so that test
 /// threads and processes sharing the report file never interleave within a line (`O_APPEND`).
-fn append_run(path: &Path, target: &str, run: &Run) -> Result<(), String> {
+pub fn append_run(path: &Path, target: &str, run: &Run) -> Result<(), String> {
     let mut lines = String::new();
     for finding in &run.report.findings {
         let line = ReportLine {

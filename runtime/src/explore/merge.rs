@@ -49,6 +49,14 @@ pub fn merge(shares: &[Report]) -> Result<Report, String> {
             if missing.len() == 1 { "it" } else { "them" }
         ));
     }
+    if count == 1 {
+        // One share is the whole run.
+        return Ok(Report {
+            partition: Partition::WHOLE,
+            units: Vec::new(),
+            ..first.clone()
+        });
+    }
     Ok(match first.coverage {
         None => merge_sampled(shares),
         Some(_) => merge_searched(shares),

@@ -1,7 +1,8 @@
-//! The command lines of `confirm` and `replay`.
+//! The command lines of `confirm`, `replay` and `merge`.
 use super::{CheckArgs, ColorChoice};
 use crate::driver::error::Fatal;
 use clap::{Args, FromArgMatches, ValueEnum};
+use racecheck::explore::Partition;
 use std::ffi::OsString;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -33,6 +34,15 @@ pub struct ConfirmArgs {
     /// Seconds one program may explore before it is stopped and reported as timed out
     #[arg(long, value_name = "SECONDS", default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..))]
     pub time_budget: u64,
+
+    /// Explore only share K of N of each program's schedules (RACECHECK_PARTITION); with
+    /// --shard-report, for `cargo racecheck merge` to put the shares together
+    #[arg(long, value_name = "K/N", value_parser = str::parse::<Partition>)]
+    pub partition: Option<Partition>,
+
+    /// Write every exploration's report (RACECHECK_REPORT lines) to this file
+    #[arg(long, value_name = "FILE")]
+    pub shard_report: Option<PathBuf>,
 
     /// Programs explored at once
     #[arg(short, long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..))]
@@ -102,6 +112,38 @@ impl ConfirmArgs {
             .map_err(|e| Fatal::new(e.kind().to_string()))
     }
 }
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The report files of the shares (RACECHECK_REPORT files, or confirm's --shard-report)
+    #[arg(required = true, value_name = "REPORTS")]
+    pub reports: Vec<PathBuf>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = MergeFormat::Human)]
+    pub format: MergeFormat,
+
+    /// Write the merged report to this file instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MergeFormat {
+    /// each run's witnesses and summary, as the explored program prints them
+    Human,
+    /// a RACECHECK_REPORT file of the merged runs (JSON lines), mergeable again
+    Json,
+    /// SARIF 2.1.0: a result per runtime finding, its witness as `codeFlows`
+    Sarif,
+}
+
+pub const MERGE_AFTER_HELP: &str = "\
+Every report must hold the same programs and strategies, run with the same seed and limits, and
+together every share 1/N..N/N once; the lowest failing schedule wins, and an exhaustive search is
+proved only if every share finished.
+
+Exit status: 0 no finding; 1 a finding; 2 usage error, unreadable or mismatched reports, a missing share.";
 
 #[derive(Debug, Args)]
 #[command(group = clap::ArgGroup::new("program").args(["bin", "test", "lib"]).required(true))]

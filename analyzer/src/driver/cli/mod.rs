@@ -9,8 +9,8 @@ mod confirm;
 use super::render::Format;
 use crate::diagnostic::Severity;
 use clap::{Arg, ArgAction, ArgMatches, Args, FromArgMatches, Parser, Subcommand, ValueEnum};
-use confirm::CONFIRM_AFTER_HELP;
-pub use confirm::{ConfirmArgs, ConfirmFormat, Deny, ReplayArgs};
+pub use confirm::{ConfirmArgs, ConfirmFormat, Deny, MergeArgs, MergeFormat, ReplayArgs};
+use confirm::{CONFIRM_AFTER_HELP, MERGE_AFTER_HELP};
 use std::path::PathBuf;
 
 const AFTER_HELP: &str = "\
@@ -52,6 +52,9 @@ pub enum Command {
     Confirm(Box<ConfirmArgs>),
     /// Re-run the interleaving a replay token names and print its trace
     Replay(ReplayArgs),
+    /// Put the reports of a partitioned exploration's shares together into one run's report
+    #[command(after_help = MERGE_AFTER_HELP)]
+    Merge(MergeArgs),
 }
 
 /// The error for `cargo racecheck rulez`: a first path that is a bare word naming nothing on disk

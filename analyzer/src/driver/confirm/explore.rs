@@ -1,11 +1,17 @@
 //! Running programs under exploration: one child process per program and strategy, with the
 //! `RACECHECK_*` variables that steer it, a report file to read its findings back from
-//! ([`ReportLine`]s), and a time budget after which it is killed. `jobs` children run at once.
+//! ([`ReportLine`]s), and a time budget after which it is killed (the exploration is told to stop
+//! starting schedules a quarter of it earlier, so that it ends with a report of how far it
+//! got). `jobs` children run at once. A shard's children explore its share of the schedules,
+//! and their report files are appended to the shard report.
 use super::children::{map_parallel, wait_or_kill};
 use super::programs::Program;
-use racecheck::explore::harness::{ReportLine, EXPLORE_VAR, FINDINGS_EXIT_CODE, REPORT_VAR};
+use racecheck::explore::harness::{read_report, EXPLORE_VAR, FINDINGS_EXIT_CODE, REPORT_VAR};
+use racecheck::explore::harness::{ReportLine, RunLine};
+use racecheck::explore::Partition;
 use racecheck::SourceLocation;
-use std::fs::{self, File};
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -80,6 +86,17 @@ pub struct Settings {
     pub jobs: usize,
     /// Report and output files go here.
     pub scratch: PathBuf,
+    /// The share of each program's schedules to explore.
+    pub partition: Option<Partition>,
+    /// Where every child's report lines are appended.
+    pub shard_report: Option<PathBuf>,
+}
+
+impl Settings {
+    /// The exploration's own time budget: three quarters of the child's, at least a second.
+    fn exploration_budget(&self) -> u64 {
+        (self.time_budget.as_secs() * 3 / 4).max(1)
+    }
 }
 
 /// Runs every job, `settings.jobs` at a time; the results in job order.
@@ -123,6 +140,10 @@ fn run(job: &Job<'_>, settings: &Settings) -> Explored {
     command
         .env(EXPLORE_VAR, "1")
         .env("RACECHECK_SCHEDULES", settings.schedules.to_string())
+        .env(
+            "RACECHECK_TIME_BUDGET",
+            settings.exploration_budget().to_string(),
+        )
         .env(REPORT_VAR, &report)
         .current_dir(&job.program.package_dir)
         // As `cargo run` sets it: witnesses read the source lines that name their primitives
@@ -134,6 +155,9 @@ fn run(job: &Job<'_>, settings: &Settings) -> Explored {
     if let Some((name, value)) = job.strategy.variable() {
         command.env(name, value);
     }
+    if let Some(partition) = settings.partition {
+        command.env("RACECHECK_PARTITION", partition.to_string());
+    }
     let mut child = match command.spawn() {
         Ok(child) => child,
         Err(e) => {
@@ -144,13 +168,17 @@ fn run(job: &Job<'_>, settings: &Settings) -> Explored {
         }
     };
     let status = wait_or_kill(&mut child, settings.time_budget);
-    let (findings, unreadable) = match report.exists() {
-        true => match ReportLine::read_all(&report) {
-            Ok(findings) => (findings, None),
-            Err(e) => (Vec::new(), Some(e)),
+    let (findings, runs, unreadable) = match report.exists() {
+        true => match read_report(&report) {
+            Ok((findings, runs)) => (findings, runs, None),
+            Err(e) => (Vec::new(), Vec::new(), Some(e)),
         },
-        false => (Vec::new(), None),
+        false => (Vec::new(), Vec::new(), None),
     };
+    let unreadable = unreadable.or_else(|| {
+        let shard_report = settings.shard_report.as_deref()?;
+        append_report(&report, shard_report).err()
+    });
     let problem = match status {
         Err(why) => Some(why),
         Ok(_) if unreadable.is_some() => unreadable,
@@ -166,18 +194,37 @@ fn run(job: &Job<'_>, settings: &Settings) -> Explored {
             tail(&stderr_path)
         )),
     };
-    // Schedules run: up to the first failing one; all asked for when the run ended well; none
-    // known when it ended badly (a crash or a timeout is no evidence of a clean program).
+    // Schedules run: up to the first failing one; all asked for (or as many as the time budget
+    // let run) when the run ended well; none known when it ended badly (a crash or a timeout is
+    // no evidence of a clean program).
     let schedules = match findings.iter().map(|line| line.finding.schedule + 1).max() {
         Some(until_failure) => until_failure,
         None if problem.is_some() => 0,
-        None => settings.schedules as usize,
+        None => runs
+            .iter()
+            .map(|line: &RunLine| line.run.report.schedules_run)
+            .max()
+            .unwrap_or(settings.schedules as usize),
     };
     Explored {
         findings,
         schedules,
         problem,
     }
+}
+
+/// Appends a child's report file to the shard report, in one write (jobs run in parallel).
+fn append_report(report: &Path, shard_report: &Path) -> Result<(), String> {
+    let lines = match fs::read(report) {
+        Ok(lines) => lines,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(format!("cannot read {}: {e}", report.display())),
+    };
+    OpenOptions::new()
+        .append(true)
+        .open(shard_report)
+        .and_then(|mut file| file.write_all(&lines))
+        .map_err(|e| format!("cannot append to {}: {e}", shard_report.display()))
 }
 
 /// The last lines of a file, indented.

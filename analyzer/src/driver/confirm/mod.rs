@@ -17,7 +17,7 @@ mod json;
 mod programs;
 mod replay;
 mod report;
-mod sarif;
+pub(crate) mod sarif;
 
 pub use join::{evidence, twin, Twin};
 pub use replay::replay;
@@ -86,7 +86,12 @@ pub fn run(args: &ConfirmArgs, cwd: &Path) -> Result<Outcome, Fatal> {
         time_budget: args.time_budget(),
         jobs: args.jobs as usize,
         scratch: scratch.0.clone(),
+        partition: args.partition,
+        shard_report: args.shard_report.as_ref().map(|path| cwd.join(path)),
     };
+    if let Some(path) = &settings.shard_report {
+        std::fs::File::create(path).map_err(|e| Fatal::io("create", path, &e))?;
+    }
     let mut confirmation = confirm(report, &programs, &settings);
     // A runtime-only finding has a witness: it is denied like a confirmed one.
     let denied = !confirmation.misses.is_empty()
@@ -198,9 +203,11 @@ fn confirm<'a, 'p>(
                     .any(|w| evidence(d, &w.line.finding).is_some())
             })
     };
+    // A share runs every program's default exploration: whether the others' shares confirmed
+    // a finding is not known here, and every share must run the same explorations to merge.
     let default: Vec<Job<'p>> = programs
         .iter()
-        .filter(|program| unconfirmed(program, &witnesses))
+        .filter(|program| settings.partition.is_some() || unconfirmed(program, &witnesses))
         .map(|program| Job {
             program,
             strategy: Strategy::Default,

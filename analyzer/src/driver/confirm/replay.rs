@@ -29,6 +29,8 @@ pub fn replay(args: &ReplayArgs, cwd: &Path) -> Result<Outcome, Fatal> {
         time_budget: Duration::from_secs(args.time_budget),
         jobs: 1,
         scratch: scratch.0.clone(),
+        partition: None,
+        shard_report: None,
     };
     let job = Job {
         program: &program,

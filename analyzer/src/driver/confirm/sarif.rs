@@ -7,7 +7,7 @@
 use super::report::{Confirmation, Status, Witness};
 use crate::driver::render::sarif::{artifact_location, document, MAX_RESULTS};
 use crate::driver::report::Report;
-use racecheck::{SourceLocation, TraceEvent};
+use racecheck::{Finding, SourceLocation, TraceEvent};
 use serde_json::{json, Value};
 use std::io::{self, Write};
 use std::path::Path;
@@ -96,9 +96,21 @@ fn runtime_only(report: &Report<'_>, witness: &Witness<'_>) -> Value {
     result
 }
 
-/// The witness's trace: one thread flow per thread, in the order threads first act.
 fn code_flow(report: &Report<'_>, witness: &Witness<'_>) -> Value {
-    let finding = &witness.line.finding;
+    witness_flow(
+        &witness.line.finding,
+        &witness.replay_command(),
+        &|location| physical_location(report, location),
+    )
+}
+
+/// A runtime finding's trace: one thread flow per thread, in the order threads first act;
+/// `place` gives a location's `physicalLocation`.
+pub(crate) fn witness_flow(
+    finding: &Finding,
+    replay: &str,
+    place: &dyn Fn(&SourceLocation) -> Value,
+) -> Value {
     let mut threads: Vec<&str> = Vec::new();
     for event in &finding.trace {
         if !threads.contains(&event.thread.as_str()) {
@@ -112,7 +124,7 @@ fn code_flow(report: &Report<'_>, witness: &Witness<'_>) -> Value {
                 .trace
                 .iter()
                 .filter(|event| event.thread == thread)
-                .map(|event| thread_flow_location(report, event))
+                .map(|event| thread_flow_location(event, place))
                 .collect();
             json!({"id": thread, "message": {"text": thread}, "locations": locations})
         })
@@ -123,7 +135,7 @@ fn code_flow(report: &Report<'_>, witness: &Witness<'_>) -> Value {
             finding.kind,
             finding.message.lines().next().unwrap_or_default(),
             finding.schedule,
-            witness.replay_command()
+            replay
         )},
         "threadFlows": thread_flows,
         "properties": {"source": "runtime-witness"},
@@ -132,10 +144,10 @@ fn code_flow(report: &Report<'_>, witness: &Witness<'_>) -> Value {
 
 /// One event of a thread flow; its `executionOrder` is the event's place in the whole trace
 /// (the order across threads).
-fn thread_flow_location(report: &Report<'_>, event: &TraceEvent) -> Value {
+fn thread_flow_location(event: &TraceEvent, place: &dyn Fn(&SourceLocation) -> Value) -> Value {
     let mut value = json!({
         "location": {
-            "physicalLocation": physical_location(report, &event.location),
+            "physicalLocation": place(&event.location),
             "message": {"text": format!("#{}: {}", event.index, event.operation)},
         },
         "nestingLevel": 0,

@@ -17,7 +17,7 @@ use crate::rules::{self, RuleInfo};
 use serde_json::{json, Value};
 use std::io::{self, Write};
 
-const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+pub(crate) const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 /// GitHub rejects a run with more results than this.
 pub const MAX_RESULTS: usize = 25_000;
 /// GitHub keeps at most this many related locations (and thread-flow locations) of a result.
