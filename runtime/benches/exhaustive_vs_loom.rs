@@ -8,10 +8,12 @@
 //! BENCHMARKS.md.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use racecheck::explore::{Config, Strategy};
+
+#[path = "support/programs.rs"]
+mod programs;
 
 /// A program: threads, lock operations per thread, preemption bound.
 #[derive(Clone, Copy)]
@@ -64,20 +66,7 @@ fn on_racecheck(program: Program) -> (Measured, usize) {
         });
     let started = Instant::now();
     let report = racecheck::explore(config, move || {
-        let lock = Arc::new(racecheck::Lock::new(0_u64));
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                let lock = Arc::clone(&lock);
-                racecheck::Thread::spawn(move || {
-                    for _ in 0..rounds {
-                        *lock.acquire() += 1;
-                    }
-                })
-            })
-            .collect();
-        for handle in handles {
-            handle.join().unwrap();
-        }
+        programs::lock_rounds(threads, rounds);
     });
     let time = started.elapsed();
     let coverage = report

@@ -1,5 +1,6 @@
 //! The bug programs of racecheck's exploration benchmarks, as racecheck code: shared by
-//! `explore_vs_shuttle` (which has their shuttle twins) and `strategies`.
+//! `explore_vs_shuttle` (which has their shuttle twins), `strategies`, `exhaustive_vs_loom` and
+//! `shards`.
 //!
 //! Each bench compiles its own copy of this module and uses a different part of it; `env_number`
 //! reads the benches' settings.
@@ -27,21 +28,28 @@ pub const PHILOSOPHERS: usize = 5;
 
 /// `CLEAN_THREADS` threads each take one lock `CLEAN_ROUNDS` times to bump a counter.
 pub fn clean_counter() {
+    let counter = lock_rounds(CLEAN_THREADS, CLEAN_ROUNDS);
+    assert_eq!(*counter.acquire(), (CLEAN_THREADS * CLEAN_ROUNDS) as u64);
+}
+
+/// `threads` threads each take one lock `rounds` times to bump a counter; the main thread
+/// spawns them and joins them, and returns the counter.
+pub fn lock_rounds(threads: usize, rounds: usize) -> Arc<Lock<u64>> {
     let counter = Arc::new(Lock::new(0_u64));
-    let threads: Vec<_> = (0..CLEAN_THREADS)
+    let handles: Vec<_> = (0..threads)
         .map(|_| {
             let counter = Arc::clone(&counter);
             Thread::spawn(move || {
-                for _ in 0..CLEAN_ROUNDS {
+                for _ in 0..rounds {
                     *counter.acquire() += 1;
                 }
             })
         })
         .collect();
-    for thread in threads {
-        thread.join().expect("no thread panics");
+    for handle in handles {
+        handle.join().expect("no thread panics");
     }
-    assert_eq!(*counter.acquire(), (CLEAN_THREADS * CLEAN_ROUNDS) as u64);
+    counter
 }
 
 /// The clean program's rounds, each pushing to a static lock's `Vec`: the memory a schedule
