@@ -30,16 +30,24 @@ fn main() {
         return;
     }
     let rounds = Rounds::from_env(1, 7);
+    // Ends each echo child once its comparison is over, so none outlives the objects it uses.
+    let mut stoppers: Vec<Box<dyn FnOnce()>> = Vec::new();
     let comparisons = [
         (
             "message round trip through a `Queue` pair, parent ↔ child",
-            queue_trip(),
+            queue_trip(&mut stoppers),
+            unix_trip(),
+            TRIPS,
+        ),
+        (
+            "the same path from raw parts (channel, relay thread, Unix socket)",
+            relay_trip(),
             unix_trip(),
             TRIPS,
         ),
         (
             "message round trip through a `Pipe`, parent ↔ child",
-            pipe_trip(),
+            pipe_trip(&mut stoppers),
             unix_trip(),
             TRIPS,
         ),
@@ -78,6 +86,9 @@ fn main() {
             paired_ratio(&ours, &direct)
         );
     }
+    for stop in stoppers {
+        stop();
+    }
 }
 
 fn echo_queue((inbox, outbox): (Queue<u64>, Queue<u64>)) {
@@ -90,14 +101,18 @@ fn echo_queue((inbox, outbox): (Queue<u64>, Queue<u64>)) {
     }
 }
 
-fn queue_trip() -> Case<'static> {
+fn queue_trip(stoppers: &mut Vec<Box<dyn FnOnce()>>) -> Case<'static> {
     let (to_child, from_child) = (Queue::new(), Queue::new());
+    // The handle keeps the queues served to the child until it is joined.
     let child = Process::new(echo_queue)
         .args((to_child.clone(), from_child.clone()))
         .start();
+    let stop = to_child.clone();
+    stoppers.push(Box::new(move || {
+        stop.put(u64::MAX);
+        child.join().unwrap();
+    }));
     Case::new("`Queue`", move || {
-        // The handle keeps the queues served to the child.
-        let _serving = &child;
         time(|| {
             for n in 0..TRIPS {
                 to_child.put(n);
@@ -116,11 +131,12 @@ fn echo_pipe(end: Connection<u64>) {
     }
 }
 
-fn pipe_trip() -> Case<'static> {
+fn pipe_trip(stoppers: &mut Vec<Box<dyn FnOnce()>>) -> Case<'static> {
     let (parent, child_end) = Pipe::new();
     let child = Process::new(echo_pipe).args(child_end).start();
+    // The child ends once the case, and with it the parent's end, is dropped.
+    stoppers.push(Box::new(move || child.join().unwrap()));
     Case::new("`Pipe`", move || {
-        let _serving = &child;
         time(|| {
             for n in 0..TRIPS {
                 parent.send(n).unwrap();
@@ -226,4 +242,67 @@ fn tcp_trip() -> Case<'static> {
     let mut stream = TcpStream::connect(address).unwrap();
     stream.set_nodelay(true).unwrap();
     Case::new("TCP", move || time(|| round_trips(&mut stream)).1)
+}
+
+/// The path a child's `Queue` round trip takes, built from raw parts: the parent's thread hands
+/// the item over a channel to a relay thread (the object server's connection thread), which
+/// answers the child's "get" request on a Unix socket; the child's "put" request goes back
+/// through the relay and a second channel, and the relay acknowledges it. The floor of the
+/// design, without racecheck's framing, serde or bookkeeping.
+fn relay_trip() -> Case<'static> {
+    let name = format!("racecheck-bench-{}-{}", std::process::id(), next_id());
+    let listener =
+        UnixListener::bind_addr(&SocketAddr::from_abstract_name(&name).unwrap()).unwrap();
+    let _child = Process::new(echo_relay).args(name).start();
+    let (mut stream, _) = listener.accept().unwrap();
+    let (to_child, items) = crossbeam_channel::unbounded::<u64>();
+    let (back, from_child) = crossbeam_channel::unbounded::<u64>();
+    std::thread::spawn(move || {
+        let mut request = [0u8; 9];
+        while stream.read_exact(&mut request).is_ok() {
+            let reply = match request[0] {
+                GET => items.recv().ok(),
+                _ => back
+                    .send(u64::from_le_bytes(request[1..].try_into().unwrap()))
+                    .ok()
+                    .map(|()| 0),
+            };
+            // The case was dropped: the parent's ends of the channels are gone.
+            let Some(reply) = reply else { return };
+            if stream.write_all(&reply.to_le_bytes()).is_err() {
+                return;
+            }
+        }
+    });
+    Case::new("relay + Unix socket", move || {
+        time(|| {
+            for n in 0..TRIPS {
+                to_child.send(n).unwrap();
+                assert_eq!(from_child.recv().unwrap(), n);
+            }
+        })
+        .1
+    })
+}
+
+const GET: u8 = 0;
+const PUT: u8 = 1;
+
+/// The child's side of [`relay_trip`]: a get request, then a put request, each awaiting its
+/// answer, as a child's `Queue` calls do.
+fn echo_relay(name: String) {
+    let address = SocketAddr::from_abstract_name(&name).unwrap();
+    let mut stream = UnixStream::connect_addr(&address).unwrap();
+    let mut word = [0u8; 8];
+    loop {
+        let asked = stream
+            .write_all(&[GET; 9])
+            .and_then(|()| stream.read_exact(&mut word));
+        let mut put = [PUT; 9];
+        put[1..].copy_from_slice(&word);
+        let echoed = asked.and_then(|()| stream.write_all(&put));
+        if echoed.and_then(|()| stream.read_exact(&mut word)).is_err() {
+            return;
+        }
+    }
 }

@@ -12,6 +12,8 @@ use parking_lot::lock_api::{RawMutex as _, RawMutexTimed as _};
 use parking_lot::RawMutex;
 
 use crate::explore::{self, Patience, Stamp};
+use crate::remote::protocol::Wait;
+use crate::remote::share::RemoteLock;
 
 /// A lock that guards a `T`, like `std::sync::Mutex` (Python: `threading.Lock`).
 ///
@@ -35,10 +37,17 @@ use crate::explore::{self, Patience, Stamp};
 /// }
 /// assert_eq!(*COUNTER.acquire(), 4000);
 /// ```
+///
+/// A static `Lock` guarding no data (`Lock<()>`, Python's `multiprocessing.Lock`), or one from a
+/// [`Manager`](crate::Manager), can be given to a [`Process`](crate::Process): the child's
+/// `acquire` takes the parent's lock. If the child ends (or is killed) while holding it, the lock
+/// is released, as a robust mutex is, so the parent never waits for a holder that is gone.
 pub struct Lock<T: ?Sized = ()> {
     raw: RawMutex,
     /// The lock's identity under exploration.
     stamp: Stamp,
+    /// Set when the lock is another process's, given to this one: acquire and release are calls.
+    remote: Option<Box<RemoteLock>>,
     data: UnsafeCell<T>,
 }
 
@@ -60,6 +69,7 @@ impl<T> Lock<T> {
         Lock {
             raw: RawMutex::INIT,
             stamp: Stamp::new(),
+            remote: None,
             data: UnsafeCell::new(v),
         }
     }
@@ -76,7 +86,31 @@ impl<T> Lock<T> {
     }
 }
 
+impl Lock {
+    /// Another process's lock, given to this one.
+    pub(crate) fn from_remote(remote: RemoteLock) -> Self {
+        Lock {
+            remote: Some(Box::new(remote)),
+            ..Lock::new(())
+        }
+    }
+}
+
 impl<T: ?Sized> Lock<T> {
+    pub(crate) fn remote(&self) -> Option<&RemoteLock> {
+        self.remote.as_deref()
+    }
+
+    /// Releases the lock taken by a guard that was forgotten (a server holding it for another
+    /// process).
+    ///
+    /// # Safety
+    /// The lock must be taken, and its guard forgotten.
+    pub(crate) unsafe fn release_taken(&self) {
+        // SAFETY: as the caller promises.
+        unsafe { self.raw.unlock() };
+    }
+
     /// Waits until the lock is free, takes it, and returns the guard that releases it on drop.
     ///
     /// ```
@@ -91,7 +125,13 @@ impl<T: ?Sized> Lock<T> {
                 .acquire_explored(cx, Patience::Forever)
                 .expect("a blocking acquire ends holding the lock");
         }
-        self.raw.lock();
+        match &self.remote {
+            Some(remote) => {
+                let taken = remote.acquire(Wait::Forever);
+                assert!(taken, "racecheck: a blocking acquire ends holding the lock");
+            }
+            None => self.raw.lock(),
+        }
         LockGuard::new(self)
     }
 
@@ -109,7 +149,11 @@ impl<T: ?Sized> Lock<T> {
         if let Some(cx) = explore::context() {
             return self.acquire_explored(cx, Patience::Never);
         }
-        self.raw.try_lock().then(|| LockGuard::new(self))
+        let taken = match &self.remote {
+            Some(remote) => remote.acquire(Wait::Never),
+            None => self.raw.try_lock(),
+        };
+        taken.then(|| LockGuard::new(self))
     }
 
     /// Waits at most `d` for the lock (Python: `acquire(timeout=d)`); `None` if it stayed taken.
@@ -128,7 +172,11 @@ impl<T: ?Sized> Lock<T> {
         if let Some(cx) = explore::context() {
             return self.acquire_explored(cx, Patience::timeout(d));
         }
-        self.raw.try_lock_for(d).then(|| LockGuard::new(self))
+        let taken = match &self.remote {
+            Some(remote) => remote.acquire(Wait::timeout(d)),
+            None => self.raw.try_lock_for(d),
+        };
+        taken.then(|| LockGuard::new(self))
     }
 
     /// `true` if some thread holds the lock (Python: `locked()`); a snapshot, which may be stale
@@ -146,7 +194,10 @@ impl<T: ?Sized> Lock<T> {
         if let Some(cx) = explore::context() {
             return cx.lock_locked(&self.stamp, false, Location::caller());
         }
-        self.raw.is_locked()
+        match &self.remote {
+            Some(remote) => remote.locked(),
+            None => self.raw.is_locked(),
+        }
     }
 
     /// The guarded value, through a unique borrow of the lock: no locking needed.
@@ -256,6 +307,10 @@ impl<'a, T: ?Sized> LockGuard<'a, T> {
             }
         }
 
+        assert!(
+            self.lock.remote.is_none(),
+            "racecheck: a Condition cannot wait on a Lock shared from another process"
+        );
         // SAFETY: this guard proves the calling thread holds the lock; `Relock` takes it back
         // before the guard can be used or dropped again.
         unsafe { self.lock.raw.unlock() };
@@ -285,8 +340,11 @@ impl<T: ?Sized> Drop for LockGuard<'_, T> {
             (Some(taken_at), Some(cx)) => cx.lock_release(&self.lock.stamp, false, taken_at),
             // An explored guard outliving its schedule has nothing left to release.
             (Some(_), None) => {}
-            // SAFETY: the guard exists only while its thread holds the lock.
-            (None, _) => unsafe { self.lock.raw.unlock() },
+            (None, _) => match &self.lock.remote {
+                Some(remote) => remote.release(),
+                // SAFETY: the guard exists only while its thread holds the lock.
+                None => unsafe { self.lock.raw.unlock() },
+            },
         }
     }
 }

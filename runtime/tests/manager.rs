@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use racecheck::{Manager, Process, Queue, RemoteError};
+use racecheck::{Lock, Manager, Process, Queue, RemoteError};
 
 const KEY: &[u8] = b"loopback key";
 
@@ -141,4 +141,32 @@ fn a_managers_objects_reach_a_process() {
         .unwrap();
     assert_eq!(log.items().unwrap(), [1, 2, 3]);
     assert_eq!(total.get(&"sum".to_owned()).unwrap(), Some(6));
+}
+
+#[test]
+fn a_managers_lock_excludes_clients_and_is_let_go_by_a_client_that_leaves() {
+    fn hold_and_leave((lock, out): (Lock, Queue<()>)) {
+        std::mem::forget(lock.acquire());
+        out.put(());
+        std::process::exit(0);
+    }
+    let server = Manager::serve("127.0.0.1:0", KEY).unwrap();
+    let client = Manager::connect(&server.address(), KEY).unwrap();
+    let mine = server.lock("printing").unwrap();
+    let theirs = client.lock("printing").unwrap();
+    let held = mine.acquire();
+    assert!(theirs.locked());
+    assert!(theirs.try_acquire().is_none());
+    assert!(theirs.acquire_timeout(Duration::from_millis(20)).is_none());
+    drop(held);
+    assert!(theirs.try_acquire().is_some());
+    assert!(!mine.locked());
+
+    let out = Queue::new();
+    let child = Process::new(hold_and_leave)
+        .args((client.lock("printing").unwrap(), out.clone()))
+        .start();
+    out.get_timeout(Duration::from_secs(60)).unwrap();
+    assert!(child.join().is_err());
+    assert!(mine.acquire_timeout(Duration::from_secs(60)).is_some());
 }

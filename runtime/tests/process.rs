@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use racecheck::{Event, JoinableQueue, Pipe, Process, ProcessError, Queue};
+use racecheck::{Event, JoinableQueue, Lock, Pipe, Process, ProcessError, Queue};
 
 fn square(n: u64) -> u64 {
     n * n
@@ -180,4 +180,88 @@ fn a_pipe_end_given_to_a_child_talks_both_ways() {
     assert_eq!(parent.recv().as_deref(), Ok("echo: pong"));
     drop(parent);
     assert_eq!(child.join(), Ok(2));
+}
+
+static PRINTING: Lock = Lock::new(());
+
+/// Reports on `out` what the child saw of a lock its parent holds, then waits for it.
+fn wait_for_the_lock((lock, out): (&'static Lock, Queue<String>)) {
+    out.put(format!("try: {}", lock.try_acquire().is_some()));
+    out.put(format!(
+        "timeout: {}",
+        lock.acquire_timeout(Duration::from_millis(20)).is_some()
+    ));
+    out.put(format!("locked: {}", lock.locked()));
+    let _held = lock.acquire();
+    out.put("acquired".to_owned());
+}
+
+#[test]
+fn a_static_lock_excludes_across_processes() {
+    let out = Queue::new();
+    let held = PRINTING.acquire();
+    let child = Process::new(wait_for_the_lock)
+        .args((&PRINTING, out.clone()))
+        .start();
+    let long = Duration::from_secs(60);
+    for expected in ["try: false", "timeout: false", "locked: true"] {
+        assert_eq!(out.get_timeout(long).as_deref(), Ok(expected));
+    }
+    // Blocked in `acquire` for as long as the parent holds the lock.
+    assert_eq!(
+        out.get_timeout(Duration::from_millis(200)),
+        Err(racecheck::Empty)
+    );
+    drop(held);
+    assert_eq!(out.get_timeout(long).as_deref(), Ok("acquired"));
+    assert_eq!(child.join(), Ok(()));
+    assert!(!PRINTING.locked());
+}
+
+static HELD_BY_CHILD: Lock = Lock::new(());
+
+/// Takes the lock, says so, and ends without releasing it: `exit` runs no destructor.
+fn die_holding((lock, out, how): (&'static Lock, Queue<()>, String)) {
+    let guard = lock.acquire();
+    out.put(());
+    match how.as_str() {
+        "exit" => std::process::exit(3),
+        _ => std::thread::sleep(Duration::from_secs(600)),
+    }
+    drop(guard);
+}
+
+#[test]
+fn a_child_that_dies_holding_a_lock_releases_it() {
+    for how in ["exit", "killed"] {
+        let out = Queue::new();
+        let child = Process::new(die_holding)
+            .args((&HELD_BY_CHILD, out.clone(), how.to_owned()))
+            .start();
+        out.get_timeout(Duration::from_secs(60)).unwrap();
+        if how == "killed" {
+            assert!(HELD_BY_CHILD.try_acquire().is_none(), "the child holds it");
+            child.terminate();
+        }
+        assert!(child.join().is_err());
+        let guard = HELD_BY_CHILD.acquire_timeout(Duration::from_secs(60));
+        assert!(
+            guard.is_some(),
+            "{how}: the lock was released when the child ended"
+        );
+    }
+}
+
+#[test]
+fn a_local_lock_cannot_be_given_to_a_process() {
+    fn take(lock: &'static Lock) {
+        drop(lock.acquire());
+    }
+    let lock: &'static Lock = Box::leak(Box::new(Lock::new(())));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        Process::new(take).args(lock).start()
+    }));
+    let message = result.unwrap_err();
+    let message = message.downcast_ref::<String>().unwrap();
+    assert!(message.contains("only a static Lock"), "{message}");
 }

@@ -76,3 +76,31 @@ fn a_childs_panic_reaches_join_as_a_process_error() {
     });
     assert!(report.is_clean(), "{}", report.findings()[0]);
 }
+
+static FIRST: racecheck::Lock = racecheck::Lock::new(());
+static SECOND: racecheck::Lock = racecheck::Lock::new(());
+
+/// Takes its two locks in the order given.
+fn take_both((a, b): (&'static racecheck::Lock, &'static racecheck::Lock)) {
+    let _a = a.acquire();
+    let _b = b.acquire();
+}
+
+fn opposite_orders() {
+    let one = Process::new(take_both).args((&FIRST, &SECOND)).start();
+    let two = Process::new(take_both).args((&SECOND, &FIRST)).start();
+    one.join().unwrap();
+    two.join().unwrap();
+}
+
+#[test]
+fn locks_given_to_processes_deadlock_as_between_threads() {
+    let report = explore(Config::default().schedules(500).seed(5), opposite_orders);
+    let finding = report
+        .findings()
+        .iter()
+        .find(|finding| finding.kind == FindingKind::Deadlock)
+        .expect("some schedule takes the locks in opposite orders");
+    let replayed = replay(&finding.replay_token, opposite_orders);
+    assert_eq!(replayed.findings()[0].kind, FindingKind::Deadlock);
+}

@@ -12,9 +12,9 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::remote::protocol::{Kind, Op, Reply};
-use crate::remote::share::Remote;
+use crate::remote::share::{Remote, RemoteLock};
 use crate::remote::{auth, install_keys, Address, RemoteError, RemoteRef, Server};
-use crate::{Event, JoinableQueue, Queue};
+use crate::{Event, JoinableQueue, Lock, Queue};
 
 pub use collections::{Dict, List};
 
@@ -22,8 +22,8 @@ pub use collections::{Dict, List};
 ///
 /// Each object is created on the server the first time any client asks for its name, and the
 /// same name gives every client the same object. The objects have the API of their local
-/// counterparts ([`Queue`], [`JoinableQueue`], [`Event`]) plus a [`Dict`] and a [`List`]; any of
-/// them can be given to a [`Process`](crate::Process).
+/// counterparts ([`Queue`], [`JoinableQueue`], [`Event`], [`Lock`]) plus a [`Dict`] and a
+/// [`List`]; any of them can be given to a [`Process`](crate::Process).
 ///
 /// ```
 /// use racecheck::Manager;
@@ -146,6 +146,13 @@ impl Manager {
     /// The server's event of that name (Python: `manager.Event()`).
     pub fn event(&self, name: &str) -> Result<Event, RemoteError> {
         self.open(name, Kind::Event).map(Event::from_remote)
+    }
+
+    /// The server's lock of that name (Python: `manager.Lock()`). A holder whose connection
+    /// closes (its process ended or was killed) lets it go.
+    pub fn lock(&self, name: &str) -> Result<Lock, RemoteError> {
+        self.open(name, Kind::Lock)
+            .map(|target| Lock::from_remote(RemoteLock::new(target)))
     }
 
     /// The server's map of that name (Python: `manager.dict()`).

@@ -1,10 +1,11 @@
 //! The client's side: references to served objects, the keys of the servers this process may
-//! talk to, and a pool of authenticated connections per server (a blocking call holds its
+//! talk to, and each thread's idle authenticated connections (a blocking call holds its
 //! connection alone, so other threads' calls go through others).
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt;
-use std::io::{self, Read, Write};
+use std::io::{self, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::os::fd::{AsRawFd, RawFd};
 use std::os::unix::net::UnixStream;
@@ -198,8 +199,14 @@ impl std::error::Error for RemoteError {}
 /// The keys of the servers this process may call, by address.
 static KEYS: LazyLock<Mutex<HashMap<Address, Vec<u8>>>> = LazyLock::new(Mutex::default);
 
-/// Idle authenticated connections, by address.
-static IDLE: LazyLock<Mutex<HashMap<Address, Vec<Stream>>>> = LazyLock::new(Mutex::default);
+/// How many idle connections a thread keeps.
+const MAX_IDLE: usize = 8;
+
+thread_local! {
+    /// This thread's idle authenticated connections. Each thread keeps its own, so a call takes
+    /// no lock and allocates nothing, and a blocking call never holds up another thread's.
+    static IDLE: RefCell<Vec<Link>> = const { RefCell::new(Vec::new()) };
+}
 
 /// Every key this process holds: what a child it starts inherits.
 pub(crate) fn keyring() -> Vec<(Address, Vec<u8>)> {
@@ -235,6 +242,67 @@ fn connection_error(address: &Address, error: WireError) -> RemoteError {
     }
 }
 
+/// An authenticated connection to one server, read through a buffer (a reply is one `read`).
+pub(crate) struct Link {
+    address: Address,
+    stream: BufReader<Stream>,
+}
+
+impl Link {
+    /// One of this thread's idle connections to `address`, or a new one.
+    fn take(address: &Address) -> Result<Link, RemoteError> {
+        let idle = IDLE.with(|idle| {
+            let mut idle = idle.borrow_mut();
+            let at = idle.iter().rposition(|link| link.address == *address)?;
+            Some(idle.swap_remove(at))
+        });
+        if let Some(link) = idle {
+            return Ok(link);
+        }
+        let key = KEYS
+            .lock()
+            .get(address)
+            .cloned()
+            .ok_or_else(|| RemoteError::NoKey {
+                address: address.to_string(),
+            })?;
+        Ok(Link {
+            address: address.clone(),
+            stream: BufReader::new(connect(address, &key)?),
+        })
+    }
+
+    /// Keeps this connection for the thread's next call to its server. A thread keeps a few at
+    /// most: the oldest goes (it may lead to a server that has ended since).
+    pub(crate) fn give_back(self) {
+        IDLE.with(|idle| {
+            let mut idle = idle.borrow_mut();
+            if idle.len() == MAX_IDLE {
+                idle.remove(0);
+            }
+            idle.push(self);
+        });
+    }
+
+    /// One request and its reply. A failed connection is dropped by the caller.
+    pub(crate) fn call(&mut self, object: u64, op: Op) -> Result<Reply, RemoteError> {
+        let request = Request { object, op };
+        write_frame(self.stream.get_mut(), &request)
+            .map_err(|e| connection_error(&self.address, e))?;
+        match read_frame::<Reply>(&mut self.stream) {
+            Ok(Reply::Refused(reason)) => Err(RemoteError::Refused { reason }),
+            Ok(reply) => Ok(reply),
+            Err(WireError::Closed) => Err(RemoteError::Connection {
+                address: self.address.to_string(),
+                reason: "the server closed the connection mid-call (it ended, or refused the \
+                         request)"
+                    .to_owned(),
+            }),
+            Err(error) => Err(connection_error(&self.address, error)),
+        }
+    }
+}
+
 /// A served object: its server and its number there. This is what a shared object is, in
 /// another process than its owner's, and how it is written when passed on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -246,39 +314,24 @@ pub(crate) struct RemoteRef {
 impl RemoteRef {
     /// One request and its reply.
     pub(crate) fn call(&self, op: Op) -> Result<Reply, RemoteError> {
-        let mut stream =
-            match IDLE.lock().get_mut(&self.address).and_then(Vec::pop) {
-                Some(stream) => stream,
-                None => {
-                    let key = KEYS.lock().get(&self.address).cloned().ok_or_else(|| {
-                        RemoteError::NoKey {
-                            address: self.address.to_string(),
-                        }
-                    })?;
-                    connect(&self.address, &key)?
-                }
-            };
-        let request = Request {
-            object: self.object,
-            op,
-        };
-        write_frame(&mut stream, &request).map_err(|e| connection_error(&self.address, e))?;
-        let reply = read_frame::<Reply>(&mut stream).map_err(|error| match error {
-            WireError::Closed => RemoteError::Connection {
-                address: self.address.to_string(),
-                reason: "the server closed the connection mid-call (it ended, or refused the \
-                         request)"
-                    .to_owned(),
-            },
-            error => connection_error(&self.address, error),
-        })?;
-        IDLE.lock()
-            .entry(self.address.clone())
-            .or_default()
-            .push(stream);
+        let (reply, link) = self.call_keeping(op)?;
+        link.give_back();
+        Ok(reply)
+    }
+
+    /// One request and its reply, on a connection the caller then holds: what a lock's holder
+    /// does, since the server lets go of what a connection holds once it closes.
+    pub(crate) fn call_keeping(&self, op: Op) -> Result<(Reply, Link), RemoteError> {
+        let mut link = Link::take(&self.address)?;
+        let reply = link.call(self.object, op);
         match reply {
-            Reply::Refused(reason) => Err(RemoteError::Refused { reason }),
-            reply => Ok(reply),
+            Ok(reply) => Ok((reply, link)),
+            // A refusal leaves the connection sound.
+            Err(refused @ RemoteError::Refused { .. }) => {
+                link.give_back();
+                Err(refused)
+            }
+            Err(error) => Err(error),
         }
     }
 

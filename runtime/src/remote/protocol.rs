@@ -33,6 +33,7 @@ pub(crate) enum Kind {
     Queue,
     JoinableQueue,
     Event,
+    Lock,
     Dict,
     List,
 }
@@ -51,6 +52,10 @@ pub(crate) enum Op {
     Clear,
     IsSet,
     WaitSet { wait: Wait },
+    // Lock
+    Acquire { wait: Wait },
+    Release,
+    Locked,
     // one end of a Pipe
     Send { item: Value },
     Recv,

@@ -1,8 +1,10 @@
 //! What a server does with each kind of object: the [`Served`] trait and its implementations
-//! for queues, joinable queues, events and pipe ends (a process's own, of any item type), and
+//! for queues, joinable queues, events, locks and pipe ends (a process's own, of any item type), and
 //! for the kinds a Manager creates by name, whose items stay in their serde form.
 
 use std::collections::BTreeMap;
+use std::mem::forget;
+use std::ops::Deref;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -12,21 +14,21 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::protocol::{Kind, Op, Reply, Wait};
-use crate::{Connection, Event, JoinableQueue, Queue};
+use crate::{Connection, Event, JoinableQueue, Lock, Queue};
 
 /// How often a blocked operation looks whether its client is still there.
 const PEER_CHECK: Duration = Duration::from_millis(100);
 
-/// The client a request came from: a blocked operation gives up once it is gone.
+/// The client a request came from: its connection's number, and whether it is gone (a blocked
+/// operation then gives up).
 pub(crate) struct Peer<'a> {
-    gone: Box<dyn Fn() -> bool + 'a>,
+    connection: u64,
+    gone: &'a dyn Fn() -> bool,
 }
 
 impl<'a> Peer<'a> {
-    pub(crate) fn new(gone: impl Fn() -> bool + 'a) -> Self {
-        Peer {
-            gone: Box::new(gone),
-        }
+    pub(crate) fn new(connection: u64, gone: &'a dyn Fn() -> bool) -> Self {
+        Peer { connection, gone }
     }
 }
 
@@ -35,8 +37,22 @@ pub(crate) trait Served: Send + Sync {
     /// Applies one operation.
     fn call(&self, op: Op, peer: &Peer<'_>) -> Reply;
 
+    /// Whether `reply` carries something away that [`restore`](Served::restore) puts back should
+    /// it not be delivered.
+    fn takes_back(&self, _reply: &Reply) -> bool {
+        false
+    }
+
     /// Takes back the effect of `reply`, which could not be delivered.
     fn restore(&self, _reply: Reply) {}
+
+    /// Whether connection `connection` holds this object (a lock it acquired).
+    fn holds(&self, _connection: u64) -> bool {
+        false
+    }
+
+    /// Connection `connection` has closed: what it held is let go.
+    fn disconnected(&self, _connection: u64) {}
 }
 
 /// Tries `attempt` (given how long it may wait) within `wait`, in slices so that a forever
@@ -148,6 +164,10 @@ impl<T: Serialize + DeserializeOwned + Send + 'static> Served for ServedQueue<T>
         }
     }
 
+    fn takes_back(&self, reply: &Reply) -> bool {
+        matches!(reply, Reply::Item(_))
+    }
+
     /// An item taken for a client that is gone goes back (at the back: the queue may have moved
     /// on meanwhile).
     fn restore(&self, reply: Reply) {
@@ -159,24 +179,28 @@ impl<T: Serialize + DeserializeOwned + Send + 'static> Served for ServedQueue<T>
     }
 }
 
-/// An [`Event`]: a process's static one, or a Manager's own.
-pub(crate) enum ServedEvent {
-    Static(&'static Event),
-    Owned(Event),
+/// A primitive a server refers to: a process's static one, or a Manager's own.
+pub(crate) enum StaticOrOwned<T: 'static> {
+    Static(&'static T),
+    Owned(T),
 }
 
-impl ServedEvent {
-    fn event(&self) -> &Event {
+impl<T> Deref for StaticOrOwned<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
         match self {
-            ServedEvent::Static(event) => event,
-            ServedEvent::Owned(event) => event,
+            StaticOrOwned::Static(object) => object,
+            StaticOrOwned::Owned(object) => object,
         }
     }
 }
 
+/// An [`Event`].
+pub(crate) struct ServedEvent(pub(crate) StaticOrOwned<Event>);
+
 impl Served for ServedEvent {
     fn call(&self, op: Op, peer: &Peer<'_>) -> Reply {
-        let event = self.event();
+        let event = &*self.0;
         match op {
             Op::Set => {
                 event.set();
@@ -191,6 +215,63 @@ impl Served for ServedEvent {
                 Reply::Flag(within(wait, peer, |d| event.wait_timeout(d).then_some(())).is_some())
             }
             op => refused(&op, "an Event"),
+        }
+    }
+}
+
+/// A [`Lock`], held on behalf of one connection at a time. Like a robust mutex, it is let go
+/// when the connection holding it closes: a holder that dies (or is killed) while holding it
+/// leaves it free for the next, instead of taken for good.
+pub(crate) struct ServedLock {
+    lock: StaticOrOwned<Lock>,
+    /// The connection holding it.
+    holder: Mutex<Option<u64>>,
+}
+
+impl ServedLock {
+    pub(crate) fn new(lock: StaticOrOwned<Lock>) -> Self {
+        ServedLock {
+            lock,
+            holder: Mutex::new(None),
+        }
+    }
+
+    fn release(&self) {
+        *self.holder.lock() = None;
+        // SAFETY: the holder was set, so this server took the lock (and forgot the guard).
+        unsafe { self.lock.release_taken() };
+    }
+}
+
+impl Served for ServedLock {
+    fn call(&self, op: Op, peer: &Peer<'_>) -> Reply {
+        match op {
+            Op::Acquire { wait } => {
+                // The guard is forgotten: the lock stays taken until `Release` or the
+                // connection closes.
+                let taken = within(wait, peer, |d| self.lock.acquire_timeout(d).map(forget));
+                if taken.is_some() {
+                    *self.holder.lock() = Some(peer.connection);
+                }
+                Reply::Flag(taken.is_some())
+            }
+            Op::Release if self.holds(peer.connection) => {
+                self.release();
+                Reply::Done
+            }
+            Op::Release => Reply::Refused("this client does not hold the lock".to_owned()),
+            Op::Locked => Reply::Flag(self.lock.locked()),
+            op => refused(&op, "a Lock"),
+        }
+    }
+
+    fn holds(&self, connection: u64) -> bool {
+        *self.holder.lock() == Some(connection)
+    }
+
+    fn disconnected(&self, connection: u64) {
+        if self.holds(connection) {
+            self.release();
         }
     }
 }
@@ -300,7 +381,8 @@ pub(crate) fn new_of_kind(kind: Kind) -> Arc<dyn Served> {
     match kind {
         Kind::Queue => Arc::new(ServedQueue::plain(Queue::<Value>::new())),
         Kind::JoinableQueue => Arc::new(ServedQueue::joinable(JoinableQueue::<Value>::new())),
-        Kind::Event => Arc::new(ServedEvent::Owned(Event::new())),
+        Kind::Event => Arc::new(ServedEvent(StaticOrOwned::Owned(Event::new()))),
+        Kind::Lock => Arc::new(ServedLock::new(StaticOrOwned::Owned(Lock::new(())))),
         Kind::Dict => Arc::<ServedDict>::default(),
         Kind::List => Arc::<ServedList>::default(),
     }

@@ -6,7 +6,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::io;
+use std::io::{self, BufReader};
 use std::net::{TcpListener, ToSocketAddrs};
 use std::os::unix::net::UnixListener;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -174,7 +174,7 @@ impl Server {
             let started = std::thread::Builder::new()
                 .name("racecheck-connection".to_owned())
                 .spawn(move || {
-                    server.serve(stream);
+                    server.serve(stream, number);
                     server.connections.lock().remove(&number);
                 });
             if started.is_err() {
@@ -183,33 +183,66 @@ impl Server {
         }
     }
 
-    /// One connection: the handshake, then requests until the client leaves.
-    fn serve(&self, mut stream: Stream) {
+    /// One connection: the handshake, then requests until the client leaves. What the
+    /// connection holds (a lock) is let go once it closes, however it closes.
+    fn serve(&self, mut stream: Stream, number: u64) {
         if auth::accept(&mut stream, &self.key).is_err() {
             return;
         }
+        // The handshake alternates strictly, so nothing of a request has been read ahead of it.
+        let mut stream = BufReader::new(stream);
+        let mut holds: Vec<Arc<dyn Served>> = Vec::new();
         loop {
             let request = match read_frame::<Request>(&mut stream) {
                 Ok(request) => request,
-                Err(WireError::Closed | WireError::Io(_)) => return,
+                Err(WireError::Closed | WireError::Io(_)) => break,
                 Err(error @ (WireError::Oversized(_) | WireError::Malformed(_))) => {
                     // Answer, then close: after a bad frame the stream's framing is not trusted.
-                    let _ = write_frame(&mut stream, &Reply::Refused(error.to_string()));
-                    return;
+                    let _ = write_frame(stream.get_mut(), &Reply::Refused(error.to_string()));
+                    break;
                 }
             };
-            let (reply, object) = self.apply(request, &stream);
-            let delivered = !stream.peer_gone() && write_frame(&mut stream, &reply).is_ok();
-            if !delivered {
+            let (reply, object) = self.apply(request, number, stream.get_ref());
+            if self.stopping.load(Ordering::SeqCst) {
+                // A wait cut short by the shutdown is no answer: the client learns the server
+                // ended, and an item taken meanwhile goes back.
                 if let Some(object) = object {
                     object.restore(reply);
                 }
-                return;
+                break;
             }
+            let Some(object) = object else {
+                if write_frame(stream.get_mut(), &reply).is_err() {
+                    break;
+                }
+                continue;
+            };
+            if object.holds(number) && !holds.iter().any(|held| Arc::ptr_eq(held, &object)) {
+                holds.push(Arc::clone(&object));
+            }
+            // A reply that carries something away is sent only to a client still there (over
+            // TCP, a write to a peer that has closed still succeeds), and taken back otherwise.
+            let delivered = if object.takes_back(&reply) {
+                !stream.get_ref().peer_gone() && write_frame(stream.get_mut(), &reply).is_ok()
+            } else {
+                write_frame(stream.get_mut(), &reply).is_ok()
+            };
+            if !delivered {
+                object.restore(reply);
+                break;
+            }
+        }
+        for held in holds {
+            held.disconnected(number);
         }
     }
 
-    fn apply(&self, request: Request, stream: &Stream) -> (Reply, Option<Arc<dyn Served>>) {
+    fn apply(
+        &self,
+        request: Request,
+        number: u64,
+        stream: &Stream,
+    ) -> (Reply, Option<Arc<dyn Served>>) {
         if request.object == SERVER_OBJECT {
             return match request.op {
                 Op::Open { name, kind } => (self.open(name, kind), None),
@@ -225,7 +258,8 @@ impl Server {
                 None,
             );
         };
-        let peer = Peer::new(|| stream.peer_gone() || self.stopping.load(Ordering::SeqCst));
+        let gone = || stream.peer_gone() || self.stopping.load(Ordering::SeqCst);
+        let peer = Peer::new(number, &gone);
         (object.call(request.op, &peer), Some(object))
     }
 }
@@ -318,7 +352,7 @@ mod tests {
 
     fn items(server: &Server, list: u64) -> usize {
         let object = server.objects.lock().get(&list).cloned().unwrap();
-        match object.call(Op::Len, &Peer::new(|| false)) {
+        match object.call(Op::Len, &Peer::new(0, &|| false)) {
             Reply::Count(count) => count,
             reply => panic!("{reply:?}"),
         }
@@ -390,7 +424,7 @@ mod tests {
             panic!("a queue is opened");
         };
         let object = server.objects.lock().get(&queue).cloned().unwrap();
-        let peer = Peer::new(|| false);
+        let peer = Peer::new(0, &|| false);
         object.call(
             Op::Put {
                 item: Value::from(7),

@@ -1,5 +1,5 @@
 //! Shared objects in serde form. Serializing a [`Queue`], [`JoinableQueue`], pipe
-//! [`Connection`] or static [`Event`] (as a [`Process`](crate::Process)'s argument) exports it from
+//! [`Connection`], static [`Event`] or static [`Lock`] (as a [`Process`](crate::Process)'s argument) exports it from
 //! this process's server and writes its [`RemoteRef`]; deserializing one (in the child) gives an
 //! object of the same type whose operations are calls to that server ([`Remote`]). A remote
 //! object passed on again is written as the same reference.
@@ -8,14 +8,16 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
+use parking_lot::Mutex;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
+use super::client::Link;
 use super::protocol::{Op, Reply, Wait};
-use super::served::{ServedConnection, ServedEvent, ServedQueue};
+use super::served::{ServedConnection, ServedEvent, ServedLock, ServedQueue, StaticOrOwned};
 use super::{export, RemoteRef, Served};
-use crate::{Connection, Event, JoinableQueue, Queue};
+use crate::{Connection, Event, JoinableQueue, Lock, Queue};
 
 /// How a remote object's items cross: chosen where the item type's serde bounds are known, so
 /// the primitives' own methods need none.
@@ -199,21 +201,26 @@ impl<'de, T: Serialize + DeserializeOwned + Send + 'static> Deserialize<'de> for
     }
 }
 
-/// Only a static `Event` can be exported: the server refers to it for as long as it serves it.
+/// `object` as a `&'static`, if it lies in the executable's static data: only such an object
+/// can be exported without a handle, since the server refers to it for as long as it serves it.
+fn as_static<T, E: serde::ser::Error>(object: &T, what: &str) -> Result<&'static T, E> {
+    if !crate::explore::is_static_address(std::ptr::from_ref(object) as usize) {
+        return Err(E::custom(format!(
+            "only a static {what} (or one from a Manager) can be given to a Process"
+        )));
+    }
+    // SAFETY: `object` lies in the executable's static data, so it lives as long as the process.
+    Ok(unsafe { &*std::ptr::from_ref(object) })
+}
+
 impl Serialize for Event {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         if let Some(remote) = self.remote() {
             return remote.serialize(serializer);
         }
-        let address = std::ptr::from_ref(self) as usize;
-        if !crate::explore::is_static_address(address) {
-            return Err(serde::ser::Error::custom(
-                "only a static Event (or one from a Manager) can be given to a Process",
-            ));
-        }
-        // SAFETY: `self` lies in the executable's static data, so it lives as long as the process.
-        let event: &'static Event = unsafe { &*std::ptr::from_ref(self) };
-        export_or_fail::<S>(Arc::new(ServedEvent::Static(event)))?.serialize(serializer)
+        let event = as_static::<_, S::Error>(self, "Event")?;
+        let served = Arc::new(ServedEvent(StaticOrOwned::Static(event)));
+        export_or_fail::<S>(served)?.serialize(serializer)
     }
 }
 
@@ -228,6 +235,86 @@ impl<'de> Deserialize<'de> for Event {
 impl<'de> Deserialize<'de> for &'static Event {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         Event::deserialize(deserializer).map(|event| &*Box::leak(Box::new(event)))
+    }
+}
+
+/// A lock that guards no data (Python's `Lock`) can be shared: processes share no memory, so
+/// there would be no data for a child's guard to reach.
+impl Serialize for Lock {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if let Some(remote) = self.remote() {
+            return remote.target.serialize(serializer);
+        }
+        let lock = as_static::<_, S::Error>(self, "Lock")?;
+        let served = Arc::new(ServedLock::new(StaticOrOwned::Static(lock)));
+        export_or_fail::<S>(served)?.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Lock {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        RemoteRef::deserialize(deserializer)
+            .map(|target| Lock::from_remote(RemoteLock::new(target)))
+    }
+}
+
+/// A `&'static Lock` argument arrives in the child as a lock of the child's own, which lives for
+/// the rest of the child.
+impl<'de> Deserialize<'de> for &'static Lock {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Lock::deserialize(deserializer).map(|lock| &*Box::leak(Box::new(lock)))
+    }
+}
+
+/// A [`Lock`] living in another process. While one of this process's threads holds it, the
+/// connection it was taken on is kept here: the server lets the lock go if that connection
+/// closes, so a holder that dies never leaves it taken.
+pub(crate) struct RemoteLock {
+    target: RemoteRef,
+    held: Mutex<Option<Link>>,
+}
+
+impl RemoteLock {
+    pub(crate) fn new(target: RemoteRef) -> Self {
+        RemoteLock {
+            target,
+            held: Mutex::new(None),
+        }
+    }
+
+    /// Takes the lock, waiting as `wait` says; `false` if it stayed taken.
+    #[track_caller]
+    pub(crate) fn acquire(&self, wait: Wait) -> bool {
+        match self.target.call_keeping(Op::Acquire { wait }) {
+            Ok((Reply::Flag(true), link)) => {
+                *self.held.lock() = Some(link);
+                true
+            }
+            Ok((Reply::Flag(false), link)) => {
+                link.give_back();
+                false
+            }
+            Ok((reply, _)) => panic!("racecheck: the server of a Lock answered {reply:?}"),
+            Err(error) => panic!("racecheck: a Lock shared from another process: {error}"),
+        }
+    }
+
+    /// Lets the lock go. Should the server be gone, the lock went with it: nothing is left to
+    /// release.
+    pub(crate) fn release(&self) {
+        if let Some(mut link) = self.held.lock().take() {
+            if link.call(self.target.object, Op::Release).is_ok() {
+                link.give_back();
+            }
+        }
+    }
+
+    #[track_caller]
+    pub(crate) fn locked(&self) -> bool {
+        match self.target.expect("a Lock", Op::Locked) {
+            Reply::Flag(locked) => locked,
+            reply => panic!("racecheck: the server of a Lock answered {reply:?}"),
+        }
     }
 }
 

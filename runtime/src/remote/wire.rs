@@ -1,6 +1,7 @@
 //! Frames on a byte stream: a 4-byte big-endian length, then that many bytes of JSON. A frame is
 //! acted on only once it has arrived whole, and its length is checked before anything is
-//! allocated, so a peer that dies mid-message or announces a huge one changes nothing.
+//! allocated, so a peer that dies mid-message or announces a huge one changes nothing. Readers
+//! read through a buffer, so a frame costs one `read` and one `write`.
 
 use std::fmt;
 use std::io::{self, Read, Write};
@@ -38,18 +39,19 @@ impl fmt::Display for WireError {
     }
 }
 
-/// Writes `message` as one frame.
+/// Writes `message` as one frame, in one `write`: the length is filled in ahead of the body in
+/// the same buffer.
 pub(crate) fn write_frame<M: Serialize>(
     stream: &mut impl Write,
     message: &M,
 ) -> Result<(), WireError> {
-    let body = serde_json::to_vec(message).map_err(|e| WireError::Malformed(e.to_string()))?;
-    if body.len() > MAX_FRAME {
-        return Err(WireError::Oversized(body.len()));
+    let mut frame = vec![0; 4];
+    serde_json::to_writer(&mut frame, message).map_err(|e| WireError::Malformed(e.to_string()))?;
+    let len = frame.len() - 4;
+    if len > MAX_FRAME {
+        return Err(WireError::Oversized(len));
     }
-    let mut frame = Vec::with_capacity(4 + body.len());
-    frame.extend_from_slice(&(body.len() as u32).to_be_bytes());
-    frame.extend_from_slice(&body);
+    frame[..4].copy_from_slice(&(len as u32).to_be_bytes());
     stream.write_all(&frame).map_err(WireError::Io)?;
     stream.flush().map_err(WireError::Io)
 }
