@@ -26,8 +26,8 @@ pub use child::child_main;
 /// `f` is a plain function (or a closure that captures nothing): a process shares no memory with
 /// its parent, so everything it needs comes through its [`args`](Process::args), which cross by
 /// serde, as its return value does. A [`Queue`](crate::Queue), [`JoinableQueue`](crate::JoinableQueue),
-/// [`Connection`](crate::Connection) or static [`Event`](crate::Event) among the arguments is shared
-/// with the child: the child's operations reach the parent's object.
+/// [`Connection`](crate::Connection), static [`Event`](crate::Event) or static [`Lock`](crate::Lock)
+/// among the arguments is shared with the child: the child's operations reach the parent's object.
 ///
 /// ```
 /// use racecheck::Process;
