@@ -8,6 +8,7 @@
 //! trees are dropped before the thread takes the next crate. Crates that never name one
 //! hold no primitive: their files are parsed in parallel only to report what does not parse.
 use crate::diagnostic::{Diagnostic, Edition, InputError, RunNote, SourceFile};
+use crate::frontend::compact::KeptConsts;
 use crate::frontend::crates::{discover_crates, CrateFiles, FileTable};
 use crate::frontend::macro_rules::expand_crate;
 use crate::frontend::macros::MacroArgs;
@@ -149,13 +150,16 @@ fn analyze_crate(
     let mut result = CrateResult::default();
     let mut slots = Vec::with_capacity(krate.files.len());
     let mut asts = Vec::with_capacity(krate.files.len());
+    let mut kept = KeptConsts::default();
     for &f in &krate.files {
         if let Some(error) = too_large_to_model(&files[f]) {
             result.errors.push(error);
             continue;
         }
         match parse_file(&files[f]) {
-            Ok(ast) => {
+            Ok(mut ast) => {
+                // Each tree loses what nothing reads before the next file is parsed.
+                kept.compact_file(&mut ast);
                 slots.push(f);
                 asts.push(ast);
             }
@@ -174,7 +178,7 @@ fn analyze_crate(
             .collect();
         let source_bytes = slots.iter().map(|&f| files[f].text.len()).sum();
         let expansion = expand_crate(files, table, &slots, &mut asts, &converters);
-        let index = index::build(table, &slots, &asts);
+        let index = index::build(table, &slots, &asts, &kept);
         let macros = MacroArgs::collect(&asts);
         let mut model = model_crate(&index, &macros, &converters, source_bytes, edition);
         model

@@ -1,5 +1,6 @@
 //! The item index of one crate: its module tree, and every function, struct, static and const
 //! in it, borrowed from the crate's syntax trees.
+use super::compact::{ConstInit, KeptConsts};
 use super::crates::FileTable;
 use std::collections::HashMap;
 use syn::visit::Visit;
@@ -80,7 +81,7 @@ pub(crate) struct StaticDef<'a> {
 
 #[derive(Debug)]
 pub(crate) struct ConstDef<'a> {
-    pub expr: &'a syn::Expr,
+    pub init: ConstInit<'a>,
     pub module: ModId,
 }
 
@@ -151,15 +152,18 @@ struct TraitDef<'a> {
     file: usize,
 }
 
-/// Builds the index from the crate's parsed files (`asts[slot]` is the file of `files[slot]`).
+/// Builds the index from the crate's parsed files (`asts[slot]` is the file of `files[slot]`),
+/// whose plain constants `kept` holds.
 pub(crate) fn build<'a>(
     table: &FileTable,
     files: &[usize],
     asts: &'a [syn::File],
+    kept: &'a KeptConsts,
 ) -> CrateIndex<'a> {
     let mut builder = Builder {
         table,
         asts,
+        kept,
         files,
         index: CrateIndex::default(),
         impls: Vec::new(),
@@ -195,6 +199,7 @@ pub(crate) fn build<'a>(
 struct Builder<'t, 'a> {
     table: &'t FileTable,
     asts: &'a [syn::File],
+    kept: &'a KeptConsts,
     files: &'t [usize],
     index: CrateIndex<'a>,
     impls: Vec<PendingImpl<'a>>,
@@ -364,10 +369,20 @@ impl<'a> Builder<'_, 'a> {
             syn::Item::Const(c) => {
                 let id = ConstId(self.index.consts.len() as u32);
                 self.index.consts.push(ConstDef {
-                    expr: &c.expr,
+                    init: ConstInit::Expr(&c.expr),
                     module,
                 });
                 self.define(module, &c.ident, Def::Const(id));
+            }
+            syn::Item::Verbatim(_) => {
+                for kept in self.kept.run_of(item).unwrap_or_default() {
+                    let id = ConstId(self.index.consts.len() as u32);
+                    self.index.consts.push(ConstDef {
+                        init: kept.init.borrow(),
+                        module,
+                    });
+                    self.define_name(module, kept.name.clone(), Def::Const(id));
+                }
             }
             syn::Item::Use(u) => {
                 let m = &mut self.index.modules[module.index()];
@@ -429,9 +444,13 @@ impl<'a> Builder<'_, 'a> {
     }
 
     fn define(&mut self, module: ModId, ident: &syn::Ident, def: Def) {
+        self.define_name(module, ident.to_string(), def);
+    }
+
+    fn define_name(&mut self, module: ModId, name: String, def: Def) {
         self.index.modules[module.index()]
             .defs
-            .entry(ident.to_string())
+            .entry(name)
             .or_default()
             .push(def);
     }

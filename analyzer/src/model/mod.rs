@@ -12,7 +12,7 @@ pub(crate) use crate::frontend::sync_items::Api;
 
 mod env;
 pub(crate) mod interp;
-mod syntax;
+pub(crate) mod syntax;
 mod types;
 mod value;
 

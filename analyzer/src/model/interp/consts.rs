@@ -1,5 +1,6 @@
 //! Integer `const` items and literals, as far as capacities and indices need them.
 use super::Interp;
+use crate::frontend::compact::ConstInit;
 use crate::frontend::index::{ConstId, Def, ModId};
 use crate::frontend::resolve::{resolve_path, Resolved};
 use crate::model::syntax;
@@ -9,8 +10,12 @@ impl<'a> Interp<'a> {
     /// The value of a `const` item, when it is a number.
     pub(super) fn const_value(&mut self, id: ConstId) -> Value<'a> {
         let def = &self.index.consts[id.index()];
-        self.in_const(|this| this.eval_const(def.expr, def.module))
-            .map_or(Value::Unknown, Value::Int)
+        self.in_const(|this| match def.init {
+            ConstInit::Int(n) => Some(n),
+            ConstInit::Expr(expr) => this.eval_const(expr, def.module),
+            ConstInit::Unknown => None,
+        })
+        .map_or(Value::Unknown, Value::Int)
     }
 
     pub(super) fn eval_const(&mut self, expr: &syn::Expr, module: ModId) -> Option<i64> {
