@@ -60,6 +60,15 @@ impl SyncClock {
         self.necessary.join(&other.necessary);
     }
 
+    /// Takes in what a release of the given order hands on from a thread knowing `from`: the
+    /// same as joining [`SyncClock::handed_on`], without the copy.
+    pub(crate) fn join_handed_on(&mut self, from: &SyncClock, order: Order) {
+        self.all.join(&from.all);
+        if order == Order::Necessary {
+            self.necessary.join(&from.necessary);
+        }
+    }
+
     /// What a release of the given order hands on from a thread knowing `self`.
     pub(crate) fn handed_on(&self, order: Order) -> SyncClock {
         match order {

@@ -3,6 +3,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use corosensei::Yielder;
 
@@ -110,6 +111,32 @@ pub(crate) struct RaceRecord {
     pub(crate) trace_len: usize,
 }
 
+/// Hashes a primitive's address: looked up at every operation, and not chosen by an adversary,
+/// so a multiply does (SipHash, the default, costs more than the rest of the lookup).
+#[derive(Default)]
+struct AddressHasher(u64);
+
+impl Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.write_u64(u64::from(byte));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        let mixed = (self.0 ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = mixed ^ (mixed >> 32);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+}
+
 pub(crate) struct State {
     pub(crate) execution: u64,
     pub(crate) threads: Vec<LogicalThread>,
@@ -118,7 +145,7 @@ pub(crate) struct State {
     /// What the executor resumes next; `None` ends the schedule.
     pub(crate) next: Option<ThreadId>,
     pub(crate) objects: Vec<Object>,
-    index: HashMap<usize, ObjectId>,
+    index: HashMap<usize, ObjectId, BuildHasherDefault<AddressHasher>>,
     /// The objects' names, worked out when a finding first needs one.
     object_names: RefCell<Vec<String>>,
     pub(crate) scheduler: Box<dyn Scheduler>,
@@ -147,7 +174,7 @@ impl State {
             current: MAIN_THREAD,
             next: None,
             objects: Vec::new(),
-            index: HashMap::new(),
+            index: HashMap::default(),
             object_names: RefCell::new(Vec::new()),
             scheduler,
             choices: Vec::new(),
@@ -398,6 +425,15 @@ impl State {
         let handed_on = clock.handed_on(order);
         clock.tick(thread);
         handed_on
+    }
+
+    /// `thread` and the model of `object`, to change both at once.
+    pub(crate) fn thread_and_object(
+        &mut self,
+        thread: ThreadId,
+        object: ObjectId,
+    ) -> (&mut LogicalThread, &mut ObjectState) {
+        (&mut self.threads[thread], &mut self.objects[object].state)
     }
 
     /// `thread` learns what was handed on to it (an acquire, wait, get, recv…).

@@ -88,8 +88,10 @@ impl Cx {
         if lock.depth == 1 {
             lock.taken_at = Some(location);
             lock.first_taken_at.get_or_insert(location);
-            let handed_on = lock.clock.clone();
-            state.learn(me, &handed_on);
+            let (thread, ObjectState::Lock(lock)) = state.thread_and_object(me, id) else {
+                unreachable!("object {id} is a lock")
+            };
+            thread.clock.join(&lock.clock);
             let since = state.threads[me].clock.necessary.clone();
             state.threads[me].held.push(HeldLock {
                 lock: id,
@@ -121,9 +123,12 @@ impl Cx {
         if lock.depth == 0 {
             lock.holder = None;
             lock.taken_at = None;
-            let handed_on = state.publish(me, Order::Contingent);
-            state.threads[me].held.retain(|held| held.lock != id);
-            state.lock_mut(id).clock.join(&handed_on);
+            let (thread, ObjectState::Lock(lock)) = state.thread_and_object(me, id) else {
+                unreachable!("object {id} is a lock")
+            };
+            lock.clock.join_handed_on(&thread.clock, Order::Contingent);
+            thread.clock.tick(me);
+            thread.held.retain(|held| held.lock != id);
             state.changed(id);
         }
         state.progressed(me);

@@ -64,7 +64,9 @@ impl Access {
 /// conflicting ways depend on each other.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct Footprint {
-    targets: Vec<(Target, Access)>,
+    /// The first target, then the others: most steps act on one, and need no allocation.
+    first: Option<(Target, Access)>,
+    rest: Vec<(Target, Access)>,
     /// The step made a data choice: another outcome could act on anything.
     wild: bool,
 }
@@ -73,16 +75,90 @@ impl Footprint {
     /// What `events` acted on. An attempt that blocked acted on nothing: it changed nothing,
     /// and the step that completes the operation once woken acts on the target.
     fn of(events: &[Event], wild: bool) -> Self {
-        let mut targets: Vec<(Target, Access)> = Vec::new();
+        let mut footprint = Footprint {
+            wild,
+            ..Footprint::default()
+        };
         for event in events.iter().filter(|e| !e.verb.ends_with("blocks)")) {
             let access = Access::of(event.verb);
-            match targets.iter_mut().find(|(t, _)| *t == event.target) {
+            let seen = footprint
+                .first
+                .iter_mut()
+                .chain(&mut footprint.rest)
+                .find(|(t, _)| *t == event.target);
+            match seen {
                 Some((_, seen)) if *seen != access => *seen = Access::Other,
                 Some(_) => {}
-                None => targets.push((event.target, access)),
+                None => match footprint.first {
+                    None => footprint.first = Some((event.target, access)),
+                    Some(_) => footprint.rest.push((event.target, access)),
+                },
             }
         }
-        Footprint { targets, wild }
+        footprint
+    }
+
+    fn targets(&self) -> impl Iterator<Item = (Target, Access)> + '_ {
+        self.first.iter().chain(&self.rest).copied()
+    }
+}
+
+/// A set of threads, a bit each: every state of the search holds one, so it stays small.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct ThreadSet {
+    /// Threads 0 to 63.
+    low: u64,
+    /// Threads from 64 on, 64 to a word (a boxed slice: the search's states stay small).
+    high: Box<[u64]>,
+}
+
+impl ThreadSet {
+    fn insert(&mut self, thread: ThreadId) {
+        let bit = 1 << (thread % 64);
+        match thread / 64 {
+            0 => self.low |= bit,
+            word => {
+                if self.high.len() < word {
+                    let mut high = std::mem::take(&mut self.high).into_vec();
+                    high.resize(word, 0);
+                    self.high = high.into_boxed_slice();
+                }
+                self.high[word - 1] |= bit;
+            }
+        }
+    }
+
+    fn contains(&self, thread: ThreadId) -> bool {
+        let word = match thread / 64 {
+            0 => self.low,
+            word => self.high.get(word - 1).copied().unwrap_or(0),
+        };
+        word >> (thread % 64) & 1 == 1
+    }
+
+    /// The threads, by id.
+    fn iter(&self) -> impl Iterator<Item = ThreadId> + '_ {
+        std::iter::once(self.low)
+            .chain(self.high.iter().copied())
+            .enumerate()
+            .flat_map(|(word, mut bits)| {
+                std::iter::from_fn(move || {
+                    let bit = bits.trailing_zeros() as usize;
+                    bits &= bits.checked_sub(1)?;
+                    Some(word * 64 + bit)
+                })
+            })
+    }
+
+    fn first(&self) -> Option<ThreadId> {
+        self.iter().next()
+    }
+
+    fn len(&self) -> usize {
+        std::iter::once(self.low)
+            .chain(self.high.iter().copied())
+            .map(|bits| bits.count_ones() as usize)
+            .sum()
     }
 }
 
@@ -119,24 +195,22 @@ impl Sleeper {
             }
             _ => false,
         };
-        let mine = &self.footprint.targets;
-        let theirs = &footprint.targets;
-        mine.iter().any(|&(a, access)| {
+        self.footprint.targets().any(|(a, access)| {
             same(a, Target::Thread(thread))
-                || theirs
-                    .iter()
-                    .any(|&(b, other)| same(a, b) && access.conflicts(other))
-        }) || theirs
-            .iter()
-            .any(|&(b, _)| same(Target::Thread(self.thread), b))
+                || footprint
+                    .targets()
+                    .any(|(b, other)| same(a, b) && access.conflicts(other))
+        }) || footprint
+            .targets()
+            .any(|(b, _)| same(Target::Thread(self.thread), b))
     }
 }
 
 /// A state where the scheduler picked a thread.
 #[derive(Debug, Clone)]
 struct Choice {
-    /// The threads that can make progress here, by id.
-    enabled: Vec<ThreadId>,
+    /// The threads that can make progress here.
+    enabled: ThreadSet,
     /// The thread that ran the step before, if it could go on here.
     running: Option<ThreadId>,
     chosen: ThreadId,
@@ -148,7 +222,7 @@ struct Choice {
     tried: Vec<Sleeper>,
     /// Threads asleep on arrival.
     sleep: Vec<Sleeper>,
-    /// What `chosen`'s step acted on in the current schedule.
+    /// What `chosen`'s step acted on in the schedule that ran it last.
     footprint: Footprint,
     known: Known,
     /// The split: every thread is tried, and no subtree puts another's threads to sleep.
@@ -179,11 +253,10 @@ enum Node {
     },
 }
 
-/// One step of the running schedule.
-#[derive(Debug, Clone)]
+/// One step of the running schedule; what it acted on is kept by the choice that picked it.
+#[derive(Debug, Clone, Copy)]
 struct Step {
     thread: ThreadId,
-    footprint: Footprint,
     /// The choice that picked it (none for the main thread's first step).
     node: Option<usize>,
 }
@@ -228,6 +301,8 @@ pub(crate) struct Search {
     /// Nodes the running schedule has passed.
     position: usize,
     steps: Vec<Step>,
+    /// What the main thread's first step (picked by no choice) acted on.
+    first_footprint: Footprint,
     /// The running step made a data choice.
     step_chose: bool,
     known: Known,
@@ -240,6 +315,16 @@ pub(crate) struct Search {
     next_unit: usize,
     /// The unit of the schedule that ended last.
     last_unit: usize,
+    /// The first node the running schedule takes another way at than the schedule before it
+    /// (0: analyse it all). The steps before the first step that passes it are the same as
+    /// the last schedule's, and so are their races, already reversed.
+    changed: usize,
+    /// The first step that passed `changed`.
+    first_new_step: Option<usize>,
+    /// The happens-before clocks of the last analysed schedule's steps, `clock_width` to a
+    /// step (see [`Search::races`]): those of the steps a schedule shares with it are kept.
+    clocks: Vec<usize>,
+    clock_width: usize,
     /// Schedules run to their end that were not redundant.
     interleavings: usize,
     finished: bool,
@@ -254,6 +339,7 @@ impl Search {
             nodes: Vec::new(),
             position: 0,
             steps: Vec::new(),
+            first_footprint: Footprint::default(),
             step_chose: false,
             known: Known {
                 objects: 0,
@@ -264,6 +350,10 @@ impl Search {
             unit: None,
             next_unit: 0,
             last_unit: 0,
+            changed: 0,
+            first_new_step: None,
+            clocks: Vec::new(),
+            clock_width: 0,
             interleavings: 0,
             finished: false,
             diverged: false,
@@ -305,7 +395,6 @@ impl Search {
         if self.steps.is_empty() && self.position == 0 && self.detour.is_none() {
             self.steps.push(Step {
                 thread: MAIN_THREAD,
-                footprint: Footprint::default(),
                 node: None,
             });
         }
@@ -319,52 +408,64 @@ impl Search {
                 Target::Thread(id) => self.known.threads = self.known.threads.max(id + 1),
             }
         }
-        let footprint = Footprint::of(events, wild);
-        if let Some(step) = self.steps.last_mut() {
-            if let Some(Node::Thread(choice)) = step.node.map(|node| &mut self.nodes[node]) {
-                choice.footprint = footprint.clone();
-            }
-            step.footprint = footprint;
+        let Some(&step) = self.steps.last() else {
+            return;
+        };
+        if self.first_new_step.is_none() && self.position > self.changed {
+            self.first_new_step = Some(self.steps.len() - 1);
+        }
+        *self.footprint_mut(step) = Footprint::of(events, wild);
+    }
+
+    fn footprint(&self, step: Step) -> &Footprint {
+        match step.node.map(|node| &self.nodes[node]) {
+            Some(Node::Thread(choice)) => &choice.footprint,
+            _ => &self.first_footprint,
+        }
+    }
+
+    fn footprint_mut(&mut self, step: Step) -> &mut Footprint {
+        match step.node.map(|node| &mut self.nodes[node]) {
+            Some(Node::Thread(choice)) => &mut choice.footprint,
+            _ => &mut self.first_footprint,
         }
     }
 
     /// Picks who runs the next step.
     pub(crate) fn next_thread(&mut self, candidates: &[Candidate], last: ThreadId) -> ThreadId {
-        let mut enabled: Vec<ThreadId> = candidates
-            .iter()
-            .filter(|c| !c.would_block)
-            .map(|c| c.thread)
-            .collect();
-        if enabled.is_empty() {
-            // Whoever runs only blocks: one order is as good as another.
-            enabled.push(candidates[0].thread);
+        let mut enabled = ThreadSet::default();
+        for candidate in candidates.iter().filter(|c| !c.would_block) {
+            enabled.insert(candidate.thread);
         }
-        for &thread in &enabled {
-            self.known.threads = self.known.threads.max(thread + 1);
+        if enabled.len() == 0 {
+            // Whoever runs only blocks: one order is as good as another.
+            enabled.insert(candidates[0].thread);
+        }
+        if let Some(newest) = candidates.last() {
+            self.known.threads = self.known.threads.max(newest.thread + 1);
         }
         if self.probing && self.detour.is_none() {
             self.detour = Some(Detour::Probe);
         }
         if self.detour.is_some() {
-            return if enabled.contains(&last) {
+            return if enabled.contains(last) {
                 last
             } else {
-                enabled[0]
+                enabled.first().unwrap_or(last)
             };
         }
         if self.position < self.nodes.len() {
             return match &self.nodes[self.position] {
-                Node::Thread(choice) if enabled.contains(&choice.chosen) => {
+                Node::Thread(choice) if enabled.contains(choice.chosen) => {
                     let chosen = choice.chosen;
                     self.take_step(chosen);
                     chosen
                 }
-                _ => self.diverge(enabled[0]),
+                _ => self.diverge(enabled.first().unwrap_or(last)),
             };
         }
         self.new_choice(enabled, last)
     }
-
     /// A data choice among `outcomes`: the last is the usual one (no spurious wakeup, no early
     /// timeout), the first the unusual one, which counts as a preemption.
     pub(crate) fn choose(&mut self, outcomes: usize) -> usize {
@@ -438,14 +539,13 @@ impl Search {
     fn take_step(&mut self, thread: ThreadId) {
         self.steps.push(Step {
             thread,
-            footprint: Footprint::default(),
             node: Some(self.position),
         });
         self.position += 1;
     }
 
     /// A state the search has not been in: who sleeps here, and who runs first.
-    fn new_choice(&mut self, enabled: Vec<ThreadId>, last: ThreadId) -> ThreadId {
+    fn new_choice(&mut self, enabled: ThreadSet, last: ThreadId) -> ThreadId {
         let parent = self.nodes.iter().rev().find_map(|node| match node {
             Node::Thread(choice) => Some(choice),
             Node::Data { .. } => None,
@@ -463,12 +563,8 @@ impl Search {
                 .collect(),
             _ => Vec::new(),
         };
-        let split = enabled.len() > 1
-            && !self
-                .nodes
-                .iter()
-                .any(|node| matches!(node, Node::Thread(choice) if choice.split));
-        let running = enabled.contains(&last).then_some(last);
+        let split = enabled.len() > 1 && self.unit.is_none();
+        let running = enabled.contains(last).then_some(last);
         let mut choice = Choice {
             enabled,
             running,
@@ -484,23 +580,26 @@ impl Search {
         let allowed = |choice: &Choice, thread: ThreadId| {
             self.within_bound(choice, thread) && !choice.sleep.iter().any(|s| s.thread == thread)
         };
-        let mut awake: Vec<ThreadId> = choice
-            .enabled
-            .iter()
-            .copied()
-            .filter(|&thread| allowed(&choice, thread))
-            .collect();
         // The running thread first: going on costs no preemption.
-        if let Some(position) = awake.iter().position(|&t| Some(t) == choice.running) {
-            awake[..=position].rotate_right(1);
-        }
-        let Some(&first) = awake.first() else {
+        let first = running
+            .filter(|&thread| allowed(&choice, thread))
+            .or_else(|| {
+                choice
+                    .enabled
+                    .iter()
+                    .find(|&thread| allowed(&choice, thread))
+            });
+        let Some(first) = first else {
             self.detour = Some(Detour::Redundant);
-            return choice.running.unwrap_or(choice.enabled[0]);
+            return choice.running.or(choice.enabled.first()).unwrap_or(last);
         };
         choice.chosen = first;
         if split {
-            choice.to_try = awake[1..].to_vec();
+            choice.to_try = choice
+                .enabled
+                .iter()
+                .filter(|&thread| thread != first && allowed(&choice, thread))
+                .collect();
         }
         self.nodes.push(Node::Thread(choice));
         if split {
@@ -533,14 +632,22 @@ impl Search {
         }
         if !self.diverged {
             if !probed {
-                for (node, initials) in self.races() {
-                    self.reverse(node, &initials);
+                let races = self.races();
+                let switches = self.bound.map(|_| self.last_switches());
+                for race in &races.races {
+                    let initials = &races.initials[race.initials.clone()];
+                    self.reverse(race.node, initials, switches.as_deref());
                 }
             }
             self.advance();
+            if probed {
+                // Its races were not reversed: the next schedule analyses all of its own.
+                self.changed = 0;
+            }
         }
         self.position = 0;
         self.steps.clear();
+        self.first_new_step = None;
         self.step_chose = false;
         self.detour = None;
         self.known = Known {
@@ -549,54 +656,64 @@ impl Search {
         };
     }
 
-    /// Each race of the schedule: the choice before its first step, and the threads that could
-    /// start its reversal there (the initials), in schedule order.
-    fn races(&self) -> Vec<(usize, Vec<ThreadId>)> {
+    /// Each race of the schedule whose second step is new to it (those of the steps it shares
+    /// with the schedule before were reversed then): the choice before its first step, and
+    /// the threads that could start its reversal there (the initials), in schedule order.
+    fn races(&mut self) -> Races {
+        let mut clocks = std::mem::take(&mut self.clocks);
+        let races = self.races_with(&mut clocks);
+        self.clocks = clocks;
+        races
+    }
+
+    fn races_with(&mut self, clocks: &mut Vec<usize>) -> Races {
+        let mut threads = 1;
+        let mut objects = 0;
+        for &step in &self.steps {
+            threads = threads.max(step.thread + 1);
+            for (target, _) in self.footprint(step).targets() {
+                match target {
+                    Target::Thread(id) => threads = threads.max(id + 1),
+                    Target::Object(id) => objects = objects.max(id + 1),
+                }
+            }
+        }
         let steps = &self.steps;
-        let threads = steps
-            .iter()
-            .flat_map(|step| {
-                let targeted = step.footprint.targets.iter().filter_map(|t| match t.0 {
-                    Target::Thread(id) => Some(id),
-                    Target::Object(_) => None,
-                });
-                std::iter::once(step.thread).chain(targeted)
-            })
-            .max()
-            .map_or(1, |max| max + 1);
-        let objects = steps
-            .iter()
-            .flat_map(|step| step.footprint.targets.iter())
-            .filter_map(|t| match t.0 {
-                Target::Object(id) => Some(id + 1),
-                Target::Thread(_) => None,
-            })
-            .max()
-            .unwrap_or(0);
-        // clocks[j * threads + t]: 1 + the last step of `t` that happens before step `j` (0: none).
-        let mut clocks = vec![0usize; steps.len() * threads];
-        let mut last_of_thread: Vec<Option<usize>> = vec![None; threads];
-        let mut last_on_thread: Vec<Option<usize>> = vec![None; threads];
-        // The last step acting on each object in each way (acquire, release, other).
-        let mut last_on_object: Vec<[Option<usize>; 3]> = vec![[None; 3]; objects];
-        let mut races = Vec::new();
+        let new_from = self.first_new_step.unwrap_or(0).min(steps.len());
+        // clocks[j * threads + t]: 1 + the last step of `t` that happens before step `j` (0:
+        // none). The rows of the steps before `new_from` are the last schedule's, if as wide.
+        let kept = if threads == self.clock_width {
+            new_from
+        } else {
+            0
+        };
+        self.clock_width = threads;
+        clocks.truncate(kept * threads);
+        clocks.resize(steps.len() * threads, 0);
+        let mut last = LastSteps::new(threads, objects);
+        for (j, &step) in steps[..kept].iter().enumerate() {
+            last.passed(j, step.thread, self.footprint(step));
+        }
+        let mut races = Races::default();
+        let mut seen = vec![false; threads];
         // What step `j` happens after directly, and which of those it races with: a step acting
         // on the same target in a conflicting way, with the release it may discount (the end of
         // the critical section an earlier acquire began orders the two acquires, but reversing
         // them is a race to take the lock first).
         let mut before: Vec<usize> = Vec::new();
         let mut rivals: Vec<(usize, Option<usize>)> = Vec::new();
-        for (j, step) in steps.iter().enumerate() {
+        for (j, &step) in steps.iter().enumerate().skip(kept) {
             let q = step.thread;
+            let footprint = self.footprint(step);
             before.clear();
             rivals.clear();
-            before.extend(last_of_thread[q]);
-            rivals.extend(last_on_thread[q].map(|i| (i, None)));
-            for &(target, access) in &step.footprint.targets {
+            before.extend(last.of_thread[q]);
+            rivals.extend(last.on_thread[q].map(|i| (i, None)));
+            for (target, access) in footprint.targets() {
                 match target {
                     Target::Object(id) => {
-                        let [acquired, released, _] = last_on_object[id];
-                        for (kind, earlier) in ACCESSES.iter().zip(last_on_object[id]) {
+                        let [acquired, released, _] = last.on_object[id];
+                        for (kind, earlier) in ACCESSES.iter().zip(last.on_object[id]) {
                             let Some(i) = earlier else { continue };
                             before.push(i);
                             if !access.conflicts(*kind) {
@@ -612,8 +729,8 @@ impl Search {
                         }
                     }
                     Target::Thread(id) => {
-                        rivals.extend(last_of_thread[id].map(|i| (i, None)));
-                        rivals.extend(last_on_thread[id].map(|i| (i, None)));
+                        rivals.extend(last.of_thread[id].map(|i| (i, None)));
+                        rivals.extend(last.on_thread[id].map(|i| (i, None)));
                     }
                 }
             }
@@ -622,52 +739,57 @@ impl Search {
             before.dedup();
             let (earlier, row) = clocks.split_at_mut(j * threads);
             let row = &mut row[..threads];
+            row.fill(0);
             for &d in &before {
                 for (mine, theirs) in row.iter_mut().zip(&earlier[d * threads..(d + 1) * threads]) {
                     *mine = (*mine).max(*theirs);
                 }
             }
             row[q] = j + 1;
-            let clock = |k: usize| &clocks[k * threads..(k + 1) * threads];
-            for &(i, ended) in &rivals {
-                let p = steps[i].thread;
-                let others: Vec<usize> = before
-                    .iter()
-                    .copied()
-                    .filter(|&d| d != i && Some(d) != ended)
-                    .collect();
-                if p == q || others.iter().any(|&d| clock(d)[p] > i) {
-                    continue;
+            if j >= new_from {
+                let clock = |k: usize| &clocks[k * threads..(k + 1) * threads];
+                for &(i, ended) in &rivals {
+                    let p = steps[i].thread;
+                    let before_j = || before.iter().filter(move |&&d| d != i && Some(d) != ended);
+                    if p == q || before_j().any(|&d| clock(d)[p] > i) {
+                        continue;
+                    }
+                    let Some(node) = steps[i].node else { continue };
+                    let start = races.initials.len();
+                    self.initials(
+                        clocks,
+                        threads,
+                        (i, j),
+                        before_j(),
+                        &mut seen,
+                        &mut races.initials,
+                    );
+                    races.races.push(Race {
+                        node,
+                        initials: start..races.initials.len(),
+                    });
                 }
-                let Some(node) = steps[i].node else { continue };
-                races.push((node, self.initials(&clocks, threads, i, j, &others)));
             }
-            last_of_thread[q] = Some(j);
-            for &(target, access) in &step.footprint.targets {
-                match target {
-                    Target::Object(id) => last_on_object[id][access as usize] = Some(j),
-                    Target::Thread(id) => last_on_thread[id] = Some(j),
-                }
-            }
+            last.passed(j, q, footprint);
         }
         races
     }
 
-    /// The threads whose first step among `v` (the steps after `i` that do not happen after it,
-    /// then `j`) has nothing of `v` before it, in order; `before_j` is what `j` happens after
-    /// directly, but for `i` and the release the race discounts.
-    fn initials(
+    /// Appends to `initials` the threads whose first step among `v` (the steps after `i` that
+    /// do not happen after it, then `j`) has nothing of `v` before it, in order; `before_j` is
+    /// what `j` happens after directly, but for `i` and the release the race discounts.
+    fn initials<'a>(
         &self,
         clocks: &[usize],
         threads: usize,
-        i: usize,
-        j: usize,
-        before_j: &[usize],
-    ) -> Vec<ThreadId> {
+        (i, j): (usize, usize),
+        mut before_j: impl Iterator<Item = &'a usize>,
+        seen: &mut [bool],
+        initials: &mut Vec<ThreadId>,
+    ) {
         let clock = |k: usize| &clocks[k * threads..(k + 1) * threads];
         let p = self.steps[i].thread;
-        let mut seen = vec![false; threads];
-        let mut initials = Vec::new();
+        seen.fill(false);
         for k in i + 1..j {
             let t = self.steps[k].thread;
             if clock(k)[p] > i || seen[t] {
@@ -684,20 +806,15 @@ impl Search {
             }
         }
         let q = self.steps[j].thread;
-        if !seen[q]
-            && before_j
-                .iter()
-                .all(|&d| clock(d).iter().all(|&last| last <= i + 1))
-        {
+        if !seen[q] && before_j.all(|&d| clock(d).iter().all(|&last| last <= i + 1)) {
             initials.push(q);
         }
-        initials
     }
 
     /// Makes sure the race whose first step was chosen at `node` is reversed: unless one of
     /// `initials` is already tried there, the first one is (every thread, when none can run
-    /// there). With a bound, also at the last context switch before it.
-    fn reverse(&mut self, node: usize, initials: &[ThreadId]) {
+    /// there). With a bound, also at the last context switch before it (`switches`).
+    fn reverse(&mut self, node: usize, initials: &[ThreadId], switches: Option<&[usize]>) {
         let Node::Thread(choice) = &self.nodes[node] else {
             return;
         };
@@ -705,7 +822,7 @@ impl Search {
             return;
         }
         let wanted = initials.first().copied();
-        let runnable = initials.iter().find(|&&t| choice.enabled.contains(&t));
+        let runnable = initials.iter().find(|&&t| choice.enabled.contains(t));
         let at = match (runnable, wanted) {
             (Some(&thread), _) => Some((node, thread)),
             // It waits there for what the race's first step holds (a lock, a thread's end): the
@@ -718,17 +835,15 @@ impl Search {
             None => (node, wanted),
         };
         self.try_at(node, wanted);
-        if self.bound.is_some() {
-            if let Some(switch) = self.last_switch_before(node) {
-                self.try_at(switch, wanted);
-            }
+        if let Some(switches) = switches {
+            self.try_at(switches[node], wanted);
         }
     }
 
     /// The last choice before `node` where `thread` could run.
     fn last_choice_running(&self, node: usize, thread: ThreadId) -> Option<usize> {
         (0..node).rev().find(
-            |&m| matches!(&self.nodes[m], Node::Thread(choice) if choice.enabled.contains(&thread)),
+            |&m| matches!(&self.nodes[m], Node::Thread(choice) if choice.enabled.contains(thread)),
         )
     }
 
@@ -741,12 +856,11 @@ impl Search {
             // It tries every thread already.
             return;
         }
-        let threads = match thread {
-            Some(t) if choice.enabled.contains(&t) => vec![t],
-            _ => choice.enabled.clone(),
-        };
-        let added: Vec<ThreadId> = threads
-            .into_iter()
+        let only = thread.filter(|&t| choice.enabled.contains(t));
+        let added: Vec<ThreadId> = choice
+            .enabled
+            .iter()
+            .filter(|&t| only.is_none_or(|only| only == t))
             .filter(|&t| !choice.has_seen(t) && self.within_bound(choice, t))
             .collect();
         if let Node::Thread(choice) = &mut self.nodes[node] {
@@ -754,23 +868,24 @@ impl Search {
         }
     }
 
-    /// The last choice before `node` that switched to another thread than the choice before
-    /// it, else the first choice.
-    fn last_switch_before(&self, node: usize) -> Option<usize> {
-        let choices: Vec<(usize, ThreadId)> = self.nodes[..node]
-            .iter()
-            .enumerate()
-            .filter_map(|(index, n)| match n {
-                Node::Thread(choice) => Some((index, choice.chosen)),
-                Node::Data { .. } => None,
-            })
-            .collect();
-        choices
-            .windows(2)
-            .rev()
-            .find(|pair| pair[0].1 != pair[1].1)
-            .map(|pair| pair[1].0)
-            .or(choices.first().map(|&(index, _)| index))
+    /// For each node, the last choice before it that switched to another thread than the
+    /// choice before it, else the first choice.
+    fn last_switches(&self) -> Vec<usize> {
+        let mut switches = Vec::with_capacity(self.nodes.len());
+        let mut first = None;
+        let mut switch = None;
+        let mut previous: Option<ThreadId> = None;
+        for (index, node) in self.nodes.iter().enumerate() {
+            switches.push(switch.or(first).unwrap_or(index));
+            if let Node::Thread(choice) = node {
+                first.get_or_insert(index);
+                if previous.is_some_and(|thread| thread != choice.chosen) {
+                    switch = Some(index);
+                }
+                previous = Some(choice.chosen);
+            }
+        }
+        switches
     }
 
     /// Moves to the deepest state with something left to try, or finishes.
@@ -783,6 +898,7 @@ impl Search {
                     ..
                 } if !*unusual => {
                     *unusual = true;
+                    self.changed = self.nodes.len() - 1;
                     return;
                 }
                 Node::Thread(choice) => {
@@ -803,6 +919,7 @@ impl Search {
                         if choice.split {
                             self.enter_unit();
                         }
+                        self.changed = self.nodes.len() - 1;
                         return;
                     }
                 }
@@ -814,4 +931,48 @@ impl Search {
         }
         self.finished = true;
     }
+}
+
+/// The last step of a schedule so far by each thread, on each thread, and on each object in
+/// each way (acquire, release, other).
+struct LastSteps {
+    of_thread: Vec<Option<usize>>,
+    on_thread: Vec<Option<usize>>,
+    on_object: Vec<[Option<usize>; 3]>,
+}
+
+impl LastSteps {
+    fn new(threads: usize, objects: usize) -> Self {
+        LastSteps {
+            of_thread: vec![None; threads],
+            on_thread: vec![None; threads],
+            on_object: vec![[None; 3]; objects],
+        }
+    }
+
+    /// Step `j` of `thread`, acting on `footprint`, ran.
+    fn passed(&mut self, j: usize, thread: ThreadId, footprint: &Footprint) {
+        self.of_thread[thread] = Some(j);
+        for (target, access) in footprint.targets() {
+            match target {
+                Target::Object(id) => self.on_object[id][access as usize] = Some(j),
+                Target::Thread(id) => self.on_thread[id] = Some(j),
+            }
+        }
+    }
+}
+
+/// A race of a schedule: the choice before its first step, and where its initials are in
+/// [`Races::initials`].
+#[derive(Debug)]
+struct Race {
+    node: usize,
+    initials: std::ops::Range<usize>,
+}
+
+/// The races of a schedule, their initials in one buffer.
+#[derive(Debug, Default)]
+struct Races {
+    races: Vec<Race>,
+    initials: Vec<ThreadId>,
 }

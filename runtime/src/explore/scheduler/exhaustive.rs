@@ -5,7 +5,9 @@
 //! schedules of its own units, probes the others' (see [`dpor`](super::dpor)), and keeps count of
 //! what each of its units ran.
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
+
+use parking_lot::{Mutex, MutexGuard};
 
 use super::dpor::{Search, Share};
 use super::{Candidate, Coverage, Policy, Scheduler, ThreadId};
@@ -45,7 +47,7 @@ impl ExhaustivePolicy {
 }
 
 fn lock(search: &Mutex<Search>) -> MutexGuard<'_, Search> {
-    search.lock().unwrap_or_else(|e| e.into_inner())
+    search.lock()
 }
 
 const NOT_DETERMINISTIC: &str = "racecheck: the exhaustive search replayed a schedule and the \
