@@ -1,13 +1,18 @@
 //! racecheck's exhaustive search against loom 0.7 on the same programs, measured in one run: `T`
 //! threads each taking one shared lock `R` times (the main thread spawns them and joins them), with
 //! and without a preemption bound. For each: the executions each tool needed to finish, its wall
-//! time, and executions per second. racecheck's interleavings (its executions not cut short as
-//! redundant) are shown beside its executions.
+//! time and the CPU time of the thread running it (both tools run every execution on the calling
+//! thread; on a shared machine CPU time is the figure that does not depend on the load), and
+//! executions per CPU second. racecheck's interleavings (its executions not cut short as
+//! redundant) are shown beside its executions, and beside each tool's executions the distinct
+//! orders in which the threads took the lock: the distinct interleavings it covered.
 //!
-//! Run: `cargo bench -p racecheck --bench exhaustive_vs_loom`. Prints a Markdown table ready for
-//! BENCHMARKS.md.
+//! Run: `cargo bench -p racecheck --bench exhaustive_vs_loom` (`BENCH_ONLY=n`: only row `n`, from
+//! 0). Prints a Markdown table ready for BENCHMARKS.md.
 
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use racecheck::explore::{Config, Strategy};
@@ -41,15 +46,71 @@ const PROGRAMS: [Program; 3] = [
     },
 ];
 
+/// The running thread's CPU time (both tools run every execution on the calling thread), so
+/// that a shared machine's load does not count: the first field of `/proc/thread-self/schedstat`.
+fn thread_cpu_time() -> Duration {
+    let schedstat = std::fs::read_to_string("/proc/thread-self/schedstat")
+        .expect("the bench reads its CPU time from /proc/thread-self/schedstat (Linux)");
+    let nanos = schedstat
+        .split_whitespace()
+        .next()
+        .and_then(|field| field.parse().ok())
+        .expect("schedstat starts with the CPU time in nanoseconds");
+    Duration::from_nanos(nanos)
+}
+
+/// Wall time and the thread's CPU time since it started.
+struct Stopwatch {
+    wall: Instant,
+    cpu: Duration,
+}
+
+impl Stopwatch {
+    fn start() -> Self {
+        Stopwatch {
+            wall: Instant::now(),
+            cpu: thread_cpu_time(),
+        }
+    }
+
+    fn elapsed(&self) -> (Duration, Duration) {
+        (self.wall.elapsed(), thread_cpu_time() - self.cpu)
+    }
+}
+
 /// What one tool did on one program.
 struct Measured {
     executions: usize,
     time: Duration,
+    cpu: Duration,
+    /// Distinct orders in which the threads took the lock, over all executions: the program's
+    /// distinct interleavings up to the order of independent steps.
+    orders: usize,
+}
+
+/// The lock orders seen so far in the running measurement.
+static ORDERS: Mutex<Option<HashSet<Vec<u8>>>> = Mutex::new(None);
+
+fn start_orders() {
+    *ORDERS.lock().unwrap() = Some(HashSet::new());
+}
+
+fn record_order(order: &Mutex<Vec<u8>>) {
+    let order = std::mem::take(&mut *order.lock().unwrap());
+    ORDERS.lock().unwrap().as_mut().unwrap().insert(order);
+}
+
+fn distinct_orders() -> usize {
+    ORDERS
+        .lock()
+        .unwrap()
+        .take()
+        .map_or(0, |orders| orders.len())
 }
 
 impl Measured {
     fn per_second(&self) -> f64 {
-        self.executions as f64 / self.time.as_secs_f64()
+        self.executions as f64 / self.cpu.as_secs_f64()
     }
 }
 
@@ -64,11 +125,17 @@ fn on_racecheck(program: Program) -> (Measured, usize) {
         .strategy(Strategy::Exhaustive {
             preemption_bound: bound,
         });
-    let started = Instant::now();
+    start_orders();
+    let stopwatch = Stopwatch::start();
     let report = racecheck::explore(config, move || {
-        programs::lock_rounds(threads, rounds);
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let taken = Arc::clone(&order);
+        programs::lock_rounds_with(threads, rounds, move |n| {
+            taken.lock().unwrap().push(n as u8);
+        });
+        record_order(&order);
     });
-    let time = started.elapsed();
+    let (time, cpu) = stopwatch.elapsed();
     let coverage = report
         .coverage
         .expect("an exhaustive search reports coverage");
@@ -77,6 +144,8 @@ fn on_racecheck(program: Program) -> (Measured, usize) {
         Measured {
             executions: report.schedules_run,
             time,
+            cpu,
+            orders: distinct_orders(),
         },
         coverage.interleavings,
     )
@@ -93,16 +162,20 @@ fn on_loom(program: Program) -> Measured {
     let mut builder = loom::model::Builder::new();
     builder.preemption_bound = bound;
     builder.max_branches = 100_000;
-    let started = Instant::now();
+    start_orders();
+    let stopwatch = Stopwatch::start();
     builder.check(move || {
         EXECUTIONS.fetch_add(1, Ordering::Relaxed);
         let lock = loom::sync::Arc::new(loom::sync::Mutex::new(0_u64));
+        let order = Arc::new(Mutex::new(Vec::new()));
         let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                let lock = lock.clone();
+            .map(|n| {
+                let (lock, order) = (lock.clone(), Arc::clone(&order));
                 loom::thread::spawn(move || {
                     for _ in 0..rounds {
-                        *lock.lock().unwrap() += 1;
+                        let mut count = lock.lock().unwrap();
+                        *count += 1;
+                        order.lock().unwrap().push(n as u8);
                     }
                 })
             })
@@ -110,35 +183,51 @@ fn on_loom(program: Program) -> Measured {
         for handle in handles {
             handle.join().unwrap();
         }
+        record_order(&order);
     });
+    let (time, cpu) = stopwatch.elapsed();
     Measured {
         executions: EXECUTIONS.load(Ordering::Relaxed),
-        time: started.elapsed(),
+        time,
+        cpu,
+        orders: distinct_orders(),
     }
 }
 
 fn main() {
     println!(
-        "| program | bound | loom executions | loom time | loom exec/s | racecheck executions \
-         (interleavings) | racecheck time | racecheck exec/s | executions vs loom | exec/s vs loom |"
+        "| program | bound | loom executions (lock orders) | loom time (CPU) | loom exec/s | racecheck \
+         executions (interleavings, lock orders) | racecheck time (CPU) | racecheck exec/s | executions vs \
+         loom | exec/s vs loom |"
     );
     println!("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for program in PROGRAMS {
+    let only = std::env::var("BENCH_ONLY").ok().map(|row| {
+        row.parse::<usize>()
+            .unwrap_or_else(|_| panic!("BENCH_ONLY must be a row number, not {row:?}"))
+    });
+    for (row, program) in PROGRAMS.into_iter().enumerate() {
+        if only.is_some_and(|only| only != row) {
+            continue;
+        }
         let loom = on_loom(program);
         let (ours, interleavings) = on_racecheck(program);
         let bound = program
             .bound
             .map_or_else(|| "none".to_owned(), |k| k.to_string());
         println!(
-            "| {} threads x {} lock ops | {bound} | {} | {:.2} s | {:.0} | {} ({interleavings}) | \
-             {:.2} s | {:.0} | {:.2}x | {:.2}x |",
+            "| {} threads x {} lock ops | {bound} | {} ({}) | {:.2} s ({:.2} s) | {:.0} | {} \
+             ({interleavings}, {}) | {:.2} s ({:.2} s) | {:.0} | {:.2}x | {:.2}x |",
             program.threads,
             program.rounds,
             loom.executions,
+            loom.orders,
             loom.time.as_secs_f64(),
+            loom.cpu.as_secs_f64(),
             loom.per_second(),
             ours.executions,
+            ours.orders,
             ours.time.as_secs_f64(),
+            ours.cpu.as_secs_f64(),
             ours.per_second(),
             ours.executions as f64 / loom.executions as f64,
             ours.per_second() / loom.per_second(),

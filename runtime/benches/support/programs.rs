@@ -35,13 +35,25 @@ pub fn clean_counter() {
 /// `threads` threads each take one lock `rounds` times to bump a counter; the main thread
 /// spawns them and joins them, and returns the counter.
 pub fn lock_rounds(threads: usize, rounds: usize) -> Arc<Lock<u64>> {
+    lock_rounds_with(threads, rounds, |_| {})
+}
+
+/// [`lock_rounds`], calling `taken(n)` while thread `n` (from 0) holds the lock.
+pub fn lock_rounds_with(
+    threads: usize,
+    rounds: usize,
+    taken: impl Fn(usize) + Clone + Send + 'static,
+) -> Arc<Lock<u64>> {
     let counter = Arc::new(Lock::new(0_u64));
     let handles: Vec<_> = (0..threads)
-        .map(|_| {
+        .map(|n| {
             let counter = Arc::clone(&counter);
+            let taken = taken.clone();
             Thread::spawn(move || {
                 for _ in 0..rounds {
-                    *counter.acquire() += 1;
+                    let mut count = counter.acquire();
+                    *count += 1;
+                    taken(n);
                 }
             })
         })
