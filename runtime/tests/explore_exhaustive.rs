@@ -1,6 +1,7 @@
 //! The exhaustive strategy: it runs each interleaving once up to the order of independent steps
 //! (counts computed by hand), proves clean programs clean, finds bugs, and is deterministic.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use racecheck::explore::{Config, Coverage, FindingKind, Report, Strategy};
@@ -172,4 +173,48 @@ fn a_schedule_limit_leaves_the_search_incomplete() {
     assert!(coverage
         .to_string()
         .starts_with("exhaustive search incomplete: 3 interleavings explored"));
+}
+
+/// The orders in which `threads` threads took one lock `rounds` times each, over the schedules
+/// of a complete search with `bound`, and the search's coverage.
+fn lock_orders(threads: usize, rounds: usize, bound: Option<usize>) -> (usize, Coverage) {
+    let orders = Arc::new(std::sync::Mutex::new(HashSet::new()));
+    let seen = Arc::clone(&orders);
+    let report = explore_all(bound, move || {
+        let lock = Arc::new(Lock::new(Vec::new()));
+        let handles: Vec<_> = (0..threads)
+            .map(|n| {
+                let lock = Arc::clone(&lock);
+                Thread::spawn(move || {
+                    for _ in 0..rounds {
+                        lock.acquire().push(n);
+                    }
+                })
+            })
+            .collect();
+        for handle in handles {
+            handle.join().unwrap();
+        }
+        let order = lock.acquire().clone();
+        seen.lock().unwrap().insert(order);
+    });
+    let coverage = proved(&report);
+    let distinct = orders.lock().unwrap().len();
+    (distinct, coverage)
+}
+
+#[test]
+fn a_bounded_search_covers_every_lock_order_within_its_bound() {
+    // With one preemption: the 3! orders of whole runs, and those where one thread X is cut
+    // once, after 1 or 2 of its 3 rounds: the blocks X1 X2 Y Z in an order with X1 before X2
+    // but not right before it (4!/2 - 3! = 6), for 3 choices of X and 2 cuts: 6 + 36 = 42.
+    let (distinct, coverage) = lock_orders(3, 3, Some(1));
+    assert_eq!(distinct, 42, "{coverage:?}");
+}
+
+#[test]
+fn an_unbounded_search_runs_each_lock_order_once() {
+    // The orders of a a a b b b: 6! / (3! 3!), each run once.
+    let (distinct, coverage) = lock_orders(2, 3, None);
+    assert_eq!((distinct, coverage.interleavings), (20, 20));
 }

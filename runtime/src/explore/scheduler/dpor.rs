@@ -18,6 +18,10 @@
 //! costs no extra preemption, and sleep sets are off, since they can hide a schedule the bound
 //! allows behind one it does not.
 //!
+//! A schedule runs the steps of the one before it up to the first choice it changes: their
+//! races were reversed then, so only the races whose second step is new are analysed, and the
+//! happens-before clocks of the shared steps are kept from one schedule to the next.
+//!
 //! Steps are the engine's: what a thread does from one scheduling point to the next. Two steps
 //! depend on each other when they act on the same primitive, or when one acts on the other's
 //! thread (a spawn, a join); a thread whose next operation would only block (a held lock, an
