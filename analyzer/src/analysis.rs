@@ -434,6 +434,28 @@ fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
         );
     }
 
+    #[test]
+    fn an_implicit_drop_in_a_call_chain_is_labelled_as_a_drop() {
+        let text = "use racecheck::{Lock, Thread};\nstatic A: Lock = Lock::new(());\nstatic B: Lock = Lock::new(());\n\
+                    struct Record;\nimpl Drop for Record {\n    fn drop(&mut self) {\n        let _b = B.acquire();\n    }\n}\n\
+                    fn post() {\n    let _a = A.acquire();\n    let _record = Record;\n}\n\
+                    fn back() {\n    let _b = B.acquire();\n    let _a = A.acquire();\n}\n\
+                    fn main() {\n    let t = Thread::spawn(post);\n    back();\n    t.join().unwrap();\n}\n";
+        let analysis = analyze(&[file("src/main.rs", text)]);
+        let [d] = analysis.diagnostics.as_slice() else {
+            panic!("{:?}", analysis.diagnostics);
+        };
+        let labels: Vec<(u32, &str)> = d
+            .secondary
+            .iter()
+            .map(|l| (l.span.line_start, l.message.as_str()))
+            .collect();
+        assert!(
+            labels.contains(&(13, "dropped here while `A` is held")),
+            "{labels:?}"
+        );
+    }
+
     /// `(line, code)` of every diagnostic of `src/main.rs` analyzed in `edition`.
     fn found_in(edition: Edition, text: &str) -> Vec<(u32, String)> {
         let path = PathBuf::from("src/main.rs");

@@ -243,6 +243,7 @@ fn wakes(model: &Model, signal: &Op, waiting: &Op) -> bool {
         | (Op::Notify { condition: a }, Op::CondWait { condition: b, .. })
         | (Op::BarrierWait { barrier: a }, Op::BarrierWait { barrier: b })
         | (Op::SemRelease { semaphore: a }, Op::SemAcquire { semaphore: b, .. }) => a == b,
+        (Op::Disconnect { end: a }, Op::Get { queue: b, .. }) => a == b,
         (Op::Send { end } | Op::Disconnect { end }, Op::Recv { end: receiver }) => {
             model.prim(*end).peer == Some(*receiver)
         }

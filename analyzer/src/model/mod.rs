@@ -172,8 +172,10 @@ pub(crate) struct CallId(pub u32);
 pub(crate) struct CallSite {
     /// The call this one was made in, if it was made in a call too.
     pub parent: Option<CallId>,
-    /// The call expression.
+    /// The call expression (for an implicit `drop`, where its object is let go).
     pub span: Span,
+    /// An implicit `drop` rather than a call written in the code.
+    pub dropping: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -275,7 +277,9 @@ pub(crate) enum Op {
     Recv {
         end: PrimId,
     },
-    /// A pipe end dropped: its peer's `recv` returns `Err(Disconnected)` from then on.
+    /// A pipe end dropped: its peer's `recv` returns `Err(Disconnected)` from then on. Also a
+    /// std or crossbeam channel's end dropped where the thread owning it ends (`end` is the
+    /// channel): a receive may return because of it once every sender is gone.
     Disconnect {
         end: PrimId,
     },
@@ -425,13 +429,17 @@ impl Model {
     /// The calls made from the code `outer` ran in down to the code `inner` ran in, outermost
     /// first: the calls of `inner`'s chain that are not in `outer`'s (for an acquisition `outer`
     /// and an operation `inner` made while its guard is held, the calls made while it is).
-    pub(crate) fn calls_between(&self, outer: Option<CallId>, inner: Option<CallId>) -> Vec<&Span> {
+    pub(crate) fn calls_between(
+        &self,
+        outer: Option<CallId>,
+        inner: Option<CallId>,
+    ) -> Vec<&CallSite> {
         let chain =
             |from: Option<CallId>| std::iter::successors(from, |c| self.calls[c.0 as usize].parent);
         let shared: Vec<CallId> = chain(outer).collect();
-        let mut calls: Vec<&Span> = chain(inner)
+        let mut calls: Vec<&CallSite> = chain(inner)
             .take_while(|c| !shared.contains(c))
-            .map(|c| &self.calls[c.0 as usize].span)
+            .map(|c| &self.calls[c.0 as usize])
             .collect();
         calls.reverse();
         calls

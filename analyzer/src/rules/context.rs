@@ -87,10 +87,11 @@ impl<'m> RuleContext<'m> {
         self.model
             .calls_between(acquired_in, events[event].call)
             .into_iter()
-            .map(|span| {
+            .map(|call| {
+                let how = if call.dropping { "dropped" } else { "called" };
                 step(
-                    span,
-                    format!("called here while `{}` is held", self.name(held.lock)),
+                    &call.span,
+                    format!("{how} here while `{}` is held", self.name(held.lock)),
                     StepKind::Call,
                 )
             })

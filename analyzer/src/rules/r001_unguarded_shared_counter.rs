@@ -135,7 +135,10 @@ fn entry_steps(
     if !calls.is_empty() {
         return calls
             .into_iter()
-            .map(|span| step(span, format!("{thread} runs the update through this call"), StepKind::Call))
+            .map(|call| {
+                let how = if call.dropping { "a drop here" } else { "this call" };
+                step(&call.span, format!("{thread} runs the update through {how}"), StepKind::Call)
+            })
             .collect();
     }
     let spawned = cx.model.template(template);

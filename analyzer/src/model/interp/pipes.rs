@@ -5,13 +5,14 @@
 //! until the block or call ends, unless the block's value or the call's result carries them out.
 //! A thread owns the ends its `move` closure names, until it ends. Where ownership is not
 //! followed (an end stored in a struct, sent through a queue) an end may be dropped too early in
-//! the model, never too late: that can only hide a D005 on `recv`, not raise one.
+//! the model, never too late: that can only hide a D005 on `recv`, not raise one. A thread that
+//! ends also drops the std or crossbeam channel ends its `move` closure names.
 use super::drops::Site;
 use super::Interp;
 use crate::diagnostic::Span;
 use crate::frontend::macros::MacroArgs;
 use crate::model::value::{Callable, GuardId, Value};
-use crate::model::{Op, PrimId, PrimKind};
+use crate::model::{Api, Op, PrimId, PrimKind};
 use syn::visit::Visit;
 
 impl<'a> Interp<'a> {
@@ -20,6 +21,19 @@ impl<'a> Interp<'a> {
         let mut prims = Vec::new();
         value.prims(&mut prims);
         prims.retain(|&p| self.model.prim(p).kind == PrimKind::Connection);
+        prims
+    }
+
+    /// The std or crossbeam channels a value carries an end of (one primitive stands for both
+    /// ends): a thread that owns a sender and ends lets a receiver's loop end once every sender
+    /// is gone.
+    fn channel_ends_of(&self, value: &Value<'a>) -> Vec<PrimId> {
+        let mut prims = Vec::new();
+        value.prims(&mut prims);
+        prims.retain(|&p| {
+            let info = self.model.prim(p);
+            info.kind == PrimKind::Queue && info.api != Api::Racecheck
+        });
         prims
     }
 
@@ -84,7 +98,8 @@ impl<'a> Interp<'a> {
             return;
         };
         let captured = self.moved_into(target);
-        let ends: Vec<PrimId> = captured.iter().flat_map(|v| self.ends_of(v)).collect();
+        let mut ends: Vec<PrimId> = captured.iter().flat_map(|v| self.ends_of(v)).collect();
+        ends.extend(captured.iter().flat_map(|v| self.channel_ends_of(v)));
         let objects: Vec<GuardId> = captured.iter().flat_map(|v| self.drop_tokens(v)).collect();
         if ends.is_empty() && objects.is_empty() {
             return;

@@ -49,6 +49,8 @@ pub(super) struct Frame<'a> {
     pub(super) id: u32,
     /// The call expression that made this frame, when it was a call written in the code.
     pub(super) call_site: Option<Span>,
+    /// The call is an implicit `drop`, at the place its object is let go.
+    pub(super) dropping: bool,
     /// The innermost call site of this frame or a frame below it, once an event needs it
     /// (see `Walk::calls_known`).
     pub(super) call: Option<CallId>,
@@ -130,6 +132,8 @@ pub(super) struct Walk<'a> {
     /// How many frames, from the bottom, have their `call` set: the model's call tree grows
     /// only for the calls an event runs in, and each call walked is added once.
     pub(super) calls_known: usize,
+    /// The next frame pushed is an implicit `drop` (see `Frame::dropping`).
+    pub(super) next_call_drops: bool,
 }
 
 impl Walk<'_> {
@@ -146,6 +150,7 @@ impl Walk<'_> {
             signals: Vec::new(),
             drops: Vec::new(),
             calls_known: 0,
+            next_call_drops: false,
             ifs: 0,
         }
     }
@@ -323,6 +328,7 @@ impl<'a> Interp<'a> {
         self.walk.frames.push(Frame {
             id: self.walk.frames_made,
             call_site: call_site.cloned(),
+            dropping: std::mem::take(&mut self.walk.next_call_drops),
             call: None,
             place,
             callee,
@@ -422,6 +428,7 @@ impl<'a> Interp<'a> {
                 self.model.calls.push(CallSite {
                     parent,
                     span: span.clone(),
+                    dropping: frame.dropping,
                 });
                 parent = Some(CallId(self.model.calls.len() as u32 - 1));
             }
