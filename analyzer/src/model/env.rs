@@ -11,7 +11,16 @@ pub(crate) struct Scope<'a> {
     /// For the scope a closure captures: how many bindings of each ancestor (parent first) it
     /// sees, those made before the closure.
     seen: Option<Rc<[usize]>>,
-    vars: RefCell<Vec<(Rc<str>, Value<'a>)>>,
+    vars: RefCell<Vec<Binding<'a>>>,
+}
+
+/// A name bound to a value; `borrowed`: the binding holds a reference (`let r = &x;`, a `&T`
+/// parameter), so a closure that moves it takes the reference, never the value's ownership.
+#[derive(Debug)]
+struct Binding<'a> {
+    name: Rc<str>,
+    value: Value<'a>,
+    borrowed: bool,
 }
 
 impl<'a> Scope<'a> {
@@ -42,12 +51,23 @@ impl<'a> Scope<'a> {
     }
 
     pub(crate) fn bind(&self, name: &str, value: Value<'a>) {
-        self.vars.borrow_mut().push((Rc::from(name), value));
+        self.vars.borrow_mut().push(Binding {
+            name: Rc::from(name),
+            value,
+            borrowed: false,
+        });
+    }
+
+    /// Marks this scope's latest binding of `name` as holding a reference.
+    pub(crate) fn mark_borrowed(&self, name: &str) {
+        if let Some(b) = self.vars.borrow_mut().iter_mut().rev().find(|b| &*b.name == name) {
+            b.borrowed = true;
+        }
     }
 
     /// Calls `f` with the visible bindings of each scope of the chain, innermost first, until
     /// it returns true.
-    fn each_visible(&self, mut f: impl FnMut(&mut [(Rc<str>, Value<'a>)]) -> bool) {
+    fn each_visible(&self, mut f: impl FnMut(&mut [Binding<'a>]) -> bool) {
         let mut scope = self;
         let mut limits: Option<(&[usize], usize)> = None;
         loop {
@@ -74,13 +94,24 @@ impl<'a> Scope<'a> {
 
     /// The value of the innermost visible binding of `name`.
     pub(crate) fn lookup(&self, name: &str) -> Option<Value<'a>> {
+        self.binding(name).map(|(value, _)| value)
+    }
+
+    /// The value of the innermost visible binding of `name` unless it holds a reference: what
+    /// a `move` closure naming it takes ownership of.
+    pub(crate) fn lookup_owned(&self, name: &str) -> Option<Value<'a>> {
+        self.binding(name)
+            .and_then(|(value, borrowed)| (!borrowed).then_some(value))
+    }
+
+    fn binding(&self, name: &str) -> Option<(Value<'a>, bool)> {
         let mut found = None;
         self.each_visible(|vars| {
             found = vars
                 .iter()
                 .rev()
-                .find(|(n, _)| &**n == name)
-                .map(|(_, v)| v.clone());
+                .find(|b| &*b.name == name)
+                .map(|b| (b.value.clone(), b.borrowed));
             found.is_some()
         });
         found
@@ -91,9 +122,9 @@ impl<'a> Scope<'a> {
         let mut value = Some(value);
         let mut previous = None;
         self.each_visible(
-            |vars| match vars.iter_mut().rev().find(|(n, _)| &**n == name) {
+            |vars| match vars.iter_mut().rev().find(|b| &*b.name == name) {
                 Some(slot) => {
-                    previous = value.take().map(|v| std::mem::replace(&mut slot.1, v));
+                    previous = value.take().map(|v| std::mem::replace(&mut slot.value, v));
                     true
                 }
                 None => false,

@@ -34,7 +34,7 @@ fn is_plain(value: &Value<'_>) -> bool {
 
 /// Whether a parameter of this type borrows its argument: a guard lent to it (`&g`) stays
 /// with the caller, and the callee's return does not release it.
-fn borrows(ty: &syn::Type) -> bool {
+pub(super) fn borrows(ty: &syn::Type) -> bool {
     match ty {
         syn::Type::Reference(_) => true,
         syn::Type::Paren(p) => borrows(&p.elem),
@@ -360,6 +360,9 @@ impl<'a> Interp<'a> {
                         }
                     });
                     self.scope().bind("self", v);
+                    if matches!(input, syn::FnArg::Receiver(r) if r.reference.is_some()) {
+                        self.scope().mark_borrowed("self");
+                    }
                 }
                 syn::FnArg::Typed(pt) => {
                     let v = match args.next().unwrap_or_default() {
@@ -370,10 +373,14 @@ impl<'a> Interp<'a> {
                         },
                         v => v,
                     };
-                    if !borrows(&pt.ty) {
+                    let borrowed = borrows(&pt.ty);
+                    if !borrowed {
                         self.adopt(&v);
                     }
                     self.bind_pattern(&pt.pat, v);
+                    if borrowed {
+                        self.mark_borrowed(&pt.pat);
+                    }
                 }
             }
         }

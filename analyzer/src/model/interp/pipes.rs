@@ -87,7 +87,7 @@ impl<'a> Interp<'a> {
         names
             .names
             .iter()
-            .filter_map(|name| env.lookup(name))
+            .filter_map(|name| env.lookup_owned(name))
             .collect()
     }
 

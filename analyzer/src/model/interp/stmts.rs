@@ -1,4 +1,5 @@
 //! Blocks, statements, patterns, branches and loops: where guards are bound and dropped.
+use super::calls::borrows;
 use super::drops::Site;
 use super::walk::{Breakable, Flow, LoopExit, LoopFrame};
 use super::Interp;
@@ -87,6 +88,23 @@ impl<'a> Interp<'a> {
             self.adopt(&value);
         }
         self.bind_pattern(&local.pat, value);
+        let borrowed = match (&local.pat, &local.init) {
+            (syn::Pat::Type(typed), _) => borrows(&typed.ty),
+            (_, Some(init)) => matches!(&*init.expr, syn::Expr::Reference(_)),
+            _ => false,
+        };
+        if borrowed {
+            self.mark_borrowed(&local.pat);
+        }
+    }
+
+    /// Marks the binding a pattern makes (`r`, `r: &T`) as holding a reference.
+    pub(super) fn mark_borrowed(&mut self, pat: &syn::Pat) {
+        match pat {
+            syn::Pat::Ident(i) => self.scope().mark_borrowed(&i.ident.to_string()),
+            syn::Pat::Type(t) => self.mark_borrowed(&t.pat),
+            _ => {}
+        }
     }
 
     /// Binds the names of a pattern, giving each the part of `value` it matches.
