@@ -60,7 +60,13 @@ impl<'a> Scope<'a> {
 
     /// Marks this scope's latest binding of `name` as holding a reference.
     pub(crate) fn mark_borrowed(&self, name: &str) {
-        if let Some(b) = self.vars.borrow_mut().iter_mut().rev().find(|b| &*b.name == name) {
+        if let Some(b) = self
+            .vars
+            .borrow_mut()
+            .iter_mut()
+            .rev()
+            .find(|b| &*b.name == name)
+        {
             b.borrowed = true;
         }
     }
