@@ -140,7 +140,8 @@ fn parse_crate(files: &[SourceFile], outlines: &[Outline], krate: &CrateFiles) -
 }
 
 /// Parses, models and checks one crate, all on the calling (big-stack) thread. A file that does
-/// not parse is reported and left out; a crate whose root does not parse is not modelled.
+/// not parse is reported and left out, but for its items that parse on their own; a crate whose
+/// root is left out is not modelled.
 fn analyze_crate(
     files: &[SourceFile],
     table: &FileTable,
@@ -156,14 +157,13 @@ fn analyze_crate(
             result.errors.push(error);
             continue;
         }
-        match parse_file(&files[f]) {
-            Ok(mut ast) => {
-                // Each tree loses what nothing reads before the next file is parsed.
-                kept.compact_file(&mut ast);
-                slots.push(f);
-                asts.push(ast);
-            }
-            Err(error) => result.errors.push(error),
+        let (ast, error) = parse_file(&files[f]);
+        result.errors.extend(error);
+        if let Some(mut ast) = ast {
+            // Each tree loses what nothing reads before the next file is parsed.
+            kept.compact_file(&mut ast);
+            slots.push(f);
+            asts.push(ast);
         }
     }
     if slots.first() == krate.files.first() {
@@ -316,6 +316,29 @@ pub(crate) mod tests {
         assert_eq!(error.path, PathBuf::from("src/bin/broken.rs"));
         assert_eq!(error.span.as_ref().map(|s| s.line_start), Some(2));
         assert_eq!(codes(&analysis), ["L001"]);
+    }
+
+    #[test]
+    fn a_root_with_an_item_the_parser_cannot_read_keeps_its_other_items_and_modules() {
+        // A bare trait object (edition 2015) is not Rust syn reads; `mod worker;` still is.
+        let root = file(
+            "src/lib.rs",
+            "mod worker;\ntype Action = Fn(u8) + Send + Sync;\npub fn act(a: &Action) {\n    a(1)\n}\n",
+        );
+        let worker = file(
+            "src/worker.rs",
+            "use std::sync::Mutex;\nstatic A: Mutex<u8> = Mutex::new(0);\nstatic B: Mutex<u8> = Mutex::new(0);\n\
+             pub fn run() {\n    let t = std::thread::spawn(|| {\n        let _b = B.lock().unwrap();\n        let _a = A.lock().unwrap();\n    });\n\
+             \x20   {\n        let _a = A.lock().unwrap();\n        let _b = B.lock().unwrap();\n    }\n    t.join().unwrap();\n}\n",
+        );
+        let analysis = analyze(&[root, worker]);
+        let [error] = analysis.errors.as_slice() else {
+            panic!("{:?}", analysis.errors);
+        };
+        assert_eq!(error.path, PathBuf::from("src/lib.rs"));
+        assert_eq!(error.span.as_ref().map(|s| s.line_start), Some(2));
+        assert_eq!(codes(&analysis), ["D001"]);
+        assert_eq!(analysis.diagnostics[0].primary.line_start, 7);
     }
 
     #[test]

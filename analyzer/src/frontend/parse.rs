@@ -1,6 +1,8 @@
 //! Parsing a file: whole, when its syntax tree is kept (the files of a modelled crate), or piece
 //! by piece, when only whether it parses matters (every other file), so that one piece's tree at
 //! a time is alive, whatever the file's size.
+use super::outline::MAX_NESTING;
+use super::scan::scan;
 use super::span::{bytes_span, stripped_len};
 use crate::diagnostic::{InputError, SourceFile};
 
@@ -9,10 +11,43 @@ use crate::diagnostic::{InputError, SourceFile};
 /// 10 MiB, unless a single item is larger.
 pub(crate) const PIECE_BYTES: usize = 64 << 10;
 
-/// Parses a whole file, or says where it does not parse. proc-macro2 remembers the file (and
-/// every other parsed on this thread) until the caller lets it forget them all.
-pub(crate) fn parse_file(file: &SourceFile) -> Result<syn::File, InputError> {
-    syn::parse_file(&file.text).map_err(|error| parse_error(file, stripped_len(&file.text), &error))
+/// Parses a whole file, and says where it does not parse. When it does not, the top-level items
+/// that parse on their own are still kept (a file of an old edition may hold one item the parser
+/// does not read, such as a bare trait object `type F = Fn(u8) + Send;`): the items that do not
+/// are blanked out, newlines kept, so every span stays where it was, and the rest is parsed.
+/// proc-macro2 remembers the file (and every other parsed on this thread) until the caller lets
+/// it forget them all.
+pub(crate) fn parse_file(file: &SourceFile) -> (Option<syn::File>, Option<InputError>) {
+    match syn::parse_file(&file.text) {
+        Ok(ast) => (Some(ast), None),
+        Err(error) => (
+            parse_items_that_parse(&file.text),
+            Some(parse_error(file, stripped_len(&file.text), &error)),
+        ),
+    }
+}
+
+/// The file with its top-level items that do not parse on their own blanked out, parsed; `None`
+/// when no item alone fails, or the rest still does not parse.
+fn parse_items_that_parse(text: &str) -> Option<syn::File> {
+    let item_ends = scan(text, MAX_NESTING, 1).ok()?.piece_ends;
+    let mut kept = text.as_bytes().to_vec();
+    let mut blanked = false;
+    let mut start = 0;
+    for end in item_ends.into_iter().chain([text.len()]) {
+        if syn::parse_file(text.get(start..end)?).is_err() {
+            // Whole characters are replaced, so the text stays UTF-8 of the same length.
+            for byte in &mut kept[start..end] {
+                if !matches!(*byte, b'\n' | b'\r') {
+                    *byte = b' ';
+                }
+            }
+            blanked = true;
+        }
+        start = end;
+    }
+    let kept = String::from_utf8(kept).ok()?;
+    blanked.then(|| syn::parse_file(&kept).ok()).flatten()
 }
 
 /// Whether a file parses, checked piece by piece (cut at `piece_ends`, from its outline): the
@@ -54,7 +89,6 @@ fn parse_error(file: &SourceFile, base: usize, error: &syn::Error) -> InputError
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::frontend::scan::scan;
     use std::path::PathBuf;
     use std::sync::Arc;
 
@@ -102,7 +136,10 @@ mod tests {
         let text = format!("\u{feff}{good}fn broken() {{\n    let = ;\n}}\n{good}");
         let ends = pieces_of(&text, 40);
         assert!(ends.len() > 3, "{ends:?}");
-        let whole = parse_file(&file(&text)).unwrap_err();
+        let (kept, whole) = parse_file(&file(&text));
+        let whole = whole.unwrap();
+        // The broken function is left out, the twenty good ones kept.
+        assert_eq!(kept.map(|ast| ast.items.len()), Some(20));
         let pieces = check_parses(&file(&text), &ends).unwrap();
         proc_macro2::extra::invalidate_current_thread_spans();
         assert_eq!(pieces.span, whole.span);
