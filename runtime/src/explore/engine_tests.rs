@@ -415,3 +415,56 @@ fn exploration_does_not_nest() {
     });
     panic!("{}", report.findings()[0].message);
 }
+
+/// Three threads each enter one lock once; fails when they entered in the order opposite to
+/// their creation.
+fn entered_in_reverse() {
+    let (lock, next) = (
+        Arc::new(TestLock::default()),
+        Arc::new(TestShared::default()),
+    );
+    let threads: Vec<ThreadId> = (0..3)
+        .map(|nth| {
+            let (lock, next) = (Arc::clone(&lock), Arc::clone(&next));
+            spawn(move || {
+                lock.acquire();
+                if next.get() == 2 - nth {
+                    next.set(next.get() + 1);
+                }
+                lock.release();
+            })
+        })
+        .collect();
+    for thread in threads {
+        join(thread);
+    }
+    assert_ne!(next.get(), 3, "the threads entered in reverse");
+}
+
+#[test]
+fn the_default_fails_at_the_first_turn_any_member_alone_would_fail_at() {
+    let first_failure = |strategy: Strategy, seed: u64| {
+        let report = explore(
+            config(300).seed(seed).strategy(strategy),
+            entered_in_reverse,
+        );
+        report.findings().first().map(|finding| finding.schedule)
+    };
+    let members = [
+        Strategy::Random,
+        Strategy::Pct { depth: 3 },
+        Strategy::Pct { depth: 2 },
+    ];
+    for seed in 0..20 {
+        // Member `m`'s own schedule `j` is the portfolio's schedule `3 * j + m`.
+        let expected = (members.iter().enumerate())
+            .filter_map(|(m, member)| Some(3 * first_failure(member.clone(), seed)? + m))
+            .min()
+            .expect("every member finds the bug within 300 schedules");
+        assert_eq!(
+            first_failure(Strategy::Portfolio, seed),
+            Some(expected),
+            "seed {seed}"
+        );
+    }
+}

@@ -78,7 +78,7 @@ pub(crate) fn run_or_diverged(config: Config, body: Body) -> Result<Report, Repl
     };
     let outcomes = Outcomes::default();
 
-    let mut policy = scheduler::policy(&config.strategy, replayed.as_ref(), partition);
+    let mut policy = scheduler::policy(&config.strategy, config.seed, replayed.as_ref(), partition);
     outcomes.calibrate(&plan, &mut *policy, schedules);
     let policy = &*policy;
     // A search that ran out of schedules to try before the limit has run all it needed.

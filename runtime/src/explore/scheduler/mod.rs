@@ -118,17 +118,19 @@ pub(crate) trait Policy: Sync {
     fn scheduler(&self, rng: SplitMix64, index: usize) -> Box<dyn Scheduler>;
 }
 
-/// The policy of `strategy`, for `partition`'s share (the exhaustive search hands out subtrees;
-/// the others share out indices in the runner); a replay follows `replayed`'s choices.
+/// The policy of `strategy` for the exploration seeded with `seed`, for `partition`'s share (the
+/// exhaustive search hands out subtrees; the others share out indices in the runner); a replay
+/// follows `replayed`'s choices.
 pub(crate) fn policy(
     strategy: &Strategy,
+    seed: u64,
     replayed: Option<&RecordedSchedule>,
     partition: Partition,
 ) -> Box<dyn Policy> {
     match strategy {
         Strategy::Random => Box::new(RandomPolicy),
         Strategy::Pct { depth } => Box::new(PctPolicy::new(*depth)),
-        Strategy::Portfolio => Box::new(Portfolio::new()),
+        Strategy::Portfolio => Box::new(Portfolio::new(seed)),
         Strategy::Targeted(targets) => Box::new(TargetedPolicy::new(targets.clone())),
         Strategy::Exhaustive { preemption_bound } => {
             Box::new(ExhaustivePolicy::new(*preemption_bound, partition))
