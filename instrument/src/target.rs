@@ -11,6 +11,7 @@ pub(crate) fn target_expr(path: TokenStream) -> TokenStream {
         ::racecheck::explore::harness::Target {
             package: ::core::env!("CARGO_PKG_NAME"),
             crate_name: ::core::env!("CARGO_CRATE_NAME"),
+            file: ::core::file!(),
             bin: ::core::option_env!("CARGO_BIN_NAME"),
             target_tmpdir: ::core::option_env!("CARGO_TARGET_TMPDIR"),
             path: #path,

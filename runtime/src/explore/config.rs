@@ -194,9 +194,9 @@ impl Config {
     /// These settings, overridden by `RACECHECK_SCHEDULES`, `RACECHECK_SEED`, `RACECHECK_STRATEGY`
     /// (`portfolio`, `random`, `pct`, `pct:<depth>`, `exhaustive`, `exhaustive:<bound>`,
     /// `targeted:<file>:<line>[:<column>],…`),
-    /// `RACECHECK_REPLAY` (a replay token, which wins over the strategy), `RACECHECK_STACK_SIZE`
-    /// (bytes), `RACECHECK_STALL_TIMEOUT` (seconds, 0 = wait forever), `RACECHECK_PARTITION`
-    /// (`k/N`) and `RACECHECK_TIME_BUDGET` (seconds). An unset or empty
+    /// `RACECHECK_REPLAY` (a replay token, or `@PATH` of a file holding one; it wins over the
+    /// strategy), `RACECHECK_STACK_SIZE` (bytes), `RACECHECK_STALL_TIMEOUT` (seconds, 0 = wait
+    /// forever), `RACECHECK_PARTITION` (`k/N`) and `RACECHECK_TIME_BUDGET` (seconds). An unset or empty
     /// variable changes nothing; a malformed one is an `Err` naming the variable and what it
     /// accepts.
     pub fn from_env(self) -> Result<Self, String> {
@@ -257,10 +257,9 @@ impl Config {
             self.strategy = parse_strategy(&value)?;
         }
         if let Some(value) = var(REPLAY_VAR) {
-            let token = value.trim();
-            token::decode(token)
-                .map_err(|error| format!("RACECHECK_REPLAY is not a replay token: {error}"))?;
-            self.strategy = Strategy::Replay(token.to_owned());
+            let token =
+                token::read_token(&value).map_err(|error| format!("{REPLAY_VAR} {error}"))?;
+            self.strategy = Strategy::Replay(token);
         }
         Ok(self)
     }
@@ -518,7 +517,14 @@ mod tests {
         let token = token::encode(500, &[1, 0, 2]);
         let config =
             overridden(&[("RACECHECK_STRATEGY", "pct"), ("RACECHECK_REPLAY", &token)]).unwrap();
-        assert_eq!(config.strategy, Strategy::Replay(token));
+        assert_eq!(config.strategy, Strategy::Replay(token.clone()));
+
+        let file =
+            std::env::temp_dir().join(format!("racecheck-config-{}.token", std::process::id()));
+        std::fs::write(&file, format!("{token}\n")).unwrap();
+        let from_file = overridden(&[("RACECHECK_REPLAY", &format!("@{}", file.display()))]);
+        std::fs::remove_file(&file).unwrap();
+        assert_eq!(from_file.unwrap().strategy, Strategy::Replay(token));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use super::partition::Partition;
+use super::token::INLINE_TOKEN_LIMIT;
 use crate::SourceLocation;
 
 /// The exit status of a process that ends on findings (an explored `main`, or the watchdog on a
@@ -183,7 +184,16 @@ impl Finding {
                 event.index, event.thread, event.operation, event.location
             )?;
         }
-        write!(f, "replay: RACECHECK_REPLAY={}", self.replay_token)
+        if self.replay_token.len() <= INLINE_TOKEN_LIMIT {
+            write!(f, "replay: RACECHECK_REPLAY={}", self.replay_token)
+        } else {
+            write!(
+                f,
+                "replay: RACECHECK_REPLAY=@FILE, FILE holding the token of {} characters \
+                 (`Finding::replay_token`; too long to show)",
+                self.replay_token.len()
+            )
+        }
     }
 
     /// Whether `other` was made from the same run with the same trace: one rendering of the

@@ -17,7 +17,9 @@
 //! [`Target`] the macro describes). A replay token implies exploration: `#[racecheck::main]`
 //! explores when `RACECHECK_REPLAY` is set, even without `RACECHECK_EXPLORE=1`. A test the token
 //! does not replay (it was recorded from another test: its choices do not fit) is explored as if
-//! `RACECHECK_REPLAY` were unset, with a note, rather than failed.
+//! `RACECHECK_REPLAY` were unset, with a note, rather than failed. A token too long for a variable
+//! (a livelock's schedule runs to the step limit) is written to a file under cargo's target
+//! directory, `racecheck/replay/`, and the command passes `RACECHECK_REPLAY=@<that file>`.
 
 use std::fmt::{self, Debug};
 use std::fs::OpenOptions;
@@ -31,7 +33,7 @@ use serde::{Deserialize, Serialize};
 use super::config::REPLAY_VAR;
 use super::quiet_stdout::QuietStdout;
 use super::runner::{self, ReplayDiverged};
-use super::{explore, Config, Finding, FindingKind, Report, Strategy, Witnesses};
+use super::{explore, replay_argument, Config, Finding, FindingKind, Report, Strategy, Witnesses};
 
 /// `RACECHECK_EXPLORE=1` makes a `#[racecheck::main]` binary explore its `main` instead of running it.
 pub const EXPLORE_VAR: &str = "RACECHECK_EXPLORE";
@@ -120,6 +122,8 @@ pub struct Target {
     pub package: &'static str,
     /// `CARGO_CRATE_NAME`: an integration test's target name (`--test`), `-` read as `_`.
     pub crate_name: &'static str,
+    /// `file!()` where the function is: for an integration test, tells its target's real name.
+    pub file: &'static str,
     /// `CARGO_BIN_NAME`, set only when a binary is built (`--bin`).
     pub bin: Option<&'static str>,
     /// `CARGO_TARGET_TMPDIR`, set only when an integration test or a bench is built.
@@ -136,6 +140,27 @@ impl Target {
             .map_or(self.path, |(_crate, rest)| rest)
     }
 
+    /// The integration test's target name as `cargo test --test` takes it. The crate name reads
+    /// `-` as `_`; cargo names a test target after its file (`tests/my-test.rs`) or folder
+    /// (`tests/my-test/main.rs`), so the file tells the real name. A name given in Cargo.toml
+    /// that the file does not tell is given as a pattern matching either spelling (cargo takes
+    /// globs), quoted for the shell.
+    fn test_target(&self) -> String {
+        let name = self.crate_name;
+        if !name.contains('_') {
+            return name.to_owned();
+        }
+        let components: Vec<&str> = self.file.split(['/', '\\']).collect();
+        let from_file = (components.windows(2))
+            .filter(|pair| pair[0] == "tests")
+            .map(|pair| pair[1].strip_suffix(".rs").unwrap_or(pair[1]))
+            .find(|candidate| candidate.replace('-', "_") == name);
+        match from_file {
+            Some(real) => real.to_owned(),
+            None => format!("'{}'", name.replace('_', "[-_]")),
+        }
+    }
+
     /// The cargo command that runs just this test (for a binary, `main`) again.
     fn rerun_command(&self, is_test: bool, binary: &str) -> String {
         let package = self.package;
@@ -146,7 +171,7 @@ impl Target {
             );
         }
         let target = match (self.target_tmpdir, self.bin) {
-            (Some(_), _) => format!("--test {}", self.crate_name),
+            (Some(_), _) => format!("--test {}", self.test_target()),
             (None, Some(bin)) => format!("--bin {bin}"),
             (None, None) => "--lib".to_owned(),
         };
@@ -173,7 +198,8 @@ pub fn run_test<F: Fn() + Send + Sync + 'static>(target: Target, config: Config,
         Ok(report) => (settings, report),
         Err(ReplayDiverged) => {
             eprintln!(
-                "racecheck: {}: {REPLAY_VAR} does not replay in this test (it was recorded from                  another one); exploring as without it",
+                "racecheck: {}: {REPLAY_VAR} does not replay in this test (it was recorded from \
+                 another one); exploring as without it",
                 target.path
             );
             let without_replay = config
@@ -341,6 +367,7 @@ pub fn failure_summary(target: &str, command: &str, report: &Report) -> String {
         target,
         command,
         report,
+        replays: replay_arguments(report.findings()),
     }
     .to_string()
 }
@@ -370,6 +397,52 @@ pub fn clean_statement(report: &Report) -> String {
             format!("{share}{schedules}, no findings (incomplete: the time budget ran out)")
         }
         None => format!("{share}{schedules}, no findings"),
+    }
+}
+
+/// Each distinct replay token of `findings` (findings of one schedule share one) as the value of
+/// `RACECHECK_REPLAY` that passes it: a token too long to pass inline is written to a file
+/// ([`token_dir`]) and passed as `@PATH`.
+fn replay_arguments(findings: &[Finding]) -> Vec<String> {
+    let mut tokens: Vec<&str> = Vec::new();
+    for finding in findings {
+        if !tokens.contains(&finding.replay_token.as_str()) {
+            tokens.push(&finding.replay_token);
+        }
+    }
+    let dir = token_dir();
+    (tokens.into_iter())
+        .map(|token| match replay_argument(token, &dir) {
+            Ok(argument) => shell_word(&argument),
+            Err(error) => {
+                eprintln!(
+                    "racecheck: cannot write a replay token to {}: {error}",
+                    dir.display()
+                );
+                token.to_owned()
+            }
+        })
+        .collect()
+}
+
+/// Where long replay tokens are written: `racecheck/replay` in cargo's target directory (the
+/// nearest folder above this executable that cargo marked with `CACHEDIR.TAG`), else in the
+/// system's temporary directory.
+fn token_dir() -> PathBuf {
+    let exe = std::env::current_exe().ok();
+    (exe.as_deref())
+        .and_then(|exe| (exe.ancestors().skip(1)).find(|dir| dir.join("CACHEDIR.TAG").is_file()))
+        .map(|target| target.join("racecheck").join("replay"))
+        .unwrap_or_else(|| std::env::temp_dir().join("racecheck-replay"))
+}
+
+/// `text` as one shell word: as it is when it holds nothing a shell reads specially, else quoted.
+pub fn shell_word(text: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "@/._-:+=,%".contains(c);
+    if !text.is_empty() && text.chars().all(plain) {
+        text.to_owned()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
     }
 }
 
@@ -432,6 +505,8 @@ struct FailureSummary<'a> {
     /// The cargo command that runs the target again.
     command: &'a str,
     report: &'a Report,
+    /// The values of `RACECHECK_REPLAY` that replay the findings' schedules.
+    replays: Vec<String>,
 }
 
 impl fmt::Display for FailureSummary<'_> {
@@ -453,15 +528,8 @@ impl fmt::Display for FailureSummary<'_> {
             let headline = finding.message.lines().next().unwrap_or_default();
             write!(f, ": {}", headline.trim_end_matches(':'))?;
         }
-        // Findings come from one schedule, so they normally share one token.
-        let mut tokens: Vec<&str> = Vec::new();
-        for finding in findings {
-            if !tokens.contains(&finding.replay_token.as_str()) {
-                tokens.push(&finding.replay_token);
-            }
-        }
-        for token in tokens {
-            write!(f, "\n  replay: {REPLAY_VAR}={token} {}", self.command)?;
+        for replay in &self.replays {
+            write!(f, "\n  replay: {REPLAY_VAR}={replay} {}", self.command)?;
         }
         Ok(())
     }
@@ -470,7 +538,7 @@ impl fmt::Display for FailureSummary<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::explore::{FindingKind, TraceEvent};
+    use crate::explore::{FindingKind, TraceEvent, INLINE_TOKEN_LIMIT};
     use crate::SourceLocation;
     use std::ffi::OsStr;
 
@@ -662,7 +730,8 @@ mod tests {
             FailureSummary {
                 target: "crate::abba",
                 command: "cargo test -p bank --test abba -- abba --exact",
-                report: &report
+                report: &report,
+                replays: replay_arguments(report.findings()),
             }
             .to_string(),
             "racecheck: crate::abba: 2 findings in 5 schedules\n  \
@@ -676,10 +745,68 @@ mod tests {
         Target {
             package: "bank-app",
             crate_name: "transfers",
+            file: "bank-app/tests/transfers.rs",
             bin,
             target_tmpdir,
             path: "transfers::accounts::two_transfers",
         }
+    }
+
+    #[test]
+    fn a_test_target_named_with_a_dash_is_named_so() {
+        let dashed = |crate_name, file| Target {
+            crate_name,
+            file,
+            ..target(None, Some("/t/tmp"))
+        };
+        let command = |target: Target| target.rerun_command(true, "");
+        assert_eq!(
+            command(dashed("two_banks", "bank-app/tests/two-banks.rs")),
+            "cargo test -p bank-app --test two-banks -- accounts::two_transfers --exact"
+        );
+        assert_eq!(
+            command(dashed("two_banks", "tests/two-banks/accounts.rs")),
+            "cargo test -p bank-app --test two-banks -- accounts::two_transfers --exact"
+        );
+        assert_eq!(
+            command(dashed("two_banks", "tests\\two_banks.rs")),
+            "cargo test -p bank-app --test two_banks -- accounts::two_transfers --exact"
+        );
+        // Named in Cargo.toml, not after its file: either spelling matches.
+        assert_eq!(
+            command(dashed("two_banks", "bank-app/tests/suite.rs")),
+            "cargo test -p bank-app --test 'two[-_]banks' -- accounts::two_transfers --exact"
+        );
+    }
+
+    #[test]
+    fn a_long_token_is_passed_in_a_file_named_by_the_replay_command() {
+        let mut long = deadlock();
+        let choices: Vec<u64> = (0..40_000).map(|i| i * 7919 % 13).collect();
+        long.replay_token = crate::explore::token::encode(100_000, &choices);
+        assert!(long.replay_token.len() > INLINE_TOKEN_LIMIT);
+        let short = deadlock();
+        let arguments = replay_arguments(&[short.clone(), long.clone(), short]);
+        assert_eq!(arguments.len(), 2, "one per distinct token");
+        assert_eq!(arguments[0], "rc1:AAA");
+        let path = arguments[1].strip_prefix('@').expect("a token file");
+        assert_eq!(std::fs::read_to_string(path).unwrap(), long.replay_token);
+        assert!(path.contains("racecheck/replay/"), "{path}");
+        assert_eq!(
+            crate::explore::read_token(&arguments[1]),
+            Ok(long.replay_token)
+        );
+        std::fs::remove_file(path).unwrap();
+    }
+
+    #[test]
+    fn words_a_shell_would_split_are_quoted() {
+        assert_eq!(
+            shell_word("@/t/racecheck/replay/0a.token"),
+            "@/t/racecheck/replay/0a.token"
+        );
+        assert_eq!(shell_word("@/my target/x.token"), "'@/my target/x.token'");
+        assert_eq!(shell_word("it's"), "'it'\\''s'");
     }
 
     #[test]

@@ -52,6 +52,7 @@ pub use finding::{
 };
 pub use merge::merge;
 pub use partition::Partition;
+pub use token::{read_token, replay_argument, INLINE_TOKEN_LIMIT};
 
 pub(crate) use context::{context, on_behalf_of, on_behalf_of_taking, Cx};
 pub(crate) use join_handle::ExploredJoinHandle;

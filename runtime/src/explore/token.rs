@@ -5,6 +5,13 @@
 //! (a pick among two or more threads, a draw among two or more outcomes), and long stretches of one
 //! thread running on are one pair, so tokens stay short; nothing bounds their length, and a token
 //! of any length loads.
+//!
+//! A token too long to pass inline ([`INLINE_TOKEN_LIMIT`]: a livelock's schedule runs to the step
+//! limit) travels in a file: wherever a token is read, `@PATH` reads it from that file.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -68,6 +75,46 @@ pub(crate) fn decode(token: &str) -> Result<RecordedSchedule, String> {
 /// wakeup, then the timeout); the bound leaves room to spare.
 fn max_choices(max_steps: usize) -> u64 {
     (max_steps as u64).saturating_mul(4).saturating_add(4)
+}
+
+/// Tokens longer than this are passed as `@PATH`, a file holding them: an environment variable or
+/// a command-line argument holds at most 128 KiB on Linux and 32 KiB on Windows, and a terminal
+/// line far less.
+pub const INLINE_TOKEN_LIMIT: usize = 8 << 10;
+
+/// The token a replay argument (`RACECHECK_REPLAY`, `cargo racecheck replay`) gives: the token
+/// itself, or `@PATH`, the file holding one. `Err` completes "the argument …": it is not a token,
+/// or its file cannot be read or holds no token.
+pub fn read_token(argument: &str) -> Result<String, String> {
+    let argument = argument.trim();
+    let Some(path) = argument.strip_prefix('@') else {
+        decode(argument).map_err(|e| format!("is not a replay token: {e}"))?;
+        return Ok(argument.to_owned());
+    };
+    let text = fs::read_to_string(path)
+        .map_err(|e| format!("names a token file that cannot be read ({path}: {e})"))?;
+    let token = text.trim();
+    decode(token).map_err(|e| format!("names a file that holds no replay token ({path}: {e})"))?;
+    Ok(token.to_owned())
+}
+
+/// The replay argument that passes `token`: the token itself when it is short enough, else
+/// `@PATH` of a file in `dir` holding it, named after its content (the same token reuses its file).
+pub fn replay_argument(token: &str, dir: &Path) -> io::Result<String> {
+    if token.len() <= INLINE_TOKEN_LIMIT {
+        return Ok(token.to_owned());
+    }
+    fs::create_dir_all(dir)?;
+    let path: PathBuf = dir.join(format!("{:016x}.token", fnv1a(token.as_bytes())));
+    fs::write(&path, token)?;
+    Ok(format!("@{}", path.display()))
+}
+
+/// FNV-1a, 64 bits: a stable name for a token's file.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 fn prefix_of(token: &str) -> String {
@@ -136,6 +183,43 @@ mod tests {
 
         let noisy: Vec<u64> = (0..100_000).map(|i| (i * 7919 % 13) as u64).collect();
         assert_eq!(decode(&encode(100_000, &noisy)).unwrap().choices, noisy);
+    }
+
+    #[test]
+    fn a_long_token_travels_in_a_file_and_reads_back() {
+        let dir = std::env::temp_dir().join(format!("racecheck-token-{}", std::process::id()));
+        let short = encode(100, &[1, 0, 1]);
+        assert_eq!(replay_argument(&short, &dir).unwrap(), short);
+        assert!(!dir.exists(), "a short token writes no file");
+
+        let noisy: Vec<u64> = (0..40_000).map(|i| (i * 7919 % 13) as u64).collect();
+        let long = encode(100_000, &noisy);
+        assert!(long.len() > INLINE_TOKEN_LIMIT);
+        let argument = replay_argument(&long, &dir).unwrap();
+        assert!(
+            argument.starts_with('@') && argument.len() < 200,
+            "{argument}"
+        );
+        assert_eq!(
+            replay_argument(&long, &dir).unwrap(),
+            argument,
+            "one file per token"
+        );
+        assert_eq!(read_token(&argument), Ok(long.clone()));
+        assert_eq!(read_token(&format!(" {long}\n")), Ok(long));
+
+        let path = argument.strip_prefix('@').unwrap();
+        fs::write(path, "rc2:AAAA").unwrap();
+        assert!(read_token(&argument).unwrap_err().starts_with(&format!(
+            "names a file that holds no replay token ({path}: "
+        )));
+        fs::remove_dir_all(&dir).unwrap();
+        assert!(read_token(&argument)
+            .unwrap_err()
+            .starts_with(&format!("names a token file that cannot be read ({path}: ")));
+        assert!(read_token("rc1:!!")
+            .unwrap_err()
+            .starts_with("is not a replay token: not base64url"));
     }
 
     #[test]

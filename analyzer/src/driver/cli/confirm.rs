@@ -148,7 +148,7 @@ Exit status: 0 no finding; 1 a finding; 2 usage error, unreadable or mismatched 
 #[derive(Debug, Args)]
 #[command(group = clap::ArgGroup::new("program").args(["bin", "test", "lib"]).required(true))]
 pub struct ReplayArgs {
-    /// The replay token a witness printed (`rc1:…`)
+    /// The replay token a witness printed (`rc1:…`), or `@FILE` for one written to a file
     pub token: String,
 
     /// For a test target: the test's name as the test harness lists it (`module::test_name`)

@@ -8,6 +8,7 @@ use super::children::{map_parallel, wait_or_kill};
 use super::programs::Program;
 use racecheck::explore::harness::{read_report, EXPLORE_VAR, FINDINGS_EXIT_CODE, REPORT_VAR};
 use racecheck::explore::harness::{ReportLine, RunLine};
+use racecheck::explore::replay_argument;
 use racecheck::explore::Partition;
 use racecheck::SourceLocation;
 use std::fs::{self, File, OpenOptions};
@@ -40,10 +41,11 @@ impl Strategy {
         }
     }
 
-    /// The variable that selects it, and its value.
-    fn variable(&self) -> Option<(&'static str, String)> {
-        match self {
-            Strategy::Replay(token) => Some(("RACECHECK_REPLAY", token.clone())),
+    /// The variable that selects it, and its value; a replay token too long for a variable is
+    /// written to a file in `tokens` and passed as `@PATH`.
+    fn variable(&self, tokens: &Path) -> std::io::Result<Option<(&'static str, String)>> {
+        Ok(match self {
+            Strategy::Replay(token) => Some(("RACECHECK_REPLAY", replay_argument(token, tokens)?)),
             Strategy::Targeted(targets) => Some((
                 "RACECHECK_STRATEGY",
                 format!(
@@ -56,7 +58,7 @@ impl Strategy {
                 ),
             )),
             Strategy::Default => None,
-        }
+        })
     }
 }
 
@@ -96,6 +98,13 @@ impl Settings {
     /// The exploration's own time budget: three quarters of the child's, at least a second.
     fn exploration_budget(&self) -> u64 {
         (self.time_budget.as_secs() * 3 / 4).max(1)
+    }
+
+    /// Where replay tokens too long to pass inline are written: `replay` beside the scratch
+    /// folder, so that the files outlive the run for the replay commands printed to name them.
+    pub fn token_dir(&self) -> PathBuf {
+        let parent = self.scratch.parent().unwrap_or(&self.scratch);
+        parent.join("replay")
     }
 }
 
@@ -152,8 +161,12 @@ fn run(job: &Job<'_>, settings: &Settings) -> Explored {
         .stdin(Stdio::null())
         .stdout(stdout)
         .stderr(stderr);
-    if let Some((name, value)) = job.strategy.variable() {
-        command.env(name, value);
+    match job.strategy.variable(&settings.token_dir()) {
+        Ok(Some((name, value))) => {
+            command.env(name, value);
+        }
+        Ok(None) => {}
+        Err(e) => return failed(format!("cannot write its replay token to a file: {e}")),
     }
     if let Some(partition) = settings.partition {
         command.env("RACECHECK_PARTITION", partition.to_string());

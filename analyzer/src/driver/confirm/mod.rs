@@ -31,6 +31,7 @@ use super::Outcome;
 use crate::diagnostic::Diagnostic;
 use explore::{Explored, Job, Settings, Strategy};
 use programs::{Program, Selection};
+use racecheck::explore::replay_argument;
 use racecheck::SourceLocation;
 use report::{Confirmation, Problem, Witness};
 use std::path::{Path, PathBuf};
@@ -171,10 +172,21 @@ fn confirm<'a, 'p>(
                         && w.line.finding.locations == line.finding.locations
                 });
                 if !seen {
+                    let token = &line.finding.replay_token;
+                    let replay =
+                        replay_argument(token, &settings.token_dir()).unwrap_or_else(|e| {
+                            problems.push(Problem {
+                                program: job.program.label(),
+                                strategy: job.strategy.name(),
+                                message: format!("cannot write a replay token to a file: {e}"),
+                            });
+                            token.clone()
+                        });
                     witnesses.push(Witness {
                         program: job.program,
                         strategy: job.strategy.name(),
                         line: line.clone(),
+                        replay,
                     });
                 }
             }

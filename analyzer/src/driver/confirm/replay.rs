@@ -18,9 +18,8 @@ use std::time::Duration;
 /// Exit status: 1 when the replay shows a finding (the witness reproduced), 0 when the schedule
 /// ran clean, 2 when the token, the build or the run failed.
 pub fn replay(args: &ReplayArgs, cwd: &Path) -> Result<Outcome, Fatal> {
-    let token = args.token.trim();
-    racecheck::explore::validate_token(token)
-        .map_err(|e| Fatal::new(format!("`{token}` is not a replay token: {e}")))?;
+    let token = racecheck::explore::read_token(&args.token)
+        .map_err(|e| Fatal::new(format!("`{}` {e}", args.token.trim())))?;
     let workspace = Workspace::load(args.manifest_path.as_deref(), cwd)?;
     let program = build(&workspace, args)?;
     let scratch = Scratch::new(&workspace)?;
@@ -34,7 +33,7 @@ pub fn replay(args: &ReplayArgs, cwd: &Path) -> Result<Outcome, Fatal> {
     };
     let job = Job {
         program: &program,
-        strategy: Strategy::Replay(token.to_owned()),
+        strategy: Strategy::Replay(token),
         test: args.name.as_deref(),
     };
     let run = explore::run_all(std::slice::from_ref(&job), &settings)

@@ -3,7 +3,7 @@
 use super::join::{self, Twin};
 use super::programs::{Program, TargetSpec};
 use crate::driver::report::Report;
-use racecheck::explore::harness::ReportLine;
+use racecheck::explore::harness::{shell_word, ReportLine};
 
 /// A runtime finding and where it came from.
 #[derive(Debug)]
@@ -12,6 +12,9 @@ pub struct Witness<'p> {
     /// `targeted` or `default`.
     pub strategy: &'static str,
     pub line: ReportLine,
+    /// What `cargo racecheck replay` takes for its token: the token, or `@PATH` of the file a
+    /// token too long for a command line was written to.
+    pub replay: String,
 }
 
 impl Witness<'_> {
@@ -27,9 +30,12 @@ impl Witness<'_> {
 
     /// The command that re-runs this witness's schedule and prints its trace.
     pub fn replay_command(&self) -> String {
-        let token = &self.line.finding.replay_token;
         let program = self.program;
-        let mut command = format!("cargo racecheck replay {token} -p {}", program.package);
+        let mut command = format!(
+            "cargo racecheck replay {} -p {}",
+            shell_word(&self.replay),
+            program.package
+        );
         match &program.target {
             TargetSpec::Bin(name) => command += &format!(" --bin {name}"),
             TargetSpec::Test(name) => command += &format!(" --test {name}"),
