@@ -188,3 +188,41 @@ fn explain_prints_the_doc_or_lists_the_codes() {
             && unknown.stderr.contains("U001")
     );
 }
+
+#[test]
+fn a_mistyped_subcommand_is_reported_with_the_nearest_one() {
+    let project = Project::cargo("typo", "fn main() {}\n");
+    for (typo, nearest) in [("rulez", "rules"), ("confrim", "confirm"), ("replya", "replay")] {
+        let run = project.run(&[typo]);
+        assert_eq!(run.code, 2, "{run:?}");
+        assert!(
+            run.stderr
+                .contains(&format!("unrecognized subcommand '{typo}'"))
+                && run.stderr.contains(&format!("'{nearest}'")),
+            "{}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn replay_refuses_what_is_not_a_token_before_building_anything() {
+    let project = Project::cargo("replay-token", "fn main() {}\n");
+    let bad = project.run(&["replay", "rc9:xyz", "--bin", "replay-token"]);
+    assert_eq!(bad.code, 2, "{bad:?}");
+    assert!(
+        bad.stderr
+            .starts_with("error: `rc9:xyz` is not a replay token: a token starts with `rc1:`"),
+        "{}",
+        bad.stderr
+    );
+    let missing = project.run(&["replay", "@nowhere.token", "--bin", "replay-token"]);
+    assert_eq!(missing.code, 2, "{missing:?}");
+    assert!(
+        missing.stderr.starts_with(
+            "error: `@nowhere.token` names a token file that cannot be read (nowhere.token: "
+        ),
+        "{}",
+        missing.stderr
+    );
+}
