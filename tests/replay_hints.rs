@@ -57,8 +57,7 @@ fn replay_command(output: &str) -> String {
     output
         .lines()
         .filter_map(|line| line.trim().strip_prefix("replay: "))
-        .filter(|command| command.contains(" cargo "))
-        .last()
+        .rfind(|command| command.contains(" cargo "))
         .unwrap_or_else(|| panic!("no replay command in:\n{output}"))
         .to_owned()
 }
