@@ -192,7 +192,11 @@ fn explain_prints_the_doc_or_lists_the_codes() {
 #[test]
 fn a_mistyped_subcommand_is_reported_with_the_nearest_one() {
     let project = Project::cargo("typo", "fn main() {}\n");
-    for (typo, nearest) in [("rulez", "rules"), ("confrim", "confirm"), ("replya", "replay")] {
+    for (typo, nearest) in [
+        ("rulez", "rules"),
+        ("confrim", "confirm"),
+        ("replya", "replay"),
+    ] {
         let run = project.run(&[typo]);
         assert_eq!(run.code, 2, "{run:?}");
         assert!(
