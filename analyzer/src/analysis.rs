@@ -435,24 +435,30 @@ fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
         assert!(found(&[file("src/main.rs", text)]).is_empty());
     }
 
-    #[test]
-    fn a_wait_names_the_signal_that_only_comes_after_it() {
-        let text = "use racecheck::{Event, Thread};\nstatic LATE: Event = Event::new();\n\
-                    fn main() {\n    LATE.wait();\n    let t = Thread::spawn(|| LATE.set());\n    t.join().unwrap();\n}\n";
+    /// The code of the one diagnostic `src/main.rs` gets, and its secondary labels (line, text).
+    fn only_diagnostic_labels(text: &str) -> (String, Vec<(u32, String)>) {
         let analysis = analyze(&[file("src/main.rs", text)]);
         let [d] = analysis.diagnostics.as_slice() else {
             panic!("{:?}", analysis.diagnostics);
         };
-        let labels: Vec<(u32, &str)> = d
+        let labels = d
             .secondary
             .iter()
-            .map(|l| (l.span.line_start, l.message.as_str()))
+            .map(|l| (l.span.line_start, l.message.clone()))
             .collect();
+        (d.code.clone(), labels)
+    }
+
+    #[test]
+    fn a_wait_names_the_signal_that_only_comes_after_it() {
+        let text = "use racecheck::{Event, Thread};\nstatic LATE: Event = Event::new();\n\
+                    fn main() {\n    LATE.wait();\n    let t = Thread::spawn(|| LATE.set());\n    t.join().unwrap();\n}\n";
+        let (code, labels) = only_diagnostic_labels(text);
         assert_eq!(
-            (d.code.as_str(), labels),
+            (code.as_str(), labels),
             (
                 "D005",
-                vec![(5, "thread `t` (spawned at src/main.rs:5) signals it here, only after the wait returns")]
+                vec![(5, "thread `t` (spawned at src/main.rs:5) signals it here, only after the wait returns".to_owned())]
             )
         );
     }
@@ -464,17 +470,10 @@ fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
                     fn post() {\n    let _a = A.acquire();\n    let _record = Record;\n}\n\
                     fn back() {\n    let _b = B.acquire();\n    let _a = A.acquire();\n}\n\
                     fn main() {\n    let t = Thread::spawn(post);\n    back();\n    t.join().unwrap();\n}\n";
-        let analysis = analyze(&[file("src/main.rs", text)]);
-        let [d] = analysis.diagnostics.as_slice() else {
-            panic!("{:?}", analysis.diagnostics);
-        };
-        let labels: Vec<(u32, &str)> = d
-            .secondary
-            .iter()
-            .map(|l| (l.span.line_start, l.message.as_str()))
-            .collect();
+        let (code, labels) = only_diagnostic_labels(text);
+        assert_eq!(code, "D001");
         assert!(
-            labels.contains(&(13, "dropped here while `A` is held")),
+            labels.contains(&(13, "dropped here while `A` is held".to_owned())),
             "{labels:?}"
         );
     }
