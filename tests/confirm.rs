@@ -15,13 +15,16 @@
 //!   pool worker's take, a permit's release), in JSON, in the human report and in SARIF;
 //! - one interleaving that confirms two findings is drawn once in the human report;
 //! - the SARIF of a smaller run carries the confirmation and the runtime witness as code flows,
-//!   and follows the SARIF 2.1.0 schema.
+//!   and follows the SARIF 2.1.0 schema;
+//! - `confirm --partition k/N --shard-report` shares merge (`cargo racecheck merge`) into the
+//!   exploration one unsharded run makes.
 #[path = "../fixtures/tests/corpus/mod.rs"]
 mod corpus;
 #[path = "../analyzer/tests/schemas/sarif.rs"]
 mod sarif_schema;
 
 use corpus::{Dynamic, Fixture};
+use racecheck::explore::harness::{read_report, RunLine};
 use racecheck_analyzer::driver::{run, Outcome};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -465,4 +468,52 @@ fn deny_all_fails_on_unconfirmed_findings_and_deny_confirmed_does_not() {
         &["--bin", "seed_hello_thread", "--deny", "all"],
     );
     assert_eq!(outcome, Outcome::Findings);
+}
+
+#[test]
+fn confirm_shares_merge_into_the_unsharded_exploration() {
+    let dir = enter_scratch();
+    let report = |name: &str| dir.join(name).to_str().expect("a UTF-8 path").to_owned();
+    let mut shares = Vec::new();
+    for (shard, file) in [("1/2", "share-1.jsonl"), ("2/2", "share-2.jsonl")] {
+        let path = report(file);
+        let extra = [
+            "--bin",
+            "d001_abba",
+            "--partition",
+            shard,
+            "--shard-report",
+            &path,
+        ];
+        confirm(&format!("{file}.json"), "json", &extra);
+        shares.push(path);
+    }
+    let merged = report("merged.jsonl");
+    let mut args = vec!["merge", "--format", "json", "-o", &merged];
+    args.extend(shares.iter().map(String::as_str));
+    assert_eq!(cli(&args), Outcome::Findings);
+    let (findings, runs) = read_report(Path::new(&merged)).expect("merge writes a report");
+    assert!(
+        findings
+            .iter()
+            .any(|line| line.finding.kind == racecheck::FindingKind::Deadlock),
+        "{findings:#?}"
+    );
+    // Shares run the default exploration too; the targeted one is as one unsharded run's.
+    let strategies: Vec<&str> = runs.iter().map(|line| line.run.strategy.as_str()).collect();
+    assert_eq!(strategies.len(), 2, "{strategies:?}");
+    let whole = report("whole.jsonl");
+    confirm(
+        "whole.json",
+        "json",
+        &["--bin", "d001_abba", "--shard-report", &whole],
+    );
+    let (_, whole_runs) = read_report(Path::new(&whole)).expect("confirm writes a report");
+    let targeted = |runs: &[RunLine]| {
+        runs.iter()
+            .find(|line| line.run.strategy.starts_with("targeted:"))
+            .map(|line| line.run.clone())
+            .expect("a targeted run")
+    };
+    assert_eq!(targeted(&runs), targeted(&whole_runs));
 }

@@ -450,6 +450,10 @@ mod tests {
             &["--fail-on", "never"],
             &["--format", "json", "--message-format", "json"],
             &["--bogus"],
+            &["confirm", "--partition", "3/2"],
+            &["confirm", "--partition", "half"],
+            &["merge"],
+            &["merge", "a.jsonl", "--format", "xml"],
         ] {
             let error = parse(args).unwrap_err();
             assert_eq!(error.exit_code(), 2, "{args:?}: {error}");
