@@ -119,21 +119,23 @@ fn replays_as_pasted(args: &[&str], explore: bool) -> String {
     command
 }
 
+/// The cargo arguments that run one test of `planted-bugs.rs`.
+fn planted(test: &str) -> [&str; 8] {
+    [
+        "test",
+        "-p",
+        "racecheck-tests",
+        "--test",
+        "planted-bugs",
+        "--",
+        test,
+        "--exact",
+    ]
+}
+
 #[test]
 fn a_tests_replay_command_names_its_target_as_cargo_does() {
-    let command = replays_as_pasted(
-        &[
-            "test",
-            "-p",
-            "racecheck-tests",
-            "--test",
-            "planted-bugs",
-            "--",
-            "lost_update",
-            "--exact",
-        ],
-        false,
-    );
+    let command = replays_as_pasted(&planted("lost_update"), false);
     assert!(
         command.ends_with(" --test planted-bugs -- lost_update --exact"),
         "{command}"
@@ -143,19 +145,7 @@ fn a_tests_replay_command_names_its_target_as_cargo_does() {
 
 #[test]
 fn a_token_too_long_for_a_variable_travels_in_a_file() {
-    let command = replays_as_pasted(
-        &[
-            "test",
-            "-p",
-            "racecheck-tests",
-            "--test",
-            "planted-bugs",
-            "--",
-            "long_schedule",
-            "--exact",
-        ],
-        false,
-    );
+    let command = replays_as_pasted(&planted("long_schedule"), false);
     let file = command
         .strip_prefix("RACECHECK_REPLAY=@")
         .and_then(|rest| rest.split_once(' '))
