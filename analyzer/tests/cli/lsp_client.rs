@@ -32,7 +32,7 @@ impl Client {
         let input = server.stdin.take().expect("piped stdin");
         let mut output = BufReader::new(server.stdout.take().expect("piped stdout"));
         let (sender, messages) = mpsc::channel();
-        // racecheck: allow(L001) the reader ends when the server closes its output; nothing waits for it
+        // The reader ends when the server closes its output; nothing waits for it.
         std::thread::spawn(move || {
             while let Some(message) = read_frame(&mut output) {
                 if sender.send(message).is_err() {
