@@ -56,6 +56,27 @@ impl Interp<'_> {
         }
     }
 
+    /// On the `else` path of a `let … else` whose value came from a non-blocking get
+    /// (`try_get`, `get_timeout`): that get took nothing there, so an exit from it owes no
+    /// `task_done` for that queue.
+    pub(super) fn note_nothing_taken(&mut self, since: usize) {
+        let empty_gets: Vec<PrimId> = self.model.template(self.walk.template).events[since..]
+            .iter()
+            .filter_map(|event| match event.op {
+                Op::Get {
+                    queue,
+                    blocking: false,
+                } => Some(queue),
+                _ => None,
+            })
+            .collect();
+        for queue in empty_gets {
+            if !self.walk.signals.contains(&queue) {
+                self.walk.signals.push(queue);
+            }
+        }
+    }
+
     /// At the end of a call or loop body: the signals walked after each exit that its path had
     /// not done are skipped on that path (`task_only`: only `task_done`, for loop exits).
     pub(super) fn mark_skipped(&mut self, exits: &[Exit], task_only: bool) {

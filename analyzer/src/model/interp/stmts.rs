@@ -62,12 +62,14 @@ impl<'a> Interp<'a> {
     fn local(&mut self, local: &'a syn::Local) {
         let mut value = match &local.init {
             Some(init) => {
+                let first_event = self.event_count();
                 let value = self.expr(&init.expr);
                 if let Some((_, diverge)) = &init.diverge {
                     // The `else` of a `let … else` runs instead of what follows; walk it as a
                     // branch of its own, which never reaches what follows.
                     let before = self.walk.held.clone();
                     let signals = self.walk.signals.clone();
+                    self.note_nothing_taken(first_event);
                     self.expr(diverge);
                     self.frame().flow = Flow::Normal;
                     self.walk.held = before;
