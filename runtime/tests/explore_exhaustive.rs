@@ -7,6 +7,9 @@ use std::sync::Arc;
 use racecheck::explore::{Config, Coverage, FindingKind, Report, Strategy};
 use racecheck::{Event, Lock, Shared, Thread};
 
+#[path = "../benches/support/programs.rs"]
+mod programs;
+
 fn exhaustive(bound: Option<usize>) -> Config {
     Config::default()
         .schedules(100_000)
@@ -181,21 +184,10 @@ fn lock_orders(threads: usize, rounds: usize, bound: Option<usize>) -> (usize, C
     let orders = Arc::new(std::sync::Mutex::new(HashSet::new()));
     let seen = Arc::clone(&orders);
     let report = explore_all(bound, move || {
-        let lock = Arc::new(Lock::new(Vec::new()));
-        let handles: Vec<_> = (0..threads)
-            .map(|n| {
-                let lock = Arc::clone(&lock);
-                Thread::spawn(move || {
-                    for _ in 0..rounds {
-                        lock.acquire().push(n);
-                    }
-                })
-            })
-            .collect();
-        for handle in handles {
-            handle.join().unwrap();
-        }
-        let order = lock.acquire().clone();
+        let order = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let taken = Arc::clone(&order);
+        programs::lock_rounds_with(threads, rounds, move |n| taken.lock().unwrap().push(n));
+        let order = order.lock().unwrap().clone();
         seen.lock().unwrap().insert(order);
     });
     let coverage = proved(&report);

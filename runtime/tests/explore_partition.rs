@@ -8,6 +8,9 @@ use std::time::Duration;
 use racecheck::explore::{merge, Config, Partition, Report, Strategy};
 use racecheck::{Lock, Shared, Thread};
 
+#[path = "../benches/support/programs.rs"]
+mod programs;
+
 /// What each schedule of a body did, in the order schedules ran.
 type Log = Arc<Mutex<Vec<Vec<usize>>>>;
 
@@ -16,21 +19,10 @@ type Log = Arc<Mutex<Vec<Vec<usize>>>>;
 fn lockers(threads: usize, rounds: usize, log: &Log) -> impl Fn() + Send + Sync + 'static {
     let log = Arc::clone(log);
     move || {
-        let order = Arc::new(Lock::new(Vec::new()));
-        let handles: Vec<_> = (0..threads)
-            .map(|n| {
-                let order = Arc::clone(&order);
-                Thread::spawn(move || {
-                    for _ in 0..rounds {
-                        order.acquire().push(n);
-                    }
-                })
-            })
-            .collect();
-        for handle in handles {
-            handle.join().unwrap();
-        }
-        let taken = order.acquire().clone();
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let taken = Arc::clone(&order);
+        programs::lock_rounds_with(threads, rounds, move |n| taken.lock().unwrap().push(n));
+        let taken = order.lock().unwrap().clone();
         log.lock().unwrap().push(taken);
     }
 }

@@ -1,8 +1,8 @@
 //! The bug programs of racecheck's exploration benchmarks, as racecheck code: shared by
 //! `explore_vs_shuttle` (which has their shuttle twins), `strategies`, `exhaustive_vs_loom` and
-//! `shards`.
+//! `shards`, and by the `explore_exhaustive` and `explore_partition` tests (`lock_rounds_with`).
 //!
-//! Each bench compiles its own copy of this module and uses a different part of it; `env_number`
+//! Each bench or test compiles its own copy of this module and uses a different part of it; `env_number`
 //! reads the benches' settings.
 #![allow(dead_code)]
 
