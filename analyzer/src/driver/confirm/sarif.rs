@@ -79,7 +79,7 @@ fn confirmed(witness: &Witness<'_>, evidence: Option<&str>) -> Value {
 fn runtime_only(report: &Report<'_>, witness: &Witness<'_>) -> Value {
     let finding = &witness.line.finding;
     let mut result = json!({
-        "ruleId": format!("runtime/{}", finding.kind.to_string().replace(' ', "-")),
+        "ruleId": runtime_rule_id(finding),
         "level": "error",
         "message": {"text": format!(
             "{}: {} (found at run time in `{}`; no static finding matches it)",
@@ -172,14 +172,24 @@ fn kind(operation: &str) -> Option<&'static str> {
 }
 
 fn physical_location(report: &Report<'_>, location: &SourceLocation) -> Value {
+    physical_location_in(location, &report.repo_path(Path::new(&location.file)))
+}
+
+/// A runtime location as a SARIF `physicalLocation`, its file written as `file`.
+pub(crate) fn physical_location_in(location: &SourceLocation, file: &Path) -> Value {
     let mut region = json!({"startLine": location.line.max(1)});
     if location.column > 0 {
         region["startColumn"] = json!(location.column);
     }
     json!({
-        "artifactLocation": artifact_location(&report.repo_path(Path::new(&location.file))),
+        "artifactLocation": artifact_location(file),
         "region": region,
     })
+}
+
+/// The SARIF rule of a runtime finding: `runtime/` and its kind, dashed.
+pub(crate) fn runtime_rule_id(finding: &Finding) -> String {
+    format!("runtime/{}", finding.kind.to_string().replace(' ', "-"))
 }
 
 #[cfg(test)]

@@ -3,8 +3,8 @@
 //! run's line), or as SARIF (a result per finding, its witness as `codeFlows`).
 use super::Merged;
 use crate::driver::cli::MergeFormat;
-use crate::driver::confirm::sarif::witness_flow;
-use crate::driver::render::sarif::{artifact_location, SCHEMA};
+use crate::driver::confirm::sarif::{physical_location_in, runtime_rule_id, witness_flow};
+use crate::driver::render::sarif::SCHEMA;
 use racecheck::explore::harness::{clean_statement, failure_summary, ReportLine, RunLine};
 use racecheck::explore::Witnesses;
 use racecheck::SourceLocation;
@@ -69,23 +69,15 @@ fn json_lines(merged: &[Merged], out: &mut dyn Write) -> io::Result<()> {
 }
 
 fn sarif(merged: &[Merged]) -> Value {
-    let place = |location: &SourceLocation| {
-        let mut region = json!({"startLine": location.line.max(1)});
-        if location.column > 0 {
-            region["startColumn"] = json!(location.column);
-        }
-        json!({
-            "artifactLocation": artifact_location(Path::new(&location.file)),
-            "region": region,
-        })
-    };
+    let place =
+        |location: &SourceLocation| physical_location_in(location, Path::new(&location.file));
     let results: Vec<Value> = merged
         .iter()
         .flat_map(|m| m.run.report.findings().iter().map(move |finding| (m, finding)))
         .map(|(m, finding)| {
             let replay = format!("RACECHECK_REPLAY={} {}", finding.replay_token, m.run.command);
             let mut result = json!({
-                "ruleId": format!("runtime/{}", finding.kind.to_string().replace(' ', "-")),
+                "ruleId": runtime_rule_id(finding),
                 "level": "error",
                 "message": {"text": format!("{}: {} (in `{}`)", finding.kind, finding.message, m.target)},
                 "properties": {
