@@ -5,7 +5,8 @@
 //! Module-level items only (function bodies stay as written):
 //! - doc comments go everywhere; attributes go from items whose attributes nothing reads
 //!   (structs and their fields, enums, unions, aliases, statics, consts, impls, extern blocks);
-//! - enums, unions and type aliases keep their name alone (the index names them, nothing more);
+//! - enums and unions keep their name alone (the index names them, nothing more); type aliases
+//!   keep their name and, when it is a path, their target (names resolve through them);
 //!   extern blocks keep nothing; impls and traits keep their functions and macro calls;
 //! - runs of `const` items whose value holds no macro call leave the tree for a compact table
 //!   ([`KeptConsts`]): their names and, where the model can evaluate it, their value. A marker
@@ -145,9 +146,11 @@ impl KeptConsts {
             }
             syn::Item::Type(t) => {
                 t.attrs = Vec::new();
-                *t.ty = syn::Type::Never(syn::TypeNever {
-                    bang_token: Default::default(),
-                });
+                if !matches!(&*t.ty, syn::Type::Path(p) if p.qself.is_none()) {
+                    *t.ty = syn::Type::Never(syn::TypeNever {
+                        bang_token: Default::default(),
+                    });
+                }
             }
             syn::Item::Static(s) => s.attrs = Vec::new(),
             syn::Item::ForeignMod(f) => {

@@ -17,7 +17,7 @@ macro_rules! id_type {
         }
     )*};
 }
-id_type!(ModId, FnId, StructId, StaticId, ConstId);
+id_type!(ModId, FnId, StructId, StaticId, ConstId, AliasId);
 
 /// What a name of a module stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,7 +27,10 @@ pub(crate) enum Def {
     Struct(StructId),
     Static(StaticId),
     Const(ConstId),
-    /// Enums, traits, aliases, unions, macros: named, but not modelled.
+    /// A type alias whose target is a path (`type Shared = Arc<Mutex<u32>>`): it stands for
+    /// its target, wherever it is named.
+    Alias(AliasId),
+    /// Enums, traits, unions, macros, aliases of other types: named, but not modelled.
     Opaque,
 }
 
@@ -80,6 +83,14 @@ pub(crate) struct StaticDef<'a> {
 }
 
 #[derive(Debug)]
+pub(crate) struct AliasDef<'a> {
+    /// The aliased type: a path, generic arguments included.
+    pub target: &'a syn::Type,
+    /// Where the target's names resolve.
+    pub module: ModId,
+}
+
+#[derive(Debug)]
 pub(crate) struct ConstDef<'a> {
     pub init: ConstInit<'a>,
     pub module: ModId,
@@ -93,6 +104,7 @@ pub(crate) struct CrateIndex<'a> {
     pub structs: Vec<StructDef<'a>>,
     pub statics: Vec<StaticDef<'a>>,
     pub consts: Vec<ConstDef<'a>>,
+    pub aliases: Vec<AliasDef<'a>>,
     /// Methods of each type, inherent and trait impls alike.
     pub methods: HashMap<(StructId, String), Vec<FnId>>,
     /// The types implementing each trait (by the trait's name): what a `dyn Trait` can be.
@@ -405,7 +417,20 @@ impl<'a> Builder<'_, 'a> {
                     .or_insert(Some(def));
                 self.define(module, &t.ident, Def::Opaque);
             }
-            syn::Item::Type(t) => self.define(module, &t.ident, Def::Opaque),
+            syn::Item::Type(t) => {
+                let def = match &*t.ty {
+                    syn::Type::Path(path) if path.qself.is_none() => {
+                        let id = AliasId(self.index.aliases.len() as u32);
+                        self.index.aliases.push(AliasDef {
+                            target: &t.ty,
+                            module,
+                        });
+                        Def::Alias(id)
+                    }
+                    _ => Def::Opaque,
+                };
+                self.define(module, &t.ident, def);
+            }
             syn::Item::Union(u) => self.define(module, &u.ident, Def::Opaque),
             _ => {}
         }

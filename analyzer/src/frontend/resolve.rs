@@ -20,6 +20,18 @@ pub(crate) fn resolve_path(
     module: ModId,
     segments: &[String],
 ) -> Option<Resolved> {
+    let mut globbed = Vec::new();
+    let found = resolve_in(index, module, segments, 0, &mut globbed)?;
+    through_alias(index, found, 0, &mut globbed)
+}
+
+/// Like [`resolve_path`], but a path naming a type alias gives the alias itself, for callers
+/// that read the target's generic arguments (`type Shared = Arc<Mutex<u32>>` is a `Mutex`).
+pub(crate) fn resolve_path_to_alias(
+    index: &CrateIndex<'_>,
+    module: ModId,
+    segments: &[String],
+) -> Option<Resolved> {
     resolve_in(index, module, segments, 0, &mut Vec::new())
 }
 
@@ -44,6 +56,7 @@ fn resolve_in(
             .unwrap_or_else(|| Resolved::External(vec![name.to_owned()])),
     };
     for segment in rest {
+        current = through_alias(index, current, depth, globbed)?;
         current = match current {
             Resolved::Def(Def::Mod(m)) if segment == "super" => {
                 Resolved::Def(Def::Mod(index.modules[m.index()].parent?))
@@ -61,6 +74,32 @@ fn resolve_in(
         };
     }
     Some(current)
+}
+
+/// What a type alias stands for: its target's path, resolved where the alias is written
+/// (`type Mutex<T> = lock_api::Mutex<RawMutex, T>` names `lock_api::Mutex`). Anything else is
+/// itself.
+fn through_alias(
+    index: &CrateIndex<'_>,
+    resolved: Resolved,
+    depth: u32,
+    globbed: &mut Vec<(ModId, String)>,
+) -> Option<Resolved> {
+    let Resolved::Def(Def::Alias(alias)) = resolved else {
+        return Some(resolved);
+    };
+    let alias = &index.aliases[alias.index()];
+    let syn::Type::Path(target) = alias.target else {
+        return None;
+    };
+    let segments: Vec<String> = target
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    let found = resolve_in(index, alias.module, &segments, depth + 1, globbed)?;
+    through_alias(index, found, depth + 1, globbed)
 }
 
 /// A name as seen from inside `module`: its items, then its imports, then its glob imports.

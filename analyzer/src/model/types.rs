@@ -2,7 +2,7 @@
 use super::value::Place;
 use super::{Api, PrimKind};
 use crate::frontend::index::{CrateIndex, Def, StructId};
-use crate::frontend::resolve::{resolve_path, RacecheckItem, Resolved};
+use crate::frontend::resolve::{resolve_path_to_alias, RacecheckItem, Resolved};
 use crate::frontend::sync_items::SyncItem;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,8 +73,16 @@ fn shape_at_depth(index: &CrateIndex<'_>, place: Place, ty: &syn::Type, depth: u
             if segments.len() == 1 && segments[0] == "Self" {
                 return place.self_ty.map_or(Shape::Unknown, Shape::Struct);
             }
-            match resolve_path(index, place.module, &segments) {
+            match resolve_path_to_alias(index, place.module, &segments) {
                 Some(Resolved::Def(Def::Struct(s))) => Shape::Struct(s),
+                Some(Resolved::Def(Def::Alias(alias))) => {
+                    let alias = &index.aliases[alias.index()];
+                    let at_alias = Place {
+                        module: alias.module,
+                        ..place
+                    };
+                    shape_at_depth(index, at_alias, alias.target, depth + 1)
+                }
                 Some(Resolved::External(path)) => {
                     if let Some((RacecheckItem::Prim(kind), None)) = RacecheckItem::of_path(&path) {
                         return Shape::Prim(kind, Api::Racecheck);
