@@ -318,7 +318,7 @@ mod tests {
     fn what_nothing_reads_is_dropped_and_the_rest_kept() {
         let (file, _) = compacted(
             "//! Crate docs.\n#[derive(Debug)]\n/// S.\nstruct S {\n    /// Field.\n    #[allow(unused)]\n    a: u8,\n}\n\
-             enum E { X = 1, Y }\ntype T = Vec<u8>;\nextern \"C\" { fn c(); }\n\
+             enum E { X = 1, Y }\ntype T = Vec<u8>;\ntype P = (u8, u16);\nextern \"C\" { fn c(); }\n\
              /// F.\n#[test]\nfn f() { /// inside\n let _x = 1; }\n\
              impl S { const K: u8 = 1; /// M.\n fn m(&self) {} }\n\
              mod inner { const I: u8 = 2; #[macro_export] macro_rules! m { () => {} } }\n",
@@ -330,7 +330,7 @@ mod tests {
             "Field",
             "allow",
             "X = 1",
-            "Vec",
+            "u16",
             "fn c",
             "\" F.\"",
             "const K",
@@ -340,7 +340,8 @@ mod tests {
         for kept in [
             "a : u8",
             "enum E",
-            "type T",
+            "type T = Vec < u8 >",
+            "type P",
             "# [test]",
             "inside",
             "fn m",

@@ -25,6 +25,11 @@ declare_rule! {
     /// ## Known problems
     /// - Quiet for the whole crate when the model was cut short (see below) or when `task_done` is
     ///   called on a receiver the model cannot resolve: that call might be the missing one.
+    /// - A path that leaves an iteration before `task_done` owes nothing when it took no item: the
+    ///   empty side of a non-blocking get (`try_get`, `get_timeout`) is read from its pattern (the
+    ///   `else` of `let Ok(..) = … else` or `if let Ok(..)`, an `Err(..)` or `None` arm). Emptiness
+    ///   tested any other way (`q.empty()` before a `get`, a flag set from the result) is not
+    ///   followed, and such a path is reported.
     pub D004, QUEUE_JOIN_WITHOUT_TASK_DONE, "queue-join-without-task-done", Error, "`JoinableQueue::join()` where no consumer calls `task_done()`", model_limits!()
 }
 

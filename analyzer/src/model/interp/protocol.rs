@@ -56,11 +56,11 @@ impl Interp<'_> {
         }
     }
 
-    /// On the `else` path of a `let … else` whose value came from a non-blocking get
-    /// (`try_get`, `get_timeout`): that get took nothing there, so an exit from it owes no
-    /// `task_done` for that queue.
-    pub(super) fn note_nothing_taken(&mut self, since: usize) {
-        let empty_gets: Vec<PrimId> = self.model.template(self.walk.template).events[since..]
+    /// On a path where a non-blocking get (`try_get`, `get_timeout`) among the events `gets`
+    /// came back empty (the `else` of a `let Ok(..) = … else`, an `Err(_)` or `None` arm): that
+    /// get took nothing there, so an exit from it owes no `task_done` for that queue.
+    pub(super) fn note_nothing_taken(&mut self, gets: std::ops::Range<usize>) {
+        let empty_gets: Vec<PrimId> = self.model.template(self.walk.template).events[gets]
             .iter()
             .filter_map(|event| match event.op {
                 Op::Get {
@@ -112,4 +112,26 @@ impl Interp<'_> {
         }
         self.walk.signals = merged.unwrap_or(before);
     }
+}
+
+/// A pattern that matches what a non-blocking get gives when it took nothing: `Err(..)`, `None`.
+pub(super) fn matches_empty_get(pat: &syn::Pat) -> bool {
+    variant_name(pat).is_some_and(|name| name == "Err" || name == "None")
+}
+
+/// A pattern that matches only what a get gives when it took an item: `Ok(..)`, `Some(..)`
+/// (the other arm of an `if let` or `let … else` is the empty one).
+pub(super) fn matches_taken_item(pat: &syn::Pat) -> bool {
+    variant_name(pat).is_some_and(|name| name == "Ok" || name == "Some")
+}
+
+fn variant_name(pat: &syn::Pat) -> Option<String> {
+    let path = match pat {
+        syn::Pat::TupleStruct(t) => &t.path,
+        syn::Pat::Path(p) => &p.path,
+        syn::Pat::Ident(i) if i.subpat.is_none() => return Some(i.ident.to_string()),
+        syn::Pat::Paren(p) => return variant_name(&p.pat),
+        _ => return None,
+    };
+    path.segments.last().map(|s| s.ident.to_string())
 }

@@ -1,6 +1,7 @@
 //! Blocks, statements, patterns, branches and loops: where guards are bound and dropped.
 use super::calls::borrows;
 use super::drops::Site;
+use super::protocol;
 use super::walk::{Breakable, Flow, LoopExit, LoopFrame};
 use super::Interp;
 use crate::diagnostic::Edition;
@@ -69,7 +70,9 @@ impl<'a> Interp<'a> {
                     // branch of its own, which never reaches what follows.
                     let before = self.walk.held.clone();
                     let signals = self.walk.signals.clone();
-                    self.note_nothing_taken(first_event);
+                    if protocol::matches_taken_item(&local.pat) {
+                        self.note_nothing_taken(first_event..self.event_count());
+                    }
                     self.expr(diverge);
                     self.frame().flow = Flow::Normal;
                     self.walk.held = before;
@@ -181,17 +184,22 @@ impl<'a> Interp<'a> {
         // the `then` arm alone from 2024; those of a plain condition end with it.
         let has_let = contains_let(&e.cond);
         let held_before_condition = self.walk.held.clone();
+        let condition_events = self.event_count();
         if has_let {
             self.frame().temps.push(Vec::new());
             self.expr(&e.cond);
         } else {
             self.with_temps(syntax::last_token(&e.cond), |this| this.expr(&e.cond));
         }
+        let condition_events = condition_events..self.event_count();
         let before = self.walk.held.clone();
         let signals = self.walk.signals.clone();
         self.walk.ifs += 1;
         let then_value = self.block(&e.then_branch);
         let then_signals = std::mem::replace(&mut self.walk.signals, signals.clone());
+        if matches!(&*e.cond, syn::Expr::Let(l) if protocol::matches_taken_item(&l.pat)) {
+            self.note_nothing_taken(condition_events);
+        }
         let ends_before_else = has_let && self.edition == Edition::Rust2024;
         let scrutinee_temps = if ends_before_else {
             self.frame().temps.pop().unwrap_or_default()
@@ -266,7 +274,9 @@ impl<'a> Interp<'a> {
     pub(super) fn match_expr(&mut self, m: &'a syn::ExprMatch) -> Value<'a> {
         // The scrutinee's temporaries live to the end of the match.
         self.frame().temps.push(Vec::new());
+        let scrutinee_events = self.event_count();
         let scrutinee = self.expr(&m.expr);
+        let scrutinee_events = scrutinee_events..self.event_count();
         let mut result: Option<(Value<'a>, Flow)> = None;
         let before = self.walk.held.clone();
         let signals = self.walk.signals.clone();
@@ -275,6 +285,9 @@ impl<'a> Interp<'a> {
         for arm in &m.arms {
             self.walk.held = before.clone();
             self.walk.signals = signals.clone();
+            if protocol::matches_empty_get(&arm.pat) {
+                self.note_nothing_taken(scrutinee_events.clone());
+            }
             self.push_scope();
             self.bind_pattern(&arm.pat, scrutinee.clone());
             if let Some((_, guard)) = &arm.guard {
