@@ -25,9 +25,19 @@
 //! Steps are the engine's: what a thread does from one scheduling point to the next. Two steps
 //! depend on each other when they act on the same primitive, or when one acts on the other's
 //! thread (a spawn, a join); a thread whose next operation would only block (a held lock, an
-//! unset event) is not offered, as it could not make progress. The first state with a choice is
-//! the *split*: every thread is tried there, and each subtree is searched on its own, so a
-//! partition of the search into shares can hand out those subtrees.
+//! unset event) is not offered, as it could not make progress.
+//!
+//! The top of the tree is the *region*: at each of its states with a choice every thread is
+//! tried (a *split*), so no reversal can add to it, and the subtrees below it are searched each
+//! on its own. A partition of the search into shares hands out those subtrees (*units*). A path
+//! of a bounded search leaves the region once its splits have fanned out into [`SPLIT_UNITS`]
+//! subtrees; without a bound the region is the first split alone (see
+//! [`Search::region_units`]). The region
+//! is the same whatever the number of shares, so the shares together run exactly the schedules
+//! of one unsharded search. Units are dealt as the search reaches them, each to the share with
+//! the least work so far, a unit weighing more the more preemptions it has left (with a bound,
+//! the subtrees that have not preempted yet hold most schedules): every share deals all the
+//! units alike, and runs its own.
 
 use super::Candidate;
 use crate::explore::ids::{ObjectId, ThreadId, MAIN_THREAD};
@@ -229,9 +239,27 @@ struct Choice {
     /// What `chosen`'s step acted on in the schedule that ran it last.
     footprint: Footprint,
     known: Known,
-    /// The split: every thread is tried, and no subtree puts another's threads to sleep.
-    split: bool,
+    /// In the region: every thread is tried here.
+    split: Option<Split>,
 }
+
+/// Where a split stands in the region.
+#[derive(Debug, Clone, Copy)]
+struct Split {
+    /// The subtrees the region has fanned out into along the path, down to this split's
+    /// branches: the product of the branch counts of the splits on it.
+    fan_out: u32,
+    /// Its branches are units: the region ends here.
+    last: bool,
+}
+
+/// The fan-out at which a path leaves the region of a bounded search: 8 units a share for 4
+/// shares. Every split may run what a reversal there would not have, so the region is small.
+const SPLIT_UNITS: u32 = 32;
+
+/// How much larger a unit is taken to be for each preemption it has left: a subtree that may
+/// still preempt explores every place to do so.
+const WEIGHT_PER_PREEMPTION: u64 = 8;
 
 impl Choice {
     fn is_preemption(&self, thread: ThreadId) -> bool {
@@ -272,7 +300,7 @@ enum Detour {
     Redundant,
     /// The program did not repeat the choices of the schedule it replays.
     Diverged,
-    /// The schedule has passed the split into a subtree of another share.
+    /// The schedule has left the region into a unit of another share.
     Probe,
 }
 
@@ -280,18 +308,37 @@ enum Detour {
 /// that times out at every turn would otherwise never end.
 const UNBOUNDED_DEVIATIONS: usize = 2;
 
-/// Which units of the search a search explores: those whose number is `index` modulo `count`.
-/// A unit is a subtree of a split, or a schedule that passes no split; units are numbered in
-/// the order the search reaches them, which is the same in every share.
+/// Which units of the search a search explores: share `index` (from 0) of `count`. A unit is a
+/// subtree below the region, or a schedule that ends in it; units are numbered and dealt in the
+/// order the search reaches them, which is the same in every share.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Share {
     pub(crate) index: usize,
     pub(crate) count: usize,
 }
 
-impl Share {
-    fn owns(self, unit: usize) -> bool {
-        unit % self.count == self.index
+/// Deals units to shares: each to the share with the least weight dealt so far (the first such).
+#[derive(Debug)]
+struct Dealer {
+    loads: Vec<u64>,
+}
+
+impl Dealer {
+    fn new(shares: usize) -> Self {
+        Dealer {
+            loads: vec![0; shares],
+        }
+    }
+
+    /// The share (from 0) the next unit, of `weight`, goes to.
+    fn deal(&mut self, weight: u64) -> usize {
+        let share = (0..self.loads.len())
+            .min_by_key(|&share| self.loads[share])
+            .unwrap_or(0);
+        if let Some(load) = self.loads.get_mut(share) {
+            *load += weight;
+        }
+        share
     }
 }
 
@@ -301,6 +348,7 @@ impl Share {
 pub(crate) struct Search {
     bound: Option<usize>,
     share: Share,
+    dealer: Dealer,
     nodes: Vec<Node>,
     /// Nodes the running schedule has passed.
     position: usize,
@@ -311,14 +359,15 @@ pub(crate) struct Search {
     step_chose: bool,
     known: Known,
     detour: Option<Detour>,
-    /// The running schedule only learns what its step at the split acts on: the subtree is
-    /// another share's.
-    probing: bool,
-    /// The unit being searched below the split, and the next unit's number.
-    unit: Option<usize>,
+    /// The running schedule only learns what the step at this split (the region's last on its
+    /// path) acts on, then leaves the tree: the unit below is another share's.
+    probing: Option<usize>,
+    /// The unit being searched below the region, whether it is this share's, and the next
+    /// unit's number.
+    unit: Option<(usize, bool)>,
     next_unit: usize,
-    /// The unit of the schedule that ended last.
-    last_unit: usize,
+    /// The unit of the schedule that ended last, and whether it is this share's.
+    last_unit: (usize, bool),
     /// The first node the running schedule takes another way at than the schedule before it
     /// (0: analyse it all). The steps before the first step that passes it are the same as
     /// the last schedule's, and so are their races, already reversed.
@@ -340,6 +389,7 @@ impl Search {
         Search {
             bound,
             share,
+            dealer: Dealer::new(share.count),
             nodes: Vec::new(),
             position: 0,
             steps: Vec::new(),
@@ -350,10 +400,10 @@ impl Search {
                 threads: 1,
             },
             detour: None,
-            probing: false,
+            probing: None,
             unit: None,
             next_unit: 0,
-            last_unit: 0,
+            last_unit: (0, true),
             changed: 0,
             first_new_step: None,
             clocks: Vec::new(),
@@ -379,14 +429,35 @@ impl Search {
 
     /// The unit the last ended schedule belongs to, and whether it is this search's share.
     pub(crate) fn last_unit(&self) -> (usize, bool) {
-        (self.last_unit, self.share.owns(self.last_unit))
+        self.last_unit
     }
 
-    /// Enters the next unit of the split: a probe only, when another share's.
-    fn enter_unit(&mut self) {
-        self.unit = Some(self.next_unit);
-        self.probing = !self.share.owns(self.next_unit);
+    /// Enters the unit below the branch the split `node` takes: a probe only, when another
+    /// share's.
+    fn enter_unit(&mut self, node: usize) {
+        let Node::Thread(choice) = &self.nodes[node] else {
+            return;
+        };
+        let spent = choice.preemptions + usize::from(choice.is_preemption(choice.chosen));
+        let weight = self.bound.map_or(1, |bound| {
+            let left = bound.saturating_sub(spent) as u32;
+            WEIGHT_PER_PREEMPTION.saturating_pow(left)
+        });
+        let unit = self.deal(weight);
+        self.unit = Some(unit);
+        self.probing = (!unit.1).then_some(node);
+    }
+
+    /// Numbers the next unit and deals it: its number, and whether it is this share's.
+    fn deal(&mut self, weight: u64) -> (usize, bool) {
+        let owned = self.dealer.deal(weight) == self.share.index;
         self.next_unit += 1;
+        (self.next_unit - 1, owned)
+    }
+
+    /// Whether a probe has run the step it learns from.
+    fn probed(&self) -> bool {
+        self.probing.is_some_and(|split| self.position > split)
     }
 
     /// Whether a schedule failed to follow the path it was given.
@@ -448,7 +519,7 @@ impl Search {
         if let Some(newest) = candidates.last() {
             self.known.threads = self.known.threads.max(newest.thread + 1);
         }
-        if self.probing && self.detour.is_none() {
+        if self.probed() && self.detour.is_none() {
             self.detour = Some(Detour::Probe);
         }
         if self.detour.is_some() {
@@ -470,11 +541,16 @@ impl Search {
         }
         self.new_choice(enabled, last)
     }
+
     /// A data choice among `outcomes`: the last is the usual one (no spurious wakeup, no early
     /// timeout), the first the unusual one, which counts as a preemption.
     pub(crate) fn choose(&mut self, outcomes: usize) -> usize {
         self.step_chose = true;
-        if self.probing {
+        if self.probed() && self.detour.is_none() {
+            // The split's step makes a data choice: as in the search, it may act on anything.
+            if let Some(&step) = self.steps.last() {
+                self.footprint_mut(step).wild = true;
+            }
             self.detour = Some(Detour::Probe);
         }
         let usual = outcomes - 1;
@@ -567,7 +643,7 @@ impl Search {
                 .collect(),
             _ => Vec::new(),
         };
-        let split = enabled.len() > 1 && self.unit.is_none();
+        let in_region = enabled.len() > 1 && self.unit.is_none();
         let running = enabled.contains(last).then_some(last);
         let mut choice = Choice {
             enabled,
@@ -579,7 +655,7 @@ impl Search {
             sleep,
             footprint: Footprint::default(),
             known: self.known,
-            split,
+            split: None,
         };
         let allowed = |choice: &Choice, thread: ThreadId| {
             self.within_bound(choice, thread) && !choice.sleep.iter().any(|s| s.thread == thread)
@@ -598,19 +674,48 @@ impl Search {
             return choice.running.or(choice.enabled.first()).unwrap_or(last);
         };
         choice.chosen = first;
-        if split {
+        if in_region {
             choice.to_try = choice
                 .enabled
                 .iter()
                 .filter(|&thread| thread != first && allowed(&choice, thread))
                 .collect();
+            let branches = u32::try_from(1 + choice.to_try.len()).unwrap_or(u32::MAX);
+            let fan_out = self.fan_out().saturating_mul(branches);
+            choice.split = Some(Split {
+                fan_out,
+                last: fan_out >= self.region_units(),
+            });
         }
+        let enters_unit = choice.split.is_some_and(|split| split.last);
         self.nodes.push(Node::Thread(choice));
-        if split {
-            self.enter_unit();
+        if enters_unit {
+            self.enter_unit(self.nodes.len() - 1);
         }
         self.take_step(first);
         first
+    }
+
+    /// The fan-out at which a path leaves the region. Without a bound, the first split: there
+    /// the search puts threads to sleep, and a split's extra branches can still run orders
+    /// that the sleep sets of a search without it would have cut, so it is kept to one.
+    fn region_units(&self) -> u32 {
+        match self.bound {
+            Some(_) => SPLIT_UNITS,
+            None => 1,
+        }
+    }
+
+    /// The subtrees the region has fanned out into along the running schedule's path so far.
+    fn fan_out(&self) -> u32 {
+        self.nodes
+            .iter()
+            .rev()
+            .find_map(|node| match node {
+                Node::Thread(choice) => choice.split.map(|split| split.fan_out),
+                Node::Data { .. } => None,
+            })
+            .unwrap_or(1)
     }
 
     fn within_bound(&self, choice: &Choice, thread: ThreadId) -> bool {
@@ -621,16 +726,16 @@ impl Search {
     /// The schedule ended: reverses its races, then moves to the next schedule to run, or
     /// finishes the search.
     pub(crate) fn schedule_ended(&mut self) {
-        self.last_unit = self.unit.unwrap_or_else(|| {
-            // It passed no split: a unit of its own.
-            self.next_unit += 1;
-            self.next_unit - 1
-        });
+        // One that ended in the region is a unit of its own, of one schedule.
+        self.last_unit = match self.unit {
+            Some(unit) => unit,
+            None => self.deal(1),
+        };
         if self.position < self.nodes.len() && self.detour.is_none() {
             // The program ended sooner than the schedule it replays.
             self.diverged = true;
         }
-        let probed = std::mem::take(&mut self.probing);
+        let probed = self.probing.take().is_some();
         if self.detour.is_none() && !probed {
             self.interleavings += 1;
         }
@@ -856,7 +961,7 @@ impl Search {
         let Node::Thread(choice) = &self.nodes[node] else {
             return;
         };
-        if choice.split {
+        if choice.split.is_some() {
             // It tries every thread already.
             return;
         }
@@ -909,7 +1014,7 @@ impl Search {
                     choice
                         .to_try
                         .retain(|&t| !choice.sleep.iter().any(|s| s.thread == t));
-                    if !choice.split {
+                    if choice.split.is_none() {
                         choice.to_try.sort_unstable();
                     }
                     if !choice.to_try.is_empty() {
@@ -920,8 +1025,8 @@ impl Search {
                             known: choice.known,
                         });
                         choice.chosen = next;
-                        if choice.split {
-                            self.enter_unit();
+                        if choice.split.is_some_and(|split| split.last) {
+                            self.enter_unit(self.nodes.len() - 1);
                         }
                         self.changed = self.nodes.len() - 1;
                         return;
@@ -929,7 +1034,11 @@ impl Search {
                 }
                 Node::Data { .. } => {}
             }
-            if let Some(Node::Thread(Choice { split: true, .. })) = self.nodes.pop() {
+            if let Some(Node::Thread(Choice {
+                split: Some(Split { last: true, .. }),
+                ..
+            })) = self.nodes.pop()
+            {
                 self.unit = None;
             }
         }
