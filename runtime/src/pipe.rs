@@ -10,6 +10,7 @@ use crossbeam_channel::{Receiver, Select, Sender};
 use crate::explore::{self, ChannelEnd, Stamp};
 use crate::remote::protocol::{Op, Wait};
 use crate::remote::share::Remote;
+use crate::remote::Handoff;
 
 /// Makes a pair of connected [`Connection`]s (Python: `multiprocessing.Pipe()`).
 ///
@@ -43,26 +44,26 @@ impl Pipe {
     pub fn new<T: Send>() -> (Connection<T>, Connection<T>) {
         let (to_b, from_a) = crossbeam_channel::unbounded();
         let (to_a, from_b) = crossbeam_channel::unbounded();
-        let (a_to_b, b_to_a) = (Arc::new(Stamp::new()), Arc::new(Stamp::new()));
+        let (a_to_b, b_to_a) = (Way::new(), Way::new());
         (
             Connection::real(
                 Direction {
-                    channel: to_b,
-                    stamp: a_to_b.clone(),
+                    channel: Some(to_b),
+                    way: a_to_b.clone(),
                 },
                 Direction {
                     channel: from_b,
-                    stamp: b_to_a.clone(),
+                    way: b_to_a.clone(),
                 },
             ),
             Connection::real(
                 Direction {
-                    channel: to_a,
-                    stamp: b_to_a,
+                    channel: Some(to_a),
+                    way: b_to_a,
                 },
                 Direction {
                     channel: from_a,
-                    stamp: a_to_b,
+                    way: a_to_b,
                 },
             ),
         )
@@ -84,22 +85,41 @@ pub struct Connection<T> {
 /// How messages travel; the exploration engine adds its own variant.
 enum ConnectionRepr<T> {
     Real {
-        outgoing: Direction<Sender<T>>,
+        /// `None` once dropped (see `Drop`).
+        outgoing: Direction<Option<Sender<T>>>,
         incoming: Direction<Receiver<T>>,
     },
     /// An end held by another process's server, given to this one.
     Remote(Remote<T>),
 }
 
-/// One end of one direction of the pipe, with that direction's identity under exploration (the
-/// channel stores the messages; the engine decides when an operation may go ahead).
+/// One end of one direction of the pipe, and what both ends of that direction share.
 struct Direction<End> {
     channel: End,
-    stamp: Arc<Stamp>,
+    way: Arc<Way>,
+}
+
+/// One direction of the pipe: its identity under exploration (the channel stores the messages;
+/// the engine decides when an operation may go ahead), and the receiver in another process
+/// waiting on it, which a send hands its message to directly.
+struct Way {
+    stamp: Stamp,
+    handoff: Handoff,
+}
+
+impl Way {
+    /// Stamped at the user's `Pipe::new` call.
+    #[track_caller]
+    fn new() -> Arc<Way> {
+        Arc::new(Way {
+            stamp: Stamp::new(),
+            handoff: Handoff::default(),
+        })
+    }
 }
 
 impl<T: Send> Connection<T> {
-    fn real(outgoing: Direction<Sender<T>>, incoming: Direction<Receiver<T>>) -> Self {
+    fn real(outgoing: Direction<Option<Sender<T>>>, incoming: Direction<Receiver<T>>) -> Self {
         Connection {
             repr: ConnectionRepr::Real { outgoing, incoming },
         }
@@ -118,6 +138,17 @@ impl<T: Send> Connection<T> {
         }
     }
 
+    /// For the server serving this end: the hand-off its receiver waits on, and a look at the
+    /// next message that never blocks (`Err` once the other end is gone and all is drained).
+    pub(crate) fn served_incoming(&self) -> Option<(&Handoff, &Receiver<T>)> {
+        match &self.repr {
+            ConnectionRepr::Real { incoming, .. } => {
+                Some((&incoming.way.handoff, &incoming.channel))
+            }
+            ConnectionRepr::Remote(_) => None,
+        }
+    }
+
     /// A second handle on this end's channels, for the server that serves it to a child; the
     /// other end sees this end closed once both handles are gone.
     pub(crate) fn share(&self) -> Self {
@@ -125,11 +156,11 @@ impl<T: Send> Connection<T> {
             ConnectionRepr::Real { outgoing, incoming } => Connection::real(
                 Direction {
                     channel: outgoing.channel.clone(),
-                    stamp: outgoing.stamp.clone(),
+                    way: outgoing.way.clone(),
                 },
                 Direction {
                     channel: incoming.channel.clone(),
-                    stamp: incoming.stamp.clone(),
+                    way: incoming.way.clone(),
                 },
             ),
             ConnectionRepr::Remote(_) => unreachable!("a remote end is passed on as its reference"),
@@ -152,12 +183,18 @@ impl<T: Send> Connection<T> {
                 return remote.send(&v).then_some(()).ok_or(Disconnected);
             }
         };
+        let channel = outgoing
+            .channel
+            .as_ref()
+            .expect("an end is whole until dropped");
         if let Some(cx) = explore::context() {
-            if !cx.channel_send(&outgoing.stamp, outgoing.channel.len(), Location::caller()) {
+            if !cx.channel_send(&outgoing.way.stamp, channel.len(), Location::caller()) {
                 return Err(Disconnected);
             }
         }
-        outgoing.channel.send(v).map_err(|_| Disconnected)
+        channel.send(v).map_err(|_| Disconnected)?;
+        outgoing.way.handoff.after_put();
+        Ok(())
     }
 
     /// Waits for the next value from the other end; [`Disconnected`] once the other end is gone
@@ -177,7 +214,11 @@ impl<T: Send> Connection<T> {
             ConnectionRepr::Remote(remote) => return remote.recv().ok_or(Disconnected),
         };
         if let Some(cx) = explore::context() {
-            if !cx.channel_recv(&incoming.stamp, incoming.channel.len(), Location::caller()) {
+            if !cx.channel_recv(
+                &incoming.way.stamp,
+                incoming.channel.len(),
+                Location::caller(),
+            ) {
                 return Err(Disconnected);
             }
             return incoming
@@ -211,7 +252,7 @@ impl<T: Send> Connection<T> {
         };
         if let Some(cx) = explore::context() {
             return cx.channel_poll(
-                &incoming.stamp,
+                &incoming.way.stamp,
                 incoming.channel.len(),
                 !d.is_zero(),
                 Location::caller(),
@@ -227,7 +268,7 @@ impl<T> Drop for Connection<T> {
     /// Under exploration, tells the engine both directions lost this end: the other end's `recv`
     /// then ends once drained, and its `send` fails.
     fn drop(&mut self) {
-        let (outgoing, incoming) = match &self.repr {
+        let (outgoing, incoming) = match &mut self.repr {
             ConnectionRepr::Real { outgoing, incoming } => (outgoing, incoming),
             ConnectionRepr::Remote(remote) => {
                 // The server then lets go of its handle; if it is gone there is nothing to close.
@@ -235,14 +276,18 @@ impl<T> Drop for Connection<T> {
                 return;
             }
         };
+        let sender = outgoing.channel.take().expect("an end is dropped once");
         if let Some(cx) = explore::context() {
-            cx.channel_close(&outgoing.stamp, outgoing.channel.len(), ChannelEnd::Sender);
+            cx.channel_close(&outgoing.way.stamp, sender.len(), ChannelEnd::Sender);
             cx.channel_close(
-                &incoming.stamp,
+                &incoming.way.stamp,
                 incoming.channel.len(),
                 ChannelEnd::Receiver,
             );
         }
+        drop(sender);
+        // A receiver in another process waiting on this direction learns it ended.
+        outgoing.way.handoff.after_put();
     }
 }
 

@@ -10,6 +10,7 @@ use crossbeam_channel::{Receiver, Sender};
 use crate::explore::{self, Patience, QueueInit, Stamp};
 use crate::remote::protocol::{Op, Wait};
 use crate::remote::share::{wait_for, Remote};
+use crate::remote::Handoff;
 
 /// A first-in, first-out queue shared between threads (Python: `queue.Queue`,
 /// `multiprocessing.Queue`). `Queue` is a handle: clones share the same queue, so give each
@@ -49,6 +50,8 @@ struct RealQueue<T> {
     stamp: Stamp,
     sender: Sender<T>,
     receiver: Receiver<T>,
+    /// Getters in other processes waiting for an item, which a put hands its item to directly.
+    handoff: Handoff,
 }
 
 impl<T> Clone for Queue<T> {
@@ -100,6 +103,7 @@ impl<T: Send> Queue<T> {
                 stamp: Stamp::new(),
                 sender,
                 receiver,
+                handoff: Handoff::default(),
             })),
         }
     }
@@ -119,10 +123,13 @@ impl<T: Send> Queue<T> {
             return;
         }
         match &self.repr {
-            QueueRepr::Real(queue) => queue
-                .sender
-                .send(v)
-                .expect("a queue holds its own receiver, so it never disconnects"),
+            QueueRepr::Real(queue) => {
+                queue
+                    .sender
+                    .send(v)
+                    .expect("a queue holds its own receiver, so it never disconnects");
+                queue.handoff.after_put();
+            }
             QueueRepr::Remote(remote) => remote
                 .put(v, Wait::Forever)
                 .unwrap_or_else(|_| unreachable!("a blocking put ends with room")),
@@ -143,10 +150,12 @@ impl<T: Send> Queue<T> {
             return self.put_explored(cx, v, Patience::Never);
         }
         match &self.repr {
-            QueueRepr::Real(queue) => queue
-                .sender
-                .try_send(v)
-                .map_err(|error| Full(error.into_inner())),
+            QueueRepr::Real(queue) => queue.handed_off(
+                queue
+                    .sender
+                    .try_send(v)
+                    .map_err(|error| Full(error.into_inner())),
+            ),
             QueueRepr::Remote(remote) => remote.put(v, Wait::Never).map_err(Full),
         }
     }
@@ -166,10 +175,12 @@ impl<T: Send> Queue<T> {
             return self.put_explored(cx, v, Patience::timeout(d));
         }
         match &self.repr {
-            QueueRepr::Real(queue) => queue
-                .sender
-                .send_timeout(v, d)
-                .map_err(|error| Full(error.into_inner())),
+            QueueRepr::Real(queue) => queue.handed_off(
+                queue
+                    .sender
+                    .send_timeout(v, d)
+                    .map_err(|error| Full(error.into_inner())),
+            ),
             QueueRepr::Remote(remote) => remote.put(v, wait_for(Some(d))).map_err(Full),
         }
     }
@@ -302,7 +313,27 @@ impl<T: Send> Queue<T> {
     }
 }
 
+impl<T> RealQueue<T> {
+    /// Hands the item of a put that went through to a getter of another process, if one waits.
+    fn handed_off<E>(&self, put: Result<(), E>) -> Result<(), E> {
+        if put.is_ok() {
+            self.handoff.after_put();
+        }
+        put
+    }
+}
+
 impl<T: Send> Queue<T> {
+    /// What the server serving this queue to other processes needs: the hand-off its getters
+    /// wait on, a look at the front item that never blocks, and a way to put an item back that
+    /// does not offer it to those getters (the caller is offering it). `None` for a remote queue.
+    pub(crate) fn served_parts(&self) -> Option<ServedParts<'_, T>> {
+        match &self.repr {
+            QueueRepr::Real(queue) => Some(ServedParts { queue }),
+            QueueRepr::Remote(_) => None,
+        }
+    }
+
     /// The queue's identity and current shape, for the engine.
     pub(crate) fn explored(&self) -> (&Stamp, QueueInit) {
         match &self.repr {
@@ -348,6 +379,27 @@ impl<T: Send> Queue<T> {
                 .unwrap_or_else(|_| unreachable!("the engine counted an item"))),
             QueueRepr::Remote(_) => remote_unexplorable(),
         }
+    }
+}
+
+/// A real queue as its server sees it (see [`Queue::served_parts`]).
+pub(crate) struct ServedParts<'a, T> {
+    queue: &'a RealQueue<T>,
+}
+
+impl<T> ServedParts<'_, T> {
+    pub(crate) fn handoff(&self) -> &Handoff {
+        &self.queue.handoff
+    }
+
+    pub(crate) fn take_now(&self) -> Option<T> {
+        self.queue.receiver.try_recv().ok()
+    }
+
+    /// Puts back an item taken for a client that turned out to be gone, at the back (the queue
+    /// may have moved on meanwhile).
+    pub(crate) fn put_back(&self, item: T) {
+        let _ = self.queue.sender.send(item);
     }
 }
 

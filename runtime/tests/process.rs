@@ -125,6 +125,128 @@ fn a_queue_given_to_a_child_reaches_the_parent() {
     assert_eq!(queue.try_get(), Err(racecheck::Empty));
 }
 
+/// Takes items until the sentinel 0, and returns them in the order taken.
+fn take_until_zero(queue: Queue<u32>) -> Vec<u32> {
+    let mut taken = Vec::new();
+    loop {
+        match queue.get() {
+            0 => return taken,
+            n => taken.push(n),
+        }
+    }
+}
+
+#[test]
+fn children_blocked_in_get_share_the_items_each_taken_once_in_order() {
+    let queue = Queue::new();
+    let children: Vec<_> = (0..3)
+        .map(|_| Process::new(take_until_zero).args(queue.clone()).start())
+        .collect();
+    // Some puts find children blocked in `get` (the item is handed to one directly), others
+    // find none waiting.
+    for n in 1..=300 {
+        queue.put(n);
+        if n % 50 == 0 {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+    for _ in &children {
+        queue.put(0);
+    }
+    let mut all = Vec::new();
+    for child in children {
+        let taken = child.join().unwrap();
+        assert!(taken.windows(2).all(|w| w[0] < w[1]), "FIFO: {taken:?}");
+        all.extend(taken);
+    }
+    all.sort_unstable();
+    assert_eq!(all, (1..=300).collect::<Vec<_>>(), "none lost, none twice");
+    assert!(queue.is_empty());
+}
+
+#[test]
+fn a_getter_killed_while_blocked_takes_no_item_with_it() {
+    fn signal_then_take((queue, out): (Queue<u32>, Queue<()>)) -> u32 {
+        out.put(());
+        queue.get()
+    }
+    let (queue, out) = (Queue::new(), Queue::new());
+    let child = Process::new(signal_then_take)
+        .args((queue.clone(), out.clone()))
+        .start();
+    out.get_timeout(Duration::from_secs(60)).unwrap();
+    // Give the child's `get` time to reach the server (it is correct either way).
+    std::thread::sleep(Duration::from_millis(50));
+    child.terminate();
+    assert!(matches!(child.join(), Err(ProcessError::Killed { .. })));
+    queue.put(7);
+    assert_eq!(queue.get_timeout(Duration::from_secs(5)), Ok(7));
+}
+
+#[test]
+fn a_child_blocked_in_recv_learns_when_the_other_end_is_dropped() {
+    fn recv_all(end: racecheck::Connection<u8>) -> Vec<u8> {
+        std::iter::from_fn(|| end.recv().ok()).collect()
+    }
+    let (parent, child_end) = Pipe::new();
+    let child = Process::new(recv_all).args(child_end).start();
+    parent.send(1).unwrap();
+    std::thread::sleep(Duration::from_millis(20));
+    parent.send(2).unwrap();
+    std::thread::sleep(Duration::from_millis(20));
+    drop(parent);
+    assert_eq!(child.join(), Ok(vec![1, 2]));
+}
+
+static PUT_ALL: Event = Event::new();
+
+#[test]
+fn puts_sent_without_waiting_are_applied_before_the_childs_next_call() {
+    fn put_then_set((queue, managed, done): (Queue<u32>, Queue<u32>, &'static Event)) {
+        for n in 0..100 {
+            queue.put(n);
+            managed.put(n);
+        }
+        done.set();
+        // Parked until killed: only its calls, not its end, may settle the puts.
+        std::thread::sleep(Duration::from_secs(600));
+    }
+    // Two servers: the parent's own (`queue`, `PUT_ALL`) and a Manager's (`managed`).
+    let manager = racecheck::Manager::start().unwrap();
+    let (queue, managed) = (Queue::new(), manager.queue::<u32>("managed").unwrap());
+    let child = Process::new(put_then_set)
+        .args((queue.clone(), managed.clone(), &PUT_ALL))
+        .start();
+    assert!(PUT_ALL.wait_timeout(Duration::from_secs(60)));
+    assert_eq!(queue.len(), 100);
+    assert_eq!(managed.len(), 100);
+    child.terminate();
+    assert!(child.join().is_err());
+    assert_eq!(
+        (0..100).map(|_| queue.get()).collect::<Vec<_>>(),
+        (0..100).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn a_send_into_a_pipe_whose_other_end_is_gone_fails_soon_after() {
+    fn send_until_refused(end: racecheck::Connection<u32>) -> u32 {
+        // The parent dropped its end: the first `recv` says so.
+        assert_eq!(end.recv(), Err(racecheck::Disconnected));
+        let mut sent = 0;
+        while end.send(sent).is_ok() {
+            sent += 1;
+            assert!(sent < 1_000, "sends kept succeeding");
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        sent
+    }
+    let (parent, child_end) = Pipe::new::<u32>();
+    let child = Process::new(send_until_refused).args(child_end).start();
+    drop(parent);
+    assert!(child.join().unwrap() >= 1);
+}
+
 static READY: Event = Event::new();
 
 #[test]

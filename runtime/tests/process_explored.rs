@@ -104,3 +104,91 @@ fn locks_given_to_processes_deadlock_as_between_threads() {
     let replayed = replay(&finding.replay_token, opposite_orders);
     assert_eq!(replayed.findings()[0].kind, FindingKind::Deadlock);
 }
+
+static HELD: racecheck::Lock = racecheck::Lock::new(());
+
+/// Takes the lock (keeping the guard, or forgetting it: held past any destructor), says so, and
+/// waits on a queue nobody fills.
+fn hold_and_wait((forget, started, never): (bool, Queue<()>, Queue<u8>)) -> u8 {
+    let guard = HELD.acquire();
+    if forget {
+        std::mem::forget(guard);
+        started.put(());
+        return never.get();
+    }
+    started.put(());
+    let value = never.get();
+    drop(guard);
+    value
+}
+
+fn terminate_a_holder(forget: bool) {
+    let (started, never) = (Queue::new(), Queue::new());
+    let child = Process::new(hold_and_wait)
+        .args((forget, started.clone(), never))
+        .name("holder")
+        .start();
+    started.get();
+    child.terminate();
+    assert_eq!(
+        child.join(),
+        Err(ProcessError::Killed {
+            process: "holder".to_owned(),
+            signal: 15,
+        })
+    );
+    // The killed holder's lock was let go.
+    drop(HELD.acquire());
+}
+
+#[test]
+fn a_terminated_child_stops_and_lets_go_of_its_lock_in_every_schedule() {
+    for forget in [false, true] {
+        let report = explore(Config::default().schedules(200).seed(5), move || {
+            terminate_a_holder(forget)
+        });
+        assert!(
+            report.is_clean(),
+            "forget={forget}: {}",
+            report.findings()[0]
+        );
+        let exhaustive = explore(
+            Config::default().strategy(racecheck::explore::Strategy::Exhaustive {
+                preemption_bound: Some(2),
+            }),
+            move || terminate_a_holder(forget),
+        );
+        assert!(exhaustive.is_clean(), "{}", exhaustive.findings()[0]);
+    }
+}
+
+#[test]
+fn a_child_terminated_before_it_runs_never_starts() {
+    fn never_runs(out: Queue<String>) {
+        out.put("ran".to_owned());
+    }
+    let report = explore(Config::default().schedules(100).seed(2), || {
+        let out = Queue::new();
+        let child = Process::new(never_runs).args(out.clone()).start();
+        child.terminate();
+        let exitcode = loop {
+            if let Some(code) = child.exitcode() {
+                break code;
+            }
+        };
+        let ended = child.join();
+        // Whether the child ran before `terminate` is the schedule's choice.
+        match exitcode {
+            0 => assert_eq!((ended, out.len()), (Ok(()), 1)),
+            _ => {
+                assert_eq!(exitcode, -15);
+                assert!(matches!(
+                    ended,
+                    Err(ProcessError::Killed { signal: 15, .. })
+                ));
+                assert!(out.is_empty());
+            }
+        }
+    });
+    assert!(report.is_clean(), "{}", report.findings()[0]);
+}

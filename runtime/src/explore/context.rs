@@ -124,6 +124,9 @@ impl Drop for ActingFor {
 /// The payload of a misuse of racecheck found during exploration; it ends the exploration.
 pub(crate) struct UsageError(pub(crate) String);
 
+/// The payload a stopped logical thread unwinds with; the executor swallows it.
+pub(crate) struct Stopped;
+
 /// A handle on the current execution, for the duration of one operation. Not `Send`: it is only
 /// valid on the worker thread running the schedule, while the schedule runs.
 #[derive(Clone, Copy)]
@@ -218,6 +221,20 @@ impl Cx {
         };
         debug_assert!(next.is_none() || !yielder.is_null());
         suspend(yielder);
+        self.unwind_if_stopped();
+    }
+
+    /// Unwinds the calling thread if another asked it to stop, unless it is unwinding already
+    /// (its destructors then run on as they would).
+    fn unwind_if_stopped(&self) {
+        let stop = {
+            let state = self.state();
+            state.threads[state.current].stop_requested.is_some()
+        };
+        if stop && !std::thread::panicking() {
+            // Not `panic!`: no hook runs, and nothing is printed or recorded as a panic.
+            panic::resume_unwind(Box::new(Stopped));
+        }
     }
 
     /// Ends exploration with a clear message about how racecheck was misused.

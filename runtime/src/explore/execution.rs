@@ -11,7 +11,7 @@ use std::sync::Arc;
 use corosensei::stack::DefaultStack;
 use corosensei::{Coroutine, CoroutineResult};
 
-use super::context::{Entered, Execution, UsageError};
+use super::context::{context, Entered, Execution, Stopped, UsageError};
 use super::finding::Finding;
 use super::ids::{ThreadId, MAIN_THREAD};
 use super::scheduler::Scheduler;
@@ -173,8 +173,25 @@ impl Schedule<'_> {
         Coroutine::with_stack(stack, move |yielder, ()| {
             // SAFETY: the execution outlives its coroutines (see `run_schedule`).
             let execution = unsafe { &*execution };
-            execution.state.borrow_mut().threads[thread].yielder = yielder;
-            let outcome = panic::catch_unwind(AssertUnwindSafe(entry));
+            let stopped_early = {
+                let mut state = execution.state.borrow_mut();
+                state.threads[thread].yielder = yielder;
+                state.threads[thread].stop_requested.is_some()
+            };
+            let outcome = if stopped_early {
+                // Stopped before it ran: its function never starts, and what it was given is
+                // dropped (whose destructors may panic, which is no finding of its own).
+                let _ = panic::catch_unwind(AssertUnwindSafe(move || drop(entry)));
+                Err(Box::new(Stopped) as Box<dyn std::any::Any + Send>)
+            } else {
+                panic::catch_unwind(AssertUnwindSafe(entry))
+            };
+            let stopped = matches!(&outcome, Err(payload) if payload.is::<Stopped>());
+            if stopped {
+                if let Some(cx) = context() {
+                    cx.let_go_of_held_locks();
+                }
+            }
             thread_finished(execution, thread, outcome.err());
         })
     }
@@ -238,6 +255,10 @@ fn thread_finished(
     let mut state = execution.state.borrow_mut();
     state.threads[thread].run = RunState::Finished;
     let Some(payload) = panic else { return };
+    if payload.is::<Stopped>() {
+        state.threads[thread].stopped = true;
+        return;
+    }
     if let Some(UsageError(message)) = payload.downcast_ref::<UsageError>() {
         state
             .stop

@@ -9,7 +9,7 @@ use parking_lot::Mutex;
 
 use super::context::{context, Cx};
 use super::ids::ThreadId;
-use super::model::Patience;
+use super::model::{Ended, Patience};
 use crate::vocab::{Panicked, ThreadInfo};
 
 pub(crate) struct ExploredJoinHandle<T> {
@@ -59,25 +59,50 @@ impl<T> ExploredJoinHandle<T> {
 
     #[track_caller]
     pub(crate) fn join(self) -> Result<T, Panicked> {
+        self.join_ended().map_err(only_panics)
+    }
+
+    /// [`join`](Self::join) of a thread that may have been stopped ([`stop`](Self::stop)).
+    #[track_caller]
+    pub(crate) fn join_ended(self) -> Result<T, Ended> {
         let outcome = owning_context().join(self.thread, Patience::Forever, Location::caller());
         self.outcome(outcome.expect("a join without timeout ends with the thread"))
+    }
+
+    /// Stops the thread at its next scheduling point (a process's `terminate`).
+    #[track_caller]
+    pub(crate) fn stop(&self) {
+        owning_context().stop(self.thread, Location::caller());
+    }
+
+    /// Whether the thread ended by being stopped.
+    pub(crate) fn was_stopped(&self) -> bool {
+        owning_context().was_stopped(self.thread)
     }
 
     /// `Err(self)` if the timeout fired first (a scheduling choice, not wall time).
     #[track_caller]
     pub(crate) fn join_timeout(self, d: Duration) -> Result<Result<T, Panicked>, Self> {
         match owning_context().join(self.thread, Patience::timeout(d), Location::caller()) {
-            Some(outcome) => Ok(self.outcome(outcome)),
+            Some(outcome) => Ok(self.outcome(outcome).map_err(only_panics)),
             None => Err(self),
         }
     }
 
-    fn outcome(self, finished: Result<(), Panicked>) -> Result<T, Panicked> {
+    fn outcome(self, finished: Result<(), Ended>) -> Result<T, Ended> {
         finished.map(|()| {
             self.value
                 .lock()
                 .take()
                 .expect("a thread that finished without panicking left its value")
         })
+    }
+}
+
+/// Only a process's logical thread is ever stopped: a thread's join sees panics alone.
+fn only_panics(ended: Ended) -> Panicked {
+    match ended {
+        Ended::Panicked(panicked) => panicked,
+        Ended::Stopped => unreachable!("only a process is stopped, and it is joined as one"),
     }
 }

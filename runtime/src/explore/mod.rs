@@ -56,7 +56,7 @@ pub use token::{read_token, replay_argument, INLINE_TOKEN_LIMIT};
 
 pub(crate) use context::{context, on_behalf_of, on_behalf_of_taking, Cx};
 pub(crate) use join_handle::ExploredJoinHandle;
-pub(crate) use model::{ChannelEnd, Patience, QueueInit};
+pub(crate) use model::{ChannelEnd, Ended, Patience, QueueInit};
 pub(crate) use object::{is_static_address, Stamp};
 
 /// Runs `body` under `config.schedules` schedules and reports the findings of the first failing

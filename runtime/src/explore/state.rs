@@ -75,6 +75,11 @@ pub(crate) struct LogicalThread {
     pub(crate) last_panic_location: Option<crate::SourceLocation>,
     /// A `join` returned this thread's panic to its caller.
     pub(crate) panic_observed: bool,
+    /// Another thread asked it to stop (a process's `terminate`), there: it unwinds at its next
+    /// scheduling point.
+    pub(crate) stop_requested: Option<Loc>,
+    /// It ended by being stopped, not by returning or panicking.
+    pub(crate) stopped: bool,
     /// The entry point, until the executor starts the thread.
     pub(crate) entry: Option<Box<dyn FnOnce() + Send>>,
     pub(crate) yielder: *const ThreadYielder,
@@ -225,6 +230,8 @@ impl State {
             panic: None,
             last_panic_location: None,
             panic_observed: false,
+            stop_requested: None,
+            stopped: false,
             entry: Some(entry),
             yielder: std::ptr::null(),
         });

@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use crate::panic_message::panic_message;
 use crate::remote::wire::{read_frame, write_frame};
-use crate::remote::{install_keys, Address};
+use crate::remote::{install_keys, settle_thread, Address};
 
 /// Names the file descriptor of the child's channel to its parent.
 pub(super) const CHILD_VAR: &str = "RACECHECK_PROCESS";
@@ -114,7 +114,12 @@ fn run(launch: Launch) -> (Outcome, i32) {
     let trampoline = unsafe {
         std::mem::transmute::<usize, Trampoline>(base.wrapping_add(launch.trampoline as usize))
     };
-    match panic::catch_unwind(AssertUnwindSafe(|| trampoline(entry, launch.args))) {
+    let ran = panic::catch_unwind(AssertUnwindSafe(|| trampoline(entry, launch.args)));
+    // Puts sent without waiting are confirmed before the parent hears the function ended.
+    if let (Err(error), Ok(Ok(_))) = (settle_thread(), &ran) {
+        return (Outcome::Panicked(error.to_string()), PANIC_EXIT_CODE);
+    }
+    match ran {
         Ok(Ok(value)) => (Outcome::Returned(value), 0),
         Ok(Err(reason)) => (Outcome::Unusable(reason), PANIC_EXIT_CODE),
         Err(payload) => (Outcome::Panicked(panic_message(&*payload)), PANIC_EXIT_CODE),

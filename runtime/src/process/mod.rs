@@ -17,7 +17,10 @@ use std::panic::Location;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::explore::{self, ExploredJoinHandle};
+use crate::explore::{self, Ended, ExploredJoinHandle};
+
+/// The signal `terminate` sends, which a process stopped under exploration reports.
+const SIGTERM: i32 = libc::SIGTERM;
 
 pub use child::child_main;
 
@@ -149,29 +152,30 @@ impl<R: DeserializeOwned + Send + 'static> ProcessHandle<R> {
 
     /// Python's `exitcode`: `None` while the process runs, then 0 if its function returned, 1 if
     /// it panicked, the code it passed to `exit`, or `-N` if signal `N` ended it. Under
-    /// exploration: `None` while the logical thread runs, then 0.
+    /// exploration: `None` while the logical thread runs, then 0, or `-15` (`SIGTERM`) if it was
+    /// terminated.
     #[track_caller]
     pub fn exitcode(&self) -> Option<i32> {
         match &self.repr {
             Repr::Real(process) => process.exitcode(),
-            Repr::Explored(handle) => (!handle.is_alive()).then_some(0),
+            Repr::Explored(handle) => {
+                (!handle.is_alive()).then(|| if handle.was_stopped() { -SIGTERM } else { 0 })
+            }
         }
     }
 
     /// Asks the process to stop (Python: `terminate()`, `SIGTERM` on Unix); its `join` then
     /// reports [`ProcessError::Killed`]. Does nothing once the process has ended.
     ///
-    /// # Panics
-    ///
-    /// Under exploration, where a logical thread cannot be stopped from outside.
+    /// Under exploration the process's logical thread stops at its next operation on a shared
+    /// object (at once if it is blocked), unwinding: its guards are dropped, so a lock it held
+    /// is let go, as the server of a lock shared with a process lets go of what a killed holder
+    /// held.
     #[track_caller]
     pub fn terminate(&self) {
         match &self.repr {
             Repr::Real(process) => process.terminate(),
-            Repr::Explored(_) => panic!(
-                "racecheck: `terminate` is not supported under exploration; stop the process \
-                 through an object it watches (an `Event`, a sentinel on its queue)"
-            ),
+            Repr::Explored(handle) => handle.stop(),
         }
     }
 
@@ -181,9 +185,15 @@ impl<R: DeserializeOwned + Send + 'static> ProcessHandle<R> {
     pub fn join(self) -> Result<R, ProcessError> {
         match self.repr {
             Repr::Real(process) => process.join(&self.name),
-            Repr::Explored(handle) => handle.join().map_err(|panicked| ProcessError::Panicked {
-                process: self.name,
-                message: panicked.message,
+            Repr::Explored(handle) => handle.join_ended().map_err(|ended| match ended {
+                Ended::Panicked(panicked) => ProcessError::Panicked {
+                    process: self.name,
+                    message: panicked.message,
+                },
+                Ended::Stopped => ProcessError::Killed {
+                    process: self.name,
+                    signal: SIGTERM,
+                },
             }),
         }
     }

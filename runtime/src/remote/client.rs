@@ -9,13 +9,15 @@ use std::io::{self, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::os::fd::{AsRawFd, RawFd};
 use std::os::unix::net::UnixStream;
-use std::sync::LazyLock;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, LazyLock};
 
 use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
 
 use super::auth::{self, HandshakeError};
 use super::protocol::{Op, Reply, Request};
+use super::server::SERVER_OBJECT;
 use super::wire::{read_frame, write_frame, WireError};
 
 /// Where an object server listens.
@@ -68,6 +70,22 @@ impl Stream {
     /// `true` once the peer has closed its end (or the connection failed): a look without
     /// waiting and without consuming anything.
     pub(crate) fn peer_gone(&self) -> bool {
+        self.peek() == Peek::Gone
+    }
+
+    /// [`peer_gone`](Stream::peer_gone) where a write would not tell: over TCP a write to a
+    /// peer that has closed still succeeds, while over a Unix socket it fails, so there the
+    /// look is left to the write.
+    pub(crate) fn gone_unless_written(&self) -> bool {
+        matches!(self, Stream::Tcp(_)) && self.peer_gone()
+    }
+
+    /// `true` if something has arrived to read: a look without waiting.
+    fn readable(&self) -> bool {
+        self.peek() == Peek::Data
+    }
+
+    fn peek(&self) -> Peek {
         let mut byte = 0u8;
         // SAFETY: a one-byte peek into a local buffer on a descriptor we own.
         let read = unsafe {
@@ -79,15 +97,12 @@ impl Stream {
             )
         };
         match read {
-            0 => true,
-            n if n > 0 => false,
-            _ => {
-                let error = io::Error::last_os_error();
-                !matches!(
-                    error.kind(),
-                    io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
-                )
-            }
+            0 => Peek::Gone,
+            n if n > 0 => Peek::Data,
+            _ => match io::Error::last_os_error().kind() {
+                io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted => Peek::Nothing,
+                _ => Peek::Gone,
+            },
         }
     }
 
@@ -103,6 +118,21 @@ impl Stream {
             Stream::Unix(stream) => Stream::Unix(stream.try_clone()?),
             Stream::Tcp(stream) => Stream::Tcp(stream.try_clone()?),
         })
+    }
+}
+
+/// Writes through a shared handle: a put hands a waiting client its reply this way (`handoff.rs`)
+/// while the connection's own thread waits for it.
+impl Write for &Stream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match **self {
+            Stream::Unix(ref stream) => Write::write(&mut &*stream, buf),
+            Stream::Tcp(ref stream) => Write::write(&mut &*stream, buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
 
@@ -129,6 +159,14 @@ impl Write for Stream {
             Stream::Tcp(stream) => stream.flush(),
         }
     }
+}
+
+/// What a look at a connection found.
+#[derive(PartialEq, Eq)]
+enum Peek {
+    Data,
+    Nothing,
+    Gone,
 }
 
 /// Why a call to a server failed.
@@ -243,9 +281,62 @@ fn connection_error(address: &Address, error: WireError) -> RemoteError {
 }
 
 /// An authenticated connection to one server, read through a buffer (a reply is one `read`).
+///
+/// A put or a pipe's send is sent without waiting ([`RemoteRef::send`]): the server applies it
+/// and answers only if it failed. The server applies a connection's requests in order, and the
+/// thread's next call goes over the same connection (before it uses another, it confirms this
+/// one), so every later call of the thread finds the put applied; the reply of that call comes
+/// after the failures of the requests before it, so a failure is that call's error. At the
+/// latest the requests are confirmed when the thread ends or the process's function returns
+/// ([`settle_thread`]).
 pub(crate) struct Link {
     address: Address,
     stream: BufReader<Stream>,
+    /// Requests sent without waiting since the last reply; their objects, and what a failure
+    /// of each means.
+    unconfirmed: usize,
+    sent_to: Vec<(u64, Unacked)>,
+}
+
+/// A request sent without waiting for its reply: what a failure reported for it means.
+#[derive(Clone)]
+pub(crate) enum Unacked {
+    /// A put into a queue (`what` it is): any failure is an error of the next call.
+    Put { what: &'static str },
+    /// A send into a pipe: `Flag(false)` means the other end was gone and the message dropped,
+    /// which the end's next send reports (`ended`), as a socket's next write does.
+    Send { ended: Arc<AtomicBool> },
+}
+
+/// Requests a connection may send without waiting before it confirms them: bounds how many
+/// failures the server may have to write ahead of the client reading them.
+const MAX_UNCONFIRMED: usize = 256;
+
+/// Confirms the requests this thread sent without waiting on every idle connection: what a call
+/// does before it is sent on another, so that it cannot overtake them.
+fn settle_idle() -> Result<(), RemoteError> {
+    // During the thread's own teardown the idle connections settle as they are dropped.
+    IDLE.try_with(|idle| {
+        let mut idle = idle.borrow_mut();
+        let mut failed = None;
+        idle.retain_mut(|link| match link.settle() {
+            Ok(()) => true,
+            Err(error) => {
+                // A failed connection is not used again; a refusal leaves it sound.
+                let sound = matches!(error, RemoteError::Refused { .. });
+                failed.get_or_insert(error);
+                sound
+            }
+        });
+        failed.map_or(Ok(()), Err)
+    })
+    .unwrap_or(Ok(()))
+}
+
+/// Confirms every request this thread sent without waiting: when the function of a process
+/// returns, before its value is sent back, so its parent finds all its puts applied.
+pub(crate) fn settle_thread() -> Result<(), RemoteError> {
+    settle_idle()
 }
 
 impl Link {
@@ -269,36 +360,160 @@ impl Link {
         Ok(Link {
             address: address.clone(),
             stream: BufReader::new(connect(address, &key)?),
+            unconfirmed: 0,
+            sent_to: Vec::new(),
         })
     }
 
     /// Keeps this connection for the thread's next call to its server. A thread keeps a few at
     /// most: the oldest goes (it may lead to a server that has ended since).
     pub(crate) fn give_back(self) {
-        IDLE.with(|idle| {
+        let evicted = IDLE.with(|idle| {
             let mut idle = idle.borrow_mut();
-            if idle.len() == MAX_IDLE {
-                idle.remove(0);
-            }
+            let evicted = (idle.len() == MAX_IDLE).then(|| idle.remove(0));
             idle.push(self);
+            evicted
         });
+        // Dropped outside the borrow: it confirms what was sent on it, which is a call.
+        drop(evicted);
     }
 
-    /// One request and its reply. A failed connection is dropped by the caller.
+    /// One request and its reply. Its reply comes after the failures of the requests sent
+    /// before it without waiting: the first of those is this call's error. A failed connection
+    /// is dropped by the caller.
     pub(crate) fn call(&mut self, object: u64, op: Op) -> Result<Reply, RemoteError> {
-        let request = Request { object, op };
-        write_frame(self.stream.get_mut(), &request)
-            .map_err(|e| connection_error(&self.address, e))?;
-        match read_frame::<Reply>(&mut self.stream) {
-            Ok(Reply::Refused(reason)) => Err(RemoteError::Refused { reason }),
-            Ok(reply) => Ok(reply),
-            Err(WireError::Closed) => Err(RemoteError::Connection {
+        settle_idle()?;
+        self.call_on_this(object, op)
+    }
+
+    /// [`Link::call`], leaving the other connections alone.
+    fn call_on_this(&mut self, object: u64, op: Op) -> Result<Reply, RemoteError> {
+        self.write_request(Request {
+            object,
+            op,
+            unacknowledged: false,
+        })?;
+        let mut earlier = None;
+        let reply = loop {
+            match self.read_reply() {
+                Ok(Reply::Unacknowledged { object, reply }) => {
+                    if let Some(error) = self.failed(object, *reply) {
+                        earlier.get_or_insert(error);
+                    }
+                }
+                reply => break reply,
+            }
+        };
+        self.unconfirmed = 0;
+        self.sent_to.clear();
+        match earlier {
+            Some(error) => Err(error),
+            None => reply,
+        }
+    }
+
+    /// Sends a request without waiting for its reply (see [`Link`]).
+    fn send(&mut self, object: u64, op: Op, unacked: Unacked) -> Result<(), RemoteError> {
+        settle_idle()?;
+        if self.unconfirmed >= MAX_UNCONFIRMED {
+            self.settle()?;
+        }
+        self.read_arrived_failures()?;
+        self.write_request(Request {
+            object,
+            op,
+            unacknowledged: true,
+        })?;
+        self.unconfirmed += 1;
+        if !self.sent_to.iter().any(|(sent, _)| *sent == object) {
+            self.sent_to.push((object, unacked));
+        }
+        Ok(())
+    }
+
+    /// Confirms the requests sent without waiting: one call whose reply follows them all.
+    fn settle(&mut self) -> Result<(), RemoteError> {
+        if self.unconfirmed == 0 {
+            return Ok(());
+        }
+        self.call_on_this(SERVER_OBJECT, Op::Sync).map(drop)
+    }
+
+    /// Reads the failures the server has already reported, without waiting: what a send does,
+    /// so that a pipe's sender learns soon that the other end is gone.
+    fn read_arrived_failures(&mut self) -> Result<(), RemoteError> {
+        while !self.stream.buffer().is_empty() || self.stream.get_ref().readable() {
+            match self.read_reply()? {
+                Reply::Unacknowledged { object, reply } => {
+                    if let Some(error) = self.failed(object, *reply) {
+                        return Err(error);
+                    }
+                }
+                reply => {
+                    return Err(RemoteError::Connection {
+                        address: self.address.to_string(),
+                        reason: format!("the server answered {reply:?} to no request"),
+                    })
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A request to `object` sent without waiting failed with `reply`: the error to report, if
+    /// it is one.
+    fn failed(&self, object: u64, reply: Reply) -> Option<RemoteError> {
+        let unacked = self
+            .sent_to
+            .iter()
+            .find(|(sent, _)| *sent == object)
+            .map(|(_, unacked)| unacked);
+        match (unacked, reply) {
+            (Some(Unacked::Send { ended }), Reply::Flag(false)) => {
+                ended.store(true, Ordering::SeqCst);
+                None
+            }
+            (Some(Unacked::Put { what }), Reply::Refused(reason)) => Some(RemoteError::Refused {
+                reason: format!("an earlier put into a {what} was refused: {reason}"),
+            }),
+            (_, reply) => Some(RemoteError::Refused {
+                reason: format!("a request sent without waiting was answered {reply:?}"),
+            }),
+        }
+    }
+
+    /// Writes one request; after a failure nothing sent on this connection can be confirmed.
+    fn write_request(&mut self, request: Request) -> Result<(), RemoteError> {
+        write_frame(self.stream.get_mut(), &request).map_err(|error| {
+            self.unconfirmed = 0;
+            connection_error(&self.address, error)
+        })
+    }
+
+    fn read_reply(&mut self) -> Result<Reply, RemoteError> {
+        let reply = match read_frame::<Reply>(&mut self.stream) {
+            Ok(Reply::Refused(reason)) => return Err(RemoteError::Refused { reason }),
+            Ok(reply) => return Ok(reply),
+            Err(WireError::Closed) => RemoteError::Connection {
                 address: self.address.to_string(),
                 reason: "the server closed the connection mid-call (it ended, or refused the \
                          request)"
                     .to_owned(),
-            }),
-            Err(error) => Err(connection_error(&self.address, error)),
+            },
+            Err(error) => connection_error(&self.address, error),
+        };
+        // Nothing more will come on this connection.
+        self.unconfirmed = 0;
+        Err(reply)
+    }
+}
+
+/// A connection dropped with requests unconfirmed (its thread ended, or it made room among the
+/// idle ones) confirms them first, and tells a failure.
+impl Drop for Link {
+    fn drop(&mut self) {
+        if let Err(error) = self.settle() {
+            eprintln!("racecheck: {error}");
         }
     }
 }
@@ -333,6 +548,14 @@ impl RemoteRef {
             }
             Err(error) => Err(error),
         }
+    }
+
+    /// Sends a request without waiting for its reply (see [`Link`]).
+    pub(crate) fn send(&self, op: Op, unacked: Unacked) -> Result<(), RemoteError> {
+        let mut link = Link::take(&self.address)?;
+        link.send(self.object, op, unacked)?;
+        link.give_back();
+        Ok(())
     }
 
     /// A call on behalf of a primitive whose API has no room for a connection error: a failure

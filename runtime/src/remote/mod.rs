@@ -10,6 +10,7 @@
 
 pub(crate) mod auth;
 mod client;
+mod handoff;
 pub(crate) mod protocol;
 mod served;
 mod server;
@@ -17,7 +18,8 @@ pub(crate) mod share;
 pub(crate) mod wire;
 
 pub use client::RemoteError;
-pub(crate) use client::{install_keys, keyring, Address, RemoteRef};
+pub(crate) use client::{install_keys, keyring, settle_thread, Address, RemoteRef};
+pub(crate) use handoff::Handoff;
 pub(crate) use served::Served;
 pub(crate) use server::{export, export_while, Exports, Server, SERVER_OBJECT};
 

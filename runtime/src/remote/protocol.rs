@@ -11,6 +11,10 @@ use serde_json::Value;
 pub(crate) struct Request {
     pub(crate) object: u64,
     pub(crate) op: Op,
+    /// Sent without waiting: the server answers only if it fails, with
+    /// [`Reply::Unacknowledged`].
+    #[serde(default)]
+    pub(crate) unacknowledged: bool,
 }
 
 /// How long a blocking operation may wait.
@@ -73,6 +77,8 @@ pub(crate) enum Op {
     ListItems,
     // the server itself (object 0): a named object, created on first use
     Open { name: String, kind: Kind },
+    // the server itself: answered once every request before it on the connection is applied
+    Sync,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -88,4 +94,9 @@ pub(crate) enum Reply {
     Object(u64),
     /// The request was understood and refused; the server's explanation.
     Refused(String),
+    /// A request to `object` sent without waiting failed: its reply.
+    Unacknowledged {
+        object: u64,
+        reply: Box<Reply>,
+    },
 }

@@ -2,6 +2,7 @@
 //! for queues, joinable queues, events, locks and pipe ends (a process's own, of any item type), and
 //! for the kinds a Manager creates by name, whose items stay in their serde form.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::mem::forget;
 use std::ops::Deref;
@@ -13,22 +14,87 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::client::Stream;
+use super::handoff::{Handoff, Offer};
 use super::protocol::{Kind, Op, Reply, Wait};
+use super::wire::write_frame;
 use crate::{Connection, Event, JoinableQueue, Lock, Queue};
 
 /// How often a blocked operation looks whether its client is still there.
 const PEER_CHECK: Duration = Duration::from_millis(100);
 
-/// The client a request came from: its connection's number, and whether it is gone (a blocked
-/// operation then gives up).
+/// The client a request came from: its connection's number, whether it is gone (a blocked
+/// operation then gives up), and its socket, through which a put on another thread may answer a
+/// blocked get directly (`handoff.rs`).
 pub(crate) struct Peer<'a> {
     connection: u64,
     gone: &'a dyn Fn() -> bool,
+    socket: Option<&'a Arc<Stream>>,
+    answered: Cell<bool>,
 }
 
 impl<'a> Peer<'a> {
     pub(crate) fn new(connection: u64, gone: &'a dyn Fn() -> bool) -> Self {
-        Peer { connection, gone }
+        Peer {
+            connection,
+            gone,
+            socket: None,
+            answered: Cell::new(false),
+        }
+    }
+
+    /// A peer whose blocked gets may be answered on `socket` by the thread that puts.
+    pub(crate) fn with_socket(mut self, socket: &'a Arc<Stream>) -> Self {
+        self.socket = Some(socket);
+        self
+    }
+
+    /// Whether the reply was already written to the client (by a hand-off): the server sends
+    /// nothing more for this request.
+    pub(crate) fn answered(&self) -> bool {
+        self.answered.get()
+    }
+
+    /// Waits in `handoff` for `offer` to answer the client (a blocked get or recv): `false` if
+    /// the wait ran out or the client left first, having taken nothing. Only for a peer with a
+    /// socket and a wait that may block.
+    fn wait_handed(
+        &self,
+        handoff: &Handoff,
+        wait: Wait,
+        offer: impl Fn() -> Offer + Send + Sync + 'static,
+    ) -> bool {
+        let deadline = match wait {
+            Wait::Millis(ms) => Some(Instant::now() + Duration::from_millis(ms)),
+            Wait::Forever | Wait::Never => None,
+        };
+        match handoff.wait(offer, deadline, self.gone) {
+            Some(_) => {
+                // Answered, or the client was found gone: either way nothing more is sent.
+                self.answered.set(true);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The socket to hand replies to, for a wait that may block.
+    fn handoff_socket(&self, wait: Wait) -> Option<Arc<Stream>> {
+        if matches!(wait, Wait::Never) {
+            return None;
+        }
+        self.socket.cloned()
+    }
+}
+
+/// Writes `reply` to a waiting client's socket from the thread that has its answer (which has
+/// looked whether the client is gone, [`Stream::gone_unless_written`]): `Gone` if the write
+/// failed.
+fn answer(socket: &Stream, reply: &Reply) -> Offer {
+    if write_frame(&mut &*socket, reply).is_ok() {
+        Offer::Answered
+    } else {
+        Offer::Gone
     }
 }
 
@@ -130,6 +196,39 @@ impl<T: Send> ServedQueue<T> {
     }
 }
 
+impl<T: Serialize + DeserializeOwned + Send + 'static> ServedQueue<T> {
+    /// A blocking get answered by whichever thread has the item: this one if the queue holds
+    /// one now, else the put that brings one, which writes the reply to `socket` itself.
+    fn get_handed(&self, wait: Wait, peer: &Peer<'_>, socket: Arc<Stream>) -> Reply {
+        let queue = self.queue.clone();
+        let offer = move || {
+            let parts = queue
+                .served_parts()
+                .expect("a served queue is this process's own");
+            if socket.gone_unless_written() {
+                return Offer::Gone;
+            }
+            let Some(item) = parts.take_now() else {
+                return Offer::Empty;
+            };
+            let answered = answer(&socket, &encode(&item));
+            if answered == Offer::Gone {
+                parts.put_back(item);
+            }
+            answered
+        };
+        let parts = self
+            .queue
+            .served_parts()
+            .expect("a served queue is this process's own");
+        if peer.wait_handed(parts.handoff(), wait, offer) {
+            // Should the client have gone, an item put back meanwhile goes to the next getter.
+            parts.handoff().after_put();
+        }
+        Reply::Nothing
+    }
+}
+
 impl<T: Serialize + DeserializeOwned + Send + 'static> Served for ServedQueue<T> {
     fn call(&self, op: Op, peer: &Peer<'_>) -> Reply {
         match op {
@@ -144,8 +243,13 @@ impl<T: Serialize + DeserializeOwned + Send + 'static> Served for ServedQueue<T>
                 });
                 Reply::Flag(put.is_some())
             }
-            Op::Get { wait } => within(wait, peer, |d| self.queue.get_timeout(d).ok())
-                .map_or(Reply::Nothing, |item| encode(&item)),
+            Op::Get { wait } => {
+                if let Some(socket) = peer.handoff_socket(wait) {
+                    return self.get_handed(wait, peer, socket);
+                }
+                within(wait, peer, |d| self.queue.get_timeout(d).ok())
+                    .map_or(Reply::Nothing, |item| encode(&item))
+            }
             Op::Len => Reply::Count(self.queue.len()),
             Op::Capacity => Reply::Capacity(self.queue.capacity()),
             Op::TaskDone | Op::JoinTasks if self.joinable.is_none() => refused(&op, "a Queue"),
@@ -303,10 +407,15 @@ impl<T: Serialize + DeserializeOwned + Send + 'static> Served for ServedConnecti
                 Ok(item) => Reply::Flag(end.send(item).is_ok()),
                 Err(refusal) => refusal,
             },
-            Op::Recv => match within(Wait::Forever, peer, |d| end.poll(d).then_some(())) {
-                Some(()) => end.recv().map_or(Reply::Nothing, |item| encode(&item)),
-                None => Reply::Nothing,
-            },
+            Op::Recv => {
+                if let Some(socket) = peer.handoff_socket(Wait::Forever) {
+                    return recv_handed(end, peer, socket);
+                }
+                match within(Wait::Forever, peer, |d| end.poll(d).then_some(())) {
+                    Some(()) => end.recv().map_or(Reply::Nothing, |item| encode(&item)),
+                    None => Reply::Nothing,
+                }
+            }
             Op::Poll { wait } => {
                 Reply::Flag(within(wait, peer, |d| end.poll(d).then_some(())).is_some())
             }
@@ -317,6 +426,40 @@ impl<T: Serialize + DeserializeOwned + Send + 'static> Served for ServedConnecti
             op => refused(&op, "a pipe's end"),
         }
     }
+}
+
+/// A blocking `recv` answered by whichever thread has the message: this one if the pipe holds
+/// one (or has ended) now, else the other end's `send` (or drop), which writes the reply to
+/// `socket` itself. A message is taken only for a client seen to be there: a pipe has one
+/// reader, so nothing could take a message put back.
+fn recv_handed<T: Serialize + Send + 'static>(
+    end: Arc<Connection<T>>,
+    peer: &Peer<'_>,
+    socket: Arc<Stream>,
+) -> Reply {
+    let offer = {
+        let end = Arc::clone(&end);
+        move || {
+            let (_, incoming) = end
+                .served_incoming()
+                .expect("a served end is this process's own");
+            if socket.peer_gone() {
+                return Offer::Gone;
+            }
+            match incoming.try_recv() {
+                Ok(item) => answer(&socket, &encode(&item)),
+                Err(crossbeam_channel::TryRecvError::Disconnected) => {
+                    answer(&socket, &Reply::Nothing)
+                }
+                Err(crossbeam_channel::TryRecvError::Empty) => Offer::Empty,
+            }
+        }
+    };
+    let (handoff, _) = end
+        .served_incoming()
+        .expect("a served end is this process's own");
+    peer.wait_handed(handoff, Wait::Forever, offer);
+    Reply::Nothing
 }
 
 /// A Manager's map, keyed by each key's serde form.

@@ -189,6 +189,10 @@ impl Server {
         if auth::accept(&mut stream, &self.key).is_err() {
             return;
         }
+        // A put on another thread may answer a blocked get through this second handle.
+        let Ok(socket) = stream.try_clone().map(Arc::new) else {
+            return;
+        };
         // The handshake alternates strictly, so nothing of a request has been read ahead of it.
         let mut stream = BufReader::new(stream);
         let mut holds: Vec<Arc<dyn Served>> = Vec::new();
@@ -202,7 +206,28 @@ impl Server {
                     break;
                 }
             };
-            let (reply, object) = self.apply(request, number, stream.get_ref());
+            let (target, unacknowledged) = (request.object, request.unacknowledged);
+            let Some((reply, object)) = self.apply(request, number, &socket) else {
+                // Answered already, straight from the thread that put the item.
+                if self.stopping.load(Ordering::SeqCst) {
+                    break;
+                }
+                continue;
+            };
+            if unacknowledged {
+                // A put or a send: answered only if it failed.
+                if matches!(reply, Reply::Flag(true)) {
+                    continue;
+                }
+                let failure = Reply::Unacknowledged {
+                    object: target,
+                    reply: Box::new(reply),
+                };
+                if write_frame(stream.get_mut(), &failure).is_err() {
+                    break;
+                }
+                continue;
+            }
             if self.stopping.load(Ordering::SeqCst) {
                 // A wait cut short by the shutdown is no answer: the client learns the server
                 // ended, and an item taken meanwhile goes back.
@@ -237,30 +262,34 @@ impl Server {
         }
     }
 
+    /// Applies one request: its reply and the object it went to, or `None` if the reply was
+    /// already written to `socket` (a blocked get answered by a put, `handoff.rs`).
     fn apply(
         &self,
         request: Request,
         number: u64,
-        stream: &Stream,
-    ) -> (Reply, Option<Arc<dyn Served>>) {
+        socket: &Arc<Stream>,
+    ) -> Option<(Reply, Option<Arc<dyn Served>>)> {
         if request.object == SERVER_OBJECT {
-            return match request.op {
+            return Some(match request.op {
                 Op::Open { name, kind } => (self.open(name, kind), None),
+                Op::Sync => (Reply::Done, None),
                 op => (
                     Reply::Refused(format!("the server itself has no operation {op:?}")),
                     None,
                 ),
-            };
+            });
         }
         let Some(object) = self.objects.lock().get(&request.object).cloned() else {
-            return (
+            return Some((
                 Reply::Refused(format!("no object {} is served here", request.object)),
                 None,
-            );
+            ));
         };
-        let gone = || stream.peer_gone() || self.stopping.load(Ordering::SeqCst);
-        let peer = Peer::new(number, &gone);
-        (object.call(request.op, &peer), Some(object))
+        let gone = || socket.peer_gone() || self.stopping.load(Ordering::SeqCst);
+        let peer = Peer::new(number, &gone).with_socket(socket);
+        let reply = object.call(request.op, &peer);
+        (!peer.answered()).then(|| (reply, Some(object)))
     }
 }
 
@@ -395,6 +424,7 @@ mod tests {
             op: Op::ListPush {
                 item: Value::from(1),
             },
+            unacknowledged: false,
         };
         let mut frame = Vec::new();
         write_frame(&mut frame, &request).unwrap();
@@ -407,6 +437,7 @@ mod tests {
             &Request {
                 object: list,
                 op: Op::Len,
+                unacknowledged: false,
             },
         )
         .unwrap();
@@ -415,6 +446,54 @@ mod tests {
             Reply::Count(0)
         ));
         assert_eq!(items(&server, list), 0);
+    }
+
+    /// A put sent without waiting, which the server refuses (a dict has no `Put`).
+    fn refused_put(server: &Server) -> crate::remote::RemoteRef {
+        let Reply::Object(dict) = server.open("d".to_owned(), Kind::Dict) else {
+            panic!("a dict is opened");
+        };
+        let target = crate::remote::RemoteRef {
+            address: server.address().clone(),
+            object: dict,
+        };
+        let put = Op::Put {
+            item: Value::from(1),
+            wait: Wait::Forever,
+        };
+        target
+            .send(put, crate::remote::client::Unacked::Put { what: "Queue" })
+            .unwrap();
+        target
+    }
+
+    #[test]
+    fn a_refused_put_sent_without_waiting_fails_the_threads_next_call() {
+        let (server, _) = list_server();
+        std::thread::spawn(move || {
+            let target = refused_put(&server);
+            let error = target.call(Op::Len).unwrap_err().to_string();
+            assert!(
+                error.contains("an earlier put into a Queue was refused"),
+                "{error}"
+            );
+            // Reported once: the connection stays sound.
+            assert!(matches!(target.call(Op::Len), Ok(Reply::Count(0))));
+        })
+        .join()
+        .unwrap();
+    }
+
+    #[test]
+    fn a_refused_put_sent_without_waiting_fails_the_end_of_the_function() {
+        let (server, _) = list_server();
+        std::thread::spawn(move || {
+            refused_put(&server);
+            let error = crate::remote::settle_thread().unwrap_err().to_string();
+            assert!(error.contains("has no operation Put"), "{error}");
+        })
+        .join()
+        .unwrap();
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! object passed on again is written as the same reference.
 
 use std::marker::PhantomData;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use parking_lot::Mutex;
@@ -13,7 +14,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
-use super::client::Link;
+use super::client::{Link, Unacked};
 use super::protocol::{Op, Reply, Wait};
 use super::served::{ServedConnection, ServedEvent, ServedLock, ServedQueue, StaticOrOwned};
 use super::{export, RemoteRef, Served};
@@ -32,6 +33,11 @@ pub(crate) struct Remote<T> {
     codec: Codec<T>,
     /// What the object is, for error messages.
     what: &'static str,
+    /// A queue's capacity, asked once: a put into an unbounded queue never waits, so it is sent
+    /// without waiting for its reply.
+    capacity: OnceLock<Option<usize>>,
+    /// A pipe end: an earlier send found the other end gone.
+    ended: Arc<AtomicBool>,
     items: PhantomData<fn(T) -> T>,
 }
 
@@ -44,6 +50,8 @@ impl<T: Serialize + DeserializeOwned> Remote<T> {
                 decode: serde_json::from_value,
             },
             what,
+            capacity: OnceLock::new(),
+            ended: Arc::default(),
             items: PhantomData,
         }
     }
@@ -108,6 +116,11 @@ impl<T> Remote<T> {
     #[track_caller]
     pub(crate) fn put(&self, item: T, wait: Wait) -> Result<(), T> {
         let value = self.encode(&item);
+        if matches!(wait, Wait::Forever) && self.capacity().is_none() {
+            let put = Op::Put { item: value, wait };
+            self.sent(put, Unacked::Put { what: self.what });
+            return Ok(());
+        }
         if self.flag(Op::Put { item: value, wait }) {
             Ok(())
         } else {
@@ -123,17 +136,35 @@ impl<T> Remote<T> {
 
     #[track_caller]
     pub(crate) fn capacity(&self) -> Option<usize> {
-        match self.call(Op::Capacity) {
+        *self.capacity.get_or_init(|| match self.call(Op::Capacity) {
             Reply::Capacity(capacity) => capacity,
             reply => self.unexpected(reply),
-        }
+        })
     }
 
-    /// `false` when the other end is gone.
+    /// `false` when an earlier send found the other end gone. The send itself does not wait
+    /// for its reply: like a write to a socket, a send into a pipe whose other end has just
+    /// gone succeeds, and the next one fails.
     #[track_caller]
     pub(crate) fn send(&self, item: &T) -> bool {
+        if self.ended.load(Ordering::SeqCst) {
+            return false;
+        }
         let value = self.encode(item);
-        self.flag(Op::Send { item: value })
+        let ended = Arc::clone(&self.ended);
+        self.sent(Op::Send { item: value }, Unacked::Send { ended });
+        true
+    }
+
+    /// Sends `op` without waiting for its reply (see `client::Link`).
+    #[track_caller]
+    fn sent(&self, op: Op, unacked: Unacked) {
+        self.target.send(op, unacked).unwrap_or_else(|error| {
+            panic!(
+                "racecheck: a {} shared from another process: {error}",
+                self.what
+            )
+        });
     }
 
     #[track_caller]

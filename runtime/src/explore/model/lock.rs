@@ -140,6 +140,24 @@ impl Cx {
         );
     }
 
+    /// Lets go of every lock the calling thread still holds once it was stopped (its guards'
+    /// destructors ran as it unwound; these are held past them, by a forgotten guard): the
+    /// server of a process's lock lets go of what a killed holder held, and so does the engine.
+    pub(crate) fn let_go_of_held_locks(&self) {
+        let (held, location) = {
+            let state = self.state();
+            let me = state.current;
+            let thread = &state.threads[me];
+            let held: Vec<ObjectId> = thread.held.iter().map(|held| held.lock).collect();
+            (held, thread.stop_requested)
+        };
+        let Some(location) = location else { return };
+        for id in held {
+            self.state().lock_mut(id).depth = 1;
+            self.release_lock(id, location);
+        }
+    }
+
     /// `locked()`: a poll.
     pub(crate) fn lock_locked(&self, stamp: &Stamp, reentrant: bool, location: Loc) -> bool {
         let id = self.lock_object(stamp, reentrant);

@@ -20,6 +20,7 @@ use super::state::State;
 
 pub(crate) use channel::ChannelEnd;
 pub(crate) use queue::QueueInit;
+pub(crate) use thread::Ended;
 
 /// How an operation that may have to wait waits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,6 +8,14 @@ use crate::explore::state::RunState;
 use crate::explore::trace::Target;
 use crate::vocab::{Panicked, ThreadInfo};
 
+/// Why a logical thread ended without returning.
+#[derive(Debug)]
+pub(crate) enum Ended {
+    Panicked(Panicked),
+    /// Another thread stopped it ([`Cx::stop`]).
+    Stopped,
+}
+
 /// `ThreadInfo::ident` of a logical thread: its index from 1, `MainThread` being 1.
 fn ident(thread: ThreadId) -> u64 {
     thread as u64 + 1
@@ -38,7 +46,7 @@ impl Cx {
         thread: ThreadId,
         patience: Patience,
         location: Loc,
-    ) -> Option<Result<(), Panicked>> {
+    ) -> Option<Result<(), Ended>> {
         let blocks = patience == Patience::Forever && !self.is_finished(thread);
         self.schedule_before_wait(WaitFor::Join(thread), patience, location);
         if blocks {
@@ -64,17 +72,52 @@ impl Cx {
         state.progressed(me);
         state.record(me, "join", Target::Thread(thread), location);
         let joined = &mut state.threads[thread];
+        if joined.stopped {
+            return Some(Err(Ended::Stopped));
+        }
         Some(match &joined.panic {
             None => Ok(()),
             Some(panic) => {
-                let outcome = Err(Panicked {
+                let outcome = Err(Ended::Panicked(Panicked {
                     thread: joined.name.clone(),
                     message: panic.message.clone(),
-                });
+                }));
                 joined.panic_observed = true;
                 outcome
             }
         })
+    }
+
+    /// `terminate` of a process: `thread` unwinds at its next scheduling point (at once if it
+    /// is blocked: its wait ends), as a killed process stops wherever it is. Nothing if it has
+    /// ended.
+    pub(crate) fn stop(&self, thread: ThreadId, location: Loc) {
+        self.schedule(location);
+        let mut state = self.state();
+        let me = state.current;
+        let target = &mut state.threads[thread];
+        let live = !matches!(target.run, RunState::Finished);
+        if live && target.stop_requested.is_none() {
+            target.stop_requested = Some(location);
+            target.run = RunState::Ready;
+            target.next_wait = None;
+        }
+        state.progressed(me);
+        state.record(
+            me,
+            if live {
+                "terminate"
+            } else {
+                "terminate (already ended)"
+            },
+            Target::Thread(thread),
+            location,
+        );
+    }
+
+    /// Whether `thread` ended by being stopped.
+    pub(crate) fn was_stopped(&self, thread: ThreadId) -> bool {
+        self.state().threads[thread].stopped
     }
 
     fn is_finished(&self, thread: ThreadId) -> bool {
