@@ -13,7 +13,7 @@
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use racecheck::explore::{Config, Strategy};
 
@@ -45,38 +45,6 @@ const PROGRAMS: [Program; 3] = [
         bound: Some(2),
     },
 ];
-
-/// The running thread's CPU time (both tools run every execution on the calling thread), so
-/// that a shared machine's load does not count: the first field of `/proc/thread-self/schedstat`.
-fn thread_cpu_time() -> Duration {
-    let schedstat = std::fs::read_to_string("/proc/thread-self/schedstat")
-        .expect("the bench reads its CPU time from /proc/thread-self/schedstat (Linux)");
-    let nanos = schedstat
-        .split_whitespace()
-        .next()
-        .and_then(|field| field.parse().ok())
-        .expect("schedstat starts with the CPU time in nanoseconds");
-    Duration::from_nanos(nanos)
-}
-
-/// Wall time and the thread's CPU time since it started.
-struct Stopwatch {
-    wall: Instant,
-    cpu: Duration,
-}
-
-impl Stopwatch {
-    fn start() -> Self {
-        Stopwatch {
-            wall: Instant::now(),
-            cpu: thread_cpu_time(),
-        }
-    }
-
-    fn elapsed(&self) -> (Duration, Duration) {
-        (self.wall.elapsed(), thread_cpu_time() - self.cpu)
-    }
-}
 
 /// What one tool did on one program.
 struct Measured {
@@ -126,7 +94,7 @@ fn on_racecheck(program: Program) -> (Measured, usize) {
             preemption_bound: bound,
         });
     start_orders();
-    let stopwatch = Stopwatch::start();
+    let stopwatch = programs::Stopwatch::start();
     let report = racecheck::explore(config, move || {
         let order = Arc::new(Mutex::new(Vec::new()));
         let taken = Arc::clone(&order);
@@ -163,7 +131,7 @@ fn on_loom(program: Program) -> Measured {
     builder.preemption_bound = bound;
     builder.max_branches = 100_000;
     start_orders();
-    let stopwatch = Stopwatch::start();
+    let stopwatch = programs::Stopwatch::start();
     builder.check(move || {
         EXECUTIONS.fetch_add(1, Ordering::Relaxed);
         let lock = loom::sync::Arc::new(loom::sync::Mutex::new(0_u64));

@@ -4,13 +4,15 @@
 //! `T` threads each taking one shared lock `R` times: Random sampling (shares by schedule index)
 //! and the exhaustive search with a preemption bound (shares by subtree of the search). Each
 //! share's schedules are printed, and the shares' interleavings summed to check that together
-//! they ran the whole search.
+//! they ran the whole search. Times are wall, and CPU of the thread exploring (the slowest
+//! share's): on a machine shared with other work, N processes rarely get N cores, and CPU time
+//! is the figure that does not depend on the load.
 //!
-//! Run: `cargo bench -p racecheck --bench shards` (N = the number of cores, at least 2). Prints a
-//! Markdown table ready for BENCHMARKS.md.
+//! Run: `cargo bench -p racecheck --bench shards` (N = `BENCH_SHARES`, default the number of
+//! cores, at least 2). Prints a Markdown table ready for BENCHMARKS.md.
 
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use racecheck::explore::{Config, Partition, Report, Strategy};
 
@@ -29,19 +31,19 @@ struct Case {
 
 const CASES: [Case; 2] = [
     Case {
-        name: "random, 20,000 schedules",
+        name: "random, 80,000 schedules",
         threads: 4,
         rounds: 4,
         config: || {
             Config::default()
-                .schedules(20_000)
+                .schedules(80_000)
                 .strategy(Strategy::Random)
         },
     },
     Case {
         name: "exhaustive, bound 2",
         threads: 4,
-        rounds: 4,
+        rounds: 8,
         config: || {
             Config::default()
                 .schedules(100_000_000)
@@ -68,11 +70,18 @@ fn interleavings(report: &Report) -> usize {
     report.coverage.map_or(0, |c| c.interleavings)
 }
 
+/// What one share did: schedules, interleavings, CPU time.
+struct Share {
+    schedules: usize,
+    interleavings: usize,
+    cpu: Duration,
+}
+
 /// Runs every share of `case` in a process of its own, all at once: the wall time, and each
-/// share's schedules and interleavings.
-fn sharded(case: usize, shares: usize) -> (Duration, Vec<(usize, usize)>) {
+/// share's figures.
+fn sharded(case: usize, shares: usize) -> (Duration, Vec<Share>) {
     let exe = std::env::current_exe().expect("the bench's own path");
-    let started = Instant::now();
+    let stopwatch = programs::Stopwatch::start();
     let children: Vec<_> = (1..=shares)
         .map(|shard| {
             Command::new(&exe)
@@ -88,11 +97,16 @@ fn sharded(case: usize, shares: usize) -> (Duration, Vec<(usize, usize)>) {
             let output = child.wait_with_output().expect("a share's output");
             assert!(output.status.success(), "{output:?}");
             let text = String::from_utf8_lossy(&output.stdout);
-            let mut numbers = text.split_whitespace().map(|n| n.parse::<usize>().unwrap());
-            (numbers.next().unwrap(), numbers.next().unwrap())
+            let mut numbers = text.split_whitespace().map(|n| n.parse::<u64>().unwrap());
+            let mut next = || numbers.next().expect("a share prints three numbers");
+            Share {
+                schedules: next() as usize,
+                interleavings: next() as usize,
+                cpu: Duration::from_nanos(next()),
+            }
         })
         .collect();
-    (started.elapsed(), counts)
+    (stopwatch.elapsed().0, counts)
 }
 
 fn main() {
@@ -100,42 +114,62 @@ fn main() {
         // A child: `case:k/N`.
         let (case, partition) = share.split_once(':').expect("case:k/N");
         let case = &CASES[case.parse::<usize>().expect("a case number")];
+        let stopwatch = programs::Stopwatch::start();
         let report = explore(case, partition.parse().expect("a k/N share"));
-        println!("{} {}", report.schedules_run, interleavings(&report));
+        let cpu = stopwatch.elapsed().1;
+        println!(
+            "{} {} {}",
+            report.schedules_run,
+            interleavings(&report),
+            cpu.as_nanos()
+        );
         return;
     }
-    let shares = std::thread::available_parallelism()
-        .map_or(2, |n| n.get())
-        .max(2);
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let shares = programs::env_number("BENCH_SHARES", cores.max(2));
     println!(
-        "| exploration | program | shares | unsharded schedules (interleavings) | unsharded time | \
-         schedules per share | sharded wall time | 1/N of unsharded | ratio (target <= 1.2) |"
+        "| exploration | program | shares | unsharded schedules (interleavings) | unsharded time (CPU) | \
+         schedules per share | sharded time (slowest share's CPU) | 1/N of unsharded (CPU) | \
+         ratio, wall (CPU) (target <= 1.2) |"
     );
     println!("|---|---|---:|---:|---:|---|---:|---:|---:|");
     for (index, case) in CASES.iter().enumerate() {
-        let started = Instant::now();
+        let stopwatch = programs::Stopwatch::start();
         let whole = explore(case, Partition::WHOLE);
-        let whole_time = started.elapsed().as_secs_f64();
+        let (whole_time, whole_cpu) = stopwatch.elapsed();
         let (time, counts) = sharded(index, shares);
-        let summed: usize = counts.iter().map(|&(_, i)| i).sum();
+        let summed: usize = counts.iter().map(|share| share.interleavings).sum();
         assert_eq!(
             summed,
             interleavings(&whole),
             "the shares ran the whole search"
         );
-        let per_share: Vec<String> = counts.iter().map(|(s, _)| s.to_string()).collect();
-        let ideal = whole_time / shares as f64;
+        let per_share: Vec<String> = counts.iter().map(|s| s.schedules.to_string()).collect();
+        let slowest = counts
+            .iter()
+            .map(|share| share.cpu)
+            .max()
+            .unwrap_or_default();
+        let secs = |d: Duration| d.as_secs_f64();
+        let (ideal, ideal_cpu) = (
+            secs(whole_time) / shares as f64,
+            secs(whole_cpu) / shares as f64,
+        );
         println!(
-            "| {} | {} threads x {} lock ops | {shares} | {} ({}) | {whole_time:.2} s | {} | {:.2} s \
-             | {ideal:.2} s | {:.2}x |",
+            "| {} | {} threads x {} lock ops | {shares} | {} ({}) | {:.2} s ({:.2} s) | {} | \
+             {:.2} s ({:.2} s) | {ideal:.2} s ({ideal_cpu:.2} s) | {:.2}x ({:.2}x) |",
             case.name,
             case.threads,
             case.rounds,
             whole.schedules_run,
             interleavings(&whole),
+            secs(whole_time),
+            secs(whole_cpu),
             per_share.join(" / "),
-            time.as_secs_f64(),
-            time.as_secs_f64() / ideal,
+            secs(time),
+            secs(slowest),
+            secs(time) / ideal,
+            secs(slowest) / ideal_cpu,
         );
     }
 }

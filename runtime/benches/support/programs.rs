@@ -3,10 +3,11 @@
 //! `shards`, and by the `explore_exhaustive` and `explore_partition` tests (`lock_rounds_with`).
 //!
 //! Each bench or test compiles its own copy of this module and uses a different part of it; `env_number`
-//! reads the benches' settings.
+//! reads the benches' settings, and `Stopwatch` times them.
 #![allow(dead_code)]
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use racecheck::{Lock, Shared, Thread};
 
@@ -17,6 +18,40 @@ pub fn env_number(name: &str, default: usize) -> usize {
             .parse()
             .unwrap_or_else(|_| panic!("{name} must be a number, not {value:?}")),
         Err(_) => default,
+    }
+}
+
+/// The running thread's CPU time (racecheck and loom run every execution on the calling thread),
+/// so that a shared machine's load does not count: the first field of
+/// `/proc/thread-self/schedstat`.
+pub fn thread_cpu_time() -> Duration {
+    let schedstat = std::fs::read_to_string("/proc/thread-self/schedstat")
+        .expect("the bench reads its CPU time from /proc/thread-self/schedstat (Linux)");
+    let nanos = schedstat
+        .split_whitespace()
+        .next()
+        .and_then(|field| field.parse().ok())
+        .expect("schedstat starts with the CPU time in nanoseconds");
+    Duration::from_nanos(nanos)
+}
+
+/// Wall time and the thread's CPU time since it started.
+pub struct Stopwatch {
+    wall: Instant,
+    cpu: Duration,
+}
+
+impl Stopwatch {
+    pub fn start() -> Self {
+        Stopwatch {
+            wall: Instant::now(),
+            cpu: thread_cpu_time(),
+        }
+    }
+
+    /// Wall time and CPU time.
+    pub fn elapsed(&self) -> (Duration, Duration) {
+        (self.wall.elapsed(), thread_cpu_time() - self.cpu)
     }
 }
 

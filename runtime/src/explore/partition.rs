@@ -37,8 +37,8 @@ impl Partition {
         Ok(Partition { shard, shards })
     }
 
-    /// Whether this share holds unit `unit` (a schedule index, or a subtree of the search in
-    /// the order the search reaches them).
+    /// Whether this share holds unit `unit`: a sampling strategy's schedule index (the
+    /// exhaustive search deals its units by weight instead, see `scheduler::dpor`).
     pub fn owns(self, unit: usize) -> bool {
         unit % self.shards == self.shard - 1
     }

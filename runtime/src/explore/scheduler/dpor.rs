@@ -127,19 +127,24 @@ struct ThreadSet {
 }
 
 impl ThreadSet {
+    #[inline]
     fn insert(&mut self, thread: ThreadId) {
-        let bit = 1 << (thread % 64);
-        match thread / 64 {
-            0 => self.low |= bit,
-            word => {
-                if self.high.len() < word {
-                    let mut high = std::mem::take(&mut self.high).into_vec();
-                    high.resize(word, 0);
-                    self.high = high.into_boxed_slice();
-                }
-                self.high[word - 1] |= bit;
-            }
+        match thread {
+            0..64 => self.low |= 1 << thread,
+            _ => self.insert_high(thread),
         }
+    }
+
+    /// Inserts a thread from 64 on: rare, and kept out of [`ThreadSet::insert`]'s way.
+    #[cold]
+    fn insert_high(&mut self, thread: ThreadId) {
+        let word = thread / 64;
+        if self.high.len() < word {
+            let mut high = std::mem::take(&mut self.high).into_vec();
+            high.resize(word, 0);
+            self.high = high.into_boxed_slice();
+        }
+        self.high[word - 1] |= 1 << (thread % 64);
     }
 
     fn contains(&self, thread: ThreadId) -> bool {
@@ -378,6 +383,8 @@ pub(crate) struct Search {
     /// step (see [`Search::races`]): those of the steps a schedule shares with it are kept.
     clocks: Vec<usize>,
     clock_width: usize,
+    /// [`Search::last_switches`] of the last analysed schedule (a buffer kept for the next).
+    switches: Vec<usize>,
     /// Schedules run to their end that were not redundant.
     interleavings: usize,
     finished: bool,
@@ -408,6 +415,7 @@ impl Search {
             first_new_step: None,
             clocks: Vec::new(),
             clock_width: 0,
+            switches: Vec::new(),
             interleavings: 0,
             finished: false,
             diverged: false,
@@ -742,11 +750,16 @@ impl Search {
         if !self.diverged {
             if !probed {
                 let races = self.races();
-                let switches = self.bound.map(|_| self.last_switches());
+                let mut switches = std::mem::take(&mut self.switches);
+                if self.bound.is_some() && !races.races.is_empty() {
+                    self.last_switches(&mut switches);
+                }
+                let switches_if_bounded = self.bound.map(|_| switches.as_slice());
                 for race in &races.races {
                     let initials = &races.initials[race.initials.clone()];
-                    self.reverse(race.node, initials, switches.as_deref());
+                    self.reverse(race.node, initials, switches_if_bounded);
                 }
+                self.switches = switches;
             }
             self.advance();
             if probed {
@@ -977,10 +990,10 @@ impl Search {
         }
     }
 
-    /// For each node, the last choice before it that switched to another thread than the
-    /// choice before it, else the first choice.
-    fn last_switches(&self) -> Vec<usize> {
-        let mut switches = Vec::with_capacity(self.nodes.len());
+    /// Into `switches`, for each node, the last choice before it that switched to another
+    /// thread than the choice before it, else the first choice.
+    fn last_switches(&self, switches: &mut Vec<usize>) {
+        switches.clear();
         let mut first = None;
         let mut switch = None;
         let mut previous: Option<ThreadId> = None;
@@ -994,7 +1007,6 @@ impl Search {
                 previous = Some(choice.chosen);
             }
         }
-        switches
     }
 
     /// Moves to the deepest state with something left to try, or finishes.

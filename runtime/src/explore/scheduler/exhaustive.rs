@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use parking_lot::{Mutex, MutexGuard};
+use parking_lot::{MappedMutexGuard, Mutex, MutexGuard};
 
 use super::dpor::{Search, Share};
 use super::{Candidate, Coverage, Policy, Scheduler, ThreadId};
@@ -17,9 +17,11 @@ use crate::explore::partition::Partition;
 use crate::explore::rng::SplitMix64;
 use crate::explore::trace::Event;
 
-/// The search, shared with the scheduler of the schedule being run.
+/// The search; the scheduler of the schedule being run takes it while the schedule runs (its
+/// every step asks the search, and a lock taken at each would cost more than the search's
+/// bookkeeping), and gives it back when dropped, before the policy observes the schedule.
 pub(crate) struct ExhaustivePolicy {
-    search: Arc<Mutex<Search>>,
+    search: Arc<Mutex<Option<Search>>>,
     partition: Partition,
     /// The units of this share run so far, in order.
     units: Vec<Unit>,
@@ -34,20 +36,25 @@ impl ExhaustivePolicy {
             count: partition.shards,
         };
         ExhaustivePolicy {
-            search: Arc::new(Mutex::new(Search::new(preemption_bound, share))),
+            search: Arc::new(Mutex::new(Some(Search::new(preemption_bound, share)))),
             partition,
             units: Vec::new(),
             last_owned: true,
         }
     }
 
-    fn search(&self) -> MutexGuard<'_, Search> {
+    fn search(&self) -> MappedMutexGuard<'_, Search> {
         lock(&self.search)
     }
 }
 
-fn lock(search: &Mutex<Search>) -> MutexGuard<'_, Search> {
-    search.lock()
+/// The search, back from the last schedule's scheduler.
+fn lock(search: &Mutex<Option<Search>>) -> MappedMutexGuard<'_, Search> {
+    MutexGuard::map(search.lock(), |search| {
+        search
+            .as_mut()
+            .expect("the search is back from its scheduler between schedules")
+    })
 }
 
 const NOT_DETERMINISTIC: &str = "racecheck: the exhaustive search replayed a schedule and the \
@@ -109,15 +116,37 @@ impl Policy for ExhaustivePolicy {
     }
 
     fn scheduler(&self, _rng: SplitMix64, _index: usize) -> Box<dyn Scheduler> {
+        let search = self
+            .search
+            .lock()
+            .take()
+            .expect("one schedule of the search runs at a time");
         Box::new(ExhaustiveScheduler {
-            search: Arc::clone(&self.search),
+            search: Some(search),
+            home: Arc::clone(&self.search),
         })
     }
 }
 
 /// Follows the search's path, and extends it.
 struct ExhaustiveScheduler {
-    search: Arc<Mutex<Search>>,
+    /// Taken from `home` for the schedule, given back when dropped.
+    search: Option<Search>,
+    home: Arc<Mutex<Option<Search>>>,
+}
+
+impl ExhaustiveScheduler {
+    fn search(&mut self) -> &mut Search {
+        self.search
+            .as_mut()
+            .expect("the scheduler holds the search until dropped")
+    }
+}
+
+impl Drop for ExhaustiveScheduler {
+    fn drop(&mut self) {
+        *self.home.lock() = self.search.take();
+    }
 }
 
 impl Scheduler for ExhaustiveScheduler {
@@ -127,7 +156,8 @@ impl Scheduler for ExhaustiveScheduler {
         last: Option<ThreadId>,
         _step: usize,
     ) -> ThreadId {
-        lock(&self.search).next_thread(candidates, last.unwrap_or(MAIN_THREAD))
+        self.search()
+            .next_thread(candidates, last.unwrap_or(MAIN_THREAD))
     }
 
     /// The engine draws through [`Scheduler::choose`]; a bare draw is a choice of two.
@@ -136,10 +166,10 @@ impl Scheduler for ExhaustiveScheduler {
     }
 
     fn choose(&mut self, outcomes: usize) -> usize {
-        lock(&self.search).choose(outcomes)
+        self.search().choose(outcomes)
     }
 
     fn step_events(&mut self, events: &[Event]) {
-        lock(&self.search).step_done(events);
+        self.search().step_done(events);
     }
 }
