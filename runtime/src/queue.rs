@@ -366,8 +366,22 @@ impl<T: Send> Queue<T> {
     }
 
     /// A get under exploration: the engine waits for an item, then it comes out of the channel.
+    /// A queue served from outside the program (a Manager's) is looked at instead, again and
+    /// again while a blocking get finds nothing; a timed one gives up after one look (a timeout
+    /// is a scheduling choice).
     #[track_caller]
     fn get_explored(&self, cx: explore::Cx, patience: Patience) -> Result<T, Empty> {
+        if let QueueRepr::Remote(remote) = &self.repr {
+            loop {
+                if let Some(item) = cx.look_outside(Location::caller(), || remote.get(Wait::Never))
+                {
+                    return Ok(item);
+                }
+                if patience != Patience::Forever {
+                    return Err(Empty);
+                }
+            }
+        }
         let (stamp, init) = self.explored();
         if !cx.queue_get(stamp, init, patience, Location::caller()) {
             return Err(Empty);

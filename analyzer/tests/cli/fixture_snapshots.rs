@@ -87,6 +87,7 @@ fixtures! {
     process_lock_order,
     process_manager_auth_clean,
     process_manager_server_gone,
+    process_manager_shutdown_blocked_get_clean,
     process_terminate_worker_clean,
     r001_arc_shared,
     r001_counter_loop,

@@ -7,6 +7,7 @@ mod channel;
 mod condition;
 mod event;
 mod lock;
+mod outside;
 mod queue;
 mod semaphore;
 mod shared;
