@@ -3,24 +3,26 @@
 //! Pipeline: every file is outlined by a lexical scan, in parallel (its `mod` items; whether it
 //! names racecheck or another synchronization crate or module (`std::sync`, parking_lot…);
 //! whether it is small and shallow enough to parse); files are grouped into crates; each crate
-//! is parsed once. A crate that names one is parsed, indexed, modelled
-//! and checked by the rules on one thread (syntax trees cannot move between threads), and its
-//! trees are dropped before the thread takes the next crate. Crates that never name one
+//! is parsed once. A crate that names one is parsed (its function bodies apart, each parsed when
+//! the model first walks it), indexed, modelled and checked by the rules on one thread (syntax
+//! trees cannot move between threads), and its trees are dropped before the thread takes the
+//! next crate. Crates that never name one
 //! hold no primitive: their files are parsed in parallel only to report what does not parse.
 use crate::diagnostic::{Diagnostic, Edition, InputError, RunNote, SourceFile};
+use crate::frontend::bodies::Bodies;
 use crate::frontend::compact::KeptConsts;
 use crate::frontend::crates::{discover_crates, CrateFiles, FileTable};
 use crate::frontend::macro_rules::expand_crate;
 use crate::frontend::macros::MacroArgs;
 use crate::frontend::outline::{outline_file, too_large_to_model, Outline};
-use crate::frontend::parse::{check_parses, parse_file};
+use crate::frontend::parse::{self, check_parses, LEXED_PIECE_BYTES};
 use crate::frontend::span::{LineStarts, SpanConverter};
 use crate::frontend::{index, pool};
 use crate::lock_facts::{self, Acquisition};
 use crate::model::interp::model_crate;
 use crate::model::Cut;
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
 /// Everything one run of the analysis found.
@@ -88,7 +90,7 @@ fn analyze_on_pool(files: &[SourceFile], editions: &BTreeMap<PathBuf, Edition>) 
                     .get(&files[c.files[0]].path)
                     .copied()
                     .unwrap_or_default();
-                analyze_crate(files, &table, c, edition)
+                analyze_crate(files, &table, &outlines, c, edition)
             } else {
                 parse_crate(files, &outlines, c)
             }
@@ -139,38 +141,135 @@ fn parse_crate(files: &[SourceFile], outlines: &[Outline], krate: &CrateFiles) -
     }
 }
 
-/// Parses, models and checks one crate, all on the calling (big-stack) thread. A file that does
-/// not parse is reported and left out, but for its items that parse on their own; a crate whose
-/// root is left out is not modelled.
+/// Parses, models and checks one crate, all on the calling (big-stack) thread. Files are parsed
+/// with their function bodies taken out, each parsed when the model first walks it; a file that
+/// does not parse so is parsed whole, which says where and keeps the items that parse. A body
+/// that does not parse is found once the model is done: its file is then parsed whole and the
+/// crate modelled again.
 fn analyze_crate(
+    files: &[SourceFile],
+    table: &FileTable,
+    outlines: &[Outline],
+    krate: &CrateFiles,
+    edition: Edition,
+) -> CrateResult {
+    let mut whole = HashSet::new();
+    loop {
+        let parsed = parse_for_model(files, outlines, krate, &whole);
+        let (result, not_parsing) = model_parsed(files, table, krate, edition, parsed);
+        // The crate's syntax trees are gone: let proc-macro2 forget its files.
+        proc_macro2::extra::invalidate_current_thread_spans();
+        if not_parsing.is_empty() {
+            return result;
+        }
+        whole.extend(not_parsing);
+    }
+}
+
+/// A crate's files, parsed for its model.
+#[derive(Default)]
+struct ParsedCrate {
+    /// The files parsed (by index in the run's files), in the crate's order: the root first,
+    /// unless it did not parse.
+    slots: Vec<usize>,
+    asts: Vec<syn::File>,
+    lines: Vec<LineStarts>,
+    kept: KeptConsts,
+    bodies: Bodies,
+    errors: Vec<InputError>,
+}
+
+/// Parses every file of a crate, each tree compacted before the next file is parsed: with their
+/// function bodies taken out (see `frontend::bodies`), but the files of `whole` and those that do
+/// not parse so. A file parsed whole that does not parse is reported and left out, but for its
+/// items that parse on their own; too large to parse whole, it is reported and left out.
+fn parse_for_model(
+    files: &[SourceFile],
+    outlines: &[Outline],
+    krate: &CrateFiles,
+    whole: &HashSet<usize>,
+) -> ParsedCrate {
+    let macro_names: HashSet<&str> = krate
+        .files
+        .iter()
+        .flat_map(|&f| outlines[f].macro_names.iter().map(String::as_str))
+        .collect();
+    let mut parsed = ParsedCrate::default();
+    for &f in &krate.files {
+        let file = &files[f];
+        let lines = LineStarts::of(&file.text);
+        let converter = SpanConverter::new(file, &lines);
+        // A large file keeps its bodies as text, within its memory bound.
+        let as_text = file.text.len() > LEXED_PIECE_BYTES;
+        let slot = parsed.slots.len();
+        let mut taker = parsed.bodies.taker(slot, &file.text, as_text, &macro_names);
+        let taken = (!whole.contains(&f))
+            .then(|| {
+                let ends = parse::lexed_piece_ends(&outlines[f].piece_ends, file.text.len());
+                parse::parse_taking_bodies(file, &converter, &ends, &mut taker, &mut parsed.kept)
+            })
+            .flatten();
+        let ast = taken.or_else(|| {
+            taker.give_back();
+            let mut ast = parse_whole(file, &outlines[f], &mut parsed.errors)?;
+            // Each tree loses what nothing reads before the next file is parsed.
+            parsed.kept.compact_file(&mut ast);
+            Some(ast)
+        });
+        if let Some(ast) = ast {
+            parsed.slots.push(f);
+            parsed.asts.push(ast);
+            parsed.lines.push(lines);
+        }
+    }
+    parsed
+}
+
+/// A file parsed whole: its tree (of the items that parse, when some do not), with its errors
+/// added to `errors`. A file too large to parse whole is left out, reported at its first error.
+fn parse_whole(
+    file: &SourceFile,
+    outline: &Outline,
+    errors: &mut Vec<InputError>,
+) -> Option<syn::File> {
+    if let Some(too_large) = too_large_to_model(file) {
+        errors.push(match check_parses(file, &outline.piece_ends) {
+            Some(error) => InputError {
+                message: format!("{} ({})", error.message, too_large.message),
+                ..error
+            },
+            None => too_large,
+        });
+        return None;
+    }
+    let (ast, error) = parse::parse_file(file);
+    errors.extend(error);
+    ast
+}
+
+/// Models and checks a parsed crate (a crate whose root is left out is not modelled), then, its
+/// trees dropped, gives the files (by index in the run's files) that hold a body that does not
+/// parse.
+fn model_parsed(
     files: &[SourceFile],
     table: &FileTable,
     krate: &CrateFiles,
     edition: Edition,
-) -> CrateResult {
-    let mut result = CrateResult::default();
-    let mut slots = Vec::with_capacity(krate.files.len());
-    let mut asts = Vec::with_capacity(krate.files.len());
-    let mut kept = KeptConsts::default();
-    for &f in &krate.files {
-        if let Some(error) = too_large_to_model(&files[f]) {
-            result.errors.push(error);
-            continue;
-        }
-        let (ast, error) = parse_file(&files[f]);
-        result.errors.extend(error);
-        if let Some(mut ast) = ast {
-            // Each tree loses what nothing reads before the next file is parsed.
-            kept.compact_file(&mut ast);
-            slots.push(f);
-            asts.push(ast);
-        }
-    }
+    parsed: ParsedCrate,
+) -> (CrateResult, Vec<usize>) {
+    let ParsedCrate {
+        slots,
+        mut asts,
+        lines,
+        kept,
+        bodies,
+        errors,
+    } = parsed;
+    let mut result = CrateResult {
+        errors,
+        ..CrateResult::default()
+    };
     if slots.first() == krate.files.first() {
-        let lines: Vec<LineStarts> = slots
-            .iter()
-            .map(|&f| LineStarts::of(&files[f].text))
-            .collect();
         let converters: Vec<SpanConverter<'_>> = slots
             .iter()
             .zip(&lines)
@@ -178,8 +277,8 @@ fn analyze_crate(
             .collect();
         let source_bytes = slots.iter().map(|&f| files[f].text.len()).sum();
         let expansion = expand_crate(files, table, &slots, &mut asts, &converters);
-        let index = index::build(table, &slots, &asts, &kept);
-        let macros = MacroArgs::collect(&asts);
+        let index = index::build(table, &slots, &asts, &kept, &bodies);
+        let macros = MacroArgs::collect(&asts, &bodies);
         let mut model = model_crate(&index, &macros, &converters, source_bytes, edition);
         model
             .cuts
@@ -206,9 +305,11 @@ fn analyze_crate(
         }
     }
     drop(asts);
-    // The crate's syntax trees are gone: let proc-macro2 forget its files.
-    proc_macro2::extra::invalidate_current_thread_spans();
-    result
+    let not_parsing = bodies.slots_not_parsing();
+    (
+        result,
+        not_parsing.into_iter().map(|slot| slots[slot]).collect(),
+    )
 }
 
 /// The bounds that cut a model short, in words.
@@ -316,6 +417,26 @@ pub(crate) mod tests {
         assert_eq!(error.path, PathBuf::from("src/bin/broken.rs"));
         assert_eq!(error.span.as_ref().map(|s| s.line_start), Some(2));
         assert_eq!(codes(&analysis), ["L001"]);
+    }
+
+    #[test]
+    fn a_body_that_does_not_parse_is_reported_and_the_rest_of_its_file_modelled() {
+        // `broken`'s body does not parse when the model walks it, or, not called, once the
+        // model is done: either way its file is parsed whole.
+        for call in ["broken();", ""] {
+            let text = format!(
+                "use racecheck::{{Lock, Thread}};\nstatic A: Lock = Lock::new(());\nstatic B: Lock = Lock::new(());\n\
+                 fn broken() {{\n    let = ;\n}}\nfn main() {{\n    {call}\n    \
+                 let t = Thread::spawn(|| {{ let _a = A.acquire(); let _b = B.acquire(); }});\n    \
+                 let _b = B.acquire();\n    let _a = A.acquire();\n    drop(_a);\n    drop(_b);\n    t.join().unwrap();\n}}\n"
+            );
+            let analysis = analyze(&[file("src/main.rs", &text)]);
+            let [error] = analysis.errors.as_slice() else {
+                panic!("{:?}", analysis.errors);
+            };
+            assert_eq!(error.span.as_ref().map(|s| s.line_start), Some(5));
+            assert_eq!(codes(&analysis), ["D001"], "{call}");
+        }
     }
 
     #[test]

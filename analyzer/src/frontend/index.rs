@@ -1,5 +1,6 @@
 //! The item index of one crate: its module tree, and every function, struct, static and const
 //! in it, borrowed from the crate's syntax trees.
+use super::bodies::{Bodies, Body};
 use super::compact::{ConstInit, KeptConsts};
 use super::crates::FileTable;
 use std::collections::HashMap;
@@ -51,7 +52,7 @@ pub(crate) struct Module {
 pub(crate) struct FnDef<'a> {
     pub name: String,
     pub sig: &'a syn::Signature,
-    pub body: &'a syn::Block,
+    pub body: Body<'a>,
     pub attrs: &'a [syn::Attribute],
     pub module: ModId,
     /// Where the names of its body resolve: its module, or the scope of the items its body
@@ -165,17 +166,19 @@ struct TraitDef<'a> {
 }
 
 /// Builds the index from the crate's parsed files (`asts[slot]` is the file of `files[slot]`),
-/// whose plain constants `kept` holds.
+/// whose plain constants `kept` holds and whose function bodies taken out of them `bodies` does.
 pub(crate) fn build<'a>(
     table: &FileTable,
     files: &[usize],
     asts: &'a [syn::File],
     kept: &'a KeptConsts,
+    bodies: &'a Bodies,
 ) -> CrateIndex<'a> {
     let mut builder = Builder {
         table,
         asts,
         kept,
+        bodies,
         files,
         index: CrateIndex::default(),
         impls: Vec::new(),
@@ -198,10 +201,11 @@ pub(crate) fn build<'a>(
         ..
     } = builder;
     for pending in impls {
-        register_impl(&mut index, &traits, pending);
+        register_impl(&mut index, &traits, bodies, pending);
     }
     for f in &mut index.fns {
-        if let Some(&scope) = scopes.get(&std::ptr::from_ref(f.body)) {
+        let body = f.body.in_tree().map(std::ptr::from_ref);
+        if let Some(&scope) = body.and_then(|body| scopes.get(&body)) {
             f.scope = scope;
         }
     }
@@ -212,6 +216,7 @@ struct Builder<'t, 'a> {
     table: &'t FileTable,
     asts: &'a [syn::File],
     kept: &'a KeptConsts,
+    bodies: &'a Bodies,
     files: &'t [usize],
     index: CrateIndex<'a>,
     impls: Vec<PendingImpl<'a>>,
@@ -326,7 +331,7 @@ impl<'a> Builder<'_, 'a> {
                 self.index.fns.push(FnDef {
                     name: f.sig.ident.to_string(),
                     sig: &f.sig,
-                    body: &f.block,
+                    body: self.bodies.body(slot, &f.block),
                     attrs: &f.attrs,
                     module,
                     scope: module,
@@ -484,6 +489,7 @@ impl<'a> Builder<'_, 'a> {
 fn register_impl<'a>(
     index: &mut CrateIndex<'a>,
     traits: &HashMap<String, Option<TraitDef<'a>>>,
+    bodies: &'a Bodies,
     pending: PendingImpl<'a>,
 ) {
     let syn::Type::Path(ty) = &*pending.item.self_ty else {
@@ -519,7 +525,7 @@ fn register_impl<'a>(
         };
         let method = Method {
             sig: &f.sig,
-            body: &f.block,
+            body: bodies.body(pending.file, &f.block),
             attrs: &f.attrs,
             module: pending.module,
             file: pending.file,
@@ -548,7 +554,7 @@ fn register_impl<'a>(
         }
         let method = Method {
             sig: &f.sig,
-            body,
+            body: bodies.body(def.file, body),
             attrs: &f.attrs,
             module: def.module,
             file: def.file,
@@ -561,7 +567,7 @@ fn register_impl<'a>(
 /// A method body and where it is written, before it is given an id.
 struct Method<'a> {
     sig: &'a syn::Signature,
-    body: &'a syn::Block,
+    body: Body<'a>,
     attrs: &'a [syn::Attribute],
     module: ModId,
     file: usize,

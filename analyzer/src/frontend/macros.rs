@@ -3,31 +3,63 @@
 //!
 //! Parsed arguments are owned by this table, keyed by the address of their macro call in the
 //! syntax trees (which neither move nor change while the model reads them), so the model can
-//! borrow them for as long as it borrows the trees.
+//! borrow them for as long as it borrows the trees. The calls of a function body parsed on its
+//! first walk are parsed with it, and found through the body's store.
+use crate::frontend::bodies::Bodies;
 use std::collections::HashMap;
 use syn::punctuated::Punctuated;
 use syn::visit::Visit;
 
-#[derive(Debug, Default)]
-pub(crate) struct MacroArgs {
-    parsed: HashMap<usize, Box<[syn::Expr]>>,
+/// The parsed arguments of the macro calls of the crate's trees, and of the function bodies
+/// parsed on their first walk (see `bodies`).
+#[derive(Debug)]
+pub(crate) struct MacroArgs<'a> {
+    parsed: ArgTable,
+    bodies: &'a Bodies,
 }
 
-impl MacroArgs {
+impl<'a> MacroArgs<'a> {
     /// Parses the arguments of every macro call in the given files' items.
-    pub(crate) fn collect(asts: &[syn::File]) -> Self {
+    pub(crate) fn collect(asts: &[syn::File], bodies: &'a Bodies) -> Self {
         let mut collector = Collector::default();
         for ast in asts {
             collector.visit_file(ast);
         }
         Self {
-            parsed: collector.parsed,
+            parsed: ArgTable(collector.parsed),
+            bodies,
         }
     }
 
     /// The expressions a macro call was given, or nothing when they are not a list of expressions.
     pub(crate) fn args(&self, mac: &syn::Macro) -> &[syn::Expr] {
-        self.parsed.get(&key(mac)).map_or(&[], |args| &args[..])
+        let key = key(mac);
+        self.parsed
+            .get(key)
+            .or_else(|| self.bodies.macro_args(key))
+            .unwrap_or(&[])
+    }
+}
+
+/// Parsed macro arguments by the address of their call.
+#[derive(Debug, Default)]
+pub(crate) struct ArgTable(HashMap<usize, Box<[syn::Expr]>>);
+
+impl ArgTable {
+    /// The arguments of the macro calls in a block.
+    pub(crate) fn of_block(block: &syn::Block) -> Self {
+        let mut collector = Collector::default();
+        collector.visit_block(block);
+        Self(collector.parsed)
+    }
+
+    pub(crate) fn get(&self, key: usize) -> Option<&[syn::Expr]> {
+        self.0.get(&key).map(|args| &args[..])
+    }
+
+    /// The addresses of the calls whose arguments are here.
+    pub(crate) fn keys(&self) -> impl Iterator<Item = usize> + '_ {
+        self.0.keys().copied()
     }
 }
 

@@ -1,5 +1,6 @@
 //! Source files in, crates out: parsing (in parallel, on big-stack threads), crate discovery,
 //! item indexes and name resolution.
+pub(crate) mod bodies;
 pub(crate) mod compact;
 pub(crate) mod crates;
 pub(crate) mod index;

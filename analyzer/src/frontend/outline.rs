@@ -7,10 +7,11 @@ use super::scan::{scan, Scanned, TooDeep};
 use super::span::bytes_span;
 use crate::diagnostic::{InputError, SourceFile, Span};
 
-/// Files of a modelled crate larger than this are not modelled: a syntax tree takes some sixty
-/// times its source's size (1.4 MB of generated tables peak at 80 MB), and a modelled crate keeps
-/// the trees of all its files, so this bounds what one file adds to the run's peak memory. Files
-/// of other crates are parsed piece by piece, whatever their size.
+/// Files of a modelled crate larger than this are not modelled when they do not parse: such a
+/// file is parsed whole (to keep the items that parse), a syntax tree takes some sixty times its
+/// source's size (1.4 MB of generated tables peak at 80 MB), and a modelled crate keeps the trees
+/// of all its files, so this bounds what one file adds to the run's peak memory. Files that parse
+/// are parsed piece by piece with their function bodies apart, whatever their size.
 pub(crate) const MAX_FILE_BYTES: usize = 4 << 20;
 
 /// Deepest nesting parsed (brackets, unary operators in a row, chained operations: see
@@ -30,6 +31,8 @@ pub(crate) struct Outline {
     /// The file names racecheck, `std::sync`, `std::thread`, parking_lot, crossbeam or rayon
     /// somewhere; crates in which no file does hold no primitive and are not modelled.
     pub mentions_sync: bool,
+    /// The `macro_rules!` macros the file defines (see [`Scanned::macro_names`]).
+    pub macro_names: Vec<String>,
 }
 
 /// The error for a file of a modelled crate over [`MAX_FILE_BYTES`], if it is.
@@ -38,7 +41,8 @@ pub(crate) fn too_large_to_model(file: &SourceFile) -> Option<InputError> {
         path: file.path.clone(),
         span: None,
         message: format!(
-            "not analyzed: the file has {} bytes, more than the limit of {} MiB",
+            "not analyzed: the file has {} bytes, more than the limit of {} MiB for a file that \
+             does not parse",
             file.text.len(),
             MAX_FILE_BYTES >> 20
         ),
@@ -55,11 +59,16 @@ pub(crate) fn outline_file(file: &SourceFile) -> Result<Outline, InputError> {
              operators in a row, operations chained in one expression)"
         ),
     })?;
-    let Scanned { mods, piece_ends } = scanned;
+    let Scanned {
+        mods,
+        piece_ends,
+        macro_names,
+    } = scanned;
     Ok(Outline {
         parsable: true,
         mods,
         piece_ends,
+        macro_names,
         mentions_sync: super::sync_items::mentioned_in(&file.text),
     })
 }

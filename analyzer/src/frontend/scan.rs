@@ -6,6 +6,9 @@
 //!
 //! The lexer skips comments and every kind of literal, so brackets or `mod` inside them never
 //! count. It never fails: malformed input only makes it see fewer items (the parse reports it).
+//! The same lexer tells which function bodies the model alone reads ([`read_before_model`]).
+
+use std::collections::HashSet;
 
 /// An out-of-line `mod name;` item, with where it sits in its file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +28,8 @@ pub(crate) struct Scanned {
     /// of top-level items, each at least `piece_bytes` past the previous one (none in a file
     /// smaller than that). The last piece runs to the end of the file.
     pub piece_ends: Vec<usize>,
+    /// The names of the `macro_rules!` macros the file defines, anywhere in it.
+    pub macro_names: Vec<String>,
 }
 
 /// A file nested deeper than the limit: the byte offset of the bracket or operator past it.
@@ -73,8 +78,17 @@ pub(crate) fn scan(text: &str, max_depth: usize, piece_bytes: usize) -> Result<S
     let mut pending_path: Option<String> = None;
     let mut unary_run = 0usize;
     let mut previous_operand = false;
+    let mut macro_names = Vec::new();
+    // The two tokens before this one, for `macro_rules ! name`.
+    let mut before: [Option<Token<'_>>; 2] = [None, None];
     let mut lexer = Lexer { text, at: 0 };
     while let Some((start, token)) = lexer.next_token() {
+        if let (Token::Ident(name), [Some(Token::Ident("macro_rules")), Some(Token::Punct(b'!'))]) =
+            (token, before)
+        {
+            macro_names.push(name.to_owned());
+        }
+        before = [before[1], Some(token)];
         if open.is_empty() {
             let continued = matches!(token, Token::Punct(b) if b != b'#')
                 || matches!(token, Token::Ident("as"));
@@ -148,7 +162,60 @@ pub(crate) fn scan(text: &str, max_depth: usize, piece_bytes: usize) -> Result<S
             _ => {}
         }
     }
-    Ok(Scanned { mods, piece_ends })
+    Ok(Scanned {
+        mods,
+        piece_ends,
+        macro_names,
+    })
+}
+
+/// Words that start an item inside a function body. `union` and `const` also have other uses,
+/// told apart by their neighbours (`union Name`, `*const T`).
+const ITEM_WORDS: [&str; 14] = [
+    "fn",
+    "struct",
+    "enum",
+    "union",
+    "static",
+    "const",
+    "impl",
+    "trait",
+    "type",
+    "mod",
+    "use",
+    "macro_rules",
+    "extern",
+    "macro",
+];
+
+/// Whether a function body (its text, braces included) holds what is read before the model
+/// walks it: an item it declares (the item index reads those), a macro it defines or invokes of
+/// `macro_names` (the crate's own, which the expansion rewrites), or inner attributes (its
+/// function's). Errs on the side of yes: an item word in any use (`fn(u8)`, `impl Trait`) counts.
+pub(crate) fn read_before_model(text: &str, macro_names: &HashSet<&str>) -> bool {
+    if text.contains("//!") || text.contains("/*!") {
+        return true;
+    }
+    let mut lexer = Lexer { text, at: 0 };
+    let mut before: [Option<Token<'_>>; 2] = [None, None];
+    let mut count = 0;
+    while let Some((_, token)) = lexer.next_token() {
+        count += 1;
+        let early = match (before, token) {
+            // `{ #![…]` at the body's start
+            ([Some(Token::Open(b'{')), Some(Token::Punct(b'#'))], Token::Punct(b'!')) => count == 3,
+            ([_, Some(Token::Ident(name))], Token::Punct(b'!')) => macro_names.contains(name),
+            ([_, Some(Token::Ident("union"))], Token::Ident(_)) => true,
+            ([_, Some(Token::Punct(b'*'))], Token::Ident("const")) => false,
+            (_, Token::Ident(word)) => word != "union" && ITEM_WORDS.contains(&word),
+            _ => false,
+        };
+        if early {
+            return true;
+        }
+        before = [before[1], Some(token)];
+    }
+    false
 }
 
 /// Advances the recognition of `mod` items and `#[path]` attributes at item level by one token.
@@ -486,5 +553,15 @@ mod after;
         }
         assert!(scan("fn f() {{{", 3, usize::MAX).is_ok());
         assert!(scan("fn f() {{{", 2, usize::MAX).is_err());
+    }
+
+    #[test]
+    fn macro_names_are_those_defined_in_code_never_in_comments_or_strings() {
+        let text = "// macro_rules! in_comment {}\nmacro_rules! take { () => {} }\n\
+                    fn f() { let s = \"macro_rules! in_string\"; macro_rules ! inner { () => {} } }\n";
+        assert_eq!(
+            scan(text, 100, usize::MAX).unwrap().macro_names,
+            ["take", "inner"]
+        );
     }
 }

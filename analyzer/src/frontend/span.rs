@@ -76,6 +76,27 @@ impl<'p> SpanConverter<'p> {
         self.between(span, span)
     }
 
+    /// The bytes of the file a raw span covers.
+    pub(crate) fn bytes(&self, span: RawSpan) -> std::ops::Range<usize> {
+        self.byte(span.start())..self.byte(span.end())
+    }
+
+    /// The line (1-based) and the column (in chars, from the line's start as parsed) of a byte
+    /// offset: where a piece of the file lexed apart must start to be given the file's
+    /// positions (see `parse::parse_taking_bodies`).
+    pub(crate) fn position(&self, offset: usize) -> (usize, usize) {
+        let line = self.lines.0.partition_point(|&start| start <= offset);
+        let line_start = match line {
+            0 | 1 => self.stripped,
+            line => self.lines.0[line - 1],
+        };
+        let column = self
+            .text
+            .get(line_start..offset)
+            .map_or(0, |before| before.chars().count());
+        (line.max(1), column)
+    }
+
     /// The byte offset in the file as written of a parsed position (a 1-based line, a column
     /// in chars from the line's start as parsed).
     fn byte(&self, at: LineColumn) -> usize {

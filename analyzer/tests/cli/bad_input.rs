@@ -153,7 +153,7 @@ fn a_ten_megabyte_file_is_parsed_piece_by_piece_in_bounded_memory() {
 
 /// Runs the binary in `project` as [`Project::run`] does, with the peak resident set (KiB) of
 /// that child alone, as the kernel counted it.
-fn run_measured(project: &Project, args: &[&str]) -> (crate::Run, u64) {
+pub(crate) fn run_measured(project: &Project, args: &[&str]) -> (crate::Run, u64) {
     use std::io::Read;
     // Reaped by `wait4` below, which std's `wait` cannot replace: it also reads the rusage.
     #[allow(clippy::zombie_processes)]

@@ -384,8 +384,9 @@ impl<'a> Interp<'a> {
                 }
             }
         }
-        let value = self.block(def.body);
-        let end = self.raw_span(def.body.brace_token.span.close());
+        let body = def.body.block();
+        let value = self.block(body);
+        let end = self.raw_span(body.brace_token.span.close());
         let result = self.pop_frame(value, &end);
         // A function that did nothing observable with arguments that carry no primitive does
         // the same on every such call: later calls reuse its result instead of walking it again,

@@ -65,7 +65,7 @@ mod walk;
 /// edition, the scopes of some temporaries.
 pub(crate) fn model_crate<'a>(
     index: &'a CrateIndex<'a>,
-    macros: &'a MacroArgs,
+    macros: &'a MacroArgs<'a>,
     files: &[SpanConverter<'a>],
     source_bytes: usize,
     edition: Edition,
@@ -96,7 +96,7 @@ struct Memo<'a> {
 
 pub(super) struct Interp<'a> {
     index: &'a CrateIndex<'a>,
-    macros: &'a MacroArgs,
+    macros: &'a MacroArgs<'a>,
     /// Span conversion for each file slot of the crate.
     files: Vec<SpanConverter<'a>>,
     model: Model,
@@ -114,7 +114,7 @@ pub(super) struct Interp<'a> {
 impl<'a> Interp<'a> {
     fn new(
         index: &'a CrateIndex<'a>,
-        macros: &'a MacroArgs,
+        macros: &'a MacroArgs<'a>,
         files: Vec<SpanConverter<'a>>,
         source_bytes: usize,
     ) -> Self {

@@ -119,7 +119,7 @@ impl<'a> Interp<'a> {
 
 /// The plain names an expression mentions, macro arguments included.
 struct NamesUsed<'m> {
-    macros: &'m MacroArgs,
+    macros: &'m MacroArgs<'m>,
     names: Vec<String>,
 }
 
