@@ -40,7 +40,7 @@ fn main() {
             TRIPS,
         ),
         (
-            "the same path from raw parts (channel, relay thread, Unix socket)",
+            "the old request/reply path from raw parts (channel, relay thread, Unix socket)",
             relay_trip(),
             unix_trip(),
             TRIPS,
@@ -244,11 +244,13 @@ fn tcp_trip() -> Case<'static> {
     Case::new("TCP", move || time(|| round_trips(&mut stream)).1)
 }
 
-/// The path a child's `Queue` round trip takes, built from raw parts: the parent's thread hands
-/// the item over a channel to a relay thread (the object server's connection thread), which
-/// answers the child's "get" request on a Unix socket; the child's "put" request goes back
-/// through the relay and a second channel, and the relay acknowledges it. The floor of the
-/// design, without racecheck's framing, serde or bookkeeping.
+/// The path a child's `Queue` round trip took when every request awaited its reply, built from
+/// raw parts: the parent's thread hands the item over a channel to a relay thread (the object
+/// server's connection thread), which answers the child's "get" request on a Unix socket; the
+/// child's "put" request goes back through the relay and a second channel, and the relay
+/// acknowledges it. The floor of that design, without racecheck's framing, serde or
+/// bookkeeping: what sending puts without waiting and handing items to waiting getters left
+/// behind.
 fn relay_trip() -> Case<'static> {
     let name = format!("racecheck-bench-{}-{}", std::process::id(), next_id());
     let listener =

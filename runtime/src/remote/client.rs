@@ -418,7 +418,9 @@ impl Link {
         if self.unconfirmed >= MAX_UNCONFIRMED {
             self.settle()?;
         }
-        self.read_arrived_failures()?;
+        if matches!(unacked, Unacked::Send { .. }) {
+            self.read_arrived_failures()?;
+        }
         self.write_request(Request {
             object,
             op,
@@ -439,8 +441,9 @@ impl Link {
         self.call_on_this(SERVER_OBJECT, Op::Sync).map(drop)
     }
 
-    /// Reads the failures the server has already reported, without waiting: what a send does,
-    /// so that a pipe's sender learns soon that the other end is gone.
+    /// Reads the failures the server has already reported, without waiting: what a pipe's send
+    /// does, so that its sender learns soon that the other end is gone (a put's failure waits
+    /// for the next call).
     fn read_arrived_failures(&mut self) -> Result<(), RemoteError> {
         while !self.stream.buffer().is_empty() || self.stream.get_ref().readable() {
             match self.read_reply()? {
