@@ -94,7 +94,17 @@ fn parse_args(mac: &syn::Macro) -> Option<Box<[syn::Expr]>> {
     if let Ok(list) = list {
         return Some(list.into_iter().collect());
     }
-    // `vec![value; count]`
+    // `vec![value; count]`, tried only when a `;` separates the arguments: most arguments that
+    // are not expressions (`info!(target: "t", ?x)`) have none, and a parse that fails costs as
+    // much as one that does not.
+    let separated = mac
+        .tokens
+        .clone()
+        .into_iter()
+        .any(|t| matches!(t, proc_macro2::TokenTree::Punct(p) if p.as_char() == ';'));
+    if !separated {
+        return None;
+    }
     mac.parse_body_with(|input: syn::parse::ParseStream<'_>| {
         let value: syn::Expr = input.parse()?;
         input.parse::<syn::Token![;]>()?;

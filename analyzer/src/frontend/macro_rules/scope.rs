@@ -6,9 +6,11 @@
 //! `util::take!`) or a name not in textual scope (brought in by `use`) means the crate's
 //! `#[macro_export]` definition of that name, else its only definition of that name. A name
 //! not defined in the crate is left alone: `vec!`, `println!` and the macros of other crates
-//! are not expanded.
+//! are not expanded, nor is a path that starts with a name that is not one of the crate's
+//! modules (`log::debug!` inside the crate's own `debug!` is the `log` crate's macro: read as
+//! the crate's, it would expand into itself until the depth bound).
 use super::definition::{read, MacroDef};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use syn::visit::Visit;
 
@@ -57,6 +59,9 @@ pub(super) struct Scopes {
     visible: Vec<Rc<MacroDef>>,
     /// Every definition of the crate's source by name, in source order.
     by_name: HashMap<String, Vec<Rc<MacroDef>>>,
+    /// The names of the crate's modules, at any depth: what a path to one of its macros may
+    /// start with, besides `crate`, `self` and `super`.
+    modules: HashSet<String>,
 }
 
 impl Scopes {
@@ -69,6 +74,7 @@ impl Scopes {
         Self {
             visible: Vec::new(),
             by_name: all.by_name,
+            modules: all.modules,
         }
     }
 
@@ -105,7 +111,12 @@ impl Scopes {
             }
         } else {
             let first = path.segments.first()?.ident.to_string();
-            if matches!(first.as_str(), "std" | "core" | "alloc") || path.leading_colon.is_some() {
+            let own = matches!(first.as_str(), "crate" | "self" | "super")
+                || self.modules.contains(&first);
+            if matches!(first.as_str(), "std" | "core" | "alloc")
+                || path.leading_colon.is_some()
+                || !own
+            {
                 return None;
             }
         }
@@ -119,6 +130,7 @@ impl Scopes {
 #[derive(Default)]
 struct Definitions {
     by_name: HashMap<String, Vec<Rc<MacroDef>>>,
+    modules: HashSet<String>,
 }
 
 impl<'ast> Visit<'ast> for Definitions {
@@ -129,5 +141,10 @@ impl<'ast> Visit<'ast> for Definitions {
                 .or_default()
                 .push(Rc::new(def));
         }
+    }
+
+    fn visit_item_mod(&mut self, item: &'ast syn::ItemMod) {
+        self.modules.insert(item.ident.to_string());
+        syn::visit::visit_item_mod(self, item);
     }
 }
