@@ -236,3 +236,18 @@ fn a_later_definition_shadows_an_earlier_one_from_where_it_stands() {
         [at("src/main.rs", 7, "D001")]
     );
 }
+
+#[test]
+fn a_path_through_another_crate_is_that_crates_macro_and_one_through_a_module_the_crates_own() {
+    // `log::debug!` in the crate's own `debug!` is the `log` crate's: read as the crate's, it
+    // expanded into itself to the depth bound and cut the model short. `util::take!` names the
+    // macro the crate's module `util` re-exports.
+    let text = "use racecheck::Lock;\nstatic A: Lock<u32> = Lock::new(0);\n\
+        macro_rules! debug { ($($t:tt)*) => { log::debug!($($t)*) }; }\n\
+        mod util {\n    macro_rules! take { ($l:ident) => { $crate::$l.acquire() }; }\n    pub(crate) use take;\n}\n\
+        fn main() {\n    let _a = util::take!(A);\n    debug!(\"held {}\", 1);\n    let _b = util::take!(A);\n}\n";
+    assert_eq!(
+        found_inside(&[file("src/main.rs", text)]),
+        [at("src/main.rs", 11, "D002")]
+    );
+}
