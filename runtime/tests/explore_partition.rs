@@ -125,37 +125,54 @@ fn exhaustive_shares_split_the_252_interleavings_of_two_threads_and_five_locks()
     }
 }
 
+/// Runs shares 1/`count`..`count`/`count` of `config` on `lockers(threads, rounds)`: each
+/// share's interleavings, and the lock orders they ran together.
+fn run_shares(
+    config: &Config,
+    count: usize,
+    (threads, rounds): (usize, usize),
+) -> (Vec<usize>, BTreeSet<Vec<usize>>) {
+    let mut seen: BTreeSet<Vec<usize>> = BTreeSet::new();
+    let interleavings = shares(count)
+        .map(|share| {
+            let log: Log = Log::default();
+            let report =
+                racecheck::explore(in_share(config, share), lockers(threads, rounds, &log));
+            seen.extend(log.lock().unwrap().iter().cloned());
+            report.coverage.unwrap().interleavings
+        })
+        .collect();
+    (interleavings, seen)
+}
+
 #[test]
 fn bounded_exhaustive_shares_are_balanced_and_run_exactly_the_whole_search() {
     // The benches' program, 4 threads x 2 lock rounds, bound 2: nearly every interleaving lies
     // below the main thread spawning on, so the shares must split deeper than its first choice.
-    let bounded = || {
-        exhaustive().strategy(Strategy::Exhaustive {
-            preemption_bound: Some(2),
-        })
-    };
+    let bounded = exhaustive().strategy(Strategy::Exhaustive {
+        preemption_bound: Some(2),
+    });
     let whole_log: Log = Log::default();
-    let whole = racecheck::explore(bounded(), lockers(4, 2, &whole_log));
+    let whole = racecheck::explore(bounded.clone(), lockers(4, 2, &whole_log));
     let total = whole.coverage.unwrap().interleavings;
     assert_eq!(total, whole.schedules_run);
     let expected: BTreeSet<Vec<usize>> = whole_log.lock().unwrap().iter().cloned().collect();
     for count in [2, 4] {
-        let mut seen: BTreeSet<Vec<usize>> = BTreeSet::new();
-        let mut summed = 0;
-        for share in shares(count) {
-            let log: Log = Log::default();
-            let report = racecheck::explore(in_share(&bounded(), share), lockers(4, 2, &log));
-            let interleavings = report.coverage.unwrap().interleavings;
-            // Within 1.2x of an even share.
-            assert!(
-                interleavings * count * 5 <= total * 6,
-                "share {share}: {interleavings} of {total}"
-            );
-            summed += interleavings;
-            seen.extend(log.lock().unwrap().iter().cloned());
-        }
-        assert_eq!(summed, total, "over {count} shares");
+        let (interleavings, seen) = run_shares(&bounded, count, (4, 2));
+        assert_eq!(
+            interleavings.iter().sum::<usize>(),
+            total,
+            "over {count} shares"
+        );
         assert_eq!(seen, expected, "over {count} shares");
+        // Each within 1.2x of an even share.
+        for (share, &ran) in interleavings.iter().enumerate() {
+            assert!(
+                ran * count * 5 <= total * 6,
+                "share {}/{count}: {ran} of {total}",
+                share + 1
+            );
+        }
     }
 }
 
@@ -168,14 +185,8 @@ fn unbounded_shares_of_three_threads_run_all_1680_interleavings() {
         "9! / (3! 3! 3!)"
     );
     for count in [2, 3] {
-        let mut seen: BTreeSet<Vec<usize>> = BTreeSet::new();
-        let mut summed = 0;
-        for share in shares(count) {
-            let log: Log = Log::default();
-            let report = racecheck::explore(in_share(&exhaustive(), share), lockers(3, 3, &log));
-            summed += report.coverage.unwrap().interleavings;
-            seen.extend(log.lock().unwrap().iter().cloned());
-        }
+        let (interleavings, seen) = run_shares(&exhaustive(), count, (3, 3));
+        let summed: usize = interleavings.iter().sum();
         assert_eq!((summed, seen.len()), (1680, 1680), "over {count} shares");
     }
 }
