@@ -5,7 +5,11 @@ use std::path::{Path, PathBuf};
 
 /// Crates (by name, any version) measured alone. The first six were 18–48x slower modelled than
 /// parsed (the model's budgets multiplied along call chains); windows-sys and tokio are the two
-/// biggest crates after linux-raw-sys, whose trees dominate the modelled run's peak memory.
+/// biggest crates after linux-raw-sys, whose trees dominate the modelled run's peak memory. The
+/// last five spend most of their modelled time expanding or reading macros: syn's tests
+/// (recursive `spanless_eq_enum!`, cut at the depth bound), zerocopy and bitflags (cut at the
+/// expansion's token bound), aho-corasick (its `debug!` once expanded into itself), tracing
+/// (arguments of thousands of macro calls parsed as expressions).
 pub const CASES: &[&str] = &[
     "regex-automata",
     "regex-syntax",
@@ -15,6 +19,11 @@ pub const CASES: &[&str] = &[
     "linux-raw-sys",
     "windows-sys",
     "tokio",
+    "syn",
+    "zerocopy",
+    "bitflags",
+    "aho-corasick",
+    "tracing",
 ];
 
 /// The corpus folder of crate `name` (`name-VERSION`); the newest when several versions are in.
