@@ -495,12 +495,7 @@ fn register_impl<'a>(
     let syn::Type::Path(ty) = &*pending.item.self_ty else {
         return;
     };
-    let segments: Vec<String> = ty
-        .path
-        .segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect();
+    let segments = super::resolve::segments(&ty.path);
     let Some(super::resolve::Resolved::Def(Def::Struct(self_ty))) =
         super::resolve::resolve_path(index, pending.module, &segments)
     else {

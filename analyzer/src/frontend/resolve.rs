@@ -3,6 +3,11 @@
 use super::index::{CrateIndex, Def, ModId};
 use super::sync_items::glob_exports;
 
+/// The identifiers of a path (`a::b::C` → `["a", "b", "C"]`), as the resolver takes them.
+pub(crate) fn segments(path: &syn::Path) -> Vec<String> {
+    path.segments.iter().map(|s| s.ident.to_string()).collect()
+}
+
 /// What a path names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Resolved {
@@ -92,13 +97,13 @@ fn through_alias(
     let syn::Type::Path(target) = alias.target else {
         return None;
     };
-    let segments: Vec<String> = target
-        .path
-        .segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect();
-    let found = resolve_in(index, alias.module, &segments, depth + 1, globbed)?;
+    let found = resolve_in(
+        index,
+        alias.module,
+        &segments(&target.path),
+        depth + 1,
+        globbed,
+    )?;
     through_alias(index, found, depth + 1, globbed)
 }
 

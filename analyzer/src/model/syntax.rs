@@ -134,10 +134,7 @@ fn path_first(path: &syn::Path) -> Span {
     }
 }
 
-/// The identifiers of a path (`a::b::C` → `["a", "b", "C"]`).
-pub(crate) fn segments(path: &syn::Path) -> Vec<String> {
-    path.segments.iter().map(|s| s.ident.to_string()).collect()
-}
+pub(crate) use crate::frontend::resolve::segments;
 
 /// How an expression naming a place is written, for messages and for telling atomics apart
 /// (`self.count`, `COUNTER`, `stats.hits`); `None` for anything more complex.

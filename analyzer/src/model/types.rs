@@ -2,7 +2,7 @@
 use super::value::Place;
 use super::{Api, PrimKind};
 use crate::frontend::index::{CrateIndex, Def, StructId};
-use crate::frontend::resolve::{resolve_path_to_alias, RacecheckItem, Resolved};
+use crate::frontend::resolve::{resolve_path_to_alias, segments, RacecheckItem, Resolved};
 use crate::frontend::sync_items::SyncItem;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,12 +54,7 @@ fn shape_at_depth(index: &CrateIndex<'_>, place: Place, ty: &syn::Type, depth: u
         syn::Type::Array(a) => as_collection(inner(&a.elem)),
         syn::Type::Slice(s) => as_collection(inner(&s.elem)),
         syn::Type::Path(p) if p.qself.is_none() => {
-            let segments: Vec<String> = p
-                .path
-                .segments
-                .iter()
-                .map(|s| s.ident.to_string())
-                .collect();
+            let segments = segments(&p.path);
             let last_args = p.path.segments.last().map(|s| &s.arguments);
             let last_type_arg = || match last_args {
                 Some(syn::PathArguments::AngleBracketed(a)) => {
