@@ -160,12 +160,18 @@ fn echo_unix(name: String) {
 
 /// 8 bytes each way over a Unix socket between this process and a child.
 fn unix_trip() -> Case<'static> {
+    let mut stream = child_connected(echo_unix);
+    Case::new("Unix socket", move || time(|| round_trips(&mut stream)).1)
+}
+
+/// A child process running `child`, given the name of an abstract Unix socket this process
+/// listens on, and the stream it connects with.
+fn child_connected(child: fn(String)) -> UnixStream {
     let name = format!("racecheck-bench-{}-{}", std::process::id(), next_id());
     let listener =
         UnixListener::bind_addr(&SocketAddr::from_abstract_name(&name).unwrap()).unwrap();
-    let _child = Process::new(echo_unix).args(name).start();
-    let (mut stream, _) = listener.accept().unwrap();
-    Case::new("Unix socket", move || time(|| round_trips(&mut stream)).1)
+    let _child = Process::new(child).args(name).start();
+    listener.accept().unwrap().0
 }
 
 fn next_id() -> u64 {
@@ -252,11 +258,7 @@ fn tcp_trip() -> Case<'static> {
 /// bookkeeping: what sending puts without waiting and handing items to waiting getters left
 /// behind.
 fn relay_trip() -> Case<'static> {
-    let name = format!("racecheck-bench-{}-{}", std::process::id(), next_id());
-    let listener =
-        UnixListener::bind_addr(&SocketAddr::from_abstract_name(&name).unwrap()).unwrap();
-    let _child = Process::new(echo_relay).args(name).start();
-    let (mut stream, _) = listener.accept().unwrap();
+    let mut stream = child_connected(echo_relay);
     let (to_child, items) = crossbeam_channel::unbounded::<u64>();
     let (back, from_child) = crossbeam_channel::unbounded::<u64>();
     std::thread::spawn(move || {
