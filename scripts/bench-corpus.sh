@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# The analyzer's benchmarks on the shared corpus of real Rust, printed as Markdown for BENCHMARKS.md:
+# The analyzer's benchmarks on the corpus of real Rust, printed as Markdown for BENCHMARKS.md:
 #   1. the throughput bench: parse-only vs the whole analysis, lines/s, peak memory;
 #   2. the end-to-end CLI, `cargo-racecheck racecheck check CORPUS` (hyperfine when installed);
 #   3. `cargo clippy` beside `cargo racecheck check` on one mid-size crate of the corpus.
 #
 # Usage: scripts/bench-corpus.sh [OUT]     (OUT defaults to target/bench-corpus)
 # Environment:
-#   CORPUS_MAKER   the corpus script (default: ../shared/bench-corpus/make.sh beside the repository)
+#   CORPUS_MAKER   the corpus script (default: scripts/bench-corpus/make.sh)
 #   CLIPPY_CRATE   the corpus folder of the crate for step 3 (default: crossbeam-channel-0.5.17)
 #   BENCH_REPS     measured runs of each command (default: 5)
 #   CARGO_TARGET_DIR is honoured for the racecheck build.
@@ -15,7 +15,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 out=${1:-target/bench-corpus}
-maker=${CORPUS_MAKER:-$root/../shared/bench-corpus/make.sh}
+maker=${CORPUS_MAKER:-$root/scripts/bench-corpus/make.sh}
 crate=${CLIPPY_CRATE:-crossbeam-channel-0.5.17}
 runs=${BENCH_REPS:-5}
 target_dir=${CARGO_TARGET_DIR:-$root/target}

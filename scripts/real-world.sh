@@ -8,7 +8,7 @@
 #   CORPUS   a folder of crate folders (default: target/bench-corpus/corpus, made by the corpus script as
 #            scripts/bench-corpus.sh does)
 # Environment:
-#   CORPUS_MAKER      the corpus script (default: ../shared/bench-corpus/make.sh beside the repository)
+#   CORPUS_MAKER      the corpus script (default: scripts/bench-corpus/make.sh)
 #   CARGO_TARGET_DIR  is honoured for the racecheck build.
 # Output: target/racecheck/real-world/<crate>.json (the analyzer's JSON format), findings.tsv (one finding a
 # line: rule, crate, file:line:column, message) and summary.txt (what this script prints).
@@ -19,7 +19,7 @@ cd "$root"
 target_dir=${CARGO_TARGET_DIR:-$root/target}
 corpus=${1:-target/bench-corpus/corpus}
 if [ ! -d "$corpus" ]; then
-    maker=${CORPUS_MAKER:-$root/../shared/bench-corpus/make.sh}
+    maker=${CORPUS_MAKER:-$root/scripts/bench-corpus/make.sh}
     [ -x "$maker" ] || { echo "error: no corpus at $corpus and no corpus script at $maker" >&2; exit 2; }
     corpus=$("$maker" target/bench-corpus)
 fi

@@ -1,8 +1,8 @@
-//! The analyzer's throughput on the shared bench corpus (200 crates, about 2.8M lines).
+//! The analyzer's throughput on the bench corpus (200 crates, about 2.8M lines).
 //!
 //! Run: `cargo bench -p racecheck-analyzer --bench throughput -- CORPUS` (or set
 //! `RACECHECK_BENCH_CORPUS=CORPUS`), where CORPUS is the folder printed by
-//! `/work/shared/bench-corpus/make.sh target/bench-corpus`. Without a corpus it says how to make
+//! `scripts/bench-corpus/make.sh target/bench-corpus`. Without a corpus it says how to make
 //! one and exits 0, so CI can build it without running it.
 //!
 //! Phases over the same loaded files, with every core: parse-only (`syn::parse_file` of every
@@ -44,7 +44,7 @@ fn main() {
     let Some(corpus) = corpus_folder() else {
         println!(
             "No corpus given: nothing to measure.\n\
-             Make one with `/work/shared/bench-corpus/make.sh target/bench-corpus` (it prints the \
+             Make one with `scripts/bench-corpus/make.sh target/bench-corpus` (it prints the \
              folder), then run\n  cargo bench -p racecheck-analyzer --bench throughput -- FOLDER\n\
              or set {CORPUS_VAR}=FOLDER. scripts/bench-corpus.sh does all of it."
         );
