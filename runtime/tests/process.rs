@@ -40,6 +40,14 @@ fn a_childs_panic_message_crosses() {
         .args("x1".to_owned())
         .name("parser")
         .start();
+    // As exploration gives it (`process_explored.rs`): 1 for a panic.
+    let exitcode = loop {
+        if let Some(code) = child.exitcode() {
+            break code;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    assert_eq!(exitcode, 1);
     let error = child.join().unwrap_err();
     assert_eq!(
         error,

@@ -77,6 +77,25 @@ fn a_childs_panic_reaches_join_as_a_process_error() {
     assert!(report.is_clean(), "{}", report.findings()[0]);
 }
 
+/// As in real mode (`process.rs`): a panic is exit code 1.
+#[test]
+fn a_panicked_childs_exitcode_is_1_as_in_real_mode() {
+    fn fail(_: ()) {
+        panic!("child failed")
+    }
+    let report = explore(Config::default().schedules(50).seed(1), || {
+        let child = Process::new(fail).start();
+        let exitcode = loop {
+            if let Some(code) = child.exitcode() {
+                break code;
+            }
+        };
+        assert_eq!(exitcode, 1);
+        assert!(matches!(child.join(), Err(ProcessError::Panicked { .. })));
+    });
+    assert!(report.is_clean(), "{}", report.findings()[0]);
+}
+
 static FIRST: racecheck::Lock = racecheck::Lock::new(());
 static SECOND: racecheck::Lock = racecheck::Lock::new(());
 

@@ -80,6 +80,11 @@ impl<T> ExploredJoinHandle<T> {
         owning_context().was_stopped(self.thread)
     }
 
+    /// Whether the thread ended by panicking.
+    pub(crate) fn panicked(&self) -> bool {
+        owning_context().panicked(self.thread)
+    }
+
     /// `Err(self)` if the timeout fired first (a scheduling choice, not wall time).
     #[track_caller]
     pub(crate) fn join_timeout(self, d: Duration) -> Result<Result<T, Panicked>, Self> {

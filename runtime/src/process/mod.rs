@@ -152,15 +152,21 @@ impl<R: DeserializeOwned + Send + 'static> ProcessHandle<R> {
 
     /// Python's `exitcode`: `None` while the process runs, then 0 if its function returned, 1 if
     /// it panicked, the code it passed to `exit`, or `-N` if signal `N` ended it. Under
-    /// exploration: `None` while the logical thread runs, then 0, or `-15` (`SIGTERM`) if it was
-    /// terminated.
+    /// exploration: `None` while the logical thread runs, then 0, 1 if it panicked, or `-15`
+    /// (`SIGTERM`) if it was terminated.
     #[track_caller]
     pub fn exitcode(&self) -> Option<i32> {
         match &self.repr {
             Repr::Real(process) => process.exitcode(),
-            Repr::Explored(handle) => {
-                (!handle.is_alive()).then(|| if handle.was_stopped() { -SIGTERM } else { 0 })
-            }
+            Repr::Explored(handle) => (!handle.is_alive()).then(|| {
+                if handle.was_stopped() {
+                    -SIGTERM
+                } else if handle.panicked() {
+                    1
+                } else {
+                    0
+                }
+            }),
         }
     }
 

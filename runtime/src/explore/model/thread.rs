@@ -120,6 +120,11 @@ impl Cx {
         self.state().threads[thread].stopped
     }
 
+    /// Whether the thread ended by panicking.
+    pub(crate) fn panicked(&self, thread: ThreadId) -> bool {
+        self.state().threads[thread].panic.is_some()
+    }
+
     fn is_finished(&self, thread: ThreadId) -> bool {
         matches!(self.state().threads[thread].run, RunState::Finished)
     }
