@@ -18,6 +18,11 @@ impl VectorClock {
         self.0[thread] += 1;
     }
 
+    /// Becomes a copy of `other`, in the memory it already has.
+    pub(crate) fn copy_from(&mut self, other: &VectorClock) {
+        self.0.clone_from(&other.0);
+    }
+
     /// Pointwise maximum: after this, `self` knows everything `other` knows.
     pub(crate) fn join(&mut self, other: &VectorClock) {
         if self.0.len() < other.0.len() {

@@ -7,7 +7,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use corosensei::Yielder;
 
-use super::clock::{Order, SyncClock};
+use super::clock::{Order, SyncClock, VectorClock};
 use super::detect::lock_order::LockOrderGraph;
 use super::ids::{HeldLock, Loc, ObjectId, ThreadId, WaitFor, MAIN_THREAD};
 use super::object::{is_static_address, ErasedValue, Stamp};
@@ -70,6 +70,8 @@ pub(crate) struct LogicalThread {
     pub(crate) notified: bool,
     /// Locks held, in acquisition order.
     pub(crate) held: Vec<HeldLock>,
+    /// The `since` clock of the lock released last, kept for the next acquire to reuse.
+    pub(crate) spare_clock: VectorClock,
     pub(crate) panic: Option<PanicRecord>,
     /// Where the panic hook saw the last panic of this thread.
     pub(crate) last_panic_location: Option<crate::SourceLocation>,
@@ -171,19 +173,74 @@ pub(crate) struct State {
     candidates: Vec<Candidate>,
 }
 
+/// The growing parts of a finished schedule's state, emptied, for the next schedule on the same
+/// worker thread: once warm, a schedule's trace, choices, threads and objects grow without
+/// allocating.
+#[derive(Default)]
+struct Buffers {
+    threads: Vec<LogicalThread>,
+    objects: Vec<Object>,
+    index: HashMap<usize, ObjectId, BuildHasherDefault<AddressHasher>>,
+    choices: Vec<u64>,
+    trace: Vec<Event>,
+    candidates: Vec<Candidate>,
+}
+
+thread_local! {
+    static SPARE_BUFFERS: RefCell<Option<Buffers>> = const { RefCell::new(None) };
+}
+
+impl Drop for State {
+    fn drop(&mut self) {
+        let mut buffers = Buffers {
+            threads: std::mem::take(&mut self.threads),
+            objects: std::mem::take(&mut self.objects),
+            index: std::mem::take(&mut self.index),
+            choices: std::mem::take(&mut self.choices),
+            trace: std::mem::take(&mut self.trace),
+            candidates: std::mem::take(&mut self.candidates),
+        };
+        // Emptied here, before the buffers are stored: dropping what they hold runs the
+        // program's destructors (a static lock's copy of its data).
+        buffers.threads.clear();
+        buffers.objects.clear();
+        buffers.index.clear();
+        buffers.choices.clear();
+        buffers.trace.clear();
+        buffers.candidates.clear();
+        let _ = SPARE_BUFFERS.try_with(|spare| {
+            if let Ok(mut spare) = spare.try_borrow_mut() {
+                *spare = Some(buffers);
+            }
+        });
+    }
+}
+
 impl State {
     pub(crate) fn new(execution: u64, scheduler: Box<dyn Scheduler>, max_steps: usize) -> Self {
+        let Buffers {
+            threads,
+            objects,
+            index,
+            choices,
+            trace,
+            candidates,
+        } = SPARE_BUFFERS
+            .try_with(|spare| spare.borrow_mut().take())
+            .ok()
+            .flatten()
+            .unwrap_or_default();
         State {
             execution,
-            threads: Vec::new(),
+            threads,
             current: MAIN_THREAD,
             next: None,
-            objects: Vec::new(),
-            index: HashMap::default(),
+            objects,
+            index,
             object_names: RefCell::new(Vec::new()),
             scheduler,
-            choices: Vec::new(),
-            trace: Vec::new(),
+            choices,
+            trace,
             steps: 0,
             contested_steps: 0,
             step_start: 0,
@@ -193,7 +250,7 @@ impl State {
             races: Vec::new(),
             lock_order: LockOrderGraph::default(),
             next_thread_number: 1,
-            candidates: Vec::new(),
+            candidates,
         }
     }
 
@@ -227,6 +284,7 @@ impl State {
             polling: None,
             notified: false,
             held: Vec::new(),
+            spare_clock: VectorClock::default(),
             panic: None,
             last_panic_location: None,
             panic_observed: false,

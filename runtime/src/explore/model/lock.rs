@@ -40,9 +40,12 @@ impl Cx {
             let me = state.current;
             // Re-taking a lock it holds adds no order (an RLock) or deadlocks on the spot (a Lock).
             if state.lock(id).holder != Some(me) {
+                let state = &mut *state;
                 let thread = &state.threads[me];
-                let (held, request) = (thread.held.clone(), Epoch::of(me, &thread.clock.necessary));
-                state.lock_order.add(me, &held, id, location, request);
+                let request = Epoch::of(me, &thread.clock.necessary);
+                state
+                    .lock_order
+                    .add(me, &thread.held, id, location, request);
             }
         }
         let mut blocked = false;
@@ -92,8 +95,10 @@ impl Cx {
                 unreachable!("object {id} is a lock")
             };
             thread.clock.join(&lock.clock);
-            let since = state.threads[me].clock.necessary.clone();
-            state.threads[me].held.push(HeldLock {
+            // The clock of the lock it released last, reused: taking a lock does not allocate.
+            let mut since = std::mem::take(&mut thread.spare_clock);
+            since.copy_from(&thread.clock.necessary);
+            thread.held.push(HeldLock {
                 lock: id,
                 taken_at: location,
                 since,
@@ -128,7 +133,9 @@ impl Cx {
             };
             lock.clock.join_handed_on(&thread.clock, Order::Contingent);
             thread.clock.tick(me);
-            thread.held.retain(|held| held.lock != id);
+            if let Some(at) = thread.held.iter().position(|held| held.lock == id) {
+                thread.spare_clock = thread.held.remove(at).since;
+            }
             state.changed(id);
         }
         state.progressed(me);

@@ -379,10 +379,8 @@ pub(crate) struct Search {
     changed: usize,
     /// The first step that passed `changed`.
     first_new_step: Option<usize>,
-    /// The happens-before clocks of the last analysed schedule's steps, `clock_width` to a
-    /// step (see [`Search::races`]): those of the steps a schedule shares with it are kept.
-    clocks: Vec<usize>,
-    clock_width: usize,
+    /// The race analysis's clocks and buffers, kept from one schedule to the next.
+    analysis: Analysis,
     /// [`Search::last_switches`] of the last analysed schedule (a buffer kept for the next).
     switches: Vec<usize>,
     /// Schedules run to their end that were not redundant.
@@ -413,8 +411,7 @@ impl Search {
             last_unit: (0, true),
             changed: 0,
             first_new_step: None,
-            clocks: Vec::new(),
-            clock_width: 0,
+            analysis: Analysis::default(),
             switches: Vec::new(),
             interleavings: 0,
             finished: false,
@@ -749,7 +746,9 @@ impl Search {
         }
         if !self.diverged {
             if !probed {
-                let races = self.races();
+                let mut analysis = std::mem::take(&mut self.analysis);
+                self.find_races(&mut analysis);
+                let races = &analysis.races;
                 let mut switches = std::mem::take(&mut self.switches);
                 if self.bound.is_some() && !races.races.is_empty() {
                     self.last_switches(&mut switches);
@@ -760,6 +759,7 @@ impl Search {
                     self.reverse(race.node, initials, switches_if_bounded);
                 }
                 self.switches = switches;
+                self.analysis = analysis;
             }
             self.advance();
             if probed {
@@ -778,52 +778,41 @@ impl Search {
         };
     }
 
-    /// Each race of the schedule whose second step is new to it (those of the steps it shares
-    /// with the schedule before were reversed then): the choice before its first step, and
-    /// the threads that could start its reversal there (the initials), in schedule order.
-    fn races(&mut self) -> Races {
-        let mut clocks = std::mem::take(&mut self.clocks);
-        let races = self.races_with(&mut clocks);
-        self.clocks = clocks;
-        races
-    }
-
-    fn races_with(&mut self, clocks: &mut Vec<usize>) -> Races {
-        let mut threads = 1;
-        let mut objects = 0;
-        for &step in &self.steps {
-            threads = threads.max(step.thread + 1);
-            for (target, _) in self.footprint(step).targets() {
-                match target {
-                    Target::Thread(id) => threads = threads.max(id + 1),
-                    Target::Object(id) => objects = objects.max(id + 1),
-                }
-            }
-        }
+    /// Into `analysis.races`, each race of the schedule whose second step is new to it (those
+    /// of the steps it shares with the schedule before were reversed then): the choice before
+    /// its first step, and the threads that could start its reversal there (the initials), in
+    /// schedule order.
+    fn find_races(&self, analysis: &mut Analysis) {
+        let Analysis {
+            clocks,
+            width,
+            last,
+            seen,
+            before,
+            rivals,
+            races,
+        } = analysis;
+        // Every id the schedule's steps act on is known by its end.
+        let Known { threads, objects } = self.known;
         let steps = &self.steps;
         let new_from = self.first_new_step.unwrap_or(0).min(steps.len());
-        // clocks[j * threads + t]: 1 + the last step of `t` that happens before step `j` (0:
-        // none). The rows of the steps before `new_from` are the last schedule's, if as wide.
-        let kept = if threads == self.clock_width {
-            new_from
-        } else {
-            0
-        };
-        self.clock_width = threads;
+        // The rows of the steps before `new_from` are the last schedule's, if as wide.
+        let kept = if threads == *width { new_from } else { 0 };
+        *width = threads;
         clocks.truncate(kept * threads);
         clocks.resize(steps.len() * threads, 0);
-        let mut last = LastSteps::new(threads, objects);
+        last.reset(threads, objects);
         for (j, &step) in steps[..kept].iter().enumerate() {
             last.passed(j, step.thread, self.footprint(step));
         }
-        let mut races = Races::default();
-        let mut seen = vec![false; threads];
-        // What step `j` happens after directly, and which of those it races with: a step acting
-        // on the same target in a conflicting way, with the release it may discount (the end of
-        // the critical section an earlier acquire began orders the two acquires, but reversing
-        // them is a race to take the lock first).
-        let mut before: Vec<usize> = Vec::new();
-        let mut rivals: Vec<(usize, Option<usize>)> = Vec::new();
+        races.races.clear();
+        races.initials.clear();
+        seen.clear();
+        seen.resize(threads, false);
+        // What step `j` happens after directly (`before`), and which of those it races with
+        // (`rivals`): a step acting on the same target in a conflicting way, with the release
+        // it may discount (the end of the critical section an earlier acquire began orders the
+        // two acquires, but reversing them is a race to take the lock first).
         for (j, &step) in steps.iter().enumerate().skip(kept) {
             let q = step.thread;
             let footprint = self.footprint(step);
@@ -862,7 +851,7 @@ impl Search {
             let (earlier, row) = clocks.split_at_mut(j * threads);
             let row = &mut row[..threads];
             row.fill(0);
-            for &d in &before {
+            for &d in before.iter() {
                 for (mine, theirs) in row.iter_mut().zip(&earlier[d * threads..(d + 1) * threads]) {
                     *mine = (*mine).max(*theirs);
                 }
@@ -870,7 +859,7 @@ impl Search {
             row[q] = j + 1;
             if j >= new_from {
                 let clock = |k: usize| &clocks[k * threads..(k + 1) * threads];
-                for &(i, ended) in &rivals {
+                for &(i, ended) in rivals.iter() {
                     let p = steps[i].thread;
                     let before_j = || before.iter().filter(move |&&d| d != i && Some(d) != ended);
                     if p == q || before_j().any(|&d| clock(d)[p] > i) {
@@ -883,7 +872,7 @@ impl Search {
                         threads,
                         (i, j),
                         before_j(),
-                        &mut seen,
+                        seen,
                         &mut races.initials,
                     );
                     races.races.push(Race {
@@ -894,7 +883,6 @@ impl Search {
             }
             last.passed(j, q, footprint);
         }
-        races
     }
 
     /// Appends to `initials` the threads whose first step among `v` (the steps after `i` that
@@ -1058,8 +1046,28 @@ impl Search {
     }
 }
 
+/// The race analysis's happens-before clocks and buffers, kept from one schedule to the next
+/// (see [`Search::find_races`]).
+#[derive(Debug, Default)]
+struct Analysis {
+    /// `clocks[j * width + t]`: 1 + the last step of `t` that happens before step `j` (0:
+    /// none), for the steps of the last analysed schedule: those a schedule shares with it
+    /// keep theirs.
+    clocks: Vec<usize>,
+    width: usize,
+    last: LastSteps,
+    /// Threads seen, while finding a race's initials.
+    seen: Vec<bool>,
+    /// What the step being analysed happens after directly, and which of those it races with.
+    before: Vec<usize>,
+    rivals: Vec<(usize, Option<usize>)>,
+    /// The races found.
+    races: Races,
+}
+
 /// The last step of a schedule so far by each thread, on each thread, and on each object in
 /// each way (acquire, release, other).
+#[derive(Debug, Default)]
 struct LastSteps {
     of_thread: Vec<Option<usize>>,
     on_thread: Vec<Option<usize>>,
@@ -1067,12 +1075,17 @@ struct LastSteps {
 }
 
 impl LastSteps {
-    fn new(threads: usize, objects: usize) -> Self {
-        LastSteps {
-            of_thread: vec![None; threads],
-            on_thread: vec![None; threads],
-            on_object: vec![[None; 3]; objects],
+    /// Forgets every step, for a schedule of `threads` threads and `objects` objects.
+    fn reset(&mut self, threads: usize, objects: usize) {
+        for (steps, len) in [
+            (&mut self.of_thread, threads),
+            (&mut self.on_thread, threads),
+        ] {
+            steps.clear();
+            steps.resize(len, None);
         }
+        self.on_object.clear();
+        self.on_object.resize(objects, [None; 3]);
     }
 
     /// Step `j` of `thread`, acting on `footprint`, ran.
