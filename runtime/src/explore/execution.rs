@@ -14,6 +14,7 @@ use corosensei::{Coroutine, CoroutineResult};
 use super::context::{context, Entered, Execution, Stopped, UsageError};
 use super::finding::Finding;
 use super::ids::{ThreadId, MAIN_THREAD};
+use super::object::MAX_EXECUTION;
 use super::scheduler::Scheduler;
 use super::stack_guard::{self, Running};
 use super::state::{PanicRecord, RunState, State, Stop};
@@ -45,7 +46,7 @@ pub(crate) struct Limits {
 }
 
 /// Executions are numbered process-wide so that a primitive can tell which one touched it.
-static NEXT_EXECUTION: AtomicU64 = AtomicU64::new(1);
+static NEXT_EXECUTION: AtomicU64 = AtomicU64::new(0);
 
 /// The body every schedule runs.
 pub(crate) type Body = Arc<dyn Fn() + Send + Sync>;
@@ -68,7 +69,7 @@ pub(crate) fn run_schedule(
     heart: Option<Arc<Heart>>,
 ) -> ScheduleResult {
     stack_guard::install();
-    let execution_id = NEXT_EXECUTION.fetch_add(1, Ordering::Relaxed);
+    let execution_id = NEXT_EXECUTION.fetch_add(1, Ordering::Relaxed) % MAX_EXECUTION + 1;
     let execution = Box::new(Execution {
         state: RefCell::new(State::new(execution_id, scheduler, limits.max_steps)),
         in_thread: Cell::new(false),

@@ -3,7 +3,9 @@
 //! Per schedule the engine keeps a side table `stamp address -> model state`, filled lazily at a
 //! primitive's first operation from its initial state. The stamp says which execution last touched
 //! a primitive, so that a primitive created anew at a reused address starts fresh, and one created
-//! outside the explored closure and touched by two executions is refused. Statics are recognised by
+//! outside the explored closure and touched by two executions is refused; it also keeps the
+//! primitive's id in that execution's table, so that an operation finds its model without a look-up.
+//! Statics are recognised by
 //! address and are per-execution by construction: every execution has its own table, so parallel
 //! schedules never see each other's state.
 
@@ -30,6 +32,15 @@ impl Default for Stamp {
 
 /// Set once the primitive has been used outside exploration.
 const USED_FOR_REAL: u64 = 1 << 63;
+
+/// The stamp's word: the real-use flag, the id (plus one, 0: none) of the primitive in the side
+/// table of the execution that last touched it, and that execution.
+const EXECUTION_BITS: u32 = 40;
+const EXECUTION_MASK: u64 = (1 << EXECUTION_BITS) - 1;
+const OBJECT_MASK: u64 = !USED_FOR_REAL & !EXECUTION_MASK;
+
+/// Executions are numbered in `1..=MAX_EXECUTION` (and round again after it).
+pub(crate) const MAX_EXECUTION: u64 = EXECUTION_MASK;
 
 impl Stamp {
     /// A stamp no execution has touched yet, created by the caller's caller.
@@ -61,9 +72,11 @@ impl Stamp {
 
     /// The execution that last touched this primitive, 0 for none.
     pub(crate) fn execution(&self) -> u64 {
-        self.word.load(Ordering::Relaxed) & !USED_FOR_REAL
+        self.word.load(Ordering::Relaxed) & EXECUTION_MASK
     }
 
+    /// Makes `execution` (at most [`MAX_EXECUTION`]) the one that last touched this primitive,
+    /// which has no id in its table yet.
     pub(crate) fn claim(&self, execution: u64) {
         // One read-modify-write: a real-mode `mark_used_for_real` racing with this claim must not be lost
         // (racecheck's own R002 found the earlier load-then-store here).
@@ -71,6 +84,28 @@ impl Stamp {
         let _ = self
             .word
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, keep_real_flag);
+    }
+
+    /// The primitive's id in the table of `execution`, if it was noted there.
+    pub(crate) fn object_in(&self, execution: u64) -> Option<usize> {
+        let word = self.word.load(Ordering::Relaxed);
+        let noted = (word & OBJECT_MASK) >> EXECUTION_BITS;
+        (word & EXECUTION_MASK == execution && noted > 0).then(|| noted as usize - 1)
+    }
+
+    /// Notes the primitive's id in the table of `execution`, which claimed it (an id too large
+    /// for the word is not noted: the table's index finds it).
+    pub(crate) fn note_object(&self, execution: u64, id: usize) {
+        let noted = (id as u64 + 1) << EXECUTION_BITS;
+        if noted & !OBJECT_MASK != 0 {
+            return;
+        }
+        let note = |word: u64| {
+            (word & EXECUTION_MASK == execution).then_some((word & !OBJECT_MASK) | noted)
+        };
+        let _ = self
+            .word
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, note);
     }
 
     pub(crate) fn key(&self) -> usize {
@@ -240,6 +275,26 @@ mod tests {
         assert_eq!((stamp.execution(), stamp.used_for_real()), (7, true));
         stamp.claim(9);
         assert_eq!((stamp.execution(), stamp.used_for_real()), (9, true));
+    }
+
+    #[test]
+    fn a_stamp_notes_its_id_for_the_execution_that_claimed_it_only() {
+        let stamp = Stamp::new();
+        stamp.claim(MAX_EXECUTION);
+        assert_eq!(stamp.object_in(MAX_EXECUTION), None);
+        stamp.note_object(MAX_EXECUTION, 5);
+        stamp.mark_used_for_real();
+        assert_eq!(stamp.object_in(MAX_EXECUTION), Some(5));
+        assert_eq!(
+            (stamp.execution(), stamp.used_for_real()),
+            (MAX_EXECUTION, true)
+        );
+        stamp.note_object(3, 6);
+        assert_eq!(stamp.object_in(MAX_EXECUTION), Some(5));
+        stamp.claim(4);
+        assert_eq!(stamp.object_in(4), None);
+        stamp.note_object(4, usize::MAX - 1);
+        assert_eq!(stamp.object_in(4), None);
     }
 
     #[test]

@@ -309,7 +309,17 @@ impl State {
         init: impl FnOnce() -> ObjectState,
     ) -> Result<ObjectId, String> {
         let key = stamp.key();
-        if !is_static_address(key) {
+        let is_static = is_static_address(key);
+        if !is_static {
+            if let Some(id) = stamp.object_in(self.execution) {
+                if self
+                    .objects
+                    .get(id)
+                    .is_some_and(|object| object.kind == kind)
+                {
+                    return Ok(id);
+                }
+            }
             match stamp.execution() {
                 0 => {
                     // Never touched by an execution: new, even if a dead object had this address.
@@ -338,6 +348,9 @@ impl State {
             state: init(),
         });
         self.index.insert(key, id);
+        if !is_static {
+            stamp.note_object(self.execution, id);
+        }
         Ok(id)
     }
 

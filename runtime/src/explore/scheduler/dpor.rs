@@ -170,14 +170,15 @@ impl ThreadSet {
     }
 
     fn first(&self) -> Option<ThreadId> {
-        self.iter().next()
+        match self.low {
+            0 => self.iter().next(),
+            low => Some(low.trailing_zeros() as usize),
+        }
     }
 
     fn len(&self) -> usize {
-        std::iter::once(self.low)
-            .chain(self.high.iter().copied())
-            .map(|bits| bits.count_ones() as usize)
-            .sum()
+        let high: u32 = self.high.iter().map(|bits| bits.count_ones()).sum();
+        (self.low.count_ones() + high) as usize
     }
 }
 
