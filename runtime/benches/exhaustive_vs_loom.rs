@@ -3,7 +3,9 @@
 //! and without a preemption bound. For each: the executions each tool needed to finish, its wall
 //! time and the CPU time of the thread running it (both tools run every execution on the calling
 //! thread; on a shared machine CPU time is the figure that does not depend on the load), and
-//! executions per CPU second. racecheck's interleavings (its executions not cut short as
+//! executions per CPU second. A search that takes less than a second of CPU is run again, each
+//! tool in turn with the other, until it has (the executions of one run are the same every time):
+//! a fraction of a second measures the load and the warm-up more than the tool. racecheck's interleavings (its executions not cut short as
 //! redundant) are shown beside its executions, and beside each tool's executions the distinct
 //! orders in which the threads took the lock: the distinct interleavings it covered. The lock
 //! orders reachable within the bound are counted apart (see [`orders_within`]): a search that
@@ -48,9 +50,12 @@ const PROGRAMS: [Program; 3] = [
     },
 ];
 
-/// What one tool did on one program.
+/// What one tool did on one program, over `runs` runs.
 struct Measured {
+    /// Executions of one run.
     executions: usize,
+    runs: usize,
+    /// Over all runs.
     time: Duration,
     cpu: Duration,
     /// Distinct orders in which the threads took the lock, over all executions: the program's
@@ -134,10 +139,50 @@ impl OrderCount {
     }
 }
 
+/// The CPU time each tool's runs of a program add up to at least.
+const MIN_CPU: Duration = Duration::from_secs(1);
+
 impl Measured {
     fn per_second(&self) -> f64 {
-        self.executions as f64 / self.cpu.as_secs_f64()
+        (self.executions * self.runs) as f64 / self.cpu.as_secs_f64()
     }
+
+    /// Adds another run's figures.
+    fn add(&mut self, run: Measured) {
+        assert_eq!(
+            (run.executions, run.orders),
+            (self.executions, self.orders),
+            "every run of a search is the same"
+        );
+        self.runs += run.runs;
+        self.time += run.time;
+        self.cpu += run.cpu;
+    }
+
+    /// Wall and CPU time of one run, on average.
+    fn per_run(&self) -> (f64, f64) {
+        let runs = self.runs as f64;
+        (
+            self.time.as_secs_f64() / runs,
+            self.cpu.as_secs_f64() / runs,
+        )
+    }
+}
+
+/// Both tools on `program`, each run until it spent [`MIN_CPU`], in turns; racecheck's
+/// interleavings.
+fn measure(program: Program) -> (Measured, Measured, usize) {
+    let mut loom = on_loom(program);
+    let (mut ours, interleavings) = on_racecheck(program);
+    while loom.cpu < MIN_CPU || ours.cpu < MIN_CPU {
+        if loom.cpu < MIN_CPU {
+            loom.add(on_loom(program));
+        }
+        if ours.cpu < MIN_CPU {
+            ours.add(on_racecheck(program).0);
+        }
+    }
+    (loom, ours, interleavings)
 }
 
 fn on_racecheck(program: Program) -> (Measured, usize) {
@@ -169,6 +214,7 @@ fn on_racecheck(program: Program) -> (Measured, usize) {
     (
         Measured {
             executions: report.schedules_run,
+            runs: 1,
             time,
             cpu,
             orders: distinct_orders(),
@@ -214,6 +260,7 @@ fn on_loom(program: Program) -> Measured {
     let (time, cpu) = stopwatch.elapsed();
     Measured {
         executions: EXECUTIONS.load(Ordering::Relaxed),
+        runs: 1,
         time,
         cpu,
         orders: distinct_orders(),
@@ -223,8 +270,8 @@ fn on_loom(program: Program) -> Measured {
 fn main() {
     println!(
         "| program | bound | lock orders within the bound | loom executions (lock orders) | loom time \
-         (CPU) | loom exec/s | racecheck executions (interleavings, lock orders) | racecheck time (CPU) \
-         | racecheck exec/s | executions vs loom | exec/s vs loom |"
+         per run (CPU) | loom exec/s (runs) | racecheck executions (interleavings, lock orders) | \
+         racecheck time per run (CPU) | racecheck exec/s (runs) | executions vs loom | exec/s vs loom |"
     );
     println!("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     let only = std::env::var("BENCH_ONLY").ok().map(|row| {
@@ -235,27 +282,26 @@ fn main() {
         if only.is_some_and(|only| only != row) {
             continue;
         }
-        let loom = on_loom(program);
-        let (ours, interleavings) = on_racecheck(program);
+        let (loom, ours, interleavings) = measure(program);
         let bound = program
             .bound
             .map_or_else(|| "none".to_owned(), |k| k.to_string());
         let within = orders_within(program.threads, program.rounds, program.bound);
+        let ((loom_time, loom_cpu), (our_time, our_cpu)) = (loom.per_run(), ours.per_run());
         println!(
-            "| {} threads x {} lock ops | {bound} | {within} | {} ({}) | {:.2} s ({:.2} s) | {:.0} | {} \
-             ({interleavings}, {}) | {:.2} s ({:.2} s) | {:.0} | {:.2}x | {:.2}x |",
+            "| {} threads x {} lock ops | {bound} | {within} | {} ({}) | {loom_time:.3} s \
+             ({loom_cpu:.3} s) | {:.0} ({}) | {} ({interleavings}, {}) | {our_time:.3} s \
+             ({our_cpu:.3} s) | {:.0} ({}) | {:.2}x | {:.2}x |",
             program.threads,
             program.rounds,
             loom.executions,
             loom.orders,
-            loom.time.as_secs_f64(),
-            loom.cpu.as_secs_f64(),
             loom.per_second(),
+            loom.runs,
             ours.executions,
             ours.orders,
-            ours.time.as_secs_f64(),
-            ours.cpu.as_secs_f64(),
             ours.per_second(),
+            ours.runs,
             ours.executions as f64 / loom.executions as f64,
             ours.per_second() / loom.per_second(),
         );

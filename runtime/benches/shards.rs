@@ -9,7 +9,8 @@
 //! is the figure that does not depend on the load.
 //!
 //! Run: `cargo bench -p racecheck --bench shards` (N = `BENCH_SHARES`, default the number of
-//! cores, at least 2). Prints a Markdown table ready for BENCHMARKS.md.
+//! cores, at least 2; `BENCH_ROUNDS`: another `R` for both explorations, to measure them longer;
+//! `BENCH_ONLY=n`: only row `n`, from 0). Prints a Markdown table ready for BENCHMARKS.md.
 
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -54,11 +55,16 @@ const CASES: [Case; 2] = [
     },
 ];
 
+/// The lock operations per thread of `case`'s program: `BENCH_ROUNDS` if set.
+fn rounds(case: &Case) -> usize {
+    programs::env_number("BENCH_ROUNDS", case.rounds)
+}
+
 fn explore(case: &Case, partition: Partition) -> Report {
     let config = (case.config)()
         .workers(1)
         .partition(partition.shard, partition.shards);
-    let (threads, rounds) = (case.threads, case.rounds);
+    let (threads, rounds) = (case.threads, rounds(case));
     let report = racecheck::explore(config, move || {
         programs::lock_rounds(threads, rounds);
     });
@@ -133,7 +139,14 @@ fn main() {
          ratio, wall (CPU) (target <= 1.2) |"
     );
     println!("|---|---|---:|---:|---:|---|---:|---:|---:|");
+    let only = std::env::var("BENCH_ONLY").ok().map(|row| {
+        row.parse::<usize>()
+            .unwrap_or_else(|_| panic!("BENCH_ONLY must be a row number, not {row:?}"))
+    });
     for (index, case) in CASES.iter().enumerate() {
+        if only.is_some_and(|only| only != index) {
+            continue;
+        }
         let stopwatch = programs::Stopwatch::start();
         let whole = explore(case, Partition::WHOLE);
         let (whole_time, whole_cpu) = stopwatch.elapsed();
@@ -160,7 +173,7 @@ fn main() {
              {:.2} s ({:.2} s) | {ideal:.2} s ({ideal_cpu:.2} s) | {:.2}x ({:.2}x) |",
             case.name,
             case.threads,
-            case.rounds,
+            rounds(case),
             whole.schedules_run,
             interleavings(&whole),
             secs(whole_time),
