@@ -21,13 +21,20 @@ use racecheck::{Lock, Thread};
 const THREADS: usize = 3;
 const ROUNDS: usize = 2;
 
-/// Thread 0's check in its second round: the counter it noted in its first round, and the
-/// counter now.
-fn check_second_round(noted: u64, now: u64) {
-    assert!(
-        now - noted < 4,
-        "both other threads ran all their rounds between thread 0's two"
-    );
+/// A round of thread `n`, holding the lock over `count`: adds 1; thread 0 notes the counter in
+/// its first round (`noted`) and checks it in its second.
+fn round(n: usize, count: &mut u64, noted: &mut Option<u64>) {
+    *count += 1;
+    if n != 0 {
+        return;
+    }
+    match *noted {
+        None => *noted = Some(*count),
+        Some(noted) => assert!(
+            *count - noted < 4,
+            "both other threads ran all their rounds between thread 0's two"
+        ),
+    }
 }
 
 fn on_racecheck() {
@@ -38,14 +45,7 @@ fn on_racecheck() {
             Thread::spawn(move || {
                 let mut noted = None;
                 for _ in 0..ROUNDS {
-                    let mut count = counter.acquire();
-                    *count += 1;
-                    if n == 0 {
-                        match noted {
-                            None => noted = Some(*count),
-                            Some(noted) => check_second_round(noted, *count),
-                        }
-                    }
+                    round(n, &mut counter.acquire(), &mut noted);
                 }
             })
         })
@@ -63,14 +63,7 @@ fn on_loom() {
             loom::thread::spawn(move || {
                 let mut noted = None;
                 for _ in 0..ROUNDS {
-                    let mut count = counter.lock().unwrap();
-                    *count += 1;
-                    if n == 0 {
-                        match noted {
-                            None => noted = Some(*count),
-                            Some(noted) => check_second_round(noted, *count),
-                        }
-                    }
+                    round(n, &mut counter.lock().unwrap(), &mut noted);
                 }
             })
         })
