@@ -5,7 +5,7 @@ use std::panic::Location;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crossbeam_channel::{Receiver, Select, Sender};
+use crossbeam_channel::{Receiver, Select, Sender, TryRecvError};
 
 use crate::explore::{self, ChannelEnd, Stamp};
 use crate::remote::protocol::{Op, Wait};
@@ -226,7 +226,18 @@ impl<T: Send> Connection<T> {
                 .try_recv()
                 .map_err(|_| unreachable!("the engine counted a message"));
         }
-        incoming.channel.recv().map_err(|_| Disconnected)
+        // When the other end is in another process, this thread reads its sends itself.
+        let fed = crate::remote::take_fed(&incoming.way.handoff, None, || {
+            match incoming.channel.try_recv() {
+                Ok(item) => Some(Ok(item)),
+                Err(TryRecvError::Disconnected) => Some(Err(Disconnected)),
+                Err(TryRecvError::Empty) => None,
+            }
+        });
+        match fed.flatten() {
+            Some(received) => received,
+            None => incoming.channel.recv().map_err(|_| Disconnected),
+        }
     }
 
     /// `true` if there is something to [`recv`](Connection::recv) (or the other end is gone, so

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::panic::Location;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender};
 
@@ -202,8 +202,9 @@ impl<T: Send> Queue<T> {
         }
         match &self.repr {
             QueueRepr::Real(queue) => queue
-                .receiver
-                .recv()
+                .take_fed(None)
+                .flatten()
+                .map_or_else(|| queue.receiver.recv().ok(), Some)
                 .expect("a queue holds its own sender, so it never disconnects"),
             QueueRepr::Remote(remote) => remote
                 .get(Wait::Forever)
@@ -242,7 +243,16 @@ impl<T: Send> Queue<T> {
             return self.get_explored(cx, Patience::timeout(d));
         }
         match &self.repr {
-            QueueRepr::Real(queue) => queue.receiver.recv_timeout(d).map_err(|_| Empty),
+            QueueRepr::Real(queue) => {
+                // A look without waiting (a server's `get_nowait`) watches no connection.
+                let fed = (!d.is_zero())
+                    .then(|| queue.take_fed(Instant::now().checked_add(d)))
+                    .flatten();
+                match fed {
+                    Some(taken) => taken.ok_or(Empty),
+                    None => queue.receiver.recv_timeout(d).map_err(|_| Empty),
+                }
+            }
             QueueRepr::Remote(remote) => remote.get(wait_for(Some(d))).ok_or(Empty),
         }
     }
@@ -314,6 +324,12 @@ impl<T: Send> Queue<T> {
 }
 
 impl<T> RealQueue<T> {
+    /// A blocking get's wait, when clients of other processes put into this queue: this thread
+    /// reads their requests itself (`remote::take_fed`). `None` if none do.
+    fn take_fed(&self, deadline: Option<Instant>) -> Option<Option<T>> {
+        crate::remote::take_fed(&self.handoff, deadline, || self.receiver.try_recv().ok())
+    }
+
     /// Hands the item of a put that went through to a getter of another process, if one waits.
     fn handed_off<E>(&self, put: Result<(), E>) -> Result<(), E> {
         if put.is_ok() {

@@ -60,7 +60,7 @@ impl Stream {
         }
     }
 
-    fn fd(&self) -> RawFd {
+    pub(crate) fn fd(&self) -> RawFd {
         match self {
             Stream::Unix(stream) => stream.as_raw_fd(),
             Stream::Tcp(stream) => stream.as_raw_fd(),
@@ -78,6 +78,30 @@ impl Stream {
     /// look is left to the write.
     pub(crate) fn gone_unless_written(&self) -> bool {
         matches!(self, Stream::Tcp(_)) && self.peer_gone()
+    }
+
+    /// Reads what has arrived, without waiting: `None` if nothing has.
+    pub(crate) fn read_now(&self, buf: &mut [u8]) -> io::Result<Option<usize>> {
+        loop {
+            // SAFETY: a read into `buf`, of at most its length, on a descriptor we own.
+            let read = unsafe {
+                libc::recv(
+                    self.fd(),
+                    buf.as_mut_ptr().cast(),
+                    buf.len(),
+                    libc::MSG_DONTWAIT,
+                )
+            };
+            if let Ok(n) = usize::try_from(read) {
+                return Ok(Some(n));
+            }
+            let error = io::Error::last_os_error();
+            match error.kind() {
+                io::ErrorKind::WouldBlock => return Ok(None),
+                io::ErrorKind::Interrupted => {}
+                _ => return Err(error),
+            }
+        }
     }
 
     /// `true` if something has arrived to read: a look without waiting.

@@ -1,23 +1,23 @@
 //! Hands an item from a put straight to a client in another process that is blocked in a `get`
 //! (or a pipe's `recv`) on the same channel: the putting thread writes the client's reply to the
-//! client's socket itself. The item then reaches the client in one hop, instead of waking the
-//! server's connection thread to carry it.
+//! client's socket itself. The item then reaches the client in one hop, and the server's
+//! connection thread is not woken for it.
 //!
 //! A channel that can be served keeps a [`Handoff`]: the clients waiting on it, first come first
 //! served. Every put (and every change that ends a wait, such as a pipe's end closing) calls
 //! [`Handoff::after_put`], which offers the channel's items to the waiting clients in order. A
-//! client's connection thread registers with [`Handoff::wait`] and sleeps until its reply has been
-//! written, its wait runs out, or the client is gone.
+//! client's connection thread registers the wait with [`Handoff::register`] and goes back to
+//! reading its socket: the client sends nothing until it is answered, so the next thing there is
+//! its next request (or its end). Only a wait that runs out, or a client gone, is taken back
+//! ([`Handoff::withdraw`]).
 
 use std::collections::VecDeque;
-use std::sync::atomic::{fence, AtomicUsize, Ordering};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::sync::atomic::{fence, AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock, Weak};
 
-use parking_lot::{Condvar, Mutex};
+use parking_lot::Mutex;
 
-/// How often a registered wait looks whether its client is still there.
-const PEER_CHECK: Duration = Duration::from_millis(100);
+use super::lane::{self, Bell, Lane};
 
 /// What offering the channel to one waiting client did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,73 +30,64 @@ pub(crate) enum Offer {
     Gone,
 }
 
+/// Takes the next item, if any, and writes the waiting client's reply.
 type OfferFn = Box<dyn Fn() -> Offer + Send + Sync>;
 
-/// One waiting client.
-struct Waiter {
-    /// Takes the next item, if any, and writes the client's reply.
-    offer: OfferFn,
-    /// `Some` once a put answered the client (or found it gone).
-    outcome: Mutex<Option<Offer>>,
-    decided: Condvar,
-}
+/// A registered wait, until a put answers it or it is withdrawn.
+pub(crate) struct Ticket(Arc<OfferFn>);
 
-impl Waiter {
-    fn decide(&self, outcome: Offer) {
-        *self.outcome.lock() = Some(outcome);
-        self.decided.notify_one();
-    }
-
-    /// The outcome, once decided within `d`.
-    fn outcome_within(&self, d: Duration) -> Option<Offer> {
-        let mut outcome = self.outcome.lock();
-        if outcome.is_none() {
-            self.decided.wait_for(&mut outcome, d);
-        }
-        *outcome
-    }
-}
-
-/// The clients of other processes waiting on one channel.
+/// The clients of other processes waiting on one channel, and the connections that put into it.
 #[derive(Default)]
 pub(crate) struct Handoff {
     /// How many clients wait (read without the lock on every put: almost always 0).
     waiting: AtomicUsize,
-    waiters: Mutex<VecDeque<Arc<Waiter>>>,
+    waiters: Mutex<VecDeque<Arc<OfferFn>>>,
+    /// The server's connections whose requests have put into the channel: a thread of this
+    /// process that waits on it reads their requests itself (`lane.rs`).
+    feeders: Mutex<Vec<Weak<Lane>>>,
+    /// Whether any has (read without the lock on every blocking get: almost always false).
+    fed: AtomicBool,
+    /// How many such threads wait, and the bell that wakes them when an item comes another way.
+    watchers: AtomicUsize,
+    bell: OnceLock<Option<Bell>>,
 }
 
 impl Handoff {
     /// Offers the channel to the waiting clients, first come first served, until it has nothing
     /// more to give. Called after every put into the channel, by the putting thread.
     pub(crate) fn after_put(&self) {
-        // Pairs with the fence in `wait`: either this put sees the client registered, or the
-        // client's own first look at the channel sees the item.
+        if let Some(lane) = lane::applying() {
+            self.fed_by(lane);
+        }
+        // Pairs with the fences in `register` and `watch`: either this put sees the client (or
+        // the watching thread) registered, or its own first look at the channel sees the item.
         fence(Ordering::SeqCst);
+        if self.watchers.load(Ordering::SeqCst) > 0 && !lane::watching(self) {
+            if let Some(Some(bell)) = self.bell.get() {
+                bell.ring();
+            }
+        }
         if self.waiting.load(Ordering::SeqCst) == 0 {
             return;
         }
         let mut waiters = self.waiters.lock();
-        while let Some(waiter) = waiters.front() {
-            let outcome = (waiter.offer)();
-            if outcome == Offer::Empty {
+        while let Some(offer) = waiters.front() {
+            if offer() == Offer::Empty {
                 break;
             }
-            let waiter = waiters.pop_front().expect("a front waiter");
+            waiters.pop_front();
             self.waiting.fetch_sub(1, Ordering::SeqCst);
-            waiter.decide(outcome);
         }
     }
 
-    /// Waits, on behalf of a client's blocked call, until `offer` answers it: at once if the
-    /// channel has something now, else from a later put's [`after_put`](Handoff::after_put).
-    /// `None` if `deadline` passed or the client left (`gone`) before anything was taken for it.
-    pub(crate) fn wait(
+    /// Registers a client's blocked call: `Ok` with what `offer` did if the channel answers it
+    /// now, else the wait's ticket: a later put's [`after_put`](Handoff::after_put) answers it.
+    pub(crate) fn register(
         &self,
         offer: impl Fn() -> Offer + Send + Sync + 'static,
-        deadline: Option<Instant>,
-        gone: &dyn Fn() -> bool,
-    ) -> Option<Offer> {
-        let waiter = {
+    ) -> Result<Offer, Ticket> {
+        let offer: Arc<OfferFn> = Arc::new(Box::new(offer));
+        {
             let mut waiters = self.waiters.lock();
             self.waiting.fetch_add(1, Ordering::SeqCst);
             fence(Ordering::SeqCst);
@@ -105,47 +96,62 @@ impl Handoff {
                 let outcome = offer();
                 if outcome != Offer::Empty {
                     self.waiting.fetch_sub(1, Ordering::SeqCst);
-                    return Some(outcome);
+                    return Ok(outcome);
                 }
             }
-            let waiter = Arc::new(Waiter {
-                offer: Box::new(offer),
-                outcome: Mutex::new(None),
-                decided: Condvar::new(),
-            });
-            waiters.push_back(Arc::clone(&waiter));
-            waiter
-        };
+            waiters.push_back(Arc::clone(&offer));
+        }
         // An item put between the look above and the registration is offered now.
         self.after_put();
-        loop {
-            let slice = deadline.map_or(PEER_CHECK, |deadline| {
-                deadline
-                    .saturating_duration_since(Instant::now())
-                    .min(PEER_CHECK)
-            });
-            if let Some(outcome) = waiter.outcome_within(slice) {
-                return Some(outcome);
-            }
-            let expired = deadline.is_some_and(|deadline| Instant::now() >= deadline);
-            if !expired && !gone() {
-                continue;
-            }
-            let mut waiters = self.waiters.lock();
-            if let Some(at) = waiters.iter().position(|w| Arc::ptr_eq(w, &waiter)) {
-                waiters.remove(at);
-                self.waiting.fetch_sub(1, Ordering::SeqCst);
-                return None;
-            }
-            drop(waiters);
-            // A put took the waiter off the list and is answering it: that takes no longer than
-            // one socket write.
-            loop {
-                if let Some(outcome) = waiter.outcome_within(PEER_CHECK) {
-                    return Some(outcome);
-                }
-            }
+        Err(Ticket(offer))
+    }
+
+    /// Records that `lane`'s requests put into the channel.
+    fn fed_by(&self, lane: Weak<Lane>) {
+        let mut feeders = self.feeders.lock();
+        self.fed.store(true, Ordering::Relaxed);
+        if !feeders.iter().any(|fed| fed.ptr_eq(&lane)) {
+            feeders.retain(|fed| fed.upgrade().is_some_and(|lane| !lane.ended()));
+            feeders.push(lane);
         }
+    }
+
+    /// The connections that feed the channel and may still send.
+    pub(crate) fn feeders(&self) -> Vec<Arc<Lane>> {
+        if !self.fed.load(Ordering::Relaxed) {
+            return Vec::new();
+        }
+        self.feeders
+            .lock()
+            .iter()
+            .filter_map(Weak::upgrade)
+            .filter(|lane| !lane.ended())
+            .collect()
+    }
+
+    /// Registers a thread waiting on the channel's feeders: the bell every put then rings,
+    /// until [`unwatch`](Handoff::unwatch). `None` if no bell can be had.
+    pub(crate) fn watch(&self) -> Option<&Bell> {
+        let bell = self.bell.get_or_init(|| Bell::new().ok()).as_ref()?;
+        self.watchers.fetch_add(1, Ordering::SeqCst);
+        fence(Ordering::SeqCst);
+        Some(bell)
+    }
+
+    pub(crate) fn unwatch(&self) {
+        self.watchers.fetch_sub(1, Ordering::SeqCst);
+    }
+
+    /// Takes back a wait that ran out or whose client left: `true` if nothing had answered it
+    /// (nothing was taken for it), `false` if a put has answered it or is answering it.
+    pub(crate) fn withdraw(&self, ticket: &Ticket) -> bool {
+        let mut waiters = self.waiters.lock();
+        let Some(at) = waiters.iter().position(|w| Arc::ptr_eq(w, &ticket.0)) else {
+            return false;
+        };
+        waiters.remove(at);
+        self.waiting.fetch_sub(1, Ordering::SeqCst);
+        true
     }
 }
 
@@ -174,56 +180,47 @@ mod tests {
         let (sender, receiver) = unbounded();
         let (received, got) = unbounded();
         sender.send(7).unwrap();
-        let outcome = handoff.wait(offer_to(receiver, received), None, &|| false);
-        assert_eq!(outcome, Some(Offer::Answered));
+        let outcome = handoff.register(offer_to(receiver, received));
+        assert!(matches!(outcome, Ok(Offer::Answered)));
         assert_eq!(got.try_recv(), Ok(7));
     }
 
     #[test]
     fn a_later_put_hands_its_item_to_the_waiting_clients_in_order() {
-        let handoff = Arc::new(Handoff::default());
+        let handoff = Handoff::default();
         let (sender, receiver) = unbounded::<u32>();
-        let (received, got) = unbounded();
-        let clients: Vec<_> = (0..2)
-            .map(|_| {
-                let (shared, receiver, received) =
-                    (Arc::clone(&handoff), receiver.clone(), received.clone());
-                let client = std::thread::spawn(move || {
-                    shared.wait(offer_to(receiver, received), None, &|| false)
-                });
-                // The second client registers after the first.
-                while handoff.waiting.load(Ordering::SeqCst) == 0 {
-                    std::thread::yield_now();
-                }
-                client
-            })
-            .collect();
-        while handoff.waiting.load(Ordering::SeqCst) < 2 {
-            std::thread::yield_now();
-        }
+        let (first, got_first) = unbounded();
+        let (second, got_second) = unbounded();
+        let tickets = [
+            handoff.register(offer_to(receiver.clone(), first)),
+            handoff.register(offer_to(receiver.clone(), second)),
+        ];
+        assert!(tickets.iter().all(Result::is_err), "both wait");
         for item in [1, 2] {
             sender.send(item).unwrap();
             handoff.after_put();
         }
-        for client in clients {
-            assert_eq!(client.join().unwrap(), Some(Offer::Answered));
-        }
-        assert_eq!(got.try_iter().collect::<Vec<_>>(), [1, 2]);
+        assert_eq!(got_first.try_iter().collect::<Vec<_>>(), [1]);
+        assert_eq!(got_second.try_iter().collect::<Vec<_>>(), [2]);
         assert!(receiver.is_empty());
+        // Both were answered: neither can be withdrawn.
+        for ticket in tickets {
+            let Err(ticket) = ticket else { unreachable!() };
+            assert!(!handoff.withdraw(&ticket));
+        }
+        assert_eq!(handoff.waiting.load(Ordering::SeqCst), 0);
     }
 
     #[test]
-    fn a_wait_that_runs_out_takes_nothing_and_leaves_the_list() {
+    fn a_withdrawn_wait_takes_nothing_and_leaves_the_list() {
         let handoff = Handoff::default();
         let (sender, receiver) = unbounded::<u32>();
         let (received, got) = unbounded();
-        let deadline = Instant::now() + Duration::from_millis(20);
-        let outcome = handoff.wait(
-            offer_to(receiver.clone(), received),
-            Some(deadline),
-            &|| false,
-        );
-        assert_eq!(outcome, None);
+        let Err(ticket) = handoff.register(offer_to(receiver.clone(), received)) else {
+            panic!("the channel is empty: the client waits");
+        };
+        assert!(handoff.withdraw(&ticket));
+        assert_eq!(handoff.waiting.load(Ordering::SeqCst), 0);
         sender.send(3).unwrap();
         handoff.after_put();
         assert_eq!(receiver.try_recv(), Ok(3), "no waiter took it");
@@ -231,15 +228,28 @@ mod tests {
     }
 
     #[test]
-    fn a_client_gone_is_dropped_from_the_list() {
+    fn a_client_found_gone_by_a_put_leaves_the_list_and_the_next_is_offered() {
         let handoff = Handoff::default();
-        let (_sender, receiver) = unbounded::<u32>();
-        let (received, _got) = unbounded();
-        assert_eq!(
-            handoff.wait(offer_to(receiver, received), None, &|| true),
-            None
-        );
+        let (sender, receiver) = unbounded::<u32>();
+        let (received, got) = unbounded();
+        // A client found gone by the put, not at registration.
+        let registered = std::sync::atomic::AtomicBool::new(false);
+        let Err(gone) = handoff.register(move || {
+            if registered.swap(true, Ordering::SeqCst) {
+                Offer::Gone
+            } else {
+                Offer::Empty
+            }
+        }) else {
+            panic!("nothing to take yet");
+        };
+        let Err(_) = handoff.register(offer_to(receiver, received)) else {
+            panic!("nothing to take yet");
+        };
+        sender.send(5).unwrap();
+        handoff.after_put();
+        assert_eq!(got.try_recv(), Ok(5));
+        assert!(!handoff.withdraw(&gone));
         assert_eq!(handoff.waiting.load(Ordering::SeqCst), 0);
-        assert!(handoff.waiters.lock().is_empty());
     }
 }

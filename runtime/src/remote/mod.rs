@@ -11,6 +11,7 @@
 pub(crate) mod auth;
 mod client;
 mod handoff;
+mod lane;
 pub(crate) mod protocol;
 mod served;
 mod server;
@@ -20,6 +21,7 @@ pub(crate) mod wire;
 pub use client::RemoteError;
 pub(crate) use client::{install_keys, keyring, settle_thread, Address, RemoteRef};
 pub(crate) use handoff::Handoff;
+pub(crate) use lane::take_fed;
 pub(crate) use served::Served;
 pub(crate) use server::{export, export_while, Exports, Server, SERVER_OBJECT};
 

@@ -17,6 +17,25 @@ pub(crate) struct Request {
     pub(crate) unacknowledged: bool,
 }
 
+impl Request {
+    /// Whether applying it may wait. A get or a pipe's `recv` does not (the client waits in its
+    /// channel's hand-off, `handoff.rs`), nor does a request sent without waiting (a put into an
+    /// unbounded queue, a send).
+    pub(crate) fn may_block(&self) -> bool {
+        if self.unacknowledged {
+            return false;
+        }
+        match self.op {
+            Op::Put { wait, .. }
+            | Op::Acquire { wait }
+            | Op::WaitSet { wait }
+            | Op::Poll { wait } => !matches!(wait, Wait::Never),
+            Op::JoinTasks => true,
+            _ => false,
+        }
+    }
+}
+
 /// How long a blocking operation may wait.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub(crate) enum Wait {

@@ -15,7 +15,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::client::Stream;
-use super::handoff::{Handoff, Offer};
+use super::handoff::{Handoff, Offer, Ticket};
 use super::protocol::{Kind, Op, Reply, Wait};
 use super::wire::write_frame;
 use crate::{Connection, Event, JoinableQueue, Lock, Queue};
@@ -30,7 +30,38 @@ pub(crate) struct Peer<'a> {
     connection: u64,
     gone: &'a dyn Fn() -> bool,
     socket: Option<&'a Arc<Stream>>,
-    answered: Cell<bool>,
+    handed: Cell<Option<Handed>>,
+}
+
+/// A request whose reply is not the server's to send: it was written already, or a later put
+/// writes it.
+pub(crate) enum Handed {
+    /// The reply was written to the client (by the hand-off).
+    Answered,
+    /// The client waits in the channel's hand-off (a blocked get or recv).
+    Parked(Parked),
+}
+
+/// A blocked get or recv registered in its channel's hand-off: the put that brings an item
+/// answers the client, while the connection's thread reads on (the client sends nothing more
+/// until answered). What the thread keeps is how to take the wait back, and when it runs out.
+pub(crate) struct Parked {
+    withdraw: Box<dyn FnOnce() -> bool + Send>,
+    deadline: Option<Instant>,
+}
+
+impl Parked {
+    /// When the wait runs out, if it does.
+    pub(crate) fn deadline(&self) -> Option<Instant> {
+        self.deadline
+    }
+
+    /// Takes the wait back (it ran out, or the client is gone): `true` if nothing answered it,
+    /// so that nothing was taken for it and its reply is still to be sent; `false` if a put has
+    /// answered it or is answering it.
+    pub(crate) fn withdraw(self) -> bool {
+        (self.withdraw)()
+    }
 }
 
 impl<'a> Peer<'a> {
@@ -39,7 +70,7 @@ impl<'a> Peer<'a> {
             connection,
             gone,
             socket: None,
-            answered: Cell::new(false),
+            handed: Cell::new(None),
         }
     }
 
@@ -49,32 +80,38 @@ impl<'a> Peer<'a> {
         self
     }
 
-    /// Whether the reply was already written to the client (by a hand-off): the server sends
-    /// nothing more for this request.
-    pub(crate) fn answered(&self) -> bool {
-        self.answered.get()
+    /// Whether the reply is not the server's to send (see [`Handed`]).
+    pub(crate) fn handed(&self) -> Option<Handed> {
+        self.handed.take()
     }
 
-    /// Waits in `handoff` for `offer` to answer the client (a blocked get or recv): `false` if
-    /// the wait ran out or the client left first, having taken nothing. Only for a peer with a
-    /// socket and a wait that may block.
+    /// Registers the client's blocked call in `handoff`: `offer` answers it now or from a later
+    /// put, and `withdraw` takes the wait back. What `offer` did if it answered at once. Only
+    /// for a peer with a socket and a wait that may block.
     fn wait_handed(
         &self,
         handoff: &Handoff,
         wait: Wait,
         offer: impl Fn() -> Offer + Send + Sync + 'static,
-    ) -> bool {
+        withdraw: impl FnOnce(&Ticket) -> bool + Send + 'static,
+    ) -> Option<Offer> {
         let deadline = match wait {
             Wait::Millis(ms) => Some(Instant::now() + Duration::from_millis(ms)),
             Wait::Forever | Wait::Never => None,
         };
-        match handoff.wait(offer, deadline, self.gone) {
-            Some(_) => {
+        match handoff.register(offer) {
+            Ok(outcome) => {
                 // Answered, or the client was found gone: either way nothing more is sent.
-                self.answered.set(true);
-                true
+                self.handed.set(Some(Handed::Answered));
+                Some(outcome)
             }
-            None => false,
+            Err(ticket) => {
+                self.handed.set(Some(Handed::Parked(Parked {
+                    withdraw: Box::new(move || withdraw(&ticket)),
+                    deadline,
+                })));
+                None
+            }
         }
     }
 
@@ -221,8 +258,16 @@ impl<T: Serialize + DeserializeOwned + Send + 'static> ServedQueue<T> {
             .queue
             .served_parts()
             .expect("a served queue is this process's own");
-        if peer.wait_handed(parts.handoff(), wait, offer) {
-            // Should the client have gone, an item put back meanwhile goes to the next getter.
+        let queue = self.queue.clone();
+        let withdraw = move |ticket: &Ticket| {
+            queue
+                .served_parts()
+                .expect("a served queue is this process's own")
+                .handoff()
+                .withdraw(ticket)
+        };
+        if peer.wait_handed(parts.handoff(), wait, offer, withdraw) == Some(Offer::Gone) {
+            // The client has gone: an item put back meanwhile goes to the next getter.
             parts.handoff().after_put();
         }
         Reply::Nothing
@@ -458,7 +503,16 @@ fn recv_handed<T: Serialize + Send + 'static>(
     let (handoff, _) = end
         .served_incoming()
         .expect("a served end is this process's own");
-    peer.wait_handed(handoff, Wait::Forever, offer);
+    let withdraw = {
+        let end = Arc::clone(&end);
+        move |ticket: &Ticket| {
+            let (handoff, _) = end
+                .served_incoming()
+                .expect("a served end is this process's own");
+            handoff.withdraw(ticket)
+        }
+    };
+    peer.wait_handed(handoff, Wait::Forever, offer, withdraw);
     Reply::Nothing
 }
 

@@ -6,7 +6,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::io::{self, BufReader};
+use std::io;
 use std::net::{TcpListener, ToSocketAddrs};
 use std::os::unix::net::UnixListener;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -17,9 +17,9 @@ use parking_lot::Mutex;
 
 use super::auth;
 use super::client::{install_keys, Address, Stream};
+use super::lane::Lane;
 use super::protocol::{Kind, Op, Reply, Request};
-use super::served::{self, Peer, Served};
-use super::wire::{read_frame, write_frame, WireError};
+use super::served::{self, Handed, Peer, Served};
 
 /// The number of the server itself in requests ([`Op::Open`]).
 pub(crate) const SERVER_OBJECT: u64 = 0;
@@ -183,114 +183,54 @@ impl Server {
         }
     }
 
-    /// One connection: the handshake, then requests until the client leaves. What the
-    /// connection holds (a lock) is let go once it closes, however it closes.
-    fn serve(&self, mut stream: Stream, number: u64) {
+    /// One connection: the handshake, then requests until the client leaves (`lane.rs`).
+    fn serve(self: &Arc<Self>, mut stream: Stream, number: u64) {
         if auth::accept(&mut stream, &self.key).is_err() {
             return;
         }
-        // A put on another thread may answer a blocked get through this second handle.
-        let Ok(socket) = stream.try_clone().map(Arc::new) else {
-            return;
-        };
         // The handshake alternates strictly, so nothing of a request has been read ahead of it.
-        let mut stream = BufReader::new(stream);
-        let mut holds: Vec<Arc<dyn Served>> = Vec::new();
-        loop {
-            let request = match read_frame::<Request>(&mut stream) {
-                Ok(request) => request,
-                Err(WireError::Closed | WireError::Io(_)) => break,
-                Err(error @ (WireError::Oversized(_) | WireError::Malformed(_))) => {
-                    // Answer, then close: after a bad frame the stream's framing is not trusted.
-                    let _ = write_frame(stream.get_mut(), &Reply::Refused(error.to_string()));
-                    break;
-                }
-            };
-            let (target, unacknowledged) = (request.object, request.unacknowledged);
-            let Some((reply, object)) = self.apply(request, number, &socket) else {
-                // Answered already, straight from the thread that put the item.
-                if self.stopping.load(Ordering::SeqCst) {
-                    break;
-                }
-                continue;
-            };
-            if unacknowledged {
-                // A put or a send: answered only if it failed.
-                if matches!(reply, Reply::Flag(true)) {
-                    continue;
-                }
-                let failure = Reply::Unacknowledged {
-                    object: target,
-                    reply: Box::new(reply),
-                };
-                if write_frame(stream.get_mut(), &failure).is_err() {
-                    break;
-                }
-                continue;
-            }
-            if self.stopping.load(Ordering::SeqCst) {
-                // A wait cut short by the shutdown is no answer: the client learns the server
-                // ended, and an item taken meanwhile goes back.
-                if let Some(object) = object {
-                    object.restore(reply);
-                }
-                break;
-            }
-            let Some(object) = object else {
-                if write_frame(stream.get_mut(), &reply).is_err() {
-                    break;
-                }
-                continue;
-            };
-            if object.holds(number) && !holds.iter().any(|held| Arc::ptr_eq(held, &object)) {
-                holds.push(Arc::clone(&object));
-            }
-            // A reply that carries something away is sent only to a client still there (over
-            // TCP, a write to a peer that has closed still succeeds), and taken back otherwise.
-            let delivered = if object.takes_back(&reply) {
-                !stream.get_ref().peer_gone() && write_frame(stream.get_mut(), &reply).is_ok()
-            } else {
-                write_frame(stream.get_mut(), &reply).is_ok()
-            };
-            if !delivered {
-                object.restore(reply);
-                break;
-            }
-        }
-        for held in holds {
-            held.disconnected(number);
+        if let Ok(lane) = Lane::new(Arc::clone(self), number, stream) {
+            lane.run();
         }
     }
 
-    /// Applies one request: its reply and the object it went to, or `None` if the reply was
-    /// already written to `socket` (a blocked get answered by a put, `handoff.rs`).
-    fn apply(
-        &self,
-        request: Request,
-        number: u64,
-        socket: &Arc<Stream>,
-    ) -> Option<(Reply, Option<Arc<dyn Served>>)> {
+    pub(crate) fn stopping(&self) -> bool {
+        self.stopping.load(Ordering::SeqCst)
+    }
+
+    /// Applies one request: its reply and the object it went to, or what became of a reply
+    /// that is not this thread's to send (a blocked get that a put answers, `handoff.rs`).
+    pub(crate) fn apply(&self, request: Request, number: u64, socket: &Arc<Stream>) -> Applied {
         if request.object == SERVER_OBJECT {
-            return Some(match request.op {
-                Op::Open { name, kind } => (self.open(name, kind), None),
-                Op::Sync => (Reply::Done, None),
-                op => (
-                    Reply::Refused(format!("the server itself has no operation {op:?}")),
-                    None,
-                ),
-            });
+            let reply = match request.op {
+                Op::Open { name, kind } => self.open(name, kind),
+                Op::Sync => Reply::Done,
+                op => Reply::Refused(format!("the server itself has no operation {op:?}")),
+            };
+            return Applied::Reply(reply, None);
         }
         let Some(object) = self.objects.lock().get(&request.object).cloned() else {
-            return Some((
+            return Applied::Reply(
                 Reply::Refused(format!("no object {} is served here", request.object)),
                 None,
-            ));
+            );
         };
         let gone = || socket.peer_gone() || self.stopping.load(Ordering::SeqCst);
         let peer = Peer::new(number, &gone).with_socket(socket);
         let reply = object.call(request.op, &peer);
-        (!peer.answered()).then(|| (reply, Some(object)))
+        match peer.handed() {
+            Some(handed) => Applied::Handed(handed),
+            None => Applied::Reply(reply, Some(object)),
+        }
     }
+}
+
+/// What applying a request gave.
+pub(crate) enum Applied {
+    /// The reply to send, and the object the request went to (`None`: the server itself).
+    Reply(Reply, Option<Arc<dyn Served>>),
+    /// No reply to send (see [`Handed`]).
+    Handed(Handed),
 }
 
 /// This process's own server, for the objects it gives to its child processes.
@@ -369,7 +309,7 @@ mod tests {
     use super::*;
     use crate::remote::client::connect;
     use crate::remote::protocol::Wait;
-    use crate::remote::wire::MAX_FRAME;
+    use crate::remote::wire::{read_frame, write_frame, WireError, MAX_FRAME};
 
     fn list_server() -> (Arc<Server>, u64) {
         let server = Server::bind_tcp("127.0.0.1:0", b"key".to_vec()).unwrap();
@@ -494,6 +434,83 @@ mod tests {
         })
         .join()
         .unwrap();
+    }
+
+    fn request(object: u64, op: Op) -> Request {
+        Request {
+            object,
+            op,
+            unacknowledged: false,
+        }
+    }
+
+    #[test]
+    fn a_timed_get_that_runs_out_takes_nothing_and_the_connection_reads_on() {
+        let server = Server::bind_tcp("127.0.0.1:0", b"key".to_vec()).unwrap();
+        let Reply::Object(queue) = server.open("jobs".to_owned(), Kind::Queue) else {
+            panic!("a queue is opened");
+        };
+        let mut stream = connect(server.address(), b"key").unwrap();
+        let get = Op::Get {
+            wait: Wait::Millis(20),
+        };
+        write_frame(&mut stream, &request(queue, get)).unwrap();
+        assert!(matches!(
+            read_frame::<Reply>(&mut stream),
+            Ok(Reply::Nothing)
+        ));
+        // An item put after the wait ran out stays in the queue, for the next get.
+        let put = Op::Put {
+            item: Value::from(4),
+            wait: Wait::Never,
+        };
+        write_frame(&mut stream, &request(queue, put)).unwrap();
+        assert!(matches!(
+            read_frame::<Reply>(&mut stream),
+            Ok(Reply::Flag(true))
+        ));
+        assert_eq!(items(&server, queue), 1);
+        let get = Op::Get {
+            wait: Wait::Millis(20),
+        };
+        write_frame(&mut stream, &request(queue, get)).unwrap();
+        assert!(matches!(
+            read_frame::<Reply>(&mut stream),
+            Ok(Reply::Item(item)) if item == 4
+        ));
+    }
+
+    #[test]
+    fn a_timed_get_is_answered_by_a_put_within_its_wait() {
+        let server = Server::bind_tcp("127.0.0.1:0", b"key".to_vec()).unwrap();
+        let Reply::Object(queue) = server.open("jobs".to_owned(), Kind::Queue) else {
+            panic!("a queue is opened");
+        };
+        let mut getter = connect(server.address(), b"key").unwrap();
+        let get = Op::Get {
+            wait: Wait::Millis(60_000),
+        };
+        write_frame(&mut getter, &request(queue, get)).unwrap();
+        let mut putter = connect(server.address(), b"key").unwrap();
+        let put = Op::Put {
+            item: Value::from(9),
+            wait: Wait::Never,
+        };
+        write_frame(&mut putter, &request(queue, put)).unwrap();
+        assert!(matches!(
+            read_frame::<Reply>(&mut putter),
+            Ok(Reply::Flag(true))
+        ));
+        assert!(matches!(
+            read_frame::<Reply>(&mut getter),
+            Ok(Reply::Item(item)) if item == 9
+        ));
+        // The getter's connection serves its next request at once.
+        write_frame(&mut getter, &request(queue, Op::Len)).unwrap();
+        assert!(matches!(
+            read_frame::<Reply>(&mut getter),
+            Ok(Reply::Count(0))
+        ));
     }
 
     #[test]

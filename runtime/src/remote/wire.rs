@@ -84,6 +84,57 @@ fn read_body(stream: &mut impl Read) -> Result<Vec<u8>, WireError> {
     Ok(body)
 }
 
+/// The bytes of a stream read so far and not yet taken as frames: what a reader that never waits
+/// keeps between its reads (the server's connections, read by whichever thread gets to them).
+#[derive(Default)]
+pub(crate) struct Inbox {
+    bytes: Vec<u8>,
+    /// Where the first frame not yet taken starts.
+    start: usize,
+}
+
+impl Inbox {
+    /// Adds what `read` gives until it has nothing more now (`Ok(None)`, or a read that did not
+    /// fill the chunk: a stream gives all it holds at once): `Ok(false)` if the stream ended.
+    pub(crate) fn fill(
+        &mut self,
+        mut read: impl FnMut(&mut [u8]) -> io::Result<Option<usize>>,
+    ) -> io::Result<bool> {
+        if self.start == self.bytes.len() {
+            self.bytes.clear();
+            self.start = 0;
+        }
+        let mut chunk = [0u8; 4096];
+        loop {
+            match read(&mut chunk)? {
+                Some(0) => return Ok(false),
+                Some(n) => {
+                    self.bytes.extend_from_slice(&chunk[..n]);
+                    if n < chunk.len() {
+                        return Ok(true);
+                    }
+                }
+                None => return Ok(true),
+            }
+        }
+    }
+
+    /// The next frame parsed as an `M`, once it has arrived whole (an oversized one is refused
+    /// as soon as its length has arrived).
+    pub(crate) fn next<M: DeserializeOwned>(&mut self) -> Option<Result<M, WireError>> {
+        let waiting = &self.bytes[self.start..];
+        let header: [u8; 4] = waiting.get(..4)?.try_into().expect("four bytes");
+        let len = u32::from_be_bytes(header) as usize;
+        if len > MAX_FRAME {
+            return Some(Err(WireError::Oversized(len)));
+        }
+        let body = waiting.get(4..4 + len)?;
+        let message = serde_json::from_slice(body).map_err(|e| WireError::Malformed(e.to_string()));
+        self.start += 4 + len;
+        Some(message)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,6 +166,49 @@ mod tests {
         assert!(matches!(
             read_frame::<String>(&mut [].as_slice()),
             Err(WireError::Closed)
+        ));
+    }
+
+    /// A reader giving `chunks` one per read, then nothing for now.
+    fn chunks<'a>(
+        mut chunks: Vec<&'a [u8]>,
+    ) -> impl FnMut(&mut [u8]) -> io::Result<Option<usize>> + 'a {
+        chunks.reverse();
+        move |buf| {
+            Ok(chunks.pop().map(|chunk| {
+                buf[..chunk.len()].copy_from_slice(chunk);
+                chunk.len()
+            }))
+        }
+    }
+
+    #[test]
+    fn an_inbox_gives_a_frame_only_once_it_is_whole() {
+        let mut bytes = Vec::new();
+        write_frame(&mut bytes, &"first").unwrap();
+        write_frame(&mut bytes, &"second").unwrap();
+        let mut inbox = Inbox::default();
+        assert!(inbox.fill(chunks(vec![&bytes[..3]])).unwrap());
+        assert!(inbox.next::<String>().is_none(), "half a header");
+        assert!(inbox
+            .fill(chunks(vec![&bytes[3..bytes.len() - 1]]))
+            .unwrap());
+        assert_eq!(inbox.next::<String>().unwrap().unwrap(), "first");
+        assert!(inbox.next::<String>().is_none(), "the second is not whole");
+        assert!(inbox.fill(chunks(vec![&bytes[bytes.len() - 1..]])).unwrap());
+        assert_eq!(inbox.next::<String>().unwrap().unwrap(), "second");
+        assert!(inbox.next::<String>().is_none());
+        assert!(!inbox.fill(chunks(vec![b""])).unwrap(), "the stream ended");
+    }
+
+    #[test]
+    fn an_inbox_refuses_an_oversized_frame_from_its_length() {
+        let mut inbox = Inbox::default();
+        let header = ((MAX_FRAME + 1) as u32).to_be_bytes();
+        inbox.fill(chunks(vec![&header])).unwrap();
+        assert!(matches!(
+            inbox.next::<()>(),
+            Some(Err(WireError::Oversized(_)))
         ));
     }
 
