@@ -14,8 +14,8 @@ use crate::frontend::compact::KeptConsts;
 use crate::frontend::crates::{discover_crates, CrateFiles, FileTable};
 use crate::frontend::macro_rules::expand_crate;
 use crate::frontend::macros::MacroArgs;
-use crate::frontend::outline::{outline_file, too_large_to_model, Outline};
-use crate::frontend::parse::{self, check_parses, LEXED_PIECE_BYTES};
+use crate::frontend::outline::{outline_file, Outline};
+use crate::frontend::parse::{self, check_parses, LEXED_PIECE_BYTES, MAX_WHOLE_BYTES};
 use crate::frontend::span::{LineStarts, SpanConverter};
 use crate::frontend::{index, pool};
 use crate::lock_facts::{self, Acquisition};
@@ -143,9 +143,9 @@ fn parse_crate(files: &[SourceFile], outlines: &[Outline], krate: &CrateFiles) -
 
 /// Parses, models and checks one crate, all on the calling (big-stack) thread. Files are parsed
 /// with their function bodies taken out, each parsed when the model first walks it; a file that
-/// does not parse so is parsed whole, which says where and keeps the items that parse. A body
-/// that does not parse is found once the model is done: its file is then parsed whole and the
-/// crate modelled again.
+/// does not parse so is parsed whole (or item by item), which says where and keeps the items
+/// that parse. A body that does not parse is found once the model is done: its file is then
+/// parsed so and the crate modelled again.
 fn analyze_crate(
     files: &[SourceFile],
     table: &FileTable,
@@ -159,7 +159,8 @@ fn analyze_crate(
         let (result, not_parsing) = model_parsed(files, table, krate, edition, parsed);
         // The crate's syntax trees are gone: let proc-macro2 forget its files.
         proc_macro2::extra::invalidate_current_thread_spans();
-        if not_parsing.is_empty() {
+        // Files parsed whole (or item by item) keep no body that does not parse.
+        if not_parsing.iter().all(|f| whole.contains(f)) {
             return result;
         }
         whole.extend(not_parsing);
@@ -181,8 +182,9 @@ struct ParsedCrate {
 
 /// Parses every file of a crate, each tree compacted before the next file is parsed: with their
 /// function bodies taken out (see `frontend::bodies`), but the files of `whole` and those that do
-/// not parse so. A file parsed whole that does not parse is reported and left out, but for its
-/// items that parse on their own; too large to parse whole, it is reported and left out.
+/// not parse so. Those are parsed whole (or, over `MAX_WHOLE_BYTES`, item by item, one item's
+/// tree alive at a time): one that does not parse is reported at its first error, and keeps its
+/// items that parse on their own (with their bodies).
 fn parse_for_model(
     files: &[SourceFile],
     outlines: &[Outline],
@@ -202,20 +204,40 @@ fn parse_for_model(
         // A large file keeps its bodies as text, within its memory bound.
         let as_text = file.text.len() > LEXED_PIECE_BYTES;
         let slot = parsed.slots.len();
+        let ends = parse::lexed_piece_ends(&outlines[f].piece_ends, file.text.len());
         let mut taker = parsed.bodies.taker(slot, &file.text, as_text, &macro_names);
         let taken = (!whole.contains(&f))
             .then(|| {
-                let ends = parse::lexed_piece_ends(&outlines[f].piece_ends, file.text.len());
                 parse::parse_taking_bodies(file, &converter, &ends, &mut taker, &mut parsed.kept)
             })
             .flatten();
-        let ast = taken.or_else(|| {
-            taker.give_back();
-            let mut ast = parse_whole(file, &outlines[f], &mut parsed.errors)?;
-            // Each tree loses what nothing reads before the next file is parsed.
-            parsed.kept.compact_file(&mut ast);
-            Some(ast)
-        });
+        let ast = match taken {
+            Some(ast) => Some(ast),
+            None if file.text.len() > MAX_WHOLE_BYTES => {
+                // Too large to parse whole: its items are parsed one by one.
+                taker.give_back();
+                let mut taker = parsed.bodies.taker(slot, &file.text, as_text, &macro_names);
+                let (ast, error) = parse::parse_item_by_item(
+                    file,
+                    &converter,
+                    &ends,
+                    &mut taker,
+                    &mut parsed.kept,
+                );
+                parsed.errors.extend(error);
+                Some(ast)
+            }
+            None => {
+                taker.give_back();
+                let (ast, error) = parse::parse_file(file);
+                parsed.errors.extend(error);
+                // Each tree loses what nothing reads before the next file is parsed.
+                ast.map(|mut ast| {
+                    parsed.kept.compact_file(&mut ast);
+                    ast
+                })
+            }
+        };
         if let Some(ast) = ast {
             parsed.slots.push(f);
             parsed.asts.push(ast);
@@ -223,28 +245,6 @@ fn parse_for_model(
         }
     }
     parsed
-}
-
-/// A file parsed whole: its tree (of the items that parse, when some do not), with its errors
-/// added to `errors`. A file too large to parse whole is left out, reported at its first error.
-fn parse_whole(
-    file: &SourceFile,
-    outline: &Outline,
-    errors: &mut Vec<InputError>,
-) -> Option<syn::File> {
-    if let Some(too_large) = too_large_to_model(file) {
-        errors.push(match check_parses(file, &outline.piece_ends) {
-            Some(error) => InputError {
-                message: format!("{} ({})", error.message, too_large.message),
-                ..error
-            },
-            None => too_large,
-        });
-        return None;
-    }
-    let (ast, error) = parse::parse_file(file);
-    errors.extend(error);
-    ast
 }
 
 /// Models and checks a parsed crate (a crate whose root is left out is not modelled), then, its

@@ -7,13 +7,6 @@ use super::scan::{scan, Scanned, TooDeep};
 use super::span::bytes_span;
 use crate::diagnostic::{InputError, SourceFile, Span};
 
-/// Files of a modelled crate larger than this are not modelled when they do not parse: such a
-/// file is parsed whole (to keep the items that parse), a syntax tree takes some sixty times its
-/// source's size (1.4 MB of generated tables peak at 80 MB), and a modelled crate keeps the trees
-/// of all its files, so this bounds what one file adds to the run's peak memory. Files that parse
-/// are parsed piece by piece with their function bodies apart, whatever their size.
-pub(crate) const MAX_FILE_BYTES: usize = 4 << 20;
-
 /// Deepest nesting parsed (brackets, unary operators in a row, chained operations: see
 /// `scan::scan`). The parser and the model recurse once or more per level; this many levels fit
 /// in an analysis thread's stack (`pool::STACK_SIZE`) with room to spare for the most
@@ -33,20 +26,6 @@ pub(crate) struct Outline {
     pub mentions_sync: bool,
     /// The `macro_rules!` macros the file defines (see [`Scanned::macro_names`]).
     pub macro_names: Vec<String>,
-}
-
-/// The error for a file of a modelled crate over [`MAX_FILE_BYTES`], if it is.
-pub(crate) fn too_large_to_model(file: &SourceFile) -> Option<InputError> {
-    (file.text.len() > MAX_FILE_BYTES).then(|| InputError {
-        path: file.path.clone(),
-        span: None,
-        message: format!(
-            "not analyzed: the file has {} bytes, more than the limit of {} MiB for a file that \
-             does not parse",
-            file.text.len(),
-            MAX_FILE_BYTES >> 20
-        ),
-    })
 }
 
 /// Outlines one file, or says why it will not be parsed.
@@ -119,17 +98,6 @@ mod tests {
         assert_eq!(
             (span.line_start, span.column_start),
             (2, 5 + MAX_NESTING as u32 - 1)
-        );
-    }
-
-    #[test]
-    fn too_large_a_file_to_model_is_refused_naming_the_limit() {
-        assert!(too_large_to_model(&file(" ".repeat(MAX_FILE_BYTES))).is_none());
-        let error = too_large_to_model(&file(" ".repeat(MAX_FILE_BYTES + 1))).unwrap();
-        assert!(
-            error.message.contains("limit of 4 MiB"),
-            "{}",
-            error.message
         );
     }
 

@@ -18,6 +18,12 @@ use syn::parse::{ParseStream, Parser};
 /// 10 MiB, unless a single item is larger.
 pub(crate) const PIECE_BYTES: usize = 64 << 10;
 
+/// A file of a modelled crate that does not parse with its function bodies apart is parsed whole
+/// up to this size (which says where and keeps the items that parse), and item by item above
+/// ([`parse_item_by_item`]): a whole tree takes some sixty times its source, so this bounds what
+/// one such file adds to the run's peak memory.
+pub(crate) const MAX_WHOLE_BYTES: usize = 4 << 20;
+
 /// A file of a modelled crate is lexed in pieces of at least this many bytes, and of at least
 /// an eighth of the file. Each piece but the first is lexed behind as many newlines and spaces
 /// as the file has before it, so that its tokens' lines and columns are the file's: the cost of
@@ -57,20 +63,8 @@ pub(crate) fn parse_taking_bodies(
     let mut start = 0;
     for end in ends.iter().copied().chain([text.len()]) {
         let taken = taker.taken;
-        let mut piece = if start == 0 {
-            // As `syn::parse_file` lexes a file: without its byte-order mark or shebang.
-            let tokens = lex(text.get(stripped_len(text)..end)?, 0, 0)?;
-            syn::parse2::<syn::File>(take_bodies(tokens, taker, converter)).ok()?
-        } else {
-            let (line, column) = converter.position(start);
-            let tokens = lex(text.get(start..end)?, line - 1, column)?;
-            let items = items.parse2(take_bodies(tokens, taker, converter)).ok()?;
-            syn::File {
-                shebang: None,
-                attrs: Vec::new(),
-                items,
-            }
-        };
+        let tokens = lex_piece(text, converter, start, end)?;
+        let mut piece = parse_piece(take_bodies(tokens, taker, converter), start == 0).ok()?;
         if placeholders(&piece.items, taker) != taker.taken - taken {
             return None;
         }
@@ -82,6 +76,148 @@ pub(crate) fn parse_taking_bodies(
         start = end;
     }
     Some(ast)
+}
+
+/// Parses a file of a modelled crate item by item, bodies taken out, keeping every top-level
+/// item that parses with its bodies and leaving out the others, as [`parse_file`] does, but
+/// with one lexed piece's tokens and one item's tree alive at a time (a file too large to be
+/// parsed whole). The error is the file's first, in file order, with the text and the place a
+/// whole parse gives it; a piece that does not even lex is left out whole, reported at its first
+/// error.
+pub(crate) fn parse_item_by_item(
+    file: &SourceFile,
+    converter: &SpanConverter<'_>,
+    ends: &[usize],
+    taker: &mut Taker<'_>,
+    kept: &mut KeptConsts,
+) -> (syn::File, Option<InputError>) {
+    let text = &*file.text;
+    let mut ast = syn::File {
+        shebang: None,
+        attrs: Vec::new(),
+        items: Vec::new(),
+    };
+    let mut first_error = None;
+    let mut start = 0;
+    for end in ends.iter().copied().chain([text.len()]) {
+        let Some(tokens) = lex_piece(text, converter, start, end) else {
+            // Where a whole parse would say it does not lex.
+            let base = if start == 0 { stripped_len(text) } else { start };
+            if let Some(Err(error)) = text.get(base..end).map(syn::parse_file) {
+                first_error.get_or_insert_with(|| parse_error(file, base, &error));
+            }
+            start = end;
+            continue;
+        };
+        let item_ends = scan(&text[start..end], MAX_NESTING, 1)
+            .map(|scanned| scanned.piece_ends)
+            .unwrap_or_default();
+        for (at, chunk) in item_chunks(tokens, &item_ends, start, converter)
+            .into_iter()
+            .enumerate()
+        {
+            // The file's inner attributes come before its first item, nowhere else.
+            let first = start == 0 && at == 0;
+            match parse_item(chunk, first, converter, taker, kept) {
+                Ok(mut items) => {
+                    ast.attrs.append(&mut items.attrs);
+                    ast.items.append(&mut items.items);
+                }
+                Err(error) => {
+                    first_error.get_or_insert_with(|| InputError {
+                        path: file.path.clone(),
+                        span: Some(converter.span(error.span())),
+                        message: format!("cannot parse: {error}"),
+                    });
+                }
+            }
+        }
+        start = end;
+    }
+    (ast, first_error)
+}
+
+/// The top-level tokens of a lexed piece starting at byte `start`, cut into its items at
+/// `item_ends` (byte offsets from `start`).
+fn item_chunks(
+    tokens: TokenStream,
+    item_ends: &[usize],
+    start: usize,
+    converter: &SpanConverter<'_>,
+) -> Vec<TokenStream> {
+    let mut chunks = Vec::new();
+    let mut chunk = Vec::new();
+    let mut ends = item_ends.iter().map(|end| start + end).peekable();
+    for token in tokens {
+        let at = converter.bytes(token.span()).start;
+        if ends.next_if(|&end| end <= at).is_some() {
+            while ends.next_if(|&end| end <= at).is_some() {}
+            if !chunk.is_empty() {
+                chunks.push(std::mem::take(&mut chunk).into_iter().collect());
+            }
+        }
+        chunk.push(token);
+    }
+    if !chunk.is_empty() {
+        chunks.push(chunk.into_iter().collect());
+    }
+    chunks
+}
+
+/// One item (with the file's inner attributes, when `first`) parsed with its bodies taken out
+/// and compacted; the error of the item or of the first of its bodies that does not parse, its
+/// bodies given back.
+fn parse_item(
+    tokens: TokenStream,
+    first: bool,
+    converter: &SpanConverter<'_>,
+    taker: &mut Taker<'_>,
+    kept: &mut KeptConsts,
+) -> syn::Result<syn::File> {
+    let taken = taker.taken;
+    let mut item = match parse_piece(take_bodies(tokens.clone(), taker, converter), first) {
+        Ok(item) if placeholders(&item.items, taker) == taker.taken - taken => item,
+        _ => {
+            // Parsed as written, bodies included: the split may have misread the item, and the
+            // error is then the one a whole parse gives.
+            taker.give_back_since(taken);
+            parse_piece(tokens, first)?
+        }
+    };
+    if let Some(error) = taker.first_error_since(taken) {
+        taker.give_back_since(taken);
+        return Err(error);
+    }
+    kept.compact_file(&mut item);
+    Ok(item)
+}
+
+/// The tokens of the piece of the file from byte `start` to `end` (the file's start, when
+/// `start` is 0, as `syn::parse_file` lexes it: without its byte-order mark or shebang), with
+/// the file's lines and columns.
+fn lex_piece(
+    text: &str,
+    converter: &SpanConverter<'_>,
+    start: usize,
+    end: usize,
+) -> Option<TokenStream> {
+    if start == 0 {
+        return lex(text.get(stripped_len(text)..end)?, 0, 0);
+    }
+    let (line, column) = converter.position(start);
+    lex(text.get(start..end)?, line - 1, column)
+}
+
+/// A piece's items, with the file's inner attributes when it is the `first`.
+fn parse_piece(tokens: TokenStream, first: bool) -> syn::Result<syn::File> {
+    if first {
+        return syn::parse2::<syn::File>(tokens);
+    }
+    items.parse2(tokens).map(|items| syn::File {
+        shebang: None,
+        attrs: Vec::new(),
+        items,
+    })
 }
 
 /// The tokens of `text` lexed behind `lines` newlines and `columns` spaces.
@@ -379,5 +515,80 @@ mod tests {
             .map(|(_, block)| taker.took(block))
             .collect();
         assert_eq!(taken, [false, false, true, true, false]);
+    }
+
+    /// The error and the kept items' names of `text` parsed item by item, bodies kept as lexed
+    /// groups or as text.
+    fn by_item(text: &str, as_text: bool) -> (Option<InputError>, Vec<String>) {
+        let source = file(text);
+        let lines = LineStarts::of(text);
+        let converter = SpanConverter::new(&source, &lines);
+        let mut bodies = Bodies::default();
+        let names = HashSet::new();
+        let mut taker = bodies.taker(0, &source.text, as_text, &names);
+        let (ast, error) = parse_item_by_item(
+            &source,
+            &converter,
+            &pieces_of(text, 100),
+            &mut taker,
+            &mut KeptConsts::default(),
+        );
+        let taken = taker.taken;
+        assert_eq!(
+            functions(&ast.items)
+                .iter()
+                .filter(|(_, block)| bodies.taken_at(0, block).is_some())
+                .count(),
+            taken
+        );
+        (error, names_of(&ast.items))
+    }
+
+    fn names_of(items: &[syn::Item]) -> Vec<String> {
+        items
+            .iter()
+            .map(|item| match item {
+                syn::Item::Fn(f) => f.sig.ident.to_string(),
+                syn::Item::Impl(i) => i.self_ty.to_token_stream().to_string(),
+                syn::Item::Struct(s) => s.ident.to_string(),
+                _ => "other".to_owned(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn item_by_item_a_file_keeps_what_a_whole_parse_keeps_and_says_the_same() {
+        let good = |n: usize| format!("fn good{n}() -> u64 {{\n    let x = {n};\n    x + 1\n}}\n");
+        let goods = |from: usize| (from..from + 6).map(good).collect::<String>();
+        let body = format!(
+            "#![allow(x)]\n{}fn broken() {{\n    let = ;\n}}\n{}impl S {{\n    fn m(&self) {{ let é = ; }}\n}}\n\
+             {}struct T {{ t: }}\n{}",
+            goods(0),
+            goods(6),
+            goods(12),
+            goods(18)
+        );
+        let later = format!("{}struct T {{ t: }}\n{}", goods(0), goods(6));
+        let unlexed = format!("{}fn f() {{ ) }}\n{}", goods(0), goods(6));
+        for text in [body, later, unlexed, format!("\u{feff}{}", goods(0))] {
+            let (whole_tree, whole_error) = parse_file(&file(&text));
+            proc_macro2::extra::invalidate_current_thread_spans();
+            for as_text in [false, true] {
+                let (error, names) = by_item(&text, as_text);
+                proc_macro2::extra::invalidate_current_thread_spans();
+                assert_eq!(
+                    error.as_ref().map(|e| (&e.span, &e.message)),
+                    whole_error.as_ref().map(|e| (&e.span, &e.message)),
+                    "{text}"
+                );
+                if text.contains(')') {
+                    // A piece that does not lex is left out whole.
+                    assert!(names.len() < 12, "{names:?}");
+                } else {
+                    let kept = whole_tree.as_ref().map_or(Vec::new(), |t| names_of(&t.items));
+                    assert_eq!(names, kept, "{text}");
+                }
+            }
+        }
     }
 }

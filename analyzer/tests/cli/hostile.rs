@@ -60,32 +60,36 @@ fn nesting_too_deep_to_parse_is_an_input_error_at_its_place() {
     }
 }
 
-#[test]
-fn a_file_over_four_megabytes_in_a_modelled_crate_is_analyzed_in_bounded_memory() {
-    // Thousands of functions taking the locks, which `main` does not call, around the two it
-    // runs on two threads, which take them in opposite orders. The bodies the model does not
-    // walk wait as text (see `frontend::bodies`): the memory left is the functions' signatures.
+/// A file of at least `size` bytes in a modelled crate: thousands of functions written by
+/// `function` (numbered), with `broken` among them if given, around the two that `main` runs on
+/// two threads, which take `A` and `B` in opposite orders. Its analysis must find that D001 (at
+/// `forward`'s `let _b`), report `broken`'s error at `broken_at` (line, column) and nothing
+/// else, and peak within 20 times the file's size plus 64 MiB.
+fn assert_large_file_analyzed(
+    size: usize,
+    function: impl Fn(usize) -> String,
+    broken: Option<(&str, (usize, usize))>,
+) {
     let mut text = program(
         "    let t = racecheck::Thread::spawn(forward);\n    backward();\n    t.join().unwrap();",
     );
     let mut n = 0;
-    while text.len() < 5 << 20 {
+    while text.len() < size {
         if n == 30_000 {
             text += "fn forward() {\n    let _a = A.acquire();\n    let _b = B.acquire();\n}\n";
         }
-        text += &format!(
-            "fn work{n}(n: u32) -> u32 {{\n    let a = A.acquire();\n    let total = *a + n;\n    drop(a);\n    \
-             let b = B.acquire();\n    let more = *b + total;\n    drop(b);\n    more * 2\n}}\n"
-        );
+        if let Some((broken, _)) = broken.filter(|_| n == 20_000) {
+            text += broken;
+        }
+        text += &function(n);
         n += 1;
     }
     text += "fn backward() {\n    let _b = B.acquire();\n    let _a = A.acquire();\n}\n";
     let size = text.len() as u64;
     let project = project("huge", &text);
     let (run, peak_kib) = crate::bad_input::run_measured(&project, &[".", "--color", "never"]);
-    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(run.code, if broken.is_some() { 2 } else { 1 }, "{run:?}");
     assert_abba_found(&run);
-    // Reported at `forward`'s `let _b`, the inner acquisition that comes first in the file.
     let line = text
         .lines()
         .position(|line| line == "fn forward() {")
@@ -93,15 +97,61 @@ fn a_file_over_four_megabytes_in_a_modelled_crate_is_analyzed_in_bounded_memory(
         + 3;
     assert!(
         run.stdout
-            .contains(&format!("--> src/bin/hostile.rs:{line}:"))
-            && !run.stdout.contains("error:"),
+            .contains(&format!("--> src/bin/hostile.rs:{line}:")),
         "{}",
         run.stdout
     );
+    let output = format!("{}{}", run.stdout, run.stderr);
+    match broken {
+        Some((_, (line, column))) => {
+            let first_line = text.lines().position(|l| l == "fn work20000_broken() {");
+            let at = format!("src/bin/hostile.rs:{}:{column}", first_line.map_or(0, |l| l + line));
+            assert!(
+                output.matches("error: cannot parse").count() == 1 && output.contains(&at),
+                "expected the one parse error at {at}: {output}"
+            );
+        }
+        None => assert!(!output.contains("error:"), "{output}"),
+    }
     let bound_kib = 20 * size / 1024 + (64 << 10);
     assert!(
         peak_kib <= bound_kib,
         "peak {peak_kib} KiB for a file of {size} bytes (bound {bound_kib} KiB)"
+    );
+}
+
+/// An eight-line function taking both locks, which `main` does not call.
+fn locking_function(n: usize) -> String {
+    format!(
+        "fn work{n}(n: u32) -> u32 {{\n    let a = A.acquire();\n    let total = *a + n;\n    drop(a);\n    \
+         let b = B.acquire();\n    let more = *b + total;\n    drop(b);\n    more * 2\n}}\n"
+    )
+}
+
+#[test]
+fn a_file_over_four_megabytes_in_a_modelled_crate_is_analyzed_in_bounded_memory() {
+    // The bodies the model does not walk wait as text (see `frontend::bodies`).
+    assert_large_file_analyzed(5 << 20, locking_function, None);
+}
+
+#[test]
+fn a_large_file_of_small_functions_is_analyzed_in_bounded_memory() {
+    // Many functions for their size: what each keeps until the model walks it (its signature,
+    // its place in the index) sets the peak.
+    assert_large_file_analyzed(
+        5 << 20,
+        |n| format!("fn work{n}(n: u32) -> u32 {{\n    let a = n + 1;\n    let b = a * 2;\n    b - n\n}}\n"),
+        None,
+    );
+}
+
+#[test]
+fn a_large_file_that_does_not_parse_is_analyzed_but_for_its_broken_item() {
+    // Too large to parse whole: its items are parsed one by one, the broken one reported.
+    assert_large_file_analyzed(
+        5 << 20,
+        locking_function,
+        Some(("fn work20000_broken() {\n    let x = ;\n}\n", (2, 13))),
     );
 }
 

@@ -48,6 +48,17 @@ enum Tokens {
     },
 }
 
+impl Tokens {
+    /// The span of the body's braces.
+    fn span(&self) -> Span {
+        match self {
+            Tokens::Lexed(group) => group.span(),
+            // The group's own span is recorded first.
+            Tokens::Text { spans, .. } => spans.first().copied().unwrap_or_else(Span::call_site),
+        }
+    }
+}
+
 /// A body parsed on its first walk, with the arguments of its macro calls.
 struct Parsed {
     block: syn::Block,
@@ -175,7 +186,7 @@ impl Bodies {
 
     fn parse(&self, index: u32, tokens: Option<Tokens>) -> Box<Parsed> {
         let block = tokens
-            .and_then(|tokens| self.stream(tokens))
+            .and_then(|tokens| self.stream(&tokens))
             .and_then(|stream| syn::parse2::<syn::Block>(stream).ok());
         let block = block.unwrap_or_else(|| {
             let slot = self.bodies[index as usize].slot;
@@ -199,11 +210,11 @@ impl Bodies {
     }
 
     /// The tokens of a body, with the spans of its file.
-    fn stream(&self, tokens: Tokens) -> Option<TokenStream> {
+    fn stream(&self, tokens: &Tokens) -> Option<TokenStream> {
         match tokens {
-            Tokens::Lexed(group) => Some(TokenStream::from(TokenTree::Group(group))),
+            Tokens::Lexed(group) => Some(TokenStream::from(TokenTree::Group(group.clone()))),
             Tokens::Text { slot, bytes, spans } => {
-                let text = self.texts.get(slot)?.get(bytes)?;
+                let text = self.texts.get(*slot)?.get(bytes.clone())?;
                 let lexed = TokenStream::from_str(text).ok()?;
                 let mut spans = spans.iter().copied();
                 let stream = respan(lexed, &mut spans)?;
@@ -228,7 +239,7 @@ impl Bodies {
                 continue;
             }
             if let Some(tokens) = deferred.tokens.take() {
-                let stream = self.stream(tokens);
+                let stream = self.stream(&tokens);
                 if stream.is_none_or(|stream| syn::parse2::<syn::Block>(stream).is_err()) {
                     slots.push(deferred.slot);
                 }
@@ -281,10 +292,34 @@ impl Taker<'_> {
     }
 
     /// Gives back every body taken from the file: it is to be parsed whole.
-    pub(crate) fn give_back(self) {
-        let bodies = self.bodies;
-        bodies.bodies.truncate(bodies.bodies.len() - self.taken);
-        bodies.places[self.slot].clear();
+    pub(crate) fn give_back(mut self) {
+        self.give_back_since(0);
+    }
+
+    /// Gives back the bodies taken after the first `kept` (those of items left out).
+    pub(crate) fn give_back_since(&mut self, kept: usize) {
+        let given = self.taken - kept;
+        let bodies = &mut *self.bodies;
+        bodies.bodies.truncate(bodies.bodies.len() - given);
+        let places = &mut bodies.places[self.slot];
+        places.truncate(places.len() - given);
+        self.taken = kept;
+    }
+
+    /// The syntax error of the first body that does not parse among those taken after the first
+    /// `since`, each parsed and dropped (its tokens wait as before).
+    pub(crate) fn first_error_since(&self, since: usize) -> Option<syn::Error> {
+        let bodies = &*self.bodies;
+        let first = bodies.bodies.len() - (self.taken - since);
+        bodies.bodies[first..].iter().find_map(|deferred| {
+            let tokens = deferred.tokens.take()?;
+            let error = match bodies.stream(&tokens) {
+                Some(stream) => syn::parse2::<syn::Block>(stream).err(),
+                None => Some(syn::Error::new(tokens.span(), "cannot read this body again")),
+            };
+            deferred.tokens.set(Some(tokens));
+            error
+        })
     }
 }
 
