@@ -1,6 +1,6 @@
 //! The item index of one crate: its module tree, and every function, struct, static and const
 //! in it, borrowed from the crate's syntax trees.
-use super::bodies::{Bodies, Body};
+use super::bodies::{Bodies, Body, Sig};
 use super::compact::{ConstInit, KeptConsts};
 use super::crates::FileTable;
 use std::collections::HashMap;
@@ -51,7 +51,8 @@ pub(crate) struct Module {
 #[derive(Debug)]
 pub(crate) struct FnDef<'a> {
     pub name: String,
-    pub sig: &'a syn::Signature,
+    /// Read through [`FnDef::sig`].
+    pub signature: Sig<'a>,
     pub body: Body<'a>,
     pub attrs: &'a [syn::Attribute],
     pub module: ModId,
@@ -110,6 +111,13 @@ pub(crate) struct CrateIndex<'a> {
     pub methods: HashMap<(StructId, String), Vec<FnId>>,
     /// The types implementing each trait (by the trait's name): what a `dyn Trait` can be.
     pub implementors: HashMap<String, Vec<StructId>>,
+}
+
+impl<'a> FnDef<'a> {
+    /// The signature, its function parsed now if it was taken whole and not parsed yet.
+    pub(crate) fn sig(&self) -> &'a syn::Signature {
+        self.signature.get()
+    }
 }
 
 impl CrateIndex<'_> {
@@ -330,7 +338,7 @@ impl<'a> Builder<'_, 'a> {
                 let id = FnId(self.index.fns.len() as u32);
                 self.index.fns.push(FnDef {
                     name: f.sig.ident.to_string(),
-                    sig: &f.sig,
+                    signature: Sig::Tree(&f.sig),
                     body: self.bodies.body(slot, &f.block),
                     attrs: &f.attrs,
                     module,
@@ -390,6 +398,26 @@ impl<'a> Builder<'_, 'a> {
                     module,
                 });
                 self.define(module, &c.ident, Def::Const(id));
+            }
+            syn::Item::Macro(m) => {
+                for index in self.bodies.taken_fns(m).unwrap_or_default() {
+                    let Some(taken) = self.bodies.taken_fn(index) else {
+                        continue;
+                    };
+                    let id = FnId(self.index.fns.len() as u32);
+                    self.index.fns.push(FnDef {
+                        name: taken.name.clone(),
+                        signature: Sig::Taken(self.bodies, index),
+                        body: Body::Taken(self.bodies, index),
+                        attrs: &[],
+                        module,
+                        scope: module,
+                        file: slot,
+                        self_ty: None,
+                        public: taken.public,
+                    });
+                    self.define_name(module, taken.name.clone(), Def::Fn(id));
+                }
             }
             syn::Item::Verbatim(_) => {
                 for kept in self.kept.run_of(item).unwrap_or_default() {
@@ -574,7 +602,7 @@ fn add_method<'a>(index: &mut CrateIndex<'a>, self_ty: StructId, method: Method<
     let name = method.sig.ident.to_string();
     index.fns.push(FnDef {
         name: name.clone(),
-        sig: method.sig,
+        signature: Sig::Tree(method.sig),
         body: method.body,
         attrs: method.attrs,
         module: method.module,

@@ -64,7 +64,7 @@ pub(crate) fn parse_taking_bodies(
     for end in ends.iter().copied().chain([text.len()]) {
         let taken = taker.taken;
         let tokens = lex_piece(text, converter, start, end)?;
-        let mut piece = parse_piece(take_bodies(tokens, taker, converter), start == 0).ok()?;
+        let mut piece = parse_piece(take_bodies(tokens, taker, converter, true), start == 0).ok()?;
         if placeholders(&piece.items, taker) != taker.taken - taken {
             return None;
         }
@@ -175,7 +175,7 @@ fn parse_item(
     kept: &mut KeptConsts,
 ) -> syn::Result<syn::File> {
     let taken = taker.taken;
-    let mut item = match parse_piece(take_bodies(tokens.clone(), taker, converter), first) {
+    let mut item = match parse_piece(take_bodies(tokens.clone(), taker, converter, true), first) {
         Ok(item) if placeholders(&item.items, taker) == taker.taken - taken => item,
         _ => {
             // Parsed as written, bodies included: the split may have misread the item, and the
@@ -241,13 +241,15 @@ fn items(input: ParseStream<'_>) -> syn::Result<Vec<syn::Item>> {
     Ok(items)
 }
 
-/// How many functions of `items` (and of their modules, impls and traits) have a taken body.
+/// How many functions of `items` (and of their modules, impls and traits) have a taken body,
+/// or were taken whole.
 fn placeholders(items: &[syn::Item], taker: &Taker<'_>) -> usize {
     let count = |block: &syn::Block| usize::from(taker.took(block));
     items
         .iter()
         .map(|item| match item {
             syn::Item::Fn(f) => count(&f.block),
+            syn::Item::Macro(m) => taker.taken_fns(m).map_or(0, |run| run.len()),
             syn::Item::Mod(m) => m
                 .content
                 .as_ref()
@@ -351,7 +353,7 @@ fn parse_error(file: &SourceFile, base: usize, error: &syn::Error) -> InputError
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::frontend::bodies::Bodies;
+    use crate::frontend::bodies::{Bodies, Body, Sig};
     use crate::frontend::span::LineStarts;
     use proc_macro2::{LineColumn, TokenTree};
     use quote::ToTokens;
@@ -430,19 +432,36 @@ mod tests {
         }
     }
 
-    /// The signature and the block of every function of `items`, in order.
-    fn functions(items: &[syn::Item]) -> Vec<(&syn::Signature, &syn::Block)> {
+    /// The signature and the block of every function of `items`, in order: those taken whole
+    /// from `bodies`, where their marker stands, and every block as the model reads it.
+    fn functions<'a>(
+        items: &'a [syn::Item],
+        bodies: &'a Bodies,
+    ) -> Vec<(&'a syn::Signature, &'a syn::Block)> {
+        let body = |block: &'a syn::Block| bodies.body(0, block).block();
         let mut out = Vec::new();
         for item in items {
             match item {
-                syn::Item::Fn(f) => out.push((&f.sig, &*f.block)),
-                syn::Item::Mod(m) => out.extend(m.content.iter().flat_map(|(_, i)| functions(i))),
+                syn::Item::Fn(f) => out.push((&f.sig, body(&f.block))),
+                syn::Item::Macro(m) => {
+                    for index in bodies.taken_fns(m).unwrap() {
+                        out.push((
+                            Sig::Taken(bodies, index).get(),
+                            Body::Taken(bodies, index).block(),
+                        ));
+                    }
+                }
+                syn::Item::Mod(m) => out.extend(
+                    m.content
+                        .iter()
+                        .flat_map(|(_, i)| functions(i, bodies)),
+                ),
                 syn::Item::Impl(i) => out.extend(i.items.iter().filter_map(|item| match item {
-                    syn::ImplItem::Fn(f) => Some((&f.sig, &f.block)),
+                    syn::ImplItem::Fn(f) => Some((&f.sig, body(&f.block))),
                     _ => None,
                 })),
                 syn::Item::Trait(t) => out.extend(t.items.iter().filter_map(|item| match item {
-                    syn::TraitItem::Fn(f) => Some((&f.sig, f.default.as_ref()?)),
+                    syn::TraitItem::Fn(f) => Some((&f.sig, body(f.default.as_ref()?))),
                     _ => None,
                 })),
                 _ => {}
@@ -460,7 +479,8 @@ mod tests {
                     mod inner { fn deep() { /* ü */ y(); } }\nfn last() { z() }\n";
         let whole = syn::parse_file(text).unwrap();
         let mut expected = Vec::new();
-        for (sig, block) in functions(&whole.items) {
+        let no_bodies = Bodies::default();
+        for (sig, block) in functions(&whole.items, &no_bodies) {
             positions(sig.to_token_stream(), &mut expected);
             positions(block.to_token_stream(), &mut expected);
         }
@@ -483,19 +503,20 @@ mod tests {
             .unwrap();
             assert_eq!(taker.taken, 6);
             let mut found = Vec::new();
-            for (sig, block) in functions(&ast.items) {
+            for (sig, block) in functions(&ast.items, &bodies) {
                 positions(sig.to_token_stream(), &mut found);
-                let body = bodies.body(0, block).block();
-                positions(body.to_token_stream(), &mut found);
+                positions(block.to_token_stream(), &mut found);
             }
             assert_eq!(found, expected, "bodies kept as text: {as_text}");
         }
     }
 
     #[test]
-    fn a_body_declaring_an_item_or_invoking_a_crate_macro_stays_in_the_tree() {
+    fn a_function_is_taken_whole_unless_something_reads_it_before_the_model() {
         let text = "fn a() { fn inner() {} }\nfn b() { take!(A); }\nfn c() { other!(A); }\n\
-                    fn d() { let p: *const u8 = q; }\nfn e() { #![allow(x)] }\n";
+                    fn d() { let p: *const u8 = q; }\nfn e() { #![allow(x)] }\n\
+                    #[inline]\nfn f() { x(); }\n/// Docs.\npub(crate) fn g() { x(); }\n\
+                    fn h() -> take!() { x(); }\n";
         let source = file(text);
         let lines = LineStarts::of(text);
         let converter = SpanConverter::new(&source, &lines);
@@ -510,11 +531,28 @@ mod tests {
             &mut KeptConsts::default(),
         )
         .unwrap();
-        let taken: Vec<bool> = functions(&ast.items)
+        let mut in_tree = Vec::new();
+        let mut whole = Vec::new();
+        for item in &ast.items {
+            match item {
+                syn::Item::Fn(f) => in_tree.push((f.sig.ident.to_string(), taker.took(&f.block))),
+                syn::Item::Macro(m) => whole.extend(taker.taken_fns(m).unwrap()),
+                _ => {}
+            }
+        }
+        let pairs = |list: &[(&str, bool)]| -> Vec<(String, bool)> {
+            list.iter().map(|&(n, b)| (n.to_owned(), b)).collect()
+        };
+        // Its body is taken when only its signature or attributes are read first.
+        assert_eq!(
+            in_tree,
+            pairs(&[("a", false), ("b", false), ("e", false), ("f", true), ("h", true)])
+        );
+        let whole: Vec<(String, bool)> = whole
             .into_iter()
-            .map(|(_, block)| taker.took(block))
+            .map(|i| bodies.taken_fn(i).map(|f| (f.name.clone(), f.public)).unwrap())
             .collect();
-        assert_eq!(taken, [false, false, true, true, false]);
+        assert_eq!(whole, pairs(&[("c", false), ("d", false), ("g", true)]));
     }
 
     /// The error and the kept items' names of `text` parsed item by item, bodies kept as lexed
@@ -533,25 +571,23 @@ mod tests {
             &mut taker,
             &mut KeptConsts::default(),
         );
-        let taken = taker.taken;
-        assert_eq!(
-            functions(&ast.items)
-                .iter()
-                .filter(|(_, block)| bodies.taken_at(0, block).is_some())
-                .count(),
-            taken
-        );
-        (error, names_of(&ast.items))
+        assert_eq!(placeholders(&ast.items, &taker), taker.taken);
+        (error, names_of(&ast.items, &bodies))
     }
 
-    fn names_of(items: &[syn::Item]) -> Vec<String> {
+    fn names_of(items: &[syn::Item], bodies: &Bodies) -> Vec<String> {
         items
             .iter()
-            .map(|item| match item {
-                syn::Item::Fn(f) => f.sig.ident.to_string(),
-                syn::Item::Impl(i) => i.self_ty.to_token_stream().to_string(),
-                syn::Item::Struct(s) => s.ident.to_string(),
-                _ => "other".to_owned(),
+            .flat_map(|item| match item {
+                syn::Item::Fn(f) => vec![f.sig.ident.to_string()],
+                syn::Item::Macro(m) => bodies
+                    .taken_fns(m)
+                    .unwrap()
+                    .map(|i| bodies.taken_fn(i).unwrap().name.clone())
+                    .collect(),
+                syn::Item::Impl(i) => vec![i.self_ty.to_token_stream().to_string()],
+                syn::Item::Struct(s) => vec![s.ident.to_string()],
+                _ => vec!["other".to_owned()],
             })
             .collect()
     }
@@ -570,7 +606,8 @@ mod tests {
         );
         let later = format!("{}struct T {{ t: }}\n{}", goods(0), goods(6));
         let unlexed = format!("{}fn f() {{ ) }}\n{}", goods(0), goods(6));
-        for text in [body, later, unlexed, format!("\u{feff}{}", goods(0))] {
+        let texts = [(body, true), (later, true), (unlexed, false)];
+        for (text, lexes) in texts.into_iter().chain([(format!("\u{feff}{}", goods(0)), true)]) {
             let (whole_tree, whole_error) = parse_file(&file(&text));
             proc_macro2::extra::invalidate_current_thread_spans();
             for as_text in [false, true] {
@@ -581,11 +618,13 @@ mod tests {
                     whole_error.as_ref().map(|e| (&e.span, &e.message)),
                     "{text}"
                 );
-                if text.contains(')') {
+                if !lexes {
                     // A piece that does not lex is left out whole.
                     assert!(names.len() < 12, "{names:?}");
                 } else {
-                    let kept = whole_tree.as_ref().map_or(Vec::new(), |t| names_of(&t.items));
+                    let kept = whole_tree
+                        .as_ref()
+                        .map_or(Vec::new(), |t| names_of(&t.items, &Bodies::default()));
                     assert_eq!(names, kept, "{text}");
                 }
             }

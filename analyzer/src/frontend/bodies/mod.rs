@@ -27,6 +27,7 @@ pub(crate) use split::take_bodies;
 
 use crate::frontend::macros::ArgTable;
 use crate::frontend::scan::read_before_model;
+use crate::frontend::span::SpanConverter;
 use proc_macro2::{Delimiter, Group, LineColumn, Span, TokenStream, TokenTree};
 use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::{HashMap, HashSet};
@@ -35,10 +36,10 @@ use std::ops::Range;
 use std::str::FromStr;
 use std::sync::Arc;
 
-/// Where a body's tokens wait.
+/// Where a body's tokens (or a whole function's) wait.
 enum Tokens {
     /// As lexed with its file.
-    Lexed(Group),
+    Lexed(TokenStream),
     /// To be lexed again: the body's bytes in the text of file slot `slot`, and the span of each
     /// of its tokens, in the order [`record_spans`] visits them.
     Text {
@@ -49,25 +50,42 @@ enum Tokens {
 }
 
 impl Tokens {
-    /// The span of the body's braces.
+    /// The span of the first token.
     fn span(&self) -> Span {
         match self {
-            Tokens::Lexed(group) => group.span(),
+            Tokens::Lexed(tokens) => tokens
+                .clone()
+                .into_iter()
+                .next()
+                .map_or_else(Span::call_site, |token| token.span()),
             // The group's own span is recorded first.
             Tokens::Text { spans, .. } => spans.first().copied().unwrap_or_else(Span::call_site),
         }
     }
 }
 
-/// A body parsed on its first walk, with the arguments of its macro calls.
+/// A body parsed on its first walk, with the arguments of its macro calls (and the signature,
+/// of a function taken whole).
 struct Parsed {
     block: syn::Block,
+    sig: Option<syn::Signature>,
     args: ArgTable,
+}
+
+/// A free function taken out of the tree whole, signature and all: what the index reads of it
+/// before the model does.
+#[derive(Debug)]
+pub(crate) struct TakenFn {
+    pub name: String,
+    /// Declared `pub` (in any form).
+    pub public: bool,
 }
 
 struct Deferred {
     /// The file slot it is in.
     slot: usize,
+    /// Its tokens are a whole function's, not a body's.
+    whole: Option<Box<TakenFn>>,
     /// Gone once parsed.
     tokens: Cell<Option<Tokens>>,
     parsed: OnceCell<Box<Parsed>>,
@@ -85,6 +103,8 @@ pub(crate) struct Bodies {
     owners: RefCell<HashMap<usize, u32>>,
     /// The file slots of the walked bodies that did not parse.
     failed: RefCell<Vec<usize>>,
+    /// The signature given to a function taken whole that does not parse.
+    no_signature: OnceCell<syn::Signature>,
 }
 
 impl fmt::Debug for Bodies {
@@ -92,6 +112,23 @@ impl fmt::Debug for Bodies {
         f.debug_struct("Bodies")
             .field("taken", &self.bodies.len())
             .finish_non_exhaustive()
+    }
+}
+
+/// A function's signature as the index holds it: in the tree, or taken out with its function.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Sig<'a> {
+    Tree(&'a syn::Signature),
+    Taken(&'a Bodies, u32),
+}
+
+impl<'a> Sig<'a> {
+    /// The signature, its function parsed now if it was not yet.
+    pub(crate) fn get(self) -> &'a syn::Signature {
+        match self {
+            Sig::Tree(sig) => sig,
+            Sig::Taken(bodies, index) => bodies.signature(index),
+        }
     }
 }
 
@@ -176,28 +213,88 @@ impl Bodies {
         Some(places[found].1)
     }
 
-    fn block(&self, index: u32) -> &syn::Block {
+    /// The functions taken whole that a marker item stands for, by index; `None` for any other
+    /// item macro.
+    pub(crate) fn taken_fns(&self, item: &syn::ItemMacro) -> Option<Range<u32>> {
+        if item.ident.is_some() || !item.mac.path.is_ident(MARKER) {
+            return None;
+        }
+        let mut tokens = item.mac.tokens.clone().into_iter();
+        let (Some(TokenTree::Literal(first)), Some(TokenTree::Literal(count)), None) =
+            (tokens.next(), tokens.next(), tokens.next())
+        else {
+            return None;
+        };
+        let first: u32 = first.to_string().parse().ok()?;
+        let count: u32 = count.to_string().parse().ok()?;
+        let end = first.checked_add(count)?;
+        (end as usize <= self.bodies.len()).then_some(first..end)
+    }
+
+    /// The name and visibility of a function taken whole.
+    pub(crate) fn taken_fn(&self, index: u32) -> Option<&TakenFn> {
+        self.bodies.get(index as usize)?.whole.as_deref()
+    }
+
+    fn parsed(&self, index: u32) -> &Parsed {
         let deferred = &self.bodies[index as usize];
-        &deferred
+        deferred
             .parsed
             .get_or_init(|| self.parse(index, deferred.tokens.take()))
-            .block
+    }
+
+    fn block(&self, index: u32) -> &syn::Block {
+        &self.parsed(index).block
+    }
+
+    fn signature(&self, index: u32) -> &syn::Signature {
+        match &self.parsed(index).sig {
+            Some(sig) => sig,
+            None => self.no_signature.get_or_init(|| syn::Signature {
+                constness: None,
+                asyncness: None,
+                unsafety: None,
+                abi: None,
+                fn_token: Default::default(),
+                ident: proc_macro2::Ident::new("not_parsed", Span::call_site()),
+                generics: syn::Generics::default(),
+                paren_token: Default::default(),
+                inputs: syn::punctuated::Punctuated::new(),
+                variadic: None,
+                output: syn::ReturnType::Default,
+            }),
+        }
+    }
+
+    /// The body (with its signature, for a function taken whole) of entry `deferred`.
+    fn parse_deferred(
+        deferred: &Deferred,
+        stream: TokenStream,
+    ) -> syn::Result<(syn::Block, Option<syn::Signature>)> {
+        if deferred.whole.is_some() {
+            let item = syn::parse2::<syn::ItemFn>(stream)?;
+            Ok((*item.block, Some(item.sig)))
+        } else {
+            Ok((syn::parse2::<syn::Block>(stream)?, None))
+        }
     }
 
     fn parse(&self, index: u32, tokens: Option<Tokens>) -> Box<Parsed> {
-        let block = tokens
+        let deferred = &self.bodies[index as usize];
+        let parsed = tokens
             .and_then(|tokens| self.stream(&tokens))
-            .and_then(|stream| syn::parse2::<syn::Block>(stream).ok());
-        let block = block.unwrap_or_else(|| {
-            let slot = self.bodies[index as usize].slot;
-            self.failed.borrow_mut().push(slot);
-            syn::Block {
+            .and_then(|stream| Self::parse_deferred(deferred, stream).ok());
+        let (block, sig) = parsed.unwrap_or_else(|| {
+            self.failed.borrow_mut().push(deferred.slot);
+            let block = syn::Block {
                 brace_token: Default::default(),
                 stmts: Vec::new(),
-            }
+            };
+            (block, None)
         });
         let mut parsed = Box::new(Parsed {
             block,
+            sig,
             args: ArgTable::default(),
         });
         // Keyed by address: the block is in its final place.
@@ -212,7 +309,7 @@ impl Bodies {
     /// The tokens of a body, with the spans of its file.
     fn stream(&self, tokens: &Tokens) -> Option<TokenStream> {
         match tokens {
-            Tokens::Lexed(group) => Some(TokenStream::from(TokenTree::Group(group.clone()))),
+            Tokens::Lexed(tokens) => Some(tokens.clone()),
             Tokens::Text { slot, bytes, spans } => {
                 let text = self.texts.get(*slot)?.get(bytes.clone())?;
                 let lexed = TokenStream::from_str(text).ok()?;
@@ -240,7 +337,7 @@ impl Bodies {
             }
             if let Some(tokens) = deferred.tokens.take() {
                 let stream = self.stream(&tokens);
-                if stream.is_none_or(|stream| syn::parse2::<syn::Block>(stream).is_err()) {
+                if stream.is_none_or(|stream| Self::parse_deferred(deferred, stream).is_err()) {
                     slots.push(deferred.slot);
                 }
             }
@@ -252,6 +349,11 @@ impl Bodies {
 }
 
 impl Taker<'_> {
+    /// The functions taken whole a marker item stands for (see [`Bodies::taken_fns`]).
+    pub(crate) fn taken_fns(&self, item: &syn::ItemMacro) -> Option<Range<u32>> {
+        self.bodies.taken_fns(item)
+    }
+
     /// Whether `block`, in the tree of this taker's file, stands for a body it took.
     pub(crate) fn took(&self, block: &syn::Block) -> bool {
         self.bodies.taken_at(self.slot, block).is_some()
@@ -267,28 +369,99 @@ impl Taker<'_> {
             return body;
         }
         let span = body.span();
+        let index = self.keep(TokenStream::from(TokenTree::Group(body)), bytes, None);
+        self.bodies.places[self.slot].push((span.start(), index));
+        let mut placeholder = Group::new(Delimiter::Brace, TokenStream::new());
+        placeholder.set_span(span);
+        placeholder
+    }
+
+    /// Takes a free function whole (its tokens before its body are `head`, the word `fn` at
+    /// `head[word]`), when nothing reads it before the model: no attribute but doc comments, no
+    /// macro of the crate's in its signature, a body [`Taker::take`] would take. Its index; or
+    /// its tokens back.
+    #[allow(clippy::type_complexity)]
+    pub(crate) fn take_fn(
+        &mut self,
+        head: Vec<TokenTree>,
+        word: usize,
+        body: Group,
+        converter: &SpanConverter<'_>,
+    ) -> Result<u32, (Vec<TokenTree>, Group)> {
+        let name = match head.get(word + 1) {
+            Some(TokenTree::Ident(name)) => name.to_string(),
+            _ => return Err((head, body)),
+        };
+        // Doc comments are its only attributes (`#` and `[doc = …]` each).
+        let mut qualifiers = 0;
+        while matches!(&head[qualifiers], TokenTree::Punct(p) if p.as_char() == '#') {
+            if !is_doc_comment(&head[qualifiers..(qualifiers + 2).min(word)]) {
+                return Err((head, body));
+            }
+            qualifiers += 2;
+        }
+        let body_bytes = converter.bytes(body.span());
+        let read_early = invokes(&head[qualifiers..], self.macro_names)
+            || self.bodies.texts[self.slot]
+                .get(body_bytes.clone())
+                .is_none_or(|text| read_before_model(text, self.macro_names));
+        if read_early {
+            return Err((head, body));
+        }
+        let public = matches!(&head[qualifiers], TokenTree::Ident(word) if word == "pub");
+        let start = head.first().map_or(body_bytes.start, |t| converter.bytes(t.span()).start);
+        let mut tokens = head;
+        tokens.push(TokenTree::Group(body));
+        let bytes = start..body_bytes.end;
+        Ok(self.keep(
+            tokens.into_iter().collect(),
+            bytes,
+            Some(Box::new(TakenFn { name, public })),
+        ))
+    }
+
+    /// Keeps `tokens` (at `bytes` of the file): a body, or a function taken whole.
+    fn keep(&mut self, tokens: TokenStream, bytes: Range<usize>, whole: Option<Box<TakenFn>>) -> u32 {
         let tokens = if self.as_text {
             let mut spans = Vec::new();
-            record_spans(TokenStream::from(TokenTree::Group(body)), &mut spans);
+            record_spans(tokens, &mut spans);
             Tokens::Text {
                 slot: self.slot,
                 bytes,
                 spans: spans.into_boxed_slice(),
             }
         } else {
-            Tokens::Lexed(body)
+            Tokens::Lexed(tokens)
         };
         let index = self.bodies.bodies.len() as u32;
         self.bodies.bodies.push(Deferred {
             slot: self.slot,
+            whole,
             tokens: Cell::new(Some(tokens)),
             parsed: OnceCell::new(),
         });
-        self.bodies.places[self.slot].push((span.start(), index));
         self.taken += 1;
-        let mut placeholder = Group::new(Delimiter::Brace, TokenStream::new());
-        placeholder.set_span(span);
-        placeholder
+        index
+    }
+
+    /// The item standing for the run of `count` functions taken whole from index `first` on:
+    /// `racecheck_taken_fns! { first count }`, at `span`.
+    pub(crate) fn marker(&self, first: u32, count: u32, span: Span) -> [TokenTree; 3] {
+        let mut marker = [
+            TokenTree::Ident(proc_macro2::Ident::new(MARKER, span)),
+            TokenTree::Punct(proc_macro2::Punct::new('!', proc_macro2::Spacing::Alone)),
+            TokenTree::Group(Group::new(
+                Delimiter::Brace,
+                TokenStream::from_iter([
+                    TokenTree::Literal(proc_macro2::Literal::u32_unsuffixed(first)),
+                    TokenTree::Literal(proc_macro2::Literal::u32_unsuffixed(count)),
+                ]),
+            )),
+        ];
+        for token in &mut marker {
+            token.set_span(span);
+        }
+        marker
     }
 
     /// Gives back every body taken from the file: it is to be parsed whole.
@@ -298,11 +471,16 @@ impl Taker<'_> {
 
     /// Gives back the bodies taken after the first `kept` (those of items left out).
     pub(crate) fn give_back_since(&mut self, kept: usize) {
-        let given = self.taken - kept;
         let bodies = &mut *self.bodies;
-        bodies.bodies.truncate(bodies.bodies.len() - given);
+        let first = bodies.bodies.len() - (self.taken - kept);
+        // Functions taken whole have no place: no placeholder stands for them.
+        let placed = bodies.bodies[first..]
+            .iter()
+            .filter(|deferred| deferred.whole.is_none())
+            .count();
+        bodies.bodies.truncate(first);
         let places = &mut bodies.places[self.slot];
-        places.truncate(places.len() - given);
+        places.truncate(places.len() - placed);
         self.taken = kept;
     }
 
@@ -314,13 +492,41 @@ impl Taker<'_> {
         bodies.bodies[first..].iter().find_map(|deferred| {
             let tokens = deferred.tokens.take()?;
             let error = match bodies.stream(&tokens) {
-                Some(stream) => syn::parse2::<syn::Block>(stream).err(),
+                Some(stream) => Bodies::parse_deferred(deferred, stream).err(),
                 None => Some(syn::Error::new(tokens.span(), "cannot read this body again")),
             };
             deferred.tokens.set(Some(tokens));
             error
         })
     }
+}
+
+/// The word of the marker item that stands for a run of functions taken whole (an identifier no
+/// Rust item starts with).
+const MARKER: &str = "racecheck_taken_fns";
+
+/// Whether two tokens are a doc comment (`#` and `[doc = "…"]`).
+fn is_doc_comment(pair: &[TokenTree]) -> bool {
+    let [TokenTree::Punct(hash), TokenTree::Group(group)] = pair else {
+        return false;
+    };
+    hash.as_char() == '#'
+        && group.delimiter() == Delimiter::Bracket
+        && matches!(group.stream().into_iter().next(), Some(TokenTree::Ident(doc)) if doc == "doc")
+}
+
+/// Whether `tokens` (nested groups included) invoke one of `macro_names`.
+fn invokes(tokens: &[TokenTree], macro_names: &HashSet<&str>) -> bool {
+    tokens.iter().enumerate().any(|(at, token)| match token {
+        TokenTree::Ident(name) => {
+            matches!(tokens.get(at + 1), Some(TokenTree::Punct(p)) if p.as_char() == '!')
+                && macro_names.contains(name.to_string().as_str())
+        }
+        TokenTree::Group(group) => {
+            invokes(&group.stream().into_iter().collect::<Vec<_>>(), macro_names)
+        }
+        _ => false,
+    })
 }
 
 /// The span of every token of `stream`, depth first, a group's before its content's. The

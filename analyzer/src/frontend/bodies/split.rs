@@ -9,81 +9,146 @@
 //! left as it is, and whatever the cut, the parse of the result checks it (see `parse.rs`).
 use super::Taker;
 use crate::frontend::span::SpanConverter;
-use proc_macro2::{Delimiter, Group, Spacing, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Group, Spacing, Span, TokenStream, TokenTree};
 
 /// `stream` (an item list of the file `converter` converts) with the bodies of its functions,
-/// and of the functions of its modules, impl and trait blocks, offered to `taker`.
+/// and of the functions of its modules, impl and trait blocks, offered to `taker`. In a file or
+/// a module (`free`: its functions are free functions), a function is offered whole first: a run
+/// of functions taken whole leaves one marker item in their place (see `Taker::marker`).
 pub(crate) fn take_bodies(
     stream: TokenStream,
     taker: &mut Taker<'_>,
     converter: &SpanConverter<'_>,
+    free: bool,
 ) -> TokenStream {
-    let mut tokens: Vec<TokenTree> = stream.into_iter().collect();
-    if let Some(bodies) = bodies_of(&tokens) {
-        for (at, role) in bodies {
-            let token = std::mem::replace(&mut tokens[at], TokenTree::Group(empty()));
-            tokens[at] = match token {
-                TokenTree::Group(group) => TokenTree::Group(match role {
-                    Role::FnBody => {
-                        let bytes = converter.bytes(group.span());
-                        taker.take(group, bytes)
+    let tokens: Vec<TokenTree> = stream.into_iter().collect();
+    let Some(found) = bodies_of(&tokens) else {
+        return tokens.into_iter().collect();
+    };
+    let mut out = Vec::with_capacity(tokens.len());
+    let mut tokens = tokens.into_iter();
+    let mut next = 0;
+    // The run of functions taken whole: its first index, its length, where it starts.
+    let mut run: Option<(u32, u32, Span)> = None;
+    for item in found {
+        if item.start > next {
+            close_run(&mut run, taker, &mut out);
+        }
+        out.extend(tokens.by_ref().take(item.start - next));
+        let mut head: Vec<TokenTree> = tokens.by_ref().take(item.end - item.start).collect();
+        next = item.end + 1;
+        // `bodies_of` ends each item at a brace group.
+        let group = match tokens.next() {
+            Some(TokenTree::Group(group)) => group,
+            other => {
+                close_run(&mut run, taker, &mut out);
+                out.append(&mut head);
+                out.extend(other);
+                continue;
+            }
+        };
+        let group = match item.role {
+            Role::FnBody if free => {
+                let span = head.first().map_or(group.span(), TokenTree::span);
+                match taker.take_fn(head, item.word - item.start, group, converter) {
+                    Ok(index) => {
+                        let (_, count, _) = run.get_or_insert((index, 0, span));
+                        *count += 1;
+                        continue;
                     }
-                    Role::Items => {
-                        let span = group.span();
-                        let items = group.stream();
-                        drop(group);
-                        let mut group =
-                            Group::new(Delimiter::Brace, take_bodies(items, taker, converter));
-                        group.set_span(span);
+                    Err((given, group)) => {
+                        head = given;
                         group
                     }
-                }),
-                other => other,
-            };
-        }
+                }
+            }
+            _ => group,
+        };
+        close_run(&mut run, taker, &mut out);
+        out.append(&mut head);
+        out.push(TokenTree::Group(match item.role {
+            Role::FnBody => {
+                let bytes = converter.bytes(group.span());
+                taker.take(group, bytes)
+            }
+            Role::Items { module } => {
+                let span = group.span();
+                let items = group.stream();
+                drop(group);
+                let mut group =
+                    Group::new(Delimiter::Brace, take_bodies(items, taker, converter, module));
+                group.set_span(span);
+                group
+            }
+        }));
     }
-    tokens.into_iter().collect()
+    close_run(&mut run, taker, &mut out);
+    out.extend(tokens);
+    out.into_iter().collect()
 }
 
-fn empty() -> Group {
-    Group::new(Delimiter::Brace, TokenStream::new())
+fn close_run(run: &mut Option<(u32, u32, Span)>, taker: &Taker<'_>, out: &mut Vec<TokenTree>) {
+    if let Some((first, count, span)) = run.take() {
+        out.extend(taker.marker(first, count, span));
+    }
 }
 
 /// What a brace group of an item list is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Role {
     FnBody,
-    /// The items of a module, impl or trait.
-    Items,
+    /// The items of a module (`module`), impl or trait.
+    Items { module: bool },
 }
 
 /// How an item ends, told by its leading word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Fn,
-    /// A module, impl or trait.
-    Items,
+    /// A module (`module`), impl or trait.
+    Items { module: bool },
     /// At its `;`.
     Semi,
     /// At its first brace group outside angle brackets, or its `;`.
     Braced,
 }
 
-/// The function bodies and item lists among the brace groups of an item list, by index; `None`
+/// An item of a list that ends at a function body or an item list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Found {
+    /// Its first token (of its attributes, if any).
+    start: usize,
+    /// The word that tells its kind.
+    word: usize,
+    /// The brace group it ends at.
+    end: usize,
+    role: Role,
+}
+
+/// The function bodies and item lists among the brace groups of an item list, in order; `None`
 /// when the list does not cut into items.
-fn bodies_of(tokens: &[TokenTree]) -> Option<Vec<(usize, Role)>> {
+fn bodies_of(tokens: &[TokenTree]) -> Option<Vec<Found>> {
     let mut found = Vec::new();
     let mut at = 0;
     while at < tokens.len() {
+        let start = at;
         at = after_attributes(tokens, at);
         let (kind, word) = kind_at(tokens, at)?;
         let end = end_of(tokens, word + 1, kind != Kind::Semi)?;
         let braced =
             matches!(&tokens[end], TokenTree::Group(g) if g.delimiter() == Delimiter::Brace);
-        match kind {
-            Kind::Fn if braced => found.push((end, Role::FnBody)),
-            Kind::Items if braced => found.push((end, Role::Items)),
-            _ => {}
+        let role = match kind {
+            Kind::Fn if braced => Some(Role::FnBody),
+            Kind::Items { module } if braced => Some(Role::Items { module }),
+            _ => None,
+        };
+        if let Some(role) = role {
+            found.push(Found {
+                start,
+                word,
+                end,
+                role,
+            });
         }
         at = end + 1;
     }
@@ -122,7 +187,8 @@ fn kind_at(tokens: &[TokenTree], mut at: usize) -> Option<(Kind, usize)> {
         let next_is = |words: &[&str]| matches!(next, Some(TokenTree::Ident(next)) if words.iter().any(|w| next == w));
         let qualifier = match word.as_str() {
             "fn" => return Some((Kind::Fn, at)),
-            "impl" | "trait" | "mod" => return Some((Kind::Items, at)),
+            "mod" => return Some((Kind::Items { module: true }, at)),
+            "impl" | "trait" => return Some((Kind::Items { module: false }, at)),
             "static" | "use" | "type" => return Some((Kind::Semi, at)),
             "const" if !next_is(&["fn", "unsafe", "async", "extern", "safe"]) => {
                 return Some((Kind::Semi, at))
@@ -192,7 +258,7 @@ mod tests {
         bodies_of(&tokens)
             .unwrap()
             .into_iter()
-            .map(|(at, role)| (role, tokens[at].to_string()))
+            .map(|found| (found.role, tokens[found.end].to_string()))
             .collect()
     }
 
@@ -211,9 +277,9 @@ mod tests {
             roles,
             [
                 Role::FnBody,
-                Role::Items,
-                Role::Items,
-                Role::Items,
+                Role::Items { module: false },
+                Role::Items { module: false },
+                Role::Items { module: true },
                 Role::FnBody
             ]
         );

@@ -67,7 +67,7 @@ impl<'a> Interp<'a> {
             .frames
             .last()
             .and_then(|frame| frame.callee)
-            .and_then(|f| self.index.fns[f.index()].sig.receiver())
+            .and_then(|f| self.index.fns[f.index()].sig().receiver())
             .is_some_and(|r| {
                 r.colon_token.is_none() && (r.reference.is_none() || r.mutability.is_some())
             })

@@ -328,7 +328,7 @@ impl<'a> Interp<'a> {
             // the inner walk sees the locks the outer one holds.
             return Value::Unknown;
         }
-        if self.index.fns[f.index()].sig.asyncness.is_some() && !self.walk.frames.is_empty() {
+        if self.index.fns[f.index()].sig().asyncness.is_some() && !self.walk.frames.is_empty() {
             // Calling an async fn only makes a future; its body runs when an executor polls it,
             // which the model does not follow (an `async fn main` or test is walked as a root).
             receiver.iter().chain(&args).for_each(|a| self.mark_kept(a));
@@ -350,7 +350,7 @@ impl<'a> Interp<'a> {
         self.push_frame(place, Some(f), Scope::root(), site);
         let mut args = args.into_iter();
         let mut receiver = receiver;
-        for input in &def.sig.inputs {
+        for input in &def.sig().inputs {
             match input {
                 syn::FnArg::Receiver(_) => {
                     let v = receiver.take().or_else(|| args.next()).unwrap_or_else(|| {
@@ -367,7 +367,7 @@ impl<'a> Interp<'a> {
                 syn::FnArg::Typed(pt) => {
                     let v = match args.next().unwrap_or_default() {
                         Value::Unknown => match self.typed_value(&pt.ty) {
-                            Value::Unknown => generic_bound(&def.sig.generics, &pt.ty)
+                            Value::Unknown => generic_bound(&def.sig().generics, &pt.ty)
                                 .map_or(Value::Unknown, |t| Value::Dyn(Rc::from(t))),
                             v => v,
                         },
