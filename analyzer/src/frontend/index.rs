@@ -1,8 +1,9 @@
 //! The item index of one crate: its module tree, and every function, struct, static and const
 //! in it, borrowed from the crate's syntax trees.
-use super::bodies::{Bodies, Body, Sig};
+use super::bodies::{Bodies, Body, Sig, TakenKind};
 use super::compact::{ConstInit, KeptConsts};
 use super::crates::FileTable;
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use syn::visit::Visit;
 
@@ -71,8 +72,52 @@ pub(crate) struct FnDef<'a> {
 pub(crate) struct StructDef<'a> {
     pub name: String,
     pub module: ModId,
-    /// Named fields by name, tuple fields by position (`"0"`, `"1"` …).
-    pub fields: Vec<(String, &'a syn::Type)>,
+    /// Read through [`StructDef::fields`].
+    fields: Fields<'a>,
+}
+
+/// Named fields by name, tuple fields by position (`"0"`, `"1"` …).
+type FieldList<'a> = Vec<(String, &'a syn::Type)>;
+
+#[derive(Debug)]
+enum Fields<'a> {
+    Listed(FieldList<'a>),
+    /// Of a struct taken out of the tree whole, listed when first read.
+    Taken(&'a Bodies, u32, OnceCell<FieldList<'a>>),
+}
+
+impl<'a> StructDef<'a> {
+    fn listed(name: String, module: ModId, fields: FieldList<'a>) -> Self {
+        Self {
+            name,
+            module,
+            fields: Fields::Listed(fields),
+        }
+    }
+
+    /// Named fields by name, tuple fields by position (`"0"`, `"1"` …); none for an enum.
+    pub(crate) fn fields(&self) -> &[(String, &'a syn::Type)] {
+        match &self.fields {
+            Fields::Listed(fields) => fields,
+            Fields::Taken(bodies, index, listed) => {
+                listed.get_or_init(|| field_list(bodies.fields(*index)))
+            }
+        }
+    }
+}
+
+fn field_list(fields: &syn::Fields) -> FieldList<'_> {
+    fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let name = f
+                .ident
+                .as_ref()
+                .map_or_else(|| i.to_string(), ToString::to_string);
+            (name, &f.ty)
+        })
+        .collect()
 }
 
 #[derive(Debug)]
@@ -350,35 +395,17 @@ impl<'a> Builder<'_, 'a> {
                 self.define(module, &f.sig.ident, Def::Fn(id));
             }
             syn::Item::Struct(s) => {
-                let fields = s
-                    .fields
-                    .iter()
-                    .enumerate()
-                    .map(|(i, f)| {
-                        (
-                            f.ident
-                                .as_ref()
-                                .map_or_else(|| i.to_string(), ToString::to_string),
-                            &f.ty,
-                        )
-                    })
-                    .collect();
+                let fields = field_list(&s.fields);
                 let id = StructId(self.index.structs.len() as u32);
-                self.index.structs.push(StructDef {
-                    name: s.ident.to_string(),
-                    module,
-                    fields,
-                });
+                let def = StructDef::listed(s.ident.to_string(), module, fields);
+                self.index.structs.push(def);
                 self.define(module, &s.ident, Def::Struct(id));
             }
             syn::Item::Enum(e) => {
                 // Enums get a struct entry without fields, so their methods resolve.
                 let id = StructId(self.index.structs.len() as u32);
-                self.index.structs.push(StructDef {
-                    name: e.ident.to_string(),
-                    module,
-                    fields: Vec::new(),
-                });
+                let def = StructDef::listed(e.ident.to_string(), module, Vec::new());
+                self.index.structs.push(def);
                 self.define(module, &e.ident, Def::Struct(id));
             }
             syn::Item::Static(s) => {
@@ -400,23 +427,10 @@ impl<'a> Builder<'_, 'a> {
                 self.define(module, &c.ident, Def::Const(id));
             }
             syn::Item::Macro(m) => {
-                for index in self.bodies.taken_fns(m).unwrap_or_default() {
-                    let Some(taken) = self.bodies.taken_fn(index) else {
-                        continue;
-                    };
-                    let id = FnId(self.index.fns.len() as u32);
-                    self.index.fns.push(FnDef {
-                        name: taken.name.clone(),
-                        signature: Sig::Taken(self.bodies, index),
-                        body: Body::Taken(self.bodies, index),
-                        attrs: &[],
-                        module,
-                        scope: module,
-                        file: slot,
-                        self_ty: None,
-                        public: taken.public,
-                    });
-                    self.define_name(module, taken.name.clone(), Def::Fn(id));
+                for index in self.bodies.taken_items(m).unwrap_or_default() {
+                    if let Some(taken) = self.bodies.taken(index) {
+                        self.load_taken(index, &taken.name, taken.kind, slot, module);
+                    }
                 }
             }
             syn::Item::Verbatim(_) => {
@@ -499,6 +513,37 @@ impl<'a> Builder<'_, 'a> {
                 }
             }
         }
+    }
+
+    /// An item taken out of the tree whole (see `frontend::bodies`), at entry `index`.
+    fn load_taken(&mut self, index: u32, name: &str, kind: TakenKind, slot: usize, module: ModId) {
+        let def = match kind {
+            TakenKind::Fn { public } => {
+                let id = FnId(self.index.fns.len() as u32);
+                self.index.fns.push(FnDef {
+                    name: name.to_owned(),
+                    signature: Sig::Taken(self.bodies, index),
+                    body: Body::Taken(self.bodies, index),
+                    attrs: &[],
+                    module,
+                    scope: module,
+                    file: slot,
+                    self_ty: None,
+                    public,
+                });
+                Def::Fn(id)
+            }
+            TakenKind::Struct => {
+                let id = StructId(self.index.structs.len() as u32);
+                self.index.structs.push(StructDef {
+                    name: name.to_owned(),
+                    module,
+                    fields: Fields::Taken(self.bodies, index, OnceCell::new()),
+                });
+                Def::Struct(id)
+            }
+        };
+        self.define_name(module, name.to_owned(), def);
     }
 
     fn define(&mut self, module: ModId, ident: &syn::Ident, def: Def) {

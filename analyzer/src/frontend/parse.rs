@@ -64,7 +64,8 @@ pub(crate) fn parse_taking_bodies(
     for end in ends.iter().copied().chain([text.len()]) {
         let taken = taker.taken;
         let tokens = lex_piece(text, converter, start, end)?;
-        let mut piece = parse_piece(take_bodies(tokens, taker, converter, true), start == 0).ok()?;
+        let mut piece =
+            parse_piece(take_bodies(tokens, taker, converter, true), start == 0).ok()?;
         if placeholders(&piece.items, taker) != taker.taken - taken {
             return None;
         }
@@ -102,7 +103,11 @@ pub(crate) fn parse_item_by_item(
     for end in ends.iter().copied().chain([text.len()]) {
         let Some(tokens) = lex_piece(text, converter, start, end) else {
             // Where a whole parse would say it does not lex.
-            let base = if start == 0 { stripped_len(text) } else { start };
+            let base = if start == 0 {
+                stripped_len(text)
+            } else {
+                start
+            };
             if let Some(Err(error)) = text.get(base..end).map(syn::parse_file) {
                 first_error.get_or_insert_with(|| parse_error(file, base, &error));
             }
@@ -249,7 +254,7 @@ fn placeholders(items: &[syn::Item], taker: &Taker<'_>) -> usize {
         .iter()
         .map(|item| match item {
             syn::Item::Fn(f) => count(&f.block),
-            syn::Item::Macro(m) => taker.taken_fns(m).map_or(0, |run| run.len()),
+            syn::Item::Macro(m) => taker.taken_items(m).map_or(0, |run| run.len()),
             syn::Item::Mod(m) => m
                 .content
                 .as_ref()
@@ -353,7 +358,7 @@ fn parse_error(file: &SourceFile, base: usize, error: &syn::Error) -> InputError
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::frontend::bodies::{Bodies, Body, Sig};
+    use crate::frontend::bodies::{Bodies, Body, Sig, TakenKind};
     use crate::frontend::span::LineStarts;
     use proc_macro2::{LineColumn, TokenTree};
     use quote::ToTokens;
@@ -444,18 +449,16 @@ mod tests {
             match item {
                 syn::Item::Fn(f) => out.push((&f.sig, body(&f.block))),
                 syn::Item::Macro(m) => {
-                    for index in bodies.taken_fns(m).unwrap() {
+                    for index in bodies.taken_items(m).unwrap() {
                         out.push((
                             Sig::Taken(bodies, index).get(),
                             Body::Taken(bodies, index).block(),
                         ));
                     }
                 }
-                syn::Item::Mod(m) => out.extend(
-                    m.content
-                        .iter()
-                        .flat_map(|(_, i)| functions(i, bodies)),
-                ),
+                syn::Item::Mod(m) => {
+                    out.extend(m.content.iter().flat_map(|(_, i)| functions(i, bodies)))
+                }
                 syn::Item::Impl(i) => out.extend(i.items.iter().filter_map(|item| match item {
                     syn::ImplItem::Fn(f) => Some((&f.sig, body(&f.block))),
                     _ => None,
@@ -516,7 +519,8 @@ mod tests {
         let text = "fn a() { fn inner() {} }\nfn b() { take!(A); }\nfn c() { other!(A); }\n\
                     fn d() { let p: *const u8 = q; }\nfn e() { #![allow(x)] }\n\
                     #[inline]\nfn f() { x(); }\n/// Docs.\npub(crate) fn g() { x(); }\n\
-                    fn h() -> take!() { x(); }\n";
+                    fn h() -> take!() { x(); }\n#[derive(Debug)]\nstruct S {\n    a: u8,\n}\n\
+                    struct T(u8);\nstruct U {\n    a: take!(),\n}\n";
         let source = file(text);
         let lines = LineStarts::of(text);
         let converter = SpanConverter::new(&source, &lines);
@@ -536,7 +540,8 @@ mod tests {
         for item in &ast.items {
             match item {
                 syn::Item::Fn(f) => in_tree.push((f.sig.ident.to_string(), taker.took(&f.block))),
-                syn::Item::Macro(m) => whole.extend(taker.taken_fns(m).unwrap()),
+                syn::Item::Struct(s) => in_tree.push((s.ident.to_string(), false)),
+                syn::Item::Macro(m) => whole.extend(taker.taken_items(m).unwrap()),
                 _ => {}
             }
         }
@@ -546,13 +551,36 @@ mod tests {
         // Its body is taken when only its signature or attributes are read first.
         assert_eq!(
             in_tree,
-            pairs(&[("a", false), ("b", false), ("e", false), ("f", true), ("h", true)])
+            pairs(&[
+                ("a", false),
+                ("b", false),
+                ("e", false),
+                ("f", true),
+                ("h", true),
+                ("T", false),
+                ("U", false)
+            ])
         );
-        let whole: Vec<(String, bool)> = whole
-            .into_iter()
-            .map(|i| bodies.taken_fn(i).map(|f| (f.name.clone(), f.public)).unwrap())
+        let kinds: Vec<(String, TakenKind)> = whole
+            .iter()
+            .map(|&i| bodies.taken(i).map(|f| (f.name.clone(), f.kind)).unwrap())
             .collect();
-        assert_eq!(whole, pairs(&[("c", false), ("d", false), ("g", true)]));
+        let fun = |public| TakenKind::Fn { public };
+        assert_eq!(
+            kinds,
+            [
+                ("c".to_owned(), fun(false)),
+                ("d".to_owned(), fun(false)),
+                ("g".to_owned(), fun(true)),
+                ("S".to_owned(), TakenKind::Struct)
+            ]
+        );
+        let fields: Vec<String> = bodies
+            .fields(whole[3])
+            .iter()
+            .map(|f| f.to_token_stream().to_string())
+            .collect();
+        assert_eq!(fields, ["a : u8"]);
     }
 
     /// The error and the kept items' names of `text` parsed item by item, bodies kept as lexed
@@ -581,9 +609,9 @@ mod tests {
             .flat_map(|item| match item {
                 syn::Item::Fn(f) => vec![f.sig.ident.to_string()],
                 syn::Item::Macro(m) => bodies
-                    .taken_fns(m)
+                    .taken_items(m)
                     .unwrap()
-                    .map(|i| bodies.taken_fn(i).unwrap().name.clone())
+                    .map(|i| bodies.taken(i).unwrap().name.clone())
                     .collect(),
                 syn::Item::Impl(i) => vec![i.self_ty.to_token_stream().to_string()],
                 syn::Item::Struct(s) => vec![s.ident.to_string()],
@@ -607,7 +635,10 @@ mod tests {
         let later = format!("{}struct T {{ t: }}\n{}", goods(0), goods(6));
         let unlexed = format!("{}fn f() {{ ) }}\n{}", goods(0), goods(6));
         let texts = [(body, true), (later, true), (unlexed, false)];
-        for (text, lexes) in texts.into_iter().chain([(format!("\u{feff}{}", goods(0)), true)]) {
+        for (text, lexes) in texts
+            .into_iter()
+            .chain([(format!("\u{feff}{}", goods(0)), true)])
+        {
             let (whole_tree, whole_error) = parse_file(&file(&text));
             proc_macro2::extra::invalidate_current_thread_spans();
             for as_text in [false, true] {

@@ -105,7 +105,10 @@ fn assert_large_file_analyzed(
     match broken {
         Some((_, (line, column))) => {
             let first_line = text.lines().position(|l| l == "fn work20000_broken() {");
-            let at = format!("src/bin/hostile.rs:{}:{column}", first_line.map_or(0, |l| l + line));
+            let at = format!(
+                "src/bin/hostile.rs:{}:{column}",
+                first_line.map_or(0, |l| l + line)
+            );
             assert!(
                 output.matches("error: cannot parse").count() == 1 && output.contains(&at),
                 "expected the one parse error at {at}: {output}"
@@ -140,7 +143,19 @@ fn a_large_file_of_small_functions_is_analyzed_in_bounded_memory() {
     // its place in the index) sets the peak.
     assert_large_file_analyzed(
         5 << 20,
-        |n| format!("fn work{n}(n: u32) -> u32 {{\n    let a = n + 1;\n    let b = a * 2;\n    b - n\n}}\n"),
+        |n| {
+            format!("fn work{n}(n: u32) -> u32 {{\n    let a = n + 1;\n    let b = a * 2;\n    b - n\n}}\n")
+        },
+        None,
+    );
+}
+
+#[test]
+fn a_large_file_of_structs_is_analyzed_in_bounded_memory() {
+    // Generated bindings: structs the model reads only when code uses them.
+    assert_large_file_analyzed(
+        5 << 20,
+        |n| format!("pub struct S{n} {{\n    pub a: u32,\n    pub b: Option<Vec<u8>>,\n}}\n"),
         None,
     );
 }

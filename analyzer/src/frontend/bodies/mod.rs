@@ -65,27 +65,35 @@ impl Tokens {
 }
 
 /// A body parsed on its first walk, with the arguments of its macro calls (and the signature,
-/// of a function taken whole).
+/// of a function taken whole; the fields, of a struct).
 struct Parsed {
     block: syn::Block,
     sig: Option<syn::Signature>,
+    fields: syn::Fields,
     args: ArgTable,
 }
 
-/// A free function taken out of the tree whole, signature and all: what the index reads of it
-/// before the model does.
+/// A function or a struct taken out of the tree whole: what the index reads of it before the
+/// model does.
 #[derive(Debug)]
-pub(crate) struct TakenFn {
+pub(crate) struct Taken {
     pub name: String,
-    /// Declared `pub` (in any form).
-    pub public: bool,
+    pub kind: TakenKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TakenKind {
+    /// A free function; `public`: declared `pub` (in any form).
+    Fn { public: bool },
+    /// A struct with named fields.
+    Struct,
 }
 
 struct Deferred {
     /// The file slot it is in.
     slot: usize,
-    /// Its tokens are a whole function's, not a body's.
-    whole: Option<Box<TakenFn>>,
+    /// Its tokens are a whole item's, not a body's.
+    whole: Option<Box<Taken>>,
     /// Gone once parsed.
     tokens: Cell<Option<Tokens>>,
     parsed: OnceCell<Box<Parsed>>,
@@ -213,9 +221,9 @@ impl Bodies {
         Some(places[found].1)
     }
 
-    /// The functions taken whole that a marker item stands for, by index; `None` for any other
-    /// item macro.
-    pub(crate) fn taken_fns(&self, item: &syn::ItemMacro) -> Option<Range<u32>> {
+    /// The items taken whole that a marker item stands for, by index; `None` for any other item
+    /// macro.
+    pub(crate) fn taken_items(&self, item: &syn::ItemMacro) -> Option<Range<u32>> {
         if item.ident.is_some() || !item.mac.path.is_ident(MARKER) {
             return None;
         }
@@ -231,8 +239,8 @@ impl Bodies {
         (end as usize <= self.bodies.len()).then_some(first..end)
     }
 
-    /// The name and visibility of a function taken whole.
-    pub(crate) fn taken_fn(&self, index: u32) -> Option<&TakenFn> {
+    /// The name and kind of an item taken whole.
+    pub(crate) fn taken(&self, index: u32) -> Option<&Taken> {
         self.bodies.get(index as usize)?.whole.as_deref()
     }
 
@@ -245,6 +253,11 @@ impl Bodies {
 
     fn block(&self, index: u32) -> &syn::Block {
         &self.parsed(index).block
+    }
+
+    /// The fields of a struct taken whole, parsed now if they were not yet.
+    pub(crate) fn fields(&self, index: u32) -> &syn::Fields {
+        &self.parsed(index).fields
     }
 
     fn signature(&self, index: u32) -> &syn::Signature {
@@ -266,17 +279,30 @@ impl Bodies {
         }
     }
 
-    /// The body (with its signature, for a function taken whole) of entry `deferred`.
-    fn parse_deferred(
-        deferred: &Deferred,
-        stream: TokenStream,
-    ) -> syn::Result<(syn::Block, Option<syn::Signature>)> {
-        if deferred.whole.is_some() {
-            let item = syn::parse2::<syn::ItemFn>(stream)?;
-            Ok((*item.block, Some(item.sig)))
-        } else {
-            Ok((syn::parse2::<syn::Block>(stream)?, None))
-        }
+    /// Entry `deferred` parsed: a body, a function taken whole or a struct.
+    fn parse_deferred(deferred: &Deferred, stream: TokenStream) -> syn::Result<Parsed> {
+        let empty = || syn::Block {
+            brace_token: Default::default(),
+            stmts: Vec::new(),
+        };
+        let (block, sig, fields) = match deferred.whole.as_deref().map(|taken| taken.kind) {
+            None => (syn::parse2::<syn::Block>(stream)?, None, syn::Fields::Unit),
+            Some(TakenKind::Fn { .. }) => {
+                let item = syn::parse2::<syn::ItemFn>(stream)?;
+                (*item.block, Some(item.sig), syn::Fields::Unit)
+            }
+            Some(TakenKind::Struct) => (
+                empty(),
+                None,
+                syn::parse2::<syn::ItemStruct>(stream)?.fields,
+            ),
+        };
+        Ok(Parsed {
+            block,
+            sig,
+            fields,
+            args: ArgTable::default(),
+        })
     }
 
     fn parse(&self, index: u32, tokens: Option<Tokens>) -> Box<Parsed> {
@@ -284,19 +310,18 @@ impl Bodies {
         let parsed = tokens
             .and_then(|tokens| self.stream(&tokens))
             .and_then(|stream| Self::parse_deferred(deferred, stream).ok());
-        let (block, sig) = parsed.unwrap_or_else(|| {
+        let mut parsed = Box::new(parsed.unwrap_or_else(|| {
             self.failed.borrow_mut().push(deferred.slot);
-            let block = syn::Block {
-                brace_token: Default::default(),
-                stmts: Vec::new(),
-            };
-            (block, None)
-        });
-        let mut parsed = Box::new(Parsed {
-            block,
-            sig,
-            args: ArgTable::default(),
-        });
+            Parsed {
+                block: syn::Block {
+                    brace_token: Default::default(),
+                    stmts: Vec::new(),
+                },
+                sig: None,
+                fields: syn::Fields::Unit,
+                args: ArgTable::default(),
+            }
+        }));
         // Keyed by address: the block is in its final place.
         parsed.args = ArgTable::of_block(&parsed.block);
         let mut owners = self.owners.borrow_mut();
@@ -349,9 +374,9 @@ impl Bodies {
 }
 
 impl Taker<'_> {
-    /// The functions taken whole a marker item stands for (see [`Bodies::taken_fns`]).
-    pub(crate) fn taken_fns(&self, item: &syn::ItemMacro) -> Option<Range<u32>> {
-        self.bodies.taken_fns(item)
+    /// The items taken whole a marker item stands for (see [`Bodies::taken_items`]).
+    pub(crate) fn taken_items(&self, item: &syn::ItemMacro) -> Option<Range<u32>> {
+        self.bodies.taken_items(item)
     }
 
     /// Whether `block`, in the tree of this taker's file, stands for a body it took.
@@ -403,25 +428,61 @@ impl Taker<'_> {
         let body_bytes = converter.bytes(body.span());
         let read_early = invokes(&head[qualifiers..], self.macro_names)
             || self.bodies.texts[self.slot]
-                .get(body_bytes.clone())
+                .get(body_bytes)
                 .is_none_or(|text| read_before_model(text, self.macro_names));
         if read_early {
             return Err((head, body));
         }
         let public = matches!(&head[qualifiers], TokenTree::Ident(word) if word == "pub");
-        let start = head.first().map_or(body_bytes.start, |t| converter.bytes(t.span()).start);
+        Ok(self.keep_whole(head, body, name, TakenKind::Fn { public }, converter))
+    }
+
+    /// Takes a struct with named fields whole (`struct` at `head[word]`), unless it invokes a
+    /// macro of the crate's: the index reads its name, the model its fields, and nothing reads
+    /// its attributes. Its index; or its tokens back.
+    pub(crate) fn take_struct(
+        &mut self,
+        head: Vec<TokenTree>,
+        word: usize,
+        fields: Group,
+        converter: &SpanConverter<'_>,
+    ) -> Result<u32, (Vec<TokenTree>, Group)> {
+        let name = match head.get(word + 1) {
+            Some(TokenTree::Ident(name)) => name.to_string(),
+            _ => return Err((head, fields)),
+        };
+        if invokes(&head, self.macro_names)
+            || invokes(
+                &fields.stream().into_iter().collect::<Vec<_>>(),
+                self.macro_names,
+            )
+        {
+            return Err((head, fields));
+        }
+        Ok(self.keep_whole(head, fields, name, TakenKind::Struct, converter))
+    }
+
+    /// Keeps an item whole: its tokens before its last brace group, and that group.
+    fn keep_whole(
+        &mut self,
+        head: Vec<TokenTree>,
+        last: Group,
+        name: String,
+        kind: TakenKind,
+        converter: &SpanConverter<'_>,
+    ) -> u32 {
+        let end = converter.bytes(last.span()).end;
+        let start = head
+            .first()
+            .map_or(end, |token| converter.bytes(token.span()).start);
         let mut tokens = head;
-        tokens.push(TokenTree::Group(body));
-        let bytes = start..body_bytes.end;
-        Ok(self.keep(
-            tokens.into_iter().collect(),
-            bytes,
-            Some(Box::new(TakenFn { name, public })),
-        ))
+        tokens.push(TokenTree::Group(last));
+        let taken = Box::new(Taken { name, kind });
+        self.keep(tokens.into_iter().collect(), start..end, Some(taken))
     }
 
     /// Keeps `tokens` (at `bytes` of the file): a body, or a function taken whole.
-    fn keep(&mut self, tokens: TokenStream, bytes: Range<usize>, whole: Option<Box<TakenFn>>) -> u32 {
+    fn keep(&mut self, tokens: TokenStream, bytes: Range<usize>, whole: Option<Box<Taken>>) -> u32 {
         let tokens = if self.as_text {
             let mut spans = Vec::new();
             record_spans(tokens, &mut spans);
@@ -444,8 +505,8 @@ impl Taker<'_> {
         index
     }
 
-    /// The item standing for the run of `count` functions taken whole from index `first` on:
-    /// `racecheck_taken_fns! { first count }`, at `span`.
+    /// The item standing for the run of `count` items taken whole from index `first` on:
+    /// `racecheck_taken_items! { first count }`, at `span`.
     pub(crate) fn marker(&self, first: u32, count: u32, span: Span) -> [TokenTree; 3] {
         let mut marker = [
             TokenTree::Ident(proc_macro2::Ident::new(MARKER, span)),
@@ -493,7 +554,10 @@ impl Taker<'_> {
             let tokens = deferred.tokens.take()?;
             let error = match bodies.stream(&tokens) {
                 Some(stream) => Bodies::parse_deferred(deferred, stream).err(),
-                None => Some(syn::Error::new(tokens.span(), "cannot read this body again")),
+                None => Some(syn::Error::new(
+                    tokens.span(),
+                    "cannot read this body again",
+                )),
             };
             deferred.tokens.set(Some(tokens));
             error
@@ -501,9 +565,9 @@ impl Taker<'_> {
     }
 }
 
-/// The word of the marker item that stands for a run of functions taken whole (an identifier no
+/// The word of the marker item that stands for a run of items taken whole (an identifier no
 /// Rust item starts with).
-const MARKER: &str = "racecheck_taken_fns";
+const MARKER: &str = "racecheck_taken_items";
 
 /// Whether two tokens are a doc comment (`#` and `[doc = "…"]`).
 fn is_doc_comment(pair: &[TokenTree]) -> bool {

@@ -13,8 +13,9 @@ use proc_macro2::{Delimiter, Group, Spacing, Span, TokenStream, TokenTree};
 
 /// `stream` (an item list of the file `converter` converts) with the bodies of its functions,
 /// and of the functions of its modules, impl and trait blocks, offered to `taker`. In a file or
-/// a module (`free`: its functions are free functions), a function is offered whole first: a run
-/// of functions taken whole leaves one marker item in their place (see `Taker::marker`).
+/// a module (`free`: its functions are free functions), a function is offered whole first, and
+/// so is a struct with named fields: a run of items taken whole leaves one marker item in their
+/// place (see `Taker::marker`).
 pub(crate) fn take_bodies(
     stream: TokenStream,
     taker: &mut Taker<'_>,
@@ -28,7 +29,7 @@ pub(crate) fn take_bodies(
     let mut out = Vec::with_capacity(tokens.len());
     let mut tokens = tokens.into_iter();
     let mut next = 0;
-    // The run of functions taken whole: its first index, its length, where it starts.
+    // The run of items taken whole: its first index, its length, where it starts.
     let mut run: Option<(u32, u32, Span)> = None;
     for item in found {
         if item.start > next {
@@ -48,9 +49,15 @@ pub(crate) fn take_bodies(
             }
         };
         let group = match item.role {
-            Role::FnBody if free => {
+            Role::FnBody | Role::Struct if free => {
                 let span = head.first().map_or(group.span(), TokenTree::span);
-                match taker.take_fn(head, item.word - item.start, group, converter) {
+                let word = item.word - item.start;
+                let taken = if item.role == Role::Struct {
+                    taker.take_struct(head, word, group, converter)
+                } else {
+                    taker.take_fn(head, word, group, converter)
+                };
+                match taken {
                     Ok(index) => {
                         let (_, count, _) = run.get_or_insert((index, 0, span));
                         *count += 1;
@@ -67,6 +74,7 @@ pub(crate) fn take_bodies(
         close_run(&mut run, taker, &mut out);
         out.append(&mut head);
         out.push(TokenTree::Group(match item.role {
+            Role::Struct => group,
             Role::FnBody => {
                 let bytes = converter.bytes(group.span());
                 taker.take(group, bytes)
@@ -75,8 +83,10 @@ pub(crate) fn take_bodies(
                 let span = group.span();
                 let items = group.stream();
                 drop(group);
-                let mut group =
-                    Group::new(Delimiter::Brace, take_bodies(items, taker, converter, module));
+                let mut group = Group::new(
+                    Delimiter::Brace,
+                    take_bodies(items, taker, converter, module),
+                );
                 group.set_span(span);
                 group
             }
@@ -97,16 +107,24 @@ fn close_run(run: &mut Option<(u32, u32, Span)>, taker: &Taker<'_>, out: &mut Ve
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Role {
     FnBody,
+    /// The fields of a struct.
+    Struct,
     /// The items of a module (`module`), impl or trait.
-    Items { module: bool },
+    Items {
+        module: bool,
+    },
 }
 
 /// How an item ends, told by its leading word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Fn,
+    /// A struct: ends as [`Kind::Braced`] does.
+    Struct,
     /// A module (`module`), impl or trait.
-    Items { module: bool },
+    Items {
+        module: bool,
+    },
     /// At its `;`.
     Semi,
     /// At its first brace group outside angle brackets, or its `;`.
@@ -125,8 +143,8 @@ struct Found {
     role: Role,
 }
 
-/// The function bodies and item lists among the brace groups of an item list, in order; `None`
-/// when the list does not cut into items.
+/// The function bodies, struct fields and item lists among the brace groups of an item list, in
+/// order; `None` when the list does not cut into items.
 fn bodies_of(tokens: &[TokenTree]) -> Option<Vec<Found>> {
     let mut found = Vec::new();
     let mut at = 0;
@@ -139,6 +157,7 @@ fn bodies_of(tokens: &[TokenTree]) -> Option<Vec<Found>> {
             matches!(&tokens[end], TokenTree::Group(g) if g.delimiter() == Delimiter::Brace);
         let role = match kind {
             Kind::Fn if braced => Some(Role::FnBody),
+            Kind::Struct if braced => Some(Role::Struct),
             Kind::Items { module } if braced => Some(Role::Items { module }),
             _ => None,
         };
@@ -188,6 +207,7 @@ fn kind_at(tokens: &[TokenTree], mut at: usize) -> Option<(Kind, usize)> {
         let qualifier = match word.as_str() {
             "fn" => return Some((Kind::Fn, at)),
             "mod" => return Some((Kind::Items { module: true }, at)),
+            "struct" => return Some((Kind::Struct, at)),
             "impl" | "trait" => return Some((Kind::Items { module: false }, at)),
             "static" | "use" | "type" => return Some((Kind::Semi, at)),
             "const" if !next_is(&["fn", "unsafe", "async", "extern", "safe"]) => {
@@ -277,6 +297,7 @@ mod tests {
             roles,
             [
                 Role::FnBody,
+                Role::Struct,
                 Role::Items { module: false },
                 Role::Items { module: false },
                 Role::Items { module: true },
@@ -284,9 +305,10 @@ mod tests {
             ]
         );
         assert_eq!(found[0].1, "{ body_a () }");
-        assert_eq!(found[4].1, "{ body_b () }");
-        assert!(found[1].1.contains("body_m"));
-        assert!(found[2].1.contains("body_d"));
+        assert_eq!(found[1].1, "{ f : fn () }");
+        assert_eq!(found[5].1, "{ body_b () }");
+        assert!(found[2].1.contains("body_m"));
+        assert!(found[3].1.contains("body_d"));
     }
 
     #[test]

@@ -162,7 +162,7 @@ impl<'a> Interp<'a> {
         }
         let several = self.store.several_objects.contains(&object);
         let index = self.index;
-        for (name, _) in &index.structs[s.index()].fields {
+        for (name, _) in index.structs[s.index()].fields() {
             // Made now if no code has used the field yet (an object built by `default()`):
             // it is the field the object will have when its methods run.
             let value = self.field_value(s, object, name);

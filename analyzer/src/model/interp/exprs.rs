@@ -236,7 +236,7 @@ impl<'a> Interp<'a> {
             Some(Resolved::Def(Def::Fn(f))) => Value::Callable(Callable::Fn(f)),
             // A unit struct written as a value is a new object of it.
             Some(Resolved::Def(Def::Struct(s)))
-                if self.index.structs[s.index()].fields.is_empty() =>
+                if self.index.structs[s.index()].fields().is_empty() =>
             {
                 self.new_owned_object(s, Vec::new(), expr)
             }

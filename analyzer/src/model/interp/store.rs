@@ -255,7 +255,7 @@ impl<'a> Interp<'a> {
             return v.clone();
         }
         let def = &self.index.structs[s.index()];
-        let Some((_, ty)) = def.fields.iter().find(|(n, _)| n == field) else {
+        let Some((_, ty)) = def.fields().iter().find(|(n, _)| n == field) else {
             return Value::Unknown;
         };
         let place = Place {
