@@ -55,11 +55,7 @@ pub(crate) fn parse_taking_bodies(
     kept: &mut KeptConsts,
 ) -> Option<syn::File> {
     let text = &*file.text;
-    let mut ast = syn::File {
-        shebang: None,
-        attrs: Vec::new(),
-        items: Vec::new(),
-    };
+    let mut ast = file_of(Vec::new());
     let mut start = 0;
     for end in ends.iter().copied().chain([text.len()]) {
         let taken = taker.taken;
@@ -93,11 +89,7 @@ pub(crate) fn parse_item_by_item(
     kept: &mut KeptConsts,
 ) -> (syn::File, Option<InputError>) {
     let text = &*file.text;
-    let mut ast = syn::File {
-        shebang: None,
-        attrs: Vec::new(),
-        items: Vec::new(),
-    };
+    let mut ast = file_of(Vec::new());
     let mut first_error = None;
     let mut start = 0;
     for end in ends.iter().copied().chain([text.len()]) {
@@ -218,11 +210,16 @@ fn parse_piece(tokens: TokenStream, first: bool) -> syn::Result<syn::File> {
     if first {
         return syn::parse2::<syn::File>(tokens);
     }
-    items.parse2(tokens).map(|items| syn::File {
+    items.parse2(tokens).map(file_of)
+}
+
+/// A tree of `items` alone.
+fn file_of(items: Vec<syn::Item>) -> syn::File {
+    syn::File {
         shebang: None,
         attrs: Vec::new(),
         items,
-    })
+    }
 }
 
 /// The tokens of `text` lexed behind `lines` newlines and `columns` spaces.
