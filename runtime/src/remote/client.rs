@@ -412,11 +412,7 @@ impl Link {
 
     /// [`Link::call`], leaving the other connections alone.
     fn call_on_this(&mut self, object: u64, op: Op) -> Result<Reply, RemoteError> {
-        self.write_request(Request {
-            object,
-            op,
-            unacknowledged: false,
-        })?;
+        self.write_request(Request::awaited(object, op))?;
         let mut earlier = None;
         let reply = loop {
             match self.read_reply() {
@@ -469,6 +465,11 @@ impl Link {
     /// does, so that its sender learns soon that the other end is gone (a put's failure waits
     /// for the next call).
     fn read_arrived_failures(&mut self) -> Result<(), RemoteError> {
+        // With every request confirmed (the last call's reply came after their failures), none
+        // can have arrived since.
+        if self.unconfirmed == 0 && self.stream.buffer().is_empty() {
+            return Ok(());
+        }
         while !self.stream.buffer().is_empty() || self.stream.get_ref().readable() {
             match self.read_reply()? {
                 Reply::Unacknowledged { object, reply } => {

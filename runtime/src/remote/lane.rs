@@ -507,14 +507,6 @@ mod tests {
         }
     }
 
-    fn call(object: u64, op: Op) -> Request {
-        Request {
-            object,
-            op,
-            unacknowledged: false,
-        }
-    }
-
     /// Several requests in one write, so that one reader finds them all.
     fn write_all(client: &mut Stream, requests: &[Request]) {
         let mut bytes = Vec::new();
@@ -537,7 +529,7 @@ mod tests {
         }
         assert_eq!(getter.join().unwrap(), (1..=500).collect::<Vec<_>>());
         // The connection still answers calls in order after the puts.
-        write_frame(&mut client, &call(id, Op::Len)).unwrap();
+        write_frame(&mut client, &Request::awaited(id, Op::Len)).unwrap();
         assert!(matches!(
             read_frame::<Reply>(&mut client),
             Ok(Reply::Count(0))
@@ -557,7 +549,7 @@ mod tests {
         let wait = Op::WaitSet {
             wait: Wait::Millis(30),
         };
-        write_all(&mut client, &[put(id, 7), call(event, wait)]);
+        write_all(&mut client, &[put(id, 7), Request::awaited(event, wait)]);
         assert_eq!(getter.join().unwrap(), 7);
         assert!(matches!(
             read_frame::<Reply>(&mut client),
@@ -577,7 +569,7 @@ mod tests {
         let get = Op::Get {
             wait: Wait::Millis(30),
         };
-        write_all(&mut client, &[put(id, 5), call(other_id, get)]);
+        write_all(&mut client, &[put(id, 5), Request::awaited(other_id, get)]);
         assert_eq!(getter.join().unwrap(), 5);
         assert!(matches!(
             read_frame::<Reply>(&mut client),

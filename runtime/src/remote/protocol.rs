@@ -18,6 +18,15 @@ pub(crate) struct Request {
 }
 
 impl Request {
+    /// A request whose reply its sender waits for.
+    pub(crate) fn awaited(object: u64, op: Op) -> Request {
+        Request {
+            object,
+            op,
+            unacknowledged: false,
+        }
+    }
+
     /// Whether applying it may wait. A get or a pipe's `recv` does not (the client waits in its
     /// channel's hand-off, `handoff.rs`), nor does a request sent without waiting (a put into an
     /// unbounded queue, a send).

@@ -3,7 +3,7 @@
 //! for the kinds a Manager creates by name, whose items stay in their serde form.
 
 use std::cell::Cell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::mem::forget;
 use std::ops::Deref;
 use std::sync::Arc;
@@ -428,12 +428,16 @@ impl Served for ServedLock {
 /// One end of a [`Pipe`](crate::Pipe), served until its remote holder closes it.
 pub(crate) struct ServedConnection<T> {
     end: Mutex<Option<Arc<Connection<T>>>>,
+    /// Messages taken for a client found gone as its reply was written: the next `recv`'s,
+    /// before the pipe's own.
+    returned: Arc<Mutex<VecDeque<T>>>,
 }
 
 impl<T> ServedConnection<T> {
     pub(crate) fn new(end: Connection<T>) -> Self {
         ServedConnection {
             end: Mutex::new(Some(Arc::new(end))),
+            returned: Arc::default(),
         }
     }
 
@@ -454,13 +458,17 @@ impl<T: Serialize + DeserializeOwned + Send + 'static> Served for ServedConnecti
             },
             Op::Recv => {
                 if let Some(socket) = peer.handoff_socket(Wait::Forever) {
-                    return recv_handed(end, peer, socket);
+                    return recv_handed(end, Arc::clone(&self.returned), peer, socket);
+                }
+                if let Some(item) = self.returned.lock().pop_front() {
+                    return encode(&item);
                 }
                 match within(Wait::Forever, peer, |d| end.poll(d).then_some(())) {
                     Some(()) => end.recv().map_or(Reply::Nothing, |item| encode(&item)),
                     None => Reply::Nothing,
                 }
             }
+            Op::Poll { .. } if !self.returned.lock().is_empty() => Reply::Flag(true),
             Op::Poll { wait } => {
                 Reply::Flag(within(wait, peer, |d| end.poll(d).then_some(())).is_some())
             }
@@ -475,10 +483,11 @@ impl<T: Serialize + DeserializeOwned + Send + 'static> Served for ServedConnecti
 
 /// A blocking `recv` answered by whichever thread has the message: this one if the pipe holds
 /// one (or has ended) now, else the other end's `send` (or drop), which writes the reply to
-/// `socket` itself. A message is taken only for a client seen to be there: a pipe has one
-/// reader, so nothing could take a message put back.
+/// `socket` itself. A message taken for a client found gone goes to `returned`, first for the
+/// next `recv` (the pipe's channel has no front to put it back at).
 fn recv_handed<T: Serialize + Send + 'static>(
     end: Arc<Connection<T>>,
+    returned: Arc<Mutex<VecDeque<T>>>,
     peer: &Peer<'_>,
     socket: Arc<Stream>,
 ) -> Reply {
@@ -488,11 +497,18 @@ fn recv_handed<T: Serialize + Send + 'static>(
             let (_, incoming) = end
                 .served_incoming()
                 .expect("a served end is this process's own");
-            if socket.peer_gone() {
+            if socket.gone_unless_written() {
                 return Offer::Gone;
             }
-            match incoming.try_recv() {
-                Ok(item) => answer(&socket, &encode(&item)),
+            let taken = returned.lock().pop_front().map(Ok);
+            match taken.unwrap_or_else(|| incoming.try_recv()) {
+                Ok(item) => {
+                    let answered = answer(&socket, &encode(&item));
+                    if answered == Offer::Gone {
+                        returned.lock().push_front(item);
+                    }
+                    answered
+                }
                 Err(crossbeam_channel::TryRecvError::Disconnected) => {
                     answer(&socket, &Reply::Nothing)
                 }
@@ -512,7 +528,10 @@ fn recv_handed<T: Serialize + Send + 'static>(
             handoff.withdraw(ticket)
         }
     };
-    peer.wait_handed(handoff, Wait::Forever, offer, withdraw);
+    if peer.wait_handed(handoff, Wait::Forever, offer, withdraw) == Some(Offer::Gone) {
+        // The client has gone: a message it was given back goes to the next reader.
+        handoff.after_put();
+    }
     Reply::Nothing
 }
 

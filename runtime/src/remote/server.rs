@@ -372,15 +372,7 @@ mod tests {
         drop(stream);
         // A whole request on another connection is answered after the cut one was dropped.
         let mut other = connect(server.address(), b"key").unwrap();
-        write_frame(
-            &mut other,
-            &Request {
-                object: list,
-                op: Op::Len,
-                unacknowledged: false,
-            },
-        )
-        .unwrap();
+        write_frame(&mut other, &Request::awaited(list, Op::Len)).unwrap();
         assert!(matches!(
             read_frame::<Reply>(&mut other).unwrap(),
             Reply::Count(0)
@@ -436,25 +428,22 @@ mod tests {
         .unwrap();
     }
 
-    fn request(object: u64, op: Op) -> Request {
-        Request {
-            object,
-            op,
-            unacknowledged: false,
-        }
-    }
-
-    #[test]
-    fn a_timed_get_that_runs_out_takes_nothing_and_the_connection_reads_on() {
+    fn queue_server() -> (Arc<Server>, u64) {
         let server = Server::bind_tcp("127.0.0.1:0", b"key".to_vec()).unwrap();
         let Reply::Object(queue) = server.open("jobs".to_owned(), Kind::Queue) else {
             panic!("a queue is opened");
         };
+        (server, queue)
+    }
+
+    #[test]
+    fn a_timed_get_that_runs_out_takes_nothing_and_the_connection_reads_on() {
+        let (server, queue) = queue_server();
         let mut stream = connect(server.address(), b"key").unwrap();
         let get = Op::Get {
             wait: Wait::Millis(20),
         };
-        write_frame(&mut stream, &request(queue, get)).unwrap();
+        write_frame(&mut stream, &Request::awaited(queue, get)).unwrap();
         assert!(matches!(
             read_frame::<Reply>(&mut stream),
             Ok(Reply::Nothing)
@@ -464,7 +453,7 @@ mod tests {
             item: Value::from(4),
             wait: Wait::Never,
         };
-        write_frame(&mut stream, &request(queue, put)).unwrap();
+        write_frame(&mut stream, &Request::awaited(queue, put)).unwrap();
         assert!(matches!(
             read_frame::<Reply>(&mut stream),
             Ok(Reply::Flag(true))
@@ -473,7 +462,7 @@ mod tests {
         let get = Op::Get {
             wait: Wait::Millis(20),
         };
-        write_frame(&mut stream, &request(queue, get)).unwrap();
+        write_frame(&mut stream, &Request::awaited(queue, get)).unwrap();
         assert!(matches!(
             read_frame::<Reply>(&mut stream),
             Ok(Reply::Item(item)) if item == 4
@@ -482,21 +471,18 @@ mod tests {
 
     #[test]
     fn a_timed_get_is_answered_by_a_put_within_its_wait() {
-        let server = Server::bind_tcp("127.0.0.1:0", b"key".to_vec()).unwrap();
-        let Reply::Object(queue) = server.open("jobs".to_owned(), Kind::Queue) else {
-            panic!("a queue is opened");
-        };
+        let (server, queue) = queue_server();
         let mut getter = connect(server.address(), b"key").unwrap();
         let get = Op::Get {
             wait: Wait::Millis(60_000),
         };
-        write_frame(&mut getter, &request(queue, get)).unwrap();
+        write_frame(&mut getter, &Request::awaited(queue, get)).unwrap();
         let mut putter = connect(server.address(), b"key").unwrap();
         let put = Op::Put {
             item: Value::from(9),
             wait: Wait::Never,
         };
-        write_frame(&mut putter, &request(queue, put)).unwrap();
+        write_frame(&mut putter, &Request::awaited(queue, put)).unwrap();
         assert!(matches!(
             read_frame::<Reply>(&mut putter),
             Ok(Reply::Flag(true))
@@ -506,7 +492,7 @@ mod tests {
             Ok(Reply::Item(item)) if item == 9
         ));
         // The getter's connection serves its next request at once.
-        write_frame(&mut getter, &request(queue, Op::Len)).unwrap();
+        write_frame(&mut getter, &Request::awaited(queue, Op::Len)).unwrap();
         assert!(matches!(
             read_frame::<Reply>(&mut getter),
             Ok(Reply::Count(0))
@@ -514,11 +500,28 @@ mod tests {
     }
 
     #[test]
+    fn a_message_sent_as_its_waiting_reader_leaves_goes_to_the_next_reader() {
+        // A Unix socket, where a write to a reader that has left fails.
+        let server = Server::bind_local(b"key".to_vec()).unwrap();
+        for message in 0..20 {
+            let (parent, child) = crate::Pipe::new::<u32>();
+            let end = server.add(Arc::new(served::ServedConnection::new(child)));
+            let mut leaving = connect(server.address(), b"key").unwrap();
+            write_frame(&mut leaving, &Request::awaited(end, Op::Recv)).unwrap();
+            drop(leaving);
+            parent.send(message).unwrap();
+            let mut next = connect(server.address(), b"key").unwrap();
+            write_frame(&mut next, &Request::awaited(end, Op::Recv)).unwrap();
+            assert!(matches!(
+                read_frame::<Reply>(&mut next),
+                Ok(Reply::Item(item)) if item == message
+            ));
+        }
+    }
+
+    #[test]
     fn an_item_taken_for_a_client_that_is_gone_goes_back() {
-        let server = Server::bind_tcp("127.0.0.1:0", b"key".to_vec()).unwrap();
-        let Reply::Object(queue) = server.open("jobs".to_owned(), Kind::Queue) else {
-            panic!("a queue is opened");
-        };
+        let (server, queue) = queue_server();
         let object = server.objects.lock().get(&queue).cloned().unwrap();
         let peer = Peer::new(0, &|| false);
         object.call(
