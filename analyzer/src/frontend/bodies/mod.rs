@@ -405,7 +405,6 @@ impl Taker<'_> {
     /// `head[word]`), when nothing reads it before the model: no attribute but doc comments, no
     /// macro of the crate's in its signature, a body [`Taker::take`] would take. Its index; or
     /// its tokens back.
-    #[allow(clippy::type_complexity)]
     pub(crate) fn take_fn(
         &mut self,
         head: Vec<TokenTree>,
