@@ -8,7 +8,7 @@ use super::compact::KeptConsts;
 use super::outline::MAX_NESTING;
 use super::scan::scan;
 use super::span::{bytes_span, stripped_len, SpanConverter};
-use crate::diagnostic::{InputError, SourceFile};
+use crate::diagnostic::{InputError, SourceFile, Span};
 use proc_macro2::TokenStream;
 use std::str::FromStr;
 use syn::parse::{ParseStream, Parser};
@@ -56,8 +56,7 @@ pub(crate) fn parse_taking_bodies(
 ) -> Option<syn::File> {
     let text = &*file.text;
     let mut ast = file_of(Vec::new());
-    let mut start = 0;
-    for end in ends.iter().copied().chain([text.len()]) {
+    for (start, end) in pieces(ends, text.len()) {
         let taken = taker.taken;
         let tokens = lex_piece(text, converter, start, end)?;
         let mut piece =
@@ -66,11 +65,7 @@ pub(crate) fn parse_taking_bodies(
             return None;
         }
         kept.compact_file(&mut piece);
-        if start == 0 {
-            ast.attrs = piece.attrs;
-        }
-        ast.items.append(&mut piece.items);
-        start = end;
+        append(&mut ast, piece);
     }
     Some(ast)
 }
@@ -91,19 +86,13 @@ pub(crate) fn parse_item_by_item(
     let text = &*file.text;
     let mut ast = file_of(Vec::new());
     let mut first_error = None;
-    let mut start = 0;
-    for end in ends.iter().copied().chain([text.len()]) {
+    for (start, end) in pieces(ends, text.len()) {
         let Some(tokens) = lex_piece(text, converter, start, end) else {
             // Where a whole parse would say it does not lex.
-            let base = if start == 0 {
-                stripped_len(text)
-            } else {
-                start
-            };
+            let base = parsed_from(text, start);
             if let Some(Err(error)) = text.get(base..end).map(syn::parse_file) {
                 first_error.get_or_insert_with(|| parse_error(file, base, &error));
             }
-            start = end;
             continue;
         };
         let item_ends = scan(&text[start..end], MAX_NESTING, 1)
@@ -116,20 +105,14 @@ pub(crate) fn parse_item_by_item(
             // The file's inner attributes come before its first item, nowhere else.
             let first = start == 0 && at == 0;
             match parse_item(chunk, first, converter, taker, kept) {
-                Ok(mut items) => {
-                    ast.attrs.append(&mut items.attrs);
-                    ast.items.append(&mut items.items);
-                }
+                Ok(items) => append(&mut ast, items),
                 Err(error) => {
-                    first_error.get_or_insert_with(|| InputError {
-                        path: file.path.clone(),
-                        span: Some(converter.span(error.span())),
-                        message: format!("cannot parse: {error}"),
+                    first_error.get_or_insert_with(|| {
+                        cannot_parse(file, converter.span(error.span()), &error)
                     });
                 }
             }
         }
-        start = end;
     }
     (ast, first_error)
 }
@@ -222,6 +205,29 @@ fn file_of(items: Vec<syn::Item>) -> syn::File {
     }
 }
 
+/// A piece's inner attributes and items added to the file's tree (only the first piece has inner
+/// attributes).
+fn append(ast: &mut syn::File, mut piece: syn::File) {
+    ast.attrs.append(&mut piece.attrs);
+    ast.items.append(&mut piece.items);
+}
+
+/// The pieces of a text of `len` bytes cut at `ends`, as (start, end) byte ranges.
+fn pieces(ends: &[usize], len: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let starts = std::iter::once(0).chain(ends.iter().copied());
+    starts.zip(ends.iter().copied().chain([len]))
+}
+
+/// Where syn starts reading the piece of `text` that starts at byte `start`: the file's start
+/// is read without its byte-order mark or shebang, as `syn::parse_file` reads it.
+fn parsed_from(text: &str, start: usize) -> usize {
+    if start == 0 {
+        stripped_len(text)
+    } else {
+        start
+    }
+}
+
 /// The tokens of `text` lexed behind `lines` newlines and `columns` spaces.
 fn lex(text: &str, lines: usize, columns: usize) -> Option<TokenStream> {
     if lines == 0 && columns == 0 {
@@ -299,8 +305,7 @@ fn parse_items_that_parse(text: &str) -> Option<syn::File> {
     let item_ends = scan(text, MAX_NESTING, 1).ok()?.piece_ends;
     let mut kept = text.as_bytes().to_vec();
     let mut blanked = false;
-    let mut start = 0;
-    for end in item_ends.into_iter().chain([text.len()]) {
+    for (start, end) in pieces(&item_ends, text.len()) {
         if syn::parse_file(text.get(start..end)?).is_err() {
             // Whole characters are replaced, so the text stays UTF-8 of the same length.
             for byte in &mut kept[start..end] {
@@ -310,7 +315,6 @@ fn parse_items_that_parse(text: &str) -> Option<syn::File> {
             }
             blanked = true;
         }
-        start = end;
     }
     let kept = String::from_utf8(kept).ok()?;
     blanked.then(|| syn::parse_file(&kept).ok()).flatten()
@@ -321,15 +325,9 @@ fn parse_items_that_parse(text: &str) -> Option<syn::File> {
 /// on this thread, before the next piece is parsed.
 pub(crate) fn check_parses(file: &SourceFile, piece_ends: &[usize]) -> Option<InputError> {
     let text = &*file.text;
-    let mut start = 0;
-    for end in piece_ends.iter().copied().chain([text.len()]) {
+    for (start, end) in pieces(piece_ends, text.len()) {
         let piece = text.get(start..end).unwrap_or("");
-        // The first piece is parsed as the file's start: without its byte-order mark or shebang.
-        let base = if start == 0 {
-            stripped_len(text)
-        } else {
-            start
-        };
+        let base = parsed_from(text, start);
         let error = syn::parse_file(piece)
             .err()
             .map(|error| parse_error(file, base, &error));
@@ -337,7 +335,6 @@ pub(crate) fn check_parses(file: &SourceFile, piece_ends: &[usize]) -> Option<In
         if error.is_some() {
             return error;
         }
-        start = end;
     }
     None
 }
@@ -345,9 +342,18 @@ pub(crate) fn check_parses(file: &SourceFile, piece_ends: &[usize]) -> Option<In
 /// A parse error of the text parsed from byte `base` of `file` on.
 fn parse_error(file: &SourceFile, base: usize, error: &syn::Error) -> InputError {
     let bytes = error.span().byte_range();
+    cannot_parse(
+        file,
+        bytes_span(file, base + bytes.start, base + bytes.end),
+        error,
+    )
+}
+
+/// The input error of a syntax error of `file`, at `span`.
+fn cannot_parse(file: &SourceFile, span: Span, error: &syn::Error) -> InputError {
     InputError {
         path: file.path.clone(),
-        span: Some(bytes_span(file, base + bytes.start, base + bytes.end)),
+        span: Some(span),
         message: format!("cannot parse: {error}"),
     }
 }
