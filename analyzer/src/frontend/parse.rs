@@ -57,13 +57,8 @@ pub(crate) fn parse_taking_bodies(
     let text = &*file.text;
     let mut ast = file_of(Vec::new());
     for (start, end) in pieces(ends, text.len()) {
-        let taken = taker.taken;
         let tokens = lex_piece(text, converter, start, end)?;
-        let mut piece =
-            parse_piece(take_bodies(tokens, taker, converter, true), start == 0).ok()?;
-        if placeholders(&piece.items, taker) != taker.taken - taken {
-            return None;
-        }
+        let mut piece = parse_apart(tokens, start == 0, converter, taker)?;
         kept.compact_file(&mut piece);
         append(&mut ast, piece);
     }
@@ -155,9 +150,9 @@ fn parse_item(
     kept: &mut KeptConsts,
 ) -> syn::Result<syn::File> {
     let taken = taker.taken;
-    let mut item = match parse_piece(take_bodies(tokens.clone(), taker, converter, true), first) {
-        Ok(item) if placeholders(&item.items, taker) == taker.taken - taken => item,
-        _ => {
+    let mut item = match parse_apart(tokens.clone(), first, converter, taker) {
+        Some(item) => item,
+        None => {
             // Parsed as written, bodies included: the split may have misread the item, and the
             // error is then the one a whole parse gives.
             taker.give_back_since(taken);
@@ -170,6 +165,19 @@ fn parse_item(
     }
     kept.compact_file(&mut item);
     Ok(item)
+}
+
+/// A piece (or item) parsed with its function bodies given to `taker`; `None` when it does not
+/// parse so, or a body was taken from where no function stands (the split misread it).
+fn parse_apart(
+    tokens: TokenStream,
+    first: bool,
+    converter: &SpanConverter<'_>,
+    taker: &mut Taker<'_>,
+) -> Option<syn::File> {
+    let taken = taker.taken;
+    let piece = parse_piece(take_bodies(tokens, taker, converter, true), first).ok()?;
+    (placeholders(&piece.items, taker) == taker.taken - taken).then_some(piece)
 }
 
 /// The tokens of the piece of the file from byte `start` to `end` (the file's start, when
