@@ -49,11 +49,6 @@ impl Fuel {
         Ok(())
     }
 
-    /// Tokens that may still be produced.
-    pub(super) fn room(&self) -> usize {
-        self.produce_limit.saturating_sub(self.produced)
-    }
-
     /// The bound that ran out, in words, once one has.
     fn limit(&self) -> Option<Limit> {
         if self.produced > self.produce_limit {

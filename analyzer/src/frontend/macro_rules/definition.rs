@@ -4,6 +4,7 @@
 //! invocations stay unexpanded.
 use proc_macro2::{Delimiter, Ident, Spacing, TokenStream, TokenTree};
 use std::iter::Peekable;
+use std::rc::Rc;
 
 /// One macro of the crate.
 #[derive(Debug)]
@@ -78,6 +79,9 @@ pub(super) struct Repetition<T> {
     /// punctuation characters here).
     pub separator: Vec<TokenTree>,
     pub op: Op,
+    /// The names of the fragments (in a matcher) or variables (in a transcriber) in the body,
+    /// nested repetitions included, each once: read with the rule, not at each invocation.
+    pub names: Vec<Rc<str>>,
 }
 
 #[derive(Debug)]
@@ -85,7 +89,8 @@ pub(super) enum Matcher {
     /// An identifier, literal or punctuation character the invocation must repeat.
     Token(TokenTree),
     Group(Delimiter, Vec<Matcher>),
-    Fragment(String, Fragment),
+    /// A fragment's name is shared by the bindings it makes.
+    Fragment(Rc<str>, Fragment),
     Repeat(Repetition<Matcher>),
 }
 
@@ -93,8 +98,9 @@ pub(super) enum Matcher {
 pub(super) enum Transcriber {
     Token(TokenTree),
     Group(Delimiter, Vec<Transcriber>),
-    /// `$name`; one that no fragment binds is written out as it stands.
-    Var(Ident),
+    /// `$name`, with the name as the bindings key it; one that no fragment binds is written out
+    /// as it stands.
+    Var(Ident, Rc<str>),
     /// `$crate`, written `crate`: the analyzed crate is the macro's crate.
     Crate,
     Repeat(Repetition<Transcriber>),
@@ -102,12 +108,12 @@ pub(super) enum Transcriber {
 
 impl Matcher {
     /// The names of the fragments in it, repetitions included.
-    pub(super) fn names<'m>(matchers: &'m [Matcher], out: &mut Vec<&'m str>) {
+    fn names(matchers: &[Matcher], out: &mut Vec<Rc<str>>) {
         for m in matchers {
             match m {
-                Matcher::Fragment(name, _) => out.push(name),
+                Matcher::Fragment(name, _) => push_new(out, name),
                 Matcher::Group(_, inner) => Self::names(inner, out),
-                Matcher::Repeat(rep) => Self::names(&rep.body, out),
+                Matcher::Repeat(rep) => rep.names.iter().for_each(|name| push_new(out, name)),
                 Matcher::Token(_) => {}
             }
         }
@@ -116,15 +122,21 @@ impl Matcher {
 
 impl Transcriber {
     /// The names of the variables it uses, repetitions included.
-    pub(super) fn names(parts: &[Transcriber], out: &mut Vec<String>) {
+    fn names(parts: &[Transcriber], out: &mut Vec<Rc<str>>) {
         for part in parts {
             match part {
-                Transcriber::Var(name) => out.push(name.to_string()),
+                Transcriber::Var(_, name) => push_new(out, name),
                 Transcriber::Group(_, inner) => Self::names(inner, out),
-                Transcriber::Repeat(rep) => Self::names(&rep.body, out),
+                Transcriber::Repeat(rep) => rep.names.iter().for_each(|name| push_new(out, name)),
                 Transcriber::Token(_) | Transcriber::Crate => {}
             }
         }
+    }
+}
+
+fn push_new(names: &mut Vec<Rc<str>>, name: &Rc<str>) {
+    if !names.contains(name) {
+        names.push(Rc::clone(name));
     }
 }
 
@@ -188,15 +200,18 @@ fn matcher_of(stream: TokenStream) -> Option<Vec<Matcher>> {
                     let TokenTree::Ident(kind) = tokens.next()? else {
                         return None;
                     };
-                    Matcher::Fragment(name.to_string(), Fragment::named(&kind.to_string())?)
+                    Matcher::Fragment(name.to_string().into(), Fragment::named(&kind.to_string())?)
                 }
                 TokenTree::Group(g) if g.delimiter() == Delimiter::Parenthesis => {
                     let body = matcher_of(g.stream())?;
                     let (separator, op) = repetition_tail(&mut tokens)?;
+                    let mut names = Vec::new();
+                    Matcher::names(&body, &mut names);
                     Matcher::Repeat(Repetition {
                         body,
                         separator,
                         op,
+                        names,
                     })
                 }
                 _ => return None,
@@ -222,16 +237,20 @@ fn transcriber_of(stream: TokenStream) -> Option<Vec<Transcriber>> {
                     let Some(TokenTree::Ident(name)) = tokens.next() else {
                         return None;
                     };
-                    Transcriber::Var(name)
+                    let key = name.to_string().into();
+                    Transcriber::Var(name, key)
                 }
                 Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis => {
                     let body = transcriber_of(g.stream())?;
                     tokens.next();
                     let (separator, op) = repetition_tail(&mut tokens)?;
+                    let mut names = Vec::new();
+                    Transcriber::names(&body, &mut names);
                     Transcriber::Repeat(Repetition {
                         body,
                         separator,
                         op,
+                        names,
                     })
                 }
                 _ => Transcriber::Token(dollar),

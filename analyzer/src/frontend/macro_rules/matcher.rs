@@ -8,6 +8,7 @@ use super::budget::{Exhausted, Fuel};
 use super::definition::{Fragment, Matcher, Op, Repetition};
 use proc_macro2::{Delimiter, Group, Punct, Spacing, TokenStream, TokenTree};
 use std::collections::HashMap;
+use std::rc::Rc;
 use syn::parse::{ParseStream, Parser};
 
 /// What a fragment matched: tokens, or one binding per round of the repetitions around it.
@@ -17,9 +18,15 @@ pub(super) enum Binding {
     Seq(Vec<Binding>),
 }
 
-pub(super) type Bindings = HashMap<String, Binding>;
+pub(super) type Bindings = HashMap<Rc<str>, Binding>;
 
-type Matched = Result<Option<(usize, Bindings)>, Exhausted>;
+/// The bindings a match has made so far, in the matcher's order (of two of one name, the later
+/// counts, as rustc refuses a matcher that binds a name twice): one list grown and cut back as
+/// the match goes, rather than a map made for every token matched.
+type Made = Vec<(Rc<str>, Binding)>;
+
+/// Where a match ended, if it matched.
+type Matched = Result<Option<usize>, Exhausted>;
 
 /// The bindings of `matcher` if it matches all of `tokens`.
 pub(super) fn match_rule(
@@ -27,9 +34,9 @@ pub(super) fn match_rule(
     tokens: &[TokenTree],
     fuel: &mut Fuel,
 ) -> Result<Option<Bindings>, Exhausted> {
-    Ok(Matching { fuel }
-        .sequence(matcher, tokens, 0, true)?
-        .map(|(_, bindings)| bindings))
+    let mut made = Made::new();
+    let end = Matching { fuel }.sequence(matcher, tokens, 0, true, &mut made)?;
+    Ok(end.map(|_| made.into_iter().collect()))
 }
 
 struct Matching<'f> {
@@ -38,25 +45,27 @@ struct Matching<'f> {
 
 impl Matching<'_> {
     /// Matches `matcher` from `tokens[at]`, to the end of `tokens` when `whole`, else as far as
-    /// the first way found goes: where it ended, and its bindings.
+    /// the first way found goes: where it ended. Its bindings go onto `made`, which is left as
+    /// it was when it does not match.
     fn sequence(
         &mut self,
         matcher: &[Matcher],
         tokens: &[TokenTree],
         at: usize,
         whole: bool,
+        made: &mut Made,
     ) -> Matched {
         self.fuel.burn(1)?;
         let Some((first, rest)) = matcher.split_first() else {
             let done = !whole || at == tokens.len();
-            return Ok(done.then(|| (at, Bindings::new())));
+            return Ok(done.then_some(at));
         };
-        let (taken, mut bindings) = match first {
+        let mark = made.len();
+        match first {
             Matcher::Token(expected) => {
                 if !tokens.get(at).is_some_and(|t| same_token(expected, t)) {
                     return Ok(None);
                 }
-                (1, Bindings::new())
             }
             Matcher::Group(delimiter, inner) => {
                 let Some(TokenTree::Group(group)) = tokens.get(at) else {
@@ -67,9 +76,8 @@ impl Matching<'_> {
                 }
                 let inside: Vec<TokenTree> = group.stream().into_iter().collect();
                 self.fuel.burn(inside.len())?;
-                match self.sequence(inner, &inside, 0, true)? {
-                    Some((_, bindings)) => (1, bindings),
-                    None => return Ok(None),
+                if self.sequence(inner, &inside, 0, true, made)?.is_none() {
+                    return Ok(None);
                 }
             }
             Matcher::Fragment(name, kind) => {
@@ -94,15 +102,14 @@ impl Matching<'_> {
                     }
                     tokens
                 };
-                (len, Bindings::from([(name.clone(), Binding::Leaf(leaf))]))
+                made.push((Rc::clone(name), Binding::Leaf(leaf)));
+                let ended = self.sequence(rest, tokens, at + len, whole, made)?;
+                return Ok(kept(ended, made, mark));
             }
-            Matcher::Repeat(rep) => return self.repetition(rep, rest, tokens, at, whole),
-        };
-        let Some((end, more)) = self.sequence(rest, tokens, at + taken, whole)? else {
-            return Ok(None);
-        };
-        bindings.extend(more);
-        Ok(Some((end, bindings)))
+            Matcher::Repeat(rep) => return self.repetition(rep, rest, tokens, at, whole, made),
+        }
+        let ended = self.sequence(rest, tokens, at + 1, whole, made)?;
+        Ok(kept(ended, made, mark))
     }
 
     fn repetition(
@@ -112,9 +119,10 @@ impl Matching<'_> {
         tokens: &[TokenTree],
         at: usize,
         whole: bool,
+        made: &mut Made,
     ) -> Matched {
         // As many rounds as match, each ending where the next may start.
-        let mut rounds: Vec<(usize, Bindings)> = Vec::new();
+        let mut rounds: Vec<(usize, Made)> = Vec::new();
         let mut next = at;
         while !(rep.op == Op::ZeroOrOne && rounds.len() == 1) {
             let mut start = next;
@@ -130,31 +138,40 @@ impl Matching<'_> {
                 }
                 start += sep.len();
             }
-            match self.sequence(&rep.body, tokens, start, false)? {
+            let mut round = Made::new();
+            match self.sequence(&rep.body, tokens, start, false, &mut round)? {
                 // A round that takes nothing would repeat forever.
-                Some((end, bindings)) if end > start => {
-                    rounds.push((end, bindings));
+                Some(end) if end > start => {
+                    rounds.push((end, round));
                     next = end;
                 }
                 _ => break,
             }
         }
         let fewest = usize::from(rep.op == Op::OneOrMore);
-        let mut names = Vec::new();
-        Matcher::names(&rep.body, &mut names);
         for count in (fewest..=rounds.len()).rev() {
             let end = if count == 0 { at } else { rounds[count - 1].0 };
-            let Some((end, mut bindings)) = self.sequence(rest, tokens, end, whole)? else {
+            let Some(end) = self.sequence(rest, tokens, end, whole, made)? else {
                 continue;
             };
-            for name in &names {
-                let per_round = rounds[..count]
-                    .iter()
-                    .map(|(_, b)| b.get(*name).cloned().unwrap_or(Binding::Seq(Vec::new())))
-                    .collect();
-                bindings.insert((*name).to_owned(), Binding::Seq(per_round));
+            // Each name binds one sequence, of what it bound in each round kept.
+            rounds.truncate(count);
+            let mut per_name: Vec<Vec<Binding>> = rep
+                .names
+                .iter()
+                .map(|_| Vec::with_capacity(count))
+                .collect();
+            for (_, mut round) in rounds {
+                for (name, sequence) in rep.names.iter().zip(&mut per_name) {
+                    let bound = round.iter().rposition(|(n, _)| n == name);
+                    let binding = bound.map(|i| round.swap_remove(i).1);
+                    sequence.push(binding.unwrap_or(Binding::Seq(Vec::new())));
+                }
             }
-            return Ok(Some((end, bindings)));
+            for (name, sequence) in rep.names.iter().zip(per_name) {
+                made.push((Rc::clone(name), Binding::Seq(sequence)));
+            }
+            return Ok(Some(end));
         }
         Ok(None)
     }
@@ -201,6 +218,14 @@ impl Matching<'_> {
             }
         })
     }
+}
+
+/// A match's end; when it did not match, what it bound since `mark` is taken back.
+fn kept(ended: Option<usize>, made: &mut Made, mark: usize) -> Option<usize> {
+    if ended.is_none() {
+        made.truncate(mark);
+    }
+    ended
 }
 
 /// Two tokens that read the same (spans and spacing aside).

@@ -2,10 +2,12 @@ use super::budget::Fuel;
 use super::definition::read;
 use super::matcher::match_rule;
 use super::transcribe::transcribe;
+use super::walk::{lone_invocation, to_the_end};
 use crate::analysis::analyze;
 use crate::analysis::tests::{at, file, found};
 use crate::diagnostic::SourceFile;
 use proc_macro2::{Span, TokenStream, TokenTree};
+use syn::parse::Parser;
 
 /// The expansion of `invocation` (the tokens between its brackets) by the macro `definition`,
 /// as text; `None` when no rule matches or the transcription is refused.
@@ -20,11 +22,92 @@ fn expand(definition: &str, invocation: &str) -> Option<String> {
     let mut fuel = Fuel::for_source(0);
     for rule in &def.rules {
         if let Some(bindings) = match_rule(&rule.matcher, &tokens, &mut fuel).expect("fuel") {
-            let stream = transcribe(&rule.transcriber, &bindings, Span::call_site())?;
-            return Some(stream.to_string());
+            let transcription = transcribe(&rule.transcriber, &bindings, Span::call_site())?;
+            let (size, nesting) = size_and_nesting(&transcription.tokens);
+            assert_eq!((transcription.size, transcription.nesting), (size, nesting));
+            return Some(transcription.tokens.to_string());
         }
     }
     None
+}
+
+/// How many tokens a stream holds, counting inside groups, and how deeply its groups nest.
+fn size_and_nesting(stream: &TokenStream) -> (usize, usize) {
+    stream
+        .clone()
+        .into_iter()
+        .fold((0, 0), |(size, nesting), tree| match tree {
+            TokenTree::Group(group) => {
+                let (inner, deeper) = size_and_nesting(&group.stream());
+                (size + 1 + inner, nesting.max(deeper + 1))
+            }
+            _ => (size + 1, nesting),
+        })
+}
+
+#[test]
+fn a_transcription_counts_its_tokens_and_nesting_as_it_writes_them() {
+    // Groups of the macro's text and groups of the invocation, nested in each other.
+    let def = "macro_rules! nest {
+        ($($t:tt)*) => { [($($t)*) { x }] $($t)* };
+    }";
+    assert_eq!(
+        expand(def, "a [b (c {d})] e").as_deref(),
+        Some("[(a [b (c { d })] e) { x }] a [b (c { d })] e")
+    );
+    assert_eq!(expand(def, "").as_deref(), Some("[() { x }]"));
+}
+
+#[test]
+fn an_expansion_that_is_one_invocation_is_the_item_syn_would_read() {
+    let item = |text: &str| {
+        let tokens: TokenStream = text.parse().expect("tokens");
+        let by_syn = to_the_end::<syn::Item>.parse2(tokens.clone());
+        (lone_invocation(&tokens), by_syn)
+    };
+    for text in [
+        "next! { a [b] (c); d }",
+        "next!(a, b);",
+        "next![x] ;",
+        "r#next!{}",
+    ] {
+        let (Some(lone), Ok(by_syn)) = item(text) else {
+            panic!("{text}");
+        };
+        assert_eq!(
+            [&lone],
+            by_syn.iter().collect::<Vec<_>>().as_slice(),
+            "{text}"
+        );
+        // The same spans too: findings inside point where syn's tree would.
+        let (syn::Item::Macro(lone), syn::Item::Macro(by_syn)) = (&lone, &by_syn[0]) else {
+            panic!("{text}");
+        };
+        let spans = |m: &syn::ItemMacro| {
+            format!(
+                "{:?} {:?} {:?} {:?}",
+                m.mac.path.segments[0].ident.span(),
+                m.mac.bang_token.span,
+                m.mac.delimiter.span().join(),
+                m.semi_token.map(|s| s.span)
+            )
+        };
+        assert_eq!(spans(lone), spans(by_syn), "{text}");
+    }
+    // Anything else is left to syn.
+    for text in [
+        "next!(a)",
+        "next! {} ;",
+        "next! {} other! {}",
+        "a::next! {}",
+        "#[cfg(x)] next! {}",
+        "pub next! {}",
+        "fn! {}",
+        "macro_rules! next {}",
+        "next",
+    ] {
+        assert!(item(text).0.is_none(), "{text}");
+    }
 }
 
 #[test]

@@ -7,6 +7,15 @@
 use super::definition::{Repetition, Transcriber};
 use super::matcher::{Binding, Bindings};
 use proc_macro2::{Group, Ident, Punct, Spacing, Span, TokenStream, TokenTree};
+use std::rc::Rc;
+
+/// A transcription: its tokens, how many there are counting inside groups, and how deeply its
+/// groups nest.
+pub(super) struct Transcription {
+    pub tokens: TokenStream,
+    pub size: usize,
+    pub nesting: usize,
+}
 
 /// The expansion, or nothing where rustc would refuse it (a repetition whose variables repeat
 /// unequally or not at all, a variable used at a depth it does not repeat to).
@@ -14,15 +23,22 @@ pub(super) fn transcribe(
     transcriber: &[Transcriber],
     bindings: &Bindings,
     span: Span,
-) -> Option<TokenStream> {
+) -> Option<Transcription> {
     let mut writer = Writer {
         bindings,
         span,
         rounds: Vec::new(),
+        size: 0,
+        depth: 0,
+        nesting: 0,
     };
     let mut out = Vec::new();
     writer.parts(transcriber, &mut out)?;
-    Some(out.into_iter().collect())
+    Some(Transcription {
+        tokens: out.into_iter().collect(),
+        size: writer.size,
+        nesting: writer.nesting,
+    })
 }
 
 struct Writer<'b> {
@@ -30,33 +46,45 @@ struct Writer<'b> {
     span: Span,
     /// The round of each repetition being written, outermost first.
     rounds: Vec<usize>,
+    /// Tokens written so far, counting inside groups: counted as they are written, since
+    /// counting a finished stream means copying each of its groups.
+    size: usize,
+    /// The groups around the token being written, and the deepest nesting written.
+    depth: usize,
+    nesting: usize,
 }
 
 impl Writer<'_> {
     fn parts(&mut self, parts: &[Transcriber], out: &mut Vec<TokenTree>) -> Option<()> {
         for part in parts {
             match part {
-                Transcriber::Token(token) => out.push(self.respanned(token.clone())),
+                Transcriber::Token(token) => self.own(out, token.clone()),
                 Transcriber::Group(delimiter, inner) => {
                     let mut inside = Vec::new();
-                    self.parts(inner, &mut inside)?;
-                    let mut group = Group::new(*delimiter, inside.into_iter().collect());
-                    group.set_span(self.span);
-                    out.push(TokenTree::Group(group));
+                    self.depth += 1;
+                    self.nesting = self.nesting.max(self.depth);
+                    let written = self.parts(inner, &mut inside);
+                    self.depth -= 1;
+                    written?;
+                    let group = Group::new(*delimiter, inside.into_iter().collect());
+                    self.own(out, TokenTree::Group(group));
                 }
-                Transcriber::Crate => out.push(TokenTree::Ident(Ident::new("crate", self.span))),
-                Transcriber::Var(name) => match self.bindings.get(&name.to_string()) {
+                Transcriber::Crate => {
+                    self.own(out, TokenTree::Ident(Ident::new("crate", self.span)))
+                }
+                Transcriber::Var(name, key) => match self.bindings.get(key) {
                     Some(binding) => match self.current(binding) {
-                        Binding::Leaf(tokens) => out.extend(tokens.iter().cloned()),
+                        Binding::Leaf(tokens) => {
+                            for token in tokens {
+                                self.bound(token);
+                            }
+                            out.extend(tokens.iter().cloned());
+                        }
                         Binding::Seq(_) => return None,
                     },
                     None => {
-                        out.push(TokenTree::Punct(Punct::new('$', Spacing::Alone)));
-                        out.push(TokenTree::Ident(name.clone()));
-                        let n = out.len();
-                        for token in &mut out[n - 2..] {
-                            token.set_span(self.span);
-                        }
+                        self.own(out, TokenTree::Punct(Punct::new('$', Spacing::Alone)));
+                        self.own(out, TokenTree::Ident(name.clone()));
                     }
                 },
                 Transcriber::Repeat(rep) => self.repetition(rep, out)?,
@@ -70,10 +98,12 @@ impl Writer<'_> {
         rep: &Repetition<Transcriber>,
         out: &mut Vec<TokenTree>,
     ) -> Option<()> {
-        let count = self.rounds_of(&rep.body)?;
+        let count = self.rounds_of(&rep.names)?;
         for round in 0..count {
             if round > 0 {
-                out.extend(rep.separator.iter().map(|t| self.respanned(t.clone())));
+                for token in &rep.separator {
+                    self.own(out, token.clone());
+                }
             }
             self.rounds.push(round);
             let written = self.parts(&rep.body, out);
@@ -85,12 +115,10 @@ impl Writer<'_> {
 
     /// How many rounds a repetition writes: the one count of the variables in it that still
     /// repeat at this depth.
-    fn rounds_of(&self, body: &[Transcriber]) -> Option<usize> {
-        let mut names = Vec::new();
-        Transcriber::names(body, &mut names);
+    fn rounds_of(&self, names: &[Rc<str>]) -> Option<usize> {
         let mut count = None;
         for name in names {
-            let Some(binding) = self.bindings.get(&name) else {
+            let Some(binding) = self.bindings.get(name) else {
                 continue;
             };
             if let Binding::Seq(rounds) = self.current(binding) {
@@ -119,15 +147,27 @@ impl Writer<'_> {
         binding
     }
 
-    fn respanned(&self, mut token: TokenTree) -> TokenTree {
+    /// Writes a token of the macro's own text, at the invocation's span (a group's contents
+    /// are counted as they are written).
+    fn own(&mut self, out: &mut Vec<TokenTree>, mut token: TokenTree) {
         token.set_span(self.span);
-        token
+        self.size += 1;
+        out.push(token);
+    }
+
+    /// Counts a token of the invocation written out for a fragment, with its group's contents.
+    fn bound(&mut self, token: &TokenTree) {
+        self.size += 1;
+        if let TokenTree::Group(group) = token {
+            let (size, nesting) = measure(&group.stream());
+            self.size += size;
+            self.nesting = self.nesting.max(self.depth + 1 + nesting);
+        }
     }
 }
 
-/// How many tokens a stream holds, counting inside groups, and how deeply its groups nest;
-/// `None` once the count passes `most`.
-pub(super) fn measure(stream: &TokenStream, most: usize) -> Option<(usize, usize)> {
+/// How many tokens a stream holds, counting inside groups, and how deeply its groups nest.
+fn measure(stream: &TokenStream) -> (usize, usize) {
     let mut count = 0;
     let mut deepest = 0;
     let mut stack = vec![(stream.clone().into_iter(), 0)];
@@ -138,13 +178,10 @@ pub(super) fn measure(stream: &TokenStream, most: usize) -> Option<(usize, usize
             continue;
         };
         count += 1;
-        if count > most {
-            return None;
-        }
         if let TokenTree::Group(group) = tree {
             deepest = deepest.max(depth + 1);
             stack.push((group.stream().into_iter(), depth + 1));
         }
     }
-    Some((count, deepest))
+    (count, deepest)
 }

@@ -5,12 +5,12 @@ use super::budget::{ExpansionCut, Fuel, DEPTH_LIMIT};
 use super::definition::read;
 use super::matcher::match_rule;
 use super::scope::Scopes;
-use super::transcribe::{measure, transcribe};
+use super::transcribe::transcribe;
 use super::{Expansion, Invocation};
 use crate::frontend::crates::FileTable;
 use crate::frontend::outline::MAX_NESTING;
 use crate::frontend::span::SpanConverter;
-use proc_macro2::{Span, TokenTree};
+use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
 use std::collections::HashMap;
 use syn::parse::{ParseStream, Parser};
 use syn::visit_mut::{self, VisitMut};
@@ -62,7 +62,7 @@ impl Walker<'_, '_> {
             }
             let expanded = element
                 .invocation()
-                .and_then(|mac| self.expand(mac, T::parse_all));
+                .and_then(|mac| self.expand(mac, T::parse_expansion));
             match expanded {
                 Some((mut expansion, nesting)) => {
                     self.deeper(nesting, |walker| walker.list(&mut expansion));
@@ -93,7 +93,7 @@ impl Walker<'_, '_> {
     fn expand<R>(
         &mut self,
         mac: &syn::Macro,
-        parse: impl FnOnce(ParseStream<'_>) -> syn::Result<R>,
+        parse: impl FnOnce(TokenStream) -> syn::Result<R>,
     ) -> Option<(R, usize)> {
         let def = self.scopes.resolve(&mac.path)?;
         if self.depth >= DEPTH_LIMIT {
@@ -125,9 +125,8 @@ impl Walker<'_, '_> {
             return None;
         }
         let expansion = expansion?;
-        // Too large to count is past the budget.
-        let (size, nesting) = measure(&expansion, self.fuel.room()).unwrap_or((usize::MAX, 0));
-        if self.fuel.produce(size).is_err() {
+        let nesting = expansion.nesting;
+        if self.fuel.produce(expansion.size).is_err() {
             if let Some(cut) = self.fuel.cut(&def.name) {
                 self.cut(cut);
             }
@@ -137,7 +136,7 @@ impl Walker<'_, '_> {
             self.cut(ExpansionCut::nesting(&def.name));
             return None;
         }
-        let parsed = parse.parse2(expansion).ok()?;
+        let parsed = parse(expansion.tokens).ok()?;
         self.out
             .invocations
             .entry(invocation.whole)
@@ -214,7 +213,8 @@ impl VisitMut for Walker<'_, '_> {
             *expr = std::mem::replace(&mut *group.expr, syn::Expr::PLACEHOLDER);
         }
         if let syn::Expr::Macro(call) = expr {
-            if let Some((mut expansion, nesting)) = self.expand(&call.mac, expression) {
+            if let Some((mut expansion, nesting)) = self.expand(&call.mac, |e| expression.parse2(e))
+            {
                 self.deeper(nesting, |walker| walker.visit_expr_mut(&mut expansion));
                 *expr = expansion;
                 return;
@@ -240,6 +240,10 @@ trait Position: Sized {
     fn invocation(&self) -> Option<&syn::Macro>;
     /// An expansion in this position: zero or more of these.
     fn parse_all(input: ParseStream<'_>) -> syn::Result<Vec<Self>>;
+    /// The same, from the expansion's tokens.
+    fn parse_expansion(tokens: TokenStream) -> syn::Result<Vec<Self>> {
+        Self::parse_all.parse2(tokens)
+    }
     fn walk(&mut self, walker: &mut Walker<'_, '_>);
     /// Fits an expansion into the place of the invocation it replaces (`last`: the invocation
     /// ended its list).
@@ -247,12 +251,56 @@ trait Position: Sized {
 }
 
 /// As many items as the input holds.
-fn to_the_end<T: syn::parse::Parse>(input: ParseStream<'_>) -> syn::Result<Vec<T>> {
+pub(super) fn to_the_end<T: syn::parse::Parse>(input: ParseStream<'_>) -> syn::Result<Vec<T>> {
     let mut items = Vec::new();
     while !input.is_empty() {
         items.push(input.parse()?);
     }
     Ok(items)
+}
+
+/// `name! { … }` or `name!(…);` (`[…]` too), with `name` an identifier, as syn parses it as an
+/// item; `None` for anything else.
+pub(super) fn lone_invocation(tokens: &TokenStream) -> Option<syn::Item> {
+    let mut trees = tokens.clone().into_iter();
+    let (Some(TokenTree::Ident(name)), Some(TokenTree::Punct(bang)), Some(TokenTree::Group(group))) =
+        (trees.next(), trees.next(), trees.next())
+    else {
+        return None;
+    };
+    let semi_token = match (group.delimiter(), trees.next()) {
+        (Delimiter::None, _) => return None,
+        (Delimiter::Brace, None) => None,
+        (Delimiter::Brace, Some(_)) => return None,
+        (_, Some(TokenTree::Punct(semi))) if semi.as_char() == ';' => {
+            Some(syn::token::Semi(semi.span()))
+        }
+        (_, _) => return None,
+    };
+    if bang.as_char() != '!' || trees.next().is_some() {
+        return None;
+    }
+    // syn's own reading of the name: a keyword is not one.
+    let ident: syn::Ident = syn::parse2(TokenTree::Ident(name).into()).ok()?;
+    let span = group.delim_span();
+    let delimiter = match group.delimiter() {
+        Delimiter::Parenthesis => syn::MacroDelimiter::Paren(syn::token::Paren(span)),
+        Delimiter::Brace => syn::MacroDelimiter::Brace(syn::token::Brace(span)),
+        Delimiter::Bracket | Delimiter::None => {
+            syn::MacroDelimiter::Bracket(syn::token::Bracket(span))
+        }
+    };
+    Some(syn::Item::Macro(syn::ItemMacro {
+        attrs: Vec::new(),
+        ident: None,
+        mac: syn::Macro {
+            path: ident.into(),
+            bang_token: syn::token::Not(bang.span()),
+            delimiter,
+            tokens: group.stream(),
+        },
+        semi_token,
+    }))
 }
 
 fn item_definition(item: &syn::Item) -> Option<&syn::ItemMacro> {
@@ -280,6 +328,16 @@ impl Position for syn::Item {
 
     fn parse_all(input: ParseStream<'_>) -> syn::Result<Vec<Self>> {
         to_the_end(input)
+    }
+
+    /// A recursive macro's expansion is often one more invocation of a macro (`next! { … }`),
+    /// each level holding what is left of the input: that is read as the one item syn would
+    /// make of it, without syn copying every token of it first.
+    fn parse_expansion(tokens: TokenStream) -> syn::Result<Vec<Self>> {
+        match lone_invocation(&tokens) {
+            Some(mac) => Ok(vec![mac]),
+            None => to_the_end.parse2(tokens),
+        }
     }
 
     fn walk(&mut self, walker: &mut Walker<'_, '_>) {
