@@ -15,7 +15,7 @@ use crate::frontend::crates::{discover_crates, CrateFiles, FileTable};
 use crate::frontend::macro_rules::expand_crate;
 use crate::frontend::macros::MacroArgs;
 use crate::frontend::outline::{outline_file, Outline};
-use crate::frontend::parse::{self, check_parses, LEXED_PIECE_BYTES, MAX_WHOLE_BYTES};
+use crate::frontend::parse::{self, check_parses, MAX_WHOLE_BYTES};
 use crate::frontend::span::{LineStarts, SpanConverter};
 use crate::frontend::{index, pool};
 use crate::lock_facts::{self, Acquisition};
@@ -201,11 +201,9 @@ fn parse_for_model(
         let file = &files[f];
         let lines = LineStarts::of(&file.text);
         let converter = SpanConverter::new(file, &lines);
-        // A large file keeps its bodies as text, within its memory bound.
-        let as_text = file.text.len() > LEXED_PIECE_BYTES;
         let slot = parsed.slots.len();
         let ends = parse::lexed_piece_ends(&outlines[f].piece_ends, file.text.len());
-        let mut taker = parsed.bodies.taker(slot, &file.text, as_text, &macro_names);
+        let mut taker = parsed.bodies.taker(slot, &file.text, &macro_names);
         let taken = (!whole.contains(&f))
             .then(|| {
                 parse::parse_taking_bodies(file, &converter, &ends, &mut taker, &mut parsed.kept)
@@ -216,7 +214,7 @@ fn parse_for_model(
             None if file.text.len() > MAX_WHOLE_BYTES => {
                 // Too large to parse whole: its items are parsed one by one.
                 taker.give_back();
-                let mut taker = parsed.bodies.taker(slot, &file.text, as_text, &macro_names);
+                let mut taker = parsed.bodies.taker(slot, &file.text, &macro_names);
                 let (ast, error) = parse::parse_item_by_item(
                     file,
                     &converter,

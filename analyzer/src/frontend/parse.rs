@@ -498,31 +498,29 @@ mod tests {
             positions(sig.to_token_stream(), &mut expected);
             positions(block.to_token_stream(), &mut expected);
         }
-        for as_text in [false, true] {
-            let source = file(text);
-            let lines = LineStarts::of(text);
-            let converter = SpanConverter::new(&source, &lines);
-            let mut bodies = Bodies::default();
-            let names = HashSet::new();
-            let mut taker = bodies.taker(0, &source.text, as_text, &names);
-            let ends = pieces_of(text, 1);
-            assert!(ends.len() >= 6, "{ends:?}");
-            let ast = parse_taking_bodies(
-                &source,
-                &converter,
-                &ends,
-                &mut taker,
-                &mut KeptConsts::default(),
-            )
-            .unwrap();
-            assert_eq!(taker.taken, 6);
-            let mut found = Vec::new();
-            for (sig, block) in functions(&ast.items, &bodies) {
-                positions(sig.to_token_stream(), &mut found);
-                positions(block.to_token_stream(), &mut found);
-            }
-            assert_eq!(found, expected, "bodies kept as text: {as_text}");
+        let source = file(text);
+        let lines = LineStarts::of(text);
+        let converter = SpanConverter::new(&source, &lines);
+        let mut bodies = Bodies::default();
+        let names = HashSet::new();
+        let mut taker = bodies.taker(0, &source.text, &names);
+        let ends = pieces_of(text, 1);
+        assert!(ends.len() >= 6, "{ends:?}");
+        let ast = parse_taking_bodies(
+            &source,
+            &converter,
+            &ends,
+            &mut taker,
+            &mut KeptConsts::default(),
+        )
+        .unwrap();
+        assert_eq!(taker.taken, 6);
+        let mut found = Vec::new();
+        for (sig, block) in functions(&ast.items, &bodies) {
+            positions(sig.to_token_stream(), &mut found);
+            positions(block.to_token_stream(), &mut found);
         }
+        assert_eq!(found, expected);
     }
 
     #[test]
@@ -537,7 +535,7 @@ mod tests {
         let converter = SpanConverter::new(&source, &lines);
         let mut bodies = Bodies::default();
         let names = HashSet::from(["take"]);
-        let mut taker = bodies.taker(0, &source.text, false, &names);
+        let mut taker = bodies.taker(0, &source.text, &names);
         let ast = parse_taking_bodies(
             &source,
             &converter,
@@ -594,15 +592,14 @@ mod tests {
         assert_eq!(fields, ["a : u8"]);
     }
 
-    /// The error and the kept items' names of `text` parsed item by item, bodies kept as lexed
-    /// groups or as text.
-    fn by_item(text: &str, as_text: bool) -> (Option<InputError>, Vec<String>) {
+    /// The error and the kept items' names of `text` parsed item by item.
+    fn by_item(text: &str) -> (Option<InputError>, Vec<String>) {
         let source = file(text);
         let lines = LineStarts::of(text);
         let converter = SpanConverter::new(&source, &lines);
         let mut bodies = Bodies::default();
         let names = HashSet::new();
-        let mut taker = bodies.taker(0, &source.text, as_text, &names);
+        let mut taker = bodies.taker(0, &source.text, &names);
         let (ast, error) = parse_item_by_item(
             &source,
             &converter,
@@ -652,23 +649,21 @@ mod tests {
         {
             let (whole_tree, whole_error) = parse_file(&file(&text));
             proc_macro2::extra::invalidate_current_thread_spans();
-            for as_text in [false, true] {
-                let (error, names) = by_item(&text, as_text);
-                proc_macro2::extra::invalidate_current_thread_spans();
-                assert_eq!(
-                    error.as_ref().map(|e| (&e.span, &e.message)),
-                    whole_error.as_ref().map(|e| (&e.span, &e.message)),
-                    "{text}"
-                );
-                if !lexes {
-                    // A piece that does not lex is left out whole.
-                    assert!(names.len() < 12, "{names:?}");
-                } else {
-                    let kept = whole_tree
-                        .as_ref()
-                        .map_or(Vec::new(), |t| names_of(&t.items, &Bodies::default()));
-                    assert_eq!(names, kept, "{text}");
-                }
+            let (error, names) = by_item(&text);
+            proc_macro2::extra::invalidate_current_thread_spans();
+            assert_eq!(
+                error.as_ref().map(|e| (&e.span, &e.message)),
+                whole_error.as_ref().map(|e| (&e.span, &e.message)),
+                "{text}"
+            );
+            if !lexes {
+                // A piece that does not lex is left out whole.
+                assert!(names.len() < 12, "{names:?}");
+            } else {
+                let kept = whole_tree
+                    .as_ref()
+                    .map_or(Vec::new(), |t| names_of(&t.items, &Bodies::default()));
+                assert_eq!(names, kept, "{text}");
             }
         }
     }

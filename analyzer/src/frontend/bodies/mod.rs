@@ -13,10 +13,12 @@
 //! reads those), defining a macro, invoking one of the crate's own macros (the expansion rewrites
 //! those) or holding inner attributes stays in the tree.
 //!
-//! How the tokens wait: as the group the lexer made (cheap, but a token takes some twenty-five
-//! times its source); or, in large files, as the body's place in the file's text and the span of
-//! each of its tokens, so that lexing the text again gives tokens whose spans are those of the
-//! file (proc-macro2 spans cannot be made at a chosen place, only kept).
+//! How a body waits: as its place in its file's text (which the run holds anyway) and the span
+//! the file's lex gave it, so that it costs about nothing beside its source (lexed tokens take
+//! some twenty-five times theirs). Its first read lexes that text again, and cuts each token's
+//! span out of the kept one at the token's offset from the body's start ([`Literal::subspan`]:
+//! proc-macro2 spans cannot be made at a chosen place, only kept or cut), so its positions are
+//! the file's.
 //!
 //! A file whose items do not parse with their bodies taken out is parsed whole instead, which
 //! says where it does not parse and keeps the items that do. So is a file with a body that does
@@ -28,41 +30,13 @@ pub(crate) use split::take_bodies;
 use crate::frontend::macros::ArgTable;
 use crate::frontend::scan::read_before_model;
 use crate::frontend::span::SpanConverter;
-use proc_macro2::{Delimiter, Group, LineColumn, Span, TokenStream, TokenTree};
-use std::cell::{Cell, OnceCell, RefCell};
+use proc_macro2::{Delimiter, Group, LineColumn, Literal, Span, TokenStream, TokenTree};
+use std::cell::{OnceCell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::ops::Range;
 use std::str::FromStr;
 use std::sync::Arc;
-
-/// Where a body's tokens (or a whole function's) wait.
-enum Tokens {
-    /// As lexed with its file.
-    Lexed(TokenStream),
-    /// To be lexed again: the body's bytes in the text of file slot `slot`, and the span of each
-    /// of its tokens, in the order [`record_spans`] visits them.
-    Text {
-        slot: usize,
-        bytes: Range<usize>,
-        spans: Box<[Span]>,
-    },
-}
-
-impl Tokens {
-    /// The span of the first token.
-    fn span(&self) -> Span {
-        match self {
-            Tokens::Lexed(tokens) => tokens
-                .clone()
-                .into_iter()
-                .next()
-                .map_or_else(Span::call_site, |token| token.span()),
-            // The group's own span is recorded first.
-            Tokens::Text { spans, .. } => spans.first().copied().unwrap_or_else(Span::call_site),
-        }
-    }
-}
 
 /// A body parsed on its first walk, with the arguments of its macro calls (and the signature,
 /// of a function taken whole; the fields, of a struct).
@@ -92,10 +66,12 @@ pub(crate) enum TakenKind {
 struct Deferred {
     /// The file slot it is in.
     slot: usize,
+    /// Its bytes in the file's text.
+    bytes: Range<usize>,
+    /// The span the file's lex gave those bytes.
+    span: Span,
     /// Its tokens are a whole item's, not a body's.
     whole: Option<Box<Taken>>,
-    /// Gone once parsed.
-    tokens: Cell<Option<Tokens>>,
     parsed: OnceCell<Box<Parsed>>,
 }
 
@@ -105,7 +81,7 @@ pub(crate) struct Bodies {
     bodies: Vec<Deferred>,
     /// Per file slot: the place of each taken body's `{`, with the body's index, in file order.
     places: Vec<Vec<(LineColumn, u32)>>,
-    /// Per file slot: its text (for bodies kept as [`Tokens::Text`]).
+    /// Per file slot: its text, which the bodies are read back from.
     texts: Vec<Arc<str>>,
     /// The body each parsed macro call is in (by the call's address, as `ArgTable` keys it).
     owners: RefCell<HashMap<usize, u32>>,
@@ -169,8 +145,6 @@ impl<'a> Body<'a> {
 pub(crate) struct Taker<'b> {
     bodies: &'b mut Bodies,
     slot: usize,
-    /// Keep bodies as text and spans (a large file) rather than as lexed groups.
-    as_text: bool,
     /// The crate's `macro_rules!` names: a body invoking one stays in the tree.
     macro_names: &'b HashSet<&'b str>,
     /// How many bodies this taker took.
@@ -179,13 +153,11 @@ pub(crate) struct Taker<'b> {
 
 impl Bodies {
     /// Starts taking the bodies of the file in slot `slot` (slots are given in order, from 0;
-    /// a slot given again is the next file's, the previous one left out). `as_text`: keep them
-    /// as text and spans, which a large file needs to stay within its memory bound.
+    /// a slot given again is the next file's, the previous one left out).
     pub(crate) fn taker<'b>(
         &'b mut self,
         slot: usize,
         text: &Arc<str>,
-        as_text: bool,
         macro_names: &'b HashSet<&'b str>,
     ) -> Taker<'b> {
         debug_assert!(slot <= self.places.len());
@@ -196,7 +168,6 @@ impl Bodies {
         Taker {
             bodies: self,
             slot,
-            as_text,
             macro_names,
             taken: 0,
         }
@@ -248,7 +219,7 @@ impl Bodies {
         let deferred = &self.bodies[index as usize];
         deferred
             .parsed
-            .get_or_init(|| self.parse(index, deferred.tokens.take()))
+            .get_or_init(|| self.parse(index))
     }
 
     fn block(&self, index: u32) -> &syn::Block {
@@ -305,10 +276,10 @@ impl Bodies {
         })
     }
 
-    fn parse(&self, index: u32, tokens: Option<Tokens>) -> Box<Parsed> {
+    fn parse(&self, index: u32) -> Box<Parsed> {
         let deferred = &self.bodies[index as usize];
-        let parsed = tokens
-            .and_then(|tokens| self.stream(&tokens))
+        let parsed = self
+            .stream(deferred)
             .and_then(|stream| Self::parse_deferred(deferred, stream).ok());
         let mut parsed = Box::new(parsed.unwrap_or_else(|| {
             self.failed.borrow_mut().push(deferred.slot);
@@ -331,18 +302,16 @@ impl Bodies {
         parsed
     }
 
-    /// The tokens of a body, with the spans of its file.
-    fn stream(&self, tokens: &Tokens) -> Option<TokenStream> {
-        match tokens {
-            Tokens::Lexed(tokens) => Some(tokens.clone()),
-            Tokens::Text { slot, bytes, spans } => {
-                let text = self.texts.get(*slot)?.get(bytes.clone())?;
-                let lexed = TokenStream::from_str(text).ok()?;
-                let mut spans = spans.iter().copied();
-                let stream = respan(lexed, &mut spans)?;
-                spans.next().is_none().then_some(stream)
-            }
-        }
+    /// The tokens of an entry, lexed again from its text, with the spans of its file.
+    fn stream(&self, deferred: &Deferred) -> Option<TokenStream> {
+        let text = self.texts.get(deferred.slot)?.get(deferred.bytes.clone())?;
+        let lexed = TokenStream::from_str(text).ok()?;
+        let mut whole = Literal::u8_unsuffixed(0);
+        whole.set_span(deferred.span);
+        let lines = CharLines::of(text);
+        respan(lexed, &|span| {
+            whole.subspan(lines.offset(span.start())..lines.offset(span.end()))
+        })
     }
 
     /// The parsed arguments of a macro call in a body parsed on its walk.
@@ -357,14 +326,12 @@ impl Bodies {
     pub(crate) fn slots_not_parsing(self) -> Vec<usize> {
         let mut slots = self.failed.take();
         for deferred in &self.bodies {
-            if slots.contains(&deferred.slot) {
+            if slots.contains(&deferred.slot) || deferred.parsed.get().is_some() {
                 continue;
             }
-            if let Some(tokens) = deferred.tokens.take() {
-                let stream = self.stream(&tokens);
-                if stream.is_none_or(|stream| Self::parse_deferred(deferred, stream).is_err()) {
-                    slots.push(deferred.slot);
-                }
+            let stream = self.stream(deferred);
+            if stream.is_none_or(|stream| Self::parse_deferred(deferred, stream).is_err()) {
+                slots.push(deferred.slot);
             }
         }
         slots.sort_unstable();
@@ -394,7 +361,8 @@ impl Taker<'_> {
             return body;
         }
         let span = body.span();
-        let index = self.keep(TokenStream::from(TokenTree::Group(body)), bytes, None);
+        drop(body);
+        let index = self.keep(span, bytes, None);
         self.bodies.places[self.slot].push((span.start(), index));
         let mut placeholder = Group::new(Delimiter::Brace, TokenStream::new());
         placeholder.set_span(span);
@@ -433,7 +401,7 @@ impl Taker<'_> {
             return Err((head, body));
         }
         let public = matches!(&head[qualifiers], TokenTree::Ident(word) if word == "pub");
-        Ok(self.keep_whole(head, body, name, TakenKind::Fn { public }, converter))
+        self.keep_whole(head, body, name, TakenKind::Fn { public }, converter)
     }
 
     /// Takes a struct with named fields whole (`struct` at `head[word]`), unless it invokes a
@@ -458,10 +426,11 @@ impl Taker<'_> {
         {
             return Err((head, fields));
         }
-        Ok(self.keep_whole(head, fields, name, TakenKind::Struct, converter))
+        self.keep_whole(head, fields, name, TakenKind::Struct, converter)
     }
 
-    /// Keeps an item whole: its tokens before its last brace group, and that group.
+    /// Keeps an item whole: its tokens before its last brace group, and that group. Its index;
+    /// or its tokens back, when they do not span one piece of text.
     fn keep_whole(
         &mut self,
         head: Vec<TokenTree>,
@@ -469,35 +438,26 @@ impl Taker<'_> {
         name: String,
         kind: TakenKind,
         converter: &SpanConverter<'_>,
-    ) -> u32 {
-        let end = converter.bytes(last.span()).end;
-        let start = head
+    ) -> Result<u32, (Vec<TokenTree>, Group)> {
+        let Some(span) = head
             .first()
-            .map_or(end, |token| converter.bytes(token.span()).start);
-        let mut tokens = head;
-        tokens.push(TokenTree::Group(last));
+            .map_or(Some(last.span()), |first| first.span().join(last.span()))
+        else {
+            return Err((head, last));
+        };
         let taken = Box::new(Taken { name, kind });
-        self.keep(tokens.into_iter().collect(), start..end, Some(taken))
+        Ok(self.keep(span, converter.bytes(span), Some(taken)))
     }
 
-    /// Keeps `tokens` (at `bytes` of the file): a body, or a function taken whole.
-    fn keep(&mut self, tokens: TokenStream, bytes: Range<usize>, whole: Option<Box<Taken>>) -> u32 {
-        let tokens = if self.as_text {
-            let mut spans = Vec::new();
-            record_spans(tokens, &mut spans);
-            Tokens::Text {
-                slot: self.slot,
-                bytes,
-                spans: spans.into_boxed_slice(),
-            }
-        } else {
-            Tokens::Lexed(tokens)
-        };
+    /// Keeps the entry at `bytes` of the file, which the file's lex gave `span`: a body, or an
+    /// item taken whole.
+    fn keep(&mut self, span: Span, bytes: Range<usize>, whole: Option<Box<Taken>>) -> u32 {
         let index = self.bodies.bodies.len() as u32;
         self.bodies.bodies.push(Deferred {
             slot: self.slot,
+            bytes,
+            span,
             whole,
-            tokens: Cell::new(Some(tokens)),
             parsed: OnceCell::new(),
         });
         self.taken += 1;
@@ -545,22 +505,19 @@ impl Taker<'_> {
     }
 
     /// The syntax error of the first body that does not parse among those taken after the first
-    /// `since`, each parsed and dropped (its tokens wait as before).
+    /// `since`, each parsed and dropped (its text waits as before).
     pub(crate) fn first_error_since(&self, since: usize) -> Option<syn::Error> {
         let bodies = &*self.bodies;
         let first = bodies.bodies.len() - (self.taken - since);
-        bodies.bodies[first..].iter().find_map(|deferred| {
-            let tokens = deferred.tokens.take()?;
-            let error = match bodies.stream(&tokens) {
+        bodies.bodies[first..]
+            .iter()
+            .find_map(|deferred| match bodies.stream(deferred) {
                 Some(stream) => Bodies::parse_deferred(deferred, stream).err(),
                 None => Some(syn::Error::new(
-                    tokens.span(),
+                    deferred.span,
                     "cannot read this body again",
                 )),
-            };
-            deferred.tokens.set(Some(tokens));
-            error
-        })
+            })
     }
 }
 
@@ -592,31 +549,41 @@ fn invokes(tokens: &[TokenTree], macro_names: &HashSet<&str>) -> bool {
     })
 }
 
-/// The span of every token of `stream`, depth first, a group's before its content's. The
-/// stream is consumed, so that tokens nothing else shares are not copied.
-fn record_spans(stream: TokenStream, out: &mut Vec<Span>) {
-    for token in stream {
-        out.push(token.span());
-        if let TokenTree::Group(group) = token {
-            let inner = group.stream();
-            drop(group);
-            record_spans(inner, out);
-        }
+/// The char offset of each line's start in a text (line 1 at 0), to turn a position in it into
+/// an offset from its start, as proc-macro2 counts them.
+struct CharLines(Vec<usize>);
+
+impl CharLines {
+    fn of(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(
+            text.chars()
+                .enumerate()
+                .filter(|&(_, c)| c == '\n')
+                .map(|(at, _)| at + 1),
+        );
+        Self(starts)
+    }
+
+    fn offset(&self, at: LineColumn) -> usize {
+        self.0
+            .get(at.line.saturating_sub(1))
+            .map_or(0, |start| start + at.column)
     }
 }
 
-/// `stream` with each token given the next of `spans`, in [`record_spans`]' order; `None` when
-/// the spans run out.
-fn respan(stream: TokenStream, spans: &mut impl Iterator<Item = Span>) -> Option<TokenStream> {
+/// `stream` with each token given the span `span_of` cuts for its own; `None` when one cannot
+/// be cut.
+fn respan(stream: TokenStream, span_of: &impl Fn(Span) -> Option<Span>) -> Option<TokenStream> {
     stream
         .into_iter()
         .map(|token| {
-            let span = spans.next()?;
+            let span = span_of(token.span())?;
             Some(match token {
                 TokenTree::Group(group) => {
                     let (delimiter, inner) = (group.delimiter(), group.stream());
                     drop(group);
-                    let mut group = Group::new(delimiter, respan(inner, spans)?);
+                    let mut group = Group::new(delimiter, respan(inner, span_of)?);
                     group.set_span(span);
                     TokenTree::Group(group)
                 }
