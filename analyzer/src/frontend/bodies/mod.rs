@@ -217,9 +217,7 @@ impl Bodies {
 
     fn parsed(&self, index: u32) -> &Parsed {
         let deferred = &self.bodies[index as usize];
-        deferred
-            .parsed
-            .get_or_init(|| self.parse(index))
+        deferred.parsed.get_or_init(|| self.parse(index))
     }
 
     fn block(&self, index: u32) -> &syn::Block {
