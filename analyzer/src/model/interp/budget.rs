@@ -27,6 +27,26 @@ const EXPR_DEPTH: u32 = 4_000;
 /// Nested `const` items evaluated (`const N: usize = M * 2;`).
 const CONST_DEPTH: u32 = 8;
 
+/// See [`Interp::activity`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Activity {
+    events: usize,
+    templates: usize,
+    prims: usize,
+    atomic_rmws: u32,
+    pub(super) guards: usize,
+}
+
+impl Activity {
+    /// Whether nothing but guards or drop tokens was made between `self` and `later`.
+    pub(super) fn same_but_guards(&self, later: &Activity) -> bool {
+        Activity {
+            guards: later.guards,
+            ..*self
+        } == *later
+    }
+}
+
 /// What the walk of a crate may spend, and has spent so far.
 #[derive(Debug)]
 pub(super) struct Budget {
@@ -52,15 +72,17 @@ impl Budget {
 
 impl Interp<'_> {
     /// A measure of everything the rules can observe of the walk so far: events, templates,
-    /// primitives, guards. Unchanged across a call: the call did nothing of note, whatever
-    /// objects or collections (of no primitive) it made on the way.
-    pub(super) fn activity(&self) -> (usize, usize, usize, usize) {
-        (
-            self.budget.events_emitted,
-            self.model.templates.len(),
-            self.model.prims.len(),
-            self.walk.guards.len(),
-        )
+    /// primitives, guards (and drop tokens), atomic read-modify-writes. Unchanged across a call:
+    /// the call did nothing of note, whatever objects or collections (of no primitive) it made
+    /// on the way.
+    pub(super) fn activity(&self) -> Activity {
+        Activity {
+            events: self.budget.events_emitted,
+            templates: self.model.templates.len(),
+            prims: self.model.prims.len(),
+            atomic_rmws: self.walk.atomic_rmw_calls,
+            guards: self.walk.guards.len(),
+        }
     }
 
     /// Records that `cut` stopped part of the walk.
@@ -121,6 +143,7 @@ impl Interp<'_> {
     pub(super) fn room_for_call(&mut self) -> bool {
         if self.walk.frames.len() >= CALL_DEPTH {
             self.cut(Cut::CallDepth(CALL_DEPTH));
+            self.walk.cut_for_frame = 0;
             return false;
         }
         true

@@ -1,7 +1,8 @@
 //! Calls: functions and closures are followed with their arguments bound to their parameters
 //! (so `transfer(x, y)` and `transfer(y, x)` are an ABBA); methods go through the `impl` blocks
 //! of the receiver's type, and a trait object's through every implementor; recursion walks one
-//! level. A function that did nothing observable with plain arguments is remembered as inert.
+//! level. A call that did nothing observable with plain arguments is reused ([`super::reuse`]).
+use super::reuse::Input;
 use super::std_model::UNWRAP;
 use super::walk::LoopExit;
 use super::Interp;
@@ -14,23 +15,6 @@ use crate::model::value::{Callable, Place, Value, ANY_OBJECT};
 use crate::model::Api;
 use std::rc::Rc;
 use syn::Expr;
-
-/// Whether a value carries nothing a callee could synchronize on or hand back (primitives,
-/// guards, handles, callables, collections of those).
-fn is_plain(value: &Value<'_>) -> bool {
-    match value {
-        Value::Unknown
-        | Value::Int(_)
-        | Value::Index(_)
-        | Value::Range(..)
-        | Value::Str(_)
-        | Value::Obj(..)
-        | Value::Dyn(_) => true,
-        Value::Data(taint) => taint.is_empty(),
-        Value::Tuple(items) => items.iter().all(is_plain),
-        _ => false,
-    }
-}
 
 /// Whether a parameter of this type borrows its argument: a guard lent to it (`&g`) stays
 /// with the caller, and the callee's return does not release it.
@@ -315,17 +299,15 @@ impl<'a> Interp<'a> {
         receiver: Option<Value<'a>>,
         site: Option<&Span>,
     ) -> Value<'a> {
-        let active = self
-            .walk
-            .frames
-            .iter()
-            .filter(|fr| fr.callee == Some(f))
-            .count();
+        let frames = &self.walk.frames;
+        let outermost = frames.iter().position(|fr| fr.callee == Some(f));
+        let active = frames.iter().filter(|fr| fr.callee == Some(f)).count();
         let higher_order = args.iter().any(|a| !a.callables().is_empty());
-        if active > 1 || (active == 1 && !higher_order) {
+        if let Some(depth) = outermost.filter(|_| active > 1 || !higher_order) {
             // Recursion: one walk of the body stands for every level. A function given a closure
             // may be re-entered once from it (`with(&a, |_| with(&b, …))`): that is nesting, and
             // the inner walk sees the locks the outer one holds.
+            self.walk.cut_for_frame = self.walk.cut_for_frame.min(depth);
             return Value::Unknown;
         }
         if self.index.fns[f.index()].sig().asyncness.is_some() && !self.walk.frames.is_empty() {
@@ -334,13 +316,20 @@ impl<'a> Interp<'a> {
             receiver.iter().chain(&args).for_each(|a| self.mark_kept(a));
             return Value::Unknown;
         }
-        let plain = receiver.iter().chain(&args).all(is_plain);
-        if plain {
+        let inputs: Option<Box<[Input]>> = receiver.iter().chain(&args).map(Input::of).collect();
+        let key = inputs.map(|inputs| (f, receiver.is_some(), inputs, self.making_several()));
+        if let Some(key) = &key {
             if let Some(result) = self.memo.inert.get(&f) {
                 return result.clone();
             }
+            if let Some(result) = self.reuse(key) {
+                return result;
+            }
         }
         let before = self.activity();
+        let mark = self.mark();
+        let depth = self.walk.frames.len();
+        let cut_outside = std::mem::replace(&mut self.walk.cut_for_frame, usize::MAX);
         let def = &self.index.fns[f.index()];
         let place = Place {
             module: def.scope,
@@ -388,14 +377,22 @@ impl<'a> Interp<'a> {
         let value = self.block(body);
         let end = self.raw_span(body.brace_token.span.close());
         let result = self.pop_frame(value, &end);
-        // A function that did nothing observable with arguments that carry no primitive does
-        // the same on every such call: later calls reuse its result instead of walking it again,
-        // unless the result is a number or an index, which may be computed from the arguments.
-        let reusable = is_plain(&result)
-            && !result.holds_object()
-            && !matches!(result, Value::Int(_) | Value::Index(_) | Value::Range(..));
-        if plain && self.activity() == before && reusable {
-            self.memo.inert.insert(f, result.clone());
+        let cut_for_frame = self.walk.cut_for_frame;
+        self.walk.cut_for_frame = cut_for_frame.min(cut_outside);
+        // A call that did nothing observable with plain arguments does the same on every such
+        // call (see `reuse`), unless a cut made for one of its callers shaped its walk.
+        let after = self.activity();
+        if let Some(key) = key.filter(|_| before.same_but_guards(&after) && cut_for_frame >= depth)
+        {
+            let for_any_arguments = after == before
+                && Input::of(&result).is_some()
+                && !result.holds_object()
+                && !matches!(result, Value::Int(_) | Value::Index(_) | Value::Range(..));
+            if for_any_arguments {
+                self.memo.inert.insert(f, result.clone());
+            } else {
+                self.keep(key, &result, mark);
+            }
         }
         result
     }

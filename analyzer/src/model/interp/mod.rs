@@ -8,7 +8,8 @@
 //! - [`walk`]: the walk of one template (frames, scopes, temporaries, loops, events), with
 //!   [`guards`] (acquisitions and what is held) and [`budget`] (every bound, in one place);
 //! - [`stmts`], [`exprs`]: statements, patterns, branches, loops and expressions;
-//! - [`calls`]: following calls into functions, methods, closures and trait objects;
+//! - [`calls`]: following calls into functions, methods, closures and trait objects, with
+//!   [`reuse`] (what a call that recorded nothing returns, kept instead of walking it again);
 //! - [`prims`], [`threads`], [`pipes`]: the racecheck primitives, thread templates, pipe ends;
 //! - [`sync_calls`]: std's, parking_lot's, crossbeam's and rayon's constructors, spawns and
 //!   scopes, read as racecheck's;
@@ -41,6 +42,7 @@ use crate::frontend::span::SpanConverter;
 use crate::model::syntax;
 use crate::model::value::{Callable, Value};
 use std::collections::{HashMap, VecDeque};
+use std::rc::Rc;
 
 mod atomics;
 mod budget;
@@ -54,6 +56,7 @@ mod naming;
 mod pipes;
 mod prims;
 mod protocol;
+mod reuse;
 mod std_model;
 mod stmts;
 mod store;
@@ -88,8 +91,11 @@ struct Pending<'a> {
 #[derive(Default)]
 struct Memo<'a> {
     /// Functions known to do nothing observable when called with plain arguments, with what
-    /// they return.
+    /// they return whatever the arguments (see [`reuse`]).
     inert: HashMap<FnId, Value<'a>>,
+    /// Calls known to do nothing observable, by function and arguments, with what they return
+    /// and make (see [`reuse`]).
+    made: HashMap<reuse::CallKey, Rc<reuse::Made<'a>>>,
     /// Paths already resolved, by module.
     resolved: HashMap<(ModId, Vec<String>), Option<Resolved>>,
 }

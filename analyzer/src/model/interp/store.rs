@@ -51,6 +51,9 @@ pub(super) struct Store<'a> {
     pub(super) object_guards: HashMap<ObjectId, Vec<GuardId>>,
     /// The threads spawned on each thread scope (`Spawner::Scope` indexes it).
     pub(super) thread_scopes: Vec<Vec<TemplateId>>,
+    /// Objects made as the value of a field or static when first read, each with the object
+    /// whose field it is (`ANY_OBJECT` for a static), in the order made.
+    pub(super) lazy_objects: Vec<(ObjectId, ObjectId)>,
 }
 
 impl Default for Store<'_> {
@@ -69,6 +72,7 @@ impl Default for Store<'_> {
             object_guards: HashMap::new(),
             sorted_bags: HashSet::new(),
             thread_scopes: Vec::new(),
+            lazy_objects: Vec::new(),
         }
     }
 }
@@ -120,16 +124,21 @@ impl<'a> Interp<'a> {
     pub(super) fn new_object(&mut self) -> ObjectId {
         self.store.objects += 1;
         let object = self.store.objects;
-        let many = self.walk.loops.iter().any(|l| l.count != Some(1))
+        if self.making_several() {
+            self.store.several_objects.insert(object);
+        }
+        object
+    }
+
+    /// Whether an object made now stands for several: made in a loop, or by a thread that runs
+    /// many times.
+    pub(super) fn making_several(&self) -> bool {
+        self.walk.loops.iter().any(|l| l.count != Some(1))
             || self
                 .model
                 .templates
                 .get(self.walk.template.0 as usize)
-                .is_some_and(|t| t.instances.is_many());
-        if many {
-            self.store.several_objects.insert(object);
-        }
-        object
+                .is_some_and(|t| t.instances.is_many())
     }
 
     /// A new object of struct `s` whose fields are given these values: a field given a
@@ -244,6 +253,9 @@ impl<'a> Interp<'a> {
             info.capacity = capacity;
             info.bounded = constructor.as_deref() == Some("bounded");
         }
+        if let Value::Obj(_, object @ 1..) = value {
+            self.store.lazy_objects.push((ANY_OBJECT, object));
+        }
         self.store.statics.insert(id, value.clone());
         value
     }
@@ -270,6 +282,9 @@ impl<'a> Interp<'a> {
             name,
             object == ANY_OBJECT,
         );
+        if let Value::Obj(_, made @ 1..) = value {
+            self.store.lazy_objects.push((object, made));
+        }
         self.store.fields.insert(key, value.clone());
         value
     }

@@ -134,6 +134,10 @@ pub(super) struct Walk<'a> {
     pub(super) calls_known: usize,
     /// The next frame pushed is an implicit `drop` (see `Frame::dropping`).
     pub(super) next_call_drops: bool,
+    /// The outermost frame (by depth) that a call cut short since the innermost function call
+    /// began was cut for: a recursive call into it, or the call depth bound (depth 0). A walk
+    /// cut for a frame outside its callee depends on its callers, and is not reused.
+    pub(super) cut_for_frame: usize,
 }
 
 impl Walk<'_> {
@@ -152,6 +156,7 @@ impl Walk<'_> {
             calls_known: 0,
             next_call_drops: false,
             ifs: 0,
+            cut_for_frame: usize::MAX,
         }
     }
 
@@ -166,6 +171,7 @@ impl Walk<'_> {
         self.drops.clear();
         self.calls_known = 0;
         self.ifs = 0;
+        self.cut_for_frame = usize::MAX;
     }
 }
 
