@@ -22,7 +22,7 @@ pub(super) struct Rule {
 }
 
 /// What a `$name:kind` fragment matches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(super) enum Fragment {
     Expr,
     Ident,

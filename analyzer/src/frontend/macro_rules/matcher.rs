@@ -28,19 +28,44 @@ type Made = Vec<(Rc<str>, Binding)>;
 /// Where a match ended, if it matched.
 type Matched = Result<Option<usize>, Exhausted>;
 
-/// The bindings of `matcher` if it matches all of `tokens`.
+/// An invocation's tokens, matched against rule after rule. The rules of a macro often start
+/// alike (`$ty:ty` in each), so how far syn reads each syntax fragment at the invocation's top
+/// level is kept for the next rule (each such read copies the rest of the invocation for syn).
+pub(super) struct Input<'t> {
+    tokens: &'t [TokenTree],
+    parsed: HashMap<(usize, Fragment), Option<usize>>,
+}
+
+impl<'t> Input<'t> {
+    pub(super) fn new(tokens: &'t [TokenTree]) -> Self {
+        Self {
+            tokens,
+            parsed: HashMap::new(),
+        }
+    }
+}
+
+/// The bindings of `matcher` if it matches all of the input.
 pub(super) fn match_rule(
     matcher: &[Matcher],
-    tokens: &[TokenTree],
+    input: &mut Input<'_>,
     fuel: &mut Fuel,
 ) -> Result<Option<Bindings>, Exhausted> {
     let mut made = Made::new();
-    let end = Matching { fuel }.sequence(matcher, tokens, 0, true, &mut made)?;
+    let mut matching = Matching {
+        fuel,
+        top: input.tokens,
+        parsed: &mut input.parsed,
+    };
+    let end = matching.sequence(matcher, input.tokens, 0, true, &mut made)?;
     Ok(end.map(|_| made.into_iter().collect()))
 }
 
 struct Matching<'f> {
     fuel: &'f mut Fuel,
+    /// The invocation's top level, and the syntax fragments read there (see [`Input`]).
+    top: &'f [TokenTree],
+    parsed: &'f mut HashMap<(usize, Fragment), Option<usize>>,
 }
 
 impl Matching<'_> {
@@ -212,9 +237,17 @@ impl Matching<'_> {
             | Fragment::Item
             | Fragment::Vis
             | Fragment::Meta => {
-                // syn's parse costs what is left of the invocation.
+                // syn's parse costs what is left of the invocation (charged alike when the
+                // read is remembered, so that the budget cuts where it always did).
                 self.fuel.burn(tokens.len() - at)?;
-                parsed_len(kind, &tokens[at..])
+                if std::ptr::eq(tokens, self.top) {
+                    *self
+                        .parsed
+                        .entry((at, kind))
+                        .or_insert_with(|| parsed_len(kind, &tokens[at..]))
+                } else {
+                    parsed_len(kind, &tokens[at..])
+                }
             }
         })
     }

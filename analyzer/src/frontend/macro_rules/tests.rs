@@ -1,6 +1,6 @@
 use super::budget::Fuel;
 use super::definition::read;
-use super::matcher::match_rule;
+use super::matcher::{match_rule, Input};
 use super::transcribe::transcribe;
 use super::walk::{lone_invocation, to_the_end};
 use crate::analysis::analyze;
@@ -20,8 +20,9 @@ fn expand(definition: &str, invocation: &str) -> Option<String> {
         .into_iter()
         .collect();
     let mut fuel = Fuel::for_source(0);
+    let mut input = Input::new(&tokens);
     for rule in &def.rules {
-        if let Some(bindings) = match_rule(&rule.matcher, &tokens, &mut fuel).expect("fuel") {
+        if let Some(bindings) = match_rule(&rule.matcher, &mut input, &mut fuel).expect("fuel") {
             let transcription = transcribe(&rule.transcriber, &bindings, Span::call_site())?;
             let (size, nesting) = size_and_nesting(&transcription.tokens);
             assert_eq!((transcription.size, transcription.nesting), (size, nesting));
@@ -162,6 +163,23 @@ fn rules_are_tried_in_order_and_a_call_no_rule_matches_is_refused() {
     );
     assert_eq!(expand(def, "a, b, c"), None);
     assert_eq!(expand(def, "1"), None);
+}
+
+#[test]
+fn a_fragment_read_by_one_rule_reads_alike_for_the_next() {
+    // Each rule reads a syntax fragment at the start: the type `Vec<u8>` is no expression.
+    let def = "macro_rules! kinds {
+        ($t:ty; one) => { one };
+        ($e:expr; two) => { two };
+        ($t:ty; $($rest:tt)*) => { three $t };
+    }";
+    assert_eq!(
+        expand(def, "Vec<u8>; two").as_deref(),
+        Some("three Vec < u8 >")
+    );
+    assert_eq!(expand(def, "a; two").as_deref(), Some("two"));
+    assert_eq!(expand(def, "a; one").as_deref(), Some("one"));
+    assert_eq!(expand(def, "[a; 2]; x").as_deref(), Some("three [a ; 2]"));
 }
 
 #[test]

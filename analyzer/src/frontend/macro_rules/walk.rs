@@ -3,7 +3,7 @@
 //! statements and expressions in source order.
 use super::budget::{ExpansionCut, Fuel, DEPTH_LIMIT};
 use super::definition::read;
-use super::matcher::match_rule;
+use super::matcher::{match_rule, Input};
 use super::scope::Scopes;
 use super::transcribe::transcribe;
 use super::{Expansion, Invocation};
@@ -107,11 +107,12 @@ impl Walker<'_, '_> {
         let (span, invocation) = self.invocation_span(mac);
         let tokens: Vec<TokenTree> = mac.tokens.clone().into_iter().collect();
         let mut expansion = None;
+        let mut input = Input::new(&tokens);
         for rule in &def.rules {
             if self.fuel.burn(tokens.len()).is_err() {
                 break;
             }
-            match match_rule(&rule.matcher, &tokens, &mut self.fuel) {
+            match match_rule(&rule.matcher, &mut input, &mut self.fuel) {
                 Ok(Some(bindings)) => {
                     expansion = transcribe(&rule.transcriber, &bindings, span);
                     break;
