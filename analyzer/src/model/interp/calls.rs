@@ -380,17 +380,17 @@ impl<'a> Interp<'a> {
         let cut_for_frame = self.walk.cut_for_frame;
         self.walk.cut_for_frame = cut_for_frame.min(cut_outside);
         // A call that did nothing observable with plain arguments does the same on every such
-        // call (see `reuse`), unless a cut made for one of its callers shaped its walk.
+        // call (see `reuse`); what it made is kept unless a cut made for one of its callers
+        // shaped its walk.
         let after = self.activity();
-        if let Some(key) = key.filter(|_| before.same_but_guards(&after) && cut_for_frame >= depth)
-        {
+        if let Some(key) = key.filter(|_| before.same_but_guards(&after)) {
             let for_any_arguments = after == before
                 && Input::of(&result).is_some()
                 && !result.holds_object()
                 && !matches!(result, Value::Int(_) | Value::Index(_) | Value::Range(..));
             if for_any_arguments {
                 self.memo.inert.insert(f, result.clone());
-            } else {
+            } else if cut_for_frame >= depth {
                 self.keep(key, &result, mark);
             }
         }

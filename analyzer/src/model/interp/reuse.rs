@@ -12,9 +12,12 @@
 //!   second walk would have made), with the fields they had when the call returned.
 //!
 //! So a constructor (`Hir::empty()`) or a getter is walked once per distinct input, not once per
-//! call path reaching it: call paths multiply down a recursive-descent parser. A walk whose
-//! result depended on the calls around it (a recursive call cut at a frame outside the callee, or
-//! the call depth bound) is not kept.
+//! call path reaching it: call paths multiply down a recursive-descent parser. A walk that made
+//! objects while shaped by the calls around it (a recursive call cut at a frame outside the
+//! callee, or the call depth bound) is not kept. An inert function is kept even then: a call back
+//! into the recursion that was cut there may record something when the function is called from
+//! elsewhere, which reuse then misses (checking this too left recursive-descent crates such as
+//! regex-automata cut short at the step budget).
 //!
 //! [`Memo::inert`]: super::Memo
 use super::guards::{GuardInfo, Holds};
