@@ -171,6 +171,45 @@ fn a_large_file_that_does_not_parse_is_analyzed_but_for_its_broken_item() {
 }
 
 #[test]
+fn a_crate_of_many_files_is_analyzed_within_the_bound_of_its_largest() {
+    // What a modelled crate holds for each of its files until its model ends (the functions
+    // and structs waiting for the model, their places in the index) sets the peak: the bound
+    // follows the largest file, not the crate.
+    let files = 120;
+    let project = Project::empty("many-files");
+    project.write("src/bin/abba.rs", ABBA);
+    let mods: String = (0..files).map(|m| format!("pub mod m{m};\n")).collect();
+    project.write("src/lib.rs", format!("use std::sync::Mutex;\n{mods}"));
+    let mut largest = 0;
+    for m in 0..files {
+        let mut text =
+            "use std::sync::Mutex;\n\nstatic LOCK: Mutex<u32> = Mutex::new(0);\n\n".to_owned();
+        let mut n = 0;
+        while text.len() < 24 << 10 {
+            text += &if n % 2 == 0 {
+                format!("/// A record.\npub struct S{n} {{\n    pub a: u32,\n    pub b: Option<Vec<u8>>,\n}}\n\n")
+            } else {
+                format!(
+                    "fn work{n}(n: u32) -> u32 {{\n    let a = LOCK.lock().unwrap();\n    let total = *a + n;\n    \
+                     drop(a);\n    total * 2\n}}\n\n"
+                )
+            };
+            n += 1;
+        }
+        largest = largest.max(text.len() as u64);
+        project.write(&format!("src/m{m}.rs"), text);
+    }
+    let (run, peak_kib) = crate::bad_input::run_measured(&project, &[".", "--color", "never"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_abba_found(&run);
+    let bound_kib = 20 * largest / 1024 + (64 << 10);
+    assert!(
+        peak_kib <= bound_kib,
+        "peak {peak_kib} KiB for {files} files of at most {largest} bytes (bound {bound_kib} KiB)"
+    );
+}
+
+#[test]
 fn long_chains_are_modelled_to_their_end() {
     // Each ends in an ABBA of its own with the acquisition of `B` past the chain, so the
     // finding shows the chain was walked through.

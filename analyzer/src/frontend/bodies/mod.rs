@@ -300,9 +300,14 @@ impl Bodies {
         parsed
     }
 
+    /// The text of an entry.
+    fn text(&self, deferred: &Deferred) -> Option<&str> {
+        self.texts.get(deferred.slot)?.get(deferred.bytes.clone())
+    }
+
     /// The tokens of an entry, lexed again from its text, with the spans of its file.
     fn stream(&self, deferred: &Deferred) -> Option<TokenStream> {
-        let text = self.texts.get(deferred.slot)?.get(deferred.bytes.clone())?;
+        let text = self.text(deferred)?;
         let lexed = TokenStream::from_str(text).ok()?;
         let mut whole = Literal::u8_unsuffixed(0);
         whole.set_span(deferred.span);
@@ -319,16 +324,19 @@ impl Bodies {
     }
 
     /// The file slots holding a body that does not parse: walked bodies were parsed then, the
-    /// others are parsed now (and dropped). Called once the crate's model is done, before its
-    /// spans are forgotten.
+    /// others are parsed now (and dropped; where an error is, the whole parse of its file says,
+    /// so their tokens keep the spans of their own text). Called once the crate's model is done.
     pub(crate) fn slots_not_parsing(self) -> Vec<usize> {
         let mut slots = self.failed.take();
         for deferred in &self.bodies {
             if slots.contains(&deferred.slot) || deferred.parsed.get().is_some() {
                 continue;
             }
-            let stream = self.stream(deferred);
-            if stream.is_none_or(|stream| Self::parse_deferred(deferred, stream).is_err()) {
+            let parses = self
+                .text(deferred)
+                .and_then(|text| TokenStream::from_str(text).ok())
+                .is_some_and(|stream| Self::parse_deferred(deferred, stream).is_ok());
+            if !parses {
                 slots.push(deferred.slot);
             }
         }
