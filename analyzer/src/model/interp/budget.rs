@@ -33,7 +33,6 @@ pub(super) struct Activity {
     events: usize,
     templates: usize,
     prims: usize,
-    atomic_rmws: u32,
     pub(super) guards: usize,
 }
 
@@ -72,7 +71,7 @@ impl Budget {
 
 impl Interp<'_> {
     /// A measure of everything the rules can observe of the walk so far: events, templates,
-    /// primitives, guards (and drop tokens), atomic read-modify-writes. Unchanged across a call:
+    /// primitives, guards (and drop tokens). Unchanged across a call:
     /// the call did nothing of note, whatever objects or collections (of no primitive) it made
     /// on the way.
     pub(super) fn activity(&self) -> Activity {
@@ -80,7 +79,6 @@ impl Interp<'_> {
             events: self.budget.events_emitted,
             templates: self.model.templates.len(),
             prims: self.model.prims.len(),
-            atomic_rmws: self.walk.atomic_rmw_calls,
             guards: self.walk.guards.len(),
         }
     }

@@ -1,7 +1,7 @@
 //! Reusing what a call returned instead of walking the callee again.
 //!
 //! A function walked with plain arguments (no primitive, guard, handle or callable in them) that
-//! recorded nothing the rules observe (no event, template, primitive, guard or atomic update)
+//! recorded nothing the rules observe (no event, template, primitive or guard)
 //! records nothing either when called again with the same arguments, and returns the same thing
 //! (the drop tokens of objects it made and returns, the only guards it may have made, are made
 //! anew with them: see `drops`):
