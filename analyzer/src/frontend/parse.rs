@@ -388,6 +388,26 @@ mod tests {
         scan(text, 100, piece_bytes).unwrap().piece_ends
     }
 
+    /// What `parse` makes of `text` with a body taker that knows the crate macros `names`, and
+    /// the bodies it took.
+    fn taking<T>(
+        text: &str,
+        names: &[&str],
+        parse: impl FnOnce(&SourceFile, &SpanConverter<'_>, &mut Taker<'_>) -> T,
+    ) -> (T, Bodies) {
+        let source = file(text);
+        let lines = LineStarts::of(text);
+        let converter = SpanConverter::new(&source, &lines);
+        let mut bodies = Bodies::default();
+        let names: HashSet<&str> = names.iter().copied().collect();
+        let made = parse(
+            &source,
+            &converter,
+            &mut bodies.taker(0, &source.text, &names),
+        );
+        (made, bodies)
+    }
+
     #[test]
     fn pieces_end_at_top_level_items_never_inside_one() {
         let text =
@@ -498,23 +518,15 @@ mod tests {
             positions(sig.to_token_stream(), &mut expected);
             positions(block.to_token_stream(), &mut expected);
         }
-        let source = file(text);
-        let lines = LineStarts::of(text);
-        let converter = SpanConverter::new(&source, &lines);
-        let mut bodies = Bodies::default();
-        let names = HashSet::new();
-        let mut taker = bodies.taker(0, &source.text, &names);
         let ends = pieces_of(text, 1);
         assert!(ends.len() >= 6, "{ends:?}");
-        let ast = parse_taking_bodies(
-            &source,
-            &converter,
-            &ends,
-            &mut taker,
-            &mut KeptConsts::default(),
-        )
-        .unwrap();
-        assert_eq!(taker.taken, 6);
+        let (ast, bodies) = taking(text, &[], |source, converter, taker| {
+            let ast =
+                parse_taking_bodies(source, converter, &ends, taker, &mut KeptConsts::default())
+                    .unwrap();
+            assert_eq!(taker.taken, 6);
+            ast
+        });
         let mut found = Vec::new();
         for (sig, block) in functions(&ast.items, &bodies) {
             positions(sig.to_token_stream(), &mut found);
@@ -530,30 +542,24 @@ mod tests {
                     #[inline]\nfn f() { x(); }\n/// Docs.\npub(crate) fn g() { x(); }\n\
                     fn h() -> take!() { x(); }\n#[derive(Debug)]\nstruct S {\n    a: u8,\n}\n\
                     struct T(u8);\nstruct U {\n    a: take!(),\n}\n";
-        let source = file(text);
-        let lines = LineStarts::of(text);
-        let converter = SpanConverter::new(&source, &lines);
-        let mut bodies = Bodies::default();
-        let names = HashSet::from(["take"]);
-        let mut taker = bodies.taker(0, &source.text, &names);
-        let ast = parse_taking_bodies(
-            &source,
-            &converter,
-            &[],
-            &mut taker,
-            &mut KeptConsts::default(),
-        )
-        .unwrap();
-        let mut in_tree = Vec::new();
-        let mut whole = Vec::new();
-        for item in &ast.items {
-            match item {
-                syn::Item::Fn(f) => in_tree.push((f.sig.ident.to_string(), taker.took(&f.block))),
-                syn::Item::Struct(s) => in_tree.push((s.ident.to_string(), false)),
-                syn::Item::Macro(m) => whole.extend(taker.taken_items(m).unwrap()),
-                _ => {}
+        let ((in_tree, whole), bodies) = taking(text, &["take"], |source, converter, taker| {
+            let ast =
+                parse_taking_bodies(source, converter, &[], taker, &mut KeptConsts::default())
+                    .unwrap();
+            let mut in_tree = Vec::new();
+            let mut whole = Vec::new();
+            for item in &ast.items {
+                match item {
+                    syn::Item::Fn(f) => {
+                        in_tree.push((f.sig.ident.to_string(), taker.took(&f.block)))
+                    }
+                    syn::Item::Struct(s) => in_tree.push((s.ident.to_string(), false)),
+                    syn::Item::Macro(m) => whole.extend(taker.taken_items(m).unwrap()),
+                    _ => {}
+                }
             }
-        }
+            (in_tree, whole)
+        });
         let pairs = |list: &[(&str, bool)]| -> Vec<(String, bool)> {
             list.iter().map(|&(n, b)| (n.to_owned(), b)).collect()
         };
@@ -594,20 +600,17 @@ mod tests {
 
     /// The error and the kept items' names of `text` parsed item by item.
     fn by_item(text: &str) -> (Option<InputError>, Vec<String>) {
-        let source = file(text);
-        let lines = LineStarts::of(text);
-        let converter = SpanConverter::new(&source, &lines);
-        let mut bodies = Bodies::default();
-        let names = HashSet::new();
-        let mut taker = bodies.taker(0, &source.text, &names);
-        let (ast, error) = parse_item_by_item(
-            &source,
-            &converter,
-            &pieces_of(text, 100),
-            &mut taker,
-            &mut KeptConsts::default(),
-        );
-        assert_eq!(placeholders(&ast.items, &taker), taker.taken);
+        let ((ast, error), bodies) = taking(text, &[], |source, converter, taker| {
+            let (ast, error) = parse_item_by_item(
+                source,
+                converter,
+                &pieces_of(text, 100),
+                taker,
+                &mut KeptConsts::default(),
+            );
+            assert_eq!(placeholders(&ast.items, taker), taker.taken);
+            (ast, error)
+        });
         (error, names_of(&ast.items, &bodies))
     }
 
