@@ -2,6 +2,7 @@
 use super::context::{add_flow, step, RuleContext};
 use crate::diagnostic::{Diagnostic, StepKind};
 use crate::model::{Api, Op, PrimId, TemplateId};
+use std::collections::BTreeMap;
 
 declare_rule! {
     /// ## What it does
@@ -38,17 +39,23 @@ struct Waker {
 
 pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     for (t, i, event) in cx.model.events() {
-        let Some((what, wakers)) = wakers(cx, &event.op) else {
-            continue;
-        };
         let released = match event.op {
             Op::CondWait { released, .. } => released,
             _ => None,
         };
-        for held in event.held.iter().filter(|h| Some(h.lock) != released) {
-            if cx.model.prim(held.lock).is_unknown_element() {
-                continue;
-            }
+        let mut held = event
+            .held
+            .iter()
+            .filter(|h| Some(h.lock) != released && !cx.model.prim(h.lock).is_unknown_element())
+            .peekable();
+        // Most waits hold no lock: their wakers are not looked for.
+        if held.peek().is_none() {
+            continue;
+        }
+        let Some((what, wakers)) = wakers(cx, &event.op) else {
+            continue;
+        };
+        for held in held {
             let Some(need) = needing_waker(cx, &wakers, held.lock, (t, held.event)) else {
                 continue;
             };
@@ -149,20 +156,19 @@ fn needing_waker(
 fn wakers(cx: &RuleContext<'_>, op: &Op) -> Option<(&'static str, Vec<Waker>)> {
     // The threads performing the waking operations on `prim`, each with where it does.
     let by = |prim: PrimId, pred: &dyn Fn(&Op) -> bool| -> Vec<Waker> {
-        let mut wakers: Vec<Waker> = Vec::new();
+        let mut by_template: BTreeMap<TemplateId, Vec<usize>> = BTreeMap::new();
         for (t, i, e) in cx.events_on(prim) {
-            if !pred(&e.op) {
-                continue;
-            }
-            match wakers.iter_mut().find(|w| w.template == t) {
-                Some(Waker { by: Some(by), .. }) => by.push(i),
-                _ => wakers.push(Waker {
-                    template: t,
-                    by: Some(vec![i]),
-                }),
+            if pred(&e.op) {
+                by_template.entry(t).or_default().push(i);
             }
         }
-        wakers
+        by_template
+            .into_iter()
+            .map(|(template, by)| Waker {
+                template,
+                by: Some(by),
+            })
+            .collect()
     };
     Some(match *op {
         Op::Join { ref threads } => (
