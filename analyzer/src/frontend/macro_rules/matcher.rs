@@ -11,9 +11,12 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use syn::parse::{ParseStream, Parser};
 
-/// What a fragment matched: tokens, or one binding per round of the repetitions around it.
+/// What a fragment matched: one token (most fragments, kept apart from `Leaf` because
+/// token-munching macros bind thousands of `tt`s, each a list of its own otherwise), tokens, or
+/// one binding per round of the repetitions around it.
 #[derive(Debug, Clone)]
 pub(super) enum Binding {
+    One(TokenTree),
     Leaf(Vec<TokenTree>),
     Seq(Vec<Binding>),
 }
@@ -110,12 +113,12 @@ impl Matching<'_> {
                     return Ok(None);
                 };
                 let matched = &tokens[at..at + len];
-                let leaf = if *kind == Fragment::Expr {
+                let binding = if *kind == Fragment::Expr {
                     // An invisible group keeps the expression whole wherever it is put
                     // (`$e * 2` with `$e` = `1 + 1`), as rustc does.
                     let mut group = Group::new(Delimiter::None, matched.iter().cloned().collect());
                     group.set_span(matched[0].span());
-                    vec![TokenTree::Group(group)]
+                    Binding::One(TokenTree::Group(group))
                 } else {
                     let mut tokens = matched.to_vec();
                     // Glued to what followed it in the invocation, a last `>` could join
@@ -125,9 +128,12 @@ impl Matching<'_> {
                         alone.set_span(last.span());
                         *last = alone;
                     }
-                    tokens
+                    match <[TokenTree; 1]>::try_from(tokens) {
+                        Ok([one]) => Binding::One(one),
+                        Err(tokens) => Binding::Leaf(tokens),
+                    }
                 };
-                made.push((Rc::clone(name), Binding::Leaf(leaf)));
+                made.push((Rc::clone(name), binding));
                 let ended = self.sequence(rest, tokens, at + len, whole, made)?;
                 return Ok(kept(ended, made, mark));
             }
@@ -146,8 +152,11 @@ impl Matching<'_> {
         whole: bool,
         made: &mut Made,
     ) -> Matched {
-        // As many rounds as match, each ending where the next may start.
-        let mut rounds: Vec<(usize, Made)> = Vec::new();
+        // As many rounds as match, each ending where the next may start: each round's end in
+        // the tokens and in `bound`, which holds the bindings of every round in turn (one list
+        // for all rounds: a list per round cost as much as the matching of a `tt`).
+        let mut rounds: Vec<(usize, usize)> = Vec::new();
+        let mut bound = Made::new();
         let mut next = at;
         while !(rep.op == Op::ZeroOrOne && rounds.len() == 1) {
             let mut start = next;
@@ -163,14 +172,17 @@ impl Matching<'_> {
                 }
                 start += sep.len();
             }
-            let mut round = Made::new();
-            match self.sequence(&rep.body, tokens, start, false, &mut round)? {
+            let mark = bound.len();
+            match self.sequence(&rep.body, tokens, start, false, &mut bound)? {
                 // A round that takes nothing would repeat forever.
                 Some(end) if end > start => {
-                    rounds.push((end, round));
+                    rounds.push((end, bound.len()));
                     next = end;
                 }
-                _ => break,
+                _ => {
+                    bound.truncate(mark);
+                    break;
+                }
             }
         }
         let fewest = usize::from(rep.op == Op::OneOrMore);
@@ -186,12 +198,18 @@ impl Matching<'_> {
                 .iter()
                 .map(|_| Vec::with_capacity(count))
                 .collect();
-            for (_, mut round) in rounds {
+            let mut from = 0;
+            for (_, upto) in rounds {
+                let round = &mut bound[from..upto];
                 for (name, sequence) in rep.names.iter().zip(&mut per_name) {
-                    let bound = round.iter().rposition(|(n, _)| n == name);
-                    let binding = bound.map(|i| round.swap_remove(i).1);
+                    let binding = round
+                        .iter_mut()
+                        .rev()
+                        .find(|(n, _)| n == name)
+                        .map(|(_, binding)| std::mem::replace(binding, Binding::Seq(Vec::new())));
                     sequence.push(binding.unwrap_or(Binding::Seq(Vec::new())));
                 }
+                from = upto;
             }
             for (name, sequence) in rep.names.iter().zip(per_name) {
                 made.push((Rc::clone(name), Binding::Seq(sequence)));

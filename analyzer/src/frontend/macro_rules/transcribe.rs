@@ -74,6 +74,10 @@ impl Writer<'_> {
                 }
                 Transcriber::Var(name, key) => match self.bindings.get(key) {
                     Some(binding) => match self.current(binding) {
+                        Binding::One(token) => {
+                            self.bound(token);
+                            out.push(token.clone());
+                        }
                         Binding::Leaf(tokens) => {
                             for token in tokens {
                                 self.bound(token);
@@ -141,7 +145,7 @@ impl Writer<'_> {
                     Some(inner) => binding = inner,
                     None => return binding,
                 },
-                Binding::Leaf(_) => break,
+                Binding::One(_) | Binding::Leaf(_) => break,
             }
         }
         binding
