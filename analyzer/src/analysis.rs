@@ -10,7 +10,7 @@
 //! hold no primitive: their files are parsed in parallel only to report what does not parse.
 use crate::diagnostic::{Diagnostic, Edition, InputError, RunNote, SourceFile};
 use crate::frontend::bodies::Bodies;
-use crate::frontend::compact::KeptConsts;
+use crate::frontend::compact::KeptItems;
 use crate::frontend::crates::{discover_crates, CrateFiles, FileTable};
 use crate::frontend::macro_rules::expand_crate;
 use crate::frontend::macros::MacroArgs;
@@ -175,7 +175,7 @@ struct ParsedCrate {
     slots: Vec<usize>,
     asts: Vec<syn::File>,
     lines: Vec<LineStarts>,
-    kept: KeptConsts,
+    kept: KeptItems,
     bodies: Bodies,
     errors: Vec<InputError>,
 }

@@ -4,21 +4,26 @@
 //!
 //! Module-level items only (function bodies stay as written):
 //! - doc comments go everywhere; attributes go from items whose attributes nothing reads
-//!   (structs and their fields, enums, unions, aliases, statics, consts, impls, extern blocks);
-//! - enums and unions keep their name alone (the index names them, nothing more); type aliases
-//!   keep their name and, when it is a path, their target (names resolve through them);
-//!   extern blocks keep nothing; impls and traits keep their functions and macro calls;
-//! - runs of `const` items whose value holds no macro call leave the tree for a compact table
-//!   ([`KeptConsts`]): their names and, where the model can evaluate it, their value. A marker
-//!   item holds the run's place, so names are defined in the order they are written.
+//!   (structs and their fields, statics, impls, extern blocks), and a function keeps only its
+//!   test attributes (`#[test]`, `#[tokio::test]`…), the one kind the model reads;
+//! - extern blocks keep nothing; impls and traits keep their functions and macro calls;
+//! - runs of items the index reads by name, or by name and one value, leave the tree for a
+//!   compact table ([`KeptItems`]): `const` items whose value holds no macro call (an integer
+//!   read already; an expression over other constants; or nothing the model evaluates), type
+//!   aliases (a target that is a path, unless it holds a macro call; any other target, nothing),
+//!   enums and unions (their name). An expression or a target waits as its place in the source
+//!   (proc-macro2's span of it), parsed the first time it is read. A marker item holds the run's
+//!   place, so names are defined in the order they are written.
 use proc_macro2::{Ident, Literal, Span, TokenStream, TokenTree};
+use std::cell::OnceCell;
+use std::ops::Range;
 use syn::visit::Visit;
 
 /// The word that starts a marker item (an identifier no Rust item starts with).
-const MARKER: &str = "racecheck_kept_consts";
+const MARKER: &str = "racecheck_kept_items";
 
 /// The value of a `const` item as the model reads it.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) enum ConstInit<'a> {
     /// An integer literal, read already.
     Int(i64),
@@ -28,40 +33,148 @@ pub(crate) enum ConstInit<'a> {
     Unknown,
 }
 
-/// A `const` item taken out of its tree.
-#[derive(Debug)]
-pub(crate) struct KeptConst {
-    pub name: String,
-    pub init: KeptInit,
+/// Where the index finds a constant's value: in a tree, or in the table.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ConstValue<'a> {
+    Tree(&'a syn::Expr),
+    Kept(&'a Kept),
 }
 
-/// [`ConstInit`], owned.
-#[derive(Debug)]
-pub(crate) enum KeptInit {
-    Int(i64),
-    Expr(Box<syn::Expr>),
-    Unknown,
-}
-
-impl KeptInit {
-    pub(crate) fn borrow(&self) -> ConstInit<'_> {
+impl<'a> ConstValue<'a> {
+    /// The value, its expression parsed now if it was kept as text and not parsed yet.
+    pub(crate) fn init(self) -> ConstInit<'a> {
         match self {
-            KeptInit::Int(n) => ConstInit::Int(*n),
-            KeptInit::Expr(expr) => ConstInit::Expr(expr),
-            KeptInit::Unknown => ConstInit::Unknown,
+            ConstValue::Tree(expr) => ConstInit::Expr(expr),
+            ConstValue::Kept(Kept::Int(n)) => ConstInit::Int(*n),
+            ConstValue::Kept(Kept::Expr(expr)) => {
+                expr.get().map_or(ConstInit::Unknown, ConstInit::Expr)
+            }
+            ConstValue::Kept(_) => ConstInit::Unknown,
         }
     }
 }
 
-/// The `const` items of a crate's trees kept out of them, run by run.
-#[derive(Debug, Default)]
-pub(crate) struct KeptConsts {
-    runs: Vec<Vec<KeptConst>>,
+/// Where the index finds the target of a type alias: in a tree, or in the table.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum AliasTarget<'a> {
+    Tree(&'a syn::Type),
+    Kept(&'a Waiting<syn::Type>),
 }
 
-impl KeptConsts {
+impl<'a> AliasTarget<'a> {
+    /// The target, parsed now if it was kept as text and not parsed yet; `None` if it does not
+    /// parse so.
+    pub(crate) fn get(self) -> Option<&'a syn::Type> {
+        match self {
+            AliasTarget::Tree(ty) => Some(ty),
+            AliasTarget::Kept(ty) => ty.get(),
+        }
+    }
+}
+
+/// An item taken out of its tree, as the index reads it.
+#[derive(Debug)]
+pub(crate) enum Kept {
+    /// A `const` item whose value is an integer literal, read already.
+    Int(i64),
+    /// A `const` item whose value is an expression over other constants (paths, arithmetic).
+    Expr(Box<Waiting<syn::Expr>>),
+    /// A `const` item whose value the model does not evaluate.
+    Unknown,
+    /// A type alias whose target is a path.
+    Alias(Box<Waiting<syn::Type>>),
+    /// An enum, whose name methods resolve through.
+    Enum,
+    /// A union, or an alias of a type other than a path: named, nothing more.
+    Opaque,
+}
+
+/// A constant's value or an alias's target, waiting as proc-macro2's span of `= … ;` (the source
+/// map holds the crate's texts until its model ends), parsed on first read. Its tree's spans are
+/// not the file's: nothing reports a place inside a constant's value or an alias's target.
+pub(crate) struct Waiting<T> {
+    span: Span,
+    parsed: OnceCell<Option<Box<T>>>,
+}
+
+impl<T> std::fmt::Debug for Waiting<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Waiting").finish_non_exhaustive()
+    }
+}
+
+impl<T: syn::parse::Parse> Waiting<T> {
+    /// What waits between the `=` at `eq` and the `;` at `semi`; `None` when their spans do not
+    /// join (not of one text).
+    fn new(eq: Span, semi: Span) -> Option<Box<Self>> {
+        Some(Box::new(Self {
+            span: eq.join(semi)?,
+            parsed: OnceCell::new(),
+        }))
+    }
+
+    fn get(&self) -> Option<&T> {
+        self.parsed
+            .get_or_init(|| {
+                let text = self.span.source_text()?;
+                let value = text.strip_prefix('=')?.strip_suffix(';')?;
+                syn::parse_str(value).ok().map(Box::new)
+            })
+            .as_deref()
+    }
+}
+
+/// One item of a run: its name (a range of the run's names) and what the index reads of it.
+#[derive(Debug)]
+struct KeptItem {
+    name: Range<u32>,
+    kept: Kept,
+}
+
+/// One run of kept items: their names, one after the other, and the items.
+#[derive(Debug)]
+pub(crate) struct KeptRun {
+    names: Box<str>,
+    items: Box<[KeptItem]>,
+}
+
+impl KeptRun {
+    /// Each item of the run, with its name, in order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &Kept)> {
+        self.items.iter().map(|item| {
+            let name = &self.names[item.name.start as usize..item.name.end as usize];
+            (name, &item.kept)
+        })
+    }
+}
+
+/// The items of a crate's trees kept out of them, run by run.
+#[derive(Debug, Default)]
+pub(crate) struct KeptItems {
+    runs: Vec<KeptRun>,
+}
+
+/// A run being gathered.
+#[derive(Default)]
+struct OpenRun {
+    names: String,
+    items: Vec<KeptItem>,
+}
+
+impl OpenRun {
+    fn push(&mut self, name: &syn::Ident, kept: Kept) {
+        let start = self.names.len() as u32;
+        self.names.push_str(&name.to_string());
+        self.items.push(KeptItem {
+            name: start..self.names.len() as u32,
+            kept,
+        });
+    }
+}
+
+impl KeptItems {
     /// The run a marker item stands for; `None` for any other item.
-    pub(crate) fn run_of(&self, item: &syn::Item) -> Option<&[KeptConst]> {
+    pub(crate) fn run_of(&self, item: &syn::Item) -> Option<&KeptRun> {
         let syn::Item::Verbatim(tokens) = item else {
             return None;
         };
@@ -75,10 +188,11 @@ impl KeptConsts {
             return None;
         }
         let run: usize = run.to_string().parse().ok()?;
-        self.runs.get(run).map(Vec::as_slice)
+        self.runs.get(run)
     }
 
-    /// Drops what nothing reads from a file's tree, moving its plain constants here.
+    /// Drops what nothing reads from a file's tree, moving its plain constants, path aliases,
+    /// enums and unions here.
     pub(crate) fn compact_file(&mut self, file: &mut syn::File) {
         file.attrs.retain(|a| !is_doc(a));
         self.compact_items(&mut file.items);
@@ -86,17 +200,14 @@ impl KeptConsts {
 
     fn compact_items(&mut self, items: &mut Vec<syn::Item>) {
         let mut out = Vec::with_capacity(items.len());
-        let mut run = Vec::new();
+        let mut run = OpenRun::default();
         for item in std::mem::take(items) {
-            let mut item = match item {
-                syn::Item::Const(c) => match keep(c) {
-                    Ok(kept) => {
-                        run.push(kept);
-                        continue;
-                    }
-                    Err(c) => syn::Item::Const(*c),
-                },
-                item => item,
+            let mut item = match keep(item) {
+                Ok((name, kept)) => {
+                    run.push(&name, kept);
+                    continue;
+                }
+                Err(item) => item,
             };
             self.close_run(&mut run, &mut out);
             self.compact_item(&mut item);
@@ -107,17 +218,20 @@ impl KeptConsts {
         *items = out;
     }
 
-    /// Ends a run of kept constants: the marker takes its place among the items.
-    fn close_run(&mut self, run: &mut Vec<KeptConst>, out: &mut Vec<syn::Item>) {
-        if run.is_empty() {
+    /// Ends a run of kept items: the marker takes its place among the items.
+    fn close_run(&mut self, run: &mut OpenRun, out: &mut Vec<syn::Item>) {
+        if run.items.is_empty() {
             return;
         }
         let marker = TokenStream::from_iter([
             TokenTree::Ident(Ident::new(MARKER, Span::call_site())),
             TokenTree::Literal(Literal::usize_unsuffixed(self.runs.len())),
         ]);
-        run.shrink_to_fit();
-        self.runs.push(std::mem::take(run));
+        let OpenRun { names, items } = std::mem::take(run);
+        self.runs.push(KeptRun {
+            names: names.into_boxed_str(),
+            items: items.into_boxed_slice(),
+        });
         out.push(syn::Item::Verbatim(marker));
     }
 
@@ -125,33 +239,19 @@ impl KeptConsts {
         match item {
             syn::Item::Mod(m) => {
                 m.attrs.retain(|a| !is_doc(a));
+                m.attrs.shrink_to_fit();
                 if let Some((_, items)) = &mut m.content {
                     self.compact_items(items);
                 }
             }
-            syn::Item::Fn(f) => f.attrs.retain(|a| !is_doc(a)),
+            syn::Item::Fn(f) => keep_test_attributes(&mut f.attrs),
             syn::Item::Struct(s) => {
                 s.attrs = Vec::new();
                 for field in s.fields.iter_mut() {
                     field.attrs = Vec::new();
                 }
             }
-            syn::Item::Enum(e) => {
-                e.attrs = Vec::new();
-                e.variants = syn::punctuated::Punctuated::new();
-            }
-            syn::Item::Union(u) => {
-                u.attrs = Vec::new();
-                u.fields.named = syn::punctuated::Punctuated::new();
-            }
-            syn::Item::Type(t) => {
-                t.attrs = Vec::new();
-                if !matches!(&*t.ty, syn::Type::Path(p) if p.qself.is_none()) {
-                    *t.ty = syn::Type::Never(syn::TypeNever {
-                        bang_token: Default::default(),
-                    });
-                }
-            }
+            syn::Item::Type(t) => t.attrs = Vec::new(),
             syn::Item::Static(s) => s.attrs = Vec::new(),
             syn::Item::ForeignMod(f) => {
                 f.attrs = Vec::new();
@@ -161,42 +261,63 @@ impl KeptConsts {
                 i.attrs = Vec::new();
                 i.items.retain_mut(|item| match item {
                     syn::ImplItem::Fn(f) => {
-                        f.attrs.retain(|a| !is_doc(a));
+                        keep_test_attributes(&mut f.attrs);
                         true
                     }
                     syn::ImplItem::Macro(_) => true,
                     _ => false,
                 });
+                i.items.shrink_to_fit();
             }
             syn::Item::Trait(t) => {
                 t.attrs.retain(|a| !is_doc(a));
                 t.items.retain_mut(|item| match item {
                     syn::TraitItem::Fn(f) => {
-                        f.attrs.retain(|a| !is_doc(a));
+                        keep_test_attributes(&mut f.attrs);
                         true
                     }
                     syn::TraitItem::Macro(_) => true,
                     _ => false,
                 });
+                t.items.shrink_to_fit();
             }
             _ => {}
         }
     }
 }
 
-/// A `const` item as a [`KeptConst`], or the item back when its value holds a macro call (the
-/// expansion may still change it, so it stays in the tree).
-fn keep(item: syn::ItemConst) -> Result<KeptConst, Box<syn::ItemConst>> {
-    let init = match init_of(&item.expr) {
-        None => return Err(Box::new(item)),
-        Some(Init::Int(n)) => KeptInit::Int(n),
-        Some(Init::Unknown) => KeptInit::Unknown,
-        Some(Init::Expr) => KeptInit::Expr(item.expr),
+/// An item the index reads by name alone, or by name and value or target, as a [`Kept`] with its
+/// name; or the item back. A constant whose value holds a macro call, or an alias whose target
+/// does, stays in the tree: the expansion may still change it, so it must see it where it is.
+fn keep(item: syn::Item) -> Result<(syn::Ident, Kept), syn::Item> {
+    let kept = match &item {
+        syn::Item::Const(c) => match init_of(&c.expr) {
+            None => None,
+            Some(Init::Int(n)) => Some(Kept::Int(n)),
+            Some(Init::Unknown) => Some(Kept::Unknown),
+            Some(Init::Expr) => Waiting::new(c.eq_token.span, c.semi_token.span).map(Kept::Expr),
+        },
+        syn::Item::Type(t) => match &*t.ty {
+            syn::Type::Path(p) if p.qself.is_none() => (!type_has_macro(&t.ty))
+                .then(|| Waiting::new(t.eq_token.span, t.semi_token.span).map(Kept::Alias))
+                .flatten(),
+            _ => Some(Kept::Opaque),
+        },
+        syn::Item::Enum(_) => Some(Kept::Enum),
+        syn::Item::Union(_) => Some(Kept::Opaque),
+        _ => None,
     };
-    Ok(KeptConst {
-        name: item.ident.to_string(),
-        init,
-    })
+    let name = match &item {
+        syn::Item::Const(c) => &c.ident,
+        syn::Item::Type(t) => &t.ident,
+        syn::Item::Enum(e) => &e.ident,
+        syn::Item::Union(u) => &u.ident,
+        _ => return Err(item),
+    };
+    match kept {
+        Some(kept) => Ok((name.clone(), kept)),
+        None => Err(item),
+    }
 }
 
 /// How the model reads a constant's value (`model::interp::consts`), decided once.
@@ -228,15 +349,25 @@ fn classify(expr: &syn::Expr) -> Init {
     }
 }
 
-fn has_macro(expr: &syn::Expr) -> bool {
-    struct Finder(bool);
-    impl Visit<'_> for Finder {
-        fn visit_macro(&mut self, _: &syn::Macro) {
-            self.0 = true;
-        }
+/// Finds a macro call.
+#[derive(Default)]
+struct MacroFinder(bool);
+
+impl Visit<'_> for MacroFinder {
+    fn visit_macro(&mut self, _: &syn::Macro) {
+        self.0 = true;
     }
-    let mut finder = Finder(false);
+}
+
+fn has_macro(expr: &syn::Expr) -> bool {
+    let mut finder = MacroFinder::default();
     finder.visit_expr(expr);
+    finder.0
+}
+
+fn type_has_macro(ty: &syn::Type) -> bool {
+    let mut finder = MacroFinder::default();
+    finder.visit_type(ty);
     finder.0
 }
 
@@ -244,31 +375,46 @@ fn is_doc(attr: &syn::Attribute) -> bool {
     attr.path().is_ident("doc")
 }
 
+/// A function's attributes lose all but its test attributes, the one kind the model reads.
+fn keep_test_attributes(attrs: &mut Vec<syn::Attribute>) {
+    attrs.retain(crate::model::syntax::is_test_attribute);
+    attrs.shrink_to_fit();
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn compacted(text: &str) -> (syn::File, KeptConsts) {
+    fn compacted(text: &str) -> (syn::File, KeptItems) {
         let mut file = syn::parse_file(text).expect("the test source parses");
-        let mut kept = KeptConsts::default();
+        let mut kept = KeptItems::default();
         kept.compact_file(&mut file);
         (file, kept)
     }
 
-    /// Each kept run's names and values, in order.
-    fn runs(file: &syn::File, kept: &KeptConsts) -> Vec<Vec<(String, String)>> {
+    /// Each kept run's names and what is read of each (a constant's value, `?` when the model
+    /// does not evaluate it; an alias's target), in order.
+    fn runs(file: &syn::File, kept: &KeptItems) -> Vec<Vec<(String, String)>> {
         file.items
             .iter()
             .filter_map(|item| kept.run_of(item))
             .map(|run| {
                 run.iter()
-                    .map(|c| {
-                        let init = match c.init.borrow() {
-                            ConstInit::Int(n) => n.to_string(),
-                            ConstInit::Expr(e) => quote::quote!(#e).to_string(),
-                            ConstInit::Unknown => "?".to_owned(),
+                    .map(|(name, kept)| {
+                        let read = match kept {
+                            Kept::Alias(target) => {
+                                let target = AliasTarget::Kept(target).get();
+                                quote::quote!(#target).to_string()
+                            }
+                            Kept::Enum => "enum".to_owned(),
+                            Kept::Opaque => "opaque".to_owned(),
+                            kept => match ConstValue::Kept(kept).init() {
+                                ConstInit::Int(n) => n.to_string(),
+                                ConstInit::Expr(e) => quote::quote!(#e).to_string(),
+                                ConstInit::Unknown => "?".to_owned(),
+                            },
                         };
-                        (c.name.clone(), init)
+                        (name.to_owned(), read)
                     })
                     .collect()
             })
@@ -315,12 +461,36 @@ mod tests {
     }
 
     #[test]
+    fn aliases_enums_and_unions_leave_the_tree_with_what_the_index_reads() {
+        let (file, kept) = compacted(
+            "type T<X> = std::vec::Vec<X>;\ntype P = (u8, u16);\n#[repr(u8)]\nenum E { X = 1, Y }\n\
+             union U { a: u8 }\ntype M = Vec<m!()>;\nconst N: T<u8> = crate::n::N;\n",
+        );
+        assert_eq!(
+            runs(&file, &kept),
+            [
+                vec![
+                    pair("T", "std :: vec :: Vec < X >"),
+                    pair("P", "opaque"),
+                    pair("E", "enum"),
+                    pair("U", "opaque"),
+                ],
+                vec![pair("N", "crate :: n :: N")],
+            ]
+        );
+        assert!(
+            matches!(&file.items[1], syn::Item::Type(t) if t.ident == "M"),
+            "an alias holding a macro call stays for the expansion"
+        );
+    }
+
+    #[test]
     fn what_nothing_reads_is_dropped_and_the_rest_kept() {
         let (file, _) = compacted(
             "//! Crate docs.\n#[derive(Debug)]\n/// S.\nstruct S {\n    /// Field.\n    #[allow(unused)]\n    a: u8,\n}\n\
-             enum E { X = 1, Y }\ntype T = Vec<u8>;\ntype P = (u8, u16);\nextern \"C\" { fn c(); }\n\
-             /// F.\n#[test]\nfn f() { /// inside\n let _x = 1; }\n\
-             impl S { const K: u8 = 1; /// M.\n fn m(&self) {} }\n\
+             extern \"C\" { fn c(); }\n\
+             /// F.\n#[test]\n#[inline]\nfn f() { /// inside\n let _x = 1; }\n\
+             impl S { const K: u8 = 1; /// M.\n #[inline] #[tokio::test] fn m(&self) {} }\n\
              mod inner { const I: u8 = 2; #[macro_export] macro_rules! m { () => {} } }\n",
         );
         let text = quote::quote!(#file).to_string();
@@ -329,8 +499,7 @@ mod tests {
             "derive",
             "Field",
             "allow",
-            "X = 1",
-            "u16",
+            "inline",
             "fn c",
             "\" F.\"",
             "const K",
@@ -339,10 +508,8 @@ mod tests {
         }
         for kept in [
             "a : u8",
-            "enum E",
-            "type T = Vec < u8 >",
-            "type P",
             "# [test]",
+            "# [tokio :: test]",
             "inside",
             "fn m",
             "macro_export",

@@ -1,8 +1,9 @@
 //! The item index of one crate: its module tree, and every function, struct, static and const
 //! in it, borrowed from the crate's syntax trees.
 use super::bodies::{Bodies, Body, Sig, TakenKind};
-use super::compact::{ConstInit, KeptConsts};
+use super::compact::{AliasTarget, ConstInit, ConstValue, Kept, KeptItems};
 use super::crates::FileTable;
+use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::collections::HashMap;
 use syn::visit::Visit;
@@ -37,12 +38,14 @@ pub(crate) enum Def {
 }
 
 #[derive(Debug, Default)]
-pub(crate) struct Module {
+pub(crate) struct Module<'a> {
     pub parent: Option<ModId>,
     /// For the items declared in a function body: the module the body is in, whose names the
     /// body sees too.
     pub block_of: Option<ModId>,
-    pub defs: HashMap<String, Vec<Def>>,
+    /// What each name stands for: the first item declaring it (a name declared twice, under
+    /// two `cfg`s say, means its first). Names of kept constants are borrowed from their table.
+    pub defs: HashMap<Cow<'a, str>, Def>,
     /// `use` imports: the name they bind, and the path they name.
     pub uses: Vec<(String, Vec<String>)>,
     /// `use path::*` imports.
@@ -131,22 +134,37 @@ pub(crate) struct StaticDef<'a> {
 
 #[derive(Debug)]
 pub(crate) struct AliasDef<'a> {
-    /// The aliased type: a path, generic arguments included.
-    pub target: &'a syn::Type,
+    /// Read through [`AliasDef::target`].
+    target: AliasTarget<'a>,
     /// Where the target's names resolve.
     pub module: ModId,
 }
 
+impl<'a> AliasDef<'a> {
+    /// The aliased type, a path (generic arguments included), parsed now if it waits as text;
+    /// `None` if it does not parse so.
+    pub(crate) fn target(&self) -> Option<&'a syn::Type> {
+        self.target.get()
+    }
+}
+
 #[derive(Debug)]
 pub(crate) struct ConstDef<'a> {
-    pub init: ConstInit<'a>,
+    value: ConstValue<'a>,
     pub module: ModId,
+}
+
+impl<'a> ConstDef<'a> {
+    /// Its value, parsed now if it waits as text.
+    pub(crate) fn init(&self) -> ConstInit<'a> {
+        self.value.init()
+    }
 }
 
 /// Every item of one crate. File slots index the crate's files as given to [`build`].
 #[derive(Debug, Default)]
 pub(crate) struct CrateIndex<'a> {
-    pub modules: Vec<Module>,
+    pub modules: Vec<Module<'a>>,
     pub fns: Vec<FnDef<'a>>,
     pub structs: Vec<StructDef<'a>>,
     pub statics: Vec<StaticDef<'a>>,
@@ -224,7 +242,7 @@ pub(crate) fn build<'a>(
     table: &FileTable,
     files: &[usize],
     asts: &'a [syn::File],
-    kept: &'a KeptConsts,
+    kept: &'a KeptItems,
     bodies: &'a Bodies,
 ) -> CrateIndex<'a> {
     let mut builder = Builder {
@@ -262,13 +280,18 @@ pub(crate) fn build<'a>(
             f.scope = scope;
         }
     }
+    // The index lives as long as the model: no room left over from growing.
+    index.fns.shrink_to_fit();
+    index.structs.shrink_to_fit();
+    index.consts.shrink_to_fit();
+    index.aliases.shrink_to_fit();
     index
 }
 
 struct Builder<'t, 'a> {
     table: &'t FileTable,
     asts: &'a [syn::File],
-    kept: &'a KeptConsts,
+    kept: &'a KeptItems,
     bodies: &'a Bodies,
     files: &'t [usize],
     index: CrateIndex<'a>,
@@ -421,7 +444,7 @@ impl<'a> Builder<'_, 'a> {
             syn::Item::Const(c) => {
                 let id = ConstId(self.index.consts.len() as u32);
                 self.index.consts.push(ConstDef {
-                    init: ConstInit::Expr(&c.expr),
+                    value: ConstValue::Tree(&c.expr),
                     module,
                 });
                 self.define(module, &c.ident, Def::Const(id));
@@ -434,13 +457,12 @@ impl<'a> Builder<'_, 'a> {
                 }
             }
             syn::Item::Verbatim(_) => {
-                for kept in self.kept.run_of(item).unwrap_or_default() {
-                    let id = ConstId(self.index.consts.len() as u32);
-                    self.index.consts.push(ConstDef {
-                        init: kept.init.borrow(),
-                        module,
-                    });
-                    self.define_name(module, kept.name.clone(), Def::Const(id));
+                let Some(run) = self.kept.run_of(item) else {
+                    return;
+                };
+                for (name, kept) in run.iter() {
+                    let def = self.load_kept(name, kept, module);
+                    self.define_name(module, Cow::Borrowed(name), def);
                 }
             }
             syn::Item::Use(u) => {
@@ -469,7 +491,7 @@ impl<'a> Builder<'_, 'a> {
                     syn::Type::Path(path) if path.qself.is_none() => {
                         let id = AliasId(self.index.aliases.len() as u32);
                         self.index.aliases.push(AliasDef {
-                            target: &t.ty,
+                            target: AliasTarget::Tree(&t.ty),
                             module,
                         });
                         Def::Alias(id)
@@ -515,6 +537,36 @@ impl<'a> Builder<'_, 'a> {
         }
     }
 
+    /// An item kept out of the tree (see `frontend::compact`), named `name`.
+    fn load_kept(&mut self, name: &str, kept: &'a Kept, module: ModId) -> Def {
+        match kept {
+            Kept::Int(_) | Kept::Expr(_) | Kept::Unknown => {
+                let id = ConstId(self.index.consts.len() as u32);
+                self.index.consts.push(ConstDef {
+                    value: ConstValue::Kept(kept),
+                    module,
+                });
+                Def::Const(id)
+            }
+            Kept::Alias(target) => {
+                let id = AliasId(self.index.aliases.len() as u32);
+                self.index.aliases.push(AliasDef {
+                    target: AliasTarget::Kept(target),
+                    module,
+                });
+                Def::Alias(id)
+            }
+            Kept::Enum => {
+                // Enums get a struct entry without fields, so their methods resolve.
+                let id = StructId(self.index.structs.len() as u32);
+                let def = StructDef::listed(name.to_owned(), module, Vec::new());
+                self.index.structs.push(def);
+                Def::Struct(id)
+            }
+            Kept::Opaque => Def::Opaque,
+        }
+    }
+
     /// An item taken out of the tree whole (see `frontend::bodies`), at entry `index`.
     fn load_taken(&mut self, index: u32, name: &str, kind: TakenKind, slot: usize, module: ModId) {
         let def = match kind {
@@ -543,19 +595,19 @@ impl<'a> Builder<'_, 'a> {
                 Def::Struct(id)
             }
         };
-        self.define_name(module, name.to_owned(), def);
+        self.define_name(module, Cow::Owned(name.to_owned()), def);
     }
 
     fn define(&mut self, module: ModId, ident: &syn::Ident, def: Def) {
-        self.define_name(module, ident.to_string(), def);
+        self.define_name(module, Cow::Owned(ident.to_string()), def);
     }
 
-    fn define_name(&mut self, module: ModId, name: String, def: Def) {
+    /// The first definition of a name in a module is what the name means there.
+    fn define_name(&mut self, module: ModId, name: Cow<'a, str>, def: Def) {
         self.index.modules[module.index()]
             .defs
             .entry(name)
-            .or_default()
-            .push(def);
+            .or_insert(def);
     }
 }
 

@@ -4,7 +4,7 @@
 //! whether it parses matters (every other file), so that one piece's tree at a time is alive,
 //! whatever the file's size.
 use super::bodies::{take_bodies, Taker};
-use super::compact::KeptConsts;
+use super::compact::KeptItems;
 use super::outline::MAX_NESTING;
 use super::scan::scan;
 use super::span::{bytes_span, stripped_len, SpanConverter};
@@ -52,7 +52,7 @@ pub(crate) fn parse_taking_bodies(
     converter: &SpanConverter<'_>,
     ends: &[usize],
     taker: &mut Taker<'_>,
-    kept: &mut KeptConsts,
+    kept: &mut KeptItems,
 ) -> Option<syn::File> {
     let text = &*file.text;
     let mut ast = file_of(Vec::new());
@@ -76,7 +76,7 @@ pub(crate) fn parse_item_by_item(
     converter: &SpanConverter<'_>,
     ends: &[usize],
     taker: &mut Taker<'_>,
-    kept: &mut KeptConsts,
+    kept: &mut KeptItems,
 ) -> (syn::File, Option<InputError>) {
     let text = &*file.text;
     let mut ast = file_of(Vec::new());
@@ -147,7 +147,7 @@ fn parse_item(
     first: bool,
     converter: &SpanConverter<'_>,
     taker: &mut Taker<'_>,
-    kept: &mut KeptConsts,
+    kept: &mut KeptItems,
 ) -> syn::Result<syn::File> {
     let taken = taker.taken;
     let mut item = match parse_apart(tokens.clone(), first, converter, taker) {
@@ -522,7 +522,7 @@ mod tests {
         assert!(ends.len() >= 6, "{ends:?}");
         let (ast, bodies) = taking(text, &[], |source, converter, taker| {
             let ast =
-                parse_taking_bodies(source, converter, &ends, taker, &mut KeptConsts::default())
+                parse_taking_bodies(source, converter, &ends, taker, &mut KeptItems::default())
                     .unwrap();
             assert_eq!(taker.taken, 6);
             ast
@@ -543,9 +543,8 @@ mod tests {
                     fn h() -> take!() { x(); }\n#[derive(Debug)]\nstruct S {\n    a: u8,\n}\n\
                     struct T(u8);\nstruct U {\n    a: take!(),\n}\n";
         let ((in_tree, whole), bodies) = taking(text, &["take"], |source, converter, taker| {
-            let ast =
-                parse_taking_bodies(source, converter, &[], taker, &mut KeptConsts::default())
-                    .unwrap();
+            let ast = parse_taking_bodies(source, converter, &[], taker, &mut KeptItems::default())
+                .unwrap();
             let mut in_tree = Vec::new();
             let mut whole = Vec::new();
             for item in &ast.items {
@@ -606,7 +605,7 @@ mod tests {
                 converter,
                 &pieces_of(text, 100),
                 taker,
-                &mut KeptConsts::default(),
+                &mut KeptItems::default(),
             );
             assert_eq!(placeholders(&ast.items, taker), taker.taken);
             (ast, error)

@@ -94,7 +94,7 @@ fn through_alias(
         return Some(resolved);
     };
     let alias = &index.aliases[alias.index()];
-    let syn::Type::Path(target) = alias.target else {
+    let syn::Type::Path(target) = alias.target()? else {
         return None;
     };
     let found = resolve_in(
@@ -116,8 +116,8 @@ fn lookup(
     globbed: &mut Vec<(ModId, String)>,
 ) -> Option<Resolved> {
     let m = &index.modules[module.index()];
-    if let Some(def) = m.defs.get(name).and_then(|defs| defs.first()) {
-        return Some(Resolved::Def(*def));
+    if let Some(&def) = m.defs.get(name) {
+        return Some(Resolved::Def(def));
     }
     let found = lookup_imports(index, module, name, depth, globbed);
     match (found, m.block_of) {

@@ -76,7 +76,9 @@ fn shape_at_depth(index: &CrateIndex<'_>, place: Place, ty: &syn::Type, depth: u
                         module: alias.module,
                         ..place
                     };
-                    shape_at_depth(index, at_alias, alias.target, depth + 1)
+                    alias.target().map_or(Shape::Unknown, |target| {
+                        shape_at_depth(index, at_alias, target, depth + 1)
+                    })
                 }
                 Some(Resolved::External(path)) => {
                     if let Some((RacecheckItem::Prim(kind), None)) = RacecheckItem::of_path(&path) {

@@ -10,7 +10,7 @@ impl<'a> Interp<'a> {
     /// The value of a `const` item, when it is a number.
     pub(super) fn const_value(&mut self, id: ConstId) -> Value<'a> {
         let def = &self.index.consts[id.index()];
-        self.in_const(|this| match def.init {
+        self.in_const(|this| match def.init() {
             ConstInit::Int(n) => Some(n),
             ConstInit::Expr(expr) => this.eval_const(expr, def.module),
             ConstInit::Unknown => None,
