@@ -202,13 +202,11 @@ impl KeptItems {
         let mut out = Vec::with_capacity(items.len());
         let mut run = OpenRun::default();
         for item in std::mem::take(items) {
-            let mut item = match keep(item) {
-                Ok((name, kept)) => {
-                    run.push(&name, kept);
-                    continue;
-                }
-                Err(item) => item,
-            };
+            if let Some((name, kept)) = keep(&item) {
+                run.push(name, kept);
+                continue;
+            }
+            let mut item = item;
             self.close_run(&mut run, &mut out);
             self.compact_item(&mut item);
             out.push(item);
@@ -286,37 +284,35 @@ impl KeptItems {
     }
 }
 
-/// An item the index reads by name alone, or by name and value or target, as a [`Kept`] with its
-/// name; or the item back. A constant whose value holds a macro call, or an alias whose target
-/// does, stays in the tree: the expansion may still change it, so it must see it where it is.
-fn keep(item: syn::Item) -> Result<(syn::Ident, Kept), syn::Item> {
-    let kept = match &item {
-        syn::Item::Const(c) => match init_of(&c.expr) {
-            None => None,
-            Some(Init::Int(n)) => Some(Kept::Int(n)),
-            Some(Init::Unknown) => Some(Kept::Unknown),
-            Some(Init::Expr) => Waiting::new(c.eq_token.span, c.semi_token.span).map(Kept::Expr),
-        },
-        syn::Item::Type(t) => match &*t.ty {
-            syn::Type::Path(p) if p.qself.is_none() => (!type_has_macro(&t.ty))
-                .then(|| Waiting::new(t.eq_token.span, t.semi_token.span).map(Kept::Alias))
-                .flatten(),
-            _ => Some(Kept::Opaque),
-        },
-        syn::Item::Enum(_) => Some(Kept::Enum),
-        syn::Item::Union(_) => Some(Kept::Opaque),
+/// An item the index reads by name alone, or by name and value or target: its name, and what to
+/// keep of it; `None` for any other item. A constant whose value holds a macro call, or an alias
+/// whose target does, stays in the tree: the expansion may still change it, so it must see it
+/// where it is.
+fn keep(item: &syn::Item) -> Option<(&syn::Ident, Kept)> {
+    match item {
+        syn::Item::Const(c) => {
+            let kept = match init_of(&c.expr)? {
+                Init::Int(n) => Kept::Int(n),
+                Init::Unknown => Kept::Unknown,
+                Init::Expr => Kept::Expr(Waiting::new(c.eq_token.span, c.semi_token.span)?),
+            };
+            Some((&c.ident, kept))
+        }
+        syn::Item::Type(t) => {
+            let kept = match &*t.ty {
+                syn::Type::Path(p) if p.qself.is_none() => {
+                    if type_has_macro(&t.ty) {
+                        return None;
+                    }
+                    Kept::Alias(Waiting::new(t.eq_token.span, t.semi_token.span)?)
+                }
+                _ => Kept::Opaque,
+            };
+            Some((&t.ident, kept))
+        }
+        syn::Item::Enum(e) => Some((&e.ident, Kept::Enum)),
+        syn::Item::Union(u) => Some((&u.ident, Kept::Opaque)),
         _ => None,
-    };
-    let name = match &item {
-        syn::Item::Const(c) => &c.ident,
-        syn::Item::Type(t) => &t.ident,
-        syn::Item::Enum(e) => &e.ident,
-        syn::Item::Union(u) => &u.ident,
-        _ => return Err(item),
-    };
-    match kept {
-        Some(kept) => Ok((name.clone(), kept)),
-        None => Err(item),
     }
 }
 

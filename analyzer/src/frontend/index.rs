@@ -1,5 +1,6 @@
 //! The item index of one crate: its module tree, and every function, struct, static and const
-//! in it, borrowed from the crate's syntax trees.
+//! in it, borrowed from the crate's syntax trees and the table of the items kept out of them
+//! (`compact.rs`). A name means the first item declaring it in its module.
 use super::bodies::{Bodies, Body, Sig, TakenKind};
 use super::compact::{AliasTarget, ConstInit, ConstValue, Kept, KeptItems};
 use super::crates::FileTable;
