@@ -355,16 +355,21 @@ impl Visit<'_> for MacroFinder {
     }
 }
 
+impl MacroFinder {
+    /// Whether `visit` finds a macro call.
+    fn finds(visit: impl FnOnce(&mut Self)) -> bool {
+        let mut finder = Self::default();
+        visit(&mut finder);
+        finder.0
+    }
+}
+
 fn has_macro(expr: &syn::Expr) -> bool {
-    let mut finder = MacroFinder::default();
-    finder.visit_expr(expr);
-    finder.0
+    MacroFinder::finds(|finder| finder.visit_expr(expr))
 }
 
 fn type_has_macro(ty: &syn::Type) -> bool {
-    let mut finder = MacroFinder::default();
-    finder.visit_type(ty);
-    finder.0
+    MacroFinder::finds(|finder| finder.visit_type(ty))
 }
 
 fn is_doc(attr: &syn::Attribute) -> bool {

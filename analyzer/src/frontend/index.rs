@@ -420,17 +420,12 @@ impl<'a> Builder<'_, 'a> {
             }
             syn::Item::Struct(s) => {
                 let fields = field_list(&s.fields);
-                let id = StructId(self.index.structs.len() as u32);
-                let def = StructDef::listed(s.ident.to_string(), module, fields);
-                self.index.structs.push(def);
-                self.define(module, &s.ident, Def::Struct(id));
+                let def = self.add_struct(StructDef::listed(s.ident.to_string(), module, fields));
+                self.define(module, &s.ident, def);
             }
             syn::Item::Enum(e) => {
-                // Enums get a struct entry without fields, so their methods resolve.
-                let id = StructId(self.index.structs.len() as u32);
-                let def = StructDef::listed(e.ident.to_string(), module, Vec::new());
-                self.index.structs.push(def);
-                self.define(module, &e.ident, Def::Struct(id));
+                let def = self.add_enum(e.ident.to_string(), module);
+                self.define(module, &e.ident, def);
             }
             syn::Item::Static(s) => {
                 let id = StaticId(self.index.statics.len() as u32);
@@ -443,12 +438,8 @@ impl<'a> Builder<'_, 'a> {
                 self.define(module, &s.ident, Def::Static(id));
             }
             syn::Item::Const(c) => {
-                let id = ConstId(self.index.consts.len() as u32);
-                self.index.consts.push(ConstDef {
-                    value: ConstValue::Tree(&c.expr),
-                    module,
-                });
-                self.define(module, &c.ident, Def::Const(id));
+                let def = self.add_const(ConstValue::Tree(&c.expr), module);
+                self.define(module, &c.ident, def);
             }
             syn::Item::Macro(m) => {
                 for index in self.bodies.taken_items(m).unwrap_or_default() {
@@ -490,12 +481,7 @@ impl<'a> Builder<'_, 'a> {
             syn::Item::Type(t) => {
                 let def = match &*t.ty {
                     syn::Type::Path(path) if path.qself.is_none() => {
-                        let id = AliasId(self.index.aliases.len() as u32);
-                        self.index.aliases.push(AliasDef {
-                            target: AliasTarget::Tree(&t.ty),
-                            module,
-                        });
-                        Def::Alias(id)
+                        self.add_alias(AliasTarget::Tree(&t.ty), module)
                     }
                     _ => Def::Opaque,
                 };
@@ -542,30 +528,35 @@ impl<'a> Builder<'_, 'a> {
     fn load_kept(&mut self, name: &str, kept: &'a Kept, module: ModId) -> Def {
         match kept {
             Kept::Int(_) | Kept::Expr(_) | Kept::Unknown => {
-                let id = ConstId(self.index.consts.len() as u32);
-                self.index.consts.push(ConstDef {
-                    value: ConstValue::Kept(kept),
-                    module,
-                });
-                Def::Const(id)
+                self.add_const(ConstValue::Kept(kept), module)
             }
-            Kept::Alias(target) => {
-                let id = AliasId(self.index.aliases.len() as u32);
-                self.index.aliases.push(AliasDef {
-                    target: AliasTarget::Kept(target),
-                    module,
-                });
-                Def::Alias(id)
-            }
-            Kept::Enum => {
-                // Enums get a struct entry without fields, so their methods resolve.
-                let id = StructId(self.index.structs.len() as u32);
-                let def = StructDef::listed(name.to_owned(), module, Vec::new());
-                self.index.structs.push(def);
-                Def::Struct(id)
-            }
+            Kept::Alias(target) => self.add_alias(AliasTarget::Kept(target), module),
+            Kept::Enum => self.add_enum(name.to_owned(), module),
             Kept::Opaque => Def::Opaque,
         }
+    }
+
+    fn add_struct(&mut self, def: StructDef<'a>) -> Def {
+        let id = StructId(self.index.structs.len() as u32);
+        self.index.structs.push(def);
+        Def::Struct(id)
+    }
+
+    /// An enum is a struct entry without fields, so that its methods resolve.
+    fn add_enum(&mut self, name: String, module: ModId) -> Def {
+        self.add_struct(StructDef::listed(name, module, Vec::new()))
+    }
+
+    fn add_const(&mut self, value: ConstValue<'a>, module: ModId) -> Def {
+        let id = ConstId(self.index.consts.len() as u32);
+        self.index.consts.push(ConstDef { value, module });
+        Def::Const(id)
+    }
+
+    fn add_alias(&mut self, target: AliasTarget<'a>, module: ModId) -> Def {
+        let id = AliasId(self.index.aliases.len() as u32);
+        self.index.aliases.push(AliasDef { target, module });
+        Def::Alias(id)
     }
 
     /// An item taken out of the tree whole (see `frontend::bodies`), at entry `index`.
@@ -586,15 +577,11 @@ impl<'a> Builder<'_, 'a> {
                 });
                 Def::Fn(id)
             }
-            TakenKind::Struct => {
-                let id = StructId(self.index.structs.len() as u32);
-                self.index.structs.push(StructDef {
-                    name: name.to_owned(),
-                    module,
-                    fields: Fields::Taken(self.bodies, index, OnceCell::new()),
-                });
-                Def::Struct(id)
-            }
+            TakenKind::Struct => self.add_struct(StructDef {
+                name: name.to_owned(),
+                module,
+                fields: Fields::Taken(self.bodies, index, OnceCell::new()),
+            }),
         };
         self.define_name(module, Cow::Owned(name.to_owned()), def);
     }

@@ -21,6 +21,17 @@ pub(super) enum Binding {
     Seq(Vec<Binding>),
 }
 
+impl Binding {
+    /// The tokens a fragment matched; `None` for the rounds of a repetition.
+    pub(super) fn tokens(&self) -> Option<&[TokenTree]> {
+        match self {
+            Binding::One(token) => Some(std::slice::from_ref(token)),
+            Binding::Leaf(tokens) => Some(tokens),
+            Binding::Seq(_) => None,
+        }
+    }
+}
+
 pub(super) type Bindings = HashMap<Rc<str>, Binding>;
 
 /// The bindings a match has made so far, in the matcher's order (of two of one name, the later

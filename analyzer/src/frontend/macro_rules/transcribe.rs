@@ -73,19 +73,13 @@ impl Writer<'_> {
                     self.own(out, TokenTree::Ident(Ident::new("crate", self.span)))
                 }
                 Transcriber::Var(name, key) => match self.bindings.get(key) {
-                    Some(binding) => match self.current(binding) {
-                        Binding::One(token) => {
+                    Some(binding) => {
+                        let tokens = self.current(binding).tokens()?;
+                        for token in tokens {
                             self.bound(token);
-                            out.push(token.clone());
                         }
-                        Binding::Leaf(tokens) => {
-                            for token in tokens {
-                                self.bound(token);
-                            }
-                            out.extend(tokens.iter().cloned());
-                        }
-                        Binding::Seq(_) => return None,
-                    },
+                        out.extend(tokens.iter().cloned());
+                    }
                     None => {
                         self.own(out, TokenTree::Punct(Punct::new('$', Spacing::Alone)));
                         self.own(out, TokenTree::Ident(name.clone()));
