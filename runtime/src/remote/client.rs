@@ -11,6 +11,7 @@ use std::os::fd::{AsRawFd, RawFd};
 use std::os::unix::net::UnixStream;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, LazyLock};
+use std::time::Duration;
 
 use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
@@ -127,6 +128,14 @@ impl Stream {
                 io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted => Peek::Nothing,
                 _ => Peek::Gone,
             },
+        }
+    }
+
+    /// Bounds each read from now on (`None`: a read waits as long as it takes).
+    fn set_read_timeout(&self, timeout: Option<Duration>) -> io::Result<()> {
+        match self {
+            Stream::Unix(stream) => stream.set_read_timeout(timeout),
+            Stream::Tcp(stream) => stream.set_read_timeout(timeout),
         }
     }
 
@@ -282,6 +291,17 @@ pub(crate) fn install_keys(keys: impl IntoIterator<Item = (Address, Vec<u8>)>) {
     KEYS.lock().extend(keys);
 }
 
+/// How long a client waits for what a live server sends at once: its side of the handshake,
+/// and the reply that confirms the requests sent without waiting (those never block on the
+/// server: see [`Link`]). A server that says nothing for this long is not answering (its
+/// process is stopped, or its connection was left open by a server that ended), and without
+/// the bound the caller, or a process settling its puts as it exits, would wait for good.
+/// Real time is fine here: an explored program reaches a server only outside the schedule.
+#[cfg(not(test))]
+const PATIENCE: Duration = Duration::from_secs(30);
+#[cfg(test)]
+const PATIENCE: Duration = Duration::from_secs(1);
+
 /// A new authenticated connection to `address`.
 pub(crate) fn connect(address: &Address, key: &[u8]) -> Result<Stream, RemoteError> {
     let name = address.to_string();
@@ -289,18 +309,41 @@ pub(crate) fn connect(address: &Address, key: &[u8]) -> Result<Stream, RemoteErr
         address: name.clone(),
         error,
     })?;
+    let wire = |error| connection_error(address, error);
+    stream
+        .set_read_timeout(Some(PATIENCE))
+        .map_err(|error| wire(WireError::Io(error)))?;
     auth::connect(&mut stream, key).map_err(|error| match error {
         HandshakeError::KeyRefused => RemoteError::KeyRefused { address: name },
         HandshakeError::ServerUnproven => RemoteError::ServerUnproven { address: name },
-        HandshakeError::Wire(error) => connection_error(address, error),
+        HandshakeError::Wire(error) => wire(error),
     })?;
+    // A call may wait as long as its operation does (a blocking get).
+    stream
+        .set_read_timeout(None)
+        .map_err(|error| wire(WireError::Io(error)))?;
     Ok(stream)
 }
 
 fn connection_error(address: &Address, error: WireError) -> RemoteError {
+    let reason = match error {
+        WireError::Io(error)
+            if matches!(
+                error.kind(),
+                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+            ) =>
+        {
+            format!(
+                "the server did not answer within {} s (its process is stopped, or it ended \
+                 without closing this connection)",
+                PATIENCE.as_secs()
+            )
+        }
+        error => error.to_string(),
+    };
     RemoteError::Connection {
         address: address.to_string(),
-        reason: error.to_string(),
+        reason,
     }
 }
 
@@ -453,12 +496,28 @@ impl Link {
         Ok(())
     }
 
-    /// Confirms the requests sent without waiting: one call whose reply follows them all.
+    /// Confirms the requests sent without waiting: one call whose reply follows them all. The
+    /// server answers it as soon as it has applied them, which never blocks, so the wait is
+    /// bounded by [`PATIENCE`]: a process exiting with puts to confirm ([`settle_thread`]) ends
+    /// with an error, never waits for good, on a server that does not answer.
     fn settle(&mut self) -> Result<(), RemoteError> {
         if self.unconfirmed == 0 {
             return Ok(());
         }
-        self.call_on_this(SERVER_OBJECT, Op::Sync).map(drop)
+        let stream = self.stream.get_ref();
+        if let Err(error) = stream.set_read_timeout(Some(PATIENCE)) {
+            self.unconfirmed = 0;
+            return Err(connection_error(&self.address, WireError::Io(error)));
+        }
+        let settled = self.call_on_this(SERVER_OBJECT, Op::Sync).map(drop);
+        // Back to waiting as long as a call takes: a refusal leaves the connection in use (one
+        // that timed out is dropped by the caller, as every failed connection is).
+        let restored = self
+            .stream
+            .get_ref()
+            .set_read_timeout(None)
+            .map_err(|error| connection_error(&self.address, WireError::Io(error)));
+        settled.and(restored)
     }
 
     /// Reads the failures the server has already reported, without waiting: what a pipe's send
@@ -593,5 +652,126 @@ impl RemoteRef {
         self.call(op).unwrap_or_else(|error| {
             panic!("racecheck: {what} shared from another process: {error}")
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::TcpListener;
+    use std::sync::mpsc;
+    use std::time::Instant;
+
+    use serde_json::Value;
+
+    use super::*;
+    use crate::remote::protocol::Wait;
+    use crate::remote::served::ServedQueue;
+    use crate::remote::Server;
+    use crate::Queue;
+
+    /// Runs `f` on a thread of its own and waits for it at most `limit`: a call that never
+    /// ends fails the test instead of hanging it.
+    fn ends_within<T: Send + 'static>(
+        limit: Duration,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> T {
+        let (done, result) = mpsc::channel();
+        std::thread::spawn(move || done.send(f()));
+        result
+            .recv_timeout(limit)
+            .unwrap_or_else(|_| panic!("still waiting after {limit:?}"))
+    }
+
+    #[test]
+    fn a_handshake_the_server_never_answers_fails_in_time() {
+        // The kernel accepts the connection; nobody ever writes to it.
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = Address::Tcp(listener.local_addr().unwrap().to_string());
+        let error = ends_within(PATIENCE * 5, move || connect(&address, b"key").map(drop))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("did not answer within"), "{error}");
+        drop(listener);
+    }
+
+    #[test]
+    fn settling_puts_the_server_never_confirms_fails_in_time() {
+        // A connection whose server is still there but says nothing: a process settling its
+        // puts as it exits gives up with an error instead of waiting for good.
+        let (ours, silent) = UnixStream::pair().unwrap();
+        let started = Instant::now();
+        let error = ends_within(PATIENCE * 5, move || {
+            Link {
+                address: Address::Local("silent".to_owned()),
+                stream: BufReader::new(Stream::Unix(ours)),
+                unconfirmed: 1,
+                sent_to: Vec::new(),
+            }
+            .give_back();
+            settle_thread()
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(error.contains("unix:@silent"), "{error}");
+        assert!(error.contains("did not answer within"), "{error}");
+        assert!(
+            started.elapsed() >= PATIENCE,
+            "it waited its patience out first"
+        );
+        drop(silent);
+    }
+
+    #[test]
+    fn settling_puts_on_a_server_that_shut_down_fails_at_once() {
+        let server = Server::bind_tcp("127.0.0.1:0", b"key".to_vec()).unwrap();
+        let queue = server.add(Arc::new(ServedQueue::plain(Queue::<u32>::new())));
+        let target = RemoteRef {
+            address: server.address().clone(),
+            object: queue,
+        };
+        let started = Instant::now();
+        let error = ends_within(PATIENCE * 5, move || {
+            let put = Op::Put {
+                item: Value::from(1),
+                wait: Wait::Forever,
+            };
+            target.send(put, Unacked::Put { what: "Queue" }).unwrap();
+            server.shutdown();
+            settle_thread()
+        })
+        .unwrap_err();
+        assert!(
+            matches!(error, RemoteError::Connection { .. }),
+            "the connection ended: {error}"
+        );
+        assert!(
+            started.elapsed() < PATIENCE,
+            "the closed connection told, not the patience running out: {error}"
+        );
+    }
+
+    #[test]
+    fn a_refused_put_leaves_the_connection_waiting_as_long_as_a_call_takes() {
+        let server = Server::bind_tcp("127.0.0.1:0", b"key".to_vec()).unwrap();
+        let queue = Queue::<u32>::new();
+        let id = server.add(Arc::new(ServedQueue::plain(queue.clone())));
+        let target = RemoteRef {
+            address: server.address().clone(),
+            object: id,
+        };
+        let got = ends_within(PATIENCE * 10, move || {
+            // Not a `u32`: refused, which the settle before the get reports.
+            let put = Op::Put {
+                item: Value::from("not a number"),
+                wait: Wait::Forever,
+            };
+            target.send(put, Unacked::Put { what: "Queue" }).unwrap();
+            let refused = settle_thread().unwrap_err();
+            assert!(matches!(refused, RemoteError::Refused { .. }), "{refused}");
+            // The same connection then waits out a get longer than the settle's patience.
+            let wait = Wait::Millis(u64::try_from((PATIENCE * 2).as_millis()).unwrap());
+            target.call(Op::Get { wait })
+        });
+        assert!(matches!(got, Ok(Reply::Nothing)), "{got:?}");
     }
 }

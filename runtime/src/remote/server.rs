@@ -162,13 +162,11 @@ impl Server {
             let Ok(stream) = listener.accept() else {
                 continue;
             };
-            if self.stopping.load(Ordering::SeqCst) {
-                break;
-            }
             numbers += 1;
             let number = numbers;
-            if let Ok(copy) = stream.try_clone() {
-                self.connections.lock().insert(number, copy);
+            if !self.admit(&stream, number) {
+                // Dropped, so closed: the client's handshake fails at once.
+                continue;
             }
             let server = Arc::clone(&self);
             let started = std::thread::Builder::new()
@@ -181,6 +179,24 @@ impl Server {
                 self.connections.lock().remove(&number);
             }
         }
+    }
+
+    /// Records an accepted connection among those `shutdown` closes: `false` if it is not to be
+    /// served (the server is stopping, or no copy of it could be kept to close it by). The
+    /// check is made under the lock `shutdown` drains the connections with, after it has set
+    /// `stopping`: every connection is either drained or never served, however late the
+    /// acceptor gets here (`shutdown` waits for it only so long), so no client is left waiting
+    /// on a connection nobody closes.
+    fn admit(&self, stream: &Stream, number: u64) -> bool {
+        let mut connections = self.connections.lock();
+        if self.stopping.load(Ordering::SeqCst) {
+            return false;
+        }
+        let Ok(copy) = stream.try_clone() else {
+            return false;
+        };
+        connections.insert(number, copy);
+        true
     }
 
     /// One connection: the handshake, then requests until the client leaves (`lane.rs`).
@@ -517,6 +533,25 @@ mod tests {
                 Ok(Reply::Item(item)) if item == message
             ));
         }
+    }
+
+    #[test]
+    fn a_connection_accepted_as_the_server_shuts_down_is_closed_or_never_served() {
+        use std::io::Read;
+        use std::os::unix::net::UnixStream;
+
+        let (server, _) = list_server();
+        let (before, mut client_before) = UnixStream::pair().unwrap();
+        assert!(server.admit(&Stream::Unix(before), 1));
+        server.shutdown();
+        // Admitted before the shutdown: closed by it, so its client's read ends.
+        let mut byte = [0u8; 1];
+        assert_eq!(client_before.read(&mut byte).unwrap(), 0);
+        // Accepted meanwhile, admitted after it (an acceptor late past shutdown's wait): not
+        // served, so no client waits on a connection nobody would close.
+        let (after, _client_after) = UnixStream::pair().unwrap();
+        assert!(!server.admit(&Stream::Unix(after), 2));
+        assert!(server.connections.lock().is_empty());
     }
 
     #[test]
