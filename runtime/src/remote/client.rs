@@ -46,7 +46,7 @@ pub(crate) enum Stream {
 }
 
 impl Stream {
-    fn open(address: &Address) -> io::Result<Stream> {
+    pub(crate) fn open(address: &Address) -> io::Result<Stream> {
         match address {
             Address::Local(name) => {
                 use std::os::linux::net::SocketAddrExt;

@@ -10,7 +10,8 @@ use std::io;
 use std::net::{TcpListener, ToSocketAddrs};
 use std::os::unix::net::UnixListener;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{mpsc, Arc, OnceLock};
+use std::sync::mpsc::{self, TryRecvError};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use parking_lot::Mutex;
@@ -145,9 +146,14 @@ impl Server {
     /// Stops accepting and closes every connection: blocked clients get an error at once.
     pub(crate) fn shutdown(&self) {
         self.stopping.store(true, Ordering::SeqCst);
-        // Wake the acceptor, which sees `stopping` and leaves.
-        let _ = super::client::connect(&self.address, &self.key);
         if let Some(closed) = self.listener_closed.lock().take() {
+            // Wake the acceptor, which sees `stopping` and leaves, unless a client's connection
+            // already has: its address is then free, and may be another process's by now. The
+            // wake-up is a bare connection, closed at once, with no handshake to wait on: a
+            // listener that is not this server's may never speak.
+            if matches!(closed.try_recv(), Err(TryRecvError::Empty)) {
+                let _ = Stream::open(&self.address);
+            }
             // Bounded: should the wake-up connection have failed, shutdown still returns.
             let _ = closed.recv_timeout(Duration::from_secs(5));
         }
@@ -552,6 +558,35 @@ mod tests {
         let (after, _client_after) = UnixStream::pair().unwrap();
         assert!(!server.admit(&Stream::Unix(after), 2));
         assert!(server.connections.lock().is_empty());
+    }
+
+    #[test]
+    fn a_shutdown_never_waits_on_what_now_listens_at_its_address() {
+        use std::net::TcpListener;
+
+        let server = Server::bind_tcp("127.0.0.1:0", b"key".to_vec()).unwrap();
+        let Address::Tcp(address) = server.address().clone() else {
+            panic!("a TCP server");
+        };
+        // The shutdown has begun, and before it wakes its acceptor, a client's connection does:
+        // the acceptor sees `stopping`, leaves and closes the listener.
+        server.stopping.store(true, Ordering::SeqCst);
+        drop(std::net::TcpStream::connect(&address).unwrap());
+        let closed = server.listener_closed.lock().take().unwrap();
+        assert!(closed.recv_timeout(Duration::from_secs(10)).is_err());
+        *server.listener_closed.lock() = Some(closed);
+        // The port is free again, and another process's server takes it, one that never speaks
+        // first.
+        let _other = TcpListener::bind(&address).unwrap();
+        let (done, ended) = mpsc::channel();
+        std::thread::spawn(move || {
+            server.shutdown();
+            let _ = done.send(());
+        });
+        assert!(
+            ended.recv_timeout(Duration::from_millis(500)).is_ok(),
+            "the shutdown still waits"
+        );
     }
 
     #[test]
