@@ -577,15 +577,20 @@ mod tests {
         *server.listener_closed.lock() = Some(closed);
         // The port is free again, and another process's server takes it, one that never speaks
         // first.
-        let _other = TcpListener::bind(&address).unwrap();
+        let other = TcpListener::bind(&address).unwrap();
         let (done, ended) = mpsc::channel();
         std::thread::spawn(move || {
             server.shutdown();
             let _ = done.send(());
         });
         assert!(
-            ended.recv_timeout(Duration::from_millis(500)).is_ok(),
+            ended.recv_timeout(Duration::from_secs(10)).is_ok(),
             "the shutdown still waits"
+        );
+        other.set_nonblocking(true).unwrap();
+        assert!(
+            other.accept().is_err(),
+            "the shutdown connected to a listener not its own"
         );
     }
 
