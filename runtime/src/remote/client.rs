@@ -131,12 +131,15 @@ impl Stream {
         }
     }
 
-    /// Bounds each read from now on (`None`: a read waits as long as it takes).
-    fn set_read_timeout(&self, timeout: Option<Duration>) -> io::Result<()> {
+    /// Bounds each read from now on by [`PATIENCE`] (`patient`), or lets it wait as long as it
+    /// takes; a failure to say so is a connection error of the server at `address`.
+    fn bound_reads(&self, address: &Address, patient: bool) -> Result<(), RemoteError> {
+        let timeout = patient.then_some(PATIENCE);
         match self {
             Stream::Unix(stream) => stream.set_read_timeout(timeout),
             Stream::Tcp(stream) => stream.set_read_timeout(timeout),
         }
+        .map_err(|error| connection_error(address, WireError::Io(error)))
     }
 
     pub(crate) fn shutdown(&self) {
@@ -309,19 +312,14 @@ pub(crate) fn connect(address: &Address, key: &[u8]) -> Result<Stream, RemoteErr
         address: name.clone(),
         error,
     })?;
-    let wire = |error| connection_error(address, error);
-    stream
-        .set_read_timeout(Some(PATIENCE))
-        .map_err(|error| wire(WireError::Io(error)))?;
+    stream.bound_reads(address, true)?;
     auth::connect(&mut stream, key).map_err(|error| match error {
         HandshakeError::KeyRefused => RemoteError::KeyRefused { address: name },
         HandshakeError::ServerUnproven => RemoteError::ServerUnproven { address: name },
-        HandshakeError::Wire(error) => wire(error),
+        HandshakeError::Wire(error) => connection_error(address, error),
     })?;
     // A call may wait as long as its operation does (a blocking get).
-    stream
-        .set_read_timeout(None)
-        .map_err(|error| wire(WireError::Io(error)))?;
+    stream.bound_reads(address, false)?;
     Ok(stream)
 }
 
@@ -504,19 +502,14 @@ impl Link {
         if self.unconfirmed == 0 {
             return Ok(());
         }
-        let stream = self.stream.get_ref();
-        if let Err(error) = stream.set_read_timeout(Some(PATIENCE)) {
+        if let Err(error) = self.stream.get_ref().bound_reads(&self.address, true) {
             self.unconfirmed = 0;
-            return Err(connection_error(&self.address, WireError::Io(error)));
+            return Err(error);
         }
         let settled = self.call_on_this(SERVER_OBJECT, Op::Sync).map(drop);
         // Back to waiting as long as a call takes: a refusal leaves the connection in use (one
         // that timed out is dropped by the caller, as every failed connection is).
-        let restored = self
-            .stream
-            .get_ref()
-            .set_read_timeout(None)
-            .map_err(|error| connection_error(&self.address, WireError::Io(error)));
+        let restored = self.stream.get_ref().bound_reads(&self.address, false);
         settled.and(restored)
     }
 
