@@ -24,6 +24,7 @@ use crate::model::Cut;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Everything one run of the analysis found.
 #[derive(Debug, Default)]
@@ -84,6 +85,8 @@ fn analyze_on_pool(files: &[SourceFile], editions: &BTreeMap<PathBuf, Edition>) 
     crates.sort_by_cached_key(|c| {
         std::cmp::Reverse(c.files.iter().map(|&f| files[f].text.len()).sum::<usize>())
     });
+    // A module file several crates include is parsed by each; its bodies are checked once.
+    let parsed_apart: Vec<AtomicBool> = files.iter().map(|_| AtomicBool::new(false)).collect();
     let results: Vec<CrateResult> = crates
         .par_iter()
         .with_max_len(1)
@@ -93,7 +96,7 @@ fn analyze_on_pool(files: &[SourceFile], editions: &BTreeMap<PathBuf, Edition>) 
                     .get(&files[c.files[0]].path)
                     .copied()
                     .unwrap_or_default();
-                analyze_crate(files, &table, &outlines, c, edition)
+                analyze_crate(files, &table, &outlines, &parsed_apart, c, edition)
             } else {
                 parse_crate(files, &outlines, c)
             }
@@ -145,20 +148,23 @@ fn parse_crate(files: &[SourceFile], outlines: &[Outline], krate: &CrateFiles) -
 }
 
 /// Parses, models and checks one crate, all on the calling (big-stack) thread. Files are parsed
-/// with their function bodies taken out, each parsed when the model first walks it; a file that
+/// with their function bodies taken out (each checked as it is taken, and parsed again when the
+/// model first walks it); a file that
 /// does not parse so is parsed whole (or item by item), which says where and keeps the items
-/// that parse. A body that does not parse is found once the model is done: its file is then
-/// parsed so and the crate modelled again.
+/// that parse. `parsed_apart`: per file of the run, whether it parsed with its bodies taken out
+/// in some crate (its bodies are then taken unchecked). Should a body the model walks not parse
+/// after all, its file is then parsed whole and the crate modelled again.
 fn analyze_crate(
     files: &[SourceFile],
     table: &FileTable,
     outlines: &[Outline],
+    parsed_apart: &[AtomicBool],
     krate: &CrateFiles,
     edition: Edition,
 ) -> CrateResult {
     let mut whole = HashSet::new();
     loop {
-        let parsed = parse_for_model(files, outlines, krate, &whole);
+        let parsed = parse_for_model(files, outlines, parsed_apart, krate, &whole);
         let (result, not_parsing) = model_parsed(files, table, krate, edition, parsed);
         // The crate's syntax trees are gone: let proc-macro2 forget its files.
         proc_macro2::extra::invalidate_current_thread_spans();
@@ -184,13 +190,14 @@ struct ParsedCrate {
 }
 
 /// Parses every file of a crate, each tree compacted before the next file is parsed: with their
-/// function bodies taken out (see `frontend::bodies`), but the files of `whole` and those that do
-/// not parse so. Those are parsed whole (or, over `MAX_WHOLE_BYTES`, item by item, one item's
+/// function bodies taken out (see `frontend::bodies`; a file that parses so is marked in
+/// `parsed_apart`), but the files of `whole` and those that do not parse so. Those are parsed whole (or, over `MAX_WHOLE_BYTES`, item by item, one item's
 /// tree alive at a time): one that does not parse is reported at its first error, and keeps its
 /// items that parse on their own (with their bodies).
 fn parse_for_model(
     files: &[SourceFile],
     outlines: &[Outline],
+    parsed_apart: &[AtomicBool],
     krate: &CrateFiles,
     whole: &HashSet<usize>,
 ) -> ParsedCrate {
@@ -206,18 +213,22 @@ fn parse_for_model(
         let converter = SpanConverter::new(file, &lines);
         let slot = parsed.slots.len();
         let ends = parse::lexed_piece_ends(&outlines[f].piece_ends, file.text.len());
-        let mut taker = parsed.bodies.taker(slot, &file.text, &macro_names);
+        let parses = parsed_apart[f].load(Ordering::Relaxed);
+        let mut taker = parsed.bodies.taker(slot, &file.text, &macro_names, parses);
         let taken = (!whole.contains(&f))
             .then(|| {
                 parse::parse_taking_bodies(file, &converter, &ends, &mut taker, &mut parsed.kept)
             })
             .flatten();
         let ast = match taken {
-            Some(ast) => Some(ast),
+            Some(ast) => {
+                parsed_apart[f].store(true, Ordering::Relaxed);
+                Some(ast)
+            }
             None if file.text.len() > MAX_WHOLE_BYTES => {
                 // Too large to parse whole: its items are parsed one by one.
                 taker.give_back();
-                let mut taker = parsed.bodies.taker(slot, &file.text, &macro_names);
+                let mut taker = parsed.bodies.taker(slot, &file.text, &macro_names, false);
                 let (ast, error) = parse::parse_item_by_item(
                     file,
                     &converter,
@@ -438,6 +449,42 @@ pub(crate) mod tests {
             assert_eq!(error.span.as_ref().map(|s| s.line_start), Some(5));
             assert_eq!(codes(&analysis), ["D001"], "{call}");
         }
+    }
+
+    #[test]
+    fn a_module_two_crates_share_is_modelled_in_each() {
+        // The second crate to parse `shared.rs` takes its bodies unchecked: the first checked
+        // them. Each crate's model walks them, and each crate's own deadlock is found.
+        let shared = file(
+            "src/shared.rs",
+            "use std::sync::Mutex;\npub static A: Mutex<u8> = Mutex::new(0);\npub static B: Mutex<u8> = Mutex::new(0);\n\
+             pub fn forward() {\n    let _a = A.lock().unwrap();\n    let _b = B.lock().unwrap();\n}\n",
+        );
+        let root = |name: &str, line: &str| {
+            file(
+                &format!("src/bin/{name}.rs"),
+                &format!(
+                    "#[path = \"../shared.rs\"]\nmod shared;\nuse shared::{{A, B}};\nfn main() {{\n    \
+                     let t = std::thread::spawn(shared::forward);\n    {line}\n    t.join().unwrap();\n}}\n"
+                ),
+            )
+        };
+        let one = root(
+            "one",
+            "{ let _b = B.lock().unwrap(); let _a = A.lock().unwrap(); }",
+        );
+        let two = root("two", "shared::forward();");
+        let three = root(
+            "three",
+            "{\n        let _b = B.lock().unwrap();\n        let _a = A.lock().unwrap();\n    }",
+        );
+        assert_eq!(
+            found(&[shared, one, two, three]),
+            [
+                at("src/bin/one.rs", 6, "D001"),
+                at("src/bin/three.rs", 8, "D001"),
+            ]
+        );
     }
 
     #[test]

@@ -140,8 +140,8 @@ fn item_chunks(
 }
 
 /// One item (with the file's inner attributes, when `first`) parsed with its bodies taken out
-/// and compacted; the error of the item or of the first of its bodies that does not parse, its
-/// bodies given back.
+/// (each parsed as it is taken: one that does not parse stays in the item) and compacted; the
+/// item's error, its bodies given back.
 fn parse_item(
     tokens: TokenStream,
     first: bool,
@@ -159,10 +159,6 @@ fn parse_item(
             parse_piece(tokens, first)?
         }
     };
-    if let Some(error) = taker.first_error_since(taken) {
-        taker.give_back_since(taken);
-        return Err(error);
-    }
     kept.compact_file(&mut item);
     Ok(item)
 }
@@ -403,7 +399,7 @@ mod tests {
         let made = parse(
             &source,
             &converter,
-            &mut bodies.taker(0, &source.text, &names),
+            &mut bodies.taker(0, &source.text, &names, false),
         );
         (made, bodies)
     }

@@ -20,9 +20,14 @@
 //! proc-macro2 spans cannot be made at a chosen place, only kept or cut), so its positions are
 //! the file's.
 //!
-//! A file whose items do not parse with their bodies taken out is parsed whole instead, which
-//! says where it does not parse and keeps the items that do. So is a file with a body that does
-//! not parse ([`Bodies::slots_not_parsing`]), the crate's model made again.
+//! A body is taken only once it parses: it is parsed from the file's lex as it is taken, and the
+//! tree dropped, so a syntax error in it is found while its tokens are at hand, and no body is
+//! lexed again unless the model walks it. A body that does not parse stays in the tree, so its
+//! file does not parse with its bodies taken out, and is parsed whole instead, which says where
+//! it does not parse and keeps the items that do. A file that parsed so once in the run (a module
+//! several crates share) has its bodies taken unchecked: they parsed then. Should a walked body
+//! not parse again ([`Bodies::slots_not_parsing`]), its file is parsed whole and the crate's model
+//! made again.
 mod split;
 
 pub(crate) use split::take_bodies;
@@ -147,18 +152,24 @@ pub(crate) struct Taker<'b> {
     slot: usize,
     /// The crate's `macro_rules!` names: a body invoking one stays in the tree.
     macro_names: &'b HashSet<&'b str>,
+    /// The file parsed with its bodies taken out before in this run: its bodies are taken
+    /// without being parsed.
+    parses: bool,
     /// How many bodies this taker took.
     pub taken: usize,
 }
 
 impl Bodies {
     /// Starts taking the bodies of the file in slot `slot` (slots are given in order, from 0;
-    /// a slot given again is the next file's, the previous one left out).
+    /// a slot given again is the next file's, the previous one left out). `parses`: the file
+    /// parsed with its bodies taken out before (in another crate), so each body is taken as it
+    /// is, not parsed first.
     pub(crate) fn taker<'b>(
         &'b mut self,
         slot: usize,
         text: &Arc<str>,
         macro_names: &'b HashSet<&'b str>,
+        parses: bool,
     ) -> Taker<'b> {
         debug_assert!(slot <= self.places.len());
         self.places.truncate(slot);
@@ -169,6 +180,7 @@ impl Bodies {
             bodies: self,
             slot,
             macro_names,
+            parses,
             taken: 0,
         }
     }
@@ -323,23 +335,11 @@ impl Bodies {
         self.bodies[index as usize].parsed.get()?.args.get(key)
     }
 
-    /// The file slots holding a body that does not parse: walked bodies were parsed then, the
-    /// others are parsed now (and dropped; where an error is, the whole parse of its file says,
-    /// so their tokens keep the spans of their own text). Called once the crate's model is done.
+    /// The file slots holding a walked body that did not parse when read again (each parsed as
+    /// it was taken: this is a safety net, not a syntax check). Called once the crate's model is
+    /// done.
     pub(crate) fn slots_not_parsing(self) -> Vec<usize> {
         let mut slots = self.failed.take();
-        for deferred in &self.bodies {
-            if slots.contains(&deferred.slot) || deferred.parsed.get().is_some() {
-                continue;
-            }
-            let parses = self
-                .text(deferred)
-                .and_then(|text| TokenStream::from_str(text).ok())
-                .is_some_and(|stream| Self::parse_deferred(deferred, stream).is_ok());
-            if !parses {
-                slots.push(deferred.slot);
-            }
-        }
         slots.sort_unstable();
         slots.dedup();
         slots
@@ -363,7 +363,10 @@ impl Taker<'_> {
         let Some(text) = self.bodies.texts[self.slot].get(bytes.clone()) else {
             return body;
         };
-        if body.stream().is_empty() || read_before_model(text, self.macro_names) {
+        if body.stream().is_empty()
+            || read_before_model(text, self.macro_names)
+            || !self.parses_as::<syn::Block>(&[], &body)
+        {
             return body;
         }
         let span = body.span();
@@ -406,6 +409,9 @@ impl Taker<'_> {
         if read_early {
             return Err((head, body));
         }
+        if !self.parses_as::<syn::ItemFn>(&head, &body) {
+            return Err((head, body));
+        }
         let public = matches!(&head[qualifiers], TokenTree::Ident(word) if word == "pub");
         self.keep_whole(head, body, name, TakenKind::Fn { public }, converter)
     }
@@ -429,10 +435,20 @@ impl Taker<'_> {
                 &fields.stream().into_iter().collect::<Vec<_>>(),
                 self.macro_names,
             )
+            || !self.parses_as::<syn::ItemStruct>(&head, &fields)
         {
             return Err((head, fields));
         }
         self.keep_whole(head, fields, name, TakenKind::Struct, converter)
+    }
+
+    /// Whether `head` and `last` parse as a `T` (the tree dropped at once); true unchecked in a
+    /// file known to parse.
+    fn parses_as<T: syn::parse::Parse>(&self, head: &[TokenTree], last: &Group) -> bool {
+        self.parses || {
+            let tokens = head.iter().cloned().chain([TokenTree::Group(last.clone())]);
+            syn::parse2::<T>(tokens.collect()).is_ok()
+        }
     }
 
     /// Keeps an item whole: its tokens before its last brace group, and that group. Its index;
@@ -508,22 +524,6 @@ impl Taker<'_> {
         let places = &mut bodies.places[self.slot];
         places.truncate(places.len() - placed);
         self.taken = kept;
-    }
-
-    /// The syntax error of the first body that does not parse among those taken after the first
-    /// `since`, each parsed and dropped (its text waits as before).
-    pub(crate) fn first_error_since(&self, since: usize) -> Option<syn::Error> {
-        let bodies = &*self.bodies;
-        let first = bodies.bodies.len() - (self.taken - since);
-        bodies.bodies[first..]
-            .iter()
-            .find_map(|deferred| match bodies.stream(deferred) {
-                Some(stream) => Bodies::parse_deferred(deferred, stream).err(),
-                None => Some(syn::Error::new(
-                    deferred.span,
-                    "cannot read this body again",
-                )),
-            })
     }
 }
 
