@@ -25,9 +25,9 @@ pub(crate) fn resolve_path(
     module: ModId,
     segments: &[String],
 ) -> Option<Resolved> {
-    let mut globbed = Vec::new();
-    let found = resolve_in(index, module, segments, 0, &mut globbed)?;
-    through_alias(index, found, 0, &mut globbed)
+    let mut searched = Vec::new();
+    let found = resolve_in(index, module, segments, 0, &mut searched)?;
+    through_alias(index, found, 0, &mut searched)
 }
 
 /// Like [`resolve_path`], but a path naming a type alias gives the alias itself, for callers
@@ -40,14 +40,13 @@ pub(crate) fn resolve_path_to_alias(
     resolve_in(index, module, segments, 0, &mut Vec::new())
 }
 
-/// `globbed`: the modules whose glob imports were already searched for a name; each is searched
-/// once per name, so glob cycles (`use super::*` both ways) cost no more than one pass.
+/// `searched`: see [`lookup_imports`].
 fn resolve_in(
     index: &CrateIndex<'_>,
     module: ModId,
     segments: &[String],
     depth: u32,
-    globbed: &mut Vec<(ModId, String)>,
+    searched: &mut Vec<(ModId, String)>,
 ) -> Option<Resolved> {
     if depth > MAX_DEPTH {
         return None;
@@ -57,16 +56,16 @@ fn resolve_in(
         "crate" => Resolved::Def(Def::Mod(index.root())),
         "self" => Resolved::Def(Def::Mod(enclosing_module(index, module))),
         "super" => Resolved::Def(Def::Mod(index.modules[module.index()].parent?)),
-        name => lookup(index, module, name, depth, globbed)
+        name => lookup(index, module, name, depth, searched)
             .unwrap_or_else(|| Resolved::External(vec![name.to_owned()])),
     };
     for segment in rest {
-        current = through_alias(index, current, depth, globbed)?;
+        current = through_alias(index, current, depth, searched)?;
         current = match current {
             Resolved::Def(Def::Mod(m)) if segment == "super" => {
                 Resolved::Def(Def::Mod(index.modules[m.index()].parent?))
             }
-            Resolved::Def(Def::Mod(m)) => lookup(index, m, segment, depth, globbed)?,
+            Resolved::Def(Def::Mod(m)) => lookup(index, m, segment, depth, searched)?,
             Resolved::Def(Def::Struct(s)) => {
                 let method = index.methods.get(&(s, segment.clone()))?.first()?;
                 Resolved::Def(Def::Fn(*method))
@@ -88,7 +87,7 @@ fn through_alias(
     index: &CrateIndex<'_>,
     resolved: Resolved,
     depth: u32,
-    globbed: &mut Vec<(ModId, String)>,
+    searched: &mut Vec<(ModId, String)>,
 ) -> Option<Resolved> {
     let Resolved::Def(Def::Alias(alias)) = resolved else {
         return Some(resolved);
@@ -102,9 +101,9 @@ fn through_alias(
         alias.module,
         &segments(&target.path),
         depth + 1,
-        globbed,
+        searched,
     )?;
-    through_alias(index, found, depth + 1, globbed)
+    through_alias(index, found, depth + 1, searched)
 }
 
 /// A name as seen from inside `module`: its items, then its imports, then its glob imports.
@@ -113,16 +112,16 @@ fn lookup(
     module: ModId,
     name: &str,
     depth: u32,
-    globbed: &mut Vec<(ModId, String)>,
+    searched: &mut Vec<(ModId, String)>,
 ) -> Option<Resolved> {
     let m = &index.modules[module.index()];
     if let Some(&def) = m.defs.get(name) {
         return Some(Resolved::Def(def));
     }
-    let found = lookup_imports(index, module, name, depth, globbed);
+    let found = lookup_imports(index, module, name, depth, searched);
     match (found, m.block_of) {
         // A function body sees the names of the module it is in.
-        (None, Some(outer)) => lookup(index, outer, name, depth + 1, globbed),
+        (None, Some(outer)) => lookup(index, outer, name, depth + 1, searched),
         (found, _) => found,
     }
 }
@@ -136,30 +135,51 @@ fn enclosing_module(index: &CrateIndex<'_>, mut module: ModId) -> ModId {
     module
 }
 
-/// A name as `module`'s imports and glob imports bind it.
+/// A name as `module`'s imports and glob imports bind it. Each `(module, name)` is searched once
+/// per resolution (`searched` holds those being searched and those that found nothing), so
+/// import cycles (`use super::*` both ways, a `use` that names itself, written twice) cost one
+/// pass, not one per path through the cycle.
 fn lookup_imports(
     index: &CrateIndex<'_>,
     module: ModId,
     name: &str,
     depth: u32,
-    globbed: &mut Vec<(ModId, String)>,
+    searched: &mut Vec<(ModId, String)>,
+) -> Option<Resolved> {
+    let m = &index.modules[module.index()];
+    let imports_it = m.uses.iter().any(|(alias, _)| alias == name) || !m.globs.is_empty();
+    if !imports_it || searched.iter().any(|(g, n)| *g == module && n == name) {
+        return None;
+    }
+    searched.push((module, name.to_owned()));
+    let found = imported(index, module, name, depth, searched);
+    if found.is_some() {
+        // Found: a later step of the same path may look it up again.
+        searched.retain(|(g, n)| !(*g == module && n == name));
+    }
+    found
+}
+
+/// [`lookup_imports`]'s search: the `use` items binding `name`, then the glob imports.
+fn imported(
+    index: &CrateIndex<'_>,
+    module: ModId,
+    name: &str,
+    depth: u32,
+    searched: &mut Vec<(ModId, String)>,
 ) -> Option<Resolved> {
     let m = &index.modules[module.index()];
     for (alias, path) in &m.uses {
         if alias == name {
-            if let Some(found) = resolve_in(index, module, path, depth + 1, globbed) {
+            if let Some(found) = resolve_in(index, module, path, depth + 1, searched) {
                 return Some(found);
             }
         }
     }
-    if m.globs.is_empty() || globbed.iter().any(|(g, n)| *g == module && n == name) {
-        return None;
-    }
-    globbed.push((module, name.to_owned()));
     for glob in &m.globs {
-        match resolve_in(index, module, glob, depth + 1, globbed) {
+        match resolve_in(index, module, glob, depth + 1, searched) {
             Some(Resolved::Def(Def::Mod(target))) if target != module => {
-                if let Some(found) = lookup(index, target, name, depth + 1, globbed) {
+                if let Some(found) = lookup(index, target, name, depth + 1, searched) {
                     return Some(found);
                 }
             }

@@ -307,6 +307,24 @@ fn macros_that_expand_exponentially_stop_at_their_budget_and_say_so() {
     assert_cut_told_in_every_format(&project, "macro expansion reached its limit of");
 }
 
+#[test]
+fn an_import_naming_itself_many_times_is_resolved_in_one_pass() {
+    // Each `use` leads back to the same name and its six imports: followed path by path to the
+    // import depth bound, 6^24 lookups (found by fuzzing: a duplicated line of a real file).
+    let imports = "use crate::Direction;\n".repeat(6);
+    let hostile = format!(
+        "use racecheck::Lock;\n{imports}static A: Lock<u32> = Lock::new(0);\n\
+         fn main() {{\n    let _d = Direction::Incoming;\n    let _a = A.acquire();\n    let _b = A.acquire();\n}}\n"
+    );
+    let project = project("self-import", &hostile);
+    let run = project.run(&[".", "--color", "never", "--extend-select", "D002"]);
+    assert!(
+        run.stdout.contains("error[D002]") && run.stdout.contains("src/bin/hostile.rs:12"),
+        "{run:?}"
+    );
+    assert_abba_found(&run);
+}
+
 /// The run note of a model cut short, naming `cut`, in the human, JSON, SARIF, rustc-json and
 /// GitHub formats.
 fn assert_cut_told_in_every_format(project: &Project, cut: &str) {
