@@ -29,7 +29,11 @@ declare_rule! {
     /// - A lock field of an object taken out of a collection, or left by one of two branches, may
     ///   be two objects' locks: acquiring it twice is not reported. Likewise an element of a lock
     ///   family whose index the model cannot follow.
-    #[off_by_default]
+    /// - A closure handed to a function the model cannot see (another crate's executor or pool)
+    ///   is walked as if it ran at once, with the caller's guards still held: a closure that takes
+    ///   a lock its caller holds is then reported, though it may run later on another thread. It
+    ///   was the rule's one false positive on real crates (`REAL-WORLD.md`), before such calls
+    ///   were followed for the runtimes they name; silence one with an allow comment.
     pub D002, DOUBLE_ACQUIRE, "double-acquire", Error, "a non-reentrant lock acquired while already held", model_limits!()
 }
 

@@ -7,13 +7,10 @@ use serde_json::Value;
 fn project(name: &str) -> Project {
     let case =
         crate::workspace_root().join("analyzer/tests/cases/calls_made_while_a_guard_is_held.rs");
-    let project = Project::cargo(
+    Project::cargo(
         name,
         &std::fs::read_to_string(case).expect("the call-chain case"),
-    );
-    // The case's D002 is a rule that is off by default.
-    project.write("racecheck.toml", "extend-select = [\"D002\"]\n");
-    project
+    )
 }
 
 #[test]

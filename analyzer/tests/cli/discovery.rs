@@ -140,8 +140,6 @@ fn a_crate_is_read_in_the_edition_of_its_manifest() {
                    fn main() {\n    if let Some(x) = M.lock().unwrap().first() {\n        \
                    println!(\"{x}\");\n    } else {\n        M.lock().unwrap().push(1);\n    }\n}\n";
     let project = Project::cargo("edition", main_rs);
-    // The finding is a D002, a rule that is off by default.
-    project.write("racecheck.toml", "extend-select = [\"D002\"]\n");
     assert_eq!(analyzed(&project, &[]).0, vec!["src/main.rs"]);
     let manifest = project.read("Cargo.toml").replace("2021", "2024");
     project.write("Cargo.toml", manifest);

@@ -317,7 +317,7 @@ fn an_import_naming_itself_many_times_is_resolved_in_one_pass() {
          fn main() {{\n    let _d = Direction::Incoming;\n    let _a = A.acquire();\n    let _b = A.acquire();\n}}\n"
     );
     let project = project("self-import", &hostile);
-    let run = project.run(&[".", "--color", "never", "--extend-select", "D002"]);
+    let run = project.run(&[".", "--color", "never"]);
     assert!(
         run.stdout.contains("error[D002]") && run.stdout.contains("src/bin/hostile.rs:12"),
         "{run:?}"
