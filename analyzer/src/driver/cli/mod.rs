@@ -25,7 +25,7 @@ Suppress one finding with `// racecheck: allow(CODE) reason`; a whole file with 
     name = "cargo-racecheck",
     bin_name = "cargo racecheck",
     version,
-    about = "Find deadlocks and data races in programs built on racecheck's threading primitives",
+    about = "Find deadlocks and data races in Rust programs: racecheck's threading primitives, std::sync, parking_lot, crossbeam-channel and rayon",
     args_conflicts_with_subcommands = true,
     after_help = AFTER_HELP
 )]
