@@ -452,6 +452,30 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn elements_of_a_collection_the_model_did_not_see_filled_are_what_its_type_says() {
+        // `next` comes from outside (a parameter of a public function): its elements are
+        // implementors of `Step`, called while `A` is held; the clean twin drops `A` first. A
+        // tree of nodes holding `Vec<Node>` is made lazily, not level after level.
+        let text = |first: &str| {
+            format!(
+                "use std::sync::Mutex;\nstatic A: Mutex<u8> = Mutex::new(0);\npub trait Step {{ fn go(&self); }}\n\
+                 pub struct Chain {{ pub next: Vec<Box<dyn Step>>, pub tree: Vec<Node> }}\n\
+                 pub struct Node {{ pub children: Vec<Node>, pub lock: Mutex<u8> }}\n\
+                 impl Step for Chain {{\n    fn go(&self) {{\n        let g = A.lock().unwrap();\n        {first}\n        \
+                 for n in &self.next {{\n            n.go();\n        }}\n        \
+                 for t in &self.tree {{\n            let _l = t.lock.lock();\n        }}\n    }}\n}}\n\
+                 pub struct Leaf;\nimpl Step for Leaf {{\n    fn go(&self) {{\n        let _a = A.lock().unwrap();\n    }}\n}}\n\
+                 pub fn run(c: &Chain) {{\n    c.go();\n}}\n"
+            )
+        };
+        assert_eq!(
+            found(&[file("src/lib.rs", &text("let _ = &g;"))]),
+            [at("src/lib.rs", 21, "D002")]
+        );
+        assert_eq!(found(&[file("src/lib.rs", &text("drop(g);"))]), []);
+    }
+
+    #[test]
     fn a_module_two_crates_share_is_modelled_in_each() {
         // The second crate to parse `shared.rs` takes its bodies unchecked: the first checked
         // them. Each crate's model walks them, and each crate's own deadlock is found.

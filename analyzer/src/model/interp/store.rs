@@ -320,8 +320,22 @@ impl<'a> Interp<'a> {
             Shape::Struct(s) if several => Value::Obj(s, ANY_OBJECT),
             Shape::Struct(s) => Value::Obj(s, self.new_object()),
             Shape::Dyn(name) => Value::Dyn(Rc::from(name)),
-            Shape::Collection(_) | Shape::Unknown => Value::Unknown,
+            Shape::Collection(element) => self.unseen_elements(*element),
+            Shape::Unknown => Value::Unknown,
         }
+    }
+
+    /// A collection of a declared element shape whose elements the model did not see added:
+    /// implementors of a trait (`Vec<Box<dyn Job>>`), any object of a struct (so a struct that
+    /// holds a collection of itself is not made again level after level).
+    fn unseen_elements(&mut self, element: Shape) -> Value<'a> {
+        let element = match element {
+            Shape::Struct(s) => Value::Obj(s, ANY_OBJECT),
+            Shape::Dyn(name) => Value::Dyn(Rc::from(name)),
+            Shape::Collection(inner) => self.unseen_elements(*inner),
+            Shape::Prim(..) | Shape::Family(..) | Shape::Unknown => Value::Unknown,
+        };
+        self.new_bag(Some(element))
     }
 
     /// What a binding of a declared type holds when nothing better is known.
