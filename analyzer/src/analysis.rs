@@ -476,6 +476,29 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn trait_objects_in_a_lock_the_model_did_not_see_filled_are_called_through_its_guard() {
+        // Listeners registered by the library's users: the model sees none added, the lock's
+        // type says what they are. The field's and the static's are called while `A` is held.
+        let text = |first: &str| {
+            format!(
+                "use std::sync::{{Arc, Mutex}};\nstatic A: Mutex<u8> = Mutex::new(0);\n\
+                 static HOOKS: Mutex<Vec<Box<dyn Listener + Send>>> = Mutex::new(Vec::new());\n\
+                 pub trait Listener {{ fn on(&self); }}\n\
+                 pub struct Feed {{ pub listeners: Mutex<Vec<Arc<dyn Listener>>> }}\n\
+                 impl Feed {{\n    pub fn publish(&self) {{\n        let g = A.lock().unwrap();\n        {first}\n        \
+                 for l in self.listeners.lock().unwrap().iter() {{\n            l.on();\n        }}\n        \
+                 for h in HOOKS.lock().unwrap().iter() {{\n            h.on();\n        }}\n    }}\n}}\n\
+                 pub struct Audit;\nimpl Listener for Audit {{\n    fn on(&self) {{\n        let _a = A.lock().unwrap();\n    }}\n}}\n"
+            )
+        };
+        assert_eq!(
+            found(&[file("src/lib.rs", &text("let _ = &g;"))]),
+            [at("src/lib.rs", 21, "D002")]
+        );
+        assert_eq!(found(&[file("src/lib.rs", &text("drop(g);"))]), []);
+    }
+
+    #[test]
     fn a_module_two_crates_share_is_modelled_in_each() {
         // The second crate to parse `shared.rs` takes its bodies unchecked: the first checked
         // them. Each crate's model walks them, and each crate's own deadlock is found.

@@ -103,6 +103,69 @@ fn shape_at_depth(index: &CrateIndex<'_>, place: Place, ty: &syn::Type, depth: u
     }
 }
 
+/// The type of the data a lock type protects (`Mutex<Vec<Arc<dyn Job>>>` protects a `Vec<…>`),
+/// seen through references, sharing wrappers and aliases, with the place its paths are read at.
+pub(crate) fn lock_data<'a>(
+    index: &CrateIndex<'a>,
+    place: Place,
+    ty: &'a syn::Type,
+) -> Option<(Place, &'a syn::Type)> {
+    lock_data_at_depth(index, place, ty, 0)
+}
+
+fn lock_data_at_depth<'a>(
+    index: &CrateIndex<'a>,
+    place: Place,
+    ty: &'a syn::Type,
+    depth: u32,
+) -> Option<(Place, &'a syn::Type)> {
+    if depth > 16 {
+        return None;
+    }
+    let path = match ty {
+        syn::Type::Reference(r) => return lock_data_at_depth(index, place, &r.elem, depth + 1),
+        syn::Type::Paren(p) => return lock_data_at_depth(index, place, &p.elem, depth + 1),
+        syn::Type::Group(g) => return lock_data_at_depth(index, place, &g.elem, depth + 1),
+        syn::Type::Path(p) if p.qself.is_none() => &p.path,
+        _ => return None,
+    };
+    let last_type_arg = match &path.segments.last()?.arguments {
+        syn::PathArguments::AngleBracketed(a) => a.args.iter().rev().find_map(|arg| match arg {
+            syn::GenericArgument::Type(t) => Some(t),
+            _ => None,
+        }),
+        _ => None,
+    };
+    match resolve_path_to_alias(index, place.module, &segments(path))? {
+        Resolved::Def(Def::Alias(alias)) => {
+            let alias = &index.aliases[alias.index()];
+            let at_alias = Place {
+                module: alias.module,
+                ..place
+            };
+            lock_data_at_depth(index, at_alias, alias.target()?, depth + 1)
+        }
+        Resolved::External(path) => {
+            let is_lock =
+                |kind| matches!(kind, PrimKind::Lock | PrimKind::RLock | PrimKind::RwLock);
+            let lock = match (RacecheckItem::of_path(&path), SyncItem::of_path(&path)) {
+                (Some((RacecheckItem::Prim(kind), None)), _) => is_lock(kind),
+                (_, Some((SyncItem::Prim(kind, _), None))) => is_lock(kind),
+                _ => false,
+            };
+            let last = path.last().map(String::as_str).unwrap_or_default();
+            if lock {
+                last_type_arg.map(|data| (place, data))
+            } else if TRANSPARENT.contains(&last) {
+                lock_data_at_depth(index, place, last_type_arg?, depth + 1)
+            } else {
+                None
+            }
+        }
+        Resolved::Def(_) => None,
+    }
+}
+
 /// The first trait of a bound list (`dyn Job + Send` is a `Job`).
 fn trait_shape(bounds: &syn::punctuated::Punctuated<syn::TypeParamBound, syn::Token![+]>) -> Shape {
     bounds

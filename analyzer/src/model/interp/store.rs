@@ -11,7 +11,7 @@
 use super::Interp;
 use crate::diagnostic::Span;
 use crate::frontend::index::{StaticId, StructId};
-use crate::model::types::{shape_of, Shape};
+use crate::model::types::{lock_data, shape_of, Shape};
 use crate::model::value::{BagId, GuardId, ObjectId, Place, Value, ANY_OBJECT};
 use crate::model::{Api, IndexKey, PrimId, PrimInfo, PrimKind, TemplateId, VarId};
 use std::collections::{HashMap, HashSet};
@@ -256,6 +256,7 @@ impl<'a> Interp<'a> {
         if let Value::Obj(_, object @ 1..) = value {
             self.store.lazy_objects.push((ANY_OBJECT, object));
         }
+        self.declared_content(&value, place, def.ty);
         self.store.statics.insert(id, value.clone());
         value
     }
@@ -285,8 +286,30 @@ impl<'a> Interp<'a> {
         if let Value::Obj(_, made @ 1..) = value {
             self.store.lazy_objects.push((object, made));
         }
+        self.declared_content(&value, place, ty);
         self.store.fields.insert(key, value.clone());
         value
+    }
+
+    /// What a lock of a declared type (a static's, a field's) that the model did not see made
+    /// protects, when its data type tells something calls can reach: trait objects
+    /// (`Mutex<Vec<Arc<dyn Listener>>>` holds implementors of `Listener`), collections of them.
+    fn declared_content(&mut self, lock: &Value<'a>, place: Place, ty: &'a syn::Type) {
+        let Value::Prim(prim) = *lock else {
+            return;
+        };
+        if self.store.contents.contains_key(&prim) {
+            return;
+        }
+        let Some((place, data)) = lock_data(self.index, place, ty) else {
+            return;
+        };
+        let content = match shape_of(self.index, place, data) {
+            Shape::Dyn(name) => Value::Dyn(Rc::from(name)),
+            Shape::Collection(element) => self.unseen_elements(*element),
+            _ => return,
+        };
+        self.store.contents.insert(prim, content);
     }
 
     /// A value of a declared shape with a fixed identity (statics and fields); `several`: it
