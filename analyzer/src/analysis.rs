@@ -499,6 +499,28 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn what_an_option_field_holds_is_what_its_type_says() {
+        let text = |first: &str| {
+            format!(
+                "use std::sync::{{Arc, Mutex}};\nstatic A: Mutex<u8> = Mutex::new(0);\n\
+                 pub trait Listener {{ fn on(&self); }}\n\
+                 pub struct Feed {{ pub listener: Option<Box<dyn Listener>>, pub count: Option<Arc<Mutex<u8>>> }}\n\
+                 impl Feed {{\n    pub fn publish(&self) {{\n        let g = A.lock().unwrap();\n        {first}\n        \
+                 if let Some(l) = &self.listener {{\n            l.on();\n        }}\n    }}\n    \
+                 pub fn bump(&self) {{\n        if let Some(c) = &self.count {{\n            let n = c.lock().unwrap();\n            \
+                 {first_count}\n            *c.lock().unwrap() += 1;\n        }}\n    }}\n}}\n\
+                 pub struct Audit;\nimpl Listener for Audit {{\n    fn on(&self) {{\n        let _a = A.lock().unwrap();\n    }}\n}}\n",
+                first_count = first.replace('g', "n")
+            )
+        };
+        assert_eq!(
+            found(&[file("src/lib.rs", &text("let _ = &g;"))]),
+            [at("src/lib.rs", 17, "D002"), at("src/lib.rs", 24, "D002")]
+        );
+        assert_eq!(found(&[file("src/lib.rs", &text("drop(g);"))]), []);
+    }
+
+    #[test]
     fn a_module_two_crates_share_is_modelled_in_each() {
         // The second crate to parse `shared.rs` takes its bodies unchecked: the first checked
         // them. Each crate's model walks them, and each crate's own deadlock is found.

@@ -29,6 +29,7 @@ const TRANSPARENT: &[&str] = &[
     "Pin",
     "ManuallyDrop",
     "Cow",
+    "Option",
 ];
 
 /// Collections: a primitive inside one is an element of a family.
