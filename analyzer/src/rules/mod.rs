@@ -59,9 +59,8 @@ macro_rules! model_limits {
    past 64 nested macro calls or the crate's expansion budget (the run says so).
 - A call whose receiver, callee or index the model cannot resolve (a function pointer, a
    method of a type from another crate) is not followed; it never adds a finding.
-- Loops and recursive functions are walked once; calling an `async fn` runs nothing. A
-   labelled `break` or `continue` is taken to leave the innermost loop.
-- Every walk is bounded (expression steps, events per thread, thread templates, 24 nested
+- Loops and recursive functions are walked once; calling an `async fn` runs nothing.
+- Every walk is bounded (expression steps, events per thread, thread templates, 64 nested
    calls). Past a bound the model is cut short: what lies beyond is not seen, and the rules
    that report an absence (D004, D005, D006, L001) stay quiet for the crate.
 "

@@ -158,3 +158,21 @@ impl Interp<'_> {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::CALL_DEPTH;
+
+    #[test]
+    fn the_rule_docs_give_the_call_depth_the_walk_follows() {
+        let limit = format!("thread templates, {CALL_DEPTH} nested\n   calls)");
+        let bounded: Vec<_> = crate::rules::all()
+            .iter()
+            .filter(|r| r.doc.contains("Every walk"))
+            .collect();
+        assert!(!bounded.is_empty());
+        for rule in bounded {
+            assert!(rule.doc.contains(&limit), "{}: {}", rule.code, rule.doc);
+        }
+    }
+}
