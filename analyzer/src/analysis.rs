@@ -367,6 +367,14 @@ pub(crate) mod tests {
         (file.to_owned(), line, code.to_owned())
     }
 
+    /// `src/lib.rs` of `text` finds `expected` when `text`'s first guard `g` is kept (`first` is
+    /// `let _ = &g;`), and nothing when it is dropped first (`drop(g);`): a case and its clean
+    /// twin.
+    fn found_unless_dropped(text: impl Fn(&str) -> String, expected: &[(String, u32, String)]) {
+        assert_eq!(found(&[file("src/lib.rs", &text("let _ = &g;"))]), expected);
+        assert_eq!(found(&[file("src/lib.rs", &text("drop(g);"))]), []);
+    }
+
     #[test]
     fn nesting_up_to_the_limit_neither_overflows_nor_fails() {
         // Inside `main`, after a `let x =` or a `.`: three levels below the limit.
@@ -468,11 +476,7 @@ pub(crate) mod tests {
                  pub fn run(c: &Chain) {{\n    c.go();\n}}\n"
             )
         };
-        assert_eq!(
-            found(&[file("src/lib.rs", &text("let _ = &g;"))]),
-            [at("src/lib.rs", 21, "D002")]
-        );
-        assert_eq!(found(&[file("src/lib.rs", &text("drop(g);"))]), []);
+        found_unless_dropped(text, &[at("src/lib.rs", 21, "D002")]);
     }
 
     #[test]
@@ -491,11 +495,7 @@ pub(crate) mod tests {
                  pub struct Audit;\nimpl Listener for Audit {{\n    fn on(&self) {{\n        let _a = A.lock().unwrap();\n    }}\n}}\n"
             )
         };
-        assert_eq!(
-            found(&[file("src/lib.rs", &text("let _ = &g;"))]),
-            [at("src/lib.rs", 21, "D002")]
-        );
-        assert_eq!(found(&[file("src/lib.rs", &text("drop(g);"))]), []);
+        found_unless_dropped(text, &[at("src/lib.rs", 21, "D002")]);
     }
 
     #[test]
@@ -513,11 +513,10 @@ pub(crate) mod tests {
                 first_count = first.replace('g', "n")
             )
         };
-        assert_eq!(
-            found(&[file("src/lib.rs", &text("let _ = &g;"))]),
-            [at("src/lib.rs", 17, "D002"), at("src/lib.rs", 24, "D002")]
+        found_unless_dropped(
+            text,
+            &[at("src/lib.rs", 17, "D002"), at("src/lib.rs", 24, "D002")],
         );
-        assert_eq!(found(&[file("src/lib.rs", &text("drop(g);"))]), []);
     }
 
     #[test]
