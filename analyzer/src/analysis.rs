@@ -520,6 +520,24 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_field_of_a_bounded_type_parameter_holds_implementors_of_the_bound() {
+        // `Bus` stays in the tree (an attribute other than docs); `Relay` is taken whole and its
+        // generics read with its fields.
+        let text = |first: &str| {
+            format!(
+                "use std::sync::Mutex;\nstatic A: Mutex<u8> = Mutex::new(0);\npub trait Listener {{ fn on(&self); }}\n\
+                 #[derive(Default)]\npub struct Bus<L: Listener> {{ pub all: Vec<L> }}\n\
+                 /// Relays to one listener.\npub struct Relay<L> where L: Listener {{ pub to: L }}\n\
+                 impl<L: Listener> Bus<L> {{\n    pub fn publish(&self, relay: &Relay<L>) {{\n        \
+                 let g = A.lock().unwrap();\n        {first}\n        for l in &self.all {{\n            l.on();\n        }}\n        \
+                 relay.to.on();\n    }}\n}}\n\
+                 pub struct Audit;\nimpl Listener for Audit {{\n    fn on(&self) {{\n        let _a = A.lock().unwrap();\n    }}\n}}\n"
+            )
+        };
+        found_unless_dropped(text, &[at("src/lib.rs", 21, "D002")]);
+    }
+
+    #[test]
     fn a_module_two_crates_share_is_modelled_in_each() {
         // The second crate to parse `shared.rs` takes its bodies unchecked: the first checked
         // them. Each crate's model walks them, and each crate's own deadlock is found.

@@ -85,26 +85,43 @@ type FieldList<'a> = Vec<(String, &'a syn::Type)>;
 
 #[derive(Debug)]
 enum Fields<'a> {
-    Listed(FieldList<'a>),
+    /// With the struct's generic parameters (none for an enum).
+    Listed(FieldList<'a>, Option<&'a syn::Generics>),
     /// Of a struct taken out of the tree whole, listed when first read.
     Taken(&'a Bodies, u32, OnceCell<FieldList<'a>>),
 }
 
 impl<'a> StructDef<'a> {
-    fn listed(name: String, module: ModId, fields: FieldList<'a>) -> Self {
+    fn listed(
+        name: String,
+        module: ModId,
+        fields: FieldList<'a>,
+        generics: Option<&'a syn::Generics>,
+    ) -> Self {
         Self {
             name,
             module,
-            fields: Fields::Listed(fields),
+            fields: Fields::Listed(fields, generics),
         }
     }
 
     /// Named fields by name, tuple fields by position (`"0"`, `"1"` …); none for an enum.
     pub(crate) fn fields(&self) -> &[(String, &'a syn::Type)] {
         match &self.fields {
-            Fields::Listed(fields) => fields,
+            Fields::Listed(fields, _) => fields,
             Fields::Taken(bodies, index, listed) => {
                 listed.get_or_init(|| field_list(bodies.fields(*index)))
+            }
+        }
+    }
+
+    /// The struct's generic parameters; none for an enum.
+    pub(crate) fn generics(&self) -> Option<&'a syn::Generics> {
+        match &self.fields {
+            Fields::Listed(_, generics) => *generics,
+            Fields::Taken(bodies, index, _) => {
+                let bodies: &'a Bodies = bodies;
+                Some(bodies.generics(*index))
             }
         }
     }
@@ -420,7 +437,12 @@ impl<'a> Builder<'_, 'a> {
             }
             syn::Item::Struct(s) => {
                 let fields = field_list(&s.fields);
-                let def = self.add_struct(StructDef::listed(s.ident.to_string(), module, fields));
+                let def = self.add_struct(StructDef::listed(
+                    s.ident.to_string(),
+                    module,
+                    fields,
+                    Some(&s.generics),
+                ));
                 self.define(module, &s.ident, def);
             }
             syn::Item::Enum(e) => {
@@ -544,7 +566,7 @@ impl<'a> Builder<'_, 'a> {
 
     /// An enum is a struct entry without fields, so that its methods resolve.
     fn add_enum(&mut self, name: String, module: ModId) -> Def {
-        self.add_struct(StructDef::listed(name, module, Vec::new()))
+        self.add_struct(StructDef::listed(name, module, Vec::new(), None))
     }
 
     fn add_const(&mut self, value: ConstValue<'a>, module: ModId) -> Def {

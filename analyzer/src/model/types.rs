@@ -38,14 +38,34 @@ const COLLECTIONS: &[&str] = &[
 ];
 
 pub(crate) fn shape_of(index: &CrateIndex<'_>, place: Place, ty: &syn::Type) -> Shape {
-    shape_at_depth(index, place, ty, 0)
+    shape_at_depth(index, place, ty, None, 0)
 }
 
-fn shape_at_depth(index: &CrateIndex<'_>, place: Place, ty: &syn::Type, depth: u32) -> Shape {
+/// [`shape_of`] a type written in a struct with `generics`: a parameter bound by a trait
+/// (`struct Bus<L: Listener> { all: Vec<L> }`) is any implementor of it.
+pub(crate) fn shape_in(
+    index: &CrateIndex<'_>,
+    place: Place,
+    ty: &syn::Type,
+    generics: Option<&syn::Generics>,
+) -> Shape {
+    shape_at_depth(index, place, ty, generics, 0)
+}
+
+fn shape_at_depth(
+    index: &CrateIndex<'_>,
+    place: Place,
+    ty: &syn::Type,
+    generics: Option<&syn::Generics>,
+    depth: u32,
+) -> Shape {
     if depth > 16 {
         return Shape::Unknown;
     }
-    let inner = |t: &syn::Type| shape_at_depth(index, place, t, depth + 1);
+    let inner = |t: &syn::Type| shape_at_depth(index, place, t, generics, depth + 1);
+    if let Some(bound) = generics.and_then(|generics| generic_bound(generics, ty)) {
+        return Shape::Dyn(bound);
+    }
     match ty {
         syn::Type::Reference(r) => inner(&r.elem),
         syn::Type::Paren(p) => inner(&p.elem),
@@ -78,7 +98,7 @@ fn shape_at_depth(index: &CrateIndex<'_>, place: Place, ty: &syn::Type, depth: u
                         ..place
                     };
                     alias.target().map_or(Shape::Unknown, |target| {
-                        shape_at_depth(index, at_alias, target, depth + 1)
+                        shape_at_depth(index, at_alias, target, None, depth + 1)
                     })
                 }
                 Some(Resolved::External(path)) => {

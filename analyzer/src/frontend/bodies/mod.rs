@@ -49,6 +49,8 @@ struct Parsed {
     block: syn::Block,
     sig: Option<syn::Signature>,
     fields: syn::Fields,
+    /// A struct's generic parameters (what a field of a parameter's type holds).
+    generics: syn::Generics,
     args: ArgTable,
 }
 
@@ -241,6 +243,11 @@ impl Bodies {
         &self.parsed(index).fields
     }
 
+    /// The generic parameters of a struct taken whole, parsed now if they were not yet.
+    pub(crate) fn generics(&self, index: u32) -> &syn::Generics {
+        &self.parsed(index).generics
+    }
+
     fn signature(&self, index: u32) -> &syn::Signature {
         match &self.parsed(index).sig {
             Some(sig) => sig,
@@ -266,22 +273,33 @@ impl Bodies {
             brace_token: Default::default(),
             stmts: Vec::new(),
         };
-        let (block, sig, fields) = match deferred.whole.as_deref().map(|taken| taken.kind) {
-            None => (syn::parse2::<syn::Block>(stream)?, None, syn::Fields::Unit),
+        let (block, sig, fields, generics) = match deferred.whole.as_deref().map(|taken| taken.kind)
+        {
+            None => (
+                syn::parse2::<syn::Block>(stream)?,
+                None,
+                syn::Fields::Unit,
+                syn::Generics::default(),
+            ),
             Some(TakenKind::Fn { .. }) => {
                 let item = syn::parse2::<syn::ItemFn>(stream)?;
-                (*item.block, Some(item.sig), syn::Fields::Unit)
+                (
+                    *item.block,
+                    Some(item.sig),
+                    syn::Fields::Unit,
+                    syn::Generics::default(),
+                )
             }
-            Some(TakenKind::Struct) => (
-                empty(),
-                None,
-                syn::parse2::<syn::ItemStruct>(stream)?.fields,
-            ),
+            Some(TakenKind::Struct) => {
+                let item = syn::parse2::<syn::ItemStruct>(stream)?;
+                (empty(), None, item.fields, item.generics)
+            }
         };
         Ok(Parsed {
             block,
             sig,
             fields,
+            generics,
             args: ArgTable::default(),
         })
     }
@@ -300,6 +318,7 @@ impl Bodies {
                 },
                 sig: None,
                 fields: syn::Fields::Unit,
+                generics: syn::Generics::default(),
                 args: ArgTable::default(),
             }
         }));

@@ -11,7 +11,7 @@
 use super::Interp;
 use crate::diagnostic::Span;
 use crate::frontend::index::{StaticId, StructId};
-use crate::model::types::{lock_data, shape_of, Shape};
+use crate::model::types::{lock_data, shape_in, shape_of, Shape};
 use crate::model::value::{BagId, GuardId, ObjectId, Place, Value, ANY_OBJECT};
 use crate::model::{Api, IndexKey, PrimId, PrimInfo, PrimKind, TemplateId, VarId};
 use std::collections::{HashMap, HashSet};
@@ -256,7 +256,7 @@ impl<'a> Interp<'a> {
         if let Value::Obj(_, object @ 1..) = value {
             self.store.lazy_objects.push((ANY_OBJECT, object));
         }
-        self.declared_content(&value, place, def.ty);
+        self.declared_content(&value, place, def.ty, None);
         self.store.statics.insert(id, value.clone());
         value
     }
@@ -277,8 +277,9 @@ impl<'a> Interp<'a> {
             self_ty: Some(s),
         };
         let name = format!("{}.{field}", def.name);
+        let generics = def.generics();
         let value = self.shaped(
-            shape_of(self.index, place, ty),
+            shape_in(self.index, place, ty, generics),
             PrimKey::Field(s, object, field.to_owned()),
             name,
             object == ANY_OBJECT,
@@ -286,7 +287,7 @@ impl<'a> Interp<'a> {
         if let Value::Obj(_, made @ 1..) = value {
             self.store.lazy_objects.push((object, made));
         }
-        self.declared_content(&value, place, ty);
+        self.declared_content(&value, place, ty, generics);
         self.store.fields.insert(key, value.clone());
         value
     }
@@ -294,7 +295,13 @@ impl<'a> Interp<'a> {
     /// What a lock of a declared type (a static's, a field's) that the model did not see made
     /// protects, when its data type tells something calls can reach: trait objects
     /// (`Mutex<Vec<Arc<dyn Listener>>>` holds implementors of `Listener`), collections of them.
-    fn declared_content(&mut self, lock: &Value<'a>, place: Place, ty: &'a syn::Type) {
+    fn declared_content(
+        &mut self,
+        lock: &Value<'a>,
+        place: Place,
+        ty: &'a syn::Type,
+        generics: Option<&syn::Generics>,
+    ) {
         let Value::Prim(prim) = *lock else {
             return;
         };
@@ -304,7 +311,7 @@ impl<'a> Interp<'a> {
         let Some((place, data)) = lock_data(self.index, place, ty) else {
             return;
         };
-        let content = match shape_of(self.index, place, data) {
+        let content = match shape_in(self.index, place, data, generics) {
             Shape::Dyn(name) => Value::Dyn(Rc::from(name)),
             Shape::Collection(element) => self.unseen_elements(*element),
             _ => return,
