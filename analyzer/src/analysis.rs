@@ -149,9 +149,8 @@ fn parse_crate(files: &[SourceFile], outlines: &[Outline], krate: &CrateFiles) -
 
 /// Parses, models and checks one crate, all on the calling (big-stack) thread. Files are parsed
 /// with their function bodies taken out (each checked as it is taken, and parsed again when the
-/// model first walks it); a file that
-/// does not parse so is parsed whole (or item by item), which says where and keeps the items
-/// that parse. `parsed_apart`: per file of the run, whether it parsed with its bodies taken out
+/// model first walks it); a file that does not parse so is parsed whole (or item by item), which
+/// says where and keeps the items that parse. `parsed_apart`: per file of the run, whether it parsed with its bodies taken out
 /// in some crate (its bodies are then taken unchecked). Should a body the model walks not parse
 /// after all, its file is then parsed whole and the crate modelled again.
 fn analyze_crate(
@@ -191,9 +190,10 @@ struct ParsedCrate {
 
 /// Parses every file of a crate, each tree compacted before the next file is parsed: with their
 /// function bodies taken out (see `frontend::bodies`; a file that parses so is marked in
-/// `parsed_apart`), but the files of `whole` and those that do not parse so. Those are parsed whole (or, over `MAX_WHOLE_BYTES`, item by item, one item's
-/// tree alive at a time): one that does not parse is reported at its first error, and keeps its
-/// items that parse on their own (with their bodies).
+/// `parsed_apart`), but the files of `whole` and those that do not parse so. Those are parsed
+/// whole (or, over `MAX_WHOLE_BYTES`, item by item, one item's tree alive at a time): one that
+/// does not parse is reported at its first error, and keeps its items that parse on their own
+/// (with their bodies).
 fn parse_for_model(
     files: &[SourceFile],
     outlines: &[Outline],

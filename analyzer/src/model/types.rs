@@ -1,7 +1,7 @@
 //! What a written type tells the model: a primitive, a family of primitives, a crate struct.
 use super::value::Place;
 use super::{Api, PrimKind};
-use crate::frontend::index::{CrateIndex, Def, StructId};
+use crate::frontend::index::{AliasId, CrateIndex, Def, StructId};
 use crate::frontend::resolve::{resolve_path_to_alias, segments, RacecheckItem, Resolved};
 use crate::frontend::sync_items::SyncItem;
 
@@ -76,36 +76,18 @@ fn shape_at_depth(
         syn::Type::Slice(s) => as_collection(inner(&s.elem)),
         syn::Type::Path(p) if p.qself.is_none() => {
             let segments = segments(&p.path);
-            let last_args = p.path.segments.last().map(|s| &s.arguments);
-            let last_type_arg = || match last_args {
-                Some(syn::PathArguments::AngleBracketed(a)) => {
-                    a.args.iter().rev().find_map(|arg| match arg {
-                        syn::GenericArgument::Type(t) => Some(t),
-                        _ => None,
-                    })
-                }
-                _ => None,
-            };
             if segments.len() == 1 && segments[0] == "Self" {
                 return place.self_ty.map_or(Shape::Unknown, Shape::Struct);
             }
+            let last_type_arg = || last_type_arg(&p.path);
             match resolve_path_to_alias(index, place.module, &segments) {
                 Some(Resolved::Def(Def::Struct(s))) => Shape::Struct(s),
-                Some(Resolved::Def(Def::Alias(alias))) => {
-                    let alias = &index.aliases[alias.index()];
-                    let at_alias = Place {
-                        module: alias.module,
-                        ..place
-                    };
-                    alias.target().map_or(Shape::Unknown, |target| {
+                Some(Resolved::Def(Def::Alias(alias))) => alias_target(index, alias, place)
+                    .map_or(Shape::Unknown, |(at_alias, target)| {
                         shape_at_depth(index, at_alias, target, None, depth + 1)
-                    })
-                }
+                    }),
                 Some(Resolved::External(path)) => {
-                    if let Some((RacecheckItem::Prim(kind), None)) = RacecheckItem::of_path(&path) {
-                        return Shape::Prim(kind, Api::Racecheck);
-                    }
-                    if let Some((SyncItem::Prim(kind, api), None)) = SyncItem::of_path(&path) {
+                    if let Some((kind, api)) = prim_of(&path) {
                         return Shape::Prim(kind, api);
                     }
                     let last = path.last().map(String::as_str).unwrap_or_default();
@@ -150,41 +132,62 @@ fn lock_data_at_depth<'a>(
         syn::Type::Path(p) if p.qself.is_none() => &p.path,
         _ => return None,
     };
-    let last_type_arg = match &path.segments.last()?.arguments {
+    match resolve_path_to_alias(index, place.module, &segments(path))? {
+        Resolved::Def(Def::Alias(alias)) => {
+            let (at_alias, target) = alias_target(index, alias, place)?;
+            lock_data_at_depth(index, at_alias, target, depth + 1)
+        }
+        Resolved::External(outside) => match prim_of(&outside) {
+            Some((PrimKind::Lock | PrimKind::RLock | PrimKind::RwLock, _)) => {
+                last_type_arg(path).map(|data| (place, data))
+            }
+            Some(_) => None,
+            None if TRANSPARENT
+                .contains(&outside.last().map(String::as_str).unwrap_or_default()) =>
+            {
+                lock_data_at_depth(index, place, last_type_arg(path)?, depth + 1)
+            }
+            None => None,
+        },
+        Resolved::Def(_) => None,
+    }
+}
+
+/// The primitive a path outside the crate names as a type: racecheck's, or a std, parking_lot
+/// or crossbeam twin of one.
+fn prim_of(path: &[String]) -> Option<(PrimKind, Api)> {
+    if let Some((RacecheckItem::Prim(kind), None)) = RacecheckItem::of_path(path) {
+        return Some((kind, Api::Racecheck));
+    }
+    match SyncItem::of_path(path) {
+        Some((SyncItem::Prim(kind, api), None)) => Some((kind, api)),
+        _ => None,
+    }
+}
+
+/// The last type argument of a path (`Mutex<u32>` gives `u32`; `HashMap<K, V>` gives `V`).
+fn last_type_arg(path: &syn::Path) -> Option<&syn::Type> {
+    match &path.segments.last()?.arguments {
         syn::PathArguments::AngleBracketed(a) => a.args.iter().rev().find_map(|arg| match arg {
             syn::GenericArgument::Type(t) => Some(t),
             _ => None,
         }),
         _ => None,
-    };
-    match resolve_path_to_alias(index, place.module, &segments(path))? {
-        Resolved::Def(Def::Alias(alias)) => {
-            let alias = &index.aliases[alias.index()];
-            let at_alias = Place {
-                module: alias.module,
-                ..place
-            };
-            lock_data_at_depth(index, at_alias, alias.target()?, depth + 1)
-        }
-        Resolved::External(path) => {
-            let is_lock =
-                |kind| matches!(kind, PrimKind::Lock | PrimKind::RLock | PrimKind::RwLock);
-            let lock = match (RacecheckItem::of_path(&path), SyncItem::of_path(&path)) {
-                (Some((RacecheckItem::Prim(kind), None)), _) => is_lock(kind),
-                (_, Some((SyncItem::Prim(kind, _), None))) => is_lock(kind),
-                _ => false,
-            };
-            let last = path.last().map(String::as_str).unwrap_or_default();
-            if lock {
-                last_type_arg.map(|data| (place, data))
-            } else if TRANSPARENT.contains(&last) {
-                lock_data_at_depth(index, place, last_type_arg?, depth + 1)
-            } else {
-                None
-            }
-        }
-        Resolved::Def(_) => None,
     }
+}
+
+/// The type an alias stands for, with the place its paths are read at (the alias's module).
+fn alias_target<'a>(
+    index: &CrateIndex<'a>,
+    alias: AliasId,
+    place: Place,
+) -> Option<(Place, &'a syn::Type)> {
+    let alias = &index.aliases[alias.index()];
+    let at_alias = Place {
+        module: alias.module,
+        ..place
+    };
+    Some((at_alias, alias.target()?))
 }
 
 /// The first trait of a bound list (`dyn Job + Send` is a `Job`).

@@ -18,6 +18,16 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 /// How a primitive is identified across the program.
+/// The objects a struct shape the model did not see made stands for.
+#[derive(Debug, Clone, Copy)]
+enum Objects {
+    /// One new object: the one a binding of the type names.
+    New,
+    /// Any object of the struct: the elements of a collection no code was seen filling (so a
+    /// struct holding a collection of itself is not made again level after level).
+    Any,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(super) enum PrimKey {
     Static(StaticId),
@@ -312,8 +322,7 @@ impl<'a> Interp<'a> {
             return;
         };
         let content = match shape_in(self.index, place, data, generics) {
-            Shape::Dyn(name) => Value::Dyn(Rc::from(name)),
-            Shape::Collection(element) => self.unseen_elements(*element),
+            shape @ (Shape::Dyn(_) | Shape::Collection(_)) => self.shape_value(shape, Objects::Any),
             _ => return,
         };
         self.store.contents.insert(prim, content);
@@ -350,37 +359,30 @@ impl<'a> Interp<'a> {
             Shape::Struct(s) if several => Value::Obj(s, ANY_OBJECT),
             Shape::Struct(s) => Value::Obj(s, self.new_object()),
             Shape::Dyn(name) => Value::Dyn(Rc::from(name)),
-            Shape::Collection(element) => self.unseen_elements(*element),
+            // Elements the model did not see added: what their type tells.
+            shape @ Shape::Collection(_) => self.shape_value(shape, Objects::Any),
             Shape::Unknown => Value::Unknown,
         }
-    }
-
-    /// A collection of a declared element shape whose elements the model did not see added:
-    /// implementors of a trait (`Vec<Box<dyn Job>>`), any object of a struct (so a struct that
-    /// holds a collection of itself is not made again level after level).
-    fn unseen_elements(&mut self, element: Shape) -> Value<'a> {
-        let element = match element {
-            Shape::Struct(s) => Value::Obj(s, ANY_OBJECT),
-            Shape::Dyn(name) => Value::Dyn(Rc::from(name)),
-            Shape::Collection(inner) => self.unseen_elements(*inner),
-            Shape::Prim(..) | Shape::Family(..) | Shape::Unknown => Value::Unknown,
-        };
-        self.new_bag(Some(element))
     }
 
     /// What a binding of a declared type holds when nothing better is known.
     pub(super) fn typed_value(&mut self, ty: &syn::Type) -> Value<'a> {
         let shape = shape_of(self.index, self.place(), ty);
-        self.shape_value(shape)
+        self.shape_value(shape, Objects::New)
     }
 
-    pub(super) fn shape_value(&mut self, shape: Shape) -> Value<'a> {
+    /// A value of a declared shape the model did not see made: implementors of a trait
+    /// (`Vec<Box<dyn Job>>` holds them), an object of a struct as `objects` says, collections of
+    /// those; nothing for primitives, which have an identity of their own (see [`Self::shaped`]).
+    fn shape_value(&mut self, shape: Shape, objects: Objects) -> Value<'a> {
         match shape {
-            // An object the model did not see made: one object, that the binding names.
-            Shape::Struct(s) => Value::Obj(s, self.new_object()),
+            Shape::Struct(s) => match objects {
+                Objects::New => Value::Obj(s, self.new_object()),
+                Objects::Any => Value::Obj(s, ANY_OBJECT),
+            },
             Shape::Dyn(name) => Value::Dyn(Rc::from(name)),
             Shape::Collection(element) => {
-                let element = self.shape_value(*element);
+                let element = self.shape_value(*element, objects);
                 self.new_bag(Some(element))
             }
             Shape::Prim(..) | Shape::Family(..) | Shape::Unknown => Value::Unknown,
