@@ -538,6 +538,29 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_type_parameter_bounded_on_the_impl_holds_implementors_of_the_bound() {
+        // The idiomatic shape: no bound on the struct, the bound on the `impl` (as a parameter
+        // bound or a where clause, under another name than the struct's), reaching the field
+        // and a parameter of the method alike.
+        let text = |first: &str| {
+            format!(
+                "use std::sync::Mutex;\nstatic A: Mutex<u8> = Mutex::new(0);\npub trait Listener {{ fn on(&self); }}\n\
+                 #[derive(Default)]\npub struct Bus<K, L> {{ pub all: Vec<L>, pub key: K }}\n\
+                 impl<K, T> Bus<K, T> where T: Listener {{\n    pub fn publish(&self, extra: &T) {{\n        \
+                 let g = A.lock().unwrap();\n        {first}\n        for l in &self.all {{\n            l.on();\n        }}\n        \
+                 extra.on();\n    }}\n}}\n\
+                 pub struct Audit;\nimpl Listener for Audit {{\n    fn on(&self) {{\n        let _a = A.lock().unwrap();\n    }}\n}}\n"
+            )
+        };
+        found_unless_dropped(text, &[at("src/lib.rs", 19, "D002")]);
+        // Through the method's parameter alone.
+        let param_only = |first: &str| {
+            text(first).replace("for l in &self.all {\n            l.on();\n        }", "")
+        };
+        found_unless_dropped(param_only, &[at("src/lib.rs", 17, "D002")]);
+    }
+
+    #[test]
     fn a_module_two_crates_share_is_modelled_in_each() {
         // The second crate to parse `shared.rs` takes its bodies unchecked: the first checked
         // them. Each crate's model walks them, and each crate's own deadlock is found.

@@ -68,6 +68,9 @@ pub(crate) struct FnDef<'a> {
     pub file: usize,
     /// The `Self` of the `impl` block it is a method of.
     pub self_ty: Option<StructId>,
+    /// The generic parameters of the `impl` block (or the trait) it is a method of, which its
+    /// parameters' types may name (`impl<L: Listener> Bus<L> { fn add(&self, l: L) }`).
+    pub outer_generics: Option<&'a syn::Generics>,
     /// Declared `pub` (in any form): an entry point of a library.
     pub public: bool,
 }
@@ -78,6 +81,9 @@ pub(crate) struct StructDef<'a> {
     pub module: ModId,
     /// Read through [`StructDef::fields`].
     fields: Fields<'a>,
+    /// The generic parameters and the self type of each of its `impl` blocks, whose bounds its
+    /// own parameters take (`impl<T: Listener> Bus<T>` bounds `Bus`'s first parameter).
+    pub impls: Vec<(&'a syn::Generics, &'a syn::Path)>,
 }
 
 /// Named fields by name, tuple fields by position (`"0"`, `"1"` …).
@@ -102,6 +108,7 @@ impl<'a> StructDef<'a> {
             name,
             module,
             fields: Fields::Listed(fields, generics),
+            impls: Vec::new(),
         }
     }
 
@@ -431,6 +438,7 @@ impl<'a> Builder<'_, 'a> {
                     scope: module,
                     file: slot,
                     self_ty: None,
+                    outer_generics: None,
                     public: !matches!(f.vis, syn::Visibility::Inherited),
                 });
                 self.define(module, &f.sig.ident, Def::Fn(id));
@@ -595,6 +603,7 @@ impl<'a> Builder<'_, 'a> {
                     scope: module,
                     file: slot,
                     self_ty: None,
+                    outer_generics: None,
                     public,
                 });
                 Def::Fn(id)
@@ -603,6 +612,7 @@ impl<'a> Builder<'_, 'a> {
                 name: name.to_owned(),
                 module,
                 fields: Fields::Taken(self.bodies, index, OnceCell::new()),
+                impls: Vec::new(),
             }),
         };
         self.define_name(module, Cow::Owned(name.to_owned()), def);
@@ -642,6 +652,9 @@ fn register_impl<'a>(
         .as_ref()
         .and_then(|(_, path, _)| path.segments.last())
         .map(|s| s.ident.to_string());
+    index.structs[self_ty.index()]
+        .impls
+        .push((&pending.item.generics, &ty.path));
     if let Some(name) = &trait_name {
         index
             .implementors
@@ -657,6 +670,7 @@ fn register_impl<'a>(
             sig: &f.sig,
             body: bodies.body(pending.file, &f.block),
             attrs: &f.attrs,
+            outer_generics: &pending.item.generics,
             module: pending.module,
             file: pending.file,
             // Trait methods are as public as their trait; inherent ones say so.
@@ -686,6 +700,7 @@ fn register_impl<'a>(
             sig: &f.sig,
             body: bodies.body(def.file, body),
             attrs: &f.attrs,
+            outer_generics: &def.item.generics,
             module: def.module,
             file: def.file,
             public: true,
@@ -699,6 +714,8 @@ struct Method<'a> {
     sig: &'a syn::Signature,
     body: Body<'a>,
     attrs: &'a [syn::Attribute],
+    /// Of its `impl` block, or of the trait that gives it as a default.
+    outer_generics: &'a syn::Generics,
     module: ModId,
     file: usize,
     public: bool,
@@ -716,6 +733,7 @@ fn add_method<'a>(index: &mut CrateIndex<'a>, self_ty: StructId, method: Method<
         scope: method.module,
         file: method.file,
         self_ty: Some(self_ty),
+        outer_generics: Some(method.outer_generics),
         public: method.public,
     });
     index.methods.entry((self_ty, name)).or_default().push(id);

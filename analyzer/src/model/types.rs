@@ -1,7 +1,7 @@
 //! What a written type tells the model: a primitive, a family of primitives, a crate struct.
 use super::value::Place;
 use super::{Api, PrimKind};
-use crate::frontend::index::{AliasId, CrateIndex, Def, StructId};
+use crate::frontend::index::{AliasId, CrateIndex, Def, StructDef, StructId};
 use crate::frontend::resolve::{resolve_path_to_alias, segments, RacecheckItem, Resolved};
 use crate::frontend::sync_items::SyncItem;
 
@@ -41,29 +41,29 @@ pub(crate) fn shape_of(index: &CrateIndex<'_>, place: Place, ty: &syn::Type) -> 
     shape_at_depth(index, place, ty, None, 0)
 }
 
-/// [`shape_of`] a type written in a struct with `generics`: a parameter bound by a trait
-/// (`struct Bus<L: Listener> { all: Vec<L> }`) is any implementor of it.
+/// [`shape_of`] a type written in a field of `def`: a parameter of the struct bounded by a
+/// trait, on the struct or on one of its `impl` blocks, is any implementor of it.
 pub(crate) fn shape_in(
     index: &CrateIndex<'_>,
     place: Place,
     ty: &syn::Type,
-    generics: Option<&syn::Generics>,
+    def: Option<&StructDef<'_>>,
 ) -> Shape {
-    shape_at_depth(index, place, ty, generics, 0)
+    shape_at_depth(index, place, ty, def, 0)
 }
 
 fn shape_at_depth(
     index: &CrateIndex<'_>,
     place: Place,
     ty: &syn::Type,
-    generics: Option<&syn::Generics>,
+    def: Option<&StructDef<'_>>,
     depth: u32,
 ) -> Shape {
     if depth > 16 {
         return Shape::Unknown;
     }
-    let inner = |t: &syn::Type| shape_at_depth(index, place, t, generics, depth + 1);
-    if let Some(bound) = generics.and_then(|generics| generic_bound(generics, ty)) {
+    let inner = |t: &syn::Type| shape_at_depth(index, place, t, def, depth + 1);
+    if let Some(bound) = def.and_then(|def| param_bound(def, ty)) {
         return Shape::Dyn(bound);
     }
     match ty {
@@ -218,15 +218,51 @@ const MARKERS: &[&str] = &[
     "Send", "Sync", "Clone", "Copy", "Sized", "Debug", "Default", "Unpin", "Display",
 ];
 
+/// The name of a type parameter `ty` may be (`T`, `&T`, `(T)`).
+fn param_name(ty: &syn::Type) -> Option<&syn::Ident> {
+    match ty {
+        syn::Type::Reference(r) => param_name(&r.elem),
+        syn::Type::Paren(p) => param_name(&p.elem),
+        syn::Type::Path(p) if p.qself.is_none() => p.path.get_ident(),
+        _ => None,
+    }
+}
+
+/// The trait bounding the parameter of struct `def` that `ty` names: in its declaration
+/// (`struct Bus<L: Listener>`, a where clause), or else on one of its `impl` blocks, matched by
+/// the parameter's position (`impl<T> Bus<T> where T: Listener`).
+fn param_bound(def: &StructDef<'_>, ty: &syn::Type) -> Option<String> {
+    let generics = def.generics()?;
+    if let Some(bound) = generic_bound(generics, ty) {
+        return Some(bound);
+    }
+    let name = param_name(ty)?;
+    // Arguments are written in the parameters' order, lifetimes apart.
+    let position = generics
+        .params
+        .iter()
+        .filter(|p| !matches!(p, syn::GenericParam::Lifetime(_)))
+        .position(|p| matches!(p, syn::GenericParam::Type(t) if t.ident == *name))?;
+    def.impls.iter().find_map(|(impl_generics, self_ty)| {
+        let syn::PathArguments::AngleBracketed(args) = &self_ty.segments.last()?.arguments else {
+            return None;
+        };
+        let arg = args
+            .args
+            .iter()
+            .filter(|a| !matches!(a, syn::GenericArgument::Lifetime(_)))
+            .nth(position)?;
+        match arg {
+            syn::GenericArgument::Type(arg) => generic_bound(impl_generics, arg),
+            _ => None,
+        }
+    })
+}
+
 /// A parameter of a generic type (`l: &T` with `T: Listener`, by its bounds or a `where`
 /// clause): any implementor of its first non-marker trait, by name.
 pub(crate) fn generic_bound(generics: &syn::Generics, ty: &syn::Type) -> Option<String> {
-    let name = match ty {
-        syn::Type::Reference(r) => return generic_bound(generics, &r.elem),
-        syn::Type::Paren(p) => return generic_bound(generics, &p.elem),
-        syn::Type::Path(p) if p.qself.is_none() => p.path.get_ident()?,
-        _ => return None,
-    };
+    let name = param_name(ty)?;
     let param = generics.type_params().find(|p| p.ident == *name)?;
     let from_where = generics.where_clause.iter().flat_map(|w| &w.predicates).filter_map(|p| match p {
         syn::WherePredicate::Type(t) if matches!(&t.bounded_ty, syn::Type::Path(b) if b.path.is_ident(name)) => {

@@ -357,6 +357,9 @@ impl<'a> Interp<'a> {
                     let v = match args.next().unwrap_or_default() {
                         Value::Unknown => match self.typed_value(&pt.ty) {
                             Value::Unknown => generic_bound(&def.sig().generics, &pt.ty)
+                                .or_else(|| {
+                                    def.outer_generics.and_then(|g| generic_bound(g, &pt.ty))
+                                })
                                 .map_or(Value::Unknown, |t| Value::Dyn(Rc::from(t))),
                             v => v,
                         },

@@ -10,7 +10,7 @@
 //! primitive: a helper that makes a lock, called twice, makes two locks.
 use super::Interp;
 use crate::diagnostic::Span;
-use crate::frontend::index::{StaticId, StructId};
+use crate::frontend::index::{StaticId, StructDef, StructId};
 use crate::model::types::{lock_data, shape_in, shape_of, Shape};
 use crate::model::value::{BagId, GuardId, ObjectId, Place, Value, ANY_OBJECT};
 use crate::model::{Api, IndexKey, PrimId, PrimInfo, PrimKind, TemplateId, VarId};
@@ -287,9 +287,8 @@ impl<'a> Interp<'a> {
             self_ty: Some(s),
         };
         let name = format!("{}.{field}", def.name);
-        let generics = def.generics();
         let value = self.shaped(
-            shape_in(self.index, place, ty, generics),
+            shape_in(self.index, place, ty, Some(def)),
             PrimKey::Field(s, object, field.to_owned()),
             name,
             object == ANY_OBJECT,
@@ -297,7 +296,7 @@ impl<'a> Interp<'a> {
         if let Value::Obj(_, made @ 1..) = value {
             self.store.lazy_objects.push((object, made));
         }
-        self.declared_content(&value, place, ty, generics);
+        self.declared_content(&value, place, ty, Some(def));
         self.store.fields.insert(key, value.clone());
         value
     }
@@ -310,7 +309,7 @@ impl<'a> Interp<'a> {
         lock: &Value<'a>,
         place: Place,
         ty: &'a syn::Type,
-        generics: Option<&syn::Generics>,
+        of_struct: Option<&StructDef<'_>>,
     ) {
         let Value::Prim(prim) = *lock else {
             return;
@@ -321,7 +320,7 @@ impl<'a> Interp<'a> {
         let Some((place, data)) = lock_data(self.index, place, ty) else {
             return;
         };
-        let content = match shape_in(self.index, place, data, generics) {
+        let content = match shape_in(self.index, place, data, of_struct) {
             shape @ (Shape::Dyn(_) | Shape::Collection(_)) => self.shape_value(shape, Objects::Any),
             _ => return,
         };
