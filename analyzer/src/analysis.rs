@@ -561,6 +561,30 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn locks_in_a_map_keyed_by_a_newtype_id_are_a_family() {
+        // The map is built empty and filled through the entry API; rooms are found again with
+        // `get(&id).cloned()`: both reach one family's element by a run-time id.
+        let text = |first: &str| {
+            format!(
+                "use std::collections::HashMap;\nuse std::sync::{{Arc, Mutex, RwLock}};\n\
+                 #[derive(Clone, Copy, PartialEq, Eq, Hash)]\npub struct RoomId(pub u32);\npub struct Room;\n\
+                 pub struct Dir {{ rooms: RwLock<HashMap<RoomId, Arc<Mutex<Room>>>>, audit: Mutex<u32> }}\n\
+                 impl Dir {{\n    pub fn new() -> Self {{\n        Dir {{ rooms: RwLock::new(HashMap::new()), audit: Mutex::new(0) }}\n    }}\n    \
+                 fn room(&self, id: RoomId) -> Arc<Mutex<Room>> {{\n        \
+                 Arc::clone(self.rooms.write().unwrap().entry(id).or_insert_with(|| Arc::new(Mutex::new(Room))))\n    }}\n    \
+                 fn post(&self, id: RoomId) {{\n        let room = self.room(id);\n        let g = room.lock().unwrap();\n        {first}\n        \
+                 let _a = self.audit.lock().unwrap();\n    }}\n    \
+                 fn audit(&self, id: RoomId) {{\n        let _a = self.audit.lock().unwrap();\n        \
+                 let found = self.rooms.read().unwrap().get(&id).cloned();\n        \
+                 if let Some(room) = found {{\n            let _r = room.lock().unwrap();\n        }}\n    }}\n}}\n\
+                 pub fn run(id: RoomId) {{\n    let dir = Arc::new(Dir::new());\n    let other = Arc::clone(&dir);\n    \
+                 let t = std::thread::spawn(move || other.post(id));\n    dir.audit(id);\n    t.join().unwrap();\n}}\n"
+            )
+        };
+        found_unless_dropped(text, &[at("src/lib.rs", 18, "D001")]);
+    }
+
+    #[test]
     fn a_module_two_crates_share_is_modelled_in_each() {
         // The second crate to parse `shared.rs` takes its bodies unchecked: the first checked
         // them. Each crate's model walks them, and each crate's own deadlock is found.

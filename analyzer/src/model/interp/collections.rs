@@ -50,11 +50,21 @@ impl<'a> Interp<'a> {
         let value = value.merged_objects();
         let joined = match self.store.bags[bag as usize].take() {
             None => value,
+            // A family of one kind: the first of its primitives stands for every element.
+            Some(Value::Prim(family)) if self.same_kind(family, &value) => Value::Prim(family),
             Some(old) => self
                 .common_trait(&old, &value)
                 .unwrap_or_else(|| old.join(&value)),
         };
         self.store.bags[bag as usize] = Some(joined);
+    }
+
+    fn same_kind(&self, family: PrimId, value: &Value<'a>) -> bool {
+        let Value::Prim(p) = *value else {
+            return false;
+        };
+        let (a, b) = (self.model.prim(family), self.model.prim(p));
+        (a.kind, a.api) == (b.kind, b.api)
     }
 
     /// Objects of two structs in one collection (`Vec<Arc<dyn Listener>>` given a `Tape` and a
@@ -190,12 +200,13 @@ impl<'a> Interp<'a> {
     }
 }
 
-/// What an index value tells: a constant, a loop variable (rotated), or nothing known.
+/// What an index value tells: a constant, a loop variable (rotated), a run-time id (a number
+/// the model does not know, or a key of a crate type: `rooms.get(&RoomId(n))`), or nothing known.
 pub(super) fn index_key(index: &Value<'_>) -> IndexKey {
     match index {
         Value::Int(n) => IndexKey::Const(*n),
         Value::Index(k) => *k,
-        Value::Unknown | Value::Data(_) => IndexKey::Id(IdRank::Any),
+        Value::Unknown | Value::Data(_) | Value::Obj(..) => IndexKey::Id(IdRank::Any),
         _ => IndexKey::Unknown,
     }
 }

@@ -8,6 +8,17 @@ use crate::model::value::{Builder, SharedRead, Taint, Value};
 use crate::model::{Access, Api, Instances, Op, PrimId, PrimInfo, PrimKind, Rmw};
 use std::rc::Rc;
 
+/// Methods of an `Option` (or a reference) holding a primitive that hand it on; none of them
+/// is a method of a primitive.
+const OPTION_OF_PRIM: &[&str] = &[
+    "unwrap",
+    "expect",
+    "cloned",
+    "copied",
+    "as_deref",
+    "unwrap_unchecked",
+];
+
 impl<'a> Interp<'a> {
     pub(super) fn prim_method(
         &mut self,
@@ -17,6 +28,11 @@ impl<'a> Interp<'a> {
         span: &Span,
     ) -> Value<'a> {
         let PrimInfo { kind, api, .. } = *self.model.prim(prim);
+        // The `Option` or reference a primitive was reached through (`locks.get(id)`,
+        // `map.get(&k).cloned()`), unwrapped: the primitive itself.
+        if OPTION_OF_PRIM.contains(&method) {
+            return Value::Prim(prim);
+        }
         let span = span.clone();
         let method = match api {
             Api::Racecheck => method,

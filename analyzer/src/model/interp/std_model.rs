@@ -182,6 +182,24 @@ impl<'a> Interp<'a> {
                 let index = args[0].clone();
                 self.index_bag(receiver.clone(), index)
             }
+            // A map's entry API, on the map itself: the entry is an element by the key.
+            "entry" => receiver.clone(),
+            "and_modify" => {
+                let element = self.bag_content(bag);
+                self.call_closures(args, &element);
+                receiver.clone()
+            }
+            "or_insert" | "or_insert_with" | "or_insert_with_key" | "or_default" => {
+                let made = match args.first() {
+                    Some(made) if made.callables().is_empty() => made.clone(),
+                    Some(_) => self.call_closures(args, &Value::Unknown),
+                    None => Value::Unknown,
+                };
+                if !matches!(made, Value::Unknown) {
+                    self.bag_add(bag, made);
+                }
+                self.index_bag(receiver.clone(), Value::Unknown)
+            }
             "pop" | "pop_front" | "pop_back" | "first" | "last" | "remove" | "swap_remove"
             | "next" | "first_mut" | "last_mut" => self.bag_content(bag),
             "enumerate" => {
@@ -283,10 +301,13 @@ fn min_max<'a>(method: &str, a: &Value<'a>, b: &Value<'a>) -> Option<Value<'a>> 
 }
 
 /// Whether a value can be an index not known before run time: nothing known of it but where it
-/// came from, or a loop variable.
+/// came from, a key of a crate type (a newtype id), or a loop variable.
 pub(super) fn is_id(value: &Value<'_>) -> bool {
     matches!(
         value,
-        Value::Unknown | Value::Data(_) | Value::Index(IndexKey::Id(_) | IndexKey::Rotated { .. })
+        Value::Unknown
+            | Value::Data(_)
+            | Value::Obj(..)
+            | Value::Index(IndexKey::Id(_) | IndexKey::Rotated { .. })
     )
 }

@@ -34,6 +34,8 @@ pub(super) enum PrimKey {
     /// A field of one object (or of any object) of a struct.
     Field(StructId, ObjectId, String),
     Element(PrimId, IndexKey),
+    /// The family a lock's data is (`RwLock<HashMap<Id, Arc<Mutex<Room>>>>`).
+    Content(PrimId),
 }
 
 #[derive(Debug)]
@@ -184,9 +186,65 @@ impl<'a> Interp<'a> {
                         format!("{}.{field}", self.index.structs[s.index()].name);
                 }
             }
+            self.fill_empty_from_type(s, object, &field, &value);
             self.store.fields.insert((s, object, field), value);
         }
         Value::Obj(s, object)
+    }
+
+    /// A field's collection built empty (`HashMap::new()`, also as a lock's data) holds what
+    /// the field's declared type says until the model sees it filled: elements may be added
+    /// where the model does not follow (a caller's `insert`, an `entry(..).or_insert_with(..)`
+    /// in a thread the model walks later), and are of that type anyway.
+    fn fill_empty_from_type(
+        &mut self,
+        s: StructId,
+        object: ObjectId,
+        field: &str,
+        value: &Value<'a>,
+    ) {
+        let index = self.index;
+        let def = &index.structs[s.index()];
+        let Some(&(_, ty)) = def.fields().iter().find(|(name, _)| name == field) else {
+            return;
+        };
+        let place = Place {
+            module: def.module,
+            file: 0,
+            self_ty: Some(s),
+        };
+        let (bag, place, ty, key, name) = match value {
+            Value::Bag(bag) => (
+                *bag,
+                place,
+                ty,
+                PrimKey::Field(s, object, field.to_owned()),
+                format!("{}.{field}", def.name),
+            ),
+            Value::Prim(lock) => match (self.store.contents.get(lock), lock_data(index, place, ty))
+            {
+                (Some(&Value::Bag(bag)), Some((place, data))) => (
+                    bag,
+                    place,
+                    data,
+                    PrimKey::Content(*lock),
+                    self.model.prim(*lock).name.clone(),
+                ),
+                _ => return,
+            },
+            _ => return,
+        };
+        if self.store.bags[bag as usize].is_some() {
+            return;
+        }
+        let filled = match shape_in(index, place, ty, Some(def)) {
+            shape @ Shape::Collection(_) => self.shape_value(shape, Objects::Any),
+            shape @ Shape::Family(..) => self.shaped(shape, key, name, false),
+            _ => return,
+        };
+        if let Value::Bag(filled) = filled {
+            self.store.bags[bag as usize] = self.store.bags[filled as usize].clone();
+        }
     }
 
     /// The element `index` of the family `family`.
@@ -303,7 +361,8 @@ impl<'a> Interp<'a> {
 
     /// What a lock of a declared type (a static's, a field's) that the model did not see made
     /// protects, when its data type tells something calls can reach: trait objects
-    /// (`Mutex<Vec<Arc<dyn Listener>>>` holds implementors of `Listener`), collections of them.
+    /// (`Mutex<Vec<Arc<dyn Listener>>>` holds implementors of `Listener`), collections of them,
+    /// a family of primitives (`RwLock<HashMap<Id, Arc<Mutex<Room>>>>`).
     fn declared_content(
         &mut self,
         lock: &Value<'a>,
@@ -322,6 +381,11 @@ impl<'a> Interp<'a> {
         };
         let content = match shape_in(self.index, place, data, of_struct) {
             shape @ (Shape::Dyn(_) | Shape::Collection(_)) => self.shape_value(shape, Objects::Any),
+            shape @ Shape::Family(..) => {
+                let info = self.model.prim(prim);
+                let (name, several) = (info.name.clone(), info.several);
+                self.shaped(shape, PrimKey::Content(prim), name, several)
+            }
             _ => return,
         };
         self.store.contents.insert(prim, content);
