@@ -11,7 +11,7 @@
 use crate::diagnostic::{Diagnostic, Edition, InputError, RunNote, SourceFile};
 use crate::frontend::bodies::Bodies;
 use crate::frontend::compact::KeptItems;
-use crate::frontend::crates::{discover_crates, CrateFiles, FileTable};
+use crate::frontend::crates::{discover_crates, link_libraries, CrateFiles, FileTable};
 use crate::frontend::macro_rules::expand_crate;
 use crate::frontend::macros::MacroArgs;
 use crate::frontend::outline::{outline_file, Outline};
@@ -44,19 +44,28 @@ pub struct Analysis {
 /// The rules that report an absence, which stay quiet on a crate whose model was cut short.
 const QUIET_WHEN_CUT: &str = "D004, D005, D006 and L001";
 
+/// What the build system tells of the crates' root files (by path, as in the files given).
+#[derive(Debug, Default, Clone)]
+pub struct Targets {
+    /// The edition of each root; a crate whose root has none is read in edition 2021's rules.
+    pub editions: BTreeMap<PathBuf, Edition>,
+    /// The crate name of each library's root: the programs of its package link it.
+    pub libraries: BTreeMap<PathBuf, String>,
+}
+
 /// Analyzes a set of files as crates: crate roots are the files no `mod` item of another file
-/// claims. Every crate is read in edition 2021's rules.
+/// claims. Every crate is read in edition 2021's rules, and links no library.
 pub fn analyze(files: &[SourceFile]) -> Analysis {
-    analyze_editions(files, &BTreeMap::new())
+    analyze_targets(files, &Targets::default())
 }
 
-/// [`analyze`], each crate in the edition `editions` gives its root file (by path, as in
-/// `files`), 2021 when it gives none.
-pub fn analyze_editions(files: &[SourceFile], editions: &BTreeMap<PathBuf, Edition>) -> Analysis {
-    pool::analysis_pool().install(|| analyze_on_pool(files, editions))
+/// [`analyze`], each crate in the edition `targets` gives its root file, each program linking
+/// its package's library.
+pub fn analyze_targets(files: &[SourceFile], targets: &Targets) -> Analysis {
+    pool::analysis_pool().install(|| analyze_on_pool(files, targets))
 }
 
-fn analyze_on_pool(files: &[SourceFile], editions: &BTreeMap<PathBuf, Edition>) -> Analysis {
+fn analyze_on_pool(files: &[SourceFile], targets: &Targets) -> Analysis {
     let results: Vec<Result<Outline, InputError>> = files.par_iter().map(outline_file).collect();
     let mut errors = Vec::new();
     let outlines: Vec<Outline> = results
@@ -79,6 +88,7 @@ fn analyze_on_pool(files: &[SourceFile], editions: &BTreeMap<PathBuf, Edition>) 
                 .map(|&f| (files[f].path.clone(), root.clone()))
         })
         .collect();
+    link_libraries(&mut crates, files, &table, &targets.libraries);
     // The biggest crates first, so that no big one is left to run alone at the end; and one
     // crate per task: rayon would otherwise hand a thread a run of crates as one task, which
     // no idle thread can take a crate from (on the corpus, one thread ran alone for 25 of 35 s).
@@ -92,7 +102,8 @@ fn analyze_on_pool(files: &[SourceFile], editions: &BTreeMap<PathBuf, Edition>) 
         .with_max_len(1)
         .map(|c| {
             if c.files.iter().any(|&f| outlines[f].mentions_sync) {
-                let edition = editions
+                let edition = targets
+                    .editions
                     .get(&files[c.files[0]].path)
                     .copied()
                     .unwrap_or_default();
@@ -113,6 +124,8 @@ fn analyze_on_pool(files: &[SourceFile], editions: &BTreeMap<PathBuf, Edition>) 
     }
     crate::diagnostic::sort_and_dedup(&mut diagnostics);
     errors.sort_by(|a, b| (&a.path, &a.span).cmp(&(&b.path, &b.span)));
+    // A library's file is parsed by the library and by each program linking it.
+    errors.dedup();
     notes.sort_by(|a, b| a.path.cmp(&b.path));
     Analysis {
         diagnostics,
@@ -288,8 +301,19 @@ fn model_parsed(
             .map(|(&f, lines)| SpanConverter::new(&files[f], lines))
             .collect();
         let source_bytes = slots.iter().map(|&f| files[f].text.len()).sum();
-        let expansion = expand_crate(files, table, &slots, &mut asts, &converters);
-        let index = index::build(table, &slots, &asts, &kept, &bodies);
+        let externs: Vec<(&str, usize)> = krate
+            .externs
+            .iter()
+            .filter_map(|(name, at)| {
+                let slot = slots.iter().position(|&f| f == krate.files[*at])?;
+                Some((name.as_str(), slot))
+            })
+            .collect();
+        let roots: Vec<usize> = std::iter::once(0)
+            .chain(externs.iter().map(|&(_, slot)| slot))
+            .collect();
+        let expansion = expand_crate(files, table, &slots, &roots, &mut asts, &converters);
+        let index = index::build(table, &slots, &externs, &asts, &kept, &bodies);
         let macros = MacroArgs::collect(&asts, &bodies);
         let mut model = model_crate(&index, &macros, &converters, source_bytes, edition);
         model
@@ -348,7 +372,11 @@ pub(crate) mod tests {
 
     /// `(file, line, code)` of every diagnostic.
     pub(crate) fn found(files: &[SourceFile]) -> Vec<(String, u32, String)> {
-        let analysis = analyze(files);
+        found_with(files, &Targets::default())
+    }
+
+    fn found_with(files: &[SourceFile], targets: &Targets) -> Vec<(String, u32, String)> {
+        let analysis = analyze_targets(files, targets);
         assert!(analysis.errors.is_empty(), "{:?}", analysis.errors);
         analysis
             .diagnostics
@@ -582,6 +610,59 @@ pub(crate) mod tests {
             )
         };
         found_unless_dropped(text, &[at("src/lib.rs", 18, "D001")]);
+        // The room reached in an `Option` combinator's closure.
+        let in_closure = |first: &str| {
+            text(first).replace(
+                "if let Some(room) = found {\n            let _r = room.lock().unwrap();\n        }",
+                "found.map_or((), |room| drop(room.lock().unwrap()));",
+            )
+        };
+        assert!(in_closure("").contains("map_or"));
+        found_unless_dropped(in_closure, &[at("src/lib.rs", 18, "D001")]);
+    }
+
+    #[test]
+    fn a_program_follows_its_package_library() {
+        // The library alone has no thread: its public functions are programs of their own. The
+        // program builds one `Store` and runs `ab` and `ba` on it at once; the library's `crate::`
+        // paths stay its own, and the library's unit test is not a root of the program.
+        let lib = file(
+            "shop/src/lib.rs",
+            "use std::sync::Mutex;\npub mod store;\n\
+             pub struct Pair { pub a: Mutex<u8>, pub b: Mutex<u8> }\n\
+             #[test]\nfn alone() {\n    let p = Pair { a: Mutex::new(0), b: Mutex::new(0) };\n    let _b = p.b.lock().unwrap();\n    let _b2 = p.b.lock().unwrap();\n}\n",
+        );
+        let store = |first: &str| {
+            file(
+                "shop/src/store.rs",
+                &format!(
+                    "use std::sync::Mutex;\nuse crate::Pair;\npub struct Store {{ pair: Pair }}\n\
+                     impl Store {{\n    pub fn new() -> Self {{\n        Store {{ pair: Pair {{ a: Mutex::new(0), b: Mutex::new(0) }} }}\n    }}\n    \
+                     pub fn ab(&self) {{\n        let _a = self.pair.a.lock().unwrap();\n        let _b = self.pair.b.lock().unwrap();\n    }}\n    \
+                     pub fn ba(&self) {{\n        let g = self.pair.b.lock().unwrap();\n        {first}\n        let _a = self.pair.a.lock().unwrap();\n    }}\n}}\n"
+                ),
+            )
+        };
+        let program = file(
+            "shop/src/bin/serve.rs",
+            "use shop::store::Store;\nuse std::sync::Arc;\nfn main() {\n    let store = Arc::new(Store::new());\n    \
+             let other = Arc::clone(&store);\n    let t = std::thread::spawn(move || other.ab());\n    store.ba();\n    t.join().unwrap();\n}\n",
+        );
+        let linked = Targets {
+            libraries: BTreeMap::from([(PathBuf::from("shop/src/lib.rs"), "shop".to_owned())]),
+            ..Targets::default()
+        };
+        let with = |first: &str, targets: &Targets| {
+            found_with(&[lib.clone(), store(first), program.clone()], targets)
+        };
+        let unit_test = at("shop/src/lib.rs", 8, "D002");
+        assert_eq!(
+            with("let _ = &g;", &linked),
+            [unit_test.clone(), at("shop/src/store.rs", 10, "D001")]
+        );
+        assert_eq!(with("drop(g);", &linked), std::slice::from_ref(&unit_test));
+        // Unlinked, the program's `Store` is outside the crate.
+        assert_eq!(with("let _ = &g;", &Targets::default()), [unit_test]);
     }
 
     #[test]
@@ -783,8 +864,11 @@ fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
     /// `(line, code)` of every diagnostic of `src/main.rs` analyzed in `edition`.
     fn found_in(edition: Edition, text: &str) -> Vec<(u32, String)> {
         let path = PathBuf::from("src/main.rs");
-        let editions = BTreeMap::from([(path.clone(), edition)]);
-        analyze_editions(&[file("src/main.rs", text)], &editions)
+        let targets = Targets {
+            editions: BTreeMap::from([(path.clone(), edition)]),
+            ..Targets::default()
+        };
+        analyze_targets(&[file("src/main.rs", text)], &targets)
             .diagnostics
             .iter()
             .map(|d| (d.primary.line_start, d.code.clone()))

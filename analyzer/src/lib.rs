@@ -10,4 +10,4 @@ pub mod lsp;
 mod model;
 pub mod rules;
 
-pub use analysis::{analyze, analyze_editions, Analysis};
+pub use analysis::{analyze, analyze_targets, Analysis, Targets};

@@ -88,12 +88,12 @@ pub fn analyze(args: &CheckArgs, cwd: &Path) -> Result<Checked, Fatal> {
 
     let (sources, files, mut errors) =
         load_sources(args, members.as_deref(), cwd, &root, &settings)?;
-    let editions = workspace
+    let targets = workspace
         .as_ref()
-        .map(|w| editions(w, &sources, cwd, &root))
+        .map(|w| targets(w, &sources, cwd, &root))
         .unwrap_or_default();
     let (diagnostics, analysis_errors, crate_roots, notes) =
-        findings(&sources, &settings, &editions);
+        findings(&sources, &settings, &targets);
     errors.extend(analysis_errors);
     errors.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Checked {
@@ -238,23 +238,28 @@ fn members_to_check<'w>(
     }
 }
 
-/// The edition of each loaded file that is a target's root (by its path as loaded: relative to
-/// the root, or to `cwd`, or absolute).
-fn editions(
-    workspace: &Workspace,
-    sources: &SourceMap,
-    cwd: &Path,
-    root: &Path,
-) -> BTreeMap<PathBuf, Edition> {
-    sources
-        .files()
-        .filter_map(|file| {
-            let edition = [root, cwd]
-                .iter()
-                .find_map(|base| workspace.edition_of_root(&base.join(&file.path)))?;
-            Some((file.path.clone(), edition))
-        })
-        .collect()
+/// The edition of each loaded file that is a target's root, and the crate name of each that is
+/// a library's (by its path as loaded: relative to the root, or to `cwd`, or absolute).
+fn targets(workspace: &Workspace, sources: &SourceMap, cwd: &Path, root: &Path) -> crate::Targets {
+    let mut targets = crate::Targets::default();
+    for file in sources.files() {
+        let Some((_, target)) = [root, cwd]
+            .iter()
+            .find_map(|base| workspace.target_rooted_at(&base.join(&file.path)))
+        else {
+            continue;
+        };
+        targets.editions.insert(
+            file.path.clone(),
+            Edition::from_manifest(target.edition.as_str()),
+        );
+        if target.kind.iter().any(|k| k.to_string() == "lib") {
+            targets
+                .libraries
+                .insert(file.path.clone(), target.name.clone());
+        }
+    }
+    targets
 }
 
 /// The findings to report, sorted, with their fingerprints; the files the analysis could not
@@ -262,7 +267,7 @@ fn editions(
 fn findings(
     sources: &SourceMap,
     settings: &Settings,
-    editions: &BTreeMap<PathBuf, Edition>,
+    targets: &crate::Targets,
 ) -> (
     Vec<Diagnostic>,
     Vec<InputError>,
@@ -270,7 +275,7 @@ fn findings(
     Vec<RunNote>,
 ) {
     let files: Vec<SourceFile> = sources.files().cloned().collect();
-    let analysis = crate::analyze_editions(&files, editions);
+    let analysis = crate::analyze_targets(&files, targets);
     (
         report_of(analysis.diagnostics, sources, settings),
         analysis.errors,

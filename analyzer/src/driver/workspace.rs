@@ -1,7 +1,6 @@
 //! The cargo workspace being checked, from `cargo metadata --format-version 1 --no-deps` (run
 //! through `$CARGO`, else `cargo`): its root, its members and their targets.
 use super::error::Fatal;
-use crate::diagnostic::Edition;
 use cargo_metadata::{MetadataCommand, Package, Target};
 use std::path::{Path, PathBuf};
 
@@ -69,12 +68,6 @@ impl Workspace {
     pub fn target_rooted_at(&self, root: &Path) -> Option<(&Package, &Target)> {
         self.targets()
             .find(|(_, t)| t.src_path.as_std_path() == root)
-    }
-
-    /// The edition of the target rooted at the absolute path `root`, if one is.
-    pub fn edition_of_root(&self, root: &Path) -> Option<Edition> {
-        self.target_rooted_at(root)
-            .map(|(_, target)| Edition::from_manifest(target.edition.as_str()))
     }
 
     /// The package and target whose sources hold the absolute path `file`, by folders alone:

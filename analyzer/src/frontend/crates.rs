@@ -2,13 +2,18 @@
 //! and its crate is every file reachable from it through `mod` items.
 use super::outline::{path_attribute, ModDecl, Outline};
 use crate::diagnostic::SourceFile;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
 
 /// The files of one crate; `files[0]` is its root.
 #[derive(Debug, Clone)]
 pub(crate) struct CrateFiles {
+    /// Its own files (the first `own`), then those of the library crates it links.
     pub files: Vec<usize>,
+    pub own: usize,
+    /// The library crates a program links, by the name its paths give them and the position
+    /// of their root in `files`.
+    pub externs: Vec<(String, usize)>,
 }
 
 /// Looks files up by their (lexically normalized) path.
@@ -153,11 +158,85 @@ pub(crate) fn discover_crates(table: &FileTable, outlines: &[Outline]) -> Vec<Cr
         if reached[root] {
             continue;
         }
+        let files = crate_tree(table, outlines, root, &mut reached);
         crates.push(CrateFiles {
-            files: crate_tree(table, outlines, root, &mut reached),
+            own: files.len(),
+            files,
+            externs: Vec::new(),
         });
     }
     crates
+}
+
+/// Links each program of a package to the package's library, as cargo does: a crate rooted at
+/// `src/main.rs`, `src/bin/NAME.rs` or `src/bin/NAME/main.rs` whose package's `src/lib.rs` is a
+/// crate of the run named in `libraries` (by its root's path) gets the library's files, under
+/// that name. Its model then follows the program into the library: the objects `main` builds
+/// through the library are the ones its threads use. (Tests, examples and benches are left
+/// alone: each would model the library once more; so is a program whose text never names the
+/// library.)
+pub(crate) fn link_libraries(
+    crates: &mut [CrateFiles],
+    sources: &[SourceFile],
+    table: &FileTable,
+    libraries: &BTreeMap<PathBuf, String>,
+) {
+    if libraries.is_empty() {
+        return;
+    }
+    let names: HashMap<PathBuf, &String> = libraries
+        .iter()
+        .map(|(path, name)| (normalize(path), name))
+        .collect();
+    let by_root: HashMap<usize, usize> = crates
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.files[0], i))
+        .collect();
+    for i in 0..crates.len() {
+        let root = &table.paths[crates[i].files[0]];
+        let Some(lib_root) = package_src(root).map(|src| src.join("lib.rs")) else {
+            continue;
+        };
+        let Some(name) = names.get(&lib_root) else {
+            continue;
+        };
+        let Some(&lib) = table.by_path.get(&lib_root).and_then(|f| by_root.get(f)) else {
+            continue;
+        };
+        let name = name.replace('-', "_");
+        let path_start = format!("{name}::");
+        if !crates[i]
+            .files
+            .iter()
+            .any(|&f| sources[f].text.contains(&path_start))
+        {
+            continue;
+        }
+        let lib_files = crates[lib].files[..crates[lib].own].to_vec();
+        // A program that declares the library's modules as its own keeps them so.
+        if lib == i || lib_files.iter().any(|f| crates[i].files.contains(f)) {
+            continue;
+        }
+        let program = &mut crates[i];
+        program.externs.push((name, program.files.len()));
+        program.files.extend(lib_files);
+    }
+}
+
+/// The `src` folder of the package whose program `root` is, if it is one.
+fn package_src(root: &Path) -> Option<PathBuf> {
+    let parent = root.parent()?;
+    let name = |p: &Path| p.file_name().and_then(|n| n.to_str()).map(str::to_owned);
+    let src = match (name(root)?.as_str(), name(parent)?.as_str()) {
+        ("main.rs", "src") => parent.to_path_buf(),
+        (_, "bin") => parent.parent()?.to_path_buf(),
+        ("main.rs", _) if parent.parent().and_then(name).as_deref() == Some("bin") => {
+            parent.parent()?.parent()?.to_path_buf()
+        }
+        _ => return None,
+    };
+    (name(&src).as_deref() == Some("src")).then_some(src)
 }
 
 fn crate_tree(

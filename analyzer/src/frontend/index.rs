@@ -199,6 +199,8 @@ pub(crate) struct CrateIndex<'a> {
     pub methods: HashMap<(StructId, String), Vec<FnId>>,
     /// The types implementing each trait (by the trait's name): what a `dyn Trait` can be.
     pub implementors: HashMap<String, Vec<StructId>>,
+    /// The root module of each library the crate links, by the name its paths give it.
+    pub externs: HashMap<String, ModId>,
 }
 
 impl<'a> FnDef<'a> {
@@ -211,6 +213,17 @@ impl<'a> FnDef<'a> {
 impl CrateIndex<'_> {
     pub(crate) fn root(&self) -> ModId {
         ModId(0)
+    }
+
+    /// The root of the crate `module` is in: the crate's, or that of a library it links.
+    pub(crate) fn crate_root_of(&self, mut module: ModId) -> ModId {
+        loop {
+            let m = &self.modules[module.index()];
+            match m.block_of.or(m.parent) {
+                Some(up) => module = up,
+                None => return module,
+            }
+        }
     }
 }
 
@@ -263,9 +276,12 @@ struct TraitDef<'a> {
 
 /// Builds the index from the crate's parsed files (`asts[slot]` is the file of `files[slot]`),
 /// whose plain constants `kept` holds and whose function bodies taken out of them `bodies` does.
+/// `externs`: the libraries the crate links, by name and the slot of their root, each a module
+/// tree of its own (whose `crate::` paths are its own root).
 pub(crate) fn build<'a>(
     table: &FileTable,
     files: &[usize],
+    externs: &[(&str, usize)],
     asts: &'a [syn::File],
     kept: &'a KeptItems,
     bodies: &'a Bodies,
@@ -280,6 +296,7 @@ pub(crate) fn build<'a>(
         impls: Vec::new(),
         traits: HashMap::new(),
         loaded: vec![false; files.len()],
+        roots: vec![0],
         slots: files
             .iter()
             .enumerate()
@@ -289,6 +306,13 @@ pub(crate) fn build<'a>(
     };
     builder.index.modules.push(Module::default());
     builder.load_file(0, ModId(0), "");
+    for &(name, slot) in externs {
+        let root = ModId(builder.index.modules.len() as u32);
+        builder.index.modules.push(Module::default());
+        builder.index.externs.insert(name.to_owned(), root);
+        builder.roots.push(slot);
+        builder.load_file(slot, root, &format!("{name}::"));
+    }
     let Builder {
         mut index,
         impls,
@@ -324,6 +348,8 @@ struct Builder<'t, 'a> {
     /// Traits by name; `None` for a name two traits share (which one an impl means is unknown).
     traits: HashMap<String, Option<TraitDef<'a>>>,
     loaded: Vec<bool>,
+    /// The slots of crate roots: the crate's, and those of the libraries it links.
+    roots: Vec<usize>,
     /// The slot of each input file of the crate.
     slots: HashMap<usize, usize>,
     /// The scope of the items declared in each function body that declares some.
@@ -546,7 +572,9 @@ impl<'a> Builder<'_, 'a> {
             }
             None => {
                 let from = self.files[slot];
-                let child = self.table.mod_item_file(from, slot == 0, inline, m);
+                let child = self
+                    .table
+                    .mod_item_file(from, self.roots.contains(&slot), inline, m);
                 if let Some(child_slot) = child.and_then(|c| self.slots.get(&c).copied()) {
                     self.load_file(child_slot, id, &prefix);
                 }

@@ -53,11 +53,15 @@ fn resolve_in(
     }
     let (first, rest) = segments.split_first()?;
     let mut current = match first.as_str() {
-        "crate" => Resolved::Def(Def::Mod(index.root())),
+        "crate" => Resolved::Def(Def::Mod(index.crate_root_of(module))),
         "self" => Resolved::Def(Def::Mod(enclosing_module(index, module))),
         "super" => Resolved::Def(Def::Mod(index.modules[module.index()].parent?)),
-        name => lookup(index, module, name, depth, searched)
-            .unwrap_or_else(|| Resolved::External(vec![name.to_owned()])),
+        name => lookup(index, module, name, depth, searched).unwrap_or_else(|| {
+            match index.externs.get(name) {
+                Some(&library) => Resolved::Def(Def::Mod(library)),
+                None => Resolved::External(vec![name.to_owned()]),
+            }
+        }),
     };
     for segment in rest {
         current = through_alias(index, current, depth, searched)?;

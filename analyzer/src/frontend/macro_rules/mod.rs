@@ -63,6 +63,7 @@ pub(crate) fn expand_crate(
     sources: &[SourceFile],
     table: &FileTable,
     files: &[usize],
+    roots: &[usize],
     asts: &mut [syn::File],
     converters: &[SpanConverter<'_>],
 ) -> Expansion {
@@ -84,6 +85,7 @@ pub(crate) fn expand_crate(
             .enumerate()
             .map(|(slot, &f)| (f, slot))
             .collect(),
+        roots,
         loaded: vec![false; asts.len()],
         asts,
         converters,
@@ -95,7 +97,12 @@ pub(crate) fn expand_crate(
         inline: Vec::new(),
         out: Expansion::default(),
     };
-    walker.load_file(0);
+    // Each crate's macros in its own textual scope: a library's do not leak into the program.
+    for &root in roots {
+        let mark = walker.scopes.enter();
+        walker.load_file(root);
+        walker.scopes.leave(mark);
+    }
     walker.out
 }
 

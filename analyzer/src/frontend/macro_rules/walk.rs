@@ -20,6 +20,8 @@ pub(super) struct Walker<'w, 'p> {
     /// The crate's file of each slot (`asts[slot]` is the tree of `files[slot]`).
     pub files: &'w [usize],
     pub slots: HashMap<usize, usize>,
+    /// The slots of crate roots: the crate's, and those of the libraries it links.
+    pub roots: &'w [usize],
     pub asts: &'w mut [syn::File],
     pub converters: &'w [SpanConverter<'p>],
     pub loaded: Vec<bool>,
@@ -183,9 +185,12 @@ impl VisitMut for Walker<'_, '_> {
             }
             None => {
                 let from = self.files[self.slot];
-                let child = self
-                    .table
-                    .mod_item_file(from, self.slot == 0, &self.inline, module);
+                let child = self.table.mod_item_file(
+                    from,
+                    self.roots.contains(&self.slot),
+                    &self.inline,
+                    module,
+                );
                 if let Some(&slot) = child.and_then(|c| self.slots.get(&c)) {
                     self.load_file(slot);
                 }

@@ -145,7 +145,10 @@ impl<'a> Interp<'a> {
         let index = self.index;
         let entry = |f: &crate::frontend::index::FnDef<'_>| {
             let is_main = f.name == "main" && f.module == index.root() && f.self_ty.is_none();
-            (is_main || f.attrs.iter().any(syntax::is_test_attribute)) && f.sig().inputs.is_empty()
+            // A linked library's tests are its own crate's roots.
+            let is_test = f.attrs.iter().any(syntax::is_test_attribute)
+                && index.crate_root_of(f.module) == index.root();
+            (is_main || is_test) && f.sig().inputs.is_empty()
         };
         let mut roots: Vec<FnId> = (0..index.fns.len() as u32)
             .map(FnId)

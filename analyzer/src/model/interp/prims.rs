@@ -1,5 +1,6 @@
 //! The racecheck primitives: what their constructors make and what their methods do, as
 //! operations of the model.
+use super::std_model::OPTION_COMBINATORS;
 use super::Interp;
 use crate::diagnostic::Span;
 use crate::frontend::resolve::RacecheckItem;
@@ -32,6 +33,14 @@ impl<'a> Interp<'a> {
         // `map.get(&k).cloned()`), unwrapped: the primitive itself.
         if OPTION_OF_PRIM.contains(&method) {
             return Value::Prim(prim);
+        }
+        // `room(id).map_or(false, |room| room.lock().leave(user))`: the closure gets the primitive.
+        // (A pool's `map` is its own.)
+        if kind != PrimKind::Pool
+            && OPTION_COMBINATORS.contains(&method)
+            && args.iter().any(|a| !a.callables().is_empty())
+        {
+            return self.call_closures(&args, &Value::Prim(prim));
         }
         let span = span.clone();
         let method = match api {

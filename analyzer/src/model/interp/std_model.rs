@@ -57,6 +57,19 @@ pub(super) const UNWRAP: &[&str] = &[
     "map_err",
 ];
 
+/// `Option` methods that call their closure with the value inside, once.
+pub(super) const OPTION_COMBINATORS: &[&str] = &[
+    "map",
+    "map_or",
+    "map_or_else",
+    "and_then",
+    "is_some_and",
+    "is_none_or",
+    "inspect",
+    "filter",
+    "take_if",
+];
+
 /// Iterator adapters whose result is a collection of what their closure returns.
 const MAPPING: &[&str] = &[
     "map",
@@ -132,7 +145,13 @@ impl<'a> Interp<'a> {
             return self.spawn_detached(&args, span);
         }
         if has_closure {
-            let element = self.element_of(&receiver);
+            let element = match &receiver {
+                // An `Option` of one object (`find(id).map(|s| s.go())`): the object itself.
+                Value::Obj(..) | Value::Dyn(_) if OPTION_COMBINATORS.contains(&method) => {
+                    receiver.clone()
+                }
+                _ => self.element_of(&receiver),
+            };
             self.walk_depth_of_unknown_closures += 1;
             let result = self.call_closures_in_loop(&args, &receiver, element);
             self.walk_depth_of_unknown_closures -= 1;
