@@ -145,3 +145,23 @@ fn a_crate_is_read_in_the_edition_of_its_manifest() {
     project.write("Cargo.toml", manifest);
     assert_eq!(analyzed(&project, &[]).0, Vec::<String>::new());
 }
+
+#[test]
+fn a_program_is_followed_into_its_package_library() {
+    // The library alone runs no thread; `main` shares one `Store` between two threads that take
+    // its locks in opposite orders. The package's name has a dash: its crate name an underscore.
+    let main_rs = "use demo_app::Store;\nuse std::sync::Arc;\nfn main() {\n    let store = Arc::new(Store::new());\n    \
+                   let other = Arc::clone(&store);\n    let t = std::thread::spawn(move || other.ab());\n    \
+                   store.ba();\n    t.join().unwrap();\n}\n";
+    let project = Project::cargo("linked", main_rs);
+    let manifest = project.read("Cargo.toml").replace("\"demo\"", "\"demo-app\"");
+    project.write("Cargo.toml", manifest);
+    project.write(
+        "src/lib.rs",
+        "use std::sync::Mutex;\npub struct Store { a: Mutex<u8>, b: Mutex<u8> }\nimpl Store {\n    \
+         pub fn new() -> Self {\n        Store { a: Mutex::new(0), b: Mutex::new(0) }\n    }\n    \
+         pub fn ab(&self) {\n        let _a = self.a.lock().unwrap();\n        let _b = self.b.lock().unwrap();\n    }\n    \
+         pub fn ba(&self) {\n        let _b = self.b.lock().unwrap();\n        let _a = self.a.lock().unwrap();\n    }\n}\n",
+    );
+    assert_eq!(analyzed(&project, &[]).0, vec!["src/lib.rs"]);
+}
