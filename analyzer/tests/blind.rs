@@ -1,0 +1,153 @@
+//! Recall and precision on application crates written without reading the analyzer:
+//! `tests/blind/<name>/` are packages (a chat server over `std::sync`, parking_lot and
+//! crossbeam-channel, library and program; an inventory service over `std::sync`, one program)
+//! whose author planted defects and safe look-alikes and marked each on the line of its
+//! offending operation: `// PLANTED: <kind>: <why>` and `// CLEAN: <kind>: <why>` (`MANIFEST.md`
+//! beside each lists both operations of every mark). They were written before the model was
+//! tuned to them, and are kept as they were written.
+//!
+//! `cargo racecheck check` runs inside each package with no path, as a user would, with the
+//! rules on by default. A finding counts for a planted mark when its primary span or one of its
+//! labels is on the mark's line. The test asserts that every finding counts for some planted
+//! mark (no false alarm), and that the planted marks found are exactly those not in [`MISSED`]:
+//! it fails on a new miss and on a fixed one (then delete its entry; the list only shrinks).
+//! Run with `--nocapture` for each crate's recall.
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The planted marks the analyzer misses today: crate, file, line, and why.
+#[rustfmt::skip]
+const MISSED: &[(&str, &str, usize, &str)] = &[
+    ("chatsrv", "src/delivery/mod.rs", 84,
+     "`recv` while holding `pending`: the sender reaches the push thread inside an enum in the locked job list, which the model does not follow"),
+    ("chatsrv", "src/server/mod.rs", 98,
+     "joining the workers while holding the config: the handles leave their locked vector through `std::mem::take`, and the model loses which threads they are"),
+    ("chatsrv", "src/users/registry.rs", 68,
+     "stale write-back to a map element (`get_mut(&id)` then `element.field = value`): R003 sees writes through a guard, not through an element reached from one"),
+    ("inventory", "src/net/session.rs", 76,
+     "stale write-back to a map element, as in chatsrv's registry"),
+    ("inventory", "src/orders/mod.rs", 124,
+     "`recv` on a receiver kept in a `Mutex` while holding `pending`: the sender is a clone handed to each picker thread, which the model does not tie to the receiver"),
+    ("inventory", "src/orders/queue.rs", 89,
+     "a wait under `if` in a function its caller calls in a loop: L002 counts any loop around the wait, the caller's too"),
+];
+
+/// `(file, line)` of each mark of `kind` (`PLANTED` or `CLEAN`) in the package's sources.
+fn marks(dir: &Path, kind: &str) -> BTreeSet<(String, usize)> {
+    let mut files = Vec::new();
+    rust_files(&dir.join("src"), &mut files);
+    let needle = format!("// {kind}: ");
+    let mut marks = BTreeSet::new();
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("a test source reads");
+        let relative = path
+            .strip_prefix(dir)
+            .expect("under the package")
+            .to_string_lossy()
+            .into_owned();
+        for (i, line) in text.lines().enumerate() {
+            if line.contains(&needle) {
+                marks.insert((relative.clone(), i + 1));
+            }
+        }
+    }
+    marks
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("a test folder reads") {
+        let path = entry.expect("a folder entry").path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// Each finding's code and the `(file, line)` of its primary span and labels.
+fn findings(dir: &Path) -> Vec<(String, Vec<(String, usize)>)> {
+    let output = Command::new(env!("CARGO_BIN_EXE_cargo-racecheck"))
+        .args(["racecheck", "check", "--format", "json"])
+        .current_dir(dir)
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("the CLI runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let document: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {stdout}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    assert_eq!(document["errors"], Value::Array(Vec::new()), "{stdout}");
+    let at = |span: &Value| {
+        (
+            span["file"].as_str().expect("a file").to_owned(),
+            span["line_start"].as_u64().expect("a line") as usize,
+        )
+    };
+    document["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            let places = std::iter::once(at(&d["primary"]))
+                .chain(
+                    d["secondary"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .map(|label| at(&label["span"])),
+                )
+                .collect();
+            (d["code"].as_str().expect("a code").to_owned(), places)
+        })
+        .collect()
+}
+
+fn scored(name: &str) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/blind")
+        .join(name);
+    let planted = marks(&dir, "PLANTED");
+    let clean = marks(&dir, "CLEAN");
+    assert!(planted.len() >= 10 && clean.len() >= 10, "{name}: marks");
+    let mut found = BTreeSet::new();
+    for (code, places) in findings(&dir) {
+        let hits: Vec<_> = places.iter().filter(|p| planted.contains(*p)).collect();
+        assert!(
+            !hits.is_empty(),
+            "{name}: false alarm {code} at {places:?} (no planted mark on its lines)"
+        );
+        found.extend(hits.into_iter().cloned());
+    }
+    let expected: BTreeSet<(String, usize)> = planted
+        .iter()
+        .filter(|(file, line)| {
+            !MISSED
+                .iter()
+                .any(|&(c, f, l, _)| c == name && f == file && l == *line)
+        })
+        .cloned()
+        .collect();
+    println!(
+        "{name}: {} of {} planted defects found, no false alarm ({} clean look-alikes)",
+        found.len(),
+        planted.len(),
+        clean.len()
+    );
+    assert_eq!(found, expected, "{name}: planted marks found");
+}
+
+#[test]
+fn chat_server_over_std_parking_lot_and_crossbeam() {
+    scored("chatsrv");
+}
+
+#[test]
+fn inventory_service_over_std() {
+    scored("inventory");
+}

@@ -1,0 +1,3 @@
+mod registry;
+
+pub use registry::{UserProfile, UserRegistry};

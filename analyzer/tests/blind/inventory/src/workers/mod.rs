@@ -1,0 +1,3 @@
+pub mod pool;
+
+pub use pool::WorkerPool;
