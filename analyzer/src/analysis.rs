@@ -666,6 +666,43 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn handles_moved_out_of_a_lock_by_mem_take_are_still_joined_threads() {
+        let text = |first: &str| {
+            format!(
+                "use std::sync::{{Arc, Mutex, RwLock}};\nuse std::thread::JoinHandle;\n\
+                 pub struct Server {{ config: RwLock<u32>, workers: Mutex<Vec<JoinHandle<()>>> }}\n\
+                 impl Server {{\n    fn start(self: &Arc<Self>) {{\n        let mut workers = self.workers.lock().unwrap();\n        \
+                 let me = Arc::clone(self);\n        workers.push(std::thread::spawn(move || {{ let _c = me.config.read().unwrap(); }}));\n    }}\n    \
+                 fn reload(&self) {{\n        let g = self.config.write().unwrap();\n        {first}\n        \
+                 let handles = std::mem::take(&mut *self.workers.lock().unwrap());\n        \
+                 for h in handles {{\n            let _ = h.join();\n        }}\n    }}\n}}\n\
+                 pub fn run() {{\n    let s = Arc::new(Server {{ config: RwLock::new(0), workers: Mutex::new(Vec::new()) }});\n    \
+                 s.start();\n    s.reload();\n}}\n"
+            )
+        };
+        found_unless_dropped(text, &[at("src/lib.rs", 15, "D003")]);
+    }
+
+    #[test]
+    fn a_receiver_kept_in_a_lock_is_the_channel_it_receives_from() {
+        let text = |first: &str| {
+            format!(
+                "use std::sync::mpsc::{{channel, Receiver, Sender}};\nuse std::sync::{{Arc, Mutex}};\n\
+                 pub struct Service {{ pending: Mutex<u32>, tx: Sender<u32>, rx: Mutex<Receiver<u32>> }}\n\
+                 impl Service {{\n    fn done(&self, tx: Sender<u32>) {{\n        *self.pending.lock().unwrap() -= 1;\n        \
+                 let _ = tx.send(1);\n    }}\n    \
+                 fn wait(&self) {{\n        let g = self.pending.lock().unwrap();\n        {first}\n        \
+                 let _ = self.rx.lock().unwrap().recv();\n    }}\n}}\n\
+                 pub fn run() {{\n    let (tx, rx) = channel();\n    \
+                 let s = Arc::new(Service {{ pending: Mutex::new(1), tx, rx: Mutex::new(rx) }});\n    \
+                 let (me, tx) = (Arc::clone(&s), s.tx.clone());\n    let t = std::thread::spawn(move || me.done(tx));\n    \
+                 s.wait();\n    t.join().unwrap();\n}}\n"
+            )
+        };
+        found_unless_dropped(text, &[at("src/lib.rs", 12, "D003")]);
+    }
+
+    #[test]
     fn a_module_two_crates_share_is_modelled_in_each() {
         // The second crate to parse `shared.rs` takes its bodies unchecked: the first checked
         // them. Each crate's model walks them, and each crate's own deadlock is found.

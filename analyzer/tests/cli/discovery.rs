@@ -154,7 +154,9 @@ fn a_program_is_followed_into_its_package_library() {
                    let other = Arc::clone(&store);\n    let t = std::thread::spawn(move || other.ab());\n    \
                    store.ba();\n    t.join().unwrap();\n}\n";
     let project = Project::cargo("linked", main_rs);
-    let manifest = project.read("Cargo.toml").replace("\"demo\"", "\"demo-app\"");
+    let manifest = project
+        .read("Cargo.toml")
+        .replace("\"demo\"", "\"demo-app\"");
     project.write("Cargo.toml", manifest);
     project.write(
         "src/lib.rs",

@@ -320,9 +320,10 @@ impl<'a> Interp<'a> {
         if let (PrimKind::Lock | PrimKind::RLock | PrimKind::RwLock, Some(content)) =
             (kind, args.first())
         {
+            // (A primitive too: `Mutex<Receiver<T>>`, `Mutex<Sender<T>>` share a channel's end.)
             if matches!(
                 content,
-                Value::Obj(..) | Value::Bag(_) | Value::Dyn(_) | Value::Threads(_)
+                Value::Obj(..) | Value::Bag(_) | Value::Dyn(_) | Value::Threads(_) | Value::Prim(_)
             ) {
                 self.store.contents.insert(prim, content.clone());
             }

@@ -262,6 +262,9 @@ impl<'a> Interp<'a> {
                 Value::Unknown
             }
             "Some" | "Ok" | "Err" if path.len() == 1 => args.into_iter().next().unwrap_or_default(),
+            // `mem::take(&mut *guard)`, `mem::replace(&mut self.handles, ..)`: the old value
+            // moves out, handles and all.
+            "take" | "replace" if owner == "mem" => args.into_iter().next().unwrap_or_default(),
             "new" | "clone" | "from" | "pin" if WRAPPERS.contains(&owner) => {
                 args.into_iter().next().unwrap_or_default()
             }
