@@ -23,7 +23,8 @@ declare_rule! {
     ///
     /// ## Known problems
     /// - Any `while` or `loop` around the wait counts as a predicate loop, even one whose condition
-    ///   does not re-check what the wait is for.
+    ///   does not re-check what the wait is for, and even one in a caller (a function that waits
+    ///   once under `if`, called in a loop, is not reported).
     pub L002, CONDITION_WAIT_WITHOUT_LOOP, "condition-wait-without-loop", Warning, "`Condition::wait` not guarded by a predicate loop", model_limits!()
 }
 

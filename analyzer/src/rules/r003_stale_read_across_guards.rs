@@ -24,6 +24,9 @@ declare_rule! {
     /// - Only writes through a guard (`*g = …`, `g.field = …`) of a value read through an earlier
     ///   guard of the same lock, within one thread.
     /// - Reading through the new guard before writing counts as re-validating the value.
+    /// - A field of a collection's element read by a method (`map.get(&id).map(|s| s.credit)`)
+    ///   and written through another (`get_mut(&id)` then `s.credit = …`) is not followed: the
+    ///   element is an object that no longer carries the guard it came through.
     pub R003, STALE_READ_ACROSS_GUARDS, "stale-read-across-guards", Warning, "a value read under one guard, written back under a later guard of the same lock", model_limits!()
 }
 
