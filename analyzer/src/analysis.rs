@@ -703,6 +703,48 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_value_read_by_a_getter_and_stored_by_a_setters_replace_is_a_stale_write_back() {
+        // The clean twin re-reads under the setter's guard (`drop(g)` is only the test's switch).
+        let text = |first: &str| {
+            let setter = if first.starts_with("drop") {
+                "let mut last = self.last.lock().unwrap();\n        let seen = last.unwrap_or(0);\n        last.replace(seen + 1);"
+            } else {
+                "self.last.lock().unwrap().replace(v);"
+            };
+            format!(
+                "use std::sync::{{Arc, Mutex}};\n\
+                 pub struct Stats {{ last: Mutex<Option<u64>> }}\n\
+                 impl Stats {{\n    fn get(&self) -> u64 {{\n        self.last.lock().unwrap().unwrap_or(0)\n    }}\n    \
+                 fn set(&self, v: u64) {{\n        {setter}\n        let _ = v;\n    }}\n    \
+                 fn bump(&self) {{\n        let seen = self.get();\n        self.set(seen + 1);\n    }}\n}}\n\
+                 pub fn run() {{\n    let s = Arc::new(Stats {{ last: Mutex::new(None) }});\n    \
+                 let other = Arc::clone(&s);\n    let t = std::thread::spawn(move || other.bump());\n    \
+                 s.bump();\n    t.join().unwrap();\n}}\n"
+            )
+        };
+        found_unless_dropped(text, &[at("src/lib.rs", 13, "R003")]);
+    }
+
+    #[test]
+    fn a_wait_under_if_is_not_looped_by_its_callers_loop() {
+        let text = |wait: &str| {
+            format!(
+                "use std::sync::{{Condvar, Mutex}};\nstatic M: Mutex<bool> = Mutex::new(false);\nstatic CV: Condvar = Condvar::new();\n\
+                 fn wait_once() {{\n    let mut g = M.lock().unwrap();\n    {wait} !*g {{\n        g = CV.wait(g).unwrap();\n    }}\n}}\n\
+                 pub fn run() {{\n    loop {{\n        wait_once();\n    }}\n}}\n"
+            )
+        };
+        // (Nothing notifies: D005, off by default, has its say too.)
+        let l002 = |wait: &str| {
+            let mut found = found(&[file("src/lib.rs", &text(wait))]);
+            found.retain(|(_, _, code)| code == "L002");
+            found
+        };
+        assert_eq!(l002("if"), [at("src/lib.rs", 7, "L002")]);
+        assert_eq!(l002("while"), []);
+    }
+
+    #[test]
     fn a_module_two_crates_share_is_modelled_in_each() {
         // The second crate to parse `shared.rs` takes its bodies unchecked: the first checked
         // them. Each crate's model walks them, and each crate's own deadlock is found.

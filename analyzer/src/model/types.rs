@@ -22,6 +22,7 @@ pub(crate) enum Shape {
 const TRANSPARENT: &[&str] = &[
     "Arc",
     "Rc",
+    "Weak",
     "Box",
     "LazyLock",
     "LazyCell",

@@ -22,9 +22,10 @@ declare_rule! {
     /// Use instead: `while !*ready { ready = CV.wait(ready); }` or `CV.wait_while(ready, |r| !*r)`.
     ///
     /// ## Known problems
-    /// - Any `while` or `loop` around the wait counts as a predicate loop, even one whose condition
-    ///   does not re-check what the wait is for, and even one in a caller (a function that waits
-    ///   once under `if`, called in a loop, is not reported).
+    /// - Any `while` or `loop` of the waiting function around the wait counts as a predicate loop,
+    ///   even one whose condition does not re-check what the wait is for. A caller's loop does not
+    ///   count: a function that waits once under `if` is reported even when every caller calls it
+    ///   again until the predicate holds.
     pub L002, CONDITION_WAIT_WITHOUT_LOOP, "condition-wait-without-loop", Warning, "`Condition::wait` not guarded by a predicate loop", model_limits!()
 }
 

@@ -21,8 +21,9 @@ declare_rule! {
     /// `let mut balance = ACCOUNT.acquire(); *balance -= amount;`
     ///
     /// ## Known problems
-    /// - Only writes through a guard (`*g = …`, `g.field = …`) of a value read through an earlier
-    ///   guard of the same lock, within one thread.
+    /// - Only writes through a guard (`*g = …`, `g.field = …`, `g.set(…)`, `g.replace(…)`) of a
+    ///   value read through an earlier guard of the same lock, within one thread. A map's
+    ///   `insert` is not a write-back: the model does not tell its keys apart.
     /// - Reading through the new guard before writing counts as re-validating the value.
     /// - A field of a collection's element read by a method (`map.get(&id).map(|s| s.credit)`)
     ///   and written through another (`get_mut(&id)` then `s.credit = …`) is not followed: the

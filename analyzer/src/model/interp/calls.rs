@@ -27,6 +27,11 @@ pub(super) fn borrows(ty: &syn::Type) -> bool {
     }
 }
 
+/// Methods that overwrite what a guard protects with their argument. (A map's `insert` is left
+/// out: the model does not tell keys apart, and storing under one key a value read under another
+/// loses no update.)
+const MUTATORS: &[&str] = &["set", "replace"];
+
 impl<'a> Interp<'a> {
     pub(super) fn call_expr(&mut self, c: &'a syn::ExprCall, expr: &'a Expr) -> Value<'a> {
         let span = self.span_of(expr);
@@ -182,6 +187,12 @@ impl<'a> Interp<'a> {
                     && self.model.prim(self.guard_lock(g)).api == Api::Racecheck
                 {
                     return receiver;
+                }
+                // `guard.set(value)`: a write through the guard of its argument.
+                if MUTATORS.contains(&method.as_str()) {
+                    for arg in &args {
+                        self.check_write_back(g, arg, span.clone());
+                    }
                 }
                 if let Some(content) = self.guarded_content(g, &method) {
                     // A method of what the lock protects (`guard.push(..)`, `guard.iter()`,

@@ -4,11 +4,12 @@ use super::consts::int_op;
 use super::drops::Site;
 use super::walk::Flow;
 use super::Interp;
+use crate::diagnostic::Span;
 use crate::frontend::index::Def;
 use crate::frontend::resolve::{resolve_path, Resolved};
 use crate::model::env::Scope;
 use crate::model::syntax;
-use crate::model::value::{Callable, Value, ANY_OBJECT};
+use crate::model::value::{Callable, GuardId, Value, ANY_OBJECT};
 use crate::model::{IndexKey, Op};
 use std::rc::Rc;
 use syn::Expr;
@@ -382,25 +383,35 @@ impl<'a> Interp<'a> {
         }
         let span = self.span_of(assignment);
         if let Some(guard) = self.written_guard(target) {
-            let lock = self.guard_lock(guard);
-            // Re-reading through the new guard first (to re-validate) makes the write current.
-            let stale_read = value
-                .taint()
-                .guard_reads
-                .iter()
-                .find(|&&(l, g)| l == lock && g != guard)
-                .map(|&(_, g)| g);
-            if let Some(read) = stale_read.filter(|_| !self.guard_was_read(guard)) {
-                // Reported where the value read comes back to be written: the call, in the
-                // function that read it, that leads to this write (a setter's call).
-                let read_in = self.walk.guards[read as usize].frames.clone();
-                let span = self.site_in_common_caller(&read_in, &span);
-                self.emit(Op::StaleWriteBack { lock }, span);
-            }
+            self.check_write_back(guard, &value, span);
             return;
         }
         // A join handle stored into a field or a collection leaves the model's sight.
         self.mark_kept(&value);
+    }
+
+    /// A write through `guard` of `value` (an assignment, or a mutating method's argument): a
+    /// stale write-back when the value was read under an earlier guard of the same lock.
+    pub(super) fn check_write_back(&mut self, guard: GuardId, value: &Value<'a>, span: Span) {
+        let lock = self.guard_lock(guard);
+        // Re-reading through the new guard first (to re-validate) makes the write current.
+        let stale_read = value
+            .taint()
+            .guard_reads
+            .iter()
+            .find(|&&(l, g)| l == lock && g != guard)
+            .map(|&(_, g)| g);
+        if let Some(read) = stale_read.filter(|_| !self.guard_was_read(guard)) {
+            let read_in = self.walk.guards[read as usize].frames.clone();
+            // A value a reused call gave (read in another thread's walk) is not this thread's read.
+            if read_in.first() != self.walk.frames.first().map(|f| &f.id) {
+                return;
+            }
+            // Reported where the value read comes back to be written: the call, in the
+            // function that read it, that leads to this write (a setter's call).
+            let span = self.site_in_common_caller(&read_in, &span);
+            self.emit(Op::StaleWriteBack { lock }, span);
+        }
     }
 
     /// The guard a place expression writes through (`*g`, `g.field`, `g[i]`, `*l.acquire()`):

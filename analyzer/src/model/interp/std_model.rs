@@ -29,6 +29,7 @@ const PASSTHROUGH: &[&str] = &[
     "into_iter",
     "iter_mut",
     "by_ref",
+    "upgrade",
     "cloned",
     "copied",
     "collect",
@@ -56,6 +57,9 @@ pub(super) const UNWRAP: &[&str] = &[
     "unwrap_or_else",
     "map_err",
 ];
+
+/// Methods that make the value inside with their closure if it is not there yet.
+const LAZY_INIT: &[&str] = &["get_or_init", "get_or_try_init", "get_or_insert_with"];
 
 /// `Option` methods that call their closure with the value inside, once.
 pub(super) const OPTION_COMBINATORS: &[&str] = &[
@@ -107,7 +111,7 @@ const SPAWNING: &[&str] = &[
 ];
 
 /// Wrappers whose constructors and `clone` share the value they wrap.
-const WRAPPERS: &[&str] = &["Arc", "Rc", "Box", "Pin", "ManuallyDrop", "Cow"];
+const WRAPPERS: &[&str] = &["Arc", "Rc", "Weak", "Box", "Pin", "ManuallyDrop", "Cow"];
 
 /// Collections whose constructors start empty.
 const COLLECTIONS: &[&str] = &[
@@ -143,6 +147,14 @@ impl<'a> Interp<'a> {
         let has_closure = args.iter().any(|a| !a.callables().is_empty());
         if has_closure && SPAWNING.contains(&method) && matches!(receiver, Value::Unknown) {
             return self.spawn_detached(&args, span);
+        }
+        // `ONCE.get_or_init(|| Registry { .. })`: the value made once, or the one already there.
+        if has_closure && LAZY_INIT.contains(&method) {
+            let made = self.call_closures(&args, &Value::Unknown);
+            return match receiver {
+                Value::Unknown | Value::Data(_) => made,
+                kept => kept,
+            };
         }
         if has_closure {
             let element = match &receiver {
@@ -265,7 +277,9 @@ impl<'a> Interp<'a> {
             // `mem::take(&mut *guard)`, `mem::replace(&mut self.handles, ..)`: the old value
             // moves out, handles and all.
             "take" | "replace" if owner == "mem" => args.into_iter().next().unwrap_or_default(),
-            "new" | "clone" | "from" | "pin" if WRAPPERS.contains(&owner) => {
+            "new" | "clone" | "from" | "pin" | "downgrade" | "upgrade"
+                if WRAPPERS.contains(&owner) =>
+            {
                 args.into_iter().next().unwrap_or_default()
             }
             "new" | "with_capacity" | "default" if COLLECTIONS.contains(&owner) => {

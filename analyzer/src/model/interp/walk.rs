@@ -402,7 +402,14 @@ impl<'a> Interp<'a> {
                 }
             })
             .collect();
-        let in_predicate_loop = self.walk.loops.iter().any(|l| l.predicate);
+        // Only a loop of the function that waits re-checks after the wait: a caller's loop
+        // runs the function again, after whatever it did with the predicate still false.
+        let frame = self.walk.frames.len();
+        let in_predicate_loop = self
+            .walk
+            .loops
+            .iter()
+            .any(|l| l.predicate && l.frame == frame);
         let in_if = self.walk.ifs > 0;
         let call = self.current_call();
         let events = self.event_count();
