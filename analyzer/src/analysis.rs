@@ -726,6 +726,43 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_lock_taken_by_a_run_time_id_gates_nothing() {
+        // Each caller may hold another session's lock, so the inversion under it stands; under
+        // one fixed element (`sessions[0]`) it cannot happen. The two shards, built in place,
+        // are named after the fields that hold them.
+        let text = |session: &str| {
+            format!(
+                "use std::sync::{{Arc, Mutex}};\n\
+                 pub struct Shard {{ data: Mutex<u8> }}\n\
+                 pub struct Cache {{ sessions: Vec<Mutex<u8>>, a: Shard, b: Shard }}\n\
+                 impl Cache {{\n    fn ab(&self, id: usize) {{\n        let _s = self.sessions[{session}].lock().unwrap();\n        \
+                 let _x = self.a.data.lock().unwrap();\n        let _y = self.b.data.lock().unwrap();\n    }}\n    \
+                 fn ba(&self, id: usize) {{\n        let _s = self.sessions[{session}].lock().unwrap();\n        \
+                 let _y = self.b.data.lock().unwrap();\n        let _x = self.a.data.lock().unwrap();\n    }}\n}}\n\
+                 pub fn run(n: usize) {{\n    \
+                 let c = Arc::new(Cache {{ sessions: (0..n).map(|_| Mutex::new(0)).collect(), a: Shard {{ data: Mutex::new(0) }}, b: Shard {{ data: Mutex::new(0) }} }});\n    \
+                 let other = Arc::clone(&c);\n    let t = std::thread::spawn(move || other.ab(1));\n    \
+                 c.ba(2);\n    t.join().unwrap();\n}}\n"
+            )
+        };
+        let by_id = analyze(&[file("src/lib.rs", &text("id"))]);
+        let reported: Vec<_> = by_id
+            .diagnostics
+            .iter()
+            .map(|d| (d.primary.line_start, d.code.as_str(), d.message.as_str()))
+            .collect();
+        assert_eq!(
+            reported,
+            [(
+                8,
+                "D001",
+                "lock order inversion: `c.a.data` and `c.b.data` are acquired in opposite orders"
+            )]
+        );
+        assert_eq!(found(&[file("src/lib.rs", &text("0"))]), []);
+    }
+
+    #[test]
     fn a_wait_under_if_is_not_looped_by_its_callers_loop() {
         let text = |wait: &str| {
             format!(

@@ -86,6 +86,12 @@ impl PrimInfo {
     pub(crate) fn is_unknown_element(&self) -> bool {
         matches!(self.element, Some((_, IndexKey::Unknown)))
     }
+
+    /// An element taken by an id known only at run time: two threads holding it may hold two
+    /// different elements.
+    pub(crate) fn is_element_by_id(&self) -> bool {
+        matches!(self.element, Some((_, IndexKey::Id(_))))
+    }
 }
 
 /// How many threads run a template.

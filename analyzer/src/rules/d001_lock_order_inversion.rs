@@ -119,7 +119,8 @@ fn all_exclude(cx: &RuleContext<'_>, chosen: &[&EdgeInstance]) -> bool {
     })
 }
 
-/// Whether one lock outside the cycle is held at every chosen acquisition.
+/// Whether one lock outside the cycle is held at every chosen acquisition. (An element taken by
+/// a run-time id gates nothing: each thread may hold another element.)
 fn gated(cx: &RuleContext<'_>, cycle: &[PrimId], chosen: &[&EdgeInstance]) -> bool {
     let Some(first) = chosen.first() else {
         return false;
@@ -129,6 +130,7 @@ fn gated(cx: &RuleContext<'_>, cycle: &[PrimId], chosen: &[&EdgeInstance]) -> bo
         .iter()
         .any(|gate| {
             !cycle.contains(&gate.lock)
+                && !cx.model.prim(gate.lock).is_element_by_id()
                 && chosen.iter().all(|c| {
                     cx.event(c.template, c.event)
                         .held

@@ -2,7 +2,7 @@
 //! holds them, told apart by object when one field is several primitives.
 use super::Interp;
 use crate::frontend::index::StructId;
-use crate::model::value::{Value, ANY_OBJECT};
+use crate::model::value::{ObjectId, Value, ANY_OBJECT};
 use crate::model::{IdRank, IndexKey, PrimId, PrimKind};
 use std::collections::HashMap;
 
@@ -49,6 +49,7 @@ impl<'a> Interp<'a> {
     /// (`from.balance`, `to.balance`) so messages tell them apart. Elements of a renamed family
     /// follow.
     pub(super) fn name_fields_apart(&mut self) {
+        self.name_objects_after_their_fields();
         let mut prims_per_field: HashMap<(StructId, &str), Vec<PrimId>> = HashMap::new();
         for ((s, object, field), value) in &self.store.fields {
             if let (Value::Prim(p), false) = (value, *object == ANY_OBJECT) {
@@ -88,6 +89,30 @@ impl<'a> Interp<'a> {
 }
 
 impl Interp<'_> {
+    /// An object no binding names, kept in a field of another (`Cache { a: Shard { .. } }`), is
+    /// named after that field (`Cache.a`, or `cache.a` when the holder is bound), so its own
+    /// fields read `Cache.a.data`. Of several holders the least name wins, whatever the map's
+    /// order.
+    fn name_objects_after_their_fields(&mut self) {
+        let mut names: Vec<(ObjectId, String)> = Vec::new();
+        for ((s, holder, field), value) in &self.store.fields {
+            let Value::Obj(_, object) = value else {
+                continue;
+            };
+            if *object == ANY_OBJECT || self.store.object_names.contains_key(object) {
+                continue;
+            }
+            let holder_name = match self.store.object_names.get(holder) {
+                Some(binding) if *holder != ANY_OBJECT => binding.as_str(),
+                _ => self.index.structs[s.index()].name.as_str(),
+            };
+            names.push((*object, format!("{holder_name}.{field}")));
+        }
+        names.sort_unstable();
+        names.dedup_by_key(|(object, _)| *object);
+        self.store.object_names.extend(names);
+    }
+
     /// How an index is written in an element's name (`i`, `(i + 1) % n`, `_`).
     pub(super) fn index_text(&self, index: IndexKey) -> String {
         match index {
