@@ -763,6 +763,32 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_map_element_read_by_a_getter_and_written_through_get_mut_is_a_stale_write_back() {
+        // The clean twin re-reads the element under the new guard before writing.
+        let text = |first: &str| {
+            let write = if first.starts_with("drop") {
+                "if s.credit == credit { s.credit = credit - cost; }"
+            } else {
+                "s.credit = credit - cost;"
+            };
+            format!(
+                "use std::collections::HashMap;\nuse std::sync::{{Arc, Mutex}};\n\
+                 pub struct Session {{ credit: i64 }}\n\
+                 pub struct Sessions {{ map: Mutex<HashMap<u64, Session>> }}\n\
+                 impl Sessions {{\n    fn credit(&self, id: u64) -> i64 {{\n        \
+                 self.map.lock().unwrap().get(&id).map_or(0, |s| s.credit)\n    }}\n    \
+                 fn charge(&self, id: u64, cost: i64) {{\n        let credit = self.credit(id);\n        \
+                 let mut map = self.map.lock().unwrap();\n        \
+                 if let Some(s) = map.get_mut(&id) {{\n            {write}\n        }}\n    }}\n}}\n\
+                 pub fn run() {{\n    let s = Arc::new(Sessions {{ map: Mutex::new(HashMap::new()) }});\n    \
+                 let other = Arc::clone(&s);\n    let t = std::thread::spawn(move || other.charge(1, 2));\n    \
+                 s.charge(1, 3);\n    t.join().unwrap();\n}}\n"
+            )
+        };
+        found_unless_dropped(text, &[at("src/lib.rs", 13, "R003")]);
+    }
+
+    #[test]
     fn a_wait_under_if_is_not_looped_by_its_callers_loop() {
         let text = |wait: &str| {
             format!(

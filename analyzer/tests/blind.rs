@@ -22,10 +22,6 @@ use std::process::Command;
 const MISSED: &[(&str, &str, usize, &str)] = &[
     ("chatsrv", "src/delivery/mod.rs", 84,
      "`recv` while holding `pending`: the sender reaches the push thread inside an enum in the locked job list, which the model does not follow"),
-    ("chatsrv", "src/users/registry.rs", 68,
-     "stale write-back to a field of a map element (read by `get(&id)` in a getter, written through `get_mut(&id)`): an element reached by a method is an object that no longer carries the guard it came through"),
-    ("inventory", "src/net/session.rs", 76,
-     "stale write-back to a map element, as in chatsrv's registry"),
 ];
 
 /// `(file, line)` of each mark of `kind` (`PLANTED` or `CLEAN`) in the package's sources.

@@ -26,6 +26,9 @@ pub(crate) struct Taint {
     pub atomics: Vec<AtomicRead>,
     /// The value went through a computation (arithmetic, a method): not just a copy of a read.
     pub computed: bool,
+    /// The value is a place inside this guard's data (an element a lookup such as `get_mut`
+    /// returned): a write through it is a write through the guard. Lost by any combination.
+    pub place_in: Option<GuardId>,
 }
 
 /// A `Shared::get`: of which, the guards held at it, and the event (template, index).
@@ -67,17 +70,28 @@ impl Taint {
             }
         }
         out.computed |= other.computed;
+        out.place_in = None;
         out
     }
 
     /// The same origins, marked as computed from them.
     pub(crate) fn computed(mut self) -> Taint {
         self.computed = true;
+        self.place_in = None;
+        self
+    }
+
+    /// The same origins, as a value read out of a place rather than the place.
+    pub(crate) fn read_out(mut self) -> Taint {
+        self.place_in = None;
         self
     }
 
     pub(crate) fn is_empty(&self) -> bool {
-        self.shared.is_empty() && self.guard_reads.is_empty() && self.atomics.is_empty()
+        self.shared.is_empty()
+            && self.guard_reads.is_empty()
+            && self.atomics.is_empty()
+            && self.place_in.is_none()
     }
 }
 
@@ -155,6 +169,14 @@ impl<'a> Value<'a> {
             Value::Unknown
         } else {
             Value::Data(Rc::new(taint))
+        }
+    }
+
+    /// The guard whose data this value is a place in (see [`Taint::place_in`]).
+    pub(crate) fn place_in(&self) -> Option<GuardId> {
+        match self {
+            Value::Data(t) => t.place_in,
+            _ => None,
         }
     }
 

@@ -21,13 +21,15 @@ declare_rule! {
     /// `let mut balance = ACCOUNT.acquire(); *balance -= amount;`
     ///
     /// ## Known problems
-    /// - Only writes through a guard (`*g = …`, `g.field = …`, `g.set(…)`, `g.replace(…)`) of a
-    ///   value read through an earlier guard of the same lock, within one thread. A map's
-    ///   `insert` is not a write-back: the model does not tell its keys apart.
-    /// - Reading through the new guard before writing counts as re-validating the value.
-    /// - A field of a collection's element read by a method (`map.get(&id).map(|s| s.credit)`)
-    ///   and written through another (`get_mut(&id)` then `s.credit = …`) is not followed: the
-    ///   element is an object that no longer carries the guard it came through.
+    /// - Only writes through a guard (`*g = …`, `g.field = …`, `g.set(…)`, `g.replace(…)`, or
+    ///   through an element a lookup gave while the guard is held: `g.get_mut(&id)` then
+    ///   `s.credit = …`) of a value read through an earlier guard of the same lock, within one
+    ///   thread. A map's `insert` is not a write-back: the model does not tell its keys apart,
+    ///   and for the same reason an element's write does not check that the key is the one read.
+    /// - Reading through the new guard before writing (`if s.credit == seen`) counts as
+    ///   re-validating the value.
+    /// - A write inside a closure given the element (`entry(id).and_modify(|s| s.credit = …)`)
+    ///   is not followed.
     pub R003, STALE_READ_ACROSS_GUARDS, "stale-read-across-guards", Warning, "a value read under one guard, written back under a later guard of the same lock", model_limits!()
 }
 

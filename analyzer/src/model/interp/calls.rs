@@ -2,6 +2,7 @@
 //! (so `transfer(x, y)` and `transfer(y, x)` are an ABBA); methods go through the `impl` blocks
 //! of the receiver's type, and a trait object's through every implementor; recursion walks one
 //! level. A call that did nothing observable with plain arguments is reused ([`super::reuse`]).
+use super::guards::LOOKUPS;
 use super::reuse::Input;
 use super::std_model::UNWRAP;
 use super::walk::LoopExit;
@@ -194,7 +195,23 @@ impl<'a> Interp<'a> {
                         self.check_write_back(g, arg, span.clone());
                     }
                 }
-                if let Some(content) = self.guarded_content(g, &method) {
+                let content = self.guarded_content(g, &method);
+                // `guard.get_mut(&id)`: a place in the data, not yet a read of it.
+                if LOOKUPS.contains(&method.as_str()) {
+                    let element = match content {
+                        Some(content) => self.method_call(content, &method, args, m, &span),
+                        None => Value::Unknown,
+                    };
+                    match element {
+                        Value::Unknown | Value::Data(_) => return self.place_in_guard(g),
+                        Value::Obj(s, o) => self.place_object((s, o), g),
+                        _ => {
+                            self.guard_read(g);
+                        }
+                    }
+                    return element;
+                }
+                if let Some(content) = content {
                     // A method of what the lock protects (`guard.push(..)`, `guard.iter()`,
                     // `guard.spread()`), called through the guard.
                     let read = self.guard_read(g);

@@ -152,6 +152,10 @@ impl<'a> Interp<'a> {
                 match (&u.op, v) {
                     (syn::UnOp::Deref(_), Value::Guard(g)) => self.guard_read(g),
                     (syn::UnOp::Neg(_), Value::Int(n)) => Value::Int(n.wrapping_neg()),
+                    (syn::UnOp::Deref(_), v) if v.place_in().is_some() => {
+                        let read = Value::data(v.taint().read_out());
+                        self.read_through_place(&v, read)
+                    }
                     (syn::UnOp::Deref(_), v) => v,
                     (_, v) => Value::data(v.taint()),
                 }
@@ -276,9 +280,13 @@ impl<'a> Interp<'a> {
 
     fn field(&mut self, base: Value<'a>, member: &syn::Member) -> Value<'a> {
         match (base, member) {
-            (Value::Obj(s, o), syn::Member::Named(n)) => self.field_value(s, o, &n.to_string()),
-            (Value::Obj(s, o), syn::Member::Unnamed(i)) => {
-                self.field_value(s, o, &i.index.to_string())
+            (Value::Obj(s, o), member) => {
+                let name = match member {
+                    syn::Member::Named(n) => n.to_string(),
+                    syn::Member::Unnamed(i) => i.index.to_string(),
+                };
+                let value = self.field_value(s, o, &name);
+                self.read_through_place(&Value::Obj(s, o), value)
             }
             (Value::Tuple(items), syn::Member::Unnamed(i)) => {
                 items.get(i.index as usize).cloned().unwrap_or_default()
@@ -292,7 +300,10 @@ impl<'a> Interp<'a> {
                 }
                 _ => self.guard_read(g),
             },
-            (v, _) => Value::data(v.taint()),
+            (v, _) => {
+                let read = Value::data(v.taint().read_out());
+                self.read_through_place(&v, read)
+            }
         }
     }
 
@@ -430,10 +441,8 @@ impl<'a> Interp<'a> {
         if std::ptr::eq(root, target) {
             return None;
         }
-        match self.expr(root) {
-            Value::Guard(g) => Some(g),
-            _ => None,
-        }
+        let place = self.expr(root);
+        self.written_place(&place)
     }
 
     /// A struct literal: a new object, whose fields hold what the literal puts in them.

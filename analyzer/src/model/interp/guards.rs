@@ -12,6 +12,32 @@ use std::rc::Rc;
 /// Methods that copy what they are called on.
 const COPIES: &[&str] = &["clone", "to_owned", "to_vec", "cloned", "copied"];
 
+/// Methods of a collection that hand back a place in it (an element), not a copy.
+pub(super) const LOOKUPS: &[&str] = &[
+    "get",
+    "get_mut",
+    "first",
+    "first_mut",
+    "last",
+    "last_mut",
+    "front",
+    "front_mut",
+    "back",
+    "back_mut",
+];
+
+/// Methods that hand on a place in a guard's data as the same place (the `Option` it came in
+/// unwrapped, or borrowed again); any other method reads out of it.
+pub(super) const KEEP_PLACE: &[&str] = &[
+    "unwrap",
+    "expect",
+    "unwrap_unchecked",
+    "as_mut",
+    "as_deref_mut",
+    "deref_mut",
+    "borrow_mut",
+];
+
 /// What an owned token stands for, and what releasing it does.
 #[derive(Debug, Clone, Copy)]
 pub(super) enum Holds {
@@ -123,6 +149,57 @@ impl<'a> Interp<'a> {
             guard_reads: vec![(lock, guard)],
             ..Taint::default()
         })
+    }
+
+    /// A place in a guard's data (an element `get_mut` gave): reading through it is a read of
+    /// the guard, writing through it a write through the guard.
+    pub(super) fn place_in_guard(&self, guard: GuardId) -> Value<'a> {
+        let lock = self.guard_lock(guard);
+        Value::data(Taint {
+            guard_reads: vec![(lock, guard)],
+            place_in: Some(guard),
+            ..Taint::default()
+        })
+    }
+
+    /// `object` was handed out by a lookup through `guard`.
+    pub(super) fn place_object(&mut self, object: (StructId, ObjectId), guard: GuardId) {
+        self.walk.places.retain(|(o, _)| *o != object);
+        self.walk.places.push((object, guard));
+    }
+
+    /// The guard `value` is a place in the data of, while that guard is held: an element a
+    /// lookup through it gave (data, or an object).
+    fn place_guard(&self, value: &Value<'a>) -> Option<GuardId> {
+        let guard = match value {
+            Value::Obj(s, o) => self
+                .walk
+                .places
+                .iter()
+                .find(|(object, _)| *object == (*s, *o))
+                .map(|&(_, g)| g),
+            other => other.place_in(),
+        }?;
+        self.walk.held.contains(&guard).then_some(guard)
+    }
+
+    /// `read`, read out of `place`: when that is a place in a guard's data, a read of the guard.
+    pub(super) fn read_through_place(&mut self, place: &Value<'a>, read: Value<'a>) -> Value<'a> {
+        match self.place_guard(place) {
+            Some(guard) => {
+                let through = self.guard_read(guard);
+                super::exprs::with_read(read, &through)
+            }
+            None => read,
+        }
+    }
+
+    /// The guard a write through `place` (a field or a deref of it) writes through.
+    pub(super) fn written_place(&self, place: &Value<'a>) -> Option<GuardId> {
+        match place {
+            Value::Guard(g) => Some(*g),
+            other => self.place_guard(other),
+        }
     }
 
     /// What a method called through a guard acts on: the value the lock protects, when the model

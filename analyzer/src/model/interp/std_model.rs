@@ -3,6 +3,7 @@
 //! their receiver. Anything else is an unknown call: what it is given escapes, and closures
 //! given to it are assumed to run.
 use super::drops::Site;
+use super::guards::KEEP_PLACE;
 use super::Interp;
 use crate::diagnostic::Span;
 use crate::frontend::resolve::RacecheckItem;
@@ -131,6 +132,13 @@ impl<'a> Interp<'a> {
         if let Some(value) = self.atomic_method(method, &args, m, span) {
             return value;
         }
+        let receiver = match receiver.place_in() {
+            Some(_) if !KEEP_PLACE.contains(&method) => {
+                let read = Value::data(receiver.taint().read_out());
+                self.read_through_place(&receiver, read)
+            }
+            _ => receiver,
+        };
         if matches!(receiver, Value::Unknown) {
             if let Some(watched) = WATCHED.iter().find(|w| **w == method) {
                 if *watched != "join" || args.is_empty() {
@@ -167,13 +175,21 @@ impl<'a> Interp<'a> {
             self.walk_depth_of_unknown_closures += 1;
             let result = self.call_closures_in_loop(&args, &receiver, element);
             self.walk_depth_of_unknown_closures -= 1;
+            // `get(&id).map_or(0, |s| s.credit)`: the data the closure read out of the one
+            // value inside.
+            if OPTION_COMBINATORS.contains(&method)
+                && !matches!(receiver, Value::Bag(_))
+                && matches!(result, Value::Data(_))
+            {
+                return super::exprs::with_read(result, &receiver);
+            }
             if MAPPING.contains(&method) {
                 return self.new_bag(Some(result));
             }
             if matches!(method, "filter" | "inspect" | "take_while" | "skip_while") {
                 return receiver;
             }
-            return Value::Unknown;
+            return Value::data(receiver.taint().read_out());
         }
         if PASSTHROUGH.contains(&method) {
             return receiver;

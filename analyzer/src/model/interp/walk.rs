@@ -13,10 +13,10 @@ use super::drops::Site;
 use super::guards::GuardInfo;
 use super::Interp;
 use crate::diagnostic::Span;
-use crate::frontend::index::FnId;
+use crate::frontend::index::{FnId, StructId};
 use crate::model::env::Scope;
 use crate::model::syntax;
-use crate::model::value::{GuardId, Place, Value};
+use crate::model::value::{GuardId, ObjectId, Place, Value};
 use crate::model::{CallId, CallSite, Event, Held, Op, PrimId, TemplateId, VarId};
 use std::rc::Rc;
 
@@ -138,6 +138,9 @@ pub(super) struct Walk<'a> {
     /// began was cut for: a recursive call into it, or the call depth bound (depth 0). A walk
     /// cut for a frame outside its callee depends on its callers, and is not reused.
     pub(super) cut_for_frame: usize,
+    /// Objects a lookup through a guard handed out (`guard.get_mut(&id)`), by the guard: while
+    /// it is held, the object's fields are read and written through it.
+    pub(super) places: Vec<((StructId, ObjectId), GuardId)>,
 }
 
 impl Walk<'_> {
@@ -157,6 +160,7 @@ impl Walk<'_> {
             next_call_drops: false,
             ifs: 0,
             cut_for_frame: usize::MAX,
+            places: Vec::new(),
         }
     }
 
@@ -172,6 +176,7 @@ impl Walk<'_> {
         self.calls_known = 0;
         self.ifs = 0;
         self.cut_for_frame = usize::MAX;
+        self.places.clear();
     }
 }
 
