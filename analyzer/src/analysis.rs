@@ -789,6 +789,30 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_sender_carried_by_an_enum_variant_in_a_locked_queue_is_the_channel_it_sends_on() {
+        let text = |first: &str| {
+            format!(
+                "use std::sync::mpsc::{{channel, Sender}};\nuse std::sync::{{Arc, Mutex}};\n\
+                 enum Job {{ Work(u32), Flush(Sender<u64>), Stop }}\n\
+                 pub struct Queue {{ pending: Mutex<Vec<Job>> }}\n\
+                 impl Queue {{\n    fn run(&self) {{\n        loop {{\n            \
+                 let jobs = std::mem::take(&mut *self.pending.lock().unwrap());\n            \
+                 for job in jobs {{\n                match job {{\n                    \
+                 Job::Work(_) => {{}}\n                    Job::Flush(ack) => drop(ack.send(1)),\n                    \
+                 Job::Stop => return,\n                }}\n            }}\n        }}\n    }}\n    \
+                 fn flush(&self) {{\n        let (tx, rx) = channel();\n        \
+                 let mut g = self.pending.lock().unwrap();\n        g.push(Job::Work(0));\n        \
+                 g.push(Job::Flush(tx));\n        {first}\n        let _ = rx.recv();\n    }}\n}}\n\
+                 pub fn run() {{\n    let q = Arc::new(Queue {{ pending: Mutex::new(Vec::new()) }});\n    \
+                 let other = Arc::clone(&q);\n    \
+                 let t = std::thread::spawn(move || other.run());\n    q.flush();\n    \
+                 q.pending.lock().unwrap().push(Job::Stop);\n    t.join().unwrap();\n}}\n"
+            )
+        };
+        found_unless_dropped(text, &[at("src/lib.rs", 24, "D003")]);
+    }
+
+    #[test]
     fn a_wait_under_if_is_not_looped_by_its_callers_loop() {
         let text = |wait: &str| {
             format!(

@@ -77,6 +77,11 @@ impl<'a> Interp<'a> {
                 self.new_owned_object(s, fields, expr)
             }
             Target::Def(Some(Resolved::External(path))) => self.external_call(&path, args, &span),
+            Target::Def(None) if self.is_variant_constructor(&c.func) && args.len() == 1 => {
+                // `Job::Flush(ack)`: the value it carries, as `Some(ack)` is (a tuple-variant
+                // pattern binds it back).
+                args.into_iter().next().unwrap_or_default()
+            }
             Target::Def(None) => match self.derived_default(&c.func) {
                 Some(object) => object,
                 None => self.unknown_call(args),
@@ -85,6 +90,34 @@ impl<'a> Interp<'a> {
         };
         self.walk.lent.truncate(lent);
         value
+    }
+
+    /// Whether `func` names a variant of one of the crate's enums (`Job::Flush`, `Self::Stop`):
+    /// a capitalised last segment after a path to a type without fields.
+    fn is_variant_constructor(&mut self, func: &Expr) -> bool {
+        let Expr::Path(p) = func else {
+            return false;
+        };
+        let mut owner = p.path.clone();
+        let Some(variant) = owner.segments.pop() else {
+            return false;
+        };
+        if !variant
+            .value()
+            .ident
+            .to_string()
+            .starts_with(char::is_uppercase)
+            || owner.segments.is_empty()
+        {
+            return false;
+        }
+        owner.segments.pop_punct();
+        match self.resolve(&owner) {
+            Some(Resolved::Def(Def::Struct(s))) => {
+                self.index.structs[s.index()].fields().is_empty()
+            }
+            _ => false,
+        }
     }
 
     /// `S::default()` for a crate struct with no `default` of its own (`#[derive(Default)]`): a

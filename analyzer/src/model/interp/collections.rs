@@ -52,11 +52,27 @@ impl<'a> Interp<'a> {
             None => value,
             // A family of one kind: the first of its primitives stands for every element.
             Some(Value::Prim(family)) if self.same_kind(family, &value) => Value::Prim(family),
+            // Variants of an enum in one collection (`Job::Flush(ack)` beside `Job::Stop`): the
+            // one that carries something the model follows stands for all.
+            Some(old) if self.is_opaque(&old) && !self.is_opaque(&value) => value,
+            Some(old) if self.is_opaque(&value) && !self.is_opaque(&old) => old,
             Some(old) => self
                 .common_trait(&old, &value)
                 .unwrap_or_else(|| old.join(&value)),
         };
         self.store.bags[bag as usize] = Some(joined);
+    }
+
+    /// A value that carries nothing the model follows: unknown, plain numbers and text, or a
+    /// value of a type without fields (an enum's unit variant).
+    fn is_opaque(&self, value: &Value<'a>) -> bool {
+        match value {
+            Value::Unknown | Value::Int(_) | Value::Str(_) | Value::Index(_) | Value::Range(..) => {
+                true
+            }
+            Value::Obj(s, _) => self.index.structs[s.index()].fields().is_empty(),
+            _ => false,
+        }
     }
 
     fn same_kind(&self, family: PrimId, value: &Value<'a>) -> bool {
