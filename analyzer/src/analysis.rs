@@ -813,6 +813,27 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn writing_another_field_than_the_one_read_is_no_stale_write_back() {
+        let text = |written: &str| {
+            format!(
+                "use std::sync::{{Arc, Mutex}};\n\
+                 #[derive(Default)]\npub struct State {{ requested: u64, completed: u64 }}\n\
+                 pub struct Worker {{ state: Mutex<State> }}\n\
+                 impl Worker {{\n    fn serve(&self) {{\n        let run = self.state.lock().unwrap().requested;\n        \
+                 self.state.lock().unwrap().{written} = run;\n    }}\n}}\n\
+                 pub fn run() {{\n    let w = Arc::new(Worker {{ state: Mutex::new(State::default()) }});\n    \
+                 let other = Arc::clone(&w);\n    let t = std::thread::spawn(move || other.serve());\n    \
+                 w.serve();\n    t.join().unwrap();\n}}\n"
+            )
+        };
+        assert_eq!(
+            found(&[file("src/lib.rs", &text("requested"))]),
+            [at("src/lib.rs", 8, "R003")]
+        );
+        assert_eq!(found(&[file("src/lib.rs", &text("completed"))]), []);
+    }
+
+    #[test]
     fn a_wait_under_if_is_not_looped_by_its_callers_loop() {
         let text = |wait: &str| {
             format!(

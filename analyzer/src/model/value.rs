@@ -20,8 +20,8 @@ pub(crate) type BagId = u32;
 pub(crate) struct Taint {
     /// `Shared::get` of these, each with the guards held at the read.
     pub shared: Vec<SharedRead>,
-    /// Read through these guards (lock, guard).
-    pub guard_reads: Vec<(PrimId, GuardId)>,
+    /// Read through these guards.
+    pub guard_reads: Vec<GuardRead>,
     /// `load`s of atomics this derives from.
     pub atomics: Vec<AtomicRead>,
     /// The value went through a computation (arithmetic, a method): not just a copy of a read.
@@ -29,6 +29,33 @@ pub(crate) struct Taint {
     /// The value is a place inside this guard's data (an element a lookup such as `get_mut`
     /// returned): a write through it is a write through the guard. Lost by any combination.
     pub place_in: Option<GuardId>,
+}
+
+/// A read through a guard: of the whole data, or of one field of it (`state.requested`), so that
+/// writing another field (`state.completed`) is not a write-back of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct GuardRead {
+    pub lock: PrimId,
+    pub guard: GuardId,
+    pub field: Option<Rc<str>>,
+}
+
+impl GuardRead {
+    /// Whether writing `field` (or the whole data, `None`) under another guard of the lock
+    /// writes back what this read.
+    pub(crate) fn is_overwritten_by(
+        &self,
+        lock: PrimId,
+        guard: GuardId,
+        field: Option<&str>,
+    ) -> bool {
+        self.lock == lock
+            && self.guard != guard
+            && match (&self.field, field) {
+                (Some(read), Some(written)) => &**read == written,
+                _ => true,
+            }
+    }
 }
 
 /// A `Shared::get`: of which, the guards held at it, and the event (template, index).
@@ -61,7 +88,7 @@ impl Taint {
         }
         for g in &other.guard_reads {
             if !out.guard_reads.contains(g) {
-                out.guard_reads.push(*g);
+                out.guard_reads.push(g.clone());
             }
         }
         for a in &other.atomics {

@@ -26,6 +26,10 @@ declare_rule! {
     ///   `s.credit = …`) of a value read through an earlier guard of the same lock, within one
     ///   thread. A map's `insert` is not a write-back: the model does not tell its keys apart,
     ///   and for the same reason an element's write does not check that the key is the one read.
+    /// - Reads and writes are told apart by the field of the data they touch: a value read from
+    ///   `state.requested` and stored in `state.completed` is not a write-back (it may still be a
+    ///   stale derived value, which this rule does not judge). Fields deeper than the first, and
+    ///   elements of a collection, are not told apart.
     /// - Reading through the new guard before writing (`if s.credit == seen`) counts as
     ///   re-validating the value.
     /// - A write inside a closure given the element (`entry(id).and_modify(|s| s.credit = …)`)

@@ -225,7 +225,7 @@ impl<'a> Interp<'a> {
                 // `guard.set(value)`: a write through the guard of its argument.
                 if MUTATORS.contains(&method.as_str()) {
                     for arg in &args {
-                        self.check_write_back(g, arg, span.clone());
+                        self.check_write_back(g, None, arg, span.clone());
                     }
                 }
                 let content = self.guarded_content(g, &method);

@@ -154,7 +154,7 @@ impl<'a> Interp<'a> {
                     (syn::UnOp::Neg(_), Value::Int(n)) => Value::Int(n.wrapping_neg()),
                     (syn::UnOp::Deref(_), v) if v.place_in().is_some() => {
                         let read = Value::data(v.taint().read_out());
-                        self.read_through_place(&v, read)
+                        self.read_through_place(&v, read, None)
                     }
                     (syn::UnOp::Deref(_), v) => v,
                     (_, v) => Value::data(v.taint()),
@@ -279,14 +279,11 @@ impl<'a> Interp<'a> {
     }
 
     fn field(&mut self, base: Value<'a>, member: &syn::Member) -> Value<'a> {
+        let name = member_name(member);
         match (base, member) {
-            (Value::Obj(s, o), member) => {
-                let name = match member {
-                    syn::Member::Named(n) => n.to_string(),
-                    syn::Member::Unnamed(i) => i.index.to_string(),
-                };
+            (Value::Obj(s, o), _) => {
                 let value = self.field_value(s, o, &name);
-                self.read_through_place(&Value::Obj(s, o), value)
+                self.read_through_place(&Value::Obj(s, o), value, Some(&name))
             }
             (Value::Tuple(items), syn::Member::Unnamed(i)) => {
                 items.get(i.index as usize).cloned().unwrap_or_default()
@@ -294,15 +291,15 @@ impl<'a> Interp<'a> {
             (Value::Guard(g), member) => match self.store.contents.get(&self.guard_lock(g)) {
                 Some(content @ Value::Obj(..)) => {
                     let content = content.clone();
-                    let read = self.guard_read(g);
+                    let read = self.guard_read_of(g, Some(&name));
                     let value = self.field(content, member);
                     with_read(value, &read)
                 }
-                _ => self.guard_read(g),
+                _ => self.guard_read_of(g, Some(&name)),
             },
             (v, _) => {
                 let read = Value::data(v.taint().read_out());
-                self.read_through_place(&v, read)
+                self.read_through_place(&v, read, Some(&name))
             }
         }
     }
@@ -393,25 +390,32 @@ impl<'a> Interp<'a> {
             }
         }
         let span = self.span_of(assignment);
-        if let Some(guard) = self.written_guard(target) {
-            self.check_write_back(guard, &value, span);
+        if let Some((guard, field)) = self.written_guard(target) {
+            self.check_write_back(guard, field.as_deref(), &value, span);
             return;
         }
         // A join handle stored into a field or a collection leaves the model's sight.
         self.mark_kept(&value);
     }
 
-    /// A write through `guard` of `value` (an assignment, or a mutating method's argument): a
-    /// stale write-back when the value was read under an earlier guard of the same lock.
-    pub(super) fn check_write_back(&mut self, guard: GuardId, value: &Value<'a>, span: Span) {
+    /// A write through `guard` of `value` to `field` of the data (or all of it: an assignment, or
+    /// a mutating method's argument): a stale write-back when the value was read from that place
+    /// under an earlier guard of the same lock.
+    pub(super) fn check_write_back(
+        &mut self,
+        guard: GuardId,
+        field: Option<&str>,
+        value: &Value<'a>,
+        span: Span,
+    ) {
         let lock = self.guard_lock(guard);
         // Re-reading through the new guard first (to re-validate) makes the write current.
         let stale_read = value
             .taint()
             .guard_reads
             .iter()
-            .find(|&&(l, g)| l == lock && g != guard)
-            .map(|&(_, g)| g);
+            .find(|read| read.is_overwritten_by(lock, guard, field))
+            .map(|read| read.guard);
         if let Some(read) = stale_read.filter(|_| !self.guard_was_read(guard)) {
             let read_in = self.walk.guards[read as usize].frames.clone();
             // A value a reused call gave (read in another thread's walk) is not this thread's read.
@@ -425,14 +429,19 @@ impl<'a> Interp<'a> {
         }
     }
 
-    /// The guard a place expression writes through (`*g`, `g.field`, `g[i]`, `*l.acquire()`):
-    /// the root of the place is evaluated once, as the assignment does.
-    fn written_guard(&mut self, target: &'a Expr) -> Option<u32> {
+    /// The guard a place expression writes through (`*g`, `g.field`, `g[i]`, `*l.acquire()`),
+    /// and the field of its data written (`field` of `g.field.x`), if one: the root of the place
+    /// is evaluated once, as the assignment does.
+    fn written_guard(&mut self, target: &'a Expr) -> Option<(GuardId, Option<String>)> {
         let mut root = target;
+        let mut field = None;
         loop {
             root = match root {
                 Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => &u.expr,
-                Expr::Field(f) => &f.base,
+                Expr::Field(f) => {
+                    field = Some(member_name(&f.member));
+                    &f.base
+                }
                 Expr::Index(i) => &i.expr,
                 Expr::Paren(p) => &p.expr,
                 _ => break,
@@ -442,7 +451,7 @@ impl<'a> Interp<'a> {
             return None;
         }
         let place = self.expr(root);
-        self.written_place(&place)
+        Some((self.written_place(&place)?, field))
     }
 
     /// A struct literal: a new object, whose fields hold what the literal puts in them.
@@ -496,5 +505,13 @@ pub(super) fn with_read<'a>(value: Value<'a>, read: &Value<'a>) -> Value<'a> {
     match value {
         Value::Unknown | Value::Data(_) => Value::data(value.taint().union(&read.taint())),
         other => other,
+    }
+}
+
+/// A field's name as written (`credit`, `0`).
+fn member_name(member: &syn::Member) -> String {
+    match member {
+        syn::Member::Named(n) => n.to_string(),
+        syn::Member::Unnamed(i) => i.index.to_string(),
     }
 }

@@ -5,7 +5,7 @@ use super::walk::Flow;
 use super::Interp;
 use crate::diagnostic::Span;
 use crate::frontend::index::StructId;
-use crate::model::value::{GuardId, ObjectId, Taint, Value};
+use crate::model::value::{GuardId, GuardRead, ObjectId, Taint, Value};
 use crate::model::{Access, Op, PrimId};
 use std::rc::Rc;
 
@@ -142,11 +142,20 @@ impl<'a> Interp<'a> {
     }
 
     /// A read through a guard: data tainted by the guard, for the stale-read rule.
-    pub(super) fn guard_read(&mut self, guard: u32) -> Value<'a> {
+    pub(super) fn guard_read(&mut self, guard: GuardId) -> Value<'a> {
+        self.guard_read_of(guard, None)
+    }
+
+    /// A read of one field (`state.requested`), or of the whole data (`None`), through a guard.
+    pub(super) fn guard_read_of(&mut self, guard: GuardId, field: Option<&str>) -> Value<'a> {
         self.walk.guards[guard as usize].read = true;
         let lock = self.guard_lock(guard);
         Value::data(Taint {
-            guard_reads: vec![(lock, guard)],
+            guard_reads: vec![GuardRead {
+                lock,
+                guard,
+                field: field.map(Rc::from),
+            }],
             ..Taint::default()
         })
     }
@@ -154,9 +163,7 @@ impl<'a> Interp<'a> {
     /// A place in a guard's data (an element `get_mut` gave): reading through it is a read of
     /// the guard, writing through it a write through the guard.
     pub(super) fn place_in_guard(&self, guard: GuardId) -> Value<'a> {
-        let lock = self.guard_lock(guard);
         Value::data(Taint {
-            guard_reads: vec![(lock, guard)],
             place_in: Some(guard),
             ..Taint::default()
         })
@@ -183,11 +190,17 @@ impl<'a> Interp<'a> {
         self.walk.held.contains(&guard).then_some(guard)
     }
 
-    /// `read`, read out of `place`: when that is a place in a guard's data, a read of the guard.
-    pub(super) fn read_through_place(&mut self, place: &Value<'a>, read: Value<'a>) -> Value<'a> {
+    /// `read`, read out of `place` (its `field`, or all of it): when that is a place in a
+    /// guard's data, a read of the guard.
+    pub(super) fn read_through_place(
+        &mut self,
+        place: &Value<'a>,
+        read: Value<'a>,
+        field: Option<&str>,
+    ) -> Value<'a> {
         match self.place_guard(place) {
             Some(guard) => {
-                let through = self.guard_read(guard);
+                let through = self.guard_read_of(guard, field);
                 super::exprs::with_read(read, &through)
             }
             None => read,

@@ -135,7 +135,7 @@ impl<'a> Interp<'a> {
         let receiver = match receiver.place_in() {
             Some(_) if !KEEP_PLACE.contains(&method) => {
                 let read = Value::data(receiver.taint().read_out());
-                self.read_through_place(&receiver, read)
+                self.read_through_place(&receiver, read, None)
             }
             _ => receiver,
         };
