@@ -834,6 +834,26 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn an_object_held_by_an_object_in_a_collection_is_followed() {
+        // The servers are made by a `map` into a collection of handles; each reaches the
+        // handlers object its `Api` holds.
+        let text = |first: &str| {
+            format!(
+                "use std::sync::{{Arc, Mutex}};\n\
+                 pub struct Handlers {{ usage: Mutex<u64> }}\n\
+                 impl Handlers {{\n    fn charge(&self) {{\n        let g = self.usage.lock().unwrap();\n        \
+                 {first}\n        *self.usage.lock().unwrap() += 1;\n    }}\n}}\n\
+                 pub struct Api {{ handlers: Handlers }}\n\
+                 impl Api {{\n    fn start(self: &Arc<Self>, n: usize) -> Vec<std::thread::JoinHandle<()>> {{\n        \
+                 (0..n).map(|_| Arc::clone(self)).map(|api| std::thread::spawn(move || api.handlers.charge())).collect()\n    }}\n}}\n\
+                 pub fn run() {{\n    let api = Arc::new(Api {{ handlers: Handlers {{ usage: Mutex::new(0) }} }});\n    \
+                 for t in api.start(2) {{\n        t.join().unwrap();\n    }}\n}}\n"
+            )
+        };
+        found_unless_dropped(text, &[at("src/lib.rs", 7, "D002")]);
+    }
+
+    #[test]
     fn a_wait_under_if_is_not_looped_by_its_callers_loop() {
         let text = |wait: &str| {
             format!(

@@ -176,7 +176,7 @@ impl<'a> Interp<'a> {
     }
 
     /// An object put in a collection becomes "any object" of its struct there: what its fields
-    /// hold (handles, primitives) is what that object's fields hold, when it is the only one of
+    /// hold (handles, primitives, objects, collections) is what that object's fields hold, when it is the only one of
     /// its struct put in a collection so far. Fields of a second object (or of an object made in
     /// a loop or by a thread run many times, which stands for several) leave them several.
     fn share_fields_with_any(&mut self, value: &Value<'a>) {
@@ -205,6 +205,11 @@ impl<'a> Interp<'a> {
                     self.store.fields.insert(any, Value::Prim(p));
                 }
                 (Value::Prim(p), Some(Value::Prim(q))) if p == q => {}
+                // An object, trait object or collection it holds (`api.handlers`), while it is the
+                // only one.
+                (v @ (Value::Obj(..) | Value::Dyn(_) | Value::Bag(_)), None) if !several => {
+                    self.store.fields.insert(any, v);
+                }
                 (Value::Prim(_), _) => {
                     // Two objects' primitives: the field of any object is several of them.
                     self.store.fields.remove(&any);
