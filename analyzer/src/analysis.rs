@@ -854,6 +854,27 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn an_element_looked_up_into_a_result_is_still_the_element() {
+        let text = |first: &str| {
+            format!(
+                "use std::sync::{{Arc, Mutex, MutexGuard}};\n\
+                 pub struct Book {{ accounts: Vec<Mutex<i64>> }}\n\
+                 impl Book {{\n    fn slot(&self, id: usize) -> Result<&Mutex<i64>, String> {{\n        \
+                 self.accounts.get(id).ok_or(format!(\"no {{id}}\"))\n    }}\n    \
+                 fn account(&self, id: usize) -> Result<MutexGuard<'_, i64>, String> {{\n        \
+                 self.slot(id)?.lock().map_err(|e| e.to_string())\n    }}\n    \
+                 fn transfer(&self, from: usize, to: usize) -> Result<(), String> {{\n        \
+                 let g = self.account(from)?;\n        {first}\n        let _dst = self.account(to)?;\n        Ok(())\n    }}\n}}\n\
+                 pub fn run(a: usize, b: usize) {{\n    \
+                 let book = Arc::new(Book {{ accounts: (0..4).map(|_| Mutex::new(0)).collect() }});\n    \
+                 let other = Arc::clone(&book);\n    let t = std::thread::spawn(move || other.transfer(a, b));\n    \
+                 let _ = book.transfer(b, a);\n    let _ = t.join();\n}}\n"
+            )
+        };
+        found_unless_dropped(text, &[at("src/lib.rs", 8, "D001")]);
+    }
+
+    #[test]
     fn a_wait_under_if_is_not_looped_by_its_callers_loop() {
         let text = |wait: &str| {
             format!(

@@ -9,8 +9,8 @@ use crate::model::value::{Builder, SharedRead, Taint, Value};
 use crate::model::{Access, Api, Instances, Op, PrimId, PrimInfo, PrimKind, Rmw};
 use std::rc::Rc;
 
-/// Methods of an `Option` (or a reference) holding a primitive that hand it on; none of them
-/// is a method of a primitive.
+/// Methods of an `Option` or `Result` (or a reference) holding a primitive that hand it on
+/// (`accounts.get(i).ok_or(err)?`); none of them is a method of a primitive.
 const OPTION_OF_PRIM: &[&str] = &[
     "unwrap",
     "expect",
@@ -18,6 +18,10 @@ const OPTION_OF_PRIM: &[&str] = &[
     "copied",
     "as_deref",
     "unwrap_unchecked",
+    "ok_or",
+    "ok_or_else",
+    "ok",
+    "map_err",
 ];
 
 impl<'a> Interp<'a> {
