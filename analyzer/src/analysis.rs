@@ -875,6 +875,26 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn handles_kept_in_a_lock_built_by_default_are_joined_threads() {
+        // `Journal::default()` builds `writers` empty: its declared `Vec` holds what is pushed.
+        let text = |first: &str| {
+            format!(
+                "use std::sync::{{Arc, Mutex}};\nuse std::thread::JoinHandle;\n\
+                 #[derive(Default)]\npub struct Journal {{ committed: Mutex<Vec<u64>>, writers: Mutex<Vec<JoinHandle<()>>> }}\n\
+                 impl Journal {{\n    fn seal(&self) {{\n        \
+                 let writers = std::mem::take(&mut *self.writers.lock().unwrap());\n        \
+                 let g = self.committed.lock().unwrap();\n        {first}\n        \
+                 for w in writers {{\n            let _ = w.join();\n        }}\n    }}\n}}\n\
+                 pub fn run() {{\n    let j = Arc::new(Journal::default());\n    \
+                 let me = Arc::clone(&j);\n    \
+                 let handle = std::thread::spawn(move || me.committed.lock().unwrap().push(1));\n    \
+                 j.writers.lock().unwrap().push(handle);\n    j.seal();\n}}\n"
+            )
+        };
+        found_unless_dropped(text, &[at("src/lib.rs", 11, "D003")]);
+    }
+
+    #[test]
     fn a_wait_under_if_is_not_looped_by_its_callers_loop() {
         let text = |wait: &str| {
             format!(

@@ -38,6 +38,20 @@ const COLLECTIONS: &[&str] = &[
     "Vec", "VecDeque", "HashMap", "BTreeMap", "IndexMap", "SmallVec",
 ];
 
+/// Whether a type is written as one of the collections (`Vec<JoinHandle<()>>`, `[u8; 4]`),
+/// whatever its elements are.
+pub(crate) fn is_collection(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Array(_) | syn::Type::Slice(_) => true,
+        syn::Type::Path(p) => p
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| COLLECTIONS.contains(&s.ident.to_string().as_str())),
+        _ => false,
+    }
+}
+
 pub(crate) fn shape_of(index: &CrateIndex<'_>, place: Place, ty: &syn::Type) -> Shape {
     shape_at_depth(index, place, ty, None, 0)
 }

@@ -11,7 +11,7 @@
 use super::Interp;
 use crate::diagnostic::Span;
 use crate::frontend::index::{StaticId, StructDef, StructId};
-use crate::model::types::{lock_data, shape_in, shape_of, Shape};
+use crate::model::types::{is_collection, lock_data, shape_in, shape_of, Shape};
 use crate::model::value::{BagId, GuardId, ObjectId, Place, Value, ANY_OBJECT};
 use crate::model::{Api, IndexKey, PrimId, PrimInfo, PrimKind, TemplateId, VarId};
 use std::collections::{HashMap, HashSet};
@@ -230,6 +230,11 @@ impl<'a> Interp<'a> {
                     PrimKey::Content(*lock),
                     self.model.prim(*lock).name.clone(),
                 ),
+                // A lock built empty by `Mutex::default()`: what its declared data holds.
+                (None, _) => {
+                    self.declared_content(value, place, ty, Some(def));
+                    return;
+                }
                 _ => return,
             },
             _ => return,
@@ -386,6 +391,9 @@ impl<'a> Interp<'a> {
                 let (name, several) = (info.name.clone(), info.several);
                 self.shaped(shape, PrimKey::Content(prim), name, several)
             }
+            // A collection of what the model does not follow by type (`Vec<JoinHandle<()>>`):
+            // empty, to hold what is put in it.
+            Shape::Unknown if is_collection(data) => self.new_bag(None),
             _ => return,
         };
         self.store.contents.insert(prim, content);
