@@ -895,6 +895,26 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn two_cycles_through_one_helpers_acquisition_are_two_findings() {
+        // `account` is the acquisition both cycles share: the accounts taken in caller order,
+        // and `spent` against the accounts.
+        let text = "use std::sync::{Arc, Mutex, MutexGuard};\n\
+             pub struct Bank { accounts: Vec<Mutex<i64>>, spent: Mutex<i64> }\n\
+             impl Bank {\n    fn account(&self, id: usize) -> MutexGuard<'_, i64> {\n        self.accounts[id].lock().unwrap()\n    }\n    \
+             fn transfer(&self, from: usize, to: usize) {\n        let _a = self.account(from);\n        let _b = self.account(to);\n        \
+             *self.spent.lock().unwrap() += 1;\n    }\n    \
+             fn roll(&self, id: usize) {\n        let _s = self.spent.lock().unwrap();\n        let _a = self.account(id);\n    }\n}\n\
+             pub fn run(a: usize, b: usize) {\n    \
+             let bank = Arc::new(Bank { accounts: (0..4).map(|_| Mutex::new(0)).collect(), spent: Mutex::new(0) });\n    \
+             let other = Arc::clone(&bank);\n    let t = std::thread::spawn(move || { other.transfer(a, b); other.roll(a); });\n    \
+             bank.transfer(b, a);\n    t.join().unwrap();\n}\n";
+        assert_eq!(
+            found(&[file("src/lib.rs", text)]),
+            [at("src/lib.rs", 5, "D001"), at("src/lib.rs", 10, "D001")]
+        );
+    }
+
+    #[test]
     fn a_wait_under_if_is_not_looped_by_its_callers_loop() {
         let text = |wait: &str| {
             format!(

@@ -1,6 +1,6 @@
 //! D001: a cycle in the lock-order graph whose edges can run in parallel.
 use super::context::{add_flow, step, RuleContext};
-use crate::diagnostic::{Diagnostic, Step, StepKind};
+use crate::diagnostic::{Diagnostic, Span, Step, StepKind};
 use crate::graph::lock_order::EdgeInstance;
 use crate::model::{IndexKey, PrimId};
 
@@ -48,6 +48,7 @@ const MAX_INSTANCES: usize = 16;
 const MAX_ATTEMPTS: usize = 4_096;
 
 pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let mut found = Vec::new();
     for mut cycle in cx.locks.cycles(MAX_CYCLE, MAX_CYCLES) {
         if let [lock] = cycle[..] {
             // A family's elements taken by unordered run-time ids: two acquisitions of the one
@@ -60,8 +61,16 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let mut chosen = Vec::new();
         let mut attempts = MAX_ATTEMPTS;
         if choose_parallel(cx, &cycle, &edges, &mut chosen, &mut attempts) {
-            out.push(cycle_diagnostic(cx, &cycle, &chosen));
+            found.push((cycle, chosen));
         }
+    }
+    // Findings are one per primary span, and two cycles through one helper's acquisition are
+    // two bugs: the cycles with the fewest acquisition sites choose their primary first, each
+    // a site no other has taken where it can.
+    found.sort_by_cached_key(|(_, chosen)| sites(cx, chosen).len());
+    let mut taken = Vec::new();
+    for (cycle, chosen) in found {
+        out.push(cycle_diagnostic(cx, &cycle, &chosen, &mut taken));
     }
     for edge in cx.locks.instances() {
         if is_rotating(cx, edge) {
@@ -167,18 +176,36 @@ fn edge_steps(cx: &RuleContext<'_>, edge: &EdgeInstance) -> Vec<Step> {
     steps
 }
 
+/// The acquisition sites of a cycle's chosen edges, in report order, each once.
+fn sites<'c>(cx: &'c RuleContext<'_>, chosen: &[&EdgeInstance]) -> Vec<&'c Span> {
+    let mut sites: Vec<&Span> = chosen
+        .iter()
+        .map(|c| &cx.event(c.template, c.event).span)
+        .collect();
+    sites.sort_by_key(|s| (&s.file, s.line_start, s.column_start));
+    sites.dedup();
+    sites
+}
+
+/// The finding of a cycle; its primary span is its first acquisition in report order that no
+/// finding before it (`taken`) has as its primary, else its first.
 fn cycle_diagnostic(
     cx: &RuleContext<'_>,
     cycle: &[PrimId],
     chosen: &[&EdgeInstance],
+    taken: &mut Vec<Span>,
 ) -> Diagnostic {
+    let in_order = |c: &&&EdgeInstance| {
+        let s = &cx.event(c.template, c.event).span;
+        (s.file.clone(), s.line_start, s.column_start)
+    };
     let first = chosen
         .iter()
-        .min_by_key(|c| {
-            let s = &cx.event(c.template, c.event).span;
-            (s.file.clone(), s.line_start, s.column_start)
-        })
+        .filter(|c| !taken.contains(&cx.event(c.template, c.event).span))
+        .min_by_key(in_order)
+        .or_else(|| chosen.iter().min_by_key(in_order))
         .expect("a cycle has edges");
+    taken.push(cx.event(first.template, first.event).span.clone());
     let message = if cycle[0] == cycle[1] {
         format!(
             "lock order inversion: two elements of `{}` are acquired by ids in no fixed order",
