@@ -915,6 +915,44 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_reply_channel_sent_in_a_command_is_the_channel_the_worker_answers_on() {
+        let text = |first: &str, requests: &str| {
+            format!(
+                "use std::sync::mpsc::{{channel, Receiver, Sender}};\nuse std::sync::{{Arc, Mutex}};\n\
+                 enum Command {{ Flush(Sender<usize>), Ping(Sender<usize>), Stop }}\n\
+                 pub struct Notifier {{ outbox: Mutex<Vec<u32>>, commands: Sender<Command> }}\n\
+                 impl Notifier {{\n    fn dispatch(&self, rx: Receiver<Command>) {{\n        \
+                 for command in rx {{\n            match command {{\n                \
+                 Command::Flush(ack) => {{\n                    let n = self.outbox.lock().unwrap().len();\n                    \
+                 let _ = ack.send(n);\n                }}\n                \
+                 Command::Ping(reply) => drop(reply.send(0)),\n                Command::Stop => break,\n            }}\n        }}\n    }}\n    \
+                 fn flush(&self) -> usize {{\n        let g = self.outbox.lock().unwrap();\n        {first}\n        \
+                 let (tx, rx) = channel();\n        let _ = self.commands.send(Command::Flush(tx));\n        \
+                 rx.recv().unwrap_or(0)\n    }}\n    \
+                 fn ping(&self) -> usize {{\n        let (tx, rx) = channel();\n        \
+                 let _ = self.commands.send(Command::Ping(tx));\n        rx.recv().unwrap_or(0)\n    }}\n}}\n\
+                 pub fn run() {{\n    let (commands, rx) = channel();\n    \
+                 let n = Arc::new(Notifier {{ outbox: Mutex::new(Vec::new()), commands }});\n    \
+                 let me = Arc::clone(&n);\n    let t = std::thread::spawn(move || me.dispatch(rx));\n    \
+                 {requests}\n    let _ = n.commands.send(Command::Stop);\n    t.join().unwrap();\n}}\n"
+            )
+        };
+        found_unless_dropped(
+            |first| text(first, "n.flush();"),
+            &[at("src/lib.rs", 23, "D003")],
+        );
+        // Two requests' reply channels in one queue: which one the worker answers on is not
+        // known, and nothing is reported.
+        assert_eq!(
+            found(&[file(
+                "src/lib.rs",
+                &text("let _ = &g;", "n.ping();\n    n.flush();")
+            )]),
+            []
+        );
+    }
+
+    #[test]
     fn a_wait_under_if_is_not_looped_by_its_callers_loop() {
         let text = |wait: &str| {
             format!(

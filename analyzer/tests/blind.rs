@@ -28,11 +28,11 @@ const MISSED: &[(&str, &str, usize, &str)] = &[
     ("jobsched", "src/queue/mod.rs", 40,
      "`wait` under `if` inside a `loop` of the same function: L002 takes the loop as re-checking the predicate, but the code after the wait (`state.pop()?`) returns before the loop comes round"),
     ("jobsched", "src/timers/mod.rs", 85,
-     "`recv` of a reply while holding `wheel`: the reply's sender travels to the ticker inside a command enum over a channel, and the model does not carry values through channels (a receive gives nothing known)"),
+     "`recv` of a reply while holding `wheel`: the reply's sender travels to the ticker inside a command enum over a channel, but the ticker is walked before the scoped thread that sends it, and a receive gives only what walks before it put in the channel"),
     ("ledger", "src/limits.rs", 29,
      "stale write-back through a map's `insert` in a setter, as in jobsched's handlers"),
     ("ledger", "src/notify/mod.rs", 72,
-     "`recv` of an acknowledgement while holding `outbox`: the sender travels to the dispatcher inside a command enum over a channel, as in jobsched's timers"),
+     "`recv` of an acknowledgement while holding `outbox`: the sender travels to the dispatcher inside a command enum over a channel, as in jobsched's timers; and the channel also carries a ping's reply sender, so which one the dispatcher answers on is not known"),
 ];
 
 /// `(file, line)` of each mark of `kind` (`PLANTED` or `CLEAN`) in the package's sources.

@@ -25,7 +25,10 @@
 //!   (`accounts[id]`) is "some element" of its family, and two of them in a row are ordered only
 //!   by `min`/`max`, a pair sorted by `if a < b`, or a sorted array;
 //! - what a lock protects (an object, a collection, trait objects, handles) is followed through
-//!   its guard; a guard is owned by its binding, a struct field holding it, or its caller when
+//!   its guard, and what a queue or channel carries through its receives: a receive gives what
+//!   the walks before it put in (templates are walked one after another, so a thread walked
+//!   before its sender receives nothing known), and a channel that carried two primitives (two
+//!   requests' reply channels) gives neither; a guard is owned by its binding, a struct field holding it, or its caller when
 //!   lent by reference;
 //! - calls through trait objects and generic `T: Trait` parameters reach every implementor;
 //! - closures see only the bindings made before them; calling an async fn runs nothing (async

@@ -5,7 +5,7 @@ use super::Interp;
 use crate::diagnostic::Span;
 use crate::frontend::resolve::RacecheckItem;
 use crate::frontend::sync_items::racecheck_method;
-use crate::model::value::{Builder, SharedRead, Taint, Value};
+use crate::model::value::{BagId, Builder, SharedRead, Taint, Value};
 use crate::model::{Access, Api, Instances, Op, PrimId, PrimInfo, PrimKind, Rmw};
 use std::rc::Rc;
 
@@ -47,6 +47,7 @@ impl<'a> Interp<'a> {
             return self.call_closures(&args, &Value::Prim(prim));
         }
         let span = span.clone();
+        let original = method;
         let method = match api {
             Api::Racecheck => method,
             _ if kind == PrimKind::RwLock => return self.rwlock_method(prim, api, method, span),
@@ -142,7 +143,15 @@ impl<'a> Interp<'a> {
                 self.emit_op(Op::BarrierWait { barrier: prim }, span)
             }
             (PrimKind::Queue | PrimKind::JoinableQueue, _) => {
-                self.queue_method(prim, method, args, span)
+                let received = self.queue_method(prim, method, args, span);
+                // `for command in rx.iter()`: the messages, one an iteration.
+                match original {
+                    "iter" | "into_iter" | "try_iter" => {
+                        let message = self.message_of(prim);
+                        self.new_bag(Some(message))
+                    }
+                    _ => received,
+                }
             }
             (PrimKind::Connection, "send") => self.emit_op(Op::Send { end: prim }, span),
             (PrimKind::Connection, "recv") => {
@@ -244,9 +253,43 @@ impl<'a> Interp<'a> {
         if matches!(op, Op::Put { .. }) {
             // What goes through a queue leaves this thread: join handles sent away are kept.
             args.iter().for_each(|a| self.mark_kept(a));
+            if let Some(message) = args.first() {
+                let bag = self.messages_of(queue);
+                match (self.bag_content(bag), message) {
+                    (Value::Prim(first), Value::Prim(other)) if first != *other => {
+                        self.store.mixed_messages.insert(queue);
+                    }
+                    _ => self.bag_add(bag, message.clone()),
+                }
+            }
         }
+        let received = matches!(op, Op::Get { .. });
         self.emit(op, span);
+        if received {
+            return self.message_of(queue);
+        }
         Value::Unknown
+    }
+
+    /// The collection of the messages put in `queue`.
+    fn messages_of(&mut self, queue: PrimId) -> BagId {
+        if let Some(&bag) = self.store.messages.get(&queue) {
+            return bag;
+        }
+        let Value::Bag(bag) = self.new_bag(None) else {
+            unreachable!("a new collection is a bag")
+        };
+        self.store.messages.insert(queue, bag);
+        bag
+    }
+
+    /// A message received from `queue`: one of those put in it so far (a walk before this one
+    /// put them), or nothing known.
+    pub(super) fn message_of(&self, queue: PrimId) -> Value<'a> {
+        match self.store.messages.get(&queue) {
+            Some(&bag) if !self.store.mixed_messages.contains(&queue) => self.bag_content(bag),
+            _ => Value::Unknown,
+        }
     }
 
     fn pool_method(

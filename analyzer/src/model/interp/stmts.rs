@@ -7,7 +7,7 @@ use super::Interp;
 use crate::diagnostic::Edition;
 use crate::model::syntax;
 use crate::model::value::{GuardId, Value};
-use crate::model::{Api, IdRank, IndexKey, Op, PrimKind, VarId};
+use crate::model::{Api, IdRank, IndexKey, Op, PrimId, PrimKind, VarId};
 
 impl<'a> Interp<'a> {
     pub(super) fn block(&mut self, block: &'a syn::Block) -> Value<'a> {
@@ -328,8 +328,11 @@ impl<'a> Interp<'a> {
                 (element, Some(var), count)
             }
             other => {
-                self.receive_by_iterating(&other, &f.expr);
-                (self.element_of(&other), None, None)
+                let element = match self.receive_by_iterating(&other, &f.expr) {
+                    Some(queue) => self.message_of(queue),
+                    None => self.element_of(&other),
+                };
+                (element, None, None)
             }
         };
         let label = f.label.as_ref();
@@ -343,21 +346,29 @@ impl<'a> Interp<'a> {
         Value::Unknown
     }
 
-    /// `for message in rx` (or `&rx`) over a std or crossbeam receiver: a blocking receive.
-    fn receive_by_iterating(&mut self, iterable: &Value<'a>, expr: &'a syn::Expr) {
-        if let Value::Prim(queue) = *iterable {
-            let info = self.model.prim(queue);
-            if info.kind == PrimKind::Queue && info.api != Api::Racecheck {
-                let span = self.span_of(expr);
-                self.emit(
-                    Op::Get {
-                        queue,
-                        blocking: true,
-                    },
-                    span,
-                );
-            }
+    /// `for message in rx` (or `&rx`) over a std or crossbeam receiver: a blocking receive, of
+    /// that queue.
+    fn receive_by_iterating(
+        &mut self,
+        iterable: &Value<'a>,
+        expr: &'a syn::Expr,
+    ) -> Option<PrimId> {
+        let Value::Prim(queue) = *iterable else {
+            return None;
+        };
+        let info = self.model.prim(queue);
+        if info.kind != PrimKind::Queue || info.api == Api::Racecheck {
+            return None;
         }
+        let span = self.span_of(expr);
+        self.emit(
+            Op::Get {
+                queue,
+                blocking: true,
+            },
+            span,
+        );
+        Some(queue)
     }
 
     pub(super) fn while_loop(&mut self, w: &'a syn::ExprWhile) -> Value<'a> {

@@ -55,6 +55,12 @@ pub(super) struct Store<'a> {
     /// What each lock protects, when it is something the model follows (an object, a
     /// collection, trait objects, handles): given to its constructor.
     pub(super) contents: HashMap<PrimId, Value<'a>>,
+    /// What each queue (a std or crossbeam channel too) carries: the collection of the messages
+    /// put in it so far, which a receive gives one of.
+    pub(super) messages: HashMap<PrimId, BagId>,
+    /// Queues that carried two primitives (two requests' reply channels): which one a receiver
+    /// gets is not known, so it gets neither.
+    pub(super) mixed_messages: HashSet<PrimId>,
     /// Objects that stand for several: made in a loop, or by a thread that runs many times.
     pub(super) several_objects: HashSet<ObjectId>,
     /// Collections sorted in place (`ids.sort()`): their first element is the lowest.
@@ -78,6 +84,8 @@ impl Default for Store<'_> {
             objects: ANY_OBJECT,
             object_names: HashMap::new(),
             bags: Vec::new(),
+            messages: HashMap::new(),
+            mixed_messages: HashSet::new(),
             var_names: Vec::new(),
             contents: HashMap::new(),
             several_objects: HashSet::new(),
