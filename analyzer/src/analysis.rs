@@ -953,6 +953,56 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_worker_started_before_the_thread_that_sends_it_requests_sees_them() {
+        // The dispatcher is walked before the requester that sends it the reply channel: it is
+        // walked again once the requester has put it in the queue.
+        let text = |first: &str| {
+            format!(
+                "use std::sync::mpsc::{{channel, Receiver, Sender}};\nuse std::sync::{{Arc, Mutex}};\n\
+                 enum Command {{ Flush(Sender<usize>), Stop }}\n\
+                 pub struct Notifier {{ outbox: Mutex<Vec<u32>>, commands: Mutex<Sender<Command>> }}\n\
+                 impl Notifier {{\n    fn dispatch(&self, rx: Receiver<Command>) {{\n        \
+                 for command in rx {{\n            match command {{\n                \
+                 Command::Flush(ack) => {{\n                    let n = self.outbox.lock().unwrap().len();\n                    \
+                 let _ = ack.send(n);\n                }}\n                Command::Stop => break,\n            }}\n        }}\n    }}\n    \
+                 fn flush(&self) -> usize {{\n        let g = self.outbox.lock().unwrap();\n        {first}\n        \
+                 let (tx, rx) = channel();\n        let _ = self.commands.lock().unwrap().send(Command::Flush(tx));\n        \
+                 rx.recv().unwrap_or(0)\n    }}\n}}\n\
+                 pub fn run() {{\n    let (commands, rx) = channel();\n    \
+                 let n = Arc::new(Notifier {{ outbox: Mutex::new(Vec::new()), commands: Mutex::new(commands) }});\n    \
+                 let me = Arc::clone(&n);\n    let t = std::thread::spawn(move || me.dispatch(rx));\n    \
+                 let other = Arc::clone(&n);\n    let h = std::thread::spawn(move || {{ other.flush(); }});\n    \
+                 h.join().unwrap();\n    let _ = n.commands.lock().unwrap().send(Command::Stop);\n    t.join().unwrap();\n}}\n"
+            )
+        };
+        found_unless_dropped(text, &[at("src/lib.rs", 22, "D003")]);
+    }
+
+    #[test]
+    fn a_none_arm_adds_nothing_to_what_a_match_gives() {
+        let text = |first: &str| {
+            format!(
+                "use std::sync::mpsc::{{channel, Receiver, Sender}};\nuse std::sync::{{Arc, Mutex}};\n\
+                 enum Command {{ Flush(Sender<usize>), Stop }}\n\
+                 pub struct Ticker {{ wheel: Mutex<u32>, commands: Mutex<Sender<Command>> }}\n\
+                 impl Ticker {{\n    fn run(&self, rx: Receiver<Command>) {{\n        loop {{\n            \
+                 let reply = match rx.recv() {{\n                Ok(Command::Flush(ack)) => Some(ack),\n                \
+                 Ok(Command::Stop) => break,\n                Err(_) => None,\n            }};\n            \
+                 let due = *self.wheel.lock().unwrap();\n            \
+                 if let Some(ack) = reply {{\n                let _ = ack.send(due as usize);\n            }}\n        }}\n    }}\n    \
+                 fn flush(&self) -> usize {{\n        let g = self.wheel.lock().unwrap();\n        {first}\n        \
+                 let (tx, rx) = channel();\n        let _ = self.commands.lock().unwrap().send(Command::Flush(tx));\n        \
+                 rx.recv().unwrap_or(0)\n    }}\n}}\n\
+                 pub fn run() {{\n    let (commands, rx) = channel();\n    \
+                 let t = Arc::new(Ticker {{ wheel: Mutex::new(0), commands: Mutex::new(commands) }});\n    \
+                 let me = Arc::clone(&t);\n    let h = std::thread::spawn(move || me.run(rx));\n    \
+                 t.flush();\n    let _ = t.commands.lock().unwrap().send(Command::Stop);\n    h.join().unwrap();\n}}\n"
+            )
+        };
+        found_unless_dropped(text, &[at("src/lib.rs", 24, "D003")]);
+    }
+
+    #[test]
     fn a_wait_under_if_is_not_looped_by_its_callers_loop() {
         let text = |wait: &str| {
             format!(

@@ -22,17 +22,15 @@ use std::process::Command;
 #[rustfmt::skip]
 const MISSED: &[(&str, &str, usize, &str)] = &[
     ("chatsrv", "src/delivery/mod.rs", 84,
-     "`recv` while holding `pending`: the flush's sender reaches the push thread inside an enum in the locked job list, but the push thread is walked before the handler thread that puts it there, and a collection holds only what walks before have put in it"),
+     "`recv` while holding `pending`: the flush's sender reaches the push thread inside an enum in the locked job list; the push thread is walked again once the handler has filled the list, but its `Job::Flush(ack)` still does not reach the flush's channel (not traced further)"),
     ("jobsched", "src/api/handlers.rs", 66,
      "stale write-back through a map's `insert` (read by `get(tenant)` under an earlier guard): `insert` is not a write-back, since the model does not tell a map's keys apart"),
     ("jobsched", "src/queue/mod.rs", 40,
      "`wait` under `if` inside a `loop` of the same function: L002 takes the loop as re-checking the predicate, but the code after the wait (`state.pop()?`) returns before the loop comes round"),
-    ("jobsched", "src/timers/mod.rs", 85,
-     "`recv` of a reply while holding `wheel`: the reply's sender travels to the ticker inside a command enum over a channel, but the ticker is walked before the scoped thread that sends it, and a receive gives only what walks before it put in the channel"),
     ("ledger", "src/limits.rs", 29,
      "stale write-back through a map's `insert` in a setter, as in jobsched's handlers"),
     ("ledger", "src/notify/mod.rs", 72,
-     "`recv` of an acknowledgement while holding `outbox`: the sender travels to the dispatcher inside a command enum over a channel, as in jobsched's timers; and the channel also carries a ping's reply sender, so which one the dispatcher answers on is not known"),
+     "`recv` of an acknowledgement while holding `outbox`: the sender travels to the dispatcher inside a command enum over a channel that also carries a ping's reply sender and batches of events, so what a receive gives is not known"),
 ];
 
 /// `(file, line)` of each mark of `kind` (`PLANTED` or `CLEAN`) in the package's sources.

@@ -168,6 +168,21 @@ pub(crate) fn int_literal(lit: &syn::Lit) -> Option<i64> {
     }
 }
 
+/// Whether an expression is `None` (or `Option::None`), through parentheses and blocks of one
+/// expression.
+pub(crate) fn is_none(expr: &Expr) -> bool {
+    match expr {
+        Expr::Path(p) => {
+            p.qself.is_none() && p.path.segments.last().is_some_and(|s| s.ident == "None")
+        }
+        Expr::Paren(p) => is_none(&p.expr),
+        Expr::Block(b) if b.block.stmts.len() == 1 => {
+            matches!(&b.block.stmts[0], syn::Stmt::Expr(e, None) if is_none(e))
+        }
+        _ => false,
+    }
+}
+
 /// Whether an expression names a memory ordering (`Ordering::SeqCst`, `SeqCst`, …): the mark of
 /// a std atomic operation.
 pub(crate) fn is_memory_ordering(expr: &Expr) -> bool {

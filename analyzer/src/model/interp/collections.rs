@@ -40,7 +40,14 @@ impl<'a> Interp<'a> {
     }
 
     pub(super) fn bag_content(&self, bag: BagId) -> Value<'a> {
+        self.walk.bags_read.borrow_mut().insert(bag);
         self.store.bags[bag as usize].clone().unwrap_or_default()
+    }
+
+    /// `bag` took something the model follows (see `rewalk`).
+    pub(super) fn note_bag_change(&mut self, bag: BagId) {
+        self.store.tick += 1;
+        self.store.bag_changed_at.insert(bag, self.store.tick);
     }
 
     pub(super) fn bag_add(&mut self, bag: BagId, value: Value<'a>) {
@@ -48,6 +55,12 @@ impl<'a> Interp<'a> {
         self.forget_drops(&value);
         self.share_fields_with_any(&value);
         let value = value.merged_objects();
+        if self.store.lost_bags.contains(&bag) {
+            return;
+        }
+        if !self.is_opaque(&value) {
+            self.note_bag_change(bag);
+        }
         let joined = match self.store.bags[bag as usize].take() {
             None => value,
             // A family of one kind: the first of its primitives stands for every element.
@@ -56,9 +69,17 @@ impl<'a> Interp<'a> {
             // one that carries something the model follows stands for all.
             Some(old) if self.is_opaque(&old) && !self.is_opaque(&value) => value,
             Some(old) if self.is_opaque(&value) && !self.is_opaque(&old) => old,
-            Some(old) => self
-                .common_trait(&old, &value)
-                .unwrap_or_else(|| old.join(&value)),
+            Some(old) => {
+                let joined = self
+                    .common_trait(&old, &value)
+                    .unwrap_or_else(|| old.join(&value));
+                // Two things followed that do not join (a `Vec` beside a channel end): what an
+                // element is stays unknown, whatever is put in later.
+                if matches!(joined, Value::Unknown) && !self.is_opaque(&old) {
+                    self.store.lost_bags.insert(bag);
+                }
+                joined
+            }
         };
         self.store.bags[bag as usize] = Some(joined);
     }

@@ -10,6 +10,7 @@
 //! - [`stmts`], [`exprs`]: statements, patterns, branches, loops and expressions;
 //! - [`calls`]: following calls into functions, methods, closures and trait objects, with
 //!   [`reuse`] (what a call that recorded nothing returns, kept instead of walking it again);
+//! - [`rewalk`]: a thread walked before another filled what it reads, walked again;
 //! - [`prims`], [`threads`], [`pipes`]: the racecheck primitives, thread templates, pipe ends;
 //! - [`sync_calls`]: std's, parking_lot's, crossbeam's and rayon's constructors, spawns and
 //!   scopes, read as racecheck's;
@@ -26,9 +27,8 @@
 //!   by `min`/`max`, a pair sorted by `if a < b`, or a sorted array;
 //! - what a lock protects (an object, a collection, trait objects, handles) is followed through
 //!   its guard, and what a queue or channel carries through its receives: a receive gives what
-//!   the walks before it put in (templates are walked one after another, so a thread walked
-//!   before its sender receives nothing known), and a channel that carried two primitives (two
-//!   requests' reply channels) gives neither; a guard is owned by its binding, a struct field holding it, or its caller when
+//!   was put in (a thread walked before its sender is walked again, see [`rewalk`]), and a
+//!   channel that carried two primitives (two requests' reply channels) gives neither; a guard is owned by its binding, a struct field holding it, or its caller when
 //!   lent by reference;
 //! - calls through trait objects and generic `T: Trait` parameters reach every implementor;
 //! - closures see only the bindings made before them; calling an async fn runs nothing (async
@@ -60,6 +60,7 @@ mod pipes;
 mod prims;
 mod protocol;
 mod reuse;
+mod rewalk;
 mod std_model;
 mod stmts;
 mod store;
@@ -185,9 +186,11 @@ impl<'a> Interp<'a> {
                     args: Vec::new(),
                 });
             }
+            let mut walked = Vec::new();
             while let Some(next) = self.pending.pop_front() {
-                self.run_template(next);
+                walked.push(self.run_recorded(next));
             }
+            self.rewalk_stale(walked);
         }
     }
 
@@ -197,6 +200,21 @@ impl<'a> Interp<'a> {
         }
         self.model.templates.push(template);
         Some(TemplateId(self.model.templates.len() as u32 - 1))
+    }
+
+    /// Walks a template, and keeps what it needs to be walked again.
+    fn run_recorded(&mut self, pending: Pending<'a>) -> rewalk::Walked<'a> {
+        let again = Pending {
+            template: pending.template,
+            target: pending.target.clone(),
+            args: pending.args.clone(),
+        };
+        self.run_template(pending);
+        rewalk::Walked {
+            pending: again,
+            bags_read: std::mem::take(self.walk.bags_read.get_mut()),
+            ended_at: self.store.tick,
+        }
     }
 
     fn run_template(&mut self, pending: Pending<'a>) {

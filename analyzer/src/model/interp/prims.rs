@@ -22,6 +22,7 @@ const OPTION_OF_PRIM: &[&str] = &[
     "ok_or_else",
     "ok",
     "map_err",
+    "take",
 ];
 
 impl<'a> Interp<'a> {
@@ -258,6 +259,7 @@ impl<'a> Interp<'a> {
                 match (self.bag_content(bag), message) {
                     (Value::Prim(first), Value::Prim(other)) if first != *other => {
                         self.store.mixed_messages.insert(queue);
+                        self.note_bag_change(bag);
                     }
                     _ => self.bag_add(bag, message.clone()),
                 }

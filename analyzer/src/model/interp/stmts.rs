@@ -278,6 +278,9 @@ impl<'a> Interp<'a> {
         let scrutinee = self.expr(&m.expr);
         let scrutinee_events = scrutinee_events..self.event_count();
         let mut result: Option<(Value<'a>, Flow)> = None;
+        // Whether every arm merged so far gives `None`: an arm's `None` adds nothing to what
+        // the others give (`Ok(Flush(ack)) => Some(ack), _ => None` is the channel end).
+        let mut only_none = true;
         let before = self.walk.held.clone();
         let signals = self.walk.signals.clone();
         let mut arms_held = Vec::with_capacity(m.arms.len());
@@ -299,14 +302,21 @@ impl<'a> Interp<'a> {
             let flow = std::mem::replace(&mut self.frame().flow, Flow::Normal);
             arms_held.push((std::mem::take(&mut self.walk.held), flow));
             arms_signals.push((std::mem::take(&mut self.walk.signals), flow));
+            let gives_none = syntax::is_none(&arm.body);
             result = Some(match result {
                 None => (v, flow),
                 Some((prev, prev_flow)) => {
+                    let (prev, v) = match (only_none, gives_none) {
+                        (true, false) => (v.clone(), v),
+                        (false, true) => (prev.clone(), prev),
+                        _ => (prev, v),
+                    };
                     let merged = self.merge_arms(prev, prev_flow, v, flow);
                     let flow = std::mem::replace(&mut self.frame().flow, Flow::Normal);
                     (merged, flow)
                 }
             });
+            only_none &= gives_none;
         }
         self.merge_held(before, arms_held);
         self.merge_signals(signals, arms_signals);

@@ -51,6 +51,13 @@ pub(super) struct Store<'a> {
     pub(super) object_names: HashMap<ObjectId, String>,
     /// What one element of each collection is; `None` while it is empty.
     pub(super) bags: Vec<Option<Value<'a>>>,
+    /// When each collection last took something the model follows, by [`Store::tick`].
+    pub(super) bag_changed_at: HashMap<BagId, u64>,
+    /// Counts those changes: a clock of what collections hold.
+    pub(super) tick: u64,
+    /// Collections given two things followed that do not join: what an element is stays
+    /// unknown.
+    pub(super) lost_bags: HashSet<BagId>,
     pub(super) var_names: Vec<String>,
     /// What each lock protects, when it is something the model follows (an object, a
     /// collection, trait objects, handles): given to its constructor.
@@ -84,6 +91,9 @@ impl Default for Store<'_> {
             objects: ANY_OBJECT,
             object_names: HashMap::new(),
             bags: Vec::new(),
+            bag_changed_at: HashMap::new(),
+            tick: 0,
+            lost_bags: HashSet::new(),
             messages: HashMap::new(),
             mixed_messages: HashSet::new(),
             var_names: Vec::new(),

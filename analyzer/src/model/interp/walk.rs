@@ -16,8 +16,10 @@ use crate::diagnostic::Span;
 use crate::frontend::index::{FnId, StructId};
 use crate::model::env::Scope;
 use crate::model::syntax;
-use crate::model::value::{GuardId, ObjectId, Place, Value};
+use crate::model::value::{BagId, GuardId, ObjectId, Place, Value};
 use crate::model::{CallId, CallSite, Event, Held, Op, PrimId, TemplateId, VarId};
+use std::cell::RefCell;
+use std::collections::HashSet;
 use std::rc::Rc;
 
 /// Whether control goes on normally after a statement.
@@ -141,6 +143,8 @@ pub(super) struct Walk<'a> {
     /// Objects a lookup through a guard handed out (`guard.get_mut(&id)`), by the guard: while
     /// it is held, the object's fields are read and written through it.
     pub(super) places: Vec<((StructId, ObjectId), GuardId)>,
+    /// The collections (and channels' messages) whose content this walk read.
+    pub(super) bags_read: RefCell<HashSet<BagId>>,
 }
 
 impl Walk<'_> {
@@ -161,6 +165,7 @@ impl Walk<'_> {
             ifs: 0,
             cut_for_frame: usize::MAX,
             places: Vec::new(),
+            bags_read: RefCell::default(),
         }
     }
 
@@ -177,6 +182,7 @@ impl Walk<'_> {
         self.ifs = 0;
         self.cut_for_frame = usize::MAX;
         self.places.clear();
+        self.bags_read.get_mut().clear();
     }
 }
 
