@@ -726,6 +726,25 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_map_element_compared_under_the_new_guard_is_re_validated() {
+        let text = "use std::collections::HashMap;\nuse std::sync::{Arc, Mutex};\n\
+             pub struct Counts { map: Mutex<HashMap<u64, u64>> }\n\
+             impl Counts {\n    fn bump(&self, id: u64) {\n        \
+             let seen = *self.map.lock().unwrap().get(&id).unwrap();\n        \
+             let mut g = self.map.lock().unwrap();\n        \
+             if g.get(&id) == Some(&seen) {\n            *g.get_mut(&id).unwrap() = seen + 1;\n        }\n    }\n}\n\
+             pub fn run() {\n    let c = Arc::new(Counts { map: Mutex::new(HashMap::new()) });\n    \
+             let other = Arc::clone(&c);\n    let t = std::thread::spawn(move || other.bump(1));\n    \
+             c.bump(1);\n    t.join().unwrap();\n}\n";
+        assert_eq!(found(&[file("src/lib.rs", text)]), []);
+        let unchecked = text.replace("if g.get(&id) == Some(&seen) {", "{");
+        assert_eq!(
+            found(&[file("src/lib.rs", &unchecked)]),
+            [at("src/lib.rs", 9, "R003")]
+        );
+    }
+
+    #[test]
     fn a_lock_taken_by_a_run_time_id_gates_nothing() {
         // Each caller may hold another session's lock, so the inversion under it stands; under
         // one fixed element (`sessions[0]`) it cannot happen. The two shards, built in place,
@@ -942,7 +961,7 @@ pub(crate) mod tests {
             &[at("src/lib.rs", 23, "D003")],
         );
         // Two requests' reply channels in one queue: which one the worker answers on is not
-        // known, and nothing is reported.
+        // known, and nothing is reported. A known miss: the flush really deadlocks.
         assert_eq!(
             found(&[file(
                 "src/lib.rs",
@@ -1000,6 +1019,18 @@ pub(crate) mod tests {
             )
         };
         found_unless_dropped(text, &[at("src/lib.rs", 24, "D003")]);
+    }
+
+    #[test]
+    fn three_locks_taken_in_reverse_orders_are_two_findings() {
+        // The AB, BC and AC cycles of one reversed pair of functions: AC names no lock the
+        // other two do not, and folds into them.
+        let text = "use std::sync::Mutex;\n\
+             static A: Mutex<u8> = Mutex::new(0);\nstatic B: Mutex<u8> = Mutex::new(0);\nstatic C: Mutex<u8> = Mutex::new(0);\n\
+             fn forward() {\n    let _a = A.lock().unwrap();\n    let _b = B.lock().unwrap();\n    let _c = C.lock().unwrap();\n}\n\
+             fn backward() {\n    let _c = C.lock().unwrap();\n    let _b = B.lock().unwrap();\n    let _a = A.lock().unwrap();\n}\n\
+             pub fn run() {\n    let t = std::thread::spawn(forward);\n    backward();\n    t.join().unwrap();\n}\n";
+        assert_eq!(found(&[file("src/lib.rs", text)]).len(), 2);
     }
 
     #[test]

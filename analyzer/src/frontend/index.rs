@@ -122,6 +122,11 @@ impl<'a> StructDef<'a> {
         }
     }
 
+    /// Whether this entry is an enum's (see `add_enum`).
+    pub(crate) fn is_enum(&self) -> bool {
+        matches!(self.fields, Fields::Listed(_, None))
+    }
+
     /// The struct's generic parameters; none for an enum.
     pub(crate) fn generics(&self) -> Option<&'a syn::Generics> {
         match &self.fields {

@@ -108,6 +108,17 @@ impl Taint {
         self
     }
 
+    /// The same origins, for one field read out of them: what was read whole through a guard
+    /// (`let s = *g;`) is, of `s.requested`, a read of that field.
+    pub(crate) fn of_field(mut self, field: &str) -> Taint {
+        for read in &mut self.guard_reads {
+            if read.field.is_none() {
+                read.field = Some(Rc::from(field));
+            }
+        }
+        self
+    }
+
     /// The same origins, as a value read out of a place rather than the place.
     pub(crate) fn read_out(mut self) -> Taint {
         self.place_in = None;

@@ -8,10 +8,12 @@ declare_rule! {
     /// ## What it does
     /// Finds locks acquired in opposite orders by threads that can run at the same time: a cycle
     /// in the lock-order graph (ABBA, an n-way cycle, dining philosophers) whose acquisitions
-    /// are not ordered by spawn/join or a queue hand-off, and not all made under one common lock.
-    /// A cycle is reported once, at the second acquisition of one of its edges that comes first
-    /// in the source (file, then line and column), with each thread's acquisitions and the calls
-    /// between them.
+    /// are not ordered by spawn/join or a queue hand-off, and not all made under one common lock
+    /// (an element taken by a run-time id, `sessions[id]`, is no common lock: each thread may
+    /// hold another). A cycle is reported once, at the second acquisition of one of its edges
+    /// that comes first in the source (file, then line and column) and that no other finding has
+    /// as its own, with each thread's acquisitions and the calls between them; a cycle whose
+    /// locks other findings already name may fold into one of them.
     ///
     /// ## Why is this bad?
     /// Each thread can take its first lock and then wait forever for the lock the other holds:
@@ -66,11 +68,17 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     }
     // Findings are one per primary span, and two cycles through one helper's acquisition are
     // two bugs: the cycles with the fewest acquisition sites choose their primary first, each
-    // a site no other has taken where it can.
-    found.sort_by_cached_key(|(_, chosen)| sites(cx, chosen).len());
+    // a site no other has taken where it can. A cycle whose locks the findings before it all
+    // name (A→C beside A→B and B→C: one reversed pair of functions) keeps its first site, and
+    // so folds into theirs.
+    found.sort_by_cached_key(|(_, chosen)| site_count(cx, chosen));
     let mut taken = Vec::new();
+    let mut named: Vec<PrimId> = Vec::new();
     for (cycle, chosen) in found {
-        out.push(cycle_diagnostic(cx, &cycle, &chosen, &mut taken));
+        let new_bug = cycle.iter().any(|lock| !named.contains(lock));
+        let avoid = if new_bug { &mut taken } else { &mut Vec::new() };
+        out.push(cycle_diagnostic(cx, &cycle, &chosen, avoid));
+        named.extend(cycle);
     }
     for edge in cx.locks.instances() {
         if is_rotating(cx, edge) {
@@ -176,15 +184,15 @@ fn edge_steps(cx: &RuleContext<'_>, edge: &EdgeInstance) -> Vec<Step> {
     steps
 }
 
-/// The acquisition sites of a cycle's chosen edges, in report order, each once.
-fn sites<'c>(cx: &'c RuleContext<'_>, chosen: &[&EdgeInstance]) -> Vec<&'c Span> {
+/// How many acquisition sites a cycle's chosen edges have.
+fn site_count(cx: &RuleContext<'_>, chosen: &[&EdgeInstance]) -> usize {
     let mut sites: Vec<&Span> = chosen
         .iter()
         .map(|c| &cx.event(c.template, c.event).span)
         .collect();
-    sites.sort_by_key(|s| (&s.file, s.line_start, s.column_start));
+    sites.sort();
     sites.dedup();
-    sites
+    sites.len()
 }
 
 /// The finding of a cycle; its primary span is its first acquisition in report order that no

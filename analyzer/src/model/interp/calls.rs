@@ -77,47 +77,18 @@ impl<'a> Interp<'a> {
                 self.new_owned_object(s, fields, expr)
             }
             Target::Def(Some(Resolved::External(path))) => self.external_call(&path, args, &span),
-            Target::Def(None) if self.is_variant_constructor(&c.func) && args.len() == 1 => {
-                // `Job::Flush(ack)`: the value it carries, as `Some(ack)` is (a tuple-variant
-                // pattern binds it back).
-                args.into_iter().next().unwrap_or_default()
-            }
-            Target::Def(None) => match self.derived_default(&c.func) {
-                Some(object) => object,
-                None => self.unknown_call(args),
+            // `Job::Flush(ack)`: a variant of a crate enum.
+            Target::Def(None) => match self.variant_enum(&c.func) {
+                Some(e) => self.variant_value(e, args),
+                None => match self.derived_default(&c.func) {
+                    Some(object) => object,
+                    None => self.unknown_call(args),
+                },
             },
             _ => self.unknown_call(args),
         };
         self.walk.lent.truncate(lent);
         value
-    }
-
-    /// Whether `func` names a variant of one of the crate's enums (`Job::Flush`, `Self::Stop`):
-    /// a capitalised last segment after a path to a type without fields.
-    fn is_variant_constructor(&mut self, func: &Expr) -> bool {
-        let Expr::Path(p) = func else {
-            return false;
-        };
-        let mut owner = p.path.clone();
-        let Some(variant) = owner.segments.pop() else {
-            return false;
-        };
-        if !variant
-            .value()
-            .ident
-            .to_string()
-            .starts_with(char::is_uppercase)
-            || owner.segments.is_empty()
-        {
-            return false;
-        }
-        owner.segments.pop_punct();
-        match self.resolve(&owner) {
-            Some(Resolved::Def(Def::Struct(s))) => {
-                self.index.structs[s.index()].fields().is_empty()
-            }
-            _ => false,
-        }
     }
 
     /// `S::default()` for a crate struct with no `default` of its own (`#[derive(Default)]`): a
@@ -229,14 +200,14 @@ impl<'a> Interp<'a> {
                     }
                 }
                 let content = self.guarded_content(g, &method);
-                // `guard.get_mut(&id)`: a place in the data, not yet a read of it.
-                if LOOKUPS.contains(&method.as_str()) {
-                    let element = match content {
-                        Some(content) => self.method_call(content, &method, args, m, &span),
-                        None => Value::Unknown,
-                    };
+                // `guard.get_mut(&id)` of a collection: a place in the data, not yet a read of
+                // it.
+                if let (Some(content @ Value::Bag(_)), true) =
+                    (&content, LOOKUPS.contains(&method.as_str()))
+                {
+                    let element = self.method_call(content.clone(), &method, args, m, &span);
                     match element {
-                        Value::Unknown | Value::Data(_) => return self.place_in_guard(g),
+                        Value::Unknown | Value::Data(_) => return self.place_in_guard(g, &element),
                         Value::Obj(s, o) => self.place_object((s, o), g),
                         _ => {
                             self.guard_read(g);

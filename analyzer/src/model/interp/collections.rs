@@ -39,8 +39,15 @@ impl<'a> Interp<'a> {
         Value::Bag(self.store.bags.len() as BagId - 1)
     }
 
+    /// What one element of a collection is, read by the program (see `rewalk`).
     pub(super) fn bag_content(&self, bag: BagId) -> Value<'a> {
         self.walk.bags_read.borrow_mut().insert(bag);
+        self.bag_peek(bag)
+    }
+
+    /// What one element of a collection is, looked at by the model itself (naming, typing,
+    /// bookkeeping): not a read of the program's.
+    pub(super) fn bag_peek(&self, bag: BagId) -> Value<'a> {
         self.store.bags[bag as usize].clone().unwrap_or_default()
     }
 
@@ -84,14 +91,13 @@ impl<'a> Interp<'a> {
         self.store.bags[bag as usize] = Some(joined);
     }
 
-    /// A value that carries nothing the model follows: unknown, plain numbers and text, or a
-    /// value of a type without fields (an enum's unit variant).
+    /// A value known to carry nothing the model follows: plain numbers and text, or a value of
+    /// one of the crate's enums (a variant that carries nothing followed, see `variant_value`).
+    /// An unknown value is not: it may be anything.
     fn is_opaque(&self, value: &Value<'a>) -> bool {
         match value {
-            Value::Unknown | Value::Int(_) | Value::Str(_) | Value::Index(_) | Value::Range(..) => {
-                true
-            }
-            Value::Obj(s, _) => self.index.structs[s.index()].fields().is_empty(),
+            Value::Int(_) | Value::Str(_) | Value::Index(_) | Value::Range(..) => true,
+            Value::Obj(s, _) => self.index.structs[s.index()].is_enum(),
             _ => false,
         }
     }
@@ -158,7 +164,7 @@ impl<'a> Interp<'a> {
         let Value::Bag(bag) = value else {
             return;
         };
-        if !matches!(self.bag_content(*bag), Value::Unknown) {
+        if !matches!(self.bag_peek(*bag), Value::Unknown) {
             return;
         }
         if let Value::Bag(typed) = self.typed_value(ty) {
@@ -197,9 +203,10 @@ impl<'a> Interp<'a> {
     }
 
     /// An object put in a collection becomes "any object" of its struct there: what its fields
-    /// hold (handles, primitives, objects, collections) is what that object's fields hold, when it is the only one of
-    /// its struct put in a collection so far. Fields of a second object (or of an object made in
-    /// a loop or by a thread run many times, which stands for several) leave them several.
+    /// hold (handles, primitives, objects, collections) is what that object's fields hold, when
+    /// it is the only one of its struct put in a collection so far. Fields of a second object
+    /// (or of an object made in a loop or by a thread run many times, which stands for several)
+    /// leave them several.
     fn share_fields_with_any(&mut self, value: &Value<'a>) {
         let Value::Obj(s, object) = *value else {
             return;
@@ -227,9 +234,16 @@ impl<'a> Interp<'a> {
                 }
                 (Value::Prim(p), Some(Value::Prim(q))) if p == q => {}
                 // An object, trait object or collection it holds (`api.handlers`), while it is the
-                // only one.
+                // only one; of a second object, any of them.
                 (v @ (Value::Obj(..) | Value::Dyn(_) | Value::Bag(_)), None) if !several => {
                     self.store.fields.insert(any, v);
+                }
+                (Value::Obj(s1, a), Some(Value::Obj(s2, b))) if (s1, a) == (s2, b) => {}
+                (Value::Dyn(a), Some(Value::Dyn(b))) if a == b => {}
+                (Value::Bag(a), Some(Value::Bag(b))) if a == b => {}
+                (Value::Obj(..) | Value::Dyn(_) | Value::Bag(_), Some(_)) => {
+                    self.store.fields.remove(&any);
+                    self.field_value(s, ANY_OBJECT, name);
                 }
                 (Value::Prim(_), _) => {
                     // Two objects' primitives: the field of any object is several of them.

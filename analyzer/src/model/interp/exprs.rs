@@ -5,7 +5,7 @@ use super::drops::Site;
 use super::walk::Flow;
 use super::Interp;
 use crate::diagnostic::Span;
-use crate::frontend::index::Def;
+use crate::frontend::index::{Def, StructId};
 use crate::frontend::resolve::{resolve_path, Resolved};
 use crate::model::env::Scope;
 use crate::model::syntax;
@@ -152,12 +152,11 @@ impl<'a> Interp<'a> {
                 match (&u.op, v) {
                     (syn::UnOp::Deref(_), Value::Guard(g)) => self.guard_read(g),
                     (syn::UnOp::Neg(_), Value::Int(n)) => Value::Int(n.wrapping_neg()),
-                    (syn::UnOp::Deref(_), v) if v.place_in().is_some() => {
-                        let read = Value::data(v.taint().read_out());
-                        self.read_through_place(&v, read, None)
+                    (syn::UnOp::Deref(_), v) => self.operand(v),
+                    (_, v) => {
+                        let v = self.operand(v);
+                        Value::data(v.taint())
                     }
-                    (syn::UnOp::Deref(_), v) => v,
-                    (_, v) => Value::data(v.taint()),
                 }
             }
             Expr::Yield(y) => {
@@ -246,7 +245,58 @@ impl<'a> Interp<'a> {
                 self.new_owned_object(s, Vec::new(), expr)
             }
             Some(Resolved::Def(Def::Struct(s))) => Value::Obj(s, ANY_OBJECT),
-            _ => Value::Unknown,
+            _ => match self.variant_enum(expr) {
+                Some(e) => Value::Obj(e, ANY_OBJECT),
+                None => Value::Unknown,
+            },
+        }
+    }
+
+    /// The enum of the crate whose variant `expr` names (`Job::Flush`, `Self::Stop`): a
+    /// capitalised last segment after a path to an enum.
+    pub(super) fn variant_enum(&mut self, expr: &Expr) -> Option<StructId> {
+        let Expr::Path(p) = expr else {
+            return None;
+        };
+        self.variant_enum_of(&p.path)
+    }
+
+    fn variant_enum_of(&mut self, path: &syn::Path) -> Option<StructId> {
+        let mut owner = path.clone();
+        let variant = owner.segments.pop()?;
+        if !variant
+            .value()
+            .ident
+            .to_string()
+            .starts_with(char::is_uppercase)
+            || owner.segments.is_empty()
+        {
+            return None;
+        }
+        owner.segments.pop_punct();
+        match self.resolve(&owner) {
+            Some(Resolved::Def(Def::Struct(s))) if self.index.structs[s.index()].is_enum() => {
+                Some(s)
+            }
+            _ => None,
+        }
+    }
+
+    /// A value of a variant of enum `e` made from `args`: the one value it carries when that is
+    /// something the model follows (`Job::Flush(ack)` is `ack`, as `Some(ack)` is, and a
+    /// tuple-variant pattern binds it back), else a value of the enum, which carries nothing.
+    pub(super) fn variant_value(&mut self, e: StructId, args: Vec<Value<'a>>) -> Value<'a> {
+        match <[Value<'a>; 1]>::try_from(args) {
+            Ok(
+                [carried @ (Value::Prim(_)
+                | Value::Obj(..)
+                | Value::Bag(_)
+                | Value::Dyn(_)
+                | Value::Threads(_)
+                | Value::Callable(_)
+                | Value::Callables(_))],
+            ) => carried,
+            Ok(_) | Err(_) => Value::Obj(e, ANY_OBJECT),
         }
     }
 
@@ -298,7 +348,7 @@ impl<'a> Interp<'a> {
                 _ => self.guard_read_of(g, Some(&name)),
             },
             (v, _) => {
-                let read = Value::data(v.taint().read_out());
+                let read = Value::data(v.taint().read_out().of_field(&name));
                 self.read_through_place(&v, read, Some(&name))
             }
         }
@@ -329,7 +379,9 @@ impl<'a> Interp<'a> {
 
     fn binary(&mut self, b: &'a syn::ExprBinary) -> Value<'a> {
         let left = self.expr(&b.left);
+        let left = self.operand(left);
         let right = self.expr(&b.right);
+        let right = self.operand(right);
         if is_compound_assignment(&b.op) {
             // `x += y`: x now also derives from y.
             if let Expr::Path(p) = &*b.left {
@@ -474,7 +526,11 @@ impl<'a> Interp<'a> {
         }
         match self.resolve(&s.path) {
             Some(Resolved::Def(Def::Struct(st))) => self.new_owned_object(st, values, expr),
-            _ => Value::Unknown,
+            // `Job::Notify { .. }`: a value of the enum.
+            _ => match self.variant_enum_of(&s.path) {
+                Some(e) => Value::Obj(e, ANY_OBJECT),
+                None => Value::Unknown,
+            },
         }
     }
 }

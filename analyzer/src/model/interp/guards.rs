@@ -160,12 +160,12 @@ impl<'a> Interp<'a> {
         })
     }
 
-    /// A place in a guard's data (an element `get_mut` gave): reading through it is a read of
-    /// the guard, writing through it a write through the guard.
-    pub(super) fn place_in_guard(&self, guard: GuardId) -> Value<'a> {
+    /// A place in a guard's data (`element`, which `get_mut` gave): reading through it is a read
+    /// of the guard, writing through it a write through the guard.
+    pub(super) fn place_in_guard(&self, guard: GuardId, element: &Value<'a>) -> Value<'a> {
         Value::data(Taint {
             place_in: Some(guard),
-            ..Taint::default()
+            ..element.taint()
         })
     }
 
@@ -207,6 +207,16 @@ impl<'a> Interp<'a> {
         }
     }
 
+    /// `value` used as an operand (compared, computed with, a method's receiver): a place in a
+    /// guard's data is read.
+    pub(super) fn operand(&mut self, value: Value<'a>) -> Value<'a> {
+        if value.place_in().is_none() {
+            return value;
+        }
+        let read = Value::data(value.taint().read_out());
+        self.read_through_place(&value, read, None)
+    }
+
     /// The guard a write through `place` (a field or a deref of it) writes through.
     pub(super) fn written_place(&self, place: &Value<'a>) -> Option<GuardId> {
         match place {
@@ -231,7 +241,7 @@ impl<'a> Interp<'a> {
     fn holds_followed(&self, value: &Value<'a>) -> bool {
         match value {
             Value::Bag(b) => {
-                let element = self.bag_content(*b);
+                let element = self.bag_peek(*b);
                 !matches!(element, Value::Bag(_)) && self.holds_followed(&element)
             }
             Value::Dyn(_)

@@ -27,9 +27,10 @@
 //!   by `min`/`max`, a pair sorted by `if a < b`, or a sorted array;
 //! - what a lock protects (an object, a collection, trait objects, handles) is followed through
 //!   its guard, and what a queue or channel carries through its receives: a receive gives what
-//!   was put in (a thread walked before its sender is walked again, see [`rewalk`]), and a
-//!   channel that carried two primitives (two requests' reply channels) gives neither; a guard is owned by its binding, a struct field holding it, or its caller when
-//!   lent by reference;
+//!   was put in (a thread walked before its sender is walked again, once, unless it started
+//!   threads; see [`rewalk`]), and a channel that carried two primitives (two requests' reply
+//!   channels) gives neither; a guard is owned by its binding, a struct field holding it, or
+//!   its caller when lent by reference;
 //! - calls through trait objects and generic `T: Trait` parameters reach every implementor;
 //! - closures see only the bindings made before them; calling an async fn runs nothing (async
 //!   roots are still walked); trait default methods belong to each implementor unless two traits
@@ -214,6 +215,7 @@ impl<'a> Interp<'a> {
             pending: again,
             bags_read: std::mem::take(self.walk.bags_read.get_mut()),
             ended_at: self.store.tick,
+            ran_drops: !self.walk.drops.is_empty(),
         }
     }
 

@@ -12,7 +12,7 @@ impl<'a> Interp<'a> {
     pub(super) fn name_after_binding(&mut self, value: &Value<'a>, name: &str) {
         let prim = match value {
             Value::Prim(p) => Some(*p),
-            Value::Bag(b) => match self.bag_content(*b) {
+            Value::Bag(b) => match self.bag_peek(*b) {
                 Value::Prim(p) => Some(p),
                 _ => None,
             },
@@ -75,6 +75,9 @@ impl<'a> Interp<'a> {
                 _ => {}
             }
         }
+        // A primitive two named objects hold is renamed once, the same way on every run.
+        renamed.sort();
+        renamed.dedup_by_key(|(id, _, _)| *id);
         for (id, old, name) in renamed {
             self.model.prims[id.0 as usize].name = name.clone();
             for info in &mut self.model.prims {
@@ -90,11 +93,11 @@ impl<'a> Interp<'a> {
 
 impl Interp<'_> {
     /// An object no binding names, kept in a field of another (`Cache { a: Shard { .. } }`), is
-    /// named after that field (`Cache.a`, or `cache.a` when the holder is bound), so its own
-    /// fields read `Cache.a.data`. Of several holders the least name wins, whatever the map's
-    /// order.
+    /// named after that field (`cache.a` when the holder is bound, else `Cache.a`), so its own
+    /// fields read `cache.a.data`. Of several holders, a bound one first, then the least name,
+    /// whatever the map's order.
     fn name_objects_after_their_fields(&mut self) {
-        let mut names: Vec<(ObjectId, String)> = Vec::new();
+        let mut names: Vec<(ObjectId, bool, String)> = Vec::new();
         for ((s, holder, field), value) in &self.store.fields {
             let Value::Obj(_, object) = value else {
                 continue;
@@ -102,14 +105,15 @@ impl Interp<'_> {
             if *object == ANY_OBJECT || self.store.object_names.contains_key(object) {
                 continue;
             }
-            let holder_name = match self.store.object_names.get(holder) {
-                Some(binding) if *holder != ANY_OBJECT => binding.as_str(),
-                _ => self.index.structs[s.index()].name.as_str(),
+            let (unbound, holder_name) = match self.store.object_names.get(holder) {
+                Some(binding) if *holder != ANY_OBJECT => (false, binding.as_str()),
+                _ => (true, self.index.structs[s.index()].name.as_str()),
             };
-            names.push((*object, format!("{holder_name}.{field}")));
+            names.push((*object, unbound, format!("{holder_name}.{field}")));
         }
         names.sort_unstable();
-        names.dedup_by_key(|(object, _)| *object);
+        names.dedup_by_key(|(object, _, _)| *object);
+        let names = names.into_iter().map(|(object, _, name)| (object, name));
         self.store.object_names.extend(names);
     }
 

@@ -256,7 +256,7 @@ impl<'a> Interp<'a> {
             args.iter().for_each(|a| self.mark_kept(a));
             if let Some(message) = args.first() {
                 let bag = self.messages_of(queue);
-                match (self.bag_content(bag), message) {
+                match (self.bag_peek(bag), message) {
                     (Value::Prim(first), Value::Prim(other)) if first != *other => {
                         self.store.mixed_messages.insert(queue);
                         self.note_bag_change(bag);

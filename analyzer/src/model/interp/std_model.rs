@@ -132,12 +132,10 @@ impl<'a> Interp<'a> {
         if let Some(value) = self.atomic_method(method, &args, m, span) {
             return value;
         }
-        let receiver = match receiver.place_in() {
-            Some(_) if !KEEP_PLACE.contains(&method) => {
-                let read = Value::data(receiver.taint().read_out());
-                self.read_through_place(&receiver, read, None)
-            }
-            _ => receiver,
+        let receiver = if KEEP_PLACE.contains(&method) {
+            receiver
+        } else {
+            self.operand(receiver)
         };
         if matches!(receiver, Value::Unknown) {
             if let Some(watched) = WATCHED.iter().find(|w| **w == method) {
@@ -178,6 +176,7 @@ impl<'a> Interp<'a> {
             // `get(&id).map_or(0, |s| s.credit)`: the data the closure read out of the one
             // value inside.
             if OPTION_COMBINATORS.contains(&method)
+                && !matches!(method, "filter" | "inspect" | "take_if")
                 && !matches!(receiver, Value::Bag(_))
                 && matches!(result, Value::Data(_))
             {

@@ -303,11 +303,13 @@ impl<'a> Interp<'a> {
             arms_held.push((std::mem::take(&mut self.walk.held), flow));
             arms_signals.push((std::mem::take(&mut self.walk.signals), flow));
             let gives_none = syntax::is_none(&arm.body);
+            // An arm that leaves (`break`, `return`) gives the match no value.
+            let gives = flow == Flow::Normal;
             result = Some(match result {
                 None => (v, flow),
                 Some((prev, prev_flow)) => {
                     let (prev, v) = match (only_none, gives_none) {
-                        (true, false) => (v.clone(), v),
+                        (true, false) if gives => (v.clone(), v),
                         (false, true) => (prev.clone(), prev),
                         _ => (prev, v),
                     };
@@ -316,7 +318,9 @@ impl<'a> Interp<'a> {
                     (merged, flow)
                 }
             });
-            only_none &= gives_none;
+            if gives {
+                only_none &= gives_none;
+            }
         }
         self.merge_held(before, arms_held);
         self.merge_signals(signals, arms_signals);

@@ -189,7 +189,7 @@ impl<'a> Interp<'a> {
             }
             let made_here = match value {
                 Value::Prim(p) => Some(p),
-                Value::Bag(b) => match self.bag_content(b) {
+                Value::Bag(b) => match self.bag_peek(b) {
                     Value::Prim(p) => Some(p),
                     _ => None,
                 },
@@ -213,7 +213,8 @@ impl<'a> Interp<'a> {
     /// A field's collection built empty (`HashMap::new()`, also as a lock's data) holds what
     /// the field's declared type says until the model sees it filled: elements may be added
     /// where the model does not follow (a caller's `insert`, an `entry(..).or_insert_with(..)`
-    /// in a thread the model walks later), and are of that type anyway.
+    /// in a thread the model walks later), and are of that type anyway. A lock with no data
+    /// the model follows gets what its declared data type tells (`declared_content`).
     fn fill_empty_from_type(
         &mut self,
         s: StructId,
@@ -248,7 +249,8 @@ impl<'a> Interp<'a> {
                     PrimKey::Content(*lock),
                     self.model.prim(*lock).name.clone(),
                 ),
-                // A lock built empty by `Mutex::default()`: what its declared data holds.
+                // A lock whose data the model did not see made (`Mutex::default()`, or data it
+                // does not follow): what its declared data type tells.
                 (None, _) => {
                     self.declared_content(value, place, ty, Some(def));
                     return;

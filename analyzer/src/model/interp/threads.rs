@@ -72,7 +72,7 @@ impl<'a> Interp<'a> {
         let mut threads = Vec::new();
         value.threads(&mut threads);
         if let Value::Bag(b) = value {
-            self.bag_content(*b).threads(&mut threads);
+            self.bag_peek(*b).threads(&mut threads);
         }
         for t in threads {
             self.model.templates[t.0 as usize].handle_kept = true;
