@@ -745,6 +745,23 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_value_read_under_a_guard_still_held_is_not_stale() {
+        // A reentrant lock's outer guard is held across the inner write: nothing can come
+        // between the read and the write.
+        let text = "use racecheck::{RLock, Thread};\nuse std::cell::Cell;\n\
+             static COUNTER: RLock<Cell<usize>> = RLock::new(Cell::new(0));\n\
+             pub fn run() {\n    let workers: Vec<_> = (0..2)\n        .map(|_| {\n            Thread::spawn(|| {\n                \
+             let outer = COUNTER.acquire();\n                let inner = COUNTER.acquire();\n                \
+             inner.set(outer.get() + 1);\n            })\n        })\n        .collect();\n    \
+             for w in workers {\n        w.join();\n    }\n}\n";
+        let r003: Vec<_> = found(&[file("src/lib.rs", text)])
+            .into_iter()
+            .filter(|(_, _, code)| code == "R003")
+            .collect();
+        assert_eq!(r003, []);
+    }
+
+    #[test]
     fn a_lock_taken_by_a_run_time_id_gates_nothing() {
         // Each caller may hold another session's lock, so the inversion under it stands; under
         // one fixed element (`sessions[0]`) it cannot happen. The two shards, built in place,

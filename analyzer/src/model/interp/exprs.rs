@@ -468,6 +468,8 @@ impl<'a> Interp<'a> {
             .iter()
             .find(|read| read.is_overwritten_by(lock, guard, field))
             .map(|read| read.guard);
+        // A read under a guard still held (a reentrant lock's outer guard) cannot be stale.
+        let stale_read = stale_read.filter(|read| !self.walk.held.contains(read));
         if let Some(read) = stale_read.filter(|_| !self.guard_was_read(guard)) {
             let read_in = self.walk.guards[read as usize].frames.clone();
             // A value a reused call gave (read in another thread's walk) is not this thread's read.
