@@ -395,12 +395,19 @@ pub(crate) mod tests {
         (file.to_owned(), line, code.to_owned())
     }
 
-    /// `src/lib.rs` of `text` finds `expected` when `text`'s first guard `g` is kept (`first` is
-    /// `let _ = &g;`), and nothing when it is dropped first (`drop(g);`): a case and its clean
-    /// twin.
+    /// `src/lib.rs` of `text(false)` finds `expected`, and its clean twin `text(true)` nothing.
+    fn found_unless(text: impl Fn(bool) -> String, expected: &[(String, u32, String)]) {
+        assert_eq!(found(&[file("src/lib.rs", &text(false))]), expected);
+        assert_eq!(found(&[file("src/lib.rs", &text(true))]), []);
+    }
+
+    /// [`found_unless`] where the clean twin drops `text`'s first guard `g` (`first` is
+    /// `drop(g);`) and the case keeps it (`let _ = &g;`).
     fn found_unless_dropped(text: impl Fn(&str) -> String, expected: &[(String, u32, String)]) {
-        assert_eq!(found(&[file("src/lib.rs", &text("let _ = &g;"))]), expected);
-        assert_eq!(found(&[file("src/lib.rs", &text("drop(g);"))]), []);
+        found_unless(
+            |clean| text(if clean { "drop(g);" } else { "let _ = &g;" }),
+            expected,
+        );
     }
 
     #[test]
@@ -704,9 +711,9 @@ pub(crate) mod tests {
 
     #[test]
     fn a_value_read_by_a_getter_and_stored_by_a_setters_replace_is_a_stale_write_back() {
-        // The clean twin re-reads under the setter's guard (`drop(g)` is only the test's switch).
-        let text = |first: &str| {
-            let setter = if first.starts_with("drop") {
+        // The clean twin re-reads under the setter's guard.
+        let text = |clean: bool| {
+            let setter = if clean {
                 "let mut last = self.last.lock().unwrap();\n        let seen = last.unwrap_or(0);\n        last.replace(seen + 1);"
             } else {
                 "self.last.lock().unwrap().replace(v);"
@@ -722,7 +729,7 @@ pub(crate) mod tests {
                  s.bump();\n    t.join().unwrap();\n}}\n"
             )
         };
-        found_unless_dropped(text, &[at("src/lib.rs", 13, "R003")]);
+        found_unless(text, &[at("src/lib.rs", 13, "R003")]);
     }
 
     #[test]
@@ -801,8 +808,8 @@ pub(crate) mod tests {
     #[test]
     fn a_map_element_read_by_a_getter_and_written_through_get_mut_is_a_stale_write_back() {
         // The clean twin re-reads the element under the new guard before writing.
-        let text = |first: &str| {
-            let write = if first.starts_with("drop") {
+        let text = |clean: bool| {
+            let write = if clean {
                 "if s.credit == credit { s.credit = credit - cost; }"
             } else {
                 "s.credit = credit - cost;"
@@ -821,7 +828,7 @@ pub(crate) mod tests {
                  s.charge(1, 3);\n    t.join().unwrap();\n}}\n"
             )
         };
-        found_unless_dropped(text, &[at("src/lib.rs", 13, "R003")]);
+        found_unless(text, &[at("src/lib.rs", 13, "R003")]);
     }
 
     #[test]

@@ -51,6 +51,13 @@ impl<'a> Interp<'a> {
         self.store.bags[bag as usize].clone().unwrap_or_default()
     }
 
+    /// What an element of `bag` is stays unknown from now on, whatever is put in later.
+    pub(super) fn lose_elements(&mut self, bag: BagId) {
+        self.store.bags[bag as usize] = Some(Value::Unknown);
+        self.store.lost_bags.insert(bag);
+        self.note_bag_change(bag);
+    }
+
     /// `bag` took something the model follows (see `rewalk`).
     pub(super) fn note_bag_change(&mut self, bag: BagId) {
         self.store.tick += 1;

@@ -285,18 +285,22 @@ impl<'a> Interp<'a> {
     /// A value of a variant of enum `e` made from `args`: the one value it carries when that is
     /// something the model follows (`Job::Flush(ack)` is `ack`, as `Some(ack)` is, and a
     /// tuple-variant pattern binds it back), else a value of the enum, which carries nothing.
-    pub(super) fn variant_value(&mut self, e: StructId, args: Vec<Value<'a>>) -> Value<'a> {
-        match <[Value<'a>; 1]>::try_from(args) {
-            Ok(
-                [carried @ (Value::Prim(_)
-                | Value::Obj(..)
-                | Value::Bag(_)
-                | Value::Dyn(_)
-                | Value::Threads(_)
-                | Value::Callable(_)
-                | Value::Callables(_))],
+    pub(super) fn variant_value(&self, e: StructId, args: Vec<Value<'a>>) -> Value<'a> {
+        let mut args = args.into_iter();
+        match (args.next(), args.next()) {
+            (
+                Some(
+                    carried @ (Value::Prim(_)
+                    | Value::Obj(..)
+                    | Value::Bag(_)
+                    | Value::Dyn(_)
+                    | Value::Threads(_)
+                    | Value::Callable(_)
+                    | Value::Callables(_)),
+                ),
+                None,
             ) => carried,
-            Ok(_) | Err(_) => Value::Obj(e, ANY_OBJECT),
+            _ => Value::Obj(e, ANY_OBJECT),
         }
     }
 
@@ -516,11 +520,7 @@ impl<'a> Interp<'a> {
             .map(|field| {
                 let v = self.expr(&field.expr);
                 self.mark_kept(&v);
-                let name = match &field.member {
-                    syn::Member::Named(n) => n.to_string(),
-                    syn::Member::Unnamed(i) => i.index.to_string(),
-                };
-                (name, v)
+                (member_name(&field.member), v)
             })
             .collect();
         if let Some(rest) = &s.rest {

@@ -257,9 +257,9 @@ impl<'a> Interp<'a> {
             if let Some(message) = args.first() {
                 let bag = self.messages_of(queue);
                 match (self.bag_peek(bag), message) {
+                    // Two requests' reply channels: which one a receiver gets is not known.
                     (Value::Prim(first), Value::Prim(other)) if first != *other => {
-                        self.store.mixed_messages.insert(queue);
-                        self.note_bag_change(bag);
+                        self.lose_elements(bag);
                     }
                     _ => self.bag_add(bag, message.clone()),
                 }
@@ -288,10 +288,10 @@ impl<'a> Interp<'a> {
     /// A message received from `queue`: one of those put in it so far (a walk before this one
     /// put them), or nothing known.
     pub(super) fn message_of(&self, queue: PrimId) -> Value<'a> {
-        match self.store.messages.get(&queue) {
-            Some(&bag) if !self.store.mixed_messages.contains(&queue) => self.bag_content(bag),
-            _ => Value::Unknown,
-        }
+        self.store
+            .messages
+            .get(&queue)
+            .map_or(Value::Unknown, |&bag| self.bag_content(bag))
     }
 
     fn pool_method(

@@ -173,10 +173,13 @@ impl<'a> Interp<'a> {
             self.walk_depth_of_unknown_closures += 1;
             let result = self.call_closures_in_loop(&args, &receiver, element);
             self.walk_depth_of_unknown_closures -= 1;
+            if matches!(method, "filter" | "inspect" | "take_while" | "skip_while") {
+                return receiver;
+            }
             // `get(&id).map_or(0, |s| s.credit)`: the data the closure read out of the one
             // value inside.
             if OPTION_COMBINATORS.contains(&method)
-                && !matches!(method, "filter" | "inspect" | "take_if")
+                && method != "take_if"
                 && !matches!(receiver, Value::Bag(_))
                 && matches!(result, Value::Data(_))
             {
@@ -184,9 +187,6 @@ impl<'a> Interp<'a> {
             }
             if MAPPING.contains(&method) {
                 return self.new_bag(Some(result));
-            }
-            if matches!(method, "filter" | "inspect" | "take_while" | "skip_while") {
-                return receiver;
             }
             return Value::data(receiver.taint().read_out());
         }

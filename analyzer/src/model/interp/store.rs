@@ -65,9 +65,6 @@ pub(super) struct Store<'a> {
     /// What each queue (a std or crossbeam channel too) carries: the collection of the messages
     /// put in it so far, which a receive gives one of.
     pub(super) messages: HashMap<PrimId, BagId>,
-    /// Queues that carried two primitives (two requests' reply channels): which one a receiver
-    /// gets is not known, so it gets neither.
-    pub(super) mixed_messages: HashSet<PrimId>,
     /// Objects that stand for several: made in a loop, or by a thread that runs many times.
     pub(super) several_objects: HashSet<ObjectId>,
     /// Collections sorted in place (`ids.sort()`): their first element is the lowest.
@@ -95,7 +92,6 @@ impl Default for Store<'_> {
             tick: 0,
             lost_bags: HashSet::new(),
             messages: HashMap::new(),
-            mixed_messages: HashSet::new(),
             var_names: Vec::new(),
             contents: HashMap::new(),
             several_objects: HashSet::new(),
