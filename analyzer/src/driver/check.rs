@@ -15,7 +15,7 @@ use super::source_map::SourceMap;
 use super::suppress;
 use super::workspace::Workspace;
 use super::Outcome;
-use crate::diagnostic::{Diagnostic, Edition, InputError, RunNote, Severity, SourceFile};
+use crate::diagnostic::{Diagnostic, InputError, RunNote, Severity, SourceFile};
 use crate::rules;
 use cargo_metadata::Package;
 use std::collections::BTreeMap;
@@ -90,7 +90,7 @@ pub fn analyze(args: &CheckArgs, cwd: &Path) -> Result<Checked, Fatal> {
         load_sources(args, members.as_deref(), cwd, &root, &settings)?;
     let targets = workspace
         .as_ref()
-        .map(|w| targets(w, &sources, cwd, &root))
+        .map(|w| w.crate_targets(sources.files().map(|f| f.path.as_path()), &[&root, cwd]))
         .unwrap_or_default();
     let (diagnostics, analysis_errors, crate_roots, notes) =
         findings(&sources, &settings, &targets);
@@ -236,30 +236,6 @@ fn members_to_check<'w>(
         Some(package) => Ok(vec![package]),
         None => workspace.select(&[], &cargo.exclude),
     }
-}
-
-/// The edition of each loaded file that is a target's root, and the crate name of each that is
-/// a library's (by its path as loaded: relative to the root, or to `cwd`, or absolute).
-fn targets(workspace: &Workspace, sources: &SourceMap, cwd: &Path, root: &Path) -> crate::Targets {
-    let mut targets = crate::Targets::default();
-    for file in sources.files() {
-        let Some((_, target)) = [root, cwd]
-            .iter()
-            .find_map(|base| workspace.target_rooted_at(&base.join(&file.path)))
-        else {
-            continue;
-        };
-        targets.editions.insert(
-            file.path.clone(),
-            Edition::from_manifest(target.edition.as_str()),
-        );
-        if target.kind.iter().any(|k| k.to_string() == "lib") {
-            targets
-                .libraries
-                .insert(file.path.clone(), target.name.clone());
-        }
-    }
-    targets
 }
 
 /// The findings to report, sorted, with their fingerprints; the files the analysis could not

@@ -35,6 +35,35 @@ impl Workspace {
         })
     }
 
+    /// What the analysis takes from the build system ([`crate::Targets`]): the edition of each of
+    /// `paths` that is a target's root, and the crate name of each that is a library's (by
+    /// the path as given: relative to one of `bases`, or absolute).
+    pub fn crate_targets<'p>(
+        &self,
+        paths: impl IntoIterator<Item = &'p Path>,
+        bases: &[&Path],
+    ) -> crate::Targets {
+        let mut targets = crate::Targets::default();
+        for path in paths {
+            let Some((_, target)) = bases
+                .iter()
+                .find_map(|base| self.target_rooted_at(&base.join(path)))
+            else {
+                continue;
+            };
+            targets.editions.insert(
+                path.to_path_buf(),
+                crate::diagnostic::Edition::from_manifest(target.edition.as_str()),
+            );
+            if target.kind.iter().any(|k| k.to_string() == "lib") {
+                targets
+                    .libraries
+                    .insert(path.to_path_buf(), target.name.clone());
+            }
+        }
+        targets
+    }
+
     /// The member whose folder holds `dir` (the deepest one), as cargo picks the package to
     /// build; `None` when no member's folder does (at a virtual workspace's root).
     pub fn package_at(&self, dir: &Path) -> Option<&Package> {
@@ -66,7 +95,7 @@ impl Workspace {
 
     /// The package and target whose root file is the absolute path `root`.
     pub fn target_rooted_at(&self, root: &Path) -> Option<(&Package, &Target)> {
-        self.targets()
+        self.member_targets()
             .find(|(_, t)| t.src_path.as_std_path() == root)
     }
 
@@ -77,7 +106,7 @@ impl Workspace {
         if let Some(owner) = self.target_rooted_at(file) {
             return Some(owner);
         }
-        self.targets()
+        self.member_targets()
             .filter_map(|(p, t)| {
                 let dir = t.src_path.as_std_path().parent()?;
                 let is_lib = t.kind.iter().any(|k| k.to_string().contains("lib"));
@@ -88,7 +117,7 @@ impl Workspace {
             .map(|(_, p, t)| (p, t))
     }
 
-    fn targets(&self) -> impl Iterator<Item = (&Package, &Target)> {
+    fn member_targets(&self) -> impl Iterator<Item = (&Package, &Target)> {
         self.members
             .iter()
             .flat_map(|p| p.targets.iter().map(move |t| (p, t)))

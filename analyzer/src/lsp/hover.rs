@@ -21,7 +21,7 @@ pub fn hover(session: &Session, encoding: Encoding, params: &HoverParams) -> Opt
         encoding,
     };
     let offset = text.offset(at.position);
-    let acquisitions = &session.crate_of(&location)?.acquisitions;
+    let acquisitions = &session.crates_of(&location).next()?.acquisitions;
     let here: Vec<&Acquisition> = acquisitions
         .iter()
         .filter(|a| {

@@ -29,11 +29,10 @@ pub fn actions(
         text.offset(params.range.start),
         text.offset(params.range.end),
     );
-    let krate = session.crate_of(&location)?;
-    let actions = krate
-        .diagnostics
-        .iter()
-        .filter(|d| d.primary.file == file.display && d.code != UNUSED_ALLOW.code)
+    let actions = session
+        .diagnostics_of(&location)
+        .into_iter()
+        .filter(|d| d.code != UNUSED_ALLOW.code)
         .filter(|d| d.primary.byte_start <= wanted.1 && wanted.0 <= d.primary.byte_end)
         .map(|d| {
             let line = d.primary.line_start as usize - 1;

@@ -2,7 +2,7 @@
 //! Open, change (full text) and save re-analyze the edited file's crate and publish the
 //! diagnostics of its files; hover and code actions read the last analysis.
 use super::convert::{self, Encoding, Text};
-use super::session::{CrateFindings, Session};
+use super::session::Session;
 use super::{hover, quick_fix};
 use crate::diagnostic::{Diagnostic, InputError, Severity, Span};
 use crate::driver::catalog;
@@ -224,13 +224,12 @@ impl Server<'_> {
         };
         let analyzed = session.refresh();
         let session = &*session;
+        let touched: BTreeSet<&PathBuf> = analyzed.iter().flatten().collect();
         let mut publications = Vec::new();
-        for krate in analyzed.iter().map(|files| session.crate_findings(files)) {
-            for location in &krate.files {
-                let diagnostics = file_diagnostics(session, krate, location, self.encoding);
-                let open = session.file(location).is_some_and(|f| f.open);
-                publications.push((location.clone(), diagnostics, open));
-            }
+        for location in touched {
+            let diagnostics = file_diagnostics(session, location, self.encoding);
+            let open = session.file(location).is_some_and(|f| f.open);
+            publications.push((location.clone(), diagnostics, open));
         }
         // An open file always gets a fresh list; others only a change from what they were sent.
         for (location, diagnostics, open) in publications {
@@ -257,25 +256,19 @@ fn parse<P: DeserializeOwned>(params: Value) -> Option<P> {
     serde_json::from_value(params).ok()
 }
 
-/// The LSP diagnostics of one file of `krate`: its findings and its input errors.
+/// The LSP diagnostics of one file: its findings and its input errors, from every crate it is in.
 fn file_diagnostics(
     session: &Session,
-    krate: &CrateFindings,
     location: &Path,
     encoding: Encoding,
 ) -> Vec<gen_lsp_types::Diagnostic> {
-    let Some(file) = session.file(location) else {
-        return Vec::new();
-    };
-    let findings = krate
-        .diagnostics
-        .iter()
-        .filter(|d| d.primary.file == file.display)
+    let findings = session
+        .diagnostics_of(location)
+        .into_iter()
         .filter_map(|d| to_lsp(session, d, encoding));
-    let errors = krate
-        .errors
-        .iter()
-        .filter(|e| e.path == file.display)
+    let errors = session
+        .errors_of(location)
+        .into_iter()
         .filter_map(|e| error_to_lsp(session, e, encoding));
     findings.chain(errors).collect()
 }

@@ -11,11 +11,12 @@ use crate::driver::discover::{self, Finder};
 use crate::driver::error::Fatal;
 use crate::driver::source_map::{LineIndex, SourceMap};
 use crate::driver::workspace::Workspace;
-use crate::frontend::crates::{discover_crates, FileTable};
+use crate::frontend::crates::{discover_crates, link_libraries, FileTable};
 use crate::frontend::outline::{outline_file, Outline};
 use crate::frontend::pool;
 use crate::lock_facts::Acquisition;
 use crate::rules;
+use crate::Targets;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -65,6 +66,11 @@ pub struct CrateFindings {
 pub struct Session {
     pub root: PathBuf,
     settings: Settings,
+    /// The cargo workspace under the root, if there is one: what the crates' roots are.
+    workspace: Option<Workspace>,
+    /// The edition of each target's root file and the name of each library's, by display path,
+    /// as `check` takes them from the workspace: a program is analyzed with the library it links.
+    targets: Targets,
     /// By location (absolute).
     files: BTreeMap<PathBuf, FileState>,
     /// Keyed by the crate's sorted file locations.
@@ -89,15 +95,21 @@ impl Session {
             None => finder.paths(&[root.to_path_buf()]),
         };
         let (loaded, _) = discover::load(&found.files);
-        let files = pool::analysis_pool().install(|| {
+        let files: BTreeMap<PathBuf, FileState> = pool::analysis_pool().install(|| {
             loaded
                 .into_par_iter()
                 .map(|(file, location)| (location, FileState::new(file.path, file.text)))
                 .collect()
         });
+        let targets = workspace
+            .as_ref()
+            .map(|w| w.crate_targets(files.values().map(|f| f.display.as_path()), &[root]))
+            .unwrap_or_default();
         Ok(Session {
             root: root.to_path_buf(),
             settings,
+            workspace,
+            targets,
             files,
             crates: HashMap::new(),
         })
@@ -127,6 +139,11 @@ impl Session {
             .strip_prefix(&self.root)
             .unwrap_or(location)
             .to_path_buf();
+        if let Some(workspace) = &self.workspace {
+            let found = workspace.crate_targets([display.as_path()], &[&self.root]);
+            self.targets.editions.extend(found.editions);
+            self.targets.libraries.extend(found.libraries);
+        }
         let mut file = FileState::new(display, Arc::from(text));
         file.open = open;
         self.files.insert(location.to_path_buf(), file);
@@ -134,7 +151,7 @@ impl Session {
     }
 
     /// Analyzes the crates whose files changed since the last call (all of them the first time);
-    /// returns those crates (see [`Session::crate_findings`]).
+    /// returns those crates' files (see [`Session::diagnostics_of`]).
     pub fn refresh(&mut self) -> Vec<Vec<PathBuf>> {
         let partition = self.partition();
         let stale: Vec<Vec<PathBuf>> = partition
@@ -150,35 +167,78 @@ impl Session {
         stale
     }
 
-    /// The findings of a crate `refresh` returned.
-    pub fn crate_findings(&self, files: &[PathBuf]) -> &CrateFindings {
-        &self.crates[files]
-    }
-
-    /// The crate of a file, if it was analyzed.
-    pub fn crate_of(&self, location: &Path) -> Option<&CrateFindings> {
+    /// The analyzed crates a file is in (a module file several crates include is in each).
+    pub fn crates_of<'s, 'l>(
+        &'s self,
+        location: &'l Path,
+    ) -> impl Iterator<Item = &'s CrateFindings> + use<'s, 'l> {
         self.crates
             .values()
-            .find(|c| c.files.iter().any(|f| f == location))
+            .filter(move |c| c.files.iter().any(|f| f == location))
     }
 
-    /// Every file's crate, by the analysis's own rule (a root is a file no `mod` item claims). A
-    /// file that does not parse belongs to no crate: it stands alone, so that its analysis reports
-    /// the parse error and replaces the findings it had before.
+    /// The findings whose primary span is in a file, from every crate it is in, each once.
+    pub fn diagnostics_of(&self, location: &Path) -> Vec<&Diagnostic> {
+        let Some(file) = self.file(location) else {
+            return Vec::new();
+        };
+        let mut found: Vec<&Diagnostic> = Vec::new();
+        for krate in self.crates_of(location) {
+            for diagnostic in &krate.diagnostics {
+                if diagnostic.primary.file == file.display && !found.contains(&diagnostic) {
+                    found.push(diagnostic);
+                }
+            }
+        }
+        found
+    }
+
+    /// The input errors in a file, from every crate it is in, each once.
+    pub fn errors_of(&self, location: &Path) -> Vec<&InputError> {
+        let Some(file) = self.file(location) else {
+            return Vec::new();
+        };
+        let mut found: Vec<&InputError> = Vec::new();
+        for krate in self.crates_of(location) {
+            for error in &krate.errors {
+                if error.path == file.display && !found.contains(&error) {
+                    found.push(error);
+                }
+            }
+        }
+        found
+    }
+
+    /// Every file's crate, by the analysis's own rule (a root is a file no `mod` item claims),
+    /// each program with the library it links (as `check` links them). A crate all of whose
+    /// files another crate holds (a library its program links) is analyzed as part of that one.
+    /// A file that does not parse belongs to no crate: it stands alone, so that its analysis
+    /// reports the parse error and replaces the findings it had before.
     fn partition(&self) -> BTreeSet<Vec<PathBuf>> {
         let locations: Vec<&PathBuf> = self.files.keys().collect();
         let sources: Vec<SourceFile> = self.files.values().map(source_file).collect();
         let outlines: Vec<Outline> = self.files.values().map(|f| f.outline.clone()).collect();
-        let mut partition: BTreeSet<Vec<PathBuf>> =
-            discover_crates(&FileTable::new(&sources), &outlines)
-                .into_iter()
-                .map(|krate| {
-                    let mut files: Vec<PathBuf> =
-                        krate.files.iter().map(|&i| locations[i].clone()).collect();
-                    files.sort();
-                    files
-                })
-                .collect();
+        let table = FileTable::new(&sources);
+        let mut crates = discover_crates(&table, &outlines);
+        link_libraries(&mut crates, &sources, &table, &self.targets.libraries);
+        let crates: Vec<Vec<PathBuf>> = crates
+            .into_iter()
+            .map(|krate| {
+                let mut files: Vec<PathBuf> =
+                    krate.files.iter().map(|&i| locations[i].clone()).collect();
+                files.sort();
+                files.dedup();
+                files
+            })
+            .collect();
+        let within = |small: &Vec<PathBuf>, big: &Vec<PathBuf>| {
+            small.len() < big.len() && small.iter().all(|f| big.binary_search(f).is_ok())
+        };
+        let mut partition: BTreeSet<Vec<PathBuf>> = crates
+            .iter()
+            .filter(|small| !crates.iter().any(|big| within(small, big)))
+            .cloned()
+            .collect();
         let placed: BTreeSet<&PathBuf> = partition.iter().flatten().collect();
         let alone: Vec<Vec<PathBuf>> = locations
             .iter()
@@ -197,7 +257,7 @@ impl Session {
     fn analyze(&self, locations: &[PathBuf]) -> CrateFindings {
         let states: Vec<&FileState> = locations.iter().map(|l| &self.files[l]).collect();
         let sources: Vec<SourceFile> = states.iter().map(|f| source_file(f)).collect();
-        let analysis = crate::analyze(&sources);
+        let analysis = crate::analyze_targets(&sources, &self.targets);
         let map = SourceMap::new(sources.into_iter().zip(locations.iter().cloned()));
         CrateFindings {
             files: locations.to_vec(),

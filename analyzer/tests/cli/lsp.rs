@@ -160,3 +160,114 @@ fn a_client_gone_before_initialize_ends_the_server_cleanly() {
         .expect("run the language server");
     assert!(status.success(), "{status:?}");
 }
+
+/// A library whose lock order is inverted only by the program that links it.
+const LINKED_LIB: &str = "use std::sync::Mutex;
+
+pub struct Store {
+    a: Mutex<u32>,
+    b: Mutex<u32>,
+}
+
+impl Store {
+    pub fn new() -> Self {
+        Store { a: Mutex::new(0), b: Mutex::new(0) }
+    }
+
+    pub fn ab(&self) {
+        let _a = self.a.lock().unwrap();
+        let _b = self.b.lock().unwrap();
+    }
+
+    pub fn ba(&self) {
+        let _b = self.b.lock().unwrap();
+        let _a = self.a.lock().unwrap();
+    }
+}
+";
+
+/// The program: it runs `ab` and `ba` at once, and holds an `if let` scrutinee's guard into
+/// the `else` arm only under edition 2021's rules (a double lock there; none in 2024).
+const LINKING_MAIN: &str = "use demo::Store;
+use std::sync::{Arc, Mutex};
+
+static M: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+
+fn fill() {
+    if let Some(x) = M.lock().unwrap().first() {
+        println!(\"{x}\");
+    } else {
+        M.lock().unwrap().push(1);
+    }
+}
+
+fn main() {
+    fill();
+    let store = Arc::new(Store::new());
+    let other = Arc::clone(&store);
+    let t = std::thread::spawn(move || other.ab());
+    store.ba();
+    t.join().unwrap();
+}
+";
+
+/// `(file, line, code)` of each finding `check --message-format=short` prints.
+fn cli_findings(project: &Project) -> Vec<(String, u64, String)> {
+    let run = project.run(&["--message-format=short"]);
+    run.stdout
+        .lines()
+        .filter_map(|line| {
+            let (file, rest) = line.split_once(':')?;
+            let (line_no, rest) = rest.split_once(':')?;
+            let code = rest.split_once('[')?.1.split_once(']')?.0;
+            Some((file.to_owned(), line_no.parse().ok()?, code.to_owned()))
+        })
+        .collect()
+}
+
+#[test]
+fn the_editor_links_programs_to_their_library_and_reads_the_manifest_edition() {
+    let project = Project::cargo("lsp-linked", LINKING_MAIN);
+    project.write(
+        "Cargo.toml",
+        "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[workspace]\n",
+    );
+    project.write("src/lib.rs", LINKED_LIB);
+    let expected = cli_findings(&project);
+    assert_eq!(
+        expected,
+        [("src/lib.rs".to_owned(), 15, "D001".to_owned())],
+        "the command line's findings"
+    );
+
+    let mut client = Client::start(binary(), project.root());
+    client.request(
+        "initialize",
+        json!({"processId": null, "rootUri": format!("file://{}", project.root().display()), "capabilities": {}}),
+    );
+    client.notify("initialized", json!({}));
+    let lib = client.diagnostics_of(&uri_of(&project, "src/lib.rs"));
+    let found: Vec<(String, u64, String)> = lib
+        .iter()
+        .map(|d| {
+            (
+                "src/lib.rs".to_owned(),
+                d["range"]["start"]["line"].as_u64().unwrap() + 1,
+                d["code"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(found, expected, "{lib:#?}");
+    // The program's own file: nothing (edition 2024 ends the scrutinee's guard before `else`).
+    // An unsaved newline makes the server analyze it again and publish its (empty) list.
+    let main_uri = uri_of(&project, "src/main.rs");
+    let edited = format!("{LINKING_MAIN}\n");
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": main_uri, "languageId": "rust", "version": 1, "text": edited}}),
+    );
+    assert_eq!(client.diagnostics_of(&main_uri), Vec::<Value>::new());
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    assert!(client.server.wait().expect("the server exits").success());
+}
