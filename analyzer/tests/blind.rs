@@ -25,8 +25,6 @@ const MISSED: &[(&str, &str, usize, &str)] = &[
      "`recv` while holding `pending`: the flush's sender reaches the push thread inside an enum in the locked job list; the push thread is walked again once the handler has filled the list, but its `Job::Flush(ack)` still does not reach the flush's channel (not traced further)"),
     ("jobsched", "src/api/handlers.rs", 66,
      "stale write-back through a map's `insert` (read by `get(tenant)` under an earlier guard): `insert` is not a write-back, since the model does not tell a map's keys apart"),
-    ("jobsched", "src/queue/mod.rs", 40,
-     "`wait` under `if` inside a `loop` of the same function: L002 takes the loop as re-checking the predicate, but the code after the wait (`state.pop()?`) returns before the loop comes round"),
     ("ledger", "src/limits.rs", 29,
      "stale write-back through a map's `insert` in a setter, as in jobsched's handlers"),
     ("ledger", "src/notify/mod.rs", 72,

@@ -152,6 +152,10 @@ pub(crate) struct Template {
     /// Event index ranges `(first, last)` of loop bodies, for the loop-back edges of the
     /// happens-before graph.
     pub loops: Vec<(usize, usize)>,
+    /// Blocking waits under a branch inside a loop that a `?` after them leaves before the loop
+    /// comes round (event index, the `?`): the predicate checked before waiting is not checked
+    /// again on that path (see `Event::in_predicate_loop`).
+    pub unchecked_waits: Vec<(usize, Span)>,
     /// Someone joins its handle, or the handle leaves the model's sight (returned, stored,
     /// passed to code the model does not follow).
     pub handle_kept: bool,

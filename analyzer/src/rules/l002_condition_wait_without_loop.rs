@@ -1,5 +1,5 @@
 //! L002: `Condition::wait` not inside a predicate loop.
-use super::context::RuleContext;
+use super::context::{label, RuleContext};
 use crate::diagnostic::Diagnostic;
 use crate::model::Op;
 
@@ -21,16 +21,23 @@ declare_rule! {
     /// ```
     /// Use instead: `while !*ready { ready = CV.wait(ready); }` or `CV.wait_while(ready, |r| !*r)`.
     ///
+    /// A wait under an `if` (or a `match` arm) inside a loop is reported too when a `?` after it
+    /// can leave the function before the loop comes round: `loop { if s.is_empty() { s =
+    /// cv.wait(s)?; } let job = s.pop()?; … }` gives up on a spurious wakeup instead of waiting
+    /// again.
+    ///
     /// ## Known problems
     /// - Any `while` or `loop` of the waiting function around the wait counts as a predicate loop,
-    ///   even one whose condition does not re-check what the wait is for. A caller's loop does not
+    ///   even one whose condition does not re-check what the wait is for; of the ways to leave it
+    ///   after the wait, only `?` is taken as leaving unchecked (a `return` or `break` after a
+    ///   wait is often the re-check itself). A caller's loop does not
     ///   count: a function that waits once under `if` is reported even when every caller calls it
     ///   again until the predicate holds.
     pub L002, CONDITION_WAIT_WITHOUT_LOOP, "condition-wait-without-loop", Warning, "`Condition::wait` not guarded by a predicate loop", model_limits!()
 }
 
 pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-    for (_, _, event) in cx.model.events() {
+    for (t, i, event) in cx.model.events() {
         let Op::CondWait {
             condition,
             blocking: true,
@@ -52,7 +59,22 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             event.span.clone(),
             "not re-checked after waking".to_owned(),
         );
-        d.notes.push(if event.in_if {
+        let leaves = cx
+            .model
+            .template(t)
+            .unchecked_waits
+            .iter()
+            .find(|(at, _)| *at == i);
+        if let Some((_, question_mark)) = leaves {
+            d.secondary.push(label(
+                question_mark,
+                "leaves the loop here, without waiting again, when the state is not ready"
+                    .to_owned(),
+            ));
+        }
+        d.notes.push(if leaves.is_some() {
+            "the loop around the wait re-checks only when it comes round: after waking, the `?` gives up on a state another thread already took, or on a spurious wakeup".to_owned()
+        } else if event.in_if {
             // The predicate was checked under the lock: no notify can be missed before the
             // wait, but nothing checks it after.
             "the predicate is checked once, before waiting: a spurious wakeup, or another thread that takes the state first, returns from the wait with the predicate false".to_owned()

@@ -144,7 +144,12 @@ impl<'a> Interp<'a> {
                 self.new_bag(Some(item))
             }
             Expr::Struct(s) => self.struct_literal(s, expr),
-            Expr::Try(t) => self.expr(&t.expr),
+            Expr::Try(t) => {
+                let value = self.expr(&t.expr);
+                let span = self.raw_span(t.question_token.span);
+                self.note_question_mark(&span);
+                value
+            }
             Expr::TryBlock(t) => self.block(&t.block),
             Expr::Tuple(t) => Value::Tuple(t.elems.iter().map(|e| self.expr(e)).collect()),
             Expr::Unary(u) => {

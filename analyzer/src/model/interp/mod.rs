@@ -178,6 +178,7 @@ impl<'a> Interp<'a> {
                 pool_task: false,
                 events: Vec::new(),
                 loops: Vec::new(),
+                unchecked_waits: Vec::new(),
                 handle_kept: true,
             });
             if let Some(id) = id {

@@ -95,7 +95,11 @@ impl<'a> Interp<'a> {
                     blocking: matches!(method, "wait" | "wait_while"),
                     looped: matches!(method, "wait_while" | "wait_timeout_while"),
                 };
-                self.emit(op, span);
+                let events = self.event_count();
+                let event = self.emit(op, span);
+                if method == "wait" && self.event_count() > events {
+                    self.note_wait_in_loop(event);
+                }
                 match (api, method) {
                     // parking_lot's waits take `&mut guard` and give it back in place.
                     (Api::ParkingLot, _) => Value::Unknown,

@@ -39,6 +39,7 @@ impl<'a> Interp<'a> {
             let template = &mut self.model.templates[pending.template.0 as usize];
             template.events.clear();
             template.loops.clear();
+            template.unchecked_waits.clear();
             self.run_template(pending);
         }
         // Threads the new contents lead to.

@@ -2,12 +2,13 @@
 use super::calls::borrows;
 use super::drops::Site;
 use super::protocol;
-use super::walk::{Breakable, Flow, LoopExit, LoopFrame};
+use super::walk::{Arm, Breakable, Flow, LoopExit, LoopFrame};
 use super::Interp;
-use crate::diagnostic::Edition;
+use crate::diagnostic::{Edition, Span};
 use crate::model::syntax;
 use crate::model::value::{GuardId, Value};
 use crate::model::{Api, IdRank, IndexKey, Op, PrimId, PrimKind, VarId};
+use std::rc::Rc;
 
 impl<'a> Interp<'a> {
     pub(super) fn block(&mut self, block: &'a syn::Block) -> Value<'a> {
@@ -195,7 +196,8 @@ impl<'a> Interp<'a> {
         let before = self.walk.held.clone();
         let signals = self.walk.signals.clone();
         self.walk.ifs += 1;
-        let then_value = self.block(&e.then_branch);
+        let branch = self.new_branch();
+        let then_value = self.in_arm(branch, 0, |this| this.block(&e.then_branch));
         let then_signals = std::mem::replace(&mut self.walk.signals, signals.clone());
         if matches!(&*e.cond, syn::Expr::Let(l) if protocol::matches_taken_item(&l.pat)) {
             self.note_nothing_taken(condition_events);
@@ -213,7 +215,7 @@ impl<'a> Interp<'a> {
             held_before_condition.contains(g)
                 || (!ends_before_else && !self.walk.guards[*g as usize].tried)
         });
-        let (then_flow, else_value, else_flow) = self.else_arm(e, before, else_before);
+        let (then_flow, else_value, else_flow) = self.else_arm(e, branch, before, else_before);
         let then_end = e.then_branch.brace_token.span.close();
         scrutinee_temps
             .into_iter()
@@ -240,13 +242,14 @@ impl<'a> Interp<'a> {
     fn else_arm(
         &mut self,
         e: &'a syn::ExprIf,
+        branch: u32,
         before: Vec<GuardId>,
         else_before: Vec<GuardId>,
     ) -> (Flow, Value<'a>, Flow) {
         let then_flow = std::mem::replace(&mut self.frame().flow, Flow::Normal);
         let then_held = std::mem::replace(&mut self.walk.held, else_before);
         let else_value = match &e.else_branch {
-            Some((_, else_expr)) => self.expr(else_expr),
+            Some((_, else_expr)) => self.in_arm(branch, 1, |this| this.expr(else_expr)),
             None => Value::Unknown,
         };
         let else_flow = if e.else_branch.is_some() {
@@ -285,18 +288,21 @@ impl<'a> Interp<'a> {
         let signals = self.walk.signals.clone();
         let mut arms_held = Vec::with_capacity(m.arms.len());
         let mut arms_signals = Vec::with_capacity(m.arms.len());
-        for arm in &m.arms {
+        let branch = self.new_branch();
+        for (at, arm) in (0..).zip(&m.arms) {
             self.walk.held = before.clone();
             self.walk.signals = signals.clone();
             if protocol::matches_empty_get(&arm.pat) {
                 self.note_nothing_taken(scrutinee_events.clone());
             }
             self.push_scope();
-            self.bind_pattern(&arm.pat, scrutinee.clone());
-            if let Some((_, guard)) = &arm.guard {
-                self.expr(guard);
-            }
-            let v = self.expr(&arm.body);
+            let v = self.in_arm(branch, at, |this| {
+                this.bind_pattern(&arm.pat, scrutinee.clone());
+                if let Some((_, guard)) = &arm.guard {
+                    this.expr(guard);
+                }
+                this.expr(&arm.body)
+            });
             let end = self.span_of(&arm.body);
             self.pop_scope(&v, &end);
             let flow = std::mem::replace(&mut self.frame().flow, Flow::Normal);
@@ -492,8 +498,67 @@ impl<'a> Interp<'a> {
             predicate,
             exits: Vec::new(),
             skips: Vec::new(),
+            arms_at_entry: self.walk.arms.len(),
+            waits: Vec::new(),
         });
         self.walk.loops.len() - 1
+    }
+
+    /// A new `if` or `match`, whose arms are alternatives.
+    fn new_branch(&mut self) -> u32 {
+        self.walk.branches += 1;
+        self.walk.branches
+    }
+
+    /// Walks arm `arm` of `branch`.
+    fn in_arm<T>(&mut self, branch: u32, arm: u32, walk: impl FnOnce(&mut Self) -> T) -> T {
+        self.walk.arms.push((branch, arm));
+        let out = walk(self);
+        self.walk.arms.pop();
+        out
+    }
+
+    /// A blocking wait (event `event`) under an arm inside a loop of the waiting function: the
+    /// loop re-checks the predicate only if it comes round, which a `?` after the wait may
+    /// prevent (see [`Interp::note_question_mark`]).
+    pub(super) fn note_wait_in_loop(&mut self, event: usize) {
+        let frame = self.walk.frames.len();
+        let arms = &self.walk.arms;
+        let innermost = self
+            .walk
+            .loops
+            .iter_mut()
+            .rev()
+            .find(|l| l.frame == frame && l.kind == Breakable::Loop);
+        if let Some(l) = innermost.filter(|l| arms.len() > l.arms_at_entry) {
+            l.waits.push((event, Rc::from(arms.as_slice())));
+        }
+    }
+
+    /// A `?` (at `span`): it leaves the function, and so every loop of it, on an error or a
+    /// `None`. A wait under an arm of such a loop that the `?` can follow (not one in another
+    /// arm of the same `if` or `match`) is then not re-checked on that path: after waking, the
+    /// code acts on the state (`state.pop()?`) and gives up rather than waiting again.
+    pub(super) fn note_question_mark(&mut self, span: &Span) {
+        let frame = self.walk.frames.len();
+        let arms = &self.walk.arms;
+        let mut unchecked = Vec::new();
+        for l in self.walk.loops.iter_mut().filter(|l| l.frame == frame) {
+            l.waits.retain(|(event, waited_in)| {
+                let after = !alternatives(waited_in, arms);
+                if after {
+                    unchecked.push(*event);
+                }
+                !after
+            });
+        }
+        let template = &mut self.model.templates[self.walk.template.0 as usize];
+        for event in unchecked {
+            if let Some(e) = template.events.get_mut(event) {
+                e.in_predicate_loop = false;
+                template.unchecked_waits.push((event, span.clone()));
+            }
+        }
     }
 
     /// The loop (or, for a label, the labelled block) a `break` or `continue` leaves: its depth
@@ -654,4 +719,13 @@ fn ident(expr: &syn::Expr) -> Option<String> {
         syn::Expr::Paren(p) => ident(&p.expr),
         _ => None,
     }
+}
+
+/// Whether two places of the walk, given by the arms they are inside (outermost first), are in
+/// different arms of one `if` or `match`: no path runs both.
+fn alternatives(a: &[Arm], b: &[Arm]) -> bool {
+    a.iter()
+        .zip(b)
+        .find(|(x, y)| x != y)
+        .is_some_and(|(x, y)| x.0 == y.0)
 }

@@ -43,6 +43,7 @@ impl<'a> Interp<'a> {
             pool_task,
             events: Vec::new(),
             loops: Vec::new(),
+            unchecked_waits: Vec::new(),
             handle_kept: false,
         })?;
         self.move_into_thread(&builder.target);

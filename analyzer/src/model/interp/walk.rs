@@ -98,7 +98,16 @@ pub(super) struct LoopFrame<'a> {
     pub(super) exits: Vec<Vec<GuardId>>,
     /// Each `break` or `continue` of the loop walked so far, for the `task_done`s it skips.
     pub(super) skips: Vec<super::protocol::Exit>,
+    /// How many arms the walk was inside when it entered the loop.
+    pub(super) arms_at_entry: usize,
+    /// Blocking waits walked under an arm inside the loop, not yet left unchecked: the event and
+    /// the arms it is inside (see `Interp::note_question_mark`).
+    pub(super) waits: Vec<(usize, Rc<[Arm]>)>,
 }
+
+/// An arm of an `if` or `match` walked: (its branch, numbered once per `if` or `match` walked;
+/// the arm's place in it).
+pub(super) type Arm = (u32, u32);
 
 /// How control leaves a loop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,6 +140,10 @@ pub(super) struct Walk<'a> {
     pub(super) drops: Vec<super::protocol::DropRun>,
     /// How many `if`s the walk is inside the arms of.
     pub(super) ifs: u32,
+    /// The arms of `if`s and `match`es the walk is inside, outermost first.
+    pub(super) arms: Vec<Arm>,
+    /// Branches made so far (the next branch's number).
+    pub(super) branches: u32,
     /// How many frames, from the bottom, have their `call` set: the model's call tree grows
     /// only for the calls an event runs in, and each call walked is added once.
     pub(super) calls_known: usize,
@@ -163,6 +176,8 @@ impl Walk<'_> {
             calls_known: 0,
             next_call_drops: false,
             ifs: 0,
+            arms: Vec::new(),
+            branches: 0,
             cut_for_frame: usize::MAX,
             places: Vec::new(),
             bags_read: RefCell::default(),
