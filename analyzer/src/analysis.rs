@@ -1317,4 +1317,32 @@ fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
             vec![at("src/main.rs", 5, "D002")]
         );
     }
+
+    /// Two requests' reply channels kept in one locked job list: the pushing thread answers on
+    /// either, so a requester that keeps the list locked while it waits for its answer, in a
+    /// loop, blocks the thread that must lock the list to answer it. (Its waiting ends only
+    /// when that thread has answered, which orders the next round's lock, not this one's.)
+    #[test]
+    fn reply_channels_of_two_requests_in_one_list_are_both_answered() {
+        let text = |first: &str| {
+            format!(
+                "use std::sync::mpsc::{{sync_channel, SyncSender}};\nuse std::sync::{{Arc, Condvar, Mutex}};\n\
+                 enum Job {{ Flush(SyncSender<u32>), Stop }}\n\
+                 pub struct Push {{ pending: Mutex<Vec<Job>>, wakeup: Condvar }}\n\
+                 impl Push {{\n    fn next_batch(&self) -> Vec<Job> {{\n        let mut pending = self.pending.lock().unwrap();\n        \
+                 while pending.is_empty() {{ pending = self.wakeup.wait(pending).unwrap(); }}\n        std::mem::take(&mut *pending)\n    }}\n    \
+                 fn run(&self) {{\n        loop {{\n            for job in self.next_batch() {{\n                \
+                 match job {{ Job::Flush(ack) => drop(ack.send(1)), Job::Stop => return }}\n            }}\n        }}\n    }}\n    \
+                 fn flush(&self) -> u32 {{\n        let (tx, rx) = sync_channel(1);\n        let mut g = self.pending.lock().unwrap();\n        \
+                 g.push(Job::Flush(tx));\n        self.wakeup.notify_one();\n        {first}\n        rx.recv().unwrap_or(0)\n    }}\n    \
+                 fn stop(&self) -> u32 {{\n        let (tx, rx) = sync_channel(1);\n        let mut g = self.pending.lock().unwrap();\n        \
+                 g.extend([Job::Flush(tx), Job::Stop]);\n        drop(g);\n        self.wakeup.notify_one();\n        rx.recv().unwrap_or(0)\n    }}\n}}\n\
+                 pub fn main() {{\n    let push = Arc::new(Push {{ pending: Mutex::new(Vec::new()), wakeup: Condvar::new() }});\n    \
+                 let p = Arc::clone(&push);\n    let worker = std::thread::spawn(move || loop {{ p.flush(); }});\n    \
+                 let q = Arc::clone(&push);\n    let pusher = std::thread::spawn(move || q.run());\n    push.stop();\n    \
+                 worker.join().unwrap();\n    pusher.join().unwrap();\n}}\n"
+            )
+        };
+        found_unless_dropped(text, &[at("src/lib.rs", 24, "D003")]);
+    }
 }

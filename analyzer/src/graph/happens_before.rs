@@ -231,6 +231,39 @@ impl<'m> HappensBefore<'m> {
         self.model.template(a.0).world == self.model.template(b.0).world
             && self.reaches(self.node(a.0, a.1), self.node(b.0, b.1))
     }
+
+    /// Whether event `a` happens before event `b` otherwise than by way of what follows event
+    /// `wait` (the wait ending, and, through a loop's back-edge, its next iteration): what orders
+    /// a thread's acquisition before a lock holder's in the holder's next round only, once the
+    /// holder's wait has ended, does not keep the two from meeting in this one.
+    pub(crate) fn happens_before_unless_after(
+        &self,
+        a: (TemplateId, usize),
+        b: (TemplateId, usize),
+        wait: (TemplateId, usize),
+    ) -> bool {
+        if !self.happens_before(a, b) {
+            return false;
+        }
+        let (from, to, avoid) = (
+            self.node(a.0, a.1),
+            self.node(b.0, b.1),
+            self.after(wait.0, wait.1),
+        );
+        let mut seen = HashSet::from([from.index() as u32, avoid.index() as u32]);
+        let mut stack = vec![from];
+        while let Some(node) = stack.pop() {
+            if node == to {
+                return true;
+            }
+            for next in self.graph.neighbors(node) {
+                if seen.insert(next.index() as u32) {
+                    stack.push(next);
+                }
+            }
+        }
+        false
+    }
 }
 
 /// Whether operation `signal` can end the wait `waiting`: both on one primitive (a pipe's send

@@ -176,6 +176,9 @@ pub(crate) enum Value<'a> {
     #[default]
     Unknown,
     Prim(PrimId),
+    /// One of several channels (the reply channels of several requests, kept in one collection
+    /// or sent over one channel): a send or receive on it is one on each, as alternatives.
+    Prims(Rc<[PrimId]>),
     Bag(BagId),
     Obj(StructId, ObjectId),
     /// A trait object: any implementor of the trait (by name).
@@ -251,6 +254,7 @@ impl<'a> Value<'a> {
     pub(crate) fn prims(&self, out: &mut Vec<PrimId>) {
         match self {
             Value::Prim(p) => out.push(*p),
+            Value::Prims(ps) => out.extend(ps.iter().copied()),
             Value::Tuple(items) => items.iter().for_each(|v| v.prims(out)),
             _ => {}
         }
@@ -307,6 +311,7 @@ impl<'a> Value<'a> {
                 }
             }
             (Value::Prim(a), Value::Prim(b)) if a == b => self.clone(),
+            (Value::Prims(a), Value::Prims(b)) if a == b => self.clone(),
             (Value::Guard(a), Value::Guard(b)) if a == b => self.clone(),
             (Value::Guard(_) | Value::Guards(_), Value::Guard(_) | Value::Guards(_)) => {
                 let mut guards = Vec::new();

@@ -28,6 +28,8 @@ declare_rule! {
     /// - A waker is known only when the model sees the operation that ends the wait (the `set`,
     ///   `put`, `notify`, `send`, or the end of a joined thread), and it needs the lock only if it
     ///   acquires it before that operation in program order.
+    /// - A reply channel kept with others of its kind (in one collection, or sent over one
+    ///   channel) stands for any of them: the thread that answers one is taken to answer each.
     pub D003, JOIN_WHILE_HOLDING, "join-while-holding", Error, "a blocking wait while holding a lock the waking thread needs", model_limits!()
 }
 
@@ -56,7 +58,7 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         for held in held {
-            let Some(need) = needing_waker(cx, &wakers, held.lock, (t, held.event)) else {
+            let Some(need) = needing_waker(cx, &wakers, held.lock, (t, held.event), (t, i)) else {
                 continue;
             };
             let waker = need.template;
@@ -110,13 +112,15 @@ struct Need {
     wake: Option<usize>,
 }
 
-/// An acquisition of `lock` by a waker, before it can end the wait, not ordered before the
-/// waiting thread's own acquisition of the lock.
+/// An acquisition of `lock` by a waker, before it can end the wait (`waiting`), not ordered
+/// before the waiting thread's own acquisition of the lock (but by the wait's own end, in a
+/// later round of a loop).
 fn needing_waker(
     cx: &RuleContext<'_>,
     wakers: &[Waker],
     lock: PrimId,
     held_since: (TemplateId, usize),
+    waiting: (TemplateId, usize),
 ) -> Option<Need> {
     let held_access = cx.access(held_since);
     for waker in wakers {
@@ -140,7 +144,8 @@ fn needing_waker(
                     .find(|&&k| j != k && cx.hb.happens_before((u, j), (u, k)))
                     .map(|&k| Some(k)),
             };
-            if let Some(wake) = wake.filter(|_| !cx.hb.happens_before((u, j), held_since)) {
+            let ordered_before = || cx.hb.happens_before_unless_after((u, j), held_since, waiting);
+            if let Some(wake) = wake.filter(|_| !ordered_before()) {
                 return Some(Need {
                     template: u,
                     acquire: j,

@@ -153,6 +153,14 @@ impl<'a> Interp<'a> {
         let method = method.to_owned();
         match &receiver {
             Value::Prim(p) => return self.prim_method(*p, &method, args, &span),
+            Value::Prims(ps) => {
+                let ps = ps.clone();
+                return ps
+                    .iter()
+                    .map(|&p| self.prim_method(p, &method, args.clone(), &span))
+                    .reduce(|a, b| a.join(&b))
+                    .unwrap_or_default();
+            }
             Value::Threads(_) | Value::AsyncResult(_) => {
                 return self.handle_method(&receiver, &method, span);
             }

@@ -4,7 +4,7 @@ use super::std_model::is_id;
 use super::Interp;
 use crate::diagnostic::Span;
 use crate::model::value::{BagId, Value, ANY_OBJECT};
-use crate::model::{IdRank, IndexKey, PrimId};
+use crate::model::{IdRank, IndexKey, PrimId, PrimKind};
 use std::rc::Rc;
 
 /// Traits of std that crate types implement for themselves, not to be called through a trait
@@ -27,6 +27,10 @@ const STD_TRAITS: &[&str] = &[
     "AsRef",
     "Error",
 ];
+
+/// At most this many channels stand as alternatives for one element of a collection; beyond,
+/// what an element is stays unknown.
+const MAX_CHANNELS: usize = 16;
 
 impl<'a> Interp<'a> {
     /// A collection holding `content`; its objects stand for any object of their type, since
@@ -51,13 +55,6 @@ impl<'a> Interp<'a> {
         self.store.bags[bag as usize].clone().unwrap_or_default()
     }
 
-    /// What an element of `bag` is stays unknown from now on, whatever is put in later.
-    pub(super) fn lose_elements(&mut self, bag: BagId) {
-        self.store.bags[bag as usize] = Some(Value::Unknown);
-        self.store.lost_bags.insert(bag);
-        self.note_bag_change(bag);
-    }
-
     /// `bag` took something the model follows (see `rewalk`).
     pub(super) fn note_bag_change(&mut self, bag: BagId) {
         self.store.tick += 1;
@@ -75,8 +72,33 @@ impl<'a> Interp<'a> {
         if !self.is_opaque(&value) {
             self.note_bag_change(bag);
         }
-        let joined = match self.store.bags[bag as usize].take() {
+        let old = self.store.bags[bag as usize].take();
+        let joined = self.element_with(old, value);
+        if joined.is_none() {
+            self.store.lost_bags.insert(bag);
+        }
+        self.store.bags[bag as usize] = Some(joined.unwrap_or_default());
+    }
+
+    /// What one element of a collection is once `value` joins the elements that were `old`;
+    /// `None` when it can no longer be known, whatever is put in later.
+    fn element_with(&self, old: Option<Value<'a>>, value: Value<'a>) -> Option<Value<'a>> {
+        Some(match old {
             None => value,
+            // Channels of one kind (requests' reply channels, workers' inboxes): any of them.
+            Some(old @ (Value::Prim(_) | Value::Prims(_)))
+                if self.channels_of_one_kind(&old, &value) =>
+            {
+                let mut channels = Vec::new();
+                old.prims(&mut channels);
+                value.prims(&mut channels);
+                channels.dedup();
+                match channels.len() {
+                    1 => old,
+                    n if n > MAX_CHANNELS => return None,
+                    _ => Value::Prims(channels.into()),
+                }
+            }
             // A family of one kind: the first of its primitives stands for every element.
             Some(Value::Prim(family)) if self.same_kind(family, &value) => Value::Prim(family),
             // Variants of an enum in one collection (`Job::Flush(ack)` beside `Job::Stop`): the
@@ -87,15 +109,13 @@ impl<'a> Interp<'a> {
                 let joined = self
                     .common_trait(&old, &value)
                     .unwrap_or_else(|| old.join(&value));
-                // Two things followed that do not join (a `Vec` beside a channel end): what an
-                // element is stays unknown, whatever is put in later.
+                // Two things followed that do not join (a `Vec` beside a channel end).
                 if matches!(joined, Value::Unknown) && !self.is_opaque(&old) {
-                    self.store.lost_bags.insert(bag);
+                    return None;
                 }
                 joined
             }
-        };
-        self.store.bags[bag as usize] = Some(joined);
+        })
     }
 
     /// A value known to carry nothing the model follows: plain numbers and text, or a value of
@@ -107,6 +127,21 @@ impl<'a> Interp<'a> {
             Value::Obj(s, _) => self.index.structs[s.index()].is_enum(),
             _ => false,
         }
+    }
+
+    /// Whether `old` (what a collection holds) and `value` are channels (queues of std,
+    /// crossbeam or racecheck) of one kind.
+    fn channels_of_one_kind(&self, old: &Value<'a>, value: &Value<'a>) -> bool {
+        let (mut prims, mut added) = (Vec::new(), Vec::new());
+        old.prims(&mut prims);
+        value.prims(&mut added);
+        let Some(&first) = prims.first() else {
+            return false;
+        };
+        let kind = |p: PrimId| (self.model.prim(p).kind, self.model.prim(p).api);
+        self.model.prim(first).kind == PrimKind::Queue
+            && matches!(value, Value::Prim(_))
+            && added.iter().all(|&p| kind(p) == kind(first))
     }
 
     fn same_kind(&self, family: PrimId, value: &Value<'a>) -> bool {
@@ -161,7 +196,22 @@ impl<'a> Interp<'a> {
                 return self.new_bag(Some(Value::Prim(family)));
             }
         }
-        let content = items.into_iter().reduce(|a, b| a.join(&b));
+        // The elements joined as a collection joins what is put in it (`[Job::Flush(ack),
+        // Job::Stop]` holds the channel).
+        let mut content = None;
+        for item in items {
+            match self.element_with(content, item.merged_objects()) {
+                Some(joined) => content = Some(joined),
+                None => {
+                    let bag = self.new_bag(None);
+                    if let Value::Bag(id) = bag {
+                        self.store.lost_bags.insert(id);
+                        self.store.bags[id as usize] = Some(Value::Unknown);
+                    }
+                    return bag;
+                }
+            }
+        }
         self.new_bag(content)
     }
 

@@ -296,6 +296,7 @@ impl<'a> Interp<'a> {
             (
                 Some(
                     carried @ (Value::Prim(_)
+                    | Value::Prims(_)
                     | Value::Obj(..)
                     | Value::Bag(_)
                     | Value::Dyn(_)

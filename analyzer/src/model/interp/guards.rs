@@ -247,6 +247,7 @@ impl<'a> Interp<'a> {
             Value::Dyn(_)
             | Value::Threads(_)
             | Value::Prim(_)
+            | Value::Prims(_)
             | Value::Callable(_)
             | Value::Callables(_)
             | Value::Obj(..) => true,

@@ -260,13 +260,7 @@ impl<'a> Interp<'a> {
             args.iter().for_each(|a| self.mark_kept(a));
             if let Some(message) = args.first() {
                 let bag = self.messages_of(queue);
-                match (self.bag_peek(bag), message) {
-                    // Two requests' reply channels: which one a receiver gets is not known.
-                    (Value::Prim(first), Value::Prim(other)) if first != *other => {
-                        self.lose_elements(bag);
-                    }
-                    _ => self.bag_add(bag, message.clone()),
-                }
+                self.bag_add(bag, message.clone());
             }
         }
         let received = matches!(op, Op::Get { .. });

@@ -291,7 +291,8 @@ impl<'a> Collect<'a> {
             | Value::Str(_)
             | Value::Dyn(_)
             // Primitives are not made by a call that recorded nothing: an older one, kept.
-            | Value::Prim(_) => true,
+            | Value::Prim(_)
+            | Value::Prims(_) => true,
             Value::Index(IndexKey::Rotated { var, .. }) => (var.0 as usize) < self.mark.vars,
             Value::Index(_) => true,
             Value::Data(taint) => taint.is_empty(),
