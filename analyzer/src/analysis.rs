@@ -984,14 +984,15 @@ pub(crate) mod tests {
             |first| text(first, "n.flush();"),
             &[at("src/lib.rs", 23, "D003")],
         );
-        // Two requests' reply channels in one queue: which one the worker answers on is not
-        // known, and nothing is reported. A known miss: the flush really deadlocks.
+        // Two requests' reply channels in one queue: the worker answers on either, so the
+        // flush that holds `outbox` while it waits is still found (the ping's own answer, which
+        // the same worker gives, orders nothing in the flush's round).
         assert_eq!(
             found(&[file(
                 "src/lib.rs",
                 &text("let _ = &g;", "n.ping();\n    n.flush();")
             )]),
-            []
+            [at("src/lib.rs", 23, "D003")]
         );
     }
 
@@ -1344,5 +1345,38 @@ fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
             )
         };
         found_unless_dropped(text, &[at("src/lib.rs", 24, "D003")]);
+    }
+
+    /// A request sent as a struct variant (`Request::Now { reply, epoch }`) carries its reply
+    /// channel, and the pattern that matches it binds it back: a requester that keeps the
+    /// flusher's lock while it waits, in its command loop, blocks the flusher, which takes that
+    /// lock before answering in its own loop (and answers a second kind of request on another
+    /// channel, which orders nothing in this round).
+    #[test]
+    fn a_reply_channel_in_a_struct_variant_is_the_one_answered() {
+        let text = |first: &str| {
+            format!(
+                "use std::sync::mpsc::{{channel, Receiver, Sender}};\nuse std::sync::{{Arc, Mutex}};\n\
+                 pub enum Request {{ Now {{ reply: Sender<u64>, epoch: u64 }}, Health {{ reply: Sender<bool> }}, Stop }}\n\
+                 pub struct Flusher {{ ctl: Mutex<u64>, requests: Mutex<Receiver<Request>> }}\n\
+                 impl Flusher {{\n    fn run(&self) {{\n        loop {{\n            \
+                 let request = self.requests.lock().unwrap().recv();\n            match request {{\n                \
+                 Ok(Request::Now {{ reply, epoch }}) => {{\n                    *self.ctl.lock().unwrap() += epoch;\n                    \
+                 let _ = reply.send(1);\n                }}\n                \
+                 Ok(Request::Health {{ reply }}) => drop(reply.send(true)),\n                _ => return,\n            }}\n        }}\n    }}\n}}\n\
+                 fn flush_now(flusher: &Flusher, to: &Sender<Request>) -> u64 {{\n    let g = flusher.ctl.lock().unwrap();\n    \
+                 let (reply, answer) = channel();\n    let _ = to.send(Request::Now {{ reply, epoch: *g }});\n    {first}\n    \
+                 answer.recv().unwrap_or(0)\n}}\n\
+                 fn health(to: &Sender<Request>) -> bool {{\n    let (reply, answer) = channel();\n    \
+                 let _ = to.send(Request::Health {{ reply }});\n    answer.recv().unwrap_or(false)\n}}\n\
+                 pub fn main() {{\n    let (to, requests) = channel();\n    \
+                 let flusher = Arc::new(Flusher {{ ctl: Mutex::new(0), requests: Mutex::new(requests) }});\n    \
+                 let f = Arc::clone(&flusher);\n    let worker = std::thread::spawn(move || f.run());\n    \
+                 let admin_to = to.clone();\n    let admin_flusher = Arc::clone(&flusher);\n    \
+                 let admin = std::thread::spawn(move || loop {{\n        health(&admin_to);\n        flush_now(&admin_flusher, &admin_to);\n    }});\n    \
+                 let _ = to.send(Request::Stop);\n    worker.join().unwrap();\n    admin.join().unwrap();\n}}\n"
+            )
+        };
+        found_unless_dropped(text, &[at("src/lib.rs", 25, "D003")]);
     }
 }

@@ -8,12 +8,14 @@
 //! neither reaches the other.
 use crate::model::{Instances, Model, Op, Origin, PrimId, TemplateId};
 use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::EdgeRef;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 pub(crate) struct HappensBefore<'m> {
     model: &'m Model,
-    graph: DiGraph<(), ()>,
+    /// Edges weigh the template whose loop they go round (a back-edge), or nothing.
+    graph: DiGraph<(), Option<TemplateId>>,
     /// Per template: the node of its start, its end, and of its first event.
     starts: Vec<NodeIndex>,
     ends: Vec<NodeIndex>,
@@ -33,11 +35,11 @@ impl<'m> HappensBefore<'m> {
             let mut previous = start;
             for _ in &template.events {
                 let node = graph.add_node(());
-                graph.add_edge(previous, node, ());
+                graph.add_edge(previous, node, None);
                 previous = node;
             }
             let end = graph.add_node(());
-            graph.add_edge(previous, end, ());
+            graph.add_edge(previous, end, None);
             starts.push(start);
             ends.push(end);
         }
@@ -69,26 +71,26 @@ impl<'m> HappensBefore<'m> {
             let template = self.model.template(t);
             for &(first, last) in &template.loops {
                 self.graph
-                    .add_edge(self.node(t, last), self.node(t, first), ());
+                    .add_edge(self.node(t, last), self.node(t, first), Some(t));
             }
             for (i, event) in template.events.iter().enumerate() {
                 match &event.op {
                     Op::Spawn { child } => {
                         self.graph
-                            .add_edge(self.node(t, i), self.starts[child.0 as usize], ());
+                            .add_edge(self.node(t, i), self.starts[child.0 as usize], None);
                     }
                     Op::Submit { task, sync, .. } => {
                         self.graph
-                            .add_edge(self.node(t, i), self.starts[task.0 as usize], ());
+                            .add_edge(self.node(t, i), self.starts[task.0 as usize], None);
                         if *sync {
                             self.graph
-                                .add_edge(self.ends[task.0 as usize], self.after(t, i), ());
+                                .add_edge(self.ends[task.0 as usize], self.after(t, i), None);
                         }
                     }
                     Op::Join { threads } => {
                         for child in threads {
                             self.graph
-                                .add_edge(self.ends[child.0 as usize], self.node(t, i), ());
+                                .add_edge(self.ends[child.0 as usize], self.node(t, i), None);
                         }
                     }
                     _ => {}
@@ -102,7 +104,8 @@ impl<'m> HappensBefore<'m> {
     fn add_handoff_edges(&mut self) {
         let mut senders: HashMap<PrimId, Vec<(TemplateId, usize)>> = HashMap::new();
         let mut receivers: HashMap<PrimId, Vec<(TemplateId, usize)>> = HashMap::new();
-        for (t, i, event) in self.model.events() {
+        // An operation on one of several channels may be another's: it orders nothing.
+        for (t, i, event) in self.model.events().filter(|(_, _, e)| !e.alternative) {
             match event.op {
                 Op::Put { queue, .. } => senders.entry(queue).or_default().push((t, i)),
                 Op::Set { event } => senders.entry(event).or_default().push((t, i)),
@@ -135,7 +138,7 @@ impl<'m> HappensBefore<'m> {
                 if t != sender {
                     // Into what follows the receive: the receive itself starts unordered.
                     self.graph
-                        .add_edge(self.node(sender, first), self.after(t, i), ());
+                        .add_edge(self.node(sender, first), self.after(t, i), None);
                 }
             }
         }
@@ -232,33 +235,29 @@ impl<'m> HappensBefore<'m> {
             && self.reaches(self.node(a.0, a.1), self.node(b.0, b.1))
     }
 
-    /// Whether event `a` happens before event `b` otherwise than by way of what follows event
-    /// `wait` (the wait ending, and, through a loop's back-edge, its next iteration): what orders
-    /// a thread's acquisition before a lock holder's in the holder's next round only, once the
-    /// holder's wait has ended, does not keep the two from meeting in this one.
-    pub(crate) fn happens_before_unless_after(
+    /// Whether event `a` happens before event `b` within one round of the loops of their
+    /// templates: without going round a loop of `a`'s or `b`'s template. That `b`'s next round
+    /// follows `a` (once `b`'s wait has ended, say) does not order them in this one.
+    pub(crate) fn happens_before_in_one_round(
         &self,
         a: (TemplateId, usize),
         b: (TemplateId, usize),
-        wait: (TemplateId, usize),
     ) -> bool {
         if !self.happens_before(a, b) {
             return false;
         }
-        let (from, to, avoid) = (
-            self.node(a.0, a.1),
-            self.node(b.0, b.1),
-            self.after(wait.0, wait.1),
-        );
-        let mut seen = HashSet::from([from.index() as u32, avoid.index() as u32]);
+        let from = self.node(a.0, a.1);
+        let to = self.node(b.0, b.1);
+        let mut seen = HashSet::from([from.index() as u32]);
         let mut stack = vec![from];
         while let Some(node) = stack.pop() {
             if node == to {
                 return true;
             }
-            for next in self.graph.neighbors(node) {
-                if seen.insert(next.index() as u32) {
-                    stack.push(next);
+            for edge in self.graph.edges(node) {
+                let around = matches!(edge.weight(), Some(t) if *t == a.0 || *t == b.0);
+                if !around && seen.insert(edge.target().index() as u32) {
+                    stack.push(edge.target());
                 }
             }
         }

@@ -204,6 +204,9 @@ pub(crate) struct Event {
     /// A `task_done`, `set` or `notify` that some path skips: a `return` (or, for `task_done`,
     /// a `continue` of its loop) leaves before it, without having done it.
     pub skipped: bool,
+    /// Made on one of several channels (`Value::Prims`): it may be this one's, so it can end a
+    /// wait on it, but it orders nothing (no hand-off edge of the happens-before graph).
+    pub alternative: bool,
 }
 
 /// A synchronization operation.

@@ -58,7 +58,7 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         for held in held {
-            let Some(need) = needing_waker(cx, &wakers, held.lock, (t, held.event), (t, i)) else {
+            let Some(need) = needing_waker(cx, &wakers, held.lock, (t, held.event)) else {
                 continue;
             };
             let waker = need.template;
@@ -112,15 +112,13 @@ struct Need {
     wake: Option<usize>,
 }
 
-/// An acquisition of `lock` by a waker, before it can end the wait (`waiting`), not ordered
-/// before the waiting thread's own acquisition of the lock (but by the wait's own end, in a
-/// later round of a loop).
+/// An acquisition of `lock` by a waker, before it can end the wait, not ordered before the
+/// waiting thread's own acquisition of the lock (within one round of their loops).
 fn needing_waker(
     cx: &RuleContext<'_>,
     wakers: &[Waker],
     lock: PrimId,
     held_since: (TemplateId, usize),
-    waiting: (TemplateId, usize),
 ) -> Option<Need> {
     let held_access = cx.access(held_since);
     for waker in wakers {
@@ -144,7 +142,7 @@ fn needing_waker(
                     .find(|&&k| j != k && cx.hb.happens_before((u, j), (u, k)))
                     .map(|&k| Some(k)),
             };
-            let ordered_before = || cx.hb.happens_before_unless_after((u, j), held_since, waiting);
+            let ordered_before = || cx.hb.happens_before_in_one_round((u, j), held_since);
             if let Some(wake) = wake.filter(|_| !ordered_before()) {
                 return Some(Need {
                     template: u,

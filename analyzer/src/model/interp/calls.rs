@@ -155,11 +155,14 @@ impl<'a> Interp<'a> {
             Value::Prim(p) => return self.prim_method(*p, &method, args, &span),
             Value::Prims(ps) => {
                 let ps = ps.clone();
-                return ps
+                let outer = std::mem::replace(&mut self.walk.alternatives, true);
+                let result = ps
                     .iter()
                     .map(|&p| self.prim_method(p, &method, args.clone(), &span))
                     .reduce(|a, b| a.join(&b))
                     .unwrap_or_default();
+                self.walk.alternatives = outer;
+                return result;
             }
             Value::Threads(_) | Value::AsyncResult(_) => {
                 return self.handle_method(&receiver, &method, span);

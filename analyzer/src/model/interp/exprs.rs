@@ -266,7 +266,7 @@ impl<'a> Interp<'a> {
         self.variant_enum_of(&p.path)
     }
 
-    fn variant_enum_of(&mut self, path: &syn::Path) -> Option<StructId> {
+    pub(super) fn variant_enum_of(&mut self, path: &syn::Path) -> Option<StructId> {
         let mut owner = path.clone();
         let variant = owner.segments.pop()?;
         if !variant
@@ -293,19 +293,7 @@ impl<'a> Interp<'a> {
     pub(super) fn variant_value(&self, e: StructId, args: Vec<Value<'a>>) -> Value<'a> {
         let mut args = args.into_iter();
         match (args.next(), args.next()) {
-            (
-                Some(
-                    carried @ (Value::Prim(_)
-                    | Value::Prims(_)
-                    | Value::Obj(..)
-                    | Value::Bag(_)
-                    | Value::Dyn(_)
-                    | Value::Threads(_)
-                    | Value::Callable(_)
-                    | Value::Callables(_)),
-                ),
-                None,
-            ) => carried,
+            (Some(carried), None) if is_followed(&carried) => carried,
             _ => Value::Obj(e, ANY_OBJECT),
         }
     }
@@ -534,13 +522,39 @@ impl<'a> Interp<'a> {
         }
         match self.resolve(&s.path) {
             Some(Resolved::Def(Def::Struct(st))) => self.new_owned_object(st, values, expr),
-            // `Job::Notify { .. }`: a value of the enum.
+            // `Request::Now { reply, deadline }`: the one field the model follows, as a tuple
+            // variant carries it (a struct-variant pattern binds it back); else (`Job::Notify {
+            // .. }`) a value of the enum. Beside other fields, objects and collections (a
+            // `UserId`, a `String` collected) are taken for plain values: a request's channel,
+            // handle or callback is what is followed.
             _ => match self.variant_enum_of(&s.path) {
-                Some(e) => Value::Obj(e, ANY_OBJECT),
+                Some(e) => {
+                    let alone = values.len() == 1;
+                    let followed = values.into_iter().map(|(_, v)| v).filter(|v| {
+                        is_followed(v) && (alone || !matches!(v, Value::Obj(..) | Value::Bag(_)))
+                    });
+                    self.variant_value(e, followed.collect())
+                }
                 None => Value::Unknown,
             },
         }
     }
+}
+
+/// Whether the model follows what a value is (a primitive, an object, a collection, a trait
+/// object, handles, callables), so that an enum variant carrying it carries it on.
+fn is_followed(value: &Value<'_>) -> bool {
+    matches!(
+        value,
+        Value::Prim(_)
+            | Value::Prims(_)
+            | Value::Obj(..)
+            | Value::Bag(_)
+            | Value::Dyn(_)
+            | Value::Threads(_)
+            | Value::Callable(_)
+            | Value::Callables(_)
+    )
 }
 
 fn rotated<'a>(var: crate::model::VarId, offset: i64, wraps: bool) -> Value<'a> {

@@ -154,8 +154,13 @@ impl<'a> Interp<'a> {
                 self.bind_pattern(&t.pat, value);
             }
             syn::Pat::Struct(s) => {
+                // A struct variant's pattern, of a value carried by the variant (see
+                // `variant_value`): its fields are what it carried.
+                let carried = !matches!(value, Value::Obj(..) | Value::Unknown | Value::Data(_))
+                    && self.variant_enum_of(&s.path).is_some();
                 for field in &s.fields {
                     let v = match (&value, &field.member) {
+                        _ if carried => value.clone(),
                         (Value::Obj(st, o), syn::Member::Named(n)) => {
                             self.field_value(*st, *o, &n.to_string())
                         }

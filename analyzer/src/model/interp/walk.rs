@@ -144,6 +144,9 @@ pub(super) struct Walk<'a> {
     pub(super) arms: Vec<Arm>,
     /// Branches made so far (the next branch's number).
     pub(super) branches: u32,
+    /// The operation being walked is made on one of several channels (see
+    /// `Event::alternative`).
+    pub(super) alternatives: bool,
     /// How many frames, from the bottom, have their `call` set: the model's call tree grows
     /// only for the calls an event runs in, and each call walked is added once.
     pub(super) calls_known: usize,
@@ -178,6 +181,7 @@ impl Walk<'_> {
             ifs: 0,
             arms: Vec::new(),
             branches: 0,
+            alternatives: false,
             cut_for_frame: usize::MAX,
             places: Vec::new(),
             bags_read: RefCell::default(),
@@ -450,6 +454,7 @@ impl<'a> Interp<'a> {
                 in_predicate_loop,
                 in_if,
                 skipped: false,
+                alternative: self.walk.alternatives,
             });
         }
         template.events.len().saturating_sub(1)
