@@ -1379,4 +1379,46 @@ fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
         };
         found_unless_dropped(text, &[at("src/lib.rs", 25, "D003")]);
     }
+
+    /// A map's `insert` writes back the element of its key: a value a getter read for the same
+    /// caller's `id` (passed down to both) is stale; one read for another key is not.
+    #[test]
+    fn an_insert_writes_back_only_the_element_of_its_key() {
+        let text = |clean: bool| {
+            let written = if clean { "other" } else { "id" };
+            format!(
+                "use std::collections::HashMap;\nuse std::sync::{{Arc, Mutex}};\n\
+                 pub struct Caps {{ caps: Mutex<HashMap<u32, i64>> }}\n\
+                 impl Caps {{\n    fn cap(&self, id: u32) -> i64 {{\n        \
+                 self.caps.lock().unwrap().get(&id).copied().unwrap_or(0)\n    }}\n    \
+                 fn set_cap(&self, id: u32, cap: i64) {{\n        self.caps.lock().unwrap().insert(id, cap);\n    }}\n    \
+                 fn raise(&self, id: u32, other: u32, delta: i64) {{\n        let current = self.cap(id);\n        \
+                 self.set_cap({written}, current + delta);\n    }}\n}}\n\
+                 pub fn run() {{\n    let c = Arc::new(Caps {{ caps: Mutex::new(HashMap::new()) }});\n    \
+                 let o = Arc::clone(&c);\n    let t = std::thread::spawn(move || o.raise(1, 2, 5));\n    \
+                 c.raise(1, 2, 7);\n    t.join().unwrap();\n}}\n"
+            )
+        };
+        found_unless(text, &[at("src/lib.rs", 13, "R003")]);
+    }
+
+    /// An object built for a write (`Stats { hits: hits + 1 }`) writes back what its fields
+    /// were read from.
+    #[test]
+    fn an_object_built_from_a_stale_read_is_a_write_back() {
+        let text = |clean: bool| {
+            let hits = if clean { "1" } else { "hits + 1" };
+            format!(
+                "use std::sync::{{Arc, Mutex}};\n\
+                 pub struct Stats {{ hits: u64 }}\n\
+                 pub struct Service {{ stats: Mutex<Stats> }}\n\
+                 impl Service {{\n    fn hit(&self) {{\n        let hits = self.stats.lock().unwrap().hits;\n        \
+                 *self.stats.lock().unwrap() = Stats {{ hits: {hits} }};\n    }}\n}}\n\
+                 pub fn run(start: u64) {{\n    let s = Arc::new(Service {{ stats: Mutex::new(Stats {{ hits: start }}) }});\n    \
+                 let o = Arc::clone(&s);\n    let t = std::thread::spawn(move || o.hit());\n    \
+                 s.hit();\n    t.join().unwrap();\n}}\n"
+            )
+        };
+        found_unless(text, &[at("src/lib.rs", 7, "R003")]);
+    }
 }

@@ -29,6 +29,18 @@ pub(crate) struct Taint {
     /// The value is a place inside this guard's data (an element a lookup such as `get_mut`
     /// returned): a write through it is a write through the guard. Lost by any combination.
     pub place_in: Option<GuardId>,
+    /// The key of the map element it is a place of (`get(&id)`), when the code names one.
+    pub place_key: Option<MapKey>,
+}
+
+/// A map's key as the code names it: a binding, in the outermost frame it was passed down from
+/// as an argument (`raise_cap(id)` calling `cap(id)` and `set_cap(id, …)`: both are the
+/// caller's `id`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct MapKey {
+    /// The frame the binding is in (see `Frame::id`).
+    pub frame: u32,
+    pub name: Rc<str>,
 }
 
 /// A read through a guard: of the whole data, or of one field of it (`state.requested`), so that
@@ -38,16 +50,21 @@ pub(crate) struct GuardRead {
     pub lock: PrimId,
     pub guard: GuardId,
     pub field: Option<Rc<str>>,
+    /// The map element read (`get(&id)`), when the code names its key.
+    pub key: Option<MapKey>,
 }
 
 impl GuardRead {
     /// Whether writing `field` (or the whole data, `None`) under another guard of the lock
     /// writes back what this read.
+    /// A write of a map's element by key (`insert(id, …)`, `key`) writes back only a read of the
+    /// element of that same key.
     pub(crate) fn is_overwritten_by(
         &self,
         lock: PrimId,
         guard: GuardId,
         field: Option<&str>,
+        key: Option<&MapKey>,
     ) -> bool {
         self.lock == lock
             && self.guard != guard
@@ -55,6 +72,7 @@ impl GuardRead {
                 (Some(read), Some(written)) => &**read == written,
                 _ => true,
             }
+            && key.is_none_or(|key| self.key.as_ref() == Some(key))
     }
 }
 
@@ -98,6 +116,7 @@ impl Taint {
         }
         out.computed |= other.computed;
         out.place_in = None;
+        out.place_key = None;
         out
     }
 
@@ -105,6 +124,7 @@ impl Taint {
     pub(crate) fn computed(mut self) -> Taint {
         self.computed = true;
         self.place_in = None;
+        self.place_key = None;
         self
     }
 
@@ -122,6 +142,7 @@ impl Taint {
     /// The same origins, as a value read out of a place rather than the place.
     pub(crate) fn read_out(mut self) -> Taint {
         self.place_in = None;
+        self.place_key = None;
         self
     }
 

@@ -21,11 +21,18 @@ declare_rule! {
     /// `let mut balance = ACCOUNT.acquire(); *balance -= amount;`
     ///
     /// ## Known problems
-    /// - Only writes through a guard (`*g = …`, `g.field = …`, `g.set(…)`, `g.replace(…)`, or
-    ///   through an element a lookup gave while the guard is held: `g.get_mut(&id)` then
-    ///   `s.credit = …`) of a value read through an earlier guard of the same lock, within one
-    ///   thread. A map's `insert` is not a write-back: the model does not tell its keys apart,
-    ///   and for the same reason an element's write does not check that the key is the one read.
+    /// - Only writes through a guard (`*g = …`, `g.field = …`, `g.set(…)`, `g.replace(…)`, a
+    ///   map's `insert(key, …)`, or through an element a lookup gave while the guard is held:
+    ///   `g.get_mut(&id)` then `s.credit = …`) of a value read through an earlier guard of the
+    ///   same lock, within one thread.
+    /// - An `insert` writes back only a value read from the element of the same key, keys told
+    ///   apart by the binding they are read from (`id`, `&id`, `id.to_string()`), followed up
+    ///   through the parameters it was passed down as: a getter and a setter called with the
+    ///   caller's `id` touch one element. A key computed otherwise (`ids[0]`, `a + 1`) is not
+    ///   followed, and an insert under it is not judged. An element's write through a lookup
+    ///   (`get_mut`) does not check that its key is the one read.
+    /// - Fields read from a copy of an element object (`get(&id).copied()` of a struct) are not
+    ///   reads of the guard's data.
     /// - Reads and writes are told apart by the field of the data they touch: a value read from
     ///   `state.requested` and stored in `state.completed` is not a write-back (it may still be a
     ///   stale derived value, which this rule does not judge). Fields deeper than the first, and

@@ -5,7 +5,7 @@
 use super::guards::LOOKUPS;
 use super::reuse::Input;
 use super::std_model::UNWRAP;
-use super::walk::LoopExit;
+use super::walk::{CallArgs, LoopExit};
 use super::Interp;
 use crate::diagnostic::Span;
 use crate::frontend::index::{Def, FnId};
@@ -28,9 +28,8 @@ pub(super) fn borrows(ty: &syn::Type) -> bool {
     }
 }
 
-/// Methods that overwrite what a guard protects with their argument. (A map's `insert` is left
-/// out: the model does not tell keys apart, and storing under one key a value read under another
-/// loses no update.)
+/// Methods that overwrite what a guard protects with their argument. (A map's `insert` writes
+/// one element, by key: see `check_keyed_write_back`.)
 const MUTATORS: &[&str] = &["set", "replace"];
 
 impl<'a> Interp<'a> {
@@ -65,6 +64,10 @@ impl<'a> Interp<'a> {
                 result.unwrap_or_default()
             }
             Target::Def(Some(Resolved::Def(Def::Fn(f)))) => {
+                self.walk.call_args = Some(CallArgs {
+                    receiver: None,
+                    args: &c.args,
+                });
                 self.call(&Callable::Fn(f), args, None, Some(&span))
             }
             Target::Def(Some(Resolved::Def(Def::Struct(s)))) => {
@@ -180,11 +183,19 @@ impl<'a> Interp<'a> {
                     .get(&(*s, method.clone()))
                     .and_then(|fs| fs.first())
                 {
+                    self.walk.call_args = (m.method == method).then_some(CallArgs {
+                        receiver: Some(&m.receiver),
+                        args: &m.args,
+                    });
                     return self.call(&Callable::Fn(f), args, Some(receiver), Some(&span));
                 }
             }
             Value::Dyn(name) => {
-                if let Some(result) = self.dyn_call(name, &method, &args, &span) {
+                let written = (m.method == method).then_some(CallArgs {
+                    receiver: Some(&m.receiver),
+                    args: &m.args,
+                });
+                if let Some(result) = self.dyn_call(name, &method, &args, &span, written) {
                     return result;
                 }
             }
@@ -211,6 +222,15 @@ impl<'a> Interp<'a> {
                     }
                 }
                 let content = self.guarded_content(g, &method);
+                // The key a lookup or an `insert` of a map names, when this is that call.
+                let key = match (&content, m.args.first()) {
+                    (Some(Value::Bag(_)), Some(key)) if m.method == method => self.map_key(key),
+                    _ => None,
+                };
+                // `map.insert(id, value)`: a write of the element at `id`.
+                if let (Some(key), "insert", [_, value]) = (&key, method.as_str(), &args[..]) {
+                    self.check_keyed_write_back(g, None, Some(key), value, span.clone());
+                }
                 // `guard.get_mut(&id)` of a collection: a place in the data, not yet a read of
                 // it.
                 if let (Some(content @ Value::Bag(_)), true) =
@@ -218,7 +238,9 @@ impl<'a> Interp<'a> {
                 {
                     let element = self.method_call(content.clone(), &method, args, m, &span);
                     match element {
-                        Value::Unknown | Value::Data(_) => return self.place_in_guard(g, &element),
+                        Value::Unknown | Value::Data(_) => {
+                            return self.place_in_guard(g, &element, key)
+                        }
                         Value::Obj(s, o) => self.place_object((s, o), g),
                         _ => {
                             self.guard_read(g);
@@ -254,6 +276,7 @@ impl<'a> Interp<'a> {
         method: &str,
         args: &[Value<'a>],
         span: &Span,
+        written: Option<CallArgs<'a>>,
     ) -> Option<Value<'a>> {
         let implementors = self.index.implementors.get(name)?;
         let mut result: Option<Value<'a>> = None;
@@ -267,6 +290,7 @@ impl<'a> Interp<'a> {
                 continue;
             };
             let receiver = Value::Obj(s, ANY_OBJECT);
+            self.walk.call_args = written;
             let v = self.call(&Callable::Fn(f), args.to_vec(), Some(receiver), Some(span));
             result = Some(match result {
                 Some(prev) => prev.join(&v),
@@ -313,6 +337,8 @@ impl<'a> Interp<'a> {
         receiver: Option<Value<'a>>,
         site: Option<&Span>,
     ) -> Value<'a> {
+        // What a call site set is for this call alone.
+        let written = self.walk.call_args.take();
         if !self.room_for_call() {
             return Value::Unknown;
         }
@@ -331,16 +357,18 @@ impl<'a> Interp<'a> {
                 let end = self.span_of(&expr.body);
                 self.pop_frame(value, &end)
             }
-            Callable::Fn(f) => self.call_fn(*f, args, receiver, site),
+            Callable::Fn(f) => self.call_fn(*f, args, receiver, site, written),
         }
     }
 
+    /// `written`: the argument expressions of the call, when it is written in the code.
     pub(super) fn call_fn(
         &mut self,
         f: FnId,
         args: Vec<Value<'a>>,
         receiver: Option<Value<'a>>,
         site: Option<&Span>,
+        written: Option<CallArgs<'a>>,
     ) -> Value<'a> {
         let frames = &self.walk.frames;
         let outermost = frames.iter().position(|fr| fr.callee == Some(f));
@@ -380,6 +408,9 @@ impl<'a> Interp<'a> {
             self_ty: def.self_ty,
         };
         self.push_frame(place, Some(f), Scope::root(), site);
+        if let Some(written) = written {
+            self.frame().params = params_of(def.sig(), written);
+        }
         let mut args = args.into_iter();
         let mut receiver = receiver;
         for input in &def.sig().inputs {
@@ -442,4 +473,25 @@ impl<'a> Interp<'a> {
         }
         result
     }
+}
+
+/// The parameters of `sig` that are plain bindings, each with the argument expression `written`
+/// gives it (the receiver for `self`, or the first argument of a call by path).
+fn params_of<'a>(sig: &syn::Signature, written: CallArgs<'a>) -> Vec<(Rc<str>, &'a Expr)> {
+    let mut exprs = written.receiver.into_iter().chain(written.args.iter());
+    let mut params = Vec::new();
+    for input in &sig.inputs {
+        let Some(expr) = exprs.next() else {
+            break;
+        };
+        let name = match input {
+            syn::FnArg::Receiver(_) => "self".to_owned(),
+            syn::FnArg::Typed(pt) => match &*pt.pat {
+                syn::Pat::Ident(i) => i.ident.to_string(),
+                _ => continue,
+            },
+        };
+        params.push((Rc::from(name), expr));
+    }
+    params
 }

@@ -143,7 +143,13 @@ impl<'a> Interp<'a> {
         let owned_since = self.walk.guards[token as usize].event;
         let first = self.event_count();
         self.walk.next_call_drops = true;
-        self.call_fn(f, Vec::new(), Some(Value::Obj(ty, object)), Some(&span));
+        self.call_fn(
+            f,
+            Vec::new(),
+            Some(Value::Obj(ty, object)),
+            Some(&span),
+            None,
+        );
         // Also when the call made no frame (a bound, recursion).
         self.walk.next_call_drops = false;
         let events = first..self.event_count();

@@ -9,7 +9,7 @@ use crate::frontend::index::{Def, StructId};
 use crate::frontend::resolve::{resolve_path, Resolved};
 use crate::model::env::Scope;
 use crate::model::syntax;
-use crate::model::value::{Callable, GuardId, Value, ANY_OBJECT};
+use crate::model::value::{Callable, GuardId, MapKey, Taint, Value, ANY_OBJECT};
 use crate::model::{IndexKey, Op};
 use std::rc::Rc;
 use syn::Expr;
@@ -458,13 +458,26 @@ impl<'a> Interp<'a> {
         value: &Value<'a>,
         span: Span,
     ) {
+        self.check_keyed_write_back(guard, field, None, value, span);
+    }
+
+    /// [`Interp::check_write_back`] of the element of a map at `key` (`insert(id, …)`): only a
+    /// value read from the element of the same key is written back.
+    pub(super) fn check_keyed_write_back(
+        &mut self,
+        guard: GuardId,
+        field: Option<&str>,
+        key: Option<&MapKey>,
+        value: &Value<'a>,
+        span: Span,
+    ) {
         let lock = self.guard_lock(guard);
         // Re-reading through the new guard first (to re-validate) makes the write current.
-        let stale_read = value
-            .taint()
+        let stale_read = self
+            .written_taint(value)
             .guard_reads
             .iter()
-            .find(|read| read.is_overwritten_by(lock, guard, field))
+            .find(|read| read.is_overwritten_by(lock, guard, field, key))
             .map(|read| read.guard);
         // A read under a guard still held (a reentrant lock's outer guard) cannot be stale.
         let stale_read = stale_read.filter(|read| !self.walk.held.contains(read));
@@ -478,6 +491,19 @@ impl<'a> Interp<'a> {
             // function that read it, that leads to this write (a setter's call).
             let span = self.site_in_common_caller(&read_in, &span);
             self.emit(Op::StaleWriteBack { lock }, span);
+        }
+    }
+
+    /// Where a value written comes from: of an object built for the write (`Stats { hits:
+    /// old.hits + 1, ..old }`), what its fields hold.
+    fn written_taint(&self, value: &Value<'a>) -> Taint {
+        match value {
+            Value::Obj(_, object) => self
+                .store
+                .object_reads
+                .get(object)
+                .map_or_else(Taint::default, |reads| (**reads).clone()),
+            other => other.taint(),
         }
     }
 
@@ -517,11 +543,20 @@ impl<'a> Interp<'a> {
                 (member_name(&field.member), v)
             })
             .collect();
-        if let Some(rest) = &s.rest {
-            self.expr(rest);
-        }
+        let rest = s.rest.as_ref().map(|rest| self.expr(rest));
         match self.resolve(&s.path) {
-            Some(Resolved::Def(Def::Struct(st))) => self.new_owned_object(st, values, expr),
+            Some(Resolved::Def(Def::Struct(st))) => {
+                let reads = values
+                    .iter()
+                    .map(|(_, v)| v)
+                    .chain(&rest)
+                    .fold(Taint::default(), |reads, v| reads.union(&v.taint()));
+                let object = self.new_owned_object(st, values, expr);
+                if let (Value::Obj(_, o), false) = (&object, reads.guard_reads.is_empty()) {
+                    self.store.object_reads.insert(*o, Rc::new(reads));
+                }
+                object
+            }
             // `Request::Now { reply, deadline }`: the one field the model follows, as a tuple
             // variant carries it (a struct-variant pattern binds it back); else (`Job::Notify {
             // .. }`) a value of the enum. Beside other fields, objects and collections (a

@@ -5,7 +5,7 @@ use super::walk::Flow;
 use super::Interp;
 use crate::diagnostic::Span;
 use crate::frontend::index::StructId;
-use crate::model::value::{GuardId, GuardRead, ObjectId, Taint, Value};
+use crate::model::value::{GuardId, GuardRead, MapKey, ObjectId, Taint, Value};
 use crate::model::{Access, Op, PrimId};
 use std::rc::Rc;
 
@@ -148,6 +148,16 @@ impl<'a> Interp<'a> {
 
     /// A read of one field (`state.requested`), or of the whole data (`None`), through a guard.
     pub(super) fn guard_read_of(&mut self, guard: GuardId, field: Option<&str>) -> Value<'a> {
+        self.guard_read_keyed(guard, field, None)
+    }
+
+    /// [`Interp::guard_read_of`] of the element of a map at `key`.
+    fn guard_read_keyed(
+        &mut self,
+        guard: GuardId,
+        field: Option<&str>,
+        key: Option<MapKey>,
+    ) -> Value<'a> {
         self.walk.guards[guard as usize].read = true;
         let lock = self.guard_lock(guard);
         Value::data(Taint {
@@ -155,18 +165,52 @@ impl<'a> Interp<'a> {
                 lock,
                 guard,
                 field: field.map(Rc::from),
+                key,
             }],
             ..Taint::default()
         })
     }
 
-    /// A place in a guard's data (`element`, which `get_mut` gave): reading through it is a read
-    /// of the guard, writing through it a write through the guard.
-    pub(super) fn place_in_guard(&self, guard: GuardId, element: &Value<'a>) -> Value<'a> {
+    /// A place in a guard's data (`element`, which `get_mut` gave, at `key` when the lookup
+    /// named one): reading through it is a read of the guard, writing through it a write through
+    /// the guard.
+    pub(super) fn place_in_guard(
+        &self,
+        guard: GuardId,
+        element: &Value<'a>,
+        key: Option<MapKey>,
+    ) -> Value<'a> {
         Value::data(Taint {
             place_in: Some(guard),
+            place_key: key,
             ..element.taint()
         })
+    }
+
+    /// The key `key` names (`&id`, `id.clone()`, `tenant.to_string()`: the binding `id`,
+    /// `tenant`), followed up through the parameters it was passed down as, while the caller
+    /// passed a binding too, to the outermost frame that names it; `None` when it is not a
+    /// binding.
+    pub(super) fn map_key(&self, key: &'a syn::Expr) -> Option<MapKey> {
+        let mut name = key_binding(key)?;
+        let mut frames = self.walk.frames.iter().rev().peekable();
+        while let Some(frame) = frames.next() {
+            let passed = frame
+                .params
+                .iter()
+                .find(|(param, _)| **param == name)
+                .and_then(|(_, arg)| key_binding(arg));
+            match passed {
+                Some(outer) if frames.peek().is_some() => name = outer,
+                _ => {
+                    return Some(MapKey {
+                        frame: frame.id,
+                        name: Rc::from(name),
+                    })
+                }
+            }
+        }
+        None
     }
 
     /// `object` was handed out by a lookup through `guard`.
@@ -200,7 +244,11 @@ impl<'a> Interp<'a> {
     ) -> Value<'a> {
         match self.place_guard(place) {
             Some(guard) => {
-                let through = self.guard_read_of(guard, field);
+                let key = match place {
+                    Value::Data(taint) => taint.place_key.clone(),
+                    _ => None,
+                };
+                let through = self.guard_read_keyed(guard, field, key);
                 super::exprs::with_read(read, &through)
             }
             None => read,
@@ -275,3 +323,32 @@ impl<'a> Interp<'a> {
         out
     }
 }
+
+/// The binding a map key is read from: `id` of `&id`, `*id`, `id.clone()`, `id.to_string()` and
+/// the like.
+fn key_binding(key: &syn::Expr) -> Option<String> {
+    use syn::Expr;
+    match key {
+        Expr::Reference(r) => key_binding(&r.expr),
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => key_binding(&u.expr),
+        Expr::Paren(p) => key_binding(&p.expr),
+        Expr::MethodCall(m)
+            if m.args.is_empty() && KEY_COPIES.contains(&&*m.method.to_string()) =>
+        {
+            key_binding(&m.receiver)
+        }
+        Expr::Path(p) if p.qself.is_none() => p.path.get_ident().map(ToString::to_string),
+        _ => None,
+    }
+}
+
+/// Methods that hand on a key as it is, by copy or conversion.
+const KEY_COPIES: &[&str] = &[
+    "clone",
+    "to_string",
+    "to_owned",
+    "into",
+    "as_str",
+    "as_ref",
+    "borrow",
+];

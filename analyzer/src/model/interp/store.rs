@@ -12,7 +12,7 @@ use super::Interp;
 use crate::diagnostic::Span;
 use crate::frontend::index::{StaticId, StructDef, StructId};
 use crate::model::types::{is_collection, lock_data, shape_in, shape_of, Shape};
-use crate::model::value::{BagId, GuardId, ObjectId, Place, Value, ANY_OBJECT};
+use crate::model::value::{BagId, GuardId, ObjectId, Place, Taint, Value, ANY_OBJECT};
 use crate::model::{Api, IndexKey, PrimId, PrimInfo, PrimKind, TemplateId, VarId};
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
@@ -71,6 +71,10 @@ pub(super) struct Store<'a> {
     pub(super) sorted_bags: HashSet<BagId>,
     /// Guards kept in the fields of objects: the object owns them.
     pub(super) object_guards: HashMap<ObjectId, Vec<GuardId>>,
+    /// What the plain fields of an object built by a struct literal were read from through
+    /// guards (`Stats { hits: old.hits + 1, ..old }`), for the stale-read rule: those fields
+    /// are not kept (see `new_object_of`).
+    pub(super) object_reads: HashMap<ObjectId, Rc<Taint>>,
     /// The threads spawned on each thread scope (`Spawner::Scope` indexes it).
     pub(super) thread_scopes: Vec<Vec<TemplateId>>,
     /// Objects made as the value of a field or static when first read, each with the object
@@ -96,6 +100,7 @@ impl Default for Store<'_> {
             contents: HashMap::new(),
             several_objects: HashSet::new(),
             object_guards: HashMap::new(),
+            object_reads: HashMap::new(),
             sorted_bags: HashSet::new(),
             thread_scopes: Vec::new(),
             lazy_objects: Vec::new(),

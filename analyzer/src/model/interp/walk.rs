@@ -69,6 +69,17 @@ pub(super) struct Frame<'a> {
     pub(super) returned: Option<Value<'a>>,
     /// Each `return` walked: the events so far and what its path had signalled.
     pub(super) exits: Vec<super::protocol::Exit>,
+    /// Its parameters that are plain bindings, with the caller's argument expression for each
+    /// (`self` for the receiver), when the call was written: what a map key names (see
+    /// `Interp::map_key`).
+    pub(super) params: Vec<(Rc<str>, &'a syn::Expr)>,
+}
+
+/// The argument expressions of a call about to be followed (see `Frame::params`).
+#[derive(Clone, Copy)]
+pub(super) struct CallArgs<'a> {
+    pub(super) receiver: Option<&'a syn::Expr>,
+    pub(super) args: &'a syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>,
 }
 
 /// What `break` and `continue` can leave.
@@ -147,6 +158,8 @@ pub(super) struct Walk<'a> {
     /// The operation being walked is made on one of several channels (see
     /// `Event::alternative`).
     pub(super) alternatives: bool,
+    /// The argument expressions of the call about to be followed, taken by its frame.
+    pub(super) call_args: Option<CallArgs<'a>>,
     /// How many frames, from the bottom, have their `call` set: the model's call tree grows
     /// only for the calls an event runs in, and each call walked is added once.
     pub(super) calls_known: usize,
@@ -182,6 +195,7 @@ impl Walk<'_> {
             arms: Vec::new(),
             branches: 0,
             alternatives: false,
+            call_args: None,
             cut_for_frame: usize::MAX,
             places: Vec::new(),
             bags_read: RefCell::default(),
@@ -375,6 +389,7 @@ impl<'a> Interp<'a> {
             flow: Flow::Normal,
             returned: None,
             exits: Vec::new(),
+            params: Vec::new(),
         });
     }
 
