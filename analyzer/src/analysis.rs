@@ -1421,4 +1421,28 @@ fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
         };
         found_unless(text, &[at("src/lib.rs", 7, "R003")]);
     }
+
+    /// An unordered pair of a family's elements taken by run-time ids (`move_items(from, to)`)
+    /// may be any two elements: against a thread that holds one by id and takes the first by a
+    /// constant, it is an inversion.
+    #[test]
+    fn an_unordered_pair_by_ids_inverts_an_id_then_a_constant() {
+        let text = |first: &str| {
+            format!(
+                "use std::sync::{{Arc, Mutex}};\n\
+                 pub struct Topic {{ parts: Vec<Mutex<Vec<u32>>> }}\n\
+                 impl Topic {{\n    fn move_items(&self, from: usize, to: usize) {{\n        \
+                 let mut source = self.parts[from].lock().unwrap();\n        \
+                 let mut target = self.parts[to].lock().unwrap();\n        target.append(&mut source);\n    }}\n    \
+                 fn spill(&self) {{\n        let last = self.parts.len() - 1;\n        \
+                 let g = self.parts[last].lock().unwrap();\n        {first}\n        \
+                 self.parts[0].lock().unwrap().push(1);\n    }}\n}}\n\
+                 pub fn run(from: usize, to: usize) {{\n    \
+                 let t = Arc::new(Topic {{ parts: (0..4).map(|_| Mutex::new(Vec::new())).collect() }});\n    \
+                 let o = Arc::clone(&t);\n    let h = std::thread::spawn(move || o.move_items(from, to));\n    \
+                 t.spill();\n    h.join().unwrap();\n}}\n"
+            )
+        };
+        found_unless_dropped(text, &[at("src/lib.rs", 6, "D001")]);
+    }
 }

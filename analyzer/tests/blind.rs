@@ -27,8 +27,6 @@ const MISSED: &[(&str, &str, usize, &str)] = &[
      "`recv` of the admin thread's reply while holding `Broker::config`, which the admin thread takes in `retention_policy()` before answering: not traced yet"),
     ("broker", "src/broker.rs", 166,
      "stale write-back through a map's `insert` of a struct of counters copied out of the map (`get(topic).copied()` of an element object): fields read from a copied element object are not reads of the guard's data"),
-    ("broker", "src/topic/mod.rs", 80,
-     "two partitions of one topic taken by run-time indices in opposite orders by two threads: not traced yet"),
     ("ledger", "src/notify/mod.rs", 72,
      "`recv` of an acknowledgement while holding `outbox`: the sender travels to the dispatcher inside a command enum over a channel that also carries a ping's reply sender and batches of events, so what a receive gives is not known"),
     ("telemetry", "src/alert/mod.rs", 86,

@@ -58,12 +58,12 @@ impl LockOrderGraph {
                     held: held.lock,
                     taken,
                 };
-                // An element taken by a run-time id may be any element the program names.
-                // (An unordered pair of one family is its own cycle, reported as such.)
+                // An element taken by a run-time id may be any element the program names. (An
+                // unordered pair of one family is its own cycle too: two threads taking it.)
                 let pair = held.lock == taken;
-                for from in alias(held.lock).take(if pair { 1 } else { usize::MAX }) {
-                    for to in alias(taken).take(if pair { 1 } else { usize::MAX }) {
-                        if from == to && !pair {
+                for from in alias(held.lock) {
+                    for to in alias(taken) {
+                        if from == to && !(pair && from == held.lock) {
                             continue;
                         }
                         match graph.edge_weight_mut(from, to) {

@@ -565,10 +565,20 @@ impl<'a> Interp<'a> {
             _ => match self.variant_enum_of(&s.path) {
                 Some(e) => {
                     let alone = values.len() == 1;
-                    let followed = values.into_iter().map(|(_, v)| v).filter(|v| {
-                        is_followed(v) && (alone || !matches!(v, Value::Obj(..) | Value::Bag(_)))
-                    });
-                    self.variant_value(e, followed.collect())
+                    let followed: Vec<(String, Value<'a>)> = values
+                        .into_iter()
+                        .filter(|(_, v)| {
+                            is_followed(v)
+                                && (alone || !matches!(v, Value::Obj(..) | Value::Bag(_)))
+                        })
+                        .collect();
+                    if let ([(field, _)], Some(variant)) = (&followed[..], s.path.segments.last()) {
+                        // The field a pattern of the variant binds the carried value to.
+                        self.store
+                            .carrying_fields
+                            .insert((e, variant.ident.to_string()), field.clone());
+                    }
+                    self.variant_value(e, followed.into_iter().map(|(_, v)| v).collect())
                 }
                 None => Value::Unknown,
             },

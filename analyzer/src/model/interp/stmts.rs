@@ -155,13 +155,24 @@ impl<'a> Interp<'a> {
             }
             syn::Pat::Struct(s) => {
                 // A struct variant's pattern, of a value carried by the variant (see
-                // `variant_value`): its fields are what it carried.
-                let carried = !matches!(value, Value::Obj(..) | Value::Unknown | Value::Data(_))
-                    && self.variant_enum_of(&s.path).is_some();
+                // `variant_value`): the field that carried it binds it, the others nothing known.
+                let carried = match (&value, s.path.segments.last()) {
+                    (Value::Obj(..) | Value::Unknown | Value::Data(_), _) | (_, None) => None,
+                    (_, Some(variant)) => self.variant_enum_of(&s.path).map(|e| {
+                        let key = (e, variant.ident.to_string());
+                        self.store.carrying_fields.get(&key).cloned()
+                    }),
+                };
                 for field in &s.fields {
-                    let v = match (&value, &field.member) {
-                        _ if carried => value.clone(),
-                        (Value::Obj(st, o), syn::Member::Named(n)) => {
+                    let v = match (&value, &field.member, &carried) {
+                        (_, syn::Member::Named(n), Some(carrying)) => {
+                            if carrying.as_deref() == Some(n.to_string().as_str()) {
+                                value.clone()
+                            } else {
+                                Value::Unknown
+                            }
+                        }
+                        (Value::Obj(st, o), syn::Member::Named(n), _) => {
                             self.field_value(*st, *o, &n.to_string())
                         }
                         _ => Value::data(value.taint()),

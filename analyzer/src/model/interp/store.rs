@@ -71,6 +71,9 @@ pub(super) struct Store<'a> {
     pub(super) sorted_bags: HashSet<BagId>,
     /// Guards kept in the fields of objects: the object owns them.
     pub(super) object_guards: HashMap<ObjectId, Vec<GuardId>>,
+    /// The field of each struct variant (by enum and variant name) that carries the one value
+    /// the model follows (`Request::Now { reply, .. }`: `reply`; see `variant_value`).
+    pub(super) carrying_fields: HashMap<(StructId, String), String>,
     /// What the plain fields of an object built by a struct literal were read from through
     /// guards (`Stats { hits: old.hits + 1, ..old }`), for the stale-read rule: those fields
     /// are not kept (see `new_object_of`).
@@ -101,6 +104,7 @@ impl Default for Store<'_> {
             several_objects: HashSet::new(),
             object_guards: HashMap::new(),
             object_reads: HashMap::new(),
+            carrying_fields: HashMap::new(),
             sorted_bags: HashSet::new(),
             thread_scopes: Vec::new(),
             lazy_objects: Vec::new(),
