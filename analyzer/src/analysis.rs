@@ -1445,4 +1445,25 @@ fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
         };
         found_unless_dropped(text, &[at("src/lib.rs", 6, "D001")]);
     }
+
+    /// Threads of a scope spawned in a loop, in each round of an outer loop, run together: one
+    /// that waits at their barrier holding a lock blocks the others, which take it first.
+    #[test]
+    fn scoped_threads_of_one_round_wait_for_each_other_at_a_barrier() {
+        let text = |first: &str| {
+            format!(
+                "use std::sync::{{Barrier, Mutex}};\n\
+                 pub struct Engine {{ history: Mutex<Vec<u32>> }}\n\
+                 impl Engine {{\n    fn round(&self, parts: &[u32]) {{\n        \
+                 let barrier = Barrier::new(parts.len());\n        std::thread::scope(|s| {{\n            \
+                 for part in parts {{\n                let barrier = &barrier;\n                \
+                 s.spawn(move || {{\n                    let mut g = self.history.lock().unwrap();\n                    \
+                 g.push(*part);\n                    {first}\n                    barrier.wait();\n                }});\n            \
+                 }}\n        }});\n    }}\n}}\n\
+                 pub fn run(parts: Vec<u32>) {{\n    let engine = Engine {{ history: Mutex::new(Vec::new()) }};\n    \
+                 loop {{\n        engine.round(&parts);\n    }}\n}}\n"
+            )
+        };
+        found_unless_dropped(text, &[at("src/lib.rs", 13, "D003")]);
+    }
 }

@@ -29,8 +29,6 @@ const MISSED: &[(&str, &str, usize, &str)] = &[
      "stale write-back through a map's `insert` of a struct of counters copied out of the map (`get(topic).copied()` of an element object): fields read from a copied element object are not reads of the guard's data"),
     ("ledger", "src/notify/mod.rs", 72,
      "`recv` of an acknowledgement while holding `outbox`: the sender travels to the dispatcher inside a command enum over a channel that also carries a ping's reply sender and batches of events, so what a receive gives is not known"),
-    ("telemetry", "src/alert/mod.rs", 86,
-     "`Barrier::wait` while holding `history`, which the other partition threads of the scope take before reaching the barrier: not traced yet"),
     ("telemetry", "src/flush/mod.rs", 169,
      "lock order through a trait object (`TombstoneSink`) called by the evictor while it holds a shard lock: not traced yet"),
 ];

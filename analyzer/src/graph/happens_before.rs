@@ -21,6 +21,8 @@ pub(crate) struct HappensBefore<'m> {
     ends: Vec<NodeIndex>,
     first_event: Vec<usize>,
     reach: RefCell<HashMap<NodeIndex, HashSet<u32>>>,
+    /// `self_parallel`'s answers, by template.
+    self_parallel: RefCell<HashMap<TemplateId, bool>>,
 }
 
 impl<'m> HappensBefore<'m> {
@@ -50,6 +52,7 @@ impl<'m> HappensBefore<'m> {
             ends,
             first_event,
             reach: RefCell::default(),
+            self_parallel: RefCell::default(),
         };
         hb.add_thread_edges();
         hb.add_handoff_edges();
@@ -165,14 +168,42 @@ impl<'m> HappensBefore<'m> {
 
     /// Whether two instances of a template can run at the same time.
     pub(crate) fn self_parallel(&self, t: TemplateId) -> bool {
+        if let Some(&known) = self.self_parallel.borrow().get(&t) {
+            return known;
+        }
+        let parallel = self.instances_overlap(t);
+        self.self_parallel.borrow_mut().insert(t, parallel);
+        parallel
+    }
+
+    fn instances_overlap(&self, t: TemplateId) -> bool {
         let template = self.model.template(t);
         if !template.instances.is_many() {
             return false;
         }
         match template.origin {
-            // Instances spawned and joined one after another are sequential.
+            // Instances spawned and joined one after another are sequential: the end of one
+            // reaches the spawn of the next round of the loop around the spawn. (Going round an
+            // outer loop of the spawner reaches the spawns of its next round, whose instances
+            // are others.)
             Origin::Spawned { parent, event } => {
-                !self.reaches(self.ends[t.0 as usize], self.node(parent, event))
+                let innermost = self
+                    .model
+                    .template(parent)
+                    .loops
+                    .iter()
+                    .filter(|&&(first, last)| first <= event && event <= last)
+                    .min_by_key(|&&(first, last)| last - first)
+                    .map(|&(first, last)| (self.node(parent, last), self.node(parent, first)));
+                let outer_round = |edge: petgraph::graph::EdgeReference<'_, Option<TemplateId>>| {
+                    *edge.weight() == Some(parent)
+                        && Some((edge.source(), edge.target())) != innermost
+                };
+                !self.reaches_unless(
+                    self.ends[t.0 as usize],
+                    self.node(parent, event),
+                    outer_round,
+                )
             }
             Origin::Root => false,
         }
@@ -243,11 +274,22 @@ impl<'m> HappensBefore<'m> {
         a: (TemplateId, usize),
         b: (TemplateId, usize),
     ) -> bool {
-        if !self.happens_before(a, b) {
-            return false;
-        }
-        let from = self.node(a.0, a.1);
-        let to = self.node(b.0, b.1);
+        self.happens_before(a, b)
+            && self.reaches_unless(
+                self.node(a.0, a.1),
+                self.node(b.0, b.1),
+                |edge| matches!(edge.weight(), Some(t) if *t == a.0 || *t == b.0),
+            )
+    }
+
+    /// Whether `from` reaches `to` without taking an edge `skip` refuses (uncached: for the few
+    /// questions a plain reach answers too broadly).
+    fn reaches_unless(
+        &self,
+        from: NodeIndex,
+        to: NodeIndex,
+        skip: impl Fn(petgraph::graph::EdgeReference<'_, Option<TemplateId>>) -> bool,
+    ) -> bool {
         let mut seen = HashSet::from([from.index() as u32]);
         let mut stack = vec![from];
         while let Some(node) = stack.pop() {
@@ -255,8 +297,7 @@ impl<'m> HappensBefore<'m> {
                 return true;
             }
             for edge in self.graph.edges(node) {
-                let around = matches!(edge.weight(), Some(t) if *t == a.0 || *t == b.0);
-                if !around && seen.insert(edge.target().index() as u32) {
+                if !skip(edge) && seen.insert(edge.target().index() as u32) {
                     stack.push(edge.target());
                 }
             }

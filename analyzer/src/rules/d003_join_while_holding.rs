@@ -142,7 +142,11 @@ fn needing_waker(
                     .find(|&&k| j != k && cx.hb.happens_before((u, j), (u, k)))
                     .map(|&k| Some(k)),
             };
-            let ordered_before = || cx.hb.happens_before_in_one_round((u, j), held_since);
+            // Another instance of the waiting thread's own template is ordered by none of its
+            // events: the template's events stand for every instance's.
+            let other_instance = u == held_since.0;
+            let ordered_before =
+                || !other_instance && cx.hb.happens_before_in_one_round((u, j), held_since);
             if let Some(wake) = wake.filter(|_| !ordered_before()) {
                 return Some(Need {
                     template: u,
