@@ -3,11 +3,11 @@
 //! crossbeam-channel, library and program; an inventory service over `std::sync`, one program;
 //! a job scheduler over `std::sync` and parking_lot, one program; a bank ledger over the three,
 //! library and daemon; a metrics service over the three, library and daemon; a publish/subscribe
-//! broker over the three, one program) whose author planted defects and safe look-alikes and
-//! marked each on the line of its offending operation: `// PLANTED: <kind>: <why>` and
-//! `// CLEAN: <kind>: <why>` (`MANIFEST.md`
-//! beside each lists both operations of every mark). They were written before the model was
-//! tuned to them, and are kept as they were written.
+//! broker over the three, one program; an API gateway over the three, one program) whose author
+//! planted defects and safe look-alikes and marked each on the line of its offending operation:
+//! `// PLANTED: <kind>: <why>` and `// CLEAN: <kind>: <why>` (`MANIFEST.md` beside each lists both
+//! operations of every mark). They were written before the model was tuned to them, and are kept
+//! as they were written.
 //!
 //! `cargo racecheck check` runs inside each package with no path, as a user would, with the
 //! rules on by default. A finding counts for a planted mark when its primary span or one of its
@@ -27,6 +27,10 @@ const MISSED: &[(&str, &str, usize, &str)] = &[
      "`recv` of the admin thread's reply while holding `Broker::config`, which the admin thread takes in `retention_policy()` before answering: not traced yet"),
     ("broker", "src/broker.rs", 166,
      "stale write-back through a map's `insert` of a struct of counters copied out of the map (`get(topic).copied()` of an element object): fields read from a copied element object are not reads of the guard's data"),
+    ("gateway", "src/metrics/mod.rs", 85,
+     "stale write-back through a map's `insert` of a struct copied out by a getter (`route_stats()`): fields read from a copied element object are not reads of the guard's data, as in broker's broker:166"),
+    ("gateway", "src/ratelimit/mod.rs", 69,
+     "the shard a run-time index picks locked again by a callee with the same index: an element taken by a run-time id stands for several, and D002 does not judge those"),
     ("ledger", "src/notify/mod.rs", 72,
      "`recv` of an acknowledgement while holding `outbox`: the sender travels to the dispatcher inside a command enum over a channel that also carries a ping's reply sender and batches of events, so what a receive gives is not known"),
     ("telemetry", "src/flush/mod.rs", 169,
@@ -165,4 +169,9 @@ fn metrics_service_library_and_daemon() {
 #[test]
 fn message_broker_over_std_parking_lot_and_crossbeam() {
     scored("broker");
+}
+
+#[test]
+fn api_gateway_over_std_parking_lot_and_crossbeam() {
+    scored("gateway");
 }
