@@ -1466,4 +1466,31 @@ fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
         };
         found_unless_dropped(text, &[at("src/lib.rs", 13, "D003")]);
     }
+
+    /// A struct of plain data copied out of a map (`get(&k).cloned()`) is a snapshot of the
+    /// guard's data: stored back under a later guard at the same key, it is a write-back; a
+    /// fresh value stored instead is not.
+    #[test]
+    fn a_copied_element_object_stored_back_is_a_write_back() {
+        let text = |clean: bool| {
+            let stored = if clean {
+                "RouteStats::default()"
+            } else {
+                "stats"
+            };
+            format!(
+                "use std::collections::HashMap;\nuse std::sync::{{Arc, Mutex}};\n\
+                 #[derive(Clone, Default)]\npub struct RouteStats {{ count: u64 }}\n\
+                 pub struct Metrics {{ routes: Mutex<HashMap<String, RouteStats>> }}\n\
+                 impl Metrics {{\n    fn route_stats(&self, prefix: &str) -> RouteStats {{\n        \
+                 self.routes.lock().unwrap().get(prefix).cloned().unwrap_or_default()\n    }}\n    \
+                 fn record(&self, prefix: &str) {{\n        let mut stats = self.route_stats(prefix);\n        \
+                 stats.count += 1;\n        self.routes.lock().unwrap().insert(prefix.to_string(), {stored});\n    }}\n}}\n\
+                 pub fn run() {{\n    let m = Arc::new(Metrics {{ routes: Mutex::new(HashMap::new()) }});\n    \
+                 let o = Arc::clone(&m);\n    let t = std::thread::spawn(move || o.record(\"/api\"));\n    \
+                 m.record(\"/api\");\n    t.join().unwrap();\n}}\n"
+            )
+        };
+        found_unless(text, &[at("src/lib.rs", 13, "R003")]);
+    }
 }

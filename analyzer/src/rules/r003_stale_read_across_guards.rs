@@ -31,8 +31,9 @@ declare_rule! {
     ///   caller's `id` touch one element. A key computed otherwise (`ids[0]`, `a + 1`) is not
     ///   followed, and an insert under it is not judged. An element's write through a lookup
     ///   (`get_mut`) does not check that its key is the one read.
-    /// - Fields read from a copy of an element object (`get(&id).copied()` of a struct) are not
-    ///   reads of the guard's data.
+    /// - A copy of an element object (`get(&id).cloned()` of a struct) is a snapshot of the
+    ///   guard's data only when the struct holds plain data; a clone of one that holds locks,
+    ///   channels or objects is taken for the object itself (an `Arc`'s clone).
     /// - Reads and writes are told apart by the field of the data they touch: a value read from
     ///   `state.requested` and stored in `state.completed` is not a write-back (it may still be a
     ///   stale derived value, which this rule does not judge). Fields deeper than the first, and

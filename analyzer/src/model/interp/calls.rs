@@ -176,7 +176,13 @@ impl<'a> Interp<'a> {
             Value::Spawner(spawner) => {
                 return self.spawner_method(spawner.clone(), &method, args, &span)
             }
-            Value::Obj(s, _) => {
+            Value::Obj(s, o) => {
+                // A copy of an element object a lookup through a guard gave: a snapshot.
+                if matches!(method.as_str(), "clone" | "cloned" | "copied") && args.is_empty() {
+                    if let Some(copy) = self.copy_of_place((*s, *o)) {
+                        return copy;
+                    }
+                }
                 if let Some(&f) = self
                     .index
                     .methods
@@ -241,7 +247,7 @@ impl<'a> Interp<'a> {
                         Value::Unknown | Value::Data(_) => {
                             return self.place_in_guard(g, &element, key)
                         }
-                        Value::Obj(s, o) => self.place_object((s, o), g),
+                        Value::Obj(s, o) => self.place_object((s, o), g, key),
                         _ => {
                             self.guard_read(g);
                         }

@@ -330,7 +330,12 @@ impl<'a> Interp<'a> {
         let name = member_name(member);
         match (base, member) {
             (Value::Obj(s, o), _) => {
-                let value = self.field_value(s, o, &name);
+                let mut value = self.field_value(s, o, &name);
+                // A field of a snapshot of guarded data was read through that guard.
+                if let Some(reads) = self.store.object_reads.get(&o) {
+                    let read = Value::data((**reads).clone().of_field(&name));
+                    value = with_read(value, &read);
+                }
                 self.read_through_place(&Value::Obj(s, o), value, Some(&name))
             }
             (Value::Tuple(items), syn::Member::Unnamed(i)) => {
@@ -474,7 +479,7 @@ impl<'a> Interp<'a> {
         let lock = self.guard_lock(guard);
         // Re-reading through the new guard first (to re-validate) makes the write current.
         let stale_read = self
-            .written_taint(value)
+            .carried_reads(value)
             .guard_reads
             .iter()
             .find(|read| read.is_overwritten_by(lock, guard, field, key))
@@ -494,9 +499,9 @@ impl<'a> Interp<'a> {
         }
     }
 
-    /// Where a value written comes from: of an object built for the write (`Stats { hits:
-    /// old.hits + 1, ..old }`), what its fields hold.
-    fn written_taint(&self, value: &Value<'a>) -> Taint {
+    /// What a value was read from: its own origins, or, of an object built from reads (`Stats {
+    /// hits: old.hits + 1, ..old }`, a copy of guarded data), those (see `Store::object_reads`).
+    fn carried_reads(&self, value: &Value<'a>) -> Taint {
         match value {
             Value::Obj(_, object) => self
                 .store
@@ -550,7 +555,9 @@ impl<'a> Interp<'a> {
                     .iter()
                     .map(|(_, v)| v)
                     .chain(&rest)
-                    .fold(Taint::default(), |reads, v| reads.union(&v.taint()));
+                    .fold(Taint::default(), |reads, v| {
+                        reads.union(&self.carried_reads(v))
+                    });
                 let object = self.new_owned_object(st, values, expr);
                 if let (Value::Obj(_, o), false) = (&object, reads.guard_reads.is_empty()) {
                     self.store.object_reads.insert(*o, Rc::new(reads));

@@ -5,7 +5,8 @@ use super::walk::Flow;
 use super::Interp;
 use crate::diagnostic::Span;
 use crate::frontend::index::StructId;
-use crate::model::value::{GuardId, GuardRead, MapKey, ObjectId, Taint, Value};
+use crate::model::types::{shape_in, Shape};
+use crate::model::value::{GuardId, GuardRead, MapKey, ObjectId, Place, Taint, Value};
 use crate::model::{Access, Op, PrimId};
 use std::rc::Rc;
 
@@ -213,25 +214,62 @@ impl<'a> Interp<'a> {
         None
     }
 
-    /// `object` was handed out by a lookup through `guard`.
-    pub(super) fn place_object(&mut self, object: (StructId, ObjectId), guard: GuardId) {
-        self.walk.places.retain(|(o, _)| *o != object);
-        self.walk.places.push((object, guard));
+    /// `object` was handed out by a lookup through `guard` (at `key`, when the lookup named one).
+    pub(super) fn place_object(
+        &mut self,
+        object: (StructId, ObjectId),
+        guard: GuardId,
+        key: Option<MapKey>,
+    ) {
+        self.walk.places.retain(|(o, _, _)| *o != object);
+        self.walk.places.push((object, guard, key));
+    }
+
+    /// The guard (and key) through which a lookup handed out `object`, while that guard is held.
+    fn object_place(&self, object: (StructId, ObjectId)) -> Option<(GuardId, Option<MapKey>)> {
+        let (_, guard, key) = self.walk.places.iter().find(|(o, _, _)| *o == object)?;
+        self.walk
+            .held
+            .contains(guard)
+            .then(|| (*guard, key.clone()))
+    }
+
+    /// A copy (`clone()`, `cloned()`, `copied()`) of an element object a lookup through a guard
+    /// handed out, of a struct of plain data: a snapshot of the guard's data, whose fields were
+    /// read through the guard (see `Store::object_reads`). `None` when `object` is no such
+    /// element, or holds what the model follows (a clone of an `Arc` of it is the object).
+    pub(super) fn copy_of_place(&mut self, object: (StructId, ObjectId)) -> Option<Value<'a>> {
+        let (guard, key) = self.object_place(object)?;
+        if !self.holds_plain_data(object.0) {
+            return None;
+        }
+        let read = self.guard_read_keyed(guard, None, key).taint();
+        let copy = self.new_object();
+        self.store.object_reads.insert(copy, Rc::new(read));
+        Some(Value::Obj(object.0, copy))
+    }
+
+    /// Whether every field of struct `s` is plain data: no primitive, object, trait object or
+    /// collection of them.
+    fn holds_plain_data(&self, s: StructId) -> bool {
+        let def = &self.index.structs[s.index()];
+        let place = Place {
+            module: def.module,
+            file: 0,
+            self_ty: Some(s),
+        };
+        def.fields()
+            .iter()
+            .all(|(_, ty)| shape_in(self.index, place, ty, Some(def)) == Shape::Unknown)
     }
 
     /// The guard `value` is a place in the data of, while that guard is held: an element a
     /// lookup through it gave (data, or an object).
     fn place_guard(&self, value: &Value<'a>) -> Option<GuardId> {
-        let guard = match value {
-            Value::Obj(s, o) => self
-                .walk
-                .places
-                .iter()
-                .find(|(object, _)| *object == (*s, *o))
-                .map(|&(_, g)| g),
-            other => other.place_in(),
-        }?;
-        self.walk.held.contains(&guard).then_some(guard)
+        match value {
+            Value::Obj(s, o) => self.object_place((*s, *o)).map(|(guard, _)| guard),
+            other => other.place_in().filter(|g| self.walk.held.contains(g)),
+        }
     }
 
     /// `read`, read out of `place` (its `field`, or all of it): when that is a place in a

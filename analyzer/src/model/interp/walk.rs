@@ -16,7 +16,7 @@ use crate::diagnostic::Span;
 use crate::frontend::index::{FnId, StructId};
 use crate::model::env::Scope;
 use crate::model::syntax;
-use crate::model::value::{BagId, GuardId, ObjectId, Place, Value};
+use crate::model::value::{BagId, GuardId, MapKey, ObjectId, Place, Value};
 use crate::model::{CallId, CallSite, Event, Held, Op, PrimId, TemplateId, VarId};
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -171,7 +171,7 @@ pub(super) struct Walk<'a> {
     pub(super) cut_for_frame: usize,
     /// Objects a lookup through a guard handed out (`guard.get_mut(&id)`), by the guard: while
     /// it is held, the object's fields are read and written through it.
-    pub(super) places: Vec<((StructId, ObjectId), GuardId)>,
+    pub(super) places: Vec<((StructId, ObjectId), GuardId, Option<MapKey>)>,
     /// The collections (and channels' messages) whose content this walk read.
     pub(super) bags_read: RefCell<HashSet<BagId>>,
 }
