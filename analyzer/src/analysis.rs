@@ -1493,4 +1493,27 @@ fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
         };
         found_unless(text, &[at("src/lib.rs", 13, "R003")]);
     }
+
+    /// A guard handed to a binding of one arm (`let g = cv.wait(g)` inside an `if`) is dropped
+    /// with that arm's block, and stays with its owner on the other path: it is released by the
+    /// end of the function either way, and a caller that locks again afterwards holds nothing.
+    #[test]
+    fn a_guard_rebound_in_one_arm_is_released_on_every_path() {
+        let text = |clean: bool| {
+            let again = if clean { "" } else { "self.phase();" };
+            format!(
+                "use std::sync::{{Arc, Condvar, Mutex}};\n\
+                 pub struct Gate {{ phase: Mutex<u32>, changed: Condvar }}\n\
+                 impl Gate {{\n    fn phase(&self) -> u32 {{\n        *self.phase.lock().unwrap()\n    }}\n    \
+                 fn wait_for_open(&self) -> u32 {{\n        let phase = self.phase.lock().unwrap();\n        \
+                 if *phase != 2 {{\n            let phase = self.changed.wait_while(phase, |p| *p != 2).unwrap();\n            return *phase;\n        }}\n        \
+                 {again}\n        *phase\n    }}\n    \
+                 fn set(&self, v: u32) {{\n        *self.phase.lock().unwrap() = v;\n        self.changed.notify_all();\n    }}\n}}\n\
+                 pub fn run() {{\n    let g = Arc::new(Gate {{ phase: Mutex::new(0), changed: Condvar::new() }});\n    \
+                 let o = Arc::clone(&g);\n    let t = std::thread::spawn(move || o.set(2));\n    \
+                 g.wait_for_open();\n    g.phase();\n    t.join().unwrap();\n}}\n"
+            )
+        };
+        found_unless(text, &[at("src/lib.rs", 5, "D002")]);
+    }
 }

@@ -3,11 +3,11 @@
 //! crossbeam-channel, library and program; an inventory service over `std::sync`, one program;
 //! a job scheduler over `std::sync` and parking_lot, one program; a bank ledger over the three,
 //! library and daemon; a metrics service over the three, library and daemon; a publish/subscribe
-//! broker over the three, one program; an API gateway over the three, one program) whose author
-//! planted defects and safe look-alikes and marked each on the line of its offending operation:
-//! `// PLANTED: <kind>: <why>` and `// CLEAN: <kind>: <why>` (`MANIFEST.md` beside each lists both
-//! operations of every mark). They were written before the model was tuned to them, and are kept
-//! as they were written.
+//! broker over the three, one program; an API gateway over the three, one program; a trading
+//! venue over the three, library and program) whose author planted defects and safe look-alikes
+//! and marked each on the line of its offending operation: `// PLANTED: <kind>: <why>` and
+//! `// CLEAN: <kind>: <why>` (`MANIFEST.md` beside each lists both operations of every mark).
+//! They were written before the model was tuned to them, and are kept as they were written.
 //!
 //! `cargo racecheck check` runs inside each package with no path, as a user would, with the
 //! rules on by default. A finding counts for a planted mark when its primary span or one of its
@@ -25,6 +25,14 @@ use std::process::Command;
 const MISSED: &[(&str, &str, usize, &str)] = &[
     ("broker", "src/admin.rs", 128,
      "`recv` of the admin thread's reply while holding `Broker::config`, which the admin thread takes in `retention_policy()` before answering: not traced yet"),
+    ("exchange", "src/accounts/mod.rs", 114,
+     "an account taken by a run-time id locked again by a callee with the same id: an element taken by a run-time id stands for several, and D002 does not judge those (as gateway's ratelimit:69)"),
+    ("exchange", "src/engine/router.rs", 99,
+     "`recv` of the engine's acknowledgement while holding the order index, which the engine takes for orders queued ahead: not traced yet"),
+    ("exchange", "src/marketdata/mod.rs", 163,
+     "`join` of the publisher while holding `subscribers` for writing, which the publisher reads while draining: not traced yet"),
+    ("exchange", "src/risk/mod.rs", 80,
+     "lock order between an order book and `exposure` through the risk monitor's revaluation: not traced yet"),
     ("gateway", "src/ratelimit/mod.rs", 69,
      "the shard a run-time index picks locked again by a callee with the same index: an element taken by a run-time id stands for several, and D002 does not judge those"),
     ("ledger", "src/notify/mod.rs", 72,
@@ -170,4 +178,9 @@ fn message_broker_over_std_parking_lot_and_crossbeam() {
 #[test]
 fn api_gateway_over_std_parking_lot_and_crossbeam() {
     scored("gateway");
+}
+
+#[test]
+fn trading_venue_library_and_program() {
+    scored("exchange");
 }

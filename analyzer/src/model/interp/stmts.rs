@@ -213,6 +213,7 @@ impl<'a> Interp<'a> {
         let signals = self.walk.signals.clone();
         self.walk.ifs += 1;
         let branch = self.new_branch();
+        let owned_before = self.frame().owned.clone();
         let then_value = self.in_arm(branch, 0, |this| this.block(&e.then_branch));
         let then_signals = std::mem::replace(&mut self.walk.signals, signals.clone());
         if matches!(&*e.cond, syn::Expr::Let(l) if protocol::matches_taken_item(&l.pat)) {
@@ -231,7 +232,8 @@ impl<'a> Interp<'a> {
             held_before_condition.contains(g)
                 || (!ends_before_else && !self.walk.guards[*g as usize].tried)
         });
-        let (then_flow, else_value, else_flow) = self.else_arm(e, branch, before, else_before);
+        let (then_flow, else_value, else_flow) =
+            self.else_arm(e, branch, owned_before, before, else_before);
         let then_end = e.then_branch.brace_token.span.close();
         scrutinee_temps
             .into_iter()
@@ -259,11 +261,13 @@ impl<'a> Interp<'a> {
         &mut self,
         e: &'a syn::ExprIf,
         branch: u32,
+        owned_before: Vec<Vec<GuardId>>,
         before: Vec<GuardId>,
         else_before: Vec<GuardId>,
     ) -> (Flow, Value<'a>, Flow) {
         let then_flow = std::mem::replace(&mut self.frame().flow, Flow::Normal);
         let then_held = std::mem::replace(&mut self.walk.held, else_before);
+        let then_owned = std::mem::replace(&mut self.frame().owned, owned_before.clone());
         let else_value = match &e.else_branch {
             Some((_, else_expr)) => self.in_arm(branch, 1, |this| this.expr(else_expr)),
             None => Value::Unknown,
@@ -275,7 +279,37 @@ impl<'a> Interp<'a> {
         };
         let else_held = std::mem::take(&mut self.walk.held);
         self.merge_held(before, vec![(then_held, then_flow), (else_held, else_flow)]);
+        let else_owned = std::mem::take(&mut self.frame().owned);
+        self.merge_owned(
+            owned_before,
+            vec![(then_owned, then_flow), (else_owned, else_flow)],
+        );
         (then_flow, else_value, else_flow)
+    }
+
+    /// After alternative arms: what the scopes around them own is what any arm that goes on
+    /// left them owning. (An arm may give a guard to a binding of its own, `let g =
+    /// cv.wait(g)`, and drop it with its block: the other arms still leave it with its owner.)
+    fn merge_owned(&mut self, before: Vec<Vec<GuardId>>, arms: Vec<(Vec<Vec<GuardId>>, Flow)>) {
+        let mut merged: Option<Vec<Vec<GuardId>>> = None;
+        for (owned, flow) in arms {
+            if flow != Flow::Normal {
+                continue;
+            }
+            match &mut merged {
+                None => merged = Some(owned),
+                Some(merged) => {
+                    for (into, from) in merged.iter_mut().zip(owned) {
+                        for g in from {
+                            if !into.contains(&g) {
+                                into.push(g);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        self.frame().owned = merged.unwrap_or(before);
     }
 
     /// After two alternative arms: control goes on unless both left, and the value is what
@@ -304,10 +338,13 @@ impl<'a> Interp<'a> {
         let signals = self.walk.signals.clone();
         let mut arms_held = Vec::with_capacity(m.arms.len());
         let mut arms_signals = Vec::with_capacity(m.arms.len());
+        let owned_before = self.frame().owned.clone();
+        let mut arms_owned = Vec::with_capacity(m.arms.len());
         let branch = self.new_branch();
         for (at, arm) in (0..).zip(&m.arms) {
             self.walk.held = before.clone();
             self.walk.signals = signals.clone();
+            self.frame().owned = owned_before.clone();
             if protocol::matches_empty_get(&arm.pat) {
                 self.note_nothing_taken(scrutinee_events.clone());
             }
@@ -324,6 +361,7 @@ impl<'a> Interp<'a> {
             let flow = std::mem::replace(&mut self.frame().flow, Flow::Normal);
             arms_held.push((std::mem::take(&mut self.walk.held), flow));
             arms_signals.push((std::mem::take(&mut self.walk.signals), flow));
+            arms_owned.push((std::mem::take(&mut self.frame().owned), flow));
             let gives_none = syntax::is_none(&arm.body);
             // An arm that leaves (`break`, `return`) gives the match no value.
             let gives = flow == Flow::Normal;
@@ -346,6 +384,7 @@ impl<'a> Interp<'a> {
         }
         self.merge_held(before, arms_held);
         self.merge_signals(signals, arms_signals);
+        self.merge_owned(owned_before, arms_owned);
         self.end_temps(m.brace_token.span.close());
         let (value, flow) = result.unwrap_or((Value::Unknown, Flow::Normal));
         self.frame().flow = flow;
