@@ -1516,4 +1516,24 @@ fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
         };
         found_unless(text, &[at("src/lib.rs", 5, "D002")]);
     }
+
+    /// An element of a family taken by a run-time index stands for several, but one taken again
+    /// by the same index (a callee given the caller's `idx`) is the one held.
+    #[test]
+    fn an_element_taken_again_by_the_same_index_is_a_double_acquire() {
+        let text = |first: &str| {
+            format!(
+                "use std::sync::{{Arc, Mutex}};\n\
+                 pub struct Limiter {{ shards: Vec<Mutex<Vec<u64>>> }}\n\
+                 impl Limiter {{\n    fn check(&self, client: usize) {{\n        let idx = client % self.shards.len();\n        \
+                 let g = self.shards[idx].lock().unwrap();\n        {first}\n        self.evict(idx);\n    }}\n    \
+                 fn evict(&self, idx: usize) {{\n        self.shards[idx].lock().unwrap().clear();\n    }}\n}}\n\
+                 pub fn run(client: usize) {{\n    \
+                 let l = Arc::new(Limiter {{ shards: (0..8).map(|_| Mutex::new(Vec::new())).collect() }});\n    \
+                 let o = Arc::clone(&l);\n    let t = std::thread::spawn(move || o.check(client));\n    \
+                 l.check(client + 1);\n    t.join().unwrap();\n}}\n"
+            )
+        };
+        found_unless_dropped(text, &[at("src/lib.rs", 11, "D002")]);
+    }
 }

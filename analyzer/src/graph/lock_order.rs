@@ -43,7 +43,8 @@ impl LockOrderGraph {
             }
             // Taking a lock this thread already holds blocks on itself (D002) or, for an
             // `RLock`, not at all: either way it orders nothing against the other locks held.
-            let again = !model.prim(taken).several && e.held.iter().any(|h| h.lock == taken);
+            let again = (!model.prim(taken).several || e.same_element)
+                && e.held.iter().any(|h| h.lock == taken);
             if again {
                 continue;
             }

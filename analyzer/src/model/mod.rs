@@ -207,6 +207,10 @@ pub(crate) struct Event {
     /// Made on one of several channels (`Value::Prims`): it may be this one's, so it can end a
     /// wait on it, but it orders nothing (no hand-off edge of the happens-before graph).
     pub alternative: bool,
+    /// An acquisition of an element of a family taken by a run-time index (which stands for
+    /// several) by the same index as a held guard of that element (`shards[idx]` locked by a
+    /// callee given the caller's `idx`): the same element, whatever the index is.
+    pub same_element: bool,
 }
 
 /// A synchronization operation.

@@ -12,8 +12,9 @@ use crate::frontend::index::{Def, FnId};
 use crate::frontend::resolve::Resolved;
 use crate::model::env::Scope;
 use crate::model::types::generic_bound;
+use crate::model::value::MapKey;
 use crate::model::value::{Callable, Place, Value, ANY_OBJECT};
-use crate::model::Api;
+use crate::model::{Api, IdRank, IndexKey, PrimId};
 use std::rc::Rc;
 use syn::Expr;
 
@@ -155,7 +156,23 @@ impl<'a> Interp<'a> {
         let span = span.clone();
         let method = method.to_owned();
         match &receiver {
-            Value::Prim(p) => return self.prim_method(*p, &method, args, &span),
+            Value::Prim(p) => {
+                let p = *p;
+                let key = self.element_index_key(p, m, &method);
+                let held_by_key = |this: &Self, key: &MapKey| {
+                    this.walk.held.iter().any(|&g| {
+                        this.walk.element_keys.get(&g) == Some(key) && this.guard_lock(g) == p
+                    })
+                };
+                let same = key.as_ref().is_some_and(|key| held_by_key(self, key));
+                let outer = std::mem::replace(&mut self.walk.same_element, same);
+                let result = self.prim_method(p, &method, args, &span);
+                self.walk.same_element = outer;
+                if let (Value::Guard(g), Some(key)) = (&result, key) {
+                    self.walk.element_keys.insert(*g, key);
+                }
+                return result;
+            }
             Value::Prims(ps) => {
                 let ps = ps.clone();
                 let outer = std::mem::replace(&mut self.walk.alternatives, true);
@@ -272,6 +289,26 @@ impl<'a> Interp<'a> {
             _ => {}
         }
         self.other_method(receiver, &method, args, m, &span)
+    }
+
+    /// The run-time index `m` (this call, `shards[idx].lock()`) takes element `p` of a family
+    /// by, when `p` is taken by an index the model does not know and the code names it.
+    fn element_index_key(
+        &self,
+        p: PrimId,
+        m: &'a syn::ExprMethodCall,
+        method: &str,
+    ) -> Option<MapKey> {
+        let Expr::Index(index) = &*m.receiver else {
+            return None;
+        };
+        let by_id = matches!(
+            self.model.prim(p).element,
+            Some((_, IndexKey::Id(IdRank::Any)))
+        );
+        (by_id && m.method == method)
+            .then(|| self.map_key(&index.index))
+            .flatten()
     }
 
     /// A method of a trait object: the method of every implementor that has it, walked as

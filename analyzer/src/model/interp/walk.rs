@@ -19,7 +19,7 @@ use crate::model::syntax;
 use crate::model::value::{BagId, GuardId, MapKey, ObjectId, Place, Value};
 use crate::model::{CallId, CallSite, Event, Held, Op, PrimId, TemplateId, VarId};
 use std::cell::RefCell;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 /// Whether control goes on normally after a statement.
@@ -160,6 +160,12 @@ pub(super) struct Walk<'a> {
     pub(super) alternatives: bool,
     /// The argument expressions of the call about to be followed, taken by its frame.
     pub(super) call_args: Option<CallArgs<'a>>,
+    /// The acquisition being walked takes the element of a family a held guard took, by the
+    /// same run-time index (see `Event::same_element`).
+    pub(super) same_element: bool,
+    /// The run-time index each held guard of a family's element was taken by, when the code
+    /// names it (`shards[idx]`).
+    pub(super) element_keys: HashMap<GuardId, MapKey>,
     /// How many frames, from the bottom, have their `call` set: the model's call tree grows
     /// only for the calls an event runs in, and each call walked is added once.
     pub(super) calls_known: usize,
@@ -196,6 +202,8 @@ impl Walk<'_> {
             branches: 0,
             alternatives: false,
             call_args: None,
+            same_element: false,
+            element_keys: HashMap::new(),
             cut_for_frame: usize::MAX,
             places: Vec::new(),
             bags_read: RefCell::default(),
@@ -215,6 +223,7 @@ impl Walk<'_> {
         self.ifs = 0;
         self.cut_for_frame = usize::MAX;
         self.places.clear();
+        self.element_keys.clear();
         self.bags_read.get_mut().clear();
     }
 }
@@ -470,6 +479,7 @@ impl<'a> Interp<'a> {
                 in_if,
                 skipped: false,
                 alternative: self.walk.alternatives,
+                same_element: self.walk.same_element,
             });
         }
         template.events.len().saturating_sub(1)
