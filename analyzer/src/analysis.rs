@@ -1536,4 +1536,26 @@ fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
         };
         found_unless_dropped(text, &[at("src/lib.rs", 11, "D002")]);
     }
+
+    /// A family's elements taken in turn (`for shard in &shards`) are every element, those a
+    /// loop over indices takes (`shards[i]`) among them: holding each while taking another lock
+    /// inverts a thread that holds that lock while it takes `shards[i]`.
+    #[test]
+    fn elements_taken_in_turn_invert_elements_taken_by_a_loop_index() {
+        let text = |first: &str| {
+            format!(
+                "use std::sync::{{Arc, Mutex}};\n\
+                 pub struct Store {{ shards: Vec<Mutex<Vec<u64>>>, outbox: Mutex<Vec<u64>> }}\n\
+                 impl Store {{\n    fn evict(&self) {{\n        for shard in &self.shards {{\n            \
+                 let g = shard.lock().unwrap();\n            let n = g.len() as u64;\n            {first}\n            \
+                 self.outbox.lock().unwrap().push(n);\n        }}\n    }}\n    \
+                 fn flush(&self) {{\n        let mut outbox = self.outbox.lock().unwrap();\n        \
+                 for i in 0..self.shards.len() {{\n            outbox.extend(self.shards[i].lock().unwrap().iter());\n        }}\n    }}\n}}\n\
+                 pub fn run() {{\n    let s = Arc::new(Store {{ shards: (0..4).map(|_| Mutex::new(Vec::new())).collect(), outbox: Mutex::new(Vec::new()) }});\n    \
+                 let o = Arc::clone(&s);\n    let t = std::thread::spawn(move || o.evict());\n    \
+                 s.flush();\n    t.join().unwrap();\n}}\n"
+            )
+        };
+        found_unless_dropped(text, &[at("src/lib.rs", 9, "D001")]);
+    }
 }

@@ -33,8 +33,6 @@ const MISSED: &[(&str, &str, usize, &str)] = &[
      "lock order between an order book and `exposure` through the risk monitor's revaluation: not traced yet"),
     ("ledger", "src/notify/mod.rs", 72,
      "`recv` of an acknowledgement while holding `outbox`: the sender travels to the dispatcher inside a command enum over a channel that also carries a ping's reply sender and batches of events, so what a receive gives is not known"),
-    ("telemetry", "src/flush/mod.rs", 169,
-     "lock order through a trait object (`TombstoneSink`) called by the evictor while it holds a shard lock: not traced yet"),
 ];
 
 /// `(file, line)` of each mark of `kind` (`PLANTED` or `CLEAN`) in the package's sources.

@@ -160,21 +160,29 @@ fn is_unordered_pair(model: &Model, lock: PrimId) -> bool {
 }
 
 /// For each element taken by a run-time id, the elements of its family the program names by a
-/// constant index: the ones it may be.
+/// constant index: the ones it may be. For a family taken whole (its elements taken in turn,
+/// `for shard in &shards`), every element of it the program names (`shards[i]` in a loop over
+/// indices among them).
 fn aliases(model: &Model) -> HashMap<PrimId, Vec<PrimId>> {
     let mut constants: HashMap<PrimId, Vec<PrimId>> = HashMap::new();
+    let mut elements: HashMap<PrimId, Vec<PrimId>> = HashMap::new();
     let mut by_id = Vec::new();
     for (i, info) in model.prims.iter().enumerate() {
-        match info.element {
-            Some((family, IndexKey::Const(_))) => {
-                constants.entry(family).or_default().push(PrimId(i as u32));
-            }
-            Some((family, IndexKey::Id(_))) => by_id.push((PrimId(i as u32), family)),
-            _ => {}
+        let Some((family, index)) = info.element else {
+            continue;
+        };
+        let element = PrimId(i as u32);
+        elements.entry(family).or_default().push(element);
+        match index {
+            IndexKey::Const(_) => constants.entry(family).or_default().push(element),
+            IndexKey::Id(_) => by_id.push((element, family)),
+            IndexKey::Rotated { .. } | IndexKey::Unknown => {}
         }
     }
-    by_id
+    let mut aliases: HashMap<PrimId, Vec<PrimId>> = by_id
         .into_iter()
         .filter_map(|(element, family)| Some((element, constants.get(&family)?.clone())))
-        .collect()
+        .collect();
+    aliases.extend(elements);
+    aliases
 }

@@ -35,8 +35,9 @@ declare_rule! {
     /// - A cycle whose threads only read a `RwLock` where one waits for another is not reported,
     ///   although a writer queued between them could block the second read.
     /// - Elements of a lock family indexed by values known only at run time (`locks[id]`) are
-    ///   one element per family, which may be any element the program names by a constant:
-    ///   two of them taken in a row are an inversion unless ordered by
+    ///   one element per family, which may be any element the program names by a constant (and
+    ///   a family taken in turn, `for shard in &shards`, is every element it names): two of them
+    ///   taken in a row are an inversion unless ordered by
     ///   `min`/`max`, `if a < b { (a, b) } else { (b, a) }` or a sorted array; an order kept
     ///   another way (a comparison elsewhere, a sorted `Vec` of ids built in a loop) is not seen.
     pub D001, LOCK_ORDER_INVERSION, "lock-order-inversion", Error, "locks acquired in opposite orders by threads that can run in parallel", model_limits!()
