@@ -1558,4 +1558,25 @@ fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
         };
         found_unless_dropped(text, &[at("src/lib.rs", 9, "D001")]);
     }
+
+    /// A handle stored through a guard (`*self.worker.lock() = Some(handle)`) is what the lock
+    /// protects: taking it out and joining it while holding a lock the thread needs is D003.
+    #[test]
+    fn a_handle_stored_through_a_guard_is_joined_from_it() {
+        let text = |first: &str| {
+            format!(
+                "use std::sync::{{Arc, Mutex, RwLock}};\nuse std::thread::JoinHandle;\n\
+                 pub struct Hub {{ subscribers: RwLock<Vec<u32>>, worker: Mutex<Option<JoinHandle<()>>> }}\n\
+                 impl Hub {{\n    fn start(self: &Arc<Self>) {{\n        let hub = Arc::clone(self);\n        \
+                 let handle = std::thread::spawn(move || hub.run());\n        *self.worker.lock().unwrap() = Some(handle);\n    }}\n    \
+                 fn run(&self) {{\n        let n = self.subscribers.read().unwrap().len();\n        let _ = n;\n    }}\n    \
+                 fn stop(&self) {{\n        let g = self.subscribers.write().unwrap();\n        {first}\n        \
+                 let handle = self.worker.lock().unwrap().take();\n        \
+                 if let Some(handle) = handle {{\n            let _ = handle.join();\n        }}\n    }}\n}}\n\
+                 pub fn run() {{\n    let hub = Arc::new(Hub {{ subscribers: RwLock::new(Vec::new()), worker: Mutex::new(None) }});\n    \
+                 hub.start();\n    hub.stop();\n}}\n"
+            )
+        };
+        found_unless_dropped(text, &[at("src/lib.rs", 19, "D003")]);
+    }
 }

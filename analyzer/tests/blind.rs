@@ -27,8 +27,6 @@ const MISSED: &[(&str, &str, usize, &str)] = &[
      "`recv` of the admin thread's reply while holding `Broker::config`, which the admin thread takes in `retention_policy()` before answering: not traced yet"),
     ("exchange", "src/engine/router.rs", 99,
      "`recv` of the engine's acknowledgement while holding the order index, which the engine takes for orders queued ahead: not traced yet"),
-    ("exchange", "src/marketdata/mod.rs", 163,
-     "`join` of the publisher while holding `subscribers` for writing, which the publisher reads while draining: not traced yet"),
     ("exchange", "src/risk/mod.rs", 80,
      "lock order between an order book and `exposure` through the risk monitor's revaluation: not traced yet"),
     ("ledger", "src/notify/mod.rs", 72,

@@ -447,6 +447,11 @@ impl<'a> Interp<'a> {
         let span = self.span_of(assignment);
         if let Some((guard, field)) = self.written_guard(target) {
             self.check_write_back(guard, field.as_deref(), &value, span);
+            // `*slot.lock() = Some(handle)`: the lock now protects what the model follows of it.
+            if field.is_none() && matches!(target, Expr::Unary(_)) && is_followed(&value) {
+                let lock = self.guard_lock(guard);
+                self.store.contents.insert(lock, value);
+            }
             return;
         }
         // A join handle stored into a field or a collection leaves the model's sight.
