@@ -1579,4 +1579,86 @@ fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
         };
         found_unless_dropped(text, &[at("src/lib.rs", 19, "D003")]);
     }
+
+    /// The review's false alarms, each with the case it must still find: a wait whose own `?`
+    /// fails only on poisoning, or whose arm goes round with `continue`, is re-checked.
+    #[test]
+    fn a_wait_that_continues_or_fails_only_on_poison_is_re_checked() {
+        let text = |clean: bool| {
+            let after_wait = if clean { "continue;" } else { "" };
+            format!(
+                "use std::collections::VecDeque;\nuse std::sync::{{Arc, Condvar, Mutex}};\n\
+                 pub struct Q {{ jobs: Mutex<VecDeque<u32>>, ready: Condvar }}\n\
+                 impl Q {{\n    fn next(&self) -> Result<u32, ()> {{\n        let mut q = self.jobs.lock().unwrap();\n        \
+                 loop {{\n            if q.is_empty() {{\n                q = self.ready.wait(q).map_err(|_| ())?;\n                {after_wait}\n            }}\n            \
+                 let job = q.pop_front().ok_or(())?;\n            if job > 0 {{\n                return Ok(job);\n            }}\n        }}\n    }}\n}}\n\
+                 pub fn run() {{\n    let q = Arc::new(Q {{ jobs: Mutex::new(VecDeque::new()), ready: Condvar::new() }});\n    \
+                 let o = Arc::clone(&q);\n    let t = std::thread::spawn(move || o.next());\n    \
+                 q.jobs.lock().unwrap().push_back(1);\n    q.ready.notify_all();\n    let _ = t.join();\n}}\n"
+            )
+        };
+        found_unless(text, &[at("src/lib.rs", 9, "L002")]);
+    }
+
+    /// A key bound anew (`let id = to;`) is another key: inserting a value read under the first
+    /// is no write-back of the second.
+    #[test]
+    fn a_key_bound_anew_is_another_key() {
+        let text = |clean: bool| {
+            let rebind = if clean { "let id = to;" } else { "let _ = to;" };
+            format!(
+                "use std::collections::HashMap;\nuse std::sync::{{Arc, Mutex}};\n\
+                 pub struct M {{ m: Mutex<HashMap<u32, u32>> }}\n\
+                 impl M {{\n    fn copy(&self, from: u32, to: u32) {{\n        let id = from;\n        \
+                 let v = self.m.lock().unwrap().get(&id).copied().unwrap_or(0);\n        {rebind}\n        \
+                 self.m.lock().unwrap().insert(id, v + 1);\n    }}\n}}\n\
+                 pub fn run() {{\n    let m = Arc::new(M {{ m: Mutex::new(HashMap::new()) }});\n    \
+                 let o = Arc::clone(&m);\n    let t = std::thread::spawn(move || o.copy(1, 2));\n    \
+                 m.copy(2, 1);\n    t.join().unwrap();\n}}\n"
+            )
+        };
+        found_unless(text, &[at("src/lib.rs", 9, "R003")]);
+    }
+
+    /// Channels the program keeps in a collection itself (workers' inboxes) are a family, not
+    /// alternatives: a send on them orders the worker's receive, and what the worker takes
+    /// after it cannot meet what main took before.
+    #[test]
+    fn inboxes_kept_in_a_collection_order_their_workers() {
+        let text = |clean: bool| {
+            let (before, after) = if clean {
+                (
+                    "",
+                    "let _a = o.a.lock().unwrap();\n        let _b = o.b.lock().unwrap();",
+                )
+            } else {
+                (
+                    "let _a = o.a.lock().unwrap();\n        let _b = o.b.lock().unwrap();",
+                    "",
+                )
+            };
+            format!(
+                "use std::collections::HashMap;\nuse std::sync::mpsc::{{channel, Sender}};\nuse std::sync::{{Arc, Mutex}};\n\
+                 pub struct P {{ a: Mutex<u32>, b: Mutex<u32> }}\n\
+                 pub fn run() {{\n    let p = Arc::new(P {{ a: Mutex::new(0), b: Mutex::new(0) }});\n    \
+                 let mut inboxes: HashMap<u32, Sender<u32>> = HashMap::new();\n    let (tx, rx) = channel();\n    \
+                 let (tx2, rx2) = channel();\n    inboxes.insert(1, tx);\n    inboxes.insert(2, tx2);\n    \
+                 let other = std::thread::spawn(move || {{\n        let _ = rx2.recv();\n    }});\n    \
+                 let o = Arc::clone(&p);\n    let t = std::thread::spawn(move || {{\n        \
+                 {before}\n        let _ = rx.recv();\n        {after}\n    }});\n    \
+                 {{\n        let _b = p.b.lock().unwrap();\n        let _a = p.a.lock().unwrap();\n    }}\n    \
+                 for inbox in inboxes.values() {{\n        let _ = inbox.send(1);\n    }}\n    t.join().unwrap();\n    other.join().unwrap();\n}}\n"
+            )
+        };
+        let found = found(&[file("src/lib.rs", &text(false))]);
+        assert!(found.iter().any(|(_, _, code)| code == "D001"), "{found:?}");
+        assert_eq!(found_codes(&text(true)), Vec::<String>::new());
+    }
+
+    fn found_codes(text: &str) -> Vec<String> {
+        found(&[file("src/lib.rs", text)])
+            .into_iter()
+            .map(|(_, _, code)| code)
+            .collect()
+    }
 }

@@ -177,32 +177,44 @@ impl Session {
             .filter(move |c| c.files.iter().any(|f| f == location))
     }
 
-    /// The findings whose primary span is in a file, from every crate it is in, each once.
+    /// The findings whose primary span is in a file, from every crate it is in, each once (by
+    /// code and primary span, as `check` keeps one).
     pub fn diagnostics_of(&self, location: &Path) -> Vec<&Diagnostic> {
-        let Some(file) = self.file(location) else {
-            return Vec::new();
-        };
-        let mut found: Vec<&Diagnostic> = Vec::new();
-        for krate in self.crates_of(location) {
-            for diagnostic in &krate.diagnostics {
-                if diagnostic.primary.file == file.display && !found.contains(&diagnostic) {
-                    found.push(diagnostic);
-                }
-            }
-        }
-        found
+        self.union_of(
+            location,
+            |krate| &krate.diagnostics,
+            |d, display| d.primary.file == display,
+            |a, b| a.code == b.code && a.primary == b.primary,
+        )
     }
 
     /// The input errors in a file, from every crate it is in, each once.
     pub fn errors_of(&self, location: &Path) -> Vec<&InputError> {
+        self.union_of(
+            location,
+            |krate| &krate.errors,
+            |e, display| e.path == display,
+            |a, b| a == b,
+        )
+    }
+
+    /// What every crate a file is in says of it (`items` of the crate, `in_file`), each once
+    /// (`same`).
+    fn union_of<'s, T>(
+        &'s self,
+        location: &Path,
+        items: impl Fn(&'s CrateFindings) -> &'s [T],
+        in_file: impl Fn(&T, &Path) -> bool,
+        same: impl Fn(&T, &T) -> bool,
+    ) -> Vec<&'s T> {
         let Some(file) = self.file(location) else {
             return Vec::new();
         };
-        let mut found: Vec<&InputError> = Vec::new();
+        let mut found: Vec<&T> = Vec::new();
         for krate in self.crates_of(location) {
-            for error in &krate.errors {
-                if error.path == file.display && !found.contains(&error) {
-                    found.push(error);
+            for item in items(krate) {
+                if in_file(item, &file.display) && !found.iter().any(|f| same(f, item)) {
+                    found.push(item);
                 }
             }
         }

@@ -41,6 +41,9 @@ pub(crate) struct MapKey {
     /// The frame the binding is in (see `Frame::id`).
     pub frame: u32,
     pub name: Rc<str>,
+    /// Which binding of the name it is: each `let` of it, or assignment to it, makes another
+    /// (`let id = a; … let id = b;` names two keys).
+    pub binding: u32,
 }
 
 /// A read through a guard: of the whole data, or of one field of it (`state.requested`), so that

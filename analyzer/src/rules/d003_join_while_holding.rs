@@ -28,8 +28,10 @@ declare_rule! {
     /// - A waker is known only when the model sees the operation that ends the wait (the `set`,
     ///   `put`, `notify`, `send`, or the end of a joined thread), and it needs the lock only if it
     ///   acquires it before that operation in program order.
-    /// - A reply channel kept with others of its kind (in one collection, or sent over one
-    ///   channel) stands for any of them: the thread that answers one is taken to answer each.
+    /// - A reply channel a request carried (an enum variant's), kept with others of its kind (in
+    ///   one collection, or sent over one channel), stands for any of them: the thread that
+    ///   answers one is taken to answer each, whatever the message type. Channels the program
+    ///   keeps in a collection itself (workers' inboxes) are a family: the first stands for all.
     pub D003, JOIN_WHILE_HOLDING, "join-while-holding", Error, "a blocking wait while holding a lock the waking thread needs", model_limits!()
 }
 

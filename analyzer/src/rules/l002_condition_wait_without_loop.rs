@@ -23,8 +23,9 @@ declare_rule! {
     ///
     /// A wait under an `if` (or a `match` arm) inside a loop is reported too when a `?` after it
     /// can leave the function before the loop comes round: `loop { if s.is_empty() { s =
-    /// cv.wait(s)?; } let job = s.pop()?; … }` gives up on a spurious wakeup instead of waiting
-    /// again.
+    /// cv.wait(s).unwrap(); } let job = s.pop()?; … }` gives up on a spurious wakeup instead of
+    /// waiting again. An arm that goes round (`continue`) or leaves after the wait, and the
+    /// wait's own `?` (which fails only on poisoning), are not such a `?`.
     ///
     /// ## Known problems
     /// - Any `while` or `loop` of the waiting function around the wait counts as a predicate loop,

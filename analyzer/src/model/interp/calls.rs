@@ -493,6 +493,11 @@ impl<'a> Interp<'a> {
                 }
             }
         }
+        // The parameters' bindings, just made: a later one of the same name is another value.
+        let frame = self.frame();
+        for (name, _, bound) in &mut frame.params {
+            *bound = frame.bindings.get(&**name).copied().unwrap_or(0);
+        }
         let body = def.body.block();
         let value = self.block(body);
         let end = self.raw_span(body.brace_token.span.close());
@@ -520,7 +525,7 @@ impl<'a> Interp<'a> {
 
 /// The parameters of `sig` that are plain bindings, each with the argument expression `written`
 /// gives it (the receiver for `self`, or the first argument of a call by path).
-fn params_of<'a>(sig: &syn::Signature, written: CallArgs<'a>) -> Vec<(Rc<str>, &'a Expr)> {
+fn params_of<'a>(sig: &syn::Signature, written: CallArgs<'a>) -> Vec<(Rc<str>, &'a Expr, u32)> {
     let mut exprs = written.receiver.into_iter().chain(written.args.iter());
     let mut params = Vec::new();
     for input in &sig.inputs {
@@ -534,7 +539,7 @@ fn params_of<'a>(sig: &syn::Signature, written: CallArgs<'a>) -> Vec<(Rc<str>, &
                 _ => continue,
             },
         };
-        params.push((Rc::from(name), expr));
+        params.push((Rc::from(name), expr, 0));
     }
     params
 }

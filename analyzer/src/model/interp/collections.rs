@@ -91,8 +91,13 @@ impl<'a> Interp<'a> {
             {
                 let mut channels = Vec::new();
                 old.prims(&mut channels);
-                value.prims(&mut channels);
-                channels.dedup();
+                let mut added = Vec::new();
+                value.prims(&mut added);
+                for p in added {
+                    if !channels.contains(&p) {
+                        channels.push(p);
+                    }
+                }
                 match channels.len() {
                     1 => old,
                     n if n > MAX_CHANNELS => return None,
@@ -130,7 +135,9 @@ impl<'a> Interp<'a> {
     }
 
     /// Whether `old` (what a collection holds) and `value` are channels (queues of std,
-    /// crossbeam or racecheck) of one kind.
+    /// crossbeam or racecheck) of one kind that requests carried (reply channels: one of them
+    /// is meant each time). Channels the program keeps in a collection itself (workers'
+    /// inboxes) are a family, the first standing for all.
     fn channels_of_one_kind(&self, old: &Value<'a>, value: &Value<'a>) -> bool {
         let (mut prims, mut added) = (Vec::new(), Vec::new());
         old.prims(&mut prims);
@@ -142,6 +149,10 @@ impl<'a> Interp<'a> {
         self.model.prim(first).kind == PrimKind::Queue
             && matches!(value, Value::Prim(_))
             && added.iter().all(|&p| kind(p) == kind(first))
+            && prims
+                .iter()
+                .chain(&added)
+                .all(|p| self.store.carried.contains(p))
     }
 
     fn same_kind(&self, family: PrimId, value: &Value<'a>) -> bool {

@@ -145,9 +145,10 @@ impl<'a> Interp<'a> {
             }
             Expr::Struct(s) => self.struct_literal(s, expr),
             Expr::Try(t) => {
+                let operand = self.event_count();
                 let value = self.expr(&t.expr);
                 let span = self.raw_span(t.question_token.span);
-                self.note_question_mark(&span);
+                self.note_question_mark(&span, operand);
                 value
             }
             Expr::TryBlock(t) => self.block(&t.block),
@@ -290,10 +291,15 @@ impl<'a> Interp<'a> {
     /// A value of a variant of enum `e` made from `args`: the one value it carries when that is
     /// something the model follows (`Job::Flush(ack)` is `ack`, as `Some(ack)` is, and a
     /// tuple-variant pattern binds it back), else a value of the enum, which carries nothing.
-    pub(super) fn variant_value(&self, e: StructId, args: Vec<Value<'a>>) -> Value<'a> {
+    pub(super) fn variant_value(&mut self, e: StructId, args: Vec<Value<'a>>) -> Value<'a> {
         let mut args = args.into_iter();
         match (args.next(), args.next()) {
-            (Some(carried), None) if is_followed(&carried) => carried,
+            (Some(carried), None) if is_followed(&carried) => {
+                let mut channels = Vec::new();
+                carried.prims(&mut channels);
+                self.store.carried.extend(channels);
+                carried
+            }
             _ => Value::Obj(e, ANY_OBJECT),
         }
     }
@@ -426,6 +432,7 @@ impl<'a> Interp<'a> {
         if let Expr::Path(p) = target {
             if let Some(ident) = p.path.get_ident() {
                 let name = ident.to_string();
+                self.note_binding(&name);
                 let new_guards = self.owned_guards(&value);
                 let kept = match self.scope().lookup(&name) {
                     Some(old) => self.owned_guards(&old),

@@ -196,17 +196,20 @@ impl<'a> Interp<'a> {
         let mut name = key_binding(key)?;
         let mut frames = self.walk.frames.iter().rev().peekable();
         while let Some(frame) = frames.next() {
+            let binding = frame.bindings.get(&name).copied().unwrap_or(0);
+            // A parameter not bound anew since the call is the caller's argument.
             let passed = frame
                 .params
                 .iter()
-                .find(|(param, _)| **param == name)
-                .and_then(|(_, arg)| key_binding(arg));
+                .find(|(param, _, bound)| **param == name && *bound == binding)
+                .and_then(|(_, arg, _)| key_binding(arg));
             match passed {
                 Some(outer) if frames.peek().is_some() => name = outer,
                 _ => {
                     return Some(MapKey {
                         frame: frame.id,
                         name: Rc::from(name),
+                        binding,
                     })
                 }
             }

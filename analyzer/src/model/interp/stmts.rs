@@ -118,6 +118,7 @@ impl<'a> Interp<'a> {
         match pat {
             syn::Pat::Ident(i) => {
                 let name = i.ident.to_string();
+                self.note_binding(&name);
                 self.name_after_binding(&value, &name);
                 if let Some((_, sub)) = &i.subpat {
                     self.bind_pattern(sub, value.clone());
@@ -567,9 +568,23 @@ impl<'a> Interp<'a> {
 
     /// Walks arm `arm` of `branch`.
     fn in_arm<T>(&mut self, branch: u32, arm: u32, walk: impl FnOnce(&mut Self) -> T) -> T {
+        let depth = self.walk.arms.len();
         self.walk.arms.push((branch, arm));
         let out = walk(self);
         self.walk.arms.pop();
+        // An arm that leaves (`continue`, `break`, `return`) takes its waits with it: no `?`
+        // after the arm follows them.
+        if self
+            .walk
+            .frames
+            .last()
+            .is_some_and(|f| f.flow != Flow::Normal)
+        {
+            for l in &mut self.walk.loops {
+                l.waits
+                    .retain(|(_, waited_in)| waited_in.get(depth) != Some(&(branch, arm)));
+            }
+        }
         out
     }
 
@@ -594,13 +609,15 @@ impl<'a> Interp<'a> {
     /// `None`. A wait under an arm of such a loop that the `?` can follow (not one in another
     /// arm of the same `if` or `match`) is then not re-checked on that path: after waking, the
     /// code acts on the state (`state.pop()?`) and gives up rather than waiting again.
-    pub(super) fn note_question_mark(&mut self, span: &Span) {
+    /// `operand`: the first event of the `?`'s operand (a wait in it, `cv.wait(g)?`, is left only
+    /// when the wait fails).
+    pub(super) fn note_question_mark(&mut self, span: &Span, operand: usize) {
         let frame = self.walk.frames.len();
         let arms = &self.walk.arms;
         let mut unchecked = Vec::new();
         for l in self.walk.loops.iter_mut().filter(|l| l.frame == frame) {
             l.waits.retain(|(event, waited_in)| {
-                let after = !alternatives(waited_in, arms);
+                let after = *event < operand && !alternatives(waited_in, arms);
                 if after {
                     unchecked.push(*event);
                 }

@@ -71,6 +71,9 @@ pub(super) struct Store<'a> {
     pub(super) sorted_bags: HashSet<BagId>,
     /// Guards kept in the fields of objects: the object owns them.
     pub(super) object_guards: HashMap<ObjectId, Vec<GuardId>>,
+    /// Primitives an enum variant carried (a request's reply channel, see `variant_value`):
+    /// channels of one kind among them kept together are alternatives, not a family.
+    pub(super) carried: HashSet<PrimId>,
     /// The field of each struct variant (by enum and variant name) that carries the one value
     /// the model follows (`Request::Now { reply, .. }`: `reply`; see `variant_value`).
     pub(super) carrying_fields: HashMap<(StructId, String), String>,
@@ -105,6 +108,7 @@ impl Default for Store<'_> {
             object_guards: HashMap::new(),
             object_reads: HashMap::new(),
             carrying_fields: HashMap::new(),
+            carried: HashSet::new(),
             sorted_bags: HashSet::new(),
             thread_scopes: Vec::new(),
             lazy_objects: Vec::new(),

@@ -72,7 +72,11 @@ pub(super) struct Frame<'a> {
     /// Its parameters that are plain bindings, with the caller's argument expression for each
     /// (`self` for the receiver), when the call was written: what a map key names (see
     /// `Interp::map_key`).
-    pub(super) params: Vec<(Rc<str>, &'a syn::Expr)>,
+    /// Each with the number of its binding (see `bindings`).
+    pub(super) params: Vec<(Rc<str>, &'a syn::Expr, u32)>,
+    /// The latest binding (or assignment) of each name bound in it, numbered in the walk (see
+    /// `MapKey::binding`).
+    pub(super) bindings: HashMap<String, u32>,
 }
 
 /// The argument expressions of a call about to be followed (see `Frame::params`).
@@ -166,6 +170,8 @@ pub(super) struct Walk<'a> {
     /// The run-time index each held guard of a family's element was taken by, when the code
     /// names it (`shards[idx]`).
     pub(super) element_keys: HashMap<GuardId, MapKey>,
+    /// Bindings made so far (the next binding's number, see `Frame::bindings`).
+    pub(super) bindings_made: u32,
     /// How many frames, from the bottom, have their `call` set: the model's call tree grows
     /// only for the calls an event runs in, and each call walked is added once.
     pub(super) calls_known: usize,
@@ -204,6 +210,7 @@ impl Walk<'_> {
             call_args: None,
             same_element: false,
             element_keys: HashMap::new(),
+            bindings_made: 0,
             cut_for_frame: usize::MAX,
             places: Vec::new(),
             bags_read: RefCell::default(),
@@ -229,6 +236,15 @@ impl Walk<'_> {
 }
 
 impl<'a> Interp<'a> {
+    /// `name` is bound (or assigned) anew in the current frame.
+    pub(super) fn note_binding(&mut self, name: &str) {
+        self.walk.bindings_made += 1;
+        let binding = self.walk.bindings_made;
+        if let Some(frame) = self.walk.frames.last_mut() {
+            frame.bindings.insert(name.to_owned(), binding);
+        }
+    }
+
     pub(super) fn frame(&mut self) -> &mut Frame<'a> {
         self.walk
             .frames
@@ -399,6 +415,7 @@ impl<'a> Interp<'a> {
             returned: None,
             exits: Vec::new(),
             params: Vec::new(),
+            bindings: HashMap::new(),
         });
     }
 
