@@ -841,7 +841,7 @@ pub(crate) mod tests {
                  impl Queue {{\n    fn run(&self) {{\n        loop {{\n            \
                  let jobs = std::mem::take(&mut *self.pending.lock().unwrap());\n            \
                  for job in jobs {{\n                match job {{\n                    \
-                 Job::Work(_) => {{}}\n                    Job::Flush(ack) => drop(ack.send(1)),\n                    \
+                 Job::Work(_) => {{}}\n                    Job::Flush(ack) => drop(ack.clone().send(1)),\n                    \
                  Job::Stop => return,\n                }}\n            }}\n        }}\n    }}\n    \
                  fn flush(&self) {{\n        let (tx, rx) = channel();\n        \
                  let mut g = self.pending.lock().unwrap();\n        g.push(Job::Work(0));\n        \
@@ -1333,7 +1333,7 @@ fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
                  impl Push {{\n    fn next_batch(&self) -> Vec<Job> {{\n        let mut pending = self.pending.lock().unwrap();\n        \
                  while pending.is_empty() {{ pending = self.wakeup.wait(pending).unwrap(); }}\n        std::mem::take(&mut *pending)\n    }}\n    \
                  fn run(&self) {{\n        loop {{\n            for job in self.next_batch() {{\n                \
-                 match job {{ Job::Flush(ack) => drop(ack.send(1)), Job::Stop => return }}\n            }}\n        }}\n    }}\n    \
+                 match job {{ Job::Flush(ack) => drop(ack.clone().send(1)), Job::Stop => return }}\n            }}\n        }}\n    }}\n    \
                  fn flush(&self) -> u32 {{\n        let (tx, rx) = sync_channel(1);\n        let mut g = self.pending.lock().unwrap();\n        \
                  g.push(Job::Flush(tx));\n        self.wakeup.notify_one();\n        {first}\n        rx.recv().unwrap_or(0)\n    }}\n    \
                  fn stop(&self) -> u32 {{\n        let (tx, rx) = sync_channel(1);\n        let mut g = self.pending.lock().unwrap();\n        \

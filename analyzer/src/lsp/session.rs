@@ -167,14 +167,19 @@ impl Session {
         stale
     }
 
-    /// The analyzed crates a file is in (a module file several crates include is in each).
+    /// The analyzed crates a file is in (a module file several crates include is in each), in
+    /// the order of their files (the same on every call).
     pub fn crates_of<'s, 'l>(
         &'s self,
         location: &'l Path,
     ) -> impl Iterator<Item = &'s CrateFindings> + use<'s, 'l> {
-        self.crates
-            .values()
-            .filter(move |c| c.files.iter().any(|f| f == location))
+        let mut crates: Vec<(&Vec<PathBuf>, &CrateFindings)> = self
+            .crates
+            .iter()
+            .filter(|(_, c)| c.files.iter().any(|f| f == location))
+            .collect();
+        crates.sort_by(|a, b| a.0.cmp(b.0));
+        crates.into_iter().map(|(_, c)| c)
     }
 
     /// The findings whose primary span is in a file, from every crate it is in, each once (by

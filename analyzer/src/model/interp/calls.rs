@@ -33,6 +33,9 @@ pub(super) fn borrows(ty: &syn::Type) -> bool {
 /// one element, by key: see `check_keyed_write_back`.)
 const MUTATORS: &[&str] = &["set", "replace"];
 
+/// Methods that hand on the channel they are called on (a clone, a borrow, an `Option`'s).
+const PASS_ON: &[&str] = &["clone", "as_ref", "borrow", "to_owned", "unwrap", "expect"];
+
 impl<'a> Interp<'a> {
     pub(super) fn call_expr(&mut self, c: &'a syn::ExprCall, expr: &'a Expr) -> Value<'a> {
         let span = self.span_of(expr);
@@ -173,6 +176,8 @@ impl<'a> Interp<'a> {
                 }
                 return result;
             }
+            // A copy or a view of one of several channels is still one of them.
+            Value::Prims(_) if PASS_ON.contains(&method.as_str()) => return receiver,
             Value::Prims(ps) => {
                 let ps = ps.clone();
                 let outer = std::mem::replace(&mut self.walk.alternatives, true);

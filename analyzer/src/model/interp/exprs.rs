@@ -454,8 +454,11 @@ impl<'a> Interp<'a> {
         let span = self.span_of(assignment);
         if let Some((guard, field)) = self.written_guard(target) {
             self.check_write_back(guard, field.as_deref(), &value, span);
-            // `*slot.lock() = Some(handle)`: the lock now protects what the model follows of it.
-            if field.is_none() && matches!(target, Expr::Unary(_)) && is_followed(&value) {
+            // `*slot.lock() = Some(handle)`: the lock now protects the handle.
+            if field.is_none()
+                && matches!(target, Expr::Unary(_))
+                && matches!(value, Value::Threads(_))
+            {
                 let lock = self.guard_lock(guard);
                 self.store.contents.insert(lock, value);
             }
