@@ -237,6 +237,23 @@ impl<'a> Value<'a> {
         }
     }
 
+    /// Whether the model follows what this value is (a primitive, an object, a collection, a
+    /// trait object, handles, callables): an enum variant carrying it carries it on, a lock
+    /// protecting it is followed through.
+    pub(crate) fn is_followed(&self) -> bool {
+        matches!(
+            self,
+            Value::Prim(_)
+                | Value::Prims(_)
+                | Value::Obj(..)
+                | Value::Bag(_)
+                | Value::Dyn(_)
+                | Value::Threads(_)
+                | Value::Callable(_)
+                | Value::Callables(_)
+        )
+    }
+
     /// The guard whose data this value is a place in (see [`Taint::place_in`]).
     pub(crate) fn place_in(&self) -> Option<GuardId> {
         match self {

@@ -33,9 +33,6 @@ pub(super) fn borrows(ty: &syn::Type) -> bool {
 /// one element, by key: see `check_keyed_write_back`.)
 const MUTATORS: &[&str] = &["set", "replace"];
 
-/// Methods that hand on the channel they are called on (a clone, a borrow, an `Option`'s).
-const PASS_ON: &[&str] = &["clone", "as_ref", "borrow", "to_owned", "unwrap", "expect"];
-
 impl<'a> Interp<'a> {
     pub(super) fn call_expr(&mut self, c: &'a syn::ExprCall, expr: &'a Expr) -> Value<'a> {
         let span = self.span_of(expr);
@@ -162,12 +159,7 @@ impl<'a> Interp<'a> {
             Value::Prim(p) => {
                 let p = *p;
                 let key = self.element_index_key(p, m, &method);
-                let held_by_key = |this: &Self, key: &MapKey| {
-                    this.walk.held.iter().any(|&g| {
-                        this.walk.element_keys.get(&g) == Some(key) && this.guard_lock(g) == p
-                    })
-                };
-                let same = key.as_ref().is_some_and(|key| held_by_key(self, key));
+                let same = key.as_ref().is_some_and(|key| self.holds_element(p, key));
                 let outer = std::mem::replace(&mut self.walk.same_element, same);
                 let result = self.prim_method(p, &method, args, &span);
                 self.walk.same_element = outer;
@@ -176,18 +168,26 @@ impl<'a> Interp<'a> {
                 }
                 return result;
             }
-            // A copy or a view of one of several channels is still one of them.
-            Value::Prims(_) if PASS_ON.contains(&method.as_str()) => return receiver,
             Value::Prims(ps) => {
                 let ps = ps.clone();
                 let outer = std::mem::replace(&mut self.walk.alternatives, true);
-                let result = ps
+                let results: Vec<Value<'a>> = ps
                     .iter()
                     .map(|&p| self.prim_method(p, &method, args.clone(), &span))
+                    .collect();
+                self.walk.alternatives = outer;
+                // A method that hands each channel on (a clone, an unwrap) hands on all of them.
+                let handed_on = results
+                    .iter()
+                    .zip(ps.iter())
+                    .all(|(result, p)| matches!(result, Value::Prim(q) if q == p));
+                if handed_on {
+                    return receiver;
+                }
+                return results
+                    .into_iter()
                     .reduce(|a, b| a.join(&b))
                     .unwrap_or_default();
-                self.walk.alternatives = outer;
-                return result;
             }
             Value::Threads(_) | Value::AsyncResult(_) => {
                 return self.handle_method(&receiver, &method, span);
@@ -211,18 +211,12 @@ impl<'a> Interp<'a> {
                     .get(&(*s, method.clone()))
                     .and_then(|fs| fs.first())
                 {
-                    self.walk.call_args = (m.method == method).then_some(CallArgs {
-                        receiver: Some(&m.receiver),
-                        args: &m.args,
-                    });
+                    self.walk.call_args = CallArgs::of(m, &method);
                     return self.call(&Callable::Fn(f), args, Some(receiver), Some(&span));
                 }
             }
             Value::Dyn(name) => {
-                let written = (m.method == method).then_some(CallArgs {
-                    receiver: Some(&m.receiver),
-                    args: &m.args,
-                });
+                let written = CallArgs::of(m, &method);
                 if let Some(result) = self.dyn_call(name, &method, &args, &span, written) {
                     return result;
                 }
@@ -251,8 +245,9 @@ impl<'a> Interp<'a> {
                 }
                 let content = self.guarded_content(g, &method);
                 // The key a lookup or an `insert` of a map names, when this is that call.
-                let key = match (&content, m.args.first()) {
-                    (Some(Value::Bag(_)), Some(key)) if m.method == method => self.map_key(key),
+                let written = CallArgs::of(m, &method).and_then(|written| written.args.first());
+                let key = match (&content, written) {
+                    (Some(Value::Bag(_)), Some(key)) => self.map_key(key),
                     _ => None,
                 };
                 // `map.insert(id, value)`: a write of the element at `id`.
@@ -304,16 +299,22 @@ impl<'a> Interp<'a> {
         m: &'a syn::ExprMethodCall,
         method: &str,
     ) -> Option<MapKey> {
-        let Expr::Index(index) = &*m.receiver else {
+        let Expr::Index(index) = CallArgs::of(m, method)?.receiver? else {
             return None;
         };
         let by_id = matches!(
             self.model.prim(p).element,
             Some((_, IndexKey::Id(IdRank::Any)))
         );
-        (by_id && m.method == method)
-            .then(|| self.map_key(&index.index))
-            .flatten()
+        by_id.then(|| self.map_key(&index.index)).flatten()
+    }
+
+    /// Whether a held guard took element `p` of a family by the run-time index `key`.
+    fn holds_element(&self, p: PrimId, key: &MapKey) -> bool {
+        self.walk
+            .held
+            .iter()
+            .any(|&g| self.walk.element_keys.get(&g) == Some(key) && self.guard_lock(g) == p)
     }
 
     /// A method of a trait object: the method of every implementor that has it, walked as

@@ -1,6 +1,7 @@
 //! Collections (`Vec`, arrays, maps, iterators): the model keeps what one element is, and a
 //! collection of primitives of one kind is a family whose elements are told apart by index.
 use super::std_model::is_id;
+use super::walk::push_new;
 use super::Interp;
 use crate::diagnostic::Span;
 use crate::model::value::{BagId, Value, ANY_OBJECT};
@@ -89,15 +90,10 @@ impl<'a> Interp<'a> {
             Some(old @ (Value::Prim(_) | Value::Prims(_)))
                 if self.channels_of_one_kind(&old, &value) =>
             {
-                let mut channels = Vec::new();
+                let (mut channels, mut added) = (Vec::new(), Vec::new());
                 old.prims(&mut channels);
-                let mut added = Vec::new();
                 value.prims(&mut added);
-                for p in added {
-                    if !channels.contains(&p) {
-                        channels.push(p);
-                    }
-                }
+                push_new(&mut channels, added);
                 match channels.len() {
                     1 => old,
                     n if n > MAX_CHANNELS => return None,
@@ -214,12 +210,10 @@ impl<'a> Interp<'a> {
             match self.element_with(content, item.merged_objects()) {
                 Some(joined) => content = Some(joined),
                 None => {
-                    let bag = self.new_bag(None);
-                    if let Value::Bag(id) = bag {
-                        self.store.lost_bags.insert(id);
-                        self.store.bags[id as usize] = Some(Value::Unknown);
-                    }
-                    return bag;
+                    let bag = self.store.bags.len() as BagId;
+                    self.store.bags.push(Some(Value::Unknown));
+                    self.store.lost_bags.insert(bag);
+                    return Value::Bag(bag);
                 }
             }
         }

@@ -294,7 +294,7 @@ impl<'a> Interp<'a> {
     pub(super) fn variant_value(&mut self, e: StructId, args: Vec<Value<'a>>) -> Value<'a> {
         let mut args = args.into_iter();
         match (args.next(), args.next()) {
-            (Some(carried), None) if is_followed(&carried) => {
+            (Some(carried), None) if carried.is_followed() => {
                 let mut channels = Vec::new();
                 carried.prims(&mut channels);
                 self.store.carried.extend(channels);
@@ -590,7 +590,7 @@ impl<'a> Interp<'a> {
                     let followed: Vec<(String, Value<'a>)> = values
                         .into_iter()
                         .filter(|(_, v)| {
-                            is_followed(v)
+                            v.is_followed()
                                 && (alone || !matches!(v, Value::Obj(..) | Value::Bag(_)))
                         })
                         .collect();
@@ -606,22 +606,6 @@ impl<'a> Interp<'a> {
             },
         }
     }
-}
-
-/// Whether the model follows what a value is (a primitive, an object, a collection, a trait
-/// object, handles, callables), so that an enum variant carrying it carries it on.
-fn is_followed(value: &Value<'_>) -> bool {
-    matches!(
-        value,
-        Value::Prim(_)
-            | Value::Prims(_)
-            | Value::Obj(..)
-            | Value::Bag(_)
-            | Value::Dyn(_)
-            | Value::Threads(_)
-            | Value::Callable(_)
-            | Value::Callables(_)
-    )
 }
 
 fn rotated<'a>(var: crate::model::VarId, offset: i64, wraps: bool) -> Value<'a> {

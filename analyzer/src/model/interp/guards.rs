@@ -1,7 +1,7 @@
 //! Guards: each acquisition of a lock is a guard, held until its owner releases it. Objects
 //! whose type has a `Drop` impl are owned the same way, through a drop token (see `drops`).
 use super::drops::Site;
-use super::walk::Flow;
+use super::walk::{merge_going_on, push_new, Flow};
 use super::Interp;
 use crate::diagnostic::Span;
 use crate::frontend::index::StructId;
@@ -108,19 +108,10 @@ impl<'a> Interp<'a> {
     /// of an `if` or a `match`): a lock is held if a path that goes on holds it. Paths that
     /// left (`return`, `break`, `continue`) do not reach what follows.
     pub(super) fn merge_held(&mut self, before: Vec<GuardId>, arms: Vec<(Vec<GuardId>, Flow)>) {
-        let mut held: Option<Vec<GuardId>> = None;
-        for (arm, flow) in arms {
-            if flow != Flow::Normal {
-                continue;
-            }
-            let merged = held.get_or_insert_with(Vec::new);
-            for g in arm {
-                if !merged.contains(&g) {
-                    merged.push(g);
-                }
-            }
-        }
-        self.walk.held = held.unwrap_or(before);
+        self.walk.held = merge_going_on(before, arms, |mut held, arm| {
+            push_new(&mut held, arm);
+            held
+        });
     }
 
     pub(super) fn release_value(&mut self, value: &Value<'a>, at: Option<Site<'_>>) {
@@ -333,14 +324,7 @@ impl<'a> Interp<'a> {
                 let element = self.bag_peek(*b);
                 !matches!(element, Value::Bag(_)) && self.holds_followed(&element)
             }
-            Value::Dyn(_)
-            | Value::Threads(_)
-            | Value::Prim(_)
-            | Value::Prims(_)
-            | Value::Callable(_)
-            | Value::Callables(_)
-            | Value::Obj(..) => true,
-            _ => false,
+            other => other.is_followed(),
         }
     }
 

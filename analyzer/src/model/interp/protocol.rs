@@ -3,7 +3,7 @@
 //! `set` or `notify`. The walk keeps, per path, what has been signalled (merged over branches by
 //! what every continuing arm signalled); an exit remembers it, and when its loop or call ends,
 //! the signals walked after the exit that its path had not done are marked skipped.
-use super::walk::Flow;
+use super::walk::{merge_going_on, Flow};
 use super::Interp;
 use crate::model::{Op, PrimId};
 
@@ -100,17 +100,9 @@ impl Interp<'_> {
     /// After alternative arms that each started from `before`: what every arm that goes on
     /// signalled.
     pub(super) fn merge_signals(&mut self, before: Vec<PrimId>, arms: Vec<(Vec<PrimId>, Flow)>) {
-        let mut merged: Option<Vec<PrimId>> = None;
-        for (arm, flow) in arms {
-            if flow != Flow::Normal {
-                continue;
-            }
-            merged = Some(match merged {
-                None => arm,
-                Some(m) => m.into_iter().filter(|p| arm.contains(p)).collect(),
-            });
-        }
-        self.walk.signals = merged.unwrap_or(before);
+        self.walk.signals = merge_going_on(before, arms, |signals, arm| {
+            signals.into_iter().filter(|p| arm.contains(p)).collect()
+        });
     }
 }
 

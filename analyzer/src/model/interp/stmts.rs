@@ -2,7 +2,7 @@
 use super::calls::borrows;
 use super::drops::Site;
 use super::protocol;
-use super::walk::{Arm, Breakable, Flow, LoopExit, LoopFrame};
+use super::walk::{merge_going_on, push_new, Arm, Breakable, Flow, LoopExit, LoopFrame};
 use super::Interp;
 use crate::diagnostic::{Edition, Span};
 use crate::model::syntax;
@@ -292,25 +292,12 @@ impl<'a> Interp<'a> {
     /// left them owning. (An arm may give a guard to a binding of its own, `let g =
     /// cv.wait(g)`, and drop it with its block: the other arms still leave it with its owner.)
     fn merge_owned(&mut self, before: Vec<Vec<GuardId>>, arms: Vec<(Vec<Vec<GuardId>>, Flow)>) {
-        let mut merged: Option<Vec<Vec<GuardId>>> = None;
-        for (owned, flow) in arms {
-            if flow != Flow::Normal {
-                continue;
+        self.frame().owned = merge_going_on(before, arms, |mut owned, arm| {
+            for (into, from) in owned.iter_mut().zip(arm) {
+                push_new(into, from);
             }
-            match &mut merged {
-                None => merged = Some(owned),
-                Some(merged) => {
-                    for (into, from) in merged.iter_mut().zip(owned) {
-                        for g in from {
-                            if !into.contains(&g) {
-                                into.push(g);
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        self.frame().owned = merged.unwrap_or(before);
+            owned
+        });
     }
 
     /// After two alternative arms: control goes on unless both left, and the value is what

@@ -86,6 +86,17 @@ pub(super) struct CallArgs<'a> {
     pub(super) args: &'a syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>,
 }
 
+impl<'a> CallArgs<'a> {
+    /// Those of `m` when it is the call of `method` being followed (the model also calls
+    /// methods of its own, on the way, under an outer call's expression).
+    pub(super) fn of(m: &'a syn::ExprMethodCall, method: &str) -> Option<Self> {
+        (m.method == method).then_some(CallArgs {
+            receiver: Some(&m.receiver),
+            args: &m.args,
+        })
+    }
+}
+
 /// What `break` and `continue` can leave.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Breakable {
@@ -118,6 +129,31 @@ pub(super) struct LoopFrame<'a> {
     /// Blocking waits walked under an arm inside the loop, not yet left unchecked: the event and
     /// the arms it is inside (see `Interp::note_question_mark`).
     pub(super) waits: Vec<(usize, Rc<[Arm]>)>,
+}
+
+/// What alternative paths of control leave (the arms of an `if` or a `match`), merged by
+/// `merge` over the paths that go on; `before`, when none does (paths that left, by `return`,
+/// `break` or `continue`, do not reach what follows).
+pub(super) fn merge_going_on<T>(
+    before: T,
+    paths: Vec<(T, Flow)>,
+    merge: impl FnMut(T, T) -> T,
+) -> T {
+    paths
+        .into_iter()
+        .filter(|(_, flow)| *flow == Flow::Normal)
+        .map(|(left, _)| left)
+        .reduce(merge)
+        .unwrap_or(before)
+}
+
+/// Adds to `into` the items of `from` it does not hold yet, in their order.
+pub(super) fn push_new<T: PartialEq>(into: &mut Vec<T>, from: impl IntoIterator<Item = T>) {
+    for item in from {
+        if !into.contains(&item) {
+            into.push(item);
+        }
+    }
 }
 
 /// An arm of an `if` or `match` walked: (its branch, numbered once per `if` or `match` walked;
