@@ -117,6 +117,15 @@ impl Workspace {
             .map(|(_, p, t)| (p, t))
     }
 
+    /// The manifests whose edits change the workspace: the root's and each member's.
+    pub fn manifests(&self) -> impl Iterator<Item = PathBuf> + '_ {
+        std::iter::once(self.root.join("Cargo.toml")).chain(
+            self.members
+                .iter()
+                .map(|p| p.manifest_path.clone().into_std_path_buf()),
+        )
+    }
+
     fn member_targets(&self) -> impl Iterator<Item = (&Package, &Target)> {
         self.members
             .iter()

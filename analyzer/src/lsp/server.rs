@@ -1,11 +1,14 @@
 //! The server loop: initialize, analyze the workspace, then answer the client until `shutdown`.
 //! Open, change (full text) and save re-analyze the edited file's crate and publish the
-//! diagnostics of its files; hover and code actions read the last analysis.
+//! diagnostics of its files; hover and code actions read the last analysis. An edit of a cargo
+//! manifest or of racecheck's configuration (told by a watcher the server registers when the
+//! client can, else seen at the next save) loads the workspace again, open buffers kept.
 use super::convert::{self, Encoding, Text};
-use super::session::Session;
+use super::session::{Session, Shape};
 use super::{hover, quick_fix};
 use crate::diagnostic::{Diagnostic, InputError, Severity, Span};
 use crate::driver::catalog;
+use crate::driver::config::CONFIG_FILE_NAME;
 use crate::driver::error::Fatal;
 use crate::rules;
 use gen_lsp_types::{
@@ -16,7 +19,7 @@ use gen_lsp_types::{
     ServerInfo, TextDocumentContentChangeEvent, TextDocumentSyncKind, TextDocumentSyncOptions, Uri,
     WorkspaceFolders,
 };
-use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -32,6 +35,8 @@ pub fn serve(connection: &Connection, cwd: &Path) -> Result<(), Fatal> {
         Err(e) if e.channel_is_disconnected() => return Ok(()),
         Err(e) => return Err(protocol(e)),
     };
+    let watches =
+        params["capabilities"]["workspace"]["didChangeWatchedFiles"]["dynamicRegistration"] == true;
     let params: InitializeParams = serde_json::from_value(params).unwrap_or_default();
     let encoding = Encoding::negotiate(
         params
@@ -48,12 +53,18 @@ pub fn serve(connection: &Connection, cwd: &Path) -> Result<(), Fatal> {
     });
     connection.initialize_finish(id, result).map_err(protocol)?;
 
+    let session = Session::load(&root);
     let mut server = Server {
         connection,
         encoding,
-        session: Session::load(&root),
+        shape: Shape::of(&root, session.as_ref().ok()),
+        root,
+        session,
         published: BTreeSet::new(),
     };
+    if watches {
+        server.watch_manifests();
+    }
     server.refresh();
     for message in &connection.receiver {
         match message {
@@ -119,6 +130,9 @@ fn workspace_root(params: &InitializeParams) -> Option<PathBuf> {
 struct Server<'a> {
     connection: &'a Connection,
     encoding: Encoding,
+    root: PathBuf,
+    /// The manifests and configuration the session was loaded from, to tell when they change.
+    shape: Shape,
     /// The workspace, or why it could not be read (reported, then every request gets nothing).
     session: Result<Session, Fatal>,
     /// Files that were last sent a non-empty list, which a later analysis may have to clear.
@@ -174,7 +188,80 @@ impl Server<'_> {
         self.session.as_ref().ok()
     }
 
+    /// Asks the client to tell the server of edits to manifests and configuration files, which
+    /// an editor does not open as Rust documents (its answer needs no reply).
+    fn watch_manifests(&self) {
+        let watchers: Vec<Value> = ["**/Cargo.toml", &format!("**/{CONFIG_FILE_NAME}")]
+            .iter()
+            .map(|glob| serde_json::json!({"globPattern": glob}))
+            .collect();
+        self.send(Request::new(
+            RequestId::from("racecheck/watch-manifests".to_owned()),
+            "client/registerCapability".into(),
+            serde_json::json!({"registrations": [{
+                "id": "racecheck/watch-manifests",
+                "method": "workspace/didChangeWatchedFiles",
+                "registerOptions": {"watchers": watchers},
+            }]}),
+        ));
+    }
+
+    /// Loads the workspace again if a manifest or configuration file changed since it was
+    /// loaded, keeping the open buffers' texts, and publishes what that changes.
+    fn reload_if_reshaped(&mut self) {
+        let shape = Shape::of(&self.root, self.session.as_ref().ok());
+        if shape == self.shape {
+            return;
+        }
+        let open = self
+            .session
+            .as_ref()
+            .map(Session::open_buffers)
+            .unwrap_or_default();
+        self.session = Session::load(&self.root);
+        if let Ok(session) = &mut self.session {
+            for (location, text) in open {
+                session.set_text(&location, &text, true);
+            }
+        }
+        self.shape = Shape::of(&self.root, self.session.as_ref().ok());
+        self.refresh();
+        // Files that left the workspace keep no findings of the old one.
+        let gone: Vec<PathBuf> = self
+            .published
+            .iter()
+            .filter(|location| {
+                self.session
+                    .as_ref()
+                    .map_or(true, |s| s.file(location).is_none())
+            })
+            .cloned()
+            .collect();
+        for location in gone {
+            self.published.remove(&location);
+            self.publish(&location, Vec::new());
+        }
+    }
+
+    fn publish(&self, location: &Path, diagnostics: Vec<gen_lsp_types::Diagnostic>) {
+        let params = PublishDiagnosticsParams {
+            uri: convert::uri(location),
+            version: None,
+            diagnostics,
+        };
+        self.send(Notification::new(
+            "textDocument/publishDiagnostics".into(),
+            params,
+        ));
+    }
+
     fn notified(&mut self, notification: Notification) {
+        match notification.method.as_str() {
+            "workspace/didChangeWatchedFiles" => return self.reload_if_reshaped(),
+            // Clients that cannot watch files: a save is when a manifest edit is looked for.
+            "textDocument/didSave" => self.reload_if_reshaped(),
+            _ => {}
+        }
         let changed = match notification.method.as_str() {
             "textDocument/didOpen" => parse(notification.params)
                 .map(|p: DidOpenTextDocumentParams| (p.text_document.uri, Some(p.text_document.text), true)),
@@ -238,15 +325,7 @@ impl Server<'_> {
                 self.published.insert(location.clone());
             }
             if open || had_some || !diagnostics.is_empty() {
-                let params = PublishDiagnosticsParams {
-                    uri: convert::uri(&location),
-                    version: None,
-                    diagnostics,
-                };
-                self.send(Notification::new(
-                    "textDocument/publishDiagnostics".into(),
-                    params,
-                ));
+                self.publish(&location, diagnostics);
             }
         }
     }

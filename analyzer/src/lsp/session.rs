@@ -6,7 +6,7 @@
 //! only the crates whose files changed are analyzed again, and the others keep their findings.
 use crate::diagnostic::{Diagnostic, InputError, SourceFile};
 use crate::driver::check::report_of;
-use crate::driver::config::{self, Overrides, Settings};
+use crate::driver::config::{self, Overrides, Settings, CONFIG_FILE_NAME};
 use crate::driver::discover::{self, Finder};
 use crate::driver::error::Fatal;
 use crate::driver::source_map::{LineIndex, SourceMap};
@@ -21,6 +21,7 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
+use std::time::SystemTime;
 
 /// One file of the workspace.
 #[derive(Debug)]
@@ -113,6 +114,15 @@ impl Session {
             files,
             crates: HashMap::new(),
         })
+    }
+
+    /// The open buffers: location and text.
+    pub fn open_buffers(&self) -> Vec<(PathBuf, Arc<str>)> {
+        self.files
+            .iter()
+            .filter(|(_, f)| f.open)
+            .map(|(location, f)| (location.clone(), f.text.clone()))
+            .collect()
     }
 
     pub fn file(&self, location: &Path) -> Option<&FileState> {
@@ -288,6 +298,37 @@ impl Session {
     /// The location of a path as diagnostics print it.
     pub fn location_of(&self, display: &Path) -> PathBuf {
         self.root.join(display)
+    }
+}
+
+/// The files that decide what a session is (cargo's manifests, racecheck's configuration), each
+/// with its modification time and length when the session was loaded, or `None` if it was absent.
+#[derive(Debug, PartialEq)]
+pub struct Shape(Vec<(PathBuf, Option<(Option<SystemTime>, u64)>)>);
+
+impl Shape {
+    /// The manifests and configuration files of a session at `root`: every `Cargo.toml` and
+    /// `racecheck.toml` from `root` up (where configuration is looked for), and each member's
+    /// manifest when the session read a cargo workspace.
+    pub fn of(root: &Path, session: Option<&Session>) -> Shape {
+        let mut paths: BTreeSet<PathBuf> = root
+            .ancestors()
+            .flat_map(|dir| [dir.join("Cargo.toml"), dir.join(CONFIG_FILE_NAME)])
+            .collect();
+        if let Some(workspace) = session.and_then(|s| s.workspace.as_ref()) {
+            paths.extend(workspace.manifests());
+        }
+        Shape(
+            paths
+                .into_iter()
+                .map(|path| {
+                    let stamp = std::fs::metadata(&path)
+                        .ok()
+                        .map(|m| (m.modified().ok(), m.len()));
+                    (path, stamp)
+                })
+                .collect(),
+        )
     }
 }
 

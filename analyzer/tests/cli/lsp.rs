@@ -267,6 +267,59 @@ fn the_editor_links_programs_to_their_library_and_reads_the_manifest_edition() {
         json!({"textDocument": {"uri": main_uri, "languageId": "rust", "version": 1, "text": edited}}),
     );
     assert_eq!(client.diagnostics_of(&main_uri), Vec::<Value>::new());
+
+    // The manifest edited to edition 2021, as a watcher tells it: the workspace is read again,
+    // the unsaved buffer kept, and the `else` arm's second lock is a double lock now.
+    project.write(
+        "Cargo.toml",
+        "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
+    );
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri_of(&project, "Cargo.toml"), "type": 2}]}),
+    );
+    let codes = |diagnostics: Vec<Value>| -> Vec<String> {
+        diagnostics
+            .iter()
+            .map(|d| d["code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(codes(client.diagnostics_of(&main_uri)), ["D002"]);
+    // A configuration file added, seen at the next save by a client that watches nothing.
+    project.write("racecheck.toml", "ignore = [\"D002\"]\n");
+    client.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": main_uri}, "text": edited}),
+    );
+    assert_eq!(client.diagnostics_of(&main_uri), Vec::<Value>::new());
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    assert!(client.server.wait().expect("the server exits").success());
+}
+
+#[test]
+fn a_client_that_watches_files_is_asked_to_watch_the_manifests() {
+    let project = Project::cargo("lsp-watch", ABBA);
+    let mut client = Client::start(binary(), project.root());
+    client.request(
+        "initialize",
+        json!({
+            "processId": null,
+            "rootUri": format!("file://{}", project.root().display()),
+            "capabilities": {"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}},
+        }),
+    );
+    client.notify("initialized", json!({}));
+    let register = client.wait_for(|m| m["method"] == "client/registerCapability");
+    let registration = &register["params"]["registrations"][0];
+    assert_eq!(registration["method"], "workspace/didChangeWatchedFiles");
+    let globs: Vec<&str> = registration["registerOptions"]["watchers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["globPattern"].as_str().unwrap())
+        .collect();
+    assert_eq!(globs, ["**/Cargo.toml", "**/racecheck.toml"]);
     client.request("shutdown", Value::Null);
     client.notify("exit", Value::Null);
     assert!(client.server.wait().expect("the server exits").success());
