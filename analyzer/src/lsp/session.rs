@@ -304,7 +304,10 @@ impl Session {
 /// The files that decide what a session is (cargo's manifests, racecheck's configuration), each
 /// with its modification time and length when the session was loaded, or `None` if it was absent.
 #[derive(Debug, PartialEq)]
-pub struct Shape(Vec<(PathBuf, Option<(Option<SystemTime>, u64)>)>);
+pub struct Shape(Vec<(PathBuf, Option<Stamp>)>);
+
+/// A file's modification time (where the platform keeps one) and length.
+type Stamp = (Option<SystemTime>, u64);
 
 impl Shape {
     /// The manifests and configuration files of a session at `root`: every `Cargo.toml` and
