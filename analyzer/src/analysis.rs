@@ -1661,4 +1661,28 @@ fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
             .map(|(_, _, code)| code)
             .collect()
     }
+
+    #[test]
+    fn named_elements_taken_in_index_order_do_not_invert_an_ordered_pair() {
+        // `transfer` takes the lower id first; `sweep` takes two named accounts. Ascending, they
+        // keep its order; descending (9 then 1) they invert it for the ids 1 and 9.
+        let text = |clean: bool| {
+            let (first, second) = if clean { (0, 1) } else { (9, 1) };
+            format!(
+                "use std::sync::{{Arc, Mutex}};\n\
+                 pub struct Bank {{ accounts: Vec<Mutex<i64>> }}\n\
+                 impl Bank {{\n    fn transfer(&self, from: usize, to: usize) {{\n        \
+                 let (lo, hi) = if from < to {{ (from, to) }} else {{ (to, from) }};\n        \
+                 let _a = self.accounts[lo].lock().unwrap();\n        \
+                 let _b = self.accounts[hi].lock().unwrap();\n    }}\n    \
+                 fn sweep(&self) {{\n        let _f = self.accounts[{first}].lock().unwrap();\n        \
+                 let _r = self.accounts[{second}].lock().unwrap();\n    }}\n}}\n\
+                 pub fn run(a: usize, b: usize) {{\n    \
+                 let bank = Arc::new(Bank {{ accounts: (0..10).map(|_| Mutex::new(0)).collect() }});\n    \
+                 let other = Arc::clone(&bank);\n    let t = std::thread::spawn(move || other.transfer(a, b));\n    \
+                 bank.sweep();\n    t.join().unwrap();\n}}\n"
+            )
+        };
+        found_unless(text, &[at("src/lib.rs", 7, "D001")]);
+    }
 }

@@ -67,6 +67,9 @@ impl LockOrderGraph {
                         if from == to && !(pair && from == held.lock) {
                             continue;
                         }
+                        if !ranks_allow(model, held.lock, taken, from, to) {
+                            continue;
+                        }
                         match graph.edge_weight_mut(from, to) {
                             Some(instances) => instances.push(instance.clone()),
                             None => {
@@ -147,6 +150,28 @@ impl LockOrderGraph {
                 path.pop();
             }
         }
+    }
+}
+
+/// Whether the elements `from` and `to` that two acquisitions by run-time ids stand for can be
+/// what they took: the lower and then the higher of an ordered pair (`min`/`max`, `if a < b`)
+/// take two named elements only in the order of their indices.
+fn ranks_allow(model: &Model, held: PrimId, taken: PrimId, from: PrimId, to: PrimId) -> bool {
+    let rank = |p: PrimId| match model.prim(p).element {
+        Some((_, IndexKey::Id(rank))) => Some(rank),
+        _ => None,
+    };
+    let index = |p: PrimId| match model.prim(p).element {
+        Some((_, IndexKey::Const(i))) => Some(i),
+        _ => None,
+    };
+    let (Some(a), Some(b)) = (index(from), index(to)) else {
+        return true;
+    };
+    match (rank(held), rank(taken)) {
+        (Some(IdRank::Low), Some(IdRank::High)) => a < b,
+        (Some(IdRank::High), Some(IdRank::Low)) => a > b,
+        _ => true,
     }
 }
 

@@ -40,6 +40,8 @@ declare_rule! {
     ///   taken in a row are an inversion unless ordered by
     ///   `min`/`max`, `if a < b { (a, b) } else { (b, a) }` or a sorted array; an order kept
     ///   another way (a comparison elsewhere, a sorted `Vec` of ids built in a loop) is not seen.
+    ///   The two ends of such an ordered pair stand for named elements in index order only, so
+    ///   `v[0]` then `v[1]` beside them is clean and `v[9]` then `v[1]` an inversion.
     pub D001, LOCK_ORDER_INVERSION, "lock-order-inversion", Error, "locks acquired in opposite orders by threads that can run in parallel", model_limits!()
 }
 
