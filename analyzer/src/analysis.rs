@@ -1685,4 +1685,67 @@ fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
         };
         found_unless(text, &[at("src/lib.rs", 7, "D001")]);
     }
+
+    #[test]
+    fn a_dispatcher_started_before_its_client_is_walked_with_the_clients_requests() {
+        // `serve` starts a thread for each `Apply`, so it cannot be walked again once its
+        // client has sent: its first walk waits until the client's is done.
+        let text = |first: &str| {
+            format!(
+                "use std::sync::mpsc::{{channel, Receiver, Sender}};\nuse std::sync::{{Arc, Mutex}};\n\
+                 pub enum Cmd {{ Apply {{ reply: Sender<u32> }}, Stop }}\n\
+                 pub struct Svc {{ config: Mutex<u32> }}\n\
+                 fn serve(svc: &Svc, rx: Receiver<Cmd>) {{\n    for cmd in rx {{\n        match cmd {{\n            \
+                 Cmd::Apply {{ reply }} => {{\n                let limit = *svc.config.lock().unwrap();\n                \
+                 std::thread::scope(|s| {{ s.spawn(|| limit + 1); }});\n                \
+                 let _ = reply.send(limit);\n            }}\n            Cmd::Stop => break,\n        }}\n    }}\n}}\n\
+                 fn apply(svc: &Svc, tx: &Sender<Cmd>) -> u32 {{\n    let g = svc.config.lock().unwrap();\n    {first}\n    \
+                 let (reply, answer) = channel();\n    let _ = tx.send(Cmd::Apply {{ reply }});\n    \
+                 answer.recv().unwrap_or(0)\n}}\n\
+                 pub fn run() {{\n    let svc = Arc::new(Svc {{ config: Mutex::new(0) }});\n    \
+                 let (tx, rx) = channel();\n    let me = Arc::clone(&svc);\n    \
+                 let server = std::thread::spawn(move || serve(&me, rx));\n    \
+                 let (other, client_tx) = (Arc::clone(&svc), tx.clone());\n    \
+                 let client = std::thread::spawn(move || apply(&other, &client_tx));\n    \
+                 let _ = client.join();\n    let _ = tx.send(Cmd::Stop);\n    server.join().unwrap();\n}}\n"
+            )
+        };
+        found_unless_dropped(text, &[at("src/lib.rs", 22, "D003")]);
+    }
+
+    #[test]
+    fn a_number_another_thread_put_in_a_guarded_map_is_still_read_through_the_guard() {
+        // `release` puts `0` in the map before the engines are walked with their orders: what
+        // `used` reads is still the guard's data, written back by `set_used` (R003).
+        let text = |clean: bool| {
+            let reserve = if clean {
+                "*self.credit.lock().unwrap().entry(account).or_insert(0) += n;"
+            } else {
+                "let used = self.used(account);\n        self.set_used(account, used + n);"
+            };
+            format!(
+                "use std::collections::HashMap;\nuse std::sync::mpsc::{{channel, Receiver}};\nuse std::sync::{{Arc, Mutex}};\n\
+                 pub struct Order {{ account: u32, qty: i64 }}\npub enum Request {{ New(Order), Stop }}\n\
+                 pub struct Risk {{ credit: Mutex<HashMap<u32, i64>> }}\n\
+                 impl Risk {{\n    fn used(&self, account: u32) -> i64 {{\n        \
+                 self.credit.lock().unwrap().get(&account).copied().unwrap_or(0)\n    }}\n    \
+                 fn set_used(&self, account: u32, used: i64) {{\n        self.credit.lock().unwrap().insert(account, used);\n    }}\n    \
+                 pub fn reserve(&self, account: u32, n: i64) {{\n        {reserve}\n    }}\n    \
+                 pub fn release(&self, account: u32, n: i64) {{\n        \
+                 *self.credit.lock().unwrap().entry(account).or_insert(0) -= n;\n    }}\n}}\n\
+                 fn engine(risk: &Risk, rx: Receiver<Request>) {{\n    while let Ok(req) = rx.recv() {{\n        match req {{\n            \
+                 Request::New(order) => risk.reserve(order.account, order.qty),\n            Request::Stop => break,\n        }}\n    }}\n}}\n\
+                 pub fn run() {{\n    let risk = Arc::new(Risk {{ credit: Mutex::new(HashMap::new()) }});\n    \
+                 let (mut engines, mut inboxes) = (Vec::new(), Vec::new());\n    for _ in 0..2 {{\n        \
+                 let (tx, rx) = channel();\n        inboxes.push(tx);\n        let r = Arc::clone(&risk);\n        \
+                 engines.push(std::thread::spawn(move || engine(&r, rx)));\n    }}\n    \
+                 let r = Arc::clone(&risk);\n    let monitor = std::thread::spawn(move || r.release(1, 5));\n    \
+                 let gateway = std::thread::spawn(move || {{\n        for tx in &inboxes {{\n            \
+                 let _ = tx.send(Request::New(Order {{ account: 1, qty: 5 }}));\n            let _ = tx.send(Request::Stop);\n        }}\n    }});\n    \
+                 gateway.join().unwrap();\n    monitor.join().unwrap();\n    \
+                 for e in engines {{\n        e.join().unwrap();\n    }}\n}}\n"
+            )
+        };
+        found_unless(text, &[at("src/lib.rs", 16, "R003")]);
+    }
 }

@@ -96,8 +96,12 @@ impl Interp<'_> {
         }
     }
 
-    /// Counts one step; false once the crate's budget is spent.
+    /// Counts one step; false once the crate's budget is spent, or once the walk gave up to be
+    /// walked later (see `rewalk`).
     pub(super) fn step(&mut self) -> bool {
+        if self.walk.postponed.get() {
+            return false;
+        }
         self.budget.steps += 1;
         if self.budget.steps > self.budget.step_limit {
             self.cut(Cut::Steps(self.budget.step_limit));

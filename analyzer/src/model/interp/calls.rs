@@ -83,7 +83,7 @@ impl<'a> Interp<'a> {
             Target::Def(Some(Resolved::External(path))) => self.external_call(&path, args, &span),
             // `Job::Flush(ack)`: a variant of a crate enum.
             Target::Def(None) => match self.variant_enum(&c.func) {
-                Some(e) => self.variant_value(e, args),
+                Some((e, variant)) => self.variant_value(e, variant, args),
                 None => match self.derived_default(&c.func) {
                     Some(object) => object,
                     None => self.unknown_call(args),
@@ -263,6 +263,11 @@ impl<'a> Interp<'a> {
                     match element {
                         Value::Unknown | Value::Data(_) => {
                             return self.place_in_guard(g, &element, key)
+                        }
+                        // A number or string put in earlier (`or_insert(0)`) is as much the
+                        // guard's data as an unknown one.
+                        ref plain if !plain.is_followed() => {
+                            return self.place_in_guard(g, &Value::data(plain.taint()), key)
                         }
                         Value::Obj(s, o) => self.place_object((s, o), g, key),
                         _ => {

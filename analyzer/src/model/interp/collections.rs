@@ -122,7 +122,7 @@ impl<'a> Interp<'a> {
     /// A value known to carry nothing the model follows: plain numbers and text, or a value of
     /// one of the crate's enums (a variant that carries nothing followed, see `variant_value`).
     /// An unknown value is not: it may be anything.
-    fn is_opaque(&self, value: &Value<'a>) -> bool {
+    pub(super) fn is_opaque(&self, value: &Value<'a>) -> bool {
         match value {
             Value::Int(_) | Value::Str(_) | Value::Index(_) | Value::Range(..) => true,
             Value::Obj(s, _) => self.index.structs[s.index()].is_enum(),

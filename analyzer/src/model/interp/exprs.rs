@@ -2,6 +2,8 @@
 use super::collections::index_key;
 use super::consts::int_op;
 use super::drops::Site;
+use super::store::CarriedShape;
+use super::walk::push_new;
 use super::walk::Flow;
 use super::Interp;
 use crate::diagnostic::Span;
@@ -252,7 +254,7 @@ impl<'a> Interp<'a> {
             }
             Some(Resolved::Def(Def::Struct(s))) => Value::Obj(s, ANY_OBJECT),
             _ => match self.variant_enum(expr) {
-                Some(e) => Value::Obj(e, ANY_OBJECT),
+                Some((e, _)) => Value::Obj(e, ANY_OBJECT),
                 None => Value::Unknown,
             },
         }
@@ -260,11 +262,26 @@ impl<'a> Interp<'a> {
 
     /// The enum of the crate whose variant `expr` names (`Job::Flush`, `Self::Stop`): a
     /// capitalised last segment after a path to an enum.
-    pub(super) fn variant_enum(&mut self, expr: &Expr) -> Option<StructId> {
+    pub(super) fn variant_enum<'e>(&mut self, expr: &'e Expr) -> Option<(StructId, &'e syn::Path)> {
         let Expr::Path(p) = expr else {
             return None;
         };
-        self.variant_enum_of(&p.path)
+        Some((self.variant_enum_of(&p.path)?, &p.path))
+    }
+
+    /// Whether a pattern of the variant `path` names may bind `value` as what the variant
+    /// carries: the variant was seen to carry a value of its shape (see `carried_shapes`).
+    pub(super) fn variant_carries(&mut self, path: &syn::Path, value: &Value<'a>) -> bool {
+        let (Some(e), Some(variant)) = (self.variant_enum_of(path), path.segments.last()) else {
+            return true;
+        };
+        let Some(shape) = CarriedShape::of(value) else {
+            return true;
+        };
+        self.store
+            .carried_shapes
+            .get(&(e, variant.ident.to_string()))
+            .is_some_and(|shapes| shapes.contains(&shape))
     }
 
     pub(super) fn variant_enum_of(&mut self, path: &syn::Path) -> Option<StructId> {
@@ -291,13 +308,28 @@ impl<'a> Interp<'a> {
     /// A value of a variant of enum `e` made from `args`: the one value it carries when that is
     /// something the model follows (`Job::Flush(ack)` is `ack`, as `Some(ack)` is, and a
     /// tuple-variant pattern binds it back), else a value of the enum, which carries nothing.
-    pub(super) fn variant_value(&mut self, e: StructId, args: Vec<Value<'a>>) -> Value<'a> {
+    pub(super) fn variant_value(
+        &mut self,
+        e: StructId,
+        variant: &syn::Path,
+        args: Vec<Value<'a>>,
+    ) -> Value<'a> {
         let mut args = args.into_iter();
         match (args.next(), args.next()) {
             (Some(carried), None) if carried.is_followed() => {
                 let mut channels = Vec::new();
                 carried.prims(&mut channels);
                 self.store.carried.extend(channels);
+                if let (Some(name), Some(shape)) =
+                    (variant.segments.last(), CarriedShape::of(&carried))
+                {
+                    let shapes = self
+                        .store
+                        .carried_shapes
+                        .entry((e, name.ident.to_string()))
+                        .or_default();
+                    push_new(shapes, [shape]);
+                }
                 carried
             }
             _ => Value::Obj(e, ANY_OBJECT),
@@ -600,7 +632,7 @@ impl<'a> Interp<'a> {
                             .carrying_fields
                             .insert((e, variant.ident.to_string()), field.clone());
                     }
-                    self.variant_value(e, followed.into_iter().map(|(_, v)| v).collect())
+                    self.variant_value(e, &s.path, followed.into_iter().map(|(_, v)| v).collect())
                 }
                 None => Value::Unknown,
             },

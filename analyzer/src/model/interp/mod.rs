@@ -188,10 +188,7 @@ impl<'a> Interp<'a> {
                     args: Vec::new(),
                 });
             }
-            let mut walked = Vec::new();
-            while let Some(next) = self.pending.pop_front() {
-                walked.push(self.run_recorded(next));
-            }
+            let walked = self.walk_pending();
             self.rewalk_stale(walked);
         }
     }
@@ -205,23 +202,32 @@ impl<'a> Interp<'a> {
     }
 
     /// Walks a template, and keeps what it needs to be walked again.
-    fn run_recorded(&mut self, pending: Pending<'a>) -> rewalk::Walked<'a> {
+    fn run_recorded(&mut self, pending: Pending<'a>, may_give_up: bool) -> rewalk::Walked<'a> {
         let again = Pending {
             template: pending.template,
             target: pending.target.clone(),
             args: pending.args.clone(),
         };
-        self.run_template(pending);
+        self.walk.start(pending.template);
+        self.walk.postponable = may_give_up.then(|| self.postponable_now());
+        let prims_before = self.model.prims.len();
+        self.run_walk(pending);
         rewalk::Walked {
             pending: again,
             bags_read: std::mem::take(self.walk.bags_read.get_mut()),
             ended_at: self.store.tick,
             ran_drops: !self.walk.drops.is_empty(),
+            made_prims: self.model.prims.len() > prims_before,
         }
     }
 
     fn run_template(&mut self, pending: Pending<'a>) {
         self.walk.start(pending.template);
+        self.run_walk(pending);
+    }
+
+    /// Walks a template from its start (`Walk::start` done).
+    fn run_walk(&mut self, pending: Pending<'a>) {
         let result = self.call(&pending.target, pending.args, None, None);
         self.release_value(&result, None);
         self.end_closure_thread(&pending.target);

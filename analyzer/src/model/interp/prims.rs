@@ -286,10 +286,18 @@ impl<'a> Interp<'a> {
     /// A message received from `queue`: one of those put in it so far (a walk before this one
     /// put them), or nothing known.
     pub(super) fn message_of(&self, queue: PrimId) -> Value<'a> {
-        self.store
+        let message = self
+            .store
             .messages
             .get(&queue)
-            .map_or(Value::Unknown, |&bag| self.bag_content(bag))
+            .map(|&bag| self.bag_content(bag));
+        if message
+            .as_ref()
+            .is_none_or(|m| !m.is_followed() || self.is_opaque(m))
+        {
+            self.nothing_sent_yet();
+        }
+        message.unwrap_or(Value::Unknown)
     }
 
     fn pool_method(

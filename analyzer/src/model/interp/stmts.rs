@@ -135,6 +135,13 @@ impl<'a> Interp<'a> {
                 }
             }
             syn::Pat::TupleStruct(ts) => {
+                // Another variant's carried value (a collection of requests holds one value for
+                // all its variants): nothing known of what this variant holds.
+                let value = if self.variant_carries(&ts.path, &value) {
+                    value
+                } else {
+                    Value::Unknown
+                };
                 let single = ts.elems.len() == 1;
                 for p in &ts.elems {
                     let v = if single {
@@ -159,6 +166,8 @@ impl<'a> Interp<'a> {
                 // `variant_value`): the field that carried it binds it, the others nothing known.
                 let carried = match (&value, s.path.segments.last()) {
                     (Value::Obj(..) | Value::Unknown | Value::Data(_), _) | (_, None) => None,
+                    // Another variant's carried value: this one binds nothing of it.
+                    _ if !self.variant_carries(&s.path, &value) => Some(None),
                     (_, Some(variant)) => self.variant_enum_of(&s.path).map(|e| {
                         let key = (e, variant.ident.to_string());
                         self.store.carrying_fields.get(&key).cloned()

@@ -77,6 +77,10 @@ pub(super) struct Store<'a> {
     /// The field of each struct variant (by enum and variant name) that carries the one value
     /// the model follows (`Request::Now { reply, .. }`: `reply`; see `variant_value`).
     pub(super) carrying_fields: HashMap<(StructId, String), String>,
+    /// What each variant (by enum and variant name) was seen to carry: a pattern of the
+    /// variant binds a carried value only of such a shape. A collection of requests holds one
+    /// value for all its variants, and `New(order)` must not bind `Cancel`'s reply channel.
+    pub(super) carried_shapes: HashMap<(StructId, String), Vec<CarriedShape>>,
     /// What the plain fields of an object built by a struct literal were read from through
     /// guards (`Stats { hits: old.hits + 1, ..old }`), for the stale-read rule: those fields
     /// are not kept (see `new_object_of`).
@@ -108,6 +112,7 @@ impl Default for Store<'_> {
             object_guards: HashMap::new(),
             object_reads: HashMap::new(),
             carrying_fields: HashMap::new(),
+            carried_shapes: HashMap::new(),
             carried: HashSet::new(),
             sorted_bags: HashSet::new(),
             thread_scopes: Vec::new(),
@@ -487,5 +492,30 @@ impl<'a> Interp<'a> {
             }
             Shape::Prim(..) | Shape::Family(..) | Shape::Unknown => Value::Unknown,
         }
+    }
+}
+
+/// The shape of a value a variant carries (see `Store::carried_shapes`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum CarriedShape {
+    Object(StructId),
+    Channels,
+    Collection,
+    TraitObject,
+    Handles,
+    Callables,
+}
+
+impl CarriedShape {
+    pub(super) fn of(value: &Value<'_>) -> Option<CarriedShape> {
+        Some(match value {
+            Value::Obj(s, _) => CarriedShape::Object(*s),
+            Value::Prim(_) | Value::Prims(_) => CarriedShape::Channels,
+            Value::Bag(_) => CarriedShape::Collection,
+            Value::Dyn(_) => CarriedShape::TraitObject,
+            Value::Threads(_) => CarriedShape::Handles,
+            Value::Callable(_) | Value::Callables(_) => CarriedShape::Callables,
+            _ => return None,
+        })
     }
 }

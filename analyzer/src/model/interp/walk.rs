@@ -18,7 +18,7 @@ use crate::model::env::Scope;
 use crate::model::syntax;
 use crate::model::value::{BagId, GuardId, MapKey, ObjectId, Place, Value};
 use crate::model::{CallId, CallSite, Event, Held, Op, PrimId, TemplateId, VarId};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
@@ -222,6 +222,10 @@ pub(super) struct Walk<'a> {
     pub(super) places: Vec<((StructId, ObjectId), GuardId, Option<MapKey>)>,
     /// The collections (and channels' messages) whose content this walk read.
     pub(super) bags_read: RefCell<HashSet<BagId>>,
+    /// What this walk may still give up for a later one (see `rewalk::Postponable`).
+    pub(super) postponable: Option<super::rewalk::Postponable>,
+    /// The walk gave up: it waited on a channel nothing was sent on yet (see `rewalk`).
+    pub(super) postponed: Cell<bool>,
 }
 
 impl Walk<'_> {
@@ -250,6 +254,8 @@ impl Walk<'_> {
             cut_for_frame: usize::MAX,
             places: Vec::new(),
             bags_read: RefCell::default(),
+            postponable: None,
+            postponed: Cell::new(false),
         }
     }
 
@@ -268,6 +274,8 @@ impl Walk<'_> {
         self.places.clear();
         self.element_keys.clear();
         self.bags_read.get_mut().clear();
+        self.postponable = None;
+        self.postponed.set(false);
     }
 }
 
