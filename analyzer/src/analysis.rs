@@ -1748,4 +1748,47 @@ fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
         };
         found_unless(text, &[at("src/lib.rs", 16, "R003")]);
     }
+
+    #[test]
+    fn a_read_guard_does_not_make_an_atomic_load_and_store_one_update() {
+        let text = |clean: bool| {
+            let guard = if clean { "write" } else { "read" };
+            format!(
+                "use std::sync::atomic::{{AtomicU64, Ordering}};\nuse std::sync::{{Arc, RwLock}};\n\
+                 pub struct World {{ next: AtomicU64, regions: RwLock<u32> }}\n\
+                 impl World {{\n    fn alloc(&self) -> u64 {{\n        let id = self.next.load(Ordering::Acquire);\n        \
+                 self.next.store(id + 1, Ordering::Release);\n        id\n    }}\n    \
+                 pub fn spawn(&self) -> u64 {{\n        let _r = self.regions.{guard}().unwrap();\n        self.alloc()\n    }}\n}}\n\
+                 pub fn run() {{\n    let w = Arc::new(World {{ next: AtomicU64::new(1), regions: RwLock::new(0) }});\n    \
+                 let o = Arc::clone(&w);\n    let t = std::thread::spawn(move || o.spawn());\n    w.spawn();\n    t.join().unwrap();\n}}\n"
+            )
+        };
+        found_unless(text, &[at("src/lib.rs", 7, "R002")]);
+    }
+
+    #[test]
+    fn an_atomic_update_one_caller_guards_is_still_split_for_another() {
+        // `wave` calls `alloc` under the write guard first, where it records nothing: that walk
+        // is not reused for `spawn`, which calls it bare.
+        let text = |clean: bool| {
+            let bare = if clean {
+                "let _w = self.regions.write().unwrap();\n        self.alloc()"
+            } else {
+                "self.alloc()"
+            };
+            format!(
+                "use std::sync::atomic::{{AtomicU64, Ordering}};\nuse std::sync::{{Arc, RwLock}};\n\
+                 pub struct World {{ next: AtomicU64, regions: RwLock<u32> }}\n\
+                 impl World {{\n    fn alloc(&self) {{\n        let id = self.next.load(Ordering::Acquire);\n        \
+                 self.next.store(id + 1, Ordering::Release);\n    }}\n    \
+                 pub fn wave(&self) {{\n        let _w = self.regions.write().unwrap();\n        self.alloc()\n    }}\n    \
+                 pub fn spawn(&self) {{\n        {bare}\n    }}\n}}\n\
+                 pub fn run() {{\n    let w = Arc::new(World {{ next: AtomicU64::new(1), regions: RwLock::new(0) }});\n    \
+                 let o = Arc::clone(&w);\n    let t = std::thread::spawn(move || o.wave());\n    \
+                 let u = std::thread::spawn({{ let w = Arc::clone(&w); move || w.spawn() }});\n    \
+                 t.join().unwrap();\n    u.join().unwrap();\n}}\n"
+            )
+        };
+        found_unless(text, &[at("src/lib.rs", 7, "R002")]);
+    }
 }

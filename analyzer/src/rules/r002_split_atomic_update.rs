@@ -25,7 +25,8 @@ declare_rule! {
     ///   for one atomic are two atomics.
     /// - A `store` in a method taking `self` or `&mut self` is exclusive and never reported, and a
     ///   read-modify-write (`compare_exchange`, `fetch_*`, `swap`) between the `load` and the
-    ///   `store` counts as coordination.
+    ///   `store` counts as coordination, as does a guard that excludes other holders (not a
+    ///   `RwLock`'s read guard) held across both.
     pub R002, SPLIT_ATOMIC_UPDATE, "split-atomic-update", Warning, "an atomic `load` then `store` of a derived value", model_limits!()
 }
 

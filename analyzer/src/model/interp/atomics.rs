@@ -45,15 +45,28 @@ impl<'a> Interp<'a> {
                 // A method holding `self` exclusively (`&mut self`, `self`) cannot race with
                 // anyone on the atomics of `self`.
                 let exclusive = atomic.starts_with("self.") && self.self_is_exclusive();
-                let split = taint.computed
-                    && !exclusive
-                    && taint.atomics.iter().any(|read| {
-                        *read.atomic == *atomic
-                            && read.rmw_before == self.walk.atomic_rmw_calls
-                            && !read.held.iter().any(|g| self.walk.held.contains(g))
-                    });
-                if split {
-                    self.emit(Op::AtomicSplitStore { atomic }, span.clone());
+                let reads: Vec<&AtomicRead> = taint
+                    .atomics
+                    .iter()
+                    .filter(|read| {
+                        *read.atomic == *atomic && read.rmw_before == self.walk.atomic_rmw_calls
+                    })
+                    .collect();
+                // A guard that excludes every other holder, held across the `load` and the
+                // `store`, makes them one update (a `RwLock`'s read guard does not).
+                let guarded = |read: &AtomicRead| {
+                    read.held
+                        .iter()
+                        .any(|g| self.walk.held.contains(g) && self.guard_is_exclusive(*g))
+                };
+                if taint.computed && !exclusive && !reads.is_empty() {
+                    if reads.iter().any(|read| !guarded(read)) {
+                        self.emit(Op::AtomicSplitStore { atomic }, span.clone());
+                    } else {
+                        // Not a split here, for the guard the caller holds: a call elsewhere
+                        // may be one, so this walk is not reused for it (see `reuse`).
+                        self.walk.guarded_atomic_updates += 1;
+                    }
                 }
                 Some(Value::Unknown)
             }

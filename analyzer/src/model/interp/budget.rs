@@ -34,6 +34,7 @@ pub(super) struct Activity {
     templates: usize,
     prims: usize,
     pub(super) guards: usize,
+    guarded_atomic_updates: u32,
 }
 
 impl Activity {
@@ -71,7 +72,8 @@ impl Budget {
 
 impl Interp<'_> {
     /// A measure of everything the rules can observe of the walk so far: events, templates,
-    /// primitives, guards (and drop tokens). Unchanged across a call:
+    /// primitives, guards (and drop tokens), and atomic updates a held guard made whole (which a
+    /// call without that guard would report). Unchanged across a call:
     /// the call did nothing of note, whatever objects or collections (of no primitive) it made
     /// on the way.
     pub(super) fn activity(&self) -> Activity {
@@ -80,6 +82,7 @@ impl Interp<'_> {
             templates: self.model.templates.len(),
             prims: self.model.prims.len(),
             guards: self.walk.guards.len(),
+            guarded_atomic_updates: self.walk.guarded_atomic_updates,
         }
     }
 

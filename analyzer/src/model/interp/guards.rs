@@ -129,6 +129,22 @@ impl<'a> Interp<'a> {
         }
     }
 
+    /// Whether a guard excludes every other holder of its lock (not a `RwLock`'s read guard).
+    pub(super) fn guard_is_exclusive(&self, guard: GuardId) -> bool {
+        let event = self.walk.guards[guard as usize].event;
+        !matches!(
+            self.model
+                .template(self.walk.template)
+                .events
+                .get(event)
+                .map(|e| &e.op),
+            Some(Op::Acquire {
+                access: Access::Shared { .. },
+                ..
+            })
+        )
+    }
+
     pub(super) fn guard_was_read(&self, guard: GuardId) -> bool {
         self.walk.guards[guard as usize].read
     }

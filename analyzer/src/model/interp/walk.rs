@@ -180,6 +180,9 @@ pub(super) struct Walk<'a> {
     pub(super) frames: Vec<Frame<'a>>,
     /// Atomic read-modify-writes walked so far (see `AtomicRead`).
     pub(super) atomic_rmw_calls: u32,
+    /// Atomic `load`-then-`store` updates walked so far that a held guard made one update: a
+    /// call that walked one depends on its caller's guards (see `budget::Activity`).
+    pub(super) guarded_atomic_updates: u32,
     /// Frames made so far (the next frame's id).
     pub(super) frames_made: u32,
     /// Guards lent to the calls being walked (`f(&guard)`): the callee does not own them.
@@ -237,6 +240,7 @@ impl Walk<'_> {
             loops: Vec::new(),
             frames: Vec::new(),
             atomic_rmw_calls: 0,
+            guarded_atomic_updates: 0,
             frames_made: 0,
             lent: Vec::new(),
             signals: Vec::new(),
