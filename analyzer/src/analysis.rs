@@ -1791,4 +1791,27 @@ fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
         };
         found_unless(text, &[at("src/lib.rs", 7, "R002")]);
     }
+
+    #[test]
+    fn a_reply_sent_in_a_loop_does_not_order_the_senders_later_rounds() {
+        // The flusher's first reply orders its first round before what the worker does after
+        // receiving it, not the rounds after, which still take `segments` then `buffer`.
+        let text = |first: &str| {
+            format!(
+                "use std::sync::mpsc::{{channel, Receiver, Sender}};\nuse std::sync::{{Arc, Mutex}};\n\
+                 pub struct Wal {{ buffer: Mutex<u32>, segments: Mutex<u32> }}\n\
+                 fn flusher(wal: &Wal, kicks: Receiver<()>, replies: Sender<u32>) {{\n    \
+                 for _ in kicks {{\n        let g = wal.segments.lock().unwrap();\n        {first}\n        \
+                 let _b = wal.buffer.lock().unwrap();\n        let _ = replies.send(1);\n    }}\n}}\n\
+                 fn worker(wal: &Wal, kicks: Sender<()>, replies: Receiver<u32>) {{\n    \
+                 let _ = kicks.send(());\n    let _ = replies.recv();\n    \
+                 let _b = wal.buffer.lock().unwrap();\n    let _s = wal.segments.lock().unwrap();\n}}\n\
+                 pub fn run() {{\n    let wal = Arc::new(Wal {{ buffer: Mutex::new(0), segments: Mutex::new(0) }});\n    \
+                 let (kick_tx, kick_rx) = channel();\n    let (reply_tx, reply_rx) = channel();\n    \
+                 let w = Arc::clone(&wal);\n    let f = std::thread::spawn(move || flusher(&w, kick_rx, reply_tx));\n    \
+                 worker(&wal, kick_tx, reply_rx);\n    f.join().unwrap();\n}}\n"
+            )
+        };
+        found_unless_dropped(text, &[at("src/lib.rs", 8, "D001")]);
+    }
 }

@@ -103,7 +103,8 @@ impl<'m> HappensBefore<'m> {
     }
 
     /// A blocking receive is satisfied by some send; when every send is made by one thread (of
-    /// one instance), its first send happens before what follows the receive.
+    /// one instance), its first send happens before what follows the receive, and with it what
+    /// precedes the send, but for a send in a loop only what precedes the loop.
     fn add_handoff_edges(&mut self) {
         let mut senders: HashMap<PrimId, Vec<(TemplateId, usize)>> = HashMap::new();
         let mut receivers: HashMap<PrimId, Vec<(TemplateId, usize)>> = HashMap::new();
@@ -137,14 +138,34 @@ impl<'m> HappensBefore<'m> {
                 continue;
             }
             let first = sends.iter().map(|(_, i)| *i).min().unwrap_or(0);
+            // A send in a loop is made again in later rounds, after the events of the round
+            // before it: only what precedes the outermost loop around it is ordered by it.
+            let ordered_up_to = match self.outermost_loop_start(sender, first) {
+                None => Some(first),
+                Some(start) => start.checked_sub(1),
+            };
+            let Some(last_ordered) = ordered_up_to else {
+                continue;
+            };
             for &(t, i) in receivers.get(&prim).into_iter().flatten() {
                 if t != sender {
                     // Into what follows the receive: the receive itself starts unordered.
                     self.graph
-                        .add_edge(self.node(sender, first), self.after(t, i), None);
+                        .add_edge(self.node(sender, last_ordered), self.after(t, i), None);
                 }
             }
         }
+    }
+
+    /// The first event of the outermost loop of template `t` around its event `event`.
+    fn outermost_loop_start(&self, t: TemplateId, event: usize) -> Option<usize> {
+        self.model
+            .template(t)
+            .loops
+            .iter()
+            .filter(|&&(first, last)| first <= event && event <= last)
+            .map(|&(first, _)| first)
+            .min()
     }
 
     /// Whether `from` happens before (or is) `to`. Reachable sets are computed once per source,
