@@ -1814,4 +1814,30 @@ fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
         };
         found_unless_dropped(text, &[at("src/lib.rs", 8, "D001")]);
     }
+
+    #[test]
+    fn a_join_in_one_arm_does_not_order_another_arm() {
+        // The admin joins the reaper in the `Restart` arm; the `Health` arm is not after that
+        // join (nor, through the loop, is its first round), so it runs beside the reaper, which
+        // takes `state` then `log`.
+        let text = |first: &str| {
+            format!(
+                "use std::sync::mpsc::Receiver;\nuse std::sync::{{Arc, Mutex}};\nuse std::thread::JoinHandle;\n\
+                 pub enum Cmd {{ Restart, Health }}\n\
+                 pub struct Pool {{ state: Mutex<u32>, log: Mutex<u32>, reaper: Mutex<Option<JoinHandle<()>>> }}\n\
+                 fn reap(pool: &Pool) {{\n    let _s = pool.state.lock().unwrap();\n    let _l = pool.log.lock().unwrap();\n}}\n\
+                 fn admin(pool: Arc<Pool>, rx: Receiver<Cmd>) {{\n    for cmd in rx {{\n        match cmd {{\n            \
+                 Cmd::Restart => {{\n                let reaper = pool.reaper.lock().unwrap().take();\n                \
+                 if let Some(h) = reaper {{\n                    h.join().unwrap();\n                }}\n            }}\n            \
+                 Cmd::Health => {{\n                let g = pool.log.lock().unwrap();\n                {first}\n                \
+                 let _s = pool.state.lock().unwrap();\n            }}\n        }}\n    }}\n}}\n\
+                 pub fn run(rx: Receiver<Cmd>) {{\n    \
+                 let pool = Arc::new(Pool {{ state: Mutex::new(0), log: Mutex::new(0), reaper: Mutex::new(None) }});\n    \
+                 let p = Arc::clone(&pool);\n    let h = std::thread::spawn(move || reap(&p));\n    \
+                 *pool.reaper.lock().unwrap() = Some(h);\n    \
+                 let a = std::thread::spawn(move || admin(pool, rx));\n    a.join().unwrap();\n}}\n"
+            )
+        };
+        found_unless_dropped(text, &[at("src/lib.rs", 8, "D001")]);
+    }
 }

@@ -1,5 +1,6 @@
 //! The happens-before graph: one node per event of every template, plus a start and an end node
-//! per template; edges for program order, loop back-edges, spawn → start, end → join, pool
+//! per template; edges for program order (the arms of an `if` or `match` are alternatives, not
+//! one after the other: see `ProgramOrder`), loop back-edges, spawn → start, end → join, pool
 //! submissions, and the hand-offs that order threads (a queue put → get, a pipe send → recv, an
 //! event set → wait) when a single thread is the only one that can perform them.
 //!
@@ -12,10 +13,20 @@ use petgraph::visit::EdgeRef;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
+/// What an edge of the graph is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Edge {
+    /// From an event to one that can come next in its template.
+    Program,
+    /// The back-edge of a loop of this template.
+    Round(TemplateId),
+    /// Between threads: spawn, join, submission, hand-off.
+    Thread,
+}
+
 pub(crate) struct HappensBefore<'m> {
     model: &'m Model,
-    /// Edges weigh the template whose loop they go round (a back-edge), or nothing.
-    graph: DiGraph<(), Option<TemplateId>>,
+    graph: DiGraph<(), Edge>,
     /// Per template: the node of its start, its end, and of its first event.
     starts: Vec<NodeIndex>,
     ends: Vec<NodeIndex>,
@@ -34,14 +45,17 @@ impl<'m> HappensBefore<'m> {
         for template in &model.templates {
             let start = graph.add_node(());
             first_event.push(graph.node_count());
-            let mut previous = start;
-            for _ in &template.events {
+            let mut order = ProgramOrder::new(start);
+            for event in &template.events {
                 let node = graph.add_node(());
-                graph.add_edge(previous, node, None);
-                previous = node;
+                for from in order.enter(&event.arms, node) {
+                    graph.add_edge(from, node, Edge::Program);
+                }
             }
             let end = graph.add_node(());
-            graph.add_edge(previous, end, None);
+            for from in order.enter(&[], end) {
+                graph.add_edge(from, end, Edge::Program);
+            }
             starts.push(start);
             ends.push(end);
         }
@@ -64,36 +78,68 @@ impl<'m> HappensBefore<'m> {
         NodeIndex::new(self.first_event[template.0 as usize] + event)
     }
 
-    /// The node right after an event (the next event, or the template's end).
-    fn after(&self, template: TemplateId, event: usize) -> NodeIndex {
-        NodeIndex::new(self.first_event[template.0 as usize] + event + 1)
+    /// The nodes that can come right after an event in its template (the next event of its
+    /// arm, or the events after its branch, or the template's end).
+    fn after(&self, template: TemplateId, event: usize) -> Vec<NodeIndex> {
+        self.graph
+            .edges(self.node(template, event))
+            .filter(|edge| *edge.weight() == Edge::Program)
+            .map(|edge| edge.target())
+            .collect()
+    }
+
+    /// An edge from `from` to each node after event `event` of `template`.
+    fn add_edges_after(&mut self, from: NodeIndex, template: TemplateId, event: usize) {
+        for to in self.after(template, event) {
+            self.graph.add_edge(from, to, Edge::Thread);
+        }
     }
 
     fn add_thread_edges(&mut self) {
         for t in self.model.template_ids() {
             let template = self.model.template(t);
+            // A round ends at each event of the loop that no later event of it follows (the
+            // last event of each arm at the loop's end), and the next round starts over.
             for &(first, last) in &template.loops {
-                self.graph
-                    .add_edge(self.node(t, last), self.node(t, first), Some(t));
+                let body = self.node(t, first)..=self.node(t, last);
+                for i in first..=last {
+                    let ends_round = self
+                        .graph
+                        .edges(self.node(t, i))
+                        .filter(|edge| *edge.weight() == Edge::Program)
+                        .all(|edge| !body.contains(&edge.target()));
+                    if ends_round {
+                        self.graph
+                            .add_edge(self.node(t, i), self.node(t, first), Edge::Round(t));
+                    }
+                }
             }
             for (i, event) in template.events.iter().enumerate() {
                 match &event.op {
                     Op::Spawn { child } => {
-                        self.graph
-                            .add_edge(self.node(t, i), self.starts[child.0 as usize], None);
+                        self.graph.add_edge(
+                            self.node(t, i),
+                            self.starts[child.0 as usize],
+                            Edge::Thread,
+                        );
                     }
                     Op::Submit { task, sync, .. } => {
-                        self.graph
-                            .add_edge(self.node(t, i), self.starts[task.0 as usize], None);
+                        self.graph.add_edge(
+                            self.node(t, i),
+                            self.starts[task.0 as usize],
+                            Edge::Thread,
+                        );
                         if *sync {
-                            self.graph
-                                .add_edge(self.ends[task.0 as usize], self.after(t, i), None);
+                            self.add_edges_after(self.ends[task.0 as usize], t, i);
                         }
                     }
                     Op::Join { threads } => {
                         for child in threads {
-                            self.graph
-                                .add_edge(self.ends[child.0 as usize], self.node(t, i), None);
+                            self.graph.add_edge(
+                                self.ends[child.0 as usize],
+                                self.node(t, i),
+                                Edge::Thread,
+                            );
                         }
                     }
                     _ => {}
@@ -150,8 +196,7 @@ impl<'m> HappensBefore<'m> {
             for &(t, i) in receivers.get(&prim).into_iter().flatten() {
                 if t != sender {
                     // Into what follows the receive: the receive itself starts unordered.
-                    self.graph
-                        .add_edge(self.node(sender, last_ordered), self.after(t, i), None);
+                    self.add_edges_after(self.node(sender, last_ordered), t, i);
                 }
             }
         }
@@ -215,10 +260,12 @@ impl<'m> HappensBefore<'m> {
                     .iter()
                     .filter(|&&(first, last)| first <= event && event <= last)
                     .min_by_key(|&&(first, last)| last - first)
-                    .map(|&(first, last)| (self.node(parent, last), self.node(parent, first)));
-                let outer_round = |edge: petgraph::graph::EdgeReference<'_, Option<TemplateId>>| {
-                    *edge.weight() == Some(parent)
-                        && Some((edge.source(), edge.target())) != innermost
+                    .map(|&(first, last)| self.node(parent, first)..=self.node(parent, last));
+                let outer_round = |edge: petgraph::graph::EdgeReference<'_, Edge>| {
+                    let round_of_innermost = innermost.as_ref().is_some_and(|body| {
+                        edge.target() == *body.start() && body.contains(&edge.source())
+                    });
+                    *edge.weight() == Edge::Round(parent) && !round_of_innermost
                 };
                 !self.reaches_unless(
                     self.ends[t.0 as usize],
@@ -243,8 +290,10 @@ impl<'m> HappensBefore<'m> {
         if a.0 == b.0 {
             return self.self_parallel(a.0);
         }
-        let (na, nb) = (self.node(a.0, a.1), self.node(b.0, b.1));
-        !self.reaches(na, nb) && !self.reaches(nb, na)
+        // An event in a loop stands for each of its rounds: an order that holds only from the
+        // next round on (through the back-edge of its template's loop) leaves the first round
+        // unordered.
+        !self.happens_before_in_one_round(a, b) && !self.happens_before_in_one_round(b, a)
     }
 
     /// Whether the spawner of `t` waits for its work: the last operation of `t` (its
@@ -277,7 +326,10 @@ impl<'m> HappensBefore<'m> {
                 && self.model.template(u).world == template.world
                 && wakes(self.model, signal, &waiting.op)
                 && (self.reaches(spawn, self.node(u, i)) || !self.reaches(self.node(u, i), spawn))
-                && self.reaches(self.after(u, i), spawner_end)
+                && self
+                    .after(u, i)
+                    .into_iter()
+                    .any(|next| self.reaches(next, spawner_end))
         })
     }
 
@@ -299,7 +351,7 @@ impl<'m> HappensBefore<'m> {
             && self.reaches_unless(
                 self.node(a.0, a.1),
                 self.node(b.0, b.1),
-                |edge| matches!(edge.weight(), Some(t) if *t == a.0 || *t == b.0),
+                |edge| matches!(edge.weight(), Edge::Round(t) if *t == a.0 || *t == b.0),
             )
     }
 
@@ -309,7 +361,7 @@ impl<'m> HappensBefore<'m> {
         &self,
         from: NodeIndex,
         to: NodeIndex,
-        skip: impl Fn(petgraph::graph::EdgeReference<'_, Option<TemplateId>>) -> bool,
+        skip: impl Fn(petgraph::graph::EdgeReference<'_, Edge>) -> bool,
     ) -> bool {
         let mut seen = HashSet::from([from.index() as u32]);
         let mut stack = vec![from];
@@ -342,5 +394,72 @@ fn wakes(model: &Model, signal: &Op, waiting: &Op) -> bool {
             model.prim(*end).peer == Some(*receiver)
         }
         _ => false,
+    }
+}
+
+/// Program order within a template, built event by event: an event follows the one before it
+/// unless they are in different arms of one `if` or `match` (then it follows what preceded the
+/// branch), and the first event after a branch follows the last event of each of its arms.
+struct ProgramOrder {
+    /// The branches the last event is in, outermost first.
+    open: Vec<OpenBranch>,
+    last: NodeIndex,
+}
+
+struct OpenBranch {
+    branch: u32,
+    arm: u32,
+    /// What an arm of it starts after.
+    before: Vec<NodeIndex>,
+    /// The last events of its arms walked before the current one.
+    ends: Vec<NodeIndex>,
+}
+
+impl ProgramOrder {
+    fn new(start: NodeIndex) -> Self {
+        ProgramOrder {
+            open: Vec::new(),
+            last: start,
+        }
+    }
+
+    /// Places `node`, in the arms `arms`, after the events so far; returns what it follows.
+    fn enter(&mut self, arms: &[(u32, u32)], node: NodeIndex) -> Vec<NodeIndex> {
+        let common = self
+            .open
+            .iter()
+            .zip(arms)
+            .take_while(|(open, &(branch, arm))| open.branch == branch && open.arm == arm)
+            .count();
+        // The exits of the arms being left: the last event, then every arm of a branch left.
+        let mut exits = vec![self.last];
+        let mut follows = None;
+        while self.open.len() > common {
+            let mut left = self.open.pop().expect("deeper than the common part");
+            left.ends.append(&mut exits);
+            match arms.get(common) {
+                // Another arm of the same branch: it starts where the branch did.
+                Some(&(branch, arm)) if self.open.len() == common && branch == left.branch => {
+                    left.arm = arm;
+                    follows = Some(left.before.clone());
+                    self.open.push(left);
+                }
+                _ => exits = left.ends,
+            }
+            if follows.is_some() {
+                break;
+            }
+        }
+        let follows = follows.unwrap_or(exits);
+        for &(branch, arm) in &arms[self.open.len()..] {
+            self.open.push(OpenBranch {
+                branch,
+                arm,
+                before: follows.clone(),
+                ends: Vec::new(),
+            });
+        }
+        self.last = node;
+        follows
     }
 }

@@ -207,11 +207,18 @@ pub(crate) struct Event {
     /// Made on one of several channels (`Value::Prims`): it may be this one's, so it can end a
     /// wait on it, but it orders nothing (no hand-off edge of the happens-before graph).
     pub alternative: bool,
+    /// The arms of `if`s and `match`es it is in, outermost first, as (branch, arm) numbers of
+    /// its template's walk: two events in different arms of one branch are alternatives, not
+    /// one after the other (see `graph::happens_before`).
+    pub arms: ArmPath,
     /// An acquisition of an element of a family taken by a run-time index (which stands for
     /// several) by the same index as a held guard of that element (`shards[idx]` locked by a
     /// callee given the caller's `idx`): the same element, whatever the index is.
     pub same_element: bool,
 }
+
+/// Where an event is among the alternatives of its template (see [`Event::arms`]).
+pub(crate) type ArmPath = std::rc::Rc<[(u32, u32)]>;
 
 /// A synchronization operation.
 #[derive(Debug, Clone, PartialEq, Eq)]

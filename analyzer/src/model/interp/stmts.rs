@@ -566,8 +566,10 @@ impl<'a> Interp<'a> {
     fn in_arm<T>(&mut self, branch: u32, arm: u32, walk: impl FnOnce(&mut Self) -> T) -> T {
         let depth = self.walk.arms.len();
         self.walk.arms.push((branch, arm));
+        self.walk.arm_path = None;
         let out = walk(self);
         self.walk.arms.pop();
+        self.walk.arm_path = None;
         // An arm that leaves (`continue`, `break`, `return`) takes its waits with it: no `?`
         // after the arm follows them.
         if self

@@ -196,6 +196,8 @@ pub(super) struct Walk<'a> {
     pub(super) ifs: u32,
     /// The arms of `if`s and `match`es the walk is inside, outermost first.
     pub(super) arms: Vec<Arm>,
+    /// `arms` as the events made now share it (made again once `arms` changes).
+    pub(super) arm_path: Option<crate::model::ArmPath>,
     /// Branches made so far (the next branch's number).
     pub(super) branches: u32,
     /// The operation being walked is made on one of several channels (see
@@ -249,6 +251,7 @@ impl Walk<'_> {
             next_call_drops: false,
             ifs: 0,
             arms: Vec::new(),
+            arm_path: None,
             branches: 0,
             alternatives: false,
             call_args: None,
@@ -533,6 +536,11 @@ impl<'a> Interp<'a> {
         let call = self.current_call();
         let events = self.event_count();
         let room = self.room_for_event(events);
+        let arms = self
+            .walk
+            .arm_path
+            .get_or_insert_with(|| Rc::from(self.walk.arms.as_slice()))
+            .clone();
         let template = &mut self.model.templates[self.walk.template.0 as usize];
         if room {
             template.events.push(Event {
@@ -545,6 +553,7 @@ impl<'a> Interp<'a> {
                 skipped: false,
                 alternative: self.walk.alternatives,
                 same_element: self.walk.same_element,
+                arms,
             });
         }
         template.events.len().saturating_sub(1)
