@@ -1840,4 +1840,59 @@ fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
         };
         found_unless_dropped(text, &[at("src/lib.rs", 8, "D001")]);
     }
+
+    #[test]
+    fn an_account_read_by_a_getter_and_written_through_its_entry_is_a_stale_write_back() {
+        // The map is collected from pairs; the getter reads a field of the element it looks up,
+        // the setter writes that field of the element `entry` gives: the same element, by key.
+        let text = |clean: bool| {
+            let charge = if clean {
+                "self.accounts.lock().unwrap().entry(customer).or_default().balance -= cost;"
+            } else {
+                "let balance = self.balance(customer);\n        self.set_balance(customer, balance - cost);"
+            };
+            format!(
+                "use std::collections::HashMap;\nuse std::sync::{{Arc, Mutex}};\n\
+                 #[derive(Default)]\npub struct Account {{ balance: i64 }}\n\
+                 pub struct Ledger {{ accounts: Mutex<HashMap<u32, Account>> }}\n\
+                 impl Ledger {{\n    fn balance(&self, customer: u32) -> i64 {{\n        \
+                 self.accounts.lock().unwrap().get(&customer).map_or(0, |a| a.balance)\n    }}\n    \
+                 fn set_balance(&self, customer: u32, balance: i64) {{\n        \
+                 self.accounts.lock().unwrap().entry(customer).or_default().balance = balance;\n    }}\n    \
+                 pub fn charge(&self, customer: u32, cost: i64) {{\n        {charge}\n    }}\n}}\n\
+                 pub fn run(customers: Vec<u32>) {{\n    \
+                 let accounts = customers.iter().map(|&c| (c, Account::default())).collect();\n    \
+                 let ledger = Arc::new(Ledger {{ accounts: Mutex::new(accounts) }});\n    \
+                 let other = Arc::clone(&ledger);\n    let t = std::thread::spawn(move || other.charge(1, 5));\n    \
+                 ledger.charge(1, 3);\n    t.join().unwrap();\n}}\n"
+            )
+        };
+        found_unless(text, &[at("src/lib.rs", 15, "R003")]);
+    }
+
+    #[test]
+    fn a_field_read_of_a_looked_up_element_is_written_back_by_inserting_it_anew() {
+        let text = |clean: bool| {
+            let charge = if clean {
+                "if let Some(a) = self.accounts.lock().unwrap().get_mut(&customer) {\n            a.balance -= cost;\n        }"
+            } else {
+                "let balance = self.balance(customer);\n        self.set_balance(customer, balance - cost);"
+            };
+            format!(
+                "use std::collections::HashMap;\nuse std::sync::{{Arc, Mutex}};\n\
+                 pub struct Account {{ balance: i64 }}\n\
+                 pub struct Ledger {{ accounts: Mutex<HashMap<u32, Account>> }}\n\
+                 impl Ledger {{\n    fn balance(&self, customer: u32) -> i64 {{\n        \
+                 self.accounts.lock().unwrap().get(&customer).map(|a| a.balance).unwrap_or(0)\n    }}\n    \
+                 fn set_balance(&self, customer: u32, balance: i64) {{\n        \
+                 self.accounts.lock().unwrap().insert(customer, Account {{ balance }});\n    }}\n    \
+                 pub fn charge(&self, customer: u32, cost: i64) {{\n        {charge}\n    }}\n}}\n\
+                 pub fn run() {{\n    \
+                 let ledger = Arc::new(Ledger {{ accounts: Mutex::new(HashMap::new()) }});\n    \
+                 let other = Arc::clone(&ledger);\n    let t = std::thread::spawn(move || other.charge(1, 5));\n    \
+                 ledger.charge(1, 3);\n    t.join().unwrap();\n}}\n"
+            )
+        };
+        found_unless(text, &[at("src/lib.rs", 14, "R003")]);
+    }
 }

@@ -52,6 +52,16 @@ pub(crate) fn is_collection(ty: &syn::Type) -> bool {
     }
 }
 
+/// Whether a type is written as a map (`HashMap<K, V>`): a collection of pairs built from an
+/// iterator of `(key, value)` tuples, whose elements are the values.
+pub(crate) fn is_map(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p) if p
+        .path
+        .segments
+        .last()
+        .is_some_and(|s| matches!(s.ident.to_string().as_str(), "HashMap" | "BTreeMap" | "IndexMap")))
+}
+
 pub(crate) fn shape_of(index: &CrateIndex<'_>, place: Place, ty: &syn::Type) -> Shape {
     shape_at_depth(index, place, ty, None, 0)
 }

@@ -254,6 +254,12 @@ impl<'a> Interp<'a> {
                 if let (Some(key), "insert", [_, value]) = (&key, method.as_str(), &args[..]) {
                     self.check_keyed_write_back(g, None, Some(key), value, span.clone());
                 }
+                // `map.entry(id)`: not yet a read; what its `or_insert…` gives is the element at
+                // `id`, a place in the data.
+                if let (Some(content @ Value::Bag(bag)), "entry") = (&content, method.as_str()) {
+                    self.walk.entries.push((*bag, g, key.clone()));
+                    return self.method_call(content.clone(), &method, args, m, &span);
+                }
                 // `guard.get_mut(&id)` of a collection: a place in the data, not yet a read of
                 // it.
                 if let (Some(content @ Value::Bag(_)), true) =

@@ -6,7 +6,7 @@ use super::Interp;
 use crate::diagnostic::Span;
 use crate::frontend::index::StructId;
 use crate::model::types::{shape_in, Shape};
-use crate::model::value::{GuardId, GuardRead, MapKey, ObjectId, Place, Taint, Value};
+use crate::model::value::{BagId, GuardId, GuardRead, MapKey, ObjectId, Place, Taint, Value};
 use crate::model::{Access, Op, PrimId};
 use std::rc::Rc;
 
@@ -224,6 +224,26 @@ impl<'a> Interp<'a> {
         None
     }
 
+    /// The element an `or_insert…` of `bag`'s entry gives: a place in the data of the guard the
+    /// entry was taken through, while it is held (see `Walk::entries`).
+    pub(super) fn entry_element(&mut self, bag: BagId, element: Value<'a>) -> Value<'a> {
+        let Some(at) = self.walk.entries.iter().rposition(|(b, _, _)| *b == bag) else {
+            return element;
+        };
+        let (_, guard, key) = self.walk.entries.remove(at);
+        if !self.walk.held.contains(&guard) {
+            return element;
+        }
+        match element {
+            Value::Obj(s, o) => {
+                self.place_object((s, o), guard, key);
+                element
+            }
+            Value::Unknown | Value::Data(_) => self.place_in_guard(guard, &element, key),
+            other => other,
+        }
+    }
+
     /// `object` was handed out by a lookup through `guard` (at `key`, when the lookup named one).
     pub(super) fn place_object(
         &mut self,
@@ -275,10 +295,15 @@ impl<'a> Interp<'a> {
 
     /// The guard `value` is a place in the data of, while that guard is held: an element a
     /// lookup through it gave (data, or an object).
-    fn place_guard(&self, value: &Value<'a>) -> Option<GuardId> {
+    /// With it, the key of the map element it is, when the lookup named one.
+    fn place_guard(&self, value: &Value<'a>) -> Option<(GuardId, Option<MapKey>)> {
         match value {
-            Value::Obj(s, o) => self.object_place((*s, *o)).map(|(guard, _)| guard),
-            other => other.place_in().filter(|g| self.walk.held.contains(g)),
+            Value::Obj(s, o) => self.object_place((*s, *o)),
+            Value::Data(taint) => taint
+                .place_in
+                .filter(|g| self.walk.held.contains(g))
+                .map(|g| (g, taint.place_key.clone())),
+            _ => None,
         }
     }
 
@@ -291,11 +316,7 @@ impl<'a> Interp<'a> {
         field: Option<&str>,
     ) -> Value<'a> {
         match self.place_guard(place) {
-            Some(guard) => {
-                let key = match place {
-                    Value::Data(taint) => taint.place_key.clone(),
-                    _ => None,
-                };
+            Some((guard, key)) => {
                 let through = self.guard_read_keyed(guard, field, key);
                 super::exprs::with_read(read, &through)
             }
@@ -317,7 +338,7 @@ impl<'a> Interp<'a> {
     pub(super) fn written_place(&self, place: &Value<'a>) -> Option<GuardId> {
         match place {
             Value::Guard(g) => Some(*g),
-            other => self.place_guard(other),
+            other => self.place_guard(other).map(|(guard, _)| guard),
         }
     }
 

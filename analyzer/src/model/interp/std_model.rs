@@ -244,7 +244,8 @@ impl<'a> Interp<'a> {
                 if !matches!(made, Value::Unknown) {
                     self.bag_add(bag, made);
                 }
-                self.index_bag(receiver.clone(), Value::Unknown)
+                let element = self.index_bag(receiver.clone(), Value::Unknown);
+                self.entry_element(bag, element)
             }
             "pop" | "pop_front" | "pop_back" | "first" | "last" | "remove" | "swap_remove"
             | "next" | "first_mut" | "last_mut" => self.bag_content(bag),

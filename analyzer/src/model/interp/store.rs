@@ -11,7 +11,7 @@
 use super::Interp;
 use crate::diagnostic::Span;
 use crate::frontend::index::{StaticId, StructDef, StructId};
-use crate::model::types::{is_collection, lock_data, shape_in, shape_of, Shape};
+use crate::model::types::{is_collection, is_map, lock_data, shape_in, shape_of, Shape};
 use crate::model::value::{BagId, GuardId, ObjectId, Place, Taint, Value, ANY_OBJECT};
 use crate::model::{Api, IndexKey, PrimId, PrimInfo, PrimKind, TemplateId, VarId};
 use std::collections::{HashMap, HashSet};
@@ -273,6 +273,12 @@ impl<'a> Interp<'a> {
             },
             _ => return,
         };
+        // A map collected from `(key, value)` pairs: its elements are the values.
+        if let Some(Value::Tuple(pair)) = &self.store.bags[bag as usize] {
+            if pair.len() == 2 && is_map(ty) {
+                self.store.bags[bag as usize] = Some(pair[1].clone());
+            }
+        }
         if self.store.bags[bag as usize].is_some() {
             return;
         }

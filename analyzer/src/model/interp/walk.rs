@@ -225,6 +225,9 @@ pub(super) struct Walk<'a> {
     /// Objects a lookup through a guard handed out (`guard.get_mut(&id)`), by the guard: while
     /// it is held, the object's fields are read and written through it.
     pub(super) places: Vec<((StructId, ObjectId), GuardId, Option<MapKey>)>,
+    /// Maps whose `entry` was taken through a guard (with the key it named): the element its
+    /// `or_insert…` gives is a place in that guard's data.
+    pub(super) entries: Vec<(BagId, GuardId, Option<MapKey>)>,
     /// The collections (and channels' messages) whose content this walk read.
     pub(super) bags_read: RefCell<HashSet<BagId>>,
     /// What this walk may still give up for a later one (see `rewalk::Postponable`).
@@ -260,6 +263,7 @@ impl Walk<'_> {
             bindings_made: 0,
             cut_for_frame: usize::MAX,
             places: Vec::new(),
+            entries: Vec::new(),
             bags_read: RefCell::default(),
             postponable: None,
             postponed: Cell::new(false),
@@ -279,6 +283,7 @@ impl Walk<'_> {
         self.ifs = 0;
         self.cut_for_frame = usize::MAX;
         self.places.clear();
+        self.entries.clear();
         self.element_keys.clear();
         self.bags_read.get_mut().clear();
         self.postponable = None;
