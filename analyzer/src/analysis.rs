@@ -1895,4 +1895,22 @@ fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
         };
         found_unless(text, &[at("src/lib.rs", 14, "R003")]);
     }
+
+    #[test]
+    fn a_thread_that_takes_every_element_needs_the_one_held_by_id() {
+        // `service` holds the printer `id` while it joins a scan that locks each printer in turn.
+        let text = |first: &str| {
+            format!(
+                "use std::sync::{{Arc, Mutex}};\n\
+                 pub struct Shop {{ printers: Vec<Mutex<u32>> }}\n\
+                 impl Shop {{\n    fn busiest(&self) -> u32 {{\n        let mut most = 0;\n        \
+                 for slot in &self.printers {{\n            most = most.max(*slot.lock().unwrap());\n        }}\n        most\n    }}\n}}\n\
+                 pub fn service(shop: Arc<Shop>, id: usize) {{\n    \
+                 let g = shop.printers[id].lock().unwrap();\n    {first}\n    \
+                 let other = Arc::clone(&shop);\n    let scan = std::thread::spawn(move || other.busiest());\n    \
+                 let _ = scan.join();\n}}\n"
+            )
+        };
+        found_unless_dropped(text, &[at("src/lib.rs", 17, "D003")]);
+    }
 }

@@ -432,6 +432,24 @@ impl Model {
         &self.prims[id.0 as usize]
     }
 
+    /// Whether two locks may be one at run time: the same primitive, or two elements of one
+    /// family not told apart (one taken by an id known only at run time, or the family taken
+    /// whole, element after element). Elements of different constant indices are two locks,
+    /// and an element whose index was not followed is left alone, as the lock order does.
+    pub(crate) fn may_be_same_lock(&self, a: PrimId, b: PrimId) -> bool {
+        if a == b {
+            return true;
+        }
+        match (self.prim(a).element, self.prim(b).element) {
+            (Some((_, IndexKey::Unknown)), _) | (_, Some((_, IndexKey::Unknown))) => false,
+            (Some((fa, IndexKey::Const(x))), Some((fb, IndexKey::Const(y)))) => fa == fb && x == y,
+            (Some((fa, _)), Some((fb, _))) => fa == fb,
+            (None, Some((family, _))) => family == a,
+            (Some((family, _)), None) => family == b,
+            (None, None) => false,
+        }
+    }
+
     pub(crate) fn template(&self, id: TemplateId) -> &Template {
         &self.templates[id.0 as usize]
     }

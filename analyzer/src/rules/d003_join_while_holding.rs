@@ -32,6 +32,9 @@ declare_rule! {
     ///   one collection, or sent over one channel), stands for any of them: the thread that
     ///   answers one is taken to answer each, whatever the message type. Channels the program
     ///   keeps in a collection itself (workers' inboxes) are a family: the first stands for all.
+    /// - A lock of a family held by a run-time id (`printers[id]`) is needed by a waker that
+    ///   takes any element of the family not told apart from it (by another run-time id, or
+    ///   each in turn): the two ids may be the same.
     pub D003, JOIN_WHILE_HOLDING, "join-while-holding", Error, "a blocking wait while holding a lock the waking thread needs", model_limits!()
 }
 
@@ -132,7 +135,7 @@ fn needing_waker(
         for (j, e) in events.iter().enumerate() {
             // Readers of a `RwLock` do not wait for each other.
             let waits = matches!(e.op, Op::Acquire { lock: l, blocking: true, access }
-                if l == lock && access.excludes(held_access));
+                if cx.model.may_be_same_lock(l, lock) && access.excludes(held_access));
             if !waits {
                 continue;
             }
