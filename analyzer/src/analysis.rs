@@ -1913,4 +1913,37 @@ fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
         };
         found_unless_dropped(text, &[at("src/lib.rs", 17, "D003")]);
     }
+
+    #[test]
+    fn a_reaper_joining_finished_threads_does_not_wait_for_the_others() {
+        // The host joins only the registered threads that have finished: the player thread,
+        // registered too, is not ordered before the host's next round, which takes `rooms`
+        // then `subscribers` against the player's `subscribers` then `rooms`.
+        let text = |clean: bool| {
+            let player = if clean {
+                "(&hub.rooms, &hub.subscribers)"
+            } else {
+                "(&hub.subscribers, &hub.rooms)"
+            };
+            format!(
+                "use std::sync::{{Arc, Mutex}};\nuse std::thread::JoinHandle;\n\
+                 pub struct Hub {{ rooms: Mutex<u32>, subscribers: Mutex<u32>, threads: Mutex<Vec<JoinHandle<()>>> }}\n\
+                 fn host(hub: &Hub) {{\n    loop {{\n        \
+                 let finished: Vec<JoinHandle<()>> = {{\n            let mut threads = hub.threads.lock().unwrap();\n            \
+                 let mut done = Vec::new();\n            let mut i = 0;\n            \
+                 while i < threads.len() {{\n                if threads[i].is_finished() {{\n                    \
+                 done.push(threads.swap_remove(i));\n                }} else {{\n                    i += 1;\n                }}\n            }}\n            done\n        }};\n        \
+                 for h in finished {{\n            let _ = h.join();\n        }}\n        \
+                 let _r = hub.rooms.lock().unwrap();\n        let _s = hub.subscribers.lock().unwrap();\n    }}\n}}\n\
+                 fn player(hub: &Hub) {{\n    let (first, second) = {player};\n    \
+                 let _a = first.lock().unwrap();\n    let _b = second.lock().unwrap();\n}}\n\
+                 pub fn run() {{\n    \
+                 let hub = Arc::new(Hub {{ rooms: Mutex::new(0), subscribers: Mutex::new(0), threads: Mutex::new(Vec::new()) }});\n    \
+                 let p = Arc::clone(&hub);\n    let h = std::thread::spawn(move || player(&p));\n    \
+                 hub.threads.lock().unwrap().push(h);\n    \
+                 let me = Arc::clone(&hub);\n    let t = std::thread::spawn(move || host(&me));\n    t.join().unwrap();\n}}\n"
+            )
+        };
+        found_unless(text, &[at("src/lib.rs", 23, "D001")]);
+    }
 }

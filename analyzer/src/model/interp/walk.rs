@@ -228,6 +228,8 @@ pub(super) struct Walk<'a> {
     /// Maps whose `entry` was taken through a guard (with the key it named): the element its
     /// `or_insert…` gives is a place in that guard's data.
     pub(super) entries: Vec<(BagId, GuardId, Option<MapKey>)>,
+    /// Threads whose handles this walk asked `is_finished()` (see `Interp::handle_method`).
+    pub(super) polled_threads: HashSet<TemplateId>,
     /// The collections (and channels' messages) whose content this walk read.
     pub(super) bags_read: RefCell<HashSet<BagId>>,
     /// What this walk may still give up for a later one (see `rewalk::Postponable`).
@@ -264,6 +266,7 @@ impl Walk<'_> {
             cut_for_frame: usize::MAX,
             places: Vec::new(),
             entries: Vec::new(),
+            polled_threads: HashSet::new(),
             bags_read: RefCell::default(),
             postponable: None,
             postponed: Cell::new(false),
@@ -284,6 +287,7 @@ impl Walk<'_> {
         self.cut_for_frame = usize::MAX;
         self.places.clear();
         self.entries.clear();
+        self.polled_threads.clear();
         self.element_keys.clear();
         self.bags_read.get_mut().clear();
         self.postponable = None;
