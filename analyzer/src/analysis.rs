@@ -1946,4 +1946,28 @@ fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
         };
         found_unless(text, &[at("src/lib.rs", 23, "D001")]);
     }
+
+    #[test]
+    fn an_unwrap_of_the_state_after_a_wait_under_if_gives_up_as_a_question_mark_does() {
+        // The loop comes round only after the pops: a wakeup with one ticket panics first.
+        let text = |clean: bool| {
+            let check = if clean { "while" } else { "if" };
+            format!(
+                "use std::collections::VecDeque;\nuse std::sync::{{Arc, Condvar, Mutex}};\n\
+                 pub struct Tickets {{ queue: Mutex<VecDeque<u32>>, available: Condvar }}\n\
+                 impl Tickets {{\n    fn pair(&self) -> (u32, u32) {{\n        loop {{\n            \
+                 let mut queue = self.queue.lock().unwrap();\n            \
+                 {check} queue.len() < 2 {{\n                queue = self.available.wait(queue).unwrap();\n            }}\n            \
+                 let first = queue.pop_front().unwrap();\n            let second = queue.pop_front().unwrap();\n            \
+                 if first != second {{\n                return (first, second);\n            }}\n        }}\n    }}\n    \
+                 pub fn join(&self, t: u32) {{\n        self.queue.lock().unwrap().push_back(t);\n        \
+                 self.available.notify_one();\n    }}\n}}\n\
+                 pub fn run() {{\n    \
+                 let m = Arc::new(Tickets {{ queue: Mutex::new(VecDeque::new()), available: Condvar::new() }});\n    \
+                 let me = Arc::clone(&m);\n    let t = std::thread::spawn(move || me.pair());\n    \
+                 m.join(1);\n    m.join(2);\n    t.join().unwrap();\n}}\n"
+            )
+        };
+        found_unless(text, &[at("src/lib.rs", 9, "L002")]);
+    }
 }

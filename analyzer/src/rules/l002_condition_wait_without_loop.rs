@@ -24,13 +24,16 @@ declare_rule! {
     /// A wait under an `if` (or a `match` arm) inside a loop is reported too when a `?` after it
     /// can leave the function before the loop comes round: `loop { if s.is_empty() { s =
     /// cv.wait(s).unwrap(); } let job = s.pop()?; … }` gives up on a spurious wakeup instead of
-    /// waiting again. An arm that goes round (`continue`) or leaves after the wait, and the
-    /// wait's own `?` (which fails only on poisoning), are not such a `?`.
+    /// waiting again; so does an `unwrap` or `expect` of what is read of the guarded state
+    /// (`s.pop().unwrap()` panics). An arm that goes round (`continue`) or leaves after the
+    /// wait, and the wait's own `?` or `unwrap` (which fail only on poisoning), are not such
+    /// ways out.
     ///
     /// ## Known problems
     /// - Any `while` or `loop` of the waiting function around the wait counts as a predicate loop,
     ///   even one whose condition does not re-check what the wait is for; of the ways to leave it
-    ///   after the wait, only `?` is taken as leaving unchecked (a `return` or `break` after a
+    ///   after the wait, only `?` and an `unwrap` of the state are taken as leaving unchecked (a
+    ///   `return` or `break` after a
     ///   wait is often the re-check itself). A caller's loop does not
     ///   count: a function that waits once under `if` is reported even when every caller calls it
     ///   again until the predicate holds.
@@ -74,7 +77,7 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             ));
         }
         d.notes.push(if leaves.is_some() {
-            "the loop around the wait re-checks only when it comes round: after waking, the `?` gives up on a state another thread already took, or on a spurious wakeup".to_owned()
+            "the loop around the wait re-checks only when it comes round: after waking, a `?` gives up, or an `unwrap` panics, on a state another thread already took, or on a spurious wakeup".to_owned()
         } else if event.in_if {
             // The predicate was checked under the lock: no notify can be missed before the
             // wait, but nothing checks it after.

@@ -134,10 +134,17 @@ impl<'a> Interp<'a> {
         m: &'a syn::ExprMethodCall,
         expr: &'a Expr,
     ) -> Value<'a> {
+        let operand = self.event_count();
+        let reads = self.walk.guard_reads_made;
         let receiver = self.expr(&m.receiver);
         let args: Vec<Value<'a>> = m.args.iter().map(|a| self.expr(a)).collect();
         let method = m.method.to_string();
         let span = self.span_of(expr);
+        // Unwrapping what was read of guarded data leaves the loop, by a panic, as a `?` does.
+        if matches!(method.as_str(), "unwrap" | "expect") && self.walk.guard_reads_made > reads {
+            let at = self.raw_span(m.method.span());
+            self.note_question_mark(&at, operand);
+        }
         let lent = self.lend(m.args.iter().zip(&args));
         let value = self.method_call(receiver, &method, args, m, &span);
         self.walk.lent.truncate(lent);

@@ -167,6 +167,7 @@ impl<'a> Interp<'a> {
         key: Option<MapKey>,
     ) -> Value<'a> {
         self.walk.guards[guard as usize].read = true;
+        self.walk.guard_reads_made += 1;
         let lock = self.guard_lock(guard);
         Value::data(Taint {
             guard_reads: vec![GuardRead {

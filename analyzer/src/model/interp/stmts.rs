@@ -603,8 +603,8 @@ impl<'a> Interp<'a> {
         }
     }
 
-    /// A `?` (at `span`): it leaves the function, and so every loop of it, on an error or a
-    /// `None`. A wait under an arm of such a loop that the `?` can follow (not one in another
+    /// A `?` (at `span`), or an `unwrap` of guarded data: it leaves the function, and so every
+    /// loop of it, on an error or a `None`. A wait under an arm of such a loop that the `?` can follow (not one in another
     /// arm of the same `if` or `match`) is then not re-checked on that path: after waking, the
     /// code acts on the state (`state.pop()?`) and gives up rather than waiting again.
     /// `operand`: the first event of the `?`'s operand (a wait in it, `cv.wait(g)?`, is left only

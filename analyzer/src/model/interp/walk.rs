@@ -228,6 +228,8 @@ pub(super) struct Walk<'a> {
     /// Maps whose `entry` was taken through a guard (with the key it named): the element its
     /// `or_insert…` gives is a place in that guard's data.
     pub(super) entries: Vec<(BagId, GuardId, Option<MapKey>)>,
+    /// Reads through guards made so far (see `Interp::method_call_expr`).
+    pub(super) guard_reads_made: u32,
     /// Threads whose handles this walk asked `is_finished()` (see `Interp::handle_method`).
     pub(super) polled_threads: HashSet<TemplateId>,
     /// The collections (and channels' messages) whose content this walk read.
@@ -267,6 +269,7 @@ impl Walk<'_> {
             places: Vec::new(),
             entries: Vec::new(),
             polled_threads: HashSet::new(),
+            guard_reads_made: 0,
             bags_read: RefCell::default(),
             postponable: None,
             postponed: Cell::new(false),
