@@ -1970,4 +1970,29 @@ fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
         };
         found_unless(text, &[at("src/lib.rs", 9, "L002")]);
     }
+
+    #[test]
+    fn a_reply_channel_in_a_request_struct_is_the_channel_the_worker_answers_on() {
+        // Clients (several) queue `Query { reply }` objects; the console takes `shards` before
+        // it answers on the query's `reply`.
+        let text = |first: &str| {
+            format!(
+                "use std::sync::mpsc::{{channel, Receiver, Sender}};\nuse std::sync::{{Arc, Mutex}};\n\
+                 pub struct Query {{ id: u32, reply: Sender<u32> }}\n\
+                 pub struct Db {{ shards: Mutex<Vec<u32>>, queries: Mutex<Sender<Query>> }}\n\
+                 fn console(db: &Db, rx: Receiver<Query>) {{\n    for q in rx {{\n        \
+                 let n = db.shards.lock().unwrap().len() as u32;\n        let _ = q.reply.send(n + q.id);\n    }}\n}}\n\
+                 fn client(db: &Db, id: u32) -> u32 {{\n    let g = db.shards.lock().unwrap();\n    {first}\n    \
+                 let (reply, answer) = channel();\n    let _ = db.queries.lock().unwrap().send(Query {{ id, reply }});\n    \
+                 answer.recv().unwrap_or(0)\n}}\n\
+                 pub fn run() {{\n    let (tx, rx) = channel();\n    \
+                 let db = Arc::new(Db {{ shards: Mutex::new(Vec::new()), queries: Mutex::new(tx) }});\n    \
+                 let c = Arc::clone(&db);\n    let console_thread = std::thread::spawn(move || console(&c, rx));\n    \
+                 let clients: Vec<_> = (0..4)\n        .map(|id| {{\n            let db = Arc::clone(&db);\n            \
+                 std::thread::spawn(move || client(&db, id))\n        }})\n        .collect();\n    \
+                 for t in clients {{\n        let _ = t.join();\n    }}\n    drop(db);\n    let _ = console_thread.join();\n}}\n"
+            )
+        };
+        found_unless_dropped(text, &[at("src/lib.rs", 16, "D003")]);
+    }
 }

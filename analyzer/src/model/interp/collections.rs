@@ -284,6 +284,15 @@ impl<'a> Interp<'a> {
             let value = self.field_value(s, object, name);
             let any = (s, ANY_OBJECT, name.clone());
             match (value, self.store.fields.get(&any).cloned()) {
+                // A channel end a request carries (`Ticket { reply, .. }` queued for a worker):
+                // any request's is one of those put in, however many requests there are.
+                (Value::Prim(p), theirs) if self.model.prim(p).kind == PrimKind::Queue => {
+                    self.store.carried.insert(p);
+                    match self.element_with(theirs, Value::Prim(p)) {
+                        Some(joined) => self.store.fields.insert(any, joined),
+                        None => self.store.fields.remove(&any),
+                    };
+                }
                 (Value::Threads(mine), Some(Value::Threads(theirs))) => {
                     let joined = Value::Threads(mine).join(&Value::Threads(theirs));
                     self.store.fields.insert(any, joined);
