@@ -1995,4 +1995,68 @@ fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
         };
         found_unless_dropped(text, &[at("src/lib.rs", 16, "D003")]);
     }
+
+    #[test]
+    fn a_method_of_an_elements_data_takes_its_locks_while_the_element_is_held() {
+        // `owns` is a method of what `shards[idx]` protects: called through the guard, it reads
+        // `topology`; the rebalance writes `topology` then takes a shard. (The blind crate dbpool
+        // also checks an index stored from a loop variable, `b % shards`, read back as an id.)
+        let text = |clean: bool| {
+            let check = if clean {
+                "let owned = shard_owns(&self.topology, idx);\n        let mut shard = self.shards[idx].lock().unwrap();\n        if !owned"
+            } else {
+                "let mut shard = self.shards[idx].lock().unwrap();\n        if !shard.owns(&self.topology)"
+            };
+            format!(
+                "use std::sync::{{Arc, Mutex, RwLock}};\n\
+                 pub struct Topology {{ owners: Vec<usize> }}\n\
+                 impl Topology {{\n    fn uniform(shards: usize, buckets: usize) -> Self {{\n        \
+                 Topology {{ owners: (0..buckets).map(|b| b % shards).collect() }}\n    }}\n    \
+                 fn owner(&self, bucket: usize) -> usize {{\n        self.owners[bucket % self.owners.len()]\n    }}\n}}\n\
+                 pub struct Shard {{ id: usize, rows: u64 }}\n\
+                 impl Shard {{\n    fn owns(&self, topology: &RwLock<Topology>) -> bool {{\n        \
+                 topology.read().unwrap().owners.contains(&self.id)\n    }}\n}}\n\
+                 fn shard_owns(topology: &RwLock<Topology>, id: usize) -> bool {{\n    \
+                 topology.read().unwrap().owners.contains(&id)\n}}\n\
+                 pub struct Router {{ shards: Vec<Mutex<Shard>>, topology: RwLock<Topology> }}\n\
+                 impl Router {{\n    fn execute(&self, key: usize) {{\n        \
+                 let idx = self.topology.read().unwrap().owner(key);\n        {check} {{\n            return;\n        }}\n        \
+                 shard.rows += 1;\n    }}\n    \
+                 fn rebalance(&self, from: usize) {{\n        let mut topo = self.topology.write().unwrap();\n        \
+                 let moved = self.shards[from].lock().unwrap().rows;\n        topo.owners.push(moved as usize);\n    }}\n}}\n\
+                 pub fn run(key: usize, from: usize) {{\n    let n = 4;\n    \
+                 let shards = (0..n).map(|id| Mutex::new(Shard {{ id, rows: 0 }})).collect();\n    \
+                 let router = Arc::new(Router {{ shards, topology: RwLock::new(Topology::uniform(n, 64)) }});\n    \
+                 let r = Arc::clone(&router);\n    let t = std::thread::spawn(move || r.execute(key));\n    \
+                 router.rebalance(from);\n    t.join().unwrap();\n}}\n"
+            )
+        };
+        found_unless(text, &[at("src/lib.rs", 14, "D001")]);
+    }
+
+    #[test]
+    fn a_number_a_struct_was_built_with_is_read_through_the_guard_as_any_data() {
+        // `failures` starts at 0: what `failure_count` reads is still the guard's data, which
+        // `record_failure` writes back under a second guard (R003).
+        let text = |clean: bool| {
+            let record = if clean {
+                "self.breakers[idx].lock().unwrap().failures += 1;"
+            } else {
+                "let failures = self.failure_count(idx) + 1;\n        self.breakers[idx].lock().unwrap().failures = failures;"
+            };
+            format!(
+                "use std::sync::{{Arc, Mutex}};\n\
+                 pub struct Breaker {{ failures: u32 }}\n\
+                 pub struct Upstreams {{ breakers: Vec<Mutex<Breaker>> }}\n\
+                 impl Upstreams {{\n    fn failure_count(&self, idx: usize) -> u32 {{\n        \
+                 self.breakers[idx].lock().unwrap().failures\n    }}\n    \
+                 pub fn record_failure(&self, idx: usize) {{\n        {record}\n    }}\n}}\n\
+                 pub fn run(idx: usize) {{\n    \
+                 let u = Arc::new(Upstreams {{ breakers: (0..3).map(|_| Mutex::new(Breaker {{ failures: 0 }})).collect() }});\n    \
+                 let other = Arc::clone(&u);\n    let t = std::thread::spawn(move || other.record_failure(idx));\n    \
+                 u.record_failure(idx);\n    t.join().unwrap();\n}}\n"
+            )
+        };
+        found_unless(text, &[at("src/lib.rs", 10, "R003")]);
+    }
 }

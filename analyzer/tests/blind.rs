@@ -28,10 +28,6 @@ use std::process::Command;
 const MISSED: &[(&str, &str, usize, &str)] = &[
     ("dbpool", "src/migrate/mod.rs", 87,
      "a clone of `history` written back under a later guard after migrations applied unlocked: not traced yet"),
-    ("dbpool", "src/router/rebalance.rs", 41,
-     "`stats.bytes` read under one guard, written back under a third with an eviction between: not traced yet"),
-    ("dbpool", "src/router/shard.rs", 80,
-     "lock order `shards[idx]` then `topology` (read) against the rebalance's `topology` (write) then `shards[from]`: not traced yet"),
     ("gamesrv", "src/leaderboard.rs", 66,
      "lock order `sessions` then `scores` (a guest's disconnect) against `scores` then `sessions` through a resolver trait object in the persistence thread's ranking job: not traced yet"),
     ("gamesrv", "src/matchmaking/mod.rs", 62,

@@ -1,5 +1,5 @@
 //! The abstract values the model tracks through bindings, fields, arguments and returns.
-use super::{IndexKey, PrimId, TemplateId};
+use super::{IdRank, IndexKey, PrimId, TemplateId};
 use crate::frontend::index::{FnId, ModId, StructId};
 use std::rc::Rc;
 
@@ -311,10 +311,12 @@ impl<'a> Value<'a> {
     }
 
     /// The same value, with the objects in it standing for any object of their type: what one
-    /// element of a collection is.
+    /// element of a collection is. An index made from a loop variable (`i % n`) is, once
+    /// stored, a run-time id: read back elsewhere, that loop is not running.
     pub(crate) fn merged_objects(self) -> Value<'a> {
         match self {
             Value::Obj(s, _) => Value::Obj(s, ANY_OBJECT),
+            Value::Index(IndexKey::Rotated { .. }) => Value::Index(IndexKey::Id(IdRank::Any)),
             Value::Tuple(items) => {
                 Value::Tuple(items.iter().map(|v| v.clone().merged_objects()).collect())
             }

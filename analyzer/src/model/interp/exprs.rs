@@ -379,7 +379,7 @@ impl<'a> Interp<'a> {
             (Value::Tuple(items), syn::Member::Unnamed(i)) => {
                 items.get(i.index as usize).cloned().unwrap_or_default()
             }
-            (Value::Guard(g), member) => match self.store.contents.get(&self.guard_lock(g)) {
+            (Value::Guard(g), member) => match self.lock_content(self.guard_lock(g)) {
                 Some(content @ Value::Obj(..)) => {
                     let content = content.clone();
                     let read = self.guard_read_of(g, Some(&name));
@@ -405,7 +405,7 @@ impl<'a> Interp<'a> {
                     .unwrap_or_default(),
                 _ => Value::Unknown,
             },
-            Value::Guard(g) => match self.store.contents.get(&self.guard_lock(g)) {
+            Value::Guard(g) => match self.lock_content(self.guard_lock(g)) {
                 Some(content @ Value::Bag(_)) => {
                     let content = content.clone();
                     let read = self.guard_read(g);
@@ -664,7 +664,11 @@ fn is_compound_assignment(op: &syn::BinOp) -> bool {
 /// A value read through a guard: what was reached, or data carrying the read when it is data.
 pub(super) fn with_read<'a>(value: Value<'a>, read: &Value<'a>) -> Value<'a> {
     match value {
-        Value::Unknown | Value::Data(_) => Value::data(value.taint().union(&read.taint())),
+        // A number or string the data was seen to hold (`failures: 0`) is read as any data is:
+        // what another thread stored since is not known.
+        Value::Unknown | Value::Data(_) | Value::Int(_) | Value::Str(_) => {
+            Value::data(value.taint().union(&read.taint()))
+        }
         other => other,
     }
 }

@@ -347,11 +347,20 @@ impl<'a> Interp<'a> {
     /// follows it (objects, collections, trait objects, handles). A copy (`clone`) of plain data
     /// is a read of the guard instead, for the stale-read rule.
     pub(super) fn guarded_content(&self, guard: GuardId, method: &str) -> Option<Value<'a>> {
-        let content = self.store.contents.get(&self.guard_lock(guard))?.clone();
+        let content = self.lock_content(self.guard_lock(guard))?.clone();
         if COPIES.contains(&method) && !self.holds_followed(&content) {
             return None;
         }
         Some(content)
+    }
+
+    /// What a lock protects, when the model follows it: an element of a family taken by index
+    /// (`shards[idx]`) protects what the family's elements do.
+    pub(super) fn lock_content(&self, lock: PrimId) -> Option<&Value<'a>> {
+        self.store.contents.get(&lock).or_else(|| {
+            let (family, _) = self.model.prim(lock).element?;
+            self.store.contents.get(&family)
+        })
     }
 
     /// Whether a value holds something calls or joins can reach: trait objects, handles,
