@@ -2059,4 +2059,48 @@ fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
         };
         found_unless(text, &[at("src/lib.rs", 10, "R003")]);
     }
+
+    #[test]
+    fn requests_of_several_shapes_reach_the_engine_of_a_family_of_inboxes() {
+        // The inboxes are a family (`groups[g]`); its requests carry an order object, a std reply
+        // channel or a crossbeam one: each arm binds its own. Cancelling waits for the engine
+        // while holding `index`, which the engine takes for an order queued ahead.
+        let text = |first: &str| {
+            format!(
+                "use std::sync::mpsc::{{channel, Receiver, Sender}};\nuse std::sync::{{Arc, Mutex}};\n\
+                 pub struct Order {{ id: u64 }}\n\
+                 pub enum Req {{ New(Order), Cancel {{ id: u64, reply: Sender<bool> }}, Amend {{ reply: crossbeam_channel::Sender<bool> }} }}\n\
+                 pub struct Router {{ index: Mutex<Vec<u64>>, groups: Vec<Sender<Req>> }}\n\
+                 impl Router {{\n    fn cancel(&self, g: usize, id: u64) -> bool {{\n        \
+                 let guard = self.index.lock().unwrap();\n        {first}\n        \
+                 let (reply, ack) = channel();\n        let _ = self.groups[g].send(Req::Cancel {{ id, reply }});\n        \
+                 ack.recv().unwrap_or(false)\n    }}\n    \
+                 fn amend(&self, g: usize) -> bool {{\n        let (reply, ack) = crossbeam_channel::bounded(1);\n        \
+                 let _ = self.groups[g].send(Req::Amend {{ reply }});\n        ack.recv().unwrap_or(false)\n    }}\n    \
+                 fn submit(&self, g: usize, id: u64) {{\n        let _ = self.groups[g].send(Req::New(Order {{ id }}));\n    }}\n}}\n\
+                 fn engine(router: &Router, inbox: Receiver<Req>) {{\n    for req in inbox {{\n        match req {{\n            \
+                 Req::New(order) => router.index.lock().unwrap().push(order.id),\n            \
+                 Req::Cancel {{ id, reply }} => drop(reply.send(id > 0)),\n            \
+                 Req::Amend {{ reply }} => drop(reply.send(true)),\n        }}\n    }}\n}}\n\
+                 pub fn run(g: usize) {{\n    let (mut groups, mut inboxes) = (Vec::new(), Vec::new());\n    \
+                 for _ in 0..2 {{\n        let (tx, rx) = channel();\n        groups.push(tx);\n        inboxes.push(rx);\n    }}\n    \
+                 let router = Arc::new(Router {{ index: Mutex::new(Vec::new()), groups }});\n    \
+                 let engines: Vec<_> = inboxes\n        .into_iter()\n        .map(|inbox| {{\n            \
+                 let r = Arc::clone(&router);\n            std::thread::spawn(move || engine(&r, inbox))\n        }})\n        .collect();\n    \
+                 let client = {{\n        let r = Arc::clone(&router);\n        \
+                 std::thread::spawn(move || {{\n            r.submit(g, 1);\n            r.amend(g);\n            r.cancel(g, 1)\n        }})\n    }};\n    \
+                 let _ = client.join();\n    drop(router);\n    for e in engines {{\n        let _ = e.join();\n    }}\n}}\n"
+            )
+        };
+        found_unless(
+            |clean| {
+                text(if clean {
+                    "drop(guard);"
+                } else {
+                    "let _ = &guard;"
+                })
+            },
+            &[at("src/lib.rs", 12, "D003")],
+        );
+    }
 }

@@ -36,8 +36,6 @@ const MISSED: &[(&str, &str, usize, &str)] = &[
      "D005 (wait-never-signalled) is off by default, its precision on real crates being below 0.8: found with `--select D005`"),
     ("printshop", "src/control/heartbeat.rs", 34,
      "L001 (thread-never-joined) is off by default, its precision on real crates being below 0.8: found with `--select L001`"),
-    ("exchange", "src/engine/router.rs", 99,
-     "`recv` of the engine's acknowledgement while holding the order index, which the engine takes for orders queued ahead: not traced yet"),
     ("exchange", "src/risk/mod.rs", 80,
      "lock order between an order book and `exposure` through the risk monitor's revaluation: not traced yet"),
     ("ledger", "src/notify/mod.rs", 72,

@@ -10,6 +10,7 @@
 use crate::model::{Instances, Model, Op, Origin, PrimId, TemplateId};
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
+use petgraph::Direction;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
@@ -99,18 +100,36 @@ impl<'m> HappensBefore<'m> {
         for t in self.model.template_ids() {
             let template = self.model.template(t);
             // A round ends at each event of the loop that no later event of it follows (the
-            // last event of each arm at the loop's end), and the next round starts over.
+            // last event of each arm at the loop's end), and the next round starts at each event
+            // no earlier one of it precedes (the first of each arm at the loop's start).
             for &(first, last) in &template.loops {
                 let body = self.node(t, first)..=self.node(t, last);
-                for i in first..=last {
-                    let ends_round = self
-                        .graph
-                        .edges(self.node(t, i))
+                let within = |node: NodeIndex, direction| {
+                    self.graph
+                        .edges_directed(node, direction)
                         .filter(|edge| *edge.weight() == Edge::Program)
-                        .all(|edge| !body.contains(&edge.target()));
-                    if ends_round {
-                        self.graph
-                            .add_edge(self.node(t, i), self.node(t, first), Edge::Round(t));
+                        .any(|edge| {
+                            let other = match direction {
+                                Direction::Outgoing => edge.target(),
+                                Direction::Incoming => edge.source(),
+                            };
+                            body.contains(&other)
+                        })
+                };
+                let nodes: Vec<NodeIndex> = (first..=last).map(|i| self.node(t, i)).collect();
+                let ends: Vec<NodeIndex> = nodes
+                    .iter()
+                    .copied()
+                    .filter(|&n| !within(n, Direction::Outgoing))
+                    .collect();
+                let starts: Vec<NodeIndex> = nodes
+                    .iter()
+                    .copied()
+                    .filter(|&n| !within(n, Direction::Incoming))
+                    .collect();
+                for &end in &ends {
+                    for &start in &starts {
+                        self.graph.add_edge(end, start, Edge::Round(t));
                     }
                 }
             }
@@ -263,7 +282,7 @@ impl<'m> HappensBefore<'m> {
                     .map(|&(first, last)| self.node(parent, first)..=self.node(parent, last));
                 let outer_round = |edge: petgraph::graph::EdgeReference<'_, Edge>| {
                     let round_of_innermost = innermost.as_ref().is_some_and(|body| {
-                        edge.target() == *body.start() && body.contains(&edge.source())
+                        body.contains(&edge.target()) && body.contains(&edge.source())
                     });
                     *edge.weight() == Edge::Round(parent) && !round_of_innermost
                 };

@@ -226,6 +226,10 @@ pub(crate) enum Value<'a> {
     Str(Rc<str>),
     Data(Rc<Taint>),
     Tuple(Rc<[Value<'a>]>),
+    /// One element of a collection of an enum's values whose variants carried followed values
+    /// of different shapes (an order object, reply channels): one value per shape, of which a
+    /// variant's pattern takes the one it carried.
+    Variants(Rc<[Value<'a>]>),
 }
 
 impl<'a> Value<'a> {
@@ -245,6 +249,7 @@ impl<'a> Value<'a> {
             self,
             Value::Prim(_)
                 | Value::Prims(_)
+                | Value::Variants(_)
                 | Value::Obj(..)
                 | Value::Bag(_)
                 | Value::Dyn(_)
@@ -265,7 +270,7 @@ impl<'a> Value<'a> {
     pub(crate) fn taint(&self) -> Taint {
         match self {
             Value::Data(t) => (**t).clone(),
-            Value::Tuple(items) => items
+            Value::Tuple(items) | Value::Variants(items) => items
                 .iter()
                 .fold(Taint::default(), |acc, v| acc.union(&v.taint())),
             _ => Taint::default(),
@@ -296,7 +301,7 @@ impl<'a> Value<'a> {
         match self {
             Value::Prim(p) => out.push(*p),
             Value::Prims(ps) => out.extend(ps.iter().copied()),
-            Value::Tuple(items) => items.iter().for_each(|v| v.prims(out)),
+            Value::Tuple(items) | Value::Variants(items) => items.iter().for_each(|v| v.prims(out)),
             _ => {}
         }
     }
@@ -320,6 +325,9 @@ impl<'a> Value<'a> {
             Value::Tuple(items) => {
                 Value::Tuple(items.iter().map(|v| v.clone().merged_objects()).collect())
             }
+            Value::Variants(items) => {
+                Value::Variants(items.iter().map(|v| v.clone().merged_objects()).collect())
+            }
             v => v,
         }
     }
@@ -328,7 +336,7 @@ impl<'a> Value<'a> {
     pub(crate) fn holds_object(&self) -> bool {
         match self {
             Value::Obj(..) => true,
-            Value::Tuple(items) => items.iter().any(Value::holds_object),
+            Value::Tuple(items) | Value::Variants(items) => items.iter().any(Value::holds_object),
             _ => false,
         }
     }
@@ -338,7 +346,9 @@ impl<'a> Value<'a> {
         match self {
             Value::Threads(ts) => out.extend(ts.iter().copied()),
             Value::AsyncResult(t) => out.push(*t),
-            Value::Tuple(items) => items.iter().for_each(|v| v.threads(out)),
+            Value::Tuple(items) | Value::Variants(items) => {
+                items.iter().for_each(|v| v.threads(out))
+            }
             _ => {}
         }
     }

@@ -30,8 +30,8 @@ declare_rule! {
     ///   `put`, `notify`, `send`, or the end of a joined thread), and it needs the lock only if it
     ///   acquires it before that operation in program order.
     /// - A reply channel a request carried (an enum variant's, or a field of a request struct
-    ///   queued or sent), kept with others of its kind (in one collection, or sent over one
-    ///   channel), stands for any of them: the thread that
+    ///   queued or sent), kept with others (in one collection, or sent over one channel, std's
+    ///   and crossbeam's alike), stands for any of them: the thread that
     ///   answers one is taken to answer each, whatever the message type. Channels the program
     ///   keeps in a collection itself (workers' inboxes) are a family: the first stands for all.
     /// - A lock of a family held by a run-time id (`printers[id]`) is needed by a waker that

@@ -1,6 +1,7 @@
 //! Collections (`Vec`, arrays, maps, iterators): the model keeps what one element is, and a
 //! collection of primitives of one kind is a family whose elements are told apart by index.
 use super::std_model::is_id;
+use super::store::CarriedShape;
 use super::walk::push_new;
 use super::Interp;
 use crate::diagnostic::Span;
@@ -32,6 +33,8 @@ const STD_TRAITS: &[&str] = &[
 /// At most this many channels stand as alternatives for one element of a collection; beyond,
 /// what an element is stays unknown.
 const MAX_CHANNELS: usize = 16;
+/// At most this many shapes of payload stand for one element of a collection of requests.
+const MAX_VARIANT_SHAPES: usize = 8;
 
 impl<'a> Interp<'a> {
     /// A collection holding `content`; its objects stand for any object of their type, since
@@ -86,6 +89,26 @@ impl<'a> Interp<'a> {
     fn element_with(&self, old: Option<Value<'a>>, value: Value<'a>) -> Option<Value<'a>> {
         Some(match old {
             None => value,
+            // Requests of several shapes: the one of this value's shape takes it.
+            Some(Value::Variants(alternatives)) => {
+                let shape = CarriedShape::of(&value);
+                let mut alternatives = alternatives.to_vec();
+                match alternatives
+                    .iter()
+                    .position(|a| shape.is_some() && CarriedShape::of(a) == shape)
+                {
+                    Some(at) => {
+                        let joined = self.element_with(Some(alternatives[at].clone()), value)?;
+                        alternatives[at] = joined;
+                    }
+                    None if self.is_opaque(&value) => {}
+                    None if alternatives.len() < MAX_VARIANT_SHAPES && shape.is_some() => {
+                        alternatives.push(value)
+                    }
+                    None => return None,
+                }
+                Value::Variants(alternatives.into())
+            }
             // Channels of one kind (requests' reply channels, workers' inboxes): any of them.
             Some(old @ (Value::Prim(_) | Value::Prims(_)))
                 if self.channels_of_one_kind(&old, &value) =>
@@ -110,9 +133,16 @@ impl<'a> Interp<'a> {
                 let joined = self
                     .common_trait(&old, &value)
                     .unwrap_or_else(|| old.join(&value));
-                // Two things followed that do not join (a `Vec` beside a channel end).
+                // Two things followed that do not join: of two shapes (an order object beside a
+                // reply channel, two variants' payloads), each stays; else nothing is known.
                 if matches!(joined, Value::Unknown) && !self.is_opaque(&old) {
-                    return None;
+                    let shapes = (CarriedShape::of(&old), CarriedShape::of(&value));
+                    return match shapes {
+                        (Some(a), Some(b)) if a != b => {
+                            Some(Value::Variants(Rc::from(vec![old, value])))
+                        }
+                        _ => None,
+                    };
                 }
                 joined
             }
@@ -131,8 +161,8 @@ impl<'a> Interp<'a> {
     }
 
     /// Whether `old` (what a collection holds) and `value` are channels (queues of std,
-    /// crossbeam or racecheck) of one kind that requests carried (reply channels: one of them
-    /// is meant each time). Channels the program keeps in a collection itself (workers'
+    /// crossbeam or racecheck, mixed) that requests carried (reply channels: one of them is
+    /// meant each time). Channels the program keeps in a collection itself (workers'
     /// inboxes) are a family, the first standing for all.
     fn channels_of_one_kind(&self, old: &Value<'a>, value: &Value<'a>) -> bool {
         let (mut prims, mut added) = (Vec::new(), Vec::new());
@@ -141,8 +171,9 @@ impl<'a> Interp<'a> {
         let Some(&first) = prims.first() else {
             return false;
         };
-        let kind = |p: PrimId| (self.model.prim(p).kind, self.model.prim(p).api);
-        self.model.prim(first).kind == PrimKind::Queue
+        // Of any library: a reply is a reply, whether on std's channel or crossbeam's.
+        let kind = |p: PrimId| self.model.prim(p).kind;
+        kind(first) == PrimKind::Queue
             && matches!(value, Value::Prim(_))
             && added.iter().all(|&p| kind(p) == kind(first))
             && prims

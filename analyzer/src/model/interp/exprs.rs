@@ -284,6 +284,24 @@ impl<'a> Interp<'a> {
             .is_some_and(|shapes| shapes.contains(&shape))
     }
 
+    /// What a pattern of the variant `path` binds of `value` as the variant's payload: of a
+    /// value of several shapes, the one the variant carried; of another variant's, nothing.
+    pub(super) fn carried_by(&mut self, path: &syn::Path, value: Value<'a>) -> Value<'a> {
+        let value = match value {
+            Value::Variants(alternatives) if self.variant_enum_of(path).is_some() => alternatives
+                .iter()
+                .find(|a| self.variant_carries(path, a))
+                .cloned()
+                .unwrap_or_default(),
+            other => other,
+        };
+        if self.variant_carries(path, &value) {
+            value
+        } else {
+            Value::Unknown
+        }
+    }
+
     pub(super) fn variant_enum_of(&mut self, path: &syn::Path) -> Option<StructId> {
         let mut owner = path.clone();
         let variant = owner.segments.pop()?;

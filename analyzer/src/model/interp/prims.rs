@@ -271,8 +271,18 @@ impl<'a> Interp<'a> {
         Value::Unknown
     }
 
+    /// The queue whose messages an operation on `queue` puts or takes: an element of a family
+    /// of channels (`inboxes[group]`) is one of the channels the family's first stands for.
+    fn messages_key(&self, queue: PrimId) -> PrimId {
+        self.model
+            .prim(queue)
+            .element
+            .map_or(queue, |(family, _)| family)
+    }
+
     /// The collection of the messages put in `queue`.
     fn messages_of(&mut self, queue: PrimId) -> BagId {
+        let queue = self.messages_key(queue);
         if let Some(&bag) = self.store.messages.get(&queue) {
             return bag;
         }
@@ -289,7 +299,7 @@ impl<'a> Interp<'a> {
         let message = self
             .store
             .messages
-            .get(&queue)
+            .get(&self.messages_key(queue))
             .map(|&bag| self.bag_content(bag));
         if message
             .as_ref()

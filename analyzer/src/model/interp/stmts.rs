@@ -137,11 +137,7 @@ impl<'a> Interp<'a> {
             syn::Pat::TupleStruct(ts) => {
                 // Another variant's carried value (a collection of requests holds one value for
                 // all its variants): nothing known of what this variant holds.
-                let value = if self.variant_carries(&ts.path, &value) {
-                    value
-                } else {
-                    Value::Unknown
-                };
+                let value = self.carried_by(&ts.path, value);
                 let single = ts.elems.len() == 1;
                 for p in &ts.elems {
                     let v = if single {
@@ -164,6 +160,10 @@ impl<'a> Interp<'a> {
             syn::Pat::Struct(s) => {
                 // A struct variant's pattern, of a value carried by the variant (see
                 // `variant_value`): the field that carried it binds it, the others nothing known.
+                let value = match value {
+                    value @ Value::Variants(_) => self.carried_by(&s.path, value),
+                    other => other,
+                };
                 let carried = match (&value, s.path.segments.last()) {
                     (Value::Obj(..) | Value::Unknown | Value::Data(_), _) | (_, None) => None,
                     // Another variant's carried value: this one binds nothing of it.
