@@ -2103,4 +2103,24 @@ fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
             &[at("src/lib.rs", 12, "D003")],
         );
     }
+
+    #[test]
+    fn a_clear_that_takes_the_signal_before_acting_on_it_loses_nothing() {
+        // Clearing after the flush wipes a `set` made during it; clearing first does not.
+        let text = |clean: bool| {
+            let consume = if clean {
+                "FLUSH.clear();\n            flush();"
+            } else {
+                "flush();\n            FLUSH.clear();"
+            };
+            format!(
+                "use racecheck::{{Event, Thread}};\n\
+                 static FLUSH: Event = Event::new();\n\
+                 fn flush() {{}}\n\
+                 fn aggregate() {{\n    for _ in 0..10 {{\n        if FLUSH.is_set() {{\n            {consume}\n        }}\n    }}\n}}\n\
+                 pub fn run() {{\n    let t = Thread::spawn(aggregate);\n    FLUSH.set();\n    t.join().unwrap();\n}}\n"
+            )
+        };
+        found_unless(text, &[at("src/lib.rs", 8, "R004")]);
+    }
 }

@@ -266,8 +266,12 @@ pub(crate) enum Op {
     Set {
         event: PrimId,
     },
+    /// `Event::clear`; `consumes`: right after the thread saw the event set (`is_set()` or
+    /// `wait()` in the statement before, or in the condition of the `if` it opens), taking the
+    /// signal before acting on it.
     Clear {
         event: PrimId,
+        consumes: bool,
     },
     /// `Event::wait` (blocking) or `wait_timeout` (not).
     Wait {
@@ -362,7 +366,7 @@ impl Op {
             | Op::Get { queue, .. }
             | Op::TaskDone { queue }
             | Op::QueueJoin { queue } => queue,
-            Op::Set { event } | Op::Clear { event } | Op::Wait { event, .. } => event,
+            Op::Set { event } | Op::Clear { event, .. } | Op::Wait { event, .. } => event,
             Op::CondWait { condition, .. } | Op::Notify { condition } => condition,
             Op::BarrierWait { barrier } => barrier,
             Op::SemAcquire { semaphore, .. } | Op::SemRelease { semaphore } => semaphore,

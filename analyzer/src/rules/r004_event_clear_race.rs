@@ -20,15 +20,24 @@ declare_rule! {
     /// ```
     /// Use instead: clear the event before starting the threads that set it, or use a queue.
     ///
+    /// A `clear` right after the thread saw the event set (`if e.is_set() { e.clear(); act() }`,
+    /// or `e.wait(); e.clear();`), with nothing between, takes the signal before acting on it:
+    /// a `set` made meanwhile asks for what the action does anyway, and it is not reported.
+    ///
     /// ## Known problems
-    /// - Any `clear` and `set` of one event that no spawn/join or hand-off orders is reported,
-    ///   whatever the program does between them.
+    /// - Any other `clear` and `set` of one event that no spawn/join or hand-off orders is
+    ///   reported, whatever the program does between them.
     pub R004, EVENT_CLEAR_RACE, "event-clear-race", Warning, "`Event::clear()` and `set()` from threads unordered by happens-before", model_limits!()
 }
 
 pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     for (t, i, event) in cx.model.events() {
-        let Op::Clear { event: e } = event.op else {
+        // A clear that takes the signal it just saw, before acting on it, loses nothing.
+        let Op::Clear {
+            event: e,
+            consumes: false,
+        } = event.op
+        else {
             continue;
         };
         let setter = cx.events_on(e).find(|&(u, j, other)| {

@@ -65,14 +65,35 @@ impl<'a> Interp<'a> {
                 self.acquire(prim, false, Access::Exclusive, span)
             }
             (PrimKind::Event, "set") => self.emit_op(Op::Set { event: prim }, span),
-            (PrimKind::Event, "clear") => self.emit_op(Op::Clear { event: prim }, span),
-            (PrimKind::Event, "wait") => self.emit_op(
-                Op::Wait {
-                    event: prim,
-                    blocking: true,
-                },
-                span,
-            ),
+            (PrimKind::Event, "clear") => {
+                // Seen set in this statement or the one before (`if e.is_set() { e.clear();`,
+                // `e.wait(); e.clear();`): nothing was done between.
+                let consumes = self.walk.event_seen_set.is_some_and(|(seen, at)| {
+                    seen == prim && self.walk.statements_walked <= at + 1
+                });
+                self.emit_op(
+                    Op::Clear {
+                        event: prim,
+                        consumes,
+                    },
+                    span,
+                )
+            }
+            (PrimKind::Event, "is_set") => {
+                self.walk.event_seen_set = Some((prim, self.walk.statements_walked));
+                Value::Unknown
+            }
+            (PrimKind::Event, "wait") => {
+                self.emit(
+                    Op::Wait {
+                        event: prim,
+                        blocking: true,
+                    },
+                    span,
+                );
+                self.walk.event_seen_set = Some((prim, self.walk.statements_walked));
+                Value::Unknown
+            }
             (PrimKind::Event, "wait_timeout") => self.emit_op(
                 Op::Wait {
                     event: prim,

@@ -19,6 +19,7 @@ impl<'a> Interp<'a> {
             if self.frame().flow != Flow::Normal || !self.step() {
                 break;
             }
+            self.walk.statements_walked += 1;
             value = self.stmt(stmt, i == last);
         }
         let end = self.raw_span(block.brace_token.span.close());

@@ -228,6 +228,11 @@ pub(super) struct Walk<'a> {
     /// Maps whose `entry` was taken through a guard (with the key it named): the element its
     /// `or_insert…` gives is a place in that guard's data.
     pub(super) entries: Vec<(BagId, GuardId, Option<MapKey>)>,
+    /// The event this walk last saw set (`is_set()`, `wait()`), with `statements_walked` then:
+    /// a `clear` in the statement that begins next consumes the signal (see `Op::Clear`).
+    pub(super) event_seen_set: Option<(PrimId, u64)>,
+    /// Statements walked so far.
+    pub(super) statements_walked: u64,
     /// Reads through guards made so far (see `Interp::method_call_expr`).
     pub(super) guard_reads_made: u32,
     /// Threads whose handles this walk asked `is_finished()` (see `Interp::handle_method`).
@@ -270,6 +275,8 @@ impl Walk<'_> {
             entries: Vec::new(),
             polled_threads: HashSet::new(),
             guard_reads_made: 0,
+            event_seen_set: None,
+            statements_walked: 0,
             bags_read: RefCell::default(),
             postponable: None,
             postponed: Cell::new(false),
@@ -291,6 +298,7 @@ impl Walk<'_> {
         self.places.clear();
         self.entries.clear();
         self.polled_threads.clear();
+        self.event_seen_set = None;
         self.element_keys.clear();
         self.bags_read.get_mut().clear();
         self.postponable = None;
