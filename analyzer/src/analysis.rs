@@ -2123,4 +2123,44 @@ fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
         };
         found_unless(text, &[at("src/lib.rs", 8, "R004")]);
     }
+
+    #[test]
+    fn a_scope_whose_threads_were_joined_inside_it_waits_for_nothing_more() {
+        // The workers are joined by hand inside the scope while `state` is held (one D003, at
+        // that join); the scope's end waits for none of them again.
+        let text = |first: &str| {
+            format!(
+                "use std::sync::{{Arc, Mutex}};\n\
+                 pub struct Compactor {{ state: Mutex<u32> }}\n\
+                 impl Compactor {{\n    fn note(&self) {{\n        *self.state.lock().unwrap() += 1;\n    }}\n    \
+                 pub fn run(&self) {{\n        let g = self.state.lock().unwrap();\n        {first}\n        \
+                 std::thread::scope(|s| {{\n            \
+                 let handles: Vec<_> = (0..2).map(|_| s.spawn(|| self.note())).collect();\n            \
+                 for h in handles {{\n                h.join().unwrap();\n            }}\n        }});\n    }}\n}}\n\
+                 pub fn start() {{\n    let c = Arc::new(Compactor {{ state: Mutex::new(0) }});\n    c.run();\n}}\n"
+            )
+        };
+        found_unless_dropped(text, &[at("src/lib.rs", 13, "D003")]);
+    }
+
+    #[test]
+    fn a_joined_queue_no_thread_of_the_model_takes_from_is_not_reported() {
+        // `Hub::shutdown`, walked alone as a library's function, joins a queue whose consumers
+        // its callers start; in `run` the consumer is there and never calls `task_done`.
+        let text = |clean: bool| {
+            let run = if clean {
+                ""
+            } else {
+                "pub fn run() {\n    let hub = Arc::new(Hub { uploads: JoinableQueue::new() });\n    \
+                 let h = Arc::clone(&hub);\n    let t = Thread::spawn(move || {\n        let _job: u32 = h.uploads.get();\n    });\n    \
+                 hub.shutdown();\n    t.join().unwrap();\n}\n"
+            };
+            format!(
+                "use racecheck::{{JoinableQueue, Thread}};\nuse std::sync::Arc;\n\
+                 pub struct Hub {{ uploads: JoinableQueue<u32> }}\n\
+                 impl Hub {{\n    pub fn shutdown(&self) {{\n        self.uploads.put(0);\n        self.uploads.join();\n    }}\n}}\n{run}"
+            )
+        };
+        found_unless(text, &[at("src/lib.rs", 7, "D004")]);
+    }
 }

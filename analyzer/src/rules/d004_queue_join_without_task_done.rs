@@ -25,6 +25,8 @@ declare_rule! {
     /// ## Known problems
     /// - Quiet for the whole crate when the model was cut short (see below) or when `task_done` is
     ///   called on a receiver the model cannot resolve: that call might be the missing one.
+    /// - Quiet for a queue no thread the model sees takes from: its consumers are elsewhere (a
+    ///   library function walked alone joins what its callers' threads drain).
     /// - A path that leaves an iteration before `task_done` owes nothing when it took no item: the
     ///   empty side of a non-blocking get (`try_get`, `get_timeout`) is read from its pattern (the
     ///   `else` of `let Ok(..) = … else` or `if let Ok(..)`, an `Err(..)` or `None` arm). Emptiness
@@ -49,7 +51,10 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             .events_on(queue)
             .any(|(_, _, e)| e.skipped && matches!(e.op, Op::TaskDone { .. }));
         let fed = ops().any(|o| matches!(o, Op::Put { queue: q, .. } if *q == queue));
-        if (done && !skipped) || !fed {
+        // A queue no thread of the model takes from has consumers the model does not see (a
+        // library's function, walked alone, joining what its callers' threads drain).
+        let consumed = ops().any(|o| matches!(o, Op::Get { queue: q, .. } if *q == queue));
+        if (done && !skipped) || !fed || !consumed {
             continue;
         }
         let message = if skipped {

@@ -143,8 +143,16 @@ impl<'a> Interp<'a> {
         let scope = self.store.thread_scopes.len() as u32;
         self.store.thread_scopes.push(Vec::new());
         let scope_value = Value::Spawner(Spawner::Scope(scope));
+        let start = self.event_count();
         let result = self.call_closures(&args, &scope_value);
-        let threads = std::mem::take(&mut self.store.thread_scopes[scope as usize]);
+        let mut threads = std::mem::take(&mut self.store.thread_scopes[scope as usize]);
+        // Threads the closure joined itself are over by the scope's end: it waits for the rest.
+        let events = &self.model.template(self.walk.template).events;
+        for event in events.get(start..).unwrap_or_default() {
+            if let Op::Join { threads: joined } = &event.op {
+                threads.retain(|t| !joined.contains(t));
+            }
+        }
         if !threads.is_empty() {
             self.emit(Op::Join { threads }, span.clone());
         }
