@@ -2163,4 +2163,24 @@ fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
         };
         found_unless(text, &[at("src/lib.rs", 7, "D004")]);
     }
+
+    #[test]
+    fn each_place_that_takes_two_elements_unordered_is_a_finding() {
+        // `transfer` and `rename` each take two shards in caller order: two bugs, two findings
+        // (they used to fold into one, the family being the one lock of both cycles).
+        let text = "use std::sync::{Arc, Mutex};\n\
+             pub struct Table { shards: Vec<Mutex<u32>> }\n\
+             impl Table {\n    fn transfer(&self, a: usize, b: usize) {\n        let _x = self.shards[a].lock().unwrap();\n        \
+             let _y = self.shards[b].lock().unwrap();\n    }\n    \
+             fn rename(&self, a: usize, b: usize) {\n        let _x = self.shards[a].lock().unwrap();\n        \
+             let _y = self.shards[b].lock().unwrap();\n    }\n}\n\
+             pub fn run(a: usize, b: usize) {\n    \
+             let table = Arc::new(Table { shards: (0..8).map(|_| Mutex::new(0)).collect() });\n    \
+             let t = Arc::clone(&table);\n    let h = std::thread::spawn(move || { t.transfer(a, b); t.rename(a, b); });\n    \
+             table.transfer(b, a);\n    table.rename(b, a);\n    h.join().unwrap();\n}\n";
+        assert_eq!(
+            found(&[file("src/lib.rs", text)]),
+            [at("src/lib.rs", 6, "D001"), at("src/lib.rs", 10, "D001")]
+        );
+    }
 }

@@ -45,8 +45,6 @@ const MISSED: &[(&str, &str, usize, &str)] = &[
      "`join` of a session thread while `shutdown` holds `sessions`, which a leaving session takes in `unregister`: not traced yet"),
     ("kvstore", "src/snapshot/mod.rs", 168,
      "lock order shard (write) then `state` through a `dyn ShardObserver` against `state` then the shard (read): not traced yet"),
-    ("kvstore", "src/txn/mod.rs", 113,
-     "two shards of one table taken in caller order, the shards picked by a hash of the keys: not traced yet"),
     ("printshop", "src/billing/mod.rs", 132,
      "D005 (wait-never-signalled) is off by default, its precision on real crates being below 0.8: found with `--select D005`"),
     ("printshop", "src/control/heartbeat.rs", 34,

@@ -58,8 +58,43 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     for mut cycle in cx.locks.cycles(MAX_CYCLE, MAX_CYCLES) {
         if let [lock] = cycle[..] {
             // A family's elements taken by unordered run-time ids: two acquisitions of the one
-            // edge (two threads, or two instances of one) close the cycle.
+            // edge (two threads, or two instances of one) close the cycle. Each place that
+            // takes such a pair is a bug of its own (a transfer, a rename), so each is tried.
             cycle.push(lock);
+            let all = cx.locks.edge(lock, lock);
+            let mut sites: Vec<&Span> = Vec::new();
+            for instance in all {
+                let site = &cx.event(instance.template, instance.event).span;
+                if sites.contains(&site) {
+                    continue;
+                }
+                sites.push(site);
+                let from_site: Vec<EdgeInstance> = all
+                    .iter()
+                    .filter(|i| cx.event(i.template, i.event).span == *site)
+                    .cloned()
+                    .collect();
+                // Two threads at this very place first (one function run twice, the ids the
+                // other way round), else this place against any other.
+                let mut chosen = Vec::new();
+                let mut attempts = MAX_ATTEMPTS;
+                let here = [&from_site[..], &from_site[..]];
+                let anywhere = [&from_site[..], all];
+                if choose_parallel(cx, &cycle, &here, &mut chosen, &mut attempts)
+                    || choose_parallel(cx, &cycle, &anywhere, &mut chosen, &mut attempts)
+                {
+                    // The same acquisitions, as the graph holds them.
+                    let chosen: Vec<&EdgeInstance> = chosen
+                        .iter()
+                        .filter_map(|c| {
+                            all.iter()
+                                .find(|i| (i.template, i.event) == (c.template, c.event))
+                        })
+                        .collect();
+                    found.push((cycle.clone(), chosen));
+                }
+            }
+            continue;
         }
         let edges: Vec<&[EdgeInstance]> = (0..cycle.len())
             .map(|k| cx.locks.edge(cycle[k], cycle[(k + 1) % cycle.len()]))
