@@ -2183,4 +2183,23 @@ fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
             [at("src/lib.rs", 6, "D001"), at("src/lib.rs", 10, "D001")]
         );
     }
+
+    #[test]
+    fn an_element_a_helper_hands_out_is_taken_again_by_the_field_that_named_it() {
+        // `slot` hands out `devices[id]`; `escalate` holds the one `alert.device` names and
+        // calls down with `alert.device` again, to a second acquisition of the same element.
+        let text = |first: &str| {
+            format!(
+                "use racecheck::Lock;\n\
+                 pub struct Alert {{ device: usize }}\n\
+                 pub struct Registry {{ devices: Vec<Lock<u32>> }}\n\
+                 impl Registry {{\n    fn slot(&self, id: usize) -> &Lock<u32> {{\n        &self.devices[id]\n    }}\n    \
+                 fn set_status(&self, id: usize, status: u32) {{\n        *self.devices[id].acquire() = status;\n    }}\n    \
+                 fn quarantine(&self, id: usize) {{\n        self.set_status(id, 9);\n    }}\n    \
+                 pub fn escalate(&self, alert: &Alert) {{\n        let g = self.slot(alert.device).acquire();\n        {first}\n        \
+                 self.quarantine(alert.device);\n    }}\n}}\n"
+            )
+        };
+        found_unless_dropped(text, &[at("src/lib.rs", 9, "D002")]);
+    }
 }

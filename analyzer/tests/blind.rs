@@ -53,8 +53,6 @@ const MISSED: &[(&str, &str, usize, &str)] = &[
      "L001 (thread-never-joined) is off by default, its precision on real crates being below 0.8"),
     ("sensorhub", "src/metrics/counters.rs", 16,
      "a `Shared` counter's get and set in a helper the readers call: not traced yet"),
-    ("sensorhub", "src/registry/devices.rs", 73,
-     "a device's lock taken again, two calls down, by the id the caller holds it by: not traced yet"),
     ("sensorhub", "src/upload/archive.rs", 89,
      "D005 (wait-never-signalled) is off by default, its precision on real crates being below 0.8"),
     ("exchange", "src/risk/mod.rs", 80,

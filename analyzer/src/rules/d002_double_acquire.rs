@@ -28,9 +28,10 @@ declare_rule! {
     ///   blocks the second (on some platforms it does).
     /// - A lock field of an object taken out of a collection, or left by one of two branches, may
     ///   be two objects' locks: acquiring it twice is not reported. Likewise an element of a lock
-    ///   family taken by a run-time index (`shards[idx]`), unless by the same binding, passed down
-    ///   as an argument (`evict(idx)` locking `shards[idx]` again), or whose index the model cannot
-    ///   follow.
+    ///   family taken by a run-time index (`shards[idx]`, or a helper's `&self.devices[id]`),
+    ///   unless by the same binding or field of one, passed down as an argument (`evict(idx)`
+    ///   locking `shards[idx]` again, `quarantine(alert.device)`), or whose index the model
+    ///   cannot follow.
     /// - A closure handed to a function the model cannot see (another crate's executor or pool)
     ///   is walked as if it ran at once, with the caller's guards still held: a closure that takes
     ///   a lock its caller holds is then reported, though it may run later on another thread. It

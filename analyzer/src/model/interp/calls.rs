@@ -317,14 +317,23 @@ impl<'a> Interp<'a> {
         m: &'a syn::ExprMethodCall,
         method: &str,
     ) -> Option<MapKey> {
-        let Expr::Index(index) = CallArgs::of(m, method)?.receiver? else {
-            return None;
-        };
         let by_id = matches!(
             self.model.prim(p).element,
             Some((_, IndexKey::Id(IdRank::Any)))
         );
-        by_id.then(|| self.map_key(&index.index)).flatten()
+        if !by_id {
+            return None;
+        }
+        match CallArgs::of(m, method)?.receiver? {
+            Expr::Index(index) => self.map_key(&index.index),
+            // Taken from a helper that indexed the family last.
+            _ => self
+                .walk
+                .element_indexed
+                .clone()
+                .filter(|(element, _)| *element == p)
+                .map(|(_, key)| key),
+        }
     }
 
     /// Whether a held guard took element `p` of a family by the run-time index `key`.

@@ -98,7 +98,16 @@ impl<'a> Interp<'a> {
             Expr::Index(i) => {
                 let base = self.expr(&i.expr);
                 let index = self.expr(&i.index);
-                self.index_value(base, index)
+                let value = self.index_value(base, index);
+                // An element taken by a run-time index, handed out by a helper (`fn slot(&self,
+                // id) -> &Lock<_> { &self.devices[id] }`): the acquisition that follows takes it
+                // by that index (see `Interp::element_index_key`).
+                if let Value::Prim(p) = value {
+                    if self.model.prim(p).is_element_by_id() {
+                        self.walk.element_indexed = self.map_key(&i.index).map(|key| (p, key));
+                    }
+                }
+                value
             }
             Expr::Let(l) => {
                 let v = self.expr(&l.expr);

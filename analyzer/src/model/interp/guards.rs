@@ -196,12 +196,12 @@ impl<'a> Interp<'a> {
         })
     }
 
-    /// The key `key` names (`&id`, `id.clone()`, `tenant.to_string()`: the binding `id`,
-    /// `tenant`), followed up through the parameters it was passed down as, while the caller
-    /// passed a binding too, to the outermost frame that names it; `None` when it is not a
-    /// binding.
+    /// The key `key` names (`&id`, `id.clone()`, `tenant.to_string()`, `alert.device`: the
+    /// binding `id`, `tenant`, or a field of the binding `alert`), followed up through the
+    /// parameters it was passed down as, while the caller passed a binding (or a field of one)
+    /// too, to the outermost frame that names it; `None` when it is not a binding.
     pub(super) fn map_key(&self, key: &'a syn::Expr) -> Option<MapKey> {
-        let mut name = key_binding(key)?;
+        let (mut name, mut fields) = key_binding(key)?;
         let mut frames = self.walk.frames.iter().rev().peekable();
         while let Some(frame) = frames.next() {
             let binding = frame.bindings.get(&name).copied().unwrap_or(0);
@@ -212,11 +212,14 @@ impl<'a> Interp<'a> {
                 .find(|(param, _, bound)| **param == name && *bound == binding)
                 .and_then(|(_, arg, _)| key_binding(arg));
             match passed {
-                Some(outer) if frames.peek().is_some() => name = outer,
+                Some((outer, outer_fields)) if frames.peek().is_some() => {
+                    name = outer;
+                    fields = outer_fields + &fields;
+                }
                 _ => {
                     return Some(MapKey {
                         frame: frame.id,
-                        name: Rc::from(name),
+                        name: Rc::from(name + &fields),
                         binding,
                     })
                 }
@@ -398,9 +401,18 @@ impl<'a> Interp<'a> {
 
 /// The binding a map key is read from: `id` of `&id`, `*id`, `id.clone()`, `id.to_string()` and
 /// the like.
-fn key_binding(key: &syn::Expr) -> Option<String> {
+/// The binding a key expression reads, and the fields of it it reads (`.device`, or none).
+fn key_binding(key: &syn::Expr) -> Option<(String, String)> {
     use syn::Expr;
     match key {
+        Expr::Field(f) => {
+            let (root, fields) = key_binding(&f.base)?;
+            let member = match &f.member {
+                syn::Member::Named(n) => n.to_string(),
+                syn::Member::Unnamed(i) => i.index.to_string(),
+            };
+            Some((root, format!("{fields}.{member}")))
+        }
         Expr::Reference(r) => key_binding(&r.expr),
         Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => key_binding(&u.expr),
         Expr::Paren(p) => key_binding(&p.expr),
@@ -409,7 +421,9 @@ fn key_binding(key: &syn::Expr) -> Option<String> {
         {
             key_binding(&m.receiver)
         }
-        Expr::Path(p) if p.qself.is_none() => p.path.get_ident().map(ToString::to_string),
+        Expr::Path(p) if p.qself.is_none() => {
+            p.path.get_ident().map(|i| (i.to_string(), String::new()))
+        }
         _ => None,
     }
 }

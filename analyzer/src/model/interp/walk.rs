@@ -233,6 +233,9 @@ pub(super) struct Walk<'a> {
     pub(super) event_seen_set: Option<(PrimId, u64)>,
     /// Statements walked so far.
     pub(super) statements_walked: u64,
+    /// The element of a family the last index expression by a run-time index took, and the
+    /// key it took it by (see `Interp::element_index_key`).
+    pub(super) element_indexed: Option<(PrimId, MapKey)>,
     /// Reads through guards made so far (see `Interp::method_call_expr`).
     pub(super) guard_reads_made: u32,
     /// Threads whose handles this walk asked `is_finished()` (see `Interp::handle_method`).
@@ -275,6 +278,7 @@ impl Walk<'_> {
             entries: Vec::new(),
             polled_threads: HashSet::new(),
             guard_reads_made: 0,
+            element_indexed: None,
             event_seen_set: None,
             statements_walked: 0,
             bags_read: RefCell::default(),
@@ -299,6 +303,7 @@ impl Walk<'_> {
         self.entries.clear();
         self.polled_threads.clear();
         self.event_seen_set = None;
+        self.element_indexed = None;
         self.element_keys.clear();
         self.bags_read.get_mut().clear();
         self.postponable = None;
