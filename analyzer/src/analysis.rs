@@ -2202,4 +2202,30 @@ fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
         };
         found_unless_dropped(text, &[at("src/lib.rs", 9, "D002")]);
     }
+
+    #[test]
+    fn each_readers_own_device_lock_does_not_guard_a_shared_counter() {
+        // Every reader holds its device's lock (`devices[id]`) while it counts a sample: the
+        // readers hold different elements, so the counter's get and set race (R001). One lock
+        // for all of them guards it.
+        let text = |clean: bool| {
+            let guard = if clean {
+                "STATS.acquire()"
+            } else {
+                "registry.devices[id].acquire()"
+            };
+            format!(
+                "use racecheck::{{Lock, Shared, Thread}};\nuse std::sync::Arc;\n\
+                 static SAMPLES: Shared<u64> = Shared::new(0);\nstatic STATS: Lock<()> = Lock::new(());\n\
+                 pub struct Registry {{ devices: Vec<Lock<u32>> }}\n\
+                 fn read(registry: &Registry, id: usize) {{\n    let _device = {guard};\n    \
+                 let seen = SAMPLES.get();\n    SAMPLES.set(seen + 1);\n}}\n\
+                 pub fn run() {{\n    let registry = Arc::new(Registry {{ devices: (0..4).map(|_| Lock::new(0)).collect() }});\n    \
+                 let readers: Vec<_> = (0..4)\n        .map(|id| {{\n            let r = Arc::clone(&registry);\n            \
+                 Thread::spawn(move || read(&r, id))\n        }})\n        .collect();\n    \
+                 for t in readers {{\n        t.join().unwrap();\n    }}\n}}\n"
+            )
+        };
+        found_unless(text, &[at("src/lib.rs", 9, "R001")]);
+    }
 }

@@ -51,8 +51,6 @@ const MISSED: &[(&str, &str, usize, &str)] = &[
      "L001 (thread-never-joined) is off by default, its precision on real crates being below 0.8: found with `--select L001`"),
     ("sensorhub", "src/hub/mod.rs", 291,
      "L001 (thread-never-joined) is off by default, its precision on real crates being below 0.8"),
-    ("sensorhub", "src/metrics/counters.rs", 16,
-     "a `Shared` counter's get and set in a helper the readers call: not traced yet"),
     ("sensorhub", "src/upload/archive.rs", 89,
      "D005 (wait-never-signalled) is off by default, its precision on real crates being below 0.8"),
     ("exchange", "src/risk/mod.rs", 80,

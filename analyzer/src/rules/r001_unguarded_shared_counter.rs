@@ -1,7 +1,7 @@
 //! R001: a `Shared` read-modify-write reachable from several threads without one common lock.
 use super::context::{add_flow, step, RuleContext};
 use crate::diagnostic::{Diagnostic, Step, StepKind};
-use crate::model::{Event, Op, PrimId, TemplateId};
+use crate::model::{Event, IndexKey, Op, PrimId, TemplateId};
 use std::collections::{BTreeMap, BTreeSet};
 
 declare_rule! {
@@ -25,6 +25,8 @@ declare_rule! {
     ///   along data flow the model follows (bindings, arithmetic, arguments and returns of followed
     ///   calls).
     /// - Two plain `set`s racing each other are not reported.
+    /// - An element of a lock family taken by an index known only at run time (`devices[id]`)
+    ///   is no common lock: each thread may hold another element.
     pub R001, UNGUARDED_SHARED_COUNTER, "unguarded-shared-counter", Error, "a `Shared` read-modify-write reachable from 2+ threads without one common lock", model_limits!()
 }
 
@@ -40,13 +42,13 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         else {
             continue;
         };
-        let mine = protecting_locks(event);
+        let mine = protecting_locks(cx, event);
         // Another write of the same value (or this one, in another instance of its thread)
         // that can run at the same time, with no lock in common.
         let racing = cx.events_on(shared).find(|&(u, j, other)| {
             matches!(other.op, Op::SharedSet { .. })
                 && cx.hb.may_run_in_parallel((t, i), (u, j))
-                && !protecting_locks(other).iter().any(|l| mine.contains(l))
+                && !protecting_locks(cx, other).iter().any(|l| mine.contains(l))
         });
         if let Some((u, j, _)) = racing {
             let writes = races.entry(shared).or_default();
@@ -157,14 +159,18 @@ fn entry_steps(
 
 /// The locks that protect a write: for a read-modify-write, those held across the read and the
 /// write; for a plain write, those held at it.
-fn protecting_locks(event: &Event) -> Vec<PrimId> {
-    match &event.op {
-        Op::SharedSet { rmw: Some(rmw), .. } => event
-            .held
-            .iter()
-            .filter(|h| rmw.guards.contains(&h.guard))
-            .map(|h| h.lock)
-            .collect(),
-        _ => event.held.iter().map(|h| h.lock).collect(),
-    }
+fn protecting_locks(cx: &RuleContext<'_>, event: &Event) -> Vec<PrimId> {
+    let held = event.held.iter().filter(|h| {
+        // Elements of a family taken by an index known only at run time (each reader's
+        // `devices[id]`) may be two locks: holding "one" in each thread protects nothing
+        // shared between them.
+        !matches!(
+            cx.model.prim(h.lock).element,
+            Some((_, IndexKey::Id(_) | IndexKey::Rotated { .. } | IndexKey::Unknown))
+        ) && match &event.op {
+                Op::SharedSet { rmw: Some(rmw), .. } => rmw.guards.contains(&h.guard),
+                _ => true,
+            }
+    });
+    held.map(|h| h.lock).collect()
 }
