@@ -2228,4 +2228,24 @@ fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
         };
         found_unless(text, &[at("src/lib.rs", 9, "R001")]);
     }
+
+    #[test]
+    fn a_handle_from_a_spawn_unwrapped_or_else_is_still_the_handle() {
+        // `spawn_named` hands out the builder's handle through `unwrap_or_else`: joining it while
+        // holding `workers`, which the thread takes as it ends, is a D003.
+        let text = |first: &str| {
+            format!(
+                "use std::sync::{{Arc, Mutex}};\nuse std::thread::JoinHandle;\n\
+                 fn spawn_named<F: FnOnce() + Send + 'static>(name: &str, body: F) -> JoinHandle<()> {{\n    \
+                 std::thread::Builder::new()\n        .name(name.to_owned())\n        .spawn(body)\n        \
+                 .unwrap_or_else(|e| panic!(\"{{name}}: {{e}}\"))\n}}\n\
+                 pub struct Pool {{ workers: Mutex<u32> }}\n\
+                 pub fn run() {{\n    let pool = Arc::new(Pool {{ workers: Mutex::new(0) }});\n    \
+                 let p = Arc::clone(&pool);\n    \
+                 let handle = spawn_named(\"parser\", move || *p.workers.lock().unwrap() += 1);\n    \
+                 let g = pool.workers.lock().unwrap();\n    {first}\n    let _ = handle.join();\n}}\n"
+            )
+        };
+        found_unless_dropped(text, &[at("src/lib.rs", 16, "D003")]);
+    }
 }

@@ -29,8 +29,6 @@ use std::process::Command;
 const MISSED: &[(&str, &str, usize, &str)] = &[
     ("crawler", "src/graph/mod.rs", 75,
      "`next_id` loaded in `alloc_slot` and stored in the same function, reached from `intern` by the parsers: not traced yet"),
-    ("crawler", "src/parse/worker.rs", 32,
-     "`join` of a parser while `ParserPool::shutdown` holds `workers`, which an exiting parser takes in `set_state`: not traced yet"),
     ("crawler", "src/robots/mod.rs", 117,
      "`recv` of the robots loader's reply while holding `pending`, which the loader takes in `finish` before replying: not traced yet"),
     ("dbpool", "src/migrate/mod.rs", 87,

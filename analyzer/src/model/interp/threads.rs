@@ -169,9 +169,12 @@ impl<'a> Interp<'a> {
                 self.walk.polled_threads.extend(threads.iter().copied());
                 Value::Unknown
             }
-            (Value::Threads(_), "clone" | "take" | "unwrap" | "expect" | "as_mut" | "as_ref") => {
-                receiver.clone()
-            }
+            // The handle itself, out of an `Option` or a spawn's `Result` however it is taken.
+            (
+                Value::Threads(_),
+                "clone" | "take" | "unwrap" | "expect" | "unwrap_or_else" | "map_err" | "ok"
+                | "as_mut" | "as_ref",
+            ) => receiver.clone(),
             // It may join, or give the handle back to be joined later.
             (Value::Threads(_), "join_timeout") => {
                 self.mark_kept(receiver);
