@@ -2248,4 +2248,24 @@ fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
         };
         found_unless_dropped(text, &[at("src/lib.rs", 16, "D003")]);
     }
+
+    #[test]
+    fn a_handle_stored_into_a_field_after_the_object_was_made_is_joined_from_it() {
+        // `start` stores the flusher's handle in `self.flusher`; `stop` joins it holding
+        // `state`, which the flusher takes (D003).
+        let text = |first: &str| {
+            format!(
+                "use std::sync::{{Arc, Mutex}};\nuse std::thread::JoinHandle;\n\
+                 pub struct Service {{ state: Arc<Mutex<u32>>, flusher: Option<JoinHandle<()>> }}\n\
+                 impl Service {{\n    pub fn start(&mut self) {{\n        let state = Arc::clone(&self.state);\n        \
+                 let handle = std::thread::spawn(move || *state.lock().unwrap() += 1);\n        \
+                 self.flusher = Some(handle);\n    }}\n    \
+                 pub fn stop(&mut self) {{\n        let g = self.state.lock().unwrap();\n        {first}\n        \
+                 if let Some(h) = self.flusher.take() {{\n            let _ = h.join();\n        }}\n    }}\n}}\n\
+                 pub fn run() {{\n    let mut s = Service {{ state: Arc::new(Mutex::new(0)), flusher: None }};\n    \
+                 s.start();\n    s.stop();\n}}\n"
+            )
+        };
+        found_unless_dropped(text, &[at("src/lib.rs", 14, "D003")]);
+    }
 }

@@ -39,8 +39,6 @@ const MISSED: &[(&str, &str, usize, &str)] = &[
      "`recv` of the match reply while holding `sessions`, which the matchmaker takes through `assign_match` before it replies: not traced yet"),
     ("kvstore", "src/engine/counters.rs", 16,
      "a value read through `get` and written back through `put` of the sharded table, the shard taken by a hash of the key: not traced yet"),
-    ("kvstore", "src/server/mod.rs", 138,
-     "`join` of a session thread while `shutdown` holds `sessions`, which a leaving session takes in `unregister`: not traced yet"),
     ("kvstore", "src/snapshot/mod.rs", 168,
      "lock order shard (write) then `state` through a `dyn ShardObserver` against `state` then the shard (read): not traced yet"),
     ("printshop", "src/billing/mod.rs", 132,

@@ -511,6 +511,15 @@ impl<'a> Interp<'a> {
             }
         }
         let span = self.span_of(assignment);
+        // A handle, primitive or object stored into a field of an object (`self.worker =
+        // Some(handle)`, `slot.handle = Some(handle)`) is what that field holds from now on.
+        if let Expr::Field(field) = target {
+            if is_plain_place(&field.base) && value.is_followed() {
+                if let Value::Obj(s, object) = self.expr(&field.base) {
+                    self.store_field(s, object, &member_name(&field.member), value.clone());
+                }
+            }
+        }
         if let Some((guard, field)) = self.written_guard(target) {
             self.check_write_back(guard, field.as_deref(), &value, span);
             // `*slot.lock() = Some(handle)`: the lock now protects the handle.
@@ -697,6 +706,18 @@ pub(super) fn with_read<'a>(value: Value<'a>, read: &Value<'a>) -> Value<'a> {
             Value::data(value.taint().union(&read.taint()))
         }
         other => other,
+    }
+}
+
+/// Whether an expression names a place without calling anything (`self`, `slot`,
+/// `self.inner.worker`): evaluating it again has no effect.
+fn is_plain_place(expr: &Expr) -> bool {
+    match expr {
+        Expr::Path(_) => true,
+        Expr::Field(f) => is_plain_place(&f.base),
+        Expr::Paren(p) => is_plain_place(&p.expr),
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => is_plain_place(&u.expr),
+        _ => false,
     }
 }
 

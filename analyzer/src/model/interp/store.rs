@@ -292,6 +292,24 @@ impl<'a> Interp<'a> {
         }
     }
 
+    /// `value` stored into field `field` of `object` after it was made: of any object of the
+    /// struct (an element of a collection), it joins what that field holds (one more handle).
+    pub(super) fn store_field(
+        &mut self,
+        s: StructId,
+        object: ObjectId,
+        field: &str,
+        value: Value<'a>,
+    ) {
+        let key = (s, object, field.to_owned());
+        let stored = match (object == ANY_OBJECT, self.store.fields.get(&key)) {
+            (true, Some(Value::Threads(old))) => Value::Threads(old.clone()).join(&value),
+            (true, Some(old)) if !matches!(old, Value::Unknown) => return,
+            _ => value,
+        };
+        self.store.fields.insert(key, stored);
+    }
+
     /// The element `index` of the family `family`.
     pub(super) fn element(&mut self, family: PrimId, index: IndexKey) -> PrimId {
         let info = self.model.prim(family).clone();
