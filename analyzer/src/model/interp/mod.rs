@@ -10,7 +10,8 @@
 //! - [`stmts`], [`exprs`]: statements, patterns, branches, loops and expressions;
 //! - [`calls`]: following calls into functions, methods, closures and trait objects, with
 //!   [`reuse`] (what a call that recorded nothing returns, kept instead of walking it again);
-//! - [`rewalk`]: a thread walked before another filled what it reads, walked again;
+//! - [`rewalk`]: a thread that receives before anything was sent, walked after the others; a
+//!   thread walked before another filled what it reads, walked again;
 //! - [`prims`], [`threads`], [`pipes`]: the racecheck primitives, thread templates, pipe ends;
 //! - [`sync_calls`]: std's, parking_lot's, crossbeam's and rayon's constructors, spawns and
 //!   scopes, read as racecheck's;
@@ -27,10 +28,13 @@
 //!   by `min`/`max`, a pair sorted by `if a < b`, or a sorted array;
 //! - what a lock protects (an object, a collection, trait objects, handles) is followed through
 //!   its guard, and what a queue or channel carries through its receives: a receive gives what
-//!   was put in (a thread walked before its sender is walked again, once, unless it started
-//!   threads; see [`rewalk`]), and a channel that carried two primitives (two requests' reply
-//!   channels) gives neither; a guard is owned by its binding, a struct field holding it, or
-//!   its caller when lent by reference;
+//!   was put in (a thread that receives before anything is sent waits behind the threads not
+//!   yet walked, once; a thread walked before its sender is walked again, once, unless it
+//!   started threads or made primitives; see [`rewalk`]); requests' reply channels kept
+//!   together are alternatives, and payloads of several shapes (an order object beside reply
+//!   channels) stay apart, each variant's pattern binding its own; a guard is owned by its
+//!   binding, a struct field holding it, or its caller when lent by reference; a field assigned
+//!   after its object was made holds what it was given;
 //! - calls through trait objects and generic `T: Trait` parameters reach every implementor;
 //! - closures see only the bindings made before them; calling an async fn runs nothing (async
 //!   roots are still walked); trait default methods belong to each implementor unless two traits
