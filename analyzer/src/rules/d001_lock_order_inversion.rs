@@ -55,45 +55,15 @@ const MAX_ATTEMPTS: usize = 4_096;
 
 pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     let mut found = Vec::new();
-    for mut cycle in cx.locks.cycles(MAX_CYCLE, MAX_CYCLES) {
+    for cycle in cx.locks.cycles(MAX_CYCLE, MAX_CYCLES) {
         if let [lock] = cycle[..] {
             // A family's elements taken by unordered run-time ids: two acquisitions of the one
-            // edge (two threads, or two instances of one) close the cycle. Each place that
-            // takes such a pair is a bug of its own (a transfer, a rename), so each is tried.
-            cycle.push(lock);
-            let all = cx.locks.edge(lock, lock);
-            let mut sites: Vec<&Span> = Vec::new();
-            for instance in all {
-                let site = &cx.event(instance.template, instance.event).span;
-                if sites.contains(&site) {
-                    continue;
-                }
-                sites.push(site);
-                let from_site: Vec<EdgeInstance> = all
-                    .iter()
-                    .filter(|i| cx.event(i.template, i.event).span == *site)
-                    .cloned()
-                    .collect();
-                // Two threads at this very place first (one function run twice, the ids the
-                // other way round), else this place against any other.
-                let mut chosen = Vec::new();
-                let mut attempts = MAX_ATTEMPTS;
-                let here = [&from_site[..], &from_site[..]];
-                let anywhere = [&from_site[..], all];
-                if choose_parallel(cx, &cycle, &here, &mut chosen, &mut attempts)
-                    || choose_parallel(cx, &cycle, &anywhere, &mut chosen, &mut attempts)
-                {
-                    // The same acquisitions, as the graph holds them.
-                    let chosen: Vec<&EdgeInstance> = chosen
-                        .iter()
-                        .filter_map(|c| {
-                            all.iter()
-                                .find(|i| (i.template, i.event) == (c.template, c.event))
-                        })
-                        .collect();
-                    found.push((cycle.clone(), chosen));
-                }
-            }
+            // edge (two threads, or two instances of one) close the cycle.
+            found.extend(
+                unordered_pairs(cx, lock)
+                    .into_iter()
+                    .map(|chosen| (vec![lock, lock], chosen)),
+            );
             continue;
         }
         let edges: Vec<&[EdgeInstance]> = (0..cycle.len())
@@ -124,6 +94,48 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             out.push(rotation_diagnostic(cx, edge));
         }
     }
+}
+
+/// Each place that takes two elements of `lock`'s family by unordered run-time ids, with one
+/// other acquisition of such a pair that can run beside it: each place is a bug of its own (a
+/// transfer, a rename). Two threads at the very place are tried first (one function run twice,
+/// the ids the other way round), then the place against any other.
+fn unordered_pairs<'g>(cx: &'g RuleContext<'_>, lock: PrimId) -> Vec<Vec<&'g EdgeInstance>> {
+    let cycle = [lock, lock];
+    let all = cx.locks.edge(lock, lock);
+    let site = |i: &EdgeInstance| &cx.event(i.template, i.event).span;
+    let mut sites: Vec<&Span> = Vec::new();
+    let mut pairs = Vec::new();
+    for instance in all {
+        if sites.contains(&site(instance)) {
+            continue;
+        }
+        sites.push(site(instance));
+        let from_site: Vec<EdgeInstance> = all
+            .iter()
+            .filter(|i| site(i) == site(instance))
+            .cloned()
+            .collect();
+        let mut chosen = Vec::new();
+        let mut attempts = MAX_ATTEMPTS;
+        let here = [&from_site[..], &from_site[..]];
+        let anywhere = [&from_site[..], all];
+        if choose_parallel(cx, &cycle, &here, &mut chosen, &mut attempts)
+            || choose_parallel(cx, &cycle, &anywhere, &mut chosen, &mut attempts)
+        {
+            // The same acquisitions, as the graph holds them.
+            pairs.push(
+                chosen
+                    .iter()
+                    .filter_map(|c| {
+                        all.iter()
+                            .find(|i| (i.template, i.event) == (c.template, c.event))
+                    })
+                    .collect(),
+            );
+        }
+    }
+    pairs
 }
 
 /// Picks one acquisition per edge such that all can run at once and no common lock gates them.
