@@ -33,6 +33,8 @@ const MISSED: &[(&str, &str, usize, &str)] = &[
      "`recv` of the robots loader's reply while holding `pending`, which the loader takes in `finish` before replying: not traced yet"),
     ("dbpool", "src/migrate/mod.rs", 87,
      "a clone of `history` written back under a later guard after migrations applied unlocked: not traced yet"),
+    ("gamesrv", "src/chat/mod.rs", 108,
+     "lock order `rooms` then `subscribers` in a match thread against `subscribers` then `rooms` in a player's thread, which the matchmaker's reaper (it joins only the registered threads `is_finished()` says have ended) is taken to wait for: not traced yet"),
     ("gamesrv", "src/leaderboard.rs", 66,
      "lock order `sessions` then `scores` (a guest's disconnect) against `scores` then `sessions` through a resolver trait object in the persistence thread's ranking job: not traced yet"),
     ("gamesrv", "src/matchmaking/mod.rs", 62,

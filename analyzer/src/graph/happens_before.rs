@@ -33,6 +33,9 @@ pub(crate) struct HappensBefore<'m> {
     ends: Vec<NodeIndex>,
     first_event: Vec<usize>,
     reach: RefCell<HashMap<NodeIndex, HashSet<u32>>>,
+    /// What a node reaches without going round the loops of two templates (see
+    /// `happens_before_in_one_round`), by node and templates.
+    reach_in_one_round: RefCell<HashMap<(NodeIndex, TemplateId, TemplateId), HashSet<u32>>>,
     /// `self_parallel`'s answers, by template.
     self_parallel: RefCell<HashMap<TemplateId, bool>>,
 }
@@ -67,6 +70,7 @@ impl<'m> HappensBefore<'m> {
             ends,
             first_event,
             reach: RefCell::default(),
+            reach_in_one_round: RefCell::default(),
             self_parallel: RefCell::default(),
         };
         hb.add_thread_edges();
@@ -169,7 +173,8 @@ impl<'m> HappensBefore<'m> {
 
     /// A blocking receive is satisfied by some send; when every send is made by one thread (of
     /// one instance), its first send happens before what follows the receive, and with it what
-    /// precedes the send, but for a send in a loop only what precedes the loop.
+    /// precedes the send, but for a send in a loop whose rounds wait for nothing (a flusher on a
+    /// timer) only what precedes the loop.
     fn add_handoff_edges(&mut self) {
         let mut senders: HashMap<PrimId, Vec<(TemplateId, usize)>> = HashMap::new();
         let mut receivers: HashMap<PrimId, Vec<(TemplateId, usize)>> = HashMap::new();
@@ -204,10 +209,16 @@ impl<'m> HappensBefore<'m> {
             }
             let first = sends.iter().map(|(_, i)| *i).min().unwrap_or(0);
             // A send in a loop is made again in later rounds, after the events of the round
-            // before it: only what precedes the outermost loop around it is ordered by it.
-            let ordered_up_to = match self.outermost_loop_start(sender, first) {
-                None => Some(first),
-                Some(start) => start.checked_sub(1),
+            // before it: unless each round waits for something (a server answering requests, a
+            // client awaiting each reply), only what precedes the outermost loop around it is
+            // ordered by it.
+            let ordered_up_to = match self.outermost_loop(sender, first) {
+                // (The receive of `for request in rx` or of a `while let` condition is walked
+                // just before the loop's first event.)
+                Some((start, end)) if !self.waits_in(sender, start.saturating_sub(1), end + 1) => {
+                    start.checked_sub(1)
+                }
+                _ => Some(first),
             };
             let Some(last_ordered) = ordered_up_to else {
                 continue;
@@ -221,15 +232,28 @@ impl<'m> HappensBefore<'m> {
         }
     }
 
-    /// The first event of the outermost loop of template `t` around its event `event`.
-    fn outermost_loop_start(&self, t: TemplateId, event: usize) -> Option<usize> {
+    /// Whether template `t` blocks on a receive (a `get`, `recv` or event `wait`) among its
+    /// events `from..to`.
+    fn waits_in(&self, t: TemplateId, from: usize, to: usize) -> bool {
+        let events = &self.model.template(t).events;
+        events.get(from..to).unwrap_or_default().iter().any(|e| {
+            matches!(
+                e.op,
+                Op::Get { blocking: true, .. } | Op::Recv { .. } | Op::Wait { blocking: true, .. }
+            )
+        })
+    }
+
+    /// The first and last events of the outermost loop of template `t` around its event
+    /// `event`.
+    fn outermost_loop(&self, t: TemplateId, event: usize) -> Option<(usize, usize)> {
         self.model
             .template(t)
             .loops
             .iter()
             .filter(|&&(first, last)| first <= event && event <= last)
-            .map(|&(first, _)| first)
-            .min()
+            .min_by_key(|&&(first, _)| first)
+            .copied()
     }
 
     /// Whether `from` happens before (or is) `to`. Reachable sets are computed once per source,
@@ -366,12 +390,38 @@ impl<'m> HappensBefore<'m> {
         a: (TemplateId, usize),
         b: (TemplateId, usize),
     ) -> bool {
-        self.happens_before(a, b)
-            && self.reaches_unless(
-                self.node(a.0, a.1),
-                self.node(b.0, b.1),
+        if !self.happens_before(a, b) {
+            return false;
+        }
+        let from = self.node(a.0, a.1);
+        let to = self.node(b.0, b.1).index() as u32;
+        // Asked for many pairs (every candidate of a cycle): each source's set is computed once.
+        let mut cache = self.reach_in_one_round.borrow_mut();
+        let set = cache.entry((from, a.0, b.0)).or_insert_with(|| {
+            self.reachable_unless(
+                from,
                 |edge| matches!(edge.weight(), Edge::Round(t) if *t == a.0 || *t == b.0),
             )
+        });
+        set.contains(&to)
+    }
+
+    /// Every node `from` reaches without taking an edge `skip` refuses.
+    fn reachable_unless(
+        &self,
+        from: NodeIndex,
+        skip: impl Fn(petgraph::graph::EdgeReference<'_, Edge>) -> bool,
+    ) -> HashSet<u32> {
+        let mut seen = HashSet::from([from.index() as u32]);
+        let mut stack = vec![from];
+        while let Some(node) = stack.pop() {
+            for edge in self.graph.edges(node) {
+                if !skip(edge) && seen.insert(edge.target().index() as u32) {
+                    stack.push(edge.target());
+                }
+            }
+        }
+        seen
     }
 
     /// Whether `from` reaches `to` without taking an edge `skip` refuses (uncached: for the few

@@ -438,8 +438,9 @@ impl Model {
 
     /// Whether two locks may be one at run time: the same primitive, or two elements of one
     /// family not told apart (one taken by an id known only at run time, or the family taken
-    /// whole, element after element). Elements of different constant indices are two locks,
-    /// and an element whose index was not followed is left alone, as the lock order does.
+    /// whole, element after element). Elements of different constant indices are two locks, so
+    /// are a constant one and one a loop indexes, and an element whose index was not followed
+    /// is left alone, as the lock order does.
     pub(crate) fn may_be_same_lock(&self, a: PrimId, b: PrimId) -> bool {
         if a == b {
             return true;
@@ -447,6 +448,10 @@ impl Model {
         match (self.prim(a).element, self.prim(b).element) {
             (Some((_, IndexKey::Unknown)), _) | (_, Some((_, IndexKey::Unknown))) => false,
             (Some((fa, IndexKey::Const(x))), Some((fb, IndexKey::Const(y)))) => fa == fb && x == y,
+            // A loop's index ranges over what the loop says, which may leave a constant out
+            // (`slots[0]` beside `slots[i]` for `i in 1..4`).
+            (Some((_, IndexKey::Const(_))), Some((_, IndexKey::Rotated { .. })))
+            | (Some((_, IndexKey::Rotated { .. })), Some((_, IndexKey::Const(_)))) => false,
             (Some((fa, _)), Some((fb, _))) => fa == fb,
             (None, Some((family, _))) => family == a,
             (Some((family, _)), None) => family == b,

@@ -24,8 +24,7 @@ declare_rule! {
     ///
     /// ## Known problems
     /// - Waits with a timeout (`wait_timeout`, `try_acquire`, a timed `get`…) are not blocking
-    ///   waits, nor is the `join` of a thread the joining thread asked `is_finished()` (a
-    ///   reaper's): it orders nothing either, not knowing which threads had ended.
+    ///   waits.
     /// - A waker is known only when the model sees the operation that ends the wait (the `set`,
     ///   `put`, `notify`, `send`, or the end of a joined thread), and it needs the lock only if it
     ///   acquires it before that operation in program order.

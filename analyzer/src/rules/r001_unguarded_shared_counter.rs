@@ -42,13 +42,17 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         else {
             continue;
         };
-        let mine = protecting_locks(cx, event);
+        // A `Shared` of a family (`HITS[id]`) is as much one element as the lock beside it.
+        let per_element = cx.model.prim(shared).element.is_some();
+        let mine = protecting_locks(cx, event, per_element);
         // Another write of the same value (or this one, in another instance of its thread)
         // that can run at the same time, with no lock in common.
         let racing = cx.events_on(shared).find(|&(u, j, other)| {
             matches!(other.op, Op::SharedSet { .. })
                 && cx.hb.may_run_in_parallel((t, i), (u, j))
-                && !protecting_locks(cx, other).iter().any(|l| mine.contains(l))
+                && !protecting_locks(cx, other, per_element)
+                    .iter()
+                    .any(|l| mine.contains(l))
         });
         if let Some((u, j, _)) = racing {
             let writes = races.entry(shared).or_default();
@@ -159,15 +163,17 @@ fn entry_steps(
 
 /// The locks that protect a write: for a read-modify-write, those held across the read and the
 /// write; for a plain write, those held at it.
-fn protecting_locks(cx: &RuleContext<'_>, event: &Event) -> Vec<PrimId> {
+fn protecting_locks(cx: &RuleContext<'_>, event: &Event, per_element: bool) -> Vec<PrimId> {
     let held = event.held.iter().filter(|h| {
         // Elements of a family taken by an index known only at run time (each reader's
         // `devices[id]`) may be two locks: holding "one" in each thread protects nothing
-        // shared between them.
-        !matches!(
-            cx.model.prim(h.lock).element,
-            Some((_, IndexKey::Id(_) | IndexKey::Rotated { .. } | IndexKey::Unknown))
-        ) && match &event.op {
+        // shared between them, unless the value is per element too.
+        (per_element
+            || !matches!(
+                cx.model.prim(h.lock).element,
+                Some((_, IndexKey::Id(_) | IndexKey::Rotated { .. } | IndexKey::Unknown))
+            ))
+            && match &event.op {
                 Op::SharedSet { rmw: Some(rmw), .. } => rmw.guards.contains(&h.guard),
                 _ => true,
             }

@@ -157,18 +157,10 @@ impl<'a> Interp<'a> {
             self.mark_kept(receiver);
             let mut threads = Vec::new();
             receiver.threads(&mut threads);
-            // Threads this walk saw finished (`is_finished()`, a reaper's filter) are joined
-            // once over: the join neither waits nor says which of them have ended.
-            if !threads.iter().all(|t| self.walk.polled_threads.contains(t)) {
-                self.emit(Op::Join { threads }, span);
-            }
+            self.emit(Op::Join { threads }, span);
             return Value::Unknown;
         }
         match (receiver, method) {
-            (Value::Threads(threads), "is_finished") => {
-                self.walk.polled_threads.extend(threads.iter().copied());
-                Value::Unknown
-            }
             // The handle itself, out of an `Option` or a spawn's `Result` however it is taken.
             (
                 Value::Threads(_),

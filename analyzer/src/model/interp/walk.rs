@@ -238,8 +238,6 @@ pub(super) struct Walk<'a> {
     pub(super) element_indexed: Option<(PrimId, MapKey)>,
     /// Reads through guards made so far (see `Interp::method_call_expr`).
     pub(super) guard_reads_made: u32,
-    /// Threads whose handles this walk asked `is_finished()` (see `Interp::handle_method`).
-    pub(super) polled_threads: HashSet<TemplateId>,
     /// The collections (and channels' messages) whose content this walk read.
     pub(super) bags_read: RefCell<HashSet<BagId>>,
     /// What this walk may still give up for a later one (see `rewalk::Postponable`).
@@ -276,7 +274,6 @@ impl Walk<'_> {
             cut_for_frame: usize::MAX,
             places: Vec::new(),
             entries: Vec::new(),
-            polled_threads: HashSet::new(),
             guard_reads_made: 0,
             element_indexed: None,
             event_seen_set: None,
@@ -301,7 +298,6 @@ impl Walk<'_> {
         self.cut_for_frame = usize::MAX;
         self.places.clear();
         self.entries.clear();
-        self.polled_threads.clear();
         self.event_seen_set = None;
         self.element_indexed = None;
         self.element_keys.clear();
