@@ -260,18 +260,9 @@ impl<'m> HappensBefore<'m> {
     /// and only span the source's own world (no edge leaves it).
     pub(crate) fn reaches(&self, from: NodeIndex, to: NodeIndex) -> bool {
         let mut cache = self.reach.borrow_mut();
-        let set = cache.entry(from).or_insert_with(|| {
-            let mut seen = HashSet::from([from.index() as u32]);
-            let mut stack = vec![from];
-            while let Some(node) = stack.pop() {
-                for next in self.graph.neighbors(node) {
-                    if seen.insert(next.index() as u32) {
-                        stack.push(next);
-                    }
-                }
-            }
-            seen
-        });
+        let set = cache
+            .entry(from)
+            .or_insert_with(|| self.reachable_unless(from, |_| false));
         set.contains(&(to.index() as u32))
     }
 
@@ -310,11 +301,9 @@ impl<'m> HappensBefore<'m> {
                     });
                     *edge.weight() == Edge::Round(parent) && !round_of_innermost
                 };
-                !self.reaches_unless(
-                    self.ends[t.0 as usize],
-                    self.node(parent, event),
-                    outer_round,
-                )
+                !self
+                    .reachable_unless(self.ends[t.0 as usize], outer_round)
+                    .contains(&(self.node(parent, event).index() as u32))
             }
             Origin::Root => false,
         }
@@ -422,29 +411,6 @@ impl<'m> HappensBefore<'m> {
             }
         }
         seen
-    }
-
-    /// Whether `from` reaches `to` without taking an edge `skip` refuses (uncached: for the few
-    /// questions a plain reach answers too broadly).
-    fn reaches_unless(
-        &self,
-        from: NodeIndex,
-        to: NodeIndex,
-        skip: impl Fn(petgraph::graph::EdgeReference<'_, Edge>) -> bool,
-    ) -> bool {
-        let mut seen = HashSet::from([from.index() as u32]);
-        let mut stack = vec![from];
-        while let Some(node) = stack.pop() {
-            if node == to {
-                return true;
-            }
-            for edge in self.graph.edges(node) {
-                if !skip(edge) && seen.insert(edge.target().index() as u32) {
-                    stack.push(edge.target());
-                }
-            }
-        }
-        false
     }
 }
 

@@ -53,13 +53,8 @@ impl<'a> Interp<'a> {
                 walked.push(done);
                 continue;
             }
-            let given_up = &mut self.model.templates[template.0 as usize];
-            given_up.events.clear();
-            given_up.loops.clear();
-            given_up.unchecked_waits.clear();
             // Calls cut short by giving up must not be reused as they ended.
-            self.memo.inert.clear();
-            self.memo.made.clear();
+            self.forget_walk(template);
             self.pending.push_back(done.pending);
         }
         walked
@@ -95,20 +90,26 @@ impl<'a> Interp<'a> {
         if stale.is_empty() {
             return;
         }
-        // What calls returned from the old contents is stale too.
-        self.memo.inert.clear();
-        self.memo.made.clear();
         for pending in stale {
-            let template = &mut self.model.templates[pending.template.0 as usize];
-            template.events.clear();
-            template.loops.clear();
-            template.unchecked_waits.clear();
+            // What calls returned from the old contents is stale too.
+            self.forget_walk(pending.template);
             self.run_template(pending);
         }
         // Threads the new contents lead to.
         while let Some(next) = self.pending.pop_front() {
             self.run_template(next);
         }
+    }
+
+    /// Drops what a walk of `template` recorded (its events, loops, waits) and every call
+    /// reused since, before the template is walked again.
+    fn forget_walk(&mut self, template: TemplateId) {
+        let walked = &mut self.model.templates[template.0 as usize];
+        walked.events.clear();
+        walked.loops.clear();
+        walked.unchecked_waits.clear();
+        self.memo.inert.clear();
+        self.memo.made.clear();
     }
 
     fn read_changed_later(&self, walked: &Walked<'a>) -> bool {
