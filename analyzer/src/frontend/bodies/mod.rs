@@ -20,9 +20,11 @@
 //! proc-macro2 spans cannot be made at a chosen place, only kept or cut), so its positions are
 //! the file's.
 //!
-//! A body is taken only once it parses: it is parsed from the file's lex as it is taken, and the
-//! tree dropped, so a syntax error in it is found while its tokens are at hand, and no body is
-//! lexed again unless the model walks it. A body that does not parse stays in the tree, so its
+//! A body is taken only once it parses: it is parsed from the file's lex as it is taken, so a
+//! syntax error in it is found while its tokens are at hand. That tree is kept for the body's
+//! first walk while the crate's kept trees stand for less than [`EARLY_TREE_BYTES`] of source
+//! (most walked bodies are then parsed once, and a crate's trees stay bounded); past that, it is
+//! dropped, and the body lexed and parsed again if the model walks it. A body that does not parse stays in the tree, so its
 //! file does not parse with its bodies taken out, and is parsed whole instead, which says where
 //! it does not parse and keeps the items that do. A file that parsed so once in the run (a module
 //! several crates share) has its bodies taken unchecked: they parsed then. Should a walked body
@@ -54,6 +56,44 @@ struct Parsed {
     args: ArgTable,
 }
 
+impl Parsed {
+    fn of_block(block: syn::Block) -> Self {
+        Parsed {
+            block,
+            sig: None,
+            fields: syn::Fields::Unit,
+            generics: syn::Generics::default(),
+            args: ArgTable::default(),
+        }
+    }
+
+    fn of_fn(item: syn::ItemFn) -> Self {
+        Parsed {
+            sig: Some(item.sig),
+            ..Parsed::of_block(*item.block)
+        }
+    }
+
+    fn of_struct(item: syn::ItemStruct) -> Self {
+        Parsed {
+            fields: item.fields,
+            generics: item.generics,
+            ..Parsed::of_block(empty_block())
+        }
+    }
+}
+
+fn empty_block() -> syn::Block {
+    syn::Block {
+        brace_token: Default::default(),
+        stmts: Vec::new(),
+    }
+}
+
+/// The source bytes of a crate's bodies whose tree, made as they were taken, is kept for their
+/// first walk. A tree takes some sixty times its source: at most some 15 MiB per crate.
+const EARLY_TREE_BYTES: usize = 256 << 10;
+
 /// A function or a struct taken out of the tree whole: what the index reads of it before the
 /// model does.
 #[derive(Debug)]
@@ -79,6 +119,8 @@ struct Deferred {
     span: Span,
     /// Its tokens are a whole item's, not a body's.
     whole: Option<Box<Taken>>,
+    /// The tree the parse that checked it made as it was taken, until its first walk.
+    early: RefCell<Option<Box<Parsed>>>,
     parsed: OnceCell<Box<Parsed>>,
 }
 
@@ -96,6 +138,8 @@ pub(crate) struct Bodies {
     failed: RefCell<Vec<usize>>,
     /// The signature given to a function taken whole that does not parse.
     no_signature: OnceCell<syn::Signature>,
+    /// The source bytes of the bodies whose early tree was kept (see [`EARLY_TREE_BYTES`]).
+    early_bytes: usize,
 }
 
 impl fmt::Debug for Bodies {
@@ -269,59 +313,25 @@ impl Bodies {
 
     /// Entry `deferred` parsed: a body, a function taken whole or a struct.
     fn parse_deferred(deferred: &Deferred, stream: TokenStream) -> syn::Result<Parsed> {
-        let empty = || syn::Block {
-            brace_token: Default::default(),
-            stmts: Vec::new(),
-        };
-        let (block, sig, fields, generics) = match deferred.whole.as_deref().map(|taken| taken.kind)
-        {
-            None => (
-                syn::parse2::<syn::Block>(stream)?,
-                None,
-                syn::Fields::Unit,
-                syn::Generics::default(),
-            ),
-            Some(TakenKind::Fn { .. }) => {
-                let item = syn::parse2::<syn::ItemFn>(stream)?;
-                (
-                    *item.block,
-                    Some(item.sig),
-                    syn::Fields::Unit,
-                    syn::Generics::default(),
-                )
-            }
-            Some(TakenKind::Struct) => {
-                let item = syn::parse2::<syn::ItemStruct>(stream)?;
-                (empty(), None, item.fields, item.generics)
-            }
-        };
-        Ok(Parsed {
-            block,
-            sig,
-            fields,
-            generics,
-            args: ArgTable::default(),
+        Ok(match deferred.whole.as_deref().map(|taken| taken.kind) {
+            None => Parsed::of_block(syn::parse2(stream)?),
+            Some(TakenKind::Fn { .. }) => Parsed::of_fn(syn::parse2(stream)?),
+            Some(TakenKind::Struct) => Parsed::of_struct(syn::parse2(stream)?),
         })
     }
 
     fn parse(&self, index: u32) -> Box<Parsed> {
         let deferred = &self.bodies[index as usize];
-        let parsed = self
-            .stream(deferred)
-            .and_then(|stream| Self::parse_deferred(deferred, stream).ok());
-        let mut parsed = Box::new(parsed.unwrap_or_else(|| {
-            self.failed.borrow_mut().push(deferred.slot);
-            Parsed {
-                block: syn::Block {
-                    brace_token: Default::default(),
-                    stmts: Vec::new(),
-                },
-                sig: None,
-                fields: syn::Fields::Unit,
-                generics: syn::Generics::default(),
-                args: ArgTable::default(),
-            }
-        }));
+        let early = deferred.early.take();
+        let mut parsed = early.unwrap_or_else(|| {
+            let parsed = self
+                .stream(deferred)
+                .and_then(|stream| Self::parse_deferred(deferred, stream).ok());
+            Box::new(parsed.unwrap_or_else(|| {
+                self.failed.borrow_mut().push(deferred.slot);
+                Parsed::of_block(empty_block())
+            }))
+        });
         // Keyed by address: the block is in its final place.
         parsed.args = ArgTable::of_block(&parsed.block);
         let mut owners = self.owners.borrow_mut();
@@ -382,15 +392,17 @@ impl Taker<'_> {
         let Some(text) = self.bodies.texts[self.slot].get(bytes.clone()) else {
             return body;
         };
-        if body.stream().is_empty()
-            || read_before_model(text, self.macro_names)
-            || !self.parses_as::<syn::Block>(&[], &body)
-        {
+        if body.stream().is_empty() || read_before_model(text, self.macro_names) {
             return body;
         }
+        let early = match self.check::<syn::Block>(&[], &body) {
+            Checked::Fails => return body,
+            Checked::Unchecked => None,
+            Checked::Tree(block) => Some(Parsed::of_block(block)),
+        };
         let span = body.span();
         drop(body);
-        let index = self.keep(span, bytes, None);
+        let index = self.keep(span, bytes, None, early);
         self.bodies.places[self.slot].push((span.start(), index));
         let mut placeholder = Group::new(Delimiter::Brace, TokenStream::new());
         placeholder.set_span(span);
@@ -428,11 +440,17 @@ impl Taker<'_> {
         if read_early {
             return Err((head, body));
         }
-        if !self.parses_as::<syn::ItemFn>(&head, &body) {
-            return Err((head, body));
-        }
+        let early = match self.check::<syn::ItemFn>(&head, &body) {
+            Checked::Fails => return Err((head, body)),
+            Checked::Unchecked => None,
+            Checked::Tree(item) => Some(Parsed::of_fn(item)),
+        };
         let public = matches!(&head[qualifiers], TokenTree::Ident(word) if word == "pub");
-        self.keep_whole(head, body, name, TakenKind::Fn { public }, converter)
+        let taken = Taken {
+            name,
+            kind: TakenKind::Fn { public },
+        };
+        self.keep_whole(head, body, taken, converter, early)
     }
 
     /// Takes a struct with named fields whole (`struct` at `head[word]`), unless it invokes a
@@ -454,19 +472,30 @@ impl Taker<'_> {
                 &fields.stream().into_iter().collect::<Vec<_>>(),
                 self.macro_names,
             )
-            || !self.parses_as::<syn::ItemStruct>(&head, &fields)
         {
             return Err((head, fields));
         }
-        self.keep_whole(head, fields, name, TakenKind::Struct, converter)
+        let early = match self.check::<syn::ItemStruct>(&head, &fields) {
+            Checked::Fails => return Err((head, fields)),
+            Checked::Unchecked => None,
+            Checked::Tree(item) => Some(Parsed::of_struct(item)),
+        };
+        let taken = Taken {
+            name,
+            kind: TakenKind::Struct,
+        };
+        self.keep_whole(head, fields, taken, converter, early)
     }
 
-    /// Whether `head` and `last` parse as a `T` (the tree dropped at once); true unchecked in a
-    /// file known to parse.
-    fn parses_as<T: syn::parse::Parse>(&self, head: &[TokenTree], last: &Group) -> bool {
-        self.parses || {
-            let tokens = head.iter().cloned().chain([TokenTree::Group(last.clone())]);
-            syn::parse2::<T>(tokens.collect()).is_ok()
+    /// `head` and `last` parsed as a `T`; unchecked in a file known to parse.
+    fn check<T: syn::parse::Parse>(&self, head: &[TokenTree], last: &Group) -> Checked<T> {
+        if self.parses {
+            return Checked::Unchecked;
+        }
+        let tokens = head.iter().cloned().chain([TokenTree::Group(last.clone())]);
+        match syn::parse2::<T>(tokens.collect()) {
+            Ok(tree) => Checked::Tree(tree),
+            Err(_) => Checked::Fails,
         }
     }
 
@@ -476,9 +505,9 @@ impl Taker<'_> {
         &mut self,
         head: Vec<TokenTree>,
         last: Group,
-        name: String,
-        kind: TakenKind,
+        taken: Taken,
         converter: &SpanConverter<'_>,
+        early: Option<Parsed>,
     ) -> Result<u32, (Vec<TokenTree>, Group)> {
         let Some(span) = head
             .first()
@@ -486,19 +515,29 @@ impl Taker<'_> {
         else {
             return Err((head, last));
         };
-        let taken = Box::new(Taken { name, kind });
-        Ok(self.keep(span, converter.bytes(span), Some(taken)))
+        Ok(self.keep(span, converter.bytes(span), Some(Box::new(taken)), early))
     }
 
     /// Keeps the entry at `bytes` of the file, which the file's lex gave `span`: a body, or an
-    /// item taken whole.
-    fn keep(&mut self, span: Span, bytes: Range<usize>, whole: Option<Box<Taken>>) -> u32 {
+    /// item taken whole, with the tree its check made while the crate's budget allows.
+    fn keep(
+        &mut self,
+        span: Span,
+        bytes: Range<usize>,
+        whole: Option<Box<Taken>>,
+        early: Option<Parsed>,
+    ) -> u32 {
         let index = self.bodies.bodies.len() as u32;
+        let early = early.filter(|_| {
+            self.bodies.early_bytes += bytes.len();
+            self.bodies.early_bytes <= EARLY_TREE_BYTES
+        });
         self.bodies.bodies.push(Deferred {
             slot: self.slot,
             bytes,
             span,
             whole,
+            early: RefCell::new(early.map(Box::new)),
             parsed: OnceCell::new(),
         });
         self.taken += 1;
@@ -549,6 +588,14 @@ impl Taker<'_> {
 /// The word of the marker item that stands for a run of items taken whole (an identifier no
 /// Rust item starts with).
 const MARKER: &str = "racecheck_taken_items";
+
+/// What the parse that checks a body as it is taken gave.
+enum Checked<T> {
+    /// Not parsed: its file parsed so before.
+    Unchecked,
+    Tree(T),
+    Fails,
+}
 
 /// Whether two tokens are a doc comment (`#` and `[doc = "…"]`).
 fn is_doc_comment(pair: &[TokenTree]) -> bool {
