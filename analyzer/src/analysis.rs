@@ -2404,4 +2404,26 @@ fn main() {
             assert_eq!(found(&[file("src/main.rs", text)]), [], "{name}");
         }
     }
+
+    #[test]
+    fn each_thread_of_a_spawn_loop_holding_its_own_slot_at_a_barrier_waits_for_no_other() {
+        // `slots[i]` by the spawn loop's `i` is each instance's own: the other parties of the
+        // barrier take theirs. All of them taking `slots[0]` is the deadlock.
+        found_unless(
+            |clean| {
+                let index = if clean { "i" } else { "0" };
+                format!(
+                    "use std::sync::{{Arc, Barrier, Mutex}};\nuse std::thread;\n\npub fn run() {{\n    \
+                     let n = 4;\n    let slots: Arc<Vec<Mutex<u64>>> = Arc::new((0..n).map(|_| Mutex::new(0)).collect());\n    \
+                     let barrier = Arc::new(Barrier::new(n));\n    let mut handles = Vec::new();\n    \
+                     for i in 0..n {{\n        let slots = Arc::clone(&slots);\n        \
+                     let barrier = Arc::clone(&barrier);\n        handles.push(thread::spawn(move || {{\n            \
+                     let mut mine = slots[{index}].lock().unwrap();\n            *mine += i as u64;\n            \
+                     barrier.wait();\n            *mine += 1;\n        }}));\n    }}\n    \
+                     for h in handles {{\n        h.join().unwrap();\n    }}\n}}\n"
+                )
+            },
+            &[at("src/lib.rs", 15, "D003")],
+        );
+    }
 }

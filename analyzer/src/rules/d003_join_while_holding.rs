@@ -1,7 +1,7 @@
 //! D003: a blocking wait while holding a lock the thread that would end the wait needs.
 use super::context::{add_flow, step, RuleContext};
 use crate::diagnostic::{Diagnostic, StepKind};
-use crate::model::{Api, Op, PrimId, TemplateId};
+use crate::model::{Api, IndexKey, Op, PrimId, TemplateId};
 use std::collections::BTreeMap;
 
 declare_rule! {
@@ -35,7 +35,9 @@ declare_rule! {
     ///   keeps in a collection itself (workers' inboxes) are a family: the first stands for all.
     /// - A lock of a family held by a run-time id (`printers[id]`) is needed by a waker that
     ///   takes any element of the family not told apart from it (by another run-time id, or
-    ///   each in turn): the two ids may be the same.
+    ///   each in turn): the two ids may be the same. An element indexed by the variable of the
+    ///   loop that spawned the threads (`slots[i]`) is each thread's own: another thread of that
+    ///   loop taking `slots[i]` takes its own, not the one held.
     pub D003, JOIN_WHILE_HOLDING, "join-while-holding", Error, "a blocking wait while holding a lock the waking thread needs", model_limits!()
 }
 
@@ -134,9 +136,12 @@ fn needing_waker(
         }
         let events = &cx.model.template(u).events;
         for (j, e) in events.iter().enumerate() {
-            // Readers of a `RwLock` do not wait for each other.
+            // Readers of a `RwLock` do not wait for each other; nor does an instance wait for
+            // the element another instance holds by the variable that tells them apart.
             let waits = matches!(e.op, Op::Acquire { lock: l, blocking: true, access }
-                if cx.model.may_be_same_lock(l, lock) && access.excludes(held_access));
+                if cx.model.may_be_same_lock(l, lock)
+                    && access.excludes(held_access)
+                    && !(u == held_since.0 && own_element(cx, u, l, lock)));
             if !waits {
                 continue;
             }
@@ -163,6 +168,24 @@ fn needing_waker(
         }
     }
     None
+}
+
+/// Whether `a` and `b`, taken by instances of `template`, are each instance's own element of one
+/// family: indexed alike by the loop variable that tells the instances apart (`slots[i]` in
+/// `for i in 0..n { spawn(move || … slots[i] …) }`), so that no two instances take the same one.
+fn own_element(cx: &RuleContext<'_>, template: TemplateId, a: PrimId, b: PrimId) -> bool {
+    let instance_var = cx.model.template(template).instance_var;
+    match (cx.model.prim(a).element, cx.model.prim(b).element) {
+        (
+            Some((family_a, IndexKey::Rotated { var, offset, wraps })),
+            Some((family_b, IndexKey::Rotated { var: var_b, offset: offset_b, wraps: wraps_b })),
+        ) => {
+            family_a == family_b
+                && instance_var == Some(var)
+                && (var, offset, wraps) == (var_b, offset_b, wraps_b)
+        }
+        _ => false,
+    }
 }
 
 /// What a blocking operation is called, and the threads that can end it.
