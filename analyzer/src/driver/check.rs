@@ -46,7 +46,7 @@ pub struct Checked {
 
 /// Finds, loads and analyzes the files `args` name, then applies suppressions and settings.
 pub fn analyze(args: &CheckArgs, cwd: &Path) -> Result<Checked, Fatal> {
-    let workspace = load_workspace(args, args.output_format().format, cwd)?;
+    let workspace = load_workspace(args, cwd)?;
     let root = match (&workspace, args.paths.is_empty()) {
         (Some(workspace), true) => workspace.root.clone(),
         _ => cwd.to_path_buf(),
@@ -276,20 +276,15 @@ pub fn report_of(
     diagnostics
 }
 
-/// The workspace: required without paths; with paths, read only for rustc-json (which names the
-/// package of each file), and then only if there is one.
-fn load_workspace(
-    args: &CheckArgs,
-    format: Format,
-    cwd: &Path,
-) -> Result<Option<Workspace>, Fatal> {
+/// The workspace: required without paths; with paths, read if there is one, so that the files
+/// given are analyzed as a run without paths analyzes them (each crate in its edition, each
+/// program linked to its package's library; rustc-json names each file's package), and files
+/// outside any cargo workspace are analyzed all the same.
+fn load_workspace(args: &CheckArgs, cwd: &Path) -> Result<Option<Workspace>, Fatal> {
     if args.paths.is_empty() || args.manifest_path.is_some() {
         return Workspace::load(args.manifest_path.as_deref(), cwd).map(Some);
     }
-    Ok(match format {
-        Format::RustcJson => Workspace::load(None, cwd).ok(),
-        _ => None,
-    })
+    Ok(Workspace::load(None, cwd).ok())
 }
 
 /// Drops the findings of disabled rules and per-file ignores; applies severity overrides.

@@ -167,3 +167,41 @@ fn a_program_is_followed_into_its_package_library() {
     );
     assert_eq!(analyzed(&project, &[]).0, vec!["src/lib.rs"]);
 }
+
+#[test]
+fn paths_inside_a_package_are_analyzed_as_the_package_is() {
+    // A program's lock order inverted against its library's, seen only when the program is linked
+    // to the library: `check .`, `check src` and `check` with no path find it alike.
+    let project = Project::empty("paths-in-package");
+    project.write(
+        "Cargo.toml",
+        "[package]\nname = \"shards\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
+    );
+    project.write(
+        "src/lib.rs",
+        "use std::sync::{Arc, Mutex, RwLock};\n\npub struct Table {\n    pub shards: RwLock<Vec<u64>>,\n}\n\n\
+         impl Table {\n    pub fn purge(&self, observer: &Snap) {\n        let mut shard = self.shards.write().unwrap();\n        \
+         shard.clear();\n        observer.changed(1);\n    }\n\n    pub fn export(&self) -> usize {\n        \
+         self.shards.read().unwrap().len()\n    }\n}\n\npub struct Snap {\n    pub table: Arc<Table>,\n    \
+         pub state: Mutex<Vec<usize>>,\n}\n\nimpl Snap {\n    pub fn capture(&self) -> usize {\n        \
+         let state = self.state.lock().unwrap();\n        state.len() + self.table.export()\n    }\n\n    \
+         pub fn changed(&self, shard: usize) {\n        self.state.lock().unwrap().push(shard);\n    }\n}\n",
+    );
+    project.write(
+        "src/main.rs",
+        "use shards::{Snap, Table};\nuse std::sync::{Arc, Mutex, RwLock};\nuse std::thread;\n\nfn main() {\n    \
+         let table = Arc::new(Table { shards: RwLock::new(Vec::new()) });\n    \
+         let snap = Arc::new(Snap { table: Arc::clone(&table), state: Mutex::new(Vec::new()) });\n    \
+         let (observer, t2, s2) = (snap.clone(), Arc::clone(&table), snap.clone());\n    \
+         let h = thread::spawn(move || t2.purge(&observer));\n    let c = thread::spawn(move || s2.capture());\n    \
+         h.join().unwrap();\n    c.join().unwrap();\n}\n",
+    );
+    for args in [&[][..], &["."], &["src"], &["src/main.rs", "src/lib.rs"]] {
+        let (files, analyzed) = analyzed(&project, args);
+        assert_eq!(
+            (files, analyzed),
+            (vec!["src/lib.rs".to_owned()], 2),
+            "{args:?}"
+        );
+    }
+}
