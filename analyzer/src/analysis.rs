@@ -2426,4 +2426,26 @@ fn main() {
             &[at("src/lib.rs", 15, "D003")],
         );
     }
+
+    #[test]
+    fn a_split_atomic_update_while_a_program_runs_one_thread_loses_nothing() {
+        // Before the first spawn (and after the last join) no thread can update `SCALE` between
+        // the `load` and the `store`; while the worker runs, its `fetch_add` can.
+        found_unless(
+            |clean| {
+                let (before, during) = if clean {
+                    ("    let s = SCALE.load(Ordering::Relaxed);\n    SCALE.store(s * 2, Ordering::Relaxed);\n", "")
+                } else {
+                    ("", "    let s = SCALE.load(Ordering::Relaxed);\n    SCALE.store(s * 2, Ordering::Relaxed);\n")
+                };
+                format!(
+                    "use std::sync::atomic::{{AtomicU64, Ordering}};\nuse std::thread;\n\n\
+                     static SCALE: AtomicU64 = AtomicU64::new(1);\n\nfn main() {{\n{before}    \
+                     let worker = thread::spawn(|| SCALE.fetch_add(1, Ordering::Relaxed));\n{during}    \
+                     worker.join().unwrap();\n}}\n"
+                )
+            },
+            &[at("src/lib.rs", 9, "R002")],
+        );
+    }
 }

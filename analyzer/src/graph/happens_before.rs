@@ -309,6 +309,27 @@ impl<'m> HappensBefore<'m> {
         }
     }
 
+    /// Whether no other thread can run while event `i` of `t` does: outside the loops of its
+    /// template, with no other instance of it running, and every other thread of its world
+    /// started after it or ended before it.
+    pub(crate) fn runs_alone(&self, t: TemplateId, i: usize) -> bool {
+        let template = self.model.template(t);
+        let in_loop = template
+            .loops
+            .iter()
+            .any(|&(first, last)| first <= i && i <= last);
+        if in_loop || self.self_parallel(t) {
+            return false;
+        }
+        let event = self.node(t, i);
+        self.model.template_ids().all(|u| {
+            u == t
+                || self.model.template(u).world != template.world
+                || self.reaches(event, self.starts[u.0 as usize])
+                || self.reaches(self.ends[u.0 as usize], event)
+        })
+    }
+
     /// Whether two events may happen at the same time in some run.
     pub(crate) fn may_run_in_parallel(
         &self,

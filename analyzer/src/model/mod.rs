@@ -390,6 +390,9 @@ pub(crate) struct Model {
     pub unknown_receiver_calls: Vec<&'static str>,
     /// The calls events ran in (see [`Event::call`]).
     pub calls: Vec<CallSite>,
+    /// The world of the crate's `main`, a whole program: every thread of it is in the model
+    /// (a library's functions and tests have callers the model does not see).
+    pub main_world: Option<u32>,
 }
 
 /// A bound on the model's work that cut its walk short (see `interp::budget`), or on the

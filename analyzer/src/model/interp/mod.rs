@@ -152,12 +152,14 @@ impl<'a> Interp<'a> {
     /// library) is walked from each of its public functions instead, each a program of its own.
     fn run_roots(&mut self) {
         let index = self.index;
+        let is_main = |f: &crate::frontend::index::FnDef<'_>| {
+            f.name == "main" && f.module == index.root() && f.self_ty.is_none()
+        };
         let entry = |f: &crate::frontend::index::FnDef<'_>| {
-            let is_main = f.name == "main" && f.module == index.root() && f.self_ty.is_none();
             // A linked library's tests are its own crate's roots.
             let is_test = f.attrs.iter().any(syntax::is_test_attribute)
                 && index.crate_root_of(f.module) == index.root();
-            (is_main || is_test) && f.sig().inputs.is_empty()
+            (is_main(f) || is_test) && f.sig().inputs.is_empty()
         };
         let mut roots: Vec<FnId> = (0..index.fns.len() as u32)
             .map(FnId)
@@ -171,6 +173,9 @@ impl<'a> Interp<'a> {
         }
         for f in roots {
             let world = self.model.templates.len() as u32;
+            if is_main(&index.fns[f.index()]) {
+                self.model.main_world = Some(world);
+            }
             let id = self.add_template(Template {
                 name: index.fns[f.index()].name.clone(),
                 named: true,
