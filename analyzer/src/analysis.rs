@@ -2448,4 +2448,23 @@ fn main() {
             &[at("src/lib.rs", 9, "R002")],
         );
     }
+
+    #[test]
+    fn each_thread_of_a_spawn_loop_updating_its_own_slot_races_with_none() {
+        // `SLOTS[i]` by the spawn loop's `i` is each thread's own; all of them updating
+        // `SLOTS[0]` lose updates.
+        found_unless(
+            |clean| {
+                let index = if clean { "i" } else { "0" };
+                format!(
+                    "use racecheck::{{Shared, Thread}};\n\n\
+                     static SLOTS: [Shared<u64>; 2] = [Shared::new(0), Shared::new(0)];\n\n\
+                     pub fn run() {{\n    let workers: Vec<_> = (0..2)\n        \
+                     .map(|i| Thread::spawn(move || SLOTS[{index}].set(SLOTS[{index}].get() + i as u64)))\n        \
+                     .collect();\n    for w in workers {{\n        w.join().unwrap();\n    }}\n}}\n"
+                )
+            },
+            &[at("src/lib.rs", 7, "R001")],
+        );
+    }
 }

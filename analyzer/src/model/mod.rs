@@ -462,6 +462,25 @@ impl Model {
         }
     }
 
+    /// Whether `a` and `b`, taken by instances of `template`, are each instance's own element
+    /// of one family: indexed alike by the loop variable that tells the instances apart
+    /// (`slots[i]` in `for i in 0..n { spawn(move || … slots[i] …) }`), so that no two
+    /// instances take the same one.
+    pub(crate) fn own_elements(&self, template: TemplateId, a: PrimId, b: PrimId) -> bool {
+        let instance_var = self.template(template).instance_var;
+        match (self.prim(a).element, self.prim(b).element) {
+            (
+                Some((family_a, IndexKey::Rotated { var, offset, wraps })),
+                Some((family_b, key_b)),
+            ) => {
+                family_a == family_b
+                    && instance_var == Some(var)
+                    && key_b == IndexKey::Rotated { var, offset, wraps }
+            }
+            _ => false,
+        }
+    }
+
     pub(crate) fn template(&self, id: TemplateId) -> &Template {
         &self.templates[id.0 as usize]
     }

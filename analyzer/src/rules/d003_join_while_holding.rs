@@ -1,7 +1,7 @@
 //! D003: a blocking wait while holding a lock the thread that would end the wait needs.
 use super::context::{add_flow, step, RuleContext};
 use crate::diagnostic::{Diagnostic, StepKind};
-use crate::model::{Api, IndexKey, Op, PrimId, TemplateId};
+use crate::model::{Api, Op, PrimId, TemplateId};
 use std::collections::BTreeMap;
 
 declare_rule! {
@@ -141,7 +141,7 @@ fn needing_waker(
             let waits = matches!(e.op, Op::Acquire { lock: l, blocking: true, access }
                 if cx.model.may_be_same_lock(l, lock)
                     && access.excludes(held_access)
-                    && !(u == held_since.0 && own_element(cx, u, l, lock)));
+                    && !(u == held_since.0 && cx.model.own_elements(u, l, lock)));
             if !waits {
                 continue;
             }
@@ -168,24 +168,6 @@ fn needing_waker(
         }
     }
     None
-}
-
-/// Whether `a` and `b`, taken by instances of `template`, are each instance's own element of one
-/// family: indexed alike by the loop variable that tells the instances apart (`slots[i]` in
-/// `for i in 0..n { spawn(move || … slots[i] …) }`), so that no two instances take the same one.
-fn own_element(cx: &RuleContext<'_>, template: TemplateId, a: PrimId, b: PrimId) -> bool {
-    let instance_var = cx.model.template(template).instance_var;
-    match (cx.model.prim(a).element, cx.model.prim(b).element) {
-        (
-            Some((family_a, IndexKey::Rotated { var, offset, wraps })),
-            Some((family_b, IndexKey::Rotated { var: var_b, offset: offset_b, wraps: wraps_b })),
-        ) => {
-            family_a == family_b
-                && instance_var == Some(var)
-                && (var, offset, wraps) == (var_b, offset_b, wraps_b)
-        }
-        _ => false,
-    }
 }
 
 /// What a blocking operation is called, and the threads that can end it.

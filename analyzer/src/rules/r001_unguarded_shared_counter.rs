@@ -27,6 +27,8 @@ declare_rule! {
     /// - Two plain `set`s racing each other are not reported.
     /// - An element of a lock family taken by an index known only at run time (`devices[id]`)
     ///   is no common lock: each thread may hold another element.
+    /// - An element indexed by the variable of the loop that spawned the threads (`SLOTS[i]`) is
+    ///   each thread's own: the threads of that loop do not race on it.
     pub R001, UNGUARDED_SHARED_COUNTER, "unguarded-shared-counter", Error, "a `Shared` read-modify-write reachable from 2+ threads without one common lock", model_limits!()
 }
 
@@ -45,10 +47,12 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         // A `Shared` of a family (`HITS[id]`) is as much one element as the lock beside it.
         let per_element = cx.model.prim(shared).element.is_some();
         let mine = protecting_locks(cx, event, per_element);
-        // Another write of the same value (or this one, in another instance of its thread)
-        // that can run at the same time, with no lock in common.
+        // Another write of the same value (or this one, in another instance of its thread,
+        // unless each instance has its own: `SLOTS[i]` by the spawn loop's `i`) that can run at
+        // the same time, with no lock in common.
         let racing = cx.events_on(shared).find(|&(u, j, other)| {
             matches!(other.op, Op::SharedSet { .. })
+                && !(u == t && cx.model.own_elements(t, shared, shared))
                 && cx.hb.may_run_in_parallel((t, i), (u, j))
                 && !protecting_locks(cx, other, per_element)
                     .iter()
