@@ -2467,4 +2467,44 @@ fn main() {
             &[at("src/lib.rs", 7, "R001")],
         );
     }
+
+    #[test]
+    fn a_guard_parked_in_an_option_is_released_by_take_or_none() {
+        // `held.take();` and `let _ = held.take();` drop the guard at once; `let _g =
+        // held.take();` keeps it, and the second `lock` waits for itself.
+        for release in ["held.take();", "let _ = held.take();"] {
+            found_unless(
+                |clean| {
+                    let release = if clean {
+                        release
+                    } else {
+                        "let _g = held.take();"
+                    };
+                    format!(
+                        "use std::sync::Mutex;\n\nstatic M: Mutex<u32> = Mutex::new(0);\n\npub fn run() {{\n    \
+                         let mut held = Some(M.lock().unwrap());\n    {release}\n    \
+                         *M.lock().unwrap() += 1;\n}}\n"
+                    )
+                },
+                &[at("src/lib.rs", 8, "D002")],
+            );
+        }
+        // A field set to `None` drops the guard it held.
+        found_unless(
+            |clean| {
+                let release = if clean {
+                    "batch.guard = None;"
+                } else {
+                    "let _ = &batch;"
+                };
+                format!(
+                    "use std::sync::{{Mutex, MutexGuard}};\n\nstatic M: Mutex<Vec<u32>> = Mutex::new(Vec::new());\n\n\
+                     struct Batch<'a> {{\n    guard: Option<MutexGuard<'a, Vec<u32>>>,\n}}\n\npub fn run() {{\n    \
+                     let mut batch = Batch {{ guard: Some(M.lock().unwrap()) }};\n    {release}\n    \
+                     M.lock().unwrap().push(1);\n}}\n"
+                )
+            },
+            &[at("src/lib.rs", 12, "D002")],
+        );
+    }
 }

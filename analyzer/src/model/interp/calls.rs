@@ -236,12 +236,16 @@ impl<'a> Interp<'a> {
                     return receiver;
                 }
                 // A guard parked in an `Option` binding or field moves out with `take()`. (Of a
-                // std or parking_lot guard, `take()` is far more often `Option::take` of the
-                // data it guards.)
+                // std or parking_lot guard not seen wrapped in `Some(…)`, `take()` is far more
+                // often `Option::take` of the data it guards.)
                 if method == "take"
                     && matches!(&*m.receiver, Expr::Path(_) | Expr::Field(_))
-                    && self.model.prim(self.guard_lock(g)).api == Api::Racecheck
+                    && (self.model.prim(self.guard_lock(g)).api == Api::Racecheck
+                        || self.walk.guards[g as usize].in_option)
                 {
+                    // A temporary now, dropped with the statement unless a binding takes it.
+                    let moved = self.detach(&receiver);
+                    self.attach(moved);
                     return receiver;
                 }
                 // `guard.set(value)`: a write through the guard of its argument.

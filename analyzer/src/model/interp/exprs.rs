@@ -512,11 +512,25 @@ impl<'a> Interp<'a> {
         }
         let span = self.span_of(assignment);
         // A handle, primitive or object stored into a field of an object (`self.worker =
-        // Some(handle)`, `slot.handle = Some(handle)`) is what that field holds from now on.
+        // Some(handle)`, `slot.handle = Some(handle)`) is what that field holds from now on;
+        // a guard it held is dropped with its old value (`batch.guard = None`).
         if let Expr::Field(field) = target {
-            if is_plain_place(&field.base) && value.is_followed() {
+            if is_plain_place(&field.base) {
                 if let Value::Obj(s, object) = self.expr(&field.base) {
-                    self.store_field(s, object, &member_name(&field.member), value.clone());
+                    let name = member_name(&field.member);
+                    let key = (s, object, name.clone());
+                    let old_guards = match self.store.fields.get(&key) {
+                        Some(old) => self.owned_guards(&old.clone()),
+                        None => Vec::new(),
+                    };
+                    if value.is_followed() || !old_guards.is_empty() {
+                        self.store_field(s, object, &name, value.clone());
+                    }
+                    let new_guards = self.owned_guards(&value);
+                    let at = syntax::last_token(assignment);
+                    for g in old_guards.into_iter().filter(|g| !new_guards.contains(g)) {
+                        self.release(g, Some(Site::Token(at)));
+                    }
                 }
             }
         }

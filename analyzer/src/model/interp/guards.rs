@@ -62,6 +62,8 @@ pub(super) struct GuardInfo {
     pub(super) tried: bool,
     /// Read through since the acquisition (a write after a re-read is a re-validated update).
     pub(super) read: bool,
+    /// Wrapped in `Some(…)`: its `Option`'s `take()` moves it out (see `method_call`).
+    pub(super) in_option: bool,
     /// The calls being walked at the acquisition (frame ids, outermost first).
     pub(super) frames: Rc<[u32]>,
 }
@@ -89,6 +91,7 @@ impl<'a> Interp<'a> {
             event,
             tried: !blocking,
             read: false,
+            in_option: false,
             frames: self.frame_ids(),
         });
         self.walk.held.push(id);

@@ -219,6 +219,7 @@ impl<'a> Interp<'a> {
                 event: self.event_count(),
                 tried: false,
                 read: false,
+                in_option: false,
                 frames: self.frame_ids(),
             };
             self.walk.guards.push(info);

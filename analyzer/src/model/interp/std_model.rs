@@ -289,7 +289,13 @@ impl<'a> Interp<'a> {
                 }
                 Value::Unknown
             }
-            "Some" | "Ok" | "Err" if path.len() == 1 => args.into_iter().next().unwrap_or_default(),
+            "Some" | "Ok" | "Err" if path.len() == 1 => {
+                let value = args.into_iter().next().unwrap_or_default();
+                if let (Value::Guard(g), "Some") = (&value, last) {
+                    self.walk.guards[*g as usize].in_option = true;
+                }
+                value
+            }
             // `mem::take(&mut *guard)`, `mem::replace(&mut self.handles, ..)`: the old value
             // moves out, handles and all.
             "take" | "replace" if owner == "mem" => args.into_iter().next().unwrap_or_default(),
