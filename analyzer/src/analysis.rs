@@ -2507,4 +2507,27 @@ fn main() {
             &[at("src/lib.rs", 12, "D002")],
         );
     }
+
+    #[test]
+    fn a_copy_edit_publish_under_a_writers_lock_loses_no_update() {
+        // Every writer holds `WRITER` from the copy to the publish; a thread that pushes without
+        // it can update `CURRENT` in between.
+        found_unless(
+            |clean| {
+                let other = if clean {
+                    "update(2);"
+                } else {
+                    "CURRENT.acquire().push(2);"
+                };
+                format!(
+                    "use racecheck::{{Lock, Thread}};\n\nstatic WRITER: Lock<()> = Lock::new(());\n\
+                     static CURRENT: Lock<Vec<u64>> = Lock::new(Vec::new());\n\nfn update(v: u64) {{\n    \
+                     let _w = WRITER.acquire();\n    let mut next = CURRENT.acquire().clone();\n    \
+                     next.push(v);\n    *CURRENT.acquire() = next;\n}}\n\npub fn run() {{\n    \
+                     let t = Thread::spawn(|| update(1));\n    {other}\n    t.join().unwrap();\n}}\n"
+                )
+            },
+            &[at("src/lib.rs", 10, "R003")],
+        );
+    }
 }

@@ -1,7 +1,7 @@
 //! R003: a value read under one guard, written back under a later guard of the same lock.
 use super::context::{label, RuleContext};
 use crate::diagnostic::Diagnostic;
-use crate::model::Op;
+use crate::model::{IndexKey, Op, PrimId};
 
 declare_rule! {
     /// ## What it does
@@ -40,6 +40,9 @@ declare_rule! {
     ///   elements of a collection, are not told apart.
     /// - Reading through the new guard before writing (`if s.credit == seen`) counts as
     ///   re-validating the value.
+    /// - A lock held from before the read to the write counts as coordination with threads
+    ///   that hold it when they take the lock (a writers' lock around a copy-edit-publish); a
+    ///   thread that takes the lock only to read is taken as one that may write in between.
     /// - A write inside a closure given the element (`entry(id).and_modify(|s| s.credit = …)`)
     ///   is not followed.
     pub R003, STALE_READ_ACROSS_GUARDS, "stale-read-across-guards", Warning, "a value read under one guard, written back under a later guard of the same lock", model_limits!()
@@ -50,9 +53,27 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let Op::StaleWriteBack { lock } = event.op else {
             continue;
         };
+        // Locks held from before the read to the write (a writers' lock around the copy, the
+        // edit and the publish) make the update whole for every thread that takes them first.
+        let events = &cx.model.template(t).events;
+        let read_at = events[..i]
+            .iter()
+            .enumerate()
+            .rev()
+            .filter(|(_, e)| matches!(e.op, Op::Acquire { lock: l, .. } if l == lock))
+            .nth(1)
+            .map(|(k, _)| k);
+        let around: Vec<PrimId> = event
+            .held
+            .iter()
+            .filter(|h| h.lock != lock && read_at.is_some_and(|r| h.event < r))
+            .filter(|h| is_one_lock(cx, h.lock))
+            .map(|h| h.lock)
+            .collect();
         let contended = cx.events_on(lock).any(|(u, j, e)| {
             matches!(e.op, Op::Acquire { lock: l, .. } if l == lock)
                 && cx.hb.may_run_in_parallel((t, i), (u, j))
+                && !e.held.iter().any(|h| around.contains(&h.lock))
         });
         if !contended {
             continue;
@@ -88,4 +109,13 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         d.help = Some("do the read and the write under one guard".to_owned());
         out.push(d);
     }
+}
+
+/// Whether a lock is the same one in every thread that names it (not an element of a family
+/// taken by an index known only at run time: two threads may hold two elements).
+fn is_one_lock(cx: &RuleContext<'_>, lock: PrimId) -> bool {
+    !matches!(
+        cx.model.prim(lock).element,
+        Some((_, IndexKey::Id(_) | IndexKey::Rotated { .. } | IndexKey::Unknown))
+    )
 }
