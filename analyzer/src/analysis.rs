@@ -2530,4 +2530,26 @@ fn main() {
             &[at("src/lib.rs", 10, "R003")],
         );
     }
+
+    #[test]
+    fn a_guard_binding_reassigned_in_one_arm_is_either_guard_after_the_arms() {
+        // One arm drops `g` and locks again; after the `if` (or `match`), `g` is the old guard
+        // or the new one, and `drop(g)` releases whichever it is before the join.
+        for arms in [
+            "if *g == 0 {\n        drop(g);\n        g = q.lock().unwrap();\n    }",
+            "match *g {\n        0 => {\n            drop(g);\n            g = q.lock().unwrap();\n        }\n        _ => {}\n    }",
+        ] {
+            let text = |clean: bool| {
+                let release = if clean { "drop(g);" } else { "let _ = &g;" };
+                format!(
+                    "use std::sync::{{Arc, Mutex}};\nuse std::thread;\n\npub fn run() {{\n    \
+                     let q = Arc::new(Mutex::new(0u32));\n    let q2 = Arc::clone(&q);\n    \
+                     let h = thread::spawn(move || *q2.lock().unwrap() += 1);\n    \
+                     let mut g = q.lock().unwrap();\n    {arms}\n    {release}\n    h.join().unwrap();\n}}\n"
+                )
+            };
+            let join_line = text(false).lines().position(|l| l.contains("h.join()")).unwrap() + 1;
+            found_unless(text, &[at("src/lib.rs", join_line as u32, "D003")]);
+        }
+    }
 }

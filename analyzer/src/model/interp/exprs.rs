@@ -500,6 +500,7 @@ impl<'a> Interp<'a> {
                 // A guard the binding already owns (`guard = cond.wait(guard)`) stays with
                 // the owner it has: the binding's scope, not the block of the assignment.
                 self.adopt_except(&value, &kept);
+                self.note_rebound(&name, &value);
                 if let Some(old) = self.scope().assign(&name, value) {
                     let at = syntax::last_token(assignment);
                     let old_guards = self.owned_guards(&old);

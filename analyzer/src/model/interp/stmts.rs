@@ -206,6 +206,84 @@ impl<'a> Interp<'a> {
         }
     }
 
+    /// Notes that `name` is assigned `value` in the arm being walked, when the binding owns a
+    /// guard before or after (see [`Rebinds`]).
+    pub(super) fn note_rebound(&mut self, name: &str, value: &Value<'a>) {
+        if self.walk.rebound.is_empty() {
+            return;
+        }
+        let old = self.scope().lookup(name).unwrap_or_default();
+        if self.owned_guards(&old).is_empty() && self.owned_guards(value).is_empty() {
+            return;
+        }
+        let log = self
+            .walk
+            .rebound
+            .last_mut()
+            .expect("an arm is being walked");
+        match log.iter_mut().find(|r| *r.name == *name) {
+            Some(rebound) => rebound.now = value.clone(),
+            None => log.push(Rebound {
+                name: Rc::from(name),
+                before: old,
+                now: value.clone(),
+            }),
+        }
+    }
+
+    /// Starts an arm of alternative arms: its guard-owning rebindings are noted.
+    fn start_rebinds(&mut self) {
+        self.walk.rebound.push(Vec::new());
+    }
+
+    /// Ends an arm (which left control as `flow`): what it left in each binding it assigned is
+    /// kept in `rebinds`, and the binding holds what it held before the arms again.
+    fn end_rebinds(&mut self, rebinds: &mut Rebinds<'a>, flow: Flow) {
+        let log = self.walk.rebound.pop().unwrap_or_default();
+        let mut left = Vec::new();
+        for rebound in log {
+            // A binding of the arm's own that shadowed this name is gone: the one seen now is
+            // another, which the arm did not assign.
+            let Some(now) = self.scope().lookup(&rebound.name) else {
+                continue;
+            };
+            if self.owned_guards(&now) != self.owned_guards(&rebound.now) {
+                continue;
+            }
+            self.scope().assign(&rebound.name, rebound.before.clone());
+            if !rebinds.before.iter().any(|(n, _)| *n == rebound.name) {
+                rebinds.before.push((rebound.name.clone(), rebound.before));
+            }
+            left.push((rebound.name, now));
+        }
+        rebinds.arms.push((left, flow));
+    }
+
+    /// After the arms: each binding an arm assigned holds what any arm that goes on left in it
+    /// (`Value::Guards` of several guards), and the arm around, if any, notes the assignment.
+    fn finish_rebinds(&mut self, rebinds: Rebinds<'a>) {
+        for (name, before) in rebinds.before {
+            let mut merged: Option<Value<'a>> = None;
+            for (left, flow) in &rebinds.arms {
+                if *flow != Flow::Normal {
+                    continue;
+                }
+                let value = left
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map_or(&before, |(_, v)| v);
+                merged = Some(match merged {
+                    None => value.clone(),
+                    Some(m) => m.join(value),
+                });
+            }
+            if let Some(merged) = merged {
+                self.note_rebound(&name, &merged);
+                self.scope().assign(&name, merged);
+            }
+        }
+    }
+
     pub(super) fn if_expr(&mut self, e: &'a syn::ExprIf) -> Value<'a> {
         self.push_scope();
         // `if let`: the scrutinee's temporaries live through both arms (edition 2021), through
@@ -225,7 +303,11 @@ impl<'a> Interp<'a> {
         self.walk.ifs += 1;
         let branch = self.new_branch();
         let owned_before = self.frame().owned.clone();
+        let mut rebinds = Rebinds::default();
+        self.start_rebinds();
         let then_value = self.in_arm(branch, 0, |this| this.block(&e.then_branch));
+        let then_flow = self.frame().flow;
+        self.end_rebinds(&mut rebinds, then_flow);
         let then_signals = std::mem::replace(&mut self.walk.signals, signals.clone());
         if matches!(&*e.cond, syn::Expr::Let(l) if protocol::matches_taken_item(&l.pat)) {
             self.note_nothing_taken(condition_events);
@@ -243,8 +325,11 @@ impl<'a> Interp<'a> {
             held_before_condition.contains(g)
                 || (!ends_before_else && !self.walk.guards[*g as usize].tried)
         });
+        self.start_rebinds();
         let (then_flow, else_value, else_flow) =
             self.else_arm(e, branch, owned_before, before, else_before);
+        self.end_rebinds(&mut rebinds, else_flow);
+        self.finish_rebinds(rebinds);
         let then_end = e.then_branch.brace_token.span.close();
         scrutinee_temps
             .into_iter()
@@ -339,7 +424,9 @@ impl<'a> Interp<'a> {
         let owned_before = self.frame().owned.clone();
         let mut arms_owned = Vec::with_capacity(m.arms.len());
         let branch = self.new_branch();
+        let mut rebinds = Rebinds::default();
         for (at, arm) in (0..).zip(&m.arms) {
+            self.start_rebinds();
             self.walk.held = before.clone();
             self.walk.signals = signals.clone();
             self.frame().owned = owned_before.clone();
@@ -357,6 +444,7 @@ impl<'a> Interp<'a> {
             let end = self.span_of(&arm.body);
             self.pop_scope(&v, &end);
             let flow = std::mem::replace(&mut self.frame().flow, Flow::Normal);
+            self.end_rebinds(&mut rebinds, flow);
             arms_held.push((std::mem::take(&mut self.walk.held), flow));
             arms_signals.push((std::mem::take(&mut self.walk.signals), flow));
             arms_owned.push((std::mem::take(&mut self.frame().owned), flow));
@@ -380,6 +468,7 @@ impl<'a> Interp<'a> {
                 only_none &= gives_none;
             }
         }
+        self.finish_rebinds(rebinds);
         self.merge_held(before, arms_held);
         self.merge_signals(signals, arms_signals);
         self.merge_owned(owned_before, arms_owned);
@@ -800,3 +889,23 @@ fn alternatives(a: &[Arm], b: &[Arm]) -> bool {
         .find(|(x, y)| x != y)
         .is_some_and(|(x, y)| x.0 == y.0)
 }
+
+/// A binding assigned in an arm of alternative arms: what it held before the arm, and what the
+/// arm assigned it last.
+pub(super) struct Rebound<'a> {
+    name: Rc<str>,
+    before: Value<'a>,
+    now: Value<'a>,
+}
+
+/// The guard-owning bindings alternative arms assigned (`g = m.lock()` after `drop(g)` in one
+/// arm): what each held before the arms, and what each arm left in those it assigned, with how
+/// the arm left control. Each arm is walked from the values before the arms.
+#[derive(Default)]
+struct Rebinds<'a> {
+    before: Bindings<'a>,
+    arms: Vec<(Bindings<'a>, Flow)>,
+}
+
+/// Values of bindings, by name.
+type Bindings<'a> = Vec<(Rc<str>, Value<'a>)>;

@@ -194,6 +194,9 @@ pub(super) struct Walk<'a> {
     pub(super) drops: Vec<super::protocol::DropRun>,
     /// How many `if`s the walk is inside the arms of.
     pub(super) ifs: u32,
+    /// Per arm being walked, innermost last: the guard-owning bindings of the scopes around it
+    /// that it assigned (see `stmts::Rebinds`).
+    pub(super) rebound: Vec<Vec<super::stmts::Rebound<'a>>>,
     /// The arms of `if`s and `match`es the walk is inside, outermost first.
     pub(super) arms: Vec<Arm>,
     /// `arms` as the events made now share it (made again once `arms` changes).
@@ -263,6 +266,7 @@ impl Walk<'_> {
             calls_known: 0,
             next_call_drops: false,
             ifs: 0,
+            rebound: Vec::new(),
             arms: Vec::new(),
             arm_path: None,
             branches: 0,
