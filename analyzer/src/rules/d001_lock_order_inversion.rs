@@ -42,6 +42,10 @@ declare_rule! {
     ///   another way (a comparison elsewhere, a sorted `Vec` of ids built in a loop) is not seen.
     ///   The two ends of such an ordered pair stand for named elements in index order only, so
     ///   `v[0]` then `v[1]` beside them is clean and `v[9]` then `v[1]` an inversion.
+    /// - Both arms of an `if` are walked whatever the walk knows of its condition: a function
+    ///   that orders two elements by a branch (`if from < to { … } else { … }`), called with
+    ///   constant indices (`transfer(0, 1)` and `transfer(1, 0)`), is taken to lock them in
+    ///   either order in each call. Called with indices known only at run time, it is clean.
     pub D001, LOCK_ORDER_INVERSION, "lock-order-inversion", Error, "locks acquired in opposite orders by threads that can run in parallel", model_limits!()
 }
 
