@@ -25,7 +25,9 @@ declare_rule! {
     ///
     /// ## Known problems
     /// - A handle that leaves the model's sight (stored in a field or a collection, returned,
-    ///   passed to code the model does not follow) counts as joined.
+    ///   passed to code the model does not follow) counts as joined. One pushed into a
+    ///   collection in a field of a lock's data (`BOOK.acquire().running.push(h)`), and later
+    ///   taken out and joined, is reported.
     /// - A hand-off counts when it may end the wait: with several senders, the receive may
     ///   have taken another thread's message. A thread whose only hand-off is dropping its
     ///   sender (the receiver's loop ends once every sender is gone) is reported.

@@ -36,7 +36,9 @@ declare_rule! {
     ///   `return` or `break` after a
     ///   wait is often the re-check itself). A caller's loop does not
     ///   count: a function that waits once under `if` is reported even when every caller calls it
-    ///   again until the predicate holds.
+    ///   again until the predicate holds, and a helper that only waits and returns the guard
+    ///   (`fn sleep(cv, g) -> MutexGuard { cv.wait(g).unwrap() }`) is reported although its
+    ///   caller's `while` re-checks.
     pub L002, CONDITION_WAIT_WITHOUT_LOOP, "condition-wait-without-loop", Warning, "`Condition::wait` not guarded by a predicate loop", model_limits!()
 }
 

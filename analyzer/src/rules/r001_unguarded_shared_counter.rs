@@ -29,6 +29,8 @@ declare_rule! {
     ///   is no common lock: each thread may hold another element.
     /// - An element indexed by the variable of the loop that spawned the threads (`SLOTS[i]`) is
     ///   each thread's own: the threads of that loop do not race on it.
+    /// - A `Barrier` orders only what it is seen to order: an update made by the round's leader
+    ///   alone (`if SYNC.wait() { … }`) while the others wait at the next barrier is reported.
     pub R001, UNGUARDED_SHARED_COUNTER, "unguarded-shared-counter", Error, "a `Shared` read-modify-write reachable from 2+ threads without one common lock", model_limits!()
 }
 
