@@ -1,0 +1,3 @@
+pub fn print(lens: &[usize], longest: &str, calls: u64) {
+    println!("lens={lens:?} longest={longest} calls={calls}");
+}

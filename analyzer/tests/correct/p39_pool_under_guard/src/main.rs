@@ -1,0 +1,7 @@
+mod catalog;
+
+#[racecheck::main]
+fn main() {
+    let c = catalog::Catalog::new();
+    println!("{}", c.reprice());
+}
