@@ -2552,4 +2552,25 @@ fn main() {
             found_unless(text, &[at("src/lib.rs", join_line as u32, "D003")]);
         }
     }
+
+    #[test]
+    fn a_helper_that_only_waits_is_re_checked_by_its_callers_loop() {
+        // `sleep` waits and hands the guard back: the `while` around its call re-checks the flag
+        // after each wake-up; under an `if`, nothing does.
+        found_unless(
+            |clean| {
+                let around = if clean { "while" } else { "if" };
+                format!(
+                    "use std::sync::{{Arc, Condvar, Mutex, MutexGuard}};\nuse std::thread;\n\n\
+                     fn sleep<'a>(cv: &Condvar, g: MutexGuard<'a, bool>) -> MutexGuard<'a, bool> {{\n    \
+                     cv.wait(g).unwrap()\n}}\n\npub fn run() {{\n    \
+                     let p = Arc::new((Mutex::new(false), Condvar::new()));\n    let p2 = Arc::clone(&p);\n    \
+                     let h = thread::spawn(move || {{\n        *p2.0.lock().unwrap() = true;\n        \
+                     p2.1.notify_all();\n    }});\n    let mut g = p.0.lock().unwrap();\n    \
+                     {around} !*g {{\n        g = sleep(&p.1, g);\n    }}\n    drop(g);\n    h.join().unwrap();\n}}\n"
+                )
+            },
+            &[at("src/lib.rs", 5, "L002")],
+        );
+    }
 }

@@ -36,8 +36,6 @@ const KNOWN: &[(&str, &str, usize, &str, &str)] = &[
      "a single-consumer ring: only the consumer stores `head`"),
     ("p50_bank_branches", "src/main.rs", 10, "D001",
      "`if from < to` locks the lower index first in both arms; called with constant indices"),
-    ("p53_wait_helper", "src/main.rs", 11, "L002",
-     "the helper only waits and returns the guard; its caller's while loop re-checks"),
     ("p65_own_slot_rw", "src/main.rs", 18, "R003",
      "each slot has one writer, its own thread; the others only read it"),
 ];

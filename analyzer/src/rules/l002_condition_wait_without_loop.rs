@@ -34,11 +34,10 @@ declare_rule! {
     ///   even one whose condition does not re-check what the wait is for; of the ways to leave it
     ///   after the wait, only `?` and an `unwrap` of the state are taken as leaving unchecked (a
     ///   `return` or `break` after a
-    ///   wait is often the re-check itself). A caller's loop does not
-    ///   count: a function that waits once under `if` is reported even when every caller calls it
-    ///   again until the predicate holds, and a helper that only waits and returns the guard
-    ///   (`fn sleep(cv, g) -> MutexGuard { cv.wait(g).unwrap() }`) is reported although its
-    ///   caller's `while` re-checks.
+    ///   wait is often the re-check itself). A caller's loop counts only for a function whose
+    ///   last operation is the wait and which returns the guard it gave back (`fn sleep(cv, g)
+    ///   -> MutexGuard { cv.wait(g).unwrap() }`): a function that waits once under `if`, then
+    ///   acts, is reported even when every caller calls it again until the predicate holds.
     pub L002, CONDITION_WAIT_WITHOUT_LOOP, "condition-wait-without-loop", Warning, "`Condition::wait` not guarded by a predicate loop", model_limits!()
 }
 

@@ -478,6 +478,7 @@ impl<'a> Interp<'a> {
             }
         }
         let before = self.activity();
+        let first_event = self.event_count();
         let mark = self.mark();
         let depth = self.walk.frames.len();
         let cut_outside = std::mem::replace(&mut self.walk.cut_for_frame, usize::MAX);
@@ -539,6 +540,7 @@ impl<'a> Interp<'a> {
         let value = self.block(body);
         let end = self.raw_span(body.brace_token.span.close());
         let result = self.pop_frame(value, &end);
+        self.lend_wait_to_caller_loop(first_event, &result);
         let cut_for_frame = self.walk.cut_for_frame;
         self.walk.cut_for_frame = cut_for_frame.min(cut_outside);
         // A call that did nothing observable with plain arguments does the same on every such

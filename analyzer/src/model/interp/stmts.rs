@@ -693,6 +693,33 @@ impl<'a> Interp<'a> {
         }
     }
 
+    /// A function whose last operation is a condition wait, and which returns the guard the
+    /// wait gave back (`fn sleep(cv, g) -> MutexGuard { cv.wait(g).unwrap() }`), does nothing
+    /// after waking: a predicate loop around its call re-checks after the wait. `first`: the
+    /// first event the call could have made.
+    pub(super) fn lend_wait_to_caller_loop(&mut self, first: usize, result: &Value<'a>) {
+        let Value::Guard(guard) = *result else {
+            return;
+        };
+        let frame = self.walk.frames.len();
+        let in_predicate_loop = self
+            .walk
+            .loops
+            .iter()
+            .any(|l| l.predicate && l.frame == frame);
+        let lock = self.guard_lock(guard);
+        let template = &mut self.model.templates[self.walk.template.0 as usize];
+        let Some(last) = template.events.len().checked_sub(1).filter(|&i| i >= first) else {
+            return;
+        };
+        let wait = &mut template.events[last];
+        if in_predicate_loop
+            && matches!(wait.op, Op::CondWait { released, looped: false, .. } if released == Some(lock))
+        {
+            wait.in_predicate_loop = true;
+        }
+    }
+
     /// A `?` (at `span`), or an `unwrap` of guarded data: it leaves the function, and so every
     /// loop of it, on an error or a `None`. A wait under an arm of such a loop that the `?` can follow (not one in another
     /// arm of the same `if` or `match`) is then not re-checked on that path: after waking, the
