@@ -701,12 +701,7 @@ impl<'a> Interp<'a> {
         let Value::Guard(guard) = *result else {
             return;
         };
-        let frame = self.walk.frames.len();
-        let in_predicate_loop = self
-            .walk
-            .loops
-            .iter()
-            .any(|l| l.predicate && l.frame == frame);
+        let in_predicate_loop = self.in_predicate_loop();
         let lock = self.guard_lock(guard);
         let template = &mut self.model.templates[self.walk.template.0 as usize];
         let Some(last) = template.events.len().checked_sub(1).filter(|&i| i >= first) else {

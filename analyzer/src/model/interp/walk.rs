@@ -397,6 +397,15 @@ impl<'a> Interp<'a> {
         out
     }
 
+    /// Whether the walk is inside a predicate loop (`while !ready`) of the function being walked.
+    pub(super) fn in_predicate_loop(&self) -> bool {
+        let frame = self.walk.frames.len();
+        self.walk
+            .loops
+            .iter()
+            .any(|l| l.predicate && l.frame == frame)
+    }
+
     /// Ends the innermost temporary scope (at `end`): its temporaries are dropped, last first.
     pub(super) fn end_temps(&mut self, end: proc_macro2::Span) {
         let temps = self.frame().temps.pop().unwrap_or_default();
@@ -550,13 +559,9 @@ impl<'a> Interp<'a> {
             })
             .collect();
         // Only a loop of the function that waits re-checks after the wait: a caller's loop
-        // runs the function again, after whatever it did with the predicate still false.
-        let frame = self.walk.frames.len();
-        let in_predicate_loop = self
-            .walk
-            .loops
-            .iter()
-            .any(|l| l.predicate && l.frame == frame);
+        // runs the function again, after whatever it did with the predicate still false (but see
+        // `lend_wait_to_caller_loop`).
+        let in_predicate_loop = self.in_predicate_loop();
         let in_if = self.walk.ifs > 0;
         let call = self.current_call();
         let events = self.event_count();
