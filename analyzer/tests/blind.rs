@@ -19,10 +19,10 @@
 //! mark (no false alarm), and that the planted marks found are exactly those not in [`MISSED`]:
 //! it fails on a new miss and on a fixed one (then delete its entry; the list only shrinks).
 //! Run with `--nocapture` for each crate's recall.
-use serde_json::Value;
+mod support;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// The planted marks the analyzer misses today: crate, file, line, and why.
 #[rustfmt::skip]
@@ -92,34 +92,16 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 
 /// Each finding's code and the `(file, line)` of its primary span and labels.
 fn findings(dir: &Path) -> Vec<(String, Vec<(String, usize)>)> {
-    let output = Command::new(env!("CARGO_BIN_EXE_cargo-racecheck"))
-        .args(["racecheck", "check", "--format", "json"])
-        .current_dir(dir)
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("the CLI runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let document: Value = serde_json::from_str(&stdout)
-        .unwrap_or_else(|e| panic!("{e}: {stdout}\n{}", String::from_utf8_lossy(&output.stderr)));
-    assert_eq!(document["errors"], Value::Array(Vec::new()), "{stdout}");
-    let at = |span: &Value| {
-        (
-            span["file"].as_str().expect("a file").to_owned(),
-            span["line_start"].as_u64().expect("a line") as usize,
-        )
-    };
-    document["diagnostics"]
-        .as_array()
-        .expect("diagnostics")
+    support::check_in(dir)
         .iter()
         .map(|d| {
-            let places = std::iter::once(at(&d["primary"]))
+            let places = std::iter::once(support::at(&d["primary"]))
                 .chain(
                     d["secondary"]
                         .as_array()
                         .into_iter()
                         .flatten()
-                        .map(|label| at(&label["span"])),
+                        .map(|label| support::at(&label["span"])),
                 )
                 .collect();
             (d["code"].as_str().expect("a code").to_owned(), places)
