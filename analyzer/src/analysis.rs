@@ -733,6 +733,48 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_thread_that_takes_the_lock_only_to_read_loses_no_update() {
+        // The writer reads the version and publishes the next under a second guard: only
+        // another writer can come between. The clean twin's other thread only reads (a binding
+        // without `mut`, a getter's copy); the case's writes through a `mut` binding.
+        let text = |clean: bool| {
+            let other = if clean {
+                "let g = other.version.lock().unwrap();\n        let _ = *g + 1;\n        drop(g);\n        let _ = other.get();"
+            } else {
+                "let mut g = other.version.lock().unwrap();\n        *g += 1;"
+            };
+            format!(
+                "use std::sync::{{Arc, Mutex}};\n\
+                 pub struct Store {{ version: Mutex<u64> }}\n\
+                 impl Store {{\n    fn bump(&self) {{\n        let v = *self.version.lock().unwrap();\n        \
+                 *self.version.lock().unwrap() = v + 1;\n    }}\n    \
+                 fn get(&self) -> u64 {{\n        *self.version.lock().unwrap()\n    }}\n}}\n\
+                 pub fn run() {{\n    let s = Arc::new(Store {{ version: Mutex::new(0) }});\n    \
+                 let other = Arc::clone(&s);\n    let t = std::thread::spawn(move || {{\n        {other}\n    }});\n    \
+                 s.bump();\n    t.join().unwrap();\n}}\n"
+            )
+        };
+        found_unless(text, &[at("src/lib.rs", 6, "R003")]);
+    }
+
+    #[test]
+    fn each_threads_own_slot_is_written_back_by_it_alone() {
+        // Each instance reads and writes back `slots[i]`, its own; the case's all share slot 0.
+        let text = |clean: bool| {
+            let slot = if clean { "i" } else { "0" };
+            format!(
+                "use std::sync::{{Arc, Mutex}};\npub fn run() {{\n    \
+                 let slots: Arc<Vec<Mutex<u64>>> = Arc::new((0..2).map(|_| Mutex::new(0)).collect());\n    \
+                 let hs: Vec<_> = (0..2).map(|i| {{\n        let slots = Arc::clone(&slots);\n        \
+                 std::thread::spawn(move || {{\n            let v = *slots[{slot}].lock().unwrap();\n            \
+                 *slots[{slot}].lock().unwrap() = v + 1;\n        }})\n    }}).collect();\n    \
+                 for h in hs {{\n        h.join().unwrap();\n    }}\n}}\n"
+            )
+        };
+        found_unless(text, &[at("src/lib.rs", 8, "R003")]);
+    }
+
+    #[test]
     fn a_map_element_compared_under_the_new_guard_is_re_validated() {
         let text = "use std::collections::HashMap;\nuse std::sync::{Arc, Mutex};\n\
              pub struct Counts { map: Mutex<HashMap<u64, u64>> }\n\

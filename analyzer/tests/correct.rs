@@ -9,59 +9,40 @@
 //! `cargo racecheck check` runs inside each package with no path, as a user would, with the rules
 //! on by default. The test asserts that the findings are exactly [`KNOWN`]: it fails on a new false
 //! alarm and on a fixed one (then delete its entry; the list only shrinks).
-use serde_json::Value;
+mod support;
+
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::Command;
 
 /// The false alarms the analyzer still raises on these programs: package, file, line, code, and
 /// why the program is correct.
 #[rustfmt::skip]
 const KNOWN: &[(&str, &str, usize, &str, &str)] = &[
-    ("p11_single_writer", "src/config.rs", 16, "R003",
-     "one thread writes the value back; the others only read it under the lock"),
     ("p12_event_mirror", "src/gate.rs", 25, "R004",
      "every set and clear happens under the lock that guards the state the event mirrors"),
     ("p15_global_order", "src/main.rs", 12, "D001",
      "a branch on constant ranks takes the lower rank first in every call"),
     ("p21_barrier_leader", "src/sim.rs", 24, "R001",
      "only the round's leader (Barrier::wait returned true) updates, while the others wait at the next barrier"),
-    ("p30_rcu_config", "src/config.rs", 22, "R003",
-     "every writer holds the writers' lock from the copy to the publish; readers only read"),
-    ("p35_single_writer", "src/main.rs", 33, "R003",
-     "one thread writes the version; the others only read it under the lock"),
     ("p39_spsc_ring", "src/main.rs", 27, "R002",
      "a single-producer ring: only the producer stores `tail`"),
     ("p39_spsc_ring", "src/main.rs", 37, "R002",
      "a single-consumer ring: only the consumer stores `head`"),
     ("p50_bank_branches", "src/main.rs", 10, "D001",
      "`if from < to` locks the lower index first in both arms; called with constant indices"),
-    ("p65_own_slot_rw", "src/main.rs", 18, "R003",
-     "each slot has one writer, its own thread; the others only read it"),
 ];
 
 /// `(package, file, line, code)` of every finding in the package at `dir`.
 fn findings(dir: &Path) -> Vec<(String, String, usize, String)> {
-    let output = Command::new(env!("CARGO_BIN_EXE_cargo-racecheck"))
-        .args(["racecheck", "check", "--format", "json"])
-        .current_dir(dir)
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("the CLI runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let document: Value = serde_json::from_str(&stdout)
-        .unwrap_or_else(|e| panic!("{e}: {stdout}\n{}", String::from_utf8_lossy(&output.stderr)));
-    assert_eq!(document["errors"], Value::Array(Vec::new()), "{stdout}");
     let name = dir.file_name().expect("a package folder").to_string_lossy();
-    document["diagnostics"]
-        .as_array()
-        .expect("diagnostics")
+    support::check_in(dir)
         .iter()
         .map(|d| {
+            let (file, line) = support::at(&d["primary"]);
             (
                 name.clone().into_owned(),
-                d["primary"]["file"].as_str().expect("a file").to_owned(),
-                d["primary"]["line_start"].as_u64().expect("a line") as usize,
+                file,
+                line,
                 d["code"].as_str().expect("a code").to_owned(),
             )
         })

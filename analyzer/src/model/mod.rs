@@ -11,6 +11,7 @@ pub(crate) use crate::frontend::resolve::PrimKind;
 pub(crate) use crate::frontend::sync_items::Api;
 
 mod env;
+pub(crate) mod guard_uses;
 pub(crate) mod interp;
 pub(crate) mod syntax;
 mod types;
@@ -215,6 +216,9 @@ pub(crate) struct Event {
     /// several) by the same index as a held guard of that element (`shards[idx]` locked by a
     /// callee given the caller's `idx`): the same element, whatever the index is.
     pub same_element: bool,
+    /// An acquisition whose guard is only read through (a getter's copy, a binding only read:
+    /// see [`guard_uses`]): it cannot change the lock's data.
+    pub only_read: bool,
 }
 
 /// Where an event is among the alternatives of its template (see [`Event::arms`]).

@@ -41,8 +41,14 @@ declare_rule! {
     /// - Reading through the new guard before writing (`if s.credit == seen`) counts as
     ///   re-validating the value.
     /// - A lock held from before the read to the write counts as coordination with threads
-    ///   that hold it when they take the lock (a writers' lock around a copy-edit-publish); a
-    ///   thread that takes the lock only to read is taken as one that may write in between.
+    ///   that hold it when they take the lock (a writers' lock around a copy-edit-publish).
+    /// - Only an acquisition that may write the data comes between: one whose guard is only
+    ///   read (dereferenced for a copy, `.clone()`, `.len()`, a field read, a binding without
+    ///   `mut` whose every use reads) does not, and neither does another thread of a spawn loop
+    ///   that takes its own element (`slots[i]`). What tells a read apart is syntax, and it
+    ///   errs towards a write: a method not known to only read, a macro other than the
+    ///   formatting ones, or a guard moved (into a call, a `mut` binding) counts as one, so a
+    ///   reader that passes its guard to a helper still counts as a writer.
     /// - A write inside a closure given the element (`entry(id).and_modify(|s| s.credit = …)`)
     ///   is not followed.
     pub R003, STALE_READ_ACROSS_GUARDS, "stale-read-across-guards", Warning, "a value read under one guard, written back under a later guard of the same lock", model_limits!()
@@ -70,8 +76,13 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             .filter(|h| is_one_lock(cx, h.lock))
             .map(|h| h.lock)
             .collect();
+        // Only a thread that may write the data between the read and the write-back loses
+        // an update: one that takes the lock only to read the data (a getter's copy) does not,
+        // nor does another instance of a spawn loop that takes its own element of a family.
         let contended = cx.events_on(lock).any(|(u, j, e)| {
             matches!(e.op, Op::Acquire { lock: l, .. } if l == lock)
+                && !e.only_read
+                && !(u == t && cx.model.own_elements(t, lock, lock))
                 && cx.hb.may_run_in_parallel((t, i), (u, j))
                 && !e.held.iter().any(|h| around.contains(&h.lock))
         });

@@ -433,6 +433,7 @@ impl<'a> Interp<'a> {
                     }
                     self.bind_pattern(input, v);
                 }
+                self.memo.read_only.note_expr(&expr.body);
                 let value = self.expr(&expr.body);
                 let end = self.span_of(&expr.body);
                 self.pop_frame(value, &end)
@@ -537,6 +538,7 @@ impl<'a> Interp<'a> {
             *bound = frame.bindings.get(&**name).copied().unwrap_or(0);
         }
         let body = def.body.block();
+        self.memo.read_only.note_block(body);
         let value = self.block(body);
         let end = self.raw_span(body.brace_token.span.close());
         let result = self.pop_frame(value, &end);

@@ -76,8 +76,18 @@ impl<'a> Interp<'a> {
                 self.leave(Flow::Return);
                 Value::Unknown
             }
-            Expr::Call(c) => self.call_expr(c, expr),
-            Expr::MethodCall(m) => self.method_call_expr(m, expr),
+            Expr::Call(c) => {
+                let first_event = self.event_count();
+                let value = self.call_expr(c, expr);
+                self.note_only_read(&value, expr, first_event);
+                value
+            }
+            Expr::MethodCall(m) => {
+                let first_event = self.event_count();
+                let value = self.method_call_expr(m, expr);
+                self.note_only_read(&value, expr, first_event);
+                value
+            }
             Expr::Cast(c) => self.expr(&c.expr),
             Expr::Closure(c) => Value::Callable(Callable::Closure {
                 expr: c,

@@ -99,6 +99,26 @@ impl<'a> Interp<'a> {
         Value::Guard(id)
     }
 
+    /// A call's value (`call`, whose events start at `first_event`) that is a guard taken by the
+    /// call and only read (see `guard_uses`): its acquisition cannot change the lock's data.
+    pub(super) fn note_only_read(
+        &mut self,
+        value: &Value<'a>,
+        call: &syn::Expr,
+        first_event: usize,
+    ) {
+        let Value::Guard(guard) = *value else {
+            return;
+        };
+        let event = self.walk.guards[guard as usize].event;
+        if event >= first_event && self.memo.read_only.contains(call) {
+            let template = &mut self.model.templates[self.walk.template.0 as usize];
+            if let Some(e) = template.events.get_mut(event) {
+                e.only_read = true;
+            }
+        }
+    }
+
     /// An owner lets go of `guard` at `at`: a lock is released, an object dropped.
     pub(super) fn release(&mut self, guard: GuardId, at: Option<Site<'_>>) {
         match self.walk.guards[guard as usize].holds {

@@ -107,6 +107,8 @@ struct Memo<'a> {
     made: HashMap<reuse::CallKey, Rc<reuse::Made<'a>>>,
     /// Paths already resolved, by module.
     resolved: HashMap<(ModId, Vec<String>), Option<Resolved>>,
+    /// The calls of the bodies walked whose value is only read.
+    read_only: crate::model::guard_uses::ReadOnlyCalls,
 }
 
 pub(super) struct Interp<'a> {

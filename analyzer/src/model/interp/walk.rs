@@ -583,6 +583,7 @@ impl<'a> Interp<'a> {
                 skipped: false,
                 alternative: self.walk.alternatives,
                 same_element: self.walk.same_element,
+                only_read: false,
                 arms,
             });
         }
