@@ -775,6 +775,30 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn an_event_cleared_on_a_check_under_the_lock_its_setter_holds_mirrors_the_state() {
+        // `has_work` mirrors `!pending.is_empty()`: set under `pending` after a push, cleared
+        // when the state under `pending` says empty. The case decides before taking the lock.
+        let text = |clean: bool| {
+            let settle = if clean {
+                "let p = self.pending.acquire();\n        if p.is_empty() {\n            self.has_work.clear();\n        }"
+            } else {
+                "let empty = self.pending.acquire().is_empty();\n        if empty {\n            \
+                 let _p = self.pending.acquire();\n            self.has_work.clear();\n        }"
+            };
+            format!(
+                "use racecheck::{{Event, Lock, Thread}};\nuse std::sync::Arc;\n\
+                 pub struct Backlog {{ pending: Lock<Vec<u32>>, has_work: Event }}\n\
+                 impl Backlog {{\n    fn push(&self, v: u32) {{\n        let mut p = self.pending.acquire();\n        \
+                 p.push(v);\n        self.has_work.set();\n    }}\n    fn settle(&self) {{\n        {settle}\n    }}\n}}\n\
+                 pub fn run() {{\n    let b = Arc::new(Backlog {{ pending: Lock::new(Vec::new()), has_work: Event::new() }});\n    \
+                 let other = Arc::clone(&b);\n    let t = Thread::spawn(move || other.push(1));\n    \
+                 b.settle();\n    t.join();\n}}\n"
+            )
+        };
+        found_unless(text, &[at("src/lib.rs", 14, "R004")]);
+    }
+
+    #[test]
     fn a_map_element_compared_under_the_new_guard_is_re_validated() {
         let text = "use std::collections::HashMap;\nuse std::sync::{Arc, Mutex};\n\
              pub struct Counts { map: Mutex<HashMap<u64, u64>> }\n\

@@ -18,8 +18,6 @@ use std::path::Path;
 /// why the program is correct.
 #[rustfmt::skip]
 const KNOWN: &[(&str, &str, usize, &str, &str)] = &[
-    ("p12_event_mirror", "src/gate.rs", 25, "R004",
-     "every set and clear happens under the lock that guards the state the event mirrors"),
     ("p15_global_order", "src/main.rs", 12, "D001",
      "a branch on constant ranks takes the lower rank first in every call"),
     ("p21_barrier_leader", "src/sim.rs", 24, "R001",

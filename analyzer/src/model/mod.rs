@@ -272,10 +272,13 @@ pub(crate) enum Op {
     },
     /// `Event::clear`; `consumes`: right after the thread saw the event set (`is_set()` or
     /// `wait()` in the statement before, or in the condition of the `if` it opens), taking the
-    /// signal before acting on it.
+    /// signal before acting on it; `checked_under`: the locks held exclusively, from before the
+    /// condition of the innermost `if` it is in was decided, to the clear (`if p.is_empty() {
+    /// e.clear() }` under `p`'s guard).
     Clear {
         event: PrimId,
         consumes: bool,
+        checked_under: Vec<PrimId>,
     },
     /// `Event::wait` (blocking) or `wait_timeout` (not).
     Wait {

@@ -3,7 +3,7 @@ use super::RuleInfo;
 use crate::diagnostic::{Diagnostic, Label, Span, Step, StepKind, ThreadFlow};
 use crate::graph::happens_before::HappensBefore;
 use crate::graph::lock_order::LockOrderGraph;
-use crate::model::{Access, Event, Held, Model, Op, Origin, PrimId, TemplateId};
+use crate::model::{Access, Event, Held, IndexKey, Model, Op, Origin, PrimId, TemplateId};
 use std::collections::HashMap;
 
 pub(crate) struct RuleContext<'m> {
@@ -53,6 +53,18 @@ impl<'m> RuleContext<'m> {
             Op::Acquire { access, .. } => access,
             _ => Access::Exclusive,
         }
+    }
+
+    /// Whether a lock is the same one in every thread that names it (not an element of a family
+    /// taken by an index known only at run time: two threads may hold two elements).
+    pub(crate) fn is_one_lock(&self, lock: PrimId) -> bool {
+        !matches!(
+            self.model.prim(lock).element,
+            Some((
+                _,
+                IndexKey::Id(_) | IndexKey::Rotated { .. } | IndexKey::Unknown
+            ))
+        )
     }
 
     /// How a primitive is named in messages.

@@ -1,7 +1,7 @@
 //! R003: a value read under one guard, written back under a later guard of the same lock.
 use super::context::{label, RuleContext};
 use crate::diagnostic::Diagnostic;
-use crate::model::{IndexKey, Op, PrimId};
+use crate::model::{Op, PrimId};
 
 declare_rule! {
     /// ## What it does
@@ -73,7 +73,7 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             .held
             .iter()
             .filter(|h| h.lock != lock && read_at.is_some_and(|r| h.event < r))
-            .filter(|h| is_one_lock(cx, h.lock))
+            .filter(|h| cx.is_one_lock(h.lock))
             .map(|h| h.lock)
             .collect();
         // Only a thread that may write the data between the read and the write-back loses
@@ -120,13 +120,4 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         d.help = Some("do the read and the write under one guard".to_owned());
         out.push(d);
     }
-}
-
-/// Whether a lock is the same one in every thread that names it (not an element of a family
-/// taken by an index known only at run time: two threads may hold two elements).
-fn is_one_lock(cx: &RuleContext<'_>, lock: PrimId) -> bool {
-    !matches!(
-        cx.model.prim(lock).element,
-        Some((_, IndexKey::Id(_) | IndexKey::Rotated { .. } | IndexKey::Unknown))
-    )
 }

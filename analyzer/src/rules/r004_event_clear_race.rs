@@ -23,10 +23,15 @@ declare_rule! {
     /// A `clear` right after the thread saw the event set (`if e.is_set() { e.clear(); act() }`,
     /// or `e.wait(); e.clear();`), with nothing between, takes the signal before acting on it:
     /// a `set` made meanwhile asks for what the action does anyway, and it is not reported.
+    /// Nor is an event that mirrors state under a lock: a `clear` in an `if` decided while a
+    /// lock was held (`if pending.is_empty() { has_work.clear() }` under `pending`'s guard),
+    /// against a `set` made under that lock (after the push that makes the state true).
     ///
     /// ## Known problems
     /// - Any other `clear` and `set` of one event that no spawn/join or hand-off orders is
     ///   reported, whatever the program does between them.
+    /// - Under a common lock, what the `if` checks is not looked at: a clear under a lock,
+    ///   decided by a check of anything, is taken to re-validate the state the event mirrors.
     pub R004, EVENT_CLEAR_RACE, "event-clear-race", Warning, "`Event::clear()` and `set()` from threads unordered by happens-before", model_limits!()
 }
 
@@ -36,12 +41,21 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let Op::Clear {
             event: e,
             consumes: false,
+            ref checked_under,
         } = event.op
         else {
             continue;
         };
+        // A set made under the lock the clear was decided under cannot come between the
+        // check and the clear.
+        let checked_under: Vec<_> = checked_under
+            .iter()
+            .copied()
+            .filter(|&l| cx.is_one_lock(l))
+            .collect();
         let setter = cx.events_on(e).find(|&(u, j, other)| {
             matches!(other.op, Op::Set { event: s } if s == e)
+                && !other.held.iter().any(|h| checked_under.contains(&h.lock))
                 && cx.hb.may_run_in_parallel((t, i), (u, j))
         });
         let Some((u, _, set)) = setter else {

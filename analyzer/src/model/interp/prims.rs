@@ -71,10 +71,18 @@ impl<'a> Interp<'a> {
                 let consumes = self.walk.event_seen_set.is_some_and(|(seen, at)| {
                     seen == prim && self.walk.statements_walked <= at + 1
                 });
+                let checked_under = self.walk.checks.last().map_or_else(Vec::new, |before| {
+                    before
+                        .iter()
+                        .filter(|g| self.walk.held.contains(g) && self.guard_is_exclusive(**g))
+                        .map(|&g| self.guard_lock(g))
+                        .collect()
+                });
                 self.emit_op(
                     Op::Clear {
                         event: prim,
                         consumes,
+                        checked_under,
                     },
                     span,
                 )

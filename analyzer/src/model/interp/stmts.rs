@@ -300,7 +300,7 @@ impl<'a> Interp<'a> {
         let condition_events = condition_events..self.event_count();
         let before = self.walk.held.clone();
         let signals = self.walk.signals.clone();
-        self.walk.ifs += 1;
+        self.walk.checks.push(before.clone());
         let branch = self.new_branch();
         let owned_before = self.frame().owned.clone();
         let mut rebinds = Rebinds::default();
@@ -335,7 +335,7 @@ impl<'a> Interp<'a> {
             .into_iter()
             .rev()
             .for_each(|g| self.release(g, Some(Site::Token(then_end))));
-        self.walk.ifs -= 1;
+        self.walk.checks.pop();
         let else_signals = std::mem::take(&mut self.walk.signals);
         self.merge_signals(
             signals,

@@ -192,8 +192,9 @@ pub(super) struct Walk<'a> {
     /// The events of each implicit drop walked: every path that leaves while its object is
     /// owned runs them.
     pub(super) drops: Vec<super::protocol::DropRun>,
-    /// How many `if`s the walk is inside the arms of.
-    pub(super) ifs: u32,
+    /// The guards held when the condition of each `if` the walk is inside the arms of was
+    /// decided, innermost last.
+    pub(super) checks: Vec<Vec<GuardId>>,
     /// Per arm being walked, innermost last: the guard-owning bindings of the scopes around it
     /// that it assigned (see `stmts::Rebinds`).
     pub(super) rebound: Vec<Vec<super::stmts::Rebound<'a>>>,
@@ -265,7 +266,7 @@ impl Walk<'_> {
             drops: Vec::new(),
             calls_known: 0,
             next_call_drops: false,
-            ifs: 0,
+            checks: Vec::new(),
             rebound: Vec::new(),
             arms: Vec::new(),
             arm_path: None,
@@ -298,7 +299,7 @@ impl Walk<'_> {
         self.signals.clear();
         self.drops.clear();
         self.calls_known = 0;
-        self.ifs = 0;
+        self.checks.clear();
         self.cut_for_frame = usize::MAX;
         self.places.clear();
         self.entries.clear();
@@ -562,7 +563,7 @@ impl<'a> Interp<'a> {
         // runs the function again, after whatever it did with the predicate still false (but see
         // `lend_wait_to_caller_loop`).
         let in_predicate_loop = self.in_predicate_loop();
-        let in_if = self.walk.ifs > 0;
+        let in_if = !self.walk.checks.is_empty();
         let call = self.current_call();
         let events = self.event_count();
         let room = self.room_for_event(events);
