@@ -799,6 +799,31 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_branch_on_literal_arguments_takes_one_arm() {
+        // `transfer(0, 1)` and `transfer(1, 0)` lock the lower index first, each call down one
+        // arm. The first call (0, 0) returns early, doing nothing: that walk is not taken for
+        // every call of `transfer`. The case locks `from` first whatever the indices.
+        let text = |clean: bool| {
+            let body = if clean {
+                "if from < to {\n        let _f = ACCTS[from].lock().unwrap();\n        \
+                 let _t = ACCTS[to].lock().unwrap();\n    } else {\n        \
+                 let _t = ACCTS[to].lock().unwrap();\n        let _f = ACCTS[from].lock().unwrap();\n    }"
+            } else {
+                "let _f = ACCTS[from].lock().unwrap();\n    let _t = ACCTS[to].lock().unwrap();"
+            };
+            format!(
+                "use std::sync::Mutex;\nstatic ACCTS: [Mutex<i64>; 2] = [Mutex::new(100), Mutex::new(100)];\n\
+                 fn transfer(from: usize, to: usize) {{\n    \
+                 if from == to {{\n        return;\n    }}\n    {body}\n}}\n\
+                 pub fn run() {{\n    transfer(0, 0);\n    \
+                 let t1 = std::thread::spawn(|| transfer(0, 1));\n    \
+                 let t2 = std::thread::spawn(|| transfer(1, 0));\n    t1.join().unwrap();\n    t2.join().unwrap();\n}}\n"
+            )
+        };
+        found_unless(text, &[at("src/lib.rs", 8, "D001")]);
+    }
+
+    #[test]
     fn a_map_element_compared_under_the_new_guard_is_re_validated() {
         let text = "use std::collections::HashMap;\nuse std::sync::{Arc, Mutex};\n\
              pub struct Counts { map: Mutex<HashMap<u64, u64>> }\n\

@@ -26,8 +26,6 @@ const KNOWN: &[(&str, &str, usize, &str, &str)] = &[
      "a single-producer ring: only the producer stores `tail`"),
     ("p39_spsc_ring", "src/main.rs", 37, "R002",
      "a single-consumer ring: only the consumer stores `head`"),
-    ("p50_bank_branches", "src/main.rs", 10, "D001",
-     "`if from < to` locks the lower index first in both arms; called with constant indices"),
 ];
 
 /// `(package, file, line, code)` of every finding in the package at `dir`.

@@ -42,10 +42,12 @@ declare_rule! {
     ///   another way (a comparison elsewhere, a sorted `Vec` of ids built in a loop) is not seen.
     ///   The two ends of such an ordered pair stand for named elements in index order only, so
     ///   `v[0]` then `v[1]` beside them is clean and `v[9]` then `v[1]` an inversion.
-    /// - Both arms of an `if` are walked whatever the walk knows of its condition: a function
-    ///   that orders two elements by a branch (`if from < to { … } else { … }`), called with
-    ///   constant indices (`transfer(0, 1)` and `transfer(1, 0)`), is taken to lock them in
-    ///   either order in each call. Called with indices known only at run time, it is clean.
+    /// - Both arms of an `if` are walked unless its condition compares integers the code spells
+    ///   out: literals, and parameters the callers passed literals down as (`if from < to`
+    ///   in `transfer(0, 1)`, where only one arm runs). A branch on any other value the walk
+    ///   knows (a constant, a field set by a constructor: `if x.rank < y.rank`) is walked
+    ///   both ways, and a function that orders two elements so is taken to lock them in either
+    ///   order in each call. Called with indices known only at run time, it is clean.
     pub D001, LOCK_ORDER_INVERSION, "lock-order-inversion", Error, "locks acquired in opposite orders by threads that can run in parallel", model_limits!()
 }
 

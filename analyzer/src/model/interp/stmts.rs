@@ -284,7 +284,62 @@ impl<'a> Interp<'a> {
         }
     }
 
+    /// The value of a comparison of integers the code spells out (`from < to`, where the caller
+    /// passed `transfer(&accts, 0, 1)`): then only one arm of its `if` can run. Only literals,
+    /// and parameters not bound anew that the caller (or its caller, passing its own parameter
+    /// on) gave a literal: what the walk computed of other values need not hold at run time.
+    fn decided_by_literals(&self, cond: &syn::Expr) -> Option<bool> {
+        let syn::Expr::Binary(b) = strip_parens(cond) else {
+            return None;
+        };
+        let compare: fn(&i64, &i64) -> bool = match b.op {
+            syn::BinOp::Lt(_) => i64::lt,
+            syn::BinOp::Le(_) => i64::le,
+            syn::BinOp::Gt(_) => i64::gt,
+            syn::BinOp::Ge(_) => i64::ge,
+            syn::BinOp::Eq(_) => i64::eq,
+            syn::BinOp::Ne(_) => i64::ne,
+            _ => return None,
+        };
+        let left = self.literal_int(&b.left)?;
+        let right = self.literal_int(&b.right)?;
+        Some(compare(&left, &right))
+    }
+
+    /// An integer literal, or a parameter the calls walked passed one down as (see
+    /// [`Interp::decided_by_literals`]).
+    fn literal_int(&self, expr: &syn::Expr) -> Option<i64> {
+        let mut expr = strip_parens(expr);
+        let mut frames = self.walk.frames.iter().rev();
+        loop {
+            match expr {
+                syn::Expr::Lit(l) => return syntax::int_literal(&l.lit),
+                syn::Expr::Path(p) => {
+                    let name = p.path.get_ident()?.to_string();
+                    let frame = frames.next()?;
+                    let binding = frame.bindings.get(&name).copied().unwrap_or(0);
+                    let (_, arg, _) = frame
+                        .params
+                        .iter()
+                        .find(|(param, _, bound)| **param == name && *bound == binding)?;
+                    expr = strip_parens(arg);
+                }
+                _ => return None,
+            }
+        }
+    }
+
     pub(super) fn if_expr(&mut self, e: &'a syn::ExprIf) -> Value<'a> {
+        if let Some(taken) = self.decided_by_literals(&e.cond) {
+            self.walk.branches_decided += 1;
+            return if taken {
+                self.block(&e.then_branch)
+            } else {
+                e.else_branch
+                    .as_ref()
+                    .map_or(Value::Unknown, |(_, other)| self.expr(other))
+            };
+        }
         self.push_scope();
         // `if let`: the scrutinee's temporaries live through both arms (edition 2021), through
         // the `then` arm alone from 2024; those of a plain condition end with it.
@@ -825,6 +880,14 @@ impl<'a> Interp<'a> {
             .reduce(|a, b| a.join(&b))
             .unwrap_or_default()
     }
+}
+
+/// An expression without the parentheses around it.
+fn strip_parens(mut expr: &syn::Expr) -> &syn::Expr {
+    while let syn::Expr::Paren(p) = expr {
+        expr = &p.expr;
+    }
+    expr
 }
 
 fn contains_let(expr: &syn::Expr) -> bool {

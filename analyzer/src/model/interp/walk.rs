@@ -183,6 +183,9 @@ pub(super) struct Walk<'a> {
     /// Atomic `load`-then-`store` updates walked so far that a held guard made one update: a
     /// call that walked one depends on its caller's guards (see `budget::Activity`).
     pub(super) guarded_atomic_updates: u32,
+    /// `if`s whose arm the caller's literal arguments decided (see `Interp::decided_by_literals`):
+    /// a call that walked one is not reused for other arguments (see `budget::Activity`).
+    pub(super) branches_decided: u32,
     /// Frames made so far (the next frame's id).
     pub(super) frames_made: u32,
     /// Guards lent to the calls being walked (`f(&guard)`): the callee does not own them.
@@ -260,6 +263,7 @@ impl Walk<'_> {
             frames: Vec::new(),
             atomic_rmw_calls: 0,
             guarded_atomic_updates: 0,
+            branches_decided: 0,
             frames_made: 0,
             lent: Vec::new(),
             signals: Vec::new(),
