@@ -22,7 +22,9 @@
 //!
 //! What the walk assumes:
 //! - loops are walked once (what a guard scope or a handle does in one iteration it does in
-//!   every one) and both arms of a branch are walked: this can miss a finding, never add one;
+//!   every one) and both arms of a branch are walked, but for a comparison of integers the code
+//!   spells out (literals, and parameters passed literals), which walks the arm that runs;
+//!   walking both can miss a finding or add one that needs both arms in one call;
 //! - unknown receivers and callables never create edges; an index known only at run time
 //!   (`accounts[id]`) is "some element" of its family, and two of them in a row are ordered only
 //!   by `min`/`max`, a pair sorted by `if a < b`, or a sorted array;
