@@ -6,7 +6,7 @@
 //! Syntactic and one-sided: a call is listed only when every use of its value is one that
 //! cannot write through it; a use that is not understood (a macro other than the formatting
 //! ones, a pattern that binds by `ref mut`, a method not known to only read) counts as a write.
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use syn::{BinOp, Block, Expr, Pat, Stmt};
 
 /// How an expression's value is used, from harmless to writing.
@@ -133,6 +133,8 @@ struct Pass {
     found: Vec<usize>,
     /// The bindings in scope, innermost last.
     bindings: Vec<Binding>,
+    /// Where each name's bindings in scope are in `bindings`, innermost last.
+    by_name: HashMap<String, Vec<usize>>,
 }
 
 impl Pass {
@@ -150,8 +152,13 @@ impl Pass {
         }
         // The bindings of this block go out of scope: each decides for its calls.
         let closed: Vec<Binding> = self.bindings.drain(open..).collect();
-        for binding in closed.into_iter().filter(|b| b.worst == Use::Read) {
-            self.found.extend(binding.calls);
+        for binding in closed {
+            if let Some(scopes) = self.by_name.get_mut(&binding.name) {
+                scopes.pop();
+            }
+            if binding.worst == Use::Read {
+                self.found.extend(binding.calls);
+            }
         }
     }
 
@@ -184,16 +191,22 @@ impl Pass {
         let outer = std::mem::take(&mut self.found);
         self.expr(&init.expr, Use::Read);
         let calls = std::mem::replace(&mut self.found, outer);
+        let name = name.to_string();
+        self.by_name
+            .entry(name.clone())
+            .or_default()
+            .push(self.bindings.len());
         self.bindings.push(Binding {
-            name: name.to_string(),
+            name,
             worst: Use::Read,
             calls,
         });
     }
 
     fn used(&mut self, name: &str, use_: Use) {
-        if let Some(b) = self.bindings.iter_mut().rev().find(|b| b.name == name) {
-            b.worst = b.worst.max(use_);
+        if let Some(&i) = self.by_name.get(name).and_then(|scopes| scopes.last()) {
+            let binding = &mut self.bindings[i];
+            binding.worst = binding.worst.max(use_);
         }
     }
 
