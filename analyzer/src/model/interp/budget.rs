@@ -35,7 +35,6 @@ pub(super) struct Activity {
     prims: usize,
     pub(super) guards: usize,
     guarded_atomic_updates: u32,
-    branches_decided: u32,
 }
 
 impl Activity {
@@ -84,7 +83,6 @@ impl Interp<'_> {
             prims: self.model.prims.len(),
             guards: self.walk.guards.len(),
             guarded_atomic_updates: self.walk.guarded_atomic_updates,
-            branches_decided: self.walk.branches_decided,
         }
     }
 

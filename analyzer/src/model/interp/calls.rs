@@ -469,6 +469,8 @@ impl<'a> Interp<'a> {
             return Value::Unknown;
         }
         let inputs: Option<Box<[Input]>> = receiver.iter().chain(&args).map(Input::of).collect();
+        let inputs = inputs.map(|inputs| self.literal_inputs(inputs, written.as_ref()));
+        let branches_decided = self.walk.branches_decided;
         let key = inputs.map(|inputs| (f, receiver.is_some(), inputs, self.making_several()));
         if let Some(key) = &key {
             if let Some(result) = self.memo.inert.get(&f) {
@@ -551,6 +553,7 @@ impl<'a> Interp<'a> {
         let after = self.activity();
         if let Some(key) = key.filter(|_| before.same_but_guards(&after)) {
             let for_any_arguments = after == before
+                && self.walk.branches_decided == branches_decided
                 && Input::of(&result).is_some()
                 && !result.holds_object()
                 && !matches!(result, Value::Int(_) | Value::Index(_) | Value::Range(..));
@@ -561,6 +564,26 @@ impl<'a> Interp<'a> {
             }
         }
         result
+    }
+
+    /// `inputs` with the integers the call spells out (see `Interp::decided_by_literals`) told
+    /// apart from computed ones, in the caller's frame.
+    fn literal_inputs(
+        &self,
+        mut inputs: Box<[Input]>,
+        written: Option<&CallArgs<'a>>,
+    ) -> Box<[Input]> {
+        if let Some(written) = written {
+            let exprs = written.receiver.into_iter().chain(written.args.iter());
+            for (input, expr) in inputs.iter_mut().zip(exprs) {
+                if let Input::Int(n) = *input {
+                    if self.literal_int(expr) == Some(n) {
+                        *input = Input::Literal(n);
+                    }
+                }
+            }
+        }
+        inputs
     }
 }
 

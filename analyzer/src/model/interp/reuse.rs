@@ -34,6 +34,9 @@ use std::rc::Rc;
 pub(super) enum Input {
     Unknown,
     Int(i64),
+    /// An integer the call spells out (a literal, or a parameter passed one): the callee may
+    /// take one arm of a branch on it, which it does not for the same value computed.
+    Literal(i64),
     Index(IndexKey),
     Range(Option<i64>, Option<i64>),
     Str(Rc<str>),

@@ -308,7 +308,7 @@ impl<'a> Interp<'a> {
 
     /// An integer literal, or a parameter the calls walked passed one down as (see
     /// [`Interp::decided_by_literals`]).
-    fn literal_int(&self, expr: &syn::Expr) -> Option<i64> {
+    pub(super) fn literal_int(&self, expr: &syn::Expr) -> Option<i64> {
         let mut expr = strip_parens(expr);
         let mut frames = self.walk.frames.iter().rev();
         loop {

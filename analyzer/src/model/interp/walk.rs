@@ -183,8 +183,8 @@ pub(super) struct Walk<'a> {
     /// Atomic `load`-then-`store` updates walked so far that a held guard made one update: a
     /// call that walked one depends on its caller's guards (see `budget::Activity`).
     pub(super) guarded_atomic_updates: u32,
-    /// `if`s whose arm the caller's literal arguments decided (see `Interp::decided_by_literals`):
-    /// a call that walked one is not reused for other arguments (see `budget::Activity`).
+    /// `if`s whose arm the callers' literal arguments decided (see `Interp::decided_by_literals`):
+    /// a call that walked one is reused only for the same literals (see `Input::Literal`).
     pub(super) branches_decided: u32,
     /// Frames made so far (the next frame's id).
     pub(super) frames_made: u32,
