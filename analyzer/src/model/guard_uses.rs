@@ -21,7 +21,8 @@ enum Use {
     Written,
 }
 
-/// Methods that only read their receiver and give nothing that writes into it.
+/// Methods that only read their receiver and give nothing that writes into it (sorted), unless
+/// the crate has a method of the name that takes `self` mutably or by value.
 const READING_METHODS: &[&str] = &[
     "as_deref",
     "as_ref",
@@ -92,13 +93,25 @@ const READING_MACROS: &[&str] = &[
 pub(crate) struct ReadOnlyCalls {
     bodies: HashSet<usize>,
     calls: HashSet<usize>,
+    /// Names of [`READING_METHODS`] that a method of the crate takes `self` mutably or by value
+    /// under: their calls may write.
+    writing: HashSet<String>,
 }
 
 impl ReadOnlyCalls {
+    /// Notes a function of the crate (`reads_self`: it is no method, or takes `&self`): a method
+    /// named like a reading method of std that takes `self` mutably or by value (`fn get(&mut
+    /// self)`) makes every call of that name a write.
+    pub(crate) fn note_fn(&mut self, name: &str, reads_self: impl FnOnce() -> bool) {
+        if READING_METHODS.binary_search(&name).is_ok() && !reads_self() {
+            self.writing.insert(name.to_owned());
+        }
+    }
+
     /// Looks at a function's body, once.
     pub(crate) fn note_block(&mut self, block: &Block) {
         if self.bodies.insert(block as *const Block as usize) {
-            let mut pass = Pass::default();
+            let mut pass = Pass::new(&self.writing);
             pass.block(block, Use::Moved);
             self.calls.extend(pass.found);
         }
@@ -107,7 +120,7 @@ impl ReadOnlyCalls {
     /// Looks at a closure's body, once.
     pub(crate) fn note_expr(&mut self, body: &Expr) {
         if self.bodies.insert(body as *const Expr as usize) {
-            let mut pass = Pass::default();
+            let mut pass = Pass::new(&self.writing);
             pass.expr(body, Use::Moved);
             self.calls.extend(pass.found);
         }
@@ -127,8 +140,8 @@ struct Binding {
     calls: Vec<usize>,
 }
 
-#[derive(Default)]
-struct Pass {
+struct Pass<'w> {
+    writing: &'w HashSet<String>,
     /// Calls only read (while a binding's initializer is looked at, those that are if it is).
     found: Vec<usize>,
     /// The bindings in scope, innermost last.
@@ -137,7 +150,16 @@ struct Pass {
     by_name: HashMap<String, Vec<usize>>,
 }
 
-impl Pass {
+impl<'w> Pass<'w> {
+    fn new(writing: &'w HashSet<String>) -> Self {
+        Self {
+            writing,
+            found: Vec::new(),
+            bindings: Vec::new(),
+            by_name: HashMap::new(),
+        }
+    }
+
     fn block(&mut self, block: &Block, use_: Use) {
         let open = self.bindings.len();
         let last = block.stmts.len().saturating_sub(1);
@@ -248,7 +270,9 @@ impl Pass {
                 let method = m.method.to_string();
                 let receiver = if PASSING_METHODS.contains(&method.as_str()) {
                     use_
-                } else if READING_METHODS.contains(&method.as_str()) {
+                } else if READING_METHODS.binary_search(&method.as_str()).is_ok()
+                    && !self.writing.contains(&method)
+                {
                     Use::Read
                 } else {
                     Use::Written
@@ -516,6 +540,22 @@ mod tests {
         assert!(found.contains(&"s . lock ()".to_owned()), "{found:?}");
         assert!(!found.contains(&"t . lock ()".to_owned()), "{found:?}");
         assert!(!found.contains(&"u . lock ()".to_owned()), "{found:?}");
+    }
+
+    #[test]
+    fn a_crate_method_named_like_a_reading_one_that_takes_self_mutably_writes() {
+        let block: Block = syn::parse_str("{ let n = m.lock().unwrap().len(); }").expect("a block");
+        let mut calls = ReadOnlyCalls::default();
+        calls.note_fn("len", || false);
+        calls.note_fn("push", || false);
+        calls.note_block(&block);
+        let mut found = Vec::new();
+        collect_calls(&block, &mut |e| {
+            if calls.contains(e) {
+                found.push(quote::ToTokens::to_token_stream(e).to_string());
+            }
+        });
+        assert_eq!(found, ["m . lock () . unwrap () . len ()"]);
     }
 
     #[test]

@@ -137,6 +137,14 @@ impl<'a> Interp<'a> {
         files: Vec<SpanConverter<'a>>,
         source_bytes: usize,
     ) -> Self {
+        let mut memo = Memo::default();
+        for f in &index.fns {
+            memo.read_only.note_fn(&f.name, || {
+                f.sig().receiver().is_none_or(|r| {
+                    r.colon_token.is_none() && r.reference.is_some() && r.mutability.is_none()
+                })
+            });
+        }
         Self {
             index,
             macros,
@@ -145,7 +153,7 @@ impl<'a> Interp<'a> {
             store: store::Store::default(),
             walk: walk::Walk::new(),
             budget: budget::Budget::for_source(source_bytes),
-            memo: Memo::default(),
+            memo,
             pending: VecDeque::new(),
             edition: Edition::default(),
             walk_depth_of_unknown_closures: 0,
