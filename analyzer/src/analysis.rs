@@ -758,23 +758,6 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn each_threads_own_slot_is_written_back_by_it_alone() {
-        // Each instance reads and writes back `slots[i]`, its own; the case's all share slot 0.
-        let text = |clean: bool| {
-            let slot = if clean { "i" } else { "0" };
-            format!(
-                "use std::sync::{{Arc, Mutex}};\npub fn run() {{\n    \
-                 let slots: Arc<Vec<Mutex<u64>>> = Arc::new((0..2).map(|_| Mutex::new(0)).collect());\n    \
-                 let hs: Vec<_> = (0..2).map(|i| {{\n        let slots = Arc::clone(&slots);\n        \
-                 std::thread::spawn(move || {{\n            let v = *slots[{slot}].lock().unwrap();\n            \
-                 *slots[{slot}].lock().unwrap() = v + 1;\n        }})\n    }}).collect();\n    \
-                 for h in hs {{\n        h.join().unwrap();\n    }}\n}}\n"
-            )
-        };
-        found_unless(text, &[at("src/lib.rs", 8, "R003")]);
-    }
-
-    #[test]
     fn an_event_cleared_on_a_check_under_the_lock_its_setter_holds_mirrors_the_state() {
         // `has_work` mirrors `!pending.is_empty()`: set under `pending` after a push, cleared
         // when the state under `pending` says empty. The case decides before taking the lock.

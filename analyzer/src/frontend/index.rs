@@ -209,6 +209,16 @@ pub(crate) struct CrateIndex<'a> {
 }
 
 impl<'a> FnDef<'a> {
+    /// Whether the parameter `name` is declared `mut` (`fn f(mut n: u32)`).
+    pub(crate) fn param_is_mut(&self, name: &str) -> bool {
+        self.sig().inputs.iter().any(|input| match input {
+            syn::FnArg::Receiver(r) => name == "self" && r.mutability.is_some(),
+            syn::FnArg::Typed(t) => {
+                matches!(&*t.pat, syn::Pat::Ident(p) if p.mutability.is_some() && p.ident == name)
+            }
+        })
+    }
+
     /// The signature, its function parsed now if it was taken whole and not parsed yet.
     pub(crate) fn sig(&self) -> &'a syn::Signature {
         self.signature.get()

@@ -17,6 +17,9 @@ enum Use {
     /// Moved to what is not followed (an argument, a binding, a field, a return): what takes
     /// it may write through it.
     Moved,
+    /// Borrowed shared by what is not followed (`let c = &*g;`, `f(&g)`): a `Cell` or an
+    /// atomic in the data may be written through the borrow.
+    Borrowed,
     /// Written, or borrowed mutably (a method that may take `&mut self`).
     Written,
 }
@@ -236,11 +239,14 @@ impl<'w> Pass<'w> {
         if self.bindings.is_empty() {
             return;
         }
+        // A formatting macro reads its arguments, unless they call something (`bump(g)`,
+        // `g.take()`), which may take or write what it is given.
         let reads = mac
             .path
             .segments
             .last()
-            .is_some_and(|s| READING_MACROS.contains(&s.ident.to_string().as_str()));
+            .is_some_and(|s| READING_MACROS.contains(&s.ident.to_string().as_str()))
+            && !calls_in(mac.tokens.clone());
         let use_ = if reads { Use::Read } else { Use::Moved };
         let mut stack = vec![mac.tokens.clone()];
         while let Some(tokens) = stack.pop() {
@@ -255,12 +261,11 @@ impl<'w> Pass<'w> {
     }
 
     fn expr(&mut self, expr: &Expr, use_: Use) {
-        // A place stays written through fields, indices and dereferences; anything else only
-        // reads what it is taken from.
-        let place = if use_ == Use::Written {
-            Use::Written
-        } else {
-            Use::Read
+        // A place stays written (or borrowed) through fields, indices and dereferences; a
+        // value taken from it (a copy) only reads it.
+        let place = match use_ {
+            Use::Written | Use::Borrowed => use_,
+            Use::Read | Use::Moved => Use::Read,
         };
         match expr {
             Expr::MethodCall(m) => {
@@ -286,8 +291,7 @@ impl<'w> Pass<'w> {
                 if use_ == Use::Read {
                     self.found.push(expr as *const Expr as usize);
                 }
-                let drops = matches!(&*c.func, Expr::Path(p)
-                    if p.path.segments.last().is_some_and(|s| s.ident == "drop"));
+                let drops = matches!(&*c.func, Expr::Path(p) if is_drop(&p.path));
                 self.expr(&c.func, Use::Read);
                 for arg in &c.args {
                     self.expr(arg, if drops { Use::Read } else { Use::Moved });
@@ -311,10 +315,10 @@ impl<'w> Pass<'w> {
             Expr::Group(g) => self.expr(&g.expr, use_),
             Expr::Try(t) => self.expr(&t.expr, use_),
             Expr::Reference(r) => {
-                let use_ = if r.mutability.is_some() {
-                    Use::Written
-                } else {
-                    Use::Read
+                let use_ = match (r.mutability, use_) {
+                    (Some(_), _) => Use::Written,
+                    (None, Use::Read) => Use::Read,
+                    (None, _) => Use::Borrowed,
                 };
                 self.expr(&r.expr, use_);
             }
@@ -375,6 +379,20 @@ impl<'w> Pass<'w> {
     }
 }
 
+/// `drop`, `mem::drop`, `std::mem::drop` (a function of another path may take the guard and
+/// write through it).
+fn is_drop(path: &syn::Path) -> bool {
+    let names: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+    matches!(
+        names
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .as_slice(),
+        ["drop"] | ["mem", "drop"] | ["std" | "core", "mem", "drop"]
+    )
+}
+
 /// Whether an initializer's value comes from a call (`m.lock().unwrap()`, `state(&shared)?`):
 /// what may be a guard.
 fn gives_call(mut expr: &Expr) -> bool {
@@ -387,6 +405,28 @@ fn gives_call(mut expr: &Expr) -> bool {
             _ => return false,
         };
     }
+}
+
+/// Whether tokens call something: a name followed by parentheses, at any depth.
+fn calls_in(tokens: proc_macro2::TokenStream) -> bool {
+    let mut stack = vec![tokens];
+    while let Some(tokens) = stack.pop() {
+        let mut after_name = false;
+        for token in tokens {
+            match token {
+                proc_macro2::TokenTree::Group(group) => {
+                    if after_name && group.delimiter() == proc_macro2::Delimiter::Parenthesis {
+                        return true;
+                    }
+                    stack.push(group.stream());
+                    after_name = false;
+                }
+                proc_macro2::TokenTree::Ident(_) => after_name = true,
+                _ => after_name = false,
+            }
+        }
+    }
+    false
 }
 
 /// A compound assignment (`+=`, `<<=`, …).
@@ -407,14 +447,19 @@ fn assigns(op: &BinOp) -> bool {
 }
 
 /// How a scrutinee is used by the patterns matched against it: written when one binds by
-/// `ref mut` or through `&mut`, read otherwise.
+/// `ref mut`, through `&mut` or into a `mut` binding; moved when one binds by value (the
+/// binding's uses are not followed); read otherwise.
 fn scrutinee_use<'p>(patterns: impl IntoIterator<Item = &'p Pat>) -> Use {
+    let mut worst = Use::Read;
     let mut stack: Vec<&Pat> = patterns.into_iter().collect();
     while let Some(pat) = stack.pop() {
         match pat {
             Pat::Ident(p) => {
-                if p.by_ref.is_some() && p.mutability.is_some() {
+                if p.mutability.is_some() {
                     return Use::Written;
+                }
+                if p.by_ref.is_none() {
+                    worst = Use::Moved;
                 }
                 if let Some((_, sub)) = &p.subpat {
                     stack.push(&**sub);
@@ -433,7 +478,7 @@ fn scrutinee_use<'p>(patterns: impl IntoIterator<Item = &'p Pat>) -> Use {
             _ => return Use::Written,
         }
     }
-    Use::Read
+    worst
 }
 
 /// The expressions an expression is made of, for the kinds [`Pass::expr`] has no rule of its own for.

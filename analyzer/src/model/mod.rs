@@ -6,9 +6,12 @@
 //! tests), function bodies are walked in program order, calls are followed into their callees
 //! with arguments bound to parameters, and every spawn or pool task becomes a template of its own.
 use crate::diagnostic::Span;
+use crate::frontend::index::FnId;
 use crate::frontend::macro_rules::ExpansionCut;
 pub(crate) use crate::frontend::resolve::PrimKind;
 pub(crate) use crate::frontend::sync_items::Api;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 mod env;
 pub(crate) mod guard_uses;
@@ -272,9 +275,9 @@ pub(crate) enum Op {
     },
     /// `Event::clear`; `consumes`: right after the thread saw the event set (`is_set()` or
     /// `wait()` in the statement before, or in the condition of the `if` it opens), taking the
-    /// signal before acting on it; `checked_under`: the locks held exclusively, from before the
-    /// condition of the innermost `if` it is in was decided, to the clear (`if p.is_empty() {
-    /// e.clear() }` under `p`'s guard).
+    /// signal before acting on it; `checked_under`: the locks held exclusively from the
+    /// condition of the innermost `if` it is in to the clear, which that condition read through
+    /// (`if p.is_empty() { e.clear() }` under `p`'s guard), no wait on them between.
     Clear {
         event: PrimId,
         consumes: bool,
@@ -400,6 +403,44 @@ pub(crate) struct Model {
     /// The world of the crate's `main`, a whole program: every thread of it is in the model
     /// (a library's functions and tests have callers the model does not see).
     pub main_world: Option<u32>,
+    /// Who may write each atomic field (R002's single writer).
+    pub atomic_writers: AtomicWriters,
+}
+
+/// Who may write an atomic field (`store`, `swap`, a read-modify-write of `x.tail`): fields are
+/// told apart by name alone, whatever struct they are of.
+#[derive(Debug, Default)]
+pub(crate) struct AtomicWriters {
+    /// By field name: the templates whose walk wrote it, and the functions being walked (every
+    /// frame of the call stack) when it was.
+    by_field: HashMap<Rc<str>, (HashSet<TemplateId>, HashSet<FnId>)>,
+    /// The functions each template's walk called, reused calls included: a call reused (not
+    /// walked again) does in this template what its first walk did.
+    called: HashSet<(TemplateId, FnId)>,
+}
+
+impl AtomicWriters {
+    pub(crate) fn note_call(&mut self, template: TemplateId, f: FnId) {
+        self.called.insert((template, f));
+    }
+
+    pub(crate) fn note_write(
+        &mut self,
+        field: &str,
+        template: TemplateId,
+        frames: impl Iterator<Item = FnId>,
+    ) {
+        let (templates, fns) = self.by_field.entry(Rc::from(field)).or_default();
+        templates.insert(template);
+        fns.extend(frames);
+    }
+
+    /// Whether template `t`'s walk wrote the atomic field, or called a function that did.
+    pub(crate) fn may_write(&self, t: TemplateId, field: &str) -> bool {
+        self.by_field.get(field).is_some_and(|(templates, fns)| {
+            templates.contains(&t) || fns.iter().any(|&f| self.called.contains(&(t, f)))
+        })
+    }
 }
 
 /// A bound on the model's work that cut its walk short (see `interp::budget`), or on the

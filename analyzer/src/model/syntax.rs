@@ -205,3 +205,28 @@ pub(crate) fn is_test_attribute(attr: &syn::Attribute) -> bool {
         .last()
         .is_some_and(|s| s.ident == "test")
 }
+
+/// Whether a block calls a function or method named `name` (`name(…)`, `Self::name(…)`,
+/// `x.name(…)`), closures and nested blocks included.
+pub(crate) fn calls_named(block: &syn::Block, name: &str) -> bool {
+    struct Calls<'n> {
+        name: &'n str,
+        found: bool,
+    }
+    impl<'ast> syn::visit::Visit<'ast> for Calls<'_> {
+        fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+            if let Expr::Path(p) = &*call.func {
+                self.found |= p.path.segments.last().is_some_and(|s| s.ident == self.name);
+            }
+            syn::visit::visit_expr_call(self, call);
+        }
+        fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+            self.found |= call.method == self.name;
+            syn::visit::visit_expr_method_call(self, call);
+        }
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let mut calls = Calls { name, found: false };
+    syn::visit::Visit::visit_block(&mut calls, block);
+    calls.found
+}

@@ -44,8 +44,7 @@ declare_rule! {
     ///   that hold it when they take the lock (a writers' lock around a copy-edit-publish).
     /// - Only an acquisition that may write the data comes between: one whose guard is only
     ///   read (dereferenced for a copy, `.clone()`, `.len()`, a field read, a binding without
-    ///   `mut` whose every use reads) does not, and neither does another thread of a spawn loop
-    ///   that takes its own element (`slots[i]`). What tells a read apart is syntax, and it
+    ///   `mut` whose every use reads) does not. What tells a read apart is syntax, and it
     ///   errs towards a write: a method not known to only read, a macro other than the
     ///   formatting ones, or a guard moved (into a call, a `mut` binding) counts as one, so a
     ///   reader that passes its guard to a helper still counts as a writer.
@@ -77,12 +76,10 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             .map(|h| h.lock)
             .collect();
         // Only a thread that may write the data between the read and the write-back loses
-        // an update: one that takes the lock only to read the data (a getter's copy) does not,
-        // nor does another instance of a spawn loop that takes its own element of a family.
+        // an update: one that takes the lock only to read the data (a getter's copy) does not.
         let contended = cx.events_on(lock).any(|(u, j, e)| {
             matches!(e.op, Op::Acquire { lock: l, .. } if l == lock)
                 && !e.only_read
-                && !(u == t && cx.model.own_elements(t, lock, lock))
                 && cx.hb.may_run_in_parallel((t, i), (u, j))
                 && !e.held.iter().any(|h| around.contains(&h.lock))
         });

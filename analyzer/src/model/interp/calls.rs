@@ -451,6 +451,7 @@ impl<'a> Interp<'a> {
         site: Option<&Span>,
         written: Option<CallArgs<'a>>,
     ) -> Value<'a> {
+        self.model.atomic_writers.note_call(self.walk.template, f);
         let frames = &self.walk.frames;
         let outermost = frames.iter().position(|fr| fr.callee == Some(f));
         let active = frames.iter().filter(|fr| fr.callee == Some(f)).count();
@@ -477,6 +478,10 @@ impl<'a> Interp<'a> {
                 return result.clone();
             }
             if let Some(result) = self.reuse(key) {
+                // Its walk may have taken one arm on those literals: the caller's walk did too.
+                if key.2.iter().any(|input| matches!(input, Input::Literal(_))) {
+                    self.walk.branches_decided += 1;
+                }
                 return result;
             }
         }
@@ -569,7 +574,7 @@ impl<'a> Interp<'a> {
     /// `inputs` with the integers the call spells out (see `Interp::decided_by_literals`) told
     /// apart from computed ones, in the caller's frame.
     fn literal_inputs(
-        &self,
+        &mut self,
         mut inputs: Box<[Input]>,
         written: Option<&CallArgs<'a>>,
     ) -> Box<[Input]> {

@@ -55,7 +55,7 @@ impl<'a> Interp<'a> {
                 span: self.span_of(expr),
                 event: self.event_count(),
                 tried: false,
-                read: false,
+                reads: 0,
                 in_option: false,
                 frames: self.frame_ids(),
             });

@@ -60,8 +60,9 @@ pub(super) struct GuardInfo {
     pub(super) event: usize,
     /// A `try_acquire`/`try_lock`: it may have taken nothing.
     pub(super) tried: bool,
-    /// Read through since the acquisition (a write after a re-read is a re-validated update).
-    pub(super) read: bool,
+    /// Reads through it since the acquisition (a write after a re-read is a re-validated
+    /// update; an `if` decided by a read through it is decided under its lock).
+    pub(super) reads: u32,
     /// Wrapped in `Some(…)`: its `Option`'s `take()` moves it out (see `method_call`).
     pub(super) in_option: bool,
     /// The calls being walked at the acquisition (frame ids, outermost first).
@@ -90,7 +91,7 @@ impl<'a> Interp<'a> {
             span,
             event,
             tried: !blocking,
-            read: false,
+            reads: 0,
             in_option: false,
             frames: self.frame_ids(),
         });
@@ -169,7 +170,7 @@ impl<'a> Interp<'a> {
     }
 
     pub(super) fn guard_was_read(&self, guard: GuardId) -> bool {
-        self.walk.guards[guard as usize].read
+        self.walk.guards[guard as usize].reads > 0
     }
 
     /// A read through a guard: data tainted by the guard, for the stale-read rule.
@@ -189,7 +190,7 @@ impl<'a> Interp<'a> {
         field: Option<&str>,
         key: Option<MapKey>,
     ) -> Value<'a> {
-        self.walk.guards[guard as usize].read = true;
+        self.walk.guards[guard as usize].reads += 1;
         self.walk.guard_reads_made += 1;
         let lock = self.guard_lock(guard);
         Value::data(Taint {

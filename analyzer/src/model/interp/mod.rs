@@ -109,6 +109,8 @@ struct Memo<'a> {
     made: HashMap<reuse::CallKey, Rc<reuse::Made<'a>>>,
     /// Paths already resolved, by module.
     resolved: HashMap<(ModId, Vec<String>), Option<Resolved>>,
+    /// Whether each function looked at calls one of its own name (see `Interp::calls_itself`).
+    calls_itself: HashMap<FnId, bool>,
     /// The calls of the bodies walked whose value is only read.
     read_only: crate::model::guard_uses::ReadOnlyCalls,
 }

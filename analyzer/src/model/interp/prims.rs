@@ -115,7 +115,14 @@ impl<'a> Interp<'a> {
             ) => {
                 let guard = args.first().cloned().unwrap_or_default();
                 let released = match guard {
-                    Value::Guard(g) => Some(self.guard_lock(g)),
+                    Value::Guard(g) => {
+                        // The lock is let go while waiting: what an `if` decided under it
+                        // may no longer hold after the wait.
+                        for check in &mut self.walk.checks {
+                            check.retain(|&held| held != g);
+                        }
+                        Some(self.guard_lock(g))
+                    }
                     _ => None,
                 };
                 let op = Op::CondWait {

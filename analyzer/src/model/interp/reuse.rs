@@ -221,7 +221,7 @@ impl<'a> Interp<'a> {
                 span: token.span.clone(),
                 event: self.event_count(),
                 tried: false,
-                read: false,
+                reads: 0,
                 in_option: false,
                 frames: self.frame_ids(),
             };

@@ -5,6 +5,7 @@ use super::protocol;
 use super::walk::{merge_going_on, push_new, Arm, Breakable, Flow, LoopExit, LoopFrame};
 use super::Interp;
 use crate::diagnostic::{Edition, Span};
+use crate::frontend::index::FnId;
 use crate::model::syntax;
 use crate::model::value::{GuardId, Value};
 use crate::model::{Api, IdRank, IndexKey, Op, PrimId, PrimKind, VarId};
@@ -286,9 +287,11 @@ impl<'a> Interp<'a> {
 
     /// The value of a comparison of integers the code spells out (`from < to`, where the caller
     /// passed `transfer(&accts, 0, 1)`): then only one arm of its `if` can run. Only literals,
-    /// and parameters not bound anew that the caller (or its caller, passing its own parameter
-    /// on) gave a literal: what the walk computed of other values need not hold at run time.
-    fn decided_by_literals(&self, cond: &syn::Expr) -> Option<bool> {
+    /// and parameters not declared `mut` that the caller (or its caller, passing its own
+    /// parameter on) gave a literal, in functions that do not call themselves (one walk of a
+    /// recursive function stands for every level): what the walk computed of other values
+    /// need not hold at run time.
+    fn decided_by_literals(&mut self, cond: &'a syn::Expr) -> Option<bool> {
         let syn::Expr::Binary(b) = strip_parens(cond) else {
             return None;
         };
@@ -308,25 +311,43 @@ impl<'a> Interp<'a> {
 
     /// An integer literal, or a parameter the calls walked passed one down as (see
     /// [`Interp::decided_by_literals`]).
-    pub(super) fn literal_int(&self, expr: &syn::Expr) -> Option<i64> {
+    pub(super) fn literal_int(&mut self, expr: &'a syn::Expr) -> Option<i64> {
         let mut expr = strip_parens(expr);
-        let mut frames = self.walk.frames.iter().rev();
+        let mut depth = self.walk.frames.len();
         loop {
             match expr {
                 syn::Expr::Lit(l) => return syntax::int_literal(&l.lit),
                 syn::Expr::Path(p) => {
                     let name = p.path.get_ident()?.to_string();
-                    let frame = frames.next()?;
+                    depth = depth.checked_sub(1)?;
+                    let frame = &self.walk.frames[depth];
+                    let f = frame.callee?;
                     let binding = frame.bindings.get(&name).copied().unwrap_or(0);
                     let (_, arg, _) = frame
                         .params
                         .iter()
                         .find(|(param, _, bound)| **param == name && *bound == binding)?;
+                    let arg: &'a syn::Expr = arg;
+                    // A `mut` parameter may change without a new binding (`n += 1`, `&mut n`).
+                    if self.index.fns[f.index()].param_is_mut(&name) || self.calls_itself(f) {
+                        return None;
+                    }
                     expr = strip_parens(arg);
                 }
                 _ => return None,
             }
         }
+    }
+
+    /// Whether a function's body calls a function or method of its own name (once per function).
+    fn calls_itself(&mut self, f: FnId) -> bool {
+        if let Some(&known) = self.memo.calls_itself.get(&f) {
+            return known;
+        }
+        let def = &self.index.fns[f.index()];
+        let found = syntax::calls_named(def.body.block(), &def.name);
+        self.memo.calls_itself.insert(f, found);
+        found
     }
 
     pub(super) fn if_expr(&mut self, e: &'a syn::ExprIf) -> Value<'a> {
@@ -345,6 +366,7 @@ impl<'a> Interp<'a> {
         // the `then` arm alone from 2024; those of a plain condition end with it.
         let has_let = contains_let(&e.cond);
         let held_before_condition = self.walk.held.clone();
+        let reads_before_condition: Vec<u32> = self.walk.guards.iter().map(|g| g.reads).collect();
         let condition_events = self.event_count();
         if has_let {
             self.frame().temps.push(Vec::new());
@@ -355,7 +377,18 @@ impl<'a> Interp<'a> {
         let condition_events = condition_events..self.event_count();
         let before = self.walk.held.clone();
         let signals = self.walk.signals.clone();
-        self.walk.checks.push(before.clone());
+        // The guards the condition read through: the `if` is decided under their locks.
+        let read_in_condition = before
+            .iter()
+            .copied()
+            .filter(|&g| {
+                let reads = self.walk.guards[g as usize].reads;
+                reads_before_condition
+                    .get(g as usize)
+                    .is_none_or(|&r| reads > r)
+            })
+            .collect();
+        self.walk.checks.push(read_in_condition);
         let branch = self.new_branch();
         let owned_before = self.frame().owned.clone();
         let mut rebinds = Rebinds::default();

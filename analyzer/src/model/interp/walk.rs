@@ -195,8 +195,8 @@ pub(super) struct Walk<'a> {
     /// The events of each implicit drop walked: every path that leaves while its object is
     /// owned runs them.
     pub(super) drops: Vec<super::protocol::DropRun>,
-    /// The guards held when the condition of each `if` the walk is inside the arms of was
-    /// decided, innermost last.
+    /// The guards held and read through by the condition of each `if` the walk is inside the
+    /// arms of, innermost last.
     pub(super) checks: Vec<Vec<GuardId>>,
     /// Per arm being walked, innermost last: the guard-owning bindings of the scopes around it
     /// that it assigned (see `stmts::Rebinds`).
