@@ -23,15 +23,17 @@ declare_rule! {
     /// A `clear` right after the thread saw the event set (`if e.is_set() { e.clear(); act() }`,
     /// or `e.wait(); e.clear();`), with nothing between, takes the signal before acting on it:
     /// a `set` made meanwhile asks for what the action does anyway, and it is not reported.
-    /// Nor is an event that mirrors state under a lock: a `clear` in an `if` decided while a
-    /// lock was held (`if pending.is_empty() { has_work.clear() }` under `pending`'s guard),
-    /// against a `set` made under that lock (after the push that makes the state true).
+    /// Nor is an event that mirrors state under a lock: a `clear` in an `if` whose condition
+    /// reads through a guard held to the clear (`if pending.is_empty() { has_work.clear() }`
+    /// under `pending`'s guard, no condition wait on it between), against a `set` made under
+    /// that lock (after the push that makes the state true).
     ///
     /// ## Known problems
     /// - Any other `clear` and `set` of one event that no spawn/join or hand-off orders is
     ///   reported, whatever the program does between them.
-    /// - Under a common lock, what the `if` checks is not looked at: a clear under a lock,
-    ///   decided by a check of anything, is taken to re-validate the state the event mirrors.
+    /// - Under a common lock, what the `if` checks is not looked at beyond that read: a
+    ///   condition that also reads a value taken earlier (`if n == 0 && p.is_empty()`) is taken
+    ///   to re-validate the state the event mirrors.
     pub R004, EVENT_CLEAR_RACE, "event-clear-race", Warning, "`Event::clear()` and `set()` from threads unordered by happens-before", model_limits!()
 }
 
