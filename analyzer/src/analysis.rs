@@ -807,6 +807,23 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn each_threads_own_slot_is_written_back_by_it_alone() {
+        // Each instance reads and writes back `slots[i]`, its own; the case's all share slot 0.
+        let text = |clean: bool| {
+            let slot = if clean { "i" } else { "0" };
+            format!(
+                "use std::sync::{{Arc, Mutex}};\npub fn run() {{\n    \
+                 let slots: Arc<Vec<Mutex<u64>>> = Arc::new((0..2).map(|_| Mutex::new(0)).collect());\n    \
+                 let hs: Vec<_> = (0..2).map(|i| {{\n        let slots = Arc::clone(&slots);\n        \
+                 std::thread::spawn(move || {{\n            let v = *slots[{slot}].lock().unwrap();\n            \
+                 *slots[{slot}].lock().unwrap() = v + 1;\n        }})\n    }}).collect();\n    \
+                 for h in hs {{\n        h.join().unwrap();\n    }}\n}}\n"
+            )
+        };
+        found_unless(text, &[at("src/lib.rs", 8, "R003")]);
+    }
+
+    #[test]
     fn a_map_element_compared_under_the_new_guard_is_re_validated() {
         let text = "use std::collections::HashMap;\nuse std::sync::{Arc, Mutex};\n\
              pub struct Counts { map: Mutex<HashMap<u64, u64>> }\n\

@@ -20,8 +20,10 @@ use std::path::Path;
 const KNOWN: &[(&str, &str, usize, &str, &str)] = &[
     ("p15_global_order", "src/main.rs", 12, "D001",
      "a branch on constant ranks takes the lower rank first in every call"),
-    ("p65_own_slot_rw", "src/main.rs", 18, "R003",
-     "each slot has one writer, its own thread; the others only read it"),
+    ("p39_spsc_ring", "src/main.rs", 27, "R002",
+     "a single-producer ring: only the producer stores `tail`"),
+    ("p39_spsc_ring", "src/main.rs", 37, "R002",
+     "a single-consumer ring: only the consumer stores `head`"),
     ("p21_barrier_leader", "src/sim.rs", 24, "R001",
      "only the round's leader (Barrier::wait returned true) updates, while the others wait at the next barrier"),
 ];

@@ -6,12 +6,9 @@
 //! tests), function bodies are walked in program order, calls are followed into their callees
 //! with arguments bound to parameters, and every spawn or pool task becomes a template of its own.
 use crate::diagnostic::Span;
-use crate::frontend::index::FnId;
 use crate::frontend::macro_rules::ExpansionCut;
 pub(crate) use crate::frontend::resolve::PrimKind;
 pub(crate) use crate::frontend::sync_items::Api;
-use std::collections::{HashMap, HashSet};
-use std::rc::Rc;
 
 mod env;
 pub(crate) mod guard_uses;
@@ -148,6 +145,9 @@ pub(crate) struct Template {
     pub instances: Instances,
     /// The loop variable telling its instances apart (`for i in 0..n { spawn(move || … i …) }`).
     pub instance_var: Option<VarId>,
+    /// Each instance has a value of `instance_var` of its own (the variable's loop alone makes
+    /// the instances: not nested in another loop that spawns again).
+    pub instance_var_unique: bool,
     /// The spawn expression (or pool submission) that creates it.
     pub spawn_span: Option<Span>,
     /// A pool task rather than a thread.
@@ -403,44 +403,6 @@ pub(crate) struct Model {
     /// The world of the crate's `main`, a whole program: every thread of it is in the model
     /// (a library's functions and tests have callers the model does not see).
     pub main_world: Option<u32>,
-    /// Who may write each atomic field (R002's single writer).
-    pub atomic_writers: AtomicWriters,
-}
-
-/// Who may write an atomic field (`store`, `swap`, a read-modify-write of `x.tail`): fields are
-/// told apart by name alone, whatever struct they are of.
-#[derive(Debug, Default)]
-pub(crate) struct AtomicWriters {
-    /// By field name: the templates whose walk wrote it, and the functions being walked (every
-    /// frame of the call stack) when it was.
-    by_field: HashMap<Rc<str>, (HashSet<TemplateId>, HashSet<FnId>)>,
-    /// The functions each template's walk called, reused calls included: a call reused (not
-    /// walked again) does in this template what its first walk did.
-    called: HashSet<(TemplateId, FnId)>,
-}
-
-impl AtomicWriters {
-    pub(crate) fn note_call(&mut self, template: TemplateId, f: FnId) {
-        self.called.insert((template, f));
-    }
-
-    pub(crate) fn note_write(
-        &mut self,
-        field: &str,
-        template: TemplateId,
-        frames: impl Iterator<Item = FnId>,
-    ) {
-        let (templates, fns) = self.by_field.entry(Rc::from(field)).or_default();
-        templates.insert(template);
-        fns.extend(frames);
-    }
-
-    /// Whether template `t`'s walk wrote the atomic field, or called a function that did.
-    pub(crate) fn may_write(&self, t: TemplateId, field: &str) -> bool {
-        self.by_field.get(field).is_some_and(|(templates, fns)| {
-            templates.contains(&t) || fns.iter().any(|&f| self.called.contains(&(t, f)))
-        })
-    }
 }
 
 /// A bound on the model's work that cut its walk short (see `interp::budget`), or on the
@@ -514,16 +476,31 @@ impl Model {
     /// of one family: indexed alike by the loop variable that tells the instances apart
     /// (`slots[i]` in `for i in 0..n { spawn(move || … slots[i] …) }`), so that no two
     /// instances take the same one.
+    /// An index taken modulo something (`k % 2`) may give two instances one element, and is not
+    /// their own.
     pub(crate) fn own_elements(&self, template: TemplateId, a: PrimId, b: PrimId) -> bool {
-        let instance_var = self.template(template).instance_var;
+        let t = self.template(template);
         match (self.prim(a).element, self.prim(b).element) {
             (
-                Some((family_a, IndexKey::Rotated { var, offset, wraps })),
+                Some((
+                    family_a,
+                    IndexKey::Rotated {
+                        var,
+                        offset,
+                        wraps: false,
+                    },
+                )),
                 Some((family_b, key_b)),
             ) => {
                 family_a == family_b
-                    && instance_var == Some(var)
-                    && key_b == IndexKey::Rotated { var, offset, wraps }
+                    && t.instance_var == Some(var)
+                    && t.instance_var_unique
+                    && key_b
+                        == IndexKey::Rotated {
+                            var,
+                            offset,
+                            wraps: false,
+                        }
             }
             _ => false,
         }

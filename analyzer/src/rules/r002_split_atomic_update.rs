@@ -1,7 +1,7 @@
 //! R002: an atomic `load` followed by a `store` of a value derived from it.
 use super::context::RuleContext;
 use crate::diagnostic::Diagnostic;
-use crate::model::{Op, TemplateId};
+use crate::model::Op;
 
 declare_rule! {
     /// ## What it does
@@ -29,14 +29,10 @@ declare_rule! {
     ///   `RwLock`'s read guard) held across both.
     /// - In a program (a crate with `main`, whose threads the model all sees), a split update
     ///   made while no other thread can run (before the first spawn, after every thread is
-    ///   joined, outside loops) is not reported, nor is one made by the single writer of an
-    ///   atomic field (`self.tail` of a single-producer ring): a thread that is not started
-    ///   several times, while no other thread of the program writes a field of that name
-    ///   (`store`, `swap`, a read-modify-write, in its walk or in a function it calls). Fields
-    ///   are told apart by name alone, whatever struct they are of; an atomic that is not a field
-    ///   (`HITS`, a binding) has no single writer; a write through a reference taken elsewhere
-    ///   (`let t = &ring.tail; t.store(…)`) is not seen. A library's functions and its tests
-    ///   have callers the model does not see: there every split update is reported.
+    ///   joined, outside loops) is not reported. A library's functions and its tests have
+    ///   callers the model does not see: there every split update is reported. One other thread
+    ///   that only reads the atomic while it is updated is not told apart from one that writes
+    ///   it.
     pub R002, SPLIT_ATOMIC_UPDATE, "split-atomic-update", Warning, "an atomic `load` then `store` of a derived value", model_limits!()
 }
 
@@ -47,9 +43,7 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         };
         // In a program, no thread can update the atomic between the two while none other runs.
         let world = cx.model.template(t).world;
-        if cx.model.main_world == Some(world)
-            && (cx.hb.runs_alone(t, i) || single_writer(cx, t, atomic))
-        {
+        if cx.model.main_world == Some(world) && cx.hb.runs_alone(t, i) {
             continue;
         }
         let mut d = cx.diagnostic(
@@ -65,19 +59,4 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         d.help = Some(format!("use one read-modify-write: `{atomic}.fetch_add(…)`, `fetch_update` or `compare_exchange`"));
         out.push(d);
     }
-}
-
-/// Whether `t` is the only thread of its program that writes the atomic field `atomic`
-/// (`self.tail`), and runs once: nobody can update it between `t`'s `load` and `store`.
-fn single_writer(cx: &RuleContext<'_>, t: TemplateId, atomic: &str) -> bool {
-    let Some((_, field)) = atomic.rsplit_once('.') else {
-        return false;
-    };
-    let world = cx.model.template(t).world;
-    !cx.hb.self_parallel(t)
-        && cx.model.template_ids().all(|u| {
-            u == t
-                || cx.model.template(u).world != world
-                || !cx.model.atomic_writers.may_write(u, field)
-        })
 }

@@ -1,7 +1,7 @@
 //! R003: a value read under one guard, written back under a later guard of the same lock.
 use super::context::{label, RuleContext};
 use crate::diagnostic::Diagnostic;
-use crate::model::{Op, PrimId};
+use crate::model::{Op, PrimId, TemplateId};
 
 declare_rule! {
     /// ## What it does
@@ -76,10 +76,13 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             .map(|h| h.lock)
             .collect();
         // Only a thread that may write the data between the read and the write-back loses
-        // an update: one that takes the lock only to read the data (a getter's copy) does not.
+        // an update: one that takes the lock only to read the data (a getter's copy) does not,
+        // nor does another instance of a spawn loop that takes its own element of a family.
+        let own_element = cx.model.own_elements(t, lock, lock) && !family_written(cx, (t, i), lock);
         let contended = cx.events_on(lock).any(|(u, j, e)| {
             matches!(e.op, Op::Acquire { lock: l, .. } if l == lock)
                 && !e.only_read
+                && !(u == t && own_element)
                 && cx.hb.may_run_in_parallel((t, i), (u, j))
                 && !e.held.iter().any(|h| around.contains(&h.lock))
         });
@@ -117,4 +120,22 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         d.help = Some("do the read and the write under one guard".to_owned());
         out.push(d);
     }
+}
+
+/// Whether another element of `lock`'s family (a neighbour `slots[i + 1]`, a constant
+/// `slots[0]`, one taken by an id) is taken to write by a thread that may run beside `at`: it
+/// may be the element `at`'s thread calls its own.
+fn family_written(cx: &RuleContext<'_>, at: (TemplateId, usize), lock: PrimId) -> bool {
+    let Some((family, _)) = cx.model.prim(lock).element else {
+        return false;
+    };
+    cx.model.events().any(|(u, j, e)| match e.op {
+        Op::Acquire { lock: other, .. } => {
+            other != lock
+                && !e.only_read
+                && cx.model.prim(other).element.is_some_and(|(f, _)| f == family)
+                && cx.hb.may_run_in_parallel(at, (u, j))
+        }
+        _ => false,
+    })
 }

@@ -23,24 +23,14 @@ impl<'a> Interp<'a> {
         if !ordered {
             return None;
         }
-        let atomic = syntax::place_text(&m.receiver);
-        let rmw = method.starts_with("compare_exchange")
+        if method.starts_with("compare_exchange")
             || method.starts_with("fetch_")
-            || method == "swap";
-        if rmw || method == "store" {
-            if let Some((_, field)) = atomic.as_deref().and_then(|a| a.rsplit_once('.')) {
-                let frames = self.walk.frames.iter().filter_map(|frame| frame.callee);
-                let template = self.walk.template;
-                self.model
-                    .atomic_writers
-                    .note_write(field, template, frames);
-            }
-        }
-        if rmw {
+            || method == "swap"
+        {
             self.walk.atomic_rmw_calls += 1;
             return None;
         }
-        let atomic = atomic?;
+        let atomic = syntax::place_text(&m.receiver)?;
         match (method, m.args.len()) {
             ("load", 1) => Some(Value::data(Taint {
                 atomics: vec![AtomicRead {

@@ -451,7 +451,6 @@ impl<'a> Interp<'a> {
         site: Option<&Span>,
         written: Option<CallArgs<'a>>,
     ) -> Value<'a> {
-        self.model.atomic_writers.note_call(self.walk.template, f);
         let frames = &self.walk.frames;
         let outermost = frames.iter().position(|fr| fr.callee == Some(f));
         let active = frames.iter().filter(|fr| fr.callee == Some(f)).count();

@@ -465,7 +465,10 @@ impl<'a> Interp<'a> {
             if let Expr::Path(p) = &*b.left {
                 if let Some(ident) = p.path.get_ident() {
                     let merged = Value::data(left.taint().union(&right.taint()).computed());
-                    if !matches!(merged, Value::Unknown) {
+                    // An index derived from a loop variable (`j /= 4`) no longer tells the
+                    // loop's rounds apart.
+                    let rotated = matches!(left, Value::Index(IndexKey::Rotated { .. }));
+                    if !matches!(merged, Value::Unknown) || rotated {
                         self.scope().assign(&ident.to_string(), merged);
                     }
                 }

@@ -197,6 +197,7 @@ impl<'a> Interp<'a> {
                 origin: Origin::Root,
                 instances: Instances::One,
                 instance_var: None,
+                instance_var_unique: false,
                 spawn_span: None,
                 pool_task: false,
                 events: Vec::new(),

@@ -39,6 +39,12 @@ impl<'a> Interp<'a> {
             },
             instances: instances.map_or(loop_instances, |i| loop_instances.times(i)),
             instance_var: var.or(loop_var),
+            // A variable of the spawning adapter (`(0..n).map(|i| spawn(…))`) is each
+            // instance's own when nothing around it spawns again.
+            instance_var_unique: match var {
+                Some(_) => matches!(loop_instances, Instances::One),
+                None => self.one_instance_per_value(),
+            },
             spawn_span: Some(span.clone()),
             pool_task,
             events: Vec::new(),
@@ -57,7 +63,8 @@ impl<'a> Interp<'a> {
 
     /// The instances a template spawned here has, and the loop variable telling them apart.
     pub(super) fn spawn_instances(&self) -> (Instances, Option<VarId>) {
-        let mut instances = self.model.template(self.walk.template).instances;
+        let parent = self.model.template(self.walk.template);
+        let mut instances = parent.instances;
         for l in &self.walk.loops {
             instances = instances.times(match l.count {
                 Some(1) => Instances::One,
@@ -65,8 +72,24 @@ impl<'a> Interp<'a> {
             });
         }
         let var = self.walk.loops.iter().rev().find_map(|l| l.var);
-        let parent_var = self.model.template(self.walk.template).instance_var;
-        (instances, var.or(parent_var))
+        (instances, var.or(parent.instance_var))
+    }
+
+    /// Whether each instance of a thread spawned here has a value of its own of the instance
+    /// variable: one loop (or the spawning template) makes the instances, the variable's.
+    pub(super) fn one_instance_per_value(&self) -> bool {
+        let parent = self.model.template(self.walk.template);
+        let many: Vec<_> = self
+            .walk
+            .loops
+            .iter()
+            .filter(|l| l.count != Some(1))
+            .collect();
+        match (parent.instances, many.as_slice()) {
+            (Instances::One, [only]) => only.var.is_some(),
+            (Instances::Many(_), []) => parent.instance_var_unique,
+            _ => false,
+        }
     }
 
     pub(super) fn mark_kept(&mut self, value: &Value<'a>) {

@@ -1,0 +1,16 @@
+//! Each thread also writes its neighbour's element, which is another thread's own.
+use std::sync::{Arc, Mutex};
+use std::thread;
+fn main() {
+    let slots: Arc<Vec<Mutex<u64>>> = Arc::new((0..4).map(|_| Mutex::new(0)).collect());
+    let mut hs = Vec::new();
+    for i in 0..4 {
+        let slots = Arc::clone(&slots);
+        hs.push(thread::spawn(move || {
+            let v = *slots[i].lock().unwrap();
+            *slots[i].lock().unwrap() = v + 1; //~ R003
+            *slots[(i + 1) % 4].lock().unwrap() += 1;
+        }));
+    }
+    for h in hs { h.join().unwrap(); }
+}
