@@ -477,10 +477,6 @@ impl<'a> Interp<'a> {
                 return result.clone();
             }
             if let Some(result) = self.reuse(key) {
-                // Its walk may have taken one arm on those literals: the caller's walk did too.
-                if key.2.iter().any(|input| matches!(input, Input::Literal(_))) {
-                    self.walk.branches_decided += 1;
-                }
                 return result;
             }
         }
@@ -564,7 +560,8 @@ impl<'a> Interp<'a> {
             if for_any_arguments {
                 self.memo.inert.insert(f, result.clone());
             } else if cut_for_frame >= depth {
-                self.keep(key, &result, mark);
+                let decided = self.walk.branches_decided != branches_decided;
+                self.keep(key, &result, mark, decided);
             }
         }
         result

@@ -93,6 +93,9 @@ pub(super) struct Made<'a> {
     /// The drop token of each object made whose type has a `Drop` impl (see `drops`): the
     /// result carries them to the caller.
     tokens: Vec<MadeToken>,
+    /// Its walk took one arm of a branch on its literal inputs: so does each walk that reuses it
+    /// (which is then not taken for any arguments).
+    decided: bool,
 }
 
 #[derive(Debug)]
@@ -129,11 +132,14 @@ impl<'a> Interp<'a> {
     /// What a call with this key returned, made anew, if it was kept.
     pub(super) fn reuse(&mut self, key: &CallKey) -> Option<Value<'a>> {
         let made = self.memo.made.get(key)?.clone();
+        if made.decided {
+            self.walk.branches_decided += 1;
+        }
         Some(self.make_again(&made))
     }
 
     /// Keeps what a call walked since `mark` returned, when it can be made again.
-    pub(super) fn keep(&mut self, key: CallKey, result: &Value<'a>, mark: Mark) {
+    pub(super) fn keep(&mut self, key: CallKey, result: &Value<'a>, mark: Mark, decided: bool) {
         // Objects made by the call but cached as the lazily made field of an older object (or a
         // static) are that field's: a second walk would find them, not make new ones.
         let mut owned: HashMap<ObjectId, ObjectId> = HashMap::new();
@@ -148,6 +154,7 @@ impl<'a> Interp<'a> {
                 objects: Vec::new(),
                 bags: Vec::new(),
                 tokens: Vec::new(),
+                decided,
             },
             seen_objects: HashSet::new(),
             seen_bags: HashSet::new(),
