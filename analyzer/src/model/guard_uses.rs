@@ -241,22 +241,16 @@ impl<'w> Pass<'w> {
         }
         // A formatting macro reads its arguments, unless they call something (`bump(g)`,
         // `g.take()`), which may take or write what it is given.
-        let reads = mac
-            .path
-            .segments
-            .last()
-            .is_some_and(|s| READING_MACROS.contains(&s.ident.to_string().as_str()))
-            && !calls_in(mac.tokens.clone());
+        let (names, calls) = names_in(mac.tokens.clone());
+        let reads = !calls
+            && mac
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| READING_MACROS.contains(&s.ident.to_string().as_str()));
         let use_ = if reads { Use::Read } else { Use::Moved };
-        let mut stack = vec![mac.tokens.clone()];
-        while let Some(tokens) = stack.pop() {
-            for token in tokens {
-                match token {
-                    proc_macro2::TokenTree::Ident(ident) => self.used(&ident.to_string(), use_),
-                    proc_macro2::TokenTree::Group(group) => stack.push(group.stream()),
-                    _ => {}
-                }
-            }
+        for name in names {
+            self.used(&name, use_);
         }
     }
 
@@ -382,15 +376,13 @@ impl<'w> Pass<'w> {
 /// `drop`, `mem::drop`, `std::mem::drop` (a function of another path may take the guard and
 /// write through it).
 fn is_drop(path: &syn::Path) -> bool {
-    let names: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
-    matches!(
-        names
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-            .as_slice(),
-        ["drop"] | ["mem", "drop"] | ["std" | "core", "mem", "drop"]
-    )
+    let mut names = path.segments.iter().rev().map(|s| s.ident.to_string());
+    names.next().is_some_and(|n| n == "drop")
+        && match (names.next(), names.next(), names.next()) {
+            (None, ..) => true,
+            (Some(m), krate, None) if m == "mem" => krate.is_none_or(|c| c == "std" || c == "core"),
+            _ => false,
+        }
 }
 
 /// Whether an initializer's value comes from a call (`m.lock().unwrap()`, `state(&shared)?`):
@@ -407,26 +399,30 @@ fn gives_call(mut expr: &Expr) -> bool {
     }
 }
 
-/// Whether tokens call something: a name followed by parentheses, at any depth.
-fn calls_in(tokens: proc_macro2::TokenStream) -> bool {
+/// The names in tokens, at any depth, and whether they call something (a name followed by
+/// parentheses).
+fn names_in(tokens: proc_macro2::TokenStream) -> (Vec<String>, bool) {
+    let mut names = Vec::new();
+    let mut calls = false;
     let mut stack = vec![tokens];
     while let Some(tokens) = stack.pop() {
         let mut after_name = false;
         for token in tokens {
             match token {
                 proc_macro2::TokenTree::Group(group) => {
-                    if after_name && group.delimiter() == proc_macro2::Delimiter::Parenthesis {
-                        return true;
-                    }
+                    calls |= after_name && group.delimiter() == proc_macro2::Delimiter::Parenthesis;
                     stack.push(group.stream());
                     after_name = false;
                 }
-                proc_macro2::TokenTree::Ident(_) => after_name = true,
+                proc_macro2::TokenTree::Ident(ident) => {
+                    names.push(ident.to_string());
+                    after_name = true;
+                }
                 _ => after_name = false,
             }
         }
     }
-    false
+    (names, calls)
 }
 
 /// A compound assignment (`+=`, `<<=`, …).

@@ -230,3 +230,11 @@ pub(crate) fn calls_named(block: &syn::Block, name: &str) -> bool {
     syn::visit::Visit::visit_block(&mut calls, block);
     calls.found
 }
+
+/// An expression without the parentheses around it.
+pub(crate) fn strip_parens(mut expr: &Expr) -> &Expr {
+    while let Expr::Paren(p) = expr {
+        expr = &p.expr;
+    }
+    expr
+}

@@ -76,17 +76,9 @@ impl<'a> Interp<'a> {
                 self.leave(Flow::Return);
                 Value::Unknown
             }
-            Expr::Call(c) => {
-                let first_event = self.event_count();
-                let value = self.call_expr(c, expr);
-                self.note_only_read(&value, expr, first_event);
-                value
-            }
+            Expr::Call(c) => self.noting_only_read(expr, |this| this.call_expr(c, expr)),
             Expr::MethodCall(m) => {
-                let first_event = self.event_count();
-                let value = self.method_call_expr(m, expr);
-                self.note_only_read(&value, expr, first_event);
-                value
+                self.noting_only_read(expr, |this| this.method_call_expr(m, expr))
             }
             Expr::Cast(c) => self.expr(&c.expr),
             Expr::Closure(c) => Value::Callable(Callable::Closure {

@@ -100,24 +100,25 @@ impl<'a> Interp<'a> {
         Value::Guard(id)
     }
 
-    /// A call's value (`call`, whose events start at `first_event`) that is a guard taken by the
-    /// call and only read (see `guard_uses`): its acquisition cannot change the lock's data.
-    pub(super) fn note_only_read(
+    /// The value of `call`, evaluated by `evaluate`: a guard the call took and whose value is
+    /// only read (see `guard_uses`) marks its acquisition, which cannot change the lock's data.
+    pub(super) fn noting_only_read(
         &mut self,
-        value: &Value<'a>,
         call: &syn::Expr,
-        first_event: usize,
-    ) {
-        let Value::Guard(guard) = *value else {
-            return;
-        };
-        let event = self.walk.guards[guard as usize].event;
-        if event >= first_event && self.memo.read_only.contains(call) {
-            let template = &mut self.model.templates[self.walk.template.0 as usize];
-            if let Some(e) = template.events.get_mut(event) {
-                e.only_read = true;
+        evaluate: impl FnOnce(&mut Self) -> Value<'a>,
+    ) -> Value<'a> {
+        let first_event = self.event_count();
+        let value = evaluate(self);
+        if let Value::Guard(guard) = value {
+            let event = self.walk.guards[guard as usize].event;
+            if event >= first_event && self.memo.read_only.contains(call) {
+                let template = &mut self.model.templates[self.walk.template.0 as usize];
+                if let Some(e) = template.events.get_mut(event) {
+                    e.only_read = true;
+                }
             }
         }
+        value
     }
 
     /// An owner lets go of `guard` at `at`: a lock is released, an object dropped.
@@ -228,13 +229,9 @@ impl<'a> Interp<'a> {
         let (mut name, mut fields) = key_binding(key)?;
         let mut frames = self.walk.frames.iter().rev().peekable();
         while let Some(frame) = frames.next() {
-            let binding = frame.bindings.get(&name).copied().unwrap_or(0);
             // A parameter not bound anew since the call is the caller's argument.
-            let passed = frame
-                .params
-                .iter()
-                .find(|(param, _, bound)| **param == name && *bound == binding)
-                .and_then(|(_, arg, _)| key_binding(arg));
+            let (arg, binding) = frame.passed_argument(&name);
+            let passed = arg.and_then(key_binding);
             match passed {
                 Some((outer, outer_fields)) if frames.peek().is_some() => {
                     name = outer;

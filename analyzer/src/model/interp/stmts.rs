@@ -292,7 +292,7 @@ impl<'a> Interp<'a> {
     /// recursive function stands for every level): what the walk computed of other values
     /// need not hold at run time.
     fn decided_by_literals(&mut self, cond: &'a syn::Expr) -> Option<bool> {
-        let syn::Expr::Binary(b) = strip_parens(cond) else {
+        let syn::Expr::Binary(b) = syntax::strip_parens(cond) else {
             return None;
         };
         let compare: fn(&i64, &i64) -> bool = match b.op {
@@ -312,7 +312,7 @@ impl<'a> Interp<'a> {
     /// An integer literal, or a parameter the calls walked passed one down as (see
     /// [`Interp::decided_by_literals`]).
     pub(super) fn literal_int(&mut self, expr: &'a syn::Expr) -> Option<i64> {
-        let mut expr = strip_parens(expr);
+        let mut expr = syntax::strip_parens(expr);
         let mut depth = self.walk.frames.len();
         loop {
             match expr {
@@ -322,17 +322,12 @@ impl<'a> Interp<'a> {
                     depth = depth.checked_sub(1)?;
                     let frame = &self.walk.frames[depth];
                     let f = frame.callee?;
-                    let binding = frame.bindings.get(&name).copied().unwrap_or(0);
-                    let (_, arg, _) = frame
-                        .params
-                        .iter()
-                        .find(|(param, _, bound)| **param == name && *bound == binding)?;
-                    let arg: &'a syn::Expr = arg;
+                    let arg = frame.passed_argument(&name).0?;
                     // A `mut` parameter may change without a new binding (`n += 1`, `&mut n`).
                     if self.index.fns[f.index()].param_is_mut(&name) || self.calls_itself(f) {
                         return None;
                     }
-                    expr = strip_parens(arg);
+                    expr = syntax::strip_parens(arg);
                 }
                 _ => return None,
             }
@@ -366,7 +361,10 @@ impl<'a> Interp<'a> {
         // the `then` arm alone from 2024; those of a plain condition end with it.
         let has_let = contains_let(&e.cond);
         let held_before_condition = self.walk.held.clone();
-        let reads_before_condition: Vec<u32> = self.walk.guards.iter().map(|g| g.reads).collect();
+        let reads_before_condition: Vec<u32> = held_before_condition
+            .iter()
+            .map(|&g| self.walk.guards[g as usize].reads)
+            .collect();
         let condition_events = self.event_count();
         if has_let {
             self.frame().temps.push(Vec::new());
@@ -377,15 +375,16 @@ impl<'a> Interp<'a> {
         let condition_events = condition_events..self.event_count();
         let before = self.walk.held.clone();
         let signals = self.walk.signals.clone();
-        // The guards the condition read through: the `if` is decided under their locks.
+        // The guards the condition read through (or took): the `if` is decided under their locks.
         let read_in_condition = before
             .iter()
             .copied()
             .filter(|&g| {
                 let reads = self.walk.guards[g as usize].reads;
-                reads_before_condition
-                    .get(g as usize)
-                    .is_none_or(|&r| reads > r)
+                held_before_condition
+                    .iter()
+                    .position(|&h| h == g)
+                    .is_none_or(|at| reads > reads_before_condition[at])
             })
             .collect();
         self.walk.checks.push(read_in_condition);
@@ -913,14 +912,6 @@ impl<'a> Interp<'a> {
             .reduce(|a, b| a.join(&b))
             .unwrap_or_default()
     }
-}
-
-/// An expression without the parentheses around it.
-fn strip_parens(mut expr: &syn::Expr) -> &syn::Expr {
-    while let syn::Expr::Paren(p) = expr {
-        expr = &p.expr;
-    }
-    expr
 }
 
 fn contains_let(expr: &syn::Expr) -> bool {

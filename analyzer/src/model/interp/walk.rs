@@ -79,6 +79,20 @@ pub(super) struct Frame<'a> {
     pub(super) bindings: HashMap<String, u32>,
 }
 
+impl<'a> Frame<'a> {
+    /// The caller's argument expression for the parameter `name`, while the parameter is not
+    /// bound anew, and the binding number it has.
+    pub(super) fn passed_argument(&self, name: &str) -> (Option<&'a syn::Expr>, u32) {
+        let binding = self.bindings.get(name).copied().unwrap_or(0);
+        let arg = self
+            .params
+            .iter()
+            .find(|(param, _, bound)| **param == *name && *bound == binding)
+            .map(|&(_, arg, _)| arg);
+        (arg, binding)
+    }
+}
+
 /// The argument expressions of a call about to be followed (see `Frame::params`).
 #[derive(Clone, Copy)]
 pub(super) struct CallArgs<'a> {
