@@ -121,21 +121,40 @@ impl SyncItem {
     }
 }
 
-/// Words of which a file that names a primitive the model knows holds one: `racecheck`, or a
-/// path of [`SyncItem::of_path`] (`std::sync`, `std::thread`, …).
+/// Identifiers of which a file that names a primitive the model knows holds one: `racecheck`, or
+/// a segment of a path of [`SyncItem::of_path`] (`parking_lot`, `crossbeam_channel`, …).
 const CRATE_WORDS: &[&str] = &[
     "racecheck",
-    "sync",
-    "thread",
     "parking_lot",
     "crossbeam",
+    "crossbeam_channel",
     "rayon",
 ];
 
+/// Modules of std that count only as a segment of a path (`std::sync`, `thread::spawn`): as
+/// names of their own they are common field names (`pub sync: *mut sync_serial_settings`).
+const STD_MODULES: &[&str] = &["sync", "thread"];
+
 /// Whether a source text may name a primitive the model knows (crates whose files do not are
-/// not modelled).
+/// not modelled). Only whole identifiers count, `sync` and `thread` only in a path: the `SYNC`
+/// of linux-raw-sys's `IORING_FSYNC` or its `sync` fields would otherwise model a crate that
+/// holds no primitive.
 pub(crate) fn mentioned_in(text: &str) -> bool {
-    CRATE_WORDS.iter().any(|word| text.contains(word))
+    let ident_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || !b.is_ascii();
+    let words = |word: &'static str| {
+        text.match_indices(word).filter_map(move |(at, _)| {
+            let end = at + word.len();
+            let starts = at == 0 || !ident_byte(text.as_bytes()[at - 1]);
+            let ends = text.as_bytes().get(end).is_none_or(|&b| !ident_byte(b));
+            (starts && ends).then_some((&text[..at], &text[end..]))
+        })
+    };
+    CRATE_WORDS.iter().any(|&word| words(word).next().is_some())
+        || STD_MODULES.iter().any(|&word| {
+            words(word).any(|(before, after)| {
+                before.trim_end().ends_with("::") || after.trim_start().starts_with("::")
+            })
+        })
 }
 
 /// Whether a glob import of `module` (`use std::sync::*`) brings `name` into scope as an item
@@ -245,7 +264,18 @@ mod tests {
     fn files_naming_no_synchronization_crate_are_told_apart() {
         assert!(mentioned_in("use parking_lot::Mutex;"));
         assert!(mentioned_in("let t = std::thread::spawn(f);"));
+        assert!(mentioned_in("use crossbeam_channel::unbounded;"));
+        assert!(mentioned_in("// racecheck"));
         assert!(!mentioned_in("fn main() { let m = Mutex::new(0); }"));
+        assert!(!mentioned_in("pub const IORING_FSYNC_DATASYNC: u32 = 1;"));
+        assert!(!mentioned_in("struct Pool { threads: usize, fsync: bool }"));
+        assert!(!mentioned_in(
+            "pub struct S { pub sync: *mut sync_settings, thread: u32 }"
+        ));
+        assert!(mentioned_in(
+            "use std::{\n    thread,\n    sync :: Mutex };"
+        ));
+        assert!(mentioned_in("thread ::spawn(f)"));
     }
 
     #[test]
