@@ -1400,6 +1400,180 @@ fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
         assert_eq!(found_in(Edition::Rust2021, text), vec![]);
     }
 
+    /// The initializer's temporaries of a `let … else` are dropped before its `else` runs, in
+    /// either edition; on the matching path they last to the statement's end.
+    #[test]
+    fn the_else_of_a_let_else_runs_without_the_initializers_guard() {
+        let text = |init: &str| {
+            format!(
+                "use std::sync::Mutex;\nstatic Q: Mutex<Vec<u32>> = Mutex::new(Vec::new());\n\
+                 fn main() {{\n    let Some(v) = {init} else {{\n        Q.lock().unwrap().push(7);\n        \
+                 return;\n    }};\n    println!(\"{{v}}\");\n}}\n"
+            )
+        };
+        for edition in [Edition::Rust2021, Edition::Rust2024] {
+            let clean = text("Q.lock().unwrap().pop()");
+            assert_eq!(found_in(edition, &clean), vec![], "{edition:?}");
+            let twin = text("Q.lock().unwrap().pop().map(|_| Q.lock().unwrap().len() as u32)");
+            assert_eq!(
+                found_in(edition, &twin),
+                vec![(4, "D002".to_owned())],
+                "{edition:?}"
+            );
+        }
+    }
+
+    /// parking_lot's upgrade and downgrade hand on the guard they are given; `unlocked` gives
+    /// the lock up while its closure runs.
+    #[test]
+    fn parking_lot_guards_upgraded_downgraded_and_unlocked_stay_one_guard() {
+        let text = |body: &str| {
+            format!(
+                "use parking_lot::{{Mutex, MutexGuard, RwLock, RwLockUpgradableReadGuard, RwLockWriteGuard}};\n\
+                 static MAP: RwLock<Vec<u32>> = RwLock::new(Vec::new());\nstatic M: Mutex<u32> = Mutex::new(0);\n\
+                 fn bump() {{\n    *M.lock() += 1;\n}}\nfn main() {{\n{body}}}\n"
+            )
+        };
+        let upgrade = "    let r = MAP.upgradable_read();\n    let mut w = RwLockUpgradableReadGuard::upgrade(r);\n    \
+                       w.push(1);\n    DROP\n    let _n = MAP.read().len();\n";
+        let downgrade =
+            "    let w = MAP.write();\n    let r = RwLockWriteGuard::downgrade(w);\n    \
+                         let _k = r.len();\n    DROP\n    MAP.write().push(2);\n";
+        for (shape, last_guard) in [(upgrade, "drop(w);"), (downgrade, "drop(r);")] {
+            let clean = text(&shape.replace("DROP", last_guard));
+            assert_eq!(found_in(Edition::Rust2021, &clean), vec![], "{clean}");
+            let twin = text(&shape.replace("DROP", ""));
+            assert_eq!(
+                found_in(Edition::Rust2021, &twin),
+                vec![(12, "D002".to_owned())],
+                "{twin}"
+            );
+        }
+        let unlocked = |after: &str| {
+            text(&format!(
+                "    let mut g = M.lock();\n    *g += 1;\n    MutexGuard::unlocked(&mut g, bump);\n    {after}\n"
+            ))
+        };
+        assert_eq!(found_in(Edition::Rust2021, &unlocked("*g += 1;")), vec![]);
+        assert_eq!(
+            found_in(Edition::Rust2021, &unlocked("bump();")),
+            vec![(5, "D002".to_owned())]
+        );
+    }
+
+    /// A guard an arm moves out of a `match` or `if let` scrutinee lives in the binding the
+    /// value goes to; a value read through it leaves the guard to the scrutinee's end.
+    #[test]
+    fn a_guard_moved_out_of_a_scrutinee_by_an_arm_stays_held() {
+        let text = |take: &str, then: &str| {
+            format!(
+                "use std::sync::Mutex;\nstatic M: Mutex<Vec<u32>> = Mutex::new(Vec::new());\n\
+                 fn main() {{\n    let mut g = {take};\n    g.push(1);\n    {then}\n    \
+                 let _n = M.lock().unwrap().len();\n}}\n"
+            )
+        };
+        let takes = [
+            "match M.lock() { Ok(g) => g, Err(poisoned) => poisoned.into_inner() }",
+            "match M.lock() { Ok(g) => g, Err(_) => return }",
+            "if let Ok(g) = M.lock() { g } else { return }",
+        ];
+        for edition in [Edition::Rust2021, Edition::Rust2024] {
+            for take in takes {
+                assert_eq!(
+                    found_in(edition, &text(take, "")),
+                    vec![(7, "D002".to_owned())],
+                    "{take}"
+                );
+                assert_eq!(found_in(edition, &text(take, "drop(g);")), vec![], "{take}");
+            }
+            let read = text("match M.lock() { Ok(g) => g.len(), Err(_) => 0 }", "")
+                .replace("g.push(1);", "g += 1;");
+            assert_eq!(found_in(edition, &read), vec![], "{edition:?}");
+        }
+    }
+
+    /// A guard returned in an `Option` (beside a `None` arm or `return None`, or by `ok()`)
+    /// is held by the caller's binding.
+    #[test]
+    fn a_guard_returned_in_an_option_is_held_by_the_caller() {
+        let text = |body: &str, then: &str| {
+            format!(
+                "use std::sync::{{Mutex, MutexGuard}};\nstatic M: Mutex<Vec<u32>> = Mutex::new(Vec::new());\n\
+                 fn nonempty() -> Option<MutexGuard<'static, Vec<u32>>> {{\n    {body}\n}}\n\
+                 fn main() {{\n    if let Some(g) = nonempty() {{\n        {then}\n    }}\n}}\n"
+            )
+        };
+        for body in [
+            "let g = M.lock().unwrap();\n    if g.is_empty() { return None; }\n    Some(g)",
+            "let g = M.lock().unwrap();\n    if g.is_empty() { None } else { Some(g) }",
+            "M.lock().ok()",
+        ] {
+            let late = body.matches('\n').count() as u32;
+            let twice = text(body, "M.lock().unwrap().push(g[0]);");
+            assert_eq!(
+                found_in(Edition::Rust2021, &twice),
+                vec![(8 + late, "D002".to_owned())],
+                "{body}"
+            );
+            let dropped = text(
+                body,
+                "let k = g[0];\n        drop(g);\n        M.lock().unwrap().push(k);",
+            );
+            assert_eq!(found_in(Edition::Rust2021, &dropped), vec![], "{body}");
+        }
+    }
+
+    /// A value computed from a `load` through a number's method or `std::cmp::max` is as much
+    /// derived from it as `cur + v`; a `fetch_max` is one update.
+    #[test]
+    fn a_load_passed_to_max_and_stored_back_is_a_split_update() {
+        let text = |update: &str| {
+            format!(
+                "use std::sync::atomic::{{AtomicU64, Ordering}};\nstatic MAX: AtomicU64 = AtomicU64::new(0);\n\
+                 fn record(v: u64) {{\n    let cur = MAX.load(Ordering::Relaxed);\n    {update}\n}}\n\
+                 fn main() {{\n    let t = std::thread::spawn(|| record(5));\n    record(7);\n    t.join().unwrap();\n}}\n"
+            )
+        };
+        for update in [
+            "MAX.store(v.max(cur), Ordering::Relaxed);",
+            "MAX.store(std::cmp::max(v, cur), Ordering::Relaxed);",
+            "MAX.store(cur.max(v), Ordering::Relaxed);",
+        ] {
+            assert_eq!(
+                found_in(Edition::Rust2021, &text(update)),
+                vec![(5, "R002".to_owned())],
+                "{update}"
+            );
+        }
+        let one_update = text("let _ = cur;\n    MAX.fetch_max(v, Ordering::Relaxed);");
+        assert_eq!(found_in(Edition::Rust2021, &one_update), vec![]);
+    }
+
+    /// A mutex kept in a `OnceLock` static is the one `get_or_init` and `get` give.
+    #[test]
+    fn a_mutex_in_a_once_lock_is_the_one_its_getters_give() {
+        let text = |get: &str, between: &str| {
+            format!(
+                "use std::sync::{{Mutex, OnceLock}};\nstatic REG: OnceLock<Mutex<Vec<u32>>> = OnceLock::new();\n\
+                 fn main() {{\n    let reg = {get};\n    let mut r = reg.lock().unwrap();\n    {between}\n    \
+                 let n = REG.get().unwrap().lock().unwrap().len();\n    r.push(n as u32);\n}}\n"
+            )
+        };
+        for get in [
+            "REG.get_or_init(|| Mutex::new(Vec::new()))",
+            "REG.get().unwrap()",
+        ] {
+            assert_eq!(
+                found_in(Edition::Rust2021, &text(get, "")),
+                vec![(7, "D002".to_owned())],
+                "{get}"
+            );
+            let apart = text(get, "drop(r);")
+                .replace("r.push(n as u32);", "reg.lock().unwrap().push(n as u32);");
+            assert_eq!(found_in(Edition::Rust2021, &apart), vec![], "{get}");
+        }
+    }
+
     #[test]
     fn crates_using_std_sync_are_modelled() {
         let text = "use std::sync::Mutex;\nstatic M: Mutex<u32> = Mutex::new(0);\n\

@@ -68,11 +68,15 @@ impl<'a> Interp<'a> {
             Expr::Return(r) => {
                 let v = r.expr.as_ref().map_or(Value::Unknown, |e| self.expr(e));
                 self.note_exit(None);
-                let frame = self.frame();
-                frame.returned = Some(match frame.returned.take() {
-                    Some(prev) => prev.join(&v),
-                    None => v,
-                });
+                // `return None` adds nothing to what the other returns give (a guard in
+                // `Some(g)`).
+                if !r.expr.as_deref().is_some_and(syntax::is_none) {
+                    let frame = self.frame();
+                    frame.returned = Some(match frame.returned.take() {
+                        Some(prev) => prev.join(&v),
+                        None => v,
+                    });
+                }
                 self.leave(Flow::Return);
                 Value::Unknown
             }

@@ -25,6 +25,10 @@ const OPTION_OF_PRIM: &[&str] = &[
     "take",
 ];
 
+/// Methods of a lazily made cell (`OnceLock`, `LazyLock`, `OnceCell`) that give its value,
+/// making it first if need be; none of them is a method of a primitive.
+const LAZY_CELL: &[&str] = &["get_or_init", "get_or_try_init", "force"];
+
 impl<'a> Interp<'a> {
     pub(super) fn prim_method(
         &mut self,
@@ -37,6 +41,13 @@ impl<'a> Interp<'a> {
         // The `Option` or reference a primitive was reached through (`locks.get(id)`,
         // `map.get(&k).cloned()`), unwrapped: the primitive itself.
         if OPTION_OF_PRIM.contains(&method) {
+            return Value::Prim(prim);
+        }
+        // The `OnceLock` or `LazyLock` a primitive is kept in (`static REG: OnceLock<Mutex<_>>`
+        // is shaped by its type): what it holds, once made, is the primitive. (A racecheck
+        // `Queue` has a `get` of its own.)
+        if LAZY_CELL.contains(&method) || (method == "get" && api != Api::Racecheck) {
+            self.call_closures(&args, &Value::Unknown);
             return Value::Prim(prim);
         }
         // `room(id).map_or(false, |room| room.lock().leave(user))`: the closure gets the primitive.

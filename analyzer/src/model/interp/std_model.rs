@@ -50,13 +50,16 @@ const PASSTHROUGH: &[&str] = &[
 
 /// `Option`/`Result` methods that give back the value inside, consuming the wrapper; called on
 /// a guard, they hand it on (a `try_acquire`'s `Option`, a std `lock`'s `LockResult`, also when
-/// recovered from poisoning with `unwrap_or_else` or turned into the caller's error).
+/// recovered from poisoning with `unwrap_or_else` or `PoisonError::into_inner` (no method can
+/// move a guard's data out of it), turned into the caller's error, or into an `Option`).
 pub(super) const UNWRAP: &[&str] = &[
     "unwrap",
     "expect",
     "unwrap_unchecked",
     "unwrap_or_else",
     "map_err",
+    "into_inner",
+    "ok",
 ];
 
 /// Methods that make the value inside with their closure if it is not there yet.
@@ -193,13 +196,16 @@ impl<'a> Interp<'a> {
         if PASSTHROUGH.contains(&method) {
             return receiver;
         }
+        let taint = args
+            .iter()
+            .fold(receiver.taint(), |acc, a| acc.union(&a.taint()));
         match receiver {
-            Value::Int(_) | Value::Index(_) | Value::Range(..) => Value::Unknown,
-            _ => Value::data(
-                args.iter()
-                    .fold(receiver.taint(), |acc, a| acc.union(&a.taint()))
-                    .computed(),
-            ),
+            // A number's method gives a number, but one computed from what its arguments read
+            // (`v.max(cur)`).
+            Value::Int(_) | Value::Index(_) | Value::Range(..) if taint.is_empty() => {
+                Value::Unknown
+            }
+            _ => Value::data(taint.computed()),
         }
     }
 
@@ -312,7 +318,8 @@ impl<'a> Interp<'a> {
                 self.new_bag(element)
             }
             "min" | "max" => match args.as_slice() {
-                [a, b] => min_max(last, a, b).unwrap_or_default(),
+                [a, b] => min_max(last, a, b)
+                    .unwrap_or_else(|| Value::data(a.taint().union(&b.taint()).computed())),
                 _ => Value::Unknown,
             },
             _ if SPAWNING.contains(&last) && args.iter().any(|a| !a.callables().is_empty()) => {
@@ -353,7 +360,15 @@ fn min_max<'a>(method: &str, a: &Value<'a>, b: &Value<'a>) -> Option<Value<'a>> 
         } else {
             *x.max(y)
         }),
-        _ if is_id(a) && is_id(b) => Value::Index(IndexKey::Id(rank)),
+        // A value read from an atomic is a number computed on, not an id (`max(cur, v)`
+        // stored back is a split update).
+        _ if is_id(a)
+            && is_id(b)
+            && a.taint().atomics.is_empty()
+            && b.taint().atomics.is_empty() =>
+        {
+            Value::Index(IndexKey::Id(rank))
+        }
         _ => return None,
     })
 }

@@ -1,6 +1,5 @@
 //! Blocks, statements, patterns, branches and loops: where guards are bound and dropped.
 use super::calls::borrows;
-use super::drops::Site;
 use super::protocol;
 use super::walk::{merge_going_on, push_new, Arm, Breakable, Flow, LoopExit, LoopFrame};
 use super::Interp;
@@ -70,9 +69,13 @@ impl<'a> Interp<'a> {
                 let value = self.expr(&init.expr);
                 if let Some((_, diverge)) = &init.diverge {
                     // The `else` of a `let … else` runs instead of what follows; walk it as a
-                    // branch of its own, which never reaches what follows.
+                    // branch of its own, which never reaches what follows. The initializer's
+                    // temporaries are dropped before it runs (in every edition), a guard among
+                    // them.
                     let before = self.walk.held.clone();
                     let signals = self.walk.signals.clone();
+                    let temps = self.frame().temps.last().cloned().unwrap_or_default();
+                    self.walk.held.retain(|g| !temps.contains(g));
                     if protocol::matches_taken_item(&local.pat) {
                         self.note_nothing_taken(first_event..self.event_count());
                     }
@@ -418,22 +421,31 @@ impl<'a> Interp<'a> {
         self.end_rebinds(&mut rebinds, else_flow);
         self.finish_rebinds(rebinds);
         let then_end = e.then_branch.brace_token.span.close();
-        scrutinee_temps
-            .into_iter()
-            .rev()
-            .for_each(|g| self.release(g, Some(Site::Token(then_end))));
+        self.end_temps_but_value(scrutinee_temps, &then_value, then_end);
         self.walk.checks.pop();
         let else_signals = std::mem::take(&mut self.walk.signals);
         self.merge_signals(
             signals,
             vec![(then_signals, then_flow), (else_signals, else_flow)],
         );
+        // An arm that gives `None` adds nothing to what the other gives (a guard in `Some(g)`).
+        let then_none = matches!(e.then_branch.stmts.as_slice(), [syn::Stmt::Expr(v, None)] if syntax::is_none(v));
+        let else_none = e
+            .else_branch
+            .as_ref()
+            .is_some_and(|(_, other)| syntax::is_none(other));
+        let (then_value, else_value) = match (then_none, else_none) {
+            (true, false) => (else_value.clone(), else_value),
+            (false, true) => (then_value.clone(), then_value),
+            _ => (then_value, else_value),
+        };
+        let value = self.merge_arms(then_value, then_flow, else_value, else_flow);
         if has_let && !ends_before_else {
-            self.end_temps(e.if_token.span);
+            let temps = self.frame().temps.pop().unwrap_or_default();
+            self.end_temps_but_value(temps, &value, e.if_token.span);
         }
         let end = self.raw_span(e.if_token.span);
-        self.pop_scope(&Value::Unknown, &end);
-        let value = self.merge_arms(then_value, then_flow, else_value, else_flow);
+        self.pop_scope(&value, &end);
         sorted_pair(e).unwrap_or(value)
     }
 
@@ -559,8 +571,9 @@ impl<'a> Interp<'a> {
         self.merge_held(before, arms_held);
         self.merge_signals(signals, arms_signals);
         self.merge_owned(owned_before, arms_owned);
-        self.end_temps(m.brace_token.span.close());
         let (value, flow) = result.unwrap_or((Value::Unknown, Flow::Normal));
+        let temps = self.frame().temps.pop().unwrap_or_default();
+        self.end_temps_but_value(temps, &value, m.brace_token.span.close());
         self.frame().flow = flow;
         value
     }

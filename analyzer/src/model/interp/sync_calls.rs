@@ -45,9 +45,35 @@ impl<'a> Interp<'a> {
             (SyncItem::ThreadBuilder, Some("new" | "default")) => {
                 Value::Spawner(Spawner::Builder(None))
             }
-            // `MutexGuard::map(guard, …)` keeps the lock held by the guard it maps.
-            (SyncItem::Guard, Some("map" | "try_map" | "filter_map")) => {
-                args.into_iter().next().unwrap_or_default()
+            // `MutexGuard::map(guard, …)` keeps the lock held by the guard it maps, and so do
+            // parking_lot's upgrades and downgrades of a `RwLock`'s guard.
+            (
+                SyncItem::Guard,
+                Some(
+                    "map"
+                    | "try_map"
+                    | "filter_map"
+                    | "upgrade"
+                    | "try_upgrade"
+                    | "try_upgrade_for"
+                    | "try_upgrade_until"
+                    | "downgrade"
+                    | "downgrade_to_upgradable",
+                ),
+            ) => args.into_iter().next().unwrap_or_default(),
+            // parking_lot's `MutexGuard::unlocked(&mut guard, f)`: the lock is given up while `f`
+            // runs, and held again after.
+            (SyncItem::Guard, Some("unlocked" | "unlocked_fair")) => {
+                let guards = args.first().map_or_else(Vec::new, |g| self.owned_guards(g));
+                let held = self.walk.held.clone();
+                self.walk.held.retain(|g| !guards.contains(g));
+                let value = self.call_closures(args.get(1..).unwrap_or_default(), &Value::Unknown);
+                for g in guards {
+                    if held.contains(&g) && !self.walk.held.contains(&g) {
+                        self.walk.held.push(g);
+                    }
+                }
+                value
             }
             _ => self.unknown_call(args),
         }

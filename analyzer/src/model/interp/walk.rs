@@ -443,7 +443,20 @@ impl<'a> Interp<'a> {
         self.frame().temps.push(Vec::new());
         let value = f(self);
         let temps = self.frame().temps.pop().unwrap_or_default();
-        let kept = self.owned_guards(&value);
+        self.end_temps_but_value(temps, &value, end);
+        value
+    }
+
+    /// Drops `temps` (at `end`) but the guards `value` owns, which become temporaries of the
+    /// enclosing scope: a guard handed out of a block, or moved out of a scrutinee by the arm
+    /// that gives the value (`match m.lock() { Ok(g) => g, … }`).
+    pub(super) fn end_temps_but_value(
+        &mut self,
+        temps: Vec<GuardId>,
+        value: &Value<'a>,
+        end: proc_macro2::Span,
+    ) {
+        let kept = self.owned_guards(value);
         for g in temps.into_iter().rev() {
             if kept.contains(&g) {
                 self.add_temp(g);
@@ -451,7 +464,6 @@ impl<'a> Interp<'a> {
                 self.release(g, Some(Site::Token(end)));
             }
         }
-        value
     }
 
     /// Moves the guards and pipe ends of a value into the bindings of the current scope.
