@@ -319,7 +319,12 @@ fn model_parsed(
         model
             .cuts
             .extend(expansion.cuts.iter().cloned().map(Cut::Expansion));
-        result.diagnostics = crate::rules::check_model(&model);
+        // Rules that report an absence are quiet for a model cut short, not for a bound a
+        // rule's own search reached.
+        let model_cut = model.truncated();
+        let (diagnostics, rule_cuts) = crate::rules::check_model(&model);
+        result.diagnostics = diagnostics;
+        model.cuts.extend(rule_cuts);
         expansion.locate(&mut result.diagnostics);
         result.acquisitions = lock_facts::acquisitions(&model);
         expansion.locate_acquisitions(&mut result.acquisitions);
@@ -332,11 +337,18 @@ fn model_parsed(
             }
             result.note = Some(RunNote {
                 path: files[slots[0]].path.clone(),
-                message: format!(
-                    "the model of the crate rooted here was cut short ({cuts}): findings past the \
-                     cut are missing, and {QUIET_WHEN_CUT} (rules that report an absence) are not \
-                     checked for it"
-                ),
+                message: if model_cut {
+                    format!(
+                        "the model of the crate rooted here was cut short ({cuts}): findings past \
+                         the cut are missing, and {QUIET_WHEN_CUT} (rules that report an absence) \
+                         are not checked for it"
+                    )
+                } else {
+                    format!(
+                        "the analysis of the crate rooted here was cut short ({cuts}): findings \
+                         past the cut are missing"
+                    )
+                },
             });
         }
     }
@@ -1572,6 +1584,45 @@ fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
                 .replace("r.push(n as u32);", "reg.lock().unwrap().push(n as u32);");
             assert_eq!(found_in(Edition::Rust2021, &apart), vec![], "{get}");
         }
+    }
+
+    /// Every pair of twelve locks taken in order makes more long cycles than D001 examines:
+    /// the plain ABBA of a thread taking the last lock then the first is found all the same
+    /// (cycles are searched shortest first), and the run says the search stopped.
+    #[test]
+    fn a_plain_abba_is_found_among_more_cycles_than_are_examined() {
+        let locks = 12;
+        let mut text = "use racecheck::{Lock, Thread};\n".to_owned();
+        for i in 0..locks {
+            text += &format!("static L{i}: Lock<i32> = Lock::new(0);\n");
+        }
+        text += "fn ordered() {\n";
+        for i in 0..locks {
+            for j in i + 1..locks {
+                text += &format!("    {{ let _a = L{i}.acquire(); let _b = L{j}.acquire(); }}\n");
+            }
+        }
+        let last = locks - 1;
+        text += &format!(
+            "}}\nfn buggy() {{\n    let _x = L{last}.acquire();\n    let _y = L0.acquire();\n}}\n\
+             fn main() {{\n    let h0 = Thread::new(ordered).start();\n    let h1 = Thread::new(buggy).start();\n    \
+             h0.join().unwrap();\n    h1.join().unwrap();\n}}\n"
+        );
+        let analysis = analyze(&[file("src/main.rs", &text)]);
+        let codes: Vec<&str> = analysis
+            .diagnostics
+            .iter()
+            .map(|d| d.code.as_str())
+            .collect();
+        assert_eq!(codes, ["D001"]);
+        assert!(
+            analysis
+                .notes
+                .iter()
+                .any(|n| n.message.contains("lock-order cycles")),
+            "{:?}",
+            analysis.notes
+        );
     }
 
     #[test]

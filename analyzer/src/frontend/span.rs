@@ -11,18 +11,27 @@ use std::path::{Path, PathBuf};
 
 const BOM: &str = "\u{feff}";
 
-/// The byte offset at which each line of a file starts (line 1 at index 0).
+/// The byte offset at which each line of a file starts (line 1 at index 0), and whether each
+/// line is all ASCII (a column is then a byte count: converting a position of a long line
+/// costs no scan of the line).
 #[derive(Debug)]
-pub(crate) struct LineStarts(Vec<usize>);
+pub(crate) struct LineStarts(Vec<usize>, Vec<bool>);
 
 impl LineStarts {
     pub(crate) fn of(text: &str) -> Self {
-        let newlines = text
-            .bytes()
-            .enumerate()
-            .filter(|&(_, b)| b == b'\n')
-            .map(|(i, _)| i + 1);
-        Self(std::iter::once(0).chain(newlines).collect())
+        let mut starts = vec![0];
+        let mut ascii = Vec::new();
+        let mut line_ascii = true;
+        for (i, b) in text.bytes().enumerate() {
+            line_ascii &= b.is_ascii();
+            if b == b'\n' {
+                starts.push(i + 1);
+                ascii.push(line_ascii);
+                line_ascii = true;
+            }
+        }
+        ascii.push(line_ascii);
+        Self(starts, ascii)
     }
 }
 
@@ -111,7 +120,14 @@ impl<'p> SpanConverter<'p> {
                 .unwrap_or(self.text.len()),
         };
         let rest = self.text.get(line_start..).unwrap_or("");
+        let ascii_line = self
+            .lines
+            .1
+            .get(at.line.max(1) - 1)
+            .copied()
+            .unwrap_or(false);
         match rest.as_bytes().get(..at.column) {
+            Some(_) if ascii_line => line_start + at.column,
             Some(prefix) if prefix.is_ascii() => line_start + at.column,
             _ => {
                 line_start
@@ -218,6 +234,18 @@ mod tests {
         assert_eq!(
             (shebang.byte_start, shebang.line_start, shebang.column_start),
             (22, 2, 4)
+        );
+    }
+
+    #[test]
+    fn lines_are_told_ascii_or_not_and_columns_counted_in_chars_on_the_others() {
+        let lines = LineStarts::of("ab\n// é\n\nfn x() {}");
+        assert_eq!(lines.0, [0, 3, 9, 10]);
+        assert_eq!(lines.1, [true, false, true, true]);
+        let after_accent = first_ident_span("/* é */ fn main() {}");
+        assert_eq!(
+            (after_accent.byte_start, after_accent.column_start),
+            (12, 12)
         );
     }
 }

@@ -97,60 +97,91 @@ impl LockOrderGraph {
     }
 
     /// The elementary cycles of the graph (each once, starting at its smallest lock), up to
-    /// `max_len` locks long and `limit` cycles in all.
-    pub(crate) fn cycles(&self, max_len: usize, limit: usize) -> Vec<Vec<PrimId>> {
-        let mut cycles = Vec::new();
-        for scc in petgraph::algo::tarjan_scc(&self.graph) {
-            // Two elements of one family taken by run-time ids in either order.
-            cycles.extend(
+    /// `max_len` locks long, shortest first: at most `limit` cycles, found in at most `steps`
+    /// steps of the search. The cycles, and whether the search stopped at a bound (longer
+    /// cycles, or more of the same length, may then be missing).
+    pub(crate) fn cycles(
+        &self,
+        max_len: usize,
+        limit: usize,
+        steps: usize,
+    ) -> (Vec<Vec<PrimId>>, bool) {
+        let mut search = CycleSearch {
+            out: Vec::new(),
+            limit,
+            steps,
+        };
+        let sccs: Vec<Vec<PrimId>> = petgraph::algo::tarjan_scc(&self.graph)
+            .into_iter()
+            .map(|mut scc| {
+                scc.sort();
+                scc
+            })
+            .collect();
+        // Two elements of one family taken by run-time ids in either order.
+        for scc in &sccs {
+            search.out.extend(
                 scc.iter()
                     .filter(|&&lock| self.graph.contains_edge(lock, lock))
                     .map(|&lock| vec![lock]),
             );
-            if scc.len() < 2 {
-                continue;
-            }
-            let mut nodes = scc;
-            nodes.sort();
-            for (i, &start) in nodes.iter().enumerate() {
-                // Cycles through `start` using only nodes greater than it: each cycle once.
-                let allowed = &nodes[i..];
-                let mut path = vec![start];
-                self.extend_cycles(start, allowed, max_len, limit, &mut path, &mut cycles);
-                if cycles.len() >= limit {
-                    return cycles;
+        }
+        // Shortest first, so that no bound spent on long cycles hides a plain ABBA.
+        for len in 2..=max_len {
+            for nodes in sccs.iter().filter(|scc| scc.len() >= len) {
+                for (i, &start) in nodes.iter().enumerate() {
+                    // Cycles through `start` using only nodes greater than it: each cycle once.
+                    let mut path = vec![start];
+                    if !self.extend_cycles(&nodes[i..], len, &mut path, &mut search) {
+                        return (search.out, true);
+                    }
                 }
             }
         }
-        cycles
+        (search.out, false)
     }
 
+    /// Extends `path` (from its first lock, through `allowed` locks) to cycles of exactly `len`
+    /// locks; false when a bound of the search is reached.
     fn extend_cycles(
         &self,
-        start: PrimId,
         allowed: &[PrimId],
-        max_len: usize,
-        limit: usize,
+        len: usize,
         path: &mut Vec<PrimId>,
-        out: &mut Vec<Vec<PrimId>>,
-    ) {
+        search: &mut CycleSearch,
+    ) -> bool {
+        let start = path[0];
         let last = *path.last().expect("the path starts non-empty");
         for next in self.graph.neighbors(last) {
-            if out.len() >= limit {
-                return;
+            if search.out.len() >= search.limit || search.steps == 0 {
+                return false;
             }
+            search.steps -= 1;
             if next == start {
-                out.push(path.clone());
-            } else if path.len() < max_len
+                if path.len() == len {
+                    search.out.push(path.clone());
+                }
+            } else if path.len() < len
                 && allowed.binary_search(&next).is_ok()
                 && !path.contains(&next)
             {
                 path.push(next);
-                self.extend_cycles(start, allowed, max_len, limit, path, out);
+                let going_on = self.extend_cycles(allowed, len, path, search);
                 path.pop();
+                if !going_on {
+                    return false;
+                }
             }
         }
+        true
     }
+}
+
+/// What a search for cycles found, and what it may still do.
+struct CycleSearch {
+    out: Vec<Vec<PrimId>>,
+    limit: usize,
+    steps: usize,
 }
 
 /// Whether the elements `from` and `to` that two acquisitions by run-time ids stand for can be

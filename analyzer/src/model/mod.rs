@@ -421,6 +421,9 @@ pub(crate) enum Cut {
     Nesting(usize),
     /// Invocations of the crate's macros left unexpanded.
     Expansion(ExpansionCut),
+    /// D001 examined this many lock-order cycles (or searched as long as it may), shortest
+    /// first; the model itself is whole.
+    Cycles(usize),
 }
 
 impl std::fmt::Display for Cut {
@@ -435,6 +438,11 @@ impl std::fmt::Display for Cut {
                 "expressions nested deeper than {n}, counting through calls, were not walked"
             ),
             Cut::Expansion(cut) => cut.fmt(f),
+            Cut::Cycles(n) => write!(
+                f,
+                "the search for lock-order cycles stopped at {n} cycles or its budget of steps, \
+                 shortest first"
+            ),
         }
     }
 }

@@ -3,7 +3,8 @@ use super::RuleInfo;
 use crate::diagnostic::{Diagnostic, Label, Span, Step, StepKind, ThreadFlow};
 use crate::graph::happens_before::HappensBefore;
 use crate::graph::lock_order::LockOrderGraph;
-use crate::model::{Access, Event, Held, IndexKey, Model, Op, Origin, PrimId, TemplateId};
+use crate::model::{Access, Cut, Event, Held, IndexKey, Model, Op, Origin, PrimId, TemplateId};
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 pub(crate) struct RuleContext<'m> {
@@ -12,6 +13,8 @@ pub(crate) struct RuleContext<'m> {
     pub locks: LockOrderGraph,
     /// The events acting on each primitive, in model order.
     by_prim: HashMap<PrimId, Vec<(TemplateId, usize)>>,
+    /// Bounds a rule's own search reached (findings past them may be missing).
+    cuts: RefCell<Vec<Cut>>,
 }
 
 impl<'m> RuleContext<'m> {
@@ -27,7 +30,18 @@ impl<'m> RuleContext<'m> {
             hb: HappensBefore::build(model),
             locks: LockOrderGraph::build(model),
             by_prim,
+            cuts: RefCell::new(Vec::new()),
         }
+    }
+
+    /// Says that a rule's search stopped at a bound: the run's note tells the user.
+    pub(crate) fn note_cut(&self, cut: Cut) {
+        self.cuts.borrow_mut().push(cut);
+    }
+
+    /// The bounds the rules' searches reached.
+    pub(crate) fn into_cuts(self) -> Vec<Cut> {
+        self.cuts.into_inner()
     }
 
     /// Every event acting on `prim`, with where it is.

@@ -2,7 +2,7 @@
 use super::context::{add_flow, step, RuleContext};
 use crate::diagnostic::{Diagnostic, Span, Step, StepKind};
 use crate::graph::lock_order::EdgeInstance;
-use crate::model::{IndexKey, PrimId};
+use crate::model::{Cut, IndexKey, PrimId};
 
 declare_rule! {
     /// ## What it does
@@ -29,8 +29,10 @@ declare_rule! {
     /// e.g. ordered by address or index.
     ///
     /// ## Known problems
-    /// - Cycles of up to 6 locks are searched, at most 256 per crate; per edge of a cycle, 16
-    ///   acquisitions and 4,096 combinations are tried. A longer cycle is not reported.
+    /// - Cycles of up to 6 locks are searched, shortest first, at most 256 per crate (and a
+    ///   million steps of the search); per edge of a cycle, 16 acquisitions and 4,096
+    ///   combinations are tried. A longer cycle is not reported; when the search stops at its
+    ///   bound, the run's note says so.
     /// - `try_acquire` and `acquire_timeout` add no edge (they give up instead of waiting).
     /// - A cycle whose threads only read a `RwLock` where one waits for another is not reported,
     ///   although a writer queued between them could block the second read.
@@ -51,9 +53,11 @@ declare_rule! {
     pub D001, LOCK_ORDER_INVERSION, "lock-order-inversion", Error, "locks acquired in opposite orders by threads that can run in parallel", model_limits!()
 }
 
-/// Longest cycle searched, and most cycles examined per crate.
+/// Longest cycle searched, most cycles examined per crate, and most steps of the search for
+/// them (shortest first: a bound reached leaves out longer cycles, and says so).
 const MAX_CYCLE: usize = 6;
 const MAX_CYCLES: usize = 256;
+const MAX_CYCLE_SEARCH: usize = 1_000_000;
 /// Acquisitions considered per edge, and combinations tried per cycle, when looking for
 /// acquisitions that can all run at once.
 const MAX_INSTANCES: usize = 16;
@@ -61,7 +65,11 @@ const MAX_ATTEMPTS: usize = 4_096;
 
 pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     let mut found = Vec::new();
-    for cycle in cx.locks.cycles(MAX_CYCLE, MAX_CYCLES) {
+    let (cycles, cut) = cx.locks.cycles(MAX_CYCLE, MAX_CYCLES, MAX_CYCLE_SEARCH);
+    if cut {
+        cx.note_cut(Cut::Cycles(MAX_CYCLES));
+    }
+    for cycle in cycles {
         if let [lock] = cycle[..] {
             // A family's elements taken by unordered run-time ids: two acquisitions of the one
             // edge (two threads, or two instances of one) close the cycle.

@@ -109,13 +109,15 @@ use crate::diagnostic::Diagnostic;
 use context::RuleContext;
 
 /// Runs every model rule over one crate's model.
-pub(crate) fn check_model(model: &crate::model::Model) -> Vec<Diagnostic> {
+pub(crate) fn check_model(
+    model: &crate::model::Model,
+) -> (Vec<Diagnostic>, Vec<crate::model::Cut>) {
     let cx = RuleContext::new(model);
     let mut out = Vec::new();
     for check in CHECKS {
         check(&cx, &mut out);
     }
-    out
+    (out, cx.into_cuts())
 }
 
 /// The rule with this code (case-insensitive), if any.
