@@ -298,23 +298,48 @@ fn a_real_block_ends_with_a_message_naming_the_thread_and_its_last_operation() {
 #[test]
 fn a_panicking_map_task_is_reported_at_the_map_call() {
     let _serial = serial();
-    let map_line = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
-    let seen = std::sync::Arc::clone(&map_line);
-    let report = racecheck::explore(Config::default().schedules(5), move || {
-        let pool = racecheck::Pool::new(2);
-        seen.store(line!() + 1, std::sync::atomic::Ordering::Relaxed);
-        let _ = pool.map(|x: u32| if x == 2 { panic!("two") } else { x }, 1..=3);
+    for unordered in [false, true] {
+        let map_line = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+        let seen = std::sync::Arc::clone(&map_line);
+        let report = racecheck::explore(Config::default().schedules(5), move || {
+            let pool = racecheck::Pool::new(2);
+            let task = |x: u32| if x == 2 { panic!("two") } else { x };
+            if unordered {
+                seen.store(line!() + 1, std::sync::atomic::Ordering::Relaxed);
+                let _: Vec<u32> = pool.imap_unordered(task, 1..=3).collect();
+            } else {
+                seen.store(line!() + 1, std::sync::atomic::Ordering::Relaxed);
+                let _ = pool.map(task, 1..=3);
+            }
+        });
+        let finding = &report.findings()[0];
+        assert_eq!(finding.kind, FindingKind::Panic, "{finding}");
+        let line = map_line.load(std::sync::atomic::Ordering::Relaxed);
+        assert_eq!(
+            (
+                finding.locations[0].file.as_str(),
+                finding.locations[0].line
+            ),
+            ("runtime/tests/explore_robustness.rs", line),
+            "unordered: {unordered}: {finding}"
+        );
+    }
+}
+
+#[test]
+fn a_malformed_replay_token_panics_at_the_replay_call() {
+    let _serial = serial();
+    let replay_line = line!() + 2;
+    let (message, location) = panic_of(|| {
+        racecheck::replay("rc1:AA", || {});
     });
-    let finding = &report.findings()[0];
-    assert_eq!(finding.kind, FindingKind::Panic, "{finding}");
-    let line = map_line.load(std::sync::atomic::Ordering::Relaxed);
+    assert!(
+        message.starts_with("racecheck: invalid replay token"),
+        "{message}"
+    );
     assert_eq!(
-        (
-            finding.locations[0].file.as_str(),
-            finding.locations[0].line
-        ),
-        ("runtime/tests/explore_robustness.rs", line),
-        "{finding}"
+        location,
+        format!("runtime/tests/explore_robustness.rs:{replay_line}")
     );
 }
 

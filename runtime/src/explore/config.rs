@@ -100,6 +100,9 @@ pub struct Config {
 
 /// The smallest [`Config::stack_size`] accepted: room for the engine's own frames.
 pub const MIN_STACK_SIZE: usize = 64 << 10;
+/// The largest [`Config::stack_size`] accepted (64 GiB): each logical thread reserves this
+/// much address space, and sizes near `usize::MAX` overflow the stack's own arithmetic.
+pub const MAX_STACK_SIZE: usize = 64 << 30;
 
 /// A std thread's stack: `RUST_MIN_STACK` when it holds a number, else 2 MiB.
 fn real_thread_stack_size() -> usize {
@@ -189,6 +192,12 @@ impl Config {
                 self.stack_size
             ));
         }
+        if self.stack_size > MAX_STACK_SIZE {
+            return Err(format!(
+                "`stack_size` is {} bytes: at most {MAX_STACK_SIZE} is accepted",
+                self.stack_size
+            ));
+        }
         Ok(())
     }
 
@@ -228,10 +237,10 @@ impl Config {
         }
         if let Some(value) = var("RACECHECK_STACK_SIZE") {
             self.stack_size = parse_number(&value)
-                .filter(|&n: &usize| n >= MIN_STACK_SIZE)
+                .filter(|n: &usize| (MIN_STACK_SIZE..=MAX_STACK_SIZE).contains(n))
                 .ok_or_else(|| {
                     format!(
-                        "RACECHECK_STACK_SIZE must be a number of bytes, at least {MIN_STACK_SIZE}, not {value:?}"
+                        "RACECHECK_STACK_SIZE must be a number of bytes from {MIN_STACK_SIZE} to {MAX_STACK_SIZE}, not {value:?}"
                     )
                 })?;
         }
@@ -452,7 +461,15 @@ mod tests {
         assert_eq!(forever.stall_timeout, None);
         assert_eq!(
             overridden(&[("RACECHECK_STACK_SIZE", "4096")]).unwrap_err(),
-            "RACECHECK_STACK_SIZE must be a number of bytes, at least 65536, not \"4096\""
+            "RACECHECK_STACK_SIZE must be a number of bytes from 65536 to 68719476736, not \"4096\""
+        );
+        assert!(overridden(&[("RACECHECK_STACK_SIZE", &usize::MAX.to_string())]).is_err());
+        assert_eq!(
+            Config::default()
+                .stack_size(usize::MAX)
+                .validate()
+                .unwrap_err(),
+            "`stack_size` is 18446744073709551615 bytes: at most 68719476736 is accepted"
         );
         assert!(overridden(&[("RACECHECK_STALL_TIMEOUT", "soon")])
             .unwrap_err()

@@ -46,7 +46,7 @@ mod watchdog;
 
 use std::sync::Arc;
 
-pub use config::{Config, Strategy, DEFAULT_PCT_DEPTH, MIN_STACK_SIZE};
+pub use config::{Config, Strategy, DEFAULT_PCT_DEPTH, MAX_STACK_SIZE, MIN_STACK_SIZE};
 pub use finding::{
     Coverage, Finding, FindingKind, Report, TraceEvent, Unit, Witnesses, SERIALIZED_TRACE_EVENTS,
 };

@@ -58,8 +58,11 @@ pub(crate) fn run_or_diverged(config: Config, body: Body) -> Result<Report, Repl
     super::context::install_panic_hook();
     let (schedules, max_steps, replayed, partition) = match &config.strategy {
         Strategy::Replay(text) => {
-            let recorded = token::decode(text)
-                .unwrap_or_else(|error| panic!("racecheck: invalid replay token: {error}"));
+            // A `match`, not a closure: the panic is reported at the caller's `replay`.
+            let recorded = match token::decode(text) {
+                Ok(recorded) => recorded,
+                Err(error) => panic!("racecheck: invalid replay token: {error}"),
+            };
             (1, recorded.max_steps, Some(recorded), Partition::WHOLE)
         }
         _ => (config.schedules, config.max_steps, None, config.partition),

@@ -253,9 +253,13 @@ impl ExploredPool {
             total += 1;
             completed.clone()
         });
-        (0..total).map(move |_| match on_behalf_of(called_at, || completed.get()) {
-            Some(outcome) => value_or_resume(outcome),
-            None => discarded(),
+        // The task's panic is resumed within the attribution, so that it is reported at the
+        // user's `imap_unordered`, as `imap`'s is.
+        (0..total).map(move |_| {
+            on_behalf_of(called_at, || match completed.get() {
+                Some(outcome) => value_or_resume(outcome),
+                None => discarded(),
+            })
         })
     }
 
