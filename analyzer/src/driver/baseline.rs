@@ -69,6 +69,7 @@ impl Baseline {
     }
 
     pub fn write(&self, path: &Path) -> Result<(), Fatal> {
+        Fatal::refuse_overwrite(path)?;
         let mut json = serde_json::to_string_pretty(self).expect("a baseline always serializes");
         json.push('\n');
         std::fs::write(path, json).map_err(|e| Fatal::io("write baseline", path, &e))

@@ -342,6 +342,7 @@ pub fn write_output(
     match output {
         Some(path) => {
             let path = cwd.join(path);
+            Fatal::refuse_overwrite(&path)?;
             let mut file = File::create(&path).map_err(|e| Fatal::io("create", &path, &e))?;
             render(&mut file)
                 .and_then(|()| file.flush())

@@ -23,6 +23,23 @@ impl Fatal {
         Fatal::new(format!("cannot {action} `{}`: {error}", path.display()))
     }
 
+    /// A report or baseline the user asked to write over a file of the project's own: a Rust
+    /// source or a cargo manifest or lockfile (`--output src/main.rs` by a slip of the hand).
+    pub fn refuse_overwrite(path: &Path) -> Result<(), Self> {
+        let source = path.extension().is_some_and(|e| e == "rs")
+            || path
+                .file_name()
+                .is_some_and(|n| n == "Cargo.toml" || n == "Cargo.lock");
+        if source && path.exists() {
+            return Err(Fatal::new(format!(
+                "refusing to write over `{}`: it is a source file of the project; give the \
+                 report another name",
+                path.display()
+            )));
+        }
+        Ok(())
+    }
+
     /// A problem at a known place of a configuration file: `file:line:col: message`.
     pub fn at(path: &Path, line_col: Option<(u32, u32)>, message: impl fmt::Display) -> Self {
         match line_col {

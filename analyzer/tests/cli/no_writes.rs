@@ -43,3 +43,23 @@ fn checking_leaves_the_project_untouched() {
     let added: Vec<&PathBuf> = after.keys().filter(|p| !before.contains_key(*p)).collect();
     assert_eq!(added, [Path::new("out.sarif")]);
 }
+
+#[test]
+fn a_report_or_baseline_never_writes_over_a_source_file() {
+    let project = Project::cargo("no-overwrite", &format!("fn main() {{}} {UNKNOWN_ALLOW}\n"));
+    let before = tree(project.root());
+    for args in [
+        ["--write-baseline", "src/main.rs"],
+        ["--output", "src/main.rs"],
+        ["--output", "Cargo.toml"],
+    ] {
+        let run = project.run(&args);
+        assert_eq!(run.code, 2, "{args:?}: {run:?}");
+        assert!(
+            run.stderr.contains("refusing to write over") && run.stderr.contains("source file"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    assert_eq!(tree(project.root()), before);
+}
