@@ -1625,6 +1625,40 @@ fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
         );
     }
 
+    /// `main` starts two threads, then runs a call tree of 100,000 leaves that spends the
+    /// crate's steps: its walk stops at its share, and the threads it started are walked with
+    /// the rest, so their ABBA is found (and the run says the model was cut).
+    #[test]
+    fn a_walk_that_would_spend_every_step_leaves_some_to_the_threads_it_started() {
+        let mut text = "use racecheck::{Lock, Thread};\nstatic A: Lock<i32> = Lock::new(0);\n\
+                        static B: Lock<i32> = Lock::new(0);\nstatic C: Lock<i32> = Lock::new(0);\n\
+                        fn one() {\n    let _a = A.acquire();\n    let _b = B.acquire();\n}\n\
+                        fn two() {\n    let _b = B.acquire();\n    let _a = A.acquire();\n}\n\
+                        fn main() {\n    let t1 = Thread::new(one).start();\n    let t2 = Thread::new(two).start();\n    \
+                        t1.join().unwrap();\n    t2.join().unwrap();\n    let _c = C.acquire();\n    g1();\n}\n"
+            .to_owned();
+        for level in 1..6 {
+            let call = format!("g{}(); ", level + 1);
+            text += &format!("fn g{level}() {{ {} }}\n", call.repeat(10));
+        }
+        text += "fn g6() { let _c = C.try_acquire(); }\n";
+        let analysis = analyze(&[file("src/main.rs", &text)]);
+        let codes: Vec<&str> = analysis
+            .diagnostics
+            .iter()
+            .map(|d| d.code.as_str())
+            .collect();
+        assert_eq!(codes, ["D001"]);
+        assert!(
+            analysis
+                .notes
+                .iter()
+                .any(|n| n.message.contains("share of the crate's steps")),
+            "{:?}",
+            analysis.notes
+        );
+    }
+
     #[test]
     fn crates_using_std_sync_are_modelled() {
         let text = "use std::sync::Mutex;\nstatic M: Mutex<u32> = Mutex::new(0);\n\

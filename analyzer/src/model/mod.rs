@@ -411,6 +411,9 @@ pub(crate) struct Model {
 pub(crate) enum Cut {
     /// The crate's steps (expressions and statements walked), a budget that grows with its size.
     Steps(u64),
+    /// A thread's walk took its share of the crate's steps left (the threads after it got the
+    /// rest).
+    TemplateSteps,
     /// Events of one thread template.
     Events(usize),
     /// Thread templates of the crate.
@@ -430,6 +433,11 @@ impl std::fmt::Display for Cut {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Cut::Steps(n) => write!(f, "the walk reached its budget of {n} steps"),
+            Cut::TemplateSteps => write!(
+                f,
+                "a thread's walk reached its share of the crate's steps, three quarters of \
+                 those left"
+            ),
             Cut::Events(n) => write!(f, "a thread reached the limit of {n} operations"),
             Cut::Templates(n) => write!(f, "the crate reached the limit of {n} threads"),
             Cut::CallDepth(n) => write!(f, "calls nested deeper than {n} were not followed"),

@@ -14,6 +14,9 @@ use crate::model::Cut;
 const BYTES_PER_STEP: u64 = 4;
 /// Steps every crate gets, however small.
 const MIN_STEPS: u64 = 200_000;
+/// The share of the steps left that one thread template's walk may take (in quarters): a
+/// template that would take them all leaves the threads it starts, walked after it, a quarter.
+const TEMPLATE_SHARE_QUARTERS: u64 = 3;
 /// Events per template.
 const EVENT_BUDGET: usize = 100_000;
 /// Templates per crate.
@@ -52,6 +55,8 @@ impl Activity {
 pub(super) struct Budget {
     steps: u64,
     step_limit: u64,
+    /// Where the walk of the current template stops (see [`TEMPLATE_SHARE_QUARTERS`]).
+    template_step_limit: u64,
     events_emitted: usize,
     expr_depth: u32,
     const_depth: u32,
@@ -60,9 +65,11 @@ pub(super) struct Budget {
 impl Budget {
     /// The budget of a crate of `source_bytes` bytes.
     pub(super) fn for_source(source_bytes: usize) -> Self {
+        let step_limit = MIN_STEPS.max(source_bytes as u64 / BYTES_PER_STEP);
         Self {
             steps: 0,
-            step_limit: MIN_STEPS.max(source_bytes as u64 / BYTES_PER_STEP),
+            step_limit,
+            template_step_limit: step_limit,
             events_emitted: 0,
             expr_depth: 0,
             const_depth: 0,
@@ -99,8 +106,15 @@ impl Interp<'_> {
         }
     }
 
-    /// Counts one step; false once the crate's budget is spent, or once the walk gave up to be
-    /// walked later (see `rewalk`).
+    /// Gives the template whose walk starts now its share of the steps left.
+    pub(super) fn start_template_steps(&mut self) {
+        let budget = &mut self.budget;
+        let left = budget.step_limit.saturating_sub(budget.steps);
+        budget.template_step_limit = budget.steps + left / 4 * TEMPLATE_SHARE_QUARTERS;
+    }
+
+    /// Counts one step; false once the crate's budget or the template's share of it is spent,
+    /// or once the walk gave up to be walked later (see `rewalk`).
     pub(super) fn step(&mut self) -> bool {
         if self.walk.postponed.get() {
             return false;
@@ -108,6 +122,12 @@ impl Interp<'_> {
         self.budget.steps += 1;
         if self.budget.steps > self.budget.step_limit {
             self.cut(Cut::Steps(self.budget.step_limit));
+            return false;
+        }
+        if self.budget.steps > self.budget.template_step_limit {
+            // Its steps are not spent: what it left goes to the templates after it.
+            self.budget.steps -= 1;
+            self.cut(Cut::TemplateSteps);
             return false;
         }
         true

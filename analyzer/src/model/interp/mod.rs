@@ -252,6 +252,7 @@ impl<'a> Interp<'a> {
 
     /// Walks a template from its start (`Walk::start` done).
     fn run_walk(&mut self, pending: Pending<'a>) {
+        self.start_template_steps();
         let result = self.call(&pending.target, pending.args, None, None);
         self.release_value(&result, None);
         self.end_closure_thread(&pending.target);
