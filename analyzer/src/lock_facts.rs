@@ -13,9 +13,14 @@ pub struct Acquisition {
     pub lock: String,
     /// The thread template that takes it (`main`, a spawned function, a pool task).
     pub thread: String,
-    /// The locks held when it is taken, in acquisition order, with where each was taken.
+    /// The locks held when it is taken, in acquisition order, with where each was taken (the
+    /// innermost [`HELD_SHOWN`] at most).
     pub held: Vec<(String, Span)>,
 }
+
+/// Held locks an acquisition lists: enough for any hover, and no list of hundreds repeated at
+/// every acquisition of a deep nesting.
+const HELD_SHOWN: usize = 16;
 
 /// Every acquisition of `model`, once per (span, thread, held locks), in source order.
 pub(crate) fn acquisitions(model: &Model) -> Vec<Acquisition> {
@@ -29,12 +34,13 @@ pub(crate) fn acquisitions(model: &Model) -> Vec<Acquisition> {
                 span: event.span.clone(),
                 lock: model.prim(lock).name.clone(),
                 thread: model.template(template).name.clone(),
-                held: event
-                    .held
-                    .iter()
-                    .filter(|h| h.lock != lock)
-                    .map(|h| (model.prim(h.lock).name.clone(), h.span.clone()))
-                    .collect(),
+                held: {
+                    let held: Vec<_> = event.held.iter().filter(|h| h.lock != lock).collect();
+                    held[held.len().saturating_sub(HELD_SHOWN)..]
+                        .iter()
+                        .map(|h| (model.prim(h.lock).name.clone(), h.span.clone()))
+                        .collect()
+                },
             })
         })
         .collect();

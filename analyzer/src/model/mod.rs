@@ -416,6 +416,8 @@ pub(crate) enum Cut {
     TemplateSteps,
     /// Events of one thread template.
     Events(usize),
+    /// Locks recorded as held at the crate's events, all together.
+    Held(usize),
     /// Thread templates of the crate.
     Templates(usize),
     /// Calls nested this deep are not followed.
@@ -439,6 +441,10 @@ impl std::fmt::Display for Cut {
                  those left"
             ),
             Cut::Events(n) => write!(f, "a thread reached the limit of {n} operations"),
+            Cut::Held(n) => write!(
+                f,
+                "the crate's operations reached the limit of {n} locks held at them, all together"
+            ),
             Cut::Templates(n) => write!(f, "the crate reached the limit of {n} threads"),
             Cut::CallDepth(n) => write!(f, "calls nested deeper than {n} were not followed"),
             Cut::Nesting(n) => write!(

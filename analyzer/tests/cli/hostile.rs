@@ -383,3 +383,40 @@ fn assert_cut_told_in_every_format(project: &Project, cut: &str) {
         "{github}"
     );
 }
+
+#[test]
+fn threads_nesting_hundreds_of_locks_are_modelled_in_bounded_memory() {
+    // 30 threads each nest the same 400 locks, in orders rotated apart: every acquisition
+    // records the locks held, quadratic in the nesting, until the crate's bound on them.
+    let (locks, threads) = (400, 30);
+    let mut text = "use racecheck::{Lock, Thread};\n".to_owned();
+    for l in 0..locks {
+        text += &format!("static L{l}: Lock<i32> = Lock::new(0);\n");
+    }
+    for t in 0..threads {
+        text += &format!("fn nest{t}() {{\n");
+        for i in 0..locks {
+            text += &format!("    let _g{i} = L{}.acquire();\n", (t * 7 + i) % locks);
+        }
+        text += "}\n";
+    }
+    text += "fn main() {\n";
+    for t in 0..threads {
+        text += &format!("    let t{t} = Thread::new(nest{t}).start();\n");
+    }
+    for t in 0..threads {
+        text += &format!("    t{t}.join().unwrap();\n");
+    }
+    text += "}\n";
+    let size = text.len() as u64;
+    let project = project("nested-locks", &text);
+    let (run, peak_kib) = crate::bad_input::run_measured(&project, &[".", "--color", "never"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_abba_found(&run);
+    assert!(run.stdout.contains("locks held at them"), "{}", run.stdout);
+    let bound_kib = 20 * size / 1024 + (256 << 10);
+    assert!(
+        peak_kib <= bound_kib,
+        "peak {peak_kib} KiB (bound {bound_kib} KiB)"
+    );
+}

@@ -19,6 +19,9 @@ const MIN_STEPS: u64 = 200_000;
 const TEMPLATE_SHARE_QUARTERS: u64 = 3;
 /// Events per template.
 const EVENT_BUDGET: usize = 100_000;
+/// Locks recorded as held at the crate's events, all events together: a thread nesting
+/// hundreds of locks records each at every acquisition after it (quadratic in the nesting).
+const HELD_BUDGET: usize = 1_000_000;
 /// Templates per crate.
 const TEMPLATE_BUDGET: usize = 2_000;
 /// Nested calls followed.
@@ -55,6 +58,8 @@ impl Activity {
 pub(super) struct Budget {
     steps: u64,
     step_limit: u64,
+    /// Locks recorded as held at events so far (see [`HELD_BUDGET`]).
+    held_recorded: usize,
     /// Where the walk of the current template stops (see [`TEMPLATE_SHARE_QUARTERS`]).
     template_step_limit: u64,
     events_emitted: usize,
@@ -69,6 +74,7 @@ impl Budget {
         Self {
             steps: 0,
             step_limit,
+            held_recorded: 0,
             template_step_limit: step_limit,
             events_emitted: 0,
             expr_depth: 0,
@@ -145,13 +151,19 @@ impl Interp<'_> {
         Some(out)
     }
 
-    /// Counts one emitted event; false (and cut) once the template has its budget's worth.
-    pub(super) fn room_for_event(&mut self, events: usize) -> bool {
+    /// Counts one emitted event, with the `held` locks it records; false (and cut) once the
+    /// template has its budget's worth of events, or the crate its worth of held locks.
+    pub(super) fn room_for_event(&mut self, events: usize, held: usize) -> bool {
         self.budget.events_emitted += 1;
         if events >= EVENT_BUDGET {
             self.cut(Cut::Events(EVENT_BUDGET));
             return false;
         }
+        if self.budget.held_recorded + held > HELD_BUDGET {
+            self.cut(Cut::Held(HELD_BUDGET));
+            return false;
+        }
+        self.budget.held_recorded += held;
         true
     }
 

@@ -575,7 +575,7 @@ impl<'a> Interp<'a> {
 
     pub(super) fn emit(&mut self, op: Op, span: Span) -> usize {
         self.note_signal(&op);
-        let held = self
+        let held: Vec<Held> = self
             .walk
             .held
             .iter()
@@ -596,7 +596,7 @@ impl<'a> Interp<'a> {
         let in_if = !self.walk.checks.is_empty();
         let call = self.current_call();
         let events = self.event_count();
-        let room = self.room_for_event(events);
+        let room = self.room_for_event(events, held.len());
         let arms = self
             .walk
             .arm_path
