@@ -1586,6 +1586,22 @@ fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
         }
     }
 
+    /// `text` has exactly one finding, a D001, and a note on the run that says `note`.
+    fn assert_one_d001_noting(text: &str, note: &str) {
+        let analysis = analyze(&[file("src/main.rs", text)]);
+        let codes: Vec<&str> = analysis
+            .diagnostics
+            .iter()
+            .map(|d| d.code.as_str())
+            .collect();
+        assert_eq!(codes, ["D001"]);
+        assert!(
+            analysis.notes.iter().any(|n| n.message.contains(note)),
+            "{:?}",
+            analysis.notes
+        );
+    }
+
     /// Every pair of twelve locks taken in order makes more long cycles than D001 examines:
     /// the plain ABBA of a thread taking the last lock then the first is found all the same
     /// (cycles are searched shortest first), and the run says the search stopped.
@@ -1608,21 +1624,7 @@ fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
              fn main() {{\n    let h0 = Thread::new(ordered).start();\n    let h1 = Thread::new(buggy).start();\n    \
              h0.join().unwrap();\n    h1.join().unwrap();\n}}\n"
         );
-        let analysis = analyze(&[file("src/main.rs", &text)]);
-        let codes: Vec<&str> = analysis
-            .diagnostics
-            .iter()
-            .map(|d| d.code.as_str())
-            .collect();
-        assert_eq!(codes, ["D001"]);
-        assert!(
-            analysis
-                .notes
-                .iter()
-                .any(|n| n.message.contains("lock-order cycles")),
-            "{:?}",
-            analysis.notes
-        );
+        assert_one_d001_noting(&text, "lock-order cycles");
     }
 
     /// `main` starts two threads, then runs a call tree of 100,000 leaves that spends the
@@ -1642,21 +1644,7 @@ fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
             text += &format!("fn g{level}() {{ {} }}\n", call.repeat(10));
         }
         text += "fn g6() { let _c = C.try_acquire(); }\n";
-        let analysis = analyze(&[file("src/main.rs", &text)]);
-        let codes: Vec<&str> = analysis
-            .diagnostics
-            .iter()
-            .map(|d| d.code.as_str())
-            .collect();
-        assert_eq!(codes, ["D001"]);
-        assert!(
-            analysis
-                .notes
-                .iter()
-                .any(|n| n.message.contains("share of the crate's steps")),
-            "{:?}",
-            analysis.notes
-        );
+        assert_one_d001_noting(&text, "share of the crate's steps");
     }
 
     #[test]
