@@ -1647,6 +1647,40 @@ fn try_it() -> Option<u8> { let v: Vec<u8> = vec![]; Some(*v.first()?) }
         assert_one_d001_noting(&text, "share of the crate's steps");
     }
 
+    /// L002's help writes the wait as the condition variable's own API takes the guard.
+    #[test]
+    fn the_help_of_a_wait_without_a_loop_follows_its_api() {
+        let text = |krate: &str, wait: &str| {
+            format!(
+                "use {krate}::{{Condvar, Mutex}};\nstatic M: Mutex<bool> = Mutex::new(false);\n\
+                 static CV: Condvar = Condvar::new();\nfn main() {{\n    let mut g = M.lock(){unwrap};\n    \
+                 if !*g {{\n        {wait};\n    }}\n}}\n",
+                unwrap = if krate == "std::sync" { ".unwrap()" } else { "" },
+            )
+        };
+        for (krate, wait, help) in [
+            (
+                "std::sync",
+                "g = CV.wait(g).unwrap()",
+                "guard = cv.wait(guard);",
+            ),
+            ("parking_lot", "CV.wait(&mut g)", "cv.wait(&mut guard);"),
+        ] {
+            let analysis = analyze(&[file("src/main.rs", &text(krate, wait))]);
+            // (D005 too: nothing notifies.)
+            let helps: Vec<Option<&str>> = analysis
+                .diagnostics
+                .iter()
+                .filter(|d| d.code == "L002")
+                .map(|d| d.help.as_deref())
+                .collect();
+            assert!(
+                matches!(helps.as_slice(), [Some(h)] if h.contains(help)),
+                "{krate}: {helps:?}"
+            );
+        }
+    }
+
     #[test]
     fn crates_using_std_sync_are_modelled() {
         let text = "use std::sync::Mutex;\nstatic M: Mutex<u32> = Mutex::new(0);\n\

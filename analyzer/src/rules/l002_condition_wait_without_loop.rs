@@ -1,7 +1,7 @@
 //! L002: `Condition::wait` not inside a predicate loop.
 use super::context::{label, RuleContext};
 use crate::diagnostic::Diagnostic;
-use crate::model::Op;
+use crate::model::{Api, Op};
 
 declare_rule! {
     /// ## What it does
@@ -86,10 +86,12 @@ pub(crate) fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         } else {
             "a wait can wake spuriously, and a notify sent before the wait is lost".to_owned()
         });
-        d.help = Some(
-            "wait in `while !condition { guard = cv.wait(guard); }`, or use `wait_while`"
-                .to_owned(),
-        );
+        // parking_lot's condition variable waits on the guard it borrows.
+        d.help = Some(match cx.model.prim(condition).api {
+            Api::ParkingLot => "wait in `while !condition { cv.wait(&mut guard); }`, or use `wait_while`",
+            _ => "wait in `while !condition { guard = cv.wait(guard); }`, or use `wait_while`",
+        }
+        .to_owned());
         out.push(d);
     }
 }
