@@ -73,7 +73,11 @@ pub fn analyze(args: &CheckArgs, cwd: &Path) -> Result<Checked, Fatal> {
             }
             None
         }
-        None => None,
+        // Paths given (`check .`): the package the run is in, as cargo would pick it.
+        None => workspace
+            .as_ref()
+            .and_then(|w| w.package_at(cwd))
+            .map(|p| p.manifest_path.as_std_path()),
     };
     let config = config::discover(cwd, workspace.as_ref().map(|w| w.root.as_path()), package)?;
     for message in &config.warnings {

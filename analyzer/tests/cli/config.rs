@@ -191,6 +191,19 @@ fn package_metadata_is_merged_under_the_workspace_table() {
     let in_a = project
         .run_command(std::process::Command::new(crate::binary()).current_dir(project.path("a")));
     assert_eq!(in_a.code, 1, "{in_a:?}");
+    // A path given from a's folder checks within a: its table applies too.
+    let dot_in_a = project.run_command(
+        std::process::Command::new(crate::binary())
+            .arg(".")
+            .current_dir(project.path("a")),
+    );
+    assert_eq!(dot_in_a.code, 1, "{dot_in_a:?}");
+    let dot_in_b = project.run_command(
+        std::process::Command::new(crate::binary())
+            .arg(".")
+            .current_dir(project.path("b")),
+    );
+    assert_eq!(dot_in_b.code, 0, "{dot_in_b:?}");
     let all = project.run(&["--workspace"]);
     assert_eq!(all.code, 0, "not for the whole workspace");
     assert!(
