@@ -53,6 +53,7 @@ fn usage_errors_exit_2_and_help_exits_0() {
         &["--severity", "U001=loud"],
         &["--fail-on", "sometimes"],
         &["-p", "not-a-member"],
+        &["--exclude", "usage"],
         &["--manifest-path", "nowhere/Cargo.toml"],
         &["--baseline", "missing.json"],
         // Values that look like options are values (confirm re-reads them as check's options).

@@ -296,6 +296,13 @@ impl FromArgMatches for CargoOptions {
         self.workspace = matches.get_flag("workspace") || matches.get_flag("all");
         self.packages = values("package");
         self.exclude = values("exclude");
+        // As cargo says: an exclusion means nothing without the whole workspace to exclude from.
+        if !self.exclude.is_empty() && !self.workspace {
+            return Err(clap::Error::raw(
+                clap::error::ErrorKind::MissingRequiredArgument,
+                "--exclude can only be used together with --workspace\n",
+            ));
+        }
         Ok(())
     }
 }
