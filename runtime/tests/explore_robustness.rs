@@ -329,6 +329,9 @@ fn a_panicking_map_task_is_reported_at_the_map_call() {
 #[test]
 fn a_malformed_replay_token_panics_at_the_replay_call() {
     let _serial = serial();
+    // racecheck's panic hook goes in with the first exploration: before `panic_of` takes the
+    // hook out and puts it back, or the hook would go in over `panic_of`'s and be lost with it.
+    racecheck::explore(Config::default().schedules(1), || {});
     let replay_line = line!() + 2;
     let (message, location) = panic_of(|| {
         racecheck::replay("rc1:AA", || {});
