@@ -57,6 +57,12 @@ fn nesting_too_deep_to_parse_is_an_input_error_at_its_place() {
             run.stdout
         );
         assert_abba_found(&run);
+        // The error names its place; it does not quote its line of 200 KB.
+        assert!(
+            run.stdout.len() < 10_000,
+            "{case}: {} bytes",
+            run.stdout.len()
+        );
     }
 }
 

@@ -119,11 +119,17 @@ pub fn diagnostic_to_string(diagnostic: &Diagnostic, sources: &SourceMap, look: 
     emit(sources, &snippet, look)
 }
 
-/// An input error in rustc's look, with a snippet when the file was loaded.
+/// Longest line an input error quotes: a generated file on one line (or a nesting error in
+/// it) is reported by its place alone, not by a snippet of megabytes.
+const MAX_SNIPPET_LINE: usize = 1_000;
+
+/// An input error in rustc's look, with a snippet when the file was loaded and its line is not
+/// too long to quote.
 pub fn input_error_to_string(error: &InputError, sources: &SourceMap, look: Look) -> String {
     match error
         .span
         .as_ref()
+        .filter(|span| sources.line_text(&span.file, span.line_start).len() <= MAX_SNIPPET_LINE)
         .and_then(|span| Some((span, sources.id(&span.file)?)))
     {
         Some((span, file)) => {
