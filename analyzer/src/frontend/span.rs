@@ -127,8 +127,7 @@ impl<'p> SpanConverter<'p> {
             .copied()
             .unwrap_or(false);
         match rest.as_bytes().get(..at.column) {
-            Some(_) if ascii_line => line_start + at.column,
-            Some(prefix) if prefix.is_ascii() => line_start + at.column,
+            Some(prefix) if ascii_line || prefix.is_ascii() => line_start + at.column,
             _ => {
                 line_start
                     + rest

@@ -176,11 +176,14 @@ pub(crate) fn is_none(expr: &Expr) -> bool {
             p.qself.is_none() && p.path.segments.last().is_some_and(|s| s.ident == "None")
         }
         Expr::Paren(p) => is_none(&p.expr),
-        Expr::Block(b) if b.block.stmts.len() == 1 => {
-            matches!(&b.block.stmts[0], syn::Stmt::Expr(e, None) if is_none(e))
-        }
+        Expr::Block(b) => block_is_none(&b.block),
         _ => false,
     }
+}
+
+/// Whether a block is `{ None }`.
+pub(crate) fn block_is_none(block: &syn::Block) -> bool {
+    matches!(block.stmts.as_slice(), [syn::Stmt::Expr(e, None)] if is_none(e))
 }
 
 /// Whether an expression names a memory ordering (`Ordering::SeqCst`, `SeqCst`, …): the mark of

@@ -125,17 +125,18 @@ impl Interp<'_> {
         if self.walk.postponed.get() {
             return false;
         }
-        self.budget.steps += 1;
-        if self.budget.steps > self.budget.step_limit {
+        let next = self.budget.steps + 1;
+        if next > self.budget.step_limit {
+            self.budget.steps = next;
             self.cut(Cut::Steps(self.budget.step_limit));
             return false;
         }
-        if self.budget.steps > self.budget.template_step_limit {
-            // Its steps are not spent: what it left goes to the templates after it.
-            self.budget.steps -= 1;
+        if next > self.budget.template_step_limit {
+            // Not counted: the steps it leaves go to the templates after it.
             self.cut(Cut::TemplateSteps);
             return false;
         }
+        self.budget.steps = next;
         true
     }
 

@@ -428,17 +428,15 @@ impl<'a> Interp<'a> {
             signals,
             vec![(then_signals, then_flow), (else_signals, else_flow)],
         );
-        // An arm that gives `None` adds nothing to what the other gives (a guard in `Some(g)`).
-        let then_none = matches!(e.then_branch.stmts.as_slice(), [syn::Stmt::Expr(v, None)] if syntax::is_none(v));
-        let else_none = e
-            .else_branch
-            .as_ref()
-            .is_some_and(|(_, other)| syntax::is_none(other));
-        let (then_value, else_value) = match (then_none, else_none) {
-            (true, false) => (else_value.clone(), else_value),
-            (false, true) => (then_value.clone(), then_value),
-            _ => (then_value, else_value),
-        };
+        let (then_value, else_value) = none_adds_nothing(
+            then_value,
+            syntax::block_is_none(&e.then_branch),
+            else_value,
+            e.else_branch
+                .as_ref()
+                .is_some_and(|(_, other)| syntax::is_none(other)),
+            else_flow == Flow::Normal,
+        );
         let value = self.merge_arms(then_value, then_flow, else_value, else_flow);
         if has_let && !ends_before_else {
             let temps = self.frame().temps.pop().unwrap_or_default();
@@ -553,11 +551,7 @@ impl<'a> Interp<'a> {
             result = Some(match result {
                 None => (v, flow),
                 Some((prev, prev_flow)) => {
-                    let (prev, v) = match (only_none, gives_none) {
-                        (true, false) if gives => (v.clone(), v),
-                        (false, true) => (prev.clone(), prev),
-                        _ => (prev, v),
-                    };
+                    let (prev, v) = none_adds_nothing(prev, only_none, v, gives_none, gives);
                     let merged = self.merge_arms(prev, prev_flow, v, flow);
                     let flow = std::mem::replace(&mut self.frame().flow, Flow::Normal);
                     (merged, flow)
@@ -924,6 +918,25 @@ impl<'a> Interp<'a> {
             .into_iter()
             .reduce(|a, b| a.join(&b))
             .unwrap_or_default()
+    }
+}
+
+/// Two alternatives' values, before they are merged: a `None` adds nothing to what another
+/// alternative gives (`Ok(Flush(ack)) => Some(ack), _ => None` is the channel end; `Some(g)`
+/// beside `None` hands out the guard). `first_none`: the first gives `None` (in a `match`,
+/// every arm merged so far does); `second_goes_on`: the second does not leave (`return`,
+/// `break`), so it gives a value.
+fn none_adds_nothing<'a>(
+    first: Value<'a>,
+    first_none: bool,
+    second: Value<'a>,
+    second_none: bool,
+    second_goes_on: bool,
+) -> (Value<'a>, Value<'a>) {
+    match (first_none, second_none) {
+        (true, false) if second_goes_on => (second.clone(), second),
+        (false, true) => (first.clone(), first),
+        _ => (first, second),
     }
 }
 
