@@ -313,43 +313,44 @@ impl<'a> Interp<'a> {
             // Made now if no code has used the field yet (an object built by `default()`):
             // it is the field the object will have when its methods run.
             let value = self.field_value(s, object, name);
-            let any = (s, ANY_OBJECT, name.clone());
-            match (value, self.store.fields.get(&any).cloned()) {
+            match (value, self.store.fields.get(s, ANY_OBJECT, name).cloned()) {
                 // A channel end a request carries (`Ticket { reply, .. }` queued for a worker):
                 // any request's is one of those put in, however many requests there are.
                 (Value::Prim(p), theirs) if self.model.prim(p).kind == PrimKind::Queue => {
                     self.store.carried.insert(p);
                     match self.element_with(theirs, Value::Prim(p)) {
-                        Some(joined) => self.store.fields.insert(any, joined),
-                        None => self.store.fields.remove(&any),
+                        Some(joined) => self.store.fields.insert(s, ANY_OBJECT, name, joined),
+                        None => self.store.fields.remove(s, ANY_OBJECT, name),
                     };
                 }
                 (Value::Threads(mine), Some(Value::Threads(theirs))) => {
                     let joined = Value::Threads(mine).join(&Value::Threads(theirs));
-                    self.store.fields.insert(any, joined);
+                    self.store.fields.insert(s, ANY_OBJECT, name, joined);
                 }
                 (v @ Value::Threads(_), None) => {
-                    self.store.fields.insert(any, v);
+                    self.store.fields.insert(s, ANY_OBJECT, name, v);
                 }
                 (Value::Prim(p), None) if !several => {
-                    self.store.fields.insert(any, Value::Prim(p));
+                    self.store
+                        .fields
+                        .insert(s, ANY_OBJECT, name, Value::Prim(p));
                 }
                 (Value::Prim(p), Some(Value::Prim(q))) if p == q => {}
                 // An object, trait object or collection it holds (`api.handlers`), while it is the
                 // only one; of a second object, any of them.
                 (v @ (Value::Obj(..) | Value::Dyn(_) | Value::Bag(_)), None) if !several => {
-                    self.store.fields.insert(any, v);
+                    self.store.fields.insert(s, ANY_OBJECT, name, v);
                 }
                 (Value::Obj(s1, a), Some(Value::Obj(s2, b))) if (s1, a) == (s2, b) => {}
                 (Value::Dyn(a), Some(Value::Dyn(b))) if a == b => {}
                 (Value::Bag(a), Some(Value::Bag(b))) if a == b => {}
                 (Value::Obj(..) | Value::Dyn(_) | Value::Bag(_), Some(_)) => {
-                    self.store.fields.remove(&any);
+                    self.store.fields.remove(s, ANY_OBJECT, name);
                     self.field_value(s, ANY_OBJECT, name);
                 }
                 (Value::Prim(_), _) => {
                     // Two objects' primitives: the field of any object is several of them.
-                    self.store.fields.remove(&any);
+                    self.store.fields.remove(s, ANY_OBJECT, name);
                     self.field_value(s, ANY_OBJECT, name);
                 }
                 _ => {}

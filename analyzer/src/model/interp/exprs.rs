@@ -528,8 +528,7 @@ impl<'a> Interp<'a> {
             if is_plain_place(&field.base) {
                 if let Value::Obj(s, object) = self.expr(&field.base) {
                     let name = member_name(&field.member);
-                    let key = (s, object, name.clone());
-                    let old_guards = match self.store.fields.get(&key) {
+                    let old_guards = match self.store.fields.get(s, object, &name) {
                         Some(old) => self.owned_guards(&old.clone()),
                         None => Vec::new(),
                     };

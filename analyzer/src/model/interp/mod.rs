@@ -63,6 +63,7 @@ mod drops;
 mod exprs;
 mod guards;
 mod naming;
+mod object_fields;
 mod pipes;
 mod prims;
 mod protocol;

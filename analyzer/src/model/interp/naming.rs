@@ -4,7 +4,7 @@ use super::Interp;
 use crate::frontend::index::StructId;
 use crate::model::value::{ObjectId, Value, ANY_OBJECT};
 use crate::model::{IdRank, IndexKey, PrimId, PrimKind};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 impl<'a> Interp<'a> {
     /// Names what a binding holds after the binding, unless a better name is known: a
@@ -51,24 +51,24 @@ impl<'a> Interp<'a> {
     pub(super) fn name_fields_apart(&mut self) {
         self.name_objects_after_their_fields();
         let mut prims_per_field: HashMap<(StructId, &str), Vec<PrimId>> = HashMap::new();
-        for ((s, object, field), value) in &self.store.fields {
-            if let (Value::Prim(p), false) = (value, *object == ANY_OBJECT) {
-                let prims = prims_per_field.entry((*s, field.as_str())).or_default();
+        for (s, object, field, value) in self.store.fields.iter() {
+            if let (Value::Prim(p), false) = (value, object == ANY_OBJECT) {
+                let prims = prims_per_field.entry((s, field)).or_default();
                 if !prims.contains(p) {
                     prims.push(*p);
                 }
             }
         }
         let mut renamed: Vec<(PrimId, String, String)> = Vec::new();
-        for ((s, object, field), value) in &self.store.fields {
+        for (s, object, field, value) in self.store.fields.iter() {
             let Value::Prim(p) = value else {
                 continue;
             };
             let generic = format!("{}.{field}", self.index.structs[s.index()].name);
             let several = prims_per_field
-                .get(&(*s, field.as_str()))
+                .get(&(s, field))
                 .is_some_and(|prims| prims.len() > 1);
-            match self.store.object_names.get(object) {
+            match self.store.object_names.get(&object) {
                 Some(binding) if several && self.model.prim(*p).name == generic => {
                     renamed.push((*p, generic, format!("{binding}.{field}")));
                 }
@@ -95,18 +95,29 @@ impl Interp<'_> {
     /// An object no binding names, kept in a field of another (`Cache { a: Shard { .. } }`), is
     /// named after that field (`cache.a` when the holder is bound, else `Cache.a`), so its own
     /// fields read `cache.a.data`. Of several holders, a bound one first, then the least name,
-    /// whatever the map's order.
+    /// whatever the map's order. Only objects holding a primitive are named: no other name is
+    /// read (a crate's model may make hundreds of thousands of plain objects).
     fn name_objects_after_their_fields(&mut self) {
+        let holding_prims: HashSet<ObjectId> = self
+            .store
+            .fields
+            .iter()
+            .filter(|(_, _, _, value)| matches!(value, Value::Prim(_)))
+            .map(|(_, object, _, _)| object)
+            .collect();
         let mut names: Vec<(ObjectId, bool, String)> = Vec::new();
-        for ((s, holder, field), value) in &self.store.fields {
+        for (s, holder, field, value) in self.store.fields.iter() {
             let Value::Obj(_, object) = value else {
                 continue;
             };
-            if *object == ANY_OBJECT || self.store.object_names.contains_key(object) {
+            if *object == ANY_OBJECT
+                || !holding_prims.contains(object)
+                || self.store.object_names.contains_key(object)
+            {
                 continue;
             }
-            let (unbound, holder_name) = match self.store.object_names.get(holder) {
-                Some(binding) if *holder != ANY_OBJECT => (false, binding.as_str()),
+            let (unbound, holder_name) = match self.store.object_names.get(&holder) {
+                Some(binding) if holder != ANY_OBJECT => (false, binding.as_str()),
                 _ => (true, self.index.structs[s.index()].name.as_str()),
             };
             names.push((*object, unbound, format!("{holder_name}.{field}")));

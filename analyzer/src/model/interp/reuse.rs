@@ -249,9 +249,7 @@ impl<'a> Interp<'a> {
             let id = objects[&object.id];
             for (field, value) in &object.fields {
                 let value = renamed.value(value);
-                self.store
-                    .fields
-                    .insert((object.of, id, field.clone()), value);
+                self.store.fields.insert(object.of, id, field, value);
             }
         }
         let result = renamed.value(&made.result);
@@ -330,7 +328,7 @@ impl<'a> Collect<'a> {
         }
         let mut fields = Vec::new();
         for (name, _) in interp.index.structs[s.index()].fields() {
-            if let Some(value) = interp.store.fields.get(&(s, object, name.clone())) {
+            if let Some(value) = interp.store.fields.get(s, object, name) {
                 if !self.value(interp, value) {
                     return false;
                 }

@@ -8,6 +8,7 @@
 //! what comes out of a collection or a merge of two branches is [`ANY_OBJECT`], whose fields are
 //! "several" locks (D002 ignores them). Each walk of a primitive constructor makes a new
 //! primitive: a helper that makes a lock, called twice, makes two locks.
+use super::object_fields::ObjectFields;
 use super::Interp;
 use crate::diagnostic::Span;
 use crate::frontend::index::{StaticId, StructDef, StructId};
@@ -44,7 +45,7 @@ pub(super) struct Store<'a> {
     /// Whether a primitive's name came from a binding (and should not be renamed).
     pub(super) prim_named: Vec<bool>,
     statics: HashMap<StaticId, Value<'a>>,
-    pub(super) fields: HashMap<(StructId, ObjectId, String), Value<'a>>,
+    pub(super) fields: ObjectFields<'a>,
     /// Objects made so far (ids above `ANY_OBJECT`).
     pub(super) objects: ObjectId,
     /// The binding each object was first bound to.
@@ -98,7 +99,7 @@ impl Default for Store<'_> {
             prim_keys: HashMap::new(),
             prim_named: Vec::new(),
             statics: HashMap::new(),
-            fields: HashMap::new(),
+            fields: ObjectFields::default(),
             objects: ANY_OBJECT,
             object_names: HashMap::new(),
             bags: Vec::new(),
@@ -219,7 +220,7 @@ impl<'a> Interp<'a> {
                 }
             }
             self.fill_empty_from_type(s, object, &field, &value);
-            self.store.fields.insert((s, object, field), value);
+            self.store.fields.insert(s, object, &field, value);
         }
         Value::Obj(s, object)
     }
@@ -301,13 +302,15 @@ impl<'a> Interp<'a> {
         field: &str,
         value: Value<'a>,
     ) {
-        let key = (s, object, field.to_owned());
-        let stored = match (object == ANY_OBJECT, self.store.fields.get(&key)) {
+        let stored = match (
+            object == ANY_OBJECT,
+            self.store.fields.get(s, object, field),
+        ) {
             (true, Some(Value::Threads(old))) => Value::Threads(old.clone()).join(&value),
             (true, Some(old)) if !matches!(old, Value::Unknown) => return,
             _ => value,
         };
-        self.store.fields.insert(key, stored);
+        self.store.fields.insert(s, object, field, stored);
     }
 
     /// The element `index` of the family `family`.
@@ -394,8 +397,7 @@ impl<'a> Interp<'a> {
 
     /// The value of a field of an object of a struct, by its declared type.
     pub(super) fn field_value(&mut self, s: StructId, object: ObjectId, field: &str) -> Value<'a> {
-        let key = (s, object, field.to_owned());
-        if let Some(v) = self.store.fields.get(&key) {
+        if let Some(v) = self.store.fields.get(s, object, field) {
             return v.clone();
         }
         let def = &self.index.structs[s.index()];
@@ -418,7 +420,7 @@ impl<'a> Interp<'a> {
             self.store.lazy_objects.push((object, made));
         }
         self.declared_content(&value, place, ty, Some(def));
-        self.store.fields.insert(key, value.clone());
+        self.store.fields.insert(s, object, field, value.clone());
         value
     }
 
