@@ -7,7 +7,8 @@ use crate::frontend::index::StructId;
 use crate::model::value::{ObjectId, Value};
 use std::collections::HashMap;
 
-type FieldId = u32;
+/// A field name, interned.
+pub(super) type FieldId = u32;
 
 #[derive(Debug, Default)]
 pub(super) struct ObjectFields<'a> {
@@ -18,12 +19,36 @@ pub(super) struct ObjectFields<'a> {
 
 impl<'a> ObjectFields<'a> {
     pub(super) fn get(&self, s: StructId, object: ObjectId, field: &str) -> Option<&Value<'a>> {
-        let id = *self.ids.get(field)?;
+        self.get_by_id(s, object, *self.ids.get(field)?)
+    }
+
+    /// The field named `field` holds something in some object: its id.
+    pub(super) fn id_of(&self, field: &str) -> Option<FieldId> {
+        self.ids.get(field).copied()
+    }
+
+    pub(super) fn get_by_id(
+        &self,
+        s: StructId,
+        object: ObjectId,
+        id: FieldId,
+    ) -> Option<&Value<'a>> {
         self.values.get(&(s, object, id))
     }
 
     pub(super) fn insert(&mut self, s: StructId, object: ObjectId, field: &str, value: Value<'a>) {
         let id = self.id(field);
+        self.insert_by_id(s, object, id, value);
+    }
+
+    /// `id` must come from this store.
+    pub(super) fn insert_by_id(
+        &mut self,
+        s: StructId,
+        object: ObjectId,
+        id: FieldId,
+        value: Value<'a>,
+    ) {
         self.values.insert((s, object, id), value);
     }
 

@@ -21,6 +21,7 @@
 //!
 //! [`Memo::inert`]: super::Memo
 use super::guards::{GuardInfo, Holds};
+use super::object_fields::FieldId;
 use super::Interp;
 use crate::diagnostic::Span;
 use crate::frontend::index::{FnId, StructId};
@@ -113,7 +114,7 @@ struct MadeObject<'a> {
     /// Stands for several (made in a loop, of the callee or around the call).
     several: bool,
     name: Option<String>,
-    fields: Vec<(String, Value<'a>)>,
+    fields: Vec<(FieldId, Value<'a>)>,
     /// The drop tokens it owns (its own, its fields').
     tokens: Vec<GuardId>,
 }
@@ -249,7 +250,7 @@ impl<'a> Interp<'a> {
             let id = objects[&object.id];
             for (field, value) in &object.fields {
                 let value = renamed.value(value);
-                self.store.fields.insert(object.of, id, field, value);
+                self.store.fields.insert_by_id(object.of, id, *field, value);
             }
         }
         let result = renamed.value(&made.result);
@@ -328,11 +329,14 @@ impl<'a> Collect<'a> {
         }
         let mut fields = Vec::new();
         for (name, _) in interp.index.structs[s.index()].fields() {
-            if let Some(value) = interp.store.fields.get(s, object, name) {
+            let Some(id) = interp.store.fields.id_of(name) else {
+                continue;
+            };
+            if let Some(value) = interp.store.fields.get_by_id(s, object, id) {
                 if !self.value(interp, value) {
                     return false;
                 }
-                fields.push((name.clone(), value.clone()));
+                fields.push((id, value.clone()));
             }
         }
         self.made.objects.push(MadeObject {
