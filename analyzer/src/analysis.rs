@@ -230,7 +230,14 @@ fn parse_for_model(
         let mut taker = parsed.bodies.taker(slot, &file.text, &macro_names, parses);
         let taken = (!whole.contains(&f))
             .then(|| {
-                parse::parse_taking_bodies(file, &converter, &ends, &mut taker, &mut parsed.kept)
+                parse::parse_taking_bodies(
+                    file,
+                    &outlines[f].doc_markers,
+                    &converter,
+                    &ends,
+                    &mut taker,
+                    &mut parsed.kept,
+                )
             })
             .flatten();
         let ast = match taken {
@@ -244,6 +251,7 @@ fn parse_for_model(
                 let mut taker = parsed.bodies.taker(slot, &file.text, &macro_names, false);
                 let (ast, error) = parse::parse_item_by_item(
                     file,
+                    &outlines[f].doc_markers,
                     &converter,
                     &ends,
                     &mut taker,

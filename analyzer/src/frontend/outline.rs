@@ -26,6 +26,8 @@ pub(crate) struct Outline {
     pub mentions_sync: bool,
     /// The `macro_rules!` macros the file defines (see [`Scanned::macro_names`]).
     pub macro_names: Vec<String>,
+    /// Where its doc comments are (see [`Scanned::doc_markers`]).
+    pub doc_markers: Vec<usize>,
 }
 
 /// Outlines one file, or says why it will not be parsed.
@@ -42,12 +44,14 @@ pub(crate) fn outline_file(file: &SourceFile) -> Result<Outline, InputError> {
         mods,
         piece_ends,
         macro_names,
+        doc_markers,
     } = scanned;
     Ok(Outline {
         parsable: true,
         mods,
         piece_ends,
         macro_names,
+        doc_markers,
         mentions_sync: super::sync_items::mentioned_in(&file.text),
     })
 }

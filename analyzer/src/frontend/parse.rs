@@ -6,7 +6,7 @@
 use super::bodies::{take_bodies, Taker};
 use super::compact::KeptItems;
 use super::outline::MAX_NESTING;
-use super::scan::scan;
+use super::scan::{plain_comments, scan};
 use super::span::{bytes_span, stripped_len, SpanConverter};
 use crate::diagnostic::{InputError, SourceFile, Span};
 use proc_macro2::TokenStream;
@@ -45,16 +45,18 @@ pub(crate) fn lexed_piece_ends(piece_ends: &[usize], len: usize) -> Vec<usize> {
 
 /// Parses a file of a modelled crate with its function bodies given to `taker` (see `bodies`),
 /// piece by piece (cut at `ends`, ends of top-level items), each piece's tree compacted into
-/// `kept` before the next is lexed. `None` when the file does not parse so (when one of its
-/// items does not parse, or a body was taken from where no function stands).
+/// `kept` before the next is lexed; its doc comments (at `doc_markers`, see `scan`) read as
+/// plain comments. `None` when the file does not parse so (when one of its items does not
+/// parse, or a body was taken from where no function stands).
 pub(crate) fn parse_taking_bodies(
     file: &SourceFile,
+    doc_markers: &[usize],
     converter: &SpanConverter<'_>,
     ends: &[usize],
     taker: &mut Taker<'_>,
     kept: &mut KeptItems,
 ) -> Option<syn::File> {
-    let text = &*file.text;
+    let text = &*plain_comments(&file.text, doc_markers);
     let mut ast = file_of(Vec::new());
     for (start, end) in pieces(ends, text.len()) {
         let tokens = lex_piece(text, converter, start, end)?;
@@ -73,12 +75,13 @@ pub(crate) fn parse_taking_bodies(
 /// error.
 pub(crate) fn parse_item_by_item(
     file: &SourceFile,
+    doc_markers: &[usize],
     converter: &SpanConverter<'_>,
     ends: &[usize],
     taker: &mut Taker<'_>,
     kept: &mut KeptItems,
 ) -> (syn::File, Option<InputError>) {
-    let text = &*file.text;
+    let text = &*plain_comments(&file.text, doc_markers);
     let mut ast = file_of(Vec::new());
     let mut first_error = None;
     for (start, end) in pieces(ends, text.len()) {
@@ -517,9 +520,15 @@ mod tests {
         let ends = pieces_of(text, 1);
         assert!(ends.len() >= 6, "{ends:?}");
         let (ast, bodies) = taking(text, &[], |source, converter, taker| {
-            let ast =
-                parse_taking_bodies(source, converter, &ends, taker, &mut KeptItems::default())
-                    .unwrap();
+            let ast = parse_taking_bodies(
+                source,
+                &[],
+                converter,
+                &ends,
+                taker,
+                &mut KeptItems::default(),
+            )
+            .unwrap();
             assert_eq!(taker.taken, 6);
             ast
         });
@@ -539,8 +548,15 @@ mod tests {
                     fn h() -> take!() { x(); }\n#[derive(Debug)]\nstruct S {\n    a: u8,\n}\n\
                     struct T(u8);\nstruct U {\n    a: take!(),\n}\n";
         let ((in_tree, whole), bodies) = taking(text, &["take"], |source, converter, taker| {
-            let ast = parse_taking_bodies(source, converter, &[], taker, &mut KeptItems::default())
-                .unwrap();
+            let ast = parse_taking_bodies(
+                source,
+                &[],
+                converter,
+                &[],
+                taker,
+                &mut KeptItems::default(),
+            )
+            .unwrap();
             let mut in_tree = Vec::new();
             let mut whole = Vec::new();
             for item in &ast.items {
@@ -598,6 +614,7 @@ mod tests {
         let ((ast, error), bodies) = taking(text, &[], |source, converter, taker| {
             let (ast, error) = parse_item_by_item(
                 source,
+                &[],
                 converter,
                 &pieces_of(text, 100),
                 taker,

@@ -6,8 +6,11 @@
 //!
 //! The lexer skips comments and every kind of literal, so brackets or `mod` inside them never
 //! count. It never fails: malformed input only makes it see fewer items (the parse reports it).
-//! The same lexer tells which function bodies the model alone reads ([`read_before_model`]).
+//! The same lexer tells which function bodies the model alone reads ([`read_before_model`]), and
+//! where the doc comments are, which a modelled crate's parse reads as plain comments
+//! ([`plain_comments`]).
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 /// An out-of-line `mod name;` item, with where it sits in its file.
@@ -30,6 +33,8 @@ pub(crate) struct Scanned {
     pub piece_ends: Vec<usize>,
     /// The names of the `macro_rules!` macros the file defines, anywhere in it.
     pub macro_names: Vec<String>,
+    /// Where each doc comment has the byte that makes it one (see [`plain_comments`]).
+    pub doc_markers: Vec<usize>,
 }
 
 /// A file nested deeper than the limit: the byte offset of the bracket or operator past it.
@@ -81,7 +86,7 @@ pub(crate) fn scan(text: &str, max_depth: usize, piece_bytes: usize) -> Result<S
     let mut macro_names = Vec::new();
     // The two tokens before this one, for `macro_rules ! name`.
     let mut before: [Option<Token<'_>>; 2] = [None, None];
-    let mut lexer = Lexer { text, at: 0 };
+    let mut lexer = Lexer::new(text);
     while let Some((start, token)) = lexer.next_token() {
         if let (Token::Ident(name), [Some(Token::Ident("macro_rules")), Some(Token::Punct(b'!'))]) =
             (token, before)
@@ -166,6 +171,7 @@ pub(crate) fn scan(text: &str, max_depth: usize, piece_bytes: usize) -> Result<S
         mods,
         piece_ends,
         macro_names,
+        doc_markers: lexer.doc_markers,
     })
 }
 
@@ -196,7 +202,7 @@ pub(crate) fn read_before_model(text: &str, macro_names: &HashSet<&str>) -> bool
     if text.contains("//!") || text.contains("/*!") {
         return true;
     }
-    let mut lexer = Lexer { text, at: 0 };
+    let mut lexer = Lexer::new(text);
     let mut before: [Option<Token<'_>>; 2] = [None, None];
     let mut count = 0;
     while let Some((_, token)) = lexer.next_token() {
@@ -284,9 +290,20 @@ fn unescape(body: &str) -> String {
 struct Lexer<'t> {
     text: &'t str,
     at: usize,
+    /// The marker byte of each doc comment passed (`///`'s third `/`, `//!`'s `!`, `/**`'s
+    /// second `*`, `/*!`'s `!`).
+    doc_markers: Vec<usize>,
 }
 
 impl<'t> Lexer<'t> {
+    fn new(text: &'t str) -> Self {
+        Lexer {
+            text,
+            at: 0,
+            doc_markers: Vec::new(),
+        }
+    }
+
     /// The next token and its start, skipping whitespace and comments.
     fn next_token(&mut self) -> Option<(usize, Token<'t>)> {
         let bytes = self.text.as_bytes();
@@ -299,10 +316,26 @@ impl<'t> Lexer<'t> {
                     continue;
                 }
                 b'/' if bytes.get(start + 1) == Some(&b'/') => {
+                    // `///` but not `////`; `//!`.
+                    match (bytes.get(start + 2), bytes.get(start + 3)) {
+                        (Some(b'/'), next) if next != Some(&b'/') => {
+                            self.doc_markers.push(start + 2)
+                        }
+                        (Some(b'!'), _) => self.doc_markers.push(start + 2),
+                        _ => {}
+                    }
                     self.at = memchr_newline(bytes, start);
                     continue;
                 }
                 b'/' if bytes.get(start + 1) == Some(&b'*') => {
+                    // `/**` but not `/***` nor `/**/`; `/*!`.
+                    match (bytes.get(start + 2), bytes.get(start + 3)) {
+                        (Some(b'*'), next) if !matches!(next, Some(b'*' | b'/')) => {
+                            self.doc_markers.push(start + 2);
+                        }
+                        (Some(b'!'), _) => self.doc_markers.push(start + 2),
+                        _ => {}
+                    }
                     self.at = skip_block_comment(bytes, start);
                     continue;
                 }
@@ -380,6 +413,24 @@ impl<'t> Lexer<'t> {
         let end = self.at.saturating_sub(close).max(from);
         self.text.get(from..end).unwrap_or("")
     }
+}
+
+/// `text` with its doc comments made plain comments, each by a space at its marker byte
+/// (`/// a` reads `//  a`): the same length, line for line, so every position stays where it
+/// was. Nothing the model reads is a doc comment, and syn makes each line of one an attribute,
+/// a tenth of the parse of a documented crate.
+pub(crate) fn plain_comments<'t>(text: &'t str, doc_markers: &[usize]) -> Cow<'t, str> {
+    if doc_markers.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    for &at in doc_markers {
+        if let Some(byte @ (b'/' | b'!' | b'*')) = bytes.get_mut(at) {
+            *byte = b' ';
+        }
+    }
+    // An ASCII byte for another: still UTF-8.
+    String::from_utf8(bytes).map_or(Cow::Borrowed(text), Cow::Owned)
 }
 
 pub(crate) fn is_ident_byte(byte: u8) -> bool {
@@ -563,5 +614,27 @@ mod after;
             scan(text, 100, usize::MAX).unwrap().macro_names,
             ["take", "inner"]
         );
+    }
+
+    #[test]
+    fn doc_comments_become_plain_comments_of_the_same_length() {
+        let text = "//! Crate.\n/// Item.\n//// Plain.\n/** Block. */ /**/ /***/ /*! Inner. */\n\
+                    fn f() { let s = \"/// in a string\"; } // trailing\n";
+        let markers = scan(text, 100, usize::MAX).unwrap().doc_markers;
+        let plain = plain_comments(text, &markers);
+        assert_eq!(
+            plain,
+            "//  Crate.\n//  Item.\n//// Plain.\n/*  Block. */ /**/ /***/ /*  Inner. */\n\
+             fn f() { let s = \"/// in a string\"; } // trailing\n"
+        );
+        let parsed = syn::parse_file(&plain).unwrap();
+        assert!(
+            parsed.attrs.is_empty()
+                && parsed.items.iter().all(|item| match item {
+                    syn::Item::Fn(f) => f.attrs.is_empty(),
+                    _ => false,
+                })
+        );
+        assert_eq!(plain_comments("fn g() {}", &[]), "fn g() {}");
     }
 }
