@@ -295,7 +295,7 @@ fn model_parsed(
         mut asts,
         lines,
         kept,
-        bodies,
+        mut bodies,
         errors,
     } = parsed;
     let mut result = CrateResult {
@@ -320,7 +320,15 @@ fn model_parsed(
         let roots: Vec<usize> = std::iter::once(0)
             .chain(externs.iter().map(|&(_, slot)| slot))
             .collect();
-        let expansion = expand_crate(files, table, &slots, &roots, &mut asts, &converters);
+        let expansion = expand_crate(
+            files,
+            table,
+            &slots,
+            &roots,
+            &mut asts,
+            &converters,
+            &mut bodies,
+        );
         let index = index::build(table, &slots, &externs, &asts, &kept, &bodies);
         let macros = MacroArgs::collect(&asts, &bodies);
         let mut model = model_crate(&index, &macros, &converters, source_bytes, edition);

@@ -177,7 +177,7 @@ pub(crate) fn scan(text: &str, max_depth: usize, piece_bytes: usize) -> Result<S
 
 /// Words that start an item inside a function body. `union` and `const` also have other uses,
 /// told apart by their neighbours (`union Name`, `*const T`).
-const ITEM_WORDS: [&str; 14] = [
+pub(crate) const ITEM_WORDS: [&str; 14] = [
     "fn",
     "struct",
     "enum",

@@ -32,10 +32,10 @@
 //! made again.
 mod split;
 
-pub(crate) use split::take_bodies;
+pub(crate) use split::{defer_expanded_bodies, take_bodies};
 
 use crate::frontend::macros::ArgTable;
-use crate::frontend::scan::read_before_model;
+use crate::frontend::scan::{read_before_model, ITEM_WORDS};
 use crate::frontend::span::SpanConverter;
 use proc_macro2::{Delimiter, Group, LineColumn, Literal, Span, TokenStream, TokenTree};
 use std::cell::{OnceCell, RefCell};
@@ -122,6 +122,8 @@ struct Deferred {
     /// The tree the parse that checked it made as it was taken, until its first walk.
     early: RefCell<Option<Box<Parsed>>>,
     parsed: OnceCell<Box<Parsed>>,
+    /// The body's tokens, for a body of an expansion (which has no text): its brace group.
+    tokens: Option<TokenStream>,
 }
 
 /// The bodies taken out of one crate's trees.
@@ -241,6 +243,9 @@ impl Bodies {
 
     /// The index of the body taken from where `block` stands, if it is a placeholder.
     pub(crate) fn taken_at(&self, slot: usize, block: &syn::Block) -> Option<u32> {
+        if let [syn::Stmt::Macro(mark)] = block.stmts.as_slice() {
+            return self.expanded_body(mark);
+        }
         if !block.stmts.is_empty() {
             return None;
         }
@@ -328,7 +333,11 @@ impl Bodies {
                 .stream(deferred)
                 .and_then(|stream| Self::parse_deferred(deferred, stream).ok());
             Box::new(parsed.unwrap_or_else(|| {
-                self.failed.borrow_mut().push(deferred.slot);
+                // An expansion's body that does not parse is empty, as an expansion that does
+                // not parse is left out: its file parsed whole would not parse it either.
+                if deferred.tokens.is_none() {
+                    self.failed.borrow_mut().push(deferred.slot);
+                }
                 Parsed::of_block(empty_block())
             }))
         });
@@ -341,6 +350,65 @@ impl Bodies {
         parsed
     }
 
+    /// The index of the body of an expansion that `mark` stands for, if it is such a mark
+    /// (`racecheck_expanded_body!(index);`, see [`Bodies::defer_tokens`]).
+    fn expanded_body(&self, mark: &syn::StmtMacro) -> Option<u32> {
+        if !mark.mac.path.is_ident(EXPANDED_BODY) {
+            return None;
+        }
+        let index: u32 = mark
+            .mac
+            .parse_body::<syn::LitInt>()
+            .ok()?
+            .base10_parse()
+            .ok()?;
+        let deferred = self.bodies.get(index as usize)?;
+        deferred.tokens.is_some().then_some(index)
+    }
+
+    /// Holds a function body of an expansion in file slot `slot` apart, as its tokens, to be
+    /// parsed the first time the model walks it (most expanded functions, trait impls for
+    /// tuples of every length, never are): the block that stands for it in the tree. Unless
+    /// something reads the body before the model (see [`reads_before_model`]): then it is
+    /// returned as it is.
+    pub(crate) fn defer_tokens(
+        &mut self,
+        slot: usize,
+        body: Group,
+        crate_macro: &dyn Fn(&str) -> bool,
+    ) -> Group {
+        if body.stream().is_empty() || reads_before_model(&body.stream(), crate_macro) {
+            return body;
+        }
+        let span = body.span();
+        let index = self.bodies.len() as u32;
+        self.bodies.push(Deferred {
+            slot,
+            bytes: 0..0,
+            span,
+            whole: None,
+            early: RefCell::new(None),
+            parsed: OnceCell::new(),
+            tokens: Some(TokenStream::from(TokenTree::Group(body))),
+        });
+        let mut index = Literal::u32_unsuffixed(index);
+        index.set_span(span);
+        let mark: TokenStream = [
+            TokenTree::Ident(proc_macro2::Ident::new(EXPANDED_BODY, span)),
+            TokenTree::Punct(proc_macro2::Punct::new('!', proc_macro2::Spacing::Alone)),
+            TokenTree::Group(Group::new(
+                Delimiter::Parenthesis,
+                TokenStream::from(TokenTree::Literal(index)),
+            )),
+            TokenTree::Punct(proc_macro2::Punct::new(';', proc_macro2::Spacing::Alone)),
+        ]
+        .into_iter()
+        .collect();
+        let mut placeholder = Group::new(Delimiter::Brace, mark);
+        placeholder.set_span(span);
+        placeholder
+    }
+
     /// The text of an entry.
     fn text(&self, deferred: &Deferred) -> Option<&str> {
         self.texts.get(deferred.slot)?.get(deferred.bytes.clone())
@@ -348,6 +416,9 @@ impl Bodies {
 
     /// The tokens of an entry, lexed again from its text, with the spans of its file.
     fn stream(&self, deferred: &Deferred) -> Option<TokenStream> {
+        if let Some(tokens) = &deferred.tokens {
+            return Some(tokens.clone());
+        }
         let text = self.text(deferred)?;
         let lexed = TokenStream::from_str(text).ok()?;
         let mut whole = Literal::u8_unsuffixed(0);
@@ -539,6 +610,7 @@ impl Taker<'_> {
             whole,
             early: RefCell::new(early.map(Box::new)),
             parsed: OnceCell::new(),
+            tokens: None,
         });
         self.taken += 1;
         index
@@ -588,6 +660,35 @@ impl Taker<'_> {
 /// The word of the marker item that stands for a run of items taken whole (an identifier no
 /// Rust item starts with).
 const MARKER: &str = "racecheck_taken_items";
+
+/// The macro whose call (`racecheck_expanded_body!(index);`) is all a block holding the place of
+/// an expansion's function body holds (an identifier no Rust macro has).
+const EXPANDED_BODY: &str = "racecheck_expanded_body";
+
+/// Whether a body of an expansion (its tokens) holds what is read before the model walks it, as
+/// [`read_before_model`] tells for a body's text: an item word, a call of one of the crate's
+/// macros (`crate_macro`), which the expansion walk goes on to expand, or inner attributes.
+fn reads_before_model(stream: &TokenStream, crate_macro: &dyn Fn(&str) -> bool) -> bool {
+    let mut previous: Option<TokenTree> = None;
+    for (at, token) in stream.clone().into_iter().enumerate() {
+        let early = match (&previous, &token) {
+            (Some(TokenTree::Punct(hash)), TokenTree::Punct(bang)) => {
+                at == 1 && hash.as_char() == '#' && bang.as_char() == '!'
+            }
+            (Some(TokenTree::Ident(name)), TokenTree::Punct(bang)) => {
+                bang.as_char() == '!' && crate_macro(&name.to_string())
+            }
+            (_, TokenTree::Ident(word)) => ITEM_WORDS.iter().any(|item| word == item),
+            (_, TokenTree::Group(group)) => reads_before_model(&group.stream(), crate_macro),
+            _ => false,
+        };
+        if early {
+            return true;
+        }
+        previous = Some(token);
+    }
+    false
+}
 
 /// What the parse that checks a body as it is taken gave.
 enum Checked<T> {
@@ -666,4 +767,40 @@ fn respan(stream: TokenStream, span_of: &impl Fn(Span) -> Option<Span>) -> Optio
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn group(text: &str) -> Group {
+        match TokenStream::from_str(text).unwrap().into_iter().next() {
+            Some(TokenTree::Group(group)) => group,
+            other => panic!("not a group: {other:?}"),
+        }
+    }
+
+    fn block_of(group: Group) -> syn::Block {
+        syn::parse2(TokenStream::from(TokenTree::Group(group))).unwrap()
+    }
+
+    #[test]
+    fn an_expansions_body_waits_as_tokens_unless_something_reads_it_first() {
+        let mut bodies = Bodies::default();
+        let crate_macro = |name: &str| name == "take";
+        let text = "{ let g = A.acquire(); vec![1]; x != y; }";
+        let placeholder = block_of(bodies.defer_tokens(0, group(text), &crate_macro));
+        assert!(bodies.taken_at(0, &placeholder).is_some());
+        let walked = bodies.body(0, &placeholder).block();
+        assert_eq!(walked, &block_of(group(text)));
+        for read_first in [
+            "{ take!(A); }",
+            "{ if x { fn inner() {} } }",
+            "{ #![allow(x)] a(); }",
+            "{}",
+        ] {
+            let kept = bodies.defer_tokens(0, group(read_first), &crate_macro);
+            assert_eq!(kept.to_string(), group(read_first).to_string());
+        }
+    }
 }

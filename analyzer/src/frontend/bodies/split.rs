@@ -97,6 +97,40 @@ pub(crate) fn take_bodies(
     out.into_iter().collect()
 }
 
+/// `stream` (the items or impl items an expansion produced) with the body of each of its
+/// functions, and of the functions of its module, impl and trait blocks, given to `defer`,
+/// which returns what stands in its place. A list that does not cut into items is left as it
+/// is.
+pub(crate) fn defer_expanded_bodies(
+    stream: TokenStream,
+    defer: &mut dyn FnMut(Group) -> Group,
+) -> TokenStream {
+    let mut tokens: Vec<TokenTree> = stream.into_iter().collect();
+    let Some(found) = bodies_of(&tokens) else {
+        return tokens.into_iter().collect();
+    };
+    for item in found {
+        // `bodies_of` ends each item at a brace group.
+        let TokenTree::Group(group) = &tokens[item.end] else {
+            continue;
+        };
+        let replaced = match item.role {
+            Role::FnBody => defer(group.clone()),
+            Role::Items { .. } => {
+                let mut items = Group::new(
+                    Delimiter::Brace,
+                    defer_expanded_bodies(group.stream(), defer),
+                );
+                items.set_span(group.span());
+                items
+            }
+            Role::Struct => continue,
+        };
+        tokens[item.end] = TokenTree::Group(replaced);
+    }
+    tokens.into_iter().collect()
+}
+
 fn close_run(run: &mut Option<(u32, u32, Span)>, taker: &Taker<'_>, out: &mut Vec<TokenTree>) {
     if let Some((first, count, span)) = run.take() {
         out.extend(taker.marker(first, count, span));

@@ -31,6 +31,7 @@ mod walk;
 pub(crate) use budget::ExpansionCut;
 
 use crate::diagnostic::{SourceFile, Span};
+use crate::frontend::bodies::Bodies;
 use crate::frontend::crates::FileTable;
 use crate::frontend::span::SpanConverter;
 use budget::Fuel;
@@ -58,7 +59,8 @@ struct Invocation {
 
 /// Expands the crate's `macro_rules!` macros in its parsed files, in place. `files[slot]` is
 /// the input (of `sources`) whose tree is `asts[slot]`, `files[0]` the crate's root;
-/// `converters[slot]` converts its spans.
+/// `converters[slot]` converts its spans. The function bodies of item expansions are held apart
+/// in `bodies`.
 pub(crate) fn expand_crate(
     sources: &[SourceFile],
     table: &FileTable,
@@ -66,6 +68,7 @@ pub(crate) fn expand_crate(
     roots: &[usize],
     asts: &mut [syn::File],
     converters: &[SpanConverter<'_>],
+    bodies: &mut Bodies,
 ) -> Expansion {
     // Most crates define no macro: a look at their text spares walking their trees.
     let texts = || files.iter().map(|&f| &*sources[f].text);
@@ -89,6 +92,7 @@ pub(crate) fn expand_crate(
         loaded: vec![false; asts.len()],
         asts,
         converters,
+        bodies,
         scopes,
         fuel: Fuel::for_source(source_bytes),
         depth: 0,

@@ -65,6 +65,11 @@ pub(super) struct Scopes {
 }
 
 impl Scopes {
+    /// Whether the crate defines a macro of this name, anywhere.
+    pub(super) fn defines(&self, name: &str) -> bool {
+        self.by_name.contains_key(name)
+    }
+
     /// Reads every `macro_rules!` definition written in the files, at any depth.
     pub(super) fn new(asts: &[syn::File]) -> Self {
         let mut all = Definitions::default();

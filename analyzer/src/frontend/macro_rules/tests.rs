@@ -326,6 +326,24 @@ fn items_statements_and_methods_made_by_macros_are_code_like_any_other() {
 }
 
 #[test]
+fn expanded_function_bodies_are_read_when_walked_and_those_calling_the_crates_macros_expanded() {
+    // `plain!`'s body is held apart as tokens until the model walks `backward`; `worker!`'s
+    // calls `take!`, so it stays in the tree, where the walk expands it.
+    let text = "use racecheck::{Lock, Thread};\n\
+        static A: Lock<u32> = Lock::new(0);\nstatic B: Lock<u32> = Lock::new(0);\n\
+        macro_rules! take { ($l:ident) => { $l.acquire() }; }\n\
+        macro_rules! worker { ($name:ident, $a:ident, $b:ident) => { fn $name() { let _x = take!($a); let _y = take!($b); } }; }\n\
+        macro_rules! plain { ($name:ident, $a:ident, $b:ident) => { fn $name() { let _x = $a.acquire(); let _y = $b.acquire(); } }; }\n\
+        worker!(forward, A, B);\n\
+        plain!(backward, B, A);\n\
+        fn main() {\n    let t = Thread::spawn(forward);\n    backward();\n    t.join().unwrap();\n}\n";
+    assert_eq!(
+        found_inside(&[file("src/main.rs", text)]),
+        [at("src/main.rs", 7, "D001")]
+    );
+}
+
+#[test]
 fn a_later_definition_shadows_an_earlier_one_from_where_it_stands() {
     let text = "use racecheck::{Lock, Thread};\nstatic A: Lock<u32> = Lock::new(0);\nstatic B: Lock<u32> = Lock::new(0);\n\
         macro_rules! second { () => { B.acquire() }; }\n\

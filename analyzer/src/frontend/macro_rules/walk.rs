@@ -7,6 +7,7 @@ use super::matcher::{match_rule, Input};
 use super::scope::Scopes;
 use super::transcribe::transcribe;
 use super::{Expansion, Invocation};
+use crate::frontend::bodies::{defer_expanded_bodies, Bodies};
 use crate::frontend::crates::FileTable;
 use crate::frontend::outline::MAX_NESTING;
 use crate::frontend::span::SpanConverter;
@@ -24,6 +25,8 @@ pub(super) struct Walker<'w, 'p> {
     pub roots: &'w [usize],
     pub asts: &'w mut [syn::File],
     pub converters: &'w [SpanConverter<'p>],
+    /// Where the function bodies of item expansions are held apart.
+    pub bodies: &'w mut Bodies,
     pub loaded: Vec<bool>,
     pub scopes: Scopes,
     pub fuel: Fuel,
@@ -62,9 +65,11 @@ impl Walker<'_, '_> {
                 out.push(element);
                 continue;
             }
-            let expanded = element
-                .invocation()
-                .and_then(|mac| self.expand(mac, T::parse_expansion));
+            let expanded = element.invocation().and_then(|mac| {
+                self.expand(mac, |walker, tokens| {
+                    T::parse_expansion(T::defer_bodies(tokens, walker))
+                })
+            });
             match expanded {
                 Some((mut expansion, nesting)) => {
                     self.deeper(nesting, |walker| walker.list(&mut expansion));
@@ -95,7 +100,7 @@ impl Walker<'_, '_> {
     fn expand<R>(
         &mut self,
         mac: &syn::Macro,
-        parse: impl FnOnce(TokenStream) -> syn::Result<R>,
+        parse: impl FnOnce(&mut Self, TokenStream) -> syn::Result<R>,
     ) -> Option<(R, usize)> {
         let def = self.scopes.resolve(&mac.path)?;
         if self.depth >= DEPTH_LIMIT {
@@ -139,7 +144,7 @@ impl Walker<'_, '_> {
             self.cut(ExpansionCut::nesting(&def.name));
             return None;
         }
-        let parsed = parse(expansion.tokens).ok()?;
+        let parsed = parse(self, expansion.tokens).ok()?;
         self.out
             .invocations
             .entry(invocation.whole)
@@ -165,6 +170,16 @@ impl Walker<'_, '_> {
             converter.between(first, mac.bang_token.span)
         };
         (raw, Invocation { whole, shown })
+    }
+
+    /// An expansion's item list with its function bodies held apart (see
+    /// [`Bodies::defer_tokens`]).
+    fn defer_bodies(&mut self, tokens: TokenStream) -> TokenStream {
+        let (bodies, slot, scopes) = (&mut *self.bodies, self.slot, &self.scopes);
+        let crate_macro = |name: &str| scopes.defines(name);
+        defer_expanded_bodies(tokens, &mut |body| {
+            bodies.defer_tokens(slot, body, &crate_macro)
+        })
     }
 
     fn cut(&mut self, cut: ExpansionCut) {
@@ -219,8 +234,8 @@ impl VisitMut for Walker<'_, '_> {
             *expr = std::mem::replace(&mut *group.expr, syn::Expr::PLACEHOLDER);
         }
         if let syn::Expr::Macro(call) = expr {
-            if let Some((mut expansion, nesting)) = self.expand(&call.mac, |e| expression.parse2(e))
-            {
+            let parsed = self.expand(&call.mac, |_, tokens| expression.parse2(tokens));
+            if let Some((mut expansion, nesting)) = parsed {
                 self.deeper(nesting, |walker| walker.visit_expr_mut(&mut expansion));
                 *expr = expansion;
                 return;
@@ -246,6 +261,11 @@ trait Position: Sized {
     fn invocation(&self) -> Option<&syn::Macro>;
     /// An expansion in this position: zero or more of these.
     fn parse_all(input: ParseStream<'_>) -> syn::Result<Vec<Self>>;
+    /// An expansion's tokens for this position with what the model alone reads held apart:
+    /// as they are, but for items and impl items (their function bodies).
+    fn defer_bodies(tokens: TokenStream, _walker: &mut Walker<'_, '_>) -> TokenStream {
+        tokens
+    }
     /// The same, from the expansion's tokens.
     fn parse_expansion(tokens: TokenStream) -> syn::Result<Vec<Self>> {
         Self::parse_all.parse2(tokens)
@@ -336,6 +356,10 @@ impl Position for syn::Item {
         to_the_end(input)
     }
 
+    fn defer_bodies(tokens: TokenStream, walker: &mut Walker<'_, '_>) -> TokenStream {
+        walker.defer_bodies(tokens)
+    }
+
     /// A recursive macro's expansion is often one more invocation of a macro (`next! { … }`),
     /// each level holding what is left of the input: that is read as the one item syn would
     /// make of it, without syn copying every token of it first.
@@ -413,6 +437,10 @@ impl Position for syn::ImplItem {
 
     fn parse_all(input: ParseStream<'_>) -> syn::Result<Vec<Self>> {
         to_the_end(input)
+    }
+
+    fn defer_bodies(tokens: TokenStream, walker: &mut Walker<'_, '_>) -> TokenStream {
+        walker.defer_bodies(tokens)
     }
 
     fn walk(&mut self, walker: &mut Walker<'_, '_>) {
