@@ -30,6 +30,11 @@
 //! several crates share) has its bodies taken unchecked: they parsed then. Should a walked body
 //! not parse again ([`Bodies::slots_not_parsing`]), its file is parsed whole and the crate's model
 //! made again.
+//!
+//! The function bodies of the items a macro expansion makes have no text: they wait as their
+//! tokens, unparsed, and a block holding one call (`racecheck_expanded_body!(index);`) stands
+//! in their place ([`Bodies::defer_tokens`]). Expansions are where a crate's trees grow most
+//! (trait impls for tuples of every length), and the model walks few of them.
 mod split;
 
 pub(crate) use split::{defer_expanded_bodies, take_bodies};
