@@ -1,10 +1,13 @@
 //! What the fields of objects hold, by struct, object and field name.
 //!
 //! A crate's model may make hundreds of thousands of objects (a call reused makes its objects
-//! anew each time), so a key is three integers: field names are interned once, and a lookup by
-//! a name never seen finds nothing without allocating.
+//! anew each time), most with a field or two: each object's fields are a short list of its own,
+//! found by the object's id (ids are dense, from 1), with field names interned; a lookup by a
+//! name never seen finds nothing without allocating. A hash map of every field would take twice
+//! the room, and half as much again while it grows. The fields of any object of a struct
+//! ([`ANY_OBJECT`]) are few and are kept apart, by struct.
 use crate::frontend::index::StructId;
-use crate::model::value::{ObjectId, Value};
+use crate::model::value::{ObjectId, Value, ANY_OBJECT};
 use std::collections::HashMap;
 
 /// A field name, interned.
@@ -12,7 +15,9 @@ pub(super) type FieldId = u32;
 
 #[derive(Debug, Default)]
 pub(super) struct ObjectFields<'a> {
-    values: HashMap<(StructId, ObjectId, FieldId), Value<'a>>,
+    /// By object id: what its fields hold.
+    of_object: Vec<Vec<(StructId, FieldId, Value<'a>)>>,
+    of_any: HashMap<(StructId, FieldId), Value<'a>>,
     ids: HashMap<Box<str>, FieldId>,
     names: Vec<Box<str>>,
 }
@@ -33,7 +38,14 @@ impl<'a> ObjectFields<'a> {
         object: ObjectId,
         id: FieldId,
     ) -> Option<&Value<'a>> {
-        self.values.get(&(s, object, id))
+        if object == ANY_OBJECT {
+            return self.of_any.get(&(s, id));
+        }
+        let fields = self.of_object.get(object as usize)?;
+        fields
+            .iter()
+            .find(|(of, field, _)| (*of, *field) == (s, id))
+            .map(|(_, _, value)| value)
     }
 
     pub(super) fn insert(&mut self, s: StructId, object: ObjectId, field: &str, value: Value<'a>) {
@@ -49,20 +61,56 @@ impl<'a> ObjectFields<'a> {
         id: FieldId,
         value: Value<'a>,
     ) {
-        self.values.insert((s, object, id), value);
+        if object == ANY_OBJECT {
+            self.of_any.insert((s, id), value);
+            return;
+        }
+        let at = object as usize;
+        if self.of_object.len() <= at {
+            self.of_object.resize_with(at + 1, Vec::new);
+        }
+        let fields = &mut self.of_object[at];
+        match fields
+            .iter_mut()
+            .find(|(of, field, _)| (*of, *field) == (s, id))
+        {
+            Some((_, _, old)) => *old = value,
+            None => {
+                // Grown one by one: most objects have a field or two.
+                fields.reserve_exact(1);
+                fields.push((s, id, value));
+            }
+        }
     }
 
     pub(super) fn remove(&mut self, s: StructId, object: ObjectId, field: &str) {
-        if let Some(&id) = self.ids.get(field) {
-            self.values.remove(&(s, object, id));
+        let Some(&id) = self.ids.get(field) else {
+            return;
+        };
+        if object == ANY_OBJECT {
+            self.of_any.remove(&(s, id));
+        } else if let Some(fields) = self.of_object.get_mut(object as usize) {
+            fields.retain(|(of, field, _)| (*of, *field) != (s, id));
         }
     }
 
     /// Every field that holds something, in no particular order.
     pub(super) fn iter(&self) -> impl Iterator<Item = (StructId, ObjectId, &str, &Value<'a>)> {
-        self.values
+        let any = self
+            .of_any
             .iter()
-            .map(|(&(s, object, id), value)| (s, object, &*self.names[id as usize], value))
+            .map(|(&(s, id), value)| (s, ANY_OBJECT, id, value));
+        let objects = self
+            .of_object
+            .iter()
+            .enumerate()
+            .flat_map(|(object, fields)| {
+                fields
+                    .iter()
+                    .map(move |(s, id, value)| (*s, object as ObjectId, *id, value))
+            });
+        any.chain(objects)
+            .map(|(s, object, id, value)| (s, object, &*self.names[id as usize], value))
     }
 
     fn id(&mut self, field: &str) -> FieldId {
