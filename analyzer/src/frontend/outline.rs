@@ -27,7 +27,7 @@ pub(crate) struct Outline {
     /// The `macro_rules!` macros the file defines (see [`Scanned::macro_names`]).
     pub macro_names: Vec<String>,
     /// Where its doc comments are (see [`Scanned::doc_markers`]).
-    pub doc_markers: Vec<usize>,
+    pub doc_markers: Vec<u32>,
 }
 
 /// Outlines one file, or says why it will not be parsed.

@@ -50,7 +50,7 @@ pub(crate) fn lexed_piece_ends(piece_ends: &[usize], len: usize) -> Vec<usize> {
 /// parse, or a body was taken from where no function stands).
 pub(crate) fn parse_taking_bodies(
     file: &SourceFile,
-    doc_markers: &[usize],
+    doc_markers: &[u32],
     converter: &SpanConverter<'_>,
     ends: &[usize],
     taker: &mut Taker<'_>,
@@ -75,7 +75,7 @@ pub(crate) fn parse_taking_bodies(
 /// error.
 pub(crate) fn parse_item_by_item(
     file: &SourceFile,
-    doc_markers: &[usize],
+    doc_markers: &[u32],
     converter: &SpanConverter<'_>,
     ends: &[usize],
     taker: &mut Taker<'_>,

@@ -34,7 +34,7 @@ pub(crate) struct Scanned {
     /// The names of the `macro_rules!` macros the file defines, anywhere in it.
     pub macro_names: Vec<String>,
     /// Where each doc comment has the byte that makes it one (see [`plain_comments`]).
-    pub doc_markers: Vec<usize>,
+    pub doc_markers: Vec<u32>,
 }
 
 /// A file nested deeper than the limit: the byte offset of the bracket or operator past it.
@@ -292,7 +292,7 @@ struct Lexer<'t> {
     at: usize,
     /// The marker byte of each doc comment passed (`///`'s third `/`, `//!`'s `!`, `/**`'s
     /// second `*`, `/*!`'s `!`).
-    doc_markers: Vec<usize>,
+    doc_markers: Vec<u32>,
 }
 
 impl<'t> Lexer<'t> {
@@ -301,6 +301,13 @@ impl<'t> Lexer<'t> {
             text,
             at: 0,
             doc_markers: Vec::new(),
+        }
+    }
+
+    /// Notes a doc comment's marker byte (past 4 GiB, none: the comment stays a doc comment).
+    fn doc_marker(&mut self, at: usize) {
+        if let Ok(at) = u32::try_from(at) {
+            self.doc_markers.push(at);
         }
     }
 
@@ -318,10 +325,8 @@ impl<'t> Lexer<'t> {
                 b'/' if bytes.get(start + 1) == Some(&b'/') => {
                     // `///` but not `////`; `//!`.
                     match (bytes.get(start + 2), bytes.get(start + 3)) {
-                        (Some(b'/'), next) if next != Some(&b'/') => {
-                            self.doc_markers.push(start + 2)
-                        }
-                        (Some(b'!'), _) => self.doc_markers.push(start + 2),
+                        (Some(b'/'), next) if next != Some(&b'/') => self.doc_marker(start + 2),
+                        (Some(b'!'), _) => self.doc_marker(start + 2),
                         _ => {}
                     }
                     self.at = memchr_newline(bytes, start);
@@ -331,9 +336,9 @@ impl<'t> Lexer<'t> {
                     // `/**` but not `/***` nor `/**/`; `/*!`.
                     match (bytes.get(start + 2), bytes.get(start + 3)) {
                         (Some(b'*'), next) if !matches!(next, Some(b'*' | b'/')) => {
-                            self.doc_markers.push(start + 2);
+                            self.doc_marker(start + 2);
                         }
-                        (Some(b'!'), _) => self.doc_markers.push(start + 2),
+                        (Some(b'!'), _) => self.doc_marker(start + 2),
                         _ => {}
                     }
                     self.at = skip_block_comment(bytes, start);
@@ -419,13 +424,13 @@ impl<'t> Lexer<'t> {
 /// (`/// a` reads `//  a`): the same length, line for line, so every position stays where it
 /// was. Nothing the model reads is a doc comment, and syn makes each line of one an attribute,
 /// a tenth of the parse of a documented crate.
-pub(crate) fn plain_comments<'t>(text: &'t str, doc_markers: &[usize]) -> Cow<'t, str> {
+pub(crate) fn plain_comments<'t>(text: &'t str, doc_markers: &[u32]) -> Cow<'t, str> {
     if doc_markers.is_empty() {
         return Cow::Borrowed(text);
     }
     let mut bytes = text.as_bytes().to_vec();
     for &at in doc_markers {
-        if let Some(byte @ (b'/' | b'!' | b'*')) = bytes.get_mut(at) {
+        if let Some(byte @ (b'/' | b'!' | b'*')) = bytes.get_mut(at as usize) {
             *byte = b' ';
         }
     }

@@ -15,7 +15,7 @@ const BOM: &str = "\u{feff}";
 /// line is all ASCII (a column is then a byte count: converting a position of a long line
 /// costs no scan of the line).
 #[derive(Debug)]
-pub(crate) struct LineStarts(Vec<usize>, Vec<bool>);
+pub(crate) struct LineStarts(Vec<u32>, Vec<bool>);
 
 impl LineStarts {
     pub(crate) fn of(text: &str) -> Self {
@@ -25,7 +25,8 @@ impl LineStarts {
         for (i, b) in text.bytes().enumerate() {
             line_ascii &= b.is_ascii();
             if b == b'\n' {
-                starts.push(i + 1);
+                // As spans' offsets are (`Span`): a file past 4 GiB saturates.
+                starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
                 ascii.push(line_ascii);
                 line_ascii = true;
             }
@@ -94,10 +95,13 @@ impl<'p> SpanConverter<'p> {
     /// offset: where a piece of the file lexed apart must start to be given the file's
     /// positions (see `parse::parse_taking_bodies`).
     pub(crate) fn position(&self, offset: usize) -> (usize, usize) {
-        let line = self.lines.0.partition_point(|&start| start <= offset);
+        let line = self
+            .lines
+            .0
+            .partition_point(|&start| start as usize <= offset);
         let line_start = match line {
             0 | 1 => self.stripped,
-            line => self.lines.0[line - 1],
+            line => self.lines.0[line - 1] as usize,
         };
         let column = self
             .text
@@ -116,8 +120,7 @@ impl<'p> SpanConverter<'p> {
                 .lines
                 .0
                 .get(line - 1)
-                .copied()
-                .unwrap_or(self.text.len()),
+                .map_or(self.text.len(), |&start| start as usize),
         };
         let rest = self.text.get(line_start..).unwrap_or("");
         let ascii_line = self
