@@ -43,7 +43,7 @@ use crate::frontend::macros::ArgTable;
 use crate::frontend::scan::{read_before_model, ITEM_WORDS};
 use crate::frontend::span::SpanConverter;
 use proc_macro2::{Delimiter, Group, LineColumn, Literal, Span, TokenStream, TokenTree};
-use std::cell::{OnceCell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::ops::Range;
@@ -119,16 +119,17 @@ struct Deferred {
     /// The file slot it is in.
     slot: usize,
     /// Its bytes in the file's text.
-    bytes: Range<usize>,
+    /// As spans' offsets are (a file past 4 GiB saturates).
+    bytes: Range<u32>,
     /// The span the file's lex gave those bytes.
     span: Span,
     /// Its tokens are a whole item's, not a body's.
     whole: Option<Box<Taken>>,
     /// The tree the parse that checked it made as it was taken, until its first walk.
-    early: RefCell<Option<Box<Parsed>>>,
+    early: Cell<Option<Box<Parsed>>>,
     parsed: OnceCell<Box<Parsed>>,
     /// The body's tokens, for a body of an expansion (which has no text): its brace group.
-    tokens: Option<TokenStream>,
+    tokens: Option<Box<TokenStream>>,
 }
 
 /// The bodies taken out of one crate's trees.
@@ -392,9 +393,9 @@ impl Bodies {
             bytes: 0..0,
             span,
             whole: None,
-            early: RefCell::new(None),
+            early: Cell::new(None),
             parsed: OnceCell::new(),
-            tokens: Some(TokenStream::from(TokenTree::Group(body))),
+            tokens: Some(Box::new(TokenStream::from(TokenTree::Group(body)))),
         });
         let mut index = Literal::u32_unsuffixed(index);
         index.set_span(span);
@@ -416,13 +417,14 @@ impl Bodies {
 
     /// The text of an entry.
     fn text(&self, deferred: &Deferred) -> Option<&str> {
-        self.texts.get(deferred.slot)?.get(deferred.bytes.clone())
+        let bytes = deferred.bytes.start as usize..deferred.bytes.end as usize;
+        self.texts.get(deferred.slot)?.get(bytes)
     }
 
     /// The tokens of an entry, lexed again from its text, with the spans of its file.
     fn stream(&self, deferred: &Deferred) -> Option<TokenStream> {
         if let Some(tokens) = &deferred.tokens {
-            return Some(tokens.clone());
+            return Some((**tokens).clone());
         }
         let text = self.text(deferred)?;
         let lexed = TokenStream::from_str(text).ok()?;
@@ -608,12 +610,13 @@ impl Taker<'_> {
             self.bodies.early_bytes += bytes.len();
             self.bodies.early_bytes <= EARLY_TREE_BYTES
         });
+        let offset = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         self.bodies.bodies.push(Deferred {
             slot: self.slot,
-            bytes,
+            bytes: offset(bytes.start)..offset(bytes.end),
             span,
             whole,
-            early: RefCell::new(early.map(Box::new)),
+            early: Cell::new(early.map(Box::new)),
             parsed: OnceCell::new(),
             tokens: None,
         });
