@@ -33,7 +33,8 @@ pub(crate) struct Scanned {
     pub piece_ends: Vec<usize>,
     /// The names of the `macro_rules!` macros the file defines, anywhere in it.
     pub macro_names: Vec<String>,
-    /// Where each doc comment has the byte that makes it one (see [`plain_comments`]).
+    /// Where each doc comment outside the tokens of a macro call (`name!(…)`, which may match
+    /// it) has the byte that makes it one (see [`plain_comments`]).
     pub doc_markers: Vec<u32>,
 }
 
@@ -86,13 +87,33 @@ pub(crate) fn scan(text: &str, max_depth: usize, piece_bytes: usize) -> Result<S
     let mut macro_names = Vec::new();
     // The two tokens before this one, for `macro_rules ! name`.
     let mut before: [Option<Token<'_>>; 2] = [None, None];
+    // Per open bracket: whether it opens a macro call's tokens (`name!(…)`), where a doc
+    // comment is input to the macro, which may match it: such comments stay doc comments.
+    let mut macro_calls: Vec<bool> = Vec::new();
+    let mut inside_calls = 0usize;
     let mut lexer = Lexer::new(text);
+    let mut doc_markers_kept = 0;
     while let Some((start, token)) = lexer.next_token() {
+        if inside_calls > 0 {
+            lexer.doc_markers.truncate(doc_markers_kept);
+        }
         if let (Token::Ident(name), [Some(Token::Ident("macro_rules")), Some(Token::Punct(b'!'))]) =
             (token, before)
         {
             macro_names.push(name.to_owned());
         }
+        match token {
+            Token::Open(_) => {
+                let call = matches!(before, [Some(Token::Ident(_)), Some(Token::Punct(b'!'))]);
+                macro_calls.push(call);
+                inside_calls += usize::from(call);
+            }
+            Token::Close => {
+                inside_calls -= usize::from(macro_calls.pop().unwrap_or(false));
+            }
+            _ => {}
+        }
+        doc_markers_kept = lexer.doc_markers.len();
         before = [before[1], Some(token)];
         if open.is_empty() {
             let continued = matches!(token, Token::Punct(b) if b != b'#')
@@ -624,19 +645,22 @@ mod after;
     #[test]
     fn doc_comments_become_plain_comments_of_the_same_length() {
         let text = "//! Crate.\n/// Item.\n//// Plain.\n/** Block. */ /**/ /***/ /*! Inner. */\n\
-                    fn f() { let s = \"/// in a string\"; } // trailing\n";
+                    fn f() { let s = \"/// in a string\"; } // trailing\n\
+                    m! {\n/// Input to m.\n}\n/// After.\nfn g() {}\n";
         let markers = scan(text, 100, usize::MAX).unwrap().doc_markers;
         let plain = plain_comments(text, &markers);
         assert_eq!(
             plain,
             "//  Crate.\n//  Item.\n//// Plain.\n/*  Block. */ /**/ /***/ /*  Inner. */\n\
-             fn f() { let s = \"/// in a string\"; } // trailing\n"
+             fn f() { let s = \"/// in a string\"; } // trailing\n\
+             m! {\n/// Input to m.\n}\n//  After.\nfn g() {}\n"
         );
         let parsed = syn::parse_file(&plain).unwrap();
         assert!(
             parsed.attrs.is_empty()
                 && parsed.items.iter().all(|item| match item {
                     syn::Item::Fn(f) => f.attrs.is_empty(),
+                    syn::Item::Macro(m) => m.mac.tokens.to_string().contains("doc"),
                     _ => false,
                 })
         );
