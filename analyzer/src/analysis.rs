@@ -15,7 +15,7 @@ use crate::frontend::crates::{discover_crates, link_libraries, CrateFiles, FileT
 use crate::frontend::macro_rules::expand_crate;
 use crate::frontend::macros::MacroArgs;
 use crate::frontend::outline::{outline_file, Outline};
-use crate::frontend::parse::{self, check_parses, MAX_WHOLE_BYTES};
+use crate::frontend::parse::{self, check_parses, ModelledFile, MAX_WHOLE_BYTES};
 use crate::frontend::span::{LineStarts, SpanConverter};
 use crate::frontend::{index, pool};
 use crate::lock_facts::{self, Acquisition};
@@ -226,19 +226,16 @@ fn parse_for_model(
         let converter = SpanConverter::new(file, &lines);
         let slot = parsed.slots.len();
         let ends = parse::lexed_piece_ends(&outlines[f].piece_ends, file.text.len());
+        let input = ModelledFile {
+            file,
+            converter: &converter,
+            ends: &ends,
+            doc_markers: &outlines[f].doc_markers,
+        };
         let parses = parsed_apart[f].load(Ordering::Relaxed);
         let mut taker = parsed.bodies.taker(slot, &file.text, &macro_names, parses);
         let taken = (!whole.contains(&f))
-            .then(|| {
-                parse::parse_taking_bodies(
-                    file,
-                    &outlines[f].doc_markers,
-                    &converter,
-                    &ends,
-                    &mut taker,
-                    &mut parsed.kept,
-                )
-            })
+            .then(|| parse::parse_taking_bodies(&input, &mut taker, &mut parsed.kept))
             .flatten();
         let ast = match taken {
             Some(ast) => {
@@ -249,14 +246,7 @@ fn parse_for_model(
                 // Too large to parse whole: its items are parsed one by one.
                 taker.give_back();
                 let mut taker = parsed.bodies.taker(slot, &file.text, &macro_names, false);
-                let (ast, error) = parse::parse_item_by_item(
-                    file,
-                    &outlines[f].doc_markers,
-                    &converter,
-                    &ends,
-                    &mut taker,
-                    &mut parsed.kept,
-                );
+                let (ast, error) = parse::parse_item_by_item(&input, &mut taker, &mut parsed.kept);
                 parsed.errors.extend(error);
                 Some(ast)
             }

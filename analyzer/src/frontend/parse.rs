@@ -43,20 +43,27 @@ pub(crate) fn lexed_piece_ends(piece_ends: &[usize], len: usize) -> Vec<usize> {
     ends
 }
 
+/// A file of a modelled crate, as its parse reads it.
+pub(crate) struct ModelledFile<'f> {
+    pub file: &'f SourceFile,
+    pub converter: &'f SpanConverter<'f>,
+    /// Where it is cut into pieces to lex (see [`lexed_piece_ends`]).
+    pub ends: &'f [usize],
+    /// Its doc comments, read as plain comments (see `scan::plain_comments`).
+    pub doc_markers: &'f [u32],
+}
+
 /// Parses a file of a modelled crate with its function bodies given to `taker` (see `bodies`),
-/// piece by piece (cut at `ends`, ends of top-level items), each piece's tree compacted into
-/// `kept` before the next is lexed; its doc comments (at `doc_markers`, see `scan`) read as
-/// plain comments. `None` when the file does not parse so (when one of its items does not
-/// parse, or a body was taken from where no function stands).
+/// piece by piece (cut at its `ends`, ends of top-level items), each piece's tree compacted
+/// into `kept` before the next is lexed. `None` when the file does not parse so (when one of
+/// its items does not parse, or a body was taken from where no function stands).
 pub(crate) fn parse_taking_bodies(
-    file: &SourceFile,
-    doc_markers: &[u32],
-    converter: &SpanConverter<'_>,
-    ends: &[usize],
+    input: &ModelledFile<'_>,
     taker: &mut Taker<'_>,
     kept: &mut KeptItems,
 ) -> Option<syn::File> {
-    let text = &*plain_comments(&file.text, doc_markers);
+    let (converter, ends) = (input.converter, input.ends);
+    let text = &*plain_comments(&input.file.text, input.doc_markers);
     let mut ast = file_of(Vec::new());
     for (start, end) in pieces(ends, text.len()) {
         let tokens = lex_piece(text, converter, start, end)?;
@@ -74,14 +81,12 @@ pub(crate) fn parse_taking_bodies(
 /// whole parse gives it; a piece that does not even lex is left out whole, reported at its first
 /// error.
 pub(crate) fn parse_item_by_item(
-    file: &SourceFile,
-    doc_markers: &[u32],
-    converter: &SpanConverter<'_>,
-    ends: &[usize],
+    input: &ModelledFile<'_>,
     taker: &mut Taker<'_>,
     kept: &mut KeptItems,
 ) -> (syn::File, Option<InputError>) {
-    let text = &*plain_comments(&file.text, doc_markers);
+    let (file, converter, ends) = (input.file, input.converter, input.ends);
+    let text = &*plain_comments(&file.text, input.doc_markers);
     let mut ast = file_of(Vec::new());
     let mut first_error = None;
     for (start, end) in pieces(ends, text.len()) {
@@ -392,18 +397,21 @@ mod tests {
     fn taking<T>(
         text: &str,
         names: &[&str],
-        parse: impl FnOnce(&SourceFile, &SpanConverter<'_>, &mut Taker<'_>) -> T,
+        ends: &[usize],
+        parse: impl FnOnce(&ModelledFile<'_>, &mut Taker<'_>) -> T,
     ) -> (T, Bodies) {
         let source = file(text);
         let lines = LineStarts::of(text);
         let converter = SpanConverter::new(&source, &lines);
         let mut bodies = Bodies::default();
         let names: HashSet<&str> = names.iter().copied().collect();
-        let made = parse(
-            &source,
-            &converter,
-            &mut bodies.taker(0, &source.text, &names, false),
-        );
+        let input = ModelledFile {
+            file: &source,
+            converter: &converter,
+            ends,
+            doc_markers: &[],
+        };
+        let made = parse(&input, &mut bodies.taker(0, &source.text, &names, false));
         (made, bodies)
     }
 
@@ -519,16 +527,8 @@ mod tests {
         }
         let ends = pieces_of(text, 1);
         assert!(ends.len() >= 6, "{ends:?}");
-        let (ast, bodies) = taking(text, &[], |source, converter, taker| {
-            let ast = parse_taking_bodies(
-                source,
-                &[],
-                converter,
-                &ends,
-                taker,
-                &mut KeptItems::default(),
-            )
-            .unwrap();
+        let (ast, bodies) = taking(text, &[], &ends, |input, taker| {
+            let ast = parse_taking_bodies(input, taker, &mut KeptItems::default()).unwrap();
             assert_eq!(taker.taken, 6);
             ast
         });
@@ -547,16 +547,8 @@ mod tests {
                     #[inline]\nfn f() { x(); }\n/// Docs.\npub(crate) fn g() { x(); }\n\
                     fn h() -> take!() { x(); }\n#[derive(Debug)]\nstruct S {\n    a: u8,\n}\n\
                     struct T(u8);\nstruct U {\n    a: take!(),\n}\n";
-        let ((in_tree, whole), bodies) = taking(text, &["take"], |source, converter, taker| {
-            let ast = parse_taking_bodies(
-                source,
-                &[],
-                converter,
-                &[],
-                taker,
-                &mut KeptItems::default(),
-            )
-            .unwrap();
+        let ((in_tree, whole), bodies) = taking(text, &["take"], &[], |input, taker| {
+            let ast = parse_taking_bodies(input, taker, &mut KeptItems::default()).unwrap();
             let mut in_tree = Vec::new();
             let mut whole = Vec::new();
             for item in &ast.items {
@@ -611,15 +603,8 @@ mod tests {
 
     /// The error and the kept items' names of `text` parsed item by item.
     fn by_item(text: &str) -> (Option<InputError>, Vec<String>) {
-        let ((ast, error), bodies) = taking(text, &[], |source, converter, taker| {
-            let (ast, error) = parse_item_by_item(
-                source,
-                &[],
-                converter,
-                &pieces_of(text, 100),
-                taker,
-                &mut KeptItems::default(),
-            );
+        let ((ast, error), bodies) = taking(text, &[], &pieces_of(text, 100), |input, taker| {
+            let (ast, error) = parse_item_by_item(input, taker, &mut KeptItems::default());
             assert_eq!(placeholders(&ast.items, taker), taker.taken);
             (ast, error)
         });
