@@ -26,7 +26,7 @@ impl LineStarts {
             line_ascii &= b.is_ascii();
             if b == b'\n' {
                 // As spans' offsets are (`Span`): a file past 4 GiB saturates.
-                starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
+                starts.push(saturate(i + 1));
                 ascii.push(line_ascii);
                 line_ascii = true;
             }
@@ -194,7 +194,8 @@ fn line_column(text: &str, offset: usize) -> (u32, u32) {
     (saturate(line), saturate(column))
 }
 
-fn saturate(n: usize) -> u32 {
+/// A count or offset as the `u32` positions of a `Span` hold it, saturating.
+pub(crate) fn saturate(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 

@@ -41,7 +41,7 @@ pub(crate) use split::{defer_expanded_bodies, take_bodies};
 
 use crate::frontend::macros::ArgTable;
 use crate::frontend::scan::{read_before_model, ITEM_WORDS};
-use crate::frontend::span::SpanConverter;
+use crate::frontend::span::{saturate, SpanConverter};
 use proc_macro2::{Delimiter, Group, LineColumn, Literal, Span, TokenStream, TokenTree};
 use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::{HashMap, HashSet};
@@ -383,7 +383,8 @@ impl Bodies {
         body: Group,
         crate_macro: &dyn Fn(&str) -> bool,
     ) -> Group {
-        if body.stream().is_empty() || reads_before_model(&body.stream(), crate_macro) {
+        let stream = body.stream();
+        if stream.is_empty() || reads_before_model(&stream, crate_macro) {
             return body;
         }
         let span = body.span();
@@ -610,10 +611,9 @@ impl Taker<'_> {
             self.bodies.early_bytes += bytes.len();
             self.bodies.early_bytes <= EARLY_TREE_BYTES
         });
-        let offset = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         self.bodies.bodies.push(Deferred {
             slot: self.slot,
-            bytes: offset(bytes.start)..offset(bytes.end),
+            bytes: saturate(bytes.start)..saturate(bytes.end),
             span,
             whole,
             early: Cell::new(early.map(Box::new)),

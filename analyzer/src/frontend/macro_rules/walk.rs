@@ -67,7 +67,12 @@ impl Walker<'_, '_> {
             }
             let expanded = element.invocation().and_then(|mac| {
                 self.expand(mac, |walker, tokens| {
-                    T::parse_expansion(T::defer_bodies(tokens, walker))
+                    let tokens = if T::HOLDS_FUNCTIONS {
+                        walker.defer_bodies(tokens)
+                    } else {
+                        tokens
+                    };
+                    T::parse_expansion(tokens)
                 })
             });
             match expanded {
@@ -261,11 +266,9 @@ trait Position: Sized {
     fn invocation(&self) -> Option<&syn::Macro>;
     /// An expansion in this position: zero or more of these.
     fn parse_all(input: ParseStream<'_>) -> syn::Result<Vec<Self>>;
-    /// An expansion's tokens for this position with what the model alone reads held apart:
-    /// as they are, but for items and impl items (their function bodies).
-    fn defer_bodies(tokens: TokenStream, _walker: &mut Walker<'_, '_>) -> TokenStream {
-        tokens
-    }
+    /// An expansion in this position is a list of items that may be functions, whose bodies
+    /// are held apart (see `Walker::defer_bodies`): items and impl items.
+    const HOLDS_FUNCTIONS: bool = false;
     /// The same, from the expansion's tokens.
     fn parse_expansion(tokens: TokenStream) -> syn::Result<Vec<Self>> {
         Self::parse_all.parse2(tokens)
@@ -344,6 +347,8 @@ fn item_invocation(item: &syn::Item) -> Option<&syn::Macro> {
 }
 
 impl Position for syn::Item {
+    const HOLDS_FUNCTIONS: bool = true;
+
     fn definition(&self) -> Option<&syn::ItemMacro> {
         item_definition(self)
     }
@@ -354,10 +359,6 @@ impl Position for syn::Item {
 
     fn parse_all(input: ParseStream<'_>) -> syn::Result<Vec<Self>> {
         to_the_end(input)
-    }
-
-    fn defer_bodies(tokens: TokenStream, walker: &mut Walker<'_, '_>) -> TokenStream {
-        walker.defer_bodies(tokens)
     }
 
     /// A recursive macro's expansion is often one more invocation of a macro (`next! { … }`),
@@ -424,6 +425,8 @@ impl Position for syn::Stmt {
 }
 
 impl Position for syn::ImplItem {
+    const HOLDS_FUNCTIONS: bool = true;
+
     fn definition(&self) -> Option<&syn::ItemMacro> {
         None
     }
@@ -437,10 +440,6 @@ impl Position for syn::ImplItem {
 
     fn parse_all(input: ParseStream<'_>) -> syn::Result<Vec<Self>> {
         to_the_end(input)
-    }
-
-    fn defer_bodies(tokens: TokenStream, walker: &mut Walker<'_, '_>) -> TokenStream {
-        walker.defer_bodies(tokens)
     }
 
     fn walk(&mut self, walker: &mut Walker<'_, '_>) {
